@@ -1,0 +1,10 @@
+//! Debrief's domain core: the entities of the exchange format, the business
+//! calendar, the playbook engine and the follow-up guard.
+//!
+//! Invariants: no I/O, no async, no global clock. The current time is always
+//! a parameter, so every answer can be reproduced with `--now`.
+
+pub mod calendar;
+pub mod exchange;
+pub mod model;
+pub mod rules;

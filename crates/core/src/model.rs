@@ -1,0 +1,694 @@
+//! The entities of the exchange format `debrief/1` (FORMAT.md §1).
+//!
+//! These are plain data: serde derives give the wire shape, `exchange`
+//! validates cross-references, and every other crate passes these types
+//! around unchanged. Fields marked "extension" are Debrief's own additions to
+//! the format; they are optional on input and omitted from output when empty,
+//! so files written by other tools keep round-tripping.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use jiff::tz::{Offset, TimeZone};
+use jiff::{Timestamp, Zoned};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The format tag every exchange file carries.
+pub const FORMAT_TAG: &str = "debrief/1";
+
+/// An instant as the user wrote it: the exact time plus the UTC offset it was
+/// written with, so export gives back the same text (`…T10:00:00-06:00`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Moment {
+    pub ts: Timestamp,
+    pub offset: Offset,
+}
+
+impl Moment {
+    pub fn new(ts: Timestamp, offset: Offset) -> Self {
+        Moment { ts, offset }
+    }
+
+    /// The instant shown in `tz` (the profile's zone), as engine outputs are.
+    pub fn in_zone(ts: Timestamp, tz: &TimeZone) -> Self {
+        Moment {
+            ts,
+            offset: tz.to_offset(ts),
+        }
+    }
+
+    pub fn from_zoned(z: &Zoned) -> Self {
+        Moment {
+            ts: z.timestamp(),
+            offset: z.offset(),
+        }
+    }
+
+    pub fn to_zoned(&self, tz: &TimeZone) -> Zoned {
+        self.ts.to_zoned(tz.clone())
+    }
+}
+
+impl Ord for Moment {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.ts.cmp(&other.ts)
+    }
+}
+
+impl PartialOrd for Moment {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.ts.display_with_offset(self.offset))
+    }
+}
+
+impl fmt::Debug for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Why a time could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{text}' is not a time: {reason}; write RFC 3339 with an offset, e.g. 2026-11-20T10:00:00-06:00"
+)]
+pub struct MomentError {
+    pub text: String,
+    pub reason: String,
+}
+
+impl FromStr for Moment {
+    type Err = MomentError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = |reason: String| MomentError {
+            text: s.to_string(),
+            reason,
+        };
+        // RFC 9557: a `[Zone/Name]` suffix is accepted; the offset before it
+        // is what we keep.
+        if s.contains('[') {
+            let z: Zoned = s.parse().map_err(|e: jiff::Error| err(e.to_string()))?;
+            return Ok(Moment::from_zoned(&z));
+        }
+        let ts: Timestamp = s.parse().map_err(|e: jiff::Error| err(e.to_string()))?;
+        let pieces =
+            jiff::fmt::temporal::Pieces::parse(s).map_err(|e: jiff::Error| err(e.to_string()))?;
+        let offset = match pieces.offset() {
+            Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => n.offset(),
+            _ => Offset::UTC,
+        };
+        Ok(Moment { ts, offset })
+    }
+}
+
+impl Serialize for Moment {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Moment {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Declares a string enum with its wire names in one place, so the JSON,
+/// the command line and the docs can never spell a value differently.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($wire => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        "'{}' is not a valid {}; expected one of: {}",
+                        s,
+                        stringify!($name),
+                        [$($wire),+].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// How eagerly to chase (PLAYBOOK §3 "Policies").
+    Policy { Conservative = "conservative", Proactive = "proactive" }
+);
+wire_enum!(
+    /// Which public holidays are not business days.
+    HolidayCalendar { Us = "US", GbEng = "GB-ENG", None = "none" }
+);
+wire_enum!(
+    Stage {
+        Applied = "applied",
+        Screening = "screening",
+        Interviewing = "interviewing",
+        Offer = "offer",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
+        Closed = "closed",
+    }
+);
+wire_enum!(RecruiterKind { Inside = "inside", Outside = "outside", None = "none" });
+wire_enum!(
+    PersonKind {
+        Interviewer = "interviewer",
+        Recruiter = "recruiter",
+        Hr = "hr",
+        Coordinator = "coordinator",
+        Receptionist = "receptionist",
+        Other = "other",
+    }
+);
+wire_enum!(InterviewFormat { Phone = "phone", Video = "video", InPerson = "in-person" });
+wire_enum!(
+    InterviewStatus {
+        Scheduled = "scheduled",
+        Done = "done",
+        Missed = "missed",
+        Cancelled = "cancelled",
+    }
+);
+wire_enum!(
+    Channel {
+        Email = "email",
+        Phone = "phone",
+        Letter = "letter",
+        InPerson = "in-person",
+        Message = "message",
+    }
+);
+wire_enum!(
+    TouchKind {
+        ThankYou = "thank-you",
+        StatusCheck = "status-check",
+        Congratulate = "congratulate",
+        Content = "content",
+        Questions = "questions",
+        FeedbackRequest = "feedback-request",
+        Recovery = "recovery",
+        Explain = "explain",
+        Other = "other",
+    }
+);
+wire_enum!(
+    OutcomeKind {
+        Offer = "offer",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
+        NoResponse = "no-response",
+    }
+);
+wire_enum!(FeedbackKind { Behavior = "behavior", Skill = "skill" });
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::Conservative
+    }
+}
+
+impl Default for HolidayCalendar {
+    fn default() -> Self {
+        HolidayCalendar::None
+    }
+}
+
+impl Default for Stage {
+    fn default() -> Self {
+        Stage::Applied
+    }
+}
+
+impl Default for RecruiterKind {
+    fn default() -> Self {
+        RecruiterKind::None
+    }
+}
+
+impl Default for InterviewStatus {
+    fn default() -> Self {
+        InterviewStatus::Scheduled
+    }
+}
+
+impl Stage {
+    /// A closed stage ends every chase for the application.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Stage::Rejected | Stage::Withdrawn | Stage::Closed)
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn default_minutes() -> u32 {
+    60
+}
+
+/// A whole exchange file: the profile and every application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    pub format: String,
+    #[serde(default)]
+    pub profile: Profile,
+    #[serde(default)]
+    pub applications: Vec<Application>,
+}
+
+impl Default for Dataset {
+    fn default() -> Self {
+        Dataset {
+            format: FORMAT_TAG.to_string(),
+            profile: Profile::default(),
+            applications: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub name: String,
+    /// An IANA time zone name; validated by `exchange::validate`.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default)]
+    pub holidays: Holidays,
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+fn default_timezone() -> String {
+    "UTC".to_string()
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            name: String::new(),
+            timezone: default_timezone(),
+            holidays: Holidays::default(),
+            policy: Policy::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Holidays {
+    #[serde(default)]
+    pub calendar: HolidayCalendar,
+    #[serde(default)]
+    pub extra: Vec<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    pub id: String,
+    pub company: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub stage: Stage,
+    #[serde(default)]
+    pub urgent: bool,
+    #[serde(default)]
+    pub recruiter: RecruiterKind,
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    #[serde(default)]
+    pub people: Vec<Person>,
+    #[serde(default)]
+    pub interviews: Vec<Interview>,
+    #[serde(default)]
+    pub touches: Vec<Touch>,
+    #[serde(default)]
+    pub news: Vec<News>,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    /// Extension: facts found while preparing, each with how the candidate
+    /// would contribute (`prepare-contribution`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub research: Vec<ResearchFact>,
+    /// Extension: actions the user marked done or dismissed, with a reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dismissed: Vec<Dismissal>,
+}
+
+impl Application {
+    pub fn new(id: impl Into<String>, company: impl Into<String>, role: impl Into<String>) -> Self {
+        Application {
+            id: id.into(),
+            company: company.into(),
+            role: role.into(),
+            stage: Stage::Applied,
+            urgent: false,
+            recruiter: RecruiterKind::None,
+            policy: None,
+            people: vec![],
+            interviews: vec![],
+            touches: vec![],
+            news: vec![],
+            outcome: None,
+            research: vec![],
+            dismissed: vec![],
+        }
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id == id)
+    }
+
+    pub fn interview(&self, id: &str) -> Option<&Interview> {
+        self.interviews.iter().find(|i| i.id == id)
+    }
+
+    /// Is the application still being pursued (no outcome, stage not closed)?
+    pub fn is_active(&self) -> bool {
+        self.outcome.is_none() && !self.stage.is_closed()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    #[serde(default = "default_person_kind")]
+    pub kind: PersonKind,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub mailing_address: Option<String>,
+    /// What this person said about the company or the role.
+    #[serde(default)]
+    pub said: Vec<String>,
+    /// How and when they asked to be followed up with (`ask-timeline`).
+    #[serde(default)]
+    pub prefers: Option<Prefers>,
+}
+
+fn default_person_kind() -> PersonKind {
+    PersonKind::Interviewer
+}
+
+impl Person {
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: PersonKind) -> Self {
+        Person {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            title: None,
+            email: None,
+            phone: None,
+            mailing_address: None,
+            said: vec![],
+            prefers: None,
+        }
+    }
+
+    pub fn preferred_channel(&self) -> Option<Channel> {
+        self.prefers.as_ref().and_then(|p| p.channel)
+    }
+
+    pub fn stated_after(&self) -> Option<Date> {
+        self.prefers.as_ref().and_then(|p| p.after)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prefers {
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// "If you haven't heard by this date…": the person's own timeline.
+    #[serde(default)]
+    pub after: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interview {
+    pub id: String,
+    pub start: Moment,
+    #[serde(default = "default_minutes")]
+    pub minutes: u32,
+    #[serde(default = "default_format")]
+    pub format: InterviewFormat,
+    #[serde(default)]
+    pub status: InterviewStatus,
+    #[serde(default)]
+    pub interviewers: Vec<String>,
+    /// Others met on the day (receptionist, coordinator): `thank-staff`.
+    #[serde(default)]
+    pub also_met: Vec<String>,
+    /// `None` until captured; `Some(false)` triggers `send-questions`.
+    #[serde(default)]
+    pub asked_questions: Option<bool>,
+    #[serde(default)]
+    pub disrupted: bool,
+    #[serde(default)]
+    pub prepared: Prepared,
+    #[serde(default)]
+    pub slip_ups: Vec<SlipUp>,
+    #[serde(default)]
+    pub reflection: Option<Reflection>,
+    /// Extension: when the interview was put in the diary; preparation
+    /// actions open then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<Moment>,
+}
+
+fn default_format() -> InterviewFormat {
+    InterviewFormat::Video
+}
+
+impl Interview {
+    pub fn new(id: impl Into<String>, start: Moment) -> Self {
+        Interview {
+            id: id.into(),
+            start,
+            minutes: default_minutes(),
+            format: default_format(),
+            status: InterviewStatus::Scheduled,
+            interviewers: vec![],
+            also_met: vec![],
+            asked_questions: None,
+            disrupted: false,
+            prepared: Prepared::default(),
+            slip_ups: vec![],
+            reflection: None,
+            scheduled_at: None,
+        }
+    }
+
+    /// "Interview end" = start + duration (PLAYBOOK notation).
+    pub fn end(&self) -> Timestamp {
+        self.start
+            .ts
+            .checked_add(jiff::SignedDuration::from_mins(i64::from(self.minutes)))
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    pub fn is_panel(&self) -> bool {
+        self.interviewers.len() > 1
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prepared {
+    #[serde(default)]
+    pub research: bool,
+    #[serde(default)]
+    pub questions: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlipUp {
+    pub text: String,
+    #[serde(default)]
+    pub noticed: bool,
+    #[serde(default)]
+    pub apologized: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reflection {
+    #[serde(default)]
+    pub went_well: String,
+    #[serde(default)]
+    pub change: String,
+    #[serde(default)]
+    pub mistakes: Vec<String>,
+    /// Extension: information the candidate lacked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_info: Vec<String>,
+    /// Extension: the hardest question and how to answer it next time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardest_question: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Touch {
+    pub at: Moment,
+    #[serde(default)]
+    pub person: Option<String>,
+    pub channel: Channel,
+    pub kind: TouchKind,
+    #[serde(default)]
+    pub replied_at: Option<Moment>,
+    /// Extension: logged despite the follow-up guard (`--force`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub forced: bool,
+    /// Extension: the text that was sent, kept for the panel check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct News {
+    pub on: Date,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub kind: OutcomeKind,
+    pub on: Date,
+    #[serde(default)]
+    pub feedback: Vec<Feedback>,
+    #[serde(default)]
+    pub stay_in_touch: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    pub text: String,
+    /// `None` until the user classifies it (`act-on-feedback`).
+    #[serde(default)]
+    pub kind: Option<FeedbackKind>,
+    #[serde(default)]
+    pub positive: bool,
+    /// Extension: for a skill to learn, the next step and its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<LearningPlan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningPlan {
+    pub step: String,
+    pub by: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResearchFact {
+    pub fact: String,
+    #[serde(default)]
+    pub contribution: Option<String>,
+}
+
+/// An action the user has dealt with outside Debrief, or chosen to skip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dismissal {
+    pub rule: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interview: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    pub at: Moment,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moment_keeps_the_offset_it_was_written_with() {
+        for text in [
+            "2026-11-20T10:00:00-06:00",
+            "2026-11-20T16:00:00Z",
+            "2026-03-29T01:30:00+05:30",
+        ] {
+            let m: Moment = text.parse().expect("valid");
+            let back = m.to_string().replace("+00:00", "Z");
+            assert_eq!(back, text);
+        }
+    }
+
+    #[test]
+    fn moment_accepts_an_rfc9557_zone_suffix() {
+        let m: Moment = "2026-11-20T10:00:00-06:00[America/Chicago]"
+            .parse()
+            .expect("valid");
+        assert_eq!(m.to_string(), "2026-11-20T10:00:00-06:00");
+    }
+
+    #[test]
+    fn moment_rejects_a_time_without_offset() {
+        let e = "2026-11-20T10:00:00".parse::<Moment>().unwrap_err();
+        assert!(e.to_string().contains("2026-11-20T10:00:00"), "{e}");
+    }
+
+    #[test]
+    fn wire_enums_name_the_choices_on_error() {
+        let e = "sometimes".parse::<Policy>().unwrap_err();
+        assert!(e.contains("conservative, proactive"), "{e}");
+        assert_eq!(
+            "GB-ENG".parse::<HolidayCalendar>(),
+            Ok(HolidayCalendar::GbEng)
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Calendar adapter (in progress).

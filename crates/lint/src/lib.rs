@@ -1,0 +1,1 @@
+//! Note linter (in progress).

@@ -1,0 +1,2 @@
+//! The conformance suite: behaviour every [`Store`](crate::Store) backend must show.
+//! Filled in with the SQLite backend.

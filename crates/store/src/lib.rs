@@ -1,0 +1,67 @@
+//! The storage interface. Backends (`debrief-store-sqlite`, later
+//! PostgreSQL) implement [`Store`]; [`conformance`] holds the tests every
+//! backend must pass, written once against the trait.
+//!
+//! Invariant: [`Store::apply`] is all-or-nothing. A command computes its
+//! whole change set in the domain first, then applies it in one call, so a
+//! failed command leaves the store exactly as it was.
+
+use debrief_core::model::{Application, Dataset, Profile};
+
+pub mod conformance;
+
+/// One write. A command's writes are applied together or not at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Replace the profile.
+    SetProfile(Profile),
+    /// Insert the application, or replace the stored one with the same id
+    /// (with all its people, interviews, touches, news and outcome).
+    PutApplication(Application),
+    /// Remove an application and everything in it. Unknown ids are an error.
+    DeleteApplication(String),
+    /// Remove every application (used by `import --replace`).
+    DeleteAllApplications,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no application with id '{0}'")]
+    UnknownApplication(String),
+    #[error(
+        "the store at {path} was written by a newer Debrief (schema {found}, this build knows up to {known}); upgrade Debrief"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("the store holds data Debrief cannot read: {0}")]
+    Corrupt(String),
+    #[error("storage error: {0}")]
+    Backend(String),
+}
+
+/// Read access to a store.
+pub trait StoreReader {
+    /// The profile (the default one if none was saved).
+    fn profile(&self) -> Result<Profile, StoreError>;
+    /// Everything, in application insertion order; what export writes and
+    /// what the playbook engine reads.
+    fn load(&self) -> Result<Dataset, StoreError>;
+    /// One application, or `None` if the id is unknown.
+    fn application(&self, id: &str) -> Result<Option<Application>, StoreError>;
+    /// Every application id, in insertion order.
+    fn application_ids(&self) -> Result<Vec<String>, StoreError>;
+}
+
+/// Write access to a store.
+pub trait StoreWriter {
+    /// Applies every change in one transaction: all succeed or none does.
+    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError>;
+}
+
+/// A complete store.
+pub trait Store: StoreReader + StoreWriter {}
+
+impl<T: StoreReader + StoreWriter> Store for T {}
