@@ -1,1 +1,190 @@
-//! SQLite store (in progress).
+//! Debrief's embedded default store: one SQLite file.
+//!
+//! [`SqliteStore`] implements [`StoreReader`] and [`StoreWriter`] over a
+//! normalized schema (see `migrations/0001_init.sql`). Loading runs one
+//! query per table inside a read transaction and stitches the rows together
+//! in memory; [`StoreWriter::apply`] runs every change in one transaction.
+//!
+//! The file is opened in WAL mode with a busy timeout, so the web server and
+//! the command line can use the same file at once.
+
+use std::path::Path;
+use std::time::Duration;
+
+use debrief_core::model::{Application, Dataset, Profile};
+use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
+use rusqlite::Connection;
+
+mod codec;
+mod migrations;
+mod read;
+mod write;
+
+use codec::backend;
+pub use migrations::SCHEMA_VERSION;
+
+/// How long a write waits for another process's transaction to finish
+/// before giving up with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Prepared statements kept per connection: enough for every statement the
+/// store runs, so none is compiled twice.
+const STATEMENT_CACHE: usize = 64;
+
+/// A Debrief store in one SQLite file (or in memory, for tests).
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.conn.path())
+            .finish()
+    }
+}
+
+impl SqliteStore {
+    /// Opens the store at `path`, creating the file and its parent
+    /// directories if missing, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let label = path.display().to_string();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Backend(format!(
+                    "cannot create the directory {}: {e}",
+                    parent.display()
+                ))
+            })?;
+        }
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError::Backend(format!("cannot open {label}: {e}")))?;
+        SqliteStore::init(conn, &label, true)
+    }
+
+    /// A fresh store that lives as long as the value; for tests and dry runs.
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory().map_err(backend)?;
+        SqliteStore::init(conn, ":memory:", false)
+    }
+
+    fn init(mut conn: Connection, label: &str, wal: bool) -> Result<SqliteStore, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // Read the header before changing anything, so a file that is not a
+        // database is reported as such and left untouched.
+        migrations::check_readable(&conn, label)?;
+        if wal {
+            // WAL lets readers (the web server) proceed while the CLI writes;
+            // NORMAL sync is safe in WAL mode (a crash may lose the last
+            // commit, never corrupt the file) and makes commits much cheaper.
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .map_err(|e| migrations::not_a_store(label, e))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Backend(format!(
+                    "{label}: cannot switch to WAL mode (got '{mode}')"
+                )));
+            }
+            conn.execute_batch("PRAGMA synchronous = NORMAL")
+                .map_err(backend)?;
+        }
+        conn.execute_batch("PRAGMA foreign_keys = ON")
+            .map_err(backend)?;
+        migrations::migrate(&mut conn, label)?;
+        Ok(SqliteStore { conn })
+    }
+
+    /// The journal mode in use (`wal` for a file); for diagnostics.
+    pub fn journal_mode(&self) -> Result<String, StoreError> {
+        self.conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .map_err(backend)
+    }
+
+    /// The schema version of the open file (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(backend)
+    }
+}
+
+impl StoreReader for SqliteStore {
+    fn profile(&self) -> Result<Profile, StoreError> {
+        read::profile(&self.conn)
+    }
+
+    fn load(&self) -> Result<Dataset, StoreError> {
+        // One read transaction: every table is read from the same snapshot
+        // even if another process commits meanwhile.
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        let profile = read::profile(&tx)?;
+        let applications = read::applications(&tx, read::Scope::All)?;
+        tx.commit().map_err(backend)?;
+        Ok(Dataset {
+            profile,
+            applications,
+            ..Dataset::default()
+        })
+    }
+
+    fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        let Some(key) = read::application_key(&tx, id)? else {
+            return Ok(None);
+        };
+        let found = read::applications(&tx, read::Scope::One(key))?.pop();
+        tx.commit().map_err(backend)?;
+        Ok(found)
+    }
+
+    fn application_ids(&self) -> Result<Vec<String>, StoreError> {
+        read::application_ids(&self.conn)
+    }
+}
+
+impl StoreWriter for SqliteStore {
+    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        // Dropping the transaction on an early return rolls everything back.
+        let tx = self.conn.transaction().map_err(backend)?;
+        for change in changes {
+            match change {
+                Change::SetProfile(p) => write::set_profile(&tx, p)?,
+                Change::PutApplication(a) => write::put_application(&tx, a)?,
+                Change::DeleteApplication(id) => write::delete_application(&tx, id)?,
+                Change::DeleteAllApplications => write::delete_all_applications(&tx)?,
+            }
+        }
+        tx.commit().map_err(backend)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_settings_are_applied() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("s.db")).expect("open");
+        let pragma = |name: &str| -> i64 {
+            store
+                .conn
+                .pragma_query_value(None, name, |r| r.get(0))
+                .expect(name)
+        };
+        assert_eq!(pragma("foreign_keys"), 1);
+        assert_eq!(pragma("busy_timeout"), 5_000);
+        // NORMAL = 1
+        assert_eq!(pragma("synchronous"), 1);
+        assert_eq!(store.journal_mode().expect("mode"), "wal");
+    }
+
+    #[test]
+    fn in_memory_store_is_migrated() {
+        let store = SqliteStore::open_in_memory().expect("open");
+        assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+        assert_eq!(store.load().expect("load"), Dataset::default());
+    }
+}

@@ -1,2 +1,894 @@
-//! The conformance suite: behaviour every [`Store`](crate::Store) backend must show.
-//! Filled in with the SQLite backend.
+//! The conformance suite: behaviour every [`Store`] backend must show,
+//! written once against the traits.
+//!
+//! Each check takes a factory that returns a new, empty store on every call
+//! and reports a [`Failure`] instead of panicking, so a backend's tests can
+//! run one check per `#[test]` (failures are then named) or all of them with
+//! [`run_all`]:
+//!
+//! ```text
+//! #[test]
+//! fn replace_keeps_position() -> Result<(), Failure> {
+//!     conformance::replace_keeps_position(&new_store)
+//! }
+//! ```
+
+use std::fmt;
+
+use debrief_core::model::{
+    Application, Channel, Dataset, Dismissal, Feedback, FeedbackKind, HolidayCalendar, Holidays,
+    Interview, InterviewFormat, InterviewStatus, LearningPlan, Moment, News, Outcome, OutcomeKind,
+    Person, PersonKind, Policy, Prefers, Prepared, Profile, RecruiterKind, Reflection,
+    ResearchFact, SlipUp, Stage, Touch, TouchKind,
+};
+use jiff::civil::Date;
+
+use crate::{Change, Store, StoreError};
+
+/// Makes a new, empty store each time it is called.
+pub type NewStore<'a> = &'a dyn Fn() -> Result<Box<dyn Store>, StoreError>;
+
+/// A check the store did not pass: which check, and what went wrong.
+pub struct Failure {
+    pub check: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.check, self.message)
+    }
+}
+
+// `#[test] fn … -> Result<(), Failure>` prints the Debug form; make it the
+// readable one.
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// One check of the suite.
+pub type Check = fn(NewStore<'_>) -> Result<(), Failure>;
+
+/// Every check, by name, in the order [`run_all`] runs them.
+pub const CHECKS: &[(&str, Check)] = &[
+    (
+        "empty_store_has_default_profile_and_no_applications",
+        empty_store_has_default_profile_and_no_applications,
+    ),
+    ("profile_round_trip", profile_round_trip),
+    ("full_application_round_trip", full_application_round_trip),
+    ("edge_values_round_trip", edge_values_round_trip),
+    ("replace_keeps_position", replace_keeps_position),
+    ("delete_application", delete_application),
+    (
+        "unknown_delete_fails_and_rolls_back",
+        unknown_delete_fails_and_rolls_back,
+    ),
+    ("delete_all_applications", delete_all_applications),
+    ("application_lookup_and_ids", application_lookup_and_ids),
+    ("batch_is_atomic", batch_is_atomic),
+    ("empty_batch_changes_nothing", empty_batch_changes_nothing),
+];
+
+/// Runs every check against fresh stores; returns all failures.
+pub fn run_all(new_store: NewStore<'_>) -> Result<(), Vec<Failure>> {
+    let failures: Vec<Failure> = CHECKS
+        .iter()
+        .filter_map(|(_, check)| check(new_store).err())
+        .collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
+    }
+}
+
+/// Context for the failures of one check.
+struct Checker {
+    check: &'static str,
+}
+
+impl Checker {
+    fn new(check: &'static str) -> Self {
+        Checker { check }
+    }
+
+    fn fail(&self, message: impl Into<String>) -> Failure {
+        Failure {
+            check: self.check,
+            message: message.into(),
+        }
+    }
+
+    fn store(&self, new_store: NewStore<'_>) -> Result<Box<dyn Store>, Failure> {
+        new_store().map_err(|e| self.fail(format!("cannot create a store: {e}")))
+    }
+
+    /// Unwraps a store result, naming the step that failed.
+    fn ok<T>(&self, step: &str, r: Result<T, StoreError>) -> Result<T, Failure> {
+        r.map_err(|e| self.fail(format!("{step} failed: {e}")))
+    }
+
+    fn apply(&self, store: &mut dyn Store, step: &str, changes: &[Change]) -> Result<(), Failure> {
+        self.ok(step, store.apply(changes))
+    }
+
+    fn load(&self, store: &dyn Store, step: &str) -> Result<Dataset, Failure> {
+        self.ok(&format!("load() {step}"), store.load())
+    }
+
+    fn equal<T: PartialEq + fmt::Debug>(
+        &self,
+        what: &str,
+        found: &T,
+        expected: &T,
+    ) -> Result<(), Failure> {
+        if found == expected {
+            Ok(())
+        } else {
+            Err(self.fail(format!("{what}: {}", difference(found, expected))))
+        }
+    }
+
+    fn ids(&self, store: &dyn Store, step: &str, expected: &[&str]) -> Result<(), Failure> {
+        let ids = self.ok("application_ids()", store.application_ids())?;
+        self.equal(
+            &format!("application_ids() {step}"),
+            &ids,
+            &to_strings(expected),
+        )?;
+        let loaded = self.load(store, step)?;
+        let loaded_ids: Vec<String> = loaded.applications.iter().map(|a| a.id.clone()).collect();
+        self.equal(
+            &format!("ids of load().applications {step}"),
+            &loaded_ids,
+            &to_strings(expected),
+        )
+    }
+}
+
+fn to_strings(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+}
+
+/// Shows where two values first differ, with a little context: the values
+/// themselves can be hundreds of kilobytes.
+fn difference<T: fmt::Debug>(found: &T, expected: &T) -> String {
+    let found = format!("{found:?}");
+    let expected = format!("{expected:?}");
+    let at = found
+        .chars()
+        .zip(expected.chars())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| found.chars().count().min(expected.chars().count()));
+    let excerpt = |s: &str| -> String {
+        let start = at.saturating_sub(120);
+        format!("…{}…", s.chars().skip(start).take(240).collect::<String>())
+    };
+    format!(
+        "differs at character {at} of the Debug form\n  found:    {}\n  expected: {}",
+        excerpt(&found),
+        excerpt(&expected)
+    )
+}
+
+fn moment(text: &str) -> Moment {
+    text.parse()
+        .unwrap_or_else(|e| panic!("bad test time {text}: {e}"))
+}
+
+fn date(text: &str) -> Date {
+    text.parse()
+        .unwrap_or_else(|e| panic!("bad test date {text}: {e}"))
+}
+
+/// A profile with every field away from its default.
+pub fn sample_profile() -> Profile {
+    Profile {
+        name: "Zoë Ångström-Nakamura 中村".to_string(),
+        timezone: "America/Chicago".to_string(),
+        holidays: Holidays {
+            calendar: HolidayCalendar::GbEng,
+            extra: vec![date("2026-12-24"), date("2027-01-02")],
+        },
+        policy: Policy::Proactive,
+    }
+}
+
+/// An application with every optional field set, unicode throughout and a
+/// note of about 100 KB.
+pub fn full_application(id: &str) -> Application {
+    let long_note = "Dear Marie — thank you for the panel. Ünïcødé ✓ 日本語 🎉\n".repeat(1_700);
+    let mut marie = Person::new("marie", "Marie Dubois", PersonKind::Interviewer);
+    marie.title = Some("Analytics Lead".to_string());
+    marie.email = Some("marie@acme.example".to_string());
+    marie.phone = Some("+33 1 23 45 67 89".to_string());
+    marie.mailing_address = Some("1 Rue de l'Exemple\n75001 Paris".to_string());
+    marie.said = vec![
+        "APAC expansion is next year's top priority".to_string(),
+        "We \"love\" SQL — and 'quotes'".to_string(),
+    ];
+    marie.prefers = Some(Prefers {
+        channel: Some(Channel::Email),
+        after: Some(date("2026-12-04")),
+    });
+    let mut raj = Person::new("raj", "Raj Patel", PersonKind::Recruiter);
+    raj.prefers = Some(Prefers {
+        channel: Some(Channel::Phone),
+        after: None,
+    });
+    let desk = Person::new("desk", "Front desk", PersonKind::Receptionist);
+
+    let mut panel = Interview::new("acme-panel", moment("2026-11-20T10:00:00-06:00"));
+    panel.minutes = 90;
+    panel.format = InterviewFormat::InPerson;
+    panel.status = InterviewStatus::Done;
+    panel.interviewers = vec!["marie".to_string(), "raj".to_string()];
+    panel.also_met = vec!["desk".to_string()];
+    panel.asked_questions = Some(true);
+    panel.disrupted = true;
+    panel.prepared = Prepared {
+        research: true,
+        questions: 4,
+    };
+    panel.slip_ups = vec![
+        SlipUp {
+            text: "Called Marie 'Mary' once".to_string(),
+            noticed: true,
+            apologized: false,
+        },
+        SlipUp {
+            text: "Arrived 2 min late".to_string(),
+            noticed: false,
+            apologized: true,
+        },
+    ];
+    panel.reflection = Some(Reflection {
+        went_well: "The SQL exercise".to_string(),
+        change: "Slow down on the intro".to_string(),
+        mistakes: vec!["Rambled about Python".to_string()],
+        missing_info: vec!["Team size".to_string(), "Budget".to_string()],
+        hardest_question: Some("Why leave now? — answer with the growth story".to_string()),
+    });
+    panel.scheduled_at = Some(moment("2026-11-10T08:15:30+05:30"));
+
+    let mut screen = Interview::new("acme-screen", moment("2026-11-12T16:00:00.123456789Z"));
+    screen.format = InterviewFormat::Phone;
+    screen.status = InterviewStatus::Cancelled;
+    screen.interviewers = vec!["raj".to_string()];
+    screen.asked_questions = Some(false);
+
+    Application {
+        id: id.to_string(),
+        company: "Acme Corp — Société Générale d'Exemples".to_string(),
+        role: "Data Analyst (m/w/d) 分析".to_string(),
+        stage: Stage::Offer,
+        urgent: true,
+        recruiter: RecruiterKind::Outside,
+        policy: Some(Policy::Proactive),
+        people: vec![marie, raj, desk],
+        interviews: vec![panel, screen],
+        touches: vec![
+            Touch {
+                at: moment("2026-11-20T17:30:00-06:00"),
+                person: Some("marie".to_string()),
+                channel: Channel::Email,
+                kind: TouchKind::ThankYou,
+                replied_at: Some(moment("2026-11-21T09:05:00+01:00")),
+                forced: true,
+                note: Some(long_note),
+            },
+            Touch {
+                at: moment("2026-12-01T09:00:00-06:00"),
+                person: None,
+                channel: Channel::Letter,
+                kind: TouchKind::StatusCheck,
+                replied_at: None,
+                forced: false,
+                note: None,
+            },
+        ],
+        news: vec![
+            News {
+                on: date("2026-11-25"),
+                text: "Acme opened an office in Singapore 🇸🇬".to_string(),
+            },
+            News {
+                on: date("2026-11-26"),
+                text: "Second item".to_string(),
+            },
+        ],
+        outcome: Some(Outcome {
+            kind: OutcomeKind::Offer,
+            on: date("2026-12-10"),
+            feedback: vec![
+                Feedback {
+                    text: "Great structure".to_string(),
+                    kind: Some(FeedbackKind::Behavior),
+                    positive: true,
+                    plan: None,
+                },
+                Feedback {
+                    text: "Needs more dbt".to_string(),
+                    kind: Some(FeedbackKind::Skill),
+                    positive: false,
+                    plan: Some(LearningPlan {
+                        step: "Finish the dbt course".to_string(),
+                        by: date("2027-01-15"),
+                    }),
+                },
+                Feedback {
+                    text: "Unclassified".to_string(),
+                    kind: None,
+                    positive: false,
+                    plan: None,
+                },
+            ],
+            stay_in_touch: true,
+        }),
+        research: vec![
+            ResearchFact {
+                fact: "Moving to Snowflake".to_string(),
+                contribution: Some("I migrated two warehouses".to_string()),
+            },
+            ResearchFact {
+                fact: "New CFO".to_string(),
+                contribution: None,
+            },
+        ],
+        dismissed: vec![
+            Dismissal {
+                rule: "thank-staff".to_string(),
+                interview: Some("acme-panel".to_string()),
+                person: Some("desk".to_string()),
+                at: moment("2026-11-21T08:00:00-06:00"),
+                reason: "Thanked in person".to_string(),
+            },
+            Dismissal {
+                rule: "status-check".to_string(),
+                interview: None,
+                person: None,
+                at: moment("2026-12-02T08:00:00Z"),
+                reason: String::new(),
+            },
+        ],
+    }
+}
+
+/// A small application, different from [`full_application`].
+pub fn small_application(id: &str, company: &str) -> Application {
+    let mut a = Application::new(id, company, "Engineer");
+    a.people = vec![Person::new("p1", "Pat One", PersonKind::Hr)];
+    a.touches = vec![Touch {
+        at: moment("2026-10-01T12:00:00+02:00"),
+        person: Some("p1".to_string()),
+        channel: Channel::Message,
+        kind: TouchKind::Other,
+        replied_at: None,
+        forced: false,
+        note: None,
+    }];
+    a
+}
+
+fn put(a: &Application) -> Change {
+    Change::PutApplication(a.clone())
+}
+
+pub fn empty_store_has_default_profile_and_no_applications(
+    new_store: NewStore<'_>,
+) -> Result<(), Failure> {
+    let c = Checker::new("empty_store_has_default_profile_and_no_applications");
+    let store = c.store(new_store)?;
+    c.equal(
+        "load() of an empty store",
+        &c.load(&*store, "")?,
+        &Dataset::default(),
+    )?;
+    c.equal(
+        "profile() of an empty store",
+        &c.ok("profile()", store.profile())?,
+        &Profile::default(),
+    )?;
+    c.ids(&*store, "of an empty store", &[])?;
+    c.equal(
+        "application(\"acme\") of an empty store",
+        &c.ok("application()", store.application("acme"))?,
+        &None,
+    )
+}
+
+pub fn profile_round_trip(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("profile_round_trip");
+    let mut store = c.store(new_store)?;
+    let profile = sample_profile();
+    c.apply(
+        &mut *store,
+        "SetProfile",
+        &[Change::SetProfile(profile.clone())],
+    )?;
+    c.equal("profile()", &c.ok("profile()", store.profile())?, &profile)?;
+    c.equal("load().profile", &c.load(&*store, "")?.profile, &profile)?;
+
+    // Setting it again replaces it wholly, back to the defaults here.
+    c.apply(
+        &mut *store,
+        "SetProfile",
+        &[Change::SetProfile(Profile::default())],
+    )?;
+    c.equal(
+        "profile() after setting the default",
+        &c.ok("profile()", store.profile())?,
+        &Profile::default(),
+    )?;
+    c.ids(&*store, "after SetProfile", &[])
+}
+
+pub fn full_application_round_trip(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("full_application_round_trip");
+    let mut store = c.store(new_store)?;
+    let full = full_application("acme-analyst");
+    let minimal = Application::new("bare", "Bare Inc", "");
+    let expected = Dataset {
+        profile: sample_profile(),
+        applications: vec![full.clone(), minimal.clone()],
+        ..Dataset::default()
+    };
+    c.apply(
+        &mut *store,
+        "SetProfile + 2 × PutApplication",
+        &[
+            Change::SetProfile(sample_profile()),
+            put(&full),
+            put(&minimal),
+        ],
+    )?;
+    c.equal("load()", &c.load(&*store, "")?, &expected)?;
+    c.equal(
+        "application(\"acme-analyst\")",
+        &c.ok("application()", store.application("acme-analyst"))?,
+        &Some(full),
+    )?;
+    c.equal(
+        "application(\"bare\")",
+        &c.ok("application()", store.application("bare"))?,
+        &Some(minimal),
+    )
+}
+
+/// Values a backend might conflate: empty versus absent, `false` versus
+/// unknown, and ids that need quoting.
+pub fn edge_values_round_trip(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("edge_values_round_trip");
+    let mut store = c.store(new_store)?;
+    let mut a = Application::new("o'brien \"ß\"; DROP TABLE x; --", "", "");
+    let mut p = Person::new("", "", PersonKind::Other);
+    p.title = Some(String::new());
+    p.email = Some(String::new());
+    p.said = vec![String::new()];
+    p.prefers = Some(Prefers::default());
+    a.people = vec![
+        p.clone(),
+        Person::new("p2", "Second", PersonKind::Coordinator),
+    ];
+    let mut i = Interview::new("i", moment("1969-12-31T23:59:59.5-00:30"));
+    i.minutes = 0;
+    i.asked_questions = Some(false);
+    i.reflection = Some(Reflection::default());
+    i.also_met = vec!["p2".to_string()];
+    let mut j = Interview::new("j", moment("2026-06-01T00:00:00+14:00"));
+    j.status = InterviewStatus::Missed;
+    j.interviewers = vec!["".to_string(), "p2".to_string(), "p2".to_string()];
+    j.reflection = Some(Reflection {
+        hardest_question: Some(String::new()),
+        ..Reflection::default()
+    });
+    a.interviews = vec![i, j];
+    a.touches = vec![Touch {
+        at: moment("2026-01-01T00:00:00Z"),
+        person: Some(String::new()),
+        channel: Channel::InPerson,
+        kind: TouchKind::Recovery,
+        replied_at: Some(moment("2026-01-01T00:00:00Z")),
+        forced: false,
+        note: Some(String::new()),
+    }];
+    a.outcome = Some(Outcome {
+        kind: OutcomeKind::NoResponse,
+        on: date("2026-02-28"),
+        feedback: vec![],
+        stay_in_touch: false,
+    });
+    a.research = vec![ResearchFact {
+        fact: String::new(),
+        contribution: Some(String::new()),
+    }];
+    let mut b = Application::new("b", "B", "B");
+    b.policy = Some(Policy::Conservative);
+    b.stage = Stage::Withdrawn;
+    b.recruiter = RecruiterKind::Inside;
+    let profile = Profile {
+        name: String::new(),
+        timezone: "Asia/Kolkata".to_string(),
+        holidays: Holidays {
+            calendar: HolidayCalendar::Us,
+            extra: vec![],
+        },
+        policy: Policy::Conservative,
+    };
+    c.apply(
+        &mut *store,
+        "PutApplication",
+        &[put(&a), put(&b), Change::SetProfile(profile.clone())],
+    )?;
+    let expected = Dataset {
+        profile,
+        applications: vec![a.clone(), b],
+        ..Dataset::default()
+    };
+    c.equal("load()", &c.load(&*store, "")?, &expected)?;
+    c.equal(
+        "application() with a quoted id",
+        &c.ok("application()", store.application(&a.id))?,
+        &Some(a),
+    )
+}
+
+pub fn replace_keeps_position(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("replace_keeps_position");
+    let mut store = c.store(new_store)?;
+    let a = small_application("a", "A");
+    let b = full_application("b");
+    let z = small_application("z", "Z");
+    c.apply(
+        &mut *store,
+        "3 × PutApplication",
+        &[put(&z), put(&b), put(&a)],
+    )?;
+
+    // The replacement has fewer children of every kind: none may survive.
+    let mut b2 = small_application("b", "B, replaced");
+    b2.stage = Stage::Rejected;
+    c.apply(&mut *store, "PutApplication (replace)", &[put(&b2)])?;
+    c.ids(&*store, "after replacing the middle one", &["z", "b", "a"])?;
+    c.equal(
+        "application(\"b\") after replace",
+        &c.ok("application()", store.application("b"))?,
+        &Some(b2.clone()),
+    )?;
+    let loaded = c.load(&*store, "after replace")?;
+    c.equal(
+        "load().applications after replace",
+        &loaded.applications,
+        &vec![z.clone(), b2, a.clone()],
+    )?;
+
+    // Replacing the first and the last, and twice within one batch.
+    let z2 = full_application("z");
+    let mut a2 = small_application("a", "A2");
+    a2.urgent = true;
+    let mut a3 = a2.clone();
+    a3.company = "A3".to_string();
+    c.apply(
+        &mut *store,
+        "batch of replaces",
+        &[put(&a2), put(&z2), put(&a3)],
+    )?;
+    c.ids(&*store, "after replacing the ends", &["z", "b", "a"])?;
+    c.equal(
+        "application(\"a\") after two replaces in one batch",
+        &c.ok("application()", store.application("a"))?,
+        &Some(a3),
+    )?;
+    c.equal(
+        "application(\"z\") after replace",
+        &c.ok("application()", store.application("z"))?,
+        &Some(z2),
+    )
+}
+
+pub fn delete_application(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("delete_application");
+    let mut store = c.store(new_store)?;
+    let a = small_application("a", "A");
+    let b = full_application("b");
+    let cc = small_application("c", "C");
+    c.apply(
+        &mut *store,
+        "3 × PutApplication",
+        &[put(&a), put(&b), put(&cc)],
+    )?;
+    c.apply(
+        &mut *store,
+        "DeleteApplication(\"b\")",
+        &[Change::DeleteApplication("b".to_string())],
+    )?;
+    c.ids(&*store, "after deleting b", &["a", "c"])?;
+    c.equal(
+        "application(\"b\") after delete",
+        &c.ok("application()", store.application("b"))?,
+        &None,
+    )?;
+    c.equal(
+        "load().applications after delete",
+        &c.load(&*store, "after delete")?.applications,
+        &vec![a.clone(), cc.clone()],
+    )?;
+
+    // A deleted id put again is a new application: it goes last, and
+    // nothing of the old one comes back.
+    let b2 = small_application("b", "B again");
+    c.apply(&mut *store, "PutApplication(\"b\") again", &[put(&b2)])?;
+    c.ids(&*store, "after putting b again", &["a", "c", "b"])?;
+    c.equal(
+        "application(\"b\") put again",
+        &c.ok("application()", store.application("b"))?,
+        &Some(b2),
+    )?;
+
+    // Deleting the last one, then putting a new one: still insertion order.
+    c.apply(
+        &mut *store,
+        "DeleteApplication(\"b\")",
+        &[Change::DeleteApplication("b".to_string())],
+    )?;
+    c.apply(
+        &mut *store,
+        "PutApplication(\"d\")",
+        &[put(&small_application("d", "D"))],
+    )?;
+    c.ids(
+        &*store,
+        "after deleting the last and adding d",
+        &["a", "c", "d"],
+    )
+}
+
+pub fn unknown_delete_fails_and_rolls_back(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("unknown_delete_fails_and_rolls_back");
+    let mut store = c.store(new_store)?;
+    let a = full_application("a");
+    c.apply(
+        &mut *store,
+        "setup",
+        &[
+            Change::SetProfile(sample_profile()),
+            put(&a),
+            put(&small_application("b", "B")),
+        ],
+    )?;
+    let before = c.load(&*store, "before the failing batch")?;
+
+    let mut a2 = small_application("a", "A, replaced");
+    a2.stage = Stage::Closed;
+    let result = store.apply(&[
+        Change::SetProfile(Profile::default()),
+        put(&small_application("new", "New")),
+        put(&a2),
+        Change::DeleteApplication("b".to_string()),
+        Change::DeleteApplication("nope".to_string()),
+        put(&small_application("after", "After")),
+    ]);
+    match result {
+        Err(StoreError::UnknownApplication(id)) if id == "nope" => {}
+        Err(StoreError::UnknownApplication(id)) => {
+            return Err(c.fail(format!(
+                "deleting 'nope' reported UnknownApplication(\"{id}\")"
+            )));
+        }
+        Err(e) => {
+            return Err(c.fail(format!(
+                "deleting 'nope' failed with {e:?}, expected UnknownApplication"
+            )));
+        }
+        Ok(()) => return Err(c.fail("deleting an unknown id succeeded")),
+    }
+    c.equal(
+        "load() after the failed batch",
+        &c.load(&*store, "after the failed batch")?,
+        &before,
+    )?;
+    c.ids(&*store, "after the failed batch", &["a", "b"])?;
+
+    // The store is still usable after the rollback.
+    c.apply(
+        &mut *store,
+        "a batch after the rollback",
+        &[put(&small_application("c", "C"))],
+    )?;
+    c.ids(&*store, "after the next batch", &["a", "b", "c"])
+}
+
+pub fn delete_all_applications(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("delete_all_applications");
+    let mut store = c.store(new_store)?;
+    c.apply(
+        &mut *store,
+        "setup",
+        &[
+            Change::SetProfile(sample_profile()),
+            put(&full_application("a")),
+            put(&small_application("b", "B")),
+            put(&full_application("c")),
+        ],
+    )?;
+    c.apply(
+        &mut *store,
+        "DeleteAllApplications",
+        &[Change::DeleteAllApplications],
+    )?;
+    c.equal(
+        "load() after DeleteAllApplications",
+        &c.load(&*store, "after DeleteAllApplications")?,
+        &Dataset {
+            profile: sample_profile(),
+            ..Dataset::default()
+        },
+    )?;
+    c.ids(&*store, "after DeleteAllApplications", &[])?;
+    c.equal(
+        "application(\"a\") after DeleteAllApplications",
+        &c.ok("application()", store.application("a"))?,
+        &None,
+    )?;
+    // On an empty store it is not an error.
+    c.apply(
+        &mut *store,
+        "DeleteAllApplications again",
+        &[Change::DeleteAllApplications],
+    )?;
+
+    // `import --replace`: wipe and refill in one batch, old ids reused.
+    let full = full_application("c");
+    c.apply(
+        &mut *store,
+        "DeleteAllApplications + puts",
+        &[
+            put(&small_application("x", "X")),
+            Change::DeleteAllApplications,
+            put(&full),
+            put(&small_application("a", "A")),
+        ],
+    )?;
+    c.ids(&*store, "after wipe and refill", &["c", "a"])?;
+    c.equal(
+        "application(\"c\") after wipe and refill",
+        &c.ok("application()", store.application("c"))?,
+        &Some(full),
+    )
+}
+
+pub fn application_lookup_and_ids(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("application_lookup_and_ids");
+    let mut store = c.store(new_store)?;
+    let ids = ["zeta", "alpha", "Mü-ß", "10", "9", "beta"];
+    let apps: Vec<Application> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| {
+            if n % 2 == 0 {
+                full_application(id)
+            } else {
+                small_application(id, &format!("Company {n}"))
+            }
+        })
+        .collect();
+    let changes: Vec<Change> = apps.iter().map(put).collect();
+    c.apply(&mut *store, "puts", &changes)?;
+    // Insertion order, not sorted by id.
+    c.ids(&*store, "after the puts", &ids)?;
+    for a in &apps {
+        c.equal(
+            &format!("application(\"{}\")", a.id),
+            &c.ok("application()", store.application(&a.id))?,
+            &Some(a.clone()),
+        )?;
+    }
+    for unknown in ["", "ALPHA", "alpha ", "nope"] {
+        c.equal(
+            &format!("application(\"{unknown}\")"),
+            &c.ok("application()", store.application(unknown))?,
+            &None,
+        )?;
+    }
+    Ok(())
+}
+
+/// Applies `changes` to a plain dataset: the reference the store must match.
+fn apply_to_dataset(data: &mut Dataset, changes: &[Change]) -> Result<(), StoreError> {
+    for change in changes {
+        match change {
+            Change::SetProfile(p) => data.profile = p.clone(),
+            Change::PutApplication(a) => {
+                match data.applications.iter_mut().find(|old| old.id == a.id) {
+                    Some(old) => *old = a.clone(),
+                    None => data.applications.push(a.clone()),
+                }
+            }
+            Change::DeleteApplication(id) => {
+                let before = data.applications.len();
+                data.applications.retain(|a| &a.id != id);
+                if data.applications.len() == before {
+                    return Err(StoreError::UnknownApplication(id.clone()));
+                }
+            }
+            Change::DeleteAllApplications => data.applications.clear(),
+        }
+    }
+    Ok(())
+}
+
+/// A long mixed batch either lands whole (and matches the reference) or,
+/// when its last change fails, not at all.
+pub fn batch_is_atomic(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("batch_is_atomic");
+    let mut store = c.store(new_store)?;
+    let mut expected = Dataset::default();
+
+    let mut batch = vec![Change::SetProfile(sample_profile())];
+    for n in 0..300 {
+        let id = format!("app-{n:03}");
+        batch.push(if n % 10 == 0 {
+            put(&full_application(&id))
+        } else {
+            put(&small_application(&id, &format!("Company {n}")))
+        });
+        if n % 7 == 6 {
+            batch.push(Change::DeleteApplication(format!("app-{:03}", n - 3)));
+        }
+        if n % 11 == 10 {
+            let mut again = small_application(&format!("app-{:03}", n - 10), "Replaced");
+            again.urgent = true;
+            batch.push(put(&again));
+        }
+    }
+    c.ok(
+        "the reference model",
+        apply_to_dataset(&mut expected, &batch),
+    )?;
+    c.apply(&mut *store, "a batch of 300+ changes", &batch)?;
+    c.equal(
+        "load() after the batch",
+        &c.load(&*store, "after the batch")?,
+        &expected,
+    )?;
+
+    // The same kind of batch, but its last change fails: nothing of it stays.
+    let mut failing = vec![Change::SetProfile(Profile::default())];
+    for n in 0..200 {
+        failing.push(put(&small_application(&format!("late-{n}"), "Late")));
+        if n % 5 == 0 {
+            failing.push(put(&full_application(&format!("app-{:03}", n + 1))));
+        }
+    }
+    failing.push(Change::DeleteAllApplications);
+    failing.push(put(&full_application("after-wipe")));
+    failing.push(Change::DeleteApplication("app-999".to_string()));
+    match store.apply(&failing) {
+        Err(StoreError::UnknownApplication(_)) => {}
+        Err(e) => return Err(c.fail(format!("the failing batch failed with {e:?}"))),
+        Ok(()) => return Err(c.fail("a batch deleting an unknown id succeeded")),
+    }
+    c.equal(
+        "load() after the failed batch",
+        &c.load(&*store, "after the failed batch")?,
+        &expected,
+    )
+}
+
+pub fn empty_batch_changes_nothing(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("empty_batch_changes_nothing");
+    let mut store = c.store(new_store)?;
+    c.apply(&mut *store, "setup", &[put(&small_application("a", "A"))])?;
+    let before = c.load(&*store, "before")?;
+    c.apply(&mut *store, "an empty batch", &[])?;
+    c.equal(
+        "load() after an empty batch",
+        &c.load(&*store, "after")?,
+        &before,
+    )
+}

@@ -1,0 +1,399 @@
+//! Loading: one query per table, each ordered by (application, position),
+//! stitched together in memory. The caller holds a read transaction so all
+//! queries see the same snapshot.
+
+use debrief_core::model::{
+    Application, Dismissal, Feedback, Holidays, Interview, LearningPlan, News, Outcome, Person,
+    Prefers, Prepared, Profile, Reflection, ResearchFact, Touch,
+};
+use debrief_store::StoreError;
+use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
+
+use crate::codec::{Columns, backend, corrupt};
+
+/// Which applications to load.
+#[derive(Clone, Copy)]
+pub(crate) enum Scope {
+    All,
+    One(i64),
+}
+
+impl Scope {
+    fn filter(self, column: &str) -> String {
+        match self {
+            Scope::All => String::new(),
+            Scope::One(_) => format!("WHERE {column} = ?1"),
+        }
+    }
+
+    fn params(self) -> impl rusqlite::Params {
+        params_from_iter(match self {
+            Scope::All => None,
+            Scope::One(pk) => Some(pk),
+        })
+    }
+}
+
+pub(crate) fn profile(conn: &Connection) -> Result<Profile, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT name, timezone, holiday_calendar, holiday_extra, policy
+             FROM profile WHERE singleton = 1",
+        )
+        .map_err(backend)?;
+    let mut rows = stmt.query([]).map_err(backend)?;
+    match rows.next().map_err(backend)? {
+        None => Ok(Profile::default()),
+        Some(row) => {
+            let mut c = Columns::new(row, "profile");
+            Ok(Profile {
+                name: c.string()?,
+                timezone: c.string()?,
+                holidays: Holidays {
+                    calendar: c.parse()?,
+                    extra: c.json_list()?,
+                },
+                policy: c.parse()?,
+            })
+        }
+    }
+}
+
+pub(crate) fn application_key(conn: &Connection, id: &str) -> Result<Option<i64>, StoreError> {
+    conn.prepare_cached("SELECT pk FROM applications WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+        .map_err(backend)
+}
+
+pub(crate) fn application_ids(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id FROM applications ORDER BY pk")
+        .map_err(backend)?;
+    let mut rows = stmt.query([]).map_err(backend)?;
+    let mut ids = Vec::new();
+    while let Some(row) = rows.next().map_err(backend)? {
+        ids.push(Columns::new(row, "applications").string()?);
+    }
+    Ok(ids)
+}
+
+/// Runs `sql` (with the scope's parameter) and hands every row to `each`.
+fn for_each_row(
+    conn: &Connection,
+    sql: &str,
+    scope: Scope,
+    mut each: impl FnMut(&Row<'_>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(backend)?;
+    let mut rows = stmt.query(scope.params()).map_err(backend)?;
+    while let Some(row) = rows.next().map_err(backend)? {
+        each(row)?;
+    }
+    Ok(())
+}
+
+/// Finds the application a child row belongs to. Child rows arrive in key
+/// order, like the applications, so a cursor that only moves forward finds
+/// each parent without a hash map.
+struct Parents {
+    apps: Vec<Application>,
+    keys: Vec<i64>,
+    at: usize,
+}
+
+impl Parents {
+    fn get(&mut self, key: i64, table: &'static str) -> Result<&mut Application, StoreError> {
+        while self.keys.get(self.at).is_some_and(|&k| k < key) {
+            self.at += 1;
+        }
+        match (self.keys.get(self.at), self.apps.get_mut(self.at)) {
+            (Some(&k), Some(app)) if k == key => Ok(app),
+            _ => Err(corrupt(
+                table,
+                format_args!("a row belongs to application key {key}, which does not exist"),
+            )),
+        }
+    }
+
+    fn rewind(&mut self) {
+        self.at = 0;
+    }
+}
+
+pub(crate) fn applications(
+    conn: &Connection,
+    scope: Scope,
+) -> Result<Vec<Application>, StoreError> {
+    let mut parents = Parents {
+        apps: Vec::new(),
+        keys: Vec::new(),
+        at: 0,
+    };
+    for_each_row(
+        conn,
+        &format!(
+            "SELECT pk, id, company, role, stage, urgent, recruiter, policy
+             FROM applications {} ORDER BY pk",
+            scope.filter("pk")
+        ),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "applications");
+            parents.keys.push(c.i64()?);
+            let mut a = Application::new(c.string()?, c.string()?, c.string()?);
+            a.stage = c.parse()?;
+            a.urgent = c.bool()?;
+            a.recruiter = c.parse()?;
+            a.policy = c.opt_parse()?;
+            parents.apps.push(a);
+            Ok(())
+        },
+    )?;
+    if parents.apps.is_empty() {
+        return Ok(parents.apps);
+    }
+    let filter = scope.filter("app");
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!(
+            "SELECT app, id, name, kind, title, email, phone, mailing_address, said,
+                    has_prefers, prefers_channel, prefers_after
+             FROM people {filter} ORDER BY app, position"
+        ),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "people");
+            let app = parents.get(c.i64()?, "people")?;
+            let mut p = Person::new(c.string()?, c.string()?, c.parse()?);
+            p.title = c.opt_string()?;
+            p.email = c.opt_string()?;
+            p.phone = c.opt_string()?;
+            p.mailing_address = c.opt_string()?;
+            p.said = c.json_list()?;
+            let has_prefers = c.bool()?;
+            let channel = c.opt_parse()?;
+            let after = c.opt_date()?;
+            p.prefers = has_prefers.then_some(Prefers { channel, after });
+            app.people.push(p);
+            Ok(())
+        },
+    )?;
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!(
+            "SELECT app, id, start_s, start_ns, start_off, minutes, format, status,
+                    asked_questions, disrupted, prepared_research, prepared_questions, slip_ups,
+                    reflection_went_well, reflection_change, reflection_mistakes,
+                    reflection_missing_info, reflection_hardest_question,
+                    scheduled_at_s, scheduled_at_ns, scheduled_at_off
+             FROM interviews {filter} ORDER BY app, position"
+        ),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "interviews");
+            let app = parents.get(c.i64()?, "interviews")?;
+            let mut i = Interview::new(c.string()?, c.moment()?);
+            i.minutes = c.u32()?;
+            i.format = c.parse()?;
+            i.status = c.parse()?;
+            i.asked_questions = c.opt_bool()?;
+            i.disrupted = c.bool()?;
+            i.prepared = Prepared {
+                research: c.bool()?,
+                questions: c.u32()?,
+            };
+            i.slip_ups = c.json_list()?;
+            let went_well = c.opt_string()?;
+            let change = c.opt_string()?;
+            let mistakes = c.json_list()?;
+            let missing_info = c.json_list()?;
+            let hardest_question = c.opt_string()?;
+            i.reflection = went_well.map(|went_well| Reflection {
+                went_well,
+                change: change.unwrap_or_default(),
+                mistakes,
+                missing_info,
+                hardest_question,
+            });
+            i.scheduled_at = c.opt_moment()?;
+            app.interviews.push(i);
+            Ok(())
+        },
+    )?;
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!(
+            "SELECT app, interview, role, person
+             FROM interview_people {filter} ORDER BY app, interview, role, position"
+        ),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "interview_people");
+            let app = parents.get(c.i64()?, "interview_people")?;
+            let position = c.i64()?;
+            let role = c.str()?;
+            let person = c.string()?;
+            let interview = usize::try_from(position)
+                .ok()
+                .and_then(|p| app.interviews.get_mut(p))
+                .ok_or_else(|| {
+                    corrupt(
+                        "interview_people",
+                        format_args!("no interview at position {position}"),
+                    )
+                })?;
+            match role {
+                "interviewer" => interview.interviewers.push(person),
+                "also_met" => interview.also_met.push(person),
+                other => {
+                    return Err(corrupt(
+                        "interview_people",
+                        format_args!("unknown role '{other}'"),
+                    ));
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!(
+            "SELECT app, at_s, at_ns, at_off, person, channel, kind,
+                    replied_at_s, replied_at_ns, replied_at_off, forced, note
+             FROM touches {filter} ORDER BY app, position"
+        ),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "touches");
+            let app = parents.get(c.i64()?, "touches")?;
+            app.touches.push(Touch {
+                at: c.moment()?,
+                person: c.opt_string()?,
+                channel: c.parse()?,
+                kind: c.parse()?,
+                replied_at: c.opt_moment()?,
+                forced: c.bool()?,
+                note: c.opt_string()?,
+            });
+            Ok(())
+        },
+    )?;
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!(r#"SELECT app, "on", text FROM news {filter} ORDER BY app, position"#),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "news");
+            let app = parents.get(c.i64()?, "news")?;
+            app.news.push(News {
+                on: c.date()?,
+                text: c.string()?,
+            });
+            Ok(())
+        },
+    )?;
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!(r#"SELECT app, kind, "on", stay_in_touch FROM outcomes {filter} ORDER BY app"#),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "outcomes");
+            let app = parents.get(c.i64()?, "outcomes")?;
+            let kind = c.parse()?;
+            let on = c.date()?;
+            app.outcome = Some(Outcome {
+                kind,
+                on,
+                feedback: Vec::new(),
+                stay_in_touch: c.bool()?,
+            });
+            Ok(())
+        },
+    )?;
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!(
+            "SELECT app, text, kind, positive, plan_step, plan_by
+             FROM feedback {filter} ORDER BY app, position"
+        ),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "feedback");
+            let app = parents.get(c.i64()?, "feedback")?;
+            let text = c.string()?;
+            let kind = c.opt_parse()?;
+            let positive = c.bool()?;
+            let step = c.opt_string()?;
+            let by = c.opt_date()?;
+            let plan = match (step, by) {
+                (Some(step), Some(by)) => Some(LearningPlan { step, by }),
+                (None, None) => None,
+                _ => return Err(corrupt("feedback", "a learning plan is only partly stored")),
+            };
+            let outcome = app.outcome.as_mut().ok_or_else(|| {
+                corrupt("feedback", "feedback for an application without outcome")
+            })?;
+            outcome.feedback.push(Feedback {
+                text,
+                kind,
+                positive,
+                plan,
+            });
+            Ok(())
+        },
+    )?;
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!("SELECT app, fact, contribution FROM research {filter} ORDER BY app, position"),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "research");
+            let app = parents.get(c.i64()?, "research")?;
+            app.research.push(ResearchFact {
+                fact: c.string()?,
+                contribution: c.opt_string()?,
+            });
+            Ok(())
+        },
+    )?;
+
+    parents.rewind();
+    for_each_row(
+        conn,
+        &format!(
+            "SELECT app, rule, interview, person, at_s, at_ns, at_off, reason
+             FROM dismissals {filter} ORDER BY app, position"
+        ),
+        scope,
+        |row| {
+            let mut c = Columns::new(row, "dismissals");
+            let app = parents.get(c.i64()?, "dismissals")?;
+            app.dismissed.push(Dismissal {
+                rule: c.string()?,
+                interview: c.opt_string()?,
+                person: c.opt_string()?,
+                at: c.moment()?,
+                reason: c.string()?,
+            });
+            Ok(())
+        },
+    )?;
+
+    Ok(parents.apps)
+}

@@ -1,0 +1,276 @@
+//! Writing changes inside the caller's transaction.
+
+use debrief_core::model::{Application, Profile};
+use debrief_store::StoreError;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::codec::{backend, json_list, moment_columns, opt_moment_columns};
+
+/// Tables holding an application's children, leaves first, so deleting
+/// them in this order never leaves a row whose parent is gone.
+const CHILD_TABLES: &[&str] = &[
+    "interview_people",
+    "interviews",
+    "feedback",
+    "outcomes",
+    "people",
+    "touches",
+    "news",
+    "research",
+    "dismissals",
+];
+
+pub(crate) fn set_profile(conn: &Connection, p: &Profile) -> Result<(), StoreError> {
+    let extra = json_list(&p.holidays.extra)?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO profile (singleton, name, timezone, holiday_calendar, holiday_extra, policy)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            p.name,
+            p.timezone,
+            p.holidays.calendar.as_str(),
+            extra,
+            p.policy.as_str(),
+        ])
+    })
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Lets an encoding failure travel through rusqlite's error type inside a
+/// statement closure; it comes back out as a backend error.
+fn to_sql_error(e: StoreError) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(Box::new(e))
+}
+
+pub(crate) fn delete_application(conn: &Connection, id: &str) -> Result<(), StoreError> {
+    // Children go by `ON DELETE CASCADE`.
+    let deleted = conn
+        .prepare_cached("DELETE FROM applications WHERE id = ?1")
+        .and_then(|mut s| s.execute([id]))
+        .map_err(backend)?;
+    if deleted == 0 {
+        return Err(StoreError::UnknownApplication(id.to_string()));
+    }
+    Ok(())
+}
+
+pub(crate) fn delete_all_applications(conn: &Connection) -> Result<(), StoreError> {
+    // Emptying each table outright is much faster than cascading row by row.
+    for table in CHILD_TABLES {
+        conn.execute_batch(&format!("DELETE FROM {table}"))
+            .map_err(backend)?;
+    }
+    conn.execute_batch("DELETE FROM applications")
+        .map_err(backend)
+}
+
+/// Inserts the application, or replaces the one with the same id under the
+/// same key, so it keeps its place in the insertion order.
+pub(crate) fn put_application(conn: &Connection, a: &Application) -> Result<(), StoreError> {
+    put(conn, a).map_err(|e| match e {
+        rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast::<StoreError>() {
+            Ok(store_error) => *store_error,
+            Err(other) => StoreError::Backend(other.to_string()),
+        },
+        e => backend(e),
+    })
+}
+
+fn put(conn: &Connection, a: &Application) -> rusqlite::Result<()> {
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT pk FROM applications WHERE id = ?1")?
+        .query_row([&a.id], |r| r.get(0))
+        .optional()?;
+    if let Some(pk) = existing {
+        conn.prepare_cached("DELETE FROM applications WHERE pk = ?1")?
+            .execute([pk])?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO applications (pk, id, company, role, stage, urgent, recruiter, policy)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        existing,
+        a.id,
+        a.company,
+        a.role,
+        a.stage.as_str(),
+        a.urgent,
+        a.recruiter.as_str(),
+        a.policy.map(|p| p.as_str()),
+    ])?;
+    let app = match existing {
+        Some(pk) => pk,
+        None => conn.last_insert_rowid(),
+    };
+
+    let json = |r: Result<Option<String>, StoreError>| r.map_err(to_sql_error);
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO people (app, position, id, name, kind, title, email, phone, mailing_address,
+                             said, has_prefers, prefers_channel, prefers_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    for (position, p) in (0_i64..).zip(&a.people) {
+        let prefers = p.prefers.as_ref();
+        stmt.execute(params![
+            app,
+            position,
+            p.id,
+            p.name,
+            p.kind.as_str(),
+            p.title,
+            p.email,
+            p.phone,
+            p.mailing_address,
+            json(json_list(&p.said))?,
+            prefers.is_some(),
+            prefers.and_then(|p| p.channel).map(|c| c.as_str()),
+            prefers.and_then(|p| p.after).map(|d| d.to_string()),
+        ])?;
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO interviews (app, position, id, start, start_s, start_ns, start_off, minutes,
+                                 format, status, asked_questions, disrupted, prepared_research,
+                                 prepared_questions, slip_ups, reflection_went_well,
+                                 reflection_change, reflection_mistakes, reflection_missing_info,
+                                 reflection_hardest_question, scheduled_at, scheduled_at_s,
+                                 scheduled_at_ns, scheduled_at_off)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+    )?;
+    let mut member = conn.prepare_cached(
+        "INSERT INTO interview_people (app, interview, role, position, person)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, i) in (0_i64..).zip(&a.interviews) {
+        let start = moment_columns(&i.start);
+        let r = i.reflection.as_ref();
+        let (sched, sched_s, sched_ns, sched_off) = opt_moment_columns(i.scheduled_at.as_ref());
+        stmt.execute(params![
+            app,
+            position,
+            i.id,
+            start.text,
+            start.second,
+            start.nanosecond,
+            start.offset,
+            i.minutes,
+            i.format.as_str(),
+            i.status.as_str(),
+            i.asked_questions,
+            i.disrupted,
+            i.prepared.research,
+            i.prepared.questions,
+            json(json_list(&i.slip_ups))?,
+            r.map(|r| r.went_well.as_str()),
+            r.map(|r| r.change.as_str()),
+            json(r.map_or(Ok(None), |r| json_list(&r.mistakes)))?,
+            json(r.map_or(Ok(None), |r| json_list(&r.missing_info)))?,
+            r.and_then(|r| r.hardest_question.as_deref()),
+            sched,
+            sched_s,
+            sched_ns,
+            sched_off,
+        ])?;
+        for (role, ids) in [("interviewer", &i.interviewers), ("also_met", &i.also_met)] {
+            for (k, person) in (0_i64..).zip(ids) {
+                member.execute(params![app, position, role, k, person])?;
+            }
+        }
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO touches (app, position, at, at_s, at_ns, at_off, person, channel, kind,
+                              replied_at, replied_at_s, replied_at_ns, replied_at_off, forced, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    for (position, t) in (0_i64..).zip(&a.touches) {
+        let at = moment_columns(&t.at);
+        let (replied, replied_s, replied_ns, replied_off) =
+            opt_moment_columns(t.replied_at.as_ref());
+        stmt.execute(params![
+            app,
+            position,
+            at.text,
+            at.second,
+            at.nanosecond,
+            at.offset,
+            t.person,
+            t.channel.as_str(),
+            t.kind.as_str(),
+            replied,
+            replied_s,
+            replied_ns,
+            replied_off,
+            t.forced,
+            t.note,
+        ])?;
+    }
+
+    let mut stmt = conn.prepare_cached(
+        r#"INSERT INTO news (app, position, "on", text) VALUES (?1, ?2, ?3, ?4)"#,
+    )?;
+    for (position, n) in (0_i64..).zip(&a.news) {
+        stmt.execute(params![app, position, n.on.to_string(), n.text])?;
+    }
+
+    if let Some(o) = &a.outcome {
+        conn.prepare_cached(
+            r#"INSERT INTO outcomes (app, kind, "on", stay_in_touch) VALUES (?1, ?2, ?3, ?4)"#,
+        )?
+        .execute(params![
+            app,
+            o.kind.as_str(),
+            o.on.to_string(),
+            o.stay_in_touch
+        ])?;
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO feedback (app, position, text, kind, positive, plan_step, plan_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (position, f) in (0_i64..).zip(&o.feedback) {
+            stmt.execute(params![
+                app,
+                position,
+                f.text,
+                f.kind.map(|k| k.as_str()),
+                f.positive,
+                f.plan.as_ref().map(|p| p.step.as_str()),
+                f.plan.as_ref().map(|p| p.by.to_string()),
+            ])?;
+        }
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO research (app, position, fact, contribution) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (position, r) in (0_i64..).zip(&a.research) {
+        stmt.execute(params![app, position, r.fact, r.contribution])?;
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO dismissals (app, position, rule, interview, person, at, at_s, at_ns, at_off, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for (position, d) in (0_i64..).zip(&a.dismissed) {
+        let at = moment_columns(&d.at);
+        stmt.execute(params![
+            app,
+            position,
+            d.rule,
+            d.interview,
+            d.person,
+            at.text,
+            at.second,
+            at.nanosecond,
+            at.offset,
+            d.reason,
+        ])?;
+    }
+    Ok(())
+}

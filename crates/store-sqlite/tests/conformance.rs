@@ -1,0 +1,248 @@
+//! The shared conformance suite against real SQLite files, plus what only
+//! the SQLite backend promises: reopening, WAL, migrations, refusing files
+//! it must not touch.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+
+use debrief_core::model::Dataset;
+use debrief_store::conformance::{self, Failure};
+use debrief_store::{Change, Store, StoreError, StoreReader, StoreWriter};
+use debrief_store_sqlite::{SCHEMA_VERSION, SqliteStore};
+use tempfile::TempDir;
+
+/// Runs one conformance check, each store a new file in one temp directory.
+fn check(run: fn(conformance::NewStore<'_>) -> Result<(), Failure>) -> Result<(), Failure> {
+    let dir = TempDir::new().map_err(|e| Failure {
+        check: "setup",
+        message: e.to_string(),
+    })?;
+    let count = Cell::new(0);
+    let new_store = || -> Result<Box<dyn Store>, StoreError> {
+        count.set(count.get() + 1);
+        let path = dir.path().join(format!("store-{}/debrief.db", count.get()));
+        Ok(Box::new(SqliteStore::open(&path)?))
+    };
+    run(&new_store)
+}
+
+macro_rules! conformance_tests {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            #[test]
+            fn $name() -> Result<(), Failure> {
+                check(conformance::$name)
+            }
+        )+
+
+        /// Every check in the suite has a test above (a new check must be added).
+        #[test]
+        fn every_conformance_check_has_a_test() {
+            let named = [$(stringify!($name)),+];
+            for (check, _) in conformance::CHECKS {
+                assert!(named.contains(check), "no #[test] for conformance::{check}");
+            }
+        }
+    };
+}
+
+conformance_tests!(
+    empty_store_has_default_profile_and_no_applications,
+    profile_round_trip,
+    full_application_round_trip,
+    edge_values_round_trip,
+    replace_keeps_position,
+    delete_application,
+    unknown_delete_fails_and_rolls_back,
+    delete_all_applications,
+    application_lookup_and_ids,
+    batch_is_atomic,
+    empty_batch_changes_nothing,
+);
+
+#[test]
+fn run_all_passes_in_memory() {
+    let new_store =
+        || -> Result<Box<dyn Store>, StoreError> { Ok(Box::new(SqliteStore::open_in_memory()?)) };
+    if let Err(failures) = conformance::run_all(&new_store) {
+        let report: Vec<String> = failures.iter().map(ToString::to_string).collect();
+        panic!("{}", report.join("\n"));
+    }
+}
+
+fn sample() -> Dataset {
+    Dataset {
+        profile: conformance::sample_profile(),
+        applications: vec![
+            conformance::full_application("acme"),
+            conformance::small_application("globex", "Globex"),
+        ],
+        ..Dataset::default()
+    }
+}
+
+fn fill(path: &Path) -> Dataset {
+    let data = sample();
+    let mut store = SqliteStore::open(path).expect("open");
+    let mut changes = vec![Change::SetProfile(data.profile.clone())];
+    changes.extend(
+        data.applications
+            .iter()
+            .cloned()
+            .map(Change::PutApplication),
+    );
+    store.apply(&changes).expect("apply");
+    data
+}
+
+fn temp_db() -> (TempDir, PathBuf) {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("nested/dirs/debrief.db");
+    (dir, path)
+}
+
+#[test]
+fn reopened_file_has_the_data() {
+    let (_dir, path) = temp_db();
+    let data = fill(&path);
+    let store = SqliteStore::open(&path).expect("reopen");
+    assert_eq!(store.load().expect("load"), data);
+    assert_eq!(store.application_ids().expect("ids"), ["acme", "globex"]);
+}
+
+#[test]
+fn open_creates_parent_directories() {
+    let (_dir, path) = temp_db();
+    assert!(!path.exists());
+    SqliteStore::open(&path).expect("open");
+    assert!(path.is_file());
+}
+
+#[test]
+fn file_is_in_wal_mode() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).expect("open");
+    assert_eq!(store.journal_mode().expect("journal mode"), "wal");
+    drop(store);
+    // WAL is a property of the file: a plain connection sees it too.
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn migrations_are_idempotent_on_reopen() {
+    let (_dir, path) = temp_db();
+    let data = fill(&path);
+    for _ in 0..3 {
+        let store = SqliteStore::open(&path).expect("reopen");
+        assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+        assert_eq!(store.load().expect("load"), data);
+    }
+}
+
+#[test]
+fn newer_schema_is_refused_as_too_new() {
+    let (_dir, path) = temp_db();
+    let data = fill(&path);
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .expect("bump version");
+    drop(conn);
+    match SqliteStore::open(&path) {
+        Err(StoreError::TooNew {
+            path: p,
+            found,
+            known,
+        }) => {
+            assert_eq!(found, SCHEMA_VERSION + 1);
+            assert_eq!(known, SCHEMA_VERSION);
+            assert!(p.ends_with("debrief.db"), "{p}");
+        }
+        other => panic!("expected TooNew, got {other:?}"),
+    }
+    // Refusing must not have touched the file.
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .expect("restore version");
+    drop(conn);
+    assert_eq!(
+        SqliteStore::open(&path)
+            .expect("open")
+            .load()
+            .expect("load"),
+        data
+    );
+}
+
+#[test]
+fn garbage_file_is_an_error_not_a_panic() {
+    let (dir, _) = temp_db();
+    let path = dir.path().join("notes.txt");
+    let garbage = "These are my interview notes, not a database.\n".repeat(200);
+    std::fs::write(&path, &garbage).expect("write");
+    let err = SqliteStore::open(&path).expect_err("garbage must not open");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("notes.txt"), "{message}");
+    assert!(message.contains("not a Debrief store"), "{message}");
+    // And the file is left as it was.
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), garbage);
+}
+
+#[test]
+fn other_sqlite_database_is_refused() {
+    let (dir, _) = temp_db();
+    let path = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    conn.execute_batch("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+        .expect("create");
+    drop(conn);
+    let err = SqliteStore::open(&path).expect_err("foreign database must not open");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    assert!(err.to_string().contains("not a Debrief store"), "{err}");
+}
+
+#[test]
+fn two_connections_share_the_file() {
+    let (_dir, path) = temp_db();
+    let mut writer = SqliteStore::open(&path).expect("open writer");
+    let reader = SqliteStore::open(&path).expect("open reader");
+    writer
+        .apply(&[Change::PutApplication(conformance::full_application(
+            "acme",
+        ))])
+        .expect("apply");
+    assert_eq!(reader.application_ids().expect("ids"), ["acme"]);
+    assert_eq!(
+        reader.application("acme").expect("application"),
+        Some(conformance::full_application("acme"))
+    );
+}
+
+#[test]
+fn failed_batch_leaves_the_file_unchanged_after_reopen() {
+    let (_dir, path) = temp_db();
+    let data = fill(&path);
+    let mut store = SqliteStore::open(&path).expect("open");
+    let err = store
+        .apply(&[
+            Change::DeleteAllApplications,
+            Change::DeleteApplication("acme".to_string()),
+        ])
+        .expect_err("unknown id");
+    assert!(
+        matches!(err, StoreError::UnknownApplication(ref id) if id == "acme"),
+        "{err:?}"
+    );
+    drop(store);
+    assert_eq!(
+        SqliteStore::open(&path)
+            .expect("reopen")
+            .load()
+            .expect("load"),
+        data
+    );
+}
