@@ -1,1 +1,76 @@
-fn main() {}
+//! `debrief`: the command line over Debrief's core and store.
+//!
+//! Exit codes (FORMAT.md §2): 0 success, 1 the command ran and found a
+//! problem, 2 bad input or usage (nothing written).
+
+mod args;
+mod ctx;
+mod data;
+mod record;
+mod render;
+mod views;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::args::{Cli, Command};
+use crate::ctx::{Ctx, Failure};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with exit 0, and usage
+            // errors to stderr; usage errors are exit 2 either way.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Problem) => ExitCode::from(1),
+        Err(Failure::Input(msg)) => {
+            render::err(&format!("{} {msg}\n", render::paint(render::RED, "error:")));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> ctx::Result<()> {
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(
+            shell,
+            &mut Cli::command(),
+            "debrief",
+            &mut std::io::stdout(),
+        );
+        return Ok(());
+    }
+    if let Command::Explain(a) = &cli.command {
+        return views::explain(a);
+    }
+    let mut ctx = Ctx::open(cli.db.as_deref(), cli.now)?;
+    match cli.command {
+        Command::Demo => data::demo(&mut ctx),
+        Command::Agenda(a) => views::agenda(&ctx, &a),
+        Command::Import(a) => data::import(&mut ctx, &a),
+        Command::Export(a) => data::export(&ctx, &a),
+        Command::Profile(a) => data::profile(&mut ctx, &a),
+        Command::App(c) => record::app(&mut ctx, c),
+        Command::Person(c) => record::person(&mut ctx, c),
+        Command::Interview(c) => record::interview(&mut ctx, c),
+        Command::Said(a) => record::said(&mut ctx, &a),
+        Command::Slip(a) => record::slip(&mut ctx, &a),
+        Command::Touch(a) => record::touch(&mut ctx, &a),
+        Command::Reply(a) => record::reply(&mut ctx, &a),
+        Command::News(a) => record::news(&mut ctx, &a),
+        Command::Research(a) => record::research(&mut ctx, &a),
+        Command::Outcome(a) => record::outcome(&mut ctx, &a),
+        Command::Feedback(a) => record::feedback(&mut ctx, &a),
+        Command::Done(a) => record::done(&mut ctx, &a),
+        Command::Reflect(a) => record::reflect(&mut ctx, &a),
+        Command::Stats(a) => views::stats(&ctx, a.json),
+        Command::Explain(_) | Command::Completions { .. } => Ok(()),
+    }
+}

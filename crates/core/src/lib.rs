@@ -5,6 +5,10 @@
 //! a parameter, so every answer can be reproduced with `--now`.
 
 pub mod calendar;
+pub mod demo;
+pub mod engine;
 pub mod exchange;
 pub mod model;
 pub mod rules;
+pub mod stats;
+pub mod text;

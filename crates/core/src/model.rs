@@ -234,34 +234,26 @@ wire_enum!(
 );
 wire_enum!(FeedbackKind { Behavior = "behavior", Skill = "skill" });
 
-impl Default for Policy {
-    fn default() -> Self {
-        Policy::Conservative
-    }
+/// `wire_enum!` cannot carry `#[default]`, so defaults are named here.
+macro_rules! wire_default {
+    ($($name:ident => $variant:ident),+ $(,)?) => {
+        $(
+            #[allow(clippy::derivable_impls)]
+            impl Default for $name {
+                fn default() -> Self {
+                    $name::$variant
+                }
+            }
+        )+
+    };
 }
 
-impl Default for HolidayCalendar {
-    fn default() -> Self {
-        HolidayCalendar::None
-    }
-}
-
-impl Default for Stage {
-    fn default() -> Self {
-        Stage::Applied
-    }
-}
-
-impl Default for RecruiterKind {
-    fn default() -> Self {
-        RecruiterKind::None
-    }
-}
-
-impl Default for InterviewStatus {
-    fn default() -> Self {
-        InterviewStatus::Scheduled
-    }
+wire_default! {
+    Policy => Conservative,
+    HolidayCalendar => None,
+    Stage => Applied,
+    RecruiterKind => None,
+    InterviewStatus => Scheduled,
 }
 
 impl Stage {

@@ -1,0 +1,468 @@
+//! The command line, as clap types. Names and values follow FORMAT.md §2 and
+//! the playbook's rule ids.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use debrief_core::model::{
+    Channel, FeedbackKind, HolidayCalendar, InterviewFormat, OutcomeKind, PersonKind, Policy,
+    RecruiterKind, Stage, TouchKind,
+};
+
+/// Debrief: what to do after each job interview, and why.
+#[derive(Debug, Parser)]
+#[command(name = "debrief", version, about, long_about = None, arg_required_else_help = true)]
+pub struct Cli {
+    /// The store (a SQLite file). Default: debrief.db in your data directory.
+    #[arg(long, global = true, env = "DEBRIEF_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Pretend the clock reads TIME (RFC 3339, or "YYYY-MM-DD HH:MM" in your
+    /// profile's time zone): for what-if questions and tests.
+    #[arg(long, global = true, env = "DEBRIEF_NOW", value_name = "TIME")]
+    pub now: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill the store with a realistic sample and show its agenda.
+    Demo,
+    /// What to do now: overdue, due and upcoming actions, each with its why.
+    Agenda(AgendaArgs),
+    /// Read an exchange file (debrief/1 JSON) into the store.
+    Import(ImportArgs),
+    /// Write the whole store as an exchange file (debrief/1 JSON).
+    Export(ExportArgs),
+    /// Show or change your profile: name, time zone, holidays, policy.
+    Profile(ProfileArgs),
+    /// Applications: add, list, show, change, remove.
+    #[command(subcommand, visible_alias = "apps")]
+    App(AppCommand),
+    /// People you met or deal with at an application.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Interviews: schedule, then mark done, missed or cancelled.
+    #[command(subcommand)]
+    Interview(InterviewCommand),
+    /// Record something a person said about the company or the role.
+    Said(SaidArgs),
+    /// Record a slip-up from an interview, or mark one apologized for.
+    Slip(SlipArgs),
+    /// Log a message or call (status chases go through the follow-up guard).
+    Touch(TouchArgs),
+    /// Record that they replied.
+    Reply(ReplyArgs),
+    /// Record company news (for a congratulation that adds value).
+    News(NewsArgs),
+    /// Record research about the company, with how you would contribute.
+    Research(ResearchArgs),
+    /// Record the outcome: offer, rejected, withdrawn, no-response.
+    Outcome(OutcomeArgs),
+    /// Record or classify feedback after the outcome.
+    Feedback(FeedbackArgs),
+    /// Mark an agenda action done or dismissed, with a reason.
+    Done(DoneArgs),
+    /// Reflect on an interview: what went well first, then one change.
+    Reflect(ReflectArgs),
+    /// Explain a rule: what it asks, when it fires, its sources and figures.
+    Explain(ExplainArgs),
+    /// Activity and learning: funnel, thank-you timeliness, replies, recurring mistakes.
+    Stats(JsonFlag),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AgendaArgs {
+    #[arg(long)]
+    pub json: bool,
+    /// Only this application.
+    #[arg(long, value_name = "ID")]
+    pub app: Option<String>,
+    /// Show every upcoming action, not just the next two weeks.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file, or - for standard input.
+    pub file: PathBuf,
+    /// Remove every application not in the file (default: add and update).
+    #[arg(long)]
+    pub replace: bool,
+    /// Check the file and say what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    /// IANA time zone, e.g. America/Chicago.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    #[arg(long, value_parser = parse_wire::<HolidayCalendar>)]
+    pub holidays: Option<HolidayCalendar>,
+    /// Add a personal day off (YYYY-MM-DD); repeatable.
+    #[arg(long, value_name = "DATE")]
+    pub add_day: Vec<String>,
+    /// Remove a personal day off; repeatable.
+    #[arg(long, value_name = "DATE")]
+    pub remove_day: Vec<String>,
+    #[arg(long, value_parser = parse_wire::<Policy>)]
+    pub policy: Option<Policy>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Add an application.
+    Add(AppAddArgs),
+    /// List applications.
+    List(JsonFlag),
+    /// Show one application with its timeline and next actions.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an application.
+    Set(AppSetArgs),
+    /// Remove an application and everything recorded for it.
+    Remove { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AppAddArgs {
+    #[arg(long)]
+    pub company: String,
+    #[arg(long, default_value = "")]
+    pub role: String,
+    /// Default: made from the company and role.
+    #[arg(long)]
+    pub id: Option<String>,
+    #[arg(long, value_parser = parse_wire::<Stage>, default_value = "applied")]
+    pub stage: Stage,
+    #[arg(long, value_parser = parse_wire::<RecruiterKind>, default_value = "none")]
+    pub recruiter: RecruiterKind,
+    /// The role must be filled quickly (no handwritten notes).
+    #[arg(long)]
+    pub urgent: bool,
+    #[arg(long, value_parser = parse_wire::<Policy>)]
+    pub policy: Option<Policy>,
+}
+
+#[derive(Debug, Args)]
+pub struct AppSetArgs {
+    pub id: String,
+    #[arg(long)]
+    pub company: Option<String>,
+    #[arg(long)]
+    pub role: Option<String>,
+    #[arg(long, value_parser = parse_wire::<Stage>)]
+    pub stage: Option<Stage>,
+    #[arg(long, value_parser = parse_wire::<RecruiterKind>)]
+    pub recruiter: Option<RecruiterKind>,
+    #[arg(long)]
+    pub urgent: Option<bool>,
+    /// conservative, proactive, or "profile" to follow your profile.
+    #[arg(long)]
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Add a person to an application.
+    Add(PersonArgs),
+    /// Change a person's details, timeline or preferred channel.
+    Set(PersonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    /// The person's id (default for add: made from the name).
+    #[arg(long = "person", visible_alias = "id", value_name = "ID")]
+    pub person: Option<String>,
+    /// Exact spelling matters: it is checked in every note.
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long, value_parser = parse_wire::<PersonKind>)]
+    pub kind: Option<PersonKind>,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long, value_name = "ADDRESS")]
+    pub address: Option<String>,
+    /// How they want to be followed up with.
+    #[arg(long, value_parser = parse_wire::<Channel>)]
+    pub prefers: Option<Channel>,
+    /// "If you haven't heard by DATE…": their own timeline (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InterviewCommand {
+    /// Schedule an interview.
+    Add(InterviewAddArgs),
+    /// Mark an interview done, with what happened.
+    Done(InterviewDoneArgs),
+    /// Mark an interview missed (recovery starts now).
+    Missed(InterviewRef),
+    /// Mark an interview cancelled.
+    Cancel(InterviewRef),
+    /// Record preparation: research done, questions prepared.
+    Prepared(InterviewPreparedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewRef {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    #[arg(long = "interview", value_name = "ID")]
+    pub interview: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewAddArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    /// Default: interview-1, interview-2, …
+    #[arg(long = "interview", visible_alias = "id", value_name = "ID")]
+    pub interview: Option<String>,
+    /// Start (RFC 3339, or "YYYY-MM-DD HH:MM" in your time zone).
+    #[arg(long, value_name = "TIME")]
+    pub at: String,
+    #[arg(long, default_value_t = 60)]
+    pub minutes: u32,
+    #[arg(long, value_parser = parse_wire::<InterviewFormat>, default_value = "video")]
+    pub format: InterviewFormat,
+    /// Interviewer ids, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub with: Vec<String>,
+    /// Others met on the day (receptionist, coordinator), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub also_met: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewDoneArgs {
+    #[command(flatten)]
+    pub target: InterviewRef,
+    /// Did you ask them questions?
+    #[arg(long)]
+    pub asked_questions: Option<bool>,
+    /// A serious life event disrupted the interview.
+    #[arg(long)]
+    pub disrupted: bool,
+    /// Others met on the day, comma-separated (added).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub also_met: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewPreparedArgs {
+    #[command(flatten)]
+    pub target: InterviewRef,
+    #[arg(long)]
+    pub research: Option<bool>,
+    #[arg(long)]
+    pub questions: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct SaidArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    #[arg(long, value_name = "ID")]
+    pub person: String,
+    /// What they said, in your words.
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SlipArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    #[arg(long = "interview", value_name = "ID")]
+    pub interview: String,
+    /// The slip-up, to add it.
+    pub text: Option<String>,
+    /// They surely noticed it.
+    #[arg(long)]
+    pub noticed: bool,
+    /// Already apologized (in person or in a note).
+    #[arg(long)]
+    pub apologized: bool,
+    /// Instead of adding: mark slip-up number N (1-based) apologized.
+    #[arg(long, value_name = "N", conflicts_with = "text")]
+    pub mark_apologized: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct TouchArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    #[arg(long, value_name = "ID")]
+    pub person: String,
+    #[arg(long, value_parser = parse_wire::<TouchKind>)]
+    pub kind: TouchKind,
+    #[arg(long, value_parser = parse_wire::<Channel>, default_value = "email")]
+    pub channel: Channel,
+    /// When it went out (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Log it even if the follow-up guard says it is too soon.
+    #[arg(long)]
+    pub force: bool,
+    /// Keep the text that was sent (a file, or - for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub note: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplyArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    /// Who replied (default: the reply answers your latest message).
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewsArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    /// The day of the news (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ResearchArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    /// The fact you found.
+    pub fact: String,
+    /// How you would contribute to it.
+    #[arg(long)]
+    pub contribution: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutcomeArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    #[arg(long, value_parser = parse_wire::<OutcomeKind>)]
+    pub kind: OutcomeKind,
+    /// The day it was decided (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// You agreed to stay in touch.
+    #[arg(long)]
+    pub stay_in_touch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    /// The feedback, to add it.
+    pub text: Option<String>,
+    /// Change feedback point N (1-based) instead of adding.
+    #[arg(long, value_name = "N", conflicts_with = "text")]
+    pub point: Option<usize>,
+    #[arg(long, value_parser = parse_wire::<FeedbackKind>)]
+    pub kind: Option<FeedbackKind>,
+    #[arg(long)]
+    pub positive: bool,
+    /// For a skill: the next step.
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// For a skill: the date of the next step.
+    #[arg(long, value_name = "DATE", requires = "plan")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// The rule id of the action, e.g. prepare-research.
+    pub rule: String,
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    #[arg(long, value_name = "ID")]
+    pub interview: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+    #[arg(long, default_value = "")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReflectArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    #[arg(long = "interview", value_name = "ID")]
+    pub interview: String,
+    /// What went well (asked first, on purpose).
+    #[arg(long)]
+    pub went_well: Option<String>,
+    /// The one thing to change next time.
+    #[arg(long)]
+    pub change: Option<String>,
+    /// A mistake; repeatable.
+    #[arg(long = "mistake")]
+    pub mistakes: Vec<String>,
+    /// Information you lacked; repeatable.
+    #[arg(long = "missing")]
+    pub missing: Vec<String>,
+    /// The hardest question, and how you'd answer it next time.
+    #[arg(long)]
+    pub hardest: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id, e.g. status-check. Without one, lists every rule.
+    pub rule: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses one of the format's enumerations by its wire name.
+pub fn parse_wire<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
+    s.parse()
+}

@@ -1,0 +1,191 @@
+//! Human output. Colour goes through `anstream`, which strips it when the
+//! output is not a terminal or `NO_COLOR` is set.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use debrief_core::engine::{Action, Agenda, State};
+use debrief_core::text::{ago, when};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const RED: Style = AnsiColor::Red.on_default().bold();
+pub const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+pub const CYAN: Style = AnsiColor::Cyan.on_default();
+
+pub fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// Prints to standard output, colour stripped where it does not belong.
+pub fn out(text: &str) {
+    let mut o = anstream::stdout();
+    // A closed pipe (`debrief agenda | head`) is not an error worth a panic.
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
+}
+
+/// Prints to standard error, colour stripped where it does not belong.
+pub fn err(text: &str) {
+    let mut e = anstream::stderr();
+    let _ = e.write_all(text.as_bytes());
+    let _ = e.flush();
+}
+
+/// Wraps `text` to `width` columns, each line prefixed with `indent`.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.iter().map(|l| format!("{indent}{l}\n")).collect()
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(88)
+        .clamp(40, 120)
+}
+
+/// The agenda as a person reads it: grouped, most pressing first, each
+/// action with its why.
+pub fn agenda(
+    agenda: &Agenda,
+    profile_name: &str,
+    tz: &TimeZone,
+    horizon_days: Option<i64>,
+    company: impl Fn(&str) -> String,
+) -> String {
+    let now = agenda.now.ts;
+    let mut s = String::new();
+    let who = if profile_name.is_empty() {
+        String::new()
+    } else {
+        format!(" for {profile_name}")
+    };
+    s.push_str(&paint(BOLD, &format!("Agenda{who}")));
+    s.push_str(&paint(
+        DIM,
+        &format!(" — {} ({})\n", when(now, tz), agenda.timezone),
+    ));
+    if agenda.actions.is_empty() {
+        s.push_str(
+            "\nNothing to do. Add an application with `debrief app add`, or try `debrief demo`.\n",
+        );
+        return s;
+    }
+    let horizon = horizon_days.map(|d| now + jiff::SignedDuration::from_hours(24 * d));
+    let width = terminal_width().saturating_sub(4);
+    for (state, heading, style) in [
+        (State::Overdue, "OVERDUE", RED),
+        (State::Due, "DUE NOW", YELLOW),
+        (State::Upcoming, "UPCOMING", CYAN),
+    ] {
+        let group: Vec<&Action> = agenda.actions.iter().filter(|a| a.state == state).collect();
+        let (shown, later): (Vec<&Action>, Vec<&Action>) =
+            group.iter().partition(|a| match (state, horizon) {
+                (State::Upcoming, Some(h)) => a.opens.ts <= h,
+                _ => true,
+            });
+        if shown.is_empty() && later.is_empty() {
+            continue;
+        }
+        let label = match (state, horizon_days) {
+            (State::Upcoming, Some(d)) => format!("{heading} (next {d} days)"),
+            _ => heading.to_string(),
+        };
+        s.push_str(&format!(
+            "\n{} {}\n",
+            paint(style, &label),
+            paint(DIM, &format!("({})", group.len()))
+        ));
+        for a in shown {
+            s.push_str(&action_block(a, now, tz, width, &company(&a.application)));
+        }
+        if !later.is_empty() {
+            s.push_str(&paint(
+                DIM,
+                &format!(
+                    "  … and {} more later (debrief agenda --all)\n",
+                    later.len()
+                ),
+            ));
+        }
+    }
+    s
+}
+
+fn action_block(a: &Action, now: Timestamp, tz: &TimeZone, width: usize, company: &str) -> String {
+    let timing = match a.state {
+        State::Upcoming => format!("opens {} ({})", when(a.opens.ts, tz), ago(now, a.opens.ts)),
+        State::Due => format!("due {} ({})", when(a.due.ts, tz), ago(now, a.due.ts)),
+        State::Overdue => format!("was due {} ({})", when(a.due.ts, tz), ago(now, a.due.ts)),
+    };
+    let mut meta = vec![company.to_string()];
+    if let Some(c) = a.channel {
+        meta.push(format!("by {c}"));
+    }
+    meta.push(timing);
+    let mut s = format!(
+        "  {}  {}\n",
+        paint(BOLD, &a.title),
+        paint(DIM, &format!("[{}]", a.rule))
+    );
+    s.push_str(&paint(DIM, &format!("    {}\n", meta.join(" · "))));
+    s.push_str(&wrap(&a.why, width, "    "));
+    if let Some(p) = &a.policy {
+        let alts: Vec<String> = p
+            .alternatives
+            .iter()
+            .map(|alt| {
+                format!(
+                    "{} would open {} by {}",
+                    alt.policy,
+                    when(alt.opens.ts, tz),
+                    alt.channel
+                )
+            })
+            .collect();
+        s.push_str(&paint(
+            DIM,
+            &wrap(
+                &format!(
+                    "Why this date: {}. For comparison: {}.",
+                    p.reason,
+                    alts.join("; ")
+                ),
+                width,
+                "    ",
+            ),
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_words_whole() {
+        assert_eq!(
+            wrap("one two three four", 9, "> "),
+            "> one two\n> three\n> four\n"
+        );
+        assert_eq!(wrap("", 9, "> "), "");
+    }
+}

@@ -1,0 +1,1155 @@
+//! The playbook engine: (store contents, now) → every open action of
+//! PLAYBOOK.md §1–§4, each with when it opens, when it is due and why.
+//!
+//! The engine cannot fail: it reads validated data and returns actions. Every
+//! timing rule lives here, in one place, so the agenda, the follow-up guard,
+//! the calendar export and the web app agree to the minute.
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use serde::Serialize;
+
+use crate::calendar::BusinessCalendar;
+use crate::exchange::parse_timezone;
+use crate::model::{
+    Application, Channel, Dataset, Interview, InterviewFormat, InterviewStatus, Moment,
+    OutcomeKind, Person, PersonKind, Policy, Profile, Touch, TouchKind,
+};
+use crate::rules::Rule;
+use crate::text::{ago, day, name_list, when};
+
+/// Where an action stands at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Overdue,
+    Due,
+    Upcoming,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Overdue => "overdue",
+            State::Due => "due",
+            State::Upcoming => "upcoming",
+        }
+    }
+
+    fn at(now: Timestamp, opens: Timestamp, due: Timestamp) -> State {
+        if now < opens {
+            State::Upcoming
+        } else if now < due {
+            State::Due
+        } else {
+            State::Overdue
+        }
+    }
+}
+
+/// One thing the user should do, and why (FORMAT.md §2 `agenda --json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Action {
+    pub rule: Rule,
+    pub state: State,
+    pub application: String,
+    pub interview: Option<String>,
+    pub person: Option<String>,
+    pub opens: Moment,
+    pub due: Moment,
+    pub channel: Option<Channel>,
+    pub why: String,
+    pub seeds: &'static [&'static str],
+    /// Extension: a short imperative line for lists ("Thank Marie Dubois").
+    pub title: String,
+    /// Extension: for `status-check`, which policy applied and what the
+    /// other one would have said (PLAYBOOK §3: 001 vs 004).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyNote>,
+}
+
+/// How the cadence was chosen, and what the other seed would have advised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyNote {
+    /// `conservative`, `proactive`, or `stated` when the person's own date won.
+    pub applied: String,
+    pub reason: String,
+    pub alternatives: Vec<PolicyAlternative>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyAlternative {
+    pub policy: Policy,
+    pub opens: Moment,
+    pub channel: Channel,
+}
+
+/// The whole agenda at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agenda {
+    pub now: Moment,
+    pub timezone: String,
+    pub actions: Vec<Action>,
+}
+
+/// The follow-up guard's answer for a touch about to be logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Allowed,
+    Refused {
+        allowed_from: Option<Timestamp>,
+        why: String,
+    },
+}
+
+/// The engine for one profile: its business calendar and default policy.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    cal: BusinessCalendar,
+    timezone: String,
+    policy: Policy,
+}
+
+impl Engine {
+    /// Fails only on an unknown time zone (which validation already refuses).
+    pub fn new(profile: &Profile) -> Result<Engine, String> {
+        let tz = parse_timezone(&profile.timezone)?;
+        let cal = BusinessCalendar::new(tz, profile.holidays.calendar, &profile.holidays.extra);
+        Ok(Engine {
+            cal,
+            timezone: profile.timezone.clone(),
+            policy: profile.policy,
+        })
+    }
+
+    pub fn calendar(&self) -> &BusinessCalendar {
+        &self.cal
+    }
+
+    /// Every open action across all applications, most pressing first.
+    pub fn agenda(&self, data: &Dataset, now: Timestamp) -> Agenda {
+        let mut actions = Vec::new();
+        for app in &data.applications {
+            self.application_actions_into(app, now, &mut actions);
+        }
+        sort_actions(&mut actions);
+        Agenda {
+            now: self.moment(now),
+            timezone: self.timezone.clone(),
+            actions,
+        }
+    }
+
+    /// The open actions of one application.
+    pub fn application_actions(&self, app: &Application, now: Timestamp) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.application_actions_into(app, now, &mut actions);
+        sort_actions(&mut actions);
+        actions
+    }
+
+    fn application_actions_into(&self, app: &Application, now: Timestamp, out: &mut Vec<Action>) {
+        let mut cx = Cx {
+            engine: self,
+            app,
+            now,
+            out: Vec::new(),
+        };
+        if app.is_active() {
+            for iv in &app.interviews {
+                cx.before(iv);
+                cx.after(iv);
+            }
+            cx.prepare_contribution();
+            cx.waiting();
+        }
+        cx.outcome();
+        cx.out.retain(|a| !dismissed(app, a));
+        out.append(&mut cx.out);
+    }
+
+    fn moment(&self, ts: Timestamp) -> Moment {
+        Moment::in_zone(ts, self.cal.tz())
+    }
+
+    fn policy_for(&self, app: &Application) -> Policy {
+        app.policy.unwrap_or(self.policy)
+    }
+
+    /// The follow-up guard (PLAYBOOK `follow-up-guard`): may `touch` be
+    /// logged now? Only status chases are ever refused.
+    pub fn guard(&self, app: &Application, touch: &Touch) -> Verdict {
+        if touch.kind != TouchKind::StatusCheck {
+            return Verdict::Allowed;
+        }
+        let at = touch.at.ts;
+        let Some(latest) = latest_held_interview(app, at) else {
+            // Chasing an application before any interview is outside the
+            // post-interview cadence.
+            return Verdict::Allowed;
+        };
+        let since = latest.start.ts;
+        if let Some(open) = app
+            .touches
+            .iter()
+            .filter(|t| t.kind == TouchKind::StatusCheck && t.at.ts >= since && t.at.ts <= at)
+            .find(|t| !replied_since(app, t.at.ts, at))
+        {
+            let who = open
+                .person
+                .as_deref()
+                .and_then(|p| app.person(p))
+                .map(|p| p.name.as_str());
+            return Verdict::Refused {
+                allowed_from: None,
+                why: format!(
+                    "Your status check of {}{} is still unanswered; a second chase while the first is open reads as pressure. Wait for a reply, or record the outcome (move-on opens {}).",
+                    day(self.cal.local_date(open.at.ts), self.cal.local_date(at)),
+                    who.map(|n| format!(" to {n}")).unwrap_or_default(),
+                    when(
+                        self.cal.at(
+                            self.cal
+                                .add_business_days(self.cal.local_date(open.at.ts), 10),
+                            9,
+                            0
+                        ),
+                        self.cal.tz()
+                    ),
+                ),
+            };
+        }
+        let plan = match self.status_check_plan(app, at) {
+            Some(Plan::Open(p)) => p,
+            Some(Plan::Cancelled) | None => {
+                // No thank-you yet: count the cadence from the interview day.
+                match self.cadence_from(app, latest, self.cal.local_date(latest.end())) {
+                    Some(p) => p,
+                    None => return Verdict::Allowed,
+                }
+            }
+        };
+        if at < plan.opens {
+            let who = app
+                .person(&plan.person)
+                .map(|p| p.name.as_str())
+                .unwrap_or("them");
+            return Verdict::Refused {
+                allowed_from: Some(plan.opens),
+                why: format!(
+                    "Too soon to chase {who}: {}. A status check is allowed from {}.",
+                    plan.basis,
+                    when(plan.opens, self.cal.tz()),
+                ),
+            };
+        }
+        Verdict::Allowed
+    }
+
+    /// When the one status check of an application opens, if it applies
+    /// (PLAYBOOK §3 "Precise timing"). `at` decides which interviews count
+    /// as held.
+    fn status_check_plan(&self, app: &Application, at: Timestamp) -> Option<Plan> {
+        let latest = latest_held_interview(app, at)?;
+        let thanks = app
+            .touches
+            .iter()
+            .filter(|t| {
+                t.kind == TouchKind::ThankYou && t.at.ts >= latest.start.ts && t.at.ts <= at
+            })
+            .min_by_key(|t| t.at)?;
+        let target = status_check_target(app, latest);
+        let stated = stated_after(target, latest, &self.cal);
+        let reply = app
+            .touches
+            .iter()
+            .filter_map(|t| t.replied_at)
+            .filter(|r| r.ts >= thanks.at.ts && r.ts <= at)
+            .min();
+        if let Some(r) = reply {
+            // A reply cancels the check, unless the person's own date lies
+            // after the reply: then we still check in after that date.
+            match stated {
+                Some(d) if d > self.cal.local_date(r.ts) => {}
+                _ => return Some(Plan::Cancelled),
+            }
+        }
+        self.cadence_from(app, latest, self.cal.local_date(thanks.at.ts))
+            .map(Plan::Open)
+    }
+
+    /// The cadence counted from `from` (the day the thank-you went out).
+    fn cadence_from(&self, app: &Application, latest: &Interview, from: Date) -> Option<OpenPlan> {
+        let target = status_check_target(app, latest)?;
+        let policy = self.policy_for(app);
+        let preferred = target.preferred_channel();
+        let by_policy = |p: Policy| -> (Timestamp, Channel) {
+            match p {
+                // 001: ten business days, email, never phone.
+                Policy::Conservative => (
+                    self.cal.at(self.cal.add_business_days(from, 10), 9, 0),
+                    preferred.unwrap_or(Channel::Email),
+                ),
+                // 004: a phone call after a few days unless they said otherwise.
+                Policy::Proactive => (
+                    self.cal.at(self.cal.add_business_days(from, 3), 9, 0),
+                    preferred.unwrap_or(Channel::Phone),
+                ),
+            }
+        };
+        let first = target
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or(&target.name);
+        let (opens, channel, applied, reason, basis) = match stated_after(
+            Some(target),
+            latest,
+            &self.cal,
+        ) {
+            Some(after) => {
+                let opens = self.cal.at(self.cal.add_business_days(after, 1), 9, 0);
+                (
+                    opens,
+                    preferred.unwrap_or(Channel::Email),
+                    "stated".to_string(),
+                    format!(
+                        "{} named {} as the date to wait for; a person's own timeline beats both policies",
+                        target.name,
+                        day(after, after)
+                    ),
+                    format!("{first} said to wait until {}", day(after, after)),
+                )
+            }
+            None => {
+                let (opens, channel) = by_policy(policy);
+                let source = if app.policy.is_some() {
+                    "set for this application"
+                } else {
+                    "your profile's default"
+                };
+                let (n, seed) = match policy {
+                    Policy::Conservative => (10, "001"),
+                    Policy::Proactive => (3, "004"),
+                };
+                (
+                    opens,
+                    channel,
+                    policy.as_str().to_string(),
+                    format!(
+                        "{} policy ({source}; seed {seed}): {n} business days after the thank-you",
+                        policy.as_str()
+                    ),
+                    format!(
+                        "the {} policy waits {n} business days after your thank-you of {}",
+                        policy.as_str(),
+                        day(from, from)
+                    ),
+                )
+            }
+        };
+        let alternatives = Policy::ALL
+            .iter()
+            .filter(|p| p.as_str() != applied)
+            .map(|&p| {
+                let (o, c) = by_policy(p);
+                PolicyAlternative {
+                    policy: p,
+                    opens: self.moment(o),
+                    channel: c,
+                }
+            })
+            .collect();
+        let due = self.cal.at(
+            self.cal.add_business_days(self.cal.local_date(opens), 2),
+            17,
+            0,
+        );
+        Some(OpenPlan {
+            opens,
+            due,
+            channel,
+            person: target.id.clone(),
+            basis,
+            note: PolicyNote {
+                applied,
+                reason,
+                alternatives,
+            },
+        })
+    }
+}
+
+enum Plan {
+    Open(OpenPlan),
+    Cancelled,
+}
+
+struct OpenPlan {
+    opens: Timestamp,
+    due: Timestamp,
+    channel: Channel,
+    person: String,
+    /// "the conservative policy waits 10 business days after …"
+    basis: String,
+    note: PolicyNote,
+}
+
+fn sort_actions(actions: &mut [Action]) {
+    actions.sort_by(|a, b| {
+        (
+            a.state,
+            a.due,
+            a.opens,
+            a.rule,
+            &a.application,
+            &a.interview,
+            &a.person,
+        )
+            .cmp(&(
+                b.state,
+                b.due,
+                b.opens,
+                b.rule,
+                &b.application,
+                &b.interview,
+                &b.person,
+            ))
+    });
+}
+
+fn dismissed(app: &Application, a: &Action) -> bool {
+    app.dismissed.iter().any(|d| {
+        d.rule == a.rule.id()
+            && (d.interview.is_none() || d.interview == a.interview)
+            && (d.person.is_none() || d.person == a.person)
+    })
+}
+
+/// Was the interview held as of `now`? A scheduled interview whose end has
+/// passed is assumed held until the user says it was missed: the 24 h
+/// thank-you window should not wait for the bookkeeping.
+fn held(iv: &Interview, now: Timestamp) -> bool {
+    match iv.status {
+        InterviewStatus::Done => true,
+        InterviewStatus::Scheduled => iv.end() <= now,
+        InterviewStatus::Missed | InterviewStatus::Cancelled => false,
+    }
+}
+
+fn latest_held_interview(app: &Application, now: Timestamp) -> Option<&Interview> {
+    app.interviews
+        .iter()
+        .filter(|iv| held(iv, now) && iv.start.ts <= now)
+        .max_by_key(|iv| iv.start)
+}
+
+fn replied_since(app: &Application, since: Timestamp, until: Timestamp) -> bool {
+    app.touches
+        .iter()
+        .filter_map(|t| t.replied_at)
+        .any(|r| r.ts >= since && r.ts <= until)
+}
+
+/// The one person the status check goes to: whoever named the timeline,
+/// else the recruiter or coordinator, else the first interviewer of the
+/// latest interview (PLAYBOOK §3).
+fn status_check_target<'a>(app: &'a Application, latest: &Interview) -> Option<&'a Person> {
+    let at_latest = latest
+        .interviewers
+        .iter()
+        .chain(&latest.also_met)
+        .filter_map(|id| app.person(id));
+    let latest_day = latest.start.ts;
+    let names_date = |p: &&Person| {
+        p.stated_after()
+            .is_some_and(|d| d >= date_of(latest_day, latest.start))
+    };
+    at_latest
+        .clone()
+        .find(names_date)
+        .or_else(|| app.people.iter().find(names_date))
+        .or_else(|| {
+            app.people
+                .iter()
+                .find(|p| matches!(p.kind, PersonKind::Recruiter | PersonKind::Coordinator))
+        })
+        .or_else(|| latest.interviewers.first().and_then(|id| app.person(id)))
+}
+
+fn date_of(ts: Timestamp, m: Moment) -> Date {
+    ts.to_zoned(jiff::tz::TimeZone::fixed(m.offset)).date()
+}
+
+/// The date the person asked us to wait for, if it belongs to this round.
+fn stated_after(p: Option<&Person>, latest: &Interview, cal: &BusinessCalendar) -> Option<Date> {
+    p?.stated_after()
+        .filter(|d| *d >= cal.local_date(latest.start.ts))
+}
+
+/// Collects the actions of one application.
+struct Cx<'a> {
+    engine: &'a Engine,
+    app: &'a Application,
+    now: Timestamp,
+    out: Vec<Action>,
+}
+
+struct New<'a> {
+    rule: Rule,
+    interview: Option<&'a str>,
+    person: Option<&'a str>,
+    opens: Timestamp,
+    due: Timestamp,
+    channel: Option<Channel>,
+    title: String,
+    why: String,
+}
+
+impl<'a> Cx<'a> {
+    fn cal(&self) -> &BusinessCalendar {
+        &self.engine.cal
+    }
+
+    fn push(&mut self, n: New<'_>) {
+        // An action never opens after it is due (an interview booked at
+        // short notice makes its preparation overdue at once).
+        let opens = n.opens.min(n.due);
+        self.out.push(Action {
+            rule: n.rule,
+            state: State::at(self.now, opens, n.due),
+            application: self.app.id.clone(),
+            interview: n.interview.map(str::to_string),
+            person: n.person.map(str::to_string),
+            opens: self.engine.moment(opens),
+            due: self.engine.moment(n.due),
+            channel: n.channel,
+            why: n.why,
+            seeds: n.rule.info().seeds,
+            title: n.title,
+            policy: None,
+        });
+    }
+
+    fn touched(&self, person: Option<&str>, kinds: &[TouchKind], since: Timestamp) -> bool {
+        self.app.touches.iter().any(|t| {
+            kinds.contains(&t.kind)
+                && t.at.ts >= since
+                && (person.is_none() || t.person.as_deref() == person)
+        })
+    }
+
+    fn label(&self, iv: &Interview) -> String {
+        let kind = if iv.is_panel() {
+            "panel interview"
+        } else {
+            match iv.format {
+                InterviewFormat::Phone => "phone interview",
+                InterviewFormat::Video => "video interview",
+                InterviewFormat::InPerson => "in-person interview",
+            }
+        };
+        format!("{} {kind}", self.app.company)
+    }
+
+    fn channel_for(&self, p: &Person) -> Channel {
+        p.preferred_channel().unwrap_or(Channel::Email)
+    }
+
+    /// §1: preparation, while the interview is still ahead.
+    fn before(&mut self, iv: &'a Interview) {
+        if iv.status != InterviewStatus::Scheduled || iv.start.ts <= self.now {
+            return;
+        }
+        let start = iv.start.ts;
+        let due = start - SignedDuration::from_hours(24);
+        let opens = iv
+            .scheduled_at
+            .map(|m| m.ts)
+            .unwrap_or_else(|| start - SignedDuration::from_hours(24 * 7));
+        let label = self.label(iv);
+        let at = format!(
+            "{} ({})",
+            when(start, self.cal().tz()),
+            ago(self.now, start)
+        );
+        let id = Some(iv.id.as_str());
+        if !iv.prepared.research {
+            self.push(New {
+                rule: Rule::PrepareResearch,
+                interview: id,
+                person: None,
+                opens,
+                due,
+                channel: None,
+                title: format!("Research {}", self.app.company),
+                why: format!(
+                    "{label} on {at}; research is not marked done. Read their site, recent news and annual report, and re-read every email about the interview."
+                ),
+            });
+        }
+        let names: Vec<&str> = iv
+            .interviewers
+            .iter()
+            .filter_map(|p| self.app.person(p))
+            .map(|p| p.name.as_str())
+            .collect();
+        if !names.is_empty() {
+            self.push(New {
+                rule: Rule::PrepareInterviewer,
+                interview: id,
+                person: None,
+                opens,
+                due,
+                channel: None,
+                title: format!("Look up {}", name_list(&names)),
+                why: format!(
+                    "You will meet {} at the {label} on {at}; a little background gives you something natural to mention.",
+                    name_list(&names)
+                ),
+            });
+        }
+        if iv.prepared.questions < 3 {
+            self.push(New {
+                rule: Rule::PrepareQuestions,
+                interview: id,
+                person: None,
+                opens,
+                due,
+                channel: None,
+                title: "Prepare three questions".into(),
+                why: format!(
+                    "{} of 3 questions prepared for the {label} on {at}; tie them to what your research found. Keep pay and benefits for after an offer.",
+                    iv.prepared.questions
+                ),
+            });
+        }
+        self.push(New {
+            rule: Rule::AskTimeline,
+            interview: id,
+            person: None,
+            opens,
+            due,
+            channel: None,
+            title: "Plan to ask their timeline".into(),
+            why: format!(
+                "At the end of the {label} on {at}, ask when they expect to decide and how they would like you to follow up; Debrief will time your check-in by their answer."
+            ),
+        });
+        if iv.format == InterviewFormat::InPerson {
+            self.push(New {
+                rule: Rule::BringCards,
+                interview: id,
+                person: None,
+                opens,
+                due,
+                channel: None,
+                title: "Pack business cards".into(),
+                why: format!(
+                    "The {label} on {at} is in person: bring your cards and ask for theirs (a postal address makes a handwritten note possible)."
+                ),
+            });
+        }
+        self.push(New {
+            rule: Rule::InterviewReminder,
+            interview: id,
+            person: None,
+            opens: start - SignedDuration::from_hours(24),
+            due: start - SignedDuration::from_hours(2),
+            channel: None,
+            title: format!("{label} {}", ago(self.now, start)),
+            why: format!("The {label} starts {at}."),
+        });
+    }
+
+    /// §1 `prepare-contribution`: facts without a line on how you'd help.
+    fn prepare_contribution(&mut self) {
+        let open = self
+            .app
+            .research
+            .iter()
+            .filter(|r| r.contribution.is_none())
+            .count();
+        if open == 0 {
+            return;
+        }
+        let next = self
+            .app
+            .interviews
+            .iter()
+            .filter(|iv| iv.status == InterviewStatus::Scheduled && iv.start.ts > self.now)
+            .min_by_key(|iv| iv.start);
+        let Some(iv) = next else { return };
+        let start = iv.start.ts;
+        self.push(New {
+            rule: Rule::PrepareContribution,
+            interview: Some(&iv.id),
+            person: None,
+            opens: iv.scheduled_at.map(|m| m.ts).unwrap_or_else(|| start - SignedDuration::from_hours(24 * 7)),
+            due: start - SignedDuration::from_hours(24),
+            channel: None,
+            title: "Link your research to what you'd bring".into(),
+            why: format!(
+                "{open} research fact{} for {} ha{} no line yet on how you would contribute; the {} is on {}.",
+                if open == 1 { "" } else { "s" },
+                self.app.company,
+                if open == 1 { "s" } else { "ve" },
+                self.label(iv),
+                when(start, self.cal().tz()),
+            ),
+        });
+    }
+
+    /// §2: right after the interview.
+    fn after(&mut self, iv: &'a Interview) {
+        let start = iv.start.ts;
+        let end = iv.end();
+        let label = self.label(iv);
+        let id = Some(iv.id.as_str());
+        if iv.status == InterviewStatus::Missed {
+            let scheduler = self
+                .app
+                .people
+                .iter()
+                .find(|p| {
+                    matches!(
+                        p.kind,
+                        PersonKind::Coordinator | PersonKind::Recruiter | PersonKind::Hr
+                    )
+                })
+                .or_else(|| iv.interviewers.first().and_then(|p| self.app.person(p)));
+            if !self.touched(None, &[TouchKind::Recovery], start) {
+                let who = scheduler
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| "the person who scheduled it".into());
+                self.push(New {
+                    rule: Rule::MissedInterviewRecovery,
+                    interview: id,
+                    person: scheduler.map(|p| p.id.as_str()),
+                    opens: start,
+                    due: end + SignedDuration::from_hours(4),
+                    channel: Some(scheduler.map(|p| self.channel_for(p)).unwrap_or(Channel::Email)),
+                    title: format!("Contact {who} about the missed interview"),
+                    why: format!(
+                        "The {label} set for {} is marked missed and no recovery message is logged. Reach {who} now: own it, give the real reason, ask to reschedule.",
+                        when(start, self.cal().tz())
+                    ),
+                });
+            }
+            return;
+        }
+        if !held(iv, self.now) {
+            return;
+        }
+        let unconfirmed = iv.status == InterviewStatus::Scheduled;
+        let ended = format!("{label} ended {}", ago(self.now, end));
+
+        let missing: Vec<&str> = iv
+            .interviewers
+            .iter()
+            .filter_map(|p| self.app.person(p))
+            .filter(|p| p.said.is_empty())
+            .map(|p| p.name.as_str())
+            .collect();
+        if unconfirmed || !missing.is_empty() {
+            let why = if unconfirmed {
+                format!(
+                    "The {label} was due to end {}, and it is not marked done or missed yet. Record how it went and what each person said while you remember.",
+                    ago(self.now, end)
+                )
+            } else {
+                format!(
+                    "{ended}; nothing is recorded of what {} said. Note names, titles, what they said, their timeline and how they like to be contacted.",
+                    name_list(&missing)
+                )
+            };
+            self.push(New {
+                rule: Rule::DebriefCapture,
+                interview: id,
+                person: None,
+                opens: end,
+                due: end + SignedDuration::from_hours(12),
+                channel: None,
+                title: "Capture the interview".into(),
+                why,
+            });
+        }
+
+        let assumed = if unconfirmed {
+            " (assumed held; mark it missed if not)"
+        } else {
+            ""
+        };
+        for pid in &iv.interviewers {
+            let Some(p) = self.app.person(pid) else {
+                continue;
+            };
+            if self.touched(Some(pid), &[TouchKind::ThankYou], start) {
+                continue;
+            }
+            let late = if self.now >= end + SignedDuration::from_hours(24) {
+                " The 24 h window has passed; a late note still beats none."
+            } else {
+                ""
+            };
+            let panel = if iv.is_panel() {
+                " Panel members compare notes: make it theirs alone."
+            } else {
+                ""
+            };
+            self.push(New {
+                rule: Rule::ThankYouNote,
+                interview: id,
+                person: Some(pid),
+                opens: end,
+                due: end + SignedDuration::from_hours(24),
+                channel: Some(self.channel_for(p)),
+                title: format!("Thank {}", p.name),
+                why: format!(
+                    "{ended}{assumed}; no thank-you to {} logged yet.{panel}{late}",
+                    p.name
+                ),
+            });
+            if iv.format == InterviewFormat::InPerson
+                && !self.app.urgent
+                && p.mailing_address.is_some()
+            {
+                let letter_sent = self.app.touches.iter().any(|t| {
+                    t.kind == TouchKind::ThankYou
+                        && t.channel == Channel::Letter
+                        && t.at.ts >= start
+                        && t.person.as_deref() == Some(pid)
+                });
+                if !letter_sent {
+                    let next = self.cal().add_business_days(self.cal().local_date(end), 1);
+                    self.push(New {
+                        rule: Rule::HandwrittenNote,
+                        interview: id,
+                        person: Some(pid),
+                        opens: end,
+                        due: self.cal().at(next, 17, 0),
+                        channel: Some(Channel::Letter),
+                        title: format!("Optional: a handwritten note to {}", p.name),
+                        why: format!(
+                            "You met {} in person and have a postal address; a card delivered by {} arrives while others are still interviewing. Send it besides the email, not instead.",
+                            p.name,
+                            day(next, self.cal().local_date(self.now))
+                        ),
+                    });
+                }
+            }
+        }
+        for pid in &iv.also_met {
+            let Some(p) = self.app.person(pid) else {
+                continue;
+            };
+            if p.kind == PersonKind::Interviewer
+                || self.touched(Some(pid), &[TouchKind::ThankYou], start)
+            {
+                continue;
+            }
+            self.push(New {
+                rule: Rule::ThankStaff,
+                interview: id,
+                person: Some(pid),
+                opens: end,
+                due: end + SignedDuration::from_hours(24),
+                channel: Some(self.channel_for(p)),
+                title: format!("Thank {} too", p.name),
+                why: format!("{} ({}) helped on the day of the {label}; a short thank-you is not logged yet.", p.name, p.kind),
+            });
+        }
+        if iv.asked_questions == Some(false) && !self.touched(None, &[TouchKind::Questions], start)
+        {
+            self.push(New {
+                rule: Rule::SendQuestions,
+                interview: id,
+                person: None,
+                opens: end,
+                due: end + SignedDuration::from_hours(24),
+                channel: Some(Channel::Email),
+                title: "Add a few questions to your next note".into(),
+                why: format!("You asked no questions at the {label}; a few thoughtful ones in the thank-you note show your interest."),
+            });
+        }
+        let slips: Vec<&str> = iv
+            .slip_ups
+            .iter()
+            .filter(|s| s.noticed && !s.apologized)
+            .map(|s| s.text.as_str())
+            .collect();
+        if !slips.is_empty() {
+            self.push(New {
+                rule: Rule::ApologizeSlip,
+                interview: id,
+                person: None,
+                opens: end,
+                due: end + SignedDuration::from_hours(24),
+                channel: Some(Channel::Email),
+                title: "Apologize briefly for the slip".into(),
+                why: format!(
+                    "At the {label} they noticed: {}. One short, specific apology in the thank-you note settles it; mark it apologized once sent.",
+                    slips.join("; ")
+                ),
+            });
+        }
+        if iv.disrupted && !self.touched(None, &[TouchKind::Explain], start) {
+            self.push(New {
+                rule: Rule::ExplainDistraction,
+                interview: id,
+                person: None,
+                opens: end,
+                due: end + SignedDuration::from_hours(24),
+                channel: Some(Channel::Email),
+                title: "Explain what disrupted the interview".into(),
+                why: format!("You marked the {label} as disrupted by a serious event; a short call or email gives them the context."),
+            });
+        }
+        if iv.reflection.is_none() {
+            self.push(New {
+                rule: Rule::Reflect,
+                interview: id,
+                person: None,
+                opens: end,
+                due: end + SignedDuration::from_hours(48),
+                channel: None,
+                title: "Reflect on the interview".into(),
+                why: format!("{ended}; no reflection yet. Start with what went well, then the one thing to change."),
+            });
+        }
+    }
+
+    /// §3: waiting for an answer.
+    fn waiting(&mut self) {
+        let app = self.app;
+        let Some(latest) = latest_held_interview(app, self.now) else {
+            return;
+        };
+        match self.engine.status_check_plan(app, self.now) {
+            Some(Plan::Open(plan)) => {
+                let check = app
+                    .touches
+                    .iter()
+                    .filter(|t| t.kind == TouchKind::StatusCheck && t.at.ts >= latest.start.ts)
+                    .min_by_key(|t| t.at);
+                match check {
+                    None => {
+                        let name = app
+                            .person(&plan.person)
+                            .map(|p| p.name.clone())
+                            .unwrap_or_default();
+                        let action = New {
+                            rule: Rule::StatusCheck,
+                            interview: Some(&latest.id),
+                            person: Some(&plan.person),
+                            opens: plan.opens,
+                            due: plan.due,
+                            channel: Some(plan.channel),
+                            title: format!("Ask {name} for an update"),
+                            why: format!(
+                                "No reply since your thank-you; {}. One short {} to {name}, then wait.",
+                                plan.basis, plan.channel,
+                            ),
+                        };
+                        self.push(action);
+                        if let Some(last) = self.out.last_mut() {
+                            last.policy = Some(plan.note);
+                        }
+                    }
+                    Some(check) if !replied_since(app, check.at.ts, self.now) => {
+                        let from = self.cal().local_date(check.at.ts);
+                        let opens_day = self.cal().add_business_days(from, 10);
+                        let who = check
+                            .person
+                            .as_deref()
+                            .and_then(|p| app.person(p))
+                            .map(|p| format!(" to {}", p.name))
+                            .unwrap_or_default();
+                        self.push(New {
+                            rule: Rule::MoveOn,
+                            interview: Some(&latest.id),
+                            person: None,
+                            opens: self.cal().at(opens_day, 9, 0),
+                            due: self.cal().at(self.cal().add_business_days(opens_day, 5), 17, 0),
+                            channel: None,
+                            title: format!("Let {} go", app.company),
+                            why: format!(
+                                "Your status check{who} on {} has had no reply for 10 business days. Record the outcome as no-response and stop chasing; staying in touch is still open.",
+                                day(from, self.cal().local_date(self.now))
+                            ),
+                        });
+                    }
+                    Some(_) => {}
+                }
+            }
+            Some(Plan::Cancelled) | None => {}
+        }
+        // `congratulate`: news while waiting, answered with value, not a chase.
+        let contact = status_check_target(app, latest);
+        let since_day = self.cal().local_date(latest.start.ts);
+        for news in app.news.iter().filter(|n| n.on >= since_day) {
+            let answered = app.touches.iter().any(|t| {
+                matches!(t.kind, TouchKind::Congratulate | TouchKind::Content)
+                    && self.cal().local_date(t.at.ts) >= news.on
+            });
+            if answered {
+                continue;
+            }
+            self.push(New {
+                rule: Rule::Congratulate,
+                interview: None,
+                person: contact.map(|p| p.id.as_str()),
+                opens: self.cal().at(news.on, 9, 0),
+                due: self.cal().at(self.cal().add_business_days(news.on, 3), 17, 0),
+                channel: Some(contact.map(|p| self.channel_for(p)).unwrap_or(Channel::Email)),
+                title: format!("Congratulate {} on their news", app.company),
+                why: format!(
+                    "{} on {}: \"{}\". A short congratulation adds value and does not count as a chase.",
+                    app.company,
+                    day(news.on, self.cal().local_date(self.now)),
+                    news.text
+                ),
+            });
+        }
+    }
+
+    /// §4: after the outcome.
+    fn outcome(&mut self) {
+        let app = self.app;
+        let Some(outcome) = &app.outcome else { return };
+        let on = outcome.on;
+        let today = self.cal().local_date(self.now);
+        let start_of = self.cal().at(on, 0, 0);
+        let cal = &self.engine.cal;
+        let within = |n: u32| cal.at(cal.add_business_days(on, n), 17, 0);
+        let latest = app
+            .interviews
+            .iter()
+            .filter(|iv| iv.status == InterviewStatus::Done)
+            .max_by_key(|iv| iv.start);
+        let interviewer = latest
+            .and_then(|iv| iv.interviewers.first())
+            .and_then(|p| app.person(p))
+            .or_else(|| {
+                app.people
+                    .iter()
+                    .find(|p| p.kind == PersonKind::Interviewer)
+            });
+        let touched_since = |kinds: &[TouchKind]| {
+            app.touches
+                .iter()
+                .any(|t| kinds.contains(&t.kind) && cal.local_date(t.at.ts) >= on)
+        };
+        if outcome.kind == OutcomeKind::Rejected && !touched_since(&[TouchKind::FeedbackRequest]) {
+            let who = interviewer
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| "your interviewer".into());
+            self.push(New {
+                rule: Rule::RequestFeedbackCall,
+                interview: latest.map(|iv| iv.id.as_str()),
+                person: interviewer.map(|p| p.id.as_str()),
+                opens: start_of,
+                due: within(3),
+                channel: Some(interviewer.map(|p| self.channel_for(p)).unwrap_or(Channel::Email)),
+                title: format!("Ask {who} for a short feedback call"),
+                why: format!(
+                    "{} turned you down on {}. Ask {who} (not HR) for ten minutes on how you interviewed, never about who got it; expect no answer and thank them for anything.",
+                    app.company,
+                    day(on, today)
+                ),
+            });
+        }
+        let open_points: Vec<&str> = outcome
+            .feedback
+            .iter()
+            .filter(|f| {
+                f.kind.is_none()
+                    || (f.kind == Some(crate::model::FeedbackKind::Skill)
+                        && !f.positive
+                        && f.plan.is_none())
+            })
+            .map(|f| f.text.as_str())
+            .collect();
+        if !open_points.is_empty() {
+            self.push(New {
+                rule: Rule::ActOnFeedback,
+                interview: None,
+                person: None,
+                opens: start_of,
+                due: within(5),
+                channel: None,
+                title: "Turn the feedback into a plan".into(),
+                why: format!(
+                    "{} point{} of feedback from {} still need{} sorting (a behaviour to change, or a skill with a next step and a date): {}.",
+                    open_points.len(),
+                    if open_points.len() == 1 { "" } else { "s" },
+                    app.company,
+                    if open_points.len() == 1 { "s" } else { "" },
+                    open_points.join("; ")
+                ),
+            });
+        }
+        if outcome.feedback.iter().any(|f| f.positive) && !touched_since(&[TouchKind::Questions]) {
+            self.push(New {
+                rule: Rule::AskThreeQuestions,
+                interview: None,
+                person: interviewer.map(|p| p.id.as_str()),
+                opens: start_of,
+                due: within(3),
+                channel: Some(interviewer.map(|p| self.channel_for(p)).unwrap_or(Channel::Email)),
+                title: "Ask about other roles and staying in touch".into(),
+                why: format!(
+                    "{} said something positive about you. Ask whether they would consider you for a similar role, whether another role fits better, and whether you may stay in touch.",
+                    app.company
+                ),
+            });
+        }
+        if outcome.stay_in_touch {
+            let last = app.touches.iter().max_by_key(|t| t.at);
+            let base = last.map(|t| t.at.ts).unwrap_or(start_of).max(start_of);
+            let zoned = base.to_zoned(self.cal().tz().clone());
+            let due = zoned
+                .checked_add(6.weeks())
+                .map(|z| z.timestamp())
+                .unwrap_or(base);
+            let opens = zoned
+                .checked_add(5.weeks())
+                .map(|z| z.timestamp())
+                .unwrap_or(base);
+            let who = last
+                .and_then(|t| t.person.as_deref())
+                .and_then(|p| app.person(p))
+                .filter(|p| p.kind != PersonKind::Hr)
+                .or(interviewer);
+            self.push(New {
+                rule: Rule::StayInTouch,
+                interview: None,
+                person: who.map(|p| p.id.as_str()),
+                opens,
+                due,
+                channel: Some(who.map(|p| self.channel_for(p)).unwrap_or(Channel::Email)),
+                title: format!("Stay in touch with {}", who.map(|p| p.name.as_str()).unwrap_or(&app.company)),
+                why: format!(
+                    "You agreed to stay in touch with {}; the last touch was {}. Every six weeks or so, send something useful: an article, a whitepaper, congratulations.",
+                    app.company,
+                    ago(self.now, base)
+                ),
+            });
+        }
+        if outcome.kind == OutcomeKind::Offer {
+            self.push(New {
+                rule: Rule::NegotiateAfterOffer,
+                interview: None,
+                person: None,
+                opens: start_of,
+                due: within(3),
+                channel: None,
+                title: format!("Negotiate with {}", app.company),
+                why: format!(
+                    "{} made an offer on {}: salary, benefits and conditions are fair topics now.",
+                    app.company,
+                    day(on, today)
+                ),
+            });
+        }
+    }
+}

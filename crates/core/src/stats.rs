@@ -1,0 +1,315 @@
+//! Activity and learning (PLAYBOOK §6): the funnel, thank-you timeliness,
+//! replies by channel and cadence, and mistakes that recur across
+//! reflections.
+
+use std::collections::BTreeMap;
+
+use jiff::SignedDuration;
+use serde::Serialize;
+
+use crate::model::{Channel, Dataset, InterviewStatus, Stage, TouchKind};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub applications: usize,
+    pub interviews_held: usize,
+    /// Applications per stage, in pipeline order (every stage listed).
+    pub funnel: Vec<StageCount>,
+    pub thank_yous: ThankYouStats,
+    pub replies_by_channel: Vec<ReplyRate>,
+    pub replies_by_kind: Vec<ReplyRate>,
+    /// Mistakes named in two or more reflections, most frequent first.
+    pub recurring_mistakes: Vec<Recurring>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageCount {
+    pub stage: Stage,
+    pub count: usize,
+    /// Applications that reached at least this stage (applied ⊇ screening ⊇ …).
+    pub reached: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThankYouStats {
+    /// Interviewers owed a note (held interviews × interviewers).
+    pub owed: usize,
+    pub sent: usize,
+    pub within_24h: usize,
+    /// `within_24h / owed`, 0 when nothing was owed.
+    pub share_within_24h: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplyRate {
+    pub key: String,
+    pub sent: usize,
+    pub replied: usize,
+    pub rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recurring {
+    pub mistake: String,
+    pub times: usize,
+    pub applications: Vec<String>,
+}
+
+/// How far an application got: a rejection after interviews still counts
+/// as having reached the interviewing stage.
+fn depth(stage: Stage, held: bool, offered: bool) -> usize {
+    let base = match stage {
+        Stage::Applied => 0,
+        Stage::Screening => 1,
+        Stage::Interviewing => 2,
+        Stage::Offer => 3,
+        Stage::Rejected | Stage::Withdrawn | Stage::Closed => 0,
+    };
+    let base = if held { base.max(2) } else { base };
+    if offered { 3 } else { base }
+}
+
+fn rate(sent: usize, replied: usize) -> f64 {
+    if sent == 0 {
+        0.0
+    } else {
+        replied as f64 / sent as f64
+    }
+}
+
+/// Normalizes a mistake for counting: case, punctuation and spacing.
+fn mistake_key(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn compute(d: &Dataset) -> Stats {
+    let mut counts: BTreeMap<Stage, usize> = BTreeMap::new();
+    let mut reached = [0usize; 4];
+    let mut interviews_held = 0;
+    let (mut owed, mut sent, mut within) = (0, 0, 0);
+    let mut by_channel: BTreeMap<Channel, (usize, usize)> = BTreeMap::new();
+    let mut by_kind: BTreeMap<TouchKind, (usize, usize)> = BTreeMap::new();
+    let mut mistakes: BTreeMap<String, (String, usize, Vec<String>)> = BTreeMap::new();
+
+    for app in &d.applications {
+        *counts.entry(app.stage).or_default() += 1;
+        let held_any = app
+            .interviews
+            .iter()
+            .any(|i| i.status == InterviewStatus::Done);
+        let offered = app
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.kind == crate::model::OutcomeKind::Offer);
+        for slot in reached
+            .iter_mut()
+            .take(depth(app.stage, held_any, offered) + 1)
+        {
+            *slot += 1;
+        }
+        for iv in app
+            .interviews
+            .iter()
+            .filter(|i| i.status == InterviewStatus::Done)
+        {
+            interviews_held += 1;
+            let end = iv.end();
+            for pid in &iv.interviewers {
+                owed += 1;
+                let first = app
+                    .touches
+                    .iter()
+                    .filter(|t| {
+                        t.kind == TouchKind::ThankYou
+                            && t.person.as_deref() == Some(pid)
+                            && t.at.ts >= iv.start.ts
+                    })
+                    .min_by_key(|t| t.at);
+                if let Some(t) = first {
+                    sent += 1;
+                    if t.at.ts <= end + SignedDuration::from_hours(24) {
+                        within += 1;
+                    }
+                }
+            }
+            for m in iv.reflection.iter().flat_map(|r| &r.mistakes) {
+                let key = mistake_key(m);
+                if key.is_empty() {
+                    continue;
+                }
+                let e = mistakes
+                    .entry(key)
+                    .or_insert_with(|| (m.trim().to_string(), 0, vec![]));
+                e.1 += 1;
+                if !e.2.contains(&app.id) {
+                    e.2.push(app.id.clone());
+                }
+            }
+        }
+        for t in &app.touches {
+            let replied = usize::from(t.replied_at.is_some());
+            let c = by_channel.entry(t.channel).or_default();
+            c.0 += 1;
+            c.1 += replied;
+            let k = by_kind.entry(t.kind).or_default();
+            k.0 += 1;
+            k.1 += replied;
+        }
+    }
+
+    let pipeline = [
+        Stage::Applied,
+        Stage::Screening,
+        Stage::Interviewing,
+        Stage::Offer,
+    ];
+    let mut funnel: Vec<StageCount> = pipeline
+        .iter()
+        .enumerate()
+        .map(|(i, &stage)| StageCount {
+            stage,
+            count: counts.get(&stage).copied().unwrap_or(0),
+            reached: reached[i],
+        })
+        .collect();
+    for stage in [Stage::Rejected, Stage::Withdrawn, Stage::Closed] {
+        funnel.push(StageCount {
+            stage,
+            count: counts.get(&stage).copied().unwrap_or(0),
+            reached: 0,
+        });
+    }
+    let to_rates = |m: BTreeMap<String, (usize, usize)>| {
+        m.into_iter()
+            .map(|(key, (s, r))| ReplyRate {
+                key,
+                sent: s,
+                replied: r,
+                rate: rate(s, r),
+            })
+            .collect()
+    };
+    let mut recurring: Vec<Recurring> = mistakes
+        .into_values()
+        .filter(|(_, n, _)| *n >= 2)
+        .map(|(mistake, times, applications)| Recurring {
+            mistake,
+            times,
+            applications,
+        })
+        .collect();
+    recurring.sort_by(|a, b| {
+        b.times
+            .cmp(&a.times)
+            .then_with(|| a.mistake.cmp(&b.mistake))
+    });
+
+    Stats {
+        applications: d.applications.len(),
+        interviews_held,
+        funnel,
+        thank_yous: ThankYouStats {
+            owed,
+            sent,
+            within_24h: within,
+            share_within_24h: rate(owed, within),
+        },
+        replies_by_channel: to_rates(
+            by_channel
+                .into_iter()
+                .map(|(k, v)| (k.as_str().to_string(), v))
+                .collect(),
+        ),
+        replies_by_kind: to_rates(
+            by_kind
+                .into_iter()
+                .map(|(k, v)| (k.as_str().to_string(), v))
+                .collect(),
+        ),
+        recurring_mistakes: recurring,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+
+    fn m(s: &str) -> Moment {
+        s.parse().expect("moment")
+    }
+
+    #[test]
+    fn counts_timely_thank_yous_replies_and_recurring_mistakes() {
+        let mut d = Dataset::default();
+        for (id, sent_at, mistake) in [
+            (
+                "a",
+                "2026-11-20T15:00:00Z",
+                "Rambled on the salary question",
+            ),
+            (
+                "b",
+                "2026-11-23T15:00:00Z",
+                "rambled on the  salary question.",
+            ),
+        ] {
+            let mut app = Application::new(id, "Co", "Role");
+            app.stage = Stage::Interviewing;
+            app.people
+                .push(Person::new("p", "Pat", PersonKind::Interviewer));
+            let mut iv = Interview::new("i", m("2026-11-20T10:00:00Z"));
+            iv.status = InterviewStatus::Done;
+            iv.interviewers = vec!["p".into()];
+            iv.reflection = Some(Reflection {
+                mistakes: vec![mistake.into()],
+                ..Default::default()
+            });
+            app.interviews.push(iv);
+            app.touches.push(Touch {
+                at: m(sent_at),
+                person: Some("p".into()),
+                channel: Channel::Email,
+                kind: TouchKind::ThankYou,
+                replied_at: (id == "a").then(|| m("2026-11-21T10:00:00Z")),
+                forced: false,
+                note: None,
+            });
+            d.applications.push(app);
+        }
+        let s = compute(&d);
+        assert_eq!(
+            (
+                s.thank_yous.owed,
+                s.thank_yous.sent,
+                s.thank_yous.within_24h
+            ),
+            (2, 2, 1)
+        );
+        assert!((s.thank_yous.share_within_24h - 0.5).abs() < 1e-9);
+        assert_eq!(s.replies_by_channel[0].key, "email");
+        assert_eq!(
+            (
+                s.replies_by_channel[0].sent,
+                s.replies_by_channel[0].replied
+            ),
+            (2, 1)
+        );
+        assert_eq!(s.recurring_mistakes.len(), 1);
+        assert_eq!(s.recurring_mistakes[0].times, 2);
+        assert_eq!(s.funnel[2].stage, Stage::Interviewing);
+        assert_eq!(s.funnel[2].count, 2);
+        assert_eq!(s.funnel[0].reached, 2, "interviewing implies applied");
+    }
+}
