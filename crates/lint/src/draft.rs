@@ -1,0 +1,541 @@
+//! First drafts written from what the store knows (PLAYBOOK §2–§4).
+//!
+//! A draft thanks, refers to something this person said, states fit, owns a
+//! noticed slip (`apologize-slip`), adds questions when none were asked
+//! (`send-questions`) and stays brief. Panel members get drafts that differ in
+//! substance: their own words are quoted, and the order and wording of the
+//! other sentences vary with the person's place in the panel.
+
+use debrief_core::model::{Application, Interview, InterviewStatus, Person, SlipUp};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::NoteKind;
+
+/// A note ready for the user to edit and send.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Draft {
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DraftError {
+    #[error("application '{app}' has no person '{person}'; known people: {known}")]
+    UnknownPerson {
+        app: String,
+        person: String,
+        known: String,
+    },
+    #[error(
+        "no news is recorded for {company}; record the news first, then draft the congratulations"
+    )]
+    NoNews { company: String },
+    #[error(
+        "nothing specific to {name} is recorded (what they said, their title, news, an interview); capture one detail first so the note is not generic"
+    )]
+    NothingSpecific { name: String },
+}
+
+/// Writes a first draft of a `kind` note from the candidate to `person_id`.
+/// `now` is only used to pick the interview the note follows.
+pub fn draft(
+    app: &Application,
+    person_id: &str,
+    kind: NoteKind,
+    candidate_name: &str,
+    now: Timestamp,
+) -> Result<Draft, DraftError> {
+    let person = app
+        .person(person_id)
+        .ok_or_else(|| DraftError::UnknownPerson {
+            app: app.id.clone(),
+            person: person_id.to_string(),
+            known: app
+                .people
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    let w = Writer::new(app, person, candidate_name.trim(), now);
+    match kind {
+        NoteKind::ThankYou | NoteKind::Other => w.thank_you(),
+        NoteKind::ThankStaff => w.thank_staff(),
+        NoteKind::StatusCheck => Ok(w.status_check()),
+        NoteKind::Recovery => Ok(w.recovery()),
+        NoteKind::FeedbackRequest => Ok(w.feedback_request()),
+        NoteKind::StayInTouch => w.stay_in_touch(),
+        NoteKind::Congratulate => w.congratulate(),
+    }
+}
+
+/// The interview a note to `person_id` follows: the latest one they took
+/// part in that is not cancelled (not after `now` when known), else the latest overall.
+pub(crate) fn interview_for<'a>(
+    app: &'a Application,
+    person_id: Option<&str>,
+    now: Option<Timestamp>,
+) -> Option<&'a Interview> {
+    let usable = |i: &&Interview| {
+        i.status != InterviewStatus::Cancelled && now.is_none_or(|n| i.start.ts <= n)
+    };
+    let mine = person_id.and_then(|id| {
+        app.interviews
+            .iter()
+            .filter(usable)
+            .filter(|i| {
+                i.interviewers.iter().any(|x| x == id) || i.also_met.iter().any(|x| x == id)
+            })
+            .max_by_key(|i| i.start)
+    });
+    mine.or_else(|| app.interviews.iter().filter(usable).max_by_key(|i| i.start))
+}
+
+struct Writer<'a> {
+    app: &'a Application,
+    person: &'a Person,
+    candidate: &'a str,
+    interview: Option<&'a Interview>,
+    /// The person's place in the panel: picks wording and order.
+    v: usize,
+    first: String,
+}
+
+fn first_name(p: &Person) -> String {
+    p.name
+        .split_whitespace()
+        .find(|w| {
+            let l = w.trim_end_matches('.').to_lowercase();
+            !matches!(l.as_str(), "mr" | "mrs" | "ms" | "mx" | "dr" | "prof")
+        })
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Someone's words, made safe to quote: one line, no quote marks, at most 30 words.
+fn quotable(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| match c {
+            '"' | '\u{201C}' | '\u{201D}' | '\n' | '\r' | '\t' => ' ',
+            c if crate::text::is_invisible(c) => ' ',
+            c => c,
+        })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().take(30).collect();
+    words
+        .join(" ")
+        .trim_end_matches(['.', '!', '?', ';', ',', ':'])
+        .to_string()
+}
+
+/// A slip-up as a clause: first letter lowercased unless it starts a proper name or acronym.
+fn clause(s: &str) -> String {
+    let q = quotable(s);
+    let mut chars = q.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+            let mut out: String = a.to_lowercase().collect();
+            out.push_str(&q[a.len_utf8()..]);
+            out
+        }
+        _ => q,
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+impl<'a> Writer<'a> {
+    fn new(app: &'a Application, person: &'a Person, candidate: &'a str, now: Timestamp) -> Self {
+        let interview = interview_for(app, Some(&person.id), Some(now))
+            .or_else(|| interview_for(app, Some(&person.id), None));
+        let v = interview
+            .and_then(|i| {
+                i.interviewers
+                    .iter()
+                    .chain(&i.also_met)
+                    .position(|x| *x == person.id)
+            })
+            .or_else(|| app.people.iter().position(|p| p.id == person.id))
+            .unwrap_or(0);
+        Writer {
+            app,
+            person,
+            candidate,
+            interview,
+            v,
+            first: first_name(person),
+        }
+    }
+
+    fn role(&self) -> String {
+        if self.app.role.trim().is_empty() {
+            "open".to_string()
+        } else {
+            quotable(&self.app.role)
+        }
+    }
+
+    fn company(&self) -> String {
+        quotable(&self.app.company)
+    }
+
+    fn greeting(&self) -> String {
+        let word = if self.v % 2 == 0 { "Dear" } else { "Hello" };
+        if self.first.is_empty() {
+            format!("{word},")
+        } else {
+            format!("{word} {},", self.first)
+        }
+    }
+
+    fn signoff(&self) -> String {
+        let closing = [
+            "Best regards,",
+            "Kind regards,",
+            "Warm regards,",
+            "All the best,",
+        ][self.v % 4];
+        if self.candidate.is_empty() {
+            closing.to_string()
+        } else {
+            format!("{closing}\n{}", self.candidate)
+        }
+    }
+
+    fn weekday(&self) -> Option<String> {
+        let i = self.interview?;
+        let z = i.start.ts.to_zoned(TimeZone::fixed(i.start.offset));
+        Some(z.strftime("%A").to_string())
+    }
+
+    fn date(&self) -> Option<String> {
+        let i = self.interview?;
+        let z = i.start.ts.to_zoned(TimeZone::fixed(i.start.offset));
+        Some(z.strftime("%A, %B %-d").to_string())
+    }
+
+    fn said(&self) -> Option<String> {
+        self.person
+            .said
+            .iter()
+            .map(|s| quotable(s))
+            .find(|s| s.split_whitespace().count() >= 2)
+    }
+
+    fn title(&self) -> Option<String> {
+        self.person
+            .title
+            .as_deref()
+            .map(quotable)
+            .filter(|t| !t.is_empty())
+    }
+
+    fn latest_news(&self) -> Option<String> {
+        self.app
+            .news
+            .iter()
+            .max_by_key(|n| n.on)
+            .map(|n| quotable(&n.text))
+            .filter(|n| !n.is_empty())
+    }
+
+    /// Noticed slips not yet apologized for that concern this person: those
+    /// naming them, or those naming nobody on the panel.
+    fn slips(&self) -> Vec<&'a SlipUp> {
+        let Some(i) = self.interview else {
+            return Vec::new();
+        };
+        let names_of = |id: &str| -> Vec<String> {
+            self.app
+                .person(id)
+                .map(|p| {
+                    p.name
+                        .split_whitespace()
+                        .map(|w| w.to_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mine = names_of(&self.person.id);
+        let panel: Vec<String> = i.interviewers.iter().flat_map(|id| names_of(id)).collect();
+        i.slip_ups
+            .iter()
+            .filter(|s| s.noticed && !s.apologized)
+            .filter(|s| {
+                let words: Vec<String> = s
+                    .text
+                    .split(|c: char| !c.is_alphanumeric())
+                    .map(|w| w.to_lowercase())
+                    .collect();
+                words.iter().any(|w| mine.contains(w)) || !words.iter().any(|w| panel.contains(w))
+            })
+            .collect()
+    }
+
+    fn paragraphs(&self, paras: &[String]) -> String {
+        let mut body = self.greeting();
+        body.push_str("\n\n");
+        for p in paras.iter().filter(|p| !p.trim().is_empty()) {
+            body.push_str(p.trim());
+            body.push_str("\n\n");
+        }
+        body.push_str(&self.signoff());
+        body.push('\n');
+        body
+    }
+
+    fn thank_you(&self) -> Result<Draft, DraftError> {
+        let v = self.v % 4;
+        let role = self.role();
+        let company = self.company();
+        let day = self
+            .weekday()
+            .map(|d| format!(" on {d}"))
+            .unwrap_or_default();
+        if self.said().is_none() && self.title().is_none() && day.is_empty() {
+            return Err(DraftError::NothingSpecific {
+                name: self.person.name.clone(),
+            });
+        }
+        let thanks = match v {
+            0 => format!(
+                "Thank you for meeting with me{day} to talk about the {role} role at {company}."
+            ),
+            1 => format!(
+                "Thanks again for our conversation{day}; I came away with a much clearer picture of the {role} role."
+            ),
+            2 => format!(
+                "I'm grateful for the time you gave me{day} and for your candid answers about {company}."
+            ),
+            _ => format!(
+                "Thank you for your openness{day} when we discussed how {company} works day to day."
+            ),
+        };
+        let reference = match (self.said(), self.title()) {
+            (Some(s), _) => match v {
+                0 => format!("One thing you said has stayed with me: “{s}”."),
+                1 => format!("I keep coming back to your remark: “{s}”."),
+                2 => format!("Your words, “{s}”, made the stakes of the work concrete for me."),
+                _ => {
+                    format!("Hearing you say “{s}” told me a lot about where the team is heading.")
+                }
+            },
+            (None, Some(t)) => {
+                format!("It was useful to hear how the work looks from your side as {t}.")
+            }
+            (None, None) => String::new(),
+        };
+        let a = article(&role);
+        let fit = match v {
+            0 => format!(
+                "I'm confident my experience fits what the {role} role needs, and I'd like to put it to work for {company}."
+            ),
+            1 => "Our talk confirmed that my skills match the problems you described.".to_string(),
+            2 => format!(
+                "I believe I could bring steady, practical experience to {company} as {a} {role}."
+            ),
+            _ => format!("I would welcome the chance to contribute to that work as {a} {role}."),
+        };
+        let apology: Vec<String> = self
+            .slips()
+            .iter()
+            .map(|s| {
+                let c = clause(&s.text);
+                match v {
+                    0 => format!("I also want to own one slip: {c}. I'm sorry about that."),
+                    1 => format!(
+                        "One correction I owe you: {c}; that was my mistake, and I apologize."
+                    ),
+                    2 => format!("I'd like to apologize for one moment in particular: {c}."),
+                    _ => format!("Please accept my apology for one slip on my part: {c}."),
+                }
+            })
+            .collect();
+        let apology = apology.join(" ");
+        let questions = if self.interview.and_then(|i| i.asked_questions) == Some(false) {
+            match v {
+                0 => "I didn't ask you much at the end, so here are two questions now: what would success look like after six months, and what is the team's biggest challenge this year?".to_string(),
+                1 => format!("Since I left little room for questions, may I ask two here: how does the team decide what to build next, and how is success in the {role} role measured?"),
+                2 => format!("Two questions I would have liked to ask: which part of the work is hardest right now, and what would you hope a new {role} changes first?"),
+                _ => "Let me add the questions I didn't get to: how do you see the role growing over the next year, and what does a typical week look like?".to_string(),
+            }
+        } else {
+            String::new()
+        };
+        let closing = match v {
+            0 => "I look forward to the next steps.",
+            1 => "Thanks again, and I hope the rest of your week goes well.",
+            2 => "I'd be glad to continue the conversation whenever it suits you.",
+            _ => "Please let me know if anything else from me would help.",
+        }
+        .to_string();
+        let paras = match v {
+            0 => vec![
+                format!("{thanks} {reference}"),
+                format!("{fit} {apology}"),
+                questions,
+                closing,
+            ],
+            1 => vec![
+                format!("{reference} {thanks}"),
+                format!("{apology} {fit}"),
+                questions,
+                closing,
+            ],
+            2 => vec![
+                thanks,
+                format!("{fit} {reference}"),
+                format!("{apology} {questions}"),
+                closing,
+            ],
+            _ => vec![
+                format!("{thanks} {reference} {questions}"),
+                format!("{fit} {apology}"),
+                closing,
+            ],
+        };
+        let subject = match (v, self.weekday()) {
+            (0 | 2, Some(d)) => format!("Thank you for {d}'s conversation"),
+            (_, _) => format!("Thank you – {role} interview"),
+        };
+        Ok(Draft {
+            subject,
+            body: self.paragraphs(&paras),
+        })
+    }
+
+    fn thank_staff(&self) -> Result<Draft, DraftError> {
+        let role = self.role();
+        let company = self.company();
+        let Some(day) = self.weekday() else {
+            return Err(DraftError::NothingSpecific {
+                name: self.person.name.clone(),
+            });
+        };
+        let body = match self.v % 2 {
+            0 => format!(
+                "Thank you for your help when I came to {company} on {day} for my {role} interview. You made the visit easy, and I appreciated it."
+            ),
+            _ => format!(
+                "Many thanks for looking after me on {day} at {company}. Your help before my {role} interview put me at ease."
+            ),
+        };
+        Ok(Draft {
+            subject: format!("Thank you for your help on {day}"),
+            body: self.paragraphs(&[body]),
+        })
+    }
+
+    fn status_check(&self) -> Draft {
+        let role = self.role();
+        let company = self.company();
+        let since = self
+            .date()
+            .map(|d| format!(", following our conversation on {d}"))
+            .unwrap_or_default();
+        let body = format!(
+            "I hope your week is going well. I'm writing to ask whether there is any news on the {role} role at {company}{since}. I remain keen on the role and I'm happy to send anything that would help."
+        );
+        Draft {
+            subject: format!("{role} role – checking in"),
+            body: self.paragraphs(&[body]),
+        }
+    }
+
+    fn recovery(&self) -> Draft {
+        let role = self.role();
+        let company = self.company();
+        let missed = self
+            .app
+            .interviews
+            .iter()
+            .filter(|i| i.status == InterviewStatus::Missed)
+            .max_by_key(|i| i.start)
+            .or(self.interview);
+        let when = missed
+            .map(|i| {
+                let z = i.start.ts.to_zoned(TimeZone::fixed(i.start.offset));
+                format!(" on {}", z.strftime("%A, %B %-d at %H:%M"))
+            })
+            .unwrap_or_default();
+        let p1 = format!(
+            "I missed our interview for the {role} role{when}, and the responsibility is entirely mine. [Reason: say in one sentence what happened.] I'm sorry for the time this cost you and the team."
+        );
+        let p2 = format!(
+            "I remain very interested in {company}. Could we find another time to meet? I can make any time that suits you over the coming days."
+        );
+        Draft {
+            subject: format!("My missed {role} interview – a request to reschedule"),
+            body: self.paragraphs(&[p1, p2]),
+        }
+    }
+
+    fn feedback_request(&self) -> Draft {
+        let role = self.role();
+        let p1 = format!(
+            "Thank you for letting me know your decision about the {role} role, and for the time you and your colleagues spent with me."
+        );
+        let p2 = "I'd value your honest view of how I came across and what I could do better next time. Would you have fifteen minutes for a short call in the next couple of weeks? I'll be grateful for whatever you can share.".to_string();
+        Draft {
+            subject: format!("A short call about my {role} interview?"),
+            body: self.paragraphs(&[p1, p2]),
+        }
+    }
+
+    fn stay_in_touch(&self) -> Result<Draft, DraftError> {
+        let company = self.company();
+        let material = if let Some(n) = self.latest_news() {
+            format!("I read the news, “{n}”, and it brought our conversation back to mind.")
+        } else if let Some(s) = self.said() {
+            format!(
+                "I've been thinking about your point, “{s}”, and came across an article on it you might enjoy: [link]."
+            )
+        } else if let Some(f) = self
+            .app
+            .research
+            .first()
+            .map(|r| quotable(&r.fact))
+            .filter(|f| !f.is_empty())
+        {
+            format!("I've been following “{f}” with interest since we spoke.")
+        } else if let Some(t) = self.title() {
+            format!("I hope your work as {t} is going well.")
+        } else {
+            return Err(DraftError::NothingSpecific {
+                name: self.person.name.clone(),
+            });
+        };
+        let body = format!(
+            "I hope all is well at {company}. {material} I'd be glad to stay in touch, and I'll keep following the team's work."
+        );
+        Ok(Draft {
+            subject: format!("Keeping in touch – {company}"),
+            body: self.paragraphs(&[body]),
+        })
+    }
+
+    fn congratulate(&self) -> Result<Draft, DraftError> {
+        let company = self.company();
+        let Some(n) = self.latest_news() else {
+            return Err(DraftError::NoNews { company });
+        };
+        let tie = self
+            .said()
+            .map(|s| format!(" It fits what you told me: “{s}”."))
+            .unwrap_or_default();
+        let body = format!(
+            "Congratulations on the news: “{n}”.{tie} It is good to see the team's work recognised, and I wish you every success with what comes next."
+        );
+        Ok(Draft {
+            subject: format!("Congratulations, {company}"),
+            body: self.paragraphs(&[body]),
+        })
+    }
+}

@@ -1,0 +1,211 @@
+//! Renderings of findings for people and machines. Pure: each returns a String.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{Diagnostic, RulePack, Severity};
+
+/// A rule as `debrief lint --list-rules` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleMeta {
+    pub id: String,
+    /// `None` when the pack switches the rule off.
+    pub severity: Option<Severity>,
+    /// How the rule works: existence, substitution, occurrence, metric, code.
+    pub kind: String,
+    /// Seed ids (PLAYBOOK.md) the rule comes from.
+    pub source: Vec<String>,
+    pub description: String,
+}
+
+/// The built-in rules.
+pub fn rules() -> Vec<RuleMeta> {
+    rules_of(RulePack::builtin_ref())
+}
+
+/// The rules of any pack (e.g. the built-in one merged with the user's).
+pub fn rules_of(pack: &RulePack) -> Vec<RuleMeta> {
+    pack.rules()
+        .iter()
+        .map(|r| RuleMeta {
+            id: r.id.clone(),
+            severity: r.severity(),
+            kind: r.rule_type().as_str().to_string(),
+            source: r.seeds.clone().unwrap_or_default(),
+            description: r
+                .description
+                .clone()
+                .or_else(|| r.message.clone())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// rustc-like snippets: the message, the place, the line with the span underlined.
+pub fn human(source: &str, diags: &[Diagnostic]) -> String {
+    let lines: Vec<&str> = source.split('\n').collect();
+    let mut out = String::new();
+    for d in diags {
+        let width = d.line.to_string().len();
+        let pad = " ".repeat(width);
+        out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
+        let path = if d.path.is_empty() { "<note>" } else { &d.path };
+        out.push_str(&format!("{pad}--> {path}:{}:{}\n", d.line, d.column));
+        if let Some(line) = lines.get(d.line.saturating_sub(1)) {
+            // Tabs and control characters would shift the caret; show them as one space.
+            let shown: String = line
+                .trim_end_matches('\r')
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            let len = shown.chars().count();
+            let end = if d.end_line == d.line {
+                d.end_column
+            } else {
+                len
+            };
+            let start = d.column.max(1);
+            let carets = end.saturating_add(1).saturating_sub(start).max(1);
+            out.push_str(&format!("{pad} |\n"));
+            out.push_str(&format!("{:>width$} | {shown}\n", d.line));
+            out.push_str(&format!(
+                "{pad} | {}{}\n",
+                " ".repeat(start - 1),
+                "^".repeat(carets)
+            ));
+        }
+        if let Some(s) = &d.suggestion {
+            out.push_str(&format!("{pad} = help: {s}\n"));
+        }
+        out.push('\n');
+    }
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    out.push_str(&format!(
+        "{} error(s), {} warning(s), {} info\n",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    ));
+    out
+}
+
+/// One line per finding: `path:line:col: severity: message [rule]`.
+pub fn line(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}: {}: {} [{}]\n",
+                d.path, d.line, d.column, d.severity, d.message, d.rule
+            )
+        })
+        .collect()
+}
+
+/// FORMAT.md §2: `{"diagnostics": [...]}`.
+pub fn json(diags: &[Diagnostic]) -> String {
+    serde_json::to_string_pretty(&json!({ "diagnostics": diags }))
+        .unwrap_or_else(|_| "{\"diagnostics\":[]}".to_string())
+}
+
+/// SARIF 2.1.0, one run, rule ids as `ruleId`, rule metadata from `pack`.
+pub fn sarif(diags: &[Diagnostic], pack: &RulePack) -> String {
+    let metas = rules_of(pack);
+    let rules: Vec<_> = metas
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "shortDescription": { "text": m.description },
+                "defaultConfiguration": { "level": sarif_level(m.severity) },
+                "properties": { "seeds": m.source, "kind": m.kind },
+            })
+        })
+        .collect();
+    let results: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let mut r = json!({
+                "ruleId": d.rule,
+                "level": sarif_level(Some(d.severity)),
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": d.path },
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": d.end_line,
+                            // SARIF ends are exclusive.
+                            "endColumn": d.end_column + 1,
+                        }
+                    }
+                }],
+            });
+            if let Some(i) = metas.iter().position(|m| m.id == d.rule) {
+                r["ruleIndex"] = json!(i);
+            }
+            if let Some(s) = &d.suggestion {
+                r["properties"] = json!({ "suggestion": s });
+            }
+            r
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "debrief-lint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn sarif_level(s: Option<Severity>) -> &'static str {
+    match s {
+        Some(Severity::Error) => "error",
+        Some(Severity::Warning) => "warning",
+        Some(Severity::Info) => "note",
+        None => "none",
+    }
+}
+
+/// GitHub Actions workflow commands (`::error file=…::message`).
+pub fn github(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            format!(
+                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                gh_property(&d.path),
+                d.line,
+                d.column,
+                d.end_line,
+                d.end_column,
+                gh_property(&d.rule),
+                gh_data(&d.message)
+            )
+        })
+        .collect()
+}
+
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}

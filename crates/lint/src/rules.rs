@@ -1,0 +1,1115 @@
+//! The rule engine: phrase rules from the pack, and the rules that need the
+//! store (names, slip-ups, what people said, timing, the panel).
+
+use std::collections::HashSet;
+
+use debrief_core::model::{
+    Application, Interview, InterviewStatus, OutcomeKind, Person, PersonKind, RecruiterKind,
+    SlipUp, Stage, TouchKind,
+};
+
+use crate::pack::{Condition, PhraseMatch, PhraseRole, RuleDef, RuleType};
+use crate::text::{LineIndex, NoteParts, Span, Token, first_line, parse_note, tokenize};
+use crate::{Context, Diagnostic, Severity, panel};
+
+/// Everything computed once per note and shared by the rules.
+pub(crate) struct Note<'t> {
+    pub text: &'t str,
+    pub parts: NoteParts,
+    pub tokens: Vec<Token>,
+    /// Indices into `tokens` of the body words.
+    pub body: std::ops::Range<usize>,
+    pub index: LineIndex<'t>,
+}
+
+impl<'t> Note<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let parts = parse_note(text);
+        let tokens = tokenize(text, 0..text.len());
+        let lo = tokens.partition_point(|t| t.span.start < parts.body.start);
+        let hi = tokens.partition_point(|t| t.span.end <= parts.body.end);
+        Note {
+            text,
+            parts,
+            body: lo..hi.max(lo),
+            tokens,
+            index: LineIndex::new(text),
+        }
+    }
+
+    fn body_tokens(&self) -> &[Token] {
+        self.tokens.get(self.body.clone()).unwrap_or(&[])
+    }
+
+    fn span_of(&self, from: usize, to_excl: usize) -> Span {
+        match (
+            self.tokens.get(from),
+            to_excl.checked_sub(1).and_then(|i| self.tokens.get(i)),
+        ) {
+            (Some(a), Some(b)) if b.span.end >= a.span.start => a.span.start..b.span.end,
+            (Some(a), _) => a.span.clone(),
+            _ => 0..0,
+        }
+    }
+
+    /// Where whole-note findings point: the first line of the body (or of the note).
+    fn anchor(&self) -> Span {
+        let s = first_line(self.text, &self.parts.body);
+        if s.is_empty() {
+            first_line(self.text, &(0..self.text.len()))
+        } else {
+            s
+        }
+    }
+
+    fn diag(
+        &self,
+        rule: &str,
+        severity: Severity,
+        span: &Span,
+        message: String,
+        suggestion: Option<String>,
+    ) -> Diagnostic {
+        let (line, column, end_line, end_column) = self.index.range(span);
+        Diagnostic {
+            path: String::new(),
+            rule: rule.to_string(),
+            severity,
+            line,
+            column,
+            end_line,
+            end_column,
+            message,
+            suggestion,
+        }
+    }
+}
+
+pub(crate) fn run(text: &str, ctx: &Context) -> Vec<Diagnostic> {
+    let note = Note::new(text);
+    let mut matches = ctx.pack.find(&note.tokens);
+    // Names of the company, the role and the people are not the writer's
+    // wording: "Benefits Analyst" raises no salary question.
+    let protected = protected_ranges(&note, ctx);
+    if !protected.is_empty() {
+        matches.retain(|m| {
+            m.role == PhraseRole::Exception
+                || !protected
+                    .iter()
+                    .any(|p| p.start <= m.start && m.end <= p.end)
+        });
+    }
+    let mut facts = Facts::default();
+    let mut out = Vec::new();
+    for (ri, rule) in ctx.pack.rules().iter().enumerate() {
+        let Some(severity) = rule.severity() else {
+            continue;
+        };
+        if !rule.applies_to(ctx.kind) {
+            continue;
+        }
+        if !rule
+            .when
+            .iter()
+            .flatten()
+            .all(|c| facts.holds(*c, &note, ctx))
+        {
+            continue;
+        }
+        match rule.rule_type() {
+            RuleType::Code => code_rule(rule, severity, &note, ctx, &mut out),
+            _ => phrase_rule(ri, rule, severity, &note, &matches, &mut out),
+        }
+    }
+    out
+}
+
+fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
+    let mut names: Vec<Vec<String>> = Vec::new();
+    if let Some(app) = ctx.app {
+        names.push(name_parts(&app.company));
+        names.push(name_parts(&app.role));
+        for p in &app.people {
+            names.push(name_parts(&p.name));
+            if let Some(t) = &p.title {
+                names.push(name_parts(t));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for seq in names.iter().filter(|s| !s.is_empty()) {
+        let n = seq.len();
+        for i in 0..note.tokens.len().saturating_sub(n - 1) {
+            if note
+                .tokens
+                .get(i..i + n)
+                .is_some_and(|w| w.iter().zip(seq).all(|(t, s)| t.norm == *s))
+            {
+                out.push(i..i + n);
+            }
+        }
+    }
+    out
+}
+
+fn render(template: &str, m: &str, count: usize, rule: &RuleDef) -> String {
+    template
+        .replace("{match}", m)
+        .replace("{count}", &count.to_string())
+        .replace("{max}", &rule.max.unwrap_or(0).to_string())
+        .replace("{min}", &rule.min.unwrap_or(0).to_string())
+}
+
+fn phrase_rule(
+    ri: usize,
+    rule: &RuleDef,
+    severity: Severity,
+    note: &Note,
+    all: &[PhraseMatch],
+    out: &mut Vec<Diagnostic>,
+) {
+    let whole = rule.whole_note.unwrap_or(false);
+    let scope = if whole {
+        0..note.tokens.len()
+    } else {
+        note.body.clone()
+    };
+    let template = rule.message.as_deref().unwrap_or("'{match}'");
+    if rule.rule_type() == RuleType::Metric {
+        let words = scope.len();
+        let max = rule.max.unwrap_or(u32::MAX) as usize;
+        if words > max {
+            let span = note.span_of(scope.start + max, scope.end);
+            let first = first_line(note.text, &span);
+            out.push(note.diag(
+                &rule.id,
+                severity,
+                &first,
+                render(template, "", words, rule),
+                None,
+            ));
+        }
+        return;
+    }
+    let exceptions: Vec<&PhraseMatch> = all
+        .iter()
+        .filter(|m| m.rule == ri && m.role == PhraseRole::Exception)
+        .collect();
+    let mut hits: Vec<&PhraseMatch> = Vec::new();
+    for m in all
+        .iter()
+        .filter(|m| m.rule == ri && m.role != PhraseRole::Exception)
+    {
+        if m.start < scope.start || m.end > scope.end {
+            continue;
+        }
+        if note
+            .tokens
+            .get(m.start..m.end)
+            .is_some_and(|ts| ts.iter().all(|t| t.quoted))
+        {
+            continue;
+        }
+        if exceptions
+            .iter()
+            .any(|e| e.start < m.end && m.start < e.end)
+        {
+            continue;
+        }
+        // Overlapping phrases of one rule are one finding: keep the first, longest.
+        if let Some(last) = hits.last_mut()
+            && m.start < last.end
+        {
+            if m.start == last.start && m.end > last.end {
+                *last = m;
+            }
+            continue;
+        }
+        hits.push(m);
+    }
+    match rule.rule_type() {
+        RuleType::Occurrence => {
+            let count = hits.len();
+            if let Some(max) = rule.max
+                && count > max as usize
+                && let Some(m) = hits.get(max as usize)
+            {
+                let span = note.span_of(m.start, m.end);
+                let text = note.text.get(span.clone()).unwrap_or_default();
+                out.push(note.diag(
+                    &rule.id,
+                    severity,
+                    &span,
+                    render(template, text, count, rule),
+                    None,
+                ));
+            }
+            if let Some(min) = rule.min
+                && count < min as usize
+            {
+                out.push(note.diag(
+                    &rule.id,
+                    severity,
+                    &note.anchor(),
+                    render(template, "", count, rule),
+                    None,
+                ));
+            }
+        }
+        _ => {
+            for m in hits {
+                let span = note.span_of(m.start, m.end);
+                let text = note.text.get(span.clone()).unwrap_or_default();
+                let suggestion = match &m.role {
+                    PhraseRole::Swap(to) => Some(to.clone()),
+                    _ => None,
+                };
+                out.push(note.diag(
+                    &rule.id,
+                    severity,
+                    &span,
+                    render(template, text, 1, rule),
+                    suggestion,
+                ));
+            }
+        }
+    }
+}
+
+fn code_rule(
+    rule: &RuleDef,
+    severity: Severity,
+    note: &Note,
+    ctx: &Context,
+    out: &mut Vec<Diagnostic>,
+) {
+    let id = rule.id.as_str();
+    let found = match id {
+        "lint/wrong-name" => wrong_name(note, ctx).into_iter().collect(),
+        "lint/unnoticed-mistake" => unnoticed_mistake(note, ctx),
+        "lint/no-reference" => no_reference(note, ctx).into_iter().collect(),
+        "lint/panel-duplicate" => panel_duplicate(note, ctx),
+        "lint/late" => late(note, ctx, rule.max.unwrap_or(24))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (span, message, suggestion) in found {
+        out.push(note.diag(id, severity, &span, message, suggestion));
+    }
+}
+
+type Finding = (Span, String, Option<String>);
+
+/// Store facts the conditions need, computed on first use.
+#[derive(Default)]
+struct Facts {
+    specific: Option<bool>,
+}
+
+impl Facts {
+    fn holds(&mut self, c: Condition, note: &Note, ctx: &Context) -> bool {
+        match c {
+            Condition::BeforeOffer => ctx.app.is_some_and(|a| {
+                a.stage != Stage::Offer
+                    && a.outcome
+                        .as_ref()
+                        .is_none_or(|o| o.kind != OutcomeKind::Offer)
+            }),
+            Condition::EarlyConcern => ctx.app.is_some_and(|a| early_concern(a, ctx.recipient)),
+            Condition::NothingSpecific => {
+                let s = *self.specific.get_or_insert_with(|| is_specific(note, ctx));
+                !s
+            }
+        }
+    }
+}
+
+/// 004: concerns wait for a second interview, unless told to an outside recruiter.
+fn early_concern(app: &Application, recipient: Option<&Person>) -> bool {
+    let outside_recruiter = app.recruiter == RecruiterKind::Outside
+        && recipient.is_some_and(|p| p.kind == PersonKind::Recruiter);
+    if outside_recruiter {
+        return false;
+    }
+    let done = app
+        .interviews
+        .iter()
+        .filter(|i| i.status == InterviewStatus::Done)
+        .count();
+    done < 2
+}
+
+// --- keywords -------------------------------------------------------------
+
+const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "i'd",
+    "i'll",
+    "i'm",
+    "i've",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "it's",
+    "its",
+    "just",
+    "let",
+    "me",
+    "more",
+    "most",
+    "much",
+    "my",
+    "next",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "really",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "that's",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "us",
+    "very",
+    "was",
+    "we",
+    "we're",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "you're",
+    "your",
+    "yours",
+    "yourself",
+    "don't",
+    "didn't",
+    "wasn't",
+    "isn't",
+    "can't",
+    "won't",
+    "many",
+    "well",
+    "still",
+    "year",
+    "years",
+    "year's",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "day",
+    "days",
+    "top",
+    "big",
+    "new",
+    "lot",
+    "lots",
+    "thing",
+    "things",
+    "way",
+    "ways",
+    "get",
+    "got",
+    "make",
+    "made",
+    "take",
+    "said",
+    "say",
+    "says",
+    "told",
+    "tell",
+    "mentioned",
+    "mention",
+    "think",
+    "thought",
+    "know",
+    "want",
+    "need",
+    "needs",
+    "like",
+    "going",
+    "go",
+    "come",
+    "see",
+    "part",
+    "kind",
+    "sure",
+];
+
+/// Words every interview note uses; sharing them says nothing specific.
+const GENERIC_WORDS: &[&str] = &[
+    "interview",
+    "interviews",
+    "interviewing",
+    "role",
+    "position",
+    "job",
+    "team",
+    "teams",
+    "time",
+    "opportunity",
+    "company",
+    "meeting",
+    "meet",
+    "met",
+    "thank",
+    "thanks",
+    "today",
+    "yesterday",
+    "look",
+    "forward",
+    "hear",
+    "hearing",
+    "learn",
+    "learning",
+    "learned",
+    "great",
+    "good",
+    "enjoyed",
+    "enjoy",
+    "discuss",
+    "discussed",
+    "discussion",
+    "conversation",
+    "talk",
+    "talking",
+    "work",
+    "working",
+    "excited",
+    "exciting",
+    "interested",
+    "appreciate",
+    "candidate",
+    "people",
+    "really",
+    "important",
+    "priority",
+    "priorities",
+    "focus",
+    "help",
+    "best",
+    "regards",
+];
+
+pub(crate) fn is_stop(w: &str) -> bool {
+    STOPWORDS.contains(&w) || GENERIC_WORDS.contains(&w)
+}
+
+/// A crude stem: plural and possessive endings off, long words cut to five letters.
+pub(crate) fn stem(w: &str) -> String {
+    let w = w.strip_suffix("'s").unwrap_or(w);
+    let n = w.chars().count();
+    if n > 5 {
+        w.chars().take(5).collect()
+    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") {
+        w.chars().take(n - 1).collect()
+    } else {
+        w.to_string()
+    }
+}
+
+/// Content words of a free text, as stems, with whether each is a strong
+/// signal on its own (an acronym, a proper noun, or a long word).
+fn keywords(text: &str) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for t in tokenize(text, 0..text.len()) {
+        let short = t.norm.chars().count() < 3;
+        if is_stop(&t.norm) || (short && !t.all_caps) || t.norm.chars().all(|c| c.is_numeric()) {
+            continue;
+        }
+        let strong = (t.all_caps && t.norm.chars().count() >= 2)
+            || (t.cap && !t.sentence_start)
+            || t.norm.chars().count() >= 8;
+        let s = stem(&t.norm);
+        if !out.iter().any(|(x, _)| *x == s) {
+            out.push((s, strong));
+        }
+    }
+    out
+}
+
+fn name_parts(name: &str) -> Vec<String> {
+    tokenize(name, 0..name.len())
+        .into_iter()
+        .map(|t| t.norm)
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// Is anything in the note specific to this person or company?
+fn is_specific(note: &Note, ctx: &Context) -> bool {
+    let mut excluded: HashSet<String> = HashSet::new();
+    let mut sources: HashSet<String> = HashSet::new();
+    if let Some(app) = ctx.app {
+        excluded.extend(name_parts(&app.company));
+        excluded.extend(name_parts(&app.role));
+        for p in &app.people {
+            excluded.extend(name_parts(&p.name));
+            for s in &p.said {
+                sources.extend(keywords(s).into_iter().map(|k| k.0));
+            }
+            if let Some(t) = &p.title {
+                sources.extend(keywords(t).into_iter().map(|k| k.0));
+            }
+        }
+        for n in &app.news {
+            sources.extend(keywords(&n.text).into_iter().map(|k| k.0));
+        }
+        for r in &app.research {
+            sources.extend(keywords(&r.fact).into_iter().map(|k| k.0));
+        }
+        for e in &excluded {
+            sources.remove(&stem(e));
+        }
+    }
+    if let Some(p) = ctx.recipient {
+        excluded.extend(name_parts(&p.name));
+    }
+    for t in note.body_tokens() {
+        if excluded.contains(&t.norm) || is_stop(&t.norm) {
+            continue;
+        }
+        if sources.contains(&stem(&t.norm)) {
+            return true;
+        }
+        let proper = (t.cap && !t.sentence_start) || (t.all_caps && t.norm.chars().count() >= 2);
+        if (proper || t.has_digit)
+            && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
+        {
+            return true;
+        }
+    }
+    false
+}
+
+// --- lint/wrong-name --------------------------------------------------------
+
+const NICKNAMES: &[(&str, &[&str])] = &[
+    ("bob", &["robert"]),
+    ("bobby", &["robert"]),
+    ("rob", &["robert", "robin"]),
+    ("bill", &["william"]),
+    ("will", &["william"]),
+    ("liz", &["elizabeth"]),
+    ("beth", &["elizabeth", "bethany"]),
+    ("kate", &["katherine", "catherine", "kathryn"]),
+    ("katie", &["katherine", "catherine", "kathryn"]),
+    ("cathy", &["catherine"]),
+    ("kathy", &["katherine", "kathryn"]),
+    ("jim", &["james"]),
+    ("jimmy", &["james"]),
+    ("mike", &["michael"]),
+    ("tom", &["thomas"]),
+    ("tony", &["anthony", "antonio"]),
+    ("dave", &["david"]),
+    ("dan", &["daniel"]),
+    ("danny", &["daniel"]),
+    ("joe", &["joseph"]),
+    ("chris", &["christopher", "christine", "christina"]),
+    ("matt", &["matthew"]),
+    ("nick", &["nicholas", "nicolas"]),
+    ("sam", &["samuel", "samantha"]),
+    ("alex", &["alexander", "alexandra", "alexis"]),
+    ("andy", &["andrew"]),
+    ("drew", &["andrew"]),
+    ("ben", &["benjamin"]),
+    ("steve", &["stephen", "steven"]),
+    ("jen", &["jennifer"]),
+    ("jenny", &["jennifer"]),
+    ("jess", &["jessica"]),
+    ("sue", &["susan", "suzanne"]),
+    ("meg", &["margaret", "megan"]),
+    ("maggie", &["margaret"]),
+    ("pat", &["patricia", "patrick"]),
+    ("rick", &["richard"]),
+    ("rich", &["richard"]),
+    ("ed", &["edward"]),
+    ("ted", &["edward", "theodore"]),
+    ("greg", &["gregory"]),
+    ("jon", &["jonathan"]),
+    ("nate", &["nathan", "nathaniel"]),
+    ("raj", &["rajesh", "rajiv", "rajendra"]),
+    ("tim", &["timothy"]),
+    ("vicky", &["victoria"]),
+    ("abby", &["abigail"]),
+    ("fred", &["frederick"]),
+    ("larry", &["lawrence"]),
+    ("jake", &["jacob"]),
+    ("zach", &["zachary"]),
+    ("charlie", &["charles", "charlotte"]),
+    ("harry", &["henry", "harold"]),
+    ("jack", &["john", "jackson"]),
+    ("becky", &["rebecca"]),
+    ("mandy", &["amanda"]),
+    ("sandy", &["sandra"]),
+    ("ron", &["ronald"]),
+    ("don", &["donald"]),
+    ("ken", &["kenneth"]),
+    ("jerry", &["gerald", "jerome"]),
+    ("sasha", &["alexander", "alexandra"]),
+    ("dima", &["dmitri", "dmitry"]),
+    ("manny", &["manuel"]),
+];
+
+fn nickname_of(a: &str, b: &str) -> bool {
+    NICKNAMES
+        .iter()
+        .any(|(n, full)| (*n == a && full.contains(&b)) || (*n == b && full.contains(&a)))
+}
+
+fn similar(a: &str, b: &str) -> bool {
+    a.chars().count() >= 2 && strsim::jaro_winkler(a, b) >= 0.82
+}
+
+/// The recorded spelling of one part of a name.
+fn recorded_part(name: &str, norm: &str) -> String {
+    tokenize(name, 0..name.len())
+        .into_iter()
+        .find(|t| t.norm == norm)
+        .and_then(|t| name.get(t.span).map(str::to_string))
+        .unwrap_or_else(|| norm.to_string())
+}
+
+enum NameClass<'p> {
+    Recipient,
+    Misspelt(String),
+    Other(&'p Person),
+    Unknown,
+}
+
+fn wrong_name(note: &Note, ctx: &Context) -> Option<Finding> {
+    let recipient = ctx.recipient?;
+    let greeting = note.parts.greeting.as_ref()?;
+    if greeting.names.is_empty() {
+        return None;
+    }
+    let parts = name_parts(&recipient.name);
+    let first = tokenize(&recipient.name, 0..recipient.name.len())
+        .first()
+        .and_then(|t| recipient.name.get(t.span.clone()).map(str::to_string))
+        .unwrap_or_else(|| recipient.name.clone());
+    let last = tokenize(&recipient.name, 0..recipient.name.len())
+        .last()
+        .and_then(|t| recipient.name.get(t.span.clone()).map(str::to_string))
+        .unwrap_or_else(|| recipient.name.clone());
+    let others: Vec<&Person> = ctx
+        .app
+        .map(|a| a.people.iter().filter(|p| p.id != recipient.id).collect())
+        .unwrap_or_default();
+    let suggestion = match &greeting.honorific {
+        Some(h) => format!("{h}. {last}").replace("..", "."),
+        None => first.clone(),
+    };
+
+    let mut classes = Vec::new();
+    for w in &greeting.names {
+        let norm: String = w.text.to_lowercase().replace('\u{2019}', "'");
+        let class = if parts.iter().any(|p| *p == norm || nickname_of(&norm, p)) {
+            NameClass::Recipient
+        } else if let Some(p) = others.iter().find(|p| name_parts(&p.name).contains(&norm)) {
+            NameClass::Other(p)
+        } else if let Some(p) = parts.iter().find(|p| similar(&norm, p)) {
+            NameClass::Misspelt(recorded_part(&recipient.name, p))
+        } else if let Some(p) = others
+            .iter()
+            .find(|p| name_parts(&p.name).iter().any(|x| similar(&norm, x)))
+        {
+            NameClass::Other(p)
+        } else {
+            NameClass::Unknown
+        };
+        classes.push((w, class));
+    }
+    for (w, c) in &classes {
+        if let NameClass::Misspelt(right) = c {
+            return Some((
+                w.span.clone(),
+                format!(
+                    "The greeting spells '{}', but the name on record is {} ('{}').",
+                    w.text, recipient.name, right
+                ),
+                Some(right.clone()),
+            ));
+        }
+    }
+    if classes
+        .iter()
+        .any(|(_, c)| matches!(c, NameClass::Recipient))
+    {
+        return None;
+    }
+    let (w, c) = classes.first()?;
+    let who = match c {
+        NameClass::Other(p) => format!(" ({} is {} at this application)", w.text, p.name),
+        _ => String::new(),
+    };
+    Some((
+        w.span.clone(),
+        format!(
+            "The note greets '{}', but it is addressed to {}{who}.",
+            w.text, recipient.name
+        ),
+        Some(suggestion),
+    ))
+}
+
+// --- lint/unnoticed-mistake -------------------------------------------------
+
+const ADMISSION_CUES: &[&str] = &[
+    "sorry",
+    "apolog",
+    "mistak",
+    "forgot",
+    "forget",
+    "wrong",
+    "slip",
+    "error",
+    "blank",
+    "missp",
+    "mix",
+    "confus",
+    "meant",
+    "correct",
+    "clarif",
+    "fumbl",
+    "stumbl",
+    "incorrect",
+    "misstat",
+    "misread",
+    "misunder",
+    "oops",
+    "accident",
+    "should",
+];
+
+struct Sentence {
+    stems: HashSet<String>,
+    cue: bool,
+    first: usize,
+    last: usize,
+}
+
+fn sentences(note: &Note) -> Vec<Sentence> {
+    let mut out: Vec<Sentence> = Vec::new();
+    let mut current: Option<usize> = None;
+    for i in note.body.clone() {
+        let Some(t) = note.tokens.get(i) else {
+            continue;
+        };
+        if current != Some(t.sentence) {
+            current = Some(t.sentence);
+            out.push(Sentence {
+                stems: HashSet::new(),
+                cue: false,
+                first: i,
+                last: i,
+            });
+        }
+        if let Some(s) = out.last_mut() {
+            s.last = i;
+            s.cue |= ADMISSION_CUES.iter().any(|c| t.norm.starts_with(c));
+            if !is_stop(&t.norm) {
+                s.stems.insert(stem(&t.norm));
+            }
+        }
+    }
+    out
+}
+
+/// The interview the note follows: the given one, else the latest the
+/// recipient took part in, else the latest at all.
+fn the_interview<'a>(ctx: &Context<'a>) -> Option<&'a Interview> {
+    if let Some(i) = ctx.interview {
+        return Some(i);
+    }
+    let app = ctx.app?;
+    let id = ctx.recipient.map(|p| p.id.as_str());
+    crate::draft::interview_for(app, id, ctx.now)
+        .or_else(|| crate::draft::interview_for(app, id, None))
+}
+
+fn unnoticed_mistake(note: &Note, ctx: &Context) -> Vec<Finding> {
+    let Some(app) = ctx.app else {
+        return Vec::new();
+    };
+    let slips: Vec<&SlipUp> = match ctx.interview {
+        Some(i) => i.slip_ups.iter().collect(),
+        None => app
+            .interviews
+            .iter()
+            .flat_map(|i| i.slip_ups.iter())
+            .collect(),
+    };
+    if slips.iter().all(|s| s.noticed) {
+        return Vec::new();
+    }
+    let slip_keys: Vec<Vec<String>> = slips
+        .iter()
+        .map(|s| keywords(&s.text).into_iter().map(|k| k.0).collect())
+        .collect();
+    let mut out = Vec::new();
+    for s in sentences(note) {
+        let mut best: Option<(f64, usize)> = None;
+        for (si, keys) in slip_keys.iter().enumerate() {
+            let n = keys.len();
+            let k = keys.iter().filter(|x| s.stems.contains(*x)).count();
+            if n == 0 || k == 0 {
+                continue;
+            }
+            let mentions = (k >= 2 || n <= 2) && (s.cue || k * 10 >= n * 6);
+            let score = k as f64 / n as f64;
+            if mentions && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, si));
+            }
+        }
+        if let Some((_, si)) = best
+            && let Some(slip) = slips.get(si)
+            && !slip.noticed
+        {
+            out.push((
+                note.span_of(s.first, s.last + 1),
+                format!(
+                    "This brings up a slip-up the interviewer is not recorded as noticing ('{}'); pointing it out only draws attention to it.",
+                    slip.text.trim()
+                ),
+                None,
+            ));
+        }
+    }
+    out
+}
+
+// --- lint/no-reference ----------------------------------------------------
+
+fn no_reference(note: &Note, ctx: &Context) -> Option<Finding> {
+    let person = ctx.recipient?;
+    let items: Vec<(&String, Vec<(String, bool)>)> = person
+        .said
+        .iter()
+        .map(|s| (s, keywords(s)))
+        .filter(|(_, k)| !k.is_empty())
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    let body: HashSet<String> = note
+        .body_tokens()
+        .iter()
+        .filter(|t| !is_stop(&t.norm))
+        .map(|t| stem(&t.norm))
+        .collect();
+    let referenced = items.iter().any(|(_, keys)| {
+        let hits: Vec<&(String, bool)> = keys.iter().filter(|(k, _)| body.contains(k)).collect();
+        hits.len() >= 2
+            || (hits.len() == 1 && (keys.len() <= 2 || hits.iter().any(|(_, strong)| *strong)))
+    });
+    if referenced {
+        return None;
+    }
+    let first = person
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or(&person.name);
+    let example = items.first().map(|(s, _)| s.trim()).unwrap_or_default();
+    Some((
+        note.anchor(),
+        format!(
+            "Nothing here refers to what {first} told you; one line on it shows you listened (you noted: '{example}')."
+        ),
+        None,
+    ))
+}
+
+// --- lint/late --------------------------------------------------------------
+
+fn late(note: &Note, ctx: &Context, hours: u32) -> Option<Finding> {
+    let now = ctx.now?;
+    let interview = the_interview(ctx)?;
+    if interview.status == InterviewStatus::Missed || interview.status == InterviewStatus::Cancelled
+    {
+        return None;
+    }
+    let end = interview.end();
+    let window = jiff::SignedDuration::from_hours(i64::from(hours));
+    let due = end.checked_add(window).ok()?;
+    if now <= due {
+        return None;
+    }
+    let after = now.duration_since(end).as_hours();
+    Some((
+        note.anchor(),
+        format!(
+            "Sent now, this goes out {after} h after the interview ended; thank-you notes land best within {hours} h. Send it anyway, today."
+        ),
+        None,
+    ))
+}
+
+// --- lint/panel-duplicate ---------------------------------------------------
+
+fn panel_duplicate(note: &Note, ctx: &Context) -> Vec<Finding> {
+    let mut others: Vec<(String, &str)> = ctx
+        .panel
+        .iter()
+        .filter(|(id, _)| ctx.recipient.is_none_or(|r| r.id != *id))
+        .map(|(id, text)| (id.to_string(), *text))
+        .collect();
+    if let (Some(app), Some(recipient)) = (ctx.app, ctx.recipient)
+        && let Some(iv) = the_interview(ctx)
+    {
+        for t in &app.touches {
+            let Some(pid) = t.person.as_deref() else {
+                continue;
+            };
+            if t.kind != TouchKind::ThankYou
+                || pid == recipient.id
+                || !iv.interviewers.iter().any(|x| x == pid)
+            {
+                continue;
+            }
+            if let Some(text) = t.note.as_deref()
+                && !others.iter().any(|(id, _)| id == pid)
+            {
+                others.push((pid.to_string(), text));
+            }
+        }
+    }
+    if others.is_empty() {
+        return Vec::new();
+    }
+    let mut names: HashSet<String> = HashSet::new();
+    if let Some(app) = ctx.app {
+        for p in &app.people {
+            names.extend(name_parts(&p.name));
+        }
+    }
+    if let Some(r) = ctx.recipient {
+        names.extend(name_parts(&r.name));
+    }
+    let mine = panel::Doc::new(note.text, &names);
+    let mut out = Vec::new();
+    for (id, text) in others {
+        let theirs = panel::Doc::new(text, &names);
+        let cmp = panel::compare(&mine, &theirs);
+        if !cmp.duplicate {
+            continue;
+        }
+        let who = ctx
+            .app
+            .and_then(|a| a.person(&id))
+            .map(|p| p.name.clone())
+            .unwrap_or(id);
+        let span = cmp
+            .passages
+            .first()
+            .map(|p| mine.span(p.a_tokens.clone()))
+            .map(|s| first_line(note.text, &s))
+            .unwrap_or_else(|| note.anchor());
+        out.push((
+            span,
+            format!(
+                "This note shares {:.0}% of its wording with the one for {who}; panel members compare notes, so make each one about that person.",
+                cmp.containment * 100.0
+            ),
+            None,
+        ));
+    }
+    out
+}
