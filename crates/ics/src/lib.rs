@@ -1,1 +1,55 @@
-//! Calendar adapter (in progress).
+//! Debrief's calendar adapter: iCalendar invites in, reminders out.
+//!
+//! - [`parse_invites`] / [`parse_invites_with`] read any real client's
+//!   `.ics` (Google, Outlook/Exchange, Teams, Zoom, Apple, Lotus…) into
+//!   [`InviteEvent`]s plus warnings for each skipped part. Only a file with
+//!   nothing calendar-like in it is an [`IcsError`].
+//! - [`interview_from_invite`] turns one event into an [`InvitePlan`]: the
+//!   interview and people to create or update in an application.
+//! - [`export_calendar`] writes interviews and open actions as an RFC 5545
+//!   calendar with reminders.
+//!
+//! Invariants: pure functions — no I/O, no clock (`now` is a parameter), no
+//! panics on any input.
+
+mod content;
+mod detect;
+mod event;
+mod export;
+mod plan;
+mod zones;
+
+pub use event::{
+    Attendee, EventStatus, EventTime, InviteEvent, ParseOptions, ParsedCalendar, Party,
+    parse_invites, parse_invites_with,
+};
+pub use export::{ExportAction, ExportInterview, ExportItem, ExportOptions, export_calendar};
+pub use plan::{
+    ImportContext, InvitePlan, PlanAction, find_application, interview_from_invite,
+    interview_id_for_uid, plan_invites,
+};
+pub use zones::windows_to_iana;
+
+/// Why a file could not be read as a calendar at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IcsError {
+    #[error("line {line}: {reason}")]
+    NotACalendar { line: usize, reason: String },
+}
+
+impl IcsError {
+    /// The 1-based line the message points at.
+    pub fn line(&self) -> usize {
+        match self {
+            IcsError::NotACalendar { line, .. } => *line,
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a stable, dependency-free hash for ids derived from UIDs
+/// (std's hasher is randomly seeded and may change between releases).
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}

@@ -1,0 +1,655 @@
+//! Content lines and components (RFC 5545 §3.1, §3.4, §3.6), read leniently.
+//!
+//! Hand-rolled rather than calcard: calcard declares no `rust-version`, brings
+//! chrono and chrono-tz (a second time-zone database beside jiff, which STYLE.md
+//! makes ours), mail-parser, mail-builder and ahash, and reports unreadable
+//! lines without their line numbers — FORMAT.md §2 needs every skipped part
+//! named by line. The grammar we need is small; the hard part is tolerance,
+//! and that is easier to own than to patch around.
+//!
+//! Tolerances, each seen in a real client's output (see the fixtures):
+//! byte-order mark; CRLF, LF or lone CR; folding with space or tab, including
+//! folds that split a UTF-8 sequence (unfolded on bytes, decoded after);
+//! lowercase names; empty parameters (`DTSTART;;VALUE=…`); backslash-escaped
+//! `:;,` in unquoted parameter values (`CN=Joe Bob\: Magician`); RFC 6868
+//! caret escapes; missing or misspelt `END:` lines; stray text lines.
+
+use std::fmt;
+
+use crate::IcsError;
+
+/// Deeper nesting than this is never meaningful in a calendar; refusing it
+/// keeps recursion (and `Drop`) bounded on hostile input.
+const MAX_DEPTH: usize = 16;
+/// A garbage file would otherwise produce one warning per line.
+const MAX_WARNINGS: usize = 200;
+
+/// Collects "line N: …" messages, capped so a huge broken file stays usable.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings {
+    list: Vec<(usize, String)>,
+    dropped: usize,
+}
+
+impl Warnings {
+    pub(crate) fn push(&mut self, line: usize, message: impl fmt::Display) {
+        if self.list.len() < MAX_WARNINGS {
+            self.list.push((line, format!("line {line}: {message}")));
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// The messages in line order (stable, so one line's keep their order).
+    pub(crate) fn finish(mut self) -> Vec<String> {
+        self.list.sort_by_key(|(line, _)| *line);
+        let mut out: Vec<String> = self.list.into_iter().map(|(_, m)| m).collect();
+        if self.dropped > 0 {
+            out.push(format!("… and {} more warnings not shown", self.dropped));
+        }
+        out
+    }
+}
+
+/// Shortens and escapes untrusted text for a message (control characters
+/// would garble a terminal).
+pub(crate) fn snippet(text: &str) -> String {
+    let mut out: String = text.chars().take(40).flat_map(char::escape_debug).collect();
+    if text.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// One parameter: `NAME=v1,v2` (values RFC 6868-decoded, quotes removed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Param {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+/// One unfolded content line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Property {
+    /// Upper-cased: names are case-insensitive (RFC 5545 §2).
+    pub name: String,
+    pub params: Vec<Param>,
+    /// Raw value text; escapes are undone by the reader that knows its type.
+    pub value: String,
+    /// Physical line number (1-based) where the content line starts.
+    pub line: usize,
+}
+
+impl Property {
+    /// First value of a parameter, by case-insensitive name.
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .and_then(|p| p.values.first())
+            .map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Component {
+    /// Upper-cased (`VEVENT`, `VTIMEZONE`, …).
+    pub name: String,
+    /// Line of its `BEGIN:`.
+    pub line: usize,
+    pub props: Vec<Property>,
+    pub children: Vec<Component>,
+}
+
+impl Component {
+    fn new(name: String, line: usize) -> Self {
+        Component {
+            name,
+            line,
+            props: vec![],
+            children: vec![],
+        }
+    }
+
+    pub(crate) fn prop(&self, name: &str) -> Option<&Property> {
+        self.props.iter().find(|p| p.name == name)
+    }
+
+    pub(crate) fn props_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Property> {
+        self.props.iter().filter(move |p| p.name == name)
+    }
+
+    pub(crate) fn children_named<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Component> {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+}
+
+/// A logical (unfolded) line and the physical line it starts on.
+struct Line {
+    number: usize,
+    text: String,
+}
+
+/// Splits into physical lines (CRLF, LF or lone CR) and joins folded
+/// continuations. Works on bytes so a fold inside a UTF-8 sequence rejoins
+/// before decoding.
+fn unfold(input: &[u8], warnings: &mut Warnings) -> Vec<Line> {
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let mut raw: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut number = 0usize;
+    let mut i = 0usize;
+    while i < input.len() {
+        number += 1;
+        let start = i;
+        while i < input.len() && input[i] != b'\n' && input[i] != b'\r' {
+            i += 1;
+        }
+        let physical = &input[start..i];
+        // Consume the line break: CRLF, LF or a lone CR.
+        if i < input.len() {
+            if input[i] == b'\r' && input.get(i + 1) == Some(&b'\n') {
+                i += 2;
+            } else {
+                i += 1;
+            }
+        }
+        match physical.first() {
+            Some(b' ' | b'\t') => match raw.last_mut() {
+                Some((_, prev)) => prev.extend_from_slice(&physical[1..]),
+                // A continuation with nothing to continue: keep it as text so
+                // it is reported as garbage rather than silently lost.
+                None => raw.push((number, physical.to_vec())),
+            },
+            _ => raw.push((number, physical.to_vec())),
+        }
+    }
+    raw.into_iter()
+        .filter(|(_, bytes)| !bytes.iter().all(u8::is_ascii_whitespace))
+        .map(|(number, bytes)| {
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    warnings.push(number, "invalid UTF-8 replaced with U+FFFD");
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                }
+            };
+            Line { number, text }
+        })
+        .collect()
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// RFC 6868: `^n` newline, `^'` double quote, `^^` caret; any other caret is
+/// literal.
+fn decode_caret(value: &str) -> String {
+    if !value.contains('^') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '^' {
+            match chars.peek() {
+                Some('n') => {
+                    out.push('\n');
+                    chars.next();
+                }
+                Some('\'') => {
+                    out.push('"');
+                    chars.next();
+                }
+                Some('^') => {
+                    out.push('^');
+                    chars.next();
+                }
+                _ => out.push('^'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Parses `NAME *(;PARAM) : VALUE`. Soft problems (empty parameters) go to
+/// `notes`; hard ones return `Err` and the line is skipped.
+fn parse_line(text: &str, number: usize, notes: &mut Warnings) -> Result<Property, String> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && is_name_byte(bytes[i]) {
+        i += 1;
+    }
+    if i == 0 {
+        return Err("not a content line (expected NAME:VALUE)".to_string());
+    }
+    let name = text[..i].to_ascii_uppercase();
+    // Tolerate blanks between the name and its delimiter (`DTSTART :…`).
+    while i < bytes.len() && bytes[i] == b' ' {
+        i += 1;
+    }
+    let mut params = Vec::new();
+    loop {
+        match bytes.get(i) {
+            Some(b':') => {
+                return Ok(Property {
+                    name,
+                    params,
+                    value: text[i + 1..].to_string(),
+                    line: number,
+                });
+            }
+            Some(b';') => {
+                i += 1;
+                if matches!(bytes.get(i), Some(b';' | b':')) {
+                    notes.push(number, format!("empty parameter in {name} ignored"));
+                    continue;
+                }
+                let (param, next) = parse_param(text, i)?;
+                params.push(param);
+                i = next;
+            }
+            None => return Err(format!("{name} has no ':' before its value")),
+            Some(_) => return Err("not a content line (expected NAME:VALUE)".to_string()),
+        }
+    }
+}
+
+/// Parses one `NAME=value[,value]` starting at byte `start`; returns the
+/// parameter and the index of the delimiter after it.
+fn parse_param(text: &str, start: usize) -> Result<(Param, usize), String> {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < bytes.len() && is_name_byte(bytes[i]) {
+        i += 1;
+    }
+    if i == start {
+        return Err("a parameter has no name".to_string());
+    }
+    let name = text[start..i].to_ascii_uppercase();
+    if bytes.get(i) != Some(&b'=') {
+        return Err(format!("parameter {name} has no '='"));
+    }
+    i += 1;
+    let mut values = Vec::new();
+    loop {
+        if bytes.get(i) == Some(&b'"') {
+            let open = i + 1;
+            let close = text[open..]
+                .find('"')
+                .map(|k| open + k)
+                .ok_or_else(|| format!("parameter {name} has an unclosed quote"))?;
+            values.push(decode_caret(&text[open..close]));
+            i = close + 1;
+        } else {
+            // All delimiters are ASCII, so every index we stop at is a char
+            // boundary.
+            let mut value = String::new();
+            let mut seg = i;
+            while i < bytes.len() && !matches!(bytes[i], b',' | b';' | b':' | b'"') {
+                if bytes[i] == b'\\' && matches!(bytes.get(i + 1), Some(b':' | b';' | b',')) {
+                    value.push_str(&text[seg..i]);
+                    seg = i + 1;
+                    i += 2;
+                    continue;
+                }
+                i += 1;
+            }
+            if bytes.get(i) == Some(&b'"') {
+                return Err(format!("parameter {name} has a stray quote"));
+            }
+            value.push_str(&text[seg..i]);
+            values.push(decode_caret(&value));
+        }
+        match bytes.get(i) {
+            Some(b',') => i += 1,
+            Some(b';' | b':') => return Ok((Param { name, values }, i)),
+            None => return Err(format!("parameter {name} runs to the end of the line")),
+            Some(_) => return Err(format!("unexpected text after parameter {name}")),
+        }
+    }
+}
+
+/// Components that never contain events or other top-level components: a
+/// `BEGIN:VEVENT` inside one means its `END:` was lost.
+fn is_leaf_component(name: &str) -> bool {
+    matches!(name, "VEVENT" | "VTODO" | "VJOURNAL" | "VFREEBUSY")
+}
+
+fn is_calendar_component(name: &str) -> bool {
+    matches!(
+        name,
+        "VCALENDAR" | "VEVENT" | "VTODO" | "VJOURNAL" | "VFREEBUSY" | "VTIMEZONE"
+    )
+}
+
+struct TreeBuilder {
+    stack: Vec<Component>,
+    roots: Vec<Component>,
+    /// `BEGIN`s ignored for being too deep, so their `END`s are ignored too.
+    skipped_depth: usize,
+}
+
+impl TreeBuilder {
+    fn attach(&mut self, c: Component) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.push(c),
+            None => self.roots.push(c),
+        }
+    }
+
+    fn close_top(&mut self) {
+        if let Some(c) = self.stack.pop() {
+            self.attach(c);
+        }
+    }
+
+    fn close_unterminated(&mut self, at: usize, warnings: &mut Warnings) {
+        if let Some(top) = self.stack.last() {
+            warnings.push(
+                top.line,
+                format!(
+                    "BEGIN:{0} has no END:{0} before line {at}; closed there",
+                    top.name
+                ),
+            );
+        }
+        self.close_top();
+    }
+
+    fn begin(&mut self, name: String, line: usize, warnings: &mut Warnings) {
+        if self.skipped_depth > 0 || self.stack.len() >= MAX_DEPTH {
+            if self.skipped_depth == 0 {
+                warnings.push(line, "components nested too deeply; skipped");
+            }
+            self.skipped_depth += 1;
+            return;
+        }
+        if name == "VCALENDAR" {
+            while self.stack.iter().any(|c| c.name == "VCALENDAR") {
+                self.close_unterminated(line, warnings);
+            }
+        } else if is_calendar_component(&name) {
+            while self
+                .stack
+                .last()
+                .is_some_and(|c| is_leaf_component(&c.name))
+            {
+                self.close_unterminated(line, warnings);
+            }
+        } else if matches!(name.as_str(), "STANDARD" | "DAYLIGHT")
+            && self
+                .stack
+                .last()
+                .is_some_and(|c| matches!(c.name.as_str(), "STANDARD" | "DAYLIGHT"))
+        {
+            self.close_unterminated(line, warnings);
+        }
+        self.stack.push(Component::new(name, line));
+    }
+
+    fn end(&mut self, name: &str, line: usize, warnings: &mut Warnings) {
+        if self.skipped_depth > 0 {
+            self.skipped_depth -= 1;
+            return;
+        }
+        match self.stack.iter().rposition(|c| c.name == name) {
+            Some(pos) => {
+                while self.stack.len() > pos + 1 {
+                    self.close_unterminated(line, warnings);
+                }
+                self.close_top();
+            }
+            None => {
+                let open = self
+                    .stack
+                    .last()
+                    .map(|c| format!(" (open: BEGIN:{} at line {})", c.name, c.line))
+                    .unwrap_or_default();
+                warnings.push(
+                    line,
+                    format!("END:{} has no matching BEGIN; ignored{open}", snippet(name)),
+                );
+            }
+        }
+    }
+}
+
+/// Parses the whole input into top-level components. `Err` only when nothing
+/// in it reads as a calendar; every skipped part becomes a warning.
+pub(crate) fn parse_components(
+    input: &[u8],
+    warnings: &mut Warnings,
+) -> Result<Vec<Component>, IcsError> {
+    let lines = unfold(input, warnings);
+    let first = lines.first().map(|l| (l.number, snippet(&l.text)));
+    let mut tree = TreeBuilder {
+        stack: vec![],
+        roots: vec![],
+        skipped_depth: 0,
+    };
+    for line in &lines {
+        let prop = match parse_line(&line.text, line.number, warnings) {
+            Ok(p) => p,
+            Err(reason) => {
+                warnings.push(
+                    line.number,
+                    format!("skipped '{}': {reason}", snippet(&line.text)),
+                );
+                continue;
+            }
+        };
+        match prop.name.as_str() {
+            "BEGIN" | "END" => {
+                let name = prop.value.trim().to_ascii_uppercase();
+                if name.is_empty() || !name.bytes().all(is_name_byte) {
+                    warnings.push(
+                        line.number,
+                        format!("skipped '{}': bad component name", snippet(&line.text)),
+                    );
+                } else if prop.name == "BEGIN" {
+                    tree.begin(name, line.number, warnings);
+                } else {
+                    tree.end(&name, line.number, warnings);
+                }
+            }
+            _ => {
+                if tree.skipped_depth > 0 {
+                    continue;
+                }
+                match tree.stack.last_mut() {
+                    Some(top) => top.props.push(prop),
+                    None => warnings.push(
+                        line.number,
+                        format!("'{}' outside any component; ignored", snippet(&prop.name)),
+                    ),
+                }
+            }
+        }
+    }
+    let end_line = lines.last().map_or(1, |l| l.number);
+    while let Some(top) = tree.stack.last() {
+        warnings.push(
+            top.line,
+            format!(
+                "BEGIN:{0} is never closed (END:{0} missing); read to the end of the file (line {end_line})",
+                top.name
+            ),
+        );
+        tree.close_top();
+    }
+    let (calendars, others): (Vec<_>, Vec<_>) = tree
+        .roots
+        .into_iter()
+        .partition(|c| is_calendar_component(&c.name));
+    if calendars.is_empty() {
+        let (line, reason) = match (others.first(), first) {
+            (Some(c), _) => (
+                c.line,
+                format!(
+                    "BEGIN:{} is not a calendar (expected BEGIN:VCALENDAR)",
+                    c.name
+                ),
+            ),
+            (None, Some((line, text))) => {
+                (line, format!("expected BEGIN:VCALENDAR, found '{text}'"))
+            }
+            (None, None) => (1, "the file is empty; expected BEGIN:VCALENDAR".to_string()),
+        };
+        return Err(IcsError::NotACalendar { line, reason });
+    }
+    for c in &others {
+        warnings.push(
+            c.line,
+            format!("BEGIN:{} is not calendar data; ignored", c.name),
+        );
+    }
+    Ok(calendars)
+}
+
+/// Undoes TEXT escaping (RFC 5545 §3.3.11): `\n`, `\N`, `\\`, `\;`, `\,`.
+/// Other escaped punctuation (`\"`, `\:`, seen in the wild) loses its
+/// backslash; a backslash before a letter is kept, as it was likely literal.
+pub(crate) fn unescape_text(value: &str) -> String {
+    if !value.contains('\\') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('n' | 'N') => {
+                out.push('\n');
+                chars.next();
+            }
+            Some(p) if p.is_ascii_punctuation() => {
+                out.push(p);
+                chars.next();
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Result<Vec<Component>, IcsError>, Vec<String>) {
+        let mut w = Warnings::default();
+        let r = parse_components(text.as_bytes(), &mut w);
+        (r, w.finish())
+    }
+
+    fn line(text: &str) -> Result<Property, String> {
+        parse_line(text, 1, &mut Warnings::default())
+    }
+
+    #[test]
+    fn quoted_params_may_hold_delimiters_and_non_ascii() {
+        let p = line("ORGANIZER;CN=\"acme, ädmin\":mailto:adm@x.de").expect("parses");
+        assert_eq!(p.param("cn"), Some("acme, ädmin"));
+        assert_eq!(p.value, "mailto:adm@x.de");
+    }
+
+    #[test]
+    fn rfc6868_carets_are_decoded() {
+        let p = line("X-PARAM;NEWLINE=^n;ALL=^^^'^n;UNKNOWN=^a^ ^asd:asd").expect("parses");
+        assert_eq!(p.param("NEWLINE"), Some("\n"));
+        assert_eq!(p.param("ALL"), Some("^\"\n"));
+        assert_eq!(p.param("UNKNOWN"), Some("^a^ ^asd"));
+    }
+
+    #[test]
+    fn backslash_escaped_colon_in_unquoted_cn_is_tolerated() {
+        let p = line("ORGANIZER;CN=Joe Bob\\: Magician:mailto:joebob@random.net").expect("parses");
+        assert_eq!(p.param("CN"), Some("Joe Bob: Magician"));
+        assert_eq!(p.value, "mailto:joebob@random.net");
+    }
+
+    #[test]
+    fn lowercase_names_and_multi_valued_params() {
+        let p = line("attendee;delegated-to=\"a@x\",\"b@x\":mailto:c@x").expect("parses");
+        assert_eq!(p.name, "ATTENDEE");
+        assert_eq!(p.params[0].values, vec!["a@x", "b@x"]);
+    }
+
+    #[test]
+    fn malformed_lines_are_errors_not_panics() {
+        for bad in [
+            "X",
+            ":value",
+            "URL;//",
+            "A;B=\"open:x",
+            "A;B=1\"x\":v",
+            "A;=1:v",
+            "TZIDzb",
+        ] {
+            assert!(line(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn folding_with_tabs_spaces_and_split_utf8() {
+        let mut w = Warnings::default();
+        let lines = unfold(
+            b"A:ab\r\n\tcd\r\n  ef\r\nB:right\xC2\r\n \xA0here\n",
+            &mut w,
+        );
+        assert_eq!(lines[0].text, "A:abcd ef");
+        assert_eq!(lines[1].text, "B:right\u{a0}here");
+        assert_eq!(lines[1].number, 4);
+        assert!(w.finish().is_empty());
+    }
+
+    #[test]
+    fn missing_end_is_closed_with_a_warning() {
+        let (r, w) = parse("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nBEGIN:VEVENT\nUID:2\n");
+        let cal = r.expect("calendar");
+        assert_eq!(cal[0].children.len(), 2);
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w[0].starts_with("line 2: BEGIN:VEVENT has no END:VEVENT"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn not_a_calendar_names_the_line() {
+        let (r, _) = parse("\n\n{\"json\": true}\n");
+        let e = r.expect_err("not a calendar");
+        assert_eq!(
+            e.to_string(),
+            "line 3: expected BEGIN:VCALENDAR, found '{\\\"json\\\": true}'"
+        );
+        let (r, _) = parse("BEGIN:VCARD\nFN:x\nEND:VCARD\n");
+        assert!(r.expect_err("vcard").to_string().contains("VCARD"));
+        let (r, _) = parse("");
+        assert!(r.expect_err("empty").to_string().contains("empty"));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let text = "BEGIN:VCALENDAR\n".to_string() + &"BEGIN:X\n".repeat(10_000);
+        let (r, w) = parse(&text);
+        assert!(r.is_ok());
+        assert!(w.iter().any(|m| m.contains("nested too deeply")));
+    }
+
+    #[test]
+    fn text_unescaping() {
+        assert_eq!(unescape_text(r#"a\,b\;c\\d\ne\Nf\"g"#), "a,b;c\\d\ne\nf\"g");
+        assert_eq!(unescape_text(r"C:\temp"), r"C:\temp");
+        assert_eq!(unescape_text("trailing\\"), "trailing\\");
+    }
+}

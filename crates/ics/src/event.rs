@@ -1,0 +1,670 @@
+//! From components to invites: the VEVENT fields Debrief needs, with times
+//! resolved to instants and people separated from rooms.
+
+use debrief_core::model::InterviewFormat;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::IcsError;
+use crate::content::{Component, Property, Warnings, parse_components, snippet, unescape_text};
+use crate::detect::{Clues, detect};
+use crate::zones::{Resolved, ZoneResolver};
+
+/// When an event starts or ends: an instant (serialized as RFC 3339 UTC,
+/// `…Z`), or a calendar date for all-day events (`YYYY-MM-DD`; the end
+/// date is exclusive, as in iCalendar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum EventTime {
+    Instant(Timestamp),
+    Date(Date),
+}
+
+impl EventTime {
+    /// The instant, reading a date as its midnight in `tz`.
+    pub fn instant_in(&self, tz: &TimeZone) -> Option<Timestamp> {
+        match *self {
+            EventTime::Instant(ts) => Some(ts),
+            EventTime::Date(d) => tz.to_timestamp(d.to_datetime(Time::midnight())).ok(),
+        }
+    }
+
+    pub fn is_all_day(&self) -> bool {
+        matches!(self, EventTime::Date(_))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    Scheduled,
+    Cancelled,
+}
+
+/// The organizer: a name from `CN`, an address from `mailto:`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Party {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// An attendee who is a person (rooms and resources are kept apart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attendee {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// `ROLE`, upper-cased; `REQ-PARTICIPANT` when absent (RFC 5545 default).
+    pub role: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partstat: Option<String>,
+}
+
+/// One VEVENT, in the shape of FORMAT.md §2 plus extras.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InviteEvent {
+    pub uid: String,
+    pub summary: String,
+    pub status: EventStatus,
+    pub start: EventTime,
+    pub end: EventTime,
+    pub organizer: Option<Party>,
+    pub attendees: Vec<Attendee>,
+    pub format: Option<InterviewFormat>,
+    pub link: Option<String>,
+    pub location: Option<String>,
+    pub sequence: u32,
+    /// The calendar's `METHOD` (`REQUEST`, `CANCEL`, `PUBLISH`…), upper-cased.
+    pub method: Option<String>,
+    /// IANA name of the zone the start was written in, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// `DTSTAMP`: when the organizer's client wrote this version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Names or addresses of `CUTYPE=ROOM`/`RESOURCE` attendees.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rooms: Vec<String>,
+    /// Has an `RRULE`: only the first occurrence is described here.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub recurring: bool,
+    /// `RECURRENCE-ID` of an overridden occurrence, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence_id: Option<String>,
+    /// Line of the `BEGIN:VEVENT`, for messages.
+    pub line: usize,
+}
+
+/// Everything readable in a file, and what was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParsedCalendar {
+    pub events: Vec<InviteEvent>,
+    pub warnings: Vec<String>,
+}
+
+/// How to read times that name no zone.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Zone for floating times (no `Z`, no `TZID`): usually the profile's.
+    pub floating_zone: TimeZone,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            floating_zone: TimeZone::UTC,
+        }
+    }
+}
+
+/// Reads every event of an iCalendar text; floating times are read as UTC.
+pub fn parse_invites(text: &str) -> Result<ParsedCalendar, IcsError> {
+    parse_invites_with(text.as_bytes(), &ParseOptions::default())
+}
+
+/// Reads every event of an iCalendar file given as bytes (invalid UTF-8 is
+/// replaced, with a warning). `Err` only if nothing in it is a calendar.
+pub fn parse_invites_with(
+    input: &[u8],
+    options: &ParseOptions,
+) -> Result<ParsedCalendar, IcsError> {
+    let mut warnings = Warnings::default();
+    let roots = parse_components(input, &mut warnings)?;
+    let mut zones = ZoneResolver::new(&roots, &options.floating_zone);
+    let mut events = Vec::new();
+    for root in &roots {
+        match root.name.as_str() {
+            "VCALENDAR" => {
+                let method = root
+                    .prop("METHOD")
+                    .map(|p| p.value.trim().to_ascii_uppercase())
+                    .filter(|m| !m.is_empty());
+                for child in root.children_named("VEVENT") {
+                    events.extend(read_event(
+                        child,
+                        method.as_deref(),
+                        &mut zones,
+                        &mut warnings,
+                    ));
+                }
+            }
+            // A bare VEVENT, as some mailers attach.
+            "VEVENT" => events.extend(read_event(root, None, &mut zones, &mut warnings)),
+            _ => {}
+        }
+    }
+    Ok(ParsedCalendar {
+        events,
+        warnings: warnings.finish(),
+    })
+}
+
+/// Names read once per VEVENT; a second copy is reported and ignored.
+const SINGLE: &[&str] = &[
+    "UID",
+    "SUMMARY",
+    "DESCRIPTION",
+    "LOCATION",
+    "STATUS",
+    "SEQUENCE",
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "ORGANIZER",
+    "URL",
+    "RECURRENCE-ID",
+];
+
+/// Dedicated meeting-link properties (Teams, Google, RFC 7986).
+const CONFERENCE_PROPS: &[&str] = &[
+    "X-MICROSOFT-SKYPETEAMSMEETINGURL",
+    "X-MICROSOFT-ONLINEMEETINGEXTERNALLINK",
+    "X-MICROSOFT-ONLINEMEETINGCONFLINK",
+    "X-GOOGLE-CONFERENCE",
+    "CONFERENCE",
+];
+
+fn single<'a>(c: &'a Component, name: &str) -> Option<&'a Property> {
+    c.prop(name)
+}
+
+fn text(c: &Component, name: &str) -> Option<String> {
+    single(c, name)
+        .map(|p| unescape_text(&p.value).trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+fn read_event(
+    c: &Component,
+    method: Option<&str>,
+    zones: &mut ZoneResolver<'_>,
+    w: &mut Warnings,
+) -> Option<InviteEvent> {
+    for name in SINGLE {
+        for dup in c.props_named(name).skip(1) {
+            w.push(dup.line, format!("second {name} in this VEVENT ignored"));
+        }
+    }
+    let summary = text(c, "SUMMARY").unwrap_or_default();
+    let label = if summary.is_empty() {
+        String::new()
+    } else {
+        format!(" '{}'", snippet(&summary))
+    };
+    let Some(dtstart) = single(c, "DTSTART") else {
+        w.push(c.line, format!("VEVENT{label} has no DTSTART; skipped"));
+        return None;
+    };
+    let (start, zone) = match read_time(dtstart, zones, w) {
+        Some(t) => t,
+        None => {
+            w.push(
+                dtstart.line,
+                format!(
+                    "VEVENT{label} skipped: DTSTART '{}' is not a date or date-time",
+                    snippet(dtstart.value.trim())
+                ),
+            );
+            return None;
+        }
+    };
+    let end = read_end(c, start, zones, w);
+
+    let uid = match text(c, "UID") {
+        Some(uid) => uid,
+        None => {
+            let seed = format!("{summary}\u{0}{}", dtstart.value.trim());
+            let uid = format!("debrief-no-uid-{:016x}", crate::fnv1a64(seed.as_bytes()));
+            w.push(
+                c.line,
+                format!("VEVENT{label} has no UID; using {uid}, derived from its title and start"),
+            );
+            uid
+        }
+    };
+    let cancelled = method == Some("CANCEL")
+        || single(c, "STATUS").is_some_and(|p| {
+            let s = p.value.trim();
+            s.eq_ignore_ascii_case("CANCELLED") || s.eq_ignore_ascii_case("CANCELED")
+        });
+    let sequence = match single(c, "SEQUENCE") {
+        None => 0,
+        Some(p) => p.value.trim().parse::<u32>().unwrap_or_else(|_| {
+            w.push(
+                p.line,
+                format!(
+                    "SEQUENCE '{}' is not a number; read as 0",
+                    snippet(p.value.trim())
+                ),
+            );
+            0
+        }),
+    };
+
+    let organizer = single(c, "ORGANIZER").and_then(|p| {
+        let (name, email) = party(p);
+        (name.is_some() || email.is_some()).then_some(Party { name, email })
+    });
+    let mut attendees = Vec::new();
+    let mut rooms = Vec::new();
+    for p in c.props_named("ATTENDEE") {
+        let (name, email) = party(p);
+        let cutype = p.param("CUTYPE").map(str::to_ascii_uppercase);
+        match cutype.as_deref() {
+            Some("ROOM" | "RESOURCE") => rooms.extend(name.or(email)),
+            // A mailing list is not someone to thank.
+            Some("GROUP") => {}
+            _ if name.is_none() && email.is_none() => {}
+            _ => attendees.push(Attendee {
+                name,
+                email,
+                role: p
+                    .param("ROLE")
+                    .map(|r| r.trim().to_ascii_uppercase())
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| "REQ-PARTICIPANT".to_string()),
+                partstat: p
+                    .param("PARTSTAT")
+                    .map(|s| s.trim().to_ascii_uppercase())
+                    .filter(|s| !s.is_empty()),
+            }),
+        }
+    }
+
+    let location = text(c, "LOCATION");
+    let description = text(c, "DESCRIPTION");
+    let url = single(c, "URL").map(|p| p.value.trim());
+    let conference: Vec<&str> = CONFERENCE_PROPS
+        .iter()
+        .flat_map(|n| c.props_named(n))
+        .map(|p| p.value.as_str())
+        .collect();
+    let other: Vec<&str> = c
+        .props
+        .iter()
+        .filter(|p| p.name.starts_with("X-") && !CONFERENCE_PROPS.contains(&p.name.as_str()))
+        .map(|p| p.value.as_str())
+        .collect();
+    let (format, link) = detect(&Clues {
+        conference,
+        url,
+        location: location.as_deref(),
+        summary: &summary,
+        description: description.as_deref(),
+        other,
+        has_room: !rooms.is_empty(),
+    });
+
+    Some(InviteEvent {
+        uid,
+        summary,
+        status: if cancelled {
+            EventStatus::Cancelled
+        } else {
+            EventStatus::Scheduled
+        },
+        start,
+        end,
+        organizer,
+        attendees,
+        format,
+        link,
+        location,
+        sequence,
+        method: method.map(str::to_string),
+        zone,
+        stamp: single(c, "DTSTAMP")
+            .and_then(|p| parse_datetime(p.value.trim()))
+            .filter(|(_, utc)| *utc)
+            .and_then(|(dt, _)| TimeZone::UTC.to_timestamp(dt).ok()),
+        description,
+        rooms,
+        recurring: c.prop("RRULE").is_some(),
+        recurrence_id: single(c, "RECURRENCE-ID").map(|p| p.value.trim().to_string()),
+        line: c.line,
+    })
+}
+
+/// `CN` and the `mailto:` address of an ORGANIZER or ATTENDEE.
+fn party(p: &Property) -> (Option<String>, Option<String>) {
+    let value = p.value.trim();
+    let address = if value.len() >= 7 && value[..7].eq_ignore_ascii_case("mailto:") {
+        value[7..].trim()
+    } else if value.contains(':') {
+        ""
+    } else {
+        value
+    };
+    let email = Some(address.trim_matches(['<', '>']))
+        .filter(|a| a.contains('@') && !a.contains(char::is_whitespace) && a.len() <= 320)
+        .map(str::to_string);
+    let name = p
+        .param("CN")
+        .map(|n| n.trim().trim_matches('"').trim())
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    (name, email)
+}
+
+/// Reads DTSTART/DTEND-like values; returns the time and the IANA zone it
+/// was written in.
+fn read_time(
+    p: &Property,
+    zones: &mut ZoneResolver<'_>,
+    w: &mut Warnings,
+) -> Option<(EventTime, Option<String>)> {
+    // A list is not allowed here, but take its first value rather than fail.
+    let value = p.value.split(',').next().unwrap_or("").trim();
+    let is_date = p
+        .param("VALUE")
+        .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
+        || (value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()));
+    if is_date {
+        if let Some(d) = parse_date(value) {
+            return Some((EventTime::Date(d), None));
+        }
+    }
+    let (dt, utc) = parse_datetime(value)?;
+    let zone: Resolved = if utc {
+        Resolved {
+            tz: TimeZone::UTC,
+            iana: Some("UTC".to_string()),
+        }
+    } else if let Some(tzid) = p.param("TZID") {
+        zones.resolve(tzid, p.line, w)
+    } else {
+        zones.default_zone()
+    };
+    // `compatible`: a time in a DST gap moves forward, an ambiguous one
+    // takes the earlier instant, as RFC 5545 §3.3.5 prescribes.
+    let ts = zone.tz.to_ambiguous_timestamp(dt).compatible().ok()?;
+    Some((EventTime::Instant(ts), zone.iana))
+}
+
+fn read_end(
+    c: &Component,
+    start: EventTime,
+    zones: &mut ZoneResolver<'_>,
+    w: &mut Warnings,
+) -> EventTime {
+    let default = match start {
+        EventTime::Date(d) => d.tomorrow().map_or(start, EventTime::Date),
+        EventTime::Instant(_) => start,
+    };
+    let end = if let Some(p) = single(c, "DTEND") {
+        match read_time(p, zones, w) {
+            Some((end, _)) if end.is_all_day() == start.is_all_day() => end,
+            Some(_) => {
+                w.push(p.line, "DTEND mixes a date with a date-time; ignored");
+                default
+            }
+            None => {
+                w.push(
+                    p.line,
+                    format!(
+                        "DTEND '{}' is not a date or date-time; ignored",
+                        snippet(p.value.trim())
+                    ),
+                );
+                default
+            }
+        }
+    } else if let Some(p) = single(c, "DURATION") {
+        match parse_duration(p.value.trim()) {
+            Some(d) if !d.is_negative() => add(start, d).unwrap_or(default),
+            _ => {
+                w.push(
+                    p.line,
+                    format!(
+                        "DURATION '{}' is not a positive duration; ignored",
+                        snippet(p.value.trim())
+                    ),
+                );
+                default
+            }
+        }
+    } else {
+        default
+    };
+    let before = match (start, end) {
+        (EventTime::Instant(s), EventTime::Instant(e)) => e < s,
+        // An all-day event lasts at least its first day.
+        (EventTime::Date(s), EventTime::Date(e)) => e <= s,
+        _ => false,
+    };
+    if before {
+        w.push(
+            c.line,
+            "the event ends before it starts; its end was ignored",
+        );
+        return default;
+    }
+    end
+}
+
+fn add(t: EventTime, d: SignedDuration) -> Option<EventTime> {
+    match t {
+        EventTime::Instant(ts) => ts.checked_add(d).ok().map(EventTime::Instant),
+        // A date plus a duration counts whole days.
+        EventTime::Date(date) => {
+            let days = d.as_secs() / 86_400;
+            date.checked_add(SignedDuration::from_secs(days.saturating_mul(86_400)))
+                .ok()
+                .map(EventTime::Date)
+        }
+    }
+}
+
+fn digits(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `YYYYMMDD`.
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
+    if s.len() != 8 {
+        return None;
+    }
+    let y = i16::try_from(digits(s.get(..4)?)?).ok()?;
+    let m = i8::try_from(digits(s.get(4..6)?)?).ok()?;
+    let d = i8::try_from(digits(s.get(6..8)?)?).ok()?;
+    Date::new(y, m, d).ok()
+}
+
+/// `YYYYMMDDTHHMMSS[Z]`; also tolerates `HHMM` and the extended
+/// `YYYY-MM-DDTHH:MM:SSZ` some generators write.
+pub(crate) fn parse_datetime(s: &str) -> Option<(DateTime, bool)> {
+    let compact: String;
+    let s = if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') {
+        compact = s.chars().filter(|c| *c != '-' && *c != ':').collect();
+        compact.as_str()
+    } else {
+        s
+    };
+    let (date, time) = s.split_once(['T', 't'])?;
+    let date = parse_date(date)?;
+    let (time, utc) = match time.strip_suffix(['Z', 'z']) {
+        Some(t) => (t, true),
+        None => (time, false),
+    };
+    let (h, m, sec) = match time.len() {
+        6 => (time.get(..2)?, time.get(2..4)?, time.get(4..6)?),
+        4 => (time.get(..2)?, time.get(2..4)?, "0"),
+        _ => return None,
+    };
+    let h = i8::try_from(digits(h)?).ok()?;
+    let m = i8::try_from(digits(m)?).ok()?;
+    // A leap second (`60`) reads as the last second of the minute.
+    let sec = i8::try_from(digits(sec)?.min(59)).ok()?;
+    let time = Time::new(h, m, sec, 0).ok()?;
+    Some((date.to_datetime(time), utc))
+}
+
+/// RFC 5545 §3.3.6: `[+|-]P[nW]` or `[+|-]P[nD][T[nH][nM][nS]]`.
+pub(crate) fn parse_duration(s: &str) -> Option<SignedDuration> {
+    let (negative, rest) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let rest = rest.strip_prefix(['P', 'p'])?;
+    let mut secs: i64 = 0;
+    let mut number = String::new();
+    let mut in_time = false;
+    let mut any = false;
+    for c in rest.chars() {
+        match c.to_ascii_uppercase() {
+            d if d.is_ascii_digit() => number.push(d),
+            'T' if number.is_empty() && !in_time => in_time = true,
+            unit => {
+                let n: i64 = digits(&number)?;
+                let scale = match (unit, in_time) {
+                    ('W', false) => 7 * 86_400,
+                    ('D', false) => 86_400,
+                    ('H', true) => 3_600,
+                    ('M', true) => 60,
+                    ('S', true) => 1,
+                    _ => return None,
+                };
+                secs = secs.checked_add(n.checked_mul(scale)?)?;
+                number.clear();
+                any = true;
+            }
+        }
+    }
+    if !number.is_empty() || !any {
+        return None;
+    }
+    Some(SignedDuration::from_secs(if negative {
+        -secs
+    } else {
+        secs
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let secs = |s: &str| parse_duration(s).map(|d| d.as_secs());
+        assert_eq!(secs("PT1H30M"), Some(5400));
+        assert_eq!(secs("P1W"), Some(604_800));
+        assert_eq!(secs("-P0DT0H10M0S"), Some(-600));
+        assert_eq!(secs("P1DT2H"), Some(93_600));
+        assert_eq!(secs("P"), None);
+        assert_eq!(secs("PT"), None);
+        assert_eq!(secs("P1H"), None);
+        assert_eq!(secs("PT99999999999999999999S"), None);
+        assert_eq!(secs("P99999999999999W"), None);
+    }
+
+    #[test]
+    fn date_times() {
+        assert!(parse_datetime("20261203T200000Z").is_some_and(|(_, utc)| utc));
+        assert!(parse_datetime("19970901T1300Z").is_some());
+        assert!(parse_datetime("2026-12-03T20:00:00Z").is_some());
+        assert!(parse_datetime("20261203T240000").is_none());
+        assert!(parse_datetime("18640509T2p1855").is_none());
+        assert!(parse_datetime("2026ü203T200000").is_none());
+        assert!(parse_date("20260230").is_none());
+    }
+
+    fn one(text: &str) -> InviteEvent {
+        let parsed = parse_invites(text).expect("calendar");
+        assert_eq!(parsed.events.len(), 1, "{parsed:?}");
+        parsed.events.into_iter().next().expect("one event")
+    }
+
+    #[test]
+    fn windows_tzid_and_duration() {
+        let ev = one(
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=W. Europe Standard Time:20261203T100000\r\nDURATION:PT45M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        );
+        assert_eq!(
+            ev.start,
+            EventTime::Instant("2026-12-03T09:00:00Z".parse().expect("ts"))
+        );
+        assert_eq!(
+            ev.end,
+            EventTime::Instant("2026-12-03T09:45:00Z".parse().expect("ts"))
+        );
+        assert_eq!(ev.zone.as_deref(), Some("Europe/Berlin"));
+    }
+
+    #[test]
+    fn vtimezone_only_zone_is_built_from_its_rules() {
+        // Summer and winter times in a zone only the file defines.
+        let text = "BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:My Office\nBEGIN:STANDARD\nDTSTART:16010101T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nEND:DAYLIGHT\nEND:VTIMEZONE\nBEGIN:VEVENT\nUID:s\nDTSTART;TZID=\"My Office\":20260701T100000\nEND:VEVENT\nBEGIN:VEVENT\nUID:w\nDTSTART;TZID=My Office:20261201T100000\nEND:VEVENT\nEND:VCALENDAR\n";
+        let parsed = parse_invites(text).expect("calendar");
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        let starts: Vec<_> = parsed.events.iter().map(|e| e.start).collect();
+        assert_eq!(
+            starts,
+            vec![
+                EventTime::Instant("2026-07-01T08:00:00Z".parse().expect("ts")),
+                EventTime::Instant("2026-12-01T09:00:00Z".parse().expect("ts")),
+            ]
+        );
+    }
+
+    #[test]
+    fn floating_times_use_the_callers_zone() {
+        let text = b"BEGIN:VEVENT\nUID:f\nDTSTART:20261203T100000\nEND:VEVENT\n";
+        let options = ParseOptions {
+            floating_zone: TimeZone::get("America/Chicago").expect("zone"),
+        };
+        let parsed = parse_invites_with(text, &options).expect("calendar");
+        assert_eq!(
+            parsed.events[0].start,
+            EventTime::Instant("2026-12-03T16:00:00Z".parse().expect("ts"))
+        );
+    }
+
+    #[test]
+    fn all_day_defaults_to_one_day() {
+        let ev = one("BEGIN:VEVENT\nUID:d\nDTSTART;VALUE=DATE:20261203\nEND:VEVENT\n");
+        assert_eq!(ev.end, EventTime::Date(jiff::civil::date(2026, 12, 4)));
+        assert_eq!(
+            serde_json::to_value(ev.start).expect("json"),
+            serde_json::json!("2026-12-03")
+        );
+    }
+
+    #[test]
+    fn rooms_and_groups_are_not_people() {
+        let ev = one(
+            "BEGIN:VEVENT\nUID:r\nDTSTART:20261203T100000Z\nATTENDEE;CUTYPE=ROOM;CN=Room 4:mailto:r4@x.example\nATTENDEE;CUTYPE=GROUP:mailto:team@x.example\nATTENDEE;CN=Ann:MAILTO:ann@x.example\nEND:VEVENT\n",
+        );
+        assert_eq!(ev.rooms, vec!["Room 4"]);
+        assert_eq!(ev.attendees.len(), 1);
+        assert_eq!(ev.attendees[0].role, "REQ-PARTICIPANT");
+        assert_eq!(ev.format, Some(InterviewFormat::InPerson));
+    }
+}
