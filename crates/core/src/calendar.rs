@@ -92,13 +92,15 @@ impl BusinessCalendar {
         }
     }
 
+    /// The profile's time zone, in which dates and wall times are read.
     pub fn tz(&self) -> &TimeZone {
         &self.tz
     }
 
     /// The name of the holiday on `d`, if it is one: the public holiday as
     /// observed (e.g. "Independence Day (observed)"), else "personal day
-    /// off" for one of the user's own days. Weekends are not holidays.
+    /// off" for one of the user's own days. A public holiday is named on
+    /// its observed day only, not on the weekend date it moved from.
     pub fn holiday(&self, d: Date) -> Option<&'static str> {
         holiday_name(self.calendar, d).or_else(|| {
             self.extra
