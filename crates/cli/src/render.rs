@@ -104,6 +104,11 @@ pub fn agenda(
         if shown.is_empty() && later.is_empty() {
             continue;
         }
+        if shown.is_empty() {
+            let n = later.len();
+            s.push_str(&paint(DIM, &format!("\n{n} upcoming action{} opens later than that (debrief agenda --all)\n", if n == 1 { "" } else { "s" })));
+            continue;
+        }
         let label = match (state, horizon_days) {
             (State::Upcoming, Some(d)) => format!("{heading} (next {d} days)"),
             _ => heading.to_string(),
