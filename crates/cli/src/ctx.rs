@@ -48,6 +48,11 @@ impl From<std::io::Error> for Failure {
 
 pub type Result<T, E = Failure> = std::result::Result<T, E>;
 
+/// The system's IANA zone, or UTC when it cannot be named.
+pub fn system_zone() -> String {
+    TimeZone::system().iana_name().unwrap_or("UTC").to_string()
+}
+
 /// The default store: `debrief.db` in the platform's data directory.
 pub fn default_db_path() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "debrief")
@@ -84,8 +89,15 @@ impl Ctx {
         })
     }
 
+    /// The saved profile; before one is saved, the system's time zone and
+    /// the holiday calendar that goes with it.
     pub fn profile(&self) -> Result<Profile> {
-        Ok(self.store.profile()?)
+        let mut p = self.store.profile()?;
+        if p == Profile::default() {
+            p.timezone = system_zone();
+            p.holidays.calendar = debrief_core::demo::holidays_for_zone(&p.timezone);
+        }
+        Ok(p)
     }
 
     pub fn tz(&self) -> Result<TimeZone> {

@@ -9,7 +9,7 @@ use debrief_store::{Change, StoreReader, StoreWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
-use crate::ctx::{Ctx, Failure, Result, parse_date};
+use crate::ctx::{Ctx, Failure, Result, parse_date, system_zone};
 use crate::render;
 
 /// Files above this size get a progress bar on a terminal.
@@ -122,19 +122,11 @@ pub fn export(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     }
 }
 
-/// The system's IANA zone, or UTC when it cannot be named.
-fn system_zone() -> String {
-    jiff::tz::TimeZone::system()
-        .iana_name()
-        .unwrap_or("UTC")
-        .to_string()
-}
-
 /// Replaces the demo applications (ids `demo-…`) and leaves everything else
 /// alone; sets the profile only when none was saved yet.
 pub fn demo(ctx: &mut Ctx) -> Result<()> {
     let profile = ctx.profile()?;
-    let fresh = profile.name.is_empty()
+    let fresh = ctx.store.profile()? == debrief_core::model::Profile::default()
         && ctx
             .store
             .application_ids()?

@@ -106,7 +106,13 @@ pub fn agenda(
         }
         if shown.is_empty() {
             let n = later.len();
-            s.push_str(&paint(DIM, &format!("\n{n} upcoming action{} opens later than that (debrief agenda --all)\n", if n == 1 { "" } else { "s" })));
+            s.push_str(&paint(
+                DIM,
+                &format!(
+                    "\n{n} upcoming action{} opens later than that (debrief agenda --all)\n",
+                    if n == 1 { "" } else { "s" }
+                ),
+            ));
             continue;
         }
         let label = match (state, horizon_days) {

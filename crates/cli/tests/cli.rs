@@ -32,13 +32,24 @@ impl Store {
     fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
         cmd.arg("--db").arg(&self.db).args(args);
-        cmd.env_remove("DEBRIEF_NOW").env_remove("DEBRIEF_DB").env("NO_COLOR", "1");
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.env_remove("DEBRIEF_NOW")
+            .env_remove("DEBRIEF_DB")
+            .env("NO_COLOR", "1");
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn debrief");
         if let Some(text) = stdin {
             use std::io::Write;
-            child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())
+                .expect("write stdin");
         }
         child.wait_with_output().expect("run debrief")
     }
@@ -46,13 +57,19 @@ impl Store {
     /// Runs and expects exit 0; returns stdout.
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "debrief {args:?} failed ({:?}):\n{}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "debrief {args:?} failed ({:?}):\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
     fn json(&self, args: &[&str]) -> Value {
         let text = self.ok(args);
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("debrief {args:?}: not JSON ({e}):\n{text}"))
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("debrief {args:?}: not JSON ({e}):\n{text}"))
     }
 
     fn export(&self) -> Value {
@@ -72,7 +89,9 @@ impl Store {
 }
 
 fn has(actions: &[Value], rule: &str, person: Option<&str>) -> bool {
-    actions.iter().any(|a| a["rule"] == rule && person.is_none_or(|p| a["person"] == p))
+    actions
+        .iter()
+        .any(|a| a["rule"] == rule && person.is_none_or(|p| a["person"] == p))
 }
 
 fn stderr(o: &Output) -> String {
@@ -86,7 +105,10 @@ fn import_agenda_touch_agenda() {
     assert!(has(&before, "thank-you-note", Some("marie")));
     assert!(has(&before, "thank-you-note", Some("raj")));
     assert!(has(&before, "thank-staff", Some("desk")));
-    let marie = before.iter().find(|a| a["rule"] == "thank-you-note" && a["person"] == "marie").expect("marie");
+    let marie = before
+        .iter()
+        .find(|a| a["rule"] == "thank-you-note" && a["person"] == "marie")
+        .expect("marie");
     assert_eq!(marie["state"], "due");
     assert_eq!(marie["due"], "2026-11-21T11:30:00-06:00");
     assert_eq!(marie["application"], "acme-analyst");
@@ -95,22 +117,61 @@ fn import_agenda_touch_agenda() {
     assert!(marie["why"].as_str().expect("why").contains("Marie Dubois"));
 
     let logged = s.json(&[
-        "--now", SAT_MORNING, "touch", "--app", "acme-analyst", "--person", "marie", "--kind", "thank-you", "--channel", "email", "--json",
+        "--now",
+        SAT_MORNING,
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--kind",
+        "thank-you",
+        "--channel",
+        "email",
+        "--json",
     ]);
     assert_eq!(logged["logged"], true);
     let after = s.agenda(SAT_MORNING);
-    assert!(!has(&after, "thank-you-note", Some("marie")), "Marie's action is fulfilled");
-    assert!(has(&after, "thank-you-note", Some("raj")), "Raj still waits for his");
-    assert!(has(&after, "status-check", None), "the cadence starts with the first thank-you");
+    assert!(
+        !has(&after, "thank-you-note", Some("marie")),
+        "Marie's action is fulfilled"
+    );
+    assert!(
+        has(&after, "thank-you-note", Some("raj")),
+        "Raj still waits for his"
+    );
+    assert!(
+        has(&after, "status-check", None),
+        "the cadence starts with the first thank-you"
+    );
 }
 
 #[test]
 fn the_guard_refuses_an_early_chase_and_force_logs_it() {
     let s = Store::imported();
-    s.ok(&["--now", "2026-11-20T17:00:00-06:00", "touch", "--app", "acme-analyst", "--person", "marie", "--kind", "thank-you"]);
+    s.ok(&[
+        "--now",
+        "2026-11-20T17:00:00-06:00",
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--kind",
+        "thank-you",
+    ]);
     let before = s.export();
     let out = s.run(&[
-        "--now", "2026-11-27T10:00:00-06:00", "touch", "--app", "acme-analyst", "--person", "marie", "--kind", "status-check", "--json",
+        "--now",
+        "2026-11-27T10:00:00-06:00",
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--kind",
+        "status-check",
+        "--json",
     ]);
     assert_eq!(out.status.code(), Some(1), "a refused follow-up exits 1");
     let refusal: Value = serde_json::from_slice(&out.stdout).expect("refusal JSON");
@@ -118,24 +179,65 @@ fn the_guard_refuses_an_early_chase_and_force_logs_it() {
     assert_eq!(refusal["rule"], "follow-up-guard");
     // Fri 20 Nov + 10 business days, Thanksgiving skipped: Mon 7 Dec 09:00.
     assert_eq!(refusal["allowed_from"], "2026-12-07T09:00:00-06:00");
-    assert!(refusal["why"].as_str().expect("why").contains("Marie Dubois"));
+    assert!(
+        refusal["why"]
+            .as_str()
+            .expect("why")
+            .contains("Marie Dubois")
+    );
     assert_eq!(s.export(), before, "nothing written on refusal");
 
-    let human = s.run(&["--now", "2026-11-27T10:00:00-06:00", "touch", "--app", "acme-analyst", "--person", "marie", "--kind", "status-check"]);
+    let human = s.run(&[
+        "--now",
+        "2026-11-27T10:00:00-06:00",
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--kind",
+        "status-check",
+    ]);
     assert_eq!(human.status.code(), Some(1));
-    assert!(stderr(&human).contains("follow-up-guard") && stderr(&human).contains("--force"), "{}", stderr(&human));
+    assert!(
+        stderr(&human).contains("follow-up-guard") && stderr(&human).contains("--force"),
+        "{}",
+        stderr(&human)
+    );
 
     let forced = s.json(&[
-        "--now", "2026-11-27T10:00:00-06:00", "touch", "--app", "acme-analyst", "--person", "marie", "--kind", "status-check", "--force", "--json",
+        "--now",
+        "2026-11-27T10:00:00-06:00",
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--kind",
+        "status-check",
+        "--force",
+        "--json",
     ]);
     assert_eq!(forced["logged"], true);
     assert_eq!(forced["forced"], true);
-    let touches = s.export()["applications"][0]["touches"].as_array().expect("touches").clone();
+    let touches = s.export()["applications"][0]["touches"]
+        .as_array()
+        .expect("touches")
+        .clone();
     assert_eq!(touches.len(), 2);
     assert_eq!(touches[1]["forced"], true);
     // A second chase while the first is unanswered: refused with no date.
     let again = s.run(&[
-        "--now", "2026-12-08T10:00:00-06:00", "touch", "--app", "acme-analyst", "--person", "raj", "--kind", "status-check", "--json",
+        "--now",
+        "2026-12-08T10:00:00-06:00",
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "raj",
+        "--kind",
+        "status-check",
+        "--json",
     ]);
     assert_eq!(again.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&again.stdout).expect("json");
@@ -146,11 +248,37 @@ fn the_guard_refuses_an_early_chase_and_force_logs_it() {
 fn a_reply_cancels_the_status_check() {
     let s = Store::imported();
     for who in ["marie", "raj"] {
-        s.ok(&["--now", "2026-11-20T17:00:00-06:00", "touch", "--app", "acme-analyst", "--person", who, "--kind", "thank-you"]);
+        s.ok(&[
+            "--now",
+            "2026-11-20T17:00:00-06:00",
+            "touch",
+            "--app",
+            "acme-analyst",
+            "--person",
+            who,
+            "--kind",
+            "thank-you",
+        ]);
     }
-    assert!(has(&s.agenda("2026-11-23T09:00:00-06:00"), "status-check", None));
-    s.ok(&["reply", "--app", "acme-analyst", "--person", "raj", "--at", "2026-11-23 14:00"]);
-    assert!(!has(&s.agenda("2026-12-08T09:00:00-06:00"), "status-check", None));
+    assert!(has(
+        &s.agenda("2026-11-23T09:00:00-06:00"),
+        "status-check",
+        None
+    ));
+    s.ok(&[
+        "reply",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "raj",
+        "--at",
+        "2026-11-23 14:00",
+    ]);
+    assert!(!has(
+        &s.agenda("2026-12-08T09:00:00-06:00"),
+        "status-check",
+        None
+    ));
     let touches = &s.export()["applications"][0]["touches"];
     assert_eq!(touches[1]["replied_at"], "2026-11-23T14:00:00-06:00");
 }
@@ -158,9 +286,13 @@ fn a_reply_cancels_the_status_check() {
 #[test]
 fn export_then_import_is_lossless() {
     let s = Store::imported();
-    let original: Value = serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("fixture")).expect("json");
+    let original: Value =
+        serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("fixture")).expect("json");
     let exported = s.export();
-    assert_eq!(exported, original, "export gives back exactly what was imported");
+    assert_eq!(
+        exported, original,
+        "export gives back exactly what was imported"
+    );
     let file = s.dir().join("round.json");
     s.ok(&["export", "-o", file.to_str().expect("path")]);
     let other = Store::new();
@@ -171,60 +303,270 @@ fn export_then_import_is_lossless() {
 #[test]
 fn recording_commands_build_a_store_nobody_edits_by_hand() {
     let s = Store::new();
-    s.ok(&["profile", "--name", "Sam Rivera", "--timezone", "Europe/London", "--holidays", "GB-ENG", "--add-day", "2026-12-24"]);
-    s.ok(&["app", "add", "--company", "Initech", "--role", "Analyst", "--recruiter", "inside"]);
+    s.ok(&[
+        "profile",
+        "--name",
+        "Sam Rivera",
+        "--timezone",
+        "Europe/London",
+        "--holidays",
+        "GB-ENG",
+        "--add-day",
+        "2026-12-24",
+    ]);
+    s.ok(&[
+        "app",
+        "add",
+        "--company",
+        "Initech",
+        "--role",
+        "Analyst",
+        "--recruiter",
+        "inside",
+    ]);
     let id = "initech-analyst";
-    s.ok(&["person", "add", "--app", id, "--name", "Peter Gibbons", "--title", "Team Lead", "--email", "peter@initech.example"]);
-    s.ok(&["person", "add", "--app", id, "--name", "Joanna Smith", "--kind", "interviewer"]);
-    s.ok(&["person", "add", "--app", id, "--name", "Milton Waddams", "--kind", "receptionist"]);
-    s.ok(&["interview", "add", "--app", id, "--at", "2026-12-01 10:00", "--minutes", "45", "--format", "in-person", "--with", "peter,joanna"]);
+    s.ok(&[
+        "person",
+        "add",
+        "--app",
+        id,
+        "--name",
+        "Peter Gibbons",
+        "--title",
+        "Team Lead",
+        "--email",
+        "peter@initech.example",
+    ]);
+    s.ok(&[
+        "person",
+        "add",
+        "--app",
+        id,
+        "--name",
+        "Joanna Smith",
+        "--kind",
+        "interviewer",
+    ]);
+    s.ok(&[
+        "person",
+        "add",
+        "--app",
+        id,
+        "--name",
+        "Milton Waddams",
+        "--kind",
+        "receptionist",
+    ]);
+    s.ok(&[
+        "interview",
+        "add",
+        "--app",
+        id,
+        "--at",
+        "2026-12-01 10:00",
+        "--minutes",
+        "45",
+        "--format",
+        "in-person",
+        "--with",
+        "peter,joanna",
+    ]);
     let prep = s.agenda("2026-11-30T09:00:00Z");
     assert!(has(&prep, "prepare-research", None) && has(&prep, "bring-cards", None));
-    s.ok(&["interview", "prepared", "--app", id, "--interview", "interview-1", "--research", "true", "--questions", "3"]);
+    s.ok(&[
+        "interview",
+        "prepared",
+        "--app",
+        id,
+        "--interview",
+        "interview-1",
+        "--research",
+        "true",
+        "--questions",
+        "3",
+    ]);
     let prep = s.agenda("2026-11-30T09:00:00Z");
     assert!(!has(&prep, "prepare-research", None) && !has(&prep, "prepare-questions", None));
 
-    s.ok(&["interview", "done", "--app", id, "--interview", "interview-1", "--asked-questions", "false", "--also-met", "milton"]);
-    s.ok(&["said", "--app", id, "--person", "peter", "The team is rebuilding its reporting stack"]);
-    s.ok(&["person", "set", "--app", id, "--person", "joanna", "--prefers", "phone", "--after", "2026-12-08"]);
-    s.ok(&["slip", "--app", id, "--interview", "interview-1", "--noticed", "Mixed up the quarter figures"]);
-    s.ok(&["reflect", "--app", id, "--interview", "interview-1", "--went-well", "Rapport", "--change", "Bring numbers", "--mistake", "Mixed up figures"]);
+    s.ok(&[
+        "interview",
+        "done",
+        "--app",
+        id,
+        "--interview",
+        "interview-1",
+        "--asked-questions",
+        "false",
+        "--also-met",
+        "milton",
+    ]);
+    s.ok(&[
+        "said",
+        "--app",
+        id,
+        "--person",
+        "peter",
+        "The team is rebuilding its reporting stack",
+    ]);
+    s.ok(&[
+        "person",
+        "set",
+        "--app",
+        id,
+        "--person",
+        "joanna",
+        "--prefers",
+        "phone",
+        "--after",
+        "2026-12-08",
+    ]);
+    s.ok(&[
+        "slip",
+        "--app",
+        id,
+        "--interview",
+        "interview-1",
+        "--noticed",
+        "Mixed up the quarter figures",
+    ]);
+    s.ok(&[
+        "reflect",
+        "--app",
+        id,
+        "--interview",
+        "interview-1",
+        "--went-well",
+        "Rapport",
+        "--change",
+        "Bring numbers",
+        "--mistake",
+        "Mixed up figures",
+    ]);
     let a = s.agenda("2026-12-01T12:00:00Z");
-    for rule in ["thank-you-note", "thank-staff", "send-questions", "apologize-slip", "debrief-capture"] {
+    for rule in [
+        "thank-you-note",
+        "thank-staff",
+        "send-questions",
+        "apologize-slip",
+        "debrief-capture",
+    ] {
         assert!(has(&a, rule, None), "{rule} expected after the interview");
     }
     assert!(!has(&a, "reflect", None), "reflection recorded");
-    s.ok(&["slip", "--app", id, "--interview", "interview-1", "--mark-apologized", "1"]);
-    assert!(!has(&s.agenda("2026-12-01T12:00:00Z"), "apologize-slip", None));
+    s.ok(&[
+        "slip",
+        "--app",
+        id,
+        "--interview",
+        "interview-1",
+        "--mark-apologized",
+        "1",
+    ]);
+    assert!(!has(
+        &s.agenda("2026-12-01T12:00:00Z"),
+        "apologize-slip",
+        None
+    ));
 
-    s.ok(&["touch", "--app", id, "--person", "joanna", "--kind", "thank-you", "--at", "2026-12-01 16:00"]);
+    s.ok(&[
+        "touch",
+        "--app",
+        id,
+        "--person",
+        "joanna",
+        "--kind",
+        "thank-you",
+        "--at",
+        "2026-12-01 16:00",
+    ]);
     let waiting = s.agenda("2026-12-02T09:00:00Z");
-    let check = waiting.iter().find(|a| a["rule"] == "status-check").expect("status check");
+    let check = waiting
+        .iter()
+        .find(|a| a["rule"] == "status-check")
+        .expect("status check");
     // Joanna named 8 Dec: the check opens the next business day, by phone.
     assert_eq!(check["person"], "joanna");
     assert_eq!(check["opens"], "2026-12-09T09:00:00+00:00");
     assert_eq!(check["channel"], "phone");
     assert_eq!(check["policy"]["applied"], "stated");
 
-    s.ok(&["news", "--app", id, "--on", "2026-12-03", "Initech won a big contract"]);
+    s.ok(&[
+        "news",
+        "--app",
+        id,
+        "--on",
+        "2026-12-03",
+        "Initech won a big contract",
+    ]);
     assert!(has(&s.agenda("2026-12-03T10:00:00Z"), "congratulate", None));
-    s.ok(&["done", "congratulate", "--app", id, "--reason", "said it on LinkedIn"]);
-    assert!(!has(&s.agenda("2026-12-03T10:00:00Z"), "congratulate", None));
+    s.ok(&[
+        "done",
+        "congratulate",
+        "--app",
+        id,
+        "--reason",
+        "said it on LinkedIn",
+    ]);
+    assert!(!has(
+        &s.agenda("2026-12-03T10:00:00Z"),
+        "congratulate",
+        None
+    ));
 
-    s.ok(&["outcome", "--app", id, "--kind", "rejected", "--on", "2026-12-10", "--stay-in-touch"]);
-    s.ok(&["feedback", "--app", id, "Needs stronger SQL", "--kind", "skill"]);
+    s.ok(&[
+        "outcome",
+        "--app",
+        id,
+        "--kind",
+        "rejected",
+        "--on",
+        "2026-12-10",
+        "--stay-in-touch",
+    ]);
+    s.ok(&[
+        "feedback",
+        "--app",
+        id,
+        "Needs stronger SQL",
+        "--kind",
+        "skill",
+    ]);
     let after = s.agenda("2026-12-10T12:00:00Z");
-    assert!(has(&after, "request-feedback-call", None) && has(&after, "act-on-feedback", None) && has(&after, "stay-in-touch", None));
-    assert!(!has(&after, "status-check", None), "no chasing after an outcome");
-    s.ok(&["feedback", "--app", id, "--point", "1", "--plan", "Finish the SQL course", "--by", "2027-01-15"]);
-    assert!(!has(&s.agenda("2026-12-10T12:00:00Z"), "act-on-feedback", None));
+    assert!(
+        has(&after, "request-feedback-call", None)
+            && has(&after, "act-on-feedback", None)
+            && has(&after, "stay-in-touch", None)
+    );
+    assert!(
+        !has(&after, "status-check", None),
+        "no chasing after an outcome"
+    );
+    s.ok(&[
+        "feedback",
+        "--app",
+        id,
+        "--point",
+        "1",
+        "--plan",
+        "Finish the SQL course",
+        "--by",
+        "2027-01-15",
+    ]);
+    assert!(!has(
+        &s.agenda("2026-12-10T12:00:00Z"),
+        "act-on-feedback",
+        None
+    ));
 
     let data = s.export();
     assert_eq!(data["profile"]["timezone"], "Europe/London");
     assert_eq!(data["profile"]["holidays"]["extra"][0], "2026-12-24");
     let app = &data["applications"][0];
     assert_eq!(app["stage"], "rejected");
-    assert_eq!(app["people"][0]["said"][0], "The team is rebuilding its reporting stack");
+    assert_eq!(
+        app["people"][0]["said"][0],
+        "The team is rebuilding its reporting stack"
+    );
     assert_eq!(app["interviews"][0]["start"], "2026-12-01T10:00:00+00:00");
 }
 
@@ -240,34 +582,128 @@ fn bad_input_exits_2_names_the_problem_and_changes_nothing() {
         p.to_str().expect("path").to_string()
     };
     let truncated = write("truncated.json", &fixture[..fixture.len() / 2]);
-    let unknown = write("unknown.json", &fixture.replacen("\"name\": \"Raj Patel\"", "\"nmae\": \"Raj Patel\"", 1));
-    let bad_tz = write("tz.json", &fixture.replace("America/Chicago", "America/Chicagoo"));
+    let unknown = write(
+        "unknown.json",
+        &fixture.replacen("\"name\": \"Raj Patel\"", "\"nmae\": \"Raj Patel\"", 1),
+    );
+    let bad_tz = write(
+        "tz.json",
+        &fixture.replace("America/Chicago", "America/Chicagoo"),
+    );
     let bad_date = write("date.json", &fixture.replace("2026-11-25", "2026-11-31"));
-    let dup = write("dup.json", &fixture.replace("\"id\": \"raj\"", "\"id\": \"marie\""));
+    let dup = write(
+        "dup.json",
+        &fixture.replace("\"id\": \"raj\"", "\"id\": \"marie\""),
+    );
 
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["import", &truncated], "line"),
-        (vec!["import", &unknown], "applications[0].people[1].nmae: unknown field; did you mean `name`?"),
+        (
+            vec!["import", &unknown],
+            "applications[0].people[1].nmae: unknown field; did you mean `name`?",
+        ),
         (vec!["import", &bad_tz], "profile.timezone"),
         (vec!["import", &bad_date], "applications[0].news[0].on"),
         (vec!["import", &dup], "duplicate person id 'marie'"),
         (vec!["import", "/nonexistent/file.json"], "cannot read"),
-        (vec!["touch", "--app", "acme-analist", "--person", "marie", "--kind", "thank-you"], "did you mean 'acme-analyst'"),
-        (vec!["touch", "--app", "acme-analyst", "--person", "mary", "--kind", "thank-you"], "unknown person 'mary'"),
-        (vec!["touch", "--app", "acme-analyst", "--person", "marie", "--kind", "thanks"], "thank-you"),
-        (vec!["touch", "--app", "acme-analyst", "--person", "marie", "--kind", "thank-you", "--at", "yesterday"], "--at"),
-        (vec!["news", "--app", "acme-analyst", "--on", "2026-02-30", "x"], "--on"),
-        (vec!["profile", "--timezone", "Mars/Olympus"], "Mars/Olympus"),
+        (
+            vec![
+                "touch",
+                "--app",
+                "acme-analist",
+                "--person",
+                "marie",
+                "--kind",
+                "thank-you",
+            ],
+            "did you mean 'acme-analyst'",
+        ),
+        (
+            vec![
+                "touch",
+                "--app",
+                "acme-analyst",
+                "--person",
+                "mary",
+                "--kind",
+                "thank-you",
+            ],
+            "unknown person 'mary'",
+        ),
+        (
+            vec![
+                "touch",
+                "--app",
+                "acme-analyst",
+                "--person",
+                "marie",
+                "--kind",
+                "thanks",
+            ],
+            "thank-you",
+        ),
+        (
+            vec![
+                "touch",
+                "--app",
+                "acme-analyst",
+                "--person",
+                "marie",
+                "--kind",
+                "thank-you",
+                "--at",
+                "yesterday",
+            ],
+            "--at",
+        ),
+        (
+            vec!["news", "--app", "acme-analyst", "--on", "2026-02-30", "x"],
+            "--on",
+        ),
+        (
+            vec!["profile", "--timezone", "Mars/Olympus"],
+            "Mars/Olympus",
+        ),
         (vec!["--now", "soon", "agenda"], "--now"),
-        (vec!["interview", "add", "--app", "acme-analyst", "--at", "2026-12-01 10:00", "--with", "nobody"], "unknown person 'nobody'"),
-        (vec!["app", "add", "--company", "X", "--id", "acme-analyst"], "already exists"),
-        (vec!["explain", "status-chek"], "did you mean 'status-check'"),
-        (vec!["done", "not-a-rule", "--app", "acme-analyst"], "unknown rule"),
+        (
+            vec![
+                "interview",
+                "add",
+                "--app",
+                "acme-analyst",
+                "--at",
+                "2026-12-01 10:00",
+                "--with",
+                "nobody",
+            ],
+            "unknown person 'nobody'",
+        ),
+        (
+            vec!["app", "add", "--company", "X", "--id", "acme-analyst"],
+            "already exists",
+        ),
+        (
+            vec!["explain", "status-chek"],
+            "did you mean 'status-check'",
+        ),
+        (
+            vec!["done", "not-a-rule", "--app", "acme-analyst"],
+            "unknown rule",
+        ),
     ];
     for (args, needle) in cases {
         let out = s.run(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?} should exit 2; stderr: {}", stderr(&out));
-        assert!(stderr(&out).contains(needle), "{args:?}: stderr should mention {needle:?}:\n{}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?} should exit 2; stderr: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains(needle),
+            "{args:?}: stderr should mention {needle:?}:\n{}",
+            stderr(&out)
+        );
         assert_eq!(s.export(), before, "{args:?} changed the store");
     }
 }
@@ -279,7 +715,11 @@ fn import_from_stdin_dry_run_and_replace() {
     let out = s.run_with_stdin(&["import", "--dry-run", "-"], Some(&fixture));
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("dry run"));
-    assert_eq!(s.export()["applications"].as_array().expect("apps").len(), 0, "dry run writes nothing");
+    assert_eq!(
+        s.export()["applications"].as_array().expect("apps").len(),
+        0,
+        "dry run writes nothing"
+    );
     s.ok(&["app", "add", "--company", "Other Co"]);
     let out = s.run_with_stdin(&["import", "--replace", "-"], Some(&fixture));
     assert!(out.status.success(), "{}", stderr(&out));
@@ -292,15 +732,30 @@ fn import_from_stdin_dry_run_and_replace() {
 fn demo_then_agenda_shows_an_explained_agenda() {
     let s = Store::new();
     let demo = s.ok(&["--now", "2026-11-23T15:00:00Z", "demo"]);
-    assert!(demo.contains("OVERDUE") || demo.contains("DUE NOW"), "{demo}");
+    assert!(
+        demo.contains("OVERDUE") || demo.contains("DUE NOW"),
+        "{demo}"
+    );
     let text = s.ok(&["--now", "2026-11-23T15:00:00Z", "agenda"]);
-    for needle in ["Thank Marie Dubois", "[thank-you-note]", "[status-check]", "[missed-interview-recovery]", "[request-feedback-call]"] {
+    for needle in [
+        "Thank Marie Dubois",
+        "[thank-you-note]",
+        "[status-check]",
+        "[missed-interview-recovery]",
+        "[request-feedback-call]",
+    ] {
         assert!(text.contains(needle), "agenda lacks {needle}:\n{text}");
     }
-    assert!(!text.contains('\u{1b}'), "NO_COLOR and a pipe mean no escape codes");
+    assert!(
+        !text.contains('\u{1b}'),
+        "NO_COLOR and a pipe mean no escape codes"
+    );
     // Running the demo again replaces the sample, it does not duplicate it.
     s.ok(&["--now", "2026-11-23T15:00:00Z", "demo"]);
-    assert_eq!(s.export()["applications"].as_array().expect("apps").len(), 5);
+    assert_eq!(
+        s.export()["applications"].as_array().expect("apps").len(),
+        5
+    );
 }
 
 #[test]
@@ -308,7 +763,10 @@ fn explain_cites_seeds_and_figures() {
     let s = Store::new();
     let text = s.ok(&["explain", "thank-you-note"]);
     assert!(text.contains("seeds 000, 001, 002, 004"), "{text}");
-    assert!(text.contains("Accountemps") && text.contains("2017"), "{text}");
+    assert!(
+        text.contains("Accountemps") && text.contains("2017"),
+        "{text}"
+    );
     let status = s.ok(&["explain", "status-check"]);
     assert!(status.contains("Where the sources disagree"));
     let all = s.json(&["explain", "--json"]);
@@ -318,19 +776,48 @@ fn explain_cites_seeds_and_figures() {
 #[test]
 fn stats_report_timeliness_and_recurring_mistakes() {
     let s = Store::imported();
-    s.ok(&["touch", "--app", "acme-analyst", "--person", "marie", "--kind", "thank-you", "--at", "2026-11-20 17:00"]);
-    s.ok(&["touch", "--app", "acme-analyst", "--person", "raj", "--kind", "thank-you", "--at", "2026-11-23 09:00"]);
+    s.ok(&[
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--kind",
+        "thank-you",
+        "--at",
+        "2026-11-20 17:00",
+    ]);
+    s.ok(&[
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "raj",
+        "--kind",
+        "thank-you",
+        "--at",
+        "2026-11-23 09:00",
+    ]);
     let st = s.json(&["stats", "--json"]);
     assert_eq!(st["thank_yous"]["owed"], 2);
     assert_eq!(st["thank_yous"]["within_24h"], 1);
     let text = s.ok(&["stats"]);
-    assert!(text.contains("1 of 2 interviewers thanked within 24 h (50%)"), "{text}");
+    assert!(
+        text.contains("1 of 2 interviewers thanked within 24 h (50%)"),
+        "{text}"
+    );
 }
 
 #[test]
 fn reflect_refuses_without_answers_when_not_at_a_terminal() {
     let s = Store::imported();
-    let out = s.run(&["reflect", "--app", "acme-analyst", "--interview", "acme-panel"]);
+    let out = s.run(&[
+        "reflect",
+        "--app",
+        "acme-analyst",
+        "--interview",
+        "acme-panel",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--went-well"));
 }
@@ -348,6 +835,13 @@ fn a_store_from_a_newer_debrief_is_refused_not_damaged() {
     std::fs::write(&s.db, b"this is not a database at all, just text").expect("write");
     let out = s.run(&["agenda"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot open the store"), "{}", stderr(&out));
-    assert_eq!(std::fs::read(&s.db).expect("read"), b"this is not a database at all, just text");
+    assert!(
+        stderr(&out).contains("cannot open the store"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(&s.db).expect("read"),
+        b"this is not a database at all, just text"
+    );
 }
