@@ -619,7 +619,11 @@ mod tests {
         assert_eq!(cal[0].children.len(), 2);
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(
-            w[0].starts_with("line 2: BEGIN:VEVENT has no END:VEVENT"),
+            w[0].starts_with("line 1: BEGIN:VCALENDAR is never closed"),
+            "{w:?}"
+        );
+        assert!(
+            w[1].starts_with("line 2: BEGIN:VEVENT has no END:VEVENT before line 4"),
             "{w:?}"
         );
     }

@@ -329,6 +329,23 @@ fn normalize_name(name: &str) -> String {
         .to_lowercase()
 }
 
+/// Directory-style "Müller, Anna" (Exchange, Notes) → "Anna Müller": the
+/// name the note will greet.
+fn natural_name(name: &str) -> String {
+    match name.split_once(',') {
+        Some((last, first))
+            if !first.contains(',')
+                && !last.trim().is_empty()
+                && !first.trim().is_empty()
+                && last.split_whitespace().count() <= 3
+                && first.split_whitespace().count() <= 3 =>
+        {
+            format!("{} {}", first.trim(), last.trim())
+        }
+        _ => name.trim().to_string(),
+    }
+}
+
 /// "marie.dubois" → "Marie Dubois", for attendees listed without a name.
 fn name_from_email(email: &str) -> String {
     let local = email.split('@').next().unwrap_or(email);
@@ -398,7 +415,7 @@ fn resolve_people(ev: &InviteEvent, existing: Option<&Application>, ctx: &Import
     };
     let display = |name: Option<&str>, email: Option<&str>| -> Option<String> {
         match (name, email) {
-            (Some(n), _) if !n.contains('@') => Some(n.to_string()),
+            (Some(n), _) if !n.contains('@') => Some(natural_name(n)),
             (_, Some(e)) => Some(name_from_email(e)).filter(|n| !n.is_empty()),
             (Some(n), None) => Some(n.to_string()),
             (None, None) => None,
@@ -520,5 +537,8 @@ mod tests {
         assert_eq!(name_from_email("marie.dubois@acme.example"), "Marie Dubois");
         assert_eq!(slug("Zoë  Müller-Lüdenscheidt"), "zoe-muller-ludenscheidt");
         assert_eq!(slug("Дон Дуо"), "person");
+        assert_eq!(natural_name("Müller, Anna"), "Anna Müller");
+        assert_eq!(natural_name("Anna Müller"), "Anna Müller");
+        assert_eq!(natural_name("a, b, c"), "a, b, c");
     }
 }
