@@ -247,7 +247,8 @@ impl<'a> Writer<'a> {
     }
 
     /// Noticed slips not yet apologized for that concern this person: those
-    /// naming them, or those naming nobody on the panel.
+    /// naming them; a slip naming nobody on the panel goes to the first
+    /// interviewer only, so the panel's notes don't repeat one apology.
     fn slips(&self) -> Vec<&'a SlipUp> {
         let Some(i) = self.interview else {
             return Vec::new();
@@ -274,7 +275,10 @@ impl<'a> Writer<'a> {
                     .split(|c: char| !c.is_alphanumeric())
                     .map(|w| w.to_lowercase())
                     .collect();
-                words.iter().any(|w| mine.contains(w)) || !words.iter().any(|w| panel.contains(w))
+                let lead =
+                    i.interviewers.first() == Some(&self.person.id) || i.interviewers.len() <= 1;
+                words.iter().any(|w| mine.contains(w))
+                    || (lead && !words.iter().any(|w| panel.contains(w)))
             })
             .collect()
     }
@@ -292,7 +296,13 @@ impl<'a> Writer<'a> {
     }
 
     fn thank_you(&self) -> Result<Draft, DraftError> {
+        // Each part picks its wording with its own offset, so panels larger
+        // than the number of variants still get different combinations.
+        let round = self.v / 4;
         let v = self.v % 4;
+        let rv = (self.v + round) % 4;
+        let fv = self.v % 6;
+        let cv = (self.v + 3 * round) % 4;
         let role = self.role();
         let company = self.company();
         let day = self
@@ -319,7 +329,7 @@ impl<'a> Writer<'a> {
             ),
         };
         let reference = match (self.said(), self.title()) {
-            (Some(s), _) => match v {
+            (Some(s), _) => match rv {
                 0 => format!("One thing you said has stayed with me: “{s}”."),
                 1 => format!("I keep coming back to your remark: “{s}”."),
                 2 => format!("Your words, “{s}”, made the stakes of the work concrete for me."),
@@ -333,7 +343,7 @@ impl<'a> Writer<'a> {
             (None, None) => String::new(),
         };
         let a = article(&role);
-        let fit = match v {
+        let fit = match fv {
             0 => format!(
                 "I'm confident my experience fits what the {role} role needs, and I'd like to put it to work for {company}."
             ),
@@ -341,26 +351,32 @@ impl<'a> Writer<'a> {
             2 => format!(
                 "I believe I could bring steady, practical experience to {company} as {a} {role}."
             ),
-            _ => format!("I would welcome the chance to contribute to that work as {a} {role}."),
+            3 => format!("I would welcome the chance to contribute to that work as {a} {role}."),
+            4 => format!(
+                "What you described is close to my experience, and it is why the {role} role appeals to me."
+            ),
+            _ => format!(
+                "My background lines up well with that, and I'd enjoy bringing it to {company}."
+            ),
         };
         let apology: Vec<String> = self
             .slips()
             .iter()
             .map(|s| {
                 let c = clause(&s.text);
-                match v {
+                match fv {
                     0 => format!("I also want to own one slip: {c}. I'm sorry about that."),
                     1 => format!(
                         "One correction I owe you: {c}; that was my mistake, and I apologize."
                     ),
-                    2 => format!("I'd like to apologize for one moment in particular: {c}."),
+                    2 | 4 => format!("I'd like to apologize for one moment in particular: {c}."),
                     _ => format!("Please accept my apology for one slip on my part: {c}."),
                 }
             })
             .collect();
         let apology = apology.join(" ");
         let questions = if self.interview.and_then(|i| i.asked_questions) == Some(false) {
-            match v {
+            match rv {
                 0 => "I didn't ask you much at the end, so here are two questions now: what would success look like after six months, and what is the team's biggest challenge this year?".to_string(),
                 1 => format!("Since I left little room for questions, may I ask two here: how does the team decide what to build next, and how is success in the {role} role measured?"),
                 2 => format!("Two questions I would have liked to ask: which part of the work is hardest right now, and what would you hope a new {role} changes first?"),
@@ -369,14 +385,14 @@ impl<'a> Writer<'a> {
         } else {
             String::new()
         };
-        let closing = match v {
+        let closing = match cv {
             0 => "I look forward to the next steps.",
             1 => "Thanks again, and I hope the rest of your week goes well.",
             2 => "I'd be glad to continue the conversation whenever it suits you.",
             _ => "Please let me know if anything else from me would help.",
         }
         .to_string();
-        let paras = match v {
+        let paras = match cv {
             0 => vec![
                 format!("{thanks} {reference}"),
                 format!("{fit} {apology}"),
