@@ -69,6 +69,10 @@ pub enum Command {
     Reflect(ReflectArgs),
     /// Explain a rule: what it asks, when it fires, its sources and figures.
     Explain(ExplainArgs),
+    /// Check a note before sending it: names, salary, apologies, pressure…
+    Lint(LintArgs),
+    /// Write a first draft of a note from what the store knows.
+    Draft(DraftArgs),
     /// Activity and learning: funnel, thank-you timeliness, replies, recurring mistakes.
     Stats(JsonFlag),
     /// Print shell completions.
@@ -465,4 +469,65 @@ pub struct ExplainArgs {
 /// Parses one of the format's enumerations by its wire name.
 pub fn parse_wire<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
     s.parse()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintFormat {
+    /// rustc-like snippets with the span underlined
+    Human,
+    /// path:line:col: severity: message [rule]
+    Line,
+    /// FORMAT.md's JSON
+    Json,
+    /// SARIF 2.1.0
+    Sarif,
+    /// GitHub Actions annotations
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The note (Markdown or plain text), or - for standard input.
+    #[arg(required_unless_present_any = ["panel", "list_rules"])]
+    pub file: Option<PathBuf>,
+    /// Check against what the store knows about this application.
+    #[arg(long, value_name = "ID")]
+    pub app: Option<String>,
+    /// The recipient's person id.
+    #[arg(long, value_name = "PERSON", requires = "app")]
+    pub to: Option<String>,
+    /// What kind of note it is (thank-you, status-check, recovery, …).
+    #[arg(long, value_parser = parse_wire::<debrief_lint::NoteKind>)]
+    pub kind: Option<debrief_lint::NoteKind>,
+    /// Notes for several members of one panel: PERSON=FILE, repeatable.
+    #[arg(long, value_name = "PERSON=FILE", requires = "app", conflicts_with = "file", num_args = 1..)]
+    pub panel: Vec<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: LintFormat,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
+    /// Always exit 0 (findings are still printed).
+    #[arg(long)]
+    pub no_exit: bool,
+    /// A rule pack to use instead of the one in your data directory.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// List every rule with its severity and source.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    /// The recipient's person id.
+    #[arg(long, value_name = "PERSON")]
+    pub to: String,
+    #[arg(long, value_parser = parse_wire::<debrief_lint::NoteKind>, default_value = "thank-you")]
+    pub kind: debrief_lint::NoteKind,
+    /// Write the draft to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

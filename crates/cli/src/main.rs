@@ -6,6 +6,7 @@
 mod args;
 mod ctx;
 mod data;
+mod notes;
 mod record;
 mod render;
 mod views;
@@ -50,6 +51,12 @@ fn run(cli: Cli) -> ctx::Result<()> {
     if let Command::Explain(a) = &cli.command {
         return views::explain(a);
     }
+    if let Command::Lint(a) = &cli.command
+        && a.app.is_none()
+    {
+        // Context-free linting needs no store.
+        return notes::lint_without_store(a);
+    }
     let mut ctx = Ctx::open(cli.db.as_deref(), cli.now)?;
     match cli.command {
         Command::Demo => data::demo(&mut ctx),
@@ -70,6 +77,8 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::Feedback(a) => record::feedback(&mut ctx, &a),
         Command::Done(a) => record::done(&mut ctx, &a),
         Command::Reflect(a) => record::reflect(&mut ctx, &a),
+        Command::Lint(a) => notes::lint(&ctx, &a),
+        Command::Draft(a) => notes::draft(&ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
         Command::Explain(_) | Command::Completions { .. } => Ok(()),
     }

@@ -845,3 +845,135 @@ fn a_store_from_a_newer_debrief_is_refused_not_damaged() {
         b"this is not a database at all, just text"
     );
 }
+
+#[test]
+fn a_draft_lints_clean_and_a_template_to_the_panel_is_caught() {
+    let s = Store::imported();
+    let now = "2026-11-20T14:00:00-06:00";
+    let marie = s.dir().join("marie.txt");
+    let raj = s.dir().join("raj.txt");
+    for (who, path) in [("marie", &marie), ("raj", &raj)] {
+        s.ok(&[
+            "--now",
+            now,
+            "draft",
+            "--app",
+            "acme-analyst",
+            "--to",
+            who,
+            "-o",
+            path.to_str().expect("path"),
+        ]);
+        let out = s.run(&[
+            "--now",
+            now,
+            "lint",
+            "--app",
+            "acme-analyst",
+            "--to",
+            who,
+            "--kind",
+            "thank-you",
+            "--json",
+            path.to_str().expect("path"),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            v["diagnostics"],
+            serde_json::json!([]),
+            "the draft for {who} is clean"
+        );
+    }
+    let panel = |a: &Path, b: &Path| {
+        let out = s.run(&[
+            "--now",
+            now,
+            "lint",
+            "--app",
+            "acme-analyst",
+            "--kind",
+            "thank-you",
+            "--json",
+            "--panel",
+            &format!("marie={}", a.display()),
+            &format!("raj={}", b.display()),
+        ]);
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["rule"] == "lint/panel-duplicate")
+            .count()
+    };
+    assert_eq!(
+        panel(&marie, &raj),
+        0,
+        "the composer writes different notes"
+    );
+    let template = s.dir().join("template.txt");
+    let text = std::fs::read_to_string(&marie)
+        .expect("read")
+        .replace("Marie", "Raj");
+    std::fs::write(&template, text).expect("write");
+    assert_eq!(
+        panel(&marie, &template),
+        2,
+        "the same note to both is caught on both"
+    );
+
+    let bad = s.dir().join("bad.txt");
+    std::fs::write(
+        &bad,
+        "Hi Mary,\n\nThank you. What is the salary range?\n\nBest,\nSam\n",
+    )
+    .expect("write");
+    let out = s.run(&[
+        "--now",
+        now,
+        "lint",
+        "--app",
+        "acme-analyst",
+        "--to",
+        "marie",
+        "--kind",
+        "thank-you",
+        "--format",
+        "line",
+        bad.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "errors exit 1");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(":1:4: error:") && text.contains("[lint/wrong-name]"),
+        "{text}"
+    );
+    assert!(text.contains("[lint/salary-before-offer]"), "{text}");
+    let out = s.run(&[
+        "--now",
+        now,
+        "lint",
+        "--no-exit",
+        "--app",
+        "acme-analyst",
+        "--to",
+        "marie",
+        bad.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = s.run(&[
+        "lint",
+        "--app",
+        "acme-analyst",
+        "--to",
+        "nobody",
+        bad.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let rules = s.ok(&["lint", "--list-rules"]);
+    assert!(
+        rules.contains("lint/panel-duplicate") && rules.contains("lint/dismissive"),
+        "{rules}"
+    );
+}
