@@ -13,6 +13,12 @@
 -- * Dates are `YYYY-MM-DD` text. Small lists of strings or slip-ups are JSON
 --   text, NULL when empty.
 -- * Enumerations are their `debrief/1` wire names.
+-- * `application_images` holds each application once more, packed in one
+--   text (see `src/image.rs`), written in the same transaction as the rows.
+--   Loading everything reads these: stepping through 200,000 touch rows
+--   column by column alone takes longer than a whole `debrief agenda` may.
+--   The tables stay the truth; an image that is missing or of another
+--   `format` is ignored and the application is read from the tables.
 
 CREATE TABLE profile (
     singleton        INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -160,3 +166,9 @@ CREATE TABLE dismissals (
     reason    TEXT NOT NULL,
     PRIMARY KEY (app, position)
 ) STRICT, WITHOUT ROWID;
+
+CREATE TABLE application_images (
+    app    INTEGER PRIMARY KEY REFERENCES applications (pk) ON DELETE CASCADE,
+    format INTEGER NOT NULL,
+    body   TEXT NOT NULL
+) STRICT;

@@ -16,6 +16,7 @@ use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
 use rusqlite::Connection;
 
 mod codec;
+mod image;
 mod migrations;
 mod read;
 mod write;
@@ -86,7 +87,9 @@ impl SqliteStore {
                     "{label}: cannot switch to WAL mode (got '{mode}')"
                 )));
             }
-            conn.execute_batch("PRAGMA synchronous = NORMAL")
+            // Memory-mapped reads hand SQLite the pages without copying
+            // them; loading reads most of the file.
+            conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456")
                 .map_err(backend)?;
         }
         conn.execute_batch("PRAGMA foreign_keys = ON")
@@ -100,6 +103,14 @@ impl SqliteStore {
         self.conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .map_err(backend)
+    }
+
+    /// Checks that every application's load image matches its rows (what
+    /// `debrief doctor` would run); names the first one that differs.
+    pub fn check_load_images(&self) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        read::check_images(&tx)?;
+        tx.commit().map_err(backend)
     }
 
     /// The schema version of the open file (`PRAGMA user_version`).
@@ -120,7 +131,7 @@ impl StoreReader for SqliteStore {
         // even if another process commits meanwhile.
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
         let profile = read::profile(&tx)?;
-        let applications = read::applications(&tx, read::Scope::All)?;
+        let applications = read::all_applications(&tx)?;
         tx.commit().map_err(backend)?;
         Ok(Dataset {
             profile,
@@ -131,10 +142,7 @@ impl StoreReader for SqliteStore {
 
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
-        let Some(key) = read::application_key(&tx, id)? else {
-            return Ok(None);
-        };
-        let found = read::applications(&tx, read::Scope::One(key))?.pop();
+        let found = read::one_application(&tx, id)?;
         tx.commit().map_err(backend)?;
         Ok(found)
     }
@@ -179,6 +187,30 @@ mod tests {
         // NORMAL = 1
         assert_eq!(pragma("synchronous"), 1);
         assert_eq!(store.journal_mode().expect("mode"), "wal");
+    }
+
+    #[test]
+    fn missing_load_images_are_rebuilt_from_the_tables() {
+        let mut store = SqliteStore::open_in_memory().expect("open");
+        let apps: Vec<Application> = (0..3)
+            .map(|n| debrief_store::conformance::full_application(&format!("a{n}")))
+            .collect();
+        let changes: Vec<Change> = apps.iter().cloned().map(Change::PutApplication).collect();
+        store.apply(&changes).expect("apply");
+        store
+            .conn
+            .execute_batch("DELETE FROM application_images WHERE app = 2; UPDATE application_images SET format = 0 WHERE app = 3")
+            .expect("drop images");
+        assert!(store.check_load_images().is_err());
+        assert_eq!(store.load().expect("load").applications, apps);
+
+        let tx = store.conn.transaction().expect("tx");
+        write::rebuild_missing_images(&tx).expect("rebuild");
+        tx.commit().expect("commit");
+        store
+            .check_load_images()
+            .expect("images match after rebuild");
+        assert_eq!(store.load().expect("load").applications, apps);
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION}"
     ))
     .map_err(backend)?;
+    crate::write::rebuild_missing_images(&tx)?;
     tx.commit().map_err(backend)
 }
 

@@ -7,9 +7,10 @@ use debrief_core::model::{
     Prefers, Prepared, Profile, Reflection, ResearchFact, Touch,
 };
 use debrief_store::StoreError;
-use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
+use rusqlite::{Connection, Row, params_from_iter};
 
 use crate::codec::{Columns, backend, corrupt};
+use crate::image;
 
 /// Which applications to load.
 #[derive(Clone, Copy)]
@@ -59,12 +60,6 @@ pub(crate) fn profile(conn: &Connection) -> Result<Profile, StoreError> {
     }
 }
 
-pub(crate) fn application_key(conn: &Connection, id: &str) -> Result<Option<i64>, StoreError> {
-    conn.prepare_cached("SELECT pk FROM applications WHERE id = ?1")
-        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
-        .map_err(backend)
-}
-
 pub(crate) fn application_ids(conn: &Connection) -> Result<Vec<String>, StoreError> {
     let mut stmt = conn
         .prepare_cached("SELECT id FROM applications ORDER BY pk")
@@ -75,6 +70,108 @@ pub(crate) fn application_ids(conn: &Connection) -> Result<Vec<String>, StoreErr
         ids.push(Columns::new(row, "applications").string()?);
     }
     Ok(ids)
+}
+
+/// Every application, from the load images; from the tables if any image
+/// is missing or of another format (until the next open rebuilds them).
+pub(crate) fn all_applications(conn: &Connection) -> Result<Vec<Application>, StoreError> {
+    let mut apps = Vec::new();
+    let mut complete = true;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT i.body FROM applications a
+             LEFT JOIN application_images i ON i.app = a.pk AND i.format = ?1
+             ORDER BY a.pk",
+        )
+        .map_err(backend)?;
+    let mut rows = stmt.query([image::FORMAT]).map_err(backend)?;
+    while let Some(row) = rows.next().map_err(backend)? {
+        let body = row.get_ref(0).map_err(backend)?;
+        match body.as_str_or_null().ok().flatten().map(image::decode) {
+            Some(Ok(a)) => apps.push(a),
+            _ => {
+                complete = false;
+                break;
+            }
+        }
+    }
+    if complete {
+        Ok(apps)
+    } else {
+        applications(conn, Scope::All)
+    }
+}
+
+/// One application, from its load image if it has a good one.
+pub(crate) fn one_application(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<Application>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT a.pk, i.body FROM applications a
+             LEFT JOIN application_images i ON i.app = a.pk AND i.format = ?2
+             WHERE a.id = ?1",
+        )
+        .map_err(backend)?;
+    let mut rows = stmt
+        .query(rusqlite::params![id, image::FORMAT])
+        .map_err(backend)?;
+    let Some(row) = rows.next().map_err(backend)? else {
+        return Ok(None);
+    };
+    let key: i64 = row.get(0).map_err(backend)?;
+    let body = row.get_ref(1).map_err(backend)?;
+    if let Some(Ok(a)) = body.as_str_or_null().ok().flatten().map(image::decode) {
+        return Ok(Some(a));
+    }
+    Ok(applications(conn, Scope::One(key))?.pop())
+}
+
+/// Compares every load image with the application read from the tables.
+pub(crate) fn check_images(conn: &Connection) -> Result<(), StoreError> {
+    let from_tables = applications(conn, Scope::All)?;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT a.id, i.format, i.body FROM applications a
+             LEFT JOIN application_images i ON i.app = a.pk
+             ORDER BY a.pk",
+        )
+        .map_err(backend)?;
+    let mut rows = stmt.query([]).map_err(backend)?;
+    let mut expected = from_tables.iter();
+    while let Some(row) = rows.next().map_err(backend)? {
+        let mut c = Columns::new(row, "application_images");
+        let id = c.str()?;
+        let format = c.opt_i64()?;
+        let body = c.opt_str()?;
+        let problem = |why: String| StoreError::Corrupt(format!("application '{id}': {why}"));
+        let (Some(image::FORMAT), Some(body)) = (format, body) else {
+            return Err(problem("no current load image".to_string()));
+        };
+        let decoded = image::decode(body)
+            .map_err(|e| problem(format!("its load image cannot be read: {}", e.0)))?;
+        if expected.next() != Some(&decoded) {
+            return Err(problem("its load image differs from its rows".to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// Keys of the applications without a current load image.
+pub(crate) fn keys_without_image(conn: &Connection) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT pk FROM applications a WHERE NOT EXISTS
+               (SELECT 1 FROM application_images i WHERE i.app = a.pk AND i.format = ?1)
+             ORDER BY pk",
+        )
+        .map_err(backend)?;
+    let keys = stmt
+        .query_map([image::FORMAT], |r| r.get(0))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<i64>>>())
+        .map_err(backend)?;
+    Ok(keys)
 }
 
 /// Runs `sql` (with the scope's parameter) and hands every row to `each`.

@@ -5,10 +5,12 @@ use debrief_store::StoreError;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::codec::{backend, json_list, moment_columns, opt_moment_columns};
+use crate::{image, read};
 
 /// Tables holding an application's children, leaves first, so deleting
 /// them in this order never leaves a row whose parent is gone.
 const CHILD_TABLES: &[&str] = &[
+    "application_images",
     "interview_people",
     "interviews",
     "feedback",
@@ -272,5 +274,26 @@ fn put(conn: &Connection, a: &Application) -> rusqlite::Result<()> {
             d.reason,
         ])?;
     }
+
+    write_image(conn, app, a)
+}
+
+/// Writes the load images that are missing or of an older format, from
+/// the tables (after a migration changed them).
+pub(crate) fn rebuild_missing_images(conn: &Connection) -> Result<(), StoreError> {
+    for key in read::keys_without_image(conn)? {
+        if let Some(a) = read::applications(conn, read::Scope::One(key))?.pop() {
+            write_image(conn, key, &a).map_err(backend)?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores the packed copy that `load` reads (see `image`).
+pub(crate) fn write_image(conn: &Connection, app: i64, a: &Application) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO application_images (app, format, body) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![app, image::FORMAT, image::encode(a)])?;
     Ok(())
 }

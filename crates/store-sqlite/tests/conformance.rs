@@ -5,11 +5,38 @@
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
-use debrief_core::model::Dataset;
+use debrief_core::model::{Application, Dataset, Profile};
 use debrief_store::conformance::{self, Failure};
 use debrief_store::{Change, Store, StoreError, StoreReader, StoreWriter};
 use debrief_store_sqlite::{SCHEMA_VERSION, SqliteStore};
 use tempfile::TempDir;
+
+/// A store that, after every write, checks that the load images (what
+/// `load` reads) agree with the normalized rows, so the suite tests both.
+struct Checked(SqliteStore);
+
+impl StoreReader for Checked {
+    fn profile(&self) -> Result<Profile, StoreError> {
+        self.0.profile()
+    }
+    fn load(&self) -> Result<Dataset, StoreError> {
+        self.0.load()
+    }
+    fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
+        self.0.application(id)
+    }
+    fn application_ids(&self) -> Result<Vec<String>, StoreError> {
+        self.0.application_ids()
+    }
+}
+
+impl StoreWriter for Checked {
+    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        let result = self.0.apply(changes);
+        self.0.check_load_images()?;
+        result
+    }
+}
 
 /// Runs one conformance check, each store a new file in one temp directory.
 fn check(run: fn(conformance::NewStore<'_>) -> Result<(), Failure>) -> Result<(), Failure> {
@@ -21,7 +48,7 @@ fn check(run: fn(conformance::NewStore<'_>) -> Result<(), Failure>) -> Result<()
     let new_store = || -> Result<Box<dyn Store>, StoreError> {
         count.set(count.get() + 1);
         let path = dir.path().join(format!("store-{}/debrief.db", count.get()));
-        Ok(Box::new(SqliteStore::open(&path)?))
+        Ok(Box::new(Checked(SqliteStore::open(&path)?)))
     };
     run(&new_store)
 }
@@ -245,4 +272,22 @@ fn failed_batch_leaves_the_file_unchanged_after_reopen() {
             .expect("load"),
         data
     );
+}
+
+#[test]
+fn stale_or_broken_images_fall_back_to_the_tables() {
+    let (_dir, path) = temp_db();
+    let data = fill(&path);
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    conn.execute_batch("UPDATE application_images SET body = 'garbage'")
+        .expect("break images");
+    drop(conn);
+    let store = SqliteStore::open(&path).expect("open");
+    assert_eq!(store.load().expect("load"), data);
+    assert_eq!(
+        store.application("acme").expect("application"),
+        Some(conformance::full_application("acme"))
+    );
+    let err = store.check_load_images().expect_err("broken images");
+    assert!(err.to_string().contains("acme"), "{err}");
 }
