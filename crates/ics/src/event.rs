@@ -351,8 +351,11 @@ fn read_event(
 /// `CN` and the `mailto:` address of an ORGANIZER or ATTENDEE.
 fn party(p: &Property) -> (Option<String>, Option<String>) {
     let value = p.value.trim();
-    let address = if value.len() >= 7 && value[..7].eq_ignore_ascii_case("mailto:") {
-        value[7..].trim()
+    let address = if value
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("mailto:"))
+    {
+        value.get(7..).unwrap_or("").trim()
     } else if value.contains(':') {
         ""
     } else {
@@ -382,10 +385,8 @@ fn read_time(
         .param("VALUE")
         .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
         || (value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()));
-    if is_date {
-        if let Some(d) = parse_date(value) {
-            return Some((EventTime::Date(d), None));
-        }
+    if is_date && let Some(d) = parse_date(value) {
+        return Some((EventTime::Date(d), None));
     }
     let (dt, utc) = parse_datetime(value)?;
     let zone: Resolved = if utc {

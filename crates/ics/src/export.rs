@@ -23,7 +23,8 @@ pub struct ExportOptions {
 impl ExportOptions {
     pub fn new(stamp: Timestamp) -> Self {
         ExportOptions {
-            prodid: format!("-//Debrief//Debrief {}//EN", env!("CARGO_PKG_VERSION")),
+            // No version in it: a release must not change every event's text.
+            prodid: "-//Debrief//Debrief//EN".to_string(),
             stamp,
             calendar_name: Some("Debrief".to_string()),
         }
@@ -125,7 +126,12 @@ fn interview(w: &mut Writer, iv: &ExportInterview, stamp: Timestamp) {
     } else {
         format!("Interview: {} — {}", iv.company, iv.role)
     };
-    let mut description = vec![format!("{} interview ({} min).", iv.format, iv.minutes)];
+    let kind = match iv.format {
+        InterviewFormat::Video => "Video",
+        InterviewFormat::Phone => "Phone",
+        InterviewFormat::InPerson => "In-person",
+    };
+    let mut description = vec![format!("{kind} interview ({} min).", iv.minutes)];
     if !iv.people.is_empty() {
         description.push(format!("With: {}.", iv.people.join(", ")));
     }

@@ -381,7 +381,7 @@ fn posix_rule(obs: &Observance<'_>) -> Option<String> {
         }
     }
     let byday = byday?;
-    if !yearly || byday.len() < 3 {
+    if !yearly || byday.len() < 3 || !byday.is_ascii() {
         return None;
     }
     let (ordinal, day) = byday.split_at(byday.len() - 2);
