@@ -1,0 +1,104 @@
+//! Insights as server-rendered SVG: no script, no external library. Each
+//! chart carries a text table too, for screen readers and for reading exact
+//! numbers.
+
+use debrief_core::stats::{ReplyRate, Stats};
+use maud::{Markup, html};
+
+const BAR_W: f64 = 360.0;
+const ROW_H: f64 = 28.0;
+const LABEL_W: f64 = 130.0;
+
+/// Horizontal bars: (label, value, text shown after the bar).
+fn bars(title: &str, rows: &[(String, f64, String)], max: f64) -> Markup {
+    let height = ROW_H * rows.len().max(1) as f64 + 8.0;
+    let width = LABEL_W + BAR_W + 90.0;
+    html! {
+        svg role="img" aria-label=(title) viewBox=(format!("0 0 {width} {height}")) width="100%" class="chart" {
+            title { (title) }
+            @for (i, (label, value, text)) in rows.iter().enumerate() {
+                @let y = 4.0 + ROW_H * i as f64;
+                @let w = if max > 0.0 { (value / max * BAR_W).max(if *value > 0.0 { 2.0 } else { 0.0 }) } else { 0.0 };
+                text x=(LABEL_W - 8.0) y=(y + 18.0) text-anchor="end" class="label" { (label) }
+                rect x=(LABEL_W) y=(y + 4.0) width=(format!("{w:.1}")) height=(ROW_H - 10.0) class="bar" {}
+                text x=(LABEL_W + w + 6.0) y=(y + 18.0) class="value" { (text) }
+            }
+        }
+    }
+}
+
+fn pct(r: f64) -> String {
+    format!("{:.0}%", r * 100.0)
+}
+
+fn rates(title: &str, rs: &[ReplyRate]) -> Markup {
+    let rows: Vec<(String, f64, String)> = rs
+        .iter()
+        .map(|r| {
+            (
+                r.key.clone(),
+                r.rate,
+                format!("{} ({}/{})", pct(r.rate), r.replied, r.sent),
+            )
+        })
+        .collect();
+    html! {
+        @if rows.is_empty() { p.muted { "No messages logged yet." } } @else { (bars(title, &rows, 1.0)) }
+    }
+}
+
+pub fn insights(s: &Stats) -> Markup {
+    let max = s.funnel.iter().map(|f| f.reached).max().unwrap_or(0) as f64;
+    let funnel: Vec<(String, f64, String)> = s
+        .funnel
+        .iter()
+        .map(|f| {
+            (
+                f.stage.to_string(),
+                f.reached as f64,
+                format!("{} reached, {} now", f.reached, f.count),
+            )
+        })
+        .collect();
+    let t = &s.thank_yous;
+    let thanks = vec![
+        ("owed".to_string(), t.owed as f64, t.owed.to_string()),
+        ("sent".to_string(), t.sent as f64, t.sent.to_string()),
+        (
+            "within 24 h".to_string(),
+            t.within_24h as f64,
+            format!("{} ({})", t.within_24h, pct(t.share_within_24h)),
+        ),
+    ];
+    html! {
+        h1 { "Insights" }
+        p.lede { (s.applications) " application(s), " (s.interviews_held) " interview(s) held." }
+        section aria-labelledby="funnel-h" {
+            h2 #funnel-h { "Funnel by stage" }
+            (bars("Applications that reached each stage", &funnel, max))
+        }
+        section aria-labelledby="thanks-h" {
+            h2 #thanks-h { "Thank-you notes within 24 hours" }
+            (bars("Thank-you notes owed, sent, and sent within 24 hours", &thanks, t.owed.max(t.sent) as f64))
+        }
+        section aria-labelledby="channel-h" {
+            h2 #channel-h { "Replies by channel" }
+            (rates("Share of messages answered, by channel", &s.replies_by_channel))
+        }
+        section aria-labelledby="kind-h" {
+            h2 #kind-h { "Replies by kind of message" }
+            (rates("Share of messages answered, by kind", &s.replies_by_kind))
+        }
+        section aria-labelledby="mistakes-h" {
+            h2 #mistakes-h { "Mistakes that recur" }
+            @if s.recurring_mistakes.is_empty() {
+                p.muted { "None named in two or more reflections yet." }
+            } @else {
+                @let rows: Vec<(String, f64, String)> = s.recurring_mistakes.iter().map(|m| (m.mistake.chars().take(18).collect(), m.times as f64, format!("{}×", m.times))).collect();
+                @let top = s.recurring_mistakes.iter().map(|m| m.times).max().unwrap_or(1) as f64;
+                (bars("Mistakes named in more than one reflection", &rows, top))
+                ul { @for m in &s.recurring_mistakes { li { (m.mistake) " — " (m.times) " times (" (m.applications.join(", ")) ")" } } }
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The page frame, the flash message, and the helpers forms share:
+//! reading posted fields and showing an error next to the field at fault.
+//! maud escapes every interpolated value, so user text is always shown as
+//! text.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{DOCTYPE, Markup, html};
+
+use crate::state::Problem;
+
+const FLASH_COOKIE: &str = "debrief_flash";
+
+/// Posted form fields, in order; a name may repeat (checkboxes, lists).
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn opt(&self, name: &str) -> Option<String> {
+        let v = self.get(name).trim();
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
+    /// One item per non-empty line of a textarea.
+    pub fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// A wire-enum value (`stage`, `channel`…), blank meaning `None`.
+    pub fn parse<T: std::str::FromStr<Err = String>>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, Problem> {
+        match self.opt(name) {
+            None => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|e| Problem::field(name, e)),
+        }
+    }
+}
+
+/// A form being shown again after an error: which form, what was typed,
+/// and what went wrong.
+#[derive(Debug, Clone, Default)]
+pub struct Sticky {
+    pub form: &'static str,
+    pub values: Fields,
+    pub problem: Option<Problem>,
+}
+
+impl Sticky {
+    pub fn failed(form: &'static str, values: Fields, problem: Problem) -> Sticky {
+        Sticky {
+            form,
+            values,
+            problem: Some(problem),
+        }
+    }
+
+    /// What the user typed in `name` of `form`, or `default`.
+    pub fn value<'a>(&'a self, form: &str, name: &str, default: &'a str) -> &'a str {
+        if self.form == form && self.values.has(name) {
+            self.values.get(name)
+        } else {
+            default
+        }
+    }
+
+    pub fn error_for(&self, form: &str, name: &str) -> Option<&str> {
+        let p = self.problem.as_ref()?;
+        (self.form == form && p.is_for(name)).then_some(p.message.as_str())
+    }
+
+    /// The error of `form` that names no field shown on the page.
+    pub fn form_error(&self, form: &str, shown: &[&str]) -> Option<&Problem> {
+        let p = self.problem.as_ref()?;
+        (self.form == form && !shown.iter().any(|f| p.is_for(f))).then_some(p)
+    }
+}
+
+/// The error next to a field, linked to it with `aria-describedby`.
+pub fn field_error(s: &Sticky, form: &str, name: &str) -> Markup {
+    html! {
+        @if let Some(msg) = s.error_for(form, name) {
+            p.field-error id=(format!("{form}-{name}-error")) role="alert" { (msg) }
+        }
+    }
+}
+
+pub fn describedby(s: &Sticky, form: &str, name: &str) -> Option<String> {
+    s.error_for(form, name)
+        .map(|_| format!("{form}-{name}-error"))
+}
+
+pub fn form_error(s: &Sticky, form: &str, shown: &[&str]) -> Markup {
+    html! {
+        @if let Some(p) = s.form_error(form, shown) {
+            p.field-error role="alert" { (p.to_string()) }
+        }
+    }
+}
+
+/// A `<select>` over a wire enum.
+pub fn select<T: Copy + std::fmt::Display>(
+    name: &str,
+    id: &str,
+    all: &[T],
+    selected: &str,
+    blank: Option<&str>,
+) -> Markup {
+    html! {
+        select name=(name) id=(id) {
+            @if let Some(label) = blank {
+                option value="" selected[selected.is_empty()] { (label) }
+            }
+            @for v in all {
+                @let wire = v.to_string();
+                option value=(wire) selected[wire == selected] { (wire) }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Today,
+    Applications,
+    Insights,
+    Settings,
+}
+
+/// The flash message left by the last POST, if any.
+pub fn take_flash(headers: &HeaderMap) -> Option<(String, String)> {
+    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
+    let raw = cookies
+        .split(';')
+        .map(str::trim)
+        .find_map(|c| c.strip_prefix(&format!("{FLASH_COOKIE}=")))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).ok()?;
+    let kind = pairs
+        .iter()
+        .find(|(k, _)| k == "k")
+        .map(|(_, v)| v.clone())?;
+    let msg = pairs
+        .iter()
+        .find(|(k, _)| k == "m")
+        .map(|(_, v)| v.clone())?;
+    Some((kind, msg))
+}
+
+/// Redirects (303) after a POST, leaving a message for the next page.
+pub fn redirect_with(to: &str, kind: &str, message: &str) -> Response {
+    let value = serde_urlencoded::to_string([("k", kind), ("m", message)]).unwrap_or_default();
+    let cookie = format!("{FLASH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=60");
+    let mut res = Redirect::to(to).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A whole page: landmarks, navigation, the flash message, the body.
+pub fn page(
+    request: &HeaderMap,
+    status: StatusCode,
+    title: &str,
+    nav: Option<Nav>,
+    body: Markup,
+) -> Response {
+    let flash = take_flash(request);
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Debrief" }
+                link rel="stylesheet" href="/assets/style.css";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.top {
+                    a.brand href="/" { "Debrief" }
+                    nav aria-label="Main" {
+                        ul {
+                            (nav_item("/", "Today", nav == Some(Nav::Today)))
+                            (nav_item("/applications", "Applications", nav == Some(Nav::Applications)))
+                            (nav_item("/insights", "Insights", nav == Some(Nav::Insights)))
+                            (nav_item("/settings", "Settings", nav == Some(Nav::Settings)))
+                        }
+                    }
+                }
+                main #main tabindex="-1" {
+                    @if let Some((kind, msg)) = &flash {
+                        div.flash.(kind) role="status" { (msg) }
+                    }
+                    (body)
+                }
+                footer { "Debrief runs on this computer; your data stays in your store." }
+            }
+        }
+    };
+    let mut res = (status, maud_html(markup)).into_response();
+    if flash.is_some() {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_static(
+                "debrief_flash=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+            ),
+        );
+    }
+    res
+}
+
+fn nav_item(href: &str, label: &str, current: bool) -> Markup {
+    html! {
+        li { a href=(href) aria-current=[current.then_some("page")] { (label) } }
+    }
+}
+
+pub fn maud_html(m: Markup) -> axum::response::Html<String> {
+    axum::response::Html(m.into_string())
+}
+
+/// A page for a failure outside any form (unknown id, store error).
+pub fn error_page(request: &HeaderMap, p: &Problem) -> Response {
+    page(
+        request,
+        p.status,
+        "Something went wrong",
+        None,
+        html! {
+            h1 { "That did not work" }
+            p role="alert" { (p.to_string()) }
+            p { a href="/" { "Back to Today" } }
+        },
+    )
+}

@@ -1,0 +1,169 @@
+//! Debrief in the browser: server-rendered pages that work without
+//! JavaScript, and a JSON API under `/api/v1`, over the same SQLite store
+//! and the same clock (`--now`) as the command line.
+//!
+//! Code map: `state` (store, clock, errors), `ops` (the recording
+//! operations, mirroring the CLI's), `pages` and `html` (the HTML side),
+//! `api` (JSON), `charts` (SVG for Insights), `security` (headers and
+//! cross-site checks). Invariant: every write is one `Store::apply`, so a
+//! request either records everything it was asked to or nothing.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+
+mod api;
+mod charts;
+mod html;
+mod ops;
+mod pages;
+mod security;
+mod state;
+
+pub use security::CSP;
+pub use state::AppState;
+
+/// Largest request body accepted: room for a big exchange file, small
+/// enough that a runaway upload cannot exhaust memory.
+pub const BODY_LIMIT_BYTES: usize = 8 << 20;
+
+/// How `debrief serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub db: PathBuf,
+    pub addr: SocketAddr,
+    /// `--now`: a fixed clock for pages and API; `None` for the system clock.
+    pub now: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("cannot open the store at {path}: {source}")]
+    Store {
+        path: String,
+        source: debrief_store::StoreError,
+    },
+    #[error(
+        "cannot listen on {addr}: {source}; is another server using it? try --addr 127.0.0.1:0"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Every route, with the security layers. `loopback` says whether the
+/// server listens on a loopback address (then other host names are refused).
+pub fn router(state: AppState, loopback: bool) -> Router {
+    let exposure = security::Exposure { loopback };
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/assets/style.css", get(style))
+        .route("/assets/app.js", get(script))
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            exposure,
+            security::guard,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+}
+
+const STYLE: &str = include_str!("../assets/style.css");
+const SCRIPT: &str = include_str!("../assets/app.js");
+
+fn cached(content_type: &'static str) -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ]
+}
+
+async fn style() -> impl axum::response::IntoResponse {
+    (cached("text/css; charset=utf-8"), STYLE)
+}
+
+async fn script() -> impl axum::response::IntoResponse {
+    (cached("text/javascript; charset=utf-8"), SCRIPT)
+}
+
+/// Runs the server until Ctrl-C (or SIGTERM). Requests in flight finish
+/// first, so a write that has started is never cut off.
+pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
+    let state =
+        AppState::open(&config.db, config.now.clone()).map_err(|source| WebError::Store {
+            path: config.db.display().to_string(),
+            source,
+        })?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| WebError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let local = listener.local_addr().map_err(WebError::Serve)?;
+    let loopback = local.ip().is_loopback();
+    println!(
+        "Debrief is serving {} at http://{local}/",
+        config.db.display()
+    );
+    if loopback {
+        println!("Only this computer can reach it (loopback address). Press Ctrl-C to stop.");
+    } else {
+        println!(
+            "Warning: {} is not a loopback address; anyone who can reach this machine can read and change your data. Press Ctrl-C to stop.",
+            local.ip()
+        );
+    }
+    if let Some(now) = &config.now {
+        println!("The clock is fixed at {now} (--now).");
+    }
+    axum::serve(listener, router(state, loopback))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(WebError::Serve)?;
+    println!("Stopped; every finished request was saved.");
+    Ok(())
+}
+
+/// `serve` on a runtime of its own, for the synchronous command line.
+pub fn serve_blocking(config: ServeConfig) -> Result<(), WebError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(WebError::Runtime)?
+        .block_on(serve(config))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, run until killed instead.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

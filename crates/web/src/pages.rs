@@ -1,0 +1,1420 @@
+//! The HTML pages: Today, Applications, Application, Interview debrief,
+//! Composer, Insights, Settings. Every form posts url-encoded fields,
+//! redirects (303) with a message on success, and on error shows the page
+//! again with what was typed and the error next to the field.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use debrief_core::engine::{Action, State as ActionState};
+use debrief_core::model::{
+    Application, Channel, Dataset, HolidayCalendar, InterviewFormat, InterviewStatus, OutcomeKind,
+    PersonKind, Policy, RecruiterKind, SlipUp, Stage, TouchKind,
+};
+use debrief_core::rules::Rule;
+use debrief_core::text::when;
+use debrief_lint::NoteKind;
+use debrief_store::Change;
+use maud::{Markup, html};
+
+use crate::charts;
+use crate::html::{
+    Fields, Nav, Sticky, describedby, error_page, field_error, form_error, page, redirect_with,
+    select,
+};
+use crate::ops::{self, Logged};
+use crate::state::{AppState, Clock, Problem, Result, parse_date};
+
+type Form = axum::extract::Form<Vec<(String, String)>>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(today))
+        .route("/actions/log", post(action_log))
+        .route("/actions/dismiss", post(action_dismiss))
+        .route("/applications", get(applications).post(application_add))
+        .route(
+            "/applications/{id}",
+            get(application).post(application_edit),
+        )
+        .route("/applications/{id}/people", post(person_add))
+        .route("/applications/{id}/interviews", post(interview_add))
+        .route("/applications/{id}/touches", post(touch_add))
+        .route("/applications/{id}/replies", post(reply_add))
+        .route("/applications/{id}/news", post(news_add))
+        .route("/applications/{id}/outcome", post(outcome_set))
+        .route(
+            "/applications/{id}/interviews/{iv}/debrief",
+            get(debrief_form).post(debrief_save),
+        )
+        .route(
+            "/applications/{id}/compose",
+            get(composer).post(composer_post),
+        )
+        .route("/insights", get(insights))
+        .route("/settings", get(settings))
+        .route("/settings/profile", post(profile_save))
+        .route("/settings/import", post(import))
+        .route("/export.json", get(export))
+}
+
+/// Renders a page-producing result, turning a failure into an error page.
+fn respond(h: &HeaderMap, r: Result<Response>) -> Response {
+    r.unwrap_or_else(|p| error_page(h, &p))
+}
+
+fn app_url(id: &str) -> String {
+    format!("/applications/{}", urlencode(id))
+}
+
+fn urlencode(s: &str) -> String {
+    // Path segments: keep the unreserved set, escape the rest.
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn person_name<'a>(app: &'a Application, id: &'a str) -> &'a str {
+    app.person(id).map(|p| p.name.as_str()).unwrap_or(id)
+}
+
+// ---------------------------------------------------------------- Today
+
+async fn today(State(st): State<AppState>, h: HeaderMap) -> Response {
+    respond(&h, today_page(&st, &h))
+}
+
+fn today_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
+    let clock = st.clock()?;
+    let data = st.load()?;
+    let agenda = clock.engine.agenda(&data, clock.now);
+    let apps: HashMap<&str, &Application> = data
+        .applications
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
+    let groups = [
+        (
+            ActionState::Overdue,
+            "Overdue",
+            "Late already: do these first.",
+        ),
+        (
+            ActionState::Due,
+            "Due now",
+            "Open now, before their deadline.",
+        ),
+        (
+            ActionState::Upcoming,
+            "Coming up",
+            "Not yet: they open later.",
+        ),
+    ];
+    let body = html! {
+        h1 { "Today" }
+        p.lede {
+            @if clock.profile.name.is_empty() { "Hello. " } @else { "Hello, " (clock.profile.name) ". " }
+            "It is " (when(clock.now, &clock.tz)) " (" (clock.profile.timezone) "). "
+            (agenda.actions.iter().filter(|a| a.state != ActionState::Upcoming).count())
+            " thing(s) to do now."
+        }
+        @if data.applications.is_empty() {
+            p { "Nothing here yet. " a href="/applications" { "Add an application" } " or " a href="/settings#import" { "import a file" } "." }
+        }
+        @for (state, title, hint) in groups {
+            @let items: Vec<&Action> = agenda.actions.iter().filter(|a| a.state == state).collect();
+            section.group aria-labelledby=(format!("h-{}", state.as_str())) {
+                h2 id=(format!("h-{}", state.as_str())) { (title) " " span.count { "(" (items.len()) ")" } }
+                @if items.is_empty() {
+                    p.muted { "Nothing " (title.to_lowercase()) "." }
+                } @else {
+                    p.muted { (hint) }
+                    ul.actions {
+                        @for a in items {
+                            (action_card(a, apps.get(a.application.as_str()).copied(), &clock, "/"))
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(h, StatusCode::OK, "Today", Some(Nav::Today), body))
+}
+
+/// One agenda action: what, why, which rule, and one click to deal with it.
+fn action_card(a: &Action, app: Option<&Application>, clock: &Clock, back: &str) -> Markup {
+    let company = app.map(|x| x.company.as_str()).unwrap_or(&a.application);
+    let touch = ops::touch_for_rule(a.rule);
+    let note = ops::note_kind_for_rule(a.rule);
+    html! {
+        li.action.(a.state.as_str()) data-rule=(a.rule.id()) {
+            div.what {
+                span.state { (a.state.as_str()) }
+                " "
+                strong.title { (a.title) }
+                " · "
+                a href=(app_url(&a.application)) { (company) }
+            }
+            p.why { (a.why) }
+            p.meta {
+                "Rule " code { (a.rule.id()) }
+                " · opens " (when(a.opens.ts, &clock.tz))
+                " · due " (when(a.due.ts, &clock.tz))
+                @if let Some(c) = a.channel { " · by " (c.as_str()) }
+            }
+            @if let Some(p) = &a.policy {
+                p.meta { "Policy: " (p.applied) ". " (p.reason) }
+            }
+            div.buttons {
+                @if let (Some(kind), Some(person)) = (touch, &a.person) {
+                    form method="post" action="/actions/log" {
+                        (hidden_action(a, back))
+                        input type="hidden" name="kind" value=(kind.as_str());
+                        input type="hidden" name="channel" value=(a.channel.unwrap_or(Channel::Email).as_str());
+                        input type="hidden" name="person" value=(person);
+                        button type="submit" { "Log as sent" }
+                    }
+                    @if let Some(k) = note {
+                        a.button href=(format!("{}/compose?person={}&kind={}", app_url(&a.application), urlencode(person), k.as_str())) { "Write it" }
+                    }
+                } @else {
+                    form method="post" action="/actions/dismiss" {
+                        (hidden_action(a, back))
+                        input type="hidden" name="reason" value="done";
+                        button type="submit" { "Mark done" }
+                    }
+                }
+                details.dismiss {
+                    summary { "Dismiss…" }
+                    form method="post" action="/actions/dismiss" {
+                        (hidden_action(a, back))
+                        @let rid = format!("reason-{}-{}-{}", a.rule.id(), a.interview.as_deref().unwrap_or(""), a.person.as_deref().unwrap_or(""));
+                        label for=(rid) { "Why skip it?" }
+                        input type="text" id=(rid) name="reason" required maxlength="500" placeholder="e.g. they asked me not to";
+                        button type="submit" data-confirm="Dismiss this action?" { "Dismiss" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn hidden_action(a: &Action, back: &str) -> Markup {
+    html! {
+        input type="hidden" name="app" value=(a.application);
+        input type="hidden" name="rule" value=(a.rule.id());
+        input type="hidden" name="interview" value=(a.interview.as_deref().unwrap_or(""));
+        input type="hidden" name="back" value=(back);
+        @if let Some(p) = &a.person { input type="hidden" name="person" value=(p); }
+    }
+}
+
+/// Only local paths are followed after a POST, never another site.
+fn back_to(f: &Fields) -> String {
+    let b = f.get("back");
+    if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') {
+        b.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+async fn action_log(State(st): State<AppState>, axum::extract::Form(f): Form) -> Response {
+    let f = Fields(f);
+    let back = back_to(&f);
+    let run = || -> Result<Logged> {
+        let clock = st.clock()?;
+        let t = ops::NewTouch {
+            person: f.get("person").to_string(),
+            kind: f
+                .parse::<TouchKind>("kind")?
+                .ok_or_else(|| Problem::field("kind", "which kind of message?"))?,
+            channel: f.parse::<Channel>("channel")?.unwrap_or(Channel::Email),
+            at: None,
+            note: None,
+            force: false,
+        };
+        ops::log_touch(&st, f.get("app"), &t, &clock)
+    };
+    match run() {
+        Ok(Logged::Yes { touch, .. }) => redirect_with(
+            &back,
+            "ok",
+            &format!("Logged the {} to {}.", touch.kind, f.get("person")),
+        ),
+        Ok(Logged::Refused { why, .. }) => redirect_with(
+            &back,
+            "warn",
+            &format!("Not logged (follow-up-guard): {why}"),
+        ),
+        Err(p) => redirect_with(&back, "error", &format!("Not logged: {p}")),
+    }
+}
+
+async fn action_dismiss(State(st): State<AppState>, axum::extract::Form(f): Form) -> Response {
+    let f = Fields(f);
+    let back = back_to(&f);
+    let d = ops::NewDismissal {
+        rule: f.get("rule").to_string(),
+        interview: f.opt("interview"),
+        person: f.opt("person"),
+        reason: f.get("reason").to_string(),
+    };
+    let run = || -> Result<Rule> {
+        let clock = st.clock()?;
+        st.edit(f.get("app"), |app| ops::dismiss(app, &d, &clock))
+    };
+    match run() {
+        Ok(rule) if d.reason.trim() == "done" => {
+            redirect_with(&back, "ok", &format!("Marked {rule} done."))
+        }
+        Ok(rule) => redirect_with(&back, "ok", &format!("Dismissed {rule}.")),
+        Err(p) => redirect_with(&back, "error", &format!("Nothing changed: {p}")),
+    }
+}
+
+// ---------------------------------------------------------- Applications
+
+async fn applications(State(st): State<AppState>, h: HeaderMap) -> Response {
+    respond(&h, applications_page(&st, &h, &Sticky::default()))
+}
+
+fn applications_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
+    let data = st.load()?;
+    let clock = st.clock()?;
+    let status = s
+        .problem
+        .as_ref()
+        .map(|p| p.status)
+        .unwrap_or(StatusCode::OK);
+    let body = html! {
+        h1 { "Applications" }
+        div.board {
+            @for stage in Stage::ALL {
+                @let apps: Vec<&Application> = data.applications.iter().filter(|a| a.stage == *stage).collect();
+                section.column aria-labelledby=(format!("stage-{stage}")) {
+                    h2 id=(format!("stage-{stage}")) { (stage) " " span.count { "(" (apps.len()) ")" } }
+                    ul {
+                        @for a in apps {
+                            @let open = clock.engine.application_actions(a, clock.now).iter().filter(|x| x.state != ActionState::Upcoming).count();
+                            li.card {
+                                a href=(app_url(&a.id)) { strong { (a.company) } }
+                                @if !a.role.is_empty() { br; span { (a.role) } }
+                                @if open > 0 { br; span.badge { (open) " to do" } }
+                                @if a.urgent { " " span.badge.urgent { "urgent" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="add-app" {
+            h2 #add-app { "Add an application" }
+            (app_form("/applications", "add-app", s, None))
+        }
+    };
+    Ok(page(
+        h,
+        status,
+        "Applications",
+        Some(Nav::Applications),
+        body,
+    ))
+}
+
+/// The add/edit form for an application's own fields.
+fn app_form(action: &str, form: &'static str, s: &Sticky, app: Option<&Application>) -> Markup {
+    let id = |n: &str| format!("{form}-{n}");
+    let stage = app
+        .map(|a| a.stage.to_string())
+        .unwrap_or_else(|| "applied".into());
+    let recruiter = app
+        .map(|a| a.recruiter.to_string())
+        .unwrap_or_else(|| "none".into());
+    let policy = app
+        .and_then(|a| a.policy)
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    html! {
+        form.stack method="post" action=(action) {
+            (form_error(s, form, &["company", "role", "stage", "recruiter", "policy"]))
+            label for=(id("company")) { "Company" }
+            input #(id("company")) type="text" name="company" required maxlength="200"
+                value=(s.value(form, "company", app.map(|a| a.company.as_str()).unwrap_or("")))
+                aria-invalid=[s.error_for(form, "company").map(|_| "true")]
+                aria-describedby=[describedby(s, form, "company")];
+            (field_error(s, form, "company"))
+            label for=(id("role")) { "Role" }
+            input #(id("role")) type="text" name="role" maxlength="200"
+                value=(s.value(form, "role", app.map(|a| a.role.as_str()).unwrap_or("")));
+            label for=(id("stage")) { "Stage" }
+            (select("stage", &id("stage"), Stage::ALL, s.value(form, "stage", &stage), None))
+            label for=(id("recruiter")) { "Recruiter" }
+            (select("recruiter", &id("recruiter"), RecruiterKind::ALL, s.value(form, "recruiter", &recruiter), None))
+            label for=(id("policy")) { "Chasing policy" }
+            (select("policy", &id("policy"), Policy::ALL, s.value(form, "policy", &policy), Some("as in my profile")))
+            label.check {
+                input type="checkbox" name="urgent" value="true" checked[app.is_some_and(|a| a.urgent)];
+                " Urgent (another offer is waiting)"
+            }
+            button type="submit" { @if app.is_some() { "Save changes" } @else { "Add application" } }
+        }
+    }
+}
+
+fn read_app_form(f: &Fields) -> Result<ops::NewApplication> {
+    Ok(ops::NewApplication {
+        company: f.get("company").to_string(),
+        role: f.get("role").to_string(),
+        id: f.opt("id"),
+        stage: f.parse::<Stage>("stage")?.unwrap_or_default(),
+        urgent: f.get("urgent") == "true",
+        recruiter: f.parse::<RecruiterKind>("recruiter")?.unwrap_or_default(),
+        policy: f.parse::<Policy>("policy")?,
+    })
+}
+
+async fn application_add(
+    State(st): State<AppState>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let f = Fields(f);
+    match read_app_form(&f).and_then(|a| ops::add_application(&st, &a)) {
+        Ok(id) => redirect_with(&app_url(&id), "ok", "Added the application."),
+        Err(p) => respond(
+            &h,
+            applications_page(&st, &h, &Sticky::failed("add-app", f, p)),
+        ),
+    }
+}
+
+// ----------------------------------------------------------- Application
+
+async fn application(State(st): State<AppState>, Path(id): Path<String>, h: HeaderMap) -> Response {
+    respond(&h, application_page(&st, &h, &id, &Sticky::default()))
+}
+
+/// One dated line of the timeline.
+struct Event {
+    at: jiff::Timestamp,
+    what: Markup,
+}
+
+fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Result<Response> {
+    let app = st.application(id)?;
+    let clock = st.clock()?;
+    let actions = clock.engine.application_actions(&app, clock.now);
+    let url = app_url(&app.id);
+    let status = s
+        .problem
+        .as_ref()
+        .map(|p| p.status)
+        .unwrap_or(StatusCode::OK);
+    let midnight = |d: jiff::civil::Date| {
+        d.to_zoned(clock.tz.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(clock.now)
+    };
+    let mut events: Vec<Event> = Vec::new();
+    for iv in &app.interviews {
+        let names: Vec<&str> = iv
+            .interviewers
+            .iter()
+            .map(|p| person_name(&app, p))
+            .collect();
+        events.push(Event {
+            at: iv.start.ts,
+            what: html! {
+                "Interview " strong { (iv.id) } " (" (iv.format) ", " (iv.minutes) " min, " (iv.status) ")"
+                @if !names.is_empty() { " with " (names.join(", ")) }
+                " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
+                    @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
+                }
+                @if !iv.slip_ups.is_empty() {
+                    ul { @for sl in &iv.slip_ups { li { "Slip-up: " (sl.text) @if sl.noticed { " (they noticed)" } } } }
+                }
+                @if let Some(r) = &iv.reflection {
+                    dl.reflection {
+                        @if !r.went_well.is_empty() { dt { "Went well" } dd { (r.went_well) } }
+                        @if !r.change.is_empty() { dt { "One change" } dd { (r.change) } }
+                        @if !r.mistakes.is_empty() { dt { "Mistakes" } dd { (r.mistakes.join("; ")) } }
+                    }
+                }
+            },
+        });
+    }
+    for t in &app.touches {
+        let who = t
+            .person
+            .as_deref()
+            .map(|p| person_name(&app, p))
+            .unwrap_or("them");
+        events.push(Event {
+            at: t.at.ts,
+            what: html! {
+                "Sent " (t.kind) " to " (who) " by " (t.channel)
+                @if t.forced { " " span.badge.urgent { "past the guard" } }
+                @if let Some(n) = &t.note { details { summary { "The note" } pre.note { (n) } } }
+            },
+        });
+        if let Some(r) = t.replied_at {
+            events.push(Event {
+                at: r.ts,
+                what: html! { (who) " replied to your " (t.kind) },
+            });
+        }
+    }
+    for n in &app.news {
+        events.push(Event {
+            at: midnight(n.on),
+            what: html! { "News: " (n.text) },
+        });
+    }
+    if let Some(o) = &app.outcome {
+        events.push(Event {
+            at: midnight(o.on),
+            what: html! {
+                "Outcome: " strong { (o.kind) }
+                @for fb in &o.feedback { br; "Feedback: " (fb.text) }
+            },
+        });
+    }
+    for d in &app.dismissed {
+        events.push(Event {
+            at: d.at.ts,
+            what: html! { "Set aside " code { (d.rule) } @if !d.reason.is_empty() { ": " (d.reason) } },
+        });
+    }
+    events.sort_by_key(|e| e.at);
+
+    let body = html! {
+        h1 { (app.company) @if !app.role.is_empty() { " — " (app.role) } }
+        p.lede { "Stage: " strong { (app.stage) } @if app.urgent { " · " span.badge.urgent { "urgent" } } }
+        section aria-labelledby="next" {
+            h2 #next { "Next actions" }
+            @if actions.is_empty() { p.muted { "Nothing to do for this application right now." } }
+            ul.actions { @for a in &actions { (action_card(a, Some(&app), &clock, &url)) } }
+        }
+        section aria-labelledby="timeline" {
+            h2 #timeline { "Timeline" }
+            @if events.is_empty() { p.muted { "Nothing recorded yet." } }
+            ol.timeline {
+                @for e in &events {
+                    li { time datetime=(e.at.to_string()) { (when(e.at, &clock.tz)) } " " (e.what) }
+                }
+            }
+        }
+        section aria-labelledby="people" {
+            h2 #people { "People" }
+            @if app.people.is_empty() { p.muted { "No one yet." } }
+            ul.people {
+                @for p in &app.people {
+                    li {
+                        strong { (p.name) } " (" (p.kind) @if let Some(t) = &p.title { ", " (t) } ")"
+                        @if let Some(e) = &p.email { " · " (e) }
+                        @if let Some(pr) = &p.prefers {
+                            @if let Some(c) = pr.channel { " · prefers " (c) }
+                            @if let Some(d) = pr.after { " · said to follow up after " (d) }
+                        }
+                        " · " a href=(format!("{url}/compose?person={}", urlencode(&p.id))) { "Write to " (p.name) }
+                        @if !p.said.is_empty() { ul { @for x in &p.said { li { "Said: " (x) } } } }
+                    }
+                }
+            }
+        }
+        div.forms {
+            section aria-labelledby="log-touch" { h2 #log-touch { "Log a message or call" } (touch_form(&app, &url, s)) }
+            section aria-labelledby="add-person" { h2 #add-person { "Add a person" } (person_form(&url, s)) }
+            section aria-labelledby="add-interview" { h2 #add-interview { "Schedule an interview" } (interview_form(&app, &url, s)) }
+            section aria-labelledby="add-reply" {
+                h2 #add-reply { "They replied" }
+                form.stack method="post" action=(format!("{url}/replies")) {
+                    (form_error(s, "reply", &[]))
+                    label for="reply-person" { "Who replied" }
+                    (person_select("person", "reply-person", &app, "", Some("anyone")))
+                    label for="reply-at" { "When (blank: now)" }
+                    input #reply-at type="text" name="at" placeholder="2026-11-24 09:30";
+                    button type="submit" { "Record the reply" }
+                }
+            }
+            section aria-labelledby="add-news" {
+                h2 #add-news { "Company news" }
+                form.stack method="post" action=(format!("{url}/news")) {
+                    (form_error(s, "news", &["text"]))
+                    label for="news-text" { "What happened" }
+                    input #news-text type="text" name="text" required maxlength="500";
+                    (field_error(s, "news", "text"))
+                    label for="news-on" { "On (blank: today)" }
+                    input #news-on type="date" name="on";
+                    button type="submit" { "Record the news" }
+                }
+            }
+            section aria-labelledby="set-outcome" {
+                h2 #set-outcome { "Outcome" }
+                form.stack method="post" action=(format!("{url}/outcome")) {
+                    (form_error(s, "outcome", &[]))
+                    label for="outcome-kind" { "Result" }
+                    (select("kind", "outcome-kind", OutcomeKind::ALL, "", None))
+                    label for="outcome-on" { "On (blank: today)" }
+                    input #outcome-on type="date" name="on";
+                    label.check { input type="checkbox" name="stay_in_touch" value="true"; " Stay in touch" }
+                    button type="submit" data-confirm="Record this outcome? It closes the chase." { "Record the outcome" }
+                }
+            }
+            section aria-labelledby="edit-app" { h2 #edit-app { "Edit" } (app_form(&url, "edit-app", s, Some(&app))) }
+        }
+    };
+    Ok(page(h, status, &app.company, Some(Nav::Applications), body))
+}
+
+fn person_select(
+    name: &str,
+    id: &str,
+    app: &Application,
+    selected: &str,
+    blank: Option<&str>,
+) -> Markup {
+    html! {
+        select name=(name) id=(id) {
+            @if let Some(b) = blank { option value="" { (b) } }
+            @for p in &app.people {
+                option value=(p.id) selected[p.id == selected] { (p.name) " (" (p.kind) ")" }
+            }
+        }
+    }
+}
+
+fn touch_form(app: &Application, url: &str, s: &Sticky) -> Markup {
+    let f = "touch";
+    html! {
+        @if app.people.is_empty() {
+            p.muted { "Add a person first." }
+        } @else {
+            form.stack method="post" action=(format!("{url}/touches")) {
+                (form_error(s, f, &["person", "kind", "channel", "at", "force"]))
+                label for="touch-person" { "To" }
+                (person_select("person", "touch-person", app, s.value(f, "person", ""), None))
+                label for="touch-kind" { "Kind" }
+                (select("kind", "touch-kind", TouchKind::ALL, s.value(f, "kind", "thank-you"), None))
+                label for="touch-channel" { "Channel" }
+                (select("channel", "touch-channel", Channel::ALL, s.value(f, "channel", "email"), None))
+                label for="touch-at" { "When (blank: now)" }
+                input #touch-at type="text" name="at" placeholder="2026-11-24 09:30" value=(s.value(f, "at", ""))
+                    aria-describedby=[describedby(s, f, "at")];
+                (field_error(s, f, "at"))
+                @if let Some(msg) = s.error_for(f, "force") {
+                    div.refusal role="alert" id="touch-force-error" {
+                        p { strong { "Not logged (follow-up-guard). " } (msg) }
+                        label.check { input type="checkbox" name="force" value="true"; " Log it anyway" }
+                    }
+                }
+                button type="submit" { "Log it" }
+            }
+        }
+    }
+}
+
+fn person_form(url: &str, s: &Sticky) -> Markup {
+    let f = "person";
+    html! {
+        form.stack method="post" action=(format!("{url}/people")) {
+            (form_error(s, f, &["name", "after"]))
+            label for="person-name" { "Name" }
+            input #person-name type="text" name="name" required maxlength="200" value=(s.value(f, "name", ""))
+                aria-describedby=[describedby(s, f, "name")];
+            (field_error(s, f, "name"))
+            label for="person-kind" { "Role in the process" }
+            (select("kind", "person-kind", PersonKind::ALL, s.value(f, "kind", "interviewer"), None))
+            label for="person-title" { "Job title" }
+            input #person-title type="text" name="title" maxlength="200" value=(s.value(f, "title", ""));
+            label for="person-email" { "Email" }
+            input #person-email type="email" name="email" maxlength="200" value=(s.value(f, "email", ""));
+            button type="submit" { "Add person" }
+        }
+    }
+}
+
+fn interview_form(app: &Application, url: &str, s: &Sticky) -> Markup {
+    let f = "interview";
+    html! {
+        form.stack method="post" action=(format!("{url}/interviews")) {
+            (form_error(s, f, &["start", "minutes", "with"]))
+            label for="interview-start" { "Starts (your time zone)" }
+            input #interview-start type="datetime-local" name="start" required value=(s.value(f, "start", ""))
+                aria-describedby=[describedby(s, f, "start")];
+            (field_error(s, f, "start"))
+            label for="interview-minutes" { "Minutes" }
+            input #interview-minutes type="number" name="minutes" min="1" max="1440" value=(s.value(f, "minutes", "60"));
+            (field_error(s, f, "minutes"))
+            label for="interview-format" { "Format" }
+            (select("format", "interview-format", InterviewFormat::ALL, s.value(f, "format", "video"), None))
+            fieldset {
+                legend { "Interviewers" }
+                @if app.people.is_empty() { p.muted { "Add people first, or name them in the debrief." } }
+                @for p in &app.people {
+                    label.check { input type="checkbox" name="with" value=(p.id); " " (p.name) }
+                }
+            }
+            button type="submit" { "Schedule" }
+        }
+    }
+}
+
+/// Shared shape of the application's small POST handlers: edit, then
+/// redirect with `ok`, or show the page again with the error.
+fn app_post(
+    st: &AppState,
+    h: &HeaderMap,
+    id: &str,
+    form: &'static str,
+    f: Fields,
+    run: impl FnOnce(&Fields) -> Result<String>,
+) -> Response {
+    match run(&f) {
+        Ok(msg) => redirect_with(&app_url(id), "ok", &msg),
+        Err(p) if p.status == StatusCode::NOT_FOUND && p.field.is_none() => error_page(h, &p),
+        Err(p) => respond(h, application_page(st, h, id, &Sticky::failed(form, f, p))),
+    }
+}
+
+async fn application_edit(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "edit-app", Fields(f), |f| {
+        let a = read_app_form(f)?;
+        st.edit(&id, |app| ops::update_application(app, &a))?;
+        Ok("Saved.".into())
+    })
+}
+
+async fn person_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "person", Fields(f), |f| {
+        let p = ops::NewPerson {
+            name: f.get("name").to_string(),
+            kind: f.parse::<PersonKind>("kind")?,
+            title: f.opt("title"),
+            email: f.opt("email"),
+            ..Default::default()
+        };
+        let pid = st.edit(&id, |app| ops::add_person(app, &p))?;
+        Ok(format!("Added {} ({pid}).", p.name.trim()))
+    })
+}
+
+async fn interview_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "interview", Fields(f), |f| {
+        let clock = st.clock()?;
+        let minutes = match f.opt("minutes") {
+            None => None,
+            Some(m) => Some(m.parse::<u32>().map_err(|_| {
+                Problem::field("minutes", format!("'{m}' is not a number of minutes"))
+            })?),
+        };
+        let iv = ops::NewInterview {
+            start: f.get("start").to_string(),
+            id: None,
+            minutes,
+            format: f.parse::<InterviewFormat>("format")?,
+            with: f.all("with"),
+        };
+        let iid = st.edit(&id, |app| ops::add_interview(app, &iv, &clock))?;
+        Ok(format!("Scheduled interview {iid}."))
+    })
+}
+
+async fn touch_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "touch", Fields(f), |f| {
+        let clock = st.clock()?;
+        let t = ops::NewTouch {
+            person: f.get("person").to_string(),
+            kind: f
+                .parse::<TouchKind>("kind")?
+                .ok_or_else(|| Problem::field("kind", "which kind of message?"))?,
+            channel: f.parse::<Channel>("channel")?.unwrap_or(Channel::Email),
+            at: f.opt("at"),
+            note: f.opt("note"),
+            force: f.get("force") == "true",
+        };
+        match ops::log_touch(&st, &id, &t, &clock)? {
+            Logged::Yes { forced, touch } => Ok(format!(
+                "Logged the {} to {}{}.",
+                touch.kind,
+                t.person,
+                if forced {
+                    ", past the follow-up guard"
+                } else {
+                    ""
+                }
+            )),
+            Logged::Refused { allowed_from, why } => Err(Problem {
+                status: StatusCode::CONFLICT,
+                message: match allowed_from {
+                    Some(t) => format!("{why} Allowed from {t}."),
+                    None => why,
+                },
+                field: Some("force".into()),
+            }),
+        }
+    })
+}
+
+async fn reply_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "reply", Fields(f), |f| {
+        let clock = st.clock()?;
+        let at = clock.time_or_now(f.get("at"), "at")?;
+        let person = f.opt("person");
+        st.edit(&id, |app| ops::reply(app, person.as_deref(), at))?;
+        Ok("Recorded the reply.".into())
+    })
+}
+
+async fn news_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "news", Fields(f), |f| {
+        let clock = st.clock()?;
+        let on = clock.date_or_today(f.get("on"), "on")?;
+        st.edit(&id, |app| ops::news(app, on, f.get("text")))?;
+        Ok("Recorded the news. A congratulation adds value and is not a chase.".into())
+    })
+}
+
+async fn outcome_set(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "outcome", Fields(f), |f| {
+        let clock = st.clock()?;
+        let kind = f
+            .parse::<OutcomeKind>("kind")?
+            .ok_or_else(|| Problem::field("kind", "which outcome?"))?;
+        let on = clock.date_or_today(f.get("on"), "on")?;
+        st.edit(&id, |app| {
+            ops::outcome(app, kind, on, f.get("stay_in_touch") == "true")
+        })?;
+        Ok(format!("Recorded the outcome: {kind}."))
+    })
+}
+
+// -------------------------------------------------------------- Debrief
+
+async fn debrief_form(
+    State(st): State<AppState>,
+    Path((id, iv)): Path<(String, String)>,
+    h: HeaderMap,
+) -> Response {
+    respond(&h, debrief_page(&st, &h, &id, &iv, &Sticky::default()))
+}
+
+fn debrief_page(
+    st: &AppState,
+    h: &HeaderMap,
+    id: &str,
+    iv_id: &str,
+    s: &Sticky,
+) -> Result<Response> {
+    let app = st.application(id)?;
+    let clock = st.clock()?;
+    let iv = app
+        .interview(iv_id)
+        .ok_or_else(|| Problem::not_found(format!("no interview '{iv_id}' in '{id}'")))?;
+    let f = "debrief";
+    let status = s
+        .problem
+        .as_ref()
+        .map(|p| p.status)
+        .unwrap_or(StatusCode::OK);
+    let asked = s.value(
+        f,
+        "asked_questions",
+        match iv.asked_questions {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        },
+    );
+    let r = iv.reflection.clone().unwrap_or_default();
+    let body = html! {
+        h1 { "Debrief: " (app.company) }
+        p.lede { "Interview " (iv.id) ", " (when(iv.start.ts, &clock.tz)) ". Write it down now, while you remember. Blank fields are fine." }
+        form.stack method="post" action=(format!("{}/interviews/{}/debrief", app_url(&app.id), urlencode(&iv.id))) {
+            (form_error(s, f, &["newcomers"]))
+            h2 { "Who was there" }
+            @for p in &app.people {
+                @let pid = &p.id;
+                fieldset.person {
+                    legend { (p.name) " (" (p.kind) ")" }
+                    label.check { input type="checkbox" name="interviewer" value=(pid) checked[iv.interviewers.contains(pid)]; " Interviewed me" }
+                    label.check { input type="checkbox" name="also_met" value=(pid) checked[iv.also_met.contains(pid)]; " Also met (reception, coordinator…)" }
+                    label for=(format!("said-{pid}")) { "What " (p.name) " said about the company or the role (one point per line)" }
+                    textarea id=(format!("said-{pid}")) name=(format!("said-{pid}")) rows="2" { (s.value(f, &format!("said-{pid}"), "")) }
+                    label for=(format!("after-{pid}")) { "Their date: \"if you haven't heard by…\"" }
+                    input type="date" id=(format!("after-{pid}")) name=(format!("after-{pid}"))
+                        value=(s.value(f, &format!("after-{pid}"), &p.stated_after().map(|d| d.to_string()).unwrap_or_default()))
+                        aria-describedby=[describedby(s, f, &format!("after-{pid}"))];
+                    (field_error(s, f, &format!("after-{pid}")))
+                    label for=(format!("prefers-{pid}")) { "How they want to be contacted" }
+                    (select(&format!("prefers-{pid}"), &format!("prefers-{pid}"), Channel::ALL,
+                        s.value(f, &format!("prefers-{pid}"), &p.preferred_channel().map(|c| c.to_string()).unwrap_or_default()), Some("not said")))
+                }
+            }
+            label for="newcomers" { "Someone not listed? One name per line (added as interviewers)" }
+            textarea #newcomers name="newcomers" rows="2" { (s.value(f, "newcomers", "")) }
+            (field_error(s, f, "newcomers"))
+            h2 { "How it went" }
+            fieldset {
+                legend { "Did you ask them questions?" }
+                label.check { input type="radio" name="asked_questions" value="yes" checked[asked == "yes"]; " Yes" }
+                label.check { input type="radio" name="asked_questions" value="no" checked[asked == "no"]; " No" }
+                label.check { input type="radio" name="asked_questions" value="" checked[asked.is_empty()]; " Not sure" }
+            }
+            label.check { input type="checkbox" name="disrupted" value="true" checked[iv.disrupted]; " Something disrupted it (noise, a call dropped…)" }
+            fieldset {
+                legend { "Slip-ups" }
+                @for n in 1..=3 {
+                    label for=(format!("slip-{n}")) { "Slip-up " (n) }
+                    input type="text" id=(format!("slip-{n}")) name=(format!("slip-{n}")) maxlength="500" value=(s.value(f, &format!("slip-{n}"), ""));
+                    label.check { input type="checkbox" name=(format!("noticed-{n}")) value="true"; " They noticed" }
+                }
+            }
+            h2 { "Reflection" }
+            label for="went_well" { "1. What went well?" }
+            textarea #went_well name="went_well" rows="3" { (s.value(f, "went_well", &r.went_well)) }
+            label for="change" { "2. If you could change one thing, what would it be?" }
+            textarea #change name="change" rows="3" { (s.value(f, "change", &r.change)) }
+            label for="mistakes" { "3. Mistakes, one per line" }
+            textarea #mistakes name="mistakes" rows="3" { (s.value(f, "mistakes", "")) }
+            @if !r.mistakes.is_empty() { p.muted { "Already recorded: " (r.mistakes.join("; ")) } }
+            button type="submit" { "Save the debrief" }
+        }
+    };
+    Ok(page(h, status, "Debrief", Some(Nav::Applications), body))
+}
+
+async fn debrief_save(
+    State(st): State<AppState>,
+    Path((id, iv)): Path<(String, String)>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let f = Fields(f);
+    let run = || -> Result<()> {
+        let asked = match f.get("asked_questions") {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        };
+        let newcomers = f.lines("newcomers");
+        let slips: Vec<SlipUp> = (1..=3)
+            .filter_map(|n| {
+                f.opt(&format!("slip-{n}")).map(|text| SlipUp {
+                    text,
+                    noticed: f.get(&format!("noticed-{n}")) == "true",
+                    apologized: false,
+                })
+            })
+            .collect();
+        let interviewers = f.all("interviewer");
+        let also_met = f.all("also_met");
+        st.edit(&id, |app| {
+            let mut people: Vec<ops::DebriefPerson> = Vec::new();
+            for p in &app.people {
+                let pid = &p.id;
+                people.push(ops::DebriefPerson {
+                    id: pid.clone(),
+                    interviewer: interviewers.contains(pid),
+                    also_met: also_met.contains(pid),
+                    said: f.lines(&format!("said-{pid}")),
+                    prefers: f.parse::<Channel>(&format!("prefers-{pid}"))?,
+                    after: f.opt(&format!("after-{pid}")),
+                });
+            }
+            for name in &newcomers {
+                let pid = ops::add_person(
+                    app,
+                    &ops::NewPerson {
+                        name: name.clone(),
+                        ..Default::default()
+                    },
+                )
+                .map_err(|e| Problem::field("newcomers", e.message))?;
+                people.push(ops::DebriefPerson {
+                    id: pid,
+                    interviewer: true,
+                    ..Default::default()
+                });
+            }
+            let d = ops::Debrief {
+                people,
+                asked_questions: asked,
+                disrupted: f.get("disrupted") == "true",
+                slip_ups: slips,
+                went_well: f.get("went_well").to_string(),
+                change: f.get("change").to_string(),
+                mistakes: f.lines("mistakes"),
+            };
+            ops::debrief(app, &iv, &d)
+        })
+    };
+    match run() {
+        Ok(()) => redirect_with(
+            &app_url(&id),
+            "ok",
+            "Saved the debrief. Your thank-you notes are in Next actions.",
+        ),
+        Err(p) if p.status == StatusCode::NOT_FOUND => error_page(&h, &p),
+        Err(p) => respond(
+            &h,
+            debrief_page(&st, &h, &id, &iv, &Sticky::failed("debrief", f, p)),
+        ),
+    }
+}
+
+// ------------------------------------------------------------- Composer
+
+#[derive(Debug, serde::Deserialize)]
+struct ComposeQuery {
+    person: Option<String>,
+    kind: Option<String>,
+}
+
+async fn composer(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<ComposeQuery>,
+    h: HeaderMap,
+) -> Response {
+    respond(
+        &h,
+        composer_page(
+            &st,
+            &h,
+            &id,
+            q.person.as_deref(),
+            q.kind.as_deref(),
+            None,
+            &Sticky::default(),
+        ),
+    )
+}
+
+/// The note being edited: subject and body as typed.
+struct Typed {
+    subject: String,
+    body: String,
+    channel: String,
+}
+
+fn composer_page(
+    st: &AppState,
+    h: &HeaderMap,
+    id: &str,
+    person: Option<&str>,
+    kind: Option<&str>,
+    typed: Option<Typed>,
+    s: &Sticky,
+) -> Result<Response> {
+    let app = st.application(id)?;
+    let clock = st.clock()?;
+    let url = app_url(&app.id);
+    let kind: NoteKind = match kind.filter(|k| !k.is_empty()) {
+        Some(k) => k.parse().map_err(|e: String| Problem::field("kind", e))?,
+        None => NoteKind::ThankYou,
+    };
+    let Some(person) = person
+        .filter(|p| !p.is_empty())
+        .or(app.people.first().map(|p| p.id.as_str()))
+    else {
+        return Err(Problem::bad(format!(
+            "'{}' has no people yet; add one first",
+            app.company
+        )));
+    };
+    let p = app
+        .person(person)
+        .ok_or_else(|| Problem::not_found(format!("no person '{person}' in '{}'", app.id)))?;
+    let typed = match typed {
+        Some(t) => t,
+        None => {
+            let d = debrief_lint::draft(&app, person, kind, &clock.profile.name, clock.now);
+            let (subject, body) = match d {
+                Ok(d) => (d.subject, d.body),
+                Err(_) => (String::new(), String::new()),
+            };
+            Typed {
+                subject,
+                body,
+                channel: p.preferred_channel().unwrap_or(Channel::Email).to_string(),
+            }
+        }
+    };
+    let cx = debrief_lint::Context::for_person(&app, person)
+        .kind(kind)
+        .at(clock.now);
+    let diags = debrief_lint::lint(&typed.body, &cx);
+    let status = s
+        .problem
+        .as_ref()
+        .map(|p| p.status)
+        .unwrap_or(StatusCode::OK);
+    let f = "compose";
+    let body = html! {
+        h1 { "Write to " (p.name) }
+        p.lede { (app.company) " · " (kind.as_str()) " note. Edit it, check it, send it from your own mail, then log it here." }
+        form.stack #composer method="post" action=(format!("{url}/compose"))
+            data-lint-app=(app.id) data-lint-person=(person) data-lint-kind=(kind.as_str()) {
+            input type="hidden" name="person" value=(person);
+            input type="hidden" name="kind" value=(kind.as_str());
+            (form_error(s, f, &["force"]))
+            label for="subject" { "Subject" }
+            input #subject type="text" name="subject" maxlength="300" value=(typed.subject);
+            label for="note" { "Note" }
+            textarea #note name="body" rows="14" aria-describedby="diagnostics-heading" { (typed.body) }
+            h2 #diagnostics-heading { "What to look at" }
+            div #diagnostics aria-live="polite" { (diagnostics(&diags)) }
+            label for="compose-channel" { "Sent by" }
+            (select("channel", "compose-channel", Channel::ALL, &typed.channel, None))
+            @if let Some(msg) = s.error_for(f, "force") {
+                div.refusal role="alert" {
+                    p { strong { "Not logged (follow-up-guard). " } (msg) }
+                    label.check { input type="checkbox" name="force" value="true"; " Log it anyway" }
+                }
+            }
+            div.buttons {
+                button type="submit" name="action" value="check" { "Check again" }
+                button type="submit" name="action" value="send" { "Log as sent" }
+            }
+        }
+        p { a href=(url) { "Back to " (app.company) } }
+    };
+    Ok(page(h, status, "Composer", Some(Nav::Applications), body))
+}
+
+pub fn diagnostics(diags: &[debrief_lint::Diagnostic]) -> Markup {
+    html! {
+        @if diags.is_empty() {
+            p.ok { "No problems found." }
+        } @else {
+            ul.diagnostics {
+                @for d in diags {
+                    li.(d.severity.as_str()) {
+                        strong { (d.severity.as_str()) } " line " (d.line) ", column " (d.column) ": " (d.message)
+                        " " code { (d.rule) }
+                        @if let Some(s) = &d.suggestion { br; "Try: " (s) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn composer_post(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let f = Fields(f);
+    let typed = || Typed {
+        subject: f.get("subject").to_string(),
+        body: f.get("body").to_string(),
+        channel: f.get("channel").to_string(),
+    };
+    let person = f.get("person").to_string();
+    let kind = f.get("kind").to_string();
+    if f.get("action") != "send" {
+        return respond(
+            &h,
+            composer_page(
+                &st,
+                &h,
+                &id,
+                Some(&person),
+                Some(&kind),
+                Some(typed()),
+                &Sticky::default(),
+            ),
+        );
+    }
+    let run = || -> Result<Logged> {
+        let clock = st.clock()?;
+        let note_kind: NoteKind = kind
+            .parse()
+            .map_err(|e: String| Problem::field("kind", e))?;
+        let subject = f.get("subject").trim();
+        let note = if subject.is_empty() {
+            f.get("body").to_string()
+        } else {
+            format!("Subject: {subject}\n\n{}", f.get("body"))
+        };
+        let t = ops::NewTouch {
+            person: person.clone(),
+            kind: note_kind.touch_kind(),
+            channel: f.parse::<Channel>("channel")?.unwrap_or(Channel::Email),
+            at: None,
+            note: Some(note),
+            force: f.get("force") == "true",
+        };
+        ops::log_touch(&st, &id, &t, &clock)
+    };
+    match run() {
+        Ok(Logged::Yes { touch, .. }) => redirect_with(
+            &app_url(&id),
+            "ok",
+            &format!("Logged the {} to {person}, with the note.", touch.kind),
+        ),
+        Ok(Logged::Refused { allowed_from, why }) => {
+            let p = Problem {
+                status: StatusCode::CONFLICT,
+                message: match allowed_from {
+                    Some(t) => format!("{why} Allowed from {t}."),
+                    None => why,
+                },
+                field: Some("force".into()),
+            };
+            let s = Sticky::failed("compose", f.clone(), p);
+            respond(
+                &h,
+                composer_page(&st, &h, &id, Some(&person), Some(&kind), Some(typed()), &s),
+            )
+        }
+        Err(p) => error_page(&h, &p),
+    }
+}
+
+// ------------------------------------------------------------- Insights
+
+async fn insights(State(st): State<AppState>, h: HeaderMap) -> Response {
+    let run = || -> Result<Response> {
+        let data = st.load()?;
+        let stats = debrief_core::stats::compute(&data);
+        let body = charts::insights(&stats);
+        Ok(page(
+            &h,
+            StatusCode::OK,
+            "Insights",
+            Some(Nav::Insights),
+            body,
+        ))
+    };
+    respond(&h, run())
+}
+
+// ------------------------------------------------------------- Settings
+
+async fn settings(State(st): State<AppState>, h: HeaderMap) -> Response {
+    respond(&h, settings_page(&st, &h, &Sticky::default()))
+}
+
+fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
+    let p = st.profile()?;
+    let status = s
+        .problem
+        .as_ref()
+        .map(|p| p.status)
+        .unwrap_or(StatusCode::OK);
+    let f = "profile";
+    let extra: Vec<String> = p.holidays.extra.iter().map(|d| d.to_string()).collect();
+    let body = html! {
+        h1 { "Settings" }
+        section aria-labelledby="profile-h" {
+            h2 #profile-h { "Profile" }
+            form.stack method="post" action="/settings/profile" {
+                (form_error(s, f, &["name", "timezone", "extra"]))
+                label for="profile-name" { "Your name (signs your notes)" }
+                input #profile-name type="text" name="name" maxlength="200" value=(s.value(f, "name", &p.name));
+                label for="profile-timezone" { "Time zone (IANA name, e.g. America/Chicago)" }
+                input #profile-timezone type="text" name="timezone" required value=(s.value(f, "timezone", &p.timezone))
+                    aria-describedby=[describedby(s, f, "timezone")];
+                (field_error(s, f, "timezone"))
+                label for="profile-holidays" { "Public holidays" }
+                (select("holidays", "profile-holidays", HolidayCalendar::ALL, s.value(f, "holidays", p.holidays.calendar.as_str()), None))
+                label for="profile-extra" { "Other days off, one date per line" }
+                textarea #profile-extra name="extra" rows="3" aria-describedby=[describedby(s, f, "extra")] { (s.value(f, "extra", &extra.join("\n"))) }
+                (field_error(s, f, "extra"))
+                label for="profile-policy" { "Chasing policy" }
+                (select("policy", "profile-policy", Policy::ALL, s.value(f, "policy", p.policy.as_str()), None))
+                p.muted { "Conservative: wait ten business days, then one short email. Proactive: a call after a few days. A date the person named beats both." }
+                button type="submit" { "Save profile" }
+            }
+        }
+        section aria-labelledby="import" {
+            h2 #import { "Import" }
+            p { "Read an exchange file (debrief/1 JSON), as written by Export or " code { "debrief export" } "." }
+            form.stack method="post" action="/settings/import" enctype="multipart/form-data" {
+                (form_error(s, "import", &[]))
+                label for="import-file" { "File" }
+                input #import-file type="file" name="file" accept="application/json,.json" required;
+                label.check { input type="checkbox" name="replace" value="true"; " Replace everything in the store (otherwise add and update)" }
+                button type="submit" data-confirm="Import this file into your store?" { "Import" }
+            }
+        }
+        section aria-labelledby="export" {
+            h2 #export { "Export" }
+            p { a.button href="/export.json" download="debrief-export.json" { "Download everything (JSON)" } }
+        }
+    };
+    Ok(page(h, status, "Settings", Some(Nav::Settings), body))
+}
+
+async fn profile_save(
+    State(st): State<AppState>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let f = Fields(f);
+    let run = || -> Result<()> {
+        let mut p = st.profile()?;
+        p.name = f.get("name").trim().to_string();
+        let tz = f.get("timezone").trim();
+        debrief_core::exchange::parse_timezone(tz).map_err(|e| Problem::field("timezone", e))?;
+        p.timezone = tz.to_string();
+        if let Some(c) = f.parse::<HolidayCalendar>("holidays")? {
+            p.holidays.calendar = c;
+        }
+        if let Some(pol) = f.parse::<Policy>("policy")? {
+            p.policy = pol;
+        }
+        let mut extra = Vec::new();
+        for line in f.lines("extra") {
+            extra.push(parse_date(&line).map_err(|e| Problem::field("extra", e))?);
+        }
+        extra.sort();
+        extra.dedup();
+        p.holidays.extra = extra;
+        debrief_core::exchange::validate_profile(&p)?;
+        st.apply(&[Change::SetProfile(p)])
+    };
+    match run() {
+        Ok(()) => redirect_with("/settings", "ok", "Saved your profile."),
+        Err(p) => respond(&h, settings_page(&st, &h, &Sticky::failed("profile", f, p))),
+    }
+}
+
+/// Reads an exchange document into the store: one transaction.
+pub fn import_text(st: &AppState, text: &str, replace: bool) -> Result<(usize, usize)> {
+    let data: Dataset = debrief_core::exchange::parse(text)?;
+    let existing = st
+        .store()
+        .and_then(|s| Ok(debrief_store::StoreReader::application_ids(&*s)?))?;
+    let updated = data
+        .applications
+        .iter()
+        .filter(|a| existing.contains(&a.id))
+        .count();
+    let added = data.applications.len() - updated;
+    let mut changes = vec![Change::SetProfile(data.profile)];
+    if replace {
+        changes.push(Change::DeleteAllApplications);
+    }
+    changes.extend(data.applications.into_iter().map(Change::PutApplication));
+    st.apply(&changes)?;
+    Ok((added, updated))
+}
+
+async fn import(State(st): State<AppState>, h: HeaderMap, mut mp: Multipart) -> Response {
+    let mut text = None;
+    let mut replace = false;
+    let mut problem = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                match field.bytes().await {
+                    Ok(bytes) if name == "file" => match String::from_utf8(bytes.to_vec()) {
+                        Ok(t) => text = Some(t),
+                        Err(_) => {
+                            problem = Some(Problem::field("file", "the file is not UTF-8 text"))
+                        }
+                    },
+                    Ok(bytes) if name == "replace" => replace = &bytes[..] == b"true",
+                    Ok(_) => {}
+                    Err(e) => {
+                        problem = Some(Problem::field("file", format!("the upload failed: {e}")))
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                problem = Some(Problem::field("file", format!("the upload failed: {e}")));
+                break;
+            }
+        }
+    }
+    let result = match (problem, text) {
+        (Some(p), _) => Err(p),
+        (None, None) => Err(Problem::field("file", "choose a file to import")),
+        (None, Some(t)) => import_text(&st, &t, replace),
+    };
+    match result {
+        Ok((added, updated)) => redirect_with(
+            "/settings",
+            "ok",
+            &format!("Imported: {added} new, {updated} updated application(s)."),
+        ),
+        Err(p) => respond(
+            &h,
+            settings_page(&st, &h, &Sticky::failed("import", Fields::default(), p)),
+        ),
+    }
+}
+
+async fn export(State(st): State<AppState>, h: HeaderMap) -> Response {
+    let run = || -> Result<Response> {
+        let data = st.load()?;
+        let mut json = serde_json::to_string_pretty(&data)
+            .map_err(|e| Problem::internal(format!("cannot write JSON: {e}")))?;
+        json.push('\n');
+        let mut res = json.into_response();
+        let hs = res.headers_mut();
+        hs.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        hs.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"debrief-export.json\""),
+        );
+        Ok(res)
+    };
+    respond(&h, run())
+}

@@ -1,0 +1,289 @@
+//! What every handler shares: the store behind a mutex, the clock, and the
+//! one error type both the pages and the API render.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::http::StatusCode;
+use debrief_core::engine::Engine;
+use debrief_core::exchange::{self, ExchangeError, parse_timezone};
+use debrief_core::model::{Application, Dataset, Moment, Profile};
+use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
+use debrief_store_sqlite::SqliteStore;
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+
+/// Something a request got wrong (or the store did), with the field at fault.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub message: String,
+    /// The form field or JSON path at fault, when there is one.
+    pub field: Option<String>,
+}
+
+impl Problem {
+    /// Bad input: 422, naming the field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    pub fn bad(message: impl Into<String>) -> Problem {
+        Problem {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Problem {
+        Problem {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Problem {
+        Problem {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// Is this problem about `name` (for showing it next to that field)?
+    pub fn is_for(&self, name: &str) -> bool {
+        self.field.as_deref() == Some(name)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::UnknownApplication(_) => Problem::not_found(e.to_string()),
+            other => Problem::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ExchangeError> for Problem {
+    fn from(e: ExchangeError) -> Self {
+        Problem {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: e.to_string(),
+            field: (!e.path.is_empty()).then(|| e.path.clone()),
+        }
+    }
+}
+
+pub type Result<T, E = Problem> = std::result::Result<T, E>;
+
+/// The state every handler gets: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Mutex<SqliteStore>,
+    /// `--now`, as given: read in the profile's zone each time, so a changed
+    /// zone changes what a civil `--now` means, as in the CLI.
+    now: Option<String>,
+}
+
+impl AppState {
+    pub fn new(store: SqliteStore, now: Option<String>) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store: Mutex::new(store),
+                now,
+            }),
+        }
+    }
+
+    /// Opens the SQLite store at `path`.
+    pub fn open(path: &Path, now: Option<String>) -> Result<AppState, StoreError> {
+        Ok(AppState::new(SqliteStore::open(path)?, now))
+    }
+
+    /// The store, locked. Every use is short and synchronous (small SQLite
+    /// reads and one-transaction writes), so a plain mutex is enough.
+    pub fn store(&self) -> Result<MutexGuard<'_, SqliteStore>> {
+        self.inner
+            .store
+            .lock()
+            .map_err(|_| Problem::internal("the store is unavailable after an earlier failure"))
+    }
+
+    pub fn profile(&self) -> Result<Profile> {
+        Ok(self.store()?.profile()?)
+    }
+
+    pub fn load(&self) -> Result<Dataset> {
+        Ok(self.store()?.load()?)
+    }
+
+    pub fn application(&self, id: &str) -> Result<Application> {
+        self.store()?
+            .application(id)?
+            .ok_or_else(|| Problem::not_found(format!("no application with id '{id}'")))
+    }
+
+    /// The clock: `--now` if given, else the system's.
+    pub fn now(&self, tz: &TimeZone) -> Result<Timestamp> {
+        match &self.inner.now {
+            Some(text) => {
+                parse_time(text, tz).map_err(|e| Problem::internal(format!("--now: {e}")))
+            }
+            None => Ok(Timestamp::now()),
+        }
+    }
+
+    /// Everything a page or endpoint about "now" needs in one read.
+    pub fn clock(&self) -> Result<Clock> {
+        let profile = self.profile()?;
+        let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
+        let now = self.now(&tz)?;
+        let engine = Engine::new(&profile).map_err(Problem::internal)?;
+        Ok(Clock {
+            profile,
+            tz,
+            now,
+            engine,
+        })
+    }
+
+    /// Loads an application, lets `edit` change it, validates the result and
+    /// writes it in one transaction, all under one lock so two requests
+    /// cannot interleave. On any error nothing is written.
+    pub fn edit<T, E: From<Problem>>(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&mut Application) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut store = self.store()?;
+        let mut app = store
+            .application(id)
+            .map_err(Problem::from)?
+            .ok_or_else(|| Problem::not_found(format!("no application with id '{id}'")))?;
+        let out = edit(&mut app)?;
+        exchange::validate_application(&app, &format!("application '{id}'"))
+            .map_err(Problem::from)?;
+        store
+            .apply(&[Change::PutApplication(app)])
+            .map_err(Problem::from)?;
+        Ok(out)
+    }
+
+    pub fn apply(&self, changes: &[Change]) -> Result<()> {
+        Ok(self.store()?.apply(changes)?)
+    }
+}
+
+/// The profile, its zone, the current time and the engine, read together.
+pub struct Clock {
+    pub profile: Profile,
+    pub tz: TimeZone,
+    pub now: Timestamp,
+    pub engine: Engine,
+}
+
+impl Clock {
+    pub fn now_moment(&self) -> Moment {
+        Moment::in_zone(self.now, &self.tz)
+    }
+
+    pub fn today(&self) -> Date {
+        self.now.to_zoned(self.tz.clone()).date()
+    }
+
+    /// A user-given time, or now when blank; keeps the offset the user wrote.
+    pub fn time_or_now(&self, text: &str, field: &str) -> Result<Moment> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(self.now_moment());
+        }
+        self.time(text, field)
+    }
+
+    pub fn time(&self, text: &str, field: &str) -> Result<Moment> {
+        let text = text.trim();
+        if let Ok(m) = text.parse::<Moment>() {
+            return Ok(m);
+        }
+        let ts = parse_time(text, &self.tz).map_err(|e| Problem::field(field, e))?;
+        Ok(Moment::in_zone(ts, &self.tz))
+    }
+
+    /// A user-given date, or today when blank.
+    pub fn date_or_today(&self, text: &str, field: &str) -> Result<Date> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(self.today());
+        }
+        parse_date(text).map_err(|e| Problem::field(field, e))
+    }
+}
+
+/// Reads a time: RFC 3339 with an offset, or a civil "YYYY-MM-DD HH:MM" /
+/// "YYYY-MM-DDTHH:MM" (what `<input type=datetime-local>` sends) in `tz`.
+pub fn parse_time(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+    if let Ok(m) = text.parse::<Moment>() {
+        return Ok(m.ts);
+    }
+    let civil: DateTime = text.trim().replacen(' ', "T", 1).parse().map_err(|_| {
+        format!("'{text}' is not a time; write 2026-11-20 10:00 (in your profile's time zone) or 2026-11-20T10:00:00-06:00")
+    })?;
+    tz.to_ambiguous_timestamp(civil).compatible().map_err(|e| {
+        format!(
+            "'{text}' does not exist in {}: {e}",
+            tz.iana_name().unwrap_or("your time zone")
+        )
+    })
+}
+
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    text.trim()
+        .parse::<Date>()
+        .map_err(|_| format!("'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-12-04"))
+}
+
+/// A readable id from free text: "Acme Corp" → "acme-corp".
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(48).collect()
+}
+
+/// `base`, or `base-2`, `base-3`… whichever is not taken.
+pub fn unique_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let base = if base.is_empty() { "item" } else { base };
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !taken(c))
+        .unwrap_or_else(|| base.to_string())
+}

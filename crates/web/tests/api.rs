@@ -1,0 +1,518 @@
+//! The JSON API and the HTML pages, over a real server and a real SQLite
+//! file, with a real HTTP client. No browser needed.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+fn seeded() -> Server {
+    let s = Server::start(Some(NOW));
+    let r = post_json(&s, "/api/v1/import", &sample());
+    assert_eq!(r.status, 200, "{}", r.body);
+    s
+}
+
+fn rules_for(agenda: &serde_json::Value, person: &str) -> Vec<String> {
+    agenda["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter(|a| a["person"] == person)
+        .map(|a| a["rule"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn debrief_panel(s: &Server) {
+    let r = post_json(
+        s,
+        "/api/v1/applications/acme-analyst/interviews/acme-panel/debrief",
+        &json!({
+            "people": [
+                { "id": "marie", "interviewer": true, "said": ["APAC expansion is the priority"] },
+                { "id": "raj", "interviewer": true, "after": "2026-12-04" }
+            ],
+            "asked_questions": true,
+            "went_well": "Clear story", "change": "Slower answers", "mistakes": ["Rushed"]
+        }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[test]
+fn agenda_is_the_cli_shape_and_honours_now() {
+    let s = seeded();
+    let a = get(&s, "/api/v1/agenda").json();
+    assert_eq!(a["now"], "2026-11-20T15:00:00-06:00");
+    assert_eq!(a["timezone"], "America/Chicago");
+    for action in a["actions"].as_array().expect("actions") {
+        for key in [
+            "rule",
+            "state",
+            "application",
+            "interview",
+            "person",
+            "opens",
+            "due",
+            "channel",
+            "why",
+            "seeds",
+        ] {
+            assert!(action.get(key).is_some(), "{key} missing in {action}");
+        }
+    }
+    let later = get(&s, "/api/v1/agenda?now=2026-11-21T09:00:00-06:00").json();
+    assert_eq!(later["now"], "2026-11-21T09:00:00-06:00");
+    let bad = get(&s, "/api/v1/agenda?now=next+week");
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["field"], "now");
+    let unknown = get(&s, "/api/v1/agenda?app=nope");
+    assert_eq!(unknown.status, 404);
+    assert!(
+        unknown.json()["message"]
+            .as_str()
+            .expect("msg")
+            .contains("nope")
+    );
+}
+
+#[test]
+fn a_panel_debrief_brings_thank_yous_and_a_logged_note_clears_one() {
+    let s = seeded();
+    debrief_panel(&s);
+    let a = get(&s, "/api/v1/agenda").json();
+    assert!(
+        rules_for(&a, "marie").contains(&"thank-you-note".to_string()),
+        "{a}"
+    );
+    assert!(
+        rules_for(&a, "raj").contains(&"thank-you-note".to_string()),
+        "{a}"
+    );
+    let r = post_json(
+        &s,
+        "/api/v1/applications/acme-analyst/touches",
+        &json!({ "person": "marie", "kind": "thank-you", "channel": "email", "note": "Thank you, Marie." }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["logged"], true);
+    assert_eq!(j["forced"], false);
+    let a = get(&s, "/api/v1/agenda").json();
+    assert!(
+        !rules_for(&a, "marie").contains(&"thank-you-note".to_string()),
+        "{a}"
+    );
+    assert!(rules_for(&a, "raj").contains(&"thank-you-note".to_string()));
+    let touches = get(&s, "/api/v1/applications/acme-analyst/touches").json();
+    assert_eq!(touches[0]["note"], "Thank you, Marie.");
+    let iv = get(&s, "/api/v1/applications/acme-analyst/interviews").json();
+    assert_eq!(iv[0]["status"], "done");
+    assert_eq!(iv[0]["reflection"]["went_well"], "Clear story");
+    let people = get(&s, "/api/v1/applications/acme-analyst/people").json();
+    assert_eq!(people[1]["prefers"]["after"], "2026-12-04");
+}
+
+#[test]
+fn the_guard_refuses_an_early_chase_with_409_and_writes_nothing() {
+    let s = seeded();
+    debrief_panel(&s);
+    let chase = json!({ "person": "marie", "kind": "status-check", "channel": "email" });
+    let r = post_json(&s, "/api/v1/applications/acme-analyst/touches", &chase);
+    assert_eq!(r.status, 409, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["logged"], false);
+    assert_eq!(j["rule"], "follow-up-guard");
+    assert!(j.get("allowed_from").is_some());
+    assert!(!j["why"].as_str().expect("why").is_empty());
+    let touches = get(&s, "/api/v1/applications/acme-analyst/touches").json();
+    assert_eq!(touches.as_array().map(Vec::len), Some(0));
+    let mut forced = chase.clone();
+    forced["force"] = json!(true);
+    let r = post_json(&s, "/api/v1/applications/acme-analyst/touches", &forced);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["forced"], true);
+}
+
+#[test]
+fn applications_people_interviews_and_dismissals() {
+    let s = Server::start(Some(NOW));
+    assert_eq!(get(&s, "/api/v1/applications").json(), json!([]));
+    let r = post_json(
+        &s,
+        "/api/v1/applications",
+        &json!({ "company": "Globex", "role": "Analyst" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["id"], "globex-analyst");
+    let dup = post_json(
+        &s,
+        "/api/v1/applications",
+        &json!({ "company": "G", "id": "globex-analyst" }),
+    );
+    assert_eq!(dup.status, 422);
+    assert_eq!(dup.json()["field"], "id");
+    let empty = post_json(&s, "/api/v1/applications", &json!({ "company": "  " }));
+    assert_eq!(empty.json()["field"], "company");
+    let typo = post_json(&s, "/api/v1/applications", &json!({ "compny": "x" }));
+    assert_eq!(typo.status, 422);
+    assert!(
+        typo.json()["message"]
+            .as_str()
+            .expect("m")
+            .contains("compny"),
+        "{}",
+        typo.body
+    );
+    let bad_json = post_raw(&s, "/api/v1/applications", "{not json");
+    assert_eq!(bad_json.status, 422);
+    assert!(bad_json.json()["message"].is_string());
+    let list = get(&s, "/api/v1/applications").json();
+    assert_eq!(list[0]["company"], "Globex");
+
+    let p = post_json(
+        &s,
+        "/api/v1/applications/globex-analyst/people",
+        &json!({ "name": "Ana Lima", "kind": "recruiter" }),
+    );
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert_eq!(p.json()["id"], "ana");
+    let bad_date = post_json(
+        &s,
+        "/api/v1/applications/globex-analyst/people",
+        &json!({ "name": "B", "after": "soon" }),
+    );
+    assert_eq!(bad_date.json()["field"], "after");
+    let nobody = post_json(
+        &s,
+        "/api/v1/applications/nope/people",
+        &json!({ "name": "B" }),
+    );
+    assert_eq!(nobody.status, 404);
+
+    let iv = post_json(
+        &s,
+        "/api/v1/applications/globex-analyst/interviews",
+        &json!({ "start": "2026-11-25 10:00", "with": ["ana"] }),
+    );
+    assert_eq!(iv.status, 201, "{}", iv.body);
+    assert_eq!(
+        iv.json()["start"],
+        "2026-11-25T10:00:00+00:00",
+        "read in the profile zone (UTC here)"
+    );
+    let unknown = post_json(
+        &s,
+        "/api/v1/applications/globex-analyst/interviews",
+        &json!({ "start": "2026-11-25 10:00", "with": ["zed"] }),
+    );
+    assert_eq!(unknown.json()["field"], "with");
+    let when = post_json(
+        &s,
+        "/api/v1/applications/globex-analyst/interviews",
+        &json!({ "start": "tuesday" }),
+    );
+    assert_eq!(when.json()["field"], "start");
+
+    let agenda = get(&s, "/api/v1/agenda").json();
+    let first = agenda["actions"][0].clone();
+    let d = post_json(
+        &s,
+        "/api/v1/applications/globex-analyst/dismissals",
+        &json!({ "rule": first["rule"], "interview": first["interview"], "person": first["person"], "reason": "done already" }),
+    );
+    assert_eq!(d.status, 201, "{}", d.body);
+    let after = get(&s, "/api/v1/agenda").json();
+    assert!(
+        after["actions"].as_array().expect("a").len()
+            < agenda["actions"].as_array().expect("a").len()
+    );
+    let bad_rule = post_json(
+        &s,
+        "/api/v1/applications/globex-analyst/dismissals",
+        &json!({ "rule": "nap" }),
+    );
+    assert_eq!(bad_rule.json()["field"], "rule");
+
+    let mut app = get(&s, "/api/v1/applications/globex-analyst").json();
+    app["role"] = json!("Senior Analyst");
+    let put = put_json(&s, "/api/v1/applications/globex-analyst", &app);
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(put.json()["role"], "Senior Analyst");
+    app["id"] = json!("other");
+    assert_eq!(
+        put_json(&s, "/api/v1/applications/globex-analyst", &app).json()["field"],
+        "id"
+    );
+    assert_eq!(get(&s, "/api/v1/applications/nope").status, 404);
+    assert_eq!(get(&s, "/api/v1/nothing-here").status, 404);
+}
+
+#[test]
+fn export_import_round_trip_and_errors() {
+    let s = seeded();
+    let out = get(&s, "/api/v1/export").json();
+    assert_eq!(out["format"], "debrief/1");
+    assert_eq!(out["applications"][0]["id"], "acme-analyst");
+    let other = Server::start(Some(NOW));
+    let r = post_json(&other, "/api/v1/import", &out);
+    assert_eq!(r.json()["added"], 1);
+    assert_eq!(get(&other, "/api/v1/export").json(), out);
+    let r = post_json(
+        &other,
+        "/api/v1/import?replace=true",
+        &json!({ "format": "debrief/1", "applications": [] }),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(get(&other, "/api/v1/applications").json(), json!([]));
+    let mut bad = sample();
+    bad["applications"][0]["people"][0]["nmae"] = json!("x");
+    let r = post_json(&other, "/api/v1/import", &bad);
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json()["field"]
+            .as_str()
+            .expect("field")
+            .contains("people[0]"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        get(&other, "/api/v1/applications").json(),
+        json!([]),
+        "nothing written"
+    );
+    assert_eq!(post_raw(&other, "/api/v1/import", "").status, 422);
+}
+
+#[test]
+fn stats_lint_and_openapi() {
+    let s = seeded();
+    debrief_panel(&s);
+    let st = get(&s, "/api/v1/stats").json();
+    assert_eq!(st["applications"], 1);
+    let l = post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": "Hi Mary,\n\nThanks.\n", "app": "acme-analyst", "person": "marie", "kind": "thank-you" }),
+    );
+    assert_eq!(l.status, 200, "{}", l.body);
+    assert!(l.json()["diagnostics"].is_array());
+    let l = post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": "x", "app": "acme-analyst", "person": "zed" }),
+    );
+    assert_eq!(l.json()["field"], "person");
+    let o = get(&s, "/api/v1/openapi.json").json();
+    assert_eq!(o["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/agenda",
+        "/api/v1/applications",
+        "/api/v1/export",
+        "/api/v1/import",
+        "/api/v1/applications/{id}/touches",
+    ] {
+        assert!(o["paths"].get(path).is_some(), "{path}");
+    }
+}
+
+#[test]
+fn every_page_renders_with_security_headers() {
+    let s = seeded();
+    debrief_panel(&s);
+    for path in [
+        "/",
+        "/applications",
+        "/applications/acme-analyst",
+        "/applications/acme-analyst/interviews/acme-panel/debrief",
+        "/applications/acme-analyst/compose?person=marie&kind=thank-you",
+        "/insights",
+        "/settings",
+        "/assets/style.css",
+        "/assets/app.js",
+    ] {
+        let r = get(&s, path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert_eq!(
+            r.header("content-security-policy"),
+            Some(debrief_web::CSP),
+            "{path}"
+        );
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+        assert!(!r.body.contains("<script>"), "{path} has inline script");
+    }
+    let today = get(&s, "/").body;
+    assert!(
+        today.contains("Thank Marie Dubois") || today.contains("Marie Dubois"),
+        "{today}"
+    );
+    assert!(today.contains("thank-you-note"));
+    let export = get(&s, "/export.json");
+    assert!(
+        export
+            .header("content-disposition")
+            .expect("cd")
+            .contains("attachment")
+    );
+    assert_eq!(get(&s, "/applications/nope").status, 404);
+}
+
+#[test]
+fn cross_site_posts_and_foreign_hosts_are_refused() {
+    let s = seeded();
+    let r = ureq_post_with(&s, &[("origin", "http://evil.example")]);
+    assert_eq!(r, 403);
+    let r = ureq_post_with(&s, &[("sec-fetch-site", "cross-site")]);
+    assert_eq!(r, 403);
+    let r = ureq_post_with(&s, &[("sec-fetch-site", "same-origin")]);
+    assert_eq!(r, 303);
+    let status = agent()
+        .get(&s.url("/"))
+        .header("host", "rebind.example")
+        .call()
+        .expect("GET")
+        .status()
+        .as_u16();
+    assert_eq!(status, 421);
+    assert_eq!(
+        get(&s, "/api/v1/applications")
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "only the same-origin post wrote"
+    );
+}
+
+fn ureq_post_with(s: &Server, headers: &[(&str, &str)]) -> u16 {
+    let mut req = agent().post(&s.url("/applications"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send_form([("company", "Initech")])
+        .expect("POST")
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn forms_redirect_with_a_message_or_show_the_error_by_the_field() {
+    let s = seeded();
+    let r = post_form(
+        &s,
+        "/applications",
+        &[("company", ""), ("role", "typed role")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("the company is empty"), "{}", r.body);
+    assert!(r.body.contains("typed role"), "keeps what was typed");
+    assert_eq!(
+        get(&s, "/api/v1/applications")
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let r = post_form(
+        &s,
+        "/applications",
+        &[("company", "Initech"), ("stage", "applied")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/applications/initech"));
+    let cookie = r
+        .header("set-cookie")
+        .expect("flash")
+        .split(';')
+        .next()
+        .expect("c")
+        .to_string();
+    let page = agent()
+        .get(&s.url("/applications/initech"))
+        .header("cookie", &cookie)
+        .call()
+        .expect("GET")
+        .body_mut()
+        .read_to_string()
+        .expect("body");
+    assert!(page.contains("Added the application."), "{page}");
+    let r = post_form(
+        &s,
+        "/settings/profile",
+        &[
+            ("name", "Sam"),
+            ("timezone", "Mars/Olympus"),
+            ("holidays", "US"),
+            ("policy", "conservative"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Mars/Olympus"));
+    assert_eq!(
+        get(&s, "/api/v1/export").json()["profile"]["timezone"],
+        "America/Chicago"
+    );
+}
+
+#[test]
+fn hostile_text_round_trips_and_shows_as_text() {
+    let s = seeded();
+    let r = post_form(
+        &s,
+        "/applications",
+        &[("company", HOSTILE), ("role", HOSTILE), ("id", "")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = r
+        .header("location")
+        .expect("loc")
+        .trim_start_matches("/applications/")
+        .to_string();
+    let p = post_json(
+        &s,
+        &format!("/api/v1/applications/{id}/people"),
+        &json!({ "name": HOSTILE, "title": HOSTILE, "id": "h" }),
+    );
+    assert_eq!(p.status, 201, "{}", p.body);
+    let iv = post_json(
+        &s,
+        &format!("/api/v1/applications/{id}/interviews"),
+        &json!({ "start": "2026-11-20 09:00", "with": ["h"] }),
+    );
+    assert_eq!(iv.status, 201);
+    let d = post_json(
+        &s,
+        &format!("/api/v1/applications/{id}/interviews/interview-1/debrief"),
+        &json!({ "people": [{ "id": "h", "interviewer": true, "said": [HOSTILE] }], "slip_ups": [{ "text": HOSTILE, "noticed": true }], "went_well": HOSTILE, "change": HOSTILE, "mistakes": [HOSTILE] }),
+    );
+    assert_eq!(d.status, 200, "{}", d.body);
+    let t = post_json(
+        &s,
+        &format!("/api/v1/applications/{id}/touches"),
+        &json!({ "person": "h", "kind": "thank-you", "channel": "email", "note": HOSTILE }),
+    );
+    assert_eq!(t.status, 201);
+    let app = get(&s, &format!("/api/v1/applications/{id}")).json();
+    assert_eq!(app["company"], HOSTILE);
+    assert_eq!(app["people"][0]["said"][0], HOSTILE);
+    for path in [
+        "/".to_string(),
+        "/applications".into(),
+        format!("/applications/{id}"),
+        format!("/applications/{id}/interviews/interview-1/debrief"),
+        format!("/applications/{id}/compose?person=h"),
+    ] {
+        let body = get(&s, &path).body;
+        assert!(
+            !body.contains("<script>window.pwned"),
+            "{path} runs the script"
+        );
+        assert!(!body.contains("<img src=x"), "{path} has the image");
+        assert!(
+            body.contains("&lt;script&gt;window.pwned=1&lt;/script&gt;"),
+            "{path} does not show it as text"
+        );
+    }
+}

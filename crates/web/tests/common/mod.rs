@@ -1,0 +1,151 @@
+//! A real server on 127.0.0.1:0 over a temporary SQLite file, and a small
+//! HTTP client that never follows redirects and never treats 4xx as errors.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use debrief_web::AppState;
+
+pub const NOW: &str = "2026-11-20T15:00:00-06:00";
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    _dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Server {
+    pub fn start(now: Option<&str>) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("debrief.db");
+        let state = AppState::open(&db, now.map(str::to_string)).expect("store");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, debrief_web::router(state, true)).await;
+        });
+        Server {
+            addr,
+            db,
+            _dir: dir,
+            _runtime: runtime,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
+    let status = r.status().as_u16();
+    let headers = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = r.body_mut().read_to_string().unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub fn get(s: &Server, path: &str) -> Reply {
+    reply(agent().get(&s.url(path)).call().expect("GET"))
+}
+
+pub fn post_json(s: &Server, path: &str, body: &serde_json::Value) -> Reply {
+    post_raw(s, path, &body.to_string())
+}
+
+pub fn post_raw(s: &Server, path: &str, body: &str) -> Reply {
+    reply(
+        agent()
+            .post(&s.url(path))
+            .header("content-type", "application/json")
+            .send(body)
+            .expect("POST"),
+    )
+}
+
+pub fn put_json(s: &Server, path: &str, body: &serde_json::Value) -> Reply {
+    reply(
+        agent()
+            .put(&s.url(path))
+            .header("content-type", "application/json")
+            .send(body.to_string())
+            .expect("PUT"),
+    )
+}
+
+/// A browser-like form post from our own origin.
+pub fn post_form(s: &Server, path: &str, fields: &[(&str, &str)]) -> Reply {
+    reply(
+        agent()
+            .post(&s.url(path))
+            .header("origin", format!("http://{}", s.addr))
+            .send_form(fields.iter().copied())
+            .expect("POST form"),
+    )
+}
+
+/// Sam's store: a panel interview at Acme that ended at 11:30 today.
+pub fn sample() -> serde_json::Value {
+    serde_json::json!({
+        "format": "debrief/1",
+        "profile": { "name": "Sam Rivera", "timezone": "America/Chicago",
+                     "holidays": { "calendar": "US", "extra": [] }, "policy": "conservative" },
+        "applications": [{
+            "id": "acme-analyst", "company": "Acme Corp", "role": "Data Analyst",
+            "stage": "interviewing",
+            "people": [
+                { "id": "marie", "name": "Marie Dubois", "kind": "interviewer", "email": "marie@acme.example" },
+                { "id": "raj", "name": "Raj Patel", "kind": "interviewer" }
+            ],
+            "interviews": [{ "id": "acme-panel", "start": "2026-11-20T10:00:00-06:00", "minutes": 90,
+                             "format": "in-person", "status": "scheduled", "interviewers": [] }]
+        }]
+    })
+}
+
+/// Hostile text for every field: markup and script that must show as text.
+pub const HOSTILE: &str = "<script>window.pwned=1</script><img src=x onerror=alert(1)>\"'&";
