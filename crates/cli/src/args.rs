@@ -75,11 +75,20 @@ pub enum Command {
     Draft(DraftArgs),
     /// Activity and learning: funnel, thank-you timeliness, replies, recurring mistakes.
     Stats(JsonFlag),
+    /// Open Debrief in the browser: serve the web app on this computer.
+    Serve(ServeArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where to listen. The default is loopback: only this computer can reach it.
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
+    pub addr: std::net::SocketAddr,
 }
 
 #[derive(Debug, Args)]

@@ -57,6 +57,18 @@ fn run(cli: Cli) -> ctx::Result<()> {
         // Context-free linting needs no store.
         return notes::lint_without_store(a);
     }
+    if let Command::Serve(a) = &cli.command {
+        let db = match &cli.db {
+            Some(p) => p.clone(),
+            None => ctx::default_db_path()?,
+        };
+        let config = debrief_web::ServeConfig {
+            db,
+            addr: a.addr,
+            now: cli.now.clone(),
+        };
+        return debrief_web::serve_blocking(config).map_err(Failure::input);
+    }
     let mut ctx = Ctx::open(cli.db.as_deref(), cli.now)?;
     match cli.command {
         Command::Demo => data::demo(&mut ctx),
@@ -80,6 +92,6 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::Lint(a) => notes::lint(&ctx, &a),
         Command::Draft(a) => notes::draft(&ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
-        Command::Explain(_) | Command::Completions { .. } => Ok(()),
+        Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),
     }
 }

@@ -56,6 +56,8 @@ pub enum WebError {
     },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    #[error("--now: {0}")]
+    Clock(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -104,6 +106,8 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
             path: config.db.display().to_string(),
             source,
         })?;
+    // Read the clock once now, so a bad --now fails here and not on every page.
+    state.clock().map_err(|p| WebError::Clock(p.message))?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| WebError::Bind {
