@@ -14,6 +14,7 @@
 //! `:;,` in unquoted parameter values (`CN=Joe Bob\: Magician`); RFC 6868
 //! caret escapes; missing or misspelt `END:` lines; stray text lines.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::IcsError;
@@ -61,48 +62,50 @@ pub(crate) fn snippet(text: &str) -> String {
     out
 }
 
-/// One parameter: `NAME=v1,v2` (values RFC 6868-decoded, quotes removed).
+/// One parameter. Only its first value is kept: no property Debrief reads
+/// needs the others (`DELEGATED-TO="a","b"`, `MEMBER=…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Param {
-    pub name: String,
-    pub values: Vec<String>,
+pub(crate) struct Param<'a> {
+    pub name: Cow<'a, str>,
+    /// RFC 6868-decoded, quotes removed.
+    pub value: Cow<'a, str>,
 }
 
-/// One unfolded content line.
+/// One unfolded content line, borrowing from the input where it can (most
+/// lines are neither folded nor escaped).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Property {
+pub(crate) struct Property<'a> {
     /// Upper-cased: names are case-insensitive (RFC 5545 §2).
-    pub name: String,
-    pub params: Vec<Param>,
+    pub name: Cow<'a, str>,
+    pub params: Vec<Param<'a>>,
     /// Raw value text; escapes are undone by the reader that knows its type.
-    pub value: String,
+    pub value: &'a str,
     /// Physical line number (1-based) where the content line starts.
     pub line: usize,
 }
 
-impl Property {
+impl Property<'_> {
     /// First value of a parameter, by case-insensitive name.
     pub(crate) fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|p| p.name.eq_ignore_ascii_case(name))
-            .and_then(|p| p.values.first())
-            .map(String::as_str)
+            .map(|p| p.value.as_ref())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Component {
+pub(crate) struct Component<'a> {
     /// Upper-cased (`VEVENT`, `VTIMEZONE`, …).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Line of its `BEGIN:`.
     pub line: usize,
-    pub props: Vec<Property>,
-    pub children: Vec<Component>,
+    pub props: Vec<Property<'a>>,
+    pub children: Vec<Component<'a>>,
 }
 
-impl Component {
-    fn new(name: String, line: usize) -> Self {
+impl<'a> Component<'a> {
+    fn new(name: Cow<'a, str>, line: usize) -> Self {
         Component {
             name,
             line,
@@ -111,34 +114,46 @@ impl Component {
         }
     }
 
-    pub(crate) fn prop(&self, name: &str) -> Option<&Property> {
+    pub(crate) fn prop(&self, name: &str) -> Option<&Property<'a>> {
         self.props.iter().find(|p| p.name == name)
     }
 
-    pub(crate) fn props_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Property> {
+    pub(crate) fn props_named<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s Property<'a>> {
         self.props.iter().filter(move |p| p.name == name)
     }
 
-    pub(crate) fn children_named<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a Component> {
+    pub(crate) fn children_named<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s Component<'a>> {
         self.children.iter().filter(move |c| c.name == name)
     }
 }
 
+/// Upper-cases, borrowing when the text already is (the usual case).
+fn upper(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(text.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// A logical (unfolded) line and the physical line it starts on.
-struct Line {
+pub(crate) struct Line<'a> {
     number: usize,
-    text: String,
+    text: Cow<'a, str>,
 }
 
 /// Splits into physical lines (CRLF, LF or lone CR) and joins folded
 /// continuations. Works on bytes so a fold inside a UTF-8 sequence rejoins
 /// before decoding.
-fn unfold(input: &[u8], warnings: &mut Warnings) -> Vec<Line> {
+pub(crate) fn unfold<'a>(input: &'a [u8], warnings: &mut Warnings) -> Vec<Line<'a>> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let mut raw: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut raw: Vec<(usize, Cow<'a, [u8]>)> = Vec::new();
     let mut number = 0usize;
     let mut i = 0usize;
     while i < input.len() {
@@ -158,23 +173,32 @@ fn unfold(input: &[u8], warnings: &mut Warnings) -> Vec<Line> {
         }
         match physical.first() {
             Some(b' ' | b'\t') => match raw.last_mut() {
-                Some((_, prev)) => prev.extend_from_slice(&physical[1..]),
+                Some((_, prev)) => prev.to_mut().extend_from_slice(&physical[1..]),
                 // A continuation with nothing to continue: keep it as text so
                 // it is reported as garbage rather than silently lost.
-                None => raw.push((number, physical.to_vec())),
+                None => raw.push((number, Cow::Borrowed(physical))),
             },
-            _ => raw.push((number, physical.to_vec())),
+            _ => raw.push((number, Cow::Borrowed(physical))),
         }
     }
     raw.into_iter()
         .filter(|(_, bytes)| !bytes.iter().all(u8::is_ascii_whitespace))
         .map(|(number, bytes)| {
-            let text = match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(e) => {
-                    warnings.push(number, "invalid UTF-8 replaced with U+FFFD");
-                    String::from_utf8_lossy(e.as_bytes()).into_owned()
-                }
+            let text = match bytes {
+                Cow::Borrowed(b) => match std::str::from_utf8(b) {
+                    Ok(t) => Cow::Borrowed(t),
+                    Err(_) => {
+                        warnings.push(number, "invalid UTF-8 replaced with U+FFFD");
+                        Cow::Owned(String::from_utf8_lossy(b).into_owned())
+                    }
+                },
+                Cow::Owned(b) => match String::from_utf8(b) {
+                    Ok(t) => Cow::Owned(t),
+                    Err(e) => {
+                        warnings.push(number, "invalid UTF-8 replaced with U+FFFD");
+                        Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned())
+                    }
+                },
             };
             Line { number, text }
         })
@@ -187,9 +211,9 @@ fn is_name_byte(b: u8) -> bool {
 
 /// RFC 6868: `^n` newline, `^'` double quote, `^^` caret; any other caret is
 /// literal.
-fn decode_caret(value: &str) -> String {
+fn decode_caret(value: &str) -> Cow<'_, str> {
     if !value.contains('^') {
-        return value.to_string();
+        return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len());
     let mut chars = value.chars().peekable();
@@ -214,12 +238,16 @@ fn decode_caret(value: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Parses `NAME *(;PARAM) : VALUE`. Soft problems (empty parameters) go to
 /// `notes`; hard ones return `Err` and the line is skipped.
-fn parse_line(text: &str, number: usize, notes: &mut Warnings) -> Result<Property, String> {
+fn parse_line<'a>(
+    text: &'a str,
+    number: usize,
+    notes: &mut Warnings,
+) -> Result<Property<'a>, String> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() && is_name_byte(bytes[i]) {
@@ -228,7 +256,7 @@ fn parse_line(text: &str, number: usize, notes: &mut Warnings) -> Result<Propert
     if i == 0 {
         return Err("not a content line (expected NAME:VALUE)".to_string());
     }
-    let name = text[..i].to_ascii_uppercase();
+    let name = upper(&text[..i]);
     // Tolerate blanks between the name and its delimiter (`DTSTART :…`).
     while i < bytes.len() && bytes[i] == b' ' {
         i += 1;
@@ -240,7 +268,7 @@ fn parse_line(text: &str, number: usize, notes: &mut Warnings) -> Result<Propert
                 return Ok(Property {
                     name,
                     params,
-                    value: text[i + 1..].to_string(),
+                    value: &text[i + 1..],
                     line: number,
                 });
             }
@@ -262,7 +290,7 @@ fn parse_line(text: &str, number: usize, notes: &mut Warnings) -> Result<Propert
 
 /// Parses one `NAME=value[,value]` starting at byte `start`; returns the
 /// parameter and the index of the delimiter after it.
-fn parse_param(text: &str, start: usize) -> Result<(Param, usize), String> {
+fn parse_param(text: &str, start: usize) -> Result<(Param<'_>, usize), String> {
     let bytes = text.as_bytes();
     let mut i = start;
     while i < bytes.len() && is_name_byte(bytes[i]) {
@@ -271,29 +299,32 @@ fn parse_param(text: &str, start: usize) -> Result<(Param, usize), String> {
     if i == start {
         return Err("a parameter has no name".to_string());
     }
-    let name = text[start..i].to_ascii_uppercase();
+    let name = upper(&text[start..i]);
     if bytes.get(i) != Some(&b'=') {
         return Err(format!("parameter {name} has no '='"));
     }
     i += 1;
-    let mut values = Vec::new();
+    let mut first: Option<Cow<'_, str>> = None;
     loop {
-        if bytes.get(i) == Some(&b'"') {
+        let value = if bytes.get(i) == Some(&b'"') {
             let open = i + 1;
             let close = text[open..]
                 .find('"')
                 .map(|k| open + k)
                 .ok_or_else(|| format!("parameter {name} has an unclosed quote"))?;
-            values.push(decode_caret(&text[open..close]));
             i = close + 1;
+            decode_caret(&text[open..close])
         } else {
             // All delimiters are ASCII, so every index we stop at is a char
             // boundary.
-            let mut value = String::new();
+            let begin = i;
+            let mut escaped: Option<String> = None;
             let mut seg = i;
             while i < bytes.len() && !matches!(bytes[i], b',' | b';' | b':' | b'"') {
                 if bytes[i] == b'\\' && matches!(bytes.get(i + 1), Some(b':' | b';' | b',')) {
-                    value.push_str(&text[seg..i]);
+                    escaped
+                        .get_or_insert_with(String::new)
+                        .push_str(&text[seg..i]);
                     seg = i + 1;
                     i += 2;
                     continue;
@@ -303,12 +334,21 @@ fn parse_param(text: &str, start: usize) -> Result<(Param, usize), String> {
             if bytes.get(i) == Some(&b'"') {
                 return Err(format!("parameter {name} has a stray quote"));
             }
-            value.push_str(&text[seg..i]);
-            values.push(decode_caret(&value));
-        }
+            match escaped {
+                Some(mut v) => {
+                    v.push_str(&text[seg..i]);
+                    Cow::Owned(decode_caret(&v).into_owned())
+                }
+                None => decode_caret(&text[begin..i]),
+            }
+        };
+        first.get_or_insert(value);
         match bytes.get(i) {
             Some(b',') => i += 1,
-            Some(b';' | b':') => return Ok((Param { name, values }, i)),
+            Some(b';' | b':') => {
+                let value = first.unwrap_or_default();
+                return Ok((Param { name, value }, i));
+            }
             None => return Err(format!("parameter {name} runs to the end of the line")),
             Some(_) => return Err(format!("unexpected text after parameter {name}")),
         }
@@ -328,15 +368,15 @@ fn is_calendar_component(name: &str) -> bool {
     )
 }
 
-struct TreeBuilder {
-    stack: Vec<Component>,
-    roots: Vec<Component>,
+struct TreeBuilder<'a> {
+    stack: Vec<Component<'a>>,
+    roots: Vec<Component<'a>>,
     /// `BEGIN`s ignored for being too deep, so their `END`s are ignored too.
     skipped_depth: usize,
 }
 
-impl TreeBuilder {
-    fn attach(&mut self, c: Component) {
+impl<'a> TreeBuilder<'a> {
+    fn attach(&mut self, c: Component<'a>) {
         match self.stack.last_mut() {
             Some(parent) => parent.children.push(c),
             None => self.roots.push(c),
@@ -362,7 +402,7 @@ impl TreeBuilder {
         self.close_top();
     }
 
-    fn begin(&mut self, name: String, line: usize, warnings: &mut Warnings) {
+    fn begin(&mut self, name: Cow<'a, str>, line: usize, warnings: &mut Warnings) {
         if self.skipped_depth > 0 || self.stack.len() >= MAX_DEPTH {
             if self.skipped_depth == 0 {
                 warnings.push(line, "components nested too deeply; skipped");
@@ -382,11 +422,11 @@ impl TreeBuilder {
             {
                 self.close_unterminated(line, warnings);
             }
-        } else if matches!(name.as_str(), "STANDARD" | "DAYLIGHT")
+        } else if matches!(name.as_ref(), "STANDARD" | "DAYLIGHT")
             && self
                 .stack
                 .last()
-                .is_some_and(|c| matches!(c.name.as_str(), "STANDARD" | "DAYLIGHT"))
+                .is_some_and(|c| matches!(c.name.as_ref(), "STANDARD" | "DAYLIGHT"))
         {
             self.close_unterminated(line, warnings);
         }
@@ -420,20 +460,20 @@ impl TreeBuilder {
     }
 }
 
-/// Parses the whole input into top-level components. `Err` only when nothing
-/// in it reads as a calendar; every skipped part becomes a warning.
-pub(crate) fn parse_components(
-    input: &[u8],
+/// Parses unfolded lines into top-level components. `Err` only when
+/// nothing in them reads as a calendar; every skipped part becomes a
+/// warning.
+pub(crate) fn parse_components<'a>(
+    lines: &'a [Line<'a>],
     warnings: &mut Warnings,
-) -> Result<Vec<Component>, IcsError> {
-    let lines = unfold(input, warnings);
+) -> Result<Vec<Component<'a>>, IcsError> {
     let first = lines.first().map(|l| (l.number, snippet(&l.text)));
     let mut tree = TreeBuilder {
         stack: vec![],
         roots: vec![],
         skipped_depth: 0,
     };
-    for line in &lines {
+    for line in lines {
         let prop = match parse_line(&line.text, line.number, warnings) {
             Ok(p) => p,
             Err(reason) => {
@@ -444,9 +484,9 @@ pub(crate) fn parse_components(
                 continue;
             }
         };
-        match prop.name.as_str() {
+        match prop.name.as_ref() {
             "BEGIN" | "END" => {
-                let name = prop.value.trim().to_ascii_uppercase();
+                let name = upper(prop.value.trim());
                 if name.is_empty() || !name.bytes().all(is_name_byte) {
                     warnings.push(
                         line.number,
@@ -545,13 +585,19 @@ pub(crate) fn unescape_text(value: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> (Result<Vec<Component>, IcsError>, Vec<String>) {
+    /// Component names and child counts, so results outlive the lines.
+    fn parse(text: &str) -> (Result<Vec<(String, usize)>, IcsError>, Vec<String>) {
         let mut w = Warnings::default();
-        let r = parse_components(text.as_bytes(), &mut w);
+        let lines = unfold(text.as_bytes(), &mut w);
+        let r = parse_components(&lines, &mut w).map(|cs| {
+            cs.iter()
+                .map(|c| (c.name.to_string(), c.children.len()))
+                .collect()
+        });
         (r, w.finish())
     }
 
-    fn line(text: &str) -> Result<Property, String> {
+    fn line(text: &str) -> Result<Property<'_>, String> {
         parse_line(text, 1, &mut Warnings::default())
     }
 
@@ -581,7 +627,7 @@ mod tests {
     fn lowercase_names_and_multi_valued_params() {
         let p = line("attendee;delegated-to=\"a@x\",\"b@x\":mailto:c@x").expect("parses");
         assert_eq!(p.name, "ATTENDEE");
-        assert_eq!(p.params[0].values, vec!["a@x", "b@x"]);
+        assert_eq!(p.param("DELEGATED-TO"), Some("a@x"));
     }
 
     #[test]
@@ -616,7 +662,7 @@ mod tests {
     fn missing_end_is_closed_with_a_warning() {
         let (r, w) = parse("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nBEGIN:VEVENT\nUID:2\n");
         let cal = r.expect("calendar");
-        assert_eq!(cal[0].children.len(), 2);
+        assert_eq!(cal[0], ("VCALENDAR".to_string(), 2));
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(
             w[0].starts_with("line 1: BEGIN:VCALENDAR is never closed"),

@@ -8,7 +8,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::IcsError;
-use crate::content::{Component, Property, Warnings, parse_components, snippet, unescape_text};
+use crate::content::{
+    Component, Property, Warnings, parse_components, snippet, unescape_text, unfold,
+};
 use crate::detect::{Clues, detect};
 use crate::zones::{Resolved, ZoneResolver};
 
@@ -132,11 +134,12 @@ pub fn parse_invites_with(
     options: &ParseOptions,
 ) -> Result<ParsedCalendar, IcsError> {
     let mut warnings = Warnings::default();
-    let roots = parse_components(input, &mut warnings)?;
+    let lines = unfold(input, &mut warnings);
+    let roots = parse_components(&lines, &mut warnings)?;
     let mut zones = ZoneResolver::new(&roots, &options.floating_zone);
     let mut events = Vec::new();
     for root in &roots {
-        match root.name.as_str() {
+        match root.name.as_ref() {
             "VCALENDAR" => {
                 let method = root
                     .prop("METHOD")
@@ -187,13 +190,13 @@ const CONFERENCE_PROPS: &[&str] = &[
     "CONFERENCE",
 ];
 
-fn single<'a>(c: &'a Component, name: &str) -> Option<&'a Property> {
+fn single<'c, 'a>(c: &'c Component<'a>, name: &str) -> Option<&'c Property<'a>> {
     c.prop(name)
 }
 
 fn text(c: &Component, name: &str) -> Option<String> {
     single(c, name)
-        .map(|p| unescape_text(&p.value).trim().to_string())
+        .map(|p| unescape_text(p.value).trim().to_string())
         .filter(|t| !t.is_empty())
 }
 
@@ -300,13 +303,13 @@ fn read_event(
     let conference: Vec<&str> = CONFERENCE_PROPS
         .iter()
         .flat_map(|n| c.props_named(n))
-        .map(|p| p.value.as_str())
+        .map(|p| p.value)
         .collect();
     let other: Vec<&str> = c
         .props
         .iter()
-        .filter(|p| p.name.starts_with("X-") && !CONFERENCE_PROPS.contains(&p.name.as_str()))
-        .map(|p| p.value.as_str())
+        .filter(|p| p.name.starts_with("X-") && !CONFERENCE_PROPS.contains(&p.name.as_ref()))
+        .map(|p| p.value)
         .collect();
     let (format, link) = detect(&Clues {
         conference,

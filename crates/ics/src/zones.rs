@@ -182,13 +182,13 @@ pub(crate) struct Resolved {
 /// Resolves TZIDs for one file, caching per name (a file of 10,000 invites
 /// typically repeats one or two zones).
 pub(crate) struct ZoneResolver<'a> {
-    definitions: HashMap<&'a str, &'a Component>,
+    definitions: HashMap<&'a str, &'a Component<'a>>,
     cache: HashMap<String, Resolved>,
     default: &'a TimeZone,
 }
 
 impl<'a> ZoneResolver<'a> {
-    pub(crate) fn new(roots: &'a [Component], default: &'a TimeZone) -> Self {
+    pub(crate) fn new(roots: &'a [Component<'a>], default: &'a TimeZone) -> Self {
         let mut definitions = HashMap::new();
         let mut stack: Vec<&Component> = roots.iter().collect();
         while let Some(c) = stack.pop() {
@@ -347,16 +347,16 @@ struct Observance<'a> {
     rrule: Option<&'a str>,
 }
 
-fn observance(c: &Component) -> Option<Observance<'_>> {
+fn observance<'a>(c: &Component<'a>) -> Option<Observance<'a>> {
     Some(Observance {
         dtstart: c.prop("DTSTART").map_or("", |p| p.value.trim()),
-        offset_to: parse_utc_offset(&c.prop("TZOFFSETTO")?.value)?,
-        rrule: c.prop("RRULE").map(|p| p.value.as_str()),
+        offset_to: parse_utc_offset(c.prop("TZOFFSETTO")?.value)?,
+        rrule: c.prop("RRULE").map(|p| p.value),
     })
 }
 
 /// The observance that applies now: the one starting last.
-fn latest<'a>(c: &'a Component, name: &'a str) -> Option<Observance<'a>> {
+fn latest<'a>(c: &Component<'a>, name: &str) -> Option<Observance<'a>> {
     c.children_named(name)
         .filter_map(observance)
         .max_by(|a, b| a.dtstart.cmp(b.dtstart))
