@@ -585,8 +585,11 @@ pub(crate) fn unescape_text(value: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Component names and child counts, so results outlive the lines.
-    fn parse(text: &str) -> (Result<Vec<(String, usize)>, IcsError>, Vec<String>) {
+    /// Top-level component names and their child counts.
+    type Outline = Result<Vec<(String, usize)>, IcsError>;
+
+    /// Parses to an outline, so results outlive the borrowed lines.
+    fn parse(text: &str) -> (Outline, Vec<String>) {
         let mut w = Warnings::default();
         let lines = unfold(text.as_bytes(), &mut w);
         let r = parse_components(&lines, &mut w).map(|cs| {
