@@ -67,6 +67,20 @@ async fn click(c: &Client, xpath: &str) {
         .expect("click");
 }
 
+/// Clicks a submit button and waits for the next page's message (a flash
+/// or a refusal): a click returns before the navigation it starts.
+async fn submit(c: &Client, xpath: &str) {
+    click(c, xpath).await;
+    if xpath.contains("'Import'") {
+        let _ = c.accept_alert().await;
+    }
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("div.flash, div.refusal"))
+        .await
+        .unwrap_or_else(|e| panic!("no message after {xpath}: {e}"));
+}
+
 async fn connect(port: u16, profile: &Path, chromium: &Path) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -163,7 +177,7 @@ async fn flow(c: &Client, base: &str, server: &Server) {
         .send_keys("My story about the migration")
         .await
         .expect("type");
-    click(c, "//button[normalize-space()='Save the debrief']").await;
+    submit(c, "//button[normalize-space()='Save the debrief']").await;
     let t = text(c).await;
     assert!(t.contains("Saved the debrief"), "{t}");
     assert!(t.contains("APAC expansion"), "{t}");
@@ -208,7 +222,7 @@ async fn flow(c: &Client, base: &str, server: &Server) {
         .click()
         .await
         .expect("select");
-    click(c, "//button[normalize-space()='Log it']").await;
+    submit(c, "//button[normalize-space()='Log it']").await;
     let t = text(c).await;
     assert!(t.contains("Not logged (follow-up-guard)"), "{t}");
     shot(c, "guard-refusal").await;
@@ -237,7 +251,7 @@ async fn flow(c: &Client, base: &str, server: &Server) {
         .send_keys(HOSTILE)
         .await
         .expect("type");
-    click(c, "//button[normalize-space()='Add application']").await;
+    submit(c, "//button[normalize-space()='Add application']").await;
     let t = text(c).await;
     assert!(t.contains("<script>window.pwned=1</script>"), "{t}");
     let pwned = c
@@ -263,8 +277,7 @@ async fn flow(c: &Client, base: &str, server: &Server) {
         .await
         .expect("choose");
     // The import button asks for confirmation when script runs.
-    click(c, "//button[normalize-space()='Import']").await;
-    let _ = c.accept_alert().await;
+    submit(c, "//button[normalize-space()='Import']").await;
     let t = text(c).await;
     assert!(t.contains("Imported: 1 new"), "{t}");
     shot(c, "settings").await;
