@@ -115,7 +115,10 @@ fn a_person_after_a_panel_interview() {
         find_program(&["chromium", "chromium-browser"]),
         find_program(&["chromedriver"]),
     ) else {
-        eprintln!(
+        // Straight to stderr: libtest hides `eprintln!` output of a passing test.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
             "\n{}\n!!! BROWSER TESTS SKIPPED: chromium and chromedriver are not installed.\n!!! The end-to-end flow in headless Chromium did NOT run.\n!!! To run it: apt-get update && apt-get install -y chromium chromium-driver\n{}\n",
             "!".repeat(72),
             "!".repeat(72)
