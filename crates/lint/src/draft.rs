@@ -187,7 +187,11 @@ impl<'a> Writer<'a> {
     }
 
     fn greeting(&self) -> String {
-        let word = if self.v % 2 == 0 { "Dear" } else { "Hello" };
+        let word = if self.v.is_multiple_of(2) {
+            "Dear"
+        } else {
+            "Hello"
+        };
         if self.first.is_empty() {
             format!("{word},")
         } else {

@@ -127,11 +127,15 @@ pub(crate) fn compare(a: &Doc, b: &Doc) -> Comparison {
     let duplicate = jaccard >= JACCARD_MIN || containment >= CONTAINMENT_MIN;
 
     // Runs of consecutive shared shingles in `a`, located in `b` by their first shingle.
+    let mut first_in_b: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for (j, h) in b.shingles.iter().enumerate() {
+        first_in_b.entry(*h).or_insert(j);
+    }
     let mut passages = Vec::new();
     let mut i = 0;
     while i < a.shingles.len() {
         let Some(&h) = a.shingles.get(i) else { break };
-        let Some(j0) = b.shingles.iter().position(|x| *x == h) else {
+        let Some(&j0) = first_in_b.get(&h) else {
             i += 1;
             continue;
         };

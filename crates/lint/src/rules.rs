@@ -152,6 +152,9 @@ fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// More findings of one rule than this in one note tell the writer nothing new.
+const MAX_PER_RULE: usize = 25;
+
 fn render(template: &str, m: &str, count: usize, rule: &RuleDef) -> String {
     template
         .replace("{match}", m)
@@ -226,6 +229,9 @@ fn phrase_rule(
             continue;
         }
         hits.push(m);
+        if hits.len() > MAX_PER_RULE {
+            break;
+        }
     }
     match rule.rule_type() {
         RuleType::Occurrence => {
@@ -257,7 +263,7 @@ fn phrase_rule(
             }
         }
         _ => {
-            for m in hits {
+            for m in hits.into_iter().take(MAX_PER_RULE) {
                 let span = note.span_of(m.start, m.end);
                 let text = note.text.get(span.clone()).unwrap_or_default();
                 let suggestion = match &m.role {

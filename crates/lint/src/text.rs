@@ -302,9 +302,8 @@ fn simplify(s: &str) -> String {
             }
             space = false;
             out.extend(c.to_lowercase());
-        } else if c.is_whitespace() || c == ',' || c == '-' || c == '—' {
-            space = true;
         } else if !is_invisible(c) {
+            // Spaces, punctuation and dashes all separate words.
             space = true;
         }
     }
@@ -463,16 +462,59 @@ fn parse_greeting(text: &str, line: Span) -> Option<Greeting> {
 }
 
 /// Maps byte offsets to 1-based line and character columns.
+///
+/// Char counts are kept at checkpoints every few KB, so a position in a
+/// megabyte-long line costs a short scan, not a scan from the line start.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// (byte offset on a char boundary, chars before it), ascending.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT: usize = 4096;
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        let mut checkpoints = vec![(0, 0)];
+        if text.len() > CHECKPOINT {
+            let mut next = CHECKPOINT;
+            for (chars, (i, _)) in text.char_indices().enumerate() {
+                if i >= next {
+                    checkpoints.push((i, chars));
+                    next = i + CHECKPOINT;
+                }
+            }
+        }
+        LineIndex {
+            text,
+            starts,
+            checkpoints,
+        }
+    }
+
+    /// Characters before the char boundary at or before `byte`.
+    fn chars_before(&self, byte: usize) -> usize {
+        let k = self.checkpoints.partition_point(|(b, _)| *b <= byte);
+        let (b, c) = self
+            .checkpoints
+            .get(k.saturating_sub(1))
+            .copied()
+            .unwrap_or((0, 0));
+        c + self
+            .text
+            .get(b..byte)
+            .map(|s| s.chars().count())
+            .unwrap_or_else(|| {
+                // Not a boundary: count up to the boundary before it.
+                let mut e = byte.min(self.text.len());
+                while e > b && !self.text.is_char_boundary(e) {
+                    e -= 1;
+                }
+                self.text.get(b..e).map(|s| s.chars().count()).unwrap_or(0)
+            })
     }
 
     /// Line and column of the character starting at `byte`.
@@ -484,10 +526,8 @@ impl<'a> LineIndex<'a> {
         };
         let start = self.starts.get(line).copied().unwrap_or(0);
         let col = self
-            .text
-            .get(start..byte)
-            .map(|s| s.chars().count())
-            .unwrap_or(0);
+            .chars_before(byte)
+            .saturating_sub(self.chars_before(start));
         (line + 1, col + 1)
     }
 

@@ -1,0 +1,185 @@
+//! Snapshots of every output format, and hostile input that must never panic.
+
+use debrief_core::model::Application;
+use debrief_lint::output::{github, human, json, line, sarif};
+use debrief_lint::{Context, NoteKind, RulePack, lint, panel, parse_note};
+use proptest::prelude::*;
+
+fn app() -> Application {
+    serde_json::from_str(
+        r#"{
+        "id": "acme", "company": "Acme Corp", "role": "Data Analyst", "recruiter": "inside",
+        "people": [
+          { "id": "marie", "name": "Marie Dubois", "said": ["APAC expansion is next year's top priority"] },
+          { "id": "raj", "name": "Rajesh Patel" }
+        ],
+        "interviews": [
+          { "id": "panel", "start": "2026-11-20T10:00:00-06:00", "minutes": 90, "status": "done",
+            "interviewers": ["marie", "raj"] }
+        ]
+    }"#,
+    )
+    .expect("app")
+}
+
+const NOTE: &str = "Dear Mary,\n\nI'm sorry I did so badly. What is the salary range? Please reply ASAP, as soon as possible.\n\nBest,\nSam";
+
+fn diags() -> Vec<debrief_lint::Diagnostic> {
+    let app = app();
+    let now = "2026-11-23T10:00:00Z".parse().expect("now");
+    let ctx = Context::for_person(&app, "marie")
+        .kind(NoteKind::ThankYou)
+        .at(now);
+    let mut d = lint(NOTE, &ctx);
+    for x in &mut d {
+        x.path = "notes/marie.txt".into();
+    }
+    d
+}
+
+#[test]
+fn human_output() {
+    insta::assert_snapshot!(human(NOTE, &diags()));
+}
+
+#[test]
+fn line_output() {
+    insta::assert_snapshot!(line(&diags()));
+}
+
+#[test]
+fn json_output() {
+    let out = json(&diags());
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let first = &v["diagnostics"][0];
+    for key in [
+        "path",
+        "rule",
+        "severity",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "suggestion",
+    ] {
+        assert!(first.get(key).is_some(), "{key} missing");
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_output() {
+    let out = sarif(&diags(), RulePack::builtin_ref());
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(
+        v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .map(|r| r.len()),
+        Some(17)
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn github_output() {
+    insta::assert_snapshot!(github(&diags()));
+}
+
+#[test]
+fn wrong_name_points_at_the_name() {
+    let d = diags();
+    let w = d
+        .iter()
+        .find(|d| d.rule == "lint/wrong-name")
+        .expect("wrong-name");
+    assert_eq!((w.line, w.column, w.end_line, w.end_column), (1, 6, 1, 9));
+    assert_eq!(w.suggestion.as_deref(), Some("Marie"));
+}
+
+#[test]
+fn list_of_rules() {
+    let rules = debrief_lint::rules();
+    let table: String = rules
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} [{}]\n",
+                r.id,
+                r.severity.map(|s| s.as_str()).unwrap_or("off"),
+                r.kind,
+                r.source.join(",")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(table);
+}
+
+fn hostile_inputs() -> Vec<String> {
+    let mut v = vec![
+        String::new(),
+        "\n\n\n".into(),
+        "\r\n\r\n".into(),
+        "Dear".into(),
+        "Dear ,".into(),
+        "Hi —".into(),
+        "Best,".into(),
+        "\u{FEFF}Dear Marie,\u{200B}\u{200B}".into(),
+        "Dear \u{202E}eiraM\u{202C},\nشكرا لك على وقتك\n\nBest,\nSam".into(),
+        "😀😀😀 Dear 😀,\n😀 salary 😀".into(),
+        String::from_utf8_lossy(&[0xff, 0xfe, 0x00, 0x41, 0x80, 0x0a, 0xc3]).into_owned(),
+        "\"unterminated quote salary".into(),
+        "Dear Marie Marie Marie Marie Marie Marie Marie Marie,".into(),
+        "a\u{0301}\u{0301}\u{0301} e\u{0301}".into(),
+    ];
+    // About 1 MB of text, one line and many lines.
+    v.push("Thank you salary ASAP. ".repeat(45_000));
+    v.push("word\n".repeat(200_000));
+    v
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let app = app();
+    let now = "2026-11-23T10:00:00Z".parse().expect("now");
+    for text in hostile_inputs() {
+        let _ = parse_note(&text);
+        // The megabyte inputs once; the short ones under every kind.
+        let kinds = if text.len() > 100_000 {
+            &NoteKind::ALL[..1]
+        } else {
+            NoteKind::ALL
+        };
+        for kind in kinds {
+            let ctx = Context::for_person(&app, "marie")
+                .kind(*kind)
+                .at(now)
+                .with_panel(vec![("raj", NOTE)]);
+            let d = lint(&text, &ctx);
+            let _ = human(&text, &d);
+            let _ = sarif(&d, RulePack::builtin_ref());
+            let _ = github(&d);
+            for x in &d {
+                assert!(x.line >= 1 && x.column >= 1 && x.end_line >= x.line);
+            }
+        }
+        let _ = lint(&text, &Context::default());
+        let _ = panel(&[("a", text.as_str()), ("b", text.as_str()), ("c", NOTE)]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn any_text_lints_without_panicking(text in "\\PC{0,300}", extra in proptest::collection::vec(any::<char>(), 0..50)) {
+        let app = app();
+        let text: String = text.chars().chain(extra).collect();
+        let ctx = Context::for_person(&app, "marie").kind(NoteKind::ThankYou);
+        for d in lint(&text, &ctx) {
+            prop_assert!(d.line >= 1 && d.column >= 1);
+            prop_assert!(d.end_line > d.line || d.end_column >= d.column);
+        }
+        let _ = panel(&[("a", text.as_str()), ("b", NOTE)]);
+    }
+}
