@@ -4,12 +4,16 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use std::cell::OnceCell;
+
+use debrief_core::edit::EditError;
 use debrief_core::exchange::{self, ExchangeError, parse_timezone};
+use debrief_core::input::{clock_now, closest, effective_profile, parse_date, parse_time};
 use debrief_core::model::{Application, Moment, Profile};
 use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
 use debrief_store_sqlite::SqliteStore;
 use jiff::Timestamp;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 /// A command's failure, carrying its exit code.
@@ -37,6 +41,12 @@ impl From<StoreError> for Failure {
 impl From<ExchangeError> for Failure {
     fn from(e: ExchangeError) -> Self {
         Failure::Input(e.to_string())
+    }
+}
+
+impl From<EditError> for Failure {
+    fn from(e: EditError) -> Self {
+        Failure::Input(e.message)
     }
 }
 
@@ -68,6 +78,8 @@ pub struct Ctx {
     pub store: SqliteStore,
     pub db_path: PathBuf,
     now_text: Option<String>,
+    /// Read once per command: the clock, times and the engine all need it.
+    profile: OnceCell<Profile>,
 }
 
 impl Ctx {
@@ -86,18 +98,23 @@ impl Ctx {
             store,
             db_path,
             now_text: now,
+            profile: OnceCell::new(),
         })
     }
 
     /// The saved profile; before one is saved, the system's time zone and
     /// the holiday calendar that goes with it.
     pub fn profile(&self) -> Result<Profile> {
-        let mut p = self.store.profile()?;
-        if p == Profile::default() {
-            p.timezone = system_zone();
-            p.holidays.calendar = debrief_core::demo::holidays_for_zone(&p.timezone);
+        if let Some(p) = self.profile.get() {
+            return Ok(p.clone());
         }
-        Ok(p)
+        let p = effective_profile(self.store.profile()?, &system_zone());
+        Ok(self.profile.get_or_init(|| p).clone())
+    }
+
+    /// For commands that change the profile: read it again next time.
+    pub fn forget_profile(&mut self) {
+        self.profile.take();
     }
 
     pub fn tz(&self) -> Result<TimeZone> {
@@ -107,10 +124,10 @@ impl Ctx {
     /// The clock: `--now`/`DEBRIEF_NOW` if given, else the system's.
     pub fn now(&self) -> Result<Timestamp> {
         match &self.now_text {
-            Some(text) => {
-                parse_time(text, &self.tz()?).map_err(|e| Failure::input(format!("--now: {e}")))
-            }
-            None => Ok(Timestamp::now()),
+            Some(text) => Ok(parse_time(text, &self.tz()?)
+                .map_err(|e| Failure::input(format!("--now: {e}")))?
+                .ts),
+            None => Ok(clock_now()),
         }
     }
 
@@ -123,9 +140,7 @@ impl Ctx {
     pub fn time_or_now(&self, text: Option<&str>, what: &str) -> Result<Moment> {
         match text {
             Some(t) => {
-                let tz = self.tz()?;
-                let ts = parse_time(t, &tz).map_err(|e| Failure::input(format!("{what}: {e}")))?;
-                Ok(moment_as_written(t, ts, &tz))
+                parse_time(t, &self.tz()?).map_err(|e| Failure::input(format!("{what}: {e}")))
             }
             None => self.now_moment(),
         }
@@ -168,124 +183,5 @@ impl Ctx {
         exchange::validate_application(&app, &format!("application '{id}'"))?;
         self.store.apply(&[Change::PutApplication(app)])?;
         Ok(out)
-    }
-}
-
-/// The known id closest to `id`, for "did you mean".
-pub fn closest<'a>(id: &str, known: &'a [String]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim_ratio(id, k), k.as_str()))
-        .filter(|(s, _)| *s >= 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
-}
-
-fn strsim_ratio(a: &str, b: &str) -> f64 {
-    // Normalized Levenshtein without another dependency: the alphabet is
-    // small and ids are short.
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    1.0 - prev[b.len()] as f64 / a.len().max(b.len()) as f64
-}
-
-/// Reads a time: RFC 3339 with an offset (or an RFC 9557 zone), or a civil
-/// "YYYY-MM-DD HH:MM" / "YYYY-MM-DDTHH:MM" read in `tz`.
-pub fn parse_time(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
-    if let Ok(m) = text.parse::<Moment>() {
-        return Ok(m.ts);
-    }
-    let civil: DateTime = text.trim().replacen(' ', "T", 1).parse().map_err(|_| {
-        format!("'{text}' is not a time; write 2026-11-20T10:00:00-06:00 or \"2026-11-20 10:00\" (in your profile's time zone)")
-    })?;
-    tz.to_ambiguous_timestamp(civil).compatible().map_err(|e| {
-        format!(
-            "'{text}' does not exist in {}: {e}",
-            tz.iana_name().unwrap_or("your time zone")
-        )
-    })
-}
-
-/// Keeps the offset the user wrote, or the profile zone's for civil times.
-fn moment_as_written(text: &str, ts: Timestamp, tz: &TimeZone) -> Moment {
-    text.parse::<Moment>()
-        .unwrap_or_else(|_| Moment::in_zone(ts, tz))
-}
-
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    text.trim()
-        .parse::<Date>()
-        .map_err(|_| format!("'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-12-04"))
-}
-
-/// A readable id from free text: "Acme Corp" → "acme-corp".
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(48).collect()
-}
-
-/// `base`, or `base-2`, `base-3`… whichever is not taken.
-pub fn unique_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
-    let base = if base.is_empty() { "item" } else { base };
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| !taken(c))
-        .unwrap_or_else(|| base.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_read_in_the_profile_zone_when_civil() {
-        let tz = TimeZone::get("America/Chicago").expect("tz");
-        assert_eq!(
-            parse_time("2026-11-20 10:00", &tz).expect("t").to_string(),
-            "2026-11-20T16:00:00Z"
-        );
-        assert_eq!(
-            parse_time("2026-11-20T10:00:00Z", &tz)
-                .expect("t")
-                .to_string(),
-            "2026-11-20T10:00:00Z"
-        );
-        assert!(
-            parse_time("next tuesday", &tz)
-                .unwrap_err()
-                .contains("next tuesday")
-        );
-    }
-
-    #[test]
-    fn slugs_and_unique_ids() {
-        assert_eq!(slug("Acme Corp — Data Analyst"), "acme-corp-data-analyst");
-        assert_eq!(unique_id("marie", |c| c == "marie"), "marie-2");
-        assert_eq!(
-            closest("acme-analist", &["acme-analyst".into(), "globex".into()]),
-            Some("acme-analyst")
-        );
     }
 }

@@ -9,7 +9,9 @@ use debrief_store::{Change, StoreReader, StoreWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
-use crate::ctx::{Ctx, Failure, Result, parse_date, system_zone};
+use debrief_core::input::parse_date;
+
+use crate::ctx::{Ctx, Failure, Result, system_zone};
 use crate::render;
 
 /// Files above this size get a progress bar on a terminal.
@@ -99,6 +101,7 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         b.set_message("writing");
     }
     ctx.store.apply(&changes)?;
+    ctx.forget_profile();
     if let Some(b) = bar {
         b.inc(1);
         b.finish_and_clear();
@@ -150,6 +153,7 @@ pub fn demo(ctx: &mut Ctx) -> Result<()> {
             .map(Change::PutApplication),
     );
     ctx.store.apply(&changes)?;
+    ctx.forget_profile();
     render::out(&format!(
         "Demo store ready at {} ({} sample applications, ids starting with '{DEMO_PREFIX}').\n\n",
         ctx.db_path.display(),
@@ -205,6 +209,7 @@ pub fn profile(ctx: &mut Ctx, a: &ProfileArgs) -> Result<()> {
         p.holidays.extra.sort();
         exchange::validate_profile(&p)?;
         ctx.store.apply(&[Change::SetProfile(p.clone())])?;
+        ctx.forget_profile();
     } else if p.name.is_empty() && p.timezone == "UTC" && !a.json {
         render::out(&render::paint(
             render::DIM,

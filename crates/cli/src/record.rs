@@ -4,10 +4,12 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use debrief_core::engine::{Engine, Verdict};
+use debrief_core::edit::{self, Logged, NewInterview, PersonFields};
+use debrief_core::engine::Engine;
+use debrief_core::input::parse_date;
 use debrief_core::model::{
-    Application, Dismissal, Feedback, Interview, InterviewStatus, LearningPlan, News, Outcome,
-    Person, PersonKind, Policy, Prefers, Reflection, ResearchFact, SlipUp, Stage, Touch,
+    Application, Feedback, Interview, InterviewStatus, LearningPlan, Moment, News, Person, Policy,
+    Reflection, ResearchFact, SlipUp, Touch,
 };
 use debrief_core::rules::Rule;
 use debrief_core::text::when;
@@ -15,64 +17,19 @@ use debrief_store::{Change, StoreReader, StoreWriter};
 use serde_json::json;
 
 use crate::args::*;
-use crate::ctx::{Ctx, Failure, Result, closest, parse_date, slug, unique_id};
+use crate::ctx::{Ctx, Failure, Result};
 use crate::render;
 
 fn person_ref<'a>(app: &'a Application, id: &str) -> Result<&'a Person> {
-    app.person(id).ok_or_else(|| {
-        let known: Vec<String> = app.people.iter().map(|p| p.id.clone()).collect();
-        let hint = closest(id, &known)
-            .map(|k| format!("; did you mean '{k}'?"))
-            .unwrap_or_else(|| {
-                if known.is_empty() {
-                    format!(
-                        "; add one with: debrief person add --app {} --name \"…\"",
-                        app.id
-                    )
-                } else {
-                    format!("; known: {}", known.join(", "))
-                }
-            });
-        Failure::input(format!(
-            "unknown person '{id}' in application '{}'{hint}",
-            app.id
-        ))
-    })
+    Ok(edit::person(app, id, "--person")?)
 }
 
 fn interview_mut<'a>(app: &'a mut Application, id: &str) -> Result<&'a mut Interview> {
-    let known: Vec<String> = app.interviews.iter().map(|i| i.id.clone()).collect();
-    let app_id = app.id.clone();
-    app.interviews
-        .iter_mut()
-        .find(|i| i.id == id)
-        .ok_or_else(|| {
-            let hint = closest(id, &known)
-                .map(|k| format!("; did you mean '{k}'?"))
-                .unwrap_or_else(|| {
-                    if known.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; known: {}", known.join(", "))
-                    }
-                });
-            Failure::input(format!(
-                "unknown interview '{id}' in application '{app_id}'{hint}"
-            ))
-        })
-}
-
-fn check_people(app: &Application, ids: &[String]) -> Result<()> {
-    ids.iter()
-        .try_for_each(|id| person_ref(app, id).map(|_| ()))
+    Ok(edit::interview_mut(app, id, "--interview")?)
 }
 
 fn nonempty(text: &str, what: &str) -> Result<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(Failure::input(format!("{what} is empty")));
-    }
-    Ok(t.to_string())
+    Ok(edit::nonempty(text, what, what)?)
 }
 
 pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
@@ -80,19 +37,7 @@ pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
         AppCommand::Add(a) => {
             let company = nonempty(&a.company, "--company")?;
             let known = ctx.store.application_ids()?;
-            let id = match &a.id {
-                Some(id) => {
-                    if known.contains(id) {
-                        return Err(Failure::input(format!(
-                            "an application with id '{id}' already exists"
-                        )));
-                    }
-                    id.clone()
-                }
-                None => unique_id(&slug(&format!("{company} {}", a.role)), |c| {
-                    known.iter().any(|k| k == c)
-                }),
-            };
+            let id = edit::application_id(a.id.as_deref(), &company, &a.role, &known)?;
             let mut app = Application::new(&id, company, a.role.trim());
             app.stage = a.stage;
             app.recruiter = a.recruiter;
@@ -156,65 +101,25 @@ pub fn person(ctx: &mut Ctx, c: PersonCommand) -> Result<()> {
         .map(parse_date)
         .transpose()
         .map_err(|e| Failure::input(format!("--after: {e}")))?;
+    let fields = PersonFields {
+        name: a.name.clone(),
+        kind: a.kind,
+        title: a.title.clone(),
+        email: a.email.clone(),
+        phone: a.phone.clone(),
+        address: a.address.clone(),
+        prefers: a.prefers,
+        after,
+    };
     let id = ctx.update_app(&a.app, |app| {
-        let id = if adding {
-            let name = nonempty(a.name.as_deref().unwrap_or(""), "--name")?;
-            let id = match &a.person {
-                Some(id) if app.person(id).is_some() => {
-                    return Err(Failure::input(format!(
-                        "person '{id}' already exists in '{}'; use person set",
-                        app.id
-                    )));
-                }
-                Some(id) => id.clone(),
-                None => {
-                    let first = name.split_whitespace().next().unwrap_or(&name);
-                    unique_id(&slug(first), |c| app.person(c).is_some())
-                }
-            };
-            app.people.push(Person::new(
-                &id,
-                name,
-                a.kind.unwrap_or(PersonKind::Interviewer),
-            ));
-            id
-        } else {
-            let id = a
-                .person
-                .clone()
-                .ok_or_else(|| Failure::input("person set needs --person ID"))?;
-            person_ref(app, &id)?;
-            id
-        };
-        let p = app
-            .people
-            .iter_mut()
-            .find(|p| p.id == id)
-            .ok_or_else(|| Failure::input("person vanished"))?;
-        if let (false, Some(n)) = (adding, &a.name) {
-            p.name = nonempty(n, "--name")?;
+        if adding {
+            return Ok(edit::add_person(app, a.person.as_deref(), &fields)?);
         }
-        if let (false, Some(k)) = (adding, a.kind) {
-            p.kind = k;
-        }
-        let set = |field: &mut Option<String>, v: &Option<String>| {
-            if let Some(v) = v {
-                *field = (!v.trim().is_empty()).then(|| v.trim().to_string());
-            }
-        };
-        set(&mut p.title, &a.title);
-        set(&mut p.email, &a.email);
-        set(&mut p.phone, &a.phone);
-        set(&mut p.mailing_address, &a.address);
-        if a.prefers.is_some() || after.is_some() {
-            let prefers = p.prefers.get_or_insert_with(Prefers::default);
-            if a.prefers.is_some() {
-                prefers.channel = a.prefers;
-            }
-            if after.is_some() {
-                prefers.after = after;
-            }
-        }
+        let id = a
+            .person
+            .clone()
+            .ok_or_else(|| Failure::input("person set needs --person ID"))?;
+        edit::update_person(app, &id, &fields)?;
         Ok(id)
     })?;
     render::out(&format!(
@@ -230,32 +135,16 @@ pub fn interview(ctx: &mut Ctx, c: InterviewCommand) -> Result<()> {
         InterviewCommand::Add(a) => {
             let start = ctx.time_or_now(Some(&a.at), "--at")?;
             let scheduled = ctx.now_moment()?;
+            let new = NewInterview {
+                id: a.interview.clone(),
+                start,
+                minutes: a.minutes,
+                format: a.format,
+                with: a.with.clone(),
+                also_met: a.also_met.clone(),
+            };
             let id = ctx.update_app(&a.app, |app| {
-                check_people(app, &a.with)?;
-                check_people(app, &a.also_met)?;
-                let id = match &a.interview {
-                    Some(id) if app.interview(id).is_some() => {
-                        return Err(Failure::input(format!(
-                            "interview '{id}' already exists in '{}'",
-                            app.id
-                        )));
-                    }
-                    Some(id) => id.clone(),
-                    None => unique_id(&format!("interview-{}", app.interviews.len() + 1), |c| {
-                        app.interview(c).is_some()
-                    }),
-                };
-                let mut iv = Interview::new(&id, start);
-                iv.minutes = a.minutes;
-                iv.format = a.format;
-                iv.interviewers = a.with.clone();
-                iv.also_met = a.also_met.clone();
-                iv.scheduled_at = Some(scheduled);
-                app.interviews.push(iv);
-                if matches!(app.stage, Stage::Applied | Stage::Screening) && a.with.len() > 1 {
-                    app.stage = Stage::Interviewing;
-                }
-                Ok(id)
+                Ok(edit::schedule_interview(app, new, scheduled)?)
             })?;
             render::out(&format!(
                 "Scheduled interview '{id}' for {}.\n",
@@ -265,7 +154,9 @@ pub fn interview(ctx: &mut Ctx, c: InterviewCommand) -> Result<()> {
         }
         InterviewCommand::Done(a) => {
             ctx.update_app(&a.target.app, |app| {
-                check_people(app, &a.also_met)?;
+                for p in &a.also_met {
+                    person_ref(app, p)?;
+                }
                 let iv = interview_mut(app, &a.target.interview)?;
                 iv.status = InterviewStatus::Done;
                 if a.asked_questions.is_some() {
@@ -386,7 +277,7 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
     };
     let mut app = ctx.application(&a.app)?;
     let person = person_ref(&app, &a.person)?.name.clone();
-    let mut touch = Touch {
+    let touch = Touch {
         at,
         person: Some(a.person.clone()),
         channel: a.channel,
@@ -397,15 +288,15 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
     };
     let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
     let tz = ctx.tz()?;
-    if let Verdict::Refused { allowed_from, why } = engine.guard(&app, &touch) {
-        if !a.force {
+    let forced = match edit::log_touch(&engine, &mut app, touch, a.force)? {
+        Logged::Refused { allowed_from, why } => {
             if a.json {
                 render::out(&format!(
                     "{}\n",
                     json!({
                         "logged": false,
                         "rule": Rule::FollowUpGuard.id(),
-                        "allowed_from": allowed_from.map(|t| debrief_core::model::Moment::in_zone(t, &tz).to_string()),
+                        "allowed_from": allowed_from.map(|t| Moment::in_zone(t, &tz).to_string()),
                         "why": why,
                     })
                 ));
@@ -418,15 +309,14 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
             }
             return Err(Failure::Problem);
         }
-        touch.forced = true;
+        Logged::Yes { forced } => forced,
+    };
+    if forced {
         render::err(&format!(
-            "{} {why}\n",
+            "{} a status check before the cadence allows it; logged because you asked.\n",
             render::paint(render::YELLOW, "forced past the follow-up guard:")
         ));
     }
-    let forced = touch.forced;
-    app.touches.push(touch);
-    app.touches.sort_by_key(|t| t.at);
     debrief_core::exchange::validate_application(&app, &format!("application '{}'", a.app))?;
     ctx.store.apply(&[Change::PutApplication(app)])?;
     if a.json {
@@ -451,17 +341,11 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
 pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
     let at = ctx.time_or_now(a.at.as_deref(), "--at")?;
     let msg = ctx.update_app(&a.app, |app| {
-        if let Some(p) = &a.person {
-            person_ref(app, p)?;
-        }
-        let t = app
-            .touches
-            .iter_mut()
-            .filter(|t| t.replied_at.is_none() && t.at <= at && (a.person.is_none() || t.person == a.person))
-            .max_by_key(|t| t.at)
-            .ok_or_else(|| Failure::input(format!("no unanswered message in '{}' before {at} to attach the reply to; log what you sent first (debrief touch)", a.app)))?;
-        t.replied_at = Some(at);
-        Ok(format!("Recorded the reply to your {} of {}.", t.kind, t.at))
+        let t = edit::record_reply(app, a.person.as_deref(), at)?;
+        Ok(format!(
+            "Recorded the reply to your {} of {}.",
+            t.kind, t.at
+        ))
     })?;
     render::out(&format!("{msg}\n"));
     Ok(())
@@ -499,19 +383,7 @@ pub fn research(ctx: &mut Ctx, a: &ResearchArgs) -> Result<()> {
 pub fn outcome(ctx: &mut Ctx, a: &OutcomeArgs) -> Result<()> {
     let on = ctx.date_or_today(a.on.as_deref(), "--on")?;
     ctx.update_app(&a.app, |app| {
-        let feedback = app.outcome.take().map(|o| o.feedback).unwrap_or_default();
-        app.outcome = Some(Outcome {
-            kind: a.kind,
-            on,
-            feedback,
-            stay_in_touch: a.stay_in_touch,
-        });
-        app.stage = match a.kind {
-            debrief_core::model::OutcomeKind::Offer => Stage::Offer,
-            debrief_core::model::OutcomeKind::Rejected => Stage::Rejected,
-            debrief_core::model::OutcomeKind::Withdrawn => Stage::Withdrawn,
-            debrief_core::model::OutcomeKind::NoResponse => Stage::Closed,
-        };
+        edit::record_outcome(app, a.kind, on, a.stay_in_touch);
         Ok(())
     })?;
     render::out(&format!("Recorded the outcome: {}.\n", a.kind));
@@ -573,32 +445,16 @@ pub fn feedback(ctx: &mut Ctx, a: &FeedbackArgs) -> Result<()> {
 }
 
 pub fn done(ctx: &mut Ctx, a: &DoneArgs) -> Result<()> {
-    let rule = Rule::from_id(&a.rule).ok_or_else(|| {
-        let ids: Vec<String> = Rule::ALL.iter().map(|r| r.id().to_string()).collect();
-        let hint = closest(&a.rule, &ids)
-            .map(|k| format!("; did you mean '{k}'?"))
-            .unwrap_or_default();
-        Failure::input(format!(
-            "unknown rule '{}'{hint} (see debrief explain)",
-            a.rule
-        ))
-    })?;
     let at = ctx.now_moment()?;
-    ctx.update_app(&a.app, |app| {
-        if let Some(p) = &a.person {
-            person_ref(app, p)?;
-        }
-        if let Some(i) = &a.interview {
-            interview_mut(app, i)?;
-        }
-        app.dismissed.push(Dismissal {
-            rule: rule.id().into(),
-            interview: a.interview.clone(),
-            person: a.person.clone(),
+    let rule = ctx.update_app(&a.app, |app| {
+        Ok(edit::dismiss(
+            app,
+            &a.rule,
+            a.interview.as_deref(),
+            a.person.as_deref(),
             at,
-            reason: a.reason.trim().to_string(),
-        });
-        Ok(())
+            &a.reason,
+        )?)
     })?;
     render::out(&format!("Marked {rule} done for '{}'.\n", a.app));
     Ok(())

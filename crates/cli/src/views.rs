@@ -10,7 +10,9 @@ use debrief_store::StoreReader;
 use serde_json::json;
 
 use crate::args::{AgendaArgs, ExplainArgs};
-use crate::ctx::{Ctx, Failure, Result, closest};
+use debrief_core::input::closest;
+
+use crate::ctx::{Ctx, Failure, Result};
 use crate::render::{self, BOLD, DIM, paint};
 
 fn to_json(v: &impl serde::Serialize) -> Result<String> {

@@ -6,8 +6,10 @@
 
 pub mod calendar;
 pub mod demo;
+pub mod edit;
 pub mod engine;
 pub mod exchange;
+pub mod input;
 pub mod model;
 pub mod rules;
 pub mod stats;

@@ -16,7 +16,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::ops::{self, Logged};
-use crate::state::{AppState, Problem, Result, parse_time};
+use debrief_core::input::parse_time;
+
+use crate::state::{AppState, Problem, Result};
 
 const OPENAPI: &str = include_str!("../assets/openapi.json");
 
@@ -107,7 +109,11 @@ async fn agenda(State(st): State<AppState>, Query(q): Query<AgendaQuery>) -> Ans
         data.applications.retain(|a| &a.id == id);
     }
     let now = match &q.now {
-        Some(t) => parse_time(t, &clock.tz).map_err(|e| Problem::field("now", e))?,
+        Some(t) => {
+            parse_time(t, &clock.tz)
+                .map_err(|e| Problem::field("now", e))?
+                .ts
+        }
         None => clock.now,
     };
     ok(clock.engine.agenda(&data, now))

@@ -2,51 +2,29 @@
 //! `debrief` command (crates/cli/src/record.rs): it edits one application in
 //! memory, and the caller validates and writes it in one transaction.
 
-use debrief_core::engine::Verdict;
+use debrief_core::edit::{self, PersonFields};
+use debrief_core::input::parse_date;
 use debrief_core::model::{
-    Application, Channel, Dismissal, Interview, InterviewFormat, InterviewStatus, News, Outcome,
-    OutcomeKind, Person, PersonKind, Policy, Prefers, RecruiterKind, Reflection, SlipUp, Stage,
-    Touch, TouchKind,
+    Application, Channel, Interview, InterviewFormat, InterviewStatus, Moment, News, OutcomeKind,
+    PersonKind, Policy, Prefers, RecruiterKind, Reflection, SlipUp, Stage, Touch, TouchKind,
 };
 use debrief_core::rules::Rule;
 use debrief_store::Change;
 use serde::{Deserialize, Serialize};
 
-use crate::state::{AppState, Clock, Problem, Result, parse_date, slug, unique_id};
+use crate::state::{AppState, Clock, Problem, Result};
 
 fn nonempty(text: &str, field: &str, what: &str) -> Result<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(Problem::field(field, format!("{what} is empty")));
-    }
-    Ok(t.to_string())
+    Ok(edit::nonempty(text, field, what)?)
 }
 
 fn person_known(app: &Application, id: &str, field: &str) -> Result<()> {
-    if app.person(id).is_some() {
-        return Ok(());
-    }
-    let known: Vec<&str> = app.people.iter().map(|p| p.id.as_str()).collect();
-    Err(Problem::field(
-        field,
-        format!(
-            "unknown person '{id}' in application '{}'{}",
-            app.id,
-            if known.is_empty() {
-                "; add them first".to_string()
-            } else {
-                format!("; known: {}", known.join(", "))
-            }
-        ),
-    ))
+    edit::person(app, id, field)?;
+    Ok(())
 }
 
 fn interview_mut<'a>(app: &'a mut Application, id: &str) -> Result<&'a mut Interview> {
-    let app_id = app.id.clone();
-    app.interviews
-        .iter_mut()
-        .find(|i| i.id == id)
-        .ok_or_else(|| Problem::not_found(format!("no interview '{id}' in application '{app_id}'")))
+    Ok(edit::interview_mut(app, id, "interview")?)
 }
 
 /// A new application (`debrief app add`).
@@ -72,18 +50,7 @@ pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
     let company = nonempty(&a.company, "company", "the company")?;
     let mut store = state.store()?;
     let known = debrief_store::StoreReader::application_ids(&*store)?;
-    let id = match a.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(id) if known.iter().any(|k| k == id) => {
-            return Err(Problem::field(
-                "id",
-                format!("an application with id '{id}' already exists"),
-            ));
-        }
-        Some(id) => id.to_string(),
-        None => unique_id(&slug(&format!("{company} {}", a.role)), |c| {
-            known.iter().any(|k| k == c)
-        }),
-    };
+    let id = edit::application_id(a.id.as_deref(), &company, &a.role, &known)?;
     let mut app = Application::new(&id, company, a.role.trim());
     app.stage = a.stage;
     app.urgent = a.urgent;
@@ -128,43 +95,25 @@ pub struct NewPerson {
 }
 
 fn clean(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+    edit::clean(v.as_deref())
 }
 
 pub fn add_person(app: &mut Application, a: &NewPerson) -> Result<String> {
-    let name = nonempty(&a.name, "name", "the name")?;
     let after = clean(&a.after)
         .map(|t| parse_date(&t))
         .transpose()
         .map_err(|e| Problem::field("after", e))?;
-    let id = match clean(&a.id) {
-        Some(id) if app.person(&id).is_some() => {
-            return Err(Problem::field(
-                "id",
-                format!("person '{id}' already exists in '{}'", app.id),
-            ));
-        }
-        Some(id) => id,
-        None => {
-            let first = name.split_whitespace().next().unwrap_or(&name);
-            unique_id(&slug(first), |c| app.person(c).is_some())
-        }
+    let fields = PersonFields {
+        name: Some(a.name.clone()),
+        kind: a.kind,
+        title: a.title.clone(),
+        email: a.email.clone(),
+        phone: a.phone.clone(),
+        address: None,
+        prefers: a.prefers,
+        after,
     };
-    let mut p = Person::new(&id, name, a.kind.unwrap_or(PersonKind::Interviewer));
-    p.title = clean(&a.title);
-    p.email = clean(&a.email);
-    p.phone = clean(&a.phone);
-    if a.prefers.is_some() || after.is_some() {
-        p.prefers = Some(Prefers {
-            channel: a.prefers,
-            after,
-        });
-    }
-    app.people.push(p);
-    Ok(id)
+    Ok(edit::add_person(app, a.id.as_deref(), &fields)?)
 }
 
 /// An interview put in the diary (`debrief interview add`).
@@ -191,43 +140,15 @@ pub fn add_interview(app: &mut Application, a: &NewInterview, clock: &Clock) -> 
             "when does it start? the time is empty",
         ));
     }
-    let start = clock.time(&a.start, "start")?;
-    for p in &a.with {
-        person_known(app, p, "with")?;
-    }
-    let id = match clean(&a.id) {
-        Some(id) if app.interview(&id).is_some() => {
-            return Err(Problem::field(
-                "id",
-                format!("interview '{id}' already exists in '{}'", app.id),
-            ));
-        }
-        Some(id) => id,
-        None => unique_id(&format!("interview-{}", app.interviews.len() + 1), |c| {
-            app.interview(c).is_some()
-        }),
+    let new = edit::NewInterview {
+        id: a.id.clone(),
+        start: clock.time(&a.start, "start")?,
+        minutes: a.minutes.unwrap_or(60),
+        format: a.format.unwrap_or(InterviewFormat::Video),
+        with: a.with.clone(),
+        also_met: vec![],
     };
-    let mut iv = Interview::new(&id, start);
-    if let Some(m) = a.minutes {
-        if m == 0 {
-            return Err(Problem::field(
-                "minutes",
-                "an interview lasts at least a minute",
-            ));
-        }
-        iv.minutes = m;
-    }
-    if let Some(f) = a.format {
-        iv.format = f;
-    }
-    iv.interviewers = a.with.clone();
-    iv.scheduled_at = Some(clock.now_moment());
-    app.interviews.push(iv);
-    app.interviews.sort_by_key(|i| i.start);
-    if matches!(app.stage, Stage::Applied | Stage::Screening) && a.with.len() > 1 {
-        app.stage = Stage::Interviewing;
-    }
-    Ok(id)
+    Ok(edit::schedule_interview(app, new, clock.now_moment())?)
 }
 
 /// One person in the debrief: were they there, what they said, and the
@@ -383,8 +304,7 @@ pub enum Logged {
 pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) -> Result<Logged> {
     let at = clock.time_or_now(t.at.as_deref().unwrap_or(""), "at")?;
     let result = state.edit(app_id, |app| {
-        person_known(app, &t.person, "person")?;
-        let mut touch = Touch {
+        let touch = Touch {
             at,
             person: Some(t.person.clone()),
             channel: t.channel,
@@ -393,23 +313,17 @@ pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) ->
             forced: false,
             note: clean(&t.note),
         };
-        if let Verdict::Refused { allowed_from, why } = clock.engine.guard(app, &touch) {
-            if !t.force {
-                // An error, so that `edit` abandons the change.
-                return Err(Stop::Refused {
-                    allowed_from: allowed_from
-                        .map(|ts| debrief_core::model::Moment::in_zone(ts, &clock.tz).to_string()),
-                    why,
-                });
-            }
-            touch.forced = true;
+        match edit::log_touch(&clock.engine, app, touch.clone(), t.force).map_err(Problem::from)? {
+            // An error, so that `edit` abandons the (unchanged) application.
+            edit::Logged::Refused { allowed_from, why } => Err(Stop::Refused {
+                allowed_from: allowed_from.map(|ts| Moment::in_zone(ts, &clock.tz).to_string()),
+                why,
+            }),
+            edit::Logged::Yes { forced } => Ok(Logged::Yes {
+                forced,
+                touch: Touch { forced, ..touch },
+            }),
         }
-        app.touches.push(touch.clone());
-        app.touches.sort_by_key(|t| t.at);
-        Ok(Logged::Yes {
-            forced: touch.forced,
-            touch,
-        })
     });
     match result {
         Ok(logged) => Ok(logged),
@@ -447,50 +361,19 @@ pub struct NewDismissal {
 }
 
 pub fn dismiss(app: &mut Application, d: &NewDismissal, clock: &Clock) -> Result<Rule> {
-    let rule = Rule::from_id(d.rule.trim())
-        .ok_or_else(|| Problem::field("rule", format!("unknown rule '{}'", d.rule)))?;
-    let person = clean(&d.person);
-    let interview = clean(&d.interview);
-    if let Some(p) = &person {
-        person_known(app, p, "person")?;
-    }
-    if let Some(i) = &interview {
-        interview_mut(app, i).map_err(|e| Problem::field("interview", e.message))?;
-    }
-    app.dismissed.push(Dismissal {
-        rule: rule.id().into(),
-        interview,
-        person,
-        at: clock.now_moment(),
-        reason: d.reason.trim().to_string(),
-    });
-    Ok(rule)
+    Ok(edit::dismiss(
+        app,
+        &d.rule,
+        d.interview.as_deref(),
+        d.person.as_deref(),
+        clock.now_moment(),
+        &d.reason,
+    )?)
 }
 
 /// Records a reply to the latest unanswered message (`debrief reply`).
-pub fn reply(
-    app: &mut Application,
-    person: Option<&str>,
-    at: debrief_core::model::Moment,
-) -> Result<()> {
-    if let Some(p) = person {
-        person_known(app, p, "person")?;
-    }
-    let app_id = app.id.clone();
-    let t = app
-        .touches
-        .iter_mut()
-        .filter(|t| {
-            t.replied_at.is_none() && t.at <= at && (person.is_none() || t.person.as_deref() == person)
-        })
-        .max_by_key(|t| t.at)
-        .ok_or_else(|| {
-            Problem::field(
-                "person",
-                format!("no unanswered message in '{app_id}' before {at} to attach the reply to; log what you sent first"),
-            )
-        })?;
-    t.replied_at = Some(at);
+pub fn reply(app: &mut Application, person: Option<&str>, at: Moment) -> Result<()> {
+    edit::record_reply(app, person, at)?;
     Ok(())
 }
 
@@ -506,38 +389,11 @@ pub fn outcome(
     on: jiff::civil::Date,
     stay: bool,
 ) -> Result<()> {
-    let feedback = app.outcome.take().map(|o| o.feedback).unwrap_or_default();
-    app.outcome = Some(Outcome {
-        kind,
-        on,
-        feedback,
-        stay_in_touch: stay,
-    });
-    app.stage = match kind {
-        OutcomeKind::Offer => Stage::Offer,
-        OutcomeKind::Rejected => Stage::Rejected,
-        OutcomeKind::Withdrawn => Stage::Withdrawn,
-        OutcomeKind::NoResponse => Stage::Closed,
-    };
+    edit::record_outcome(app, kind, on, stay);
     Ok(())
 }
 
-/// The touch that fulfils an agenda action, for "log as sent" on Today;
-/// `None` for actions that are not a message (prepare, reflect…).
-pub fn touch_for_rule(rule: Rule) -> Option<TouchKind> {
-    Some(match rule {
-        Rule::ThankYouNote | Rule::ThankStaff | Rule::HandwrittenNote => TouchKind::ThankYou,
-        Rule::SendQuestions => TouchKind::Questions,
-        Rule::ExplainDistraction => TouchKind::Explain,
-        Rule::MissedInterviewRecovery => TouchKind::Recovery,
-        Rule::StatusCheck => TouchKind::StatusCheck,
-        Rule::Congratulate => TouchKind::Congratulate,
-        Rule::RequestFeedbackCall => TouchKind::FeedbackRequest,
-        Rule::StayInTouch => TouchKind::Content,
-        Rule::AskThreeQuestions => TouchKind::Questions,
-        _ => return None,
-    })
-}
+pub use debrief_core::edit::touch_for_rule;
 
 /// The note kind the composer drafts for an agenda action.
 pub fn note_kind_for_rule(rule: Rule) -> Option<debrief_lint::NoteKind> {

@@ -27,7 +27,9 @@ use crate::html::{
     select,
 };
 use crate::ops::{self, Logged};
-use crate::state::{AppState, Clock, Problem, Result, parse_date};
+use debrief_core::input::parse_date;
+
+use crate::state::{AppState, Clock, Problem, Result};
 
 type Form = axum::extract::Form<Vec<(String, String)>>;
 

@@ -5,13 +5,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::http::StatusCode;
+use debrief_core::edit::EditError;
 use debrief_core::engine::Engine;
 use debrief_core::exchange::{self, ExchangeError, parse_timezone};
+use debrief_core::input::{clock_now, effective_profile, parse_date, parse_time};
 use debrief_core::model::{Application, Dataset, Moment, Profile};
 use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
 use debrief_store_sqlite::SqliteStore;
 use jiff::Timestamp;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 /// Something a request got wrong (or the store did), with the field at fault.
@@ -81,6 +83,20 @@ impl From<StoreError> for Problem {
     }
 }
 
+impl From<EditError> for Problem {
+    fn from(e: EditError) -> Self {
+        Problem {
+            status: if e.missing {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+            message: e.message,
+            field: Some(e.field),
+        }
+    }
+}
+
 impl From<ExchangeError> for Problem {
     fn from(e: ExchangeError) -> Self {
         Problem {
@@ -130,8 +146,11 @@ impl AppState {
             .map_err(|_| Problem::internal("the store is unavailable after an earlier failure"))
     }
 
+    /// The saved profile; before one is saved, the system's zone (as the
+    /// command line does).
     pub fn profile(&self) -> Result<Profile> {
-        Ok(self.store()?.profile()?)
+        let system = TimeZone::system().iana_name().unwrap_or("UTC").to_string();
+        Ok(effective_profile(self.store()?.profile()?, &system))
     }
 
     pub fn load(&self) -> Result<Dataset> {
@@ -147,10 +166,10 @@ impl AppState {
     /// The clock: `--now` if given, else the system's.
     pub fn now(&self, tz: &TimeZone) -> Result<Timestamp> {
         match &self.inner.now {
-            Some(text) => {
-                parse_time(text, tz).map_err(|e| Problem::internal(format!("--now: {e}")))
-            }
-            None => Ok(Timestamp::now()),
+            Some(text) => parse_time(text, tz)
+                .map(|m| m.ts)
+                .map_err(|e| Problem::internal(format!("--now: {e}"))),
+            None => Ok(clock_now()),
         }
     }
 
@@ -222,12 +241,7 @@ impl Clock {
     }
 
     pub fn time(&self, text: &str, field: &str) -> Result<Moment> {
-        let text = text.trim();
-        if let Ok(m) = text.parse::<Moment>() {
-            return Ok(m);
-        }
-        let ts = parse_time(text, &self.tz).map_err(|e| Problem::field(field, e))?;
-        Ok(Moment::in_zone(ts, &self.tz))
+        parse_time(text, &self.tz).map_err(|e| Problem::field(field, e))
     }
 
     /// A user-given date, or today when blank.
@@ -238,52 +252,4 @@ impl Clock {
         }
         parse_date(text).map_err(|e| Problem::field(field, e))
     }
-}
-
-/// Reads a time: RFC 3339 with an offset, or a civil "YYYY-MM-DD HH:MM" /
-/// "YYYY-MM-DDTHH:MM" (what `<input type=datetime-local>` sends) in `tz`.
-pub fn parse_time(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
-    if let Ok(m) = text.parse::<Moment>() {
-        return Ok(m.ts);
-    }
-    let civil: DateTime = text.trim().replacen(' ', "T", 1).parse().map_err(|_| {
-        format!("'{text}' is not a time; write 2026-11-20 10:00 (in your profile's time zone) or 2026-11-20T10:00:00-06:00")
-    })?;
-    tz.to_ambiguous_timestamp(civil).compatible().map_err(|e| {
-        format!(
-            "'{text}' does not exist in {}: {e}",
-            tz.iana_name().unwrap_or("your time zone")
-        )
-    })
-}
-
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    text.trim()
-        .parse::<Date>()
-        .map_err(|_| format!("'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-12-04"))
-}
-
-/// A readable id from free text: "Acme Corp" → "acme-corp".
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(48).collect()
-}
-
-/// `base`, or `base-2`, `base-3`… whichever is not taken.
-pub fn unique_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
-    let base = if base.is_empty() { "item" } else { base };
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| !taken(c))
-        .unwrap_or_else(|| base.to_string())
 }
