@@ -48,6 +48,8 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         bar
     });
     let data = exchange::parse(&text).map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    // The text can be tens of megabytes; it is not needed past parsing.
+    drop(text);
     if let Some(b) = &bar {
         b.inc(1);
         b.set_message("comparing with the store");
@@ -112,17 +114,13 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
 
 pub fn export(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     let data = ctx.store.load()?;
-    let mut json = serde_json::to_string_pretty(&data)
-        .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
-    json.push('\n');
-    match &a.output {
-        Some(path) => std::fs::write(path, json)
-            .map_err(|e| Failure::input(format!("cannot write {}: {e}", path.display()))),
-        None => {
-            render::out(&json);
-            Ok(())
-        }
-    }
+    let written = render::json(&data, a.output.as_deref()).map_err(|e| match &a.output {
+        Some(p) => Failure::input(format!("cannot write {}: {e}", p.display())),
+        None => Failure::input(format!("cannot write JSON: {e}")),
+    });
+    // As in `agenda`: the process is about to end, skip freeing it.
+    std::mem::forget(data);
+    written
 }
 
 /// Replaces the demo applications (ids `demo-…`) and leaves everything else

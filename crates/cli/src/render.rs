@@ -34,6 +34,25 @@ pub fn err(text: &str) {
     let _ = e.flush();
 }
 
+/// Writes `v` as pretty JSON to `path`, or to standard output. Streamed —
+/// an export runs to tens of megabytes — and not through the colour filter,
+/// which has nothing to strip from JSON. A closed pipe is not an error.
+pub fn json(v: &impl serde::Serialize, path: Option<&std::path::Path>) -> std::io::Result<()> {
+    let sink: Box<dyn Write> = match path {
+        Some(p) => Box::new(std::fs::File::create(p)?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, sink);
+    let written = serde_json::to_writer_pretty(&mut w, v)
+        .map_err(std::io::Error::from)
+        .and_then(|()| w.write_all(b"\n"))
+        .and_then(|()| w.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Wraps `text` to `width` columns, each line prefixed with `indent`.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut lines = Vec::new();

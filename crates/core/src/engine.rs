@@ -128,7 +128,7 @@ impl Engine {
 
     /// Every open action across all applications, most pressing first.
     pub fn agenda(&self, data: &Dataset, now: Timestamp) -> Agenda {
-        let mut actions = Vec::new();
+        let mut actions = Vec::with_capacity(data.applications.len() * 2);
         for app in &data.applications {
             self.application_actions_into(app, now, &mut actions);
         }
@@ -395,7 +395,9 @@ struct OpenPlan {
 }
 
 fn sort_actions(actions: &mut [Action]) {
-    actions.sort_by(|a, b| {
+    // `why` ends the key so it is total (two news items on one day differ
+    // only there): the unstable sort then gives one order, and is faster.
+    actions.sort_unstable_by(|a, b| {
         (
             a.state,
             a.due,
@@ -404,6 +406,7 @@ fn sort_actions(actions: &mut [Action]) {
             &a.application,
             &a.interview,
             &a.person,
+            &a.why,
         )
             .cmp(&(
                 b.state,
@@ -413,6 +416,7 @@ fn sort_actions(actions: &mut [Action]) {
                 &b.application,
                 &b.interview,
                 &b.person,
+                &b.why,
             ))
     });
 }
