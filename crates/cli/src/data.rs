@@ -5,7 +5,7 @@ use std::path::Path;
 
 use debrief_core::demo::{self, DEMO_PREFIX};
 use debrief_core::exchange::{self, parse_timezone};
-use debrief_store::{Change, StoreReader, StoreWriter};
+use debrief_store::{Change, StoreReader, StoreWriter, import_plan};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
@@ -54,31 +54,13 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         b.inc(1);
         b.set_message("comparing with the store");
     }
-    let existing = ctx.store.application_ids()?;
-    let incoming: std::collections::HashSet<&str> =
-        data.applications.iter().map(|a| a.id.as_str()).collect();
-    let updated = data
-        .applications
-        .iter()
-        .filter(|a| existing.contains(&a.id))
-        .count();
-    let added = data.applications.len() - updated;
-    let removed = if a.replace {
-        existing
-            .iter()
-            .filter(|id| !incoming.contains(id.as_str()))
-            .count()
-    } else {
-        0
-    };
+    let count = data.applications.len();
+    let plan = import_plan(data, &ctx.store.application_ids()?, a.replace);
+    let (added, updated, removed) = (plan.added, plan.updated, plan.removed);
     let summary = format!(
         "{name}: {} application{} ({added} new, {updated} updated{})",
-        data.applications.len(),
-        if data.applications.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        count,
+        if count == 1 { "" } else { "s" },
         if a.replace {
             format!(", {removed} removed")
         } else {
@@ -92,17 +74,11 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         render::out(&format!("{summary}; dry run, nothing written.\n"));
         return Ok(());
     }
-    let mut changes = Vec::with_capacity(data.applications.len() + 2);
-    changes.push(Change::SetProfile(data.profile));
-    if a.replace {
-        changes.push(Change::DeleteAllApplications);
-    }
-    changes.extend(data.applications.into_iter().map(Change::PutApplication));
     if let Some(b) = &bar {
         b.inc(1);
         b.set_message("writing");
     }
-    ctx.store.apply(&changes)?;
+    ctx.store.apply(&plan.changes)?;
     ctx.forget_profile();
     if let Some(b) = bar {
         b.inc(1);

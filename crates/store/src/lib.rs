@@ -65,3 +65,65 @@ pub trait StoreWriter {
 pub trait Store: StoreReader + StoreWriter {}
 
 impl<T: StoreReader + StoreWriter> Store for T {}
+
+/// What importing an exchange document does to a store holding
+/// `existing` application ids: the counts to report and the one batch of
+/// changes to apply (`replace` first removes every application).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPlan {
+    pub added: usize,
+    pub updated: usize,
+    /// Applications `replace` removes that the document does not bring back.
+    pub removed: usize,
+    pub changes: Vec<Change>,
+}
+
+pub fn import_plan(data: Dataset, existing: &[String], replace: bool) -> ImportPlan {
+    let known: std::collections::HashSet<&str> = existing.iter().map(String::as_str).collect();
+    let incoming: std::collections::HashSet<&str> =
+        data.applications.iter().map(|a| a.id.as_str()).collect();
+    let updated = incoming.iter().filter(|id| known.contains(*id)).count();
+    let added = data.applications.len() - updated;
+    let removed = if replace {
+        known.iter().filter(|id| !incoming.contains(*id)).count()
+    } else {
+        0
+    };
+    let mut changes = Vec::with_capacity(data.applications.len() + 2);
+    changes.push(Change::SetProfile(data.profile));
+    if replace {
+        changes.push(Change::DeleteAllApplications);
+    }
+    changes.extend(data.applications.into_iter().map(Change::PutApplication));
+    ImportPlan {
+        added,
+        updated,
+        removed,
+        changes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use debrief_core::model::Application;
+
+    use super::*;
+
+    #[test]
+    fn an_import_plan_counts_new_updated_and_removed() {
+        let data = Dataset {
+            applications: vec![
+                Application::new("a", "A", ""),
+                Application::new("b", "B", ""),
+            ],
+            ..Dataset::default()
+        };
+        let existing = vec!["b".to_string(), "c".to_string()];
+        let merge = import_plan(data.clone(), &existing, false);
+        assert_eq!((merge.added, merge.updated, merge.removed), (1, 1, 0));
+        assert_eq!(merge.changes.len(), 3);
+        let replace = import_plan(data, &existing, true);
+        assert_eq!((replace.added, replace.updated, replace.removed), (1, 1, 1));
+        assert_eq!(replace.changes[1], Change::DeleteAllApplications);
+    }
+}

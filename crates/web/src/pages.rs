@@ -1338,18 +1338,9 @@ pub fn import_text(st: &AppState, text: &str, replace: bool) -> Result<(usize, u
     let existing = st
         .store()
         .and_then(|s| Ok(debrief_store::StoreReader::application_ids(&*s)?))?;
-    let updated = data
-        .applications
-        .iter()
-        .filter(|a| existing.contains(&a.id))
-        .count();
-    let added = data.applications.len() - updated;
-    let mut changes = vec![Change::SetProfile(data.profile)];
-    if replace {
-        changes.push(Change::DeleteAllApplications);
-    }
-    changes.extend(data.applications.into_iter().map(Change::PutApplication));
-    st.apply(&changes)?;
+    let plan = debrief_store::import_plan(data, &existing, replace);
+    st.apply(&plan.changes)?;
+    let (added, updated) = (plan.added, plan.updated);
     Ok((added, updated))
 }
 
