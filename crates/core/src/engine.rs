@@ -257,7 +257,7 @@ impl Engine {
                 t.kind == TouchKind::ThankYou && t.at.ts >= latest.start.ts && t.at.ts <= at
             })
             .min_by_key(|t| t.at)?;
-        let target = status_check_target(app, latest);
+        let target = status_check_target(app, latest, &self.cal);
         let stated = stated_after(target, latest, &self.cal);
         let reply = app
             .touches
@@ -279,7 +279,7 @@ impl Engine {
 
     /// The cadence counted from `from` (the day the thank-you went out).
     fn cadence_from(&self, app: &Application, latest: &Interview, from: Date) -> Option<OpenPlan> {
-        let target = status_check_target(app, latest)?;
+        let target = status_check_target(app, latest, &self.cal)?;
         let policy = self.policy_for(app);
         let preferred = target.preferred_channel();
         let by_policy = |p: Policy| -> (Timestamp, Channel) {
@@ -457,19 +457,17 @@ fn replied_since(app: &Application, since: Timestamp, until: Timestamp) -> bool 
 /// The one person the status check goes to: whoever named the timeline,
 /// else the recruiter or coordinator, else the first interviewer of the
 /// latest interview (PLAYBOOK §3).
-fn status_check_target<'a>(app: &'a Application, latest: &Interview) -> Option<&'a Person> {
-    let at_latest = latest
+fn status_check_target<'a>(
+    app: &'a Application,
+    latest: &Interview,
+    cal: &BusinessCalendar,
+) -> Option<&'a Person> {
+    let names_date = |p: &&Person| stated_after(Some(p), latest, cal).is_some();
+    latest
         .interviewers
         .iter()
         .chain(&latest.also_met)
-        .filter_map(|id| app.person(id));
-    let latest_day = latest.start.ts;
-    let names_date = |p: &&Person| {
-        p.stated_after()
-            .is_some_and(|d| d >= date_of(latest_day, latest.start))
-    };
-    at_latest
-        .clone()
+        .filter_map(|id| app.person(id))
         .find(names_date)
         .or_else(|| app.people.iter().find(names_date))
         .or_else(|| {
@@ -478,10 +476,6 @@ fn status_check_target<'a>(app: &'a Application, latest: &Interview) -> Option<&
                 .find(|p| matches!(p.kind, PersonKind::Recruiter | PersonKind::Coordinator))
         })
         .or_else(|| latest.interviewers.first().and_then(|id| app.person(id)))
-}
-
-fn date_of(ts: Timestamp, m: Moment) -> Date {
-    ts.to_zoned(jiff::tz::TimeZone::fixed(m.offset)).date()
 }
 
 /// The date the person asked us to wait for, if it belongs to this round.
@@ -988,7 +982,7 @@ impl<'a> Cx<'a> {
             Some(Plan::Cancelled) | None => {}
         }
         // `congratulate`: news while waiting, answered with value, not a chase.
-        let contact = status_check_target(app, latest);
+        let contact = status_check_target(app, latest, self.cal());
         let since_day = self.cal().local_date(latest.start.ts);
         for news in app.news.iter().filter(|n| n.on >= since_day) {
             let answered = app.touches.iter().any(|t| {
