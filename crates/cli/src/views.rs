@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use debrief_core::engine::Engine;
+use debrief_core::model::Dataset;
 use debrief_core::rules::{Rule, figure};
 use debrief_core::stats;
 use debrief_core::text::when;
@@ -20,11 +21,16 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 }
 
 pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
-    let mut data = ctx.store.load()?;
-    if let Some(id) = &a.app {
-        ctx.application(id)?;
-        data.applications.retain(|x| &x.id == id);
-    }
+    // One application needs one read, not the whole store.
+    let mut data = match &a.app {
+        Some(id) => Dataset {
+            applications: vec![ctx.application(id)?],
+            ..Dataset::default()
+        },
+        None => ctx.store.load()?,
+    };
+    // Before a profile is saved, the system's zone, as everywhere else.
+    data.profile = ctx.profile()?;
     let engine = Engine::new(&data.profile).map_err(Failure::input)?;
     let agenda = engine.agenda(&data, ctx.now()?);
     if a.json {
