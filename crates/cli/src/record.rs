@@ -309,14 +309,15 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
             }
             return Err(Failure::Problem);
         }
-        Logged::Yes { forced } => forced,
+        Logged::Forced { why } => {
+            render::err(&format!(
+                "{} {why}\n",
+                render::paint(render::YELLOW, "forced past the follow-up guard:")
+            ));
+            true
+        }
+        Logged::Yes => false,
     };
-    if forced {
-        render::err(&format!(
-            "{} a status check before the cadence allows it; logged because you asked.\n",
-            render::paint(render::YELLOW, "forced past the follow-up guard:")
-        ));
-    }
     debrief_core::exchange::validate_application(&app, &format!("application '{}'", a.app))?;
     ctx.store.apply(&[Change::PutApplication(app)])?;
     if a.json {

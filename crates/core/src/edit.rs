@@ -265,8 +265,10 @@ pub fn schedule_interview(
 /// What logging a touch did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Logged {
-    Yes {
-        forced: bool,
+    Yes,
+    /// Logged past a refusal because the user asked; `why` is the refusal.
+    Forced {
+        why: String,
     },
     /// The follow-up guard said no; the application is unchanged.
     Refused {
@@ -286,16 +288,19 @@ pub fn log_touch(
     if let Some(p) = &touch.person {
         person(app, p, "person")?;
     }
-    if let Verdict::Refused { allowed_from, why } = engine.guard(app, &touch) {
-        if !force {
+    let logged = match engine.guard(app, &touch) {
+        Verdict::Refused { allowed_from, why } if !force => {
             return Ok(Logged::Refused { allowed_from, why });
         }
-        touch.forced = true;
-    }
-    let forced = touch.forced;
+        Verdict::Refused { why, .. } => {
+            touch.forced = true;
+            Logged::Forced { why }
+        }
+        Verdict::Allowed => Logged::Yes,
+    };
     app.touches.push(touch);
     app.touches.sort_by_key(|t| t.at);
-    Ok(Logged::Yes { forced })
+    Ok(logged)
 }
 
 /// Records a reply to the latest unanswered message before `at` (to
@@ -515,7 +520,7 @@ mod tests {
                 touch(TouchKind::ThankYou, "2026-11-20T15:00:00Z"),
                 false
             ),
-            Ok(Logged::Yes { forced: false })
+            Ok(Logged::Yes)
         );
         let before = a.clone();
         let r = log_touch(
@@ -540,7 +545,10 @@ mod tests {
             true,
         )
         .expect("ran");
-        assert_eq!(r, Logged::Yes { forced: true });
+        assert!(
+            matches!(r, Logged::Forced { ref why } if why.contains("Too soon")),
+            "{r:?}"
+        );
         assert!(a.touches[1].forced);
         let answered =
             record_reply(&mut a, Some("marie"), m("2026-11-24T10:00:00Z")).expect("reply");

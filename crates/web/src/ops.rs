@@ -319,9 +319,16 @@ pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) ->
                 allowed_from: allowed_from.map(|ts| Moment::in_zone(ts, &clock.tz).to_string()),
                 why,
             }),
-            edit::Logged::Yes { forced } => Ok(Logged::Yes {
-                forced,
-                touch: Touch { forced, ..touch },
+            edit::Logged::Yes => Ok(Logged::Yes {
+                forced: false,
+                touch,
+            }),
+            edit::Logged::Forced { .. } => Ok(Logged::Yes {
+                forced: true,
+                touch: Touch {
+                    forced: true,
+                    ..touch
+                },
             }),
         }
     });
