@@ -735,4 +735,64 @@ mod tests {
         assert!(all.clone().any(|iv| iv.start.ts > now()));
         assert!(all.clone().any(|iv| iv.status == InterviewStatus::Done));
     }
+
+    /// The promise `load_active` relies on: an application quiet from `t`
+    /// yields nothing at any later moment, and the parallel agenda equals
+    /// the one computed application by application.
+    #[test]
+    fn quiet_applications_stay_quiet_and_the_parallel_agenda_is_exact() {
+        use debrief_core::engine::Engine;
+        let shape = Shape {
+            apps: 2_500,
+            interviews_per_app: 5,
+            touches_per_app: 20,
+            seed: 3,
+        };
+        let d = dataset(shape, now()).expect("generate");
+        let engine = Engine::new(&d.profile).expect("engine");
+        let mut quiet = 0;
+        for app in &d.applications {
+            let Some(from) = engine.quiet_from(app) else {
+                continue;
+            };
+            quiet += 1;
+            for days in [0, 1, 3, 11, 45, 200, 800] {
+                let at = from + SignedDuration::from_hours(24 * days);
+                assert!(
+                    engine.application_actions(app, at).is_empty(),
+                    "{} is quiet from {from} but acts at {at}",
+                    app.id
+                );
+            }
+        }
+        assert!(
+            quiet > 100 && quiet < d.applications.len(),
+            "quiet: {quiet}"
+        );
+
+        // 2,500 applications run on several threads; one by one must agree.
+        let agenda = engine.agenda(&d, now());
+        let mut one_by_one: Vec<_> = d
+            .applications
+            .iter()
+            .flat_map(|a| engine.application_actions(a, now()))
+            .collect();
+        let mut sorted = agenda.actions.clone();
+        let key = |a: &debrief_core::engine::Action| {
+            (
+                a.state,
+                a.due,
+                a.opens,
+                a.rule,
+                a.application.clone(),
+                a.interview.clone(),
+                a.person.clone(),
+                a.why.clone(),
+            )
+        };
+        one_by_one.sort_by_key(key);
+        sorted.sort_by_key(key);
+        assert_eq!(sorted, one_by_one);
+        assert!(agenda.actions.windows(2).all(|w| key(&w[0]) <= key(&w[1])));
+    }
 }

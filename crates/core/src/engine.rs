@@ -5,6 +5,8 @@
 //! timing rule lives here, in one place, so the agenda, the follow-up guard,
 //! the calendar export and the web app agree to the minute.
 
+use std::cell::OnceCell;
+
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
@@ -128,11 +130,41 @@ impl Engine {
 
     /// Every open action across all applications, most pressing first.
     pub fn agenda(&self, data: &Dataset, now: Timestamp) -> Agenda {
-        let mut actions = Vec::with_capacity(data.applications.len() * 2);
-        for app in &data.applications {
-            self.application_actions_into(app, now, &mut actions);
-        }
-        sort_actions(&mut actions);
+        let apps = &data.applications;
+        let collect = |part: &[Application]| {
+            let mut actions = Vec::with_capacity(part.len() * 2);
+            for app in part {
+                self.application_actions_into(app, now, &mut actions);
+            }
+            sort_actions(&mut actions);
+            actions
+        };
+        // Applications are independent: a large store is split across the
+        // cores and the sorted parts merged (the order is total, so the
+        // result is the same as one thread's).
+        let threads = if apps.len() >= PARALLEL_FROM {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+        } else {
+            1
+        };
+        let actions = if threads > 1 {
+            let parts: Vec<Vec<Action>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = apps
+                    .chunks(apps.len().div_ceil(threads))
+                    .map(|part| scope.spawn(move || collect(part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            });
+            parts.into_iter().reduce(merge_sorted).unwrap_or_default()
+        } else {
+            collect(apps)
+        };
         Agenda {
             now: self.moment(now),
             timezone: self.timezone.clone(),
@@ -148,12 +180,31 @@ impl Engine {
         actions
     }
 
+    /// The moment from which `app` yields no action at all, for as long as
+    /// its data stays as it is; `None` while it may still yield one.
+    ///
+    /// Every comparison the rules make with `now` is against a moment in
+    /// the application's own data (an interview's start or end, a touch, a
+    /// reply). Once `now` has passed all of them, which actions exist no
+    /// longer changes, only their state and wording. So an application
+    /// without actions at its last recorded moment has none at any later
+    /// one. Stores keep this to skip settled applications when loading an
+    /// agenda (`StoreReader::load_active`); it depends on the profile's
+    /// time zone (local dates decide a few rules), and on nothing else of it.
+    pub fn quiet_from(&self, app: &Application) -> Option<Timestamp> {
+        let last = last_recorded_moment(app);
+        let mut actions = Vec::new();
+        self.application_actions_into(app, last, &mut actions);
+        actions.is_empty().then_some(last)
+    }
+
     fn application_actions_into(&self, app: &Application, now: Timestamp, out: &mut Vec<Action>) {
+        let start = out.len();
         let mut cx = Cx {
             engine: self,
             app,
             now,
-            out: Vec::new(),
+            out,
         };
         if app.is_active() {
             for iv in &app.interviews {
@@ -164,8 +215,11 @@ impl Engine {
             cx.waiting();
         }
         cx.outcome();
-        cx.out.retain(|a| !dismissed(app, a));
-        out.append(&mut cx.out);
+        if !app.dismissed.is_empty() {
+            let mut own = out.split_off(start);
+            own.retain(|a| !dismissed(app, a));
+            out.append(&mut own);
+        }
     }
 
     fn moment(&self, ts: Timestamp) -> Moment {
@@ -218,15 +272,13 @@ impl Engine {
                 ),
             };
         }
-        let plan = match self.status_check_plan(app, at) {
-            Some(Plan::Open(p)) => p,
-            Some(Plan::Cancelled) | None => {
-                // No thank-you yet: count the cadence from the interview day.
-                match self.cadence_from(app, latest, self.cal.local_date(latest.end())) {
-                    Some(p) => p,
-                    None => return Verdict::Allowed,
-                }
-            }
+        let from = match self.status_check_plan(app, at) {
+            Some(Plan::Open { from, .. }) => from,
+            // No thank-you yet: count the cadence from the interview day.
+            Some(Plan::Cancelled) | None => self.cal.local_date(latest.end()),
+        };
+        let Some(plan) = self.cadence_from(app, latest, from) else {
+            return Verdict::Allowed;
         };
         if at < plan.opens {
             let who = app
@@ -248,7 +300,9 @@ impl Engine {
     /// When the one status check of an application opens, if it applies
     /// (PLAYBOOK §3 "Precise timing"). `at` decides which interviews count
     /// as held.
-    fn status_check_plan(&self, app: &Application, at: Timestamp) -> Option<Plan> {
+    /// The cadence's wording is left to [`Engine::cadence_from`], which only
+    /// the callers that show it pay for.
+    fn status_check_plan<'a>(&self, app: &'a Application, at: Timestamp) -> Option<Plan<'a>> {
         let latest = latest_held_interview(app, at)?;
         let thanks = app
             .touches
@@ -257,8 +311,8 @@ impl Engine {
                 t.kind == TouchKind::ThankYou && t.at.ts >= latest.start.ts && t.at.ts <= at
             })
             .min_by_key(|t| t.at)?;
-        let target = status_check_target(app, latest, &self.cal);
-        let stated = stated_after(target, latest, &self.cal);
+        let target = status_check_target(app, latest, &self.cal)?;
+        let stated = stated_after(Some(target), latest, &self.cal);
         let reply = app
             .touches
             .iter()
@@ -273,8 +327,10 @@ impl Engine {
                 _ => return Some(Plan::Cancelled),
             }
         }
-        self.cadence_from(app, latest, self.cal.local_date(thanks.at.ts))
-            .map(Plan::Open)
+        Some(Plan::Open {
+            latest,
+            from: self.cal.local_date(thanks.at.ts),
+        })
     }
 
     /// The cadence counted from `from` (the day the thank-you went out).
@@ -379,8 +435,11 @@ impl Engine {
     }
 }
 
-enum Plan {
-    Open(OpenPlan),
+enum Plan<'a> {
+    /// The check applies to the round of `latest`, counted from `from`
+    /// (the day the thank-you went out).
+    Open { latest: &'a Interview, from: Date },
+    /// A reply came after the thank-you: no chase is needed.
     Cancelled,
 }
 
@@ -394,31 +453,54 @@ struct OpenPlan {
     note: PolicyNote,
 }
 
+/// From this many applications on, the agenda is computed on several threads.
+const PARALLEL_FROM: usize = 2_000;
+const MAX_THREADS: usize = 8;
+
+/// The most pressing first: state, then due, then the rest of the key.
+fn action_order(a: &Action, b: &Action) -> std::cmp::Ordering {
+    (
+        a.state,
+        a.due,
+        a.opens,
+        a.rule,
+        &a.application,
+        &a.interview,
+        &a.person,
+        &a.why,
+    )
+        .cmp(&(
+            b.state,
+            b.due,
+            b.opens,
+            b.rule,
+            &b.application,
+            &b.interview,
+            &b.person,
+            &b.why,
+        ))
+}
+
+/// Merges two lists sorted by [`action_order`].
+fn merge_sorted(a: Vec<Action>, b: Vec<Action>) -> Vec<Action> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => action_order(x, y).is_le(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return out,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+}
+
 fn sort_actions(actions: &mut [Action]) {
     // `why` ends the key so it is total (two news items on one day differ
     // only there): the unstable sort then gives one order, and is faster.
-    actions.sort_unstable_by(|a, b| {
-        (
-            a.state,
-            a.due,
-            a.opens,
-            a.rule,
-            &a.application,
-            &a.interview,
-            &a.person,
-            &a.why,
-        )
-            .cmp(&(
-                b.state,
-                b.due,
-                b.opens,
-                b.rule,
-                &b.application,
-                &b.interview,
-                &b.person,
-                &b.why,
-            ))
-    });
+    actions.sort_unstable_by(action_order);
 }
 
 fn dismissed(app: &Application, a: &Action) -> bool {
@@ -427,6 +509,16 @@ fn dismissed(app: &Application, a: &Action) -> bool {
             && (d.interview.is_none() || d.interview == a.interview)
             && (d.person.is_none() || d.person == a.person)
     })
+}
+
+/// The latest moment in `app`'s data that a rule compares `now` with.
+fn last_recorded_moment(app: &Application) -> Timestamp {
+    let interviews = app.interviews.iter().flat_map(|iv| [iv.start.ts, iv.end()]);
+    let touches = app
+        .touches
+        .iter()
+        .flat_map(|t| std::iter::once(t.at.ts).chain(t.replied_at.map(|r| r.ts)));
+    interviews.chain(touches).max().unwrap_or(Timestamp::MIN)
 }
 
 /// Was the interview held as of `now`? A scheduled interview whose end has
@@ -484,12 +576,27 @@ fn stated_after(p: Option<&Person>, latest: &Interview, cal: &BusinessCalendar) 
         .filter(|d| *d >= cal.local_date(latest.start.ts))
 }
 
+/// "Acme panel interview": how an interview is named in reasons.
+fn label_of(app: &Application, iv: &Interview) -> String {
+    let kind = if iv.is_panel() {
+        "panel interview"
+    } else {
+        match iv.format {
+            InterviewFormat::Phone => "phone interview",
+            InterviewFormat::Video => "video interview",
+            InterviewFormat::InPerson => "in-person interview",
+        }
+    };
+    format!("{} {kind}", app.company)
+}
+
 /// Collects the actions of one application.
-struct Cx<'a> {
+struct Cx<'a, 'o> {
     engine: &'a Engine,
     app: &'a Application,
     now: Timestamp,
-    out: Vec<Action>,
+    /// The agenda being built; this application's actions are appended.
+    out: &'o mut Vec<Action>,
 }
 
 struct New<'a> {
@@ -503,7 +610,7 @@ struct New<'a> {
     why: String,
 }
 
-impl<'a> Cx<'a> {
+impl<'a> Cx<'a, '_> {
     fn cal(&self) -> &BusinessCalendar {
         &self.engine.cal
     }
@@ -537,16 +644,7 @@ impl<'a> Cx<'a> {
     }
 
     fn label(&self, iv: &Interview) -> String {
-        let kind = if iv.is_panel() {
-            "panel interview"
-        } else {
-            match iv.format {
-                InterviewFormat::Phone => "phone interview",
-                InterviewFormat::Video => "video interview",
-                InterviewFormat::InPerson => "in-person interview",
-            }
-        };
-        format!("{} {kind}", self.app.company)
+        label_of(self.app, iv)
     }
 
     fn channel_for(&self, p: &Person) -> Channel {
@@ -701,7 +799,11 @@ impl<'a> Cx<'a> {
     fn after(&mut self, iv: &'a Interview) {
         let start = iv.start.ts;
         let end = iv.end();
-        let label = self.label(iv);
+        // Most past interviews need nothing more: their wording is only
+        // made when an action is.
+        let app = self.app;
+        let label_cell = OnceCell::new();
+        let label = || label_cell.get_or_init(|| label_of(app, iv)).as_str();
         let id = Some(iv.id.as_str());
         if iv.status == InterviewStatus::Missed {
             let scheduler = self
@@ -716,6 +818,7 @@ impl<'a> Cx<'a> {
                 })
                 .or_else(|| iv.interviewers.first().and_then(|p| self.app.person(p)));
             if !self.touched(None, &[TouchKind::Recovery], start) {
+                let label = label();
                 let who = scheduler
                     .map(|p| p.name.clone())
                     .unwrap_or_else(|| "the person who scheduled it".into());
@@ -739,24 +842,38 @@ impl<'a> Cx<'a> {
             return;
         }
         let unconfirmed = iv.status == InterviewStatus::Scheduled;
-        let ended = format!("{label} ended {}", ago(self.now, end));
+        let now = self.now;
+        let ended_cell = OnceCell::new();
+        let ended = || {
+            ended_cell
+                .get_or_init(|| format!("{} ended {}", label(), ago(now, end)))
+                .as_str()
+        };
 
-        let missing: Vec<&str> = iv
+        let said_nothing = |p: &&Person| p.said.is_empty();
+        let silent = iv
             .interviewers
             .iter()
-            .filter_map(|p| self.app.person(p))
-            .filter(|p| p.said.is_empty())
-            .map(|p| p.name.as_str())
-            .collect();
-        if unconfirmed || !missing.is_empty() {
+            .filter_map(|p| app.person(p))
+            .any(|p| said_nothing(&p));
+        if unconfirmed || silent {
+            let label = label();
             let why = if unconfirmed {
                 format!(
                     "The {label} was due to end {}, and it is not marked done or missed yet. Record how it went and what each person said while you remember.",
                     ago(self.now, end)
                 )
             } else {
+                let missing: Vec<&str> = iv
+                    .interviewers
+                    .iter()
+                    .filter_map(|p| app.person(p))
+                    .filter(said_nothing)
+                    .map(|p| p.name.as_str())
+                    .collect();
                 format!(
-                    "{ended}; nothing is recorded of what {} said. Note names, titles, what they said, their timeline and how they like to be contacted.",
+                    "{}; nothing is recorded of what {} said. Note names, titles, what they said, their timeline and how they like to be contacted.",
+                    ended(),
                     name_list(&missing)
                 )
             };
@@ -803,7 +920,8 @@ impl<'a> Cx<'a> {
                 channel: Some(self.channel_for(p)),
                 title: format!("Thank {}", p.name),
                 why: format!(
-                    "{ended}{assumed}; no thank-you to {} logged yet.{panel}{late}",
+                    "{}{assumed}; no thank-you to {} logged yet.{panel}{late}",
+                    ended(),
                     p.name
                 ),
             });
@@ -845,6 +963,7 @@ impl<'a> Cx<'a> {
             {
                 continue;
             }
+            let label = label();
             self.push(New {
                 rule: Rule::ThankStaff,
                 interview: id,
@@ -858,6 +977,7 @@ impl<'a> Cx<'a> {
         }
         if iv.asked_questions == Some(false) && !self.touched(None, &[TouchKind::Questions], start)
         {
+            let label = label();
             self.push(New {
                 rule: Rule::SendQuestions,
                 interview: id,
@@ -869,13 +989,15 @@ impl<'a> Cx<'a> {
                 why: format!("You asked no questions at the {label}; a few thoughtful ones in the thank-you note show your interest."),
             });
         }
-        let slips: Vec<&str> = iv
-            .slip_ups
-            .iter()
-            .filter(|s| s.noticed && !s.apologized)
-            .map(|s| s.text.as_str())
-            .collect();
-        if !slips.is_empty() {
+        let unapologized = |s: &&crate::model::SlipUp| s.noticed && !s.apologized;
+        if iv.slip_ups.iter().any(|s| unapologized(&s)) {
+            let label = label();
+            let slips: Vec<&str> = iv
+                .slip_ups
+                .iter()
+                .filter(unapologized)
+                .map(|s| s.text.as_str())
+                .collect();
             self.push(New {
                 rule: Rule::ApologizeSlip,
                 interview: id,
@@ -891,6 +1013,7 @@ impl<'a> Cx<'a> {
             });
         }
         if iv.disrupted && !self.touched(None, &[TouchKind::Explain], start) {
+            let label = label();
             self.push(New {
                 rule: Rule::ExplainDistraction,
                 interview: id,
@@ -911,8 +1034,33 @@ impl<'a> Cx<'a> {
                 due: end + SignedDuration::from_hours(48),
                 channel: None,
                 title: "Reflect on the interview".into(),
-                why: format!("{ended}; no reflection yet. Start with what went well, then the one thing to change."),
+                why: format!("{}; no reflection yet. Start with what went well, then the one thing to change.", ended()),
             });
+        }
+    }
+
+    /// §3 `status-check`: the one chase, with the policy that timed it.
+    fn status_check(&mut self, latest: &Interview, plan: OpenPlan) {
+        let name = self
+            .app
+            .person(&plan.person)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        self.push(New {
+            rule: Rule::StatusCheck,
+            interview: Some(&latest.id),
+            person: Some(&plan.person),
+            opens: plan.opens,
+            due: plan.due,
+            channel: Some(plan.channel),
+            title: format!("Ask {name} for an update"),
+            why: format!(
+                "No reply since your thank-you; {}. One short {} to {name}, then wait.",
+                plan.basis, plan.channel,
+            ),
+        });
+        if let Some(last) = self.out.last_mut() {
+            last.policy = Some(plan.note);
         }
     }
 
@@ -923,7 +1071,7 @@ impl<'a> Cx<'a> {
             return;
         };
         match self.engine.status_check_plan(app, self.now) {
-            Some(Plan::Open(plan)) => {
+            Some(Plan::Open { latest, from }) => {
                 let check = app
                     .touches
                     .iter()
@@ -931,26 +1079,8 @@ impl<'a> Cx<'a> {
                     .min_by_key(|t| t.at);
                 match check {
                     None => {
-                        let name = app
-                            .person(&plan.person)
-                            .map(|p| p.name.clone())
-                            .unwrap_or_default();
-                        let action = New {
-                            rule: Rule::StatusCheck,
-                            interview: Some(&latest.id),
-                            person: Some(&plan.person),
-                            opens: plan.opens,
-                            due: plan.due,
-                            channel: Some(plan.channel),
-                            title: format!("Ask {name} for an update"),
-                            why: format!(
-                                "No reply since your thank-you; {}. One short {} to {name}, then wait.",
-                                plan.basis, plan.channel,
-                            ),
-                        };
-                        self.push(action);
-                        if let Some(last) = self.out.last_mut() {
-                            last.policy = Some(plan.note);
+                        if let Some(plan) = self.engine.cadence_from(app, latest, from) {
+                            self.status_check(latest, plan);
                         }
                     }
                     Some(check) if !replied_since(app, check.at.ts, self.now) => {
