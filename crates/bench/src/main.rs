@@ -17,6 +17,10 @@
 
 mod generate;
 
+// The same allocator as `debrief`, so in-process phases match the command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::error::Error;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -253,7 +257,9 @@ fn phases(a: &Args) -> Result<()> {
         let store = SqliteStore::open(&db)?;
         open.push(t.elapsed());
         let t = Instant::now();
-        let data = store.load()?;
+        // As `debrief agenda` does: only what can still yield an action.
+        let zone = store.profile()?.timezone;
+        let data = store.load_active(now, &zone)?;
         load.push(t.elapsed());
         let t = Instant::now();
         let agenda = Engine::new(&data.profile)?.agenda(&data, now);
@@ -290,7 +296,7 @@ fn phases(a: &Args) -> Result<()> {
         bytes as f64 / 1e6
     );
     let o = show("SqliteStore::open", &open);
-    let l = show("StoreReader::load", &load);
+    let l = show("StoreReader::load_active", &load);
     let e = show("Engine::new + agenda", &eng);
     let j = show("serde_json::to_string_pretty", &json);
     let w = show("write + drop", &write);

@@ -21,18 +21,21 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 }
 
 pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
-    // One application needs one read, not the whole store.
+    // Before a profile is saved, the system's zone, as everywhere else.
+    let profile = ctx.profile()?;
+    let now = ctx.now()?;
+    // One application needs one read, not the whole store; the whole
+    // agenda skips the applications that can no longer yield an action.
     let mut data = match &a.app {
         Some(id) => Dataset {
             applications: vec![ctx.application(id)?],
             ..Dataset::default()
         },
-        None => ctx.store.load()?,
+        None => ctx.store.load_active(now, &profile.timezone)?,
     };
-    // Before a profile is saved, the system's zone, as everywhere else.
-    data.profile = ctx.profile()?;
+    data.profile = profile;
     let engine = Engine::new(&data.profile).map_err(Failure::input)?;
-    let agenda = engine.agenda(&data, ctx.now()?);
+    let agenda = engine.agenda(&data, now);
     if a.json {
         print_json(&agenda)?;
         // The process ends right after this; freeing a large store item by

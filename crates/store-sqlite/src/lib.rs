@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use debrief_core::model::{Application, Dataset, Profile};
 use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
+use jiff::Timestamp;
 use rusqlite::Connection;
 
 mod codec;
@@ -87,9 +88,11 @@ impl SqliteStore {
                     "{label}: cannot switch to WAL mode (got '{mode}')"
                 )));
             }
-            // Memory-mapped reads hand SQLite the pages without copying
-            // them; loading reads most of the file.
-            conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456")
+            // No memory-mapped reads: they saved little over SQLite's own
+            // reads and every mapped page counted against the agenda's
+            // resident memory (110 MB instead of 57 MB at 10,000
+            // applications, docs/BENCHMARKS.md).
+            conn.execute_batch("PRAGMA synchronous = NORMAL")
                 .map_err(backend)?;
         }
         conn.execute_batch("PRAGMA foreign_keys = ON")
@@ -131,7 +134,19 @@ impl StoreReader for SqliteStore {
         // even if another process commits meanwhile.
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
         let profile = read::profile(&tx)?;
-        let applications = read::all_applications(&tx)?;
+        let applications = read::all_applications(&tx, None)?;
+        tx.commit().map_err(backend)?;
+        Ok(Dataset {
+            profile,
+            applications,
+            ..Dataset::default()
+        })
+    }
+
+    fn load_active(&self, now: Timestamp, zone: &str) -> Result<Dataset, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        let profile = read::profile(&tx)?;
+        let applications = read::all_applications(&tx, Some((now.as_second(), zone)))?;
         tx.commit().map_err(backend)?;
         Ok(Dataset {
             profile,
@@ -156,13 +171,30 @@ impl StoreWriter for SqliteStore {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
         // Dropping the transaction on an early return rolls everything back.
         let tx = self.conn.transaction().map_err(backend)?;
+        let stored_zone = read::profile(&tx)?.timezone;
+        let mut quiet: Option<write::Quiet> = None;
         for change in changes {
             match change {
-                Change::SetProfile(p) => write::set_profile(&tx, p)?,
-                Change::PutApplication(a) => write::put_application(&tx, a)?,
+                Change::SetProfile(p) => {
+                    write::set_profile(&tx, p)?;
+                    quiet = Some(write::Quiet::new(p));
+                }
+                Change::PutApplication(a) => {
+                    if quiet.is_none() {
+                        quiet = Some(write::Quiet::new(&read::profile(&tx)?));
+                    }
+                    if let Some(q) = &quiet {
+                        write::put_application(&tx, a, q)?;
+                    }
+                }
                 Change::DeleteApplication(id) => write::delete_application(&tx, id)?,
                 Change::DeleteAllApplications => write::delete_all_applications(&tx)?,
             }
+        }
+        if let Some(q) = quiet.as_ref().filter(|q| q.zone() != stored_zone) {
+            // Local dates decide a few rules: every row's quietness moves
+            // with the zone.
+            write::refresh_quiet(&tx, q)?;
         }
         tx.commit().map_err(backend)
     }

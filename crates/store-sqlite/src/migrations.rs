@@ -7,7 +7,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::codec::backend;
 
 /// Every migration, oldest first. Never edit or reorder a shipped one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_quiet.sql"),
+];
 
 /// The schema version this build writes: the number of migrations it knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -85,6 +88,11 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
     ))
     .map_err(backend)?;
     crate::write::rebuild_missing_images(&tx)?;
+    if version < 2 {
+        // 0002 added `quiet_from`: compute it for the rows already there.
+        let profile = crate::read::profile(&tx)?;
+        crate::write::refresh_quiet(&tx, &crate::write::Quiet::new(&profile))?;
+    }
     tx.commit().map_err(backend)
 }
 

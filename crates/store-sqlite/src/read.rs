@@ -7,7 +7,7 @@ use debrief_core::model::{
     Prefers, Prepared, Profile, Reflection, ResearchFact, Touch,
 };
 use debrief_store::StoreError;
-use rusqlite::{Connection, Row, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
 use crate::codec::{Columns, backend, corrupt};
 use crate::image;
@@ -72,34 +72,108 @@ pub(crate) fn application_ids(conn: &Connection) -> Result<Vec<String>, StoreErr
     Ok(ids)
 }
 
-/// Every application, from the load images; from the tables if any image
-/// is missing or of another format (until the next open rebuilds them).
-pub(crate) fn all_applications(conn: &Connection) -> Result<Vec<Application>, StoreError> {
-    let mut apps = Vec::new();
-    let mut complete = true;
+/// The applications whose `quiet_from` was computed in another zone than
+/// `zone` (or never), with their keys.
+pub(crate) fn applications_outside_zone(
+    conn: &Connection,
+    zone: &str,
+) -> Result<Vec<(i64, Application)>, StoreError> {
+    let keys: Vec<i64> = conn
+        .prepare_cached("SELECT pk FROM applications WHERE quiet_zone IS NOT ?1 ORDER BY pk")
+        .and_then(|mut s| s.query_map([zone], |r| r.get(0))?.collect())
+        .map_err(backend)?;
+    let mut found = Vec::with_capacity(keys.len());
+    for key in keys {
+        if let Some(a) = application_by_key(conn, key)? {
+            found.push((key, a));
+        }
+    }
+    Ok(found)
+}
+
+/// One application by key, from its load image if it has a good one.
+fn application_by_key(conn: &Connection, key: i64) -> Result<Option<Application>, StoreError> {
+    let body: Option<String> = conn
+        .prepare_cached("SELECT body FROM application_images WHERE app = ?1 AND format = ?2")
+        .and_then(|mut s| {
+            s.query_row(rusqlite::params![key, image::FORMAT], |r| r.get(0))
+                .optional()
+        })
+        .map_err(backend)?;
+    if let Some(Ok(a)) = body.as_deref().map(image::decode) {
+        return Ok(Some(a));
+    }
+    Ok(applications(conn, Scope::One(key))?.pop())
+}
+
+/// Which applications a load wants: `None` for all of them, or those that
+/// may yield an action at a moment (Unix seconds), with quietness computed
+/// in the given zone (see `migrations/0002_quiet.sql`).
+pub(crate) type Active<'a> = Option<(i64, &'a str)>;
+
+/// Every application (or every active one), from the load images; from the
+/// tables if any image is missing or of another format (until the next
+/// open rebuilds them).
+pub(crate) fn all_applications(
+    conn: &Connection,
+    active: Active<'_>,
+) -> Result<Vec<Application>, StoreError> {
+    let mut bodies = Vec::new();
     let mut stmt = conn
         .prepare_cached(
             "SELECT i.body FROM applications a
              LEFT JOIN application_images i ON i.app = a.pk AND i.format = ?1
+             WHERE ?2 IS NULL OR a.quiet_from IS NULL OR a.quiet_zone IS NOT ?3
+                   OR a.quiet_from > ?2
              ORDER BY a.pk",
         )
         .map_err(backend)?;
-    let mut rows = stmt.query([image::FORMAT]).map_err(backend)?;
+    let (now, zone) = active.unzip();
+    let mut rows = stmt
+        .query(rusqlite::params![image::FORMAT, now, zone])
+        .map_err(backend)?;
     while let Some(row) = rows.next().map_err(backend)? {
-        let body = row.get_ref(0).map_err(backend)?;
-        match body.as_str_or_null().ok().flatten().map(image::decode) {
-            Some(Ok(a)) => apps.push(a),
-            _ => {
-                complete = false;
-                break;
-            }
+        match row.get_ref(0).map_err(backend)?.as_str_or_null() {
+            Ok(Some(body)) => bodies.push(body.to_owned()),
+            _ => return applications(conn, Scope::All),
         }
     }
-    if complete {
-        Ok(apps)
-    } else {
-        applications(conn, Scope::All)
+    match decode_all(&bodies) {
+        Some(apps) => Ok(apps),
+        None => applications(conn, Scope::All),
     }
+}
+
+/// From this many images on, decoding is split across the cores.
+const PARALLEL_FROM: usize = 1_000;
+
+/// Decodes the images in order; `None` if any cannot be read.
+fn decode_all(bodies: &[String]) -> Option<Vec<Application>> {
+    let decode = |part: &[String]| -> Option<Vec<Application>> {
+        part.iter().map(|b| image::decode(b).ok()).collect()
+    };
+    let threads = if bodies.len() >= PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
+    };
+    if threads == 1 {
+        return decode(bodies);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = bodies
+            .chunks(bodies.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || decode(part)))
+            .collect();
+        let mut apps = Vec::with_capacity(bodies.len());
+        for handle in handles {
+            let part = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            apps.extend(part?);
+        }
+        Some(apps)
+    })
 }
 
 /// One application, from its load image if it has a good one.

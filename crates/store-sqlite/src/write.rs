@@ -1,5 +1,6 @@
 //! Writing changes inside the caller's transaction.
 
+use debrief_core::engine::Engine;
 use debrief_core::model::{Application, Profile};
 use debrief_store::StoreError;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -69,10 +70,56 @@ pub(crate) fn delete_all_applications(conn: &Connection) -> Result<(), StoreErro
         .map_err(backend)
 }
 
+/// Computes `applications.quiet_from` (see `migrations/0002_quiet.sql`)
+/// in one profile's time zone.
+pub(crate) struct Quiet {
+    engine: Option<Engine>,
+    zone: String,
+}
+
+impl Quiet {
+    pub(crate) fn new(profile: &Profile) -> Quiet {
+        Quiet {
+            // A zone the engine cannot read (validation refuses those) only
+            // means nothing is skipped: every row is stored as may-act.
+            engine: Engine::new(profile).ok(),
+            zone: profile.timezone.clone(),
+        }
+    }
+
+    pub(crate) fn zone(&self) -> &str {
+        &self.zone
+    }
+
+    /// Unix seconds, rounded up so `quiet_from <= now` implies quiet at `now`.
+    fn seconds(&self, a: &Application) -> Option<i64> {
+        let ts = self.engine.as_ref()?.quiet_from(a)?;
+        Some(ts.as_second() + i64::from(ts.subsec_nanosecond() > 0))
+    }
+}
+
+/// Recomputes `quiet_from` of every application computed in another zone
+/// than `quiet`'s (after the profile's time zone changed, or after the
+/// migration that added the column).
+pub(crate) fn refresh_quiet(conn: &Connection, quiet: &Quiet) -> Result<(), StoreError> {
+    let mut stmt = conn
+        .prepare_cached("UPDATE applications SET quiet_from = ?2, quiet_zone = ?3 WHERE pk = ?1")
+        .map_err(backend)?;
+    for (key, a) in read::applications_outside_zone(conn, quiet.zone())? {
+        stmt.execute(params![key, quiet.seconds(&a), quiet.zone()])
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
 /// Inserts the application, or replaces the one with the same id under the
 /// same key, so it keeps its place in the insertion order.
-pub(crate) fn put_application(conn: &Connection, a: &Application) -> Result<(), StoreError> {
-    put(conn, a).map_err(|e| match e {
+pub(crate) fn put_application(
+    conn: &Connection,
+    a: &Application,
+    quiet: &Quiet,
+) -> Result<(), StoreError> {
+    put(conn, a, quiet).map_err(|e| match e {
         rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast::<StoreError>() {
             Ok(store_error) => *store_error,
             Err(other) => StoreError::Backend(other.to_string()),
@@ -81,7 +128,7 @@ pub(crate) fn put_application(conn: &Connection, a: &Application) -> Result<(), 
     })
 }
 
-fn put(conn: &Connection, a: &Application) -> rusqlite::Result<()> {
+fn put(conn: &Connection, a: &Application, quiet: &Quiet) -> rusqlite::Result<()> {
     let existing: Option<i64> = conn
         .prepare_cached("SELECT pk FROM applications WHERE id = ?1")?
         .query_row([&a.id], |r| r.get(0))
@@ -91,8 +138,9 @@ fn put(conn: &Connection, a: &Application) -> rusqlite::Result<()> {
             .execute([pk])?;
     }
     conn.prepare_cached(
-        "INSERT INTO applications (pk, id, company, role, stage, urgent, recruiter, policy)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO applications (pk, id, company, role, stage, urgent, recruiter, policy,
+                                   quiet_from, quiet_zone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         existing,
@@ -103,6 +151,8 @@ fn put(conn: &Connection, a: &Application) -> rusqlite::Result<()> {
         a.urgent,
         a.recruiter.as_str(),
         a.policy.map(|p| p.as_str()),
+        quiet.seconds(a),
+        quiet.zone(),
     ])?;
     let app = match existing {
         Some(pk) => pk,

@@ -9,6 +9,7 @@ use debrief_core::model::{Application, Dataset, Profile};
 use debrief_store::conformance::{self, Failure};
 use debrief_store::{Change, Store, StoreError, StoreReader, StoreWriter};
 use debrief_store_sqlite::{SCHEMA_VERSION, SqliteStore};
+use jiff::Timestamp;
 use tempfile::TempDir;
 
 /// A store that, after every write, checks that the load images (what
@@ -21,6 +22,9 @@ impl StoreReader for Checked {
     }
     fn load(&self) -> Result<Dataset, StoreError> {
         self.0.load()
+    }
+    fn load_active(&self, now: Timestamp, zone: &str) -> Result<Dataset, StoreError> {
+        self.0.load_active(now, zone)
     }
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         self.0.application(id)
@@ -85,6 +89,7 @@ conformance_tests!(
     application_lookup_and_ids,
     batch_is_atomic,
     empty_batch_changes_nothing,
+    load_active_keeps_every_acting_application,
 );
 
 #[test]
@@ -290,4 +295,58 @@ fn stale_or_broken_images_fall_back_to_the_tables() {
     );
     let err = store.check_load_images().expect_err("broken images");
     assert!(err.to_string().contains("acme"), "{err}");
+}
+
+fn ids_active_at(store: &SqliteStore, at: &str, zone: &str) -> Vec<String> {
+    let now: Timestamp = at.parse().expect("test time");
+    store
+        .load_active(now, zone)
+        .expect("load_active")
+        .applications
+        .into_iter()
+        .map(|a| a.id)
+        .collect()
+}
+
+#[test]
+fn agenda_loads_skip_settled_applications_and_the_migration_computes_quietness() {
+    let (_dir, path) = temp_db();
+    let mut profile = conformance::sample_profile();
+    profile.timezone = "America/Chicago".into();
+    let mut store = SqliteStore::open(&path).expect("open");
+    store
+        .apply(&[
+            Change::SetProfile(profile),
+            Change::PutApplication(conformance::settled_application("settled")),
+            Change::PutApplication(conformance::full_application("acme")),
+        ])
+        .expect("apply");
+    let late = "2031-01-01T00:00:00Z";
+    let chicago = "America/Chicago";
+    assert_eq!(ids_active_at(&store, late, chicago), ["acme"]);
+    // Before its events the settled application may still act; in another
+    // zone than the one its quietness was computed in, nothing is skipped.
+    assert_eq!(
+        ids_active_at(&store, "2026-03-01T00:00:00Z", chicago),
+        ["settled", "acme"]
+    );
+    assert_eq!(
+        ids_active_at(&store, late, "Europe/Paris"),
+        ["settled", "acme"]
+    );
+    drop(store);
+
+    // A store written before migration 0002 has no quietness: the
+    // migration computes it for the rows already there.
+    let raw = rusqlite::Connection::open(&path).expect("raw open");
+    raw.execute_batch(
+        "ALTER TABLE applications DROP COLUMN quiet_from;
+         ALTER TABLE applications DROP COLUMN quiet_zone;
+         PRAGMA user_version = 1;",
+    )
+    .expect("back to schema 1");
+    drop(raw);
+    let store = SqliteStore::open(&path).expect("reopen and migrate");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    assert_eq!(ids_active_at(&store, late, chicago), ["acme"]);
 }

@@ -72,6 +72,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("application_lookup_and_ids", application_lookup_and_ids),
     ("batch_is_atomic", batch_is_atomic),
     ("empty_batch_changes_nothing", empty_batch_changes_nothing),
+    (
+        "load_active_keeps_every_acting_application",
+        load_active_keeps_every_acting_application,
+    ),
 ];
 
 /// Runs every check against fresh stores; returns all failures.
@@ -891,4 +895,106 @@ pub fn empty_batch_changes_nothing(new_store: NewStore<'_>) -> Result<(), Failur
         &c.load(&*store, "after")?,
         &before,
     )
+}
+
+/// An application that yields no action once its outcome is in: one
+/// interview, thanked, answered and reflected on, then withdrawn.
+pub fn settled_application(id: &str) -> Application {
+    let mut a = Application::new(id, "Settled Co", "Analyst");
+    let mut pat = Person::new("pat", "Pat Lee", PersonKind::Interviewer);
+    pat.said = vec!["The team ships every Tuesday.".into()];
+    a.people.push(pat);
+    let mut iv = Interview::new("round-1", moment("2026-03-02T10:00:00-06:00"));
+    iv.status = InterviewStatus::Done;
+    iv.interviewers = vec!["pat".into()];
+    iv.reflection = Some(Reflection {
+        went_well: "Clear answers on the data pipeline.".into(),
+        change: "Shorter stories.".into(),
+        ..Reflection::default()
+    });
+    a.interviews.push(iv);
+    a.touches.push(Touch {
+        at: moment("2026-03-02T15:00:00-06:00"),
+        person: Some("pat".into()),
+        channel: Channel::Email,
+        kind: TouchKind::ThankYou,
+        replied_at: Some(moment("2026-03-04T09:00:00-06:00")),
+        forced: false,
+        note: None,
+    });
+    a.outcome = Some(Outcome {
+        kind: OutcomeKind::Withdrawn,
+        on: date("2026-03-10"),
+        feedback: vec![],
+        stay_in_touch: false,
+    });
+    a.stage = Stage::Withdrawn;
+    a
+}
+
+/// `load_active(now, zone)` may leave out settled applications, but the
+/// agenda computed from it must be the one computed from `load()`, at any
+/// moment (before, between and after the applications' events) and after
+/// the profile's time zone changes.
+pub fn load_active_keeps_every_acting_application(new_store: NewStore<'_>) -> Result<(), Failure> {
+    use debrief_core::engine::Engine;
+
+    let c = Checker::new("load_active_keeps_every_acting_application");
+    let mut store = c.store(new_store)?;
+    let demo_now = moment("2026-03-20T09:00:00-05:00").ts;
+    let demo = debrief_core::demo::dataset(demo_now, "America/Chicago")
+        .map_err(|e| c.fail(format!("the demo dataset: {e}")))?;
+    let mut batch = vec![Change::SetProfile(demo.profile.clone())];
+    batch.extend(demo.applications.iter().map(put));
+    batch.push(put(&settled_application("settled")));
+    batch.push(put(&full_application("full")));
+    batch.push(put(&small_application("small", "Small Co")));
+    c.apply(&mut *store, "setup", &batch)?;
+
+    let engine_for = |p: &Profile| Engine::new(p).map_err(|e| c.fail(e));
+    if engine_for(&demo.profile)?
+        .quiet_from(&settled_application("settled"))
+        .is_none()
+    {
+        return Err(c.fail("the settled fixture still yields actions; the check proves nothing"));
+    }
+    let moments = [
+        "2025-01-01T00:00:00Z",
+        "2026-03-02T10:30:00-06:00",
+        "2026-03-05T12:00:00-06:00",
+        "2026-03-20T09:00:00-05:00",
+        "2026-06-01T00:00:00Z",
+        "2031-01-01T00:00:00Z",
+    ];
+    for zone in ["America/Chicago", "Pacific/Auckland"] {
+        if zone != demo.profile.timezone {
+            let mut moved = demo.profile.clone();
+            moved.timezone = zone.to_string();
+            c.apply(
+                &mut *store,
+                "moving the profile's zone",
+                &[Change::SetProfile(moved)],
+            )?;
+        }
+        let all = c.load(&*store, "for the reference agenda")?;
+        let engine = engine_for(&all.profile)?;
+        for at in moments {
+            let now = moment(at).ts;
+            let active = c.ok(
+                &format!("load_active({at}, {zone})"),
+                store.load_active(now, zone),
+            )?;
+            c.equal(
+                &format!("the profile from load_active({at}, {zone})"),
+                &active.profile,
+                &all.profile,
+            )?;
+            c.equal(
+                &format!("the agenda at {at} in {zone} from load_active"),
+                &engine.agenda(&active, now).actions,
+                &engine.agenda(&all, now).actions,
+            )?;
+        }
+    }
+    Ok(())
 }

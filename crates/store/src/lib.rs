@@ -7,6 +7,7 @@
 //! failed command leaves the store exactly as it was.
 
 use debrief_core::model::{Application, Dataset, Profile};
+use jiff::Timestamp;
 
 pub mod conformance;
 
@@ -49,6 +50,15 @@ pub trait StoreReader {
     /// Everything, in application insertion order; what export writes and
     /// what the playbook engine reads.
     fn load(&self) -> Result<Dataset, StoreError>;
+    /// The profile and at least every application that may yield an action
+    /// at `now` when the engine runs in time zone `zone`, in insertion
+    /// order: what an agenda needs. A store may leave out the applications
+    /// whose `Engine::quiet_from`, computed in `zone`, is at or before
+    /// `now`; the default reads everything.
+    fn load_active(&self, now: Timestamp, zone: &str) -> Result<Dataset, StoreError> {
+        let _ = (now, zone);
+        self.load()
+    }
     /// One application, or `None` if the id is unknown.
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError>;
     /// Every application id, in insertion order.
