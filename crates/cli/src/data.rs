@@ -1,11 +1,12 @@
 //! Whole-store commands: import, export, demo, profile.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
 
 use debrief_core::demo::{self, DEMO_PREFIX};
-use debrief_core::exchange::{self, parse_timezone};
-use debrief_store::{Change, StoreReader, StoreWriter, import_plan};
+use debrief_core::exchange::{self, EachError, Piece, parse_timezone};
+use debrief_store::{Change, ChangeSink, StoreError, StoreReader, StoreWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
@@ -15,52 +16,81 @@ use crate::ctx::{Ctx, Failure, Result, system_zone};
 use crate::render;
 
 /// Files above this size get a progress bar on a terminal.
-const PROGRESS_ABOVE_BYTES: usize = 1 << 20;
+const PROGRESS_ABOVE_BYTES: u64 = 1 << 20;
 
-fn read_input(path: &Path) -> Result<String> {
-    let bytes = if path.as_os_str() == "-" {
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf)?;
-        buf
-    } else {
-        std::fs::read(path)
-            .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?
-    };
-    String::from_utf8(bytes).map_err(|e| {
-        Failure::input(format!(
-            "{}: not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })
+        return Ok(buf);
+    }
+    std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))
 }
 
+/// Imports an exchange file as it is parsed: each application is checked
+/// and written in one transaction, so memory holds the file's text and one
+/// application (not the whole dataset), and a bad file, however far in,
+/// leaves the store as it was.
 pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
-    let text = read_input(&a.file)?;
     let name = a.file.display().to_string();
-    let bar = (text.len() > PROGRESS_ABOVE_BYTES).then(|| {
-        let bar = ProgressBar::new(3);
+    let text = read_input(&a.file)?;
+    let bar = (text.len() as u64 > PROGRESS_ABOVE_BYTES).then(|| {
+        // indicatif draws only when standard error is a terminal.
+        let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:20}] {pos}/{len}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{spinner} importing {msg}: {human_pos} applications")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
-        bar.set_message(format!("reading {name}"));
+        bar.set_message(name.clone());
         bar
     });
-    let data = exchange::parse(&text).map_err(|e| Failure::input(format!("{name}: {e}")))?;
-    // The text can be tens of megabytes; it is not needed past parsing.
-    drop(text);
+    let existing: HashSet<String> = ctx.store.application_ids()?.into_iter().collect();
+    let mut incoming: HashSet<String> = HashSet::new();
+    let mut broken: Option<exchange::ExchangeError> = None;
+    let mut read = |sink: &mut ChangeSink<'_>| -> std::result::Result<(), StoreError> {
+        if a.replace {
+            sink(&Change::DeleteAllApplications)?;
+        }
+        let each = exchange::parse_each_slice(&text, |piece| match piece {
+            Piece::Profile(p) => sink(&Change::SetProfile(p)),
+            Piece::Application(app) => {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                incoming.insert(app.id.clone());
+                sink(&Change::PutApplication(app))
+            }
+        });
+        match each {
+            Ok(()) => Ok(()),
+            Err(EachError::Receiver(e)) => Err(e),
+            Err(EachError::Exchange(e)) => {
+                broken = Some(e);
+                Err(StoreError::Cancelled)
+            }
+        }
+    };
+    let written = if a.dry_run {
+        read(&mut |_| Ok(()))
+    } else {
+        ctx.store.apply_each(&mut read)
+    };
     if let Some(b) = &bar {
-        b.inc(1);
-        b.set_message("comparing with the store");
+        b.finish_and_clear();
     }
-    let count = data.applications.len();
-    let plan = import_plan(data, &ctx.store.application_ids()?, a.replace);
-    let (added, updated, removed) = (plan.added, plan.updated, plan.removed);
+    if let Some(e) = broken {
+        return Err(Failure::input(format!("{name}: {e}")));
+    }
+    written?;
+    ctx.forget_profile();
+
+    let count = incoming.len();
+    let updated = incoming.iter().filter(|id| existing.contains(*id)).count();
+    let removed = existing.iter().filter(|id| !incoming.contains(*id)).count();
     let summary = format!(
-        "{name}: {} application{} ({added} new, {updated} updated{})",
-        count,
+        "{name}: {count} application{} ({} new, {updated} updated{})",
         if count == 1 { "" } else { "s" },
+        count - updated,
         if a.replace {
             format!(", {removed} removed")
         } else {
@@ -68,23 +98,10 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         }
     );
     if a.dry_run {
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
         render::out(&format!("{summary}; dry run, nothing written.\n"));
-        return Ok(());
+    } else {
+        render::out(&format!("Imported {summary}.\n"));
     }
-    if let Some(b) = &bar {
-        b.inc(1);
-        b.set_message("writing");
-    }
-    ctx.store.apply(&plan.changes)?;
-    ctx.forget_profile();
-    if let Some(b) = bar {
-        b.inc(1);
-        b.finish_and_clear();
-    }
-    render::out(&format!("Imported {summary}.\n"));
     Ok(())
 }
 

@@ -50,41 +50,226 @@ impl ExchangeError {
 /// Parses and validates an exchange document.
 pub fn parse(text: &str) -> Result<Dataset, ExchangeError> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    let dataset: Dataset = serde_path_to_error::deserialize(de).map_err(|e| {
-        let inner = e.inner();
-        let (line, column) = (inner.line(), inner.column());
-        let mut path = e.path().to_string();
-        if path == "." {
-            path.clear();
-        }
-        let mut message = serde_message(inner);
-        // serde names the unknown field in its message; put it in the path
-        // too, where people look, and suggest the field they meant.
-        if let Some(field) = unknown_field(&message) {
-            let expected = expected_fields(&message);
-            let hint = expected
-                .iter()
-                .map(|f| (strsim::jaro_winkler(f, &field), f))
-                .filter(|(s, _)| *s > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, f)| format!("; did you mean `{f}`?"))
-                .unwrap_or_default();
-            if path.is_empty() {
-                path = field.clone();
-            } else if !path.ends_with(&field) {
-                path = format!("{path}.{field}");
-            }
-            message = format!("unknown field{hint}");
-        }
-        ExchangeError {
-            path,
-            message,
-            line: (line > 0).then_some(line),
-            column: (line > 0).then_some(column),
-        }
-    })?;
+    let dataset: Dataset = serde_path_to_error::deserialize(&mut *de)
+        .map_err(|e| json_error(e.path().to_string(), e.inner()))?;
+    // Text after the document is a damaged file, not something to ignore.
+    de.end().map_err(|e| json_error(String::new(), &e))?;
     validate(&dataset)?;
     Ok(dataset)
+}
+
+/// One part of an exchange document, as [`parse_each`] hands it over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Profile(Profile),
+    Application(Application),
+}
+
+/// Why [`parse_each`] stopped: the document, or the receiver of its pieces.
+#[derive(Debug)]
+pub enum EachError<E> {
+    Exchange(ExchangeError),
+    Receiver(E),
+}
+
+/// Reads an exchange document from `reader` piece by piece, with the
+/// checks of [`parse`]: `each` gets the profile (the default one, last, if
+/// the document has none) and every application, validated, in document
+/// order, and can stop the reading with an error. Memory stays that of one
+/// application, whatever the size of the file; a caller that must not keep
+/// a partial result (an import) gathers the pieces in one transaction.
+pub fn parse_each<R: std::io::Read, E>(
+    reader: R,
+    each: impl FnMut(Piece) -> Result<(), E>,
+) -> Result<(), EachError<E>> {
+    each_from(serde_json::Deserializer::from_reader(reader), each)
+}
+
+/// [`parse_each`] over a document already in memory: about twice as fast
+/// as reading it from a stream.
+pub fn parse_each_slice<E>(
+    bytes: &[u8],
+    each: impl FnMut(Piece) -> Result<(), E>,
+) -> Result<(), EachError<E>> {
+    each_from(serde_json::Deserializer::from_slice(bytes), each)
+}
+
+fn each_from<'de, R: serde_json::de::Read<'de>, E>(
+    mut de: serde_json::Deserializer<R>,
+    mut each: impl FnMut(Piece) -> Result<(), E>,
+) -> Result<(), EachError<E>> {
+    use serde::de::DeserializeSeed;
+
+    let mut track = serde_path_to_error::Track::new();
+    let mut state = EachState {
+        each: &mut each,
+        stopped: None,
+        ids: HashSet::new(),
+        profile_seen: false,
+    };
+    let read = DocumentSeed(&mut state)
+        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .and_then(|()| de.end());
+    if let Some(stop) = state.stopped.take() {
+        return Err(stop);
+    }
+    read.map_err(|e| EachError::Exchange(json_error(track.path().to_string(), &e)))?;
+    if !state.profile_seen {
+        each(Piece::Profile(Profile::default())).map_err(EachError::Receiver)?;
+    }
+    Ok(())
+}
+
+struct EachState<'f, E> {
+    each: &'f mut dyn FnMut(Piece) -> Result<(), E>,
+    /// Set when validation or the receiver stopped the reading; serde only
+    /// carries a message back.
+    stopped: Option<EachError<E>>,
+    ids: HashSet<String>,
+    profile_seen: bool,
+}
+
+impl<E> EachState<'_, E> {
+    fn stop<D: serde::de::Error>(&mut self, why: EachError<E>) -> D {
+        self.stopped = Some(why);
+        D::custom("stopped")
+    }
+}
+
+const DOCUMENT_FIELDS: &[&str] = &["format", "profile", "applications"];
+
+struct DocumentSeed<'s, 'f, E>(&'s mut EachState<'f, E>);
+
+impl<'de, E> serde::de::DeserializeSeed<'de> for DocumentSeed<'_, '_, E> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_struct("Dataset", DOCUMENT_FIELDS, self)
+    }
+}
+
+impl<'de, E> serde::de::Visitor<'de> for DocumentSeed<'_, '_, E> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Debrief exchange document (an object)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let state = self.0;
+        let mut format_seen = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let format: String = map.next_value()?;
+                    if format != FORMAT_TAG {
+                        return Err(state.stop(EachError::Exchange(ExchangeError::at(
+                            "format",
+                            format!(
+                                "unsupported format '{format}'; this version reads '{FORMAT_TAG}'"
+                            ),
+                        ))));
+                    }
+                    format_seen = true;
+                }
+                "profile" => {
+                    let profile: Profile = map.next_value()?;
+                    if let Err(e) = validate_profile(&profile) {
+                        return Err(state.stop(EachError::Exchange(e)));
+                    }
+                    state.profile_seen = true;
+                    if let Err(e) = (state.each)(Piece::Profile(profile)) {
+                        return Err(state.stop(EachError::Receiver(e)));
+                    }
+                }
+                "applications" => map.next_value_seed(ApplicationsSeed(&mut *state))?,
+                other => return Err(A::Error::unknown_field(other, DOCUMENT_FIELDS)),
+            }
+        }
+        if !format_seen {
+            return Err(A::Error::missing_field("format"));
+        }
+        Ok(())
+    }
+}
+
+struct ApplicationsSeed<'s, 'f, E>(&'s mut EachState<'f, E>);
+
+impl<'de, E> serde::de::DeserializeSeed<'de> for ApplicationsSeed<'_, '_, E> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, E> serde::de::Visitor<'de> for ApplicationsSeed<'_, '_, E> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of applications")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let state = self.0;
+        let mut i = 0;
+        while let Some(app) = seq.next_element::<Application>()? {
+            let here = format!("applications[{i}]");
+            let checked = if state.ids.contains(&app.id) {
+                Err(ExchangeError::at(
+                    format!("{here}.id"),
+                    format!("duplicate application id '{}'", app.id),
+                ))
+            } else {
+                validate_application(&app, &here)
+            };
+            if let Err(e) = checked {
+                return Err(state.stop(EachError::Exchange(e)));
+            }
+            state.ids.insert(app.id.clone());
+            if let Err(e) = (state.each)(Piece::Application(app)) {
+                return Err(state.stop(EachError::Receiver(e)));
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A serde_json error at `path` (serde_path_to_error's form, `.` for the
+/// root), as an [`ExchangeError`] with the field a person meant.
+fn json_error(path: String, inner: &serde_json::Error) -> ExchangeError {
+    let (line, column) = (inner.line(), inner.column());
+    let mut path = path;
+    if path == "." {
+        path.clear();
+    }
+    let mut message = serde_message(inner);
+    // serde names the unknown field in its message; put it in the path
+    // too, where people look, and suggest the field they meant.
+    if let Some(field) = unknown_field(&message) {
+        let expected = expected_fields(&message);
+        let hint = expected
+            .iter()
+            .map(|f| (strsim::jaro_winkler(f, &field), f))
+            .filter(|(s, _)| *s > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, f)| format!("; did you mean `{f}`?"))
+            .unwrap_or_default();
+        if path.is_empty() {
+            path = field.clone();
+        } else if !path.ends_with(&field) {
+            path = format!("{path}.{field}");
+        }
+        message = format!("unknown field{hint}");
+    }
+    ExchangeError {
+        path,
+        message,
+        line: (line > 0).then_some(line),
+        column: (line > 0).then_some(column),
+    }
 }
 
 /// serde_json's message without its own " at line L column C" tail.
@@ -344,5 +529,92 @@ mod tests {
     fn the_format_tag_is_checked() {
         let e = parse(&MINIMAL.replace("debrief/1", "debrief/9")).unwrap_err();
         assert_eq!(e.path, "format");
+    }
+
+    /// `parse_each` over a document: the dataset it describes, or its error.
+    fn parse_by_pieces(text: &str) -> Result<Dataset, ExchangeError> {
+        let from_slice = collect_pieces(|each| parse_each_slice(text.as_bytes(), each));
+        let from_reader = collect_pieces(|each| parse_each(text.as_bytes(), each));
+        assert_eq!(
+            from_slice.as_ref().map_err(|e| (&e.path, &e.message)),
+            from_reader.as_ref().map_err(|e| (&e.path, &e.message)),
+        );
+        from_reader
+    }
+
+    fn collect_pieces(
+        read: impl FnOnce(&mut dyn FnMut(Piece) -> Result<(), ()>) -> Result<(), EachError<()>>,
+    ) -> Result<Dataset, ExchangeError> {
+        let mut d = Dataset::default();
+        read(&mut |piece| {
+            match piece {
+                Piece::Profile(p) => d.profile = p,
+                Piece::Application(a) => d.applications.push(a),
+            }
+            Ok::<(), ()>(())
+        })
+        .map_err(|e| match e {
+            EachError::Exchange(e) => e,
+            EachError::Receiver(()) => unreachable!("the receiver never stops"),
+        })?;
+        Ok(d)
+    }
+
+    #[test]
+    fn reading_piece_by_piece_agrees_with_parse() {
+        let second_app = MINIMAL.replace(
+            r#"}]}]}"#,
+            r#"}]},{"id":"b","company":"Globex","role":"Lead"}]}"#,
+        );
+        let docs = [
+            MINIMAL.to_string(),
+            second_app.clone(),
+            // No profile: the default one.
+            r#"{"format":"debrief/1","applications":[]}"#.to_string(),
+            // The profile after the applications.
+            r#"{"applications":[],"format":"debrief/1","profile":{"name":"Sam","timezone":"Europe/London"}}"#.to_string(),
+            MINIMAL.replace(r#""name":"Marie Dubois""#, r#""nmae":"Marie Dubois""#),
+            MINIMAL.replace("America/Chicago", "Mars/Olympus"),
+            MINIMAL.replace("debrief/1", "debrief/9"),
+            MINIMAL.replace(r#""format":"debrief/1","#, ""),
+            MINIMAL.replace(r#""format""#, r#""fromat""#),
+            second_app.replace(r#""id":"b""#, r#""id":"a""#),
+            MINIMAL[..60].to_string(),
+            format!("{MINIMAL} trailing"),
+            String::new(),
+        ];
+        // A list is no document either way (the words differ).
+        assert!(parse_by_pieces("[]").is_err() && parse("[]").is_err());
+        // serde_json counts a column one further when reading from a
+        // stream than from a string; everything else must be the same.
+        let without_column = |r: Result<Dataset, ExchangeError>| {
+            r.map_err(|e| (e.path, e.message, e.line, e.column))
+        };
+        for doc in docs {
+            let streamed = without_column(parse_by_pieces(&doc));
+            let whole = without_column(parse(&doc));
+            match (streamed, whole) {
+                (Err(a), Err(b)) => {
+                    assert_eq!((&a.0, &a.1, a.2), (&b.0, &b.1, b.2), "{doc}");
+                    let (x, y) = (a.3.unwrap_or(0), b.3.unwrap_or(0));
+                    assert!(x.abs_diff(y) <= 1, "{doc}: column {x} vs {y}");
+                }
+                (a, b) => assert_eq!(a, b, "{doc}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_receiver_can_stop_the_reading() {
+        let mut seen = 0;
+        let stopped = parse_each(MINIMAL.as_bytes(), |piece| {
+            seen += 1;
+            match piece {
+                Piece::Application(a) => Err(a.id),
+                Piece::Profile(_) => Ok(()),
+            }
+        });
+        assert!(matches!(stopped, Err(EachError::Receiver(id)) if id == "a"));
+        assert_eq!(seen, 2);
     }
 }

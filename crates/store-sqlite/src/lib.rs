@@ -169,11 +169,18 @@ impl StoreReader for SqliteStore {
 
 impl StoreWriter for SqliteStore {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        self.apply_each(&mut |sink| changes.iter().try_for_each(&mut *sink))
+    }
+
+    fn apply_each(
+        &mut self,
+        produce: &mut dyn FnMut(&mut debrief_store::ChangeSink<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         // Dropping the transaction on an early return rolls everything back.
         let tx = self.conn.transaction().map_err(backend)?;
         let stored_zone = read::profile(&tx)?.timezone;
         let mut quiet: Option<write::Quiet> = None;
-        for change in changes {
+        produce(&mut |change| {
             match change {
                 Change::SetProfile(p) => {
                     write::set_profile(&tx, p)?;
@@ -190,7 +197,8 @@ impl StoreWriter for SqliteStore {
                 Change::DeleteApplication(id) => write::delete_application(&tx, id)?,
                 Change::DeleteAllApplications => write::delete_all_applications(&tx)?,
             }
-        }
+            Ok(())
+        })?;
         if let Some(q) = quiet.as_ref().filter(|q| q.zone() != stored_zone) {
             // Local dates decide a few rules: every row's quietness moves
             // with the zone.

@@ -40,6 +40,14 @@ impl StoreWriter for Checked {
         self.0.check_load_images()?;
         result
     }
+    fn apply_each(
+        &mut self,
+        produce: &mut dyn FnMut(&mut debrief_store::ChangeSink<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let result = self.0.apply_each(produce);
+        self.0.check_load_images()?;
+        result
+    }
 }
 
 /// Runs one conformance check, each store a new file in one temp directory.
@@ -90,6 +98,7 @@ conformance_tests!(
     batch_is_atomic,
     empty_batch_changes_nothing,
     load_active_keeps_every_acting_application,
+    apply_each_is_one_transaction,
 );
 
 #[test]

@@ -76,6 +76,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         "load_active_keeps_every_acting_application",
         load_active_keeps_every_acting_application,
     ),
+    (
+        "apply_each_is_one_transaction",
+        apply_each_is_one_transaction,
+    ),
 ];
 
 /// Runs every check against fresh stores; returns all failures.
@@ -997,4 +1001,54 @@ pub fn load_active_keeps_every_acting_application(new_store: NewStore<'_>) -> Re
         }
     }
     Ok(())
+}
+
+/// `apply_each` writes what its producer hands over, all or nothing: a
+/// producer that stops, or a change that fails, leaves the store as it was.
+pub fn apply_each_is_one_transaction(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("apply_each_is_one_transaction");
+    let mut store = c.store(new_store)?;
+    let mut changes = vec![Change::SetProfile(sample_profile())];
+    changes.extend((0..50).map(|n| put(&small_application(&format!("app-{n}"), "Co"))));
+    changes.push(put(&full_application("full")));
+    let mut expected = Dataset::default();
+    c.ok(
+        "the reference model",
+        apply_to_dataset(&mut expected, &changes),
+    )?;
+    c.ok(
+        "apply_each of 52 changes",
+        store.apply_each(&mut |sink| changes.iter().try_for_each(&mut *sink)),
+    )?;
+    let written = c.load(&*store, "after apply_each")?;
+    c.equal("load() after apply_each", &written, &expected)?;
+
+    // The producer stops half-way: nothing of it stays.
+    let stopped = store.apply_each(&mut |sink| {
+        sink(&Change::DeleteAllApplications)?;
+        sink(&put(&small_application("late", "Late")))?;
+        Err(StoreError::Cancelled)
+    });
+    if !matches!(stopped, Err(StoreError::Cancelled)) {
+        return Err(c.fail(format!("a cancelled apply_each returned {stopped:?}")));
+    }
+    c.equal(
+        "load() after a cancelled apply_each",
+        &c.load(&*store, "after a cancelled apply_each")?,
+        &written,
+    )?;
+
+    // A change fails half-way: nothing of it stays either.
+    let failed = store.apply_each(&mut |sink| {
+        sink(&put(&small_application("new", "New")))?;
+        sink(&Change::DeleteApplication("no-such-app".into()))
+    });
+    if !matches!(failed, Err(StoreError::UnknownApplication(_))) {
+        return Err(c.fail(format!("a failing apply_each returned {failed:?}")));
+    }
+    c.equal(
+        "load() after a failed apply_each",
+        &c.load(&*store, "after a failed apply_each")?,
+        &written,
+    )
 }

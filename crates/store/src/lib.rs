@@ -41,7 +41,13 @@ pub enum StoreError {
     Corrupt(String),
     #[error("storage error: {0}")]
     Backend(String),
+    /// The caller of [`StoreWriter::apply_each`] stopped; nothing was written.
+    #[error("cancelled; nothing was written")]
+    Cancelled,
 }
+
+/// Takes one change inside [`StoreWriter::apply_each`]'s transaction.
+pub type ChangeSink<'a> = dyn FnMut(&Change) -> Result<(), StoreError> + 'a;
 
 /// Read access to a store.
 pub trait StoreReader {
@@ -69,6 +75,22 @@ pub trait StoreReader {
 pub trait StoreWriter {
     /// Applies every change in one transaction: all succeed or none does.
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError>;
+
+    /// Applies every change `produce` hands to its sink, in one
+    /// transaction: if `produce` returns an error, or a change fails, nothing
+    /// is written. For imports that should not hold a whole file in memory.
+    /// The default gathers the changes and applies them at once.
+    fn apply_each(
+        &mut self,
+        produce: &mut dyn FnMut(&mut ChangeSink<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut all = Vec::new();
+        produce(&mut |c| {
+            all.push(c.clone());
+            Ok(())
+        })?;
+        self.apply(&all)
+    }
 }
 
 /// A complete store.
