@@ -205,6 +205,12 @@ impl Engine {
             app,
             now,
             out,
+            thanked: app
+                .touches
+                .iter()
+                .filter(|t| t.kind == TouchKind::ThankYou)
+                .map(|t| (t.person.as_deref(), t.at.ts))
+                .collect(),
         };
         if app.is_active() {
             for iv in &app.interviews {
@@ -597,6 +603,9 @@ struct Cx<'a, 'o> {
     now: Timestamp,
     /// The agenda being built; this application's actions are appended.
     out: &'o mut Vec<Action>,
+    /// Who was thanked when: asked for every interviewer of every
+    /// interview, so read from the touches once.
+    thanked: Vec<(Option<&'a str>, Timestamp)>,
 }
 
 struct New<'a> {
@@ -633,6 +642,12 @@ impl<'a> Cx<'a, '_> {
             title: n.title,
             policy: None,
         });
+    }
+
+    fn thanked(&self, person: &str, since: Timestamp) -> bool {
+        self.thanked
+            .iter()
+            .any(|&(p, at)| at >= since && p == Some(person))
     }
 
     fn touched(&self, person: Option<&str>, kinds: &[TouchKind], since: Timestamp) -> bool {
@@ -898,7 +913,7 @@ impl<'a> Cx<'a, '_> {
             let Some(p) = self.app.person(pid) else {
                 continue;
             };
-            if self.touched(Some(pid), &[TouchKind::ThankYou], start) {
+            if self.thanked(pid, start) {
                 continue;
             }
             let late = if self.now >= end + SignedDuration::from_hours(24) {
@@ -958,9 +973,7 @@ impl<'a> Cx<'a, '_> {
             let Some(p) = self.app.person(pid) else {
                 continue;
             };
-            if p.kind == PersonKind::Interviewer
-                || self.touched(Some(pid), &[TouchKind::ThankYou], start)
-            {
+            if p.kind == PersonKind::Interviewer || self.thanked(pid, start) {
                 continue;
             }
             let label = label();
