@@ -291,3 +291,42 @@ fn stale_or_broken_images_fall_back_to_the_tables() {
     let err = store.check_load_images().expect_err("broken images");
     assert!(err.to_string().contains("acme"), "{err}");
 }
+
+#[test]
+fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
+    let (_dir, path) = temp_db();
+    let mut data = fill(&path);
+    // Turn the file back into what 0001 alone made: no calendar columns, no
+    // settings, images in the old format.
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    conn.execute_batch(
+        "ALTER TABLE interviews DROP COLUMN location;
+         ALTER TABLE interviews DROP COLUMN link;
+         ALTER TABLE interviews DROP COLUMN invite_uid;
+         ALTER TABLE interviews DROP COLUMN invite_sequence;
+         ALTER TABLE profile DROP COLUMN emails;
+         DROP TABLE settings;
+         UPDATE application_images SET format = 1;
+         PRAGMA user_version = 1;",
+    )
+    .expect("downgrade");
+    drop(conn);
+
+    let mut store = SqliteStore::open(&path).expect("upgrade");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    store
+        .check_load_images()
+        .expect("images rebuilt in the new format");
+    // Everything 0001 could hold is still there; the new fields are empty.
+    data.profile.emails.clear();
+    for app in &mut data.applications {
+        for iv in &mut app.interviews {
+            iv.location = None;
+            iv.link = None;
+            iv.invite = None;
+        }
+    }
+    assert_eq!(store.load().expect("load"), data);
+    assert_eq!(store.feed_secret().expect("settings table"), None);
+    store.renew_feed_secret().expect("settings are writable");
+}
