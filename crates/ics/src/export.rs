@@ -5,7 +5,8 @@
 //! so a re-export updates events in the user's calendar instead of
 //! duplicating them, and snapshot tests stay stable.
 
-use debrief_core::model::{Application, Interview, InterviewFormat, InterviewStatus};
+use debrief_core::engine::Action;
+use debrief_core::model::{Application, Dataset, Interview, InterviewFormat, InterviewStatus};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
@@ -49,8 +50,7 @@ pub struct ExportInterview {
 }
 
 impl ExportInterview {
-    /// From the model (which keeps no location or link: fill them in when
-    /// the caller knows them, e.g. from the imported invite).
+    /// From the model.
     pub fn new(app: &Application, iv: &Interview) -> Self {
         ExportInterview {
             application: app.id.clone(),
@@ -61,8 +61,8 @@ impl ExportInterview {
             minutes: iv.minutes,
             format: iv.format,
             status: iv.status,
-            location: None,
-            link: None,
+            location: iv.location.clone(),
+            link: iv.link.clone(),
             people: iv
                 .interviewers
                 .iter()
@@ -87,10 +87,48 @@ pub struct ExportAction {
     pub person: Option<String>,
 }
 
+impl ExportAction {
+    /// From an agenda action (`Engine::agenda`).
+    pub fn new(a: &Action) -> Self {
+        ExportAction {
+            rule: a.rule.id().to_string(),
+            title: a.title.clone(),
+            why: a.why.clone(),
+            opens: a.opens.ts,
+            due: a.due.ts,
+            application: a.application.clone(),
+            interview: a.interview.clone(),
+            person: a.person.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportItem {
     Interview(ExportInterview),
     Action(ExportAction),
+}
+
+/// What a store's calendar shows: every interview (cancelled ones marked
+/// cancelled, so a subscribed calendar removes them; past ones without
+/// reminders) and every open action of `actions`, in that order. With
+/// `only`, one application's.
+pub fn store_items(data: &Dataset, actions: &[Action], only: Option<&str>) -> Vec<ExportItem> {
+    let wanted = |id: &str| only.is_none_or(|o| o == id);
+    let interviews = data
+        .applications
+        .iter()
+        .filter(|a| wanted(&a.id))
+        .flat_map(|a| {
+            a.interviews
+                .iter()
+                .map(move |iv| ExportItem::Interview(ExportInterview::new(a, iv)))
+        });
+    let actions = actions
+        .iter()
+        .filter(|a| wanted(&a.application))
+        .map(|a| ExportItem::Action(ExportAction::new(a)));
+    interviews.chain(actions).collect()
 }
 
 /// Writes a VCALENDAR (CRLF line ends, lines folded at 75 octets) with one
