@@ -77,6 +77,13 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         },
     )
     .map_err(|e| Failure::input(format!("{name}: not a calendar: {e}")))?;
+    // The last line with anything on it: where the search for events ended.
+    let last_line = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| !l.trim_ascii().is_empty())
+        .last()
+        .map_or(1, |(i, _)| i + 1);
     drop(bytes);
     if parsed.events.is_empty() {
         return Err(Failure::input(match parsed.warnings.first() {
@@ -84,7 +91,9 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
                 "{name}: no event could be read; {first}{}",
                 more(parsed.warnings.len() - 1)
             ),
-            None => format!("{name}: the calendar holds no events (no VEVENT) to import"),
+            None => format!(
+                "{name}: line {last_line}: the calendar ends without any event (VEVENT) to import"
+            ),
         }));
     }
     if let Some(id) = &a.app {
@@ -153,6 +162,7 @@ fn more(n: usize) -> String {
 
 fn span(ev: &EventReport, tz: &TimeZone) -> String {
     match (ev.event.start, ev.event.end) {
+        (EventTime::Instant(s), EventTime::Instant(e)) if e <= s => when(s, tz),
         (EventTime::Instant(s), EventTime::Instant(e)) => {
             let end = e.to_zoned(tz.clone());
             let same_day = s.to_zoned(tz.clone()).date() == end.date();

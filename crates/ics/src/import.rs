@@ -108,6 +108,10 @@ pub fn import_invites(
     let mut created: Vec<String> = Vec::new();
     let mut warnings = parser_warnings;
     let mut reports = Vec::with_capacity(events.len());
+    // The application every event of this file so far went to, if they all
+    // went to one: where an event with no clue of its own belongs.
+    let mut file_app: Option<(String, String)> = None;
+    let mut file_apps_differ = false;
 
     for ev in events {
         let label = describe(ev);
@@ -132,7 +136,24 @@ pub fn import_invites(
                     why: format!("no application '{id}'"),
                 },
             },
-            None => choose_application(ev, &working, &settings.user_emails),
+            None => match choose_application(ev, &working, &settings.user_emails) {
+                Choice::Unknown { why } => match &file_app {
+                    Some((id, summary)) if !file_apps_differ => {
+                        match working.iter().position(|a| &a.id == id) {
+                            Some(index) => Choice::Existing {
+                                index,
+                                why: format!(
+                                    "it names no company of its own and comes in one file with '{}', which went to '{id}'",
+                                    snippet(summary)
+                                ),
+                            },
+                            None => Choice::Unknown { why },
+                        }
+                    }
+                    _ => Choice::Unknown { why },
+                },
+                other => other,
+            },
         };
         let (app, index, why) = match choice {
             Choice::Existing { index, why } => (working[index].clone(), Some(index), why),
@@ -203,6 +224,11 @@ pub fn import_invites(
         }
         report.people_added = plan.new_people.iter().map(|p| p.id.clone()).collect();
         report.people_updated = plan.updated_people.iter().map(|p| p.id.clone()).collect();
+        match &file_app {
+            None => file_app = Some((next.id.clone(), ev.summary.clone())),
+            Some((id, _)) if *id != next.id => file_apps_differ = true,
+            Some(_) => {}
+        }
         match index {
             Some(i) => {
                 working[i] = next;

@@ -506,11 +506,16 @@ fn resolve_people(ev: &InviteEvent, existing: Option<&Application>, ctx: &Import
         (a.name.as_deref(), a.email.as_deref(), kind, interviews)
     });
     // An organizer who invites nobody else (a Zoom link sent by the
-    // interviewer) is the interviewer; otherwise they coordinate.
-    let alone = ev
-        .attendees
-        .iter()
-        .all(|a| a.role == "NON-PARTICIPANT" || is_user(a.name.as_deref(), a.email.as_deref()));
+    // interviewer) is the interviewer; otherwise they coordinate. Not so
+    // for a cancellation or an update of an interview whose interviewers
+    // are known: those list fewer people, not other ones.
+    let current = existing.and_then(|a| a.interview(&interview_id_for_uid(&ev.uid)));
+    let alone = ev.status == EventStatus::Scheduled
+        && current.is_none_or(|c| c.interviewers.is_empty())
+        && ev
+            .attendees
+            .iter()
+            .all(|a| a.role == "NON-PARTICIPANT" || is_user(a.name.as_deref(), a.email.as_deref()));
     let organizer = ev.organizer.iter().map(|o| {
         if alone {
             (
