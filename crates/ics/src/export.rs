@@ -19,6 +19,9 @@ pub struct ExportOptions {
     pub stamp: Timestamp,
     /// `X-WR-CALNAME`, the name calendar apps show for a subscription.
     pub calendar_name: Option<String>,
+    /// For a subscribed feed: how often calendar apps should fetch it again
+    /// (RFC 7986 `REFRESH-INTERVAL`, and Outlook's `X-PUBLISHED-TTL`).
+    pub refresh_minutes: Option<u32>,
 }
 
 impl ExportOptions {
@@ -28,6 +31,7 @@ impl ExportOptions {
             prodid: "-//Debrief//Debrief//EN".to_string(),
             stamp,
             calendar_name: Some("Debrief".to_string()),
+            refresh_minutes: None,
         }
     }
 }
@@ -143,6 +147,10 @@ pub fn export_calendar(items: &[ExportItem], options: &ExportOptions) -> String 
     w.raw("METHOD:PUBLISH");
     if let Some(name) = &options.calendar_name {
         w.text("X-WR-CALNAME", name);
+    }
+    if let Some(m) = options.refresh_minutes.filter(|m| *m > 0) {
+        w.raw(&format!("REFRESH-INTERVAL;VALUE=DURATION:PT{m}M"));
+        w.raw(&format!("X-PUBLISHED-TTL:PT{m}M"));
     }
     for item in items {
         match item {

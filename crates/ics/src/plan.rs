@@ -176,6 +176,14 @@ pub fn interview_from_invite(
         return plan(PlanAction::Ignore, iv, People::default(), notes);
     }
 
+    if ev.recurring {
+        notes.push("repeats (RRULE): only its first occurrence is imported".to_string());
+    }
+    if let Some(rid) = &ev.recurrence_id {
+        notes.push(format!(
+            "changes one occurrence ({rid}) of a repeating invite; it updates the same interview"
+        ));
+    }
     let people = resolve_people(ev, existing, ctx);
     let interview = build(ev, current, &id, ctx, &mut notes, &people.interviewers);
     let action = match current {

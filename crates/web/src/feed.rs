@@ -100,7 +100,10 @@ pub fn feed_text(st: &AppState) -> Result<String> {
     let data = st.load()?;
     let agenda = clock.engine.agenda(&data, clock.now);
     let items = store_items(&data, &agenda.actions, None);
-    Ok(export_calendar(&items, &ExportOptions::new(clock.now)))
+    let mut options = ExportOptions::new(clock.now);
+    // Often enough that a thank-you note due tomorrow shows up today.
+    options.refresh_minutes = Some(60);
+    Ok(export_calendar(&items, &options))
 }
 
 /// The feed's full address as this request reached the server.

@@ -77,6 +77,10 @@ fn made_served_revoked_and_turned_off() {
     );
     assert!(
         feed.body
+            .contains("\r\nREFRESH-INTERVAL;VALUE=DURATION:PT60M\r\n")
+    );
+    assert!(
+        feed.body
             .contains("SUMMARY:Interview: Acme Corp — Data Analyst")
     );
     assert!(
