@@ -202,6 +202,7 @@ pub fn dataset(shape: Shape, now: Timestamp) -> Result<Dataset, String> {
             ],
         },
         policy: Policy::Conservative,
+        emails: vec![],
     };
     let applications = (0..shape.apps)
         .map(|i| g.application(i, shape))

@@ -77,6 +77,9 @@ pub enum Command {
     Stats(JsonFlag),
     /// Open Debrief in the browser: serve the web app on this computer.
     Serve(ServeArgs),
+    /// Calendars: import invites (.ics), export interviews and reminders, the feed.
+    #[command(subcommand)]
+    Ics(IcsCommand),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -89,6 +92,57 @@ pub struct ServeArgs {
     /// Where to listen. The default is loopback: only this computer can reach it.
     #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
     pub addr: std::net::SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IcsCommand {
+    /// Read calendar invites (.ics from Outlook, Teams, Google, Zoom…) into
+    /// interviews and the people in them.
+    Import(IcsImportArgs),
+    /// Write interviews and open actions, with reminders, as an .ics file.
+    Export(IcsExportArgs),
+    /// Show the private address of the calendar feed `debrief serve` offers.
+    Feed(IcsFeedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IcsImportArgs {
+    /// The .ics file, or - for standard input.
+    pub file: PathBuf,
+    /// Put every event in this application (default: the one the invite's
+    /// addresses or title point to, or a new one for the organizer's company).
+    #[arg(long, value_name = "ID")]
+    pub app: Option<String>,
+    /// Say what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IcsExportArgs {
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only this application's interviews and actions.
+    #[arg(long, value_name = "ID")]
+    pub app: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IcsFeedArgs {
+    /// Make a new address; the old one stops working at once.
+    #[arg(long, conflicts_with = "off")]
+    pub revoke: bool,
+    /// Turn the feed off (no address works until you ask for one again).
+    #[arg(long)]
+    pub off: bool,
+    /// Where `debrief serve` listens, to print the full address.
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
+    pub addr: std::net::SocketAddr,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +200,13 @@ pub struct ProfileArgs {
     pub remove_day: Vec<String>,
     #[arg(long, value_parser = parse_wire::<Policy>)]
     pub policy: Option<Policy>,
+    /// Add one of your own email addresses (calendar imports never make
+    /// you a person); repeatable.
+    #[arg(long = "email", value_name = "ADDRESS")]
+    pub add_email: Vec<String>,
+    /// Remove one of your addresses; repeatable.
+    #[arg(long, value_name = "ADDRESS")]
+    pub remove_email: Vec<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -172,7 +172,9 @@ pub fn profile(ctx: &mut Ctx, a: &ProfileArgs) -> Result<()> {
         || a.holidays.is_some()
         || a.policy.is_some()
         || !a.add_day.is_empty()
-        || !a.remove_day.is_empty();
+        || !a.remove_day.is_empty()
+        || !a.add_email.is_empty()
+        || !a.remove_email.is_empty();
     if changing {
         if let Some(n) = &a.name {
             p.name = n.trim().to_string();
@@ -198,6 +200,16 @@ pub fn profile(ctx: &mut Ctx, a: &ProfileArgs) -> Result<()> {
             p.holidays.extra.retain(|x| *x != d);
         }
         p.holidays.extra.sort();
+        for e in &a.add_email {
+            let e = e.trim();
+            exchange::check_email(e).map_err(|m| Failure::input(format!("--email: {m}")))?;
+            if !p.emails.iter().any(|x| x.eq_ignore_ascii_case(e)) {
+                p.emails.push(e.to_string());
+            }
+        }
+        for e in &a.remove_email {
+            p.emails.retain(|x| !x.eq_ignore_ascii_case(e.trim()));
+        }
         exchange::validate_profile(&p)?;
         ctx.store.apply(&[Change::SetProfile(p.clone())])?;
         ctx.forget_profile();
@@ -217,7 +229,7 @@ pub fn profile(ctx: &mut Ctx, a: &ProfileArgs) -> Result<()> {
     } else {
         let extra: Vec<String> = p.holidays.extra.iter().map(|d| d.to_string()).collect();
         render::out(&format!(
-            "Name:      {}\nTime zone: {}\nHolidays:  {}{}\nPolicy:    {}\n",
+            "Name:      {}\nTime zone: {}\nHolidays:  {}{}\nPolicy:    {}\n{}",
             if p.name.is_empty() {
                 "(not set)"
             } else {
@@ -231,6 +243,11 @@ pub fn profile(ctx: &mut Ctx, a: &ProfileArgs) -> Result<()> {
                 format!(" + {}", extra.join(", "))
             },
             p.policy,
+            if p.emails.is_empty() {
+                String::new()
+            } else {
+                format!("Emails:    {}\n", p.emails.join(", "))
+            },
         ));
     }
     Ok(())

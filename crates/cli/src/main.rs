@@ -4,6 +4,7 @@
 //! problem, 2 bad input or usage (nothing written).
 
 mod args;
+mod calendar;
 mod ctx;
 mod data;
 mod notes;
@@ -98,6 +99,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::Lint(a) => notes::lint(&ctx, &a),
         Command::Draft(a) => notes::draft(&ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
+        Command::Ics(c) => calendar::run(&mut ctx, c),
         Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),
     }
 }

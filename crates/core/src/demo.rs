@@ -34,6 +34,7 @@ pub fn dataset(now: Timestamp, timezone: &str) -> Result<Dataset, String> {
             extra: vec![],
         },
         policy: Policy::Conservative,
+        emails: vec![],
     };
     let cal = BusinessCalendar::new(tz.clone(), profile.holidays.calendar, &[]);
     let at = |ts: Timestamp| Moment::in_zone(ts, &tz);

@@ -328,7 +328,42 @@ pub fn validate(d: &Dataset) -> Result<(), ExchangeError> {
 
 pub fn validate_profile(p: &Profile) -> Result<(), ExchangeError> {
     parse_timezone(&p.timezone).map_err(|m| ExchangeError::at("profile.timezone", m))?;
+    for (i, e) in p.emails.iter().enumerate() {
+        check_email(e).map_err(|m| ExchangeError::at(format!("profile.emails[{i}]"), m))?;
+    }
     Ok(())
+}
+
+/// An address as people write it: `name@domain`, no spaces.
+pub fn check_email(e: &str) -> Result<(), String> {
+    let ok = e.len() <= 320
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+        && e.split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("'{e}' is not an email address"))
+    }
+}
+
+/// A meeting link must be a web address: anything else (`javascript:`…)
+/// would be unsafe to offer as a link.
+pub fn check_link(link: &str) -> Result<(), String> {
+    let lower = link.get(..8).unwrap_or(link).to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    if web
+        && link.len() > "https://".len()
+        && link.len() <= 4096
+        && !link.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{}' is not a web address (https://…)",
+            link.chars().take(60).collect::<String>()
+        ))
+    }
 }
 
 /// Resolves an IANA time zone name, with an error a person can act on.
@@ -392,6 +427,7 @@ pub fn validate_application(app: &Application, here: &str) -> Result<(), Exchang
         }
     };
     let mut interviews = HashSet::new();
+    let mut invites = HashSet::new();
     for (j, iv) in app.interviews.iter().enumerate() {
         let ih = format!("{here}.interviews[{j}]");
         check_id(&iv.id, format!("{ih}.id"))?;
@@ -418,6 +454,21 @@ pub fn validate_application(app: &Application, here: &str) -> Result<(), Exchang
         }
         for (k, pid) in iv.also_met.iter().enumerate() {
             known(pid, format!("{ih}.also_met[{k}]"))?;
+        }
+        if let Some(link) = &iv.link {
+            check_link(link).map_err(|m| ExchangeError::at(format!("{ih}.link"), m))?;
+        }
+        if let Some(invite) = &iv.invite {
+            check_id(&invite.uid, format!("{ih}.invite.uid"))?;
+            if !invites.insert(invite.uid.as_str()) {
+                return Err(ExchangeError::at(
+                    format!("{ih}.invite.uid"),
+                    format!(
+                        "two interviews of application '{}' come from the same invite '{}'",
+                        app.id, invite.uid
+                    ),
+                ));
+            }
         }
     }
     for (j, t) in app.touches.iter().enumerate() {
@@ -523,6 +574,42 @@ mod tests {
     fn truncated_json_reports_a_position() {
         let e = parse(&MINIMAL[..60]).unwrap_err();
         assert!(e.line.is_some(), "{e}");
+    }
+
+    #[test]
+    fn interview_extensions_round_trip_and_are_checked() {
+        let with = MINIMAL.replace(
+            r#""role":"Analyst","#,
+            r#""role":"Analyst","interviews":[{"id":"i","start":"2026-11-20T10:00:00-06:00",
+              "location":"1 Main St","link":"https://meet.example/x",
+              "invite":{"uid":"abc@example","sequence":3}}],"#,
+        );
+        let d = parse(&with).expect("valid");
+        let iv = &d.applications[0].interviews[0];
+        assert_eq!(iv.location.as_deref(), Some("1 Main St"));
+        assert_eq!(iv.invite.as_ref().map(|i| i.sequence), Some(3));
+        let json = serde_json::to_string(&d).expect("json");
+        assert_eq!(parse(&json).expect("round trip"), d);
+
+        let bad = with.replace("https://meet.example/x", "javascript:alert(1)");
+        assert_eq!(
+            parse(&bad).unwrap_err().path,
+            "applications[0].interviews[0].link"
+        );
+        let twice = with.replace(
+            r#""invite":{"uid":"abc@example","sequence":3}}]"#,
+            r#""invite":{"uid":"abc@example","sequence":3}},
+               {"id":"j","start":"2026-11-21T10:00:00-06:00","invite":{"uid":"abc@example"}}]"#,
+        );
+        assert_eq!(
+            parse(&twice).unwrap_err().path,
+            "applications[0].interviews[1].invite.uid"
+        );
+        let email = MINIMAL.replace(
+            r#""timezone":"America/Chicago""#,
+            r#""timezone":"America/Chicago","emails":["sam@mail.example","not an address"]"#,
+        );
+        assert_eq!(parse(&email).unwrap_err().path, "profile.emails[1]");
     }
 
     #[test]

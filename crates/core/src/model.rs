@@ -304,6 +304,10 @@ pub struct Profile {
     pub holidays: Holidays,
     #[serde(default)]
     pub policy: Policy,
+    /// Extension: the candidate's own email addresses. Calendar imports
+    /// never add them as people.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<String>,
 }
 
 fn default_timezone() -> String {
@@ -317,6 +321,7 @@ impl Default for Profile {
             timezone: default_timezone(),
             holidays: Holidays::default(),
             policy: Policy::default(),
+            emails: vec![],
         }
     }
 }
@@ -490,6 +495,26 @@ pub struct Interview {
     /// actions open then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Moment>,
+    /// Extension: where it happens (an address, a building, a room).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Extension: the video meeting's address (`https://…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// Extension: the calendar invite it was imported from, so importing the
+    /// same invite again changes nothing and a later version updates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<InviteRef>,
+}
+
+/// Extension: which calendar invite an interview came from (iCalendar
+/// `UID`) and the version last imported (`SEQUENCE`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRef {
+    pub uid: String,
+    #[serde(default)]
+    pub sequence: u32,
 }
 
 fn default_format() -> InterviewFormat {
@@ -512,6 +537,9 @@ impl Interview {
             slip_ups: vec![],
             reflection: None,
             scheduled_at: None,
+            location: None,
+            link: None,
+            invite: None,
         }
     }
 

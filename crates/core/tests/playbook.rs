@@ -30,6 +30,7 @@ fn profile(tz: &str, cal: HolidayCalendar) -> Profile {
             extra: vec![],
         },
         policy: Policy::Conservative,
+        emails: vec![],
     }
 }
 

@@ -3,8 +3,13 @@
 //! all-day), as one file and as 10,000 separate files.
 //!
 //! `cargo run --release -p debrief-ics --example ics_bench`
-//! `… -- --write FILE` writes the 10,000-invite file (for `bench/compare.sh`);
-//! `… -- --parse FILE` times parsing one file.
+//! For `bench/compare.sh`:
+//! `… -- --write FILE` writes the 10,000 invites as one file;
+//! `… -- --write-dir DIR` writes them as 10,000 files;
+//! `… -- --parse FILE` times parsing one file;
+//! `… -- --parse-dir DIR` times parsing every file of a folder (read first);
+//! `… -- --fixtures DIR` times each `.ics` of a folder alone and prints
+//! `name<TAB>bytes<TAB>events<TAB>warnings<TAB>best µs<TAB>error`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -94,6 +99,22 @@ fn report(label: &str, events: usize, bytes: usize, took: Duration) {
     );
 }
 
+/// Every `.ics` of a folder, sorted by name, with its bytes.
+fn read_dir(dir: &std::path::Path) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ics"))
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().into_owned();
+            Some((name, std::fs::read(&p).ok()?))
+        })
+        .collect();
+    files.sort();
+    Some(files)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let options = ParseOptions::default();
@@ -110,6 +131,66 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             };
+        }
+        Some("--write-dir") => {
+            let Some(dir) = args.get(1).map(PathBuf::from) else {
+                eprintln!("usage: ics_bench --write-dir DIR");
+                return ExitCode::from(2);
+            };
+            let written = std::fs::create_dir_all(&dir).and_then(|()| {
+                (0..INVITES).try_for_each(|i| {
+                    std::fs::write(
+                        dir.join(format!("{i:05}.ics")),
+                        calendar(std::iter::once(vevent(i))),
+                    )
+                })
+            });
+            return match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{}: {e}", dir.display());
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Some("--parse-dir") => {
+            let Some(files) = args.get(1).and_then(|d| read_dir(d.as_ref())) else {
+                eprintln!("usage: ics_bench --parse-dir DIR (readable)");
+                return ExitCode::from(2);
+            };
+            let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+            let (took, n) = time(5, || {
+                files
+                    .iter()
+                    .map(|(_, f)| parse_invites_with(f, &options).map_or(0, |p| p.events.len()))
+                    .sum::<usize>()
+            });
+            report(
+                &format!("rust debrief-ics, {} files (best of 5)", files.len()),
+                n,
+                bytes,
+                took,
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some("--fixtures") => {
+            let Some(files) = args.get(1).and_then(|d| read_dir(d.as_ref())) else {
+                eprintln!("usage: ics_bench --fixtures DIR (readable)");
+                return ExitCode::from(2);
+            };
+            for (name, bytes) in &files {
+                let (took, parsed) = time(200, || parse_invites_with(bytes, &options));
+                let (events, warnings, error) = match parsed {
+                    Ok(p) => (p.events.len(), p.warnings.len(), String::new()),
+                    Err(e) => (0, 0, e.to_string()),
+                };
+                println!(
+                    "{name}\t{}\t{events}\t{warnings}\t{:.1}\t{error}",
+                    bytes.len(),
+                    took.as_secs_f64() * 1e6
+                );
+            }
+            return ExitCode::SUCCESS;
         }
         Some("--parse") => {
             let Some(bytes) = args.get(1).and_then(|p| std::fs::read(p).ok()) else {

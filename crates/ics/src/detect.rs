@@ -131,6 +131,19 @@ const NOT_A_PLACE: &[&str] = &[
     "online", "virtual", "remote", "tbd", "tba", "n/a", "none", "video", "web", "internet",
 ];
 
+/// A location that only says the meeting is online ("Microsoft Teams
+/// Meeting", "Zoom", "online", a link): not a place to go to.
+pub(crate) fn is_online_placeholder(location: &str) -> bool {
+    let lower = location.trim().to_lowercase();
+    links(location).next().is_some()
+        || NOT_A_PLACE
+            .iter()
+            .any(|w| lower == *w || lower.starts_with(&format!("{w} ")))
+        || (has_word(&lower, VIDEO_WORDS)
+            && !lower.chars().any(|c| c.is_ascii_digit())
+            && lower.chars().count() <= 40)
+}
+
 /// The interview format and, for video, the meeting link.
 pub(crate) fn detect(clues: &Clues<'_>) -> (Option<InterviewFormat>, Option<String>) {
     let ordered = clues
@@ -262,5 +275,25 @@ mod tests {
             Some(InterviewFormat::Video)
         );
         assert_eq!(detect(&clues("Panel", None, None)).0, None);
+    }
+
+    #[test]
+    fn online_placeholders_are_not_places() {
+        for online in [
+            "Microsoft Teams Meeting",
+            "Zoom",
+            "online",
+            "Virtual – link to follow",
+            "https://meet.google.com/abc-defg-hij",
+        ] {
+            assert!(is_online_placeholder(online), "{online}");
+        }
+        for place in [
+            "Fabrikam GmbH, Friedrichstraße 123, 10117 Berlin",
+            "Room 4.12 (Zoom room)",
+            "+1 (312) 555-0100",
+        ] {
+            assert!(!is_online_placeholder(place), "{place}");
+        }
     }
 }

@@ -236,7 +236,12 @@ fn read_event(
     };
     let end = read_end(c, start, zones, w);
 
-    let uid = match text(c, "UID") {
+    // Control characters (an escaped `\n`) have no place in an identifier
+    // and would make the stored reference unreadable.
+    let uid = text(c, "UID")
+        .map(|u| u.chars().filter(|ch| !ch.is_control()).collect::<String>())
+        .filter(|u| !u.trim().is_empty());
+    let uid = match uid {
         Some(uid) => uid,
         None => {
             let seed = format!("{summary}\u{0}{}", dtstart.value.trim());

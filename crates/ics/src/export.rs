@@ -5,7 +5,8 @@
 //! so a re-export updates events in the user's calendar instead of
 //! duplicating them, and snapshot tests stay stable.
 
-use debrief_core::model::{Application, Interview, InterviewFormat, InterviewStatus};
+use debrief_core::engine::Action;
+use debrief_core::model::{Application, Dataset, Interview, InterviewFormat, InterviewStatus};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
@@ -18,6 +19,9 @@ pub struct ExportOptions {
     pub stamp: Timestamp,
     /// `X-WR-CALNAME`, the name calendar apps show for a subscription.
     pub calendar_name: Option<String>,
+    /// For a subscribed feed: how often calendar apps should fetch it again
+    /// (RFC 7986 `REFRESH-INTERVAL`, and Outlook's `X-PUBLISHED-TTL`).
+    pub refresh_minutes: Option<u32>,
 }
 
 impl ExportOptions {
@@ -27,6 +31,7 @@ impl ExportOptions {
             prodid: "-//Debrief//Debrief//EN".to_string(),
             stamp,
             calendar_name: Some("Debrief".to_string()),
+            refresh_minutes: None,
         }
     }
 }
@@ -49,8 +54,7 @@ pub struct ExportInterview {
 }
 
 impl ExportInterview {
-    /// From the model (which keeps no location or link: fill them in when
-    /// the caller knows them, e.g. from the imported invite).
+    /// From the model.
     pub fn new(app: &Application, iv: &Interview) -> Self {
         ExportInterview {
             application: app.id.clone(),
@@ -61,8 +65,8 @@ impl ExportInterview {
             minutes: iv.minutes,
             format: iv.format,
             status: iv.status,
-            location: None,
-            link: None,
+            location: iv.location.clone(),
+            link: iv.link.clone(),
             people: iv
                 .interviewers
                 .iter()
@@ -87,10 +91,48 @@ pub struct ExportAction {
     pub person: Option<String>,
 }
 
+impl ExportAction {
+    /// From an agenda action (`Engine::agenda`).
+    pub fn new(a: &Action) -> Self {
+        ExportAction {
+            rule: a.rule.id().to_string(),
+            title: a.title.clone(),
+            why: a.why.clone(),
+            opens: a.opens.ts,
+            due: a.due.ts,
+            application: a.application.clone(),
+            interview: a.interview.clone(),
+            person: a.person.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportItem {
     Interview(ExportInterview),
     Action(ExportAction),
+}
+
+/// What a store's calendar shows: every interview (cancelled ones marked
+/// cancelled, so a subscribed calendar removes them; past ones without
+/// reminders) and every open action of `actions`, in that order. With
+/// `only`, one application's.
+pub fn store_items(data: &Dataset, actions: &[Action], only: Option<&str>) -> Vec<ExportItem> {
+    let wanted = |id: &str| only.is_none_or(|o| o == id);
+    let interviews = data
+        .applications
+        .iter()
+        .filter(|a| wanted(&a.id))
+        .flat_map(|a| {
+            a.interviews
+                .iter()
+                .map(move |iv| ExportItem::Interview(ExportInterview::new(a, iv)))
+        });
+    let actions = actions
+        .iter()
+        .filter(|a| wanted(&a.application))
+        .map(|a| ExportItem::Action(ExportAction::new(a)));
+    interviews.chain(actions).collect()
 }
 
 /// Writes a VCALENDAR (CRLF line ends, lines folded at 75 octets) with one
@@ -105,6 +147,10 @@ pub fn export_calendar(items: &[ExportItem], options: &ExportOptions) -> String 
     w.raw("METHOD:PUBLISH");
     if let Some(name) = &options.calendar_name {
         w.text("X-WR-CALNAME", name);
+    }
+    if let Some(m) = options.refresh_minutes.filter(|m| *m > 0) {
+        w.raw(&format!("REFRESH-INTERVAL;VALUE=DURATION:PT{m}M"));
+        w.raw(&format!("X-PUBLISHED-TTL:PT{m}M"));
     }
     for item in items {
         match item {

@@ -6,6 +6,9 @@
 //!   nothing calendar-like in it is an [`IcsError`].
 //! - [`interview_from_invite`] turns one event into an [`InvitePlan`]: the
 //!   interview and people to create or update in an application.
+//! - [`import_invites`] does that for a whole file against the store's
+//!   applications, choosing each event's application
+//!   ([`choose_application`]) and saying why.
 //! - [`export_calendar`] writes interviews and open actions as an RFC 5545
 //!   calendar with reminders.
 //!
@@ -16,6 +19,7 @@ mod content;
 mod detect;
 mod event;
 mod export;
+mod import;
 mod plan;
 mod zones;
 
@@ -23,10 +27,16 @@ pub use event::{
     Attendee, EventStatus, EventTime, InviteEvent, ParseOptions, ParsedCalendar, Party,
     parse_invites, parse_invites_with,
 };
-pub use export::{ExportAction, ExportInterview, ExportItem, ExportOptions, export_calendar};
+pub use export::{
+    ExportAction, ExportInterview, ExportItem, ExportOptions, export_calendar, store_items,
+};
+pub use import::{
+    Choice, EventReport, ImportAction, ImportResult, ImportSettings, choose_application,
+    import_invites,
+};
 pub use plan::{
-    ImportContext, InvitePlan, PlanAction, find_application, interview_from_invite,
-    interview_id_for_uid, plan_invites,
+    ImportContext, InvitePlan, PlanAction, find_application, imported_invites,
+    interview_from_invite, interview_id_for_uid, plan_invites,
 };
 pub use zones::windows_to_iana;
 

@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use debrief_core::model::{
-    Application, Interview, InterviewFormat, InterviewStatus, Moment, Person, PersonKind,
+    Application, Interview, InterviewFormat, InterviewStatus, InviteRef, Moment, Person,
+    PersonKind, Stage,
 };
 use jiff::civil::Time;
 use jiff::tz::TimeZone;
@@ -99,6 +100,18 @@ impl InvitePlan {
             Some(slot) => *slot = self.interview.clone(),
             None => app.interviews.push(self.interview.clone()),
         }
+        // An invitation moves the application on, as scheduling by hand
+        // does (`core::edit::schedule_interview`): a panel means the
+        // interviewing stage, any interview at least screening.
+        if self.interview.status == InterviewStatus::Scheduled {
+            match app.stage {
+                Stage::Applied | Stage::Screening if self.interview.is_panel() => {
+                    app.stage = Stage::Interviewing;
+                }
+                Stage::Applied => app.stage = Stage::Screening,
+                _ => {}
+            }
+        }
     }
 
     /// Does the plan change anything?
@@ -163,6 +176,14 @@ pub fn interview_from_invite(
         return plan(PlanAction::Ignore, iv, People::default(), notes);
     }
 
+    if ev.recurring {
+        notes.push("repeats (RRULE): only its first occurrence is imported".to_string());
+    }
+    if let Some(rid) = &ev.recurrence_id {
+        notes.push(format!(
+            "changes one occurrence ({rid}) of a repeating invite; it updates the same interview"
+        ));
+    }
     let people = resolve_people(ev, existing, ctx);
     let interview = build(ev, current, &id, ctx, &mut notes, &people.interviewers);
     let action = match current {
@@ -255,8 +276,15 @@ fn build(
             let minutes = if mins <= 0 {
                 notes.push("no end time; assumed 60 minutes".to_string());
                 60
+            } else if mins > MAX_MINUTES {
+                notes.push(format!(
+                    "lasts {} hours; kept as one day ({} hours)",
+                    mins / 60,
+                    MAX_MINUTES / 60
+                ));
+                MAX_MINUTES as u32
             } else {
-                u32::try_from(mins).unwrap_or(u32::MAX)
+                u32::try_from(mins).unwrap_or(MAX_MINUTES as u32)
             };
             (Some(s), minutes)
         }
@@ -280,6 +308,7 @@ fn build(
     let mut iv = current
         .cloned()
         .unwrap_or_else(|| Interview::new(id, start));
+    let old_format = iv.format;
     iv.start = start;
     iv.minutes = minutes;
     iv.format = match (ev.format, current) {
@@ -304,7 +333,57 @@ fn build(
     if current.is_none() {
         iv.scheduled_at = ev.stamp.map(|ts| Moment::in_zone(ts, &ctx.zone));
     }
+    // What the invite says wins; what it leaves out is kept from before
+    // unless the way of meeting changed (a video link makes no sense for
+    // an interview moved on site).
+    let same_format = current.is_none() || iv.format == old_format;
+    let link = ev
+        .link
+        .clone()
+        .filter(|l| debrief_core::exchange::check_link(l).is_ok());
+    iv.link = match link {
+        Some(l) => Some(l),
+        None if same_format => iv.link.take(),
+        None => None,
+    };
+    iv.location = match place(ev) {
+        Some(p) => Some(p),
+        None if same_format => iv.location.take(),
+        None => None,
+    };
+    iv.invite = Some(InviteRef {
+        uid: ev.uid.clone(),
+        sequence: ev.sequence,
+    });
     iv
+}
+
+/// The longest interview the exchange format accepts.
+const MAX_MINUTES: i64 = 24 * 60;
+
+/// Where the interview happens: the invite's location unless it only names
+/// the video service ("Microsoft Teams Meeting", a link), else its rooms.
+fn place(ev: &InviteEvent) -> Option<String> {
+    let location = ev
+        .location
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !crate::detect::is_online_placeholder(l));
+    match location {
+        Some(l) => Some(l.to_string()),
+        None if !ev.rooms.is_empty() => Some(ev.rooms.join(", ")),
+        None => None,
+    }
+}
+
+/// UID → SEQUENCE of every invite already imported into `app`: what
+/// [`ImportContext::imported`] needs, read from the interviews themselves.
+pub fn imported_invites(app: &Application) -> BTreeMap<String, u32> {
+    app.interviews
+        .iter()
+        .filter_map(|i| i.invite.as_ref())
+        .map(|v| (v.uid.clone(), v.sequence))
+        .collect()
 }
 
 #[derive(Default)]
@@ -434,13 +513,33 @@ fn resolve_people(ev: &InviteEvent, existing: Option<&Application>, ctx: &Import
         };
         (a.name.as_deref(), a.email.as_deref(), kind, interviews)
     });
+    // An organizer who invites nobody else (a Zoom link sent by the
+    // interviewer) is the interviewer; otherwise they coordinate. Not so
+    // for a cancellation or an update of an interview whose interviewers
+    // are known: those list fewer people, not other ones.
+    let current = existing.and_then(|a| a.interview(&interview_id_for_uid(&ev.uid)));
+    let alone = ev.status == EventStatus::Scheduled
+        && current.is_none_or(|c| c.interviewers.is_empty())
+        && ev
+            .attendees
+            .iter()
+            .all(|a| a.role == "NON-PARTICIPANT" || is_user(a.name.as_deref(), a.email.as_deref()));
     let organizer = ev.organizer.iter().map(|o| {
-        (
-            o.name.as_deref(),
-            o.email.as_deref(),
-            PersonKind::Coordinator,
-            false,
-        )
+        if alone {
+            (
+                o.name.as_deref(),
+                o.email.as_deref(),
+                PersonKind::Interviewer,
+                true,
+            )
+        } else {
+            (
+                o.name.as_deref(),
+                o.email.as_deref(),
+                PersonKind::Coordinator,
+                false,
+            )
+        }
     });
     for (name, email, kind, interviews) in attendees.chain(organizer) {
         if is_user(name, email) {

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use debrief_core::model::Application;
 use debrief_ics::{
-    ExportInterview, ExportItem, ExportOptions, ImportContext, ParseOptions, export_calendar,
-    interview_from_invite, parse_invites_with, plan_invites,
+    ExportInterview, ExportItem, ExportOptions, ImportContext, ImportSettings, ParseOptions,
+    export_calendar, import_invites, interview_from_invite, parse_invites_with, plan_invites,
 };
 use jiff::tz::TimeZone;
 use proptest::prelude::*;
@@ -49,6 +49,38 @@ fn exercise(bytes: &[u8]) {
     let out = export_calendar(&items, &ExportOptions::new(jiff::Timestamp::UNIX_EPOCH));
     let again = debrief_ics::parse_invites(&out).expect("our output is a calendar");
     assert_eq!(again.events.len(), items.len());
+
+    // The whole import, choosing applications or told one; whatever it
+    // writes is valid, and importing the same file again changes nothing.
+    let settings = ImportSettings {
+        zone: options.floating_zone.clone(),
+        user_emails: vec!["sam@mail.example".to_string()],
+        user_name: Some("Sam Rivera".to_string()),
+        target: None,
+    };
+    let store = [Application::new("acme", "Acme", "Analyst")];
+    for target in [None, Some("acme".to_string())] {
+        let settings = ImportSettings {
+            target,
+            ..settings.clone()
+        };
+        let first = import_invites(&parsed.events, &store, vec![], &settings);
+        assert_eq!(first.events.len(), parsed.events.len());
+        let mut after: Vec<Application> = store.to_vec();
+        for app in &first.changed {
+            debrief_core::exchange::validate_application(app, "app").expect("valid");
+            match after.iter_mut().find(|a| a.id == app.id) {
+                Some(slot) => *slot = app.clone(),
+                None => after.push(app.clone()),
+            }
+        }
+        let second = import_invites(&parsed.events, &after, vec![], &settings);
+        assert!(
+            second.changed.is_empty(),
+            "a second import changed {:?}",
+            second.events.iter().map(|e| e.action).collect::<Vec<_>>()
+        );
+    }
 }
 
 #[derive(Debug, Clone)]

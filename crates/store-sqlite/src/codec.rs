@@ -138,6 +138,15 @@ impl<'r, 's> Columns<'r, 's> {
         u32::try_from(v).map_err(|e| self.wrong_type(format_args!("{v}: {e}")))
     }
 
+    pub fn opt_u32(&mut self) -> Result<Option<u32>, StoreError> {
+        match self.opt_i64()? {
+            Some(v) => u32::try_from(v)
+                .map(Some)
+                .map_err(|e| self.wrong_type(format_args!("{v}: {e}"))),
+            None => Ok(None),
+        }
+    }
+
     /// A wire-named enumeration.
     pub fn parse<T: FromStr<Err = String>>(&mut self) -> Result<T, StoreError> {
         let s = self.str()?;

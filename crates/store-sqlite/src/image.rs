@@ -20,8 +20,9 @@ use std::str::FromStr;
 
 use debrief_core::model::{
     Application, Channel, Dismissal, Feedback, FeedbackKind, Interview, InterviewFormat,
-    InterviewStatus, LearningPlan, Moment, News, Outcome, OutcomeKind, Person, PersonKind, Policy,
-    Prefers, Prepared, RecruiterKind, Reflection, ResearchFact, SlipUp, Stage, Touch, TouchKind,
+    InterviewStatus, InviteRef, LearningPlan, Moment, News, Outcome, OutcomeKind, Person,
+    PersonKind, Policy, Prefers, Prepared, RecruiterKind, Reflection, ResearchFact, SlipUp, Stage,
+    Touch, TouchKind,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -29,7 +30,7 @@ use jiff::tz::Offset;
 
 /// The image format this build writes and reads; images of any other
 /// format are ignored (the application is read from the tables).
-pub(crate) const FORMAT: i64 = 1;
+pub(crate) const FORMAT: i64 = 2;
 
 /// An enumeration with a fixed code table. Append to a table, never
 /// reorder it: the index is what images store.
@@ -121,6 +122,12 @@ pub(crate) fn encode(a: &Application) -> String {
             w.opt_str(r.hardest_question.as_deref());
         });
         w.opt(i.scheduled_at.as_ref(), Writer::moment);
+        w.opt_str(i.location.as_deref());
+        w.opt_str(i.link.as_deref());
+        w.opt(i.invite.as_ref(), |w, v| {
+            w.str(&v.uid);
+            w.uint(u64::from(v.sequence));
+        });
     });
     w.list(&a.touches, |w, t| {
         w.moment(&t.at);
@@ -221,6 +228,14 @@ pub(crate) fn decode(body: &str) -> Result<Application> {
             })
         })?;
         i.scheduled_at = r.opt(Reader::moment)?;
+        i.location = r.opt(Reader::string)?;
+        i.link = r.opt(Reader::string)?;
+        i.invite = r.opt(|r| {
+            Ok(InviteRef {
+                uid: r.string()?,
+                sequence: r.u32()?,
+            })
+        })?;
         Ok(i)
     })?;
     a.touches = r.list(|r| {

@@ -20,6 +20,7 @@ mod codec;
 mod image;
 mod migrations;
 mod read;
+mod settings;
 mod write;
 
 use codec::backend;
@@ -114,6 +115,40 @@ impl SqliteStore {
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
         read::check_images(&tx)?;
         tx.commit().map_err(backend)
+    }
+
+    /// The secret in the calendar feed's URL (`/calendar/<secret>.ics`), or
+    /// `None` while the feed is off. Never part of an export.
+    pub fn feed_secret(&self) -> Result<Option<String>, StoreError> {
+        settings::feed_secret(&self.conn)
+    }
+
+    /// Makes a new feed secret and returns it; the old URL, if any, stops
+    /// working at once.
+    pub fn renew_feed_secret(&mut self) -> Result<String, StoreError> {
+        let tx = self.conn.transaction().map_err(backend)?;
+        let secret = settings::new_feed_secret(&tx)?;
+        tx.commit().map_err(backend)?;
+        Ok(secret)
+    }
+
+    /// The feed secret, made on first use.
+    pub fn feed_secret_or_new(&mut self) -> Result<String, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let secret = match settings::feed_secret(&tx)? {
+            Some(s) => s,
+            None => settings::new_feed_secret(&tx)?,
+        };
+        tx.commit().map_err(backend)?;
+        Ok(secret)
+    }
+
+    /// Turns the feed off; says whether it was on.
+    pub fn remove_feed_secret(&mut self) -> Result<bool, StoreError> {
+        settings::remove_feed_secret(&self.conn)
     }
 
     /// The schema version of the open file (`PRAGMA user_version`).
@@ -251,6 +286,25 @@ mod tests {
             .check_load_images()
             .expect("images match after rebuild");
         assert_eq!(store.load().expect("load").applications, apps);
+    }
+
+    #[test]
+    fn the_feed_secret_is_random_kept_renewed_and_removed() {
+        let mut store = SqliteStore::open_in_memory().expect("open");
+        assert_eq!(store.feed_secret().expect("read"), None);
+        let first = store.feed_secret_or_new().expect("make");
+        assert_eq!(first.len(), 64);
+        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(store.feed_secret_or_new().expect("same"), first);
+        let second = store.renew_feed_secret().expect("renew");
+        assert_ne!(second, first);
+        assert_eq!(store.feed_secret().expect("read"), Some(second));
+        assert!(store.remove_feed_secret().expect("remove"));
+        assert!(!store.remove_feed_secret().expect("again"));
+        assert_eq!(store.feed_secret().expect("read"), None);
+        // Not part of the data: loading and exporting never see it.
+        store.renew_feed_secret().expect("renew");
+        assert_eq!(store.load().expect("load"), Dataset::default());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::codec::backend;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_quiet.sql"),
+    include_str!("../migrations/0003_calendar.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

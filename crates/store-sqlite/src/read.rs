@@ -3,8 +3,8 @@
 //! queries see the same snapshot.
 
 use debrief_core::model::{
-    Application, Dismissal, Feedback, Holidays, Interview, LearningPlan, News, Outcome, Person,
-    Prefers, Prepared, Profile, Reflection, ResearchFact, Touch,
+    Application, Dismissal, Feedback, Holidays, Interview, InviteRef, LearningPlan, News, Outcome,
+    Person, Prefers, Prepared, Profile, Reflection, ResearchFact, Touch,
 };
 use debrief_store::StoreError;
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
@@ -38,7 +38,7 @@ impl Scope {
 pub(crate) fn profile(conn: &Connection) -> Result<Profile, StoreError> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT name, timezone, holiday_calendar, holiday_extra, policy
+            "SELECT name, timezone, holiday_calendar, holiday_extra, policy, emails
              FROM profile WHERE singleton = 1",
         )
         .map_err(backend)?;
@@ -55,6 +55,7 @@ pub(crate) fn profile(conn: &Connection) -> Result<Profile, StoreError> {
                     extra: c.json_list()?,
                 },
                 policy: c.parse()?,
+                emails: c.json_list()?,
             })
         }
     }
@@ -360,7 +361,8 @@ pub(crate) fn applications(
                     asked_questions, disrupted, prepared_research, prepared_questions, slip_ups,
                     reflection_went_well, reflection_change, reflection_mistakes,
                     reflection_missing_info, reflection_hardest_question,
-                    scheduled_at_s, scheduled_at_ns, scheduled_at_off
+                    scheduled_at_s, scheduled_at_ns, scheduled_at_off, location, link,
+                    invite_uid, invite_sequence
              FROM interviews {filter} ORDER BY app, position"
         ),
         scope,
@@ -391,6 +393,14 @@ pub(crate) fn applications(
                 hardest_question,
             });
             i.scheduled_at = c.opt_moment()?;
+            i.location = c.opt_string()?;
+            i.link = c.opt_string()?;
+            let uid = c.opt_string()?;
+            let sequence = c.opt_u32()?;
+            i.invite = uid.map(|uid| InviteRef {
+                uid,
+                sequence: sequence.unwrap_or(0),
+            });
             app.interviews.push(i);
             Ok(())
         },

@@ -25,9 +25,10 @@ const CHILD_TABLES: &[&str] = &[
 
 pub(crate) fn set_profile(conn: &Connection, p: &Profile) -> Result<(), StoreError> {
     let extra = json_list(&p.holidays.extra)?;
+    let emails = json_list(&p.emails)?;
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO profile (singleton, name, timezone, holiday_calendar, holiday_extra, policy)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO profile (singleton, name, timezone, holiday_calendar, holiday_extra, policy, emails)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -36,6 +37,7 @@ pub(crate) fn set_profile(conn: &Connection, p: &Profile) -> Result<(), StoreErr
             p.holidays.calendar.as_str(),
             extra,
             p.policy.as_str(),
+            emails,
         ])
     })
     .map_err(backend)?;
@@ -191,9 +193,10 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet) -> rusqlite::Result<()
                                  prepared_questions, slip_ups, reflection_went_well,
                                  reflection_change, reflection_mistakes, reflection_missing_info,
                                  reflection_hardest_question, scheduled_at, scheduled_at_s,
-                                 scheduled_at_ns, scheduled_at_off)
+                                 scheduled_at_ns, scheduled_at_off, location, link, invite_uid,
+                                 invite_sequence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
     )?;
     let mut member = conn.prepare_cached(
         "INSERT INTO interview_people (app, interview, role, position, person)
@@ -228,6 +231,10 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet) -> rusqlite::Result<()
             sched_s,
             sched_ns,
             sched_off,
+            i.location,
+            i.link,
+            i.invite.as_ref().map(|v| v.uid.as_str()),
+            i.invite.as_ref().map(|v| v.sequence),
         ])?;
         for (role, ids) in [("interviewer", &i.interviewers), ("also_met", &i.also_met)] {
             for (k, person) in (0_i64..).zip(ids) {

@@ -347,15 +347,52 @@ fn agenda_loads_skip_settled_applications_and_the_migration_computes_quietness()
 
     // A store written before migration 0002 has no quietness: the
     // migration computes it for the rows already there.
-    let raw = rusqlite::Connection::open(&path).expect("raw open");
-    raw.execute_batch(
-        "ALTER TABLE applications DROP COLUMN quiet_from;
-         ALTER TABLE applications DROP COLUMN quiet_zone;
-         PRAGMA user_version = 1;",
-    )
-    .expect("back to schema 1");
-    drop(raw);
+    back_to_schema_1(&path);
     let store = SqliteStore::open(&path).expect("reopen and migrate");
     assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
     assert_eq!(ids_active_at(&store, late, chicago), ["acme"]);
+}
+
+/// Turns the file back into what 0001 alone made: no quietness, no
+/// calendar columns, no settings, images in the old format.
+fn back_to_schema_1(path: &Path) {
+    let conn = rusqlite::Connection::open(path).expect("open raw");
+    conn.execute_batch(
+        "ALTER TABLE applications DROP COLUMN quiet_from;
+         ALTER TABLE applications DROP COLUMN quiet_zone;
+         ALTER TABLE interviews DROP COLUMN location;
+         ALTER TABLE interviews DROP COLUMN link;
+         ALTER TABLE interviews DROP COLUMN invite_uid;
+         ALTER TABLE interviews DROP COLUMN invite_sequence;
+         ALTER TABLE profile DROP COLUMN emails;
+         DROP TABLE settings;
+         UPDATE application_images SET format = 1;
+         PRAGMA user_version = 1;",
+    )
+    .expect("back to schema 1");
+}
+
+#[test]
+fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
+    let (_dir, path) = temp_db();
+    let mut data = fill(&path);
+    back_to_schema_1(&path);
+
+    let mut store = SqliteStore::open(&path).expect("upgrade");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    store
+        .check_load_images()
+        .expect("images rebuilt in the new format");
+    // Everything 0001 could hold is still there; the new fields are empty.
+    data.profile.emails.clear();
+    for app in &mut data.applications {
+        for iv in &mut app.interviews {
+            iv.location = None;
+            iv.link = None;
+            iv.invite = None;
+        }
+    }
+    assert_eq!(store.load().expect("load"), data);
+    assert_eq!(store.feed_secret().expect("settings table"), None);
+    store.renew_feed_secret().expect("settings are writable");
 }

@@ -17,8 +17,8 @@ use std::fmt;
 
 use debrief_core::model::{
     Application, Channel, Dataset, Dismissal, Feedback, FeedbackKind, HolidayCalendar, Holidays,
-    Interview, InterviewFormat, InterviewStatus, LearningPlan, Moment, News, Outcome, OutcomeKind,
-    Person, PersonKind, Policy, Prefers, Prepared, Profile, RecruiterKind, Reflection,
+    Interview, InterviewFormat, InterviewStatus, InviteRef, LearningPlan, Moment, News, Outcome,
+    OutcomeKind, Person, PersonKind, Policy, Prefers, Prepared, Profile, RecruiterKind, Reflection,
     ResearchFact, SlipUp, Stage, Touch, TouchKind,
 };
 use jiff::civil::Date;
@@ -204,6 +204,10 @@ pub fn sample_profile() -> Profile {
             extra: vec![date("2026-12-24"), date("2027-01-02")],
         },
         policy: Policy::Proactive,
+        emails: vec![
+            "zoe@mail.example".to_string(),
+            "Zoë.Work@exämple.test".to_string(),
+        ],
     }
 }
 
@@ -263,12 +267,25 @@ pub fn full_application(id: &str) -> Application {
         hardest_question: Some("Why leave now? — answer with the growth story".to_string()),
     });
     panel.scheduled_at = Some(moment("2026-11-10T08:15:30+05:30"));
+    panel.location = Some("Tour Exemple, 3ᵉ étage\nSalle « Seine »".to_string());
+    panel.link = Some(
+        "https://teams.microsoft.com/l/meetup-join/19%3ameeting_X%40thread.v2/0?context=%7b%7d"
+            .to_string(),
+    );
+    panel.invite = Some(InviteRef {
+        uid: "040000008200E00074C5B7101A82E008000000001A2B3C4D@outlook.example".to_string(),
+        sequence: 4_294_967_295,
+    });
 
     let mut screen = Interview::new("acme-screen", moment("2026-11-12T16:00:00.123456789Z"));
     screen.format = InterviewFormat::Phone;
     screen.status = InterviewStatus::Cancelled;
     screen.interviewers = vec!["raj".to_string()];
     screen.asked_questions = Some(false);
+    screen.invite = Some(InviteRef {
+        uid: "5k2m7q9s1u3w5y7a9c1e3g5i7k@google.com".to_string(),
+        sequence: 0,
+    });
 
     Application {
         id: id.to_string(),
@@ -488,12 +505,18 @@ pub fn edge_values_round_trip(new_store: NewStore<'_>) -> Result<(), Failure> {
     i.asked_questions = Some(false);
     i.reflection = Some(Reflection::default());
     i.also_met = vec!["p2".to_string()];
+    i.location = Some(String::new());
+    i.link = Some(String::new());
     let mut j = Interview::new("j", moment("2026-06-01T00:00:00+14:00"));
     j.status = InterviewStatus::Missed;
     j.interviewers = vec!["".to_string(), "p2".to_string(), "p2".to_string()];
     j.reflection = Some(Reflection {
         hardest_question: Some(String::new()),
         ..Reflection::default()
+    });
+    j.invite = Some(InviteRef {
+        uid: String::new(),
+        sequence: 0,
     });
     a.interviews = vec![i, j];
     a.touches = vec![Touch {
@@ -527,6 +550,7 @@ pub fn edge_values_round_trip(new_store: NewStore<'_>) -> Result<(), Failure> {
             extra: vec![],
         },
         policy: Policy::Conservative,
+        emails: vec![],
     };
     c.apply(
         &mut *store,

@@ -4,8 +4,9 @@
 //!
 //! Code map: `state` (store, clock, errors), `ops` (the recording
 //! operations, mirroring the CLI's), `pages` and `html` (the HTML side),
-//! `api` (JSON), `charts` (SVG for Insights), `security` (headers and
-//! cross-site checks). Invariant: every write is one `Store::apply`, so a
+//! `api` (JSON), `charts` (SVG for Insights), `feed` (the subscribable
+//! calendar at a secret address), `security` (headers and cross-site
+//! checks). Invariant: every write is one `Store::apply`, so a
 //! request either records everything it was asked to or nothing.
 
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use axum::routing::get;
 
 mod api;
 mod charts;
+mod feed;
 mod html;
 mod ops;
 mod pages;
@@ -68,6 +70,7 @@ pub fn router(state: AppState, loopback: bool) -> Router {
     let exposure = security::Exposure { loopback };
     Router::new()
         .merge(pages::routes())
+        .merge(feed::routes())
         .nest("/api/v1", api::routes())
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))

@@ -1256,6 +1256,7 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
         .unwrap_or(StatusCode::OK);
     let f = "profile";
     let extra: Vec<String> = p.holidays.extra.iter().map(|d| d.to_string()).collect();
+    let calendar_feed = crate::feed::settings_section(st, h)?;
     let body = html! {
         h1 { "Settings" }
         section aria-labelledby="profile-h" {
@@ -1294,6 +1295,7 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
             h2 #export { "Export" }
             p { a.button href="/export.json" download="debrief-export.json" { "Download everything (JSON)" } }
         }
+        (calendar_feed)
     };
     Ok(page(h, status, "Settings", Some(Nav::Settings), body))
 }

@@ -1,0 +1,422 @@
+//! `debrief ics`: calendar invites in (`import`), interviews and reminders
+//! out (`export`), and the address of the feed `debrief serve` offers
+//! (`feed`). The calendar work itself is `debrief-ics`; this module reads
+//! the file, writes the store in one transaction and prints.
+
+use std::io::Read;
+use std::path::Path;
+
+use debrief_core::engine::Engine;
+use debrief_core::model::{Dataset, InterviewFormat};
+use debrief_core::text::when;
+use debrief_ics::{
+    EventReport, EventTime, ExportItem, ExportOptions, ImportAction, ImportResult, ImportSettings,
+    ParseOptions, export_calendar, import_invites, parse_invites_with, store_items,
+};
+use debrief_store::{Change, StoreReader, StoreWriter};
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::args::{IcsCommand, IcsExportArgs, IcsFeedArgs, IcsImportArgs};
+use crate::ctx::{Ctx, Failure, Result};
+use crate::render;
+
+/// Larger than any real invite file by far; refusing more keeps a wrong
+/// argument (a disk image…) from being read into memory.
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
+pub fn run(ctx: &mut Ctx, c: IcsCommand) -> Result<()> {
+    match c {
+        IcsCommand::Import(a) => import(ctx, &a),
+        IcsCommand::Export(a) => export(ctx, &a),
+        IcsCommand::Feed(a) => feed(ctx, &a),
+    }
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut buf)?;
+    } else {
+        let file = std::fs::File::open(path)
+            .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+    }
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(Failure::input(format!(
+            "{}: larger than {} MB; that is not a calendar invite",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    Ok(buf)
+}
+
+#[derive(Serialize)]
+struct ImportJson<'a> {
+    events: &'a [EventReport],
+    warnings: &'a [String],
+    /// Applications this import made (or would make).
+    created_applications: &'a [String],
+    dry_run: bool,
+}
+
+fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
+    let name = a.file.display().to_string();
+    let bytes = read_bytes(&a.file)?;
+    let profile = ctx.profile()?;
+    let tz = ctx.tz()?;
+    let parsed = parse_invites_with(
+        &bytes,
+        &ParseOptions {
+            floating_zone: tz.clone(),
+        },
+    )
+    .map_err(|e| Failure::input(format!("{name}: not a calendar: {e}")))?;
+    // The last line with anything on it: where the search for events ended.
+    let last_line = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| !l.trim_ascii().is_empty())
+        .last()
+        .map_or(1, |(i, _)| i + 1);
+    drop(bytes);
+    if parsed.events.is_empty() {
+        return Err(Failure::input(match parsed.warnings.first() {
+            Some(first) => format!(
+                "{name}: no event could be read; {first}{}",
+                more(parsed.warnings.len() - 1)
+            ),
+            None => format!(
+                "{name}: line {last_line}: the calendar ends without any event (VEVENT) to import"
+            ),
+        }));
+    }
+    if let Some(id) = &a.app {
+        // An unknown id gets the usual "did you mean" before anything else.
+        ctx.application(id)?;
+    }
+    let data = ctx.store.load()?;
+    let settings = ImportSettings {
+        zone: tz.clone(),
+        user_emails: profile.emails.clone(),
+        user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
+        target: a.app.clone(),
+    };
+    let result = import_invites(
+        &parsed.events,
+        &data.applications,
+        parsed.warnings,
+        &settings,
+    );
+    std::mem::forget(data);
+    if result.events.iter().all(|e| e.action == ImportAction::Skip) {
+        let reasons: Vec<&str> = result
+            .warnings
+            .iter()
+            .filter(|w| w.contains(" skipped: "))
+            .map(String::as_str)
+            .collect();
+        return Err(Failure::input(format!(
+            "{name}: nothing imported:\n  {}",
+            reasons.join("\n  ")
+        )));
+    }
+    if !a.dry_run && result.changes() {
+        let changes: Vec<Change> = result
+            .changed
+            .iter()
+            .cloned()
+            .map(Change::PutApplication)
+            .collect();
+        ctx.store.apply(&changes)?;
+    }
+    if a.json {
+        render::json(
+            &ImportJson {
+                events: &result.events,
+                warnings: &result.warnings,
+                created_applications: &result.created,
+                dry_run: a.dry_run,
+            },
+            None,
+        )
+        .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))
+    } else {
+        render::out(&human_import(&name, &result, &tz, a.dry_run));
+        Ok(())
+    }
+}
+
+fn more(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " (and 1 more problem)".to_string(),
+        n => format!(" (and {n} more problems)"),
+    }
+}
+
+fn span(ev: &EventReport, tz: &TimeZone) -> String {
+    match (ev.event.start, ev.event.end) {
+        (EventTime::Instant(s), EventTime::Instant(e)) if e <= s => when(s, tz),
+        (EventTime::Instant(s), EventTime::Instant(e)) => {
+            let end = e.to_zoned(tz.clone());
+            let same_day = s.to_zoned(tz.clone()).date() == end.date();
+            format!(
+                "{}–{}",
+                when(s, tz),
+                if same_day {
+                    end.strftime("%H:%M").to_string()
+                } else {
+                    when(e, tz)
+                }
+            )
+        }
+        (EventTime::Date(d), _) => format!("{} (all day)", d.strftime("%a %-d %b %Y")),
+        (EventTime::Instant(s), EventTime::Date(_)) => when(s, tz),
+    }
+}
+
+fn format_name(f: Option<InterviewFormat>) -> &'static str {
+    match f {
+        Some(InterviewFormat::Video) => "video",
+        Some(InterviewFormat::Phone) => "phone",
+        Some(InterviewFormat::InPerson) => "in person",
+        None => "format not stated",
+    }
+}
+
+fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> String {
+    let mut out = String::new();
+    let (would, did) = if dry_run {
+        ("Would ", "would be ")
+    } else {
+        ("", "")
+    };
+    for ev in &r.events {
+        let title = if ev.event.summary.is_empty() {
+            "(no title)"
+        } else {
+            ev.event.summary.as_str()
+        };
+        out.push_str(&render::paint(render::BOLD, title));
+        out.push('\n');
+        let mut facts = vec![span(ev, tz), format_name(ev.event.format).to_string()];
+        if let Some(link) = &ev.event.link {
+            facts.push(link.clone());
+        } else if let Some(place) = &ev.event.location {
+            facts.push(place.replace('\n', ", "));
+        }
+        out.push_str(&format!("  {}\n", facts.join(" · ")));
+        let iv = ev.interview.as_deref().unwrap_or("-");
+        let app = ev.application.as_deref().unwrap_or("-");
+        let line = match ev.action {
+            ImportAction::Create => format!(
+                "{would}{}interview '{iv}' in '{app}'",
+                if dry_run { "create " } else { "Created " }
+            ),
+            ImportAction::Update if ev.event.status == debrief_ics::EventStatus::Cancelled => {
+                format!(
+                    "{would}{}interview '{iv}' in '{app}'",
+                    if dry_run { "cancel " } else { "Cancelled " }
+                )
+            }
+            ImportAction::Update => format!(
+                "{would}{}interview '{iv}' in '{app}' (SEQUENCE {})",
+                if dry_run { "update " } else { "Updated " },
+                ev.event.sequence
+            ),
+            ImportAction::Unchanged => {
+                format!("Already imported as '{iv}' in '{app}'; nothing {did}changed")
+            }
+            ImportAction::Ignore => "Nothing to import".to_string(),
+            ImportAction::Skip => "Skipped (see warnings)".to_string(),
+        };
+        out.push_str(&format!("  {line}\n"));
+        if let Some(why) = &ev.chosen_because
+            && ev.action != ImportAction::Skip
+        {
+            let made = if ev.application_created {
+                format!("new application '{app}': ")
+            } else {
+                format!("application '{app}' because ")
+            };
+            out.push_str(&render::paint(
+                render::DIM,
+                &format!(
+                    "  {made}{}\n",
+                    if why == "--app" { "of --app" } else { why }
+                ),
+            ));
+        }
+        if !ev.people_added.is_empty() {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                if dry_run {
+                    "People to add"
+                } else {
+                    "People added"
+                },
+                ev.people_added.join(", ")
+            ));
+        }
+        if !ev.people_updated.is_empty() {
+            out.push_str(&format!(
+                "  Address learnt for: {}\n",
+                ev.people_updated.join(", ")
+            ));
+        }
+        for note in &ev.notes {
+            out.push_str(&render::paint(render::DIM, &format!("  note: {note}\n")));
+        }
+        out.push('\n');
+    }
+    if !r.warnings.is_empty() {
+        out.push_str(&render::paint(
+            render::YELLOW,
+            &format!("{} warning(s) in {name}:\n", r.warnings.len()),
+        ));
+        for w in &r.warnings {
+            out.push_str(&format!("  {w}\n"));
+        }
+        out.push('\n');
+    }
+    let count = |k: ImportAction| r.events.iter().filter(|e| e.action == k).count();
+    let summary = format!(
+        "{} event(s): {} new, {} updated, {} unchanged, {} ignored, {} skipped",
+        r.events.len(),
+        count(ImportAction::Create),
+        count(ImportAction::Update),
+        count(ImportAction::Unchanged),
+        count(ImportAction::Ignore),
+        count(ImportAction::Skip),
+    );
+    if dry_run {
+        out.push_str(&format!("{summary}. Dry run: nothing written.\n"));
+    } else if r.changes() {
+        out.push_str(&format!("{summary}. Saved.\n"));
+    } else {
+        out.push_str(&format!("{summary}. Nothing to change.\n"));
+    }
+    out
+}
+
+fn export(ctx: &mut Ctx, a: &IcsExportArgs) -> Result<()> {
+    let mut data: Dataset = match &a.app {
+        Some(id) => Dataset {
+            applications: vec![ctx.application(id)?],
+            ..Dataset::default()
+        },
+        None => ctx.store.load()?,
+    };
+    data.profile = ctx.profile()?;
+    let now = ctx.now()?;
+    let engine = Engine::new(&data.profile).map_err(Failure::input)?;
+    let agenda = engine.agenda(&data, now);
+    let items = store_items(&data, &agenda.actions, a.app.as_deref());
+    let mut options = ExportOptions::new(now);
+    if let Some(app) = data.applications.first().filter(|_| a.app.is_some()) {
+        options.calendar_name = Some(format!("Debrief: {}", app.company));
+    }
+    let text = export_calendar(&items, &options);
+    let interviews = items
+        .iter()
+        .filter(|i| matches!(i, ExportItem::Interview(_)))
+        .count();
+    let actions = items.len() - interviews;
+    match &a.output {
+        Some(path) => {
+            std::fs::write(path, text.as_bytes())
+                .map_err(|e| Failure::input(format!("cannot write {}: {e}", path.display())))?;
+            render::out(&format!(
+                "Wrote {interviews} interview(s) and {actions} open action(s), with reminders, to {}.\nImport it into your calendar, or subscribe to the live feed instead: debrief ics feed\n",
+                path.display()
+            ));
+        }
+        None => {
+            use std::io::Write;
+            let mut o = std::io::stdout().lock();
+            match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(Failure::input(format!("cannot write the calendar: {e}")));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct FeedJson {
+    /// `None` when the feed is off.
+    url: Option<String>,
+    path: Option<String>,
+    /// A new address was made by this command.
+    renewed: bool,
+}
+
+fn feed(ctx: &mut Ctx, a: &IcsFeedArgs) -> Result<()> {
+    if a.off {
+        let was_on = ctx.store.remove_feed_secret()?;
+        if a.json {
+            return render::json(
+                &FeedJson {
+                    url: None,
+                    path: None,
+                    renewed: false,
+                },
+                None,
+            )
+            .map_err(|e| Failure::input(format!("cannot write JSON: {e}")));
+        }
+        render::out(if was_on {
+            "The calendar feed is off; its address no longer works. `debrief ics feed` makes a new one.\n"
+        } else {
+            "The calendar feed was already off.\n"
+        });
+        return Ok(());
+    }
+    let before = ctx.store.feed_secret()?;
+    let secret = if a.revoke {
+        ctx.store.renew_feed_secret()?
+    } else {
+        ctx.store.feed_secret_or_new()?
+    };
+    let renewed = before.as_deref() != Some(secret.as_str());
+    let path = format!("/calendar/{secret}.ics");
+    let host = if a.addr.ip().is_unspecified() {
+        format!("localhost:{}", a.addr.port())
+    } else {
+        a.addr.to_string()
+    };
+    let url = format!("http://{host}{path}");
+    if a.json {
+        return render::json(
+            &FeedJson {
+                url: Some(url),
+                path: Some(path),
+                renewed,
+            },
+            None,
+        )
+        .map_err(|e| Failure::input(format!("cannot write JSON: {e}")));
+    }
+    let mut out = String::new();
+    if a.revoke && before.is_some() {
+        out.push_str("Made a new address; the old one no longer works.\n");
+    } else if renewed {
+        out.push_str("Made a private address for your calendar feed.\n");
+    }
+    out.push_str(&format!("{url}\n"));
+    out.push_str(&render::paint(
+        render::DIM,
+        "Subscribe to it in your calendar app (Apple Calendar, Thunderbird, Outlook: \"add calendar from the internet\") while `debrief serve` runs.\nAnyone with this address can read your interviews and actions: keep it private. `debrief ics feed --revoke` makes a new one, `--off` turns the feed off.\n",
+    ));
+    render::out(&out);
+    Ok(())
+}

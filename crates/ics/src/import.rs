@@ -1,0 +1,797 @@
+//! A file of invites into the store's applications: which application each
+//! event belongs to (and why), what it changes, and the validated result.
+//!
+//! Pure, like the rest of the crate: the caller reads the applications,
+//! passes them in, and writes [`ImportResult::changed`] in one transaction
+//! (or nothing, for a dry run). Events are handled in file order, each
+//! seeing the effect of the ones before, so two copies of one invite in a
+//! file resolve by SEQUENCE and two invites from one new company make one
+//! application.
+
+use std::collections::BTreeSet;
+
+use debrief_core::exchange::validate_application;
+use debrief_core::input::{slug, unique_id};
+use debrief_core::model::{Application, Stage};
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::content::snippet;
+use crate::event::InviteEvent;
+use crate::plan::{
+    ImportContext, PlanAction, imported_invites, interview_from_invite, interview_id_for_uid,
+};
+
+/// What the caller knows beyond the file.
+#[derive(Debug, Clone)]
+pub struct ImportSettings {
+    /// The profile's zone (interview times are written with its offset).
+    pub zone: TimeZone,
+    /// The candidate's own addresses: never people, never a company's.
+    pub user_emails: Vec<String>,
+    /// The candidate's name, to recognise them in an invite without address.
+    pub user_name: Option<String>,
+    /// `--app`: every event goes to this application (which must be one of
+    /// those passed in). `None`: each event's application is chosen by
+    /// [`choose_application`], or made when none matches.
+    pub target: Option<String>,
+}
+
+/// What importing one event did (or, in a dry run, would do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportAction {
+    /// A new interview.
+    Create,
+    /// A later version of an invite already imported.
+    Update,
+    /// Already imported at this SEQUENCE (or a later one).
+    Unchanged,
+    /// Nothing to act on (a reply, or a cancellation of an unknown invite).
+    Ignore,
+    /// Could not be imported; `warnings` says why.
+    Skip,
+}
+
+/// One event as read, plus what importing it did.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventReport {
+    #[serde(flatten)]
+    pub event: InviteEvent,
+    pub action: ImportAction,
+    /// The application it went to (or would have).
+    pub application: Option<String>,
+    /// The application was made for this invite.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub application_created: bool,
+    /// Why this application: `--app`, or what matched.
+    pub chosen_because: Option<String>,
+    /// The interview's id (`ics-…`, derived from the UID).
+    pub interview: Option<String>,
+    /// Ids of the people added to the application.
+    pub people_added: Vec<String>,
+    /// Ids of known people whose address the invite supplied.
+    pub people_updated: Vec<String>,
+    /// Assumptions made and why nothing changed.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportResult {
+    pub events: Vec<EventReport>,
+    /// Each skipped part, naming its line (the parser's come first).
+    pub warnings: Vec<String>,
+    /// Every application to write, in its final, validated state: changed
+    /// ones in store order, then new ones.
+    pub changed: Vec<Application>,
+    /// Ids of the applications made by this import.
+    pub created: Vec<String>,
+}
+
+impl ImportResult {
+    /// Did anything change?
+    pub fn changes(&self) -> bool {
+        !self.changed.is_empty()
+    }
+}
+
+/// Imports every event into `apps` (the whole store's applications).
+/// `parser_warnings` are kept first in the result's warnings.
+pub fn import_invites(
+    events: &[InviteEvent],
+    apps: &[Application],
+    parser_warnings: Vec<String>,
+    settings: &ImportSettings,
+) -> ImportResult {
+    let mut working: Vec<Application> = apps.to_vec();
+    let mut changed: BTreeSet<usize> = BTreeSet::new();
+    let mut created: Vec<String> = Vec::new();
+    let mut warnings = parser_warnings;
+    let mut reports = Vec::with_capacity(events.len());
+    // The application every event of this file so far went to, if they all
+    // went to one: where an event with no clue of its own belongs.
+    let mut file_app: Option<(String, String)> = None;
+    let mut file_apps_differ = false;
+
+    for ev in events {
+        let label = describe(ev);
+        let mut report = EventReport {
+            event: ev.clone(),
+            action: ImportAction::Skip,
+            application: None,
+            application_created: false,
+            chosen_because: None,
+            interview: Some(interview_id_for_uid(&ev.uid)),
+            people_added: vec![],
+            people_updated: vec![],
+            notes: vec![],
+        };
+        let choice = match &settings.target {
+            Some(id) => match working.iter().position(|a| &a.id == id) {
+                Some(i) => Choice::Existing {
+                    index: i,
+                    why: "--app".to_string(),
+                },
+                None => Choice::Unknown {
+                    why: format!("no application '{id}'"),
+                },
+            },
+            None => match choose_application(ev, &working, &settings.user_emails) {
+                Choice::Unknown { why } => match &file_app {
+                    Some((id, summary)) if !file_apps_differ => {
+                        match working.iter().position(|a| &a.id == id) {
+                            Some(index) => Choice::Existing {
+                                index,
+                                why: format!(
+                                    "it names no company of its own and comes in one file with '{}', which went to '{id}'",
+                                    snippet(summary)
+                                ),
+                            },
+                            None => Choice::Unknown { why },
+                        }
+                    }
+                    _ => Choice::Unknown { why },
+                },
+                other => other,
+            },
+        };
+        let (app, index, why) = match choice {
+            Choice::Existing { index, why } => (working[index].clone(), Some(index), why),
+            Choice::New { application, why } => (*application, None, why),
+            Choice::Ambiguous { why } | Choice::Unknown { why } => {
+                warnings.push(format!(
+                    "{label} skipped: {why}; pass --app ID to choose one (debrief app list)"
+                ));
+                reports.push(report);
+                continue;
+            }
+        };
+        report.application = Some(app.id.clone());
+        report.chosen_because = Some(why);
+
+        // One invite, one interview: never copy it into a second application.
+        if settings.target.is_some()
+            && let Some(other) = working
+                .iter()
+                .find(|a| a.id != app.id && holds_invite(a, ev))
+        {
+            warnings.push(format!(
+                "{label} skipped: it was imported into application '{}' already; import it there (--app {}) or leave --app out",
+                other.id, other.id
+            ));
+            reports.push(report);
+            continue;
+        }
+
+        let ctx = ImportContext {
+            zone: settings.zone.clone(),
+            user_emails: settings.user_emails.clone(),
+            user_name: settings.user_name.clone(),
+            imported: imported_invites(&app),
+        };
+        let plan = interview_from_invite(ev, Some(&app), &ctx);
+        report.notes = plan.notes.clone();
+        if let Some(&last) = ctx.imported.get(&ev.uid)
+            && ev.sequence < last
+        {
+            warnings.push(format!(
+                "{label} skipped: it is SEQUENCE {}, older than the SEQUENCE {last} already imported",
+                ev.sequence
+            ));
+        }
+        report.action = match plan.action {
+            PlanAction::Create => ImportAction::Create,
+            PlanAction::Update => ImportAction::Update,
+            PlanAction::Unchanged => ImportAction::Unchanged,
+            PlanAction::Ignore => ImportAction::Ignore,
+        };
+        if !plan.changes() {
+            if index.is_none() {
+                // Nothing to put in it: the application is not made.
+                report.application = None;
+                report.chosen_because = None;
+            }
+            reports.push(report);
+            continue;
+        }
+        let mut next = app;
+        plan.apply_to(&mut next);
+        if let Err(e) = validate_application(&next, &format!("application '{}'", next.id)) {
+            warnings.push(format!("{label} skipped: {e}"));
+            report.action = ImportAction::Skip;
+            reports.push(report);
+            continue;
+        }
+        report.people_added = plan.new_people.iter().map(|p| p.id.clone()).collect();
+        report.people_updated = plan.updated_people.iter().map(|p| p.id.clone()).collect();
+        match &file_app {
+            None => file_app = Some((next.id.clone(), ev.summary.clone())),
+            Some((id, _)) if *id != next.id => file_apps_differ = true,
+            Some(_) => {}
+        }
+        match index {
+            Some(i) => {
+                working[i] = next;
+                changed.insert(i);
+            }
+            None => {
+                report.application_created = true;
+                created.push(next.id.clone());
+                changed.insert(working.len());
+                working.push(next);
+            }
+        }
+        reports.push(report);
+    }
+
+    let changed = changed
+        .into_iter()
+        .filter_map(|i| working.get(i).cloned())
+        .collect();
+    ImportResult {
+        events: reports,
+        warnings,
+        changed,
+        created,
+    }
+}
+
+/// "line 12: 'Panel interview' (UID abc…)", for messages.
+fn describe(ev: &InviteEvent) -> String {
+    let title = if ev.summary.is_empty() {
+        "event".to_string()
+    } else {
+        format!("'{}'", snippet(&ev.summary))
+    };
+    format!("line {}: {title} (UID {})", ev.line, snippet(&ev.uid))
+}
+
+fn holds_invite(app: &Application, ev: &InviteEvent) -> bool {
+    let id = interview_id_for_uid(&ev.uid);
+    app.interviews
+        .iter()
+        .any(|i| i.id == id || i.invite.as_ref().is_some_and(|v| v.uid == ev.uid))
+}
+
+/// Which application an invite belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    /// `apps[index]`, and why.
+    Existing { index: usize, why: String },
+    /// None matches: a new application for the company the addresses name.
+    New {
+        application: Box<Application>,
+        why: String,
+    },
+    /// Several match equally well.
+    Ambiguous { why: String },
+    /// None matches and the addresses name no company.
+    Unknown { why: String },
+}
+
+/// Addresses of mail providers: they say nothing about the employer.
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "ymail.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "pm.me",
+    "gmx.com",
+    "gmx.net",
+    "gmx.de",
+    "web.de",
+    "t-online.de",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "libero.it",
+    "yandex.com",
+    "yandex.ru",
+    "mail.ru",
+    "zoho.com",
+    "fastmail.com",
+    "hey.com",
+    "mail.com",
+    "qq.com",
+    "163.com",
+    "naver.com",
+];
+
+/// Providers whose names recur in every country code (`hotmail.fr`,
+/// `yahoo.co.uk`).
+const FREE_MAIL_NAMES: &[&str] = &["hotmail", "outlook", "yahoo", "live", "gmx"];
+
+/// Calendars, scheduling tools and applicant-tracking systems that send
+/// invites on a company's behalf.
+const SERVICES: &[&str] = &[
+    "calendar.google.com",
+    "resource.calendar.google.com",
+    "group.calendar.google.com",
+    "greenhouse.io",
+    "lever.co",
+    "calendly.com",
+    "goodtime.io",
+    "myworkday.com",
+    "smartrecruiters.com",
+    "ashbyhq.com",
+    "gem.com",
+    "paradox.ai",
+    "icims.com",
+    "jobvite.com",
+    "teamtailor.com",
+    "recruitee.com",
+    "workablemail.com",
+    "workable.com",
+    "personio.de",
+    "bamboohr.com",
+    "zoom.us",
+];
+
+/// Second-level labels under a country code (`co.uk`, `com.au`).
+const SECOND_LEVEL: &[&str] = &["co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"];
+
+/// Words that do not tell companies apart.
+const LEGAL_WORDS: &[&str] = &[
+    "the",
+    "inc",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "gmbh",
+    "ag",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "sa",
+    "sas",
+    "bv",
+    "nv",
+    "group",
+    "holding",
+    "holdings",
+];
+
+fn domain_of(email: &str) -> Option<String> {
+    email
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
+        .filter(|d| d.contains('.'))
+}
+
+fn is_generic(domain: &str) -> bool {
+    let under = |list: &[&str]| {
+        list.iter()
+            .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+    };
+    under(FREE_MAIL)
+        || under(SERVICES)
+        || FREE_MAIL_NAMES
+            .iter()
+            .any(|n| domain.starts_with(&format!("{n}.")))
+}
+
+/// The label a company registers: `mail.contoso.co.uk` → `contoso`.
+fn company_label(domain: &str) -> Option<&str> {
+    let labels: Vec<&str> = domain.split('.').filter(|l| !l.is_empty()).collect();
+    let mut end = labels.len().checked_sub(1)?;
+    if end >= 2 && labels[end].len() == 2 && SECOND_LEVEL.contains(&labels[end - 1]) {
+        end -= 1;
+    }
+    let label = *labels.get(end.checked_sub(1)?)?;
+    (label.len() >= 2).then_some(label)
+}
+
+/// `northwind-traders` → `Northwind Traders`.
+fn company_name(label: &str) -> String {
+    label
+        .split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Words that end a company's name in a title ("Tailspin Toys Interview").
+const NOT_NAME_WORDS: &[&str] = &[
+    "interview",
+    "interviews",
+    "call",
+    "meeting",
+    "screen",
+    "screening",
+    "panel",
+    "round",
+    "chat",
+    "onsite",
+    "on-site",
+    "with",
+    "and",
+    "for",
+    "the",
+    "at",
+];
+
+/// The company as the title spells it: the word the domain label names and
+/// up to two capitalised words after it ("Tailspin Toys" for `tailspin`).
+fn named_in_title(label: &str, title: &str) -> Option<String> {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let clean = |w: &str| -> String { w.trim_matches(|c: char| !c.is_alphanumeric()).to_string() };
+    let start = words
+        .iter()
+        .position(|w| clean(w).eq_ignore_ascii_case(label))?;
+    let mut name = vec![clean(words[start])];
+    // A word that ends in punctuation ("Contoso:", "Toys,") ends the name.
+    let mut open = words[start]
+        .chars()
+        .last()
+        .is_some_and(char::is_alphanumeric);
+    for w in words.iter().skip(start + 1).take(2) {
+        let c = clean(w);
+        let capitalised = c.chars().next().is_some_and(char::is_uppercase)
+            && c.chars().all(|ch| ch.is_alphanumeric() || ch == '&');
+        if !open || !capitalised || NOT_NAME_WORDS.contains(&c.to_lowercase().as_str()) {
+            break;
+        }
+        name.push(c);
+        open = w.chars().last().is_some_and(char::is_alphanumeric);
+    }
+    Some(name.join(" "))
+}
+
+/// The company's distinctive words, lowercase ASCII letters and digits.
+fn company_words(company: &str) -> Vec<String> {
+    slug(company)
+        .split('-')
+        .filter(|w| !w.is_empty() && !LEGAL_WORDS.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Does a domain label (`contoso`, `northwind-traders`, `nwtraders`) name
+/// this company?
+fn label_names_company(label: &str, company: &str) -> bool {
+    let words = company_words(company);
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let label: String = label.chars().filter(|c| *c != '-').collect();
+    // The label spells the first word or the first few words together.
+    (1..=words.len()).any(|k| {
+        let joined = words[..k].concat();
+        joined == label && (k > 1 || first.len() >= 3)
+    })
+}
+
+/// Does the title name this company ("Contoso | Panel interview")?
+fn title_names_company(title: &str, company: &str) -> bool {
+    let words = company_words(company);
+    if words.is_empty() {
+        return false;
+    }
+    let title = slug(title);
+    let title_words: Vec<&str> = title.split('-').filter(|w| !w.is_empty()).collect();
+    title_words
+        .windows(words.len())
+        .any(|w| w.iter().zip(&words).all(|(a, b)| *a == b.as_str()))
+}
+
+/// Everyone in the invite who is not the candidate: (name, address).
+fn others<'a>(ev: &'a InviteEvent, user_emails: &[String]) -> Vec<(Option<&'a str>, &'a str)> {
+    let mine = |e: &str| user_emails.iter().any(|u| u.trim().eq_ignore_ascii_case(e));
+    ev.organizer
+        .iter()
+        .map(|o| (o.name.as_deref(), o.email.as_deref()))
+        .chain(
+            ev.attendees
+                .iter()
+                .map(|a| (a.name.as_deref(), a.email.as_deref())),
+        )
+        .filter_map(|(n, e)| e.map(|e| (n, e)))
+        .filter(|(_, e)| !mine(e))
+        .collect()
+}
+
+/// Picks among `candidates` (indexes into `apps`): one, or the one whose
+/// role the title names, else ambiguity.
+fn settle(
+    candidates: Vec<usize>,
+    apps: &[Application],
+    title: &str,
+    why: String,
+) -> Option<Choice> {
+    match candidates.as_slice() {
+        [] => None,
+        [one] => Some(Choice::Existing { index: *one, why }),
+        many => {
+            let by_role: Vec<usize> = many
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let role = apps[i].role.trim();
+                    !role.is_empty() && title.to_lowercase().contains(&role.to_lowercase())
+                })
+                .collect();
+            match by_role.as_slice() {
+                [one] => Some(Choice::Existing {
+                    index: *one,
+                    why: format!("{why}, and the title names its role '{}'", apps[*one].role),
+                }),
+                _ => {
+                    let ids: Vec<&str> = many.iter().map(|&i| apps[i].id.as_str()).collect();
+                    Some(Choice::Ambiguous {
+                        why: format!("{why} fits {} applications ({})", ids.len(), ids.join(", ")),
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// Which application an invite belongs to, with the reason in words:
+///
+/// 1. the one already holding its interview (same UID);
+/// 2. the one with the most people whose address is in the invite;
+/// 3. an active one whose people write from the same company domain;
+/// 4. an active one whose company the domain names (`contoso.example` →
+///    Contoso);
+/// 5. an active one whose company the title names;
+/// 6. otherwise a new application for the company the organizer's (or an
+///    attendee's) domain names — never from a mail provider's or a
+///    scheduling service's domain, nor the candidate's own.
+///
+/// Several equal matches are settled by the role named in the title, else
+/// reported as ambiguous.
+pub fn choose_application(
+    ev: &InviteEvent,
+    apps: &[Application],
+    user_emails: &[String],
+) -> Choice {
+    let id = interview_id_for_uid(&ev.uid);
+    if let Some(index) = apps.iter().position(|a| {
+        a.interview(&id).is_some()
+            || a.interviews
+                .iter()
+                .any(|i| i.invite.as_ref().is_some_and(|v| v.uid == ev.uid))
+    }) {
+        return Choice::Existing {
+            index,
+            why: format!("it already holds this invite's interview '{id}'"),
+        };
+    }
+    let people = others(ev, user_emails);
+
+    // 2. Shared addresses.
+    let shared = |a: &Application| -> Vec<String> {
+        a.people
+            .iter()
+            .filter(|p| {
+                p.email
+                    .as_deref()
+                    .is_some_and(|e| people.iter().any(|(_, x)| x.eq_ignore_ascii_case(e.trim())))
+            })
+            .map(|p| p.name.clone())
+            .collect()
+    };
+    let best = apps.iter().map(|a| shared(a).len()).max().unwrap_or(0);
+    if best > 0 {
+        let top: Vec<usize> = (0..apps.len())
+            .filter(|&i| shared(&apps[i]).len() == best)
+            .collect();
+        // An active application beats a finished one with the same people.
+        let active: Vec<usize> = top
+            .iter()
+            .copied()
+            .filter(|&i| apps[i].is_active())
+            .collect();
+        let pick = if active.is_empty() { top } else { active };
+        let names = shared(&apps[pick[0]]).join(", ");
+        let why = format!("the invite includes {names}, already among its people");
+        if let Some(choice) = settle(pick, apps, &ev.summary, why) {
+            return choice;
+        }
+    }
+
+    let domains: Vec<(String, &str)> = people
+        .iter()
+        .filter_map(|(_, e)| domain_of(e).map(|d| (d, *e)))
+        .filter(|(d, _)| !is_generic(d))
+        .filter(|(d, _)| {
+            !user_emails
+                .iter()
+                .filter_map(|u| domain_of(u))
+                .any(|u| u == *d)
+        })
+        .collect();
+    let active: Vec<usize> = (0..apps.len()).filter(|&i| apps[i].is_active()).collect();
+
+    // 3. Same company domain as someone already known.
+    for (domain, address) in &domains {
+        let hits: Vec<usize> = active
+            .iter()
+            .copied()
+            .filter(|&i| {
+                apps[i]
+                    .people
+                    .iter()
+                    .filter_map(|p| p.email.as_deref().and_then(domain_of))
+                    .any(|d| d == *domain)
+            })
+            .collect();
+        let why = format!("its people write from {domain}, like {address}");
+        if let Some(choice) = settle(hits, apps, &ev.summary, why) {
+            return choice;
+        }
+    }
+
+    // 4. The domain names the company.
+    for (domain, address) in &domains {
+        let Some(label) = company_label(domain) else {
+            continue;
+        };
+        let hits: Vec<usize> = active
+            .iter()
+            .copied()
+            .filter(|&i| label_names_company(label, &apps[i].company))
+            .collect();
+        let why = match hits.first() {
+            Some(&i) => format!(
+                "the address {address} matches the company {}",
+                apps[i].company
+            ),
+            None => String::new(),
+        };
+        if let Some(choice) = settle(hits, apps, &ev.summary, why) {
+            return choice;
+        }
+    }
+
+    // 5. The title names the company.
+    let hits: Vec<usize> = active
+        .iter()
+        .copied()
+        .filter(|&i| title_names_company(&ev.summary, &apps[i].company))
+        .collect();
+    let why = match hits.first() {
+        Some(&i) => format!(
+            "the title '{}' names {}",
+            snippet(&ev.summary),
+            apps[i].company
+        ),
+        None => String::new(),
+    };
+    if let Some(choice) = settle(hits, apps, &ev.summary, why) {
+        return choice;
+    }
+
+    // 6. A new application.
+    for (domain, address) in &domains {
+        let Some(label) = company_label(domain) else {
+            continue;
+        };
+        let company = named_in_title(label, &ev.summary).unwrap_or_else(|| company_name(label));
+        if company.is_empty() {
+            continue;
+        }
+        let id = unique_id(&slug(&company), |c| apps.iter().any(|a| a.id == c));
+        let mut application = Application::new(id, company.clone(), "");
+        application.stage = Stage::Applied;
+        return Choice::New {
+            application: Box::new(application),
+            why: format!(
+                "no application matched, so one was made for {company}, named after the address {address}"
+            ),
+        };
+    }
+    let seen: BTreeSet<String> = people.iter().filter_map(|(_, e)| domain_of(e)).collect();
+    Choice::Unknown {
+        why: if seen.is_empty() {
+            "no application matches and the invite names no addresses".to_string()
+        } else {
+            format!(
+                "no application matches, and the addresses ({}) name no company",
+                seen.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_and_company_names() {
+        assert_eq!(company_label("contoso.example"), Some("contoso"));
+        assert_eq!(company_label("mail.contoso.co.uk"), Some("contoso"));
+        assert_eq!(
+            company_label("northwind-traders.com.au"),
+            Some("northwind-traders")
+        );
+        assert_eq!(company_label("localhost"), None);
+        assert_eq!(company_name("northwind-traders"), "Northwind Traders");
+        assert!(is_generic("gmail.com"));
+        assert!(is_generic("hotmail.fr"));
+        assert!(is_generic("yahoo.co.uk"));
+        assert!(is_generic("group.calendar.google.com"));
+        assert!(is_generic("us.greenhouse.io"));
+        assert!(!is_generic("contoso.example"));
+        assert!(!is_generic("google.com"));
+    }
+
+    #[test]
+    fn labels_and_titles_name_companies() {
+        assert!(label_names_company("contoso", "Contoso"));
+        assert!(label_names_company("northwind", "Northwind Traders"));
+        assert!(label_names_company(
+            "northwindtraders",
+            "Northwind Traders Inc."
+        ));
+        assert!(label_names_company("acme", "The ACME Corp"));
+        assert!(!label_names_company("acme", "Acmeville Bank"));
+        assert!(!label_names_company("co", "Co"));
+        assert_eq!(
+            named_in_title("tailspin", "Technical round – Tailspin Toys").as_deref(),
+            Some("Tailspin Toys")
+        );
+        assert_eq!(
+            named_in_title("northwind", "Northwind Traders – Data Analyst interview").as_deref(),
+            Some("Northwind Traders")
+        );
+        assert_eq!(
+            named_in_title("contoso", "Contoso | Panel interview").as_deref(),
+            Some("Contoso")
+        );
+        assert_eq!(
+            named_in_title("acme", "ACME: Final Round").as_deref(),
+            Some("ACME")
+        );
+        assert_eq!(
+            named_in_title("fabrikam", "Fabrikam Interview with Anna").as_deref(),
+            Some("Fabrikam")
+        );
+        assert_eq!(named_in_title("globex", "Phone screen"), None);
+        assert!(title_names_company(
+            "Contoso | Panel interview – Product Manager",
+            "Contoso Ltd"
+        ));
+        assert!(!title_names_company("Contosoville meetup", "Contoso"));
+        assert!(!title_names_company("Anything", "Inc."));
+    }
+}

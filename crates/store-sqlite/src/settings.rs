@@ -1,0 +1,35 @@
+//! Values that belong to one store file and are never exported (the
+//! `settings` table): today, the secret in the calendar feed's URL.
+
+use debrief_store::StoreError;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::codec::backend;
+
+const FEED_SECRET: &str = "calendar_feed_secret";
+
+pub(crate) fn feed_secret(conn: &Connection) -> Result<Option<String>, StoreError> {
+    conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")
+        .and_then(|mut s| s.query_row([FEED_SECRET], |r| r.get(0)).optional())
+        .map_err(backend)
+}
+
+/// 32 random bytes from SQLite's generator (ChaCha20, seeded by the
+/// operating system), as 64 lowercase hex digits: a URL nobody can guess.
+pub(crate) fn new_feed_secret(conn: &Connection) -> Result<String, StoreError> {
+    let secret: String = conn
+        .query_row("SELECT lower(hex(randomblob(32)))", [], |r| r.get(0))
+        .map_err(backend)?;
+    conn.prepare_cached("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![FEED_SECRET, secret]))
+        .map_err(backend)?;
+    Ok(secret)
+}
+
+pub(crate) fn remove_feed_secret(conn: &Connection) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached("DELETE FROM settings WHERE key = ?1")
+        .and_then(|mut s| s.execute([FEED_SECRET]))
+        .map_err(backend)?;
+    Ok(n > 0)
+}
