@@ -6,9 +6,11 @@
 mod args;
 mod ctx;
 mod data;
+mod mail;
 mod notes;
 mod record;
 mod render;
+mod trackers;
 mod views;
 
 use std::process::ExitCode;
@@ -91,6 +93,8 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::Reflect(a) => record::reflect(&mut ctx, &a),
         Command::Lint(a) => notes::lint(&ctx, &a),
         Command::Draft(a) => notes::draft(&ctx, &a),
+        Command::Send(a) => mail::send(&mut ctx, &a),
+        Command::ImportCsv(a) => trackers::import_csv(&mut ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
         Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),
     }

@@ -19,6 +19,7 @@
 //! - `mapping`: presets, `--map`/`--stage`/mapping files, the stage vocabulary.
 //! - this file: reading the CSV ([`plan`]) and matching it against the store.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use debrief_core::input::slug;
@@ -105,6 +106,25 @@ pub struct Plan {
     pub problems: Vec<Problem>,
     /// In order of first appearance.
     pub stages: Vec<StageUse>,
+}
+
+/// A file's text: UTF-8 (a byte-order mark is dropped), UTF-16 when a
+/// byte-order mark says so (Excel's "Unicode text"), else Windows-1252 —
+/// what Excel writes as "CSV" on most Western systems. The second value
+/// names the encoding when it was not UTF-8.
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<&'static str>) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        let name = (encoding != encoding_rs::UTF_8).then(|| encoding.name());
+        return (text, name);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), None),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text, Some(encoding_rs::WINDOWS_1252.name()))
+        }
+    }
 }
 
 /// The delimiter the header line uses most: comma, semicolon or tab.

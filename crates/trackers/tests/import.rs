@@ -1,7 +1,7 @@
 //! The sample exports in `fixtures/` through the planner.
 
 use debrief_core::model::{Application, Stage};
-use debrief_trackers::{Field, FileError, How, Mapping, Plan, Source, StageChoice, plan};
+use debrief_trackers::{Field, FileError, How, Mapping, Plan, Source, StageChoice, decode, plan};
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> String {
@@ -243,13 +243,32 @@ fn broken_rows_are_listed_and_the_rest_imported() {
     assert_eq!(lines[1].0, 5);
     assert!(lines[1].1.contains("4 fields where the header has 3"));
     assert_eq!(lines[2].0, 7, "the open quote swallows the rest");
+}
 
-    // Not UTF-8: the row is named, not the file refused.
-    let mut bytes = b"companyName,title\nAcme,Analyst\n".to_vec();
-    bytes.extend_from_slice(b"M\xfcller,Analyst\n");
-    let lossy = String::from_utf8_lossy(&bytes);
-    let p = run(&lossy, &Mapping::new(Source::Huntr), &[]);
-    assert_eq!(p.create.len(), 2, "replacement characters are still text");
+#[test]
+fn files_excel_saved_in_other_encodings_are_read() {
+    let (text, enc) = decode(b"\xef\xbb\xbfcompanyName\nM\xc3\xbcller\n");
+    assert_eq!((text.as_ref(), enc), ("companyName\nMüller\n", None));
+    let (text, enc) = decode(b"companyName\nM\xfcller \x96 S\xf6hne\n");
+    assert_eq!(
+        (text.as_ref(), enc),
+        ("companyName\nMüller – Söhne\n", Some("windows-1252"))
+    );
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "companyName\tlistName\nMüller\tApplied\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let (text, enc) = decode(&utf16);
+    assert_eq!(enc, Some("UTF-16LE"));
+    let p = run(&text, &Mapping::new(Source::Huntr), &[]);
+    assert_eq!(
+        p.create[0].application.company, "Müller",
+        "tab-separated, guessed"
+    );
 }
 
 #[test]
