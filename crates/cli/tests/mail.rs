@@ -660,3 +660,33 @@ fn settings_problems_exit_2_and_never_show_the_password() {
     assert!(err.contains("mail.toml: line 2"), "{err}");
     assert!(!err.contains("hunter2secret"), "{err}");
 }
+
+#[test]
+fn tls_settings_the_server_does_not_match_are_explained_and_nothing_is_logged() {
+    let Some(sink) = Sink::start(&[]) else { return };
+    for (url, want) in [
+        (
+            format!("smtps://127.0.0.1:{}", sink.port),
+            "the TLS connection to 127.0.0.1:",
+        ),
+        (
+            format!("smtp://sam:pw@127.0.0.1:{}?tls=required", sink.port),
+            "STARTTLS is not supported",
+        ),
+    ] {
+        let s = Store::imported()
+            .with("DEBRIEF_SMTP_URL", &url)
+            .with("DEBRIEF_MAIL_FROM", FROM);
+        let note = s.draft("marie", FRIDAY);
+        let out = s.send(FRIDAY, "marie", "thank-you", &note, &[]);
+        assert_eq!(out.status.code(), Some(1), "{url}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(want) && err.contains("Nothing was logged"),
+            "{url}: {err}"
+        );
+        assert!(!err.contains(":pw@"), "{err}");
+        assert!(s.touches().is_empty());
+    }
+    assert!(sink.received().is_empty());
+}
