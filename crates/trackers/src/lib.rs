@@ -147,6 +147,18 @@ fn guess_delimiter(text: &str) -> u8 {
 
 /// A cell as a name: one line, no control characters, single spaces.
 fn clean(cell: &str) -> String {
+    let tidy = !cell.starts_with(char::is_whitespace)
+        && !cell.ends_with(char::is_whitespace)
+        && !cell
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && w[1].is_ascii_whitespace())
+        && !cell
+            .chars()
+            .any(|c| c.is_control() || (c.is_whitespace() && c != ' '));
+    if tidy {
+        return cell.to_string();
+    }
     cell.split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -414,20 +426,24 @@ pub fn plan(
         }
 
         let value = stage_value.unwrap_or_default();
-        let (choice, how) = read_stage(&value, &mapping.stages);
-        let key = value.to_lowercase();
-        match stage_index.get(&key) {
-            Some(&i) => plan.stages[i].rows += 1,
+        // Each distinct value is read once: files have a handful.
+        let choice = match stage_index.get(&value) {
+            Some(&i) => {
+                plan.stages[i].rows += 1;
+                plan.stages[i].choice
+            }
             None => {
-                stage_index.insert(key, plan.stages.len());
+                let (choice, how) = read_stage(&value, &mapping.stages);
+                stage_index.insert(value.clone(), plan.stages.len());
                 plan.stages.push(StageUse {
                     value: value.clone(),
                     choice,
                     how,
                     rows: 1,
                 });
+                choice
             }
-        }
+        };
         let stage = match choice {
             StageChoice::Skip => {
                 plan.skipped.push(Skipped {
