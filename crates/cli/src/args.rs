@@ -563,7 +563,7 @@ pub struct SendArgs {
     /// The subject (default: the file's Subject line, else one that fits the kind).
     #[arg(long)]
     pub subject: Option<String>,
-    /// Send despite lint errors or the follow-up guard (logged as forced).
+    /// Send despite lint errors or the follow-up guard (a chase past the guard is logged as forced).
     #[arg(long)]
     pub force: bool,
     /// Do not ask about lint warnings.
