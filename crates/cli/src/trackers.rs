@@ -218,15 +218,26 @@ fn human_report(name: &str, plan: &Plan, dry_run: bool, encoding: Option<&str>) 
 
     let created = plan.create.len();
     s.push('\n');
-    s.push_str(&render::paint(
-        render::BOLD,
-        &format!(
-            "{} {}",
-            if dry_run { "Would create" } else { "Created" },
-            plural(created, "application", "applications")
-        ),
-    ));
-    s.push_str(if created > 0 { ":\n" } else { ".\n" });
+    if created == 0 {
+        s.push_str(&render::paint(
+            render::BOLD,
+            if dry_run {
+                "Nothing new would be created.\n"
+            } else {
+                "Nothing new to create.\n"
+            },
+        ));
+    } else {
+        s.push_str(&render::paint(
+            render::BOLD,
+            &format!(
+                "{} {}:",
+                if dry_run { "Would create" } else { "Created" },
+                plural(created, "application", "applications")
+            ),
+        ));
+        s.push('\n');
+    }
     let width = plan
         .create
         .iter()

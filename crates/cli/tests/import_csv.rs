@@ -142,6 +142,12 @@ fn a_huntr_export_comes_in_with_its_stages() {
     assert_eq!(again["created"], serde_json::json!([]));
     assert_eq!(again["already"].as_array().expect("already").len(), 7);
     assert_eq!(s.applications().len(), 7);
+    let text = stdout(&s.run(&["import-csv", "--from", "huntr", &huntr]));
+    assert!(
+        text.contains("Nothing new to create")
+            && text.contains("Already in Debrief, left as they are: 7 rows"),
+        "{text}"
+    );
 
     // Taking the wishlist in after all, by naming the stage.
     let v = s.json(
