@@ -128,13 +128,12 @@ impl Store {
     fn imported() -> Store {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("debrief.db");
-        let mut s = Store {
+        let s = Store {
             dir,
             db,
-            env: vec![("DEBRIEF_MAIL_FROM".into(), FROM.into())],
+            env: Vec::new(),
         };
         s.ok(&["import", FIXTURE]);
-        s.env.clear();
         s
     }
 
