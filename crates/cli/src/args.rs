@@ -73,6 +73,10 @@ pub enum Command {
     Lint(LintArgs),
     /// Write a first draft of a note from what the store knows.
     Draft(DraftArgs),
+    /// Send a note by email (SMTP), through the linter and the follow-up guard.
+    Send(SendArgs),
+    /// Import jobs from another tracker's CSV: Huntr, JobSync, or any CSV.
+    ImportCsv(ImportCsvArgs),
     /// Activity and learning: funnel, thank-you timeliness, replies, recurring mistakes.
     Stats(JsonFlag),
     /// Open Debrief in the browser: serve the web app on this computer.
@@ -600,4 +604,68 @@ pub struct DraftArgs {
     /// Write the draft to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write an email message (.eml) that mail clients open as a draft.
+    #[arg(long)]
+    pub eml: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[arg(long, value_name = "ID")]
+    pub app: String,
+    /// The recipient's person id (their email address comes from the store).
+    #[arg(long, value_name = "PERSON")]
+    pub to: String,
+    /// What kind of note it is: thank-you, status-check, recovery, …
+    #[arg(long, value_parser = parse_wire::<debrief_lint::NoteKind>)]
+    pub kind: debrief_lint::NoteKind,
+    /// The note, or - for standard input. A first line "Subject: …" sets the subject.
+    pub file: PathBuf,
+    /// The subject (default: the file's Subject line, else one that fits the kind).
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// Send despite lint errors or the follow-up guard (a chase past the guard is logged as forced).
+    #[arg(long)]
+    pub force: bool,
+    /// Do not ask about lint warnings.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Check the note and show the message; send nothing, log nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvSource {
+    /// Huntr's job export
+    Huntr,
+    /// JobSync's job export
+    Jobsync,
+    /// Any CSV: name the columns with --map or --mapping
+    Mapped,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCsvArgs {
+    /// The CSV file, or - for standard input.
+    pub file: PathBuf,
+    /// Which tracker wrote the file.
+    #[arg(long, value_enum)]
+    pub from: CsvSource,
+    /// The column for a field: company, role, stage or id. Repeatable.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// A mapping file (TOML): [columns], [stages], delimiter.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// What a stage in the file means: VALUE=STAGE or VALUE=skip. Repeatable.
+    #[arg(long = "stage", value_name = "VALUE=STAGE")]
+    pub stages: Vec<String>,
+    /// Show what would be created; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
 }

@@ -7,9 +7,11 @@ mod args;
 mod calendar;
 mod ctx;
 mod data;
+mod mail;
 mod notes;
 mod record;
 mod render;
+mod trackers;
 mod views;
 
 // A one-shot command allocates and frees hundreds of thousands of small
@@ -98,6 +100,8 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::Reflect(a) => record::reflect(&mut ctx, &a),
         Command::Lint(a) => notes::lint(&ctx, &a),
         Command::Draft(a) => notes::draft(&ctx, &a),
+        Command::Send(a) => mail::send(&mut ctx, &a),
+        Command::ImportCsv(a) => trackers::import_csv(&mut ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
         Command::Ics(c) => calendar::run(&mut ctx, c),
         Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),

@@ -20,7 +20,7 @@ fn user_pack_path() -> Option<PathBuf> {
         .and_then(|p| p.parent().map(|d| d.join("rules.toml")))
 }
 
-fn load_pack(explicit: Option<&Path>) -> Result<RulePack> {
+pub(crate) fn load_pack(explicit: Option<&Path>) -> Result<RulePack> {
     let builtin = RulePack::builtin();
     let (path, required) = match explicit {
         Some(p) => (p.to_path_buf(), true),
@@ -45,7 +45,7 @@ fn load_pack(explicit: Option<&Path>) -> Result<RulePack> {
 
 /// Reads a note; invalid UTF-8 is replaced rather than refused, so a note
 /// pasted from anywhere can still be checked.
-fn read_note(path: &Path) -> Result<(String, String)> {
+pub(crate) fn read_note(path: &Path) -> Result<(String, String)> {
     let bytes = if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
@@ -63,7 +63,11 @@ fn read_note(path: &Path) -> Result<(String, String)> {
 }
 
 /// The interview a note to `person` most likely follows.
-fn interview_for<'a>(app: &'a Application, person: &str, now: Timestamp) -> Option<&'a Interview> {
+pub(crate) fn interview_for<'a>(
+    app: &'a Application,
+    person: &str,
+    now: Timestamp,
+) -> Option<&'a Interview> {
     app.interviews
         .iter()
         .filter(|iv| iv.start.ts <= now && iv.status != InterviewStatus::Cancelled)
@@ -244,6 +248,9 @@ pub fn draft(ctx: &Ctx, a: &DraftArgs) -> Result<()> {
     };
     let d =
         debrief_lint::draft(&app, &a.to, a.kind, &candidate, ctx.now()?).map_err(Failure::input)?;
+    if a.eml {
+        return crate::mail::write_eml(ctx, &app, &a.to, &d, a.output.as_deref());
+    }
     let text = format!("Subject: {}\n\n{}\n", d.subject, d.body.trim_end());
     match &a.output {
         Some(p) => {

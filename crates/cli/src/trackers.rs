@@ -1,0 +1,361 @@
+//! `debrief import-csv`: job exports from other trackers (Huntr, JobSync,
+//! any CSV with a column mapping) into applications, in one transaction.
+//!
+//! Exit codes: 2 when the file or the mapping cannot be used at all
+//! (nothing written); 1 when some rows could not be read — the rest were
+//! imported and each unreadable row is listed with its line; 0 otherwise.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use debrief_core::exchange;
+use debrief_store::{Change, StoreReader, StoreWriter};
+use debrief_trackers::{Field, How, Mapping, Plan, Problem, Source, StageChoice};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use crate::args::{CsvSource, ImportCsvArgs};
+use crate::ctx::{Ctx, Failure, Result};
+use crate::render;
+
+/// Larger files than this are refused: an export of every job anyone
+/// tracked is a few megabytes.
+const MAX_BYTES: u64 = 256 * 1024 * 1024;
+/// A progress bar for files larger than this, on a terminal.
+const PROGRESS_FROM: usize = 2 * 1024 * 1024;
+/// Lists longer than this are cut in the human report (`--json` has all).
+const SHOWN: usize = 20;
+
+fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), MAX_BYTES + 1),
+            &mut buf,
+        )?;
+        if buf.len() as u64 > MAX_BYTES {
+            return Err(Failure::input(
+                "standard input is larger than 256 MB; is it really a tracker's export?",
+            ));
+        }
+        return Ok(("<stdin>".to_string(), buf));
+    }
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+    if meta.len() > MAX_BYTES {
+        return Err(Failure::input(format!(
+            "{} is {} MB; Debrief reads CSV files up to 256 MB",
+            path.display(),
+            meta.len() / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+    Ok((path.display().to_string(), bytes))
+}
+
+fn mapping_for(a: &ImportCsvArgs) -> Result<Mapping> {
+    let source = match a.from {
+        CsvSource::Huntr => Source::Huntr,
+        CsvSource::Jobsync => Source::JobSync,
+        CsvSource::Mapped => Source::Mapped,
+    };
+    let mut mapping = Mapping::new(source);
+    if let Some(p) = &a.mapping {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| Failure::input(format!("cannot read {}: {e}", p.display())))?;
+        mapping
+            .read_file(&text)
+            .map_err(|e| Failure::input(format!("{}: {e}", p.display())))?;
+    }
+    for spec in &a.map {
+        mapping
+            .map(spec)
+            .map_err(|e| Failure::input(format!("--map {e}")))?;
+    }
+    for spec in &a.stages {
+        mapping
+            .stage(spec)
+            .map_err(|e| Failure::input(format!("--stage {e}")))?;
+    }
+    if source == Source::Mapped && !mapping.columns.contains_key(&Field::Company) {
+        return Err(Failure::input(
+            "--from mapped needs to know which column holds what: --map company=COLUMN (and role=, stage=, id=), or --mapping FILE",
+        ));
+    }
+    Ok(mapping)
+}
+
+pub fn import_csv(ctx: &mut Ctx, a: &ImportCsvArgs) -> Result<()> {
+    let mapping = mapping_for(a)?;
+    let (name, bytes) = read_input(&a.file)?;
+    let (text, encoding) = debrief_trackers::decode(&bytes);
+    if let Some(enc) = encoding
+        && !a.json
+    {
+        render::err(&format!(
+            "{} {name} is not UTF-8; read it as {enc}.\n",
+            render::paint(render::DIM, "note:")
+        ));
+    }
+    let existing = ctx.store.load()?.applications;
+
+    let show_progress = text.len() > PROGRESS_FROM && std::io::stderr().is_terminal();
+    let bar = if show_progress {
+        let bar =
+            ProgressBar::with_draw_target(Some(text.len() as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            ProgressStyle::with_template("reading {msg} {bar:40} {bytes}/{total_bytes} ({eta})")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message(name.clone());
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut plan = debrief_trackers::plan(&text, &mapping, &existing, &mut |b| bar.set_position(b))
+        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    bar.finish_and_clear();
+
+    // The same checks as every other write; a row that fails them is one
+    // more row that could not be read.
+    let mut valid = Vec::with_capacity(plan.create.len());
+    for planned in std::mem::take(&mut plan.create) {
+        match exchange::validate_application(&planned.application, "application") {
+            Ok(()) => valid.push(planned),
+            Err(e) => plan.problems.push(Problem {
+                line: planned.line,
+                message: e.to_string(),
+            }),
+        }
+    }
+    plan.create = valid;
+    plan.problems.sort_by_key(|p| p.line);
+
+    if !a.dry_run && !plan.create.is_empty() {
+        let changes: Vec<Change> = plan
+            .create
+            .iter()
+            .map(|p| Change::PutApplication(p.application.clone()))
+            .collect();
+        let spinner = if show_progress {
+            let sp = ProgressBar::new_spinner();
+            sp.set_draw_target(ProgressDrawTarget::stderr());
+            sp.set_message(format!("writing {} applications", changes.len()));
+            sp.enable_steady_tick(std::time::Duration::from_millis(120));
+            sp
+        } else {
+            ProgressBar::hidden()
+        };
+        ctx.store.apply(&changes)?;
+        spinner.finish_and_clear();
+    }
+    if a.json {
+        json_report(&name, &plan, a.dry_run);
+    } else {
+        human_report(&name, &plan, a.dry_run, encoding);
+    }
+    if plan.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Problem)
+    }
+}
+
+fn json_report(name: &str, plan: &Plan, dry_run: bool) {
+    let columns: serde_json::Map<String, serde_json::Value> = plan
+        .columns
+        .iter()
+        .map(|(f, c)| (f.as_str().to_string(), json!(c)))
+        .collect();
+    let v = json!({
+        "source": plan.source.as_str(),
+        "file": name,
+        "dry_run": dry_run,
+        "rows": plan.rows,
+        "columns": columns,
+        "created": plan.create.iter().map(|p| json!({
+            "line": p.line,
+            "id": p.application.id,
+            "company": p.application.company,
+            "role": p.application.role,
+            "stage": p.application.stage,
+            "from": p.stage_value,
+        })).collect::<Vec<_>>(),
+        "already": plan.known.iter().map(|k| json!({"line": k.line, "id": k.id})).collect::<Vec<_>>(),
+        "skipped": plan.skipped.iter().map(|s| json!({"line": s.line, "reason": s.reason})).collect::<Vec<_>>(),
+        "problems": plan.problems.iter().map(|p| json!({"line": p.line, "message": p.message})).collect::<Vec<_>>(),
+        "stages": plan.stages.iter().map(|u| json!({
+            "value": u.value,
+            "stage": u.choice.to_string(),
+            "how": u.how.as_str(),
+            "rows": u.rows,
+        })).collect::<Vec<_>>(),
+        "ignored": plan.ignored,
+    });
+    render::out(&format!("{v}\n"));
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn human_report(name: &str, plan: &Plan, dry_run: bool, encoding: Option<&str>) {
+    let mut s = String::new();
+    let columns = plan
+        .columns
+        .iter()
+        .map(|(f, c)| format!("{f}={c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    s.push_str(&format!(
+        "Read {} from {name} ({}{}; {columns}).\n",
+        plural(plan.rows, "row", "rows"),
+        plan.source.label(),
+        encoding.map(|e| format!(", {e}")).unwrap_or_default(),
+    ));
+
+    let created = plan.create.len();
+    s.push('\n');
+    if created == 0 {
+        s.push_str(&render::paint(
+            render::BOLD,
+            if dry_run {
+                "Nothing new would be created.\n"
+            } else {
+                "Nothing new to create.\n"
+            },
+        ));
+    } else {
+        s.push_str(&render::paint(
+            render::BOLD,
+            &format!(
+                "{} {}:",
+                if dry_run { "Would create" } else { "Created" },
+                plural(created, "application", "applications")
+            ),
+        ));
+        s.push('\n');
+    }
+    let width = plan
+        .create
+        .iter()
+        .map(|p| p.application.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    let limit = if dry_run { usize::MAX } else { SHOWN };
+    for p in plan.create.iter().take(limit) {
+        let a = &p.application;
+        let what = if a.role.is_empty() {
+            a.company.clone()
+        } else {
+            format!("{} · {}", a.company, a.role)
+        };
+        s.push_str(&format!(
+            "  line {:<5} {:<width$}  {what}  [{}]\n",
+            p.line, a.id, a.stage
+        ));
+    }
+    if created > limit {
+        s.push_str(&format!(
+            "  … and {} more (debrief app list, or --json, shows them all)\n",
+            created - limit
+        ));
+    }
+    if !plan.known.is_empty() {
+        s.push_str(&format!(
+            "\nAlready in Debrief, left as they are: {}.\n",
+            plural(plan.known.len(), "row", "rows")
+        ));
+        for k in plan.known.iter().take(SHOWN) {
+            s.push_str(&format!("  line {:<5} {}\n", k.line, k.id));
+        }
+        if plan.known.len() > SHOWN {
+            s.push_str(&format!("  … and {} more\n", plan.known.len() - SHOWN));
+        }
+    }
+    if !plan.skipped.is_empty() {
+        s.push_str(&format!(
+            "\nLeft out: {}.\n",
+            plural(plan.skipped.len(), "row", "rows")
+        ));
+        for k in plan.skipped.iter().take(SHOWN) {
+            s.push_str(&format!("  line {:<5} {}\n", k.line, k.reason));
+        }
+        if plan.skipped.len() > SHOWN {
+            s.push_str(&format!("  … and {} more\n", plan.skipped.len() - SHOWN));
+        }
+    }
+    if !plan.stages.is_empty() {
+        s.push_str("\nStages:\n");
+        let w = plan
+            .stages
+            .iter()
+            .map(|u| u.value.chars().count().max(7))
+            .max()
+            .unwrap_or(7)
+            .min(32);
+        for u in &plan.stages {
+            let value = if u.value.is_empty() {
+                "(empty)".to_string()
+            } else {
+                u.value.clone()
+            };
+            let to = match u.choice {
+                StageChoice::Stage(st) => st.to_string(),
+                StageChoice::Skip => "left out".to_string(),
+            };
+            let note = match u.how {
+                How::Unknown => format!(
+                    "   not recognised: say what it is with --stage \"{}=STAGE\"",
+                    u.value
+                ),
+                How::Yours => "   (yours)".to_string(),
+                How::Empty => "   (no stage given)".to_string(),
+                How::BuiltIn if u.choice == StageChoice::Skip => {
+                    format!(
+                        "   not applied yet; to import: --stage \"{}=applied\"",
+                        u.value
+                    )
+                }
+                How::BuiltIn => String::new(),
+            };
+            s.push_str(&format!("  {value:<w$} → {to:<12} {:>5}{note}\n", u.rows));
+        }
+    }
+    if !plan.ignored.is_empty() {
+        s.push_str(&format!(
+            "\nNot imported (Debrief has no place for them): {}.\n",
+            plan.ignored.join(", ")
+        ));
+    }
+    render::out(&s);
+
+    if !plan.problems.is_empty() {
+        let mut e = format!(
+            "\n{} {} could not be read{}:\n",
+            render::paint(render::YELLOW, "warning:"),
+            plural(plan.problems.len(), "row", "rows"),
+            if dry_run {
+                ""
+            } else {
+                "; the rest were imported"
+            }
+        );
+        for p in plan.problems.iter().take(50) {
+            e.push_str(&format!("  {name}:{}: {}\n", p.line, p.message));
+        }
+        if plan.problems.len() > 50 {
+            e.push_str(&format!(
+                "  … and {} more (--json lists them all)\n",
+                plan.problems.len() - 50
+            ));
+        }
+        render::err(&e);
+    }
+    if dry_run {
+        render::out("\nDry run: nothing was written.\n");
+    }
+}
