@@ -22,6 +22,7 @@ mod html;
 mod ops;
 mod pages;
 mod security;
+mod snapshot;
 mod state;
 
 pub use security::CSP;
