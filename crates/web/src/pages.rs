@@ -323,7 +323,7 @@ fn action_card(a: &Action, company: &str, tz: &jiff::tz::TimeZone, back: &str) -
                         button type="submit" { "Mark done" }
                     }
                 }
-                @if let Some(iv) = &a.interview {
+                @if let (Some(iv), true) = (&a.interview, about_the_date(a.rule)) {
                     a.button.secondary href=(format!("{url}#interview-{}", urlencode(iv))) { "Reschedule" }
                 }
                 details.dismiss {
@@ -339,6 +339,22 @@ fn action_card(a: &Action, company: &str, tz: &jiff::tz::TimeZone, back: &str) -
             }
         }
     }
+}
+
+/// Actions about an interview still to come (or to be set again), for
+/// which moving the interview is the answer.
+fn about_the_date(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::PrepareResearch
+            | Rule::PrepareInterviewer
+            | Rule::PrepareQuestions
+            | Rule::PrepareContribution
+            | Rule::InterviewReminder
+            | Rule::BringCards
+            | Rule::AskTimeline
+            | Rule::MissedInterviewRecovery
+    )
 }
 
 fn hidden_action(a: &Action, back: &str) -> Markup {
