@@ -287,7 +287,7 @@ async fn reply_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes)
     let at = clock.time_or_now(r.at.as_deref().unwrap_or(""), "at")?;
     let answered = st.edit(&id, |app| {
         edit::record_reply(app, r.person.as_deref(), at)
-            .map(|t| t.clone())
+            .cloned()
             .map_err(Problem::from)
     })?;
     created(json!({ "replied": true, "application": id, "to": answered }))
