@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use debrief_core::edit;
+use debrief_core::engine::Action;
 use debrief_core::model::Application;
 use debrief_core::rules::Rule;
 use serde::Deserialize;
@@ -163,26 +164,40 @@ async fn agenda(
     {
         return Err(Problem::not_found(format!("no application with id '{id}'")));
     }
-    let all: &[debrief_core::engine::Action] = match state {
+    let all: &[Action] = match state {
         Some(s) => snap.in_state(s),
         None => &snap.agenda.actions,
     };
-    let chosen: Vec<&debrief_core::engine::Action> = all
-        .iter()
-        .filter(|a| q.app.as_ref().is_none_or(|id| &a.application == id))
-        .collect();
+    // Without `app`, a page is a slice of the snapshot: no copy, no scan.
+    let filtered: Vec<&Action>;
+    let (total, chosen): (usize, Box<dyn Iterator<Item = &Action>>) = match &q.app {
+        None => (all.len(), Box::new(all.iter())),
+        Some(id) => {
+            filtered = all.iter().filter(|a| &a.application == id).collect();
+            (filtered.len(), Box::new(filtered.iter().copied()))
+        }
+    };
     let body = if paged {
         let offset = q.offset.unwrap_or(0);
         let limit = q.limit.unwrap_or(100).min(10_000);
-        let page: Vec<_> = chosen.iter().skip(offset).take(limit).collect();
-        pretty_json(&json!({
-            "now": snap.agenda.now, "timezone": snap.agenda.timezone,
-            "total": chosen.len(), "offset": offset, "limit": limit, "actions": page,
-        }))?
+        let actions: Vec<&Action> = chosen.skip(offset).take(limit).collect();
+        pretty_json(&Page {
+            now: &snap.agenda.now,
+            timezone: &snap.agenda.timezone,
+            total: Some(total),
+            offset: Some(offset),
+            limit: Some(limit),
+            actions,
+        })?
     } else {
-        pretty_json(&json!({
-            "now": snap.agenda.now, "timezone": snap.agenda.timezone, "actions": chosen,
-        }))?
+        pretty_json(&Page {
+            now: &snap.agenda.now,
+            timezone: &snap.agenda.timezone,
+            total: None,
+            offset: None,
+            limit: None,
+            actions: chosen.collect(),
+        })?
     };
     Ok((
         [(
@@ -192,6 +207,20 @@ async fn agenda(
         body,
     )
         .into_response())
+}
+
+/// The agenda's shape, with the paging fields when paged.
+#[derive(serde::Serialize)]
+struct Page<'a> {
+    now: &'a debrief_core::model::Moment,
+    timezone: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<usize>,
+    actions: Vec<&'a Action>,
 }
 
 async fn stats(State(st): State<AppState>) -> Answer {

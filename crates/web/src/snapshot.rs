@@ -201,7 +201,7 @@ pub fn accepts_gzip(request: &HeaderMap) -> bool {
 pub fn gzip(bytes: &[u8]) -> Option<Bytes> {
     let mut e = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 8),
-        flate2::Compression::new(5),
+        flate2::Compression::new(6),
     );
     e.write_all(bytes).ok()?;
     e.finish().ok().map(Bytes::from)
