@@ -784,6 +784,8 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     goto(c, &format!("{base}/insights")).await;
     let t = text(c).await;
     assert!(t.contains("Funnel by stage"), "{t}");
+    // Both interviewers were thanked within 24 hours, in November.
+    assert!(t.contains("2026-11 2 2 (100%)"), "{t}");
     shot(c, "insights").await;
 
     // Hostile text in every kind of field is shown as text and never runs.
