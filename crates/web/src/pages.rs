@@ -317,10 +317,13 @@ fn action_card(a: &Action, company: &str, tz: &jiff::tz::TimeZone, back: &str) -
                         button.secondary type="submit" { "Log as sent" }
                     }
                 } @else {
+                    @if let (Some(iv), true) = (&a.interview, matches!(a.rule, Rule::DebriefCapture | Rule::Reflect)) {
+                        a.button href=(format!("{url}/interviews/{}/debrief", urlencode(iv))) { "Debrief it" }
+                    }
                     form method="post" action="/actions/dismiss" {
                         (hidden_action(a, back))
                         input type="hidden" name="reason" value="done";
-                        button type="submit" { "Mark done" }
+                        button.secondary[matches!(a.rule, Rule::DebriefCapture | Rule::Reflect)] type="submit" { "Mark done" }
                     }
                 }
                 @if let (Some(iv), true) = (&a.interview, about_the_date(a.rule)) {
@@ -602,6 +605,8 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                         @if !r.went_well.is_empty() { dt { "Went well" } dd { (r.went_well) } }
                         @if !r.change.is_empty() { dt { "One change" } dd { (r.change) } }
                         @if !r.mistakes.is_empty() { dt { "Mistakes" } dd { (r.mistakes.join("; ")) } }
+                        @if !r.missing_info.is_empty() { dt { "What I lacked" } dd { (r.missing_info.join("; ")) } }
+                        @if let Some(q) = &r.hardest_question { dt { "Hardest question" } dd { (q) } }
                     }
                 }
             },

@@ -854,6 +854,28 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
             .any(|a| a["id"] == "globex-analyst")
     );
 
+    // On a phone: one column, nothing wider than the screen.
+    c.set_window_size(390, 844).await.expect("resize");
+    for (path, name) in [
+        ("/", "today-phone"),
+        (&format!("/applications/{APP}")[..], "application-phone"),
+    ] {
+        goto(c, &format!("{base}{path}")).await;
+        let fits = c
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await
+            .expect("js");
+        assert_eq!(
+            fits,
+            Value::Bool(true),
+            "{path} scrolls sideways on a phone"
+        );
+        shot(c, name).await;
+    }
+
     // Ctrl-C: the server stops cleanly and every write is in the file.
     let lines = server.stop();
     assert!(lines.iter().any(|l| l.contains("Stopped")), "{lines:?}");
