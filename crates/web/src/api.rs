@@ -57,6 +57,42 @@ pub fn routes() -> Router<AppState> {
         .route("/export", get(export))
         .route("/import", post(import))
         .fallback(not_found)
+        .layer(axum::middleware::map_response(json_errors))
+}
+
+/// axum's own refusals (a body over the size limit, a malformed path or
+/// query) answer in plain text; the API promises `{"message", "field"}`.
+async fn json_errors(res: Response) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let text = match axum::body::to_bytes(res.into_body(), 64 << 10).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "the request body is larger than {} MB",
+            crate::BODY_LIMIT_BYTES >> 20
+        ),
+        _ if text.is_empty() => status
+            .canonical_reason()
+            .unwrap_or("the request was refused")
+            .to_string(),
+        _ => text,
+    };
+    Problem {
+        status,
+        message,
+        field: None,
+    }
+    .into_response()
 }
 
 impl IntoResponse for Problem {

@@ -2019,7 +2019,45 @@ pub fn import_text(st: &AppState, text: &str, replace: bool) -> Result<(usize, u
     Ok((added, updated))
 }
 
+fn too_big() -> Problem {
+    Problem::field(
+        "file",
+        format!(
+            "the file is larger than {} MB; import it from a terminal with `debrief import FILE`",
+            crate::BODY_LIMIT_BYTES >> 20
+        ),
+    )
+}
+
+fn upload_failed(e: &axum::extract::multipart::MultipartError) -> Problem {
+    // The size limit shows up as the cause of a parse error.
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        if c.to_string().contains("length limit") {
+            return too_big();
+        }
+        cause = c.source();
+    }
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return too_big();
+    }
+    Problem::field("file", format!("the upload failed: {}", e.body_text()))
+}
+
 async fn import(State(st): State<AppState>, h: HeaderMap, mut mp: Multipart) -> Response {
+    // Over the limit, the multipart reader only says the data ended early.
+    let oversized = h
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > crate::BODY_LIMIT_BYTES);
+    let upload_failed = |e: &axum::extract::multipart::MultipartError| {
+        if oversized {
+            too_big()
+        } else {
+            upload_failed(e)
+        }
+    };
     let mut text = None;
     let mut replace = false;
     let mut problem = None;
@@ -2036,14 +2074,12 @@ async fn import(State(st): State<AppState>, h: HeaderMap, mut mp: Multipart) -> 
                     },
                     Ok(bytes) if name == "replace" => replace = &bytes[..] == b"true",
                     Ok(_) => {}
-                    Err(e) => {
-                        problem = Some(Problem::field("file", format!("the upload failed: {e}")))
-                    }
+                    Err(e) => problem = Some(upload_failed(&e)),
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                problem = Some(Problem::field("file", format!("the upload failed: {e}")));
+                problem = Some(upload_failed(&e));
                 break;
             }
         }

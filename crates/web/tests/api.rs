@@ -1004,3 +1004,67 @@ fn today_shows_the_top_of_each_list_and_pages_the_rest() {
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("unknown list"));
 }
+
+#[test]
+fn oversized_and_malformed_requests_get_json_errors_and_write_nothing() {
+    let s = seeded();
+    let huge = format!(
+        "{{\"format\": \"debrief/1\", \"applications\": [], \"pad\": \"{}\"}}",
+        "x".repeat(debrief_web::BODY_LIMIT_BYTES + 1)
+    );
+    let r = post_raw(&s, "/api/v1/import?replace=true", &huge);
+    assert_eq!(r.status, 413, "{}", &r.body[..r.body.len().min(200)]);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .expect("m")
+            .contains("larger than 8 MB"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        get(&s, "/api/v1/applications")
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "nothing replaced"
+    );
+    let r = get(&s, "/api/v1/agenda?offset=-1");
+    assert_eq!(r.status, 422);
+    assert!(r.json()["message"].is_string());
+    let r = post_raw(&s, "/api/v1/applications/acme-analyst/touches", "[1, 2]");
+    assert_eq!(r.status, 422);
+    assert!(r.json()["message"].is_string());
+}
+
+#[test]
+fn an_upload_over_the_limit_is_refused_by_the_field() {
+    let s = seeded();
+    let boundary = "XbOuNdArY";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n--{boundary}--\r\n",
+        "x".repeat(debrief_web::BODY_LIMIT_BYTES + 10)
+    );
+    let mut r = agent()
+        .post(&s.url("/settings/import"))
+        .header("origin", format!("http://{}", s.addr))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send(body)
+        .expect("POST");
+    let status = r.status().as_u16();
+    let page = r.body_mut().read_to_string().expect("page");
+    assert_eq!(status, 422, "{}", &page[..page.len().min(300)]);
+    assert!(page.contains("larger than 8 MB"), "{page}");
+    assert!(page.contains("debrief import FILE"));
+    assert_eq!(
+        get(&s, "/api/v1/applications")
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+}
