@@ -6,8 +6,8 @@ use debrief_core::edit::{self, PersonFields};
 use debrief_core::input::parse_date;
 use debrief_core::model::{
     Application, Channel, Feedback, FeedbackKind, Interview, InterviewFormat, InterviewStatus,
-    LearningPlan, Moment, News, OutcomeKind, PersonKind, Policy, Prefers, RecruiterKind,
-    Reflection, ResearchFact, SlipUp, Stage, Touch, TouchKind,
+    LearningPlan, Moment, News, OutcomeKind, PersonKind, Policy, RecruiterKind, Reflection,
+    ResearchFact, SlipUp, Stage, Touch, TouchKind,
 };
 use debrief_core::rules::Rule;
 use debrief_store::Change;
@@ -213,19 +213,19 @@ pub fn debrief(app: &mut Application, interview: &str, d: &Debrief) -> Result<()
         } else if dp.also_met {
             also_met.push(dp.id.clone());
         }
+        edit::update_person(
+            app,
+            &dp.id,
+            &PersonFields {
+                prefers: dp.prefers,
+                after,
+                ..PersonFields::default()
+            },
+        )?;
         if let Some(p) = app.people.iter_mut().find(|p| p.id == dp.id) {
             for s in dp.said.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
                 if !p.said.iter().any(|x| x == s) {
                     p.said.push(s.to_string());
-                }
-            }
-            if dp.prefers.is_some() || after.is_some() {
-                let prefers = p.prefers.get_or_insert_with(Prefers::default);
-                if dp.prefers.is_some() {
-                    prefers.channel = dp.prefers;
-                }
-                if after.is_some() {
-                    prefers.after = after;
                 }
             }
         }
