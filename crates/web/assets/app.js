@@ -38,8 +38,12 @@ document.addEventListener("submit", (event) => {
         return;
       }
       const answer = await response.json();
-      // The server escapes every value in this fragment (maud).
+      // The server escapes every value in these fragments (maud).
       out.innerHTML = answer.html;
+      const panel = document.getElementById("panel");
+      if (panel && answer.panel_html) {
+        panel.innerHTML = answer.panel_html;
+      }
     } catch (_) {
       // Offline or stopped: the "Check again" button still works.
     }
@@ -47,5 +51,25 @@ document.addEventListener("submit", (event) => {
   note.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(check, 400);
+  });
+})();
+
+// The composer: copy the note (subject first) to the clipboard.
+(() => {
+  const button = document.getElementById("copy-note");
+  const note = document.getElementById("note");
+  const subject = document.getElementById("subject");
+  if (!button || !note || !navigator.clipboard) {
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const text = (subject && subject.value.trim() ? "Subject: " + subject.value.trim() + "\n\n" : "") + note.value;
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = "Copied";
+    } catch (_) {
+      button.textContent = "Copy failed: select the text instead";
+    }
   });
 })();

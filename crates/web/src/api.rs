@@ -6,17 +6,19 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
+use debrief_core::edit;
+use debrief_core::engine::Action;
 use debrief_core::model::Application;
 use debrief_core::rules::Rule;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::ops::{self, Logged};
-use debrief_core::input::parse_time;
+use crate::snapshot::pretty_json;
 
 use crate::state::{AppState, Problem, Result};
 
@@ -31,16 +33,66 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}", get(application).put(application_put))
         .route("/applications/{id}/people", get(people).post(person_add))
         .route(
+            "/applications/{id}/people/{person}",
+            get(person).patch(person_patch),
+        )
+        .route(
             "/applications/{id}/interviews",
             get(interviews).post(interview_add),
         )
+        .route(
+            "/applications/{id}/interviews/{iv}",
+            get(interview).patch(interview_patch),
+        )
         .route("/applications/{id}/interviews/{iv}/debrief", post(debrief))
         .route("/applications/{id}/touches", get(touches).post(touch_add))
+        .route("/applications/{id}/replies", post(reply_add))
+        .route("/applications/{id}/news", post(news_add))
+        .route("/applications/{id}/research", post(research_add))
+        .route("/applications/{id}/outcome", put(outcome_put))
+        .route("/applications/{id}/feedback", post(feedback_add))
         .route("/applications/{id}/dismissals", post(dismiss))
+        .route("/drafts", post(draft))
         .route("/lint", post(lint))
         .route("/export", get(export))
         .route("/import", post(import))
         .fallback(not_found)
+        .layer(axum::middleware::map_response(json_errors))
+}
+
+/// axum's own refusals (a body over the size limit, a malformed path or
+/// query) answer in plain text; the API promises `{"message", "field"}`.
+async fn json_errors(res: Response) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let text = match axum::body::to_bytes(res.into_body(), 64 << 10).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "the request body is larger than {} MB",
+            crate::BODY_LIMIT_BYTES >> 20
+        ),
+        _ if text.is_empty() => status
+            .canonical_reason()
+            .unwrap_or("the request was refused")
+            .to_string(),
+        _ => text,
+    };
+    Problem {
+        status,
+        message,
+        field: None,
+    }
+    .into_response()
 }
 
 impl IntoResponse for Problem {
@@ -96,45 +148,123 @@ async fn openapi() -> Response {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AgendaQuery {
     now: Option<String>,
     app: Option<String>,
+    state: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
 }
 
-async fn agenda(State(st): State<AppState>, Query(q): Query<AgendaQuery>) -> Answer {
-    let clock = st.clock()?;
-    let mut data = st.load()?;
-    if let Some(id) = &q.app {
-        st.application(id)?;
-        data.applications.retain(|a| &a.id == id);
-    }
-    let now = match &q.now {
+/// The agenda, exactly `debrief agenda --json`: served from the snapshot
+/// (gzip and `If-None-Match` honoured). `?now=` computes another moment;
+/// `?app=` keeps one application; `?state=`, `?limit=`, `?offset=` return
+/// one page and add `total`, `offset` and `limit`.
+async fn agenda(
+    State(st): State<AppState>,
+    h: HeaderMap,
+    q: Result<Query<AgendaQuery>, axum::extract::rejection::QueryRejection>,
+) -> Answer {
+    let Query(q) = q.map_err(|e| Problem::bad(e.body_text()))?;
+    let what_if;
+    let snap_arc;
+    let snap = match &q.now {
         Some(t) => {
-            parse_time(t, &clock.tz)
-                .map_err(|e| Problem::field("now", e))?
-                .ts
+            what_if = st.what_if(t)?;
+            &what_if
         }
-        None => clock.now,
+        None => {
+            snap_arc = st.snapshot()?;
+            &*snap_arc
+        }
     };
-    ok(clock.engine.agenda(&data, now))
+    let paged = q.state.is_some() || q.limit.is_some() || q.offset.is_some();
+    if q.now.is_none() && q.app.is_none() && !paged {
+        return Ok(snap.json.respond(&h));
+    }
+    let state = match q.state.as_deref() {
+        None | Some("") => None,
+        Some("overdue") => Some(debrief_core::engine::State::Overdue),
+        Some("due") => Some(debrief_core::engine::State::Due),
+        Some("upcoming") => Some(debrief_core::engine::State::Upcoming),
+        Some(other) => {
+            return Err(Problem::field(
+                "state",
+                format!("unknown state '{other}'; expected overdue, due or upcoming"),
+            ));
+        }
+    };
+    if let Some(id) = &q.app
+        && snap.app(id).is_none()
+    {
+        return Err(Problem::not_found(format!("no application with id '{id}'")));
+    }
+    let all: &[Action] = match state {
+        Some(s) => snap.in_state(s),
+        None => &snap.agenda.actions,
+    };
+    // Without `app`, a page is a slice of the snapshot: no copy, no scan.
+    let filtered: Vec<&Action>;
+    let (total, chosen): (usize, Box<dyn Iterator<Item = &Action>>) = match &q.app {
+        None => (all.len(), Box::new(all.iter())),
+        Some(id) => {
+            filtered = all.iter().filter(|a| &a.application == id).collect();
+            (filtered.len(), Box::new(filtered.iter().copied()))
+        }
+    };
+    let body = if paged {
+        let offset = q.offset.unwrap_or(0);
+        let limit = q.limit.unwrap_or(100).min(10_000);
+        let actions: Vec<&Action> = chosen.skip(offset).take(limit).collect();
+        pretty_json(&Page {
+            now: &snap.agenda.now,
+            timezone: &snap.agenda.timezone,
+            total: Some(total),
+            offset: Some(offset),
+            limit: Some(limit),
+            actions,
+        })?
+    } else {
+        pretty_json(&Page {
+            now: &snap.agenda.now,
+            timezone: &snap.agenda.timezone,
+            total: None,
+            offset: None,
+            limit: None,
+            actions: chosen.collect(),
+        })?
+    };
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
+}
+
+/// The agenda's shape, with the paging fields when paged.
+#[derive(serde::Serialize)]
+struct Page<'a> {
+    now: &'a debrief_core::model::Moment,
+    timezone: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<usize>,
+    actions: Vec<&'a Action>,
 }
 
 async fn stats(State(st): State<AppState>) -> Answer {
     ok(debrief_core::stats::compute(&st.load()?))
 }
 
-/// The list view of an application: enough for a board.
-fn summary(a: &Application) -> Value {
-    json!({
-        "id": a.id, "company": a.company, "role": a.role, "stage": a.stage,
-        "urgent": a.urgent, "people": a.people.len(), "interviews": a.interviews.len(),
-        "touches": a.touches.len(), "outcome": a.outcome.as_ref().map(|o| o.kind),
-    })
-}
-
 async fn applications(State(st): State<AppState>) -> Answer {
-    let data = st.load()?;
-    ok(data.applications.iter().map(summary).collect::<Vec<_>>())
+    ok(&st.snapshot()?.apps)
 }
 
 async fn application_add(State(st): State<AppState>, b: Bytes) -> Answer {
@@ -172,6 +302,117 @@ async fn person_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes
     let pid = st.edit(&id, |app| ops::add_person(app, &p))?;
     let app = st.application(&id)?;
     created(app.person(&pid).cloned())
+}
+
+async fn person(State(st): State<AppState>, Path((id, pid)): Path<(String, String)>) -> Answer {
+    let app = st.application(&id)?;
+    match app.person(&pid) {
+        Some(p) => ok(p),
+        None => Err(Problem::not_found(format!("no person '{pid}' in '{id}'"))),
+    }
+}
+
+/// Changes a person: absent fields stay, blank texts clear.
+async fn person_patch(
+    State(st): State<AppState>,
+    Path((id, pid)): Path<(String, String)>,
+    b: Bytes,
+) -> Answer {
+    let u: ops::PersonUpdate = body(&b)?;
+    if st.application(&id)?.person(&pid).is_none() {
+        return Err(Problem::not_found(format!("no person '{pid}' in '{id}'")));
+    }
+    st.edit(&id, |app| ops::update_person(app, &pid, &u))?;
+    ok(st.application(&id)?.person(&pid).cloned())
+}
+
+async fn interview(State(st): State<AppState>, Path((id, iv)): Path<(String, String)>) -> Answer {
+    let app = st.application(&id)?;
+    match app.interview(&iv) {
+        Some(i) => ok(i),
+        None => Err(Problem::not_found(format!("no interview '{iv}' in '{id}'"))),
+    }
+}
+
+/// Status (missed, cancelled…), preparation, slip-ups apologized for.
+async fn interview_patch(
+    State(st): State<AppState>,
+    Path((id, iv)): Path<(String, String)>,
+    b: Bytes,
+) -> Answer {
+    let u: ops::InterviewUpdate = body(&b)?;
+    let clock = st.clock()?;
+    st.edit(&id, |app| ops::update_interview(app, &iv, &u, &clock))?;
+    ok(st.application(&id)?.interview(&iv).cloned())
+}
+
+async fn reply_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+    let r: ops::NewReply = body(&b)?;
+    let clock = st.clock()?;
+    let at = clock.time_or_now(r.at.as_deref().unwrap_or(""), "at")?;
+    let answered = st.edit(&id, |app| {
+        edit::record_reply(app, r.person.as_deref(), at)
+            .cloned()
+            .map_err(Problem::from)
+    })?;
+    created(json!({ "replied": true, "application": id, "to": answered }))
+}
+
+async fn news_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+    let n: ops::NewNews = body(&b)?;
+    let clock = st.clock()?;
+    let on = clock.date_or_today(n.on.as_deref().unwrap_or(""), "on")?;
+    st.edit(&id, |app| ops::news(app, on, &n.text))?;
+    created(st.application(&id)?.news)
+}
+
+async fn research_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+    let r: ops::NewResearch = body(&b)?;
+    st.edit(&id, |app| ops::research(app, &r))?;
+    created(st.application(&id)?.research)
+}
+
+async fn outcome_put(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+    let o: ops::NewOutcome = body(&b)?;
+    let clock = st.clock()?;
+    let on = clock.date_or_today(o.on.as_deref().unwrap_or(""), "on")?;
+    st.edit(&id, |app| ops::outcome(app, o.kind, on, o.stay_in_touch))?;
+    ok(st.application(&id)?.outcome)
+}
+
+async fn feedback_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+    let f: ops::NewFeedback = body(&b)?;
+    let point = st.edit(&id, |app| ops::feedback(app, &f))?;
+    let app = st.application(&id)?;
+    created(json!({ "point": point, "outcome": app.outcome }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DraftRequest {
+    app: String,
+    person: String,
+    #[serde(default)]
+    kind: Option<debrief_lint::NoteKind>,
+}
+
+/// A first draft for one person, with the linter's findings on it.
+async fn draft(State(st): State<AppState>, b: Bytes) -> Answer {
+    let r: DraftRequest = body(&b)?;
+    let app = st.application(&r.app)?;
+    edit::person(&app, &r.person, "person")?;
+    let clock = st.clock()?;
+    let kind = r.kind.unwrap_or(debrief_lint::NoteKind::ThankYou);
+    let d = debrief_lint::draft(&app, &r.person, kind, &clock.profile.name, clock.now)
+        .map_err(|e| Problem::field("person", e.to_string()))?;
+    let cx = debrief_lint::Context::for_person(&app, &r.person)
+        .kind(kind)
+        .at(clock.now);
+    let diags = debrief_lint::lint(&d.body, &cx);
+    ok(json!({
+        "app": r.app, "person": r.person, "kind": kind,
+        "subject": d.subject, "body": d.body, "diagnostics": diags,
+    }))
 }
 
 async fn interviews(State(st): State<AppState>, Path(id): Path<String>) -> Answer {
@@ -273,9 +514,14 @@ async fn lint(State(st): State<AppState>, b: Bytes) -> Answer {
     cx = cx.at(clock.now);
     let diags = debrief_lint::lint(&r.text, &cx);
     if r.html {
+        let panel = match (&app, &r.person) {
+            (Some(a), Some(p)) => crate::pages::panel_check(a, p, &r.text).into_string(),
+            _ => String::new(),
+        };
         return ok(json!({
             "diagnostics": diags,
             "html": crate::pages::diagnostics(&diags).into_string(),
+            "panel_html": panel,
         }));
     }
     ok(json!({ "diagnostics": diags }))

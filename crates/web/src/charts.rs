@@ -47,7 +47,59 @@ fn rates(title: &str, rs: &[ReplyRate]) -> Markup {
     }
 }
 
-pub fn insights(s: &Stats) -> Markup {
+/// Thank-you notes owed and sent within 24 hours in one month.
+pub struct Month {
+    pub month: String,
+    pub owed: usize,
+    pub within: usize,
+}
+
+/// The share of thank-you notes sent within 24 hours, month by month, as
+/// columns, with the numbers in a table.
+fn over_time(months: &[Month]) -> Markup {
+    let col = 44.0;
+    let plot_h = 120.0;
+    let width = col * months.len().max(1) as f64 + 40.0;
+    let height = plot_h + 44.0;
+    let share = |m: &Month| {
+        if m.owed == 0 {
+            0.0
+        } else {
+            m.within as f64 / m.owed as f64
+        }
+    };
+    html! {
+        @if months.is_empty() {
+            p.muted { "No interviews held yet." }
+        } @else {
+            svg role="img" aria-label="Share of thank-you notes sent within 24 hours, by month"
+                viewBox=(format!("0 0 {width} {height}")) width="100%" class="chart" {
+                title { "Share of thank-you notes sent within 24 hours, by month" }
+                line x1="30" y1=(plot_h + 8.0) x2=(width) y2=(plot_h + 8.0) class="axis" {}
+                text x="26" y="16" text-anchor="end" class="label" { "100%" }
+                text x="26" y=(plot_h + 8.0) text-anchor="end" class="label" { "0" }
+                @for (i, m) in months.iter().enumerate() {
+                    @let x = 36.0 + col * i as f64;
+                    @let h = share(m) * plot_h;
+                    rect x=(x) y=(format!("{:.1}", plot_h + 8.0 - h)) width=(col - 12.0) height=(format!("{h:.1}")) class="bar" {}
+                    text x=(x + (col - 12.0) / 2.0) y=(plot_h + 26.0) text-anchor="middle" class="label" { (&m.month[2..]) }
+                    text x=(x + (col - 12.0) / 2.0) y=(format!("{:.1}", (plot_h + 2.0 - h).max(12.0))) text-anchor="middle" class="value" { (pct(share(m))) }
+                }
+            }
+            table.numbers {
+                caption { "Thank-you notes by month" }
+                thead { tr { th scope="col" { "Month" } th scope="col" { "Owed" } th scope="col" { "Within 24 h" } } }
+                tbody {
+                    @for m in months {
+                        tr { th scope="row" { (m.month) } td { (m.owed) } td { (m.within) " (" (pct(share(m))) ")" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn insights(s: &Stats, months: &[Month]) -> Markup {
     let max = s.funnel.iter().map(|f| f.reached).max().unwrap_or(0) as f64;
     let funnel: Vec<(String, f64, String)> = s
         .funnel
@@ -80,6 +132,8 @@ pub fn insights(s: &Stats) -> Markup {
         section aria-labelledby="thanks-h" {
             h2 #thanks-h { "Thank-you notes within 24 hours" }
             (bars("Thank-you notes owed, sent, and sent within 24 hours", &thanks, t.owed.max(t.sent) as f64))
+            h3 { "Month by month" }
+            (over_time(months))
         }
         section aria-labelledby="channel-h" {
             h2 #channel-h { "Replies by channel" }

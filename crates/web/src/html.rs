@@ -192,7 +192,27 @@ pub fn page(
     body: Markup,
 ) -> Response {
     let flash = take_flash(request);
-    let markup = html! {
+    let markup = page_html(flash.as_ref(), title, nav, body);
+    let mut res = (status, maud_html(markup)).into_response();
+    if flash.is_some() {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_static(
+                "debrief_flash=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+            ),
+        );
+    }
+    res
+}
+
+/// The whole page as markup, with `flash` shown above the body.
+pub fn page_html(
+    flash: Option<&(String, String)>,
+    title: &str,
+    nav: Option<Nav>,
+    body: Markup,
+) -> Markup {
+    html! {
         (DOCTYPE)
         html lang="en" {
             head {
@@ -216,7 +236,7 @@ pub fn page(
                     }
                 }
                 main #main tabindex="-1" {
-                    @if let Some((kind, msg)) = &flash {
+                    @if let Some((kind, msg)) = flash {
                         div.flash.(kind) role="status" { (msg) }
                     }
                     (body)
@@ -224,17 +244,7 @@ pub fn page(
                 footer { "Debrief runs on this computer; your data stays in your store." }
             }
         }
-    };
-    let mut res = (status, maud_html(markup)).into_response();
-    if flash.is_some() {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            HeaderValue::from_static(
-                "debrief_flash=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
-            ),
-        );
     }
-    res
 }
 
 fn nav_item(href: &str, label: &str, current: bool) -> Markup {

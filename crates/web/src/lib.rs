@@ -2,12 +2,14 @@
 //! JavaScript, and a JSON API under `/api/v1`, over the same SQLite store
 //! and the same clock (`--now`) as the command line.
 //!
-//! Code map: `state` (store, clock, errors), `ops` (the recording
-//! operations, mirroring the CLI's), `pages` and `html` (the HTML side),
-//! `api` (JSON), `charts` (SVG for Insights), `feed` (the subscribable
-//! calendar at a secret address), `security` (headers and cross-site
-//! checks). Invariant: every write is one `Store::apply`, so a
-//! request either records everything it was asked to or nothing.
+//! Code map: `state` (store, clock, version, errors), `snapshot` (the
+//! agenda kept between requests), `ops` (request shapes and the recording
+//! operations, over `debrief_core::edit`), `pages` and `html` (the HTML
+//! side), `api` (JSON), `charts` (SVG for Insights), `feed` (the subscribable
+//! calendar at a secret address), `security` (headers
+//! and cross-site checks). Invariants: every write is one `Store::apply`,
+//! so a request either records everything it was asked to or nothing; and
+//! every write bumps the version, so no cached answer outlives it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,6 +26,7 @@ mod html;
 mod ops;
 mod pages;
 mod security;
+mod snapshot;
 mod state;
 
 pub use security::CSP;

@@ -5,8 +5,9 @@
 use debrief_core::edit::{self, PersonFields};
 use debrief_core::input::parse_date;
 use debrief_core::model::{
-    Application, Channel, Interview, InterviewFormat, InterviewStatus, Moment, News, OutcomeKind,
-    PersonKind, Policy, Prefers, RecruiterKind, Reflection, SlipUp, Stage, Touch, TouchKind,
+    Application, Channel, Feedback, FeedbackKind, Interview, InterviewFormat, InterviewStatus,
+    LearningPlan, Moment, News, OutcomeKind, PersonKind, Policy, RecruiterKind, Reflection,
+    ResearchFact, SlipUp, Stage, Touch, TouchKind,
 };
 use debrief_core::rules::Rule;
 use debrief_store::Change;
@@ -57,7 +58,7 @@ pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
     app.recruiter = a.recruiter;
     app.policy = a.policy;
     debrief_core::exchange::validate_application(&app, "application")?;
-    debrief_store::StoreWriter::apply(&mut *store, &[Change::PutApplication(app)])?;
+    state.apply_locked(&mut store, &[Change::PutApplication(app)])?;
     Ok(id)
 }
 
@@ -187,6 +188,12 @@ pub struct Debrief {
     pub change: String,
     #[serde(default)]
     pub mistakes: Vec<String>,
+    /// Information you lacked, one item each.
+    #[serde(default)]
+    pub missing: Vec<String>,
+    /// The hardest question, and how you would answer it next time.
+    #[serde(default)]
+    pub hardest: String,
 }
 
 /// Marks the interview done and records the debrief (`interview done`,
@@ -206,19 +213,19 @@ pub fn debrief(app: &mut Application, interview: &str, d: &Debrief) -> Result<()
         } else if dp.also_met {
             also_met.push(dp.id.clone());
         }
+        edit::update_person(
+            app,
+            &dp.id,
+            &PersonFields {
+                prefers: dp.prefers,
+                after,
+                ..PersonFields::default()
+            },
+        )?;
         if let Some(p) = app.people.iter_mut().find(|p| p.id == dp.id) {
             for s in dp.said.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
                 if !p.said.iter().any(|x| x == s) {
                     p.said.push(s.to_string());
-                }
-            }
-            if dp.prefers.is_some() || after.is_some() {
-                let prefers = p.prefers.get_or_insert_with(Prefers::default);
-                if dp.prefers.is_some() {
-                    prefers.channel = dp.prefers;
-                }
-                if after.is_some() {
-                    prefers.after = after;
                 }
             }
         }
@@ -254,15 +261,39 @@ pub fn debrief(app: &mut Application, interview: &str, d: &Debrief) -> Result<()
     }
     iv.disrupted |= d.disrupted;
     iv.slip_ups.extend(slips);
-    if !d.went_well.trim().is_empty() || !d.change.trim().is_empty() || !mistakes.is_empty() {
+    let missing: Vec<String> = d
+        .missing
+        .iter()
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
+    let hardest = d.hardest.trim();
+    if !d.went_well.trim().is_empty()
+        || !d.change.trim().is_empty()
+        || !mistakes.is_empty()
+        || !missing.is_empty()
+        || !hardest.is_empty()
+    {
         let r = iv.reflection.get_or_insert_with(Reflection::default);
+        for m in missing {
+            if !r.missing_info.contains(&m) {
+                r.missing_info.push(m);
+            }
+        }
+        if !hardest.is_empty() {
+            r.hardest_question = Some(hardest.to_string());
+        }
         if !d.went_well.trim().is_empty() {
             r.went_well = d.went_well.trim().to_string();
         }
         if !d.change.trim().is_empty() {
             r.change = d.change.trim().to_string();
         }
-        r.mistakes.extend(mistakes);
+        for m in mistakes {
+            if !r.mistakes.contains(&m) {
+                r.mistakes.push(m);
+            }
+        }
     }
     if panel && matches!(app.stage, Stage::Applied | Stage::Screening) {
         app.stage = Stage::Interviewing;
@@ -415,4 +446,261 @@ pub fn note_kind_for_rule(rule: Rule) -> Option<debrief_lint::NoteKind> {
         Rule::Congratulate => K::Congratulate,
         _ => return None,
     })
+}
+
+/// Changes to a person (`debrief person set`): absent fields stay as they
+/// are, a blank text clears one.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub kind: Option<PersonKind>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub prefers: Option<Channel>,
+    /// "If you haven't heard by…": YYYY-MM-DD.
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+pub fn update_person(app: &mut Application, id: &str, u: &PersonUpdate) -> Result<()> {
+    let after = clean(&u.after)
+        .map(|t| parse_date(&t))
+        .transpose()
+        .map_err(|e| Problem::field("after", e))?;
+    let fields = PersonFields {
+        name: u.name.clone(),
+        kind: u.kind,
+        title: u.title.clone(),
+        email: u.email.clone(),
+        phone: u.phone.clone(),
+        address: None,
+        prefers: u.prefers,
+        after,
+    };
+    edit::update_person(app, id, &fields)?;
+    Ok(())
+}
+
+/// An interview's status and preparation (`debrief interview missed`,
+/// `cancel`, `prepared`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterviewUpdate {
+    #[serde(default)]
+    pub status: Option<InterviewStatus>,
+    /// Researched the company (preparation).
+    #[serde(default)]
+    pub research: Option<bool>,
+    /// Questions prepared for them.
+    #[serde(default)]
+    pub questions: Option<u32>,
+    /// Slip-up numbers (1-based) now apologized for.
+    #[serde(default)]
+    pub apologized: Vec<usize>,
+    /// Rescheduled: the new start (RFC 3339, or "YYYY-MM-DD HH:MM" in the
+    /// profile's zone).
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub minutes: Option<u32>,
+}
+
+pub fn update_interview(
+    app: &mut Application,
+    iv: &str,
+    u: &InterviewUpdate,
+    clock: &Clock,
+) -> Result<()> {
+    let start = clean(&u.start)
+        .map(|t| clock.time(&t, "start"))
+        .transpose()?;
+    if let Some(m) = u.minutes
+        && (m == 0 || m > 24 * 60)
+    {
+        return Err(Problem::field(
+            "minutes",
+            format!("{m} minutes is not a plausible interview length (1 to 1440)"),
+        ));
+    }
+    let iv = interview_mut(app, iv)?;
+    if let Some(s) = start {
+        iv.start = s;
+    }
+    if let Some(m) = u.minutes {
+        iv.minutes = m;
+    }
+    for &n in &u.apologized {
+        let count = iv.slip_ups.len();
+        let slip = n
+            .checked_sub(1)
+            .and_then(|i| iv.slip_ups.get_mut(i))
+            .ok_or_else(|| {
+                Problem::field(
+                    "apologized",
+                    format!("slip-up {n}: interview '{}' has {count} slip-up(s)", iv.id),
+                )
+            })?;
+        slip.apologized = true;
+    }
+    if let Some(s) = u.status {
+        iv.status = s;
+    }
+    if let Some(r) = u.research {
+        iv.prepared.research = r;
+    }
+    if let Some(q) = u.questions {
+        if q > 50 {
+            return Err(Problem::field(
+                "questions",
+                format!("{q} questions is more than anyone prepares (0 to 50)"),
+            ));
+        }
+        iv.prepared.questions = q;
+    }
+    app.interviews.sort_by_key(|i| i.start);
+    Ok(())
+}
+
+/// A fact learned about the company, with how you would contribute
+/// (`debrief research`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewResearch {
+    pub fact: String,
+    #[serde(default)]
+    pub contribution: Option<String>,
+}
+
+pub fn research(app: &mut Application, r: &NewResearch) -> Result<()> {
+    let fact = nonempty(&r.fact, "fact", "the fact")?;
+    let contribution = clean(&r.contribution);
+    match app.research.iter_mut().find(|x| x.fact == fact) {
+        Some(x) => x.contribution = contribution.or(x.contribution.take()),
+        None => app.research.push(ResearchFact { fact, contribution }),
+    }
+    Ok(())
+}
+
+/// A point of feedback after the outcome, or a change to one
+/// (`debrief feedback`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewFeedback {
+    /// The feedback itself; needed unless `point` names an existing one.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Update point N (1-based) instead of adding one.
+    #[serde(default)]
+    pub point: Option<usize>,
+    #[serde(default)]
+    pub kind: Option<FeedbackKind>,
+    #[serde(default)]
+    pub positive: bool,
+    /// A learning step for a skill…
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// …and the date to do it by (YYYY-MM-DD).
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
+/// Records feedback; returns which point (1-based) it is.
+pub fn feedback(app: &mut Application, f: &NewFeedback) -> Result<usize> {
+    let by = clean(&f.by)
+        .map(|t| parse_date(&t))
+        .transpose()
+        .map_err(|e| Problem::field("by", e))?;
+    let plan = match (clean(&f.plan), by) {
+        (Some(step), Some(by)) => Some(LearningPlan { step, by }),
+        (Some(_), None) => {
+            return Err(Problem::field(
+                "by",
+                "a learning plan needs a date to do it by",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Problem::field("plan", "a date needs a step to do by then"));
+        }
+        (None, None) => None,
+    };
+    let app_id = app.id.clone();
+    let outcome = app.outcome.as_mut().ok_or_else(|| {
+        Problem::field(
+            "text",
+            format!("'{app_id}' has no outcome yet; record the outcome first"),
+        )
+    })?;
+    if let Some(n) = f.point {
+        let count = outcome.feedback.len();
+        let fb = n
+            .checked_sub(1)
+            .and_then(|i| outcome.feedback.get_mut(i))
+            .ok_or_else(|| {
+                Problem::field(
+                    "point",
+                    format!("point {n}: there are {count} feedback point(s)"),
+                )
+            })?;
+        if f.kind.is_some() {
+            fb.kind = f.kind;
+        }
+        fb.positive |= f.positive;
+        if plan.is_some() {
+            fb.plan = plan;
+        }
+        if let Some(t) = clean(&f.text) {
+            fb.text = t;
+        }
+        return Ok(n);
+    }
+    let text = nonempty(f.text.as_deref().unwrap_or(""), "text", "the feedback")?;
+    outcome.feedback.push(Feedback {
+        text,
+        kind: f.kind,
+        positive: f.positive,
+        plan,
+    });
+    Ok(outcome.feedback.len())
+}
+
+/// "They replied" (`debrief reply`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewReply {
+    /// Who replied; absent: to the latest unanswered message to anyone.
+    #[serde(default)]
+    pub person: Option<String>,
+    /// When; absent or blank: now.
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+/// Company news (`debrief news`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewNews {
+    pub text: String,
+    /// YYYY-MM-DD; absent: today.
+    #[serde(default)]
+    pub on: Option<String>,
+}
+
+/// The outcome (`debrief outcome`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOutcome {
+    pub kind: OutcomeKind,
+    /// YYYY-MM-DD; absent: today.
+    #[serde(default)]
+    pub on: Option<String>,
+    #[serde(default)]
+    pub stay_in_touch: bool,
 }

@@ -3,8 +3,6 @@
 //! redirects (303) with a message on success, and on error shows the page
 //! again with what was typed and the error next to the field.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -29,7 +27,8 @@ use crate::html::{
 use crate::ops::{self, Logged};
 use debrief_core::input::parse_date;
 
-use crate::state::{AppState, Clock, Problem, Result};
+use crate::snapshot::Snapshot;
+use crate::state::{AppState, Problem, Result};
 
 type Form = axum::extract::Form<Vec<(String, String)>>;
 
@@ -44,6 +43,10 @@ pub fn routes() -> Router<AppState> {
             get(application).post(application_edit),
         )
         .route("/applications/{id}/people", post(person_add))
+        .route("/applications/{id}/people/{person}", post(person_edit))
+        .route("/applications/{id}/interviews/{iv}", post(interview_edit))
+        .route("/applications/{id}/research", post(research_add))
+        .route("/applications/{id}/feedback", post(feedback_add))
         .route("/applications/{id}/interviews", post(interview_add))
         .route("/applications/{id}/touches", post(touch_add))
         .route("/applications/{id}/replies", post(reply_add))
@@ -92,72 +95,197 @@ fn person_name<'a>(app: &'a Application, id: &'a str) -> &'a str {
 
 // ---------------------------------------------------------------- Today
 
-async fn today(State(st): State<AppState>, h: HeaderMap) -> Response {
-    respond(&h, today_page(&st, &h))
+#[derive(Debug, Default, serde::Deserialize)]
+struct TodayQuery {
+    /// One whole list, page by page: `overdue`, `due` or `upcoming`.
+    show: Option<String>,
+    page: Option<usize>,
 }
 
-fn today_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
-    let clock = st.clock()?;
-    let data = st.load()?;
-    let agenda = clock.engine.agenda(&data, clock.now);
-    let apps: HashMap<&str, &Application> = data
-        .applications
+/// Actions shown per list on Today, and per page of a whole list.
+const TODAY_TOP: usize = 10;
+const PAGE_SIZE: usize = 50;
+/// "Coming up" on Today looks this many days ahead.
+const HORIZON_DAYS: i64 = 14;
+
+async fn today(State(st): State<AppState>, Query(q): Query<TodayQuery>, h: HeaderMap) -> Response {
+    let run = || -> Result<Response> {
+        let snap = st.snapshot()?;
+        let show = match q.show.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some("overdue") => Some(ActionState::Overdue),
+            Some("due") => Some(ActionState::Due),
+            Some("upcoming") => Some(ActionState::Upcoming),
+            Some(other) => {
+                return Err(Problem::field(
+                    "show",
+                    format!("unknown list '{other}'; expected overdue, due or upcoming"),
+                ));
+            }
+        };
+        if let Some(state) = show {
+            return Ok(page(
+                &h,
+                StatusCode::OK,
+                "Today",
+                Some(Nav::Today),
+                today_list(&snap, state, q.page.unwrap_or(1)),
+            ));
+        }
+        // The common case: the default page, no message on it, is made
+        // once per snapshot and sent as bytes (gzip, 304 when unchanged).
+        if crate::html::take_flash(&h).is_some() {
+            return Ok(page(
+                &h,
+                StatusCode::OK,
+                "Today",
+                Some(Nav::Today),
+                today_body(&snap),
+            ));
+        }
+        let ready = {
+            let mut slot = snap
+                .today
+                .lock()
+                .map_err(|_| Problem::internal("the page cache is unavailable"))?;
+            match &*slot {
+                Some(r) => r.clone(),
+                None => {
+                    let html =
+                        crate::html::page_html(None, "Today", Some(Nav::Today), today_body(&snap));
+                    let r = std::sync::Arc::new(crate::snapshot::Ready::new(
+                        "text/html; charset=utf-8",
+                        format!("today-{}", snap.etag),
+                        html.into_string().into(),
+                    ));
+                    *slot = Some(r.clone());
+                    r
+                }
+            }
+        };
+        Ok(ready.respond(&h))
+    };
+    respond(&h, run())
+}
+
+const LISTS: [(ActionState, &str, &str); 3] = [
+    (
+        ActionState::Overdue,
+        "Overdue",
+        "Late already: the oldest deadline first.",
+    ),
+    (
+        ActionState::Due,
+        "Due now",
+        "Open now: the nearest deadline first.",
+    ),
+    (
+        ActionState::Upcoming,
+        "Coming up",
+        "Not yet: they open later.",
+    ),
+];
+
+fn list_title(state: ActionState) -> &'static str {
+    LISTS
         .iter()
-        .map(|a| (a.id.as_str(), a))
-        .collect();
-    let groups = [
-        (
-            ActionState::Overdue,
-            "Overdue",
-            "Late already: do these first.",
-        ),
-        (
-            ActionState::Due,
-            "Due now",
-            "Open now, before their deadline.",
-        ),
-        (
-            ActionState::Upcoming,
-            "Coming up",
-            "Not yet: they open later.",
-        ),
-    ];
-    let body = html! {
+        .find(|(s, _, _)| *s == state)
+        .map(|(_, t, _)| *t)
+        .unwrap_or("Actions")
+}
+
+/// Today: the top of each list (a person with five minutes needs the first
+/// few), with the counts and a way to see every action page by page.
+fn today_body(snap: &Snapshot) -> Markup {
+    let now_count = snap.count(ActionState::Overdue) + snap.count(ActionState::Due);
+    let horizon = snap.now + jiff::SignedDuration::from_hours(24 * HORIZON_DAYS);
+    html! {
         h1 { "Today" }
         p.lede {
-            @if clock.profile.name.is_empty() { "Hello. " } @else { "Hello, " (clock.profile.name) ". " }
-            "It is " (when(clock.now, &clock.tz)) " (" (clock.profile.timezone) "). "
-            (agenda.actions.iter().filter(|a| a.state != ActionState::Upcoming).count())
-            " thing(s) to do now."
+            @if snap.profile.name.is_empty() { "Hello. " } @else { "Hello, " (snap.profile.name) ". " }
+            "It is " (when(snap.now, &snap.tz)) " (" (snap.profile.timezone) "). "
+            @if now_count == 0 { "Nothing to do right now." }
+            @else if now_count == 1 { "1 thing to do now." }
+            @else { (thousands(now_count)) " things to do now." }
         }
-        @if data.applications.is_empty() {
+        @if snap.apps.is_empty() {
             p { "Nothing here yet. " a href="/applications" { "Add an application" } " or " a href="/settings#import" { "import a file" } "." }
         }
-        @for (state, title, hint) in groups {
-            @let items: Vec<&Action> = agenda.actions.iter().filter(|a| a.state == state).collect();
+        @for (state, title, hint) in LISTS {
+            @let all = snap.in_state(state);
+            @let (items, more): (Vec<&Action>, usize) = if state == ActionState::Upcoming {
+                let near: Vec<&Action> = all.iter().filter(|a| a.opens.ts <= horizon).collect();
+                (near.iter().take(TODAY_TOP).copied().collect(), all.len().saturating_sub(TODAY_TOP.min(near.len())))
+            } else {
+                (all.iter().take(TODAY_TOP).collect(), all.len().saturating_sub(TODAY_TOP))
+            };
             section.group aria-labelledby=(format!("h-{}", state.as_str())) {
-                h2 id=(format!("h-{}", state.as_str())) { (title) " " span.count { "(" (items.len()) ")" } }
-                @if items.is_empty() {
+                h2 id=(format!("h-{}", state.as_str())) { (title) " " span.count { "(" (thousands(all.len())) ")" } }
+                @if all.is_empty() {
                     p.muted { "Nothing " (title.to_lowercase()) "." }
                 } @else {
-                    p.muted { (hint) }
+                    p.muted {
+                        (hint)
+                        @if state == ActionState::Upcoming { " Shown: the next " (HORIZON_DAYS) " days." }
+                    }
+                    @if items.is_empty() {
+                        p.muted { "Nothing opens in the next " (HORIZON_DAYS) " days." }
+                    }
                     ul.actions {
-                        @for a in items {
-                            (action_card(a, apps.get(a.application.as_str()).copied(), &clock, "/"))
-                        }
+                        @for a in &items { (action_card(a, snap.company(&a.application), &snap.tz, "/")) }
+                    }
+                    @if more > 0 {
+                        p.more { a href=(format!("/?show={}", state.as_str())) { "See all " (thousands(all.len())) " " (title.to_lowercase()) " (" (thousands(more)) " more)" } }
                     }
                 }
             }
         }
+    }
+}
+
+/// One whole list, a page at a time.
+fn today_list(snap: &Snapshot, state: ActionState, page_no: usize) -> Markup {
+    let all = snap.in_state(state);
+    let pages = all.len().div_ceil(PAGE_SIZE).max(1);
+    let page_no = page_no.clamp(1, pages);
+    let items = all.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE);
+    let title = list_title(state);
+    let back = format!("/?show={}&page={page_no}", state.as_str());
+    let link = |n: usize| format!("/?show={}&page={n}", state.as_str());
+    let pager = html! {
+        nav.pager aria-label="Pages" {
+            @if page_no > 1 { a href=(link(page_no - 1)) rel="prev" { "← Previous" } " " }
+            span { "Page " (page_no) " of " (pages) }
+            @if page_no < pages { " " a href=(link(page_no + 1)) rel="next" { "Next →" } }
+        }
     };
-    Ok(page(h, StatusCode::OK, "Today", Some(Nav::Today), body))
+    html! {
+        h1 { (title) " " span.count { "(" (thousands(all.len())) ")" } }
+        p { a href="/" { "← Back to Today" } }
+        (pager)
+        ul.actions { @for a in items { (action_card(a, snap.company(&a.application), &snap.tz, &back)) } }
+        (pager)
+    }
+}
+
+/// 13972 → "13,972".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// One agenda action: what, why, which rule, and one click to deal with it.
-fn action_card(a: &Action, app: Option<&Application>, clock: &Clock, back: &str) -> Markup {
-    let company = app.map(|x| x.company.as_str()).unwrap_or(&a.application);
+fn action_card(a: &Action, company: &str, tz: &jiff::tz::TimeZone, back: &str) -> Markup {
     let touch = ops::touch_for_rule(a.rule);
     let note = ops::note_kind_for_rule(a.rule);
+    let url = app_url(&a.application);
     html! {
         li.action.(a.state.as_str()) data-rule=(a.rule.id()) {
             div.what {
@@ -165,13 +293,13 @@ fn action_card(a: &Action, app: Option<&Application>, clock: &Clock, back: &str)
                 " "
                 strong.title { (a.title) }
                 " · "
-                a href=(app_url(&a.application)) { (company) }
+                a href=(url) { (company) }
             }
             p.why { (a.why) }
             p.meta {
                 "Rule " code { (a.rule.id()) }
-                " · opens " (when(a.opens.ts, &clock.tz))
-                " · due " (when(a.due.ts, &clock.tz))
+                " · opens " (when(a.opens.ts, tz))
+                " · due " (when(a.due.ts, tz))
                 @if let Some(c) = a.channel { " · by " (c.as_str()) }
             }
             @if let Some(p) = &a.policy {
@@ -179,28 +307,33 @@ fn action_card(a: &Action, app: Option<&Application>, clock: &Clock, back: &str)
             }
             div.buttons {
                 @if let (Some(kind), Some(person)) = (touch, &a.person) {
+                    @if let Some(k) = note {
+                        a.button href=(format!("{url}/compose?person={}&kind={}", urlencode(person), k.as_str())) { "Write it" }
+                    }
                     form method="post" action="/actions/log" {
                         (hidden_action(a, back))
                         input type="hidden" name="kind" value=(kind.as_str());
                         input type="hidden" name="channel" value=(a.channel.unwrap_or(Channel::Email).as_str());
-                        input type="hidden" name="person" value=(person);
-                        button type="submit" { "Log as sent" }
-                    }
-                    @if let Some(k) = note {
-                        a.button href=(format!("{}/compose?person={}&kind={}", app_url(&a.application), urlencode(person), k.as_str())) { "Write it" }
+                        button.secondary type="submit" { "Log as sent" }
                     }
                 } @else {
+                    @if let (Some(iv), true) = (&a.interview, matches!(a.rule, Rule::DebriefCapture | Rule::Reflect)) {
+                        a.button href=(format!("{url}/interviews/{}/debrief", urlencode(iv))) { "Debrief it" }
+                    }
                     form method="post" action="/actions/dismiss" {
                         (hidden_action(a, back))
                         input type="hidden" name="reason" value="done";
-                        button type="submit" { "Mark done" }
+                        button.secondary[matches!(a.rule, Rule::DebriefCapture | Rule::Reflect)] type="submit" { "Mark done" }
                     }
+                }
+                @if let (Some(iv), true) = (&a.interview, about_the_date(a.rule)) {
+                    a.button.secondary href=(format!("{url}#interview-{}", urlencode(iv))) { "Reschedule" }
                 }
                 details.dismiss {
                     summary { "Dismiss…" }
                     form method="post" action="/actions/dismiss" {
                         (hidden_action(a, back))
-                        @let rid = format!("reason-{}-{}-{}", a.rule.id(), a.interview.as_deref().unwrap_or(""), a.person.as_deref().unwrap_or(""));
+                        @let rid = format!("reason-{}-{}-{}-{}", a.application, a.rule.id(), a.interview.as_deref().unwrap_or(""), a.person.as_deref().unwrap_or(""));
                         label for=(rid) { "Why skip it?" }
                         input type="text" id=(rid) name="reason" required maxlength="500" placeholder="e.g. they asked me not to";
                         button type="submit" data-confirm="Dismiss this action?" { "Dismiss" }
@@ -209,6 +342,22 @@ fn action_card(a: &Action, app: Option<&Application>, clock: &Clock, back: &str)
             }
         }
     }
+}
+
+/// Actions about an interview still to come (or to be set again), for
+/// which moving the interview is the answer.
+fn about_the_date(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::PrepareResearch
+            | Rule::PrepareInterviewer
+            | Rule::PrepareQuestions
+            | Rule::PrepareContribution
+            | Rule::InterviewReminder
+            | Rule::BringCards
+            | Rule::AskTimeline
+            | Rule::MissedInterviewRecovery
+    )
 }
 
 fn hidden_action(a: &Action, back: &str) -> Markup {
@@ -292,8 +441,7 @@ async fn applications(State(st): State<AppState>, h: HeaderMap) -> Response {
 }
 
 fn applications_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
-    let data = st.load()?;
-    let clock = st.clock()?;
+    let snap = st.snapshot()?;
     let status = s
         .problem
         .as_ref()
@@ -301,21 +449,24 @@ fn applications_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Respons
         .unwrap_or(StatusCode::OK);
     let body = html! {
         h1 { "Applications" }
+        p { a.button href="#add-app" { "Add an application" } }
         div.board {
             @for stage in Stage::ALL {
-                @let apps: Vec<&Application> = data.applications.iter().filter(|a| a.stage == *stage).collect();
+                @let apps: Vec<&crate::snapshot::AppSummary> = snap.apps.iter().filter(|a| a.stage == *stage).collect();
                 section.column aria-labelledby=(format!("stage-{stage}")) {
-                    h2 id=(format!("stage-{stage}")) { (stage) " " span.count { "(" (apps.len()) ")" } }
+                    h2 id=(format!("stage-{stage}")) { (stage) " " span.count { "(" (thousands(apps.len())) ")" } }
                     ul {
-                        @for a in apps {
-                            @let open = clock.engine.application_actions(a, clock.now).iter().filter(|x| x.state != ActionState::Upcoming).count();
+                        @for a in apps.iter().rev().take(BOARD_TOP) {
                             li.card {
                                 a href=(app_url(&a.id)) { strong { (a.company) } }
                                 @if !a.role.is_empty() { br; span { (a.role) } }
-                                @if open > 0 { br; span.badge { (open) " to do" } }
+                                @if a.to_do > 0 { br; span.badge { (a.to_do) " to do" } }
                                 @if a.urgent { " " span.badge.urgent { "urgent" } }
                             }
                         }
+                    }
+                    @if apps.len() > BOARD_TOP {
+                        p.muted { (thousands(apps.len() - BOARD_TOP)) " more; the API lists them all (" code { "/api/v1/applications" } ")." }
                     }
                 }
             }
@@ -333,6 +484,9 @@ fn applications_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Respons
         body,
     ))
 }
+
+/// Cards shown per stage on the board: the most recent applications.
+const BOARD_TOP: usize = 100;
 
 /// The add/edit form for an application's own fields.
 fn app_form(action: &str, form: &'static str, s: &Sticky, app: Option<&Application>) -> Markup {
@@ -451,6 +605,8 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                         @if !r.went_well.is_empty() { dt { "Went well" } dd { (r.went_well) } }
                         @if !r.change.is_empty() { dt { "One change" } dd { (r.change) } }
                         @if !r.mistakes.is_empty() { dt { "Mistakes" } dd { (r.mistakes.join("; ")) } }
+                        @if !r.missing_info.is_empty() { dt { "What I lacked" } dd { (r.missing_info.join("; ")) } }
+                        @if let Some(q) = &r.hardest_question { dt { "Hardest question" } dd { (q) } }
                     }
                 }
             },
@@ -506,7 +662,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
         section aria-labelledby="next" {
             h2 #next { "Next actions" }
             @if actions.is_empty() { p.muted { "Nothing to do for this application right now." } }
-            ul.actions { @for a in &actions { (action_card(a, Some(&app), &clock, &url)) } }
+            ul.actions { @for a in &actions { (action_card(a, &app.company, &clock.tz, &url)) } }
         }
         section aria-labelledby="timeline" {
             h2 #timeline { "Timeline" }
@@ -517,22 +673,40 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 }
             }
         }
+        section aria-labelledby="interviews" {
+            h2 #interviews { "Interviews" }
+            @if app.interviews.is_empty() { p.muted { "None scheduled yet." } }
+            @for (i, iv) in app.interviews.iter().enumerate() {
+                (interview_panel(&app, i, iv, &url, &clock.tz, s))
+            }
+        }
         section aria-labelledby="people" {
             h2 #people { "People" }
             @if app.people.is_empty() { p.muted { "No one yet." } }
             ul.people {
-                @for p in &app.people {
-                    li {
+                @for (i, p) in app.people.iter().enumerate() {
+                    li id=(format!("person-{}", p.id)) {
                         strong { (p.name) } " (" (p.kind) @if let Some(t) = &p.title { ", " (t) } ")"
                         @if let Some(e) = &p.email { " · " (e) }
+                        @if let Some(ph) = &p.phone { " · " (ph) }
                         @if let Some(pr) = &p.prefers {
                             @if let Some(c) = pr.channel { " · prefers " (c) }
                             @if let Some(d) = pr.after { " · said to follow up after " (d) }
                         }
                         " · " a href=(format!("{url}/compose?person={}", urlencode(&p.id))) { "Write to " (p.name) }
                         @if !p.said.is_empty() { ul { @for x in &p.said { li { "Said: " (x) } } } }
+                        details.edit open[s.form == "edit-person" && s.values.get("person") == p.id] {
+                            summary { "Edit " (p.name) }
+                            (edit_person_form(&url, i, p, s))
+                        }
                     }
                 }
+            }
+        }
+        @if !app.research.is_empty() {
+            section aria-labelledby="research-h" {
+                h2 #research-h { "Research" }
+                ul { @for r in &app.research { li { (r.fact) @if let Some(c) = &r.contribution { " — how I would help: " (c) } } } }
             }
         }
         div.forms {
@@ -574,10 +748,205 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                     button type="submit" data-confirm="Record this outcome? It closes the chase." { "Record the outcome" }
                 }
             }
+            section aria-labelledby="add-research" {
+                h2 #add-research { "Research" }
+                form.stack method="post" action=(format!("{url}/research")) {
+                    (form_error(s, "research", &["fact"]))
+                    label for="research-fact" { "A fact about the company" }
+                    input #research-fact type="text" name="fact" required maxlength="500" value=(s.value("research", "fact", ""))
+                        aria-describedby=[describedby(s, "research", "fact")];
+                    (field_error(s, "research", "fact"))
+                    label for="research-contribution" { "How you would contribute to it" }
+                    input #research-contribution type="text" name="contribution" maxlength="500" value=(s.value("research", "contribution", ""));
+                    button type="submit" { "Record the research" }
+                }
+            }
+            @if let Some(o) = &app.outcome {
+                section aria-labelledby="add-feedback" {
+                    h2 #add-feedback { "Feedback" }
+                    @if !o.feedback.is_empty() {
+                        ol.feedback {
+                            @for f in &o.feedback {
+                                li {
+                                    (f.text)
+                                    @if let Some(k) = f.kind { " · " (k) }
+                                    @if f.positive { " · positive" }
+                                    @if let Some(pl) = &f.plan { " · plan: " (pl.step) " by " (pl.by) }
+                                }
+                            }
+                        }
+                    }
+                    (feedback_form(&url, o.feedback.len(), s))
+                }
+            }
             section aria-labelledby="edit-app" { h2 #edit-app { "Edit" } (app_form(&url, "edit-app", s, Some(&app))) }
         }
     };
     Ok(page(h, status, &app.company, Some(Nav::Applications), body))
+}
+
+/// One interview: its state, and the forms to reschedule it, mark it
+/// missed or cancelled, record preparation and apologies.
+fn interview_panel(
+    app: &Application,
+    i: usize,
+    iv: &debrief_core::model::Interview,
+    url: &str,
+    tz: &jiff::tz::TimeZone,
+    s: &Sticky,
+) -> Markup {
+    let names: Vec<&str> = iv
+        .interviewers
+        .iter()
+        .map(|p| person_name(app, p))
+        .collect();
+    let action = format!("{url}/interviews/{}", urlencode(&iv.id));
+    let f = "edit-interview";
+    let mine = s.form == f && s.values.get("interview") == iv.id;
+    let local = iv
+        .start
+        .ts
+        .to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    html! {
+        article.interview id=(format!("interview-{}", iv.id)) aria-labelledby=(format!("iv-h-{i}")) {
+            h3 id=(format!("iv-h-{i}")) {
+                (when(iv.start.ts, tz)) " · " (iv.format) ", " (iv.minutes) " min · " span.status { (iv.status) }
+            }
+            @if !names.is_empty() { p { "With " (names.join(", ")) } }
+            @if !iv.also_met.is_empty() {
+                p { "Also met: " (iv.also_met.iter().map(|p| person_name(app, p)).collect::<Vec<_>>().join(", ")) }
+            }
+            p { a.button href=(format!("{action}/debrief")) {
+                @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
+            } }
+            @if mine { (form_error(s, f, &[])) }
+            div.buttons {
+                @if iv.status != InterviewStatus::Missed {
+                    form method="post" action=(action) {
+                        input type="hidden" name="interview" value=(iv.id);
+                        input type="hidden" name="status" value="missed";
+                        button.secondary type="submit" data-confirm="Mark this interview missed?" { "I missed it" }
+                    }
+                }
+                @if iv.status != InterviewStatus::Cancelled {
+                    form method="post" action=(action) {
+                        input type="hidden" name="interview" value=(iv.id);
+                        input type="hidden" name="status" value="cancelled";
+                        button.secondary type="submit" data-confirm="Mark this interview cancelled?" { "It was cancelled" }
+                    }
+                }
+            }
+            details.edit open[mine] {
+                summary { "Reschedule or prepare" }
+                form.stack method="post" action=(action) {
+                    input type="hidden" name="interview" value=(iv.id);
+                    label for=(format!("iv-start-{i}")) { "Starts (your time zone)" }
+                    input type="datetime-local" id=(format!("iv-start-{i}")) name="start"
+                        value=(if mine { s.values.get("start") } else { &local })
+                        aria-describedby=[if mine { describedby(s, f, "start") } else { None }];
+                    @if mine { (field_error(s, f, "start")) }
+                    label for=(format!("iv-minutes-{i}")) { "Minutes" }
+                    input type="number" id=(format!("iv-minutes-{i}")) name="minutes" min="1" max="1440" value=(iv.minutes);
+                    @if mine { (field_error(s, f, "minutes")) }
+                    label.check { input type="checkbox" name="research" value="true" checked[iv.prepared.research]; " I researched the company" }
+                    label for=(format!("iv-questions-{i}")) { "Questions prepared" }
+                    input type="number" id=(format!("iv-questions-{i}")) name="questions" min="0" max="50" value=(iv.prepared.questions);
+                    @if mine { (field_error(s, f, "questions")) }
+                    button type="submit" { "Save" }
+                }
+            }
+            @if !iv.slip_ups.is_empty() {
+                ul.slips {
+                    @for (n, sl) in iv.slip_ups.iter().enumerate() {
+                        li {
+                            "Slip-up: " (sl.text)
+                            @if sl.noticed { " (they noticed)" }
+                            @if sl.apologized { " · apologized" } @else if sl.noticed {
+                                form.inline method="post" action=(action) {
+                                    input type="hidden" name="interview" value=(iv.id);
+                                    input type="hidden" name="apologized" value=(n + 1);
+                                    button.secondary type="submit" { "I apologized" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn edit_person_form(url: &str, i: usize, p: &debrief_core::model::Person, s: &Sticky) -> Markup {
+    let f = "edit-person";
+    let mine = s.form == f && s.values.get("person") == p.id;
+    let v = |name: &str, current: &str| -> String {
+        if mine {
+            s.values.get(name).to_string()
+        } else {
+            current.to_string()
+        }
+    };
+    let id = |n: &str| format!("ep-{i}-{n}");
+    let err = |n: &str| {
+        if mine {
+            field_error(s, f, n)
+        } else {
+            html! {}
+        }
+    };
+    html! {
+        form.stack method="post" action=(format!("{url}/people/{}", urlencode(&p.id))) {
+            @if mine { (form_error(s, f, &["name", "after", "email"])) }
+            input type="hidden" name="person" value=(p.id);
+            label for=(id("name")) { "Name (spelled exactly)" }
+            input type="text" id=(id("name")) name="name" required maxlength="200" value=(v("name", &p.name));
+            (err("name"))
+            label for=(id("kind")) { "Role in the process" }
+            (select("kind", &id("kind"), PersonKind::ALL, &v("kind", &p.kind.to_string()), None))
+            label for=(id("title")) { "Job title" }
+            input type="text" id=(id("title")) name="title" maxlength="200" value=(v("title", p.title.as_deref().unwrap_or("")));
+            label for=(id("email")) { "Email" }
+            input type="email" id=(id("email")) name="email" maxlength="200" value=(v("email", p.email.as_deref().unwrap_or("")));
+            (err("email"))
+            label for=(id("phone")) { "Phone" }
+            input type="text" id=(id("phone")) name="phone" maxlength="100" value=(v("phone", p.phone.as_deref().unwrap_or("")));
+            label for=(id("prefers")) { "How they want to be contacted" }
+            (select("prefers", &id("prefers"), Channel::ALL, &v("prefers", &p.preferred_channel().map(|c| c.to_string()).unwrap_or_default()), Some("not said")))
+            label for=(id("after")) { "Their date: \"if you haven't heard by…\"" }
+            input type="date" id=(id("after")) name="after" value=(v("after", &p.stated_after().map(|d| d.to_string()).unwrap_or_default()));
+            (err("after"))
+            button type="submit" { "Save " (p.name) }
+        }
+    }
+}
+
+fn feedback_form(url: &str, points: usize, s: &Sticky) -> Markup {
+    let f = "feedback";
+    html! {
+        form.stack method="post" action=(format!("{url}/feedback")) {
+            (form_error(s, f, &["text", "point", "plan", "by"]))
+            @if points > 0 {
+                label for="feedback-point" { "Which point (blank: a new one)" }
+                input #feedback-point type="number" name="point" min="1" max=(points) value=(s.value(f, "point", ""));
+                (field_error(s, f, "point"))
+            }
+            label for="feedback-text" { "What they said" }
+            textarea #feedback-text name="text" rows="2" maxlength="2000" { (s.value(f, "text", "")) }
+            (field_error(s, f, "text"))
+            label for="feedback-kind" { "Is it a behaviour to change or a skill to build?" }
+            (select("kind", "feedback-kind", debrief_core::model::FeedbackKind::ALL, s.value(f, "kind", ""), Some("not sorted yet")))
+            label.check { input type="checkbox" name="positive" value="true"; " It was praise" }
+            label for="feedback-plan" { "For a skill: the next step" }
+            input #feedback-plan type="text" name="plan" maxlength="500" value=(s.value(f, "plan", ""));
+            (field_error(s, f, "plan"))
+            label for="feedback-by" { "By" }
+            input #feedback-by type="date" name="by" value=(s.value(f, "by", ""));
+            (field_error(s, f, "by"))
+            button type="submit" { "Record the feedback" }
+        }
+    }
 }
 
 fn person_select(
@@ -837,6 +1206,122 @@ async fn outcome_set(
     })
 }
 
+async fn person_edit(
+    State(st): State<AppState>,
+    Path((id, pid)): Path<(String, String)>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let mut f = Fields(f);
+    if !f.has("person") {
+        f.0.push(("person".into(), pid.clone()));
+    }
+    app_post(&st, &h, &id, "edit-person", f, |f| {
+        let u = ops::PersonUpdate {
+            name: Some(f.get("name").to_string()),
+            kind: f.parse::<PersonKind>("kind")?,
+            title: Some(f.get("title").to_string()),
+            email: Some(f.get("email").to_string()),
+            phone: Some(f.get("phone").to_string()),
+            prefers: f.parse::<Channel>("prefers")?,
+            after: f.opt("after"),
+        };
+        st.edit(&id, |app| ops::update_person(app, &pid, &u))?;
+        Ok(format!("Saved {}.", f.get("name").trim()))
+    })
+}
+
+async fn interview_edit(
+    State(st): State<AppState>,
+    Path((id, iv)): Path<(String, String)>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let mut f = Fields(f);
+    if !f.has("interview") {
+        f.0.push(("interview".into(), iv.clone()));
+    }
+    app_post(&st, &h, &id, "edit-interview", f, |f| {
+        let clock = st.clock()?;
+        let number = |name: &str| -> Result<Option<u32>> {
+            f.opt(name)
+                .map(|m| {
+                    m.parse::<u32>()
+                        .map_err(|_| Problem::field(name, format!("'{m}' is not a whole number")))
+                })
+                .transpose()
+        };
+        let mut apologized = Vec::new();
+        for n in f.all("apologized") {
+            apologized.push(n.trim().parse::<usize>().map_err(|_| {
+                Problem::field("apologized", format!("'{n}' is not a slip-up number"))
+            })?);
+        }
+        let status = f.parse::<InterviewStatus>("status")?;
+        let editing = f.has("start");
+        let u = ops::InterviewUpdate {
+            status,
+            research: editing.then(|| f.get("research") == "true"),
+            questions: number("questions")?,
+            apologized,
+            start: f.opt("start"),
+            minutes: number("minutes")?,
+        };
+        st.edit(&id, |app| ops::update_interview(app, &iv, &u, &clock))?;
+        Ok(match status {
+            Some(InterviewStatus::Missed) => {
+                "Marked it missed. Contact the scheduler now: see Next actions.".to_string()
+            }
+            Some(s) => format!("Marked it {s}."),
+            None if !u.apologized.is_empty() => "Marked the apology made.".to_string(),
+            None => "Saved the interview.".to_string(),
+        })
+    })
+}
+
+async fn research_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "research", Fields(f), |f| {
+        let r = ops::NewResearch {
+            fact: f.get("fact").to_string(),
+            contribution: f.opt("contribution"),
+        };
+        st.edit(&id, |app| ops::research(app, &r))?;
+        Ok("Recorded the research.".into())
+    })
+}
+
+async fn feedback_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "feedback", Fields(f), |f| {
+        let point = f
+            .opt("point")
+            .map(|p| {
+                p.parse::<usize>()
+                    .map_err(|_| Problem::field("point", format!("'{p}' is not a point number")))
+            })
+            .transpose()?;
+        let fb = ops::NewFeedback {
+            text: f.opt("text"),
+            point,
+            kind: f.parse::<debrief_core::model::FeedbackKind>("kind")?,
+            positive: f.get("positive") == "true",
+            plan: f.opt("plan"),
+            by: f.opt("by"),
+        };
+        let n = st.edit(&id, |app| ops::feedback(app, &fb))?;
+        Ok(format!("Recorded feedback point {n}."))
+    })
+}
+
 // -------------------------------------------------------------- Debrief
 
 async fn debrief_form(
@@ -902,6 +1387,9 @@ fn debrief_page(
             label for="newcomers" { "Someone not listed? One name per line (added as interviewers)" }
             textarea #newcomers name="newcomers" rows="2" { (s.value(f, "newcomers", "")) }
             (field_error(s, f, "newcomers"))
+            label for="newcomers_met" { "Also met someone not listed (the receptionist, a coordinator)? One name per line" }
+            textarea #newcomers_met name="newcomers_met" rows="2" { (s.value(f, "newcomers_met", "")) }
+            (field_error(s, f, "newcomers_met"))
             h2 { "How it went" }
             fieldset {
                 legend { "Did you ask them questions?" }
@@ -926,6 +1414,11 @@ fn debrief_page(
             label for="mistakes" { "3. Mistakes, one per line" }
             textarea #mistakes name="mistakes" rows="3" { (s.value(f, "mistakes", "")) }
             @if !r.mistakes.is_empty() { p.muted { "Already recorded: " (r.mistakes.join("; ")) } }
+            label for="missing" { "4. Information you lacked, one per line" }
+            textarea #missing name="missing" rows="2" { (s.value(f, "missing", "")) }
+            @if !r.missing_info.is_empty() { p.muted { "Already recorded: " (r.missing_info.join("; ")) } }
+            label for="hardest" { "5. The hardest question, and how you would answer it next time" }
+            textarea #hardest name="hardest" rows="2" { (s.value(f, "hardest", r.hardest_question.as_deref().unwrap_or(""))) }
             button type="submit" { "Save the debrief" }
         }
     };
@@ -946,6 +1439,7 @@ async fn debrief_save(
             _ => None,
         };
         let newcomers = f.lines("newcomers");
+        let newcomers_met = f.lines("newcomers_met");
         let slips: Vec<SlipUp> = (1..=3)
             .filter_map(|n| {
                 f.opt(&format!("slip-{n}")).map(|text| SlipUp {
@@ -985,6 +1479,22 @@ async fn debrief_save(
                     ..Default::default()
                 });
             }
+            for name in &newcomers_met {
+                let pid = ops::add_person(
+                    app,
+                    &ops::NewPerson {
+                        name: name.clone(),
+                        kind: Some(PersonKind::Receptionist),
+                        ..Default::default()
+                    },
+                )
+                .map_err(|e| Problem::field("newcomers_met", e.message))?;
+                people.push(ops::DebriefPerson {
+                    id: pid,
+                    also_met: true,
+                    ..Default::default()
+                });
+            }
             let d = ops::Debrief {
                 people,
                 asked_questions: asked,
@@ -993,6 +1503,8 @@ async fn debrief_save(
                 went_well: f.get("went_well").to_string(),
                 change: f.get("change").to_string(),
                 mistakes: f.lines("mistakes"),
+                missing: f.lines("missing"),
+                hardest: f.get("hardest").to_string(),
             };
             ops::debrief(app, &iv, &d)
         })
@@ -1113,6 +1625,8 @@ fn composer_page(
             textarea #note name="body" rows="14" aria-describedby="diagnostics-heading" { (typed.body) }
             h2 #diagnostics-heading { "What to look at" }
             div #diagnostics aria-live="polite" { (diagnostics(&diags)) }
+            h2 #panel-heading { "Compared with the rest of the panel" }
+            div #panel aria-live="polite" { (panel_check(&app, person, &typed.body)) }
             label for="compose-channel" { "Sent by" }
             (select("channel", "compose-channel", Channel::ALL, &typed.channel, None))
             @if let Some(msg) = s.error_for(f, "force") {
@@ -1122,13 +1636,90 @@ fn composer_page(
                 }
             }
             div.buttons {
-                button type="submit" name="action" value="check" { "Check again" }
+                button.secondary type="submit" name="action" value="check" { "Check again" }
+                button.secondary type="button" #copy-note hidden { "Copy the note" }
+                button.secondary type="submit" name="action" value="download" { "Download as a file" }
                 button type="submit" name="action" value="send" { "Log as sent" }
             }
         }
         p { a href=(url) { "Back to " (app.company) } }
     };
     Ok(page(h, status, "Composer", Some(Nav::Applications), body))
+}
+
+/// The notes already logged to the rest of `person`'s latest panel:
+/// (their id, their name, the note's body).
+fn panel_notes(app: &Application, person: &str) -> Vec<(String, String, String)> {
+    let Some(iv) = app
+        .interviews
+        .iter()
+        .rev()
+        .find(|iv| iv.interviewers.iter().any(|p| p == person))
+    else {
+        return Vec::new();
+    };
+    iv.interviewers
+        .iter()
+        .filter(|p| p.as_str() != person)
+        .filter_map(|other| {
+            let t = app.touches.iter().rev().find(|t| {
+                t.person.as_deref() == Some(other.as_str())
+                    && t.kind == TouchKind::ThankYou
+                    && t.at >= iv.start
+                    && t.note.is_some()
+            })?;
+            let note = t.note.as_deref().unwrap_or("");
+            // The composer logs "Subject: …" and a blank line before the body.
+            let body = match note.strip_prefix("Subject: ") {
+                Some(rest) => rest.split_once("\n\n").map(|(_, b)| b).unwrap_or(rest),
+                None => note,
+            };
+            Some((
+                other.clone(),
+                person_name(app, other).to_string(),
+                body.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// How alike this note is to the notes already sent to the same panel:
+/// panel members compare notes, so each should be written for its reader.
+pub fn panel_check(app: &Application, person: &str, body: &str) -> Markup {
+    let others = panel_notes(app, person);
+    let in_panel = app
+        .interviews
+        .iter()
+        .any(|iv| iv.interviewers.len() > 1 && iv.interviewers.iter().any(|p| p == person));
+    let mut notes: Vec<(&str, &str)> = vec![(person, body)];
+    notes.extend(
+        others
+            .iter()
+            .map(|(id, _, text)| (id.as_str(), text.as_str())),
+    );
+    let findings = debrief_lint::panel(&notes);
+    html! {
+        @if !in_panel {
+            p.muted { "Not part of a panel: nothing to compare." }
+        } @else if others.is_empty() {
+            p.muted { "No note to the rest of the panel is logged yet; each one is compared with the notes already sent." }
+        } @else {
+            ul.panel {
+                @for (id, name, _) in &others {
+                    @if let Some(f) = findings.iter().find(|f| (f.a == person && &f.b == id) || (&f.a == id && f.b == person)) {
+                        li.(if f.duplicate { "warning" } else { "ok" }) {
+                            "Compared with your note to " (name) ": "
+                            strong { (format!("{:.0} %", f.jaccard * 100.0)) " alike" }
+                            @if f.duplicate {
+                                " — too alike: panel members compare notes. Write this one for its reader."
+                                @if let Some(p) = f.passages.first() { br; "Shared: “" (p.text) "”" }
+                            } @else { " — fine." }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn diagnostics(diags: &[debrief_lint::Diagnostic]) -> Markup {
@@ -1163,6 +1754,9 @@ async fn composer_post(
     };
     let person = f.get("person").to_string();
     let kind = f.get("kind").to_string();
+    if f.get("action") == "download" {
+        return download_note(&id, &person, &kind, f.get("subject"), f.get("body"));
+    }
     if f.get("action") != "send" {
         return respond(
             &h,
@@ -1223,13 +1817,49 @@ async fn composer_post(
     }
 }
 
+/// The note as a text file, to attach or paste from elsewhere.
+fn download_note(app: &str, person: &str, kind: &str, subject: &str, body: &str) -> Response {
+    let safe = |t: &str| -> String {
+        t.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(60)
+            .collect()
+    };
+    let name = format!("{}-{}-{}.txt", safe(app), safe(person), safe(kind));
+    let subject = subject.trim();
+    let text = if subject.is_empty() {
+        body.to_string()
+    } else {
+        format!("Subject: {subject}\n\n{body}")
+    };
+    let mut res = text.into_response();
+    let hs = res.headers_mut();
+    hs.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        hs.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
 // ------------------------------------------------------------- Insights
 
 async fn insights(State(st): State<AppState>, h: HeaderMap) -> Response {
     let run = || -> Result<Response> {
         let data = st.load()?;
         let stats = debrief_core::stats::compute(&data);
-        let body = charts::insights(&stats);
+        let tz = debrief_core::exchange::parse_timezone(&st.profile()?.timezone)
+            .map_err(Problem::internal)?;
+        let months = thank_yous_by_month(&data, &tz, 12);
+        let body = charts::insights(&stats, &months);
         Ok(page(
             &h,
             StatusCode::OK,
@@ -1239,6 +1869,52 @@ async fn insights(State(st): State<AppState>, h: HeaderMap) -> Response {
         ))
     };
     respond(&h, run())
+}
+
+/// Thank-you timeliness month by month (the last `last` months with a
+/// held interview): the same count as `stats`, run on each month's
+/// interviews, so there is one definition of "on time".
+fn thank_yous_by_month(data: &Dataset, tz: &jiff::tz::TimeZone, last: usize) -> Vec<charts::Month> {
+    let month = |iv: &debrief_core::model::Interview| {
+        iv.start
+            .ts
+            .to_zoned(tz.clone())
+            .strftime("%Y-%m")
+            .to_string()
+    };
+    let mut keys: Vec<String> = data
+        .applications
+        .iter()
+        .flat_map(|a| a.interviews.iter().map(month))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let keys = &keys[keys.len().saturating_sub(last)..];
+    keys.iter()
+        .map(|key| {
+            let apps = data
+                .applications
+                .iter()
+                .filter(|a| a.interviews.iter().any(|iv| &month(iv) == key))
+                .map(|a| {
+                    let mut a = a.clone();
+                    a.interviews.retain(|iv| &month(iv) == key);
+                    a
+                })
+                .collect();
+            let part = Dataset {
+                applications: apps,
+                ..Dataset::default()
+            };
+            let t = debrief_core::stats::compute(&part).thank_yous;
+            charts::Month {
+                month: key.clone(),
+                owed: t.owed,
+                within: t.within_24h,
+            }
+        })
+        .filter(|m| m.owed > 0)
+        .collect()
 }
 
 // ------------------------------------------------------------- Settings
@@ -1337,16 +2013,53 @@ async fn profile_save(
 /// Reads an exchange document into the store: one transaction.
 pub fn import_text(st: &AppState, text: &str, replace: bool) -> Result<(usize, usize)> {
     let data: Dataset = debrief_core::exchange::parse(text)?;
-    let existing = st
-        .store()
-        .and_then(|s| Ok(debrief_store::StoreReader::application_ids(&*s)?))?;
+    let mut store = st.store()?;
+    let existing = debrief_store::StoreReader::application_ids(&*store)?;
     let plan = debrief_store::import_plan(data, &existing, replace);
-    st.apply(&plan.changes)?;
+    st.apply_locked(&mut store, &plan.changes)?;
     let (added, updated) = (plan.added, plan.updated);
     Ok((added, updated))
 }
 
+fn too_big() -> Problem {
+    Problem::field(
+        "file",
+        format!(
+            "the file is larger than {} MB; import it from a terminal with `debrief import FILE`",
+            crate::BODY_LIMIT_BYTES >> 20
+        ),
+    )
+}
+
+fn upload_failed(e: &axum::extract::multipart::MultipartError) -> Problem {
+    // The size limit shows up as the cause of a parse error.
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        if c.to_string().contains("length limit") {
+            return too_big();
+        }
+        cause = c.source();
+    }
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return too_big();
+    }
+    Problem::field("file", format!("the upload failed: {}", e.body_text()))
+}
+
 async fn import(State(st): State<AppState>, h: HeaderMap, mut mp: Multipart) -> Response {
+    // Over the limit, the multipart reader only says the data ended early.
+    let oversized = h
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > crate::BODY_LIMIT_BYTES);
+    let upload_failed = |e: &axum::extract::multipart::MultipartError| {
+        if oversized {
+            too_big()
+        } else {
+            upload_failed(e)
+        }
+    };
     let mut text = None;
     let mut replace = false;
     let mut problem = None;
@@ -1363,14 +2076,12 @@ async fn import(State(st): State<AppState>, h: HeaderMap, mut mp: Multipart) -> 
                     },
                     Ok(bytes) if name == "replace" => replace = &bytes[..] == b"true",
                     Ok(_) => {}
-                    Err(e) => {
-                        problem = Some(Problem::field("file", format!("the upload failed: {e}")))
-                    }
+                    Err(e) => problem = Some(upload_failed(&e)),
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                problem = Some(Problem::field("file", format!("the upload failed: {e}")));
+                problem = Some(upload_failed(&e));
                 break;
             }
         }

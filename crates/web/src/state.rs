@@ -1,8 +1,9 @@
 //! What every handler shares: the store behind a mutex, the clock, and the
 //! one error type both the pages and the API render.
 
-use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use axum::http::StatusCode;
 use debrief_core::edit::EditError;
@@ -15,6 +16,8 @@ use debrief_store_sqlite::SqliteStore;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+
+use crate::snapshot::{Snapshot, Version};
 
 /// Something a request got wrong (or the store did), with the field at fault.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,21 +123,102 @@ struct Inner {
     /// `--now`, as given: read in the profile's zone each time, so a changed
     /// zone changes what a civil `--now` means, as in the CLI.
     now: Option<String>,
+    /// The store file, to notice writes by other processes.
+    path: Option<PathBuf>,
+    /// Bumped by every write through this server.
+    revision: AtomicU64,
+    /// The last agenda computed (see `snapshot`).
+    snapshot: RwLock<Option<Arc<Snapshot>>>,
+    /// Held while a snapshot is built, so concurrent requests build it once.
+    building: Mutex<()>,
 }
 
 impl AppState {
     pub fn new(store: SqliteStore, now: Option<String>) -> AppState {
+        AppState::with_path(store, now, None)
+    }
+
+    fn with_path(store: SqliteStore, now: Option<String>, path: Option<PathBuf>) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 now,
+                path,
+                revision: AtomicU64::new(0),
+                snapshot: RwLock::new(None),
+                building: Mutex::new(()),
             }),
         }
     }
 
     /// Opens the SQLite store at `path`.
     pub fn open(path: &Path, now: Option<String>) -> Result<AppState, StoreError> {
-        Ok(AppState::new(SqliteStore::open(path)?, now))
+        Ok(AppState::with_path(
+            SqliteStore::open(path)?,
+            now,
+            Some(path.to_path_buf()),
+        ))
+    }
+
+    /// What cached answers depend on in the store.
+    pub fn version(&self) -> Version {
+        Version::of(
+            self.inner.revision.load(Ordering::Acquire),
+            self.inner.path.as_deref(),
+        )
+    }
+
+    /// Records that the store changed: every cached answer is stale.
+    fn bump(&self) {
+        self.inner.revision.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The minute of the clock a snapshot is good for: 0 with `--now`.
+    fn minute(&self) -> i64 {
+        match self.inner.now {
+            Some(_) => 0,
+            None => clock_now().as_second().div_euclid(60),
+        }
+    }
+
+    /// The agenda as of now and the last write, built at most once a
+    /// minute and once per change of the store (see `snapshot.rs`).
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
+        let fresh = |s: &Snapshot| s.version == self.version() && s.minute == self.minute();
+        let cached = || {
+            self.inner
+                .snapshot
+                .read()
+                .ok()
+                .and_then(|s| s.as_ref().filter(|s| fresh(s)).cloned())
+        };
+        if let Some(s) = cached() {
+            return Ok(s);
+        }
+        let _building =
+            self.inner.building.lock().map_err(|_| {
+                Problem::internal("the agenda is unavailable after an earlier failure")
+            })?;
+        if let Some(s) = cached() {
+            return Ok(s);
+        }
+        // Let the old one go first: only one agenda in memory at a time.
+        if let Ok(mut slot) = self.inner.snapshot.write() {
+            *slot = None;
+        }
+        let store = self.store()?;
+        let version = self.version();
+        let minute = self.minute();
+        let system = TimeZone::system().iana_name().unwrap_or("UTC").to_string();
+        let profile = effective_profile(store.profile()?, &system);
+        let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
+        let now = self.now(&tz)?;
+        let snap = Arc::new(Snapshot::build(&store, profile, now, version, minute)?);
+        drop(store);
+        if let Ok(mut slot) = self.inner.snapshot.write() {
+            *slot = Some(snap.clone());
+        }
+        Ok(snap)
     }
 
     /// The store, locked. Every use is short and synchronous (small SQLite
@@ -144,6 +228,20 @@ impl AppState {
             .store
             .lock()
             .map_err(|_| Problem::internal("the store is unavailable after an earlier failure"))
+    }
+
+    /// The agenda at another moment (`?now=`, what-if): built like a
+    /// snapshot, not kept.
+    pub fn what_if(&self, text: &str) -> Result<Snapshot> {
+        let store = self.store()?;
+        let version = self.version();
+        let system = TimeZone::system().iana_name().unwrap_or("UTC").to_string();
+        let profile = effective_profile(store.profile()?, &system);
+        let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
+        let now = parse_time(text, &tz)
+            .map_err(|e| Problem::field("now", e))?
+            .ts;
+        Snapshot::build(&store, profile, now, version, -1)
     }
 
     /// The saved profile; before one is saved, the system's zone (as the
@@ -203,14 +301,23 @@ impl AppState {
         let out = edit(&mut app)?;
         exchange::validate_application(&app, &format!("application '{id}'"))
             .map_err(Problem::from)?;
-        store
-            .apply(&[Change::PutApplication(app)])
-            .map_err(Problem::from)?;
+        let written = store.apply(&[Change::PutApplication(app)]);
+        self.bump();
+        written.map_err(Problem::from)?;
         Ok(out)
     }
 
+    /// Writes `changes` in one transaction.
     pub fn apply(&self, changes: &[Change]) -> Result<()> {
-        Ok(self.store()?.apply(changes)?)
+        let mut store = self.store()?;
+        self.apply_locked(&mut store, changes)
+    }
+
+    /// Writes `changes` with the store already locked (read, then write).
+    pub fn apply_locked(&self, store: &mut SqliteStore, changes: &[Change]) -> Result<()> {
+        let written = store.apply(changes);
+        self.bump();
+        Ok(written?)
     }
 }
 

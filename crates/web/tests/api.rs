@@ -312,6 +312,14 @@ fn stats_lint_and_openapi() {
         "/api/v1/export",
         "/api/v1/import",
         "/api/v1/applications/{id}/touches",
+        "/api/v1/applications/{id}/people/{person}",
+        "/api/v1/applications/{id}/interviews/{iv}",
+        "/api/v1/applications/{id}/replies",
+        "/api/v1/applications/{id}/news",
+        "/api/v1/applications/{id}/research",
+        "/api/v1/applications/{id}/outcome",
+        "/api/v1/applications/{id}/feedback",
+        "/api/v1/drafts",
     ] {
         assert!(o["paths"].get(path).is_some(), "{path}");
     }
@@ -515,4 +523,548 @@ fn hostile_text_round_trips_and_shows_as_text() {
             "{path} does not show it as text"
         );
     }
+}
+
+const ACME: &str = "/api/v1/applications/acme-analyst";
+
+#[test]
+fn people_can_be_read_and_changed() {
+    let s = seeded();
+    let p = get(&s, &format!("{ACME}/people/marie"));
+    assert_eq!(p.status, 200);
+    assert_eq!(p.json()["name"], "Marie Dubois");
+    let r = patch_json(
+        &s,
+        &format!("{ACME}/people/marie"),
+        &json!({ "title": "Analytics Lead", "prefers": "phone", "after": "2026-12-04", "email": "" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["title"], "Analytics Lead");
+    assert_eq!(j["prefers"]["channel"], "phone");
+    assert_eq!(j["prefers"]["after"], "2026-12-04");
+    assert!(
+        j.get("email").is_none_or(|e| e.is_null()),
+        "blank clears: {j}"
+    );
+    assert_eq!(j["name"], "Marie Dubois", "absent fields stay");
+    for (body, field) in [
+        (json!({ "after": "next week" }), "after"),
+        (json!({ "name": "  " }), "name"),
+        (json!({ "kind": "boss" }), "kind"),
+        (json!({ "nmae": "x" }), "nmae"),
+    ] {
+        let r = patch_json(&s, &format!("{ACME}/people/marie"), &body);
+        assert_eq!(r.status, 422, "{body}: {}", r.body);
+        assert!(
+            r.json()["field"].as_str().unwrap_or("").contains(field)
+                || r.json()["message"].as_str().unwrap_or("").contains(field),
+            "{body}: {}",
+            r.body
+        );
+    }
+    assert_eq!(get(&s, &format!("{ACME}/people/zed")).status, 404);
+    assert_eq!(
+        patch_json(&s, &format!("{ACME}/people/zed"), &json!({})).status,
+        404
+    );
+    assert_eq!(
+        get(&s, "/api/v1/applications/nope/people/marie").status,
+        404
+    );
+    assert_eq!(
+        get(&s, &format!("{ACME}/people/marie")).json()["title"],
+        "Analytics Lead"
+    );
+}
+
+#[test]
+fn interviews_are_marked_missed_rescheduled_and_prepared() {
+    let s = seeded();
+    let iv = format!("{ACME}/interviews/acme-panel");
+    assert_eq!(get(&s, &iv).json()["status"], "scheduled");
+    let r = patch_json(&s, &iv, &json!({ "status": "missed" }));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "missed");
+    let agenda = get(&s, "/api/v1/agenda").json();
+    assert!(
+        agenda["actions"]
+            .as_array()
+            .expect("a")
+            .iter()
+            .any(|a| a["rule"] == "missed-interview-recovery"),
+        "{agenda}"
+    );
+    let r = patch_json(
+        &s,
+        &iv,
+        &json!({ "status": "scheduled", "start": "2026-11-27 14:00", "minutes": 45, "research": true, "questions": 3 }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["start"], "2026-11-27T14:00:00-06:00");
+    assert_eq!(j["minutes"], 45);
+    assert_eq!(j["prepared"]["questions"], 3);
+    for (body, field) in [
+        (json!({ "start": "someday" }), "start"),
+        (json!({ "minutes": 0 }), "minutes"),
+        (json!({ "questions": 500 }), "questions"),
+        (json!({ "apologized": [1] }), "apologized"),
+        (json!({ "status": "postponed" }), "status"),
+    ] {
+        let r = patch_json(&s, &iv, &body);
+        assert_eq!(r.status, 422, "{body}: {}", r.body);
+        assert_eq!(r.json()["field"], field, "{body}: {}", r.body);
+    }
+    assert_eq!(
+        get(&s, &iv).json()["minutes"],
+        45,
+        "a refused change wrote nothing"
+    );
+    assert_eq!(get(&s, &format!("{ACME}/interviews/nope")).status, 404);
+    assert_eq!(
+        patch_json(&s, &format!("{ACME}/interviews/nope"), &json!({})).status,
+        404
+    );
+}
+
+#[test]
+fn replies_news_research_outcome_and_feedback() {
+    let s = seeded();
+    debrief_panel(&s);
+    // A reply needs something sent first.
+    let r = post_json(
+        &s,
+        &format!("{ACME}/replies"),
+        &json!({ "person": "marie" }),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["field"], "person");
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .expect("m")
+            .contains("log what you sent first")
+    );
+    post_json(
+        &s,
+        &format!("{ACME}/touches"),
+        &json!({ "person": "marie", "kind": "thank-you", "channel": "email", "at": "2026-11-20 14:00" }),
+    );
+    let r = post_json(
+        &s,
+        &format!("{ACME}/replies"),
+        &json!({ "person": "marie", "at": "2026-11-20 14:30" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["to"]["kind"], "thank-you");
+    assert_eq!(
+        get(&s, &format!("{ACME}/touches")).json()[0]["replied_at"],
+        "2026-11-20T14:30:00-06:00"
+    );
+    let bad_at = post_json(&s, &format!("{ACME}/replies"), &json!({ "at": "later" }));
+    assert_eq!(bad_at.json()["field"], "at");
+    let unknown = post_json(&s, &format!("{ACME}/replies"), &json!({ "person": "zed" }));
+    assert_eq!(unknown.json()["field"], "person");
+
+    let r = post_json(
+        &s,
+        &format!("{ACME}/news"),
+        &json!({ "text": "Acme opened in Singapore", "on": "2026-11-19" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()[0]["text"], "Acme opened in Singapore");
+    assert_eq!(
+        post_json(&s, &format!("{ACME}/news"), &json!({ "text": " " })).json()["field"],
+        "text"
+    );
+    assert_eq!(
+        post_json(
+            &s,
+            &format!("{ACME}/news"),
+            &json!({ "text": "x", "on": "19/11" })
+        )
+        .json()["field"],
+        "on"
+    );
+
+    let r = post_json(
+        &s,
+        &format!("{ACME}/research"),
+        &json!({ "fact": "Moving reporting to dbt", "contribution": "Two years of dbt" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()[0]["contribution"], "Two years of dbt");
+    assert_eq!(
+        post_json(&s, &format!("{ACME}/research"), &json!({ "fact": "" })).json()["field"],
+        "fact"
+    );
+
+    // Feedback waits for an outcome.
+    let early = post_json(
+        &s,
+        &format!("{ACME}/feedback"),
+        &json!({ "text": "Slow SQL" }),
+    );
+    assert_eq!(early.status, 422);
+    assert!(
+        early.json()["message"]
+            .as_str()
+            .expect("m")
+            .contains("no outcome yet")
+    );
+    let r = put_json(
+        &s,
+        &format!("{ACME}/outcome"),
+        &json!({ "kind": "rejected", "on": "2026-12-01", "stay_in_touch": true }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["kind"], "rejected");
+    assert_eq!(get(&s, ACME).json()["stage"], "rejected");
+    let bad = put_json(
+        &s,
+        &format!("{ACME}/outcome"),
+        &json!({ "kind": "ghosted" }),
+    );
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["field"], "kind");
+    let r = post_json(
+        &s,
+        &format!("{ACME}/feedback"),
+        &json!({ "text": "The SQL exercise was slow", "kind": "skill" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["point"], 1);
+    let r = post_json(
+        &s,
+        &format!("{ACME}/feedback"),
+        &json!({ "point": 1, "plan": "Finish a SQL course", "by": "2027-01-15" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        r.json()["outcome"]["feedback"][0]["plan"]["by"],
+        "2027-01-15"
+    );
+    for (body, field) in [
+        (json!({ "point": 1, "plan": "Course" }), "by"),
+        (json!({ "point": 1, "by": "2027-01-01" }), "plan"),
+        (json!({ "point": 7, "kind": "skill" }), "point"),
+        (json!({ "text": "x", "by": "soon", "plan": "p" }), "by"),
+        (json!({}), "text"),
+    ] {
+        let r = post_json(&s, &format!("{ACME}/feedback"), &body);
+        assert_eq!(r.status, 422, "{body}: {}", r.body);
+        assert_eq!(r.json()["field"], field, "{body}: {}", r.body);
+    }
+    // Recording the outcome again keeps the feedback.
+    put_json(&s, &format!("{ACME}/outcome"), &json!({ "kind": "offer" }));
+    let o = get(&s, ACME).json()["outcome"].clone();
+    assert_eq!(o["kind"], "offer");
+    assert_eq!(o["on"], "2026-11-20", "today by default");
+    assert_eq!(o["feedback"].as_array().map(Vec::len), Some(1));
+    for (path, body) in [
+        ("replies", json!({})),
+        ("news", json!({ "text": "x" })),
+        ("research", json!({ "fact": "x" })),
+        ("feedback", json!({ "text": "x" })),
+    ] {
+        let r = post_json(&s, &format!("/api/v1/applications/nope/{path}"), &body);
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+    }
+}
+
+#[test]
+fn drafts_are_written_and_checked() {
+    let s = seeded();
+    debrief_panel(&s);
+    let r = post_json(
+        &s,
+        "/api/v1/drafts",
+        &json!({ "app": "acme-analyst", "person": "marie", "kind": "thank-you" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = r.json();
+    assert!(j["body"].as_str().expect("body").contains("Marie"), "{j}");
+    assert!(
+        j["body"].as_str().expect("body").contains("APAC"),
+        "uses what she said: {j}"
+    );
+    assert!(!j["subject"].as_str().expect("subject").is_empty());
+    assert!(j["diagnostics"].is_array());
+    let r = post_json(
+        &s,
+        "/api/v1/drafts",
+        &json!({ "app": "acme-analyst", "person": "zed" }),
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["field"], "person");
+    let r = post_json(
+        &s,
+        "/api/v1/drafts",
+        &json!({ "app": "nope", "person": "marie" }),
+    );
+    assert_eq!(r.status, 404);
+    let r = post_json(
+        &s,
+        "/api/v1/drafts",
+        &json!({ "app": "acme-analyst", "person": "marie", "kind": "poem" }),
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["field"], "kind");
+}
+
+/// The agenda API serves exactly what `debrief agenda --json` prints: the
+/// engine's agenda of the whole store, as pretty JSON and a newline.
+fn cli_agenda_bytes(s: &Server, now: &str) -> Vec<u8> {
+    use debrief_store::StoreReader;
+    let store = debrief_store_sqlite::SqliteStore::open(&s.db).expect("store");
+    let data = store.load().expect("load");
+    let tz = debrief_core::exchange::parse_timezone(&data.profile.timezone).expect("tz");
+    let now = debrief_core::input::parse_time(now, &tz).expect("now").ts;
+    let engine = debrief_core::engine::Engine::new(&data.profile).expect("engine");
+    let mut out = serde_json::to_vec_pretty(&engine.agenda(&data, now)).expect("json");
+    out.push(b'\n');
+    out
+}
+
+#[test]
+fn the_agenda_is_the_cli_bytes_cached_gzipped_and_paged() {
+    // The demo store: many applications in every state.
+    let s = Server::start(Some(NOW));
+    let now: jiff::Timestamp = "2026-11-20T21:00:00Z".parse().expect("ts");
+    let demo = debrief_core::demo::dataset(now, "America/Chicago").expect("demo");
+    let r = post_json(
+        &s,
+        "/api/v1/import",
+        &serde_json::to_value(&demo).expect("v"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (status, hs, plain) = get_raw(&s, "/api/v1/agenda", &[]);
+    assert_eq!(status, 200);
+    let expected = cli_agenda_bytes(&s, NOW);
+    assert_eq!(
+        String::from_utf8_lossy(&plain),
+        String::from_utf8_lossy(&expected),
+        "same bytes as debrief agenda --json"
+    );
+    let count = serde_json::from_slice::<serde_json::Value>(&plain).expect("json")["actions"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0);
+    assert!(count > 10, "the demo has a real agenda: {count}");
+    let etag = header(&hs, "etag").expect("etag").to_string();
+    assert_eq!(header(&hs, "vary"), Some("Accept-Encoding"));
+
+    // gzip when asked, the same document inside.
+    let (_, hz, gz) = get_raw(&s, "/api/v1/agenda", &[("accept-encoding", "gzip")]);
+    assert_eq!(header(&hz, "content-encoding"), Some("gzip"));
+    assert!(
+        gz.len() * 4 < plain.len(),
+        "{} vs {}",
+        gz.len(),
+        plain.len()
+    );
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unzipped)
+        .expect("gunzip");
+    assert_eq!(unzipped, plain);
+
+    // Unchanged: 304 with no body. A write changes the tag and the body.
+    let (status, _, body) = get_raw(&s, "/api/v1/agenda", &[("if-none-match", &etag)]);
+    assert_eq!((status, body.len()), (304, 0));
+    let first =
+        serde_json::from_slice::<serde_json::Value>(&plain).expect("json")["actions"][0].clone();
+    let app = first["application"].as_str().expect("app");
+    let d = post_json(
+        &s,
+        &format!("/api/v1/applications/{app}/dismissals"),
+        &json!({ "rule": first["rule"], "interview": first["interview"], "person": first["person"], "reason": "done" }),
+    );
+    assert_eq!(d.status, 201, "{}", d.body);
+    let (status, hs2, after) = get_raw(&s, "/api/v1/agenda", &[("if-none-match", &etag)]);
+    assert_eq!(status, 200, "a write makes the cached agenda stale");
+    assert_ne!(header(&hs2, "etag"), Some(etag.as_str()));
+    assert_eq!(after, cli_agenda_bytes(&s, NOW));
+
+    // Paging: the same actions, in order, a page at a time.
+    let all: serde_json::Value = serde_json::from_slice(&after).expect("json");
+    let all = all["actions"].as_array().expect("a").clone();
+    let page = get(&s, "/api/v1/agenda?limit=5&offset=3").json();
+    assert_eq!(page["total"], all.len());
+    assert_eq!(page["offset"], 3);
+    assert_eq!(page["limit"], 5);
+    assert_eq!(page["actions"].as_array().expect("p")[..], all[3..8]);
+    let overdue = get(&s, "/api/v1/agenda?state=overdue&limit=10000").json();
+    let n = all.iter().filter(|a| a["state"] == "overdue").count();
+    assert_eq!(overdue["total"], n);
+    assert!(
+        overdue["actions"]
+            .as_array()
+            .expect("o")
+            .iter()
+            .all(|a| a["state"] == "overdue")
+    );
+    let one = get(&s, &format!("/api/v1/agenda?app={app}")).json();
+    assert!(
+        one["actions"]
+            .as_array()
+            .expect("a")
+            .iter()
+            .all(|a| a["application"] == app)
+    );
+    assert!(one.get("total").is_none(), "not paged: the CLI's shape");
+    for (q, field) in [("state=late", "state"), ("now=soon", "now")] {
+        let r = get(&s, &format!("/api/v1/agenda?{q}"));
+        assert_eq!(r.status, 422, "{q}");
+        assert_eq!(r.json()["field"], field);
+    }
+    let r = get(&s, "/api/v1/agenda?limit=many");
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json()["message"].as_str().expect("m").contains("limit"),
+        "{}",
+        r.body
+    );
+    let r = get(&s, "/api/v1/agenda?colour=red");
+    assert_eq!(r.status, 422, "unknown parameters are named: {}", r.body);
+}
+
+#[test]
+fn a_write_by_another_process_is_seen() {
+    let s = seeded();
+    let before = get(&s, "/api/v1/applications").json();
+    assert_eq!(before.as_array().map(Vec::len), Some(1));
+    let _ = get(&s, "/"); // build the snapshot
+    // What `debrief app add` does, on its own connection.
+    {
+        use debrief_store::StoreWriter;
+        let mut store = debrief_store_sqlite::SqliteStore::open(&s.db).expect("store");
+        let app = debrief_core::model::Application::new("globex", "Globex", "Analyst");
+        store
+            .apply(&[debrief_store::Change::PutApplication(app)])
+            .expect("write");
+    }
+    let after = get(&s, "/api/v1/applications").json();
+    assert_eq!(after.as_array().map(Vec::len), Some(2), "{after}");
+    assert!(get(&s, "/applications").body.contains("Globex"));
+}
+
+#[test]
+fn today_shows_the_top_of_each_list_and_pages_the_rest() {
+    // A month after the demo's moment: much is overdue.
+    let s = Server::start(Some("2026-12-21T09:00:00-06:00"));
+    let now: jiff::Timestamp = "2026-11-20T21:00:00Z".parse().expect("ts");
+    let demo = debrief_core::demo::dataset(now, "America/Chicago").expect("demo");
+    // Many copies of the demo: more actions than Today shows.
+    let mut big = demo.clone();
+    big.applications.clear();
+    for i in 0..12 {
+        for a in &demo.applications {
+            let mut a = a.clone();
+            a.id = format!("{}-{i}", a.id);
+            big.applications.push(a);
+        }
+    }
+    let r = post_json(
+        &s,
+        "/api/v1/import",
+        &serde_json::to_value(&big).expect("v"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let agenda = get(&s, "/api/v1/agenda").json();
+    let overdue = agenda["actions"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .filter(|a| a["state"] == "overdue")
+        .count();
+    assert!(overdue > 60, "{overdue}");
+    let today = get(&s, "/").body;
+    let cards = today.matches("<li class=\"action overdue\"").count();
+    assert_eq!(cards, 10, "the top ten overdue");
+    assert!(
+        today.contains(&format!("See all {overdue} overdue")),
+        "{today}"
+    );
+    let (status, hs, gz) = get_raw(&s, "/", &[("accept-encoding", "gzip")]);
+    assert_eq!(status, 200);
+    assert_eq!(header(&hs, "content-encoding"), Some("gzip"));
+    assert!(!gz.is_empty());
+    let page1 = get(&s, "/?show=overdue").body;
+    assert_eq!(page1.matches("<li class=\"action overdue\"").count(), 50);
+    let last = overdue.div_ceil(50);
+    let lastp = get(&s, &format!("/?show=overdue&page={last}")).body;
+    assert_eq!(
+        lastp.matches("<li class=\"action overdue\"").count(),
+        overdue - (last - 1) * 50
+    );
+    assert!(lastp.contains(&format!("Page {last} of {last}")));
+    assert!(lastp.contains("rel=\"prev\""));
+    let bad = get(&s, "/?show=later");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("unknown list"));
+}
+
+#[test]
+fn oversized_and_malformed_requests_get_json_errors_and_write_nothing() {
+    let s = seeded();
+    let huge = format!(
+        "{{\"format\": \"debrief/1\", \"applications\": [], \"pad\": \"{}\"}}",
+        "x".repeat(debrief_web::BODY_LIMIT_BYTES + 1)
+    );
+    let r = post_raw(&s, "/api/v1/import?replace=true", &huge);
+    assert_eq!(r.status, 413, "{}", &r.body[..r.body.len().min(200)]);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .expect("m")
+            .contains("larger than 8 MB"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        get(&s, "/api/v1/applications")
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "nothing replaced"
+    );
+    let r = get(&s, "/api/v1/agenda?offset=-1");
+    assert_eq!(r.status, 422);
+    assert!(r.json()["message"].is_string());
+    let r = post_raw(&s, "/api/v1/applications/acme-analyst/touches", "[1, 2]");
+    assert_eq!(r.status, 422);
+    assert!(r.json()["message"].is_string());
+}
+
+#[test]
+fn an_upload_over_the_limit_is_refused_by_the_field() {
+    let s = seeded();
+    let boundary = "XbOuNdArY";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n--{boundary}--\r\n",
+        "x".repeat(debrief_web::BODY_LIMIT_BYTES + 10)
+    );
+    let mut r = agent()
+        .post(&s.url("/settings/import"))
+        .header("origin", format!("http://{}", s.addr))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send(body)
+        .expect("POST");
+    let status = r.status().as_u16();
+    let page = r.body_mut().read_to_string().expect("page");
+    assert_eq!(status, 422, "{}", &page[..page.len().min(300)]);
+    assert!(page.contains("larger than 8 MB"), "{page}");
+    assert!(page.contains("debrief import FILE"));
+    assert_eq!(
+        get(&s, "/api/v1/applications")
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 }

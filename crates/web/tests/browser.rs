@@ -1,25 +1,140 @@
-//! End to end in headless Chromium, driven through chromedriver: what a
-//! person sees after a panel interview, the guard refusing an early chase,
-//! import and export, and hostile text shown as text. Screenshots of the
-//! main pages go to target/screenshots/.
+//! A whole interview's follow-up in headless Chromium, against the real
+//! `debrief` binary (`debrief --db FILE --now TIME serve`) on a real SQLite
+//! file: set up, add the application and the people, schedule and prepare,
+//! capture the debrief (panel, receptionist, what each said, their date and
+//! channel, a slip-up, the reflection), thank each person from the composer
+//! with live lint and the panel comparison, watch the actions disappear,
+//! see the guard refuse an early chase, wait (the server is restarted with
+//! a later clock, which also proves a clean Ctrl-C), check in, record news,
+//! a reply, a missed interview, the outcome and feedback, dismiss an action
+//! with a reason, edit a person and the application, import and export.
+//! Hostile text is shown as text and never runs. Screenshots of the main
+//! pages go to target/screenshots/.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`; without them the test
 //! says loudly what it skipped and passes.
 
 mod common;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use common::*;
+use common::HOSTILE;
 use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::Value;
 
 fn find_program(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
         .find(|p| p.is_file())
+}
+
+/// The `debrief` binary of this build, built first if needed.
+fn debrief_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("DEBRIEF_BIN") {
+        return PathBuf::from(p);
+    }
+    // target/<profile>/deps/browser-… → target/<profile>/debrief
+    let exe = std::env::current_exe().expect("test exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let release = profile_dir.file_name().is_some_and(|n| n == "release");
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .args(["build", "--quiet", "-p", "debrief", "--bin", "debrief"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if release {
+        cargo.arg("--release");
+    }
+    let status = cargo.status().expect("run cargo build");
+    assert!(status.success(), "cargo build -p debrief failed");
+    let bin = profile_dir.join(format!("debrief{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.is_file(), "no binary at {}", bin.display());
+    bin
+}
+
+/// `debrief serve` running on a free loopback port.
+struct Serve {
+    child: Child,
+    base: String,
+    output: Arc<Mutex<Vec<String>>>,
+}
+
+impl Serve {
+    fn start(bin: &Path, db: &Path, now: &str) -> Serve {
+        let mut child = Command::new(bin)
+            .args(["--db"])
+            .arg(db)
+            .args(["--now", now, "serve", "--addr", "127.0.0.1:0"])
+            .env_remove("DEBRIEF_NOW")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start debrief serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel();
+        let lines = output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+                    let _ = tx.send(url.trim_end_matches('/').to_string());
+                }
+                lines.lock().expect("lines").push(line);
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("debrief serve printed its address");
+        Serve {
+            child,
+            base,
+            output,
+        }
+    }
+
+    /// Ctrl-C, as a person stops it; returns what it printed.
+    fn stop(mut self) -> Vec<String> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("wait") {
+                break s;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "serve exited with {status}");
+        std::thread::sleep(Duration::from_millis(100));
+        self.output.lock().expect("lines").clone()
+    }
+
+    fn get_json(&self, path: &str) -> Value {
+        let mut r = common::agent()
+            .get(&format!("{}{path}", self.base))
+            .call()
+            .expect("GET");
+        let body = r.body_mut().read_to_string().expect("body");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 struct Driver(Child);
@@ -49,6 +164,7 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(screenshots_dir().join(format!("{name}.png")), png).expect("write screenshot");
 }
 
+/// What a person sees in the main landmark.
 async fn text(c: &Client) -> String {
     c.find(Locator::Css("main"))
         .await
@@ -58,27 +174,109 @@ async fn text(c: &Client) -> String {
         .expect("text")
 }
 
+async fn goto(c: &Client, url: &str) {
+    c.goto(url)
+        .await
+        .unwrap_or_else(|e| panic!("goto {url}: {e}"));
+}
+
+async fn exists(c: &Client, xpath: &str) -> bool {
+    c.find(Locator::XPath(xpath)).await.is_ok()
+}
+
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let el = c
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    el.clear().await.expect("clear");
+    el.send_keys(text).await.expect("type");
+}
+
+/// Date and time pickers take their value as a person's picker leaves it.
+async fn pick(c: &Client, id: &str, value: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).value = arguments[1];",
+        vec![Value::from(id), Value::from(value)],
+    )
+    .await
+    .expect("set value");
+}
+
+async fn choose(c: &Client, select_id: &str, value: &str) {
+    c.find(Locator::Css(&format!(
+        "#{select_id} option[value='{value}']"
+    )))
+    .await
+    .unwrap_or_else(|e| panic!("#{select_id} {value}: {e}"))
+    .click()
+    .await
+    .expect("choose");
+}
+
 async fn click(c: &Client, xpath: &str) {
     c.find(Locator::XPath(xpath))
         .await
         .unwrap_or_else(|e| panic!("{xpath}: {e}"))
         .click()
         .await
-        .expect("click");
+        .unwrap_or_else(|e| panic!("click {xpath}: {e}"));
 }
 
-/// Clicks a submit button and waits for the next page's message (a flash
-/// or a refusal): a click returns before the navigation it starts.
-async fn submit(c: &Client, xpath: &str) {
-    click(c, xpath).await;
-    if xpath.contains("'Import'") {
-        let _ = c.accept_alert().await;
-    }
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("div.flash, div.refusal"))
+/// Clicks something that loads a new page and waits for that page: a
+/// click returns before the navigation it starts. `confirm` accepts the
+/// "are you sure?" question some buttons ask.
+async fn submit(c: &Client, xpath: &str, confirm: bool) {
+    c.execute("window.__old_page = true;", vec![])
         .await
-        .unwrap_or_else(|e| panic!("no message after {xpath}: {e}"));
+        .expect("mark");
+    click(c, xpath).await;
+    if confirm {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while c.accept_alert().await.is_err() {
+            assert!(Instant::now() < deadline, "no question after {xpath}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let fresh = c
+            .execute(
+                "return window.__old_page === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .map(|v| v == Value::Bool(true))
+            .unwrap_or(false);
+        if fresh {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no new page after {xpath}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until `css` shows `needle` (live updates from script).
+async fn wait_for_text(c: &Client, css: &str, needle: &str) -> String {
+    wait_until(c, css, |t| t.contains(needle), needle).await
+}
+
+async fn wait_until(c: &Client, css: &str, ok: impl Fn(&str) -> bool, what: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let t = match c.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if ok(&t) {
+            return t;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never showed {what:?}: {t}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn connect(port: u16, profile: &Path, chromium: &Path) -> Client {
@@ -109,8 +307,17 @@ async fn connect(port: u16, profile: &Path, chromium: &Path) -> Client {
     }
 }
 
+const APP: &str = "acme-corp-data-analyst";
+
+/// Before the interview: Monday of the week.
+const MONDAY: &str = "2026-11-16T09:00:00-06:00";
+/// The panel ran 10:00–11:30 on Friday; now it is just after.
+const FRIDAY: &str = "2026-11-20T12:00:00-06:00";
+/// Two and a half weeks later: Marie's date (4 Dec) has passed.
+const LATER: &str = "2026-12-08T10:00:00-06:00";
+
 #[test]
-fn a_person_after_a_panel_interview() {
+fn a_whole_follow_up_in_the_browser() {
     let (Some(chromium), Some(driver)) = (
         find_program(&["chromium", "chromium-browser"]),
         find_program(&["chromedriver"]),
@@ -119,14 +326,15 @@ fn a_person_after_a_panel_interview() {
         use std::io::Write as _;
         let _ = writeln!(
             std::io::stderr(),
-            "\n{}\n!!! BROWSER TESTS SKIPPED: chromium and chromedriver are not installed.\n!!! The end-to-end flow in headless Chromium did NOT run.\n!!! To run it: apt-get update && apt-get install -y chromium chromium-driver\n{}\n",
+            "\n{}\n!!! BROWSER TESTS SKIPPED: chromium and chromedriver are not installed.\n!!! The end-to-end follow-up in headless Chromium did NOT run.\n!!! To run it: apt-get update && apt-get install -y chromium chromium-driver\n{}\n",
             "!".repeat(72),
             "!".repeat(72)
         );
         return;
     };
-    let server = Server::start(Some(NOW));
-    assert_eq!(post_json(&server, "/api/v1/import", &sample()).status, 200);
+    let bin = debrief_binary();
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("debrief.db");
     let port = free_port();
     let _driver = Driver(
         Command::new(driver)
@@ -143,144 +351,485 @@ fn a_person_after_a_panel_interview() {
         .expect("runtime");
     rt.block_on(async {
         let c = connect(port, profile.path(), &chromium).await;
-        let base = server.url("");
-        let result = flow(&c, &base, &server).await;
+        journey(&c, &bin, &db, dir.path()).await;
         let _ = c.close().await;
-        result
     });
 }
 
-async fn flow(c: &Client, base: &str, server: &Server) {
-    // Right after the panel: the debrief form, who was there.
-    c.goto(&format!(
-        "{base}/applications/acme-analyst/interviews/acme-panel/debrief"
-    ))
-    .await
-    .expect("goto");
+async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
+    // ---- Monday: set up, add the application, schedule and prepare.
+    let server = Serve::start(bin, db, MONDAY);
+    let base = server.base.clone();
+    goto(c, &base).await;
+    assert!(text(c).await.contains("Nothing here yet"));
+
+    goto(c, &format!("{base}/settings")).await;
+    type_into(c, "profile-name", "Sam Rivera").await;
+    type_into(c, "profile-timezone", "America/Chicago").await;
+    choose(c, "profile-holidays", "US").await;
+    submit(c, "//button[normalize-space()='Save profile']", false).await;
+    assert!(text(c).await.contains("Saved your profile."));
+
+    goto(c, &format!("{base}/applications")).await;
+    type_into(c, "add-app-company", "Acme Corp").await;
+    type_into(c, "add-app-role", "Data Analyst").await;
+    submit(c, "//button[normalize-space()='Add application']", false).await;
+    let t = text(c).await;
+    assert!(
+        t.contains("Added the application.") && t.contains("Acme Corp — Data Analyst"),
+        "{t}"
+    );
+
+    for (name, title, email) in [
+        ("Marie Dubois", "Analytics Lead", "marie@acme.example"),
+        ("Raj Patel", "Senior Analyst", ""),
+    ] {
+        type_into(c, "person-name", name).await;
+        choose(c, "person-kind", "interviewer").await;
+        type_into(c, "person-title", title).await;
+        type_into(c, "person-email", email).await;
+        submit(c, "//button[normalize-space()='Add person']", false).await;
+        assert!(text(c).await.contains(&format!("Added {name}")));
+    }
+    pick(c, "interview-start", "2026-11-20T10:00").await;
+    type_into(c, "interview-minutes", "90").await;
+    choose(c, "interview-format", "in-person").await;
+    click(
+        c,
+        "//form[.//button[normalize-space()='Schedule']]//label[contains(., 'Marie Dubois')]/input",
+    )
+    .await;
+    click(
+        c,
+        "//form[.//button[normalize-space()='Schedule']]//label[contains(., 'Raj Patel')]/input",
+    )
+    .await;
+    submit(c, "//button[normalize-space()='Schedule']", false).await;
+    let t = text(c).await;
+    assert!(t.contains("Scheduled interview interview-1."), "{t}");
+    // Preparation is now on the list, each with its why.
+    for title in [
+        "Research Acme Corp",
+        "Prepare three questions",
+        "Pack business cards",
+    ] {
+        assert!(t.contains(title), "{title} missing: {t}");
+    }
+    type_into(c, "research-fact", "Acme is opening a Singapore office").await;
+    type_into(
+        c,
+        "research-contribution",
+        "I ran an APAC reporting rollout",
+    )
+    .await;
+    submit(
+        c,
+        "//button[normalize-space()='Record the research']",
+        false,
+    )
+    .await;
+    assert!(text(c).await.contains("I ran an APAC reporting rollout"));
+    click(c, "//article[@id='interview-interview-1']//summary").await;
+    click(
+        c,
+        "//article[@id='interview-interview-1']//input[@name='research']",
+    )
+    .await;
+    type_into(c, "iv-questions-0", "3").await;
+    submit(
+        c,
+        "//article[@id='interview-interview-1']//button[normalize-space()='Save']",
+        false,
+    )
+    .await;
+    let t = text(c).await;
+    assert!(t.contains("Saved the interview."), "{t}");
+    assert!(!t.contains("Prepare three questions"), "{t}");
+    goto(c, &base).await;
+    let t = text(c).await;
+    assert!(t.contains("Pack business cards"), "{t}");
+    shot(c, "today-before").await;
+    let lines = server.stop();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("every finished request was saved")),
+        "{lines:?}"
+    );
+
+    // ---- Friday, right after the panel: capture, then thank each person.
+    let server = Serve::start(bin, db, FRIDAY);
+    let base = server.base.clone();
+    let app_url = format!("{base}/applications/{APP}");
+    goto(c, &app_url).await;
+    assert!(text(c).await.contains("Capture the interview"));
+    submit(
+        c,
+        "//article[@id='interview-interview-1']//a[normalize-space()='Debrief it']",
+        false,
+    )
+    .await;
     shot(c, "debrief").await;
-    click(
+    for who in ["Marie Dubois", "Raj Patel"] {
+        let box_ = format!("//fieldset[legend[contains(., '{who}')]]//input[@name='interviewer']");
+        let checked = c
+            .find(Locator::XPath(&box_))
+            .await
+            .expect("box")
+            .prop("checked")
+            .await
+            .expect("checked");
+        assert_eq!(
+            checked.as_deref(),
+            Some("true"),
+            "{who} is already on the panel"
+        );
+    }
+    type_into(c, "said-marie", "APAC expansion is next year's priority").await;
+    type_into(c, "said-raj", "The team is moving its reporting to dbt").await;
+    pick(c, "after-marie", "2026-12-04").await;
+    choose(c, "prefers-marie", "email").await;
+    type_into(c, "newcomers_met", "Dana Lee").await;
+    type_into(c, "slip-1", "Called Marie 'Mary' once").await;
+    click(c, "//input[@name='noticed-1']").await;
+    click(c, "//input[@name='asked_questions'][@value='yes']").await;
+    type_into(c, "went_well", "My story about the migration landed").await;
+    type_into(c, "change", "Slow down before answering").await;
+    type_into(c, "mistakes", "Rushed the salary question").await;
+    type_into(
         c,
-        "//fieldset[legend[contains(., 'Marie Dubois')]]//input[@name='interviewer']",
+        "hardest",
+        "Why leave now? Say: to build a team's reporting from scratch",
     )
     .await;
-    click(
-        c,
-        "//fieldset[legend[contains(., 'Raj Patel')]]//input[@name='interviewer']",
-    )
-    .await;
-    c.find(Locator::Id("said-marie"))
-        .await
-        .expect("said")
-        .send_keys("APAC expansion is next year's priority")
-        .await
-        .expect("type");
-    c.find(Locator::Id("went_well"))
-        .await
-        .expect("went well")
-        .send_keys("My story about the migration")
-        .await
-        .expect("type");
-    submit(c, "//button[normalize-space()='Save the debrief']").await;
+    submit(c, "//button[normalize-space()='Save the debrief']", false).await;
     let t = text(c).await;
     assert!(t.contains("Saved the debrief"), "{t}");
-    assert!(t.contains("APAC expansion"), "{t}");
+    assert!(
+        t.contains("APAC expansion") && t.contains("Dana Lee (receptionist)"),
+        "{t}"
+    );
+    assert!(t.contains("said to follow up after 2026-12-04"), "{t}");
+    assert!(
+        !t.contains("Capture the interview") && !t.contains("Reflect on the interview"),
+        "{t}"
+    );
     shot(c, "application").await;
 
-    // Today: a thank-you for each interviewer.
-    c.goto(base).await.expect("goto");
-    let t = text(c).await;
-    assert!(t.contains("Marie Dubois") && t.contains("Raj Patel"), "{t}");
-    let marie = "//li[@data-rule='thank-you-note'][.//strong[contains(., 'Marie')]]";
-    assert!(
-        c.find(Locator::XPath(marie)).await.is_ok(),
-        "no thank-you for Marie: {t}"
-    );
+    // Today: a thank-you for each interviewer, the receptionist, the apology.
+    goto(c, &base).await;
+    let card = |rule: &str, who: &str| {
+        format!("//li[@data-rule='{rule}'][.//strong[contains(., '{who}')]]")
+    };
+    for (rule, who) in [
+        ("thank-you-note", "Marie"),
+        ("thank-you-note", "Raj"),
+        ("thank-staff", "Dana"),
+    ] {
+        assert!(
+            exists(c, &card(rule, who)).await,
+            "no {rule} for {who}: {}",
+            text(c).await
+        );
+    }
+    assert!(exists(c, "//li[@data-rule='apologize-slip']").await);
     shot(c, "today").await;
-    click(
+
+    // The composer: a draft for Marie, live lint, log it as sent.
+    submit(
         c,
-        &format!("{marie}//button[normalize-space()='Log as sent']"),
+        &format!(
+            "{}//a[normalize-space()='Write it']",
+            card("thank-you-note", "Marie")
+        ),
+        false,
     )
     .await;
     let t = text(c).await;
-    assert!(t.contains("Logged the thank-you to marie"), "{t}");
-    assert!(
-        c.find(Locator::XPath(marie)).await.is_err(),
-        "Marie's thank-you is still listed"
-    );
-    assert!(
-        c.find(Locator::XPath(
-            "//li[@data-rule='thank-you-note'][.//strong[contains(., 'Raj')]]"
-        ))
+    assert!(t.contains("Write to Marie Dubois"), "{t}");
+    let draft = c
+        .find(Locator::Id("note"))
         .await
-        .is_ok()
-    );
-
-    // The guard refuses an early chase, and says when it would allow one.
-    c.goto(&format!("{base}/applications/acme-analyst"))
+        .expect("note")
+        .prop("value")
         .await
-        .expect("goto");
-    c.find(Locator::Css("#touch-kind option[value='status-check']"))
-        .await
-        .expect("opt")
-        .click()
-        .await
-        .expect("select");
-    submit(c, "//button[normalize-space()='Log it']").await;
-    let t = text(c).await;
-    assert!(t.contains("Not logged (follow-up-guard)"), "{t}");
-    shot(c, "guard-refusal").await;
-    let touches = get(server, "/api/v1/applications/acme-analyst/touches").json();
-    assert_eq!(
-        touches.as_array().map(Vec::len),
-        Some(1),
-        "only the thank-you was written"
-    );
-
-    // The composer drafts a note and shows the linter's findings.
-    c.goto(&format!(
-        "{base}/applications/acme-analyst/compose?person=raj&kind=thank-you"
-    ))
-    .await
-    .expect("goto");
-    let t = text(c).await;
-    assert!(t.contains("Write to Raj Patel"), "{t}");
+        .expect("value")
+        .unwrap_or_default();
+    assert!(draft.contains("Marie"), "the draft greets Marie: {draft}");
+    type_into(c, "note", "Dear Mary,\n\nThanks ASAP.").await;
+    wait_for_text(c, "#diagnostics", "lint/wrong-name").await;
+    let marie_note = "Dear Marie,\n\nThank you for the conversation on Friday. What you said about APAC expansion being next year's priority stayed with me: I ran a reporting rollout across four APAC offices and would like to bring that to Acme.\n\nI'm sorry for calling you Mary once; it was a slip.\n\nBest regards,\nSam Rivera";
+    type_into(c, "note", marie_note).await;
+    wait_until(
+        c,
+        "#diagnostics",
+        |t| !t.contains("lint/wrong-name"),
+        "no wrong name",
+    )
+    .await;
+    wait_for_text(c, "#panel", "No note to the rest of the panel").await;
     shot(c, "composer").await;
+    submit(c, "//button[normalize-space()='Log as sent']", false).await;
+    let t = text(c).await;
+    assert!(
+        t.contains("Logged the thank-you to marie, with the note."),
+        "{t}"
+    );
 
-    // Hostile text in a form is shown as text and never runs.
-    c.goto(&format!("{base}/applications")).await.expect("goto");
-    c.find(Locator::Id("add-app-company"))
+    // Raj: a copy of Marie's note is caught by the panel comparison.
+    goto(c, &format!("{app_url}/compose?person=raj&kind=thank-you")).await;
+    type_into(
+        c,
+        "note",
+        &marie_note.replace("Marie", "Raj").replace("Mary", "Ray"),
+    )
+    .await;
+    let panel = wait_for_text(c, "#panel", "too alike").await;
+    assert!(panel.contains("Marie Dubois"), "{panel}");
+    shot(c, "composer-panel").await;
+    type_into(c, "note", "Dear Raj,\n\nThank you for walking me through the team's move of its reporting to dbt. I have built dbt models for two years and would enjoy helping with that migration.\n\nBest regards,\nSam Rivera").await;
+    wait_for_text(c, "#panel", "fine").await;
+    submit(c, "//button[normalize-space()='Log as sent']", false).await;
+    assert!(text(c).await.contains("Logged the thank-you to raj"));
+    // The apology went into Marie's note.
+    submit(c, "//button[normalize-space()='I apologized']", false).await;
+    assert!(text(c).await.contains("Marked the apology made."));
+
+    // Dana, from Today in one click; then the thank-yous are gone.
+    goto(c, &base).await;
+    submit(
+        c,
+        &format!(
+            "{}//button[normalize-space()='Log as sent']",
+            card("thank-staff", "Dana")
+        ),
+        false,
+    )
+    .await;
+    let t = text(c).await;
+    assert!(t.contains("Logged the thank-you to dana"), "{t}");
+    for (rule, who) in [
+        ("thank-you-note", "Marie"),
+        ("thank-you-note", "Raj"),
+        ("thank-staff", "Dana"),
+    ] {
+        assert!(
+            !exists(c, &card(rule, who)).await,
+            "{rule} for {who} still listed: {t}"
+        );
+    }
+    assert!(!exists(c, "//li[@data-rule='apologize-slip']").await, "{t}");
+
+    // Chasing on Monday is refused, in words, and nothing is written.
+    goto(c, &app_url).await;
+    choose(c, "touch-person", "marie").await;
+    choose(c, "touch-kind", "status-check").await;
+    submit(c, "//button[normalize-space()='Log it']", false).await;
+    let refusal = c
+        .find(Locator::Css("div.refusal"))
         .await
-        .expect("company")
-        .send_keys(HOSTILE)
+        .expect("refusal")
+        .text()
+        .await
+        .expect("t");
+    assert!(
+        refusal.contains("Not logged (follow-up-guard)"),
+        "{refusal}"
+    );
+    assert!(refusal.contains("Allowed from 2026-12-07"), "{refusal}");
+    shot(c, "guard-refusal").await;
+    let touches = server.get_json(&format!("/api/v1/applications/{APP}/touches"));
+    assert_eq!(touches.as_array().map(Vec::len), Some(3), "{touches}");
+    server.stop();
+
+    // ---- Two and a half weeks later: check in, news, a reply, the outcome.
+    let server = Serve::start(bin, db, LATER);
+    let base = server.base.clone();
+    let app_url = format!("{base}/applications/{APP}");
+    goto(c, &base).await;
+    let chase = card("status-check", "Marie");
+    assert!(exists(c, &chase).await, "{}", text(c).await);
+    let why = c
+        .find(Locator::XPath(&format!("{chase}//p[@class='why']")))
+        .await
+        .expect("why")
+        .text()
+        .await
+        .expect("t");
+    assert!(why.contains("Marie"), "{why}");
+    submit(
+        c,
+        &format!("{chase}//button[normalize-space()='Log as sent']"),
+        false,
+    )
+    .await;
+    assert!(text(c).await.contains("Logged the status-check to marie"));
+    assert!(!exists(c, &chase).await);
+
+    goto(c, &app_url).await;
+    type_into(c, "news-text", "Acme opened its Singapore office").await;
+    submit(c, "//button[normalize-space()='Record the news']", false).await;
+    let t = text(c).await;
+    assert!(t.contains("News: Acme opened its Singapore office"), "{t}");
+    assert!(exists(c, "//li[@data-rule='congratulate']").await, "{t}");
+    choose(c, "reply-person", "marie").await;
+    submit(c, "//button[normalize-space()='Record the reply']", false).await;
+    let t = text(c).await;
+    assert!(
+        t.contains("Recorded the reply.")
+            && t.contains("Marie Dubois replied to your status-check"),
+        "{t}"
+    );
+
+    // A second interview was missed: the recovery comes first.
+    pick(c, "interview-start", "2026-12-07T14:00").await;
+    submit(c, "//button[normalize-space()='Schedule']", false).await;
+    submit(
+        c,
+        "//article[@id='interview-interview-2']//button[normalize-space()='I missed it']",
+        true,
+    )
+    .await;
+    let t = text(c).await;
+    assert!(t.contains("Marked it missed."), "{t}");
+    let recovery = "//li[@data-rule='missed-interview-recovery']";
+    assert!(exists(c, recovery).await, "{t}");
+    // A message to someone named is logged; otherwise it is marked done.
+    let logged_recovery = exists(
+        c,
+        &format!("{recovery}//button[normalize-space()='Log as sent']"),
+    )
+    .await;
+    submit(
+        c,
+        &format!(
+            "{recovery}//button[normalize-space()='Mark done' or normalize-space()='Log as sent']"
+        ),
+        false,
+    )
+    .await;
+    assert!(!exists(c, "//li[@data-rule='missed-interview-recovery']").await);
+
+    // Edit a person and the application.
+    click(c, "//li[@id='person-raj']//summary").await;
+    type_into(c, "ep-1-title", "Analytics Manager").await;
+    submit(c, "//button[normalize-space()='Save Raj Patel']", false).await;
+    let t = text(c).await;
+    assert!(
+        t.contains("Saved Raj Patel.") && t.contains("Raj Patel (interviewer, Analytics Manager)"),
+        "{t}"
+    );
+    type_into(c, "edit-app-role", "Senior Data Analyst").await;
+    submit(c, "//button[normalize-space()='Save changes']", false).await;
+    assert!(text(c).await.contains("Acme Corp — Senior Data Analyst"));
+
+    // The outcome, then the feedback with a plan.
+    choose(c, "outcome-kind", "rejected").await;
+    click(c, "//input[@name='stay_in_touch']").await;
+    submit(c, "//button[normalize-space()='Record the outcome']", true).await;
+    let t = text(c).await;
+    assert!(t.contains("Recorded the outcome: rejected."), "{t}");
+    assert!(
+        exists(c, "//li[@data-rule='request-feedback-call']").await,
+        "{t}"
+    );
+    type_into(c, "feedback-text", "The SQL exercise was slow").await;
+    choose(c, "feedback-kind", "skill").await;
+    type_into(c, "feedback-plan", "Finish an advanced SQL course").await;
+    pick(c, "feedback-by", "2027-01-15").await;
+    submit(
+        c,
+        "//button[normalize-space()='Record the feedback']",
+        false,
+    )
+    .await;
+    let t = text(c).await;
+    assert!(
+        t.contains("Recorded feedback point 1.")
+            && t.contains("plan: Finish an advanced SQL course by 2027-01-15"),
+        "{t}"
+    );
+
+    // Dismiss an action with a reason, from Today.
+    goto(c, &base).await;
+    let call = "//li[@data-rule='request-feedback-call']";
+    click(c, &format!("{call}//summary")).await;
+    let reason = c
+        .find(Locator::XPath(&format!(
+            "{call}//input[@name='reason'][@type='text']"
+        )))
+        .await
+        .expect("reason");
+    reason
+        .send_keys("Marie already sent written feedback")
         .await
         .expect("type");
-    submit(c, "//button[normalize-space()='Add application']").await;
+    submit(
+        c,
+        &format!("{call}//button[normalize-space()='Dismiss']"),
+        true,
+    )
+    .await;
     let t = text(c).await;
-    assert!(t.contains("<script>window.pwned=1</script>"), "{t}");
+    assert!(t.contains("Dismissed request-feedback-call."), "{t}");
+    assert!(!exists(c, call).await, "{t}");
+    goto(c, &app_url).await;
+    assert!(
+        text(c)
+            .await
+            .contains("Set aside request-feedback-call: Marie already sent written feedback")
+    );
+    shot(c, "application-after").await;
+
+    goto(c, &format!("{base}/insights")).await;
+    let t = text(c).await;
+    assert!(t.contains("Funnel by stage"), "{t}");
+    // Both interviewers were thanked within 24 hours, in November.
+    assert!(t.contains("2026-11 2 2 (100%)"), "{t}");
+    shot(c, "insights").await;
+
+    // Hostile text in every kind of field is shown as text and never runs.
+    goto(c, &format!("{base}/applications")).await;
+    type_into(c, "add-app-company", HOSTILE).await;
+    type_into(c, "add-app-role", HOSTILE).await;
+    submit(c, "//button[normalize-space()='Add application']", false).await;
+    type_into(c, "person-name", HOSTILE).await;
+    submit(c, "//button[normalize-space()='Add person']", false).await;
+    type_into(c, "news-text", HOSTILE).await;
+    submit(c, "//button[normalize-space()='Record the news']", false).await;
+    let t = text(c).await;
+    assert!(
+        t.matches("<script>window.pwned=1</script>").count() >= 3,
+        "{t}"
+    );
     let pwned = c
         .execute("return typeof window.pwned;", vec![])
         .await
         .expect("js");
     assert_eq!(pwned, serde_json::json!("undefined"));
-    c.goto(&format!("{base}/applications")).await.expect("goto");
+    goto(c, &base).await;
+    let pwned = c
+        .execute("return typeof window.pwned;", vec![])
+        .await
+        .expect("js");
+    assert_eq!(pwned, serde_json::json!("undefined"));
+    goto(c, &format!("{base}/applications")).await;
     shot(c, "applications").await;
 
-    // Import a file from Settings, then export.
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("more.json");
-    let mut more = sample();
+    // Import a file from Settings; export has everything.
+    let file = dir.join("more.json");
+    let mut more = common::sample();
     more["applications"][0]["id"] = serde_json::json!("globex-analyst");
     more["applications"][0]["company"] = serde_json::json!("Globex");
     std::fs::write(&file, more.to_string()).expect("write");
-    c.goto(&format!("{base}/settings")).await.expect("goto");
+    goto(c, &format!("{base}/settings")).await;
     c.find(Locator::Id("import-file"))
         .await
         .expect("file")
         .send_keys(&file.display().to_string())
         .await
         .expect("choose");
-    // The import button asks for confirmation when script runs.
-    submit(c, "//button[normalize-space()='Import']").await;
+    submit(c, "//button[normalize-space()='Import']", true).await;
     let t = text(c).await;
     assert!(t.contains("Imported: 1 new"), "{t}");
     shot(c, "settings").await;
@@ -289,19 +838,74 @@ async fn flow(c: &Client, base: &str, server: &Server) {
         .await
         .expect("export link");
     assert_eq!(href.text().await.expect("t"), "Download everything (JSON)");
-    let exported = get(server, "/export.json").json();
-    let ids: Vec<&str> = exported["applications"]
+    let exported = server.get_json("/export.json");
+    let acme = exported["applications"]
         .as_array()
         .expect("apps")
         .iter()
-        .filter_map(|a| a["id"].as_str())
-        .collect();
+        .find(|a| a["id"] == APP)
+        .expect("acme exported")
+        .clone();
     assert!(
-        ids.contains(&"globex-analyst") && ids.contains(&"acme-analyst"),
-        "{ids:?}"
+        exported["applications"]
+            .as_array()
+            .expect("apps")
+            .iter()
+            .any(|a| a["id"] == "globex-analyst")
     );
 
-    c.goto(&format!("{base}/insights")).await.expect("goto");
-    assert!(text(c).await.contains("Funnel by stage"));
-    shot(c, "insights").await;
+    // On a phone: one column, nothing wider than the screen.
+    c.set_window_size(390, 844).await.expect("resize");
+    for (path, name) in [
+        ("/", "today-phone"),
+        (&format!("/applications/{APP}")[..], "application-phone"),
+    ] {
+        goto(c, &format!("{base}{path}")).await;
+        let fits = c
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await
+            .expect("js");
+        assert_eq!(
+            fits,
+            Value::Bool(true),
+            "{path} scrolls sideways on a phone"
+        );
+        shot(c, name).await;
+    }
+
+    // Ctrl-C: the server stops cleanly and every write is in the file.
+    let lines = server.stop();
+    assert!(lines.iter().any(|l| l.contains("Stopped")), "{lines:?}");
+    let out = Command::new(bin)
+        .arg("--db")
+        .arg(db)
+        .args(["export"])
+        .output()
+        .expect("export");
+    assert!(out.status.success());
+    let from_cli: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let acme_cli = from_cli["applications"]
+        .as_array()
+        .expect("apps")
+        .iter()
+        .find(|a| a["id"] == APP)
+        .expect("acme")
+        .clone();
+    assert_eq!(acme_cli, acme, "the file holds what the browser showed");
+    let touches = acme["touches"].as_array().expect("touches");
+    let expected = if logged_recovery { 5 } else { 4 };
+    assert_eq!(
+        touches.len(),
+        expected,
+        "three thank-yous, one check-in: {touches:?}"
+    );
+    assert_eq!(acme["outcome"]["feedback"][0]["plan"]["by"], "2027-01-15");
+    assert_eq!(acme["interviews"][0]["slip_ups"][0]["apologized"], true);
+    assert_eq!(
+        acme["interviews"][0]["reflection"]["went_well"],
+        "My story about the migration landed"
+    );
 }

@@ -149,3 +149,45 @@ pub fn sample() -> serde_json::Value {
 
 /// Hostile text for every field: markup and script that must show as text.
 pub const HOSTILE: &str = "<script>window.pwned=1</script><img src=x onerror=alert(1)>\"'&";
+
+pub fn patch_json(s: &Server, path: &str, body: &serde_json::Value) -> Reply {
+    reply(
+        agent()
+            .patch(&s.url(path))
+            .header("content-type", "application/json")
+            .send(body.to_string())
+            .expect("PATCH"),
+    )
+}
+
+/// A GET with extra headers; the body is kept as raw bytes.
+pub fn get_raw(
+    s: &Server,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut req = agent().get(&s.url(path));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut r = req.call().expect("GET");
+    let status = r.status().as_u16();
+    let hs = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = r
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .unwrap_or_default();
+    (status, hs, body)
+}
+
+pub fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    hs.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
