@@ -138,6 +138,12 @@ impl<'r, 's> Columns<'r, 's> {
         u32::try_from(v).map_err(|e| self.wrong_type(format_args!("{v}: {e}")))
     }
 
+    /// A `count(*)`.
+    pub fn count(&mut self) -> Result<usize, StoreError> {
+        let v = self.i64()?;
+        usize::try_from(v).map_err(|e| self.wrong_type(format_args!("{v}: {e}")))
+    }
+
     pub fn opt_u32(&mut self) -> Result<Option<u32>, StoreError> {
         match self.opt_i64()? {
             Some(v) => u32::try_from(v)

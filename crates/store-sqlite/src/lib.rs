@@ -200,6 +200,10 @@ impl StoreReader for SqliteStore {
     fn application_ids(&self) -> Result<Vec<String>, StoreError> {
         read::application_ids(&self.conn)
     }
+
+    fn summaries(&self) -> Result<Vec<debrief_store::ApplicationSummary>, StoreError> {
+        read::summaries(&self.conn)
+    }
 }
 
 impl StoreWriter for SqliteStore {

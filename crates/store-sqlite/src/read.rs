@@ -6,7 +6,7 @@ use debrief_core::model::{
     Application, Dismissal, Feedback, Holidays, Interview, InviteRef, LearningPlan, News, Outcome,
     Person, Prefers, Prepared, Profile, Reflection, ResearchFact, Touch,
 };
-use debrief_store::StoreError;
+use debrief_store::{ApplicationSummary, StoreError};
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
 use crate::codec::{Columns, backend, corrupt};
@@ -71,6 +71,38 @@ pub(crate) fn application_ids(conn: &Connection) -> Result<Vec<String>, StoreErr
         ids.push(Columns::new(row, "applications").string()?);
     }
     Ok(ids)
+}
+
+/// Every application's summary, from the small tables and counts of the
+/// children (each an index range), never the load images.
+pub(crate) fn summaries(conn: &Connection) -> Result<Vec<ApplicationSummary>, StoreError> {
+    let mut out = Vec::new();
+    for_each_row(
+        conn,
+        "SELECT a.id, a.company, a.role, a.stage, a.urgent,
+                (SELECT count(*) FROM people p WHERE p.app = a.pk),
+                (SELECT count(*) FROM interviews i WHERE i.app = a.pk),
+                (SELECT count(*) FROM touches t WHERE t.app = a.pk),
+                (SELECT o.kind FROM outcomes o WHERE o.app = a.pk)
+         FROM applications a ORDER BY a.pk",
+        Scope::All,
+        |row| {
+            let mut c = Columns::new(row, "applications");
+            out.push(ApplicationSummary {
+                id: c.string()?,
+                company: c.string()?,
+                role: c.string()?,
+                stage: c.parse()?,
+                urgent: c.bool()?,
+                people: c.count()?,
+                interviews: c.count()?,
+                touches: c.count()?,
+                outcome: c.opt_parse()?,
+            });
+            Ok(())
+        },
+    )?;
+    Ok(out)
 }
 
 /// The applications whose `quiet_from` was computed in another zone than

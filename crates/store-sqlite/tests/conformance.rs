@@ -32,6 +32,9 @@ impl StoreReader for Checked {
     fn application_ids(&self) -> Result<Vec<String>, StoreError> {
         self.0.application_ids()
     }
+    fn summaries(&self) -> Result<Vec<debrief_store::ApplicationSummary>, StoreError> {
+        self.0.summaries()
+    }
 }
 
 impl StoreWriter for Checked {
@@ -99,6 +102,7 @@ conformance_tests!(
     empty_batch_changes_nothing,
     load_active_keeps_every_acting_application,
     apply_each_is_one_transaction,
+    summaries_match_the_applications,
 );
 
 #[test]

@@ -1076,3 +1076,32 @@ pub fn apply_each_is_one_transaction(new_store: NewStore<'_>) -> Result<(), Fail
         &written,
     )
 }
+
+/// `summaries()` says of each application what the application itself says.
+pub fn summaries_match_the_applications(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("summaries_match_the_applications");
+    let mut store = c.store(new_store)?;
+    let mut urgent = small_application("small", "Small Co");
+    urgent.urgent = true;
+    c.apply(
+        &mut *store,
+        "setup",
+        &[
+            put(&full_application("full")),
+            put(&settled_application("settled")),
+            put(&urgent),
+            put(&Application::new("bare", "Bare", "")),
+        ],
+    )?;
+    let expected: Vec<crate::ApplicationSummary> = c
+        .load(&*store, "for the summaries")?
+        .applications
+        .iter()
+        .map(crate::ApplicationSummary::of)
+        .collect();
+    c.equal(
+        "summaries()",
+        &c.ok("summaries()", store.summaries())?,
+        &expected,
+    )
+}

@@ -6,7 +6,7 @@
 //! whole change set in the domain first, then applies it in one call, so a
 //! failed command leaves the store exactly as it was.
 
-use debrief_core::model::{Application, Dataset, Profile};
+use debrief_core::model::{Application, Dataset, OutcomeKind, Profile, Stage};
 use jiff::Timestamp;
 
 pub mod conformance;
@@ -46,6 +46,37 @@ pub enum StoreError {
     Cancelled,
 }
 
+/// What a list of applications shows (a board, an API listing), without
+/// reading each application whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationSummary {
+    pub id: String,
+    pub company: String,
+    pub role: String,
+    pub stage: Stage,
+    pub urgent: bool,
+    pub people: usize,
+    pub interviews: usize,
+    pub touches: usize,
+    pub outcome: Option<OutcomeKind>,
+}
+
+impl ApplicationSummary {
+    pub fn of(a: &Application) -> ApplicationSummary {
+        ApplicationSummary {
+            id: a.id.clone(),
+            company: a.company.clone(),
+            role: a.role.clone(),
+            stage: a.stage,
+            urgent: a.urgent,
+            people: a.people.len(),
+            interviews: a.interviews.len(),
+            touches: a.touches.len(),
+            outcome: a.outcome.as_ref().map(|o| o.kind),
+        }
+    }
+}
+
 /// Takes one change inside [`StoreWriter::apply_each`]'s transaction.
 pub type ChangeSink<'a> = dyn FnMut(&Change) -> Result<(), StoreError> + 'a;
 
@@ -67,6 +98,16 @@ pub trait StoreReader {
     }
     /// One application, or `None` if the id is unknown.
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError>;
+    /// A summary of every application, in insertion order. The default
+    /// loads everything.
+    fn summaries(&self) -> Result<Vec<ApplicationSummary>, StoreError> {
+        Ok(self
+            .load()?
+            .applications
+            .iter()
+            .map(ApplicationSummary::of)
+            .collect())
+    }
     /// Every application id, in insertion order.
     fn application_ids(&self) -> Result<Vec<String>, StoreError>;
 }
