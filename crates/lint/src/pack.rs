@@ -378,11 +378,6 @@ struct RawRule {
     max: Option<u32>,
 }
 
-fn line_col(text: &str, byte: usize) -> (usize, usize) {
-    let idx = crate::text::LineIndex::new(text);
-    idx.position(byte)
-}
-
 impl RulePack {
     /// The rules of PLAYBOOK §5 as shipped.
     pub fn builtin() -> RulePack {
@@ -396,8 +391,10 @@ impl RulePack {
 
     /// Reads a pack. Errors name the line and the field.
     pub fn parse(text: &str) -> Result<RulePack, PackError> {
+        // One index for the whole text: errors and rule ids both need lines.
+        let index = crate::text::LineIndex::new(text);
         let raw: RawPack = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            let (line, column) = e.span().map(|s| index.position(s.start)).unwrap_or((1, 1));
             PackError::Syntax {
                 line,
                 column,
@@ -406,7 +403,7 @@ impl RulePack {
         })?;
         let mut rules: Vec<RuleDef> = Vec::new();
         for r in raw.rule {
-            let line = line_col(text, r.id.span().start).0;
+            let line = index.position(r.id.span().start).0;
             let id = r.id.into_inner();
             let err = |field: &str, message: String| PackError::Field {
                 line,

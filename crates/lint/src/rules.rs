@@ -2,6 +2,7 @@
 //! store (names, slip-ups, what people said, timing, the panel).
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use debrief_core::model::{
     Application, Interview, InterviewStatus, OutcomeKind, Person, PersonKind, RecruiterKind,
@@ -20,6 +21,8 @@ pub(crate) struct Note<'t> {
     /// Indices into `tokens` of the body words.
     pub body: std::ops::Range<usize>,
     pub index: LineIndex<'t>,
+    /// Per token: its stem, or `None` for a stop word. Built on first use.
+    stems: std::cell::OnceCell<Vec<Option<String>>>,
 }
 
 impl<'t> Note<'t> {
@@ -34,11 +37,21 @@ impl<'t> Note<'t> {
             body: lo..hi.max(lo),
             tokens,
             index: LineIndex::new(text),
+            stems: std::cell::OnceCell::new(),
         }
     }
 
-    fn body_tokens(&self) -> &[Token] {
-        self.tokens.get(self.body.clone()).unwrap_or(&[])
+    /// The stem of token `i`, or `None` for a stop word.
+    fn stem(&self, i: usize) -> Option<&str> {
+        self.stems
+            .get_or_init(|| {
+                self.tokens
+                    .iter()
+                    .map(|t| (!is_stop(&t.norm)).then(|| stem(&t.norm)))
+                    .collect()
+            })
+            .get(i)
+            .and_then(|s| s.as_deref())
     }
 
     fn span_of(&self, from: usize, to_excl: usize) -> Span {
@@ -593,8 +606,16 @@ const GENERIC_WORDS: &[&str] = &[
     "regards",
 ];
 
+/// Both lists, sorted once for binary search: every word of every note is looked up.
+static STOP_SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut v: Vec<&'static str> = STOPWORDS.iter().chain(GENERIC_WORDS).copied().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+});
+
 pub(crate) fn is_stop(w: &str) -> bool {
-    STOPWORDS.contains(&w) || GENERIC_WORDS.contains(&w)
+    STOP_SORTED.binary_search(&w).is_ok()
 }
 
 /// A crude stem: plural and possessive endings off, long words cut to five letters.
@@ -667,11 +688,14 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
     if let Some(p) = ctx.recipient {
         excluded.extend(name_parts(&p.name));
     }
-    for t in note.body_tokens() {
-        if excluded.contains(&t.norm) || is_stop(&t.norm) {
+    for i in note.body.clone() {
+        let (Some(t), Some(stem)) = (note.tokens.get(i), note.stem(i)) else {
+            continue;
+        };
+        if excluded.contains(&t.norm) {
             continue;
         }
-        if sources.contains(&stem(&t.norm)) {
+        if sources.contains(stem) {
             return true;
         }
         let proper = (t.cap && !t.sentence_start) || (t.all_caps && t.norm.chars().count() >= 2);
@@ -910,8 +934,8 @@ fn sentences(note: &Note) -> Vec<Sentence> {
         if let Some(s) = out.last_mut() {
             s.last = i;
             s.cue |= ADMISSION_CUES.iter().any(|c| t.norm.starts_with(c));
-            if !is_stop(&t.norm) {
-                s.stems.insert(stem(&t.norm));
+            if let Some(stem) = note.stem(i) {
+                s.stems.insert(stem.to_string());
             }
         }
     }
@@ -994,14 +1018,12 @@ fn no_reference(note: &Note, ctx: &Context) -> Option<Finding> {
     if items.is_empty() {
         return None;
     }
-    let body: HashSet<String> = note
-        .body_tokens()
-        .iter()
-        .filter(|t| !is_stop(&t.norm))
-        .map(|t| stem(&t.norm))
-        .collect();
+    let body: HashSet<&str> = note.body.clone().filter_map(|i| note.stem(i)).collect();
     let referenced = items.iter().any(|(_, keys)| {
-        let hits: Vec<&(String, bool)> = keys.iter().filter(|(k, _)| body.contains(k)).collect();
+        let hits: Vec<&(String, bool)> = keys
+            .iter()
+            .filter(|(k, _)| body.contains(k.as_str()))
+            .collect();
         hits.len() >= 2
             || (hits.len() == 1 && (keys.len() <= 2 || hits.iter().any(|(_, strong)| *strong)))
     });
