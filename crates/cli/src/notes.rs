@@ -13,18 +13,26 @@ use crate::args::{DraftArgs, LintArgs, LintFormat};
 use crate::ctx::{Ctx, Failure, Result, default_db_path};
 use crate::render;
 
-/// The user's own rule pack: `rules.toml` beside the default store.
-fn user_pack_path() -> Option<PathBuf> {
-    default_db_path()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join("rules.toml")))
+/// The user's own rule pack: `rules.toml` beside the store in use (`--db`,
+/// `DEBRIEF_DB`, or the default store).
+fn user_pack_path(store: Option<&Path>) -> Option<PathBuf> {
+    let db = match store {
+        Some(p) => p.to_path_buf(),
+        None => default_db_path().ok()?,
+    };
+    let dir = db.parent()?;
+    Some(if dir.as_os_str().is_empty() {
+        PathBuf::from("rules.toml")
+    } else {
+        dir.join("rules.toml")
+    })
 }
 
-fn load_pack(explicit: Option<&Path>) -> Result<RulePack> {
+fn load_pack(explicit: Option<&Path>, store: Option<&Path>) -> Result<RulePack> {
     let builtin = RulePack::builtin();
     let (path, required) = match explicit {
         Some(p) => (p.to_path_buf(), true),
-        None => match user_pack_path() {
+        None => match user_pack_path(store) {
             Some(p) => (p, false),
             None => return Ok(builtin),
         },
@@ -78,28 +86,17 @@ fn interview_for<'a>(app: &'a Application, person: &str, now: Timestamp) -> Opti
 
 fn print(format: LintFormat, notes: &[(String, String)], diags: &[Diagnostic], pack: &RulePack) {
     let text = match format {
-        LintFormat::Human => {
-            if diags.is_empty() {
-                format!(
-                    "{} no problems found in {}\n",
-                    render::paint(render::BOLD, "✓"),
-                    notes
-                        .iter()
-                        .map(|n| n.0.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            } else {
-                notes
-                    .iter()
-                    .map(|(path, text)| {
-                        let mine: Vec<Diagnostic> =
-                            diags.iter().filter(|d| &d.path == path).cloned().collect();
-                        output::human(text, &mine)
-                    })
-                    .collect()
-            }
+        LintFormat::Human if diags.is_empty() => {
+            let what = match notes {
+                [(name, _)] => name.clone(),
+                _ => format!("{} notes", notes.len()),
+            };
+            format!(
+                "{} no problems found in {what}\n",
+                render::paint(render::BOLD, "✓")
+            )
         }
+        LintFormat::Human => output::human_files(notes, diags),
         LintFormat::Line => output::line(diags),
         LintFormat::Json => output::json(diags),
         LintFormat::Sarif => output::sarif(diags, pack),
@@ -139,27 +136,43 @@ fn list_rules(pack: &RulePack) {
     render::out(&s);
 }
 
-pub fn lint_without_store(a: &LintArgs) -> Result<()> {
-    let pack = load_pack(a.rules.as_deref())?;
+/// Reads the FILE arguments; standard input (`-`) may be one of them, once.
+fn read_notes(files: &[PathBuf]) -> Result<Vec<(String, String)>> {
+    if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        return Err(Failure::input(
+            "standard input (-) can be read only once; give it as one FILE",
+        ));
+    }
+    files.iter().map(|f| read_note(f)).collect()
+}
+
+/// `debrief lint` with no `--app`: the context-free rules, no store opened.
+/// `store` is the `--db` path, if any (the user's rule pack sits beside it).
+pub fn lint_without_store(a: &LintArgs, store: Option<&Path>) -> Result<()> {
+    let pack = load_pack(a.rules.as_deref(), store)?;
     if a.list_rules {
         list_rules(&pack);
         return Ok(());
     }
-    let Some(file) = &a.file else {
+    if a.files.is_empty() {
         return Err(Failure::input(
             "give a note FILE (or - for standard input), or --panel with --app",
         ));
-    };
-    let (name, text) = read_note(file)?;
+    }
+    let notes = read_notes(&a.files)?;
     let mut ctx = Context::new().pack(&pack);
     ctx.kind = a.kind;
-    let mut diags = debrief_lint::lint(&text, &ctx);
-    diags.iter_mut().for_each(|d| d.path = name.clone());
-    finish(a, &[(name, text)], &diags, &pack)
+    let mut diags = Vec::new();
+    for (name, text) in &notes {
+        let mut found = debrief_lint::lint(text, &ctx);
+        found.iter_mut().for_each(|d| d.path.clone_from(name));
+        diags.extend(found);
+    }
+    finish(a, &notes, &diags, &pack)
 }
 
 pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
-    let pack = load_pack(a.rules.as_deref())?;
+    let pack = load_pack(a.rules.as_deref(), Some(&ctx.db_path))?;
     if a.list_rules {
         list_rules(&pack);
         return Ok(());
@@ -182,16 +195,17 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
     // (recipient, display path, text)
     let mut notes: Vec<(Option<String>, String, String)> = Vec::new();
     if a.panel.is_empty() {
-        let file = a
-            .file
-            .as_ref()
-            .ok_or_else(|| Failure::input("give a note FILE or --panel PERSON=FILE…"))?;
+        if a.files.is_empty() {
+            return Err(Failure::input("give a note FILE or --panel PERSON=FILE…"));
+        }
         if let Some(to) = &a.to {
             check_person(to)?;
         }
-        let (name, text) = read_note(file)?;
-        notes.push((a.to.clone(), name, text));
+        for (name, text) in read_notes(&a.files)? {
+            notes.push((a.to.clone(), name, text));
+        }
     } else {
+        let mut seen: Vec<&str> = Vec::new();
         for spec in &a.panel {
             let (person, file) = spec.split_once('=').ok_or_else(|| {
                 Failure::input(format!(
@@ -199,6 +213,12 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
                 ))
             })?;
             check_person(person)?;
+            if seen.contains(&person) {
+                return Err(Failure::input(format!(
+                    "--panel names {person} twice; give one note per panel member"
+                )));
+            }
+            seen.push(person);
             let (name, text) = read_note(Path::new(file))?;
             notes.push((Some(person.to_string()), name, text));
         }
@@ -223,11 +243,12 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
             .or(Some(NoteKind::ThankYou))
             .filter(|_| a.kind.is_some() || person.is_some());
         c.interview = person.as_deref().and_then(|p| interview_for(&app, p, now));
-        if notes.len() > 1 {
+        // Several FILEs to one person are drafts of one note, not a panel.
+        if !a.panel.is_empty() {
             c = c.with_panel(panel.clone());
         }
         let mut found = debrief_lint::lint(text, &c);
-        found.iter_mut().for_each(|d| d.path = name.clone());
+        found.iter_mut().for_each(|d| d.path.clone_from(name));
         diags.extend(found);
     }
     let shown: Vec<(String, String)> = notes.into_iter().map(|(_, n, t)| (n, t)).collect();
