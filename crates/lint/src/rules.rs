@@ -662,12 +662,35 @@ fn name_parts(name: &str) -> Vec<String> {
 /// Is anything in the note specific to this person or company?
 fn is_specific(note: &Note, ctx: &Context) -> bool {
     let mut excluded: HashSet<String> = HashSet::new();
-    let mut sources: HashSet<String> = HashSet::new();
     if let Some(app) = ctx.app {
         excluded.extend(name_parts(&app.company));
         excluded.extend(name_parts(&app.role));
         for p in &app.people {
             excluded.extend(name_parts(&p.name));
+        }
+    }
+    if let Some(p) = ctx.recipient {
+        excluded.extend(name_parts(&p.name));
+    }
+    // A proper noun or a number of the writer's own is specific, whatever
+    // the store holds: look for one before reading the store's texts.
+    let own = |t: &Token| {
+        let proper = (t.cap && !t.sentence_start) || (t.all_caps && t.norm.chars().count() >= 2);
+        (proper || t.has_digit) && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
+    };
+    let content = || {
+        note.body.clone().filter_map(|i| {
+            let t = note.tokens.get(i)?;
+            let stem = note.stem(i)?;
+            (!excluded.contains(&t.norm)).then_some((t, stem))
+        })
+    };
+    if content().any(|(t, _)| own(t)) {
+        return true;
+    }
+    let mut sources: HashSet<String> = HashSet::new();
+    if let Some(app) = ctx.app {
+        for p in &app.people {
             for s in &p.said {
                 sources.extend(keywords(s).into_iter().map(|k| k.0));
             }
@@ -681,31 +704,15 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
         for r in &app.research {
             sources.extend(keywords(&r.fact).into_iter().map(|k| k.0));
         }
-        for e in &excluded {
-            sources.remove(&stem(e));
-        }
     }
-    if let Some(p) = ctx.recipient {
-        excluded.extend(name_parts(&p.name));
+    if sources.is_empty() {
+        return false;
     }
-    for i in note.body.clone() {
-        let (Some(t), Some(stem)) = (note.tokens.get(i), note.stem(i)) else {
-            continue;
-        };
-        if excluded.contains(&t.norm) {
-            continue;
-        }
-        if sources.contains(stem) {
-            return true;
-        }
-        let proper = (t.cap && !t.sentence_start) || (t.all_caps && t.norm.chars().count() >= 2);
-        if (proper || t.has_digit)
-            && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
-        {
-            return true;
-        }
+    // Names of the company, the role and the people are not what they said.
+    for e in &excluded {
+        sources.remove(&stem(e));
     }
-    false
+    content().any(|(_, stem)| sources.contains(stem))
 }
 
 // --- lint/wrong-name --------------------------------------------------------
@@ -908,14 +915,15 @@ const ADMISSION_CUES: &[&str] = &[
     "should",
 ];
 
-struct Sentence {
-    stems: HashSet<String>,
+struct Sentence<'n> {
+    /// Stems of the sentence's content words (a sentence has few; a list beats a set).
+    stems: Vec<&'n str>,
     cue: bool,
     first: usize,
     last: usize,
 }
 
-fn sentences(note: &Note) -> Vec<Sentence> {
+fn sentences<'n>(note: &'n Note) -> Vec<Sentence<'n>> {
     let mut out: Vec<Sentence> = Vec::new();
     let mut current: Option<usize> = None;
     for i in note.body.clone() {
@@ -925,7 +933,7 @@ fn sentences(note: &Note) -> Vec<Sentence> {
         if current != Some(t.sentence) {
             current = Some(t.sentence);
             out.push(Sentence {
-                stems: HashSet::new(),
+                stems: Vec::new(),
                 cue: false,
                 first: i,
                 last: i,
@@ -934,8 +942,10 @@ fn sentences(note: &Note) -> Vec<Sentence> {
         if let Some(s) = out.last_mut() {
             s.last = i;
             s.cue |= ADMISSION_CUES.iter().any(|c| t.norm.starts_with(c));
-            if let Some(stem) = note.stem(i) {
-                s.stems.insert(stem.to_string());
+            if let Some(stem) = note.stem(i)
+                && !s.stems.contains(&stem)
+            {
+                s.stems.push(stem);
             }
         }
     }
@@ -978,7 +988,10 @@ fn unnoticed_mistake(note: &Note, ctx: &Context) -> Vec<Finding> {
         let mut best: Option<(f64, usize)> = None;
         for (si, keys) in slip_keys.iter().enumerate() {
             let n = keys.len();
-            let k = keys.iter().filter(|x| s.stems.contains(*x)).count();
+            let k = keys
+                .iter()
+                .filter(|x| s.stems.contains(&x.as_str()))
+                .count();
             if n == 0 || k == 0 {
                 continue;
             }

@@ -372,9 +372,9 @@ pub fn parse_note(text: &str) -> NoteParts {
         let Some(s) = text.get((*l).clone()) else {
             continue;
         };
-        let simple = simplify(s);
         let t = s.trim();
-        let is_closing = CLOSINGS.contains(&simple.as_str()) && t.chars().count() <= 40;
+        // Closings are short: paragraphs are not simplified just to be told so.
+        let is_closing = t.chars().count() <= 40 && CLOSINGS.contains(&simplify(s).as_str());
         if is_closing || t == "--" || t == "—" {
             signature = Some(l.start..text.len());
             body_end = l.start;
