@@ -519,7 +519,7 @@ pub struct LintArgs {
     /// Always exit 0 (findings are still printed).
     #[arg(long)]
     pub no_exit: bool,
-    /// A rule pack to use instead of the one in your data directory.
+    /// A rule pack to use instead of rules.toml beside the store.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// List every rule with its severity and source.

@@ -28,22 +28,24 @@ fn user_pack_path(store: Option<&Path>) -> Option<PathBuf> {
     })
 }
 
-fn load_pack(explicit: Option<&Path>, store: Option<&Path>) -> Result<RulePack> {
+/// The built-in pack with the user's laid over it, and the user pack's path
+/// when one was read.
+fn load_pack(explicit: Option<&Path>, store: Option<&Path>) -> Result<(RulePack, Option<PathBuf>)> {
     let builtin = RulePack::builtin();
     let (path, required) = match explicit {
         Some(p) => (p.to_path_buf(), true),
         None => match user_pack_path(store) {
             Some(p) => (p, false),
-            None => return Ok(builtin),
+            None => return Ok((builtin, None)),
         },
     };
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let user = RulePack::parse(&text)
                 .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
-            Ok(builtin.merge(&user))
+            Ok((builtin.merge(&user), Some(path)))
         }
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(builtin),
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok((builtin, None)),
         Err(e) => Err(Failure::input(format!(
             "cannot read rule pack {}: {e}",
             path.display()
@@ -122,16 +124,42 @@ fn finish(
     Ok(())
 }
 
-fn list_rules(pack: &RulePack) {
-    let mut s = String::new();
-    for r in output::rules_of(pack) {
+/// `--list-rules`: every rule with its severity, where it comes from (the
+/// built-in pack, or changed or added by yours) and its playbook sources.
+fn list_rules(a: &LintArgs, pack: &RulePack, user: Option<&Path>, store: Option<&Path>) {
+    let rules = output::rules_of(pack);
+    if a.json || a.format == LintFormat::Json {
+        let v = serde_json::json!({
+            "pack": user.map(|p| p.display().to_string()),
+            "rules": rules,
+        });
+        render::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
+        return;
+    }
+    let mut s = format!(
+        "{:<26} {:<8} {:<9} {:<8} {}\n",
+        "RULE", "SEVERITY", "PACK", "SEEDS", "DESCRIPTION"
+    );
+    for r in &rules {
         let severity = r.severity.map(|s| s.as_str()).unwrap_or("off");
         s.push_str(&format!(
-            "{:<26} {severity:<8} {:<14} {}\n",
+            "{:<26} {severity:<8} {:<9} {:<8} {}\n",
             r.id,
+            r.origin,
             r.source.join(","),
             r.description
         ));
+    }
+    match (user, user_pack_path(store)) {
+        (Some(p), _) => s.push_str(&format!("\nYour rule pack: {}\n", p.display())),
+        (None, Some(p)) => s.push_str(&format!(
+            "\nNo rule pack of yours yet; write one at {} to change these.\n",
+            p.display()
+        )),
+        (None, None) => {}
     }
     render::out(&s);
 }
@@ -149,9 +177,9 @@ fn read_notes(files: &[PathBuf]) -> Result<Vec<(String, String)>> {
 /// `debrief lint` with no `--app`: the context-free rules, no store opened.
 /// `store` is the `--db` path, if any (the user's rule pack sits beside it).
 pub fn lint_without_store(a: &LintArgs, store: Option<&Path>) -> Result<()> {
-    let pack = load_pack(a.rules.as_deref(), store)?;
+    let (pack, user) = load_pack(a.rules.as_deref(), store)?;
     if a.list_rules {
-        list_rules(&pack);
+        list_rules(a, &pack, user.as_deref(), store);
         return Ok(());
     }
     if a.files.is_empty() {
@@ -172,9 +200,9 @@ pub fn lint_without_store(a: &LintArgs, store: Option<&Path>) -> Result<()> {
 }
 
 pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
-    let pack = load_pack(a.rules.as_deref(), Some(&ctx.db_path))?;
+    let (pack, user) = load_pack(a.rules.as_deref(), Some(&ctx.db_path))?;
     if a.list_rules {
-        list_rules(&pack);
+        list_rules(a, &pack, user.as_deref(), Some(&ctx.db_path));
         return Ok(());
     }
     let app_id = a

@@ -608,12 +608,40 @@ tokens = ["synergy", "leverage"]
     let (_, plain) = d.lint_json(&[note.as_str()]);
     assert!(rules(&plain).contains(&"my/jargon warning".to_string()));
     let list = d.ok(&["lint", "--list-rules"]);
-    assert!(
+    let row = |id: &str| -> Vec<String> {
         list.lines()
-            .any(|l| l.starts_with("lint/pushy") && l.contains(" off ")),
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} not listed:\n{list}"))
+            .split_whitespace()
+            .take(4)
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        row("lint/pushy"),
+        ["lint/pushy", "off", "changed", "000,001"]
+    );
+    assert_eq!(row("lint/blanket-apology")[1..3], ["error", "changed"]);
+    assert_eq!(row("my/jargon")[1..3], ["warning", "added"]);
+    assert_eq!(row("lint/wrong-name")[1..4], ["error", "built-in", "002"]);
+    assert!(
+        list.contains("Your rule pack: ") && list.contains("rules.toml"),
         "{list}"
     );
-    assert!(list.lines().any(|l| l.starts_with("my/jargon")), "{list}");
+    let v: Value = serde_json::from_str(&d.ok(&["lint", "--list-rules", "--json"])).expect("json");
+    let jargon = v["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "my/jargon")
+        .expect("my/jargon");
+    assert_eq!(jargon["origin"], "added");
+    assert_eq!(jargon["severity"], "warning");
+    assert!(
+        v["pack"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("rules.toml"))
+    );
     // --rules FILE replaces the pack beside the store.
     let other = d.write(
         "other.toml",

@@ -15,6 +15,8 @@ pub struct RuleMeta {
     pub kind: String,
     /// Seed ids (PLAYBOOK.md) the rule comes from.
     pub source: Vec<String>,
+    /// `built-in`, or — once a user pack is merged in — `changed` or `added` by it.
+    pub origin: String,
     pub description: String,
 }
 
@@ -32,6 +34,7 @@ pub fn rules_of(pack: &RulePack) -> Vec<RuleMeta> {
             severity: r.severity(),
             kind: r.rule_type().as_str().to_string(),
             source: r.seeds.clone().unwrap_or_default(),
+            origin: r.origin.as_str().to_string(),
             description: r
                 .description
                 .clone()
