@@ -1,7 +1,7 @@
 //! Snapshots of every output format, and hostile input that must never panic.
 
 use debrief_core::model::Application;
-use debrief_lint::output::{github, human, json, line, sarif};
+use debrief_lint::output::{github, human, human_files, json, line, sarif};
 use debrief_lint::{Context, NoteKind, RulePack, lint, panel, parse_note};
 use proptest::prelude::*;
 
@@ -40,6 +40,33 @@ fn diags() -> Vec<debrief_lint::Diagnostic> {
 #[test]
 fn human_output() {
     insta::assert_snapshot!(human(NOTE, &diags()));
+}
+
+#[test]
+fn human_output_for_several_notes() {
+    let other = "Hi Raj,\r\n\r\nPlease reply ASAP.\r\n";
+    let mut d = diags();
+    let mut more = lint(other, &Context::new());
+    for x in &mut more {
+        x.path = "notes/raj.txt".into();
+    }
+    d.extend(more);
+    let files = vec![
+        ("notes/marie.txt".to_string(), NOTE.to_string()),
+        (
+            "notes/clean.txt".to_string(),
+            "Dear Raj,\n\nThank you.\n".to_string(),
+        ),
+        ("notes/raj.txt".to_string(), other.to_string()),
+    ];
+    let out = human_files(&files, &d);
+    assert!(out.contains(" --> notes/raj.txt:3:14\n"), "{out}");
+    assert!(
+        !out.contains("notes/clean.txt"),
+        "clean notes print nothing"
+    );
+    assert!(out.ends_with(" in 3 notes\n"), "{out}");
+    insta::assert_snapshot!(out);
 }
 
 #[test]
