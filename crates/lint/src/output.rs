@@ -130,9 +130,14 @@ pub fn line(diags: &[Diagnostic]) -> String {
         .collect()
 }
 
-/// FORMAT.md §2: `{"diagnostics": [...]}`.
+/// FORMAT.md §2: `{"diagnostics": [...]}`, fields in the order FORMAT.md
+/// shows them (path, rule, severity, place, message, suggestion).
 pub fn json(diags: &[Diagnostic]) -> String {
-    serde_json::to_string_pretty(&json!({ "diagnostics": diags }))
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        diagnostics: &'a [Diagnostic],
+    }
+    serde_json::to_string_pretty(&Doc { diagnostics: diags })
         .unwrap_or_else(|_| "{\"diagnostics\":[]}".to_string())
 }
 
