@@ -115,6 +115,25 @@ fn github_output() {
 }
 
 #[test]
+fn github_output_escapes_what_workflow_commands_reserve() {
+    let d = debrief_lint::Diagnostic {
+        path: "notes/a,b:c.txt".into(),
+        rule: "my/x".into(),
+        severity: debrief_lint::Severity::Info,
+        line: 2,
+        column: 3,
+        end_line: 2,
+        end_column: 4,
+        message: "100% sure\r\nsecond line".into(),
+        suggestion: None,
+    };
+    assert_eq!(
+        github(&[d]),
+        "::notice file=notes/a%2Cb%3Ac.txt,line=2,col=3,endLine=2,endColumn=4,title=my/x::100%25 sure%0D%0Asecond line\n"
+    );
+}
+
+#[test]
 fn wrong_name_points_at_the_name() {
     let d = diags();
     let w = d
