@@ -561,9 +561,9 @@ pub enum LintFormat {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// The note (Markdown or plain text), or - for standard input.
-    #[arg(required_unless_present_any = ["panel", "list_rules"])]
-    pub file: Option<PathBuf>,
+    /// The notes (Markdown or plain text), or - for standard input.
+    #[arg(value_name = "FILE", required_unless_present_any = ["panel", "list_rules"])]
+    pub files: Vec<PathBuf>,
     /// Check against what the store knows about this application.
     #[arg(long, value_name = "ID")]
     pub app: Option<String>,
@@ -574,7 +574,7 @@ pub struct LintArgs {
     #[arg(long, value_parser = parse_wire::<debrief_lint::NoteKind>)]
     pub kind: Option<debrief_lint::NoteKind>,
     /// Notes for several members of one panel: PERSON=FILE, repeatable.
-    #[arg(long, value_name = "PERSON=FILE", requires = "app", conflicts_with = "file", num_args = 1..)]
+    #[arg(long, value_name = "PERSON=FILE", requires = "app", conflicts_with = "files", num_args = 1..)]
     pub panel: Vec<String>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: LintFormat,
@@ -584,7 +584,7 @@ pub struct LintArgs {
     /// Always exit 0 (findings are still printed).
     #[arg(long)]
     pub no_exit: bool,
-    /// A rule pack to use instead of the one in your data directory.
+    /// A rule pack to use instead of rules.toml beside the store.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// List every rule with its severity and source.

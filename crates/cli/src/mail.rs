@@ -294,7 +294,8 @@ pub fn send(ctx: &mut Ctx, a: &SendArgs) -> Result<()> {
         .unwrap_or_else(|| default_subject(&app, &a.to, a.kind, &from.name, now));
 
     // 1. The linter, with what the store knows (PLAYBOOK §5: errors block).
-    let pack = load_pack(None)?;
+    // The user's rule pack beside the store in use, as `debrief lint` reads it.
+    let (pack, _) = load_pack(None, Some(&ctx.db_path))?;
     let mut lint_ctx = Context::for_person(&app, &a.to)
         .pack(&pack)
         .at(now)

@@ -64,7 +64,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         && a.app.is_none()
     {
         // Context-free linting needs no store.
-        return notes::lint_without_store(a);
+        return notes::lint_without_store(a, cli.db.as_deref());
     }
     if let Command::Serve(a) = &cli.command {
         let db = match &cli.db {

@@ -13,29 +13,42 @@ use crate::args::{DraftArgs, LintArgs, LintFormat};
 use crate::ctx::{Ctx, Failure, Result, default_db_path};
 use crate::render;
 
-/// The user's own rule pack: `rules.toml` beside the default store.
-fn user_pack_path() -> Option<PathBuf> {
-    default_db_path()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join("rules.toml")))
+/// The user's own rule pack: `rules.toml` beside the store in use (`--db`,
+/// `DEBRIEF_DB`, or the default store).
+fn user_pack_path(store: Option<&Path>) -> Option<PathBuf> {
+    let db = match store {
+        Some(p) => p.to_path_buf(),
+        None => default_db_path().ok()?,
+    };
+    let dir = db.parent()?;
+    Some(if dir.as_os_str().is_empty() {
+        PathBuf::from("rules.toml")
+    } else {
+        dir.join("rules.toml")
+    })
 }
 
-pub(crate) fn load_pack(explicit: Option<&Path>) -> Result<RulePack> {
+/// The built-in pack with the user's laid over it, and the user pack's path
+/// when one was read.
+pub(crate) fn load_pack(
+    explicit: Option<&Path>,
+    store: Option<&Path>,
+) -> Result<(RulePack, Option<PathBuf>)> {
     let builtin = RulePack::builtin();
     let (path, required) = match explicit {
         Some(p) => (p.to_path_buf(), true),
-        None => match user_pack_path() {
+        None => match user_pack_path(store) {
             Some(p) => (p, false),
-            None => return Ok(builtin),
+            None => return Ok((builtin, None)),
         },
     };
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let user = RulePack::parse(&text)
                 .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
-            Ok(builtin.merge(&user))
+            Ok((builtin.merge(&user), Some(path)))
         }
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(builtin),
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok((builtin, None)),
         Err(e) => Err(Failure::input(format!(
             "cannot read rule pack {}: {e}",
             path.display()
@@ -82,28 +95,17 @@ pub(crate) fn interview_for<'a>(
 
 fn print(format: LintFormat, notes: &[(String, String)], diags: &[Diagnostic], pack: &RulePack) {
     let text = match format {
-        LintFormat::Human => {
-            if diags.is_empty() {
-                format!(
-                    "{} no problems found in {}\n",
-                    render::paint(render::BOLD, "✓"),
-                    notes
-                        .iter()
-                        .map(|n| n.0.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            } else {
-                notes
-                    .iter()
-                    .map(|(path, text)| {
-                        let mine: Vec<Diagnostic> =
-                            diags.iter().filter(|d| &d.path == path).cloned().collect();
-                        output::human(text, &mine)
-                    })
-                    .collect()
-            }
+        LintFormat::Human if diags.is_empty() => {
+            let what = match notes {
+                [(name, _)] => name.clone(),
+                _ => format!("{} notes", notes.len()),
+            };
+            format!(
+                "{} no problems found in {what}\n",
+                render::paint(render::BOLD, "✓")
+            )
         }
+        LintFormat::Human => output::human_files(notes, diags),
         LintFormat::Line => output::line(diags),
         LintFormat::Json => output::json(diags),
         LintFormat::Sarif => output::sarif(diags, pack),
@@ -129,43 +131,85 @@ fn finish(
     Ok(())
 }
 
-fn list_rules(pack: &RulePack) {
-    let mut s = String::new();
-    for r in output::rules_of(pack) {
+/// `--list-rules`: every rule with its severity, where it comes from (the
+/// built-in pack, or changed or added by yours) and its playbook sources.
+fn list_rules(a: &LintArgs, pack: &RulePack, user: Option<&Path>, store: Option<&Path>) {
+    let rules = output::rules_of(pack);
+    if a.json || a.format == LintFormat::Json {
+        let v = serde_json::json!({
+            "pack": user.map(|p| p.display().to_string()),
+            "rules": rules,
+        });
+        render::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
+        return;
+    }
+    let mut s = format!(
+        "{:<26} {:<8} {:<9} {:<8} {}\n",
+        "RULE", "SEVERITY", "PACK", "SEEDS", "DESCRIPTION"
+    );
+    for r in &rules {
         let severity = r.severity.map(|s| s.as_str()).unwrap_or("off");
         s.push_str(&format!(
-            "{:<26} {severity:<8} {:<14} {}\n",
+            "{:<26} {severity:<8} {:<9} {:<8} {}\n",
             r.id,
+            r.origin,
             r.source.join(","),
             r.description
         ));
     }
+    match (user, user_pack_path(store)) {
+        (Some(p), _) => s.push_str(&format!("\nYour rule pack: {}\n", p.display())),
+        (None, Some(p)) => s.push_str(&format!(
+            "\nNo rule pack of yours yet; write one at {} to change these.\n",
+            p.display()
+        )),
+        (None, None) => {}
+    }
     render::out(&s);
 }
 
-pub fn lint_without_store(a: &LintArgs) -> Result<()> {
-    let pack = load_pack(a.rules.as_deref())?;
+/// Reads the FILE arguments; standard input (`-`) may be one of them, once.
+fn read_notes(files: &[PathBuf]) -> Result<Vec<(String, String)>> {
+    if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        return Err(Failure::input(
+            "standard input (-) can be read only once; give it as one FILE",
+        ));
+    }
+    files.iter().map(|f| read_note(f)).collect()
+}
+
+/// `debrief lint` with no `--app`: the context-free rules, no store opened.
+/// `store` is the `--db` path, if any (the user's rule pack sits beside it).
+pub fn lint_without_store(a: &LintArgs, store: Option<&Path>) -> Result<()> {
+    let (pack, user) = load_pack(a.rules.as_deref(), store)?;
     if a.list_rules {
-        list_rules(&pack);
+        list_rules(a, &pack, user.as_deref(), store);
         return Ok(());
     }
-    let Some(file) = &a.file else {
+    if a.files.is_empty() {
         return Err(Failure::input(
             "give a note FILE (or - for standard input), or --panel with --app",
         ));
-    };
-    let (name, text) = read_note(file)?;
+    }
+    let notes = read_notes(&a.files)?;
     let mut ctx = Context::new().pack(&pack);
     ctx.kind = a.kind;
-    let mut diags = debrief_lint::lint(&text, &ctx);
-    diags.iter_mut().for_each(|d| d.path = name.clone());
-    finish(a, &[(name, text)], &diags, &pack)
+    let mut diags = Vec::new();
+    for (name, text) in &notes {
+        let mut found = debrief_lint::lint(text, &ctx);
+        found.iter_mut().for_each(|d| d.path.clone_from(name));
+        diags.extend(found);
+    }
+    finish(a, &notes, &diags, &pack)
 }
 
 pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
-    let pack = load_pack(a.rules.as_deref())?;
+    let (pack, user) = load_pack(a.rules.as_deref(), Some(&ctx.db_path))?;
     if a.list_rules {
-        list_rules(&pack);
+        list_rules(a, &pack, user.as_deref(), Some(&ctx.db_path));
         return Ok(());
     }
     let app_id = a
@@ -186,16 +230,17 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
     // (recipient, display path, text)
     let mut notes: Vec<(Option<String>, String, String)> = Vec::new();
     if a.panel.is_empty() {
-        let file = a
-            .file
-            .as_ref()
-            .ok_or_else(|| Failure::input("give a note FILE or --panel PERSON=FILE…"))?;
+        if a.files.is_empty() {
+            return Err(Failure::input("give a note FILE or --panel PERSON=FILE…"));
+        }
         if let Some(to) = &a.to {
             check_person(to)?;
         }
-        let (name, text) = read_note(file)?;
-        notes.push((a.to.clone(), name, text));
+        for (name, text) in read_notes(&a.files)? {
+            notes.push((a.to.clone(), name, text));
+        }
     } else {
+        let mut seen: Vec<&str> = Vec::new();
         for spec in &a.panel {
             let (person, file) = spec.split_once('=').ok_or_else(|| {
                 Failure::input(format!(
@@ -203,6 +248,12 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
                 ))
             })?;
             check_person(person)?;
+            if seen.contains(&person) {
+                return Err(Failure::input(format!(
+                    "--panel names {person} twice; give one note per panel member"
+                )));
+            }
+            seen.push(person);
             let (name, text) = read_note(Path::new(file))?;
             notes.push((Some(person.to_string()), name, text));
         }
@@ -227,11 +278,12 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
             .or(Some(NoteKind::ThankYou))
             .filter(|_| a.kind.is_some() || person.is_some());
         c.interview = person.as_deref().and_then(|p| interview_for(&app, p, now));
-        if notes.len() > 1 {
+        // Several FILEs to one person are drafts of one note, not a panel.
+        if !a.panel.is_empty() {
             c = c.with_panel(panel.clone());
         }
         let mut found = debrief_lint::lint(text, &c);
-        found.iter_mut().for_each(|d| d.path = name.clone());
+        found.iter_mut().for_each(|d| d.path.clone_from(name));
         diags.extend(found);
     }
     let shown: Vec<(String, String)> = notes.into_iter().map(|(_, n, t)| (n, t)).collect();

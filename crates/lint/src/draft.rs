@@ -130,18 +130,88 @@ fn quotable(s: &str) -> String {
         .to_string()
 }
 
-/// A slip-up as a clause: first letter lowercased unless it starts a proper name or acronym.
-fn clause(s: &str) -> String {
-    let q = quotable(s);
+/// A slip-up as a clause said to `to`: their name becomes "you" ("Called
+/// Marie 'Mary' once" → "called you 'Mary' once"), and the first letter is
+/// lowercased unless the clause starts with someone's name or an acronym.
+fn clause(s: &str, to: &Person, people: &[Person]) -> String {
+    let q = addressed(&quotable(s), to);
+    let first_word: String = q
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let is_name = people.iter().any(|p| {
+        p.name
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.to_lowercase() == first_word)
+    });
     let mut chars = q.chars();
     match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() && !is_name => {
             let mut out: String = a.to_lowercase().collect();
             out.push_str(&q[a.len_utf8()..]);
             out
         }
         _ => q,
     }
+}
+
+/// `text` with the recipient's full or first name turned into "you" (and
+/// "Name's" into "your"), except where the name is the subject of "was",
+/// "is", "has" or "does", which "you" cannot take.
+fn addressed(text: &str, to: &Person) -> String {
+    let first = first_name(to);
+    let mut names: Vec<&str> = vec![to.name.trim(), first.as_str()];
+    names.retain(|n| !n.is_empty());
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    'scan: while i < text.len() {
+        let at_word_start = text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if at_word_start {
+            for name in &names {
+                let Some(rest) = text[i..].strip_prefix(name) else {
+                    continue;
+                };
+                if rest.chars().next().is_some_and(char::is_alphanumeric) {
+                    continue;
+                }
+                let capital = i == 0;
+                if let Some(after) = rest
+                    .strip_prefix("'s")
+                    .or_else(|| rest.strip_prefix("\u{2019}s"))
+                    .filter(|a| !a.chars().next().is_some_and(char::is_alphanumeric))
+                {
+                    out.push_str(if capital { "Your" } else { "your" });
+                    i = text.len() - after.len();
+                    continue 'scan;
+                }
+                let next_word = rest
+                    .trim_start()
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                if matches!(
+                    next_word.as_str(),
+                    "was" | "is" | "has" | "does" | "wasn't" | "isn't" | "hasn't" | "doesn't"
+                ) {
+                    break;
+                }
+                out.push_str(if capital { "You" } else { "you" });
+                i += name.len();
+                continue 'scan;
+            }
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
 }
 
 fn article(word: &str) -> &'static str {
@@ -367,7 +437,7 @@ impl<'a> Writer<'a> {
             .slips()
             .iter()
             .map(|s| {
-                let c = clause(&s.text);
+                let c = clause(&s.text, self.person, &self.app.people);
                 match fv {
                     0 => format!("I also want to own one slip: {c}. I'm sorry about that."),
                     1 => format!(
@@ -557,5 +627,57 @@ impl<'a> Writer<'a> {
             subject: format!("Congratulations, {company}"),
             body: self.paragraphs(&[body]),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, name: &str) -> Person {
+        serde_json::from_value(serde_json::json!({ "id": id, "name": name })).expect("person")
+    }
+
+    #[test]
+    fn a_slip_is_told_to_the_person_it_concerns() {
+        let marie = person("marie", "Marie Dubois");
+        let raj = person("raj", "Raj Patel");
+        let people = [marie.clone(), raj.clone()];
+        let c = |s: &str, to: &Person| clause(s, to, &people);
+        assert_eq!(
+            c("Called Marie 'Mary' once", &marie),
+            "called you 'Mary' once"
+        );
+        assert_eq!(
+            c("Called Marie 'Mary' once", &raj),
+            "called Marie 'Mary' once"
+        );
+        assert_eq!(
+            c("Forgot Marie's question on APAC", &marie),
+            "forgot your question on APAC"
+        );
+        assert_eq!(
+            c("Interrupted Marie Dubois twice.", &marie),
+            "interrupted you twice"
+        );
+        assert_eq!(
+            c("Marie asked twice about SQL", &marie),
+            "you asked twice about SQL"
+        );
+        assert_eq!(
+            c("Raj asked twice about SQL", &marie),
+            "Raj asked twice about SQL"
+        );
+        // "you was" would be wrong: the name stays where it is the subject.
+        assert_eq!(
+            c("Marie was kept waiting", &marie),
+            "Marie was kept waiting"
+        );
+        // Only whole words: "Mariette" is someone else.
+        assert_eq!(
+            c("Mixed up Mariette and Marie", &marie),
+            "mixed up Mariette and you"
+        );
+        assert_eq!(c("SQL answer was wrong", &marie), "SQL answer was wrong");
     }
 }

@@ -15,6 +15,8 @@ pub struct RuleMeta {
     pub kind: String,
     /// Seed ids (PLAYBOOK.md) the rule comes from.
     pub source: Vec<String>,
+    /// `built-in`, or — once a user pack is merged in — `changed` or `added` by it.
+    pub origin: String,
     pub description: String,
 }
 
@@ -32,6 +34,7 @@ pub fn rules_of(pack: &RulePack) -> Vec<RuleMeta> {
             severity: r.severity(),
             kind: r.rule_type().as_str().to_string(),
             source: r.seeds.clone().unwrap_or_default(),
+            origin: r.origin.as_str().to_string(),
             description: r
                 .description
                 .clone()
@@ -41,10 +44,29 @@ pub fn rules_of(pack: &RulePack) -> Vec<RuleMeta> {
         .collect()
 }
 
-/// rustc-like snippets: the message, the place, the line with the span underlined.
+/// rustc-like snippets: the message, the place, the line with the span
+/// underlined; then a count of findings.
 pub fn human(source: &str, diags: &[Diagnostic]) -> String {
-    let lines: Vec<&str> = source.split('\n').collect();
     let mut out = String::new();
+    snippets(source, diags, &mut out);
+    summary(diags, 1, &mut out);
+    out
+}
+
+/// [`human`] for several notes, given as (path, text): the snippets of each
+/// note in turn (matched to findings by `path`), then one count for all.
+pub fn human_files(files: &[(String, String)], diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (path, text) in files {
+        let mine: Vec<Diagnostic> = diags.iter().filter(|d| &d.path == path).cloned().collect();
+        snippets(text, &mine, &mut out);
+    }
+    summary(diags, files.len(), &mut out);
+    out
+}
+
+fn snippets(source: &str, diags: &[Diagnostic], out: &mut String) {
+    let lines: Vec<&str> = source.split('\n').collect();
     for d in diags {
         let width = d.line.to_string().len();
         let pad = " ".repeat(width);
@@ -79,14 +101,20 @@ pub fn human(source: &str, diags: &[Diagnostic]) -> String {
         }
         out.push('\n');
     }
+}
+
+fn summary(diags: &[Diagnostic], notes: usize, out: &mut String) {
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     out.push_str(&format!(
-        "{} error(s), {} warning(s), {} info\n",
+        "{} error(s), {} warning(s), {} info",
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Info)
     ));
-    out
+    if notes > 1 {
+        out.push_str(&format!(" in {notes} notes"));
+    }
+    out.push('\n');
 }
 
 /// One line per finding: `path:line:col: severity: message [rule]`.
@@ -102,9 +130,14 @@ pub fn line(diags: &[Diagnostic]) -> String {
         .collect()
 }
 
-/// FORMAT.md §2: `{"diagnostics": [...]}`.
+/// FORMAT.md §2: `{"diagnostics": [...]}`, fields in the order FORMAT.md
+/// shows them (path, rule, severity, place, message, suggestion).
 pub fn json(diags: &[Diagnostic]) -> String {
-    serde_json::to_string_pretty(&json!({ "diagnostics": diags }))
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        diagnostics: &'a [Diagnostic],
+    }
+    serde_json::to_string_pretty(&Doc { diagnostics: diags })
         .unwrap_or_else(|_| "{\"diagnostics\":[]}".to_string())
 }
 

@@ -132,6 +132,30 @@ pub struct RuleDef {
     pub exceptions: Option<Vec<String>>,
     pub min: Option<u32>,
     pub max: Option<u32>,
+    /// Set by [`RulePack::merge`]: whether the user's pack changed or added the rule.
+    pub origin: Origin,
+}
+
+/// Where a rule of a merged pack comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// As the pack it was read from defines it.
+    #[default]
+    Pack,
+    /// A rule of the base pack that the pack laid over it changes.
+    Changed,
+    /// A rule the pack laid over the base adds.
+    Added,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Pack => "built-in",
+            Origin::Changed => "changed",
+            Origin::Added => "added",
+        }
+    }
 }
 
 impl RuleDef {
@@ -378,11 +402,6 @@ struct RawRule {
     max: Option<u32>,
 }
 
-fn line_col(text: &str, byte: usize) -> (usize, usize) {
-    let idx = crate::text::LineIndex::new(text);
-    idx.position(byte)
-}
-
 impl RulePack {
     /// The rules of PLAYBOOK §5 as shipped.
     pub fn builtin() -> RulePack {
@@ -396,8 +415,10 @@ impl RulePack {
 
     /// Reads a pack. Errors name the line and the field.
     pub fn parse(text: &str) -> Result<RulePack, PackError> {
+        // One index for the whole text: errors and rule ids both need lines.
+        let index = crate::text::LineIndex::new(text);
         let raw: RawPack = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            let (line, column) = e.span().map(|s| index.position(s.start)).unwrap_or((1, 1));
             PackError::Syntax {
                 line,
                 column,
@@ -406,7 +427,7 @@ impl RulePack {
         })?;
         let mut rules: Vec<RuleDef> = Vec::new();
         for r in raw.rule {
-            let line = line_col(text, r.id.span().start).0;
+            let line = index.position(r.id.span().start).0;
             let id = r.id.into_inner();
             let err = |field: &str, message: String| PackError::Field {
                 line,
@@ -524,6 +545,7 @@ impl RulePack {
                 exceptions: r.exceptions,
                 min: r.min,
                 max: r.max,
+                origin: Origin::Pack,
             };
             match def.ty {
                 Some(RuleType::Existence) | Some(RuleType::Occurrence)
@@ -563,8 +585,16 @@ impl RulePack {
         let mut rules = self.rules.clone();
         for u in &user.rules {
             match rules.iter_mut().find(|r| r.id == u.id) {
-                Some(r) => r.overlay(u),
-                None => rules.push(u.clone()),
+                Some(r) => {
+                    r.overlay(u);
+                    if r.origin == Origin::Pack {
+                        r.origin = Origin::Changed;
+                    }
+                }
+                None => rules.push(RuleDef {
+                    origin: Origin::Added,
+                    ..u.clone()
+                }),
             }
         }
         let matcher = Matcher::build(&rules);
@@ -708,5 +738,9 @@ swap = { "synergy" = "working together" }
         let g = merged.get("lint/generic").expect("generic");
         assert!(g.also.contains(&"circle back".to_string()));
         assert!(g.tokens.as_ref().is_some_and(|t| t.len() > 5));
+        let origin = |id: &str| merged.get(id).map(|r| r.origin);
+        assert_eq!(origin("lint/too-long"), Some(Origin::Changed));
+        assert_eq!(origin("me/jargon"), Some(Origin::Added));
+        assert_eq!(origin("lint/wrong-name"), Some(Origin::Pack));
     }
 }

@@ -2,6 +2,7 @@
 //! store (names, slip-ups, what people said, timing, the panel).
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use debrief_core::model::{
     Application, Interview, InterviewStatus, OutcomeKind, Person, PersonKind, RecruiterKind,
@@ -20,6 +21,8 @@ pub(crate) struct Note<'t> {
     /// Indices into `tokens` of the body words.
     pub body: std::ops::Range<usize>,
     pub index: LineIndex<'t>,
+    /// Per token: its stem, or `None` for a stop word. Built on first use.
+    stems: std::cell::OnceCell<Vec<Option<String>>>,
 }
 
 impl<'t> Note<'t> {
@@ -34,11 +37,21 @@ impl<'t> Note<'t> {
             body: lo..hi.max(lo),
             tokens,
             index: LineIndex::new(text),
+            stems: std::cell::OnceCell::new(),
         }
     }
 
-    fn body_tokens(&self) -> &[Token] {
-        self.tokens.get(self.body.clone()).unwrap_or(&[])
+    /// The stem of token `i`, or `None` for a stop word.
+    fn stem(&self, i: usize) -> Option<&str> {
+        self.stems
+            .get_or_init(|| {
+                self.tokens
+                    .iter()
+                    .map(|t| (!is_stop(&t.norm)).then(|| stem(&t.norm)))
+                    .collect()
+            })
+            .get(i)
+            .and_then(|s| s.as_deref())
     }
 
     fn span_of(&self, from: usize, to_excl: usize) -> Span {
@@ -593,8 +606,16 @@ const GENERIC_WORDS: &[&str] = &[
     "regards",
 ];
 
+/// Both lists, sorted once for binary search: every word of every note is looked up.
+static STOP_SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut v: Vec<&'static str> = STOPWORDS.iter().chain(GENERIC_WORDS).copied().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+});
+
 pub(crate) fn is_stop(w: &str) -> bool {
-    STOPWORDS.contains(&w) || GENERIC_WORDS.contains(&w)
+    STOP_SORTED.binary_search(&w).is_ok()
 }
 
 /// A crude stem: plural and possessive endings off, long words cut to five letters.
@@ -641,12 +662,35 @@ fn name_parts(name: &str) -> Vec<String> {
 /// Is anything in the note specific to this person or company?
 fn is_specific(note: &Note, ctx: &Context) -> bool {
     let mut excluded: HashSet<String> = HashSet::new();
-    let mut sources: HashSet<String> = HashSet::new();
     if let Some(app) = ctx.app {
         excluded.extend(name_parts(&app.company));
         excluded.extend(name_parts(&app.role));
         for p in &app.people {
             excluded.extend(name_parts(&p.name));
+        }
+    }
+    if let Some(p) = ctx.recipient {
+        excluded.extend(name_parts(&p.name));
+    }
+    // A proper noun or a number of the writer's own is specific, whatever
+    // the store holds: look for one before reading the store's texts.
+    let own = |t: &Token| {
+        let proper = (t.cap && !t.sentence_start) || (t.all_caps && t.norm.chars().count() >= 2);
+        (proper || t.has_digit) && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
+    };
+    let content = || {
+        note.body.clone().filter_map(|i| {
+            let t = note.tokens.get(i)?;
+            let stem = note.stem(i)?;
+            (!excluded.contains(&t.norm)).then_some((t, stem))
+        })
+    };
+    if content().any(|(t, _)| own(t)) {
+        return true;
+    }
+    let mut sources: HashSet<String> = HashSet::new();
+    if let Some(app) = ctx.app {
+        for p in &app.people {
             for s in &p.said {
                 sources.extend(keywords(s).into_iter().map(|k| k.0));
             }
@@ -660,28 +704,15 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
         for r in &app.research {
             sources.extend(keywords(&r.fact).into_iter().map(|k| k.0));
         }
-        for e in &excluded {
-            sources.remove(&stem(e));
-        }
     }
-    if let Some(p) = ctx.recipient {
-        excluded.extend(name_parts(&p.name));
+    if sources.is_empty() {
+        return false;
     }
-    for t in note.body_tokens() {
-        if excluded.contains(&t.norm) || is_stop(&t.norm) {
-            continue;
-        }
-        if sources.contains(&stem(&t.norm)) {
-            return true;
-        }
-        let proper = (t.cap && !t.sentence_start) || (t.all_caps && t.norm.chars().count() >= 2);
-        if (proper || t.has_digit)
-            && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
-        {
-            return true;
-        }
+    // Names of the company, the role and the people are not what they said.
+    for e in &excluded {
+        sources.remove(&stem(e));
     }
-    false
+    content().any(|(_, stem)| sources.contains(stem))
 }
 
 // --- lint/wrong-name --------------------------------------------------------
@@ -884,14 +915,15 @@ const ADMISSION_CUES: &[&str] = &[
     "should",
 ];
 
-struct Sentence {
-    stems: HashSet<String>,
+struct Sentence<'n> {
+    /// Stems of the sentence's content words (a sentence has few; a list beats a set).
+    stems: Vec<&'n str>,
     cue: bool,
     first: usize,
     last: usize,
 }
 
-fn sentences(note: &Note) -> Vec<Sentence> {
+fn sentences<'n>(note: &'n Note) -> Vec<Sentence<'n>> {
     let mut out: Vec<Sentence> = Vec::new();
     let mut current: Option<usize> = None;
     for i in note.body.clone() {
@@ -901,7 +933,7 @@ fn sentences(note: &Note) -> Vec<Sentence> {
         if current != Some(t.sentence) {
             current = Some(t.sentence);
             out.push(Sentence {
-                stems: HashSet::new(),
+                stems: Vec::new(),
                 cue: false,
                 first: i,
                 last: i,
@@ -910,8 +942,10 @@ fn sentences(note: &Note) -> Vec<Sentence> {
         if let Some(s) = out.last_mut() {
             s.last = i;
             s.cue |= ADMISSION_CUES.iter().any(|c| t.norm.starts_with(c));
-            if !is_stop(&t.norm) {
-                s.stems.insert(stem(&t.norm));
+            if let Some(stem) = note.stem(i)
+                && !s.stems.contains(&stem)
+            {
+                s.stems.push(stem);
             }
         }
     }
@@ -954,7 +988,10 @@ fn unnoticed_mistake(note: &Note, ctx: &Context) -> Vec<Finding> {
         let mut best: Option<(f64, usize)> = None;
         for (si, keys) in slip_keys.iter().enumerate() {
             let n = keys.len();
-            let k = keys.iter().filter(|x| s.stems.contains(*x)).count();
+            let k = keys
+                .iter()
+                .filter(|x| s.stems.contains(&x.as_str()))
+                .count();
             if n == 0 || k == 0 {
                 continue;
             }
@@ -994,14 +1031,12 @@ fn no_reference(note: &Note, ctx: &Context) -> Option<Finding> {
     if items.is_empty() {
         return None;
     }
-    let body: HashSet<String> = note
-        .body_tokens()
-        .iter()
-        .filter(|t| !is_stop(&t.norm))
-        .map(|t| stem(&t.norm))
-        .collect();
+    let body: HashSet<&str> = note.body.clone().filter_map(|i| note.stem(i)).collect();
     let referenced = items.iter().any(|(_, keys)| {
-        let hits: Vec<&(String, bool)> = keys.iter().filter(|(k, _)| body.contains(k)).collect();
+        let hits: Vec<&(String, bool)> = keys
+            .iter()
+            .filter(|(k, _)| body.contains(k.as_str()))
+            .collect();
         hits.len() >= 2
             || (hits.len() == 1 && (keys.len() <= 2 || hits.iter().any(|(_, strong)| *strong)))
     });

@@ -52,6 +52,15 @@ fn is_close_quote(c: char) -> bool {
 
 /// Splits `text[range]` into words. Sentences end at `.`, `!`, `?` and blank
 /// lines; quotes are tracked so quoted words can be told apart.
+/// Appends `c` lowercased; ASCII, most of any note, without the Unicode tables.
+fn push_lower(s: &mut String, c: char) {
+    if c.is_ascii() {
+        s.push(c.to_ascii_lowercase());
+    } else {
+        s.extend(c.to_lowercase());
+    }
+}
+
 pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
     let mut out = Vec::new();
     let Some(slice) = text.get(range.clone()) else {
@@ -96,19 +105,18 @@ pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
         let at = base + i;
         if c.is_alphanumeric() {
             newlines = 0;
-            let lower = c.to_lowercase();
             match cur.as_mut() {
                 Some(w) => {
                     w.1 = at + c.len_utf8();
-                    w.2.extend(lower);
+                    push_lower(&mut w.2, c);
                     if c.is_alphabetic() && !c.is_uppercase() {
                         w.4 = false;
                     }
                     w.5 |= c.is_numeric();
                 }
                 None => {
-                    let mut norm = String::new();
-                    norm.extend(lower);
+                    let mut norm = String::with_capacity(8);
+                    push_lower(&mut norm, c);
                     cur = Some((
                         at,
                         at + c.len_utf8(),
@@ -328,8 +336,9 @@ pub fn parse_note(text: &str) -> NoteParts {
     let non_blank: Vec<&Span> = lines
         .iter()
         .filter(|l| {
+            // Same test as `!simplify(s).is_empty()`, without building the string.
             text.get((*l).clone())
-                .is_some_and(|s| !simplify(s).is_empty())
+                .is_some_and(|s| s.chars().any(|c| c.is_alphabetic() || is_apostrophe(c)))
         })
         .collect();
 
@@ -363,9 +372,9 @@ pub fn parse_note(text: &str) -> NoteParts {
         let Some(s) = text.get((*l).clone()) else {
             continue;
         };
-        let simple = simplify(s);
         let t = s.trim();
-        let is_closing = CLOSINGS.contains(&simple.as_str()) && t.chars().count() <= 40;
+        // Closings are short: paragraphs are not simplified just to be told so.
+        let is_closing = t.chars().count() <= 40 && CLOSINGS.contains(&simplify(s).as_str());
         if is_closing || t == "--" || t == "—" {
             signature = Some(l.start..text.len());
             body_end = l.start;

@@ -1,36 +1,17 @@
 //! Runs the linter over the labelled corpus (`tests/corpus/*.note`), prints
 //! precision and recall per rule, and fails when either falls below the
-//! floors checked in at `tests/corpus/floors.toml`.
-//!
-//! A note file starts with TOML front matter between `+++` lines: the
-//! application (`app`, an id in `apps.json`), the recipient (`to`), the note
-//! `kind`, the moment of sending (`now`), optionally another panel member's
-//! note (`panel = { person, note }`), and the rules it should trigger (`expect`).
+//! floors checked in at `tests/corpus/floors.toml`. The note format is
+//! described in `tests/support/corpus.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
-use debrief_core::model::Application;
-use debrief_lint::{Context, NoteKind, lint};
+use debrief_lint::lint;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Front {
-    app: Option<String>,
-    to: Option<String>,
-    kind: Option<String>,
-    now: Option<String>,
-    panel: Option<PanelRef>,
-    expect: Vec<String>,
-}
+#[path = "support/corpus.rs"]
+mod support;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PanelRef {
-    person: String,
-    note: String,
-}
+use support::{Case, Corpus, dir};
 
 #[derive(Deserialize)]
 struct Floor {
@@ -38,83 +19,19 @@ struct Floor {
     recall: f64,
 }
 
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+fn load() -> Corpus {
+    Corpus::load().unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn split(text: &str) -> (&str, &str) {
-    let rest = text
-        .strip_prefix("+++\n")
-        .expect("front matter starts with +++");
-    let end = rest.find("\n+++\n").expect("front matter ends with +++");
-    (&rest[..end], &rest[end + 5..])
-}
-
-pub struct Case {
-    pub name: String,
-    front: Front,
-    body: String,
-}
-
-fn load() -> (Vec<Case>, Vec<Application>) {
-    let apps: Vec<Application> =
-        serde_json::from_str(&std::fs::read_to_string(dir().join("apps.json")).expect("apps.json"))
-            .expect("apps.json is a list of applications");
-    let mut cases = Vec::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir())
-        .expect("corpus dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "note"))
-        .collect();
-    paths.sort();
-    for p in paths {
-        let text = std::fs::read_to_string(&p).expect("note is UTF-8");
-        let (front, body) = split(&text);
-        let front: Front = toml::from_str(front).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-        cases.push(Case {
-            name: p.file_stem().expect("stem").to_string_lossy().into_owned(),
-            front,
-            body: body.to_string(),
-        });
-    }
-    (cases, apps)
-}
-
-fn run_case(case: &Case, cases: &[Case], apps: &[Application]) -> BTreeSet<String> {
-    let f = &case.front;
-    let app = f.app.as_ref().map(|id| {
-        apps.iter()
-            .find(|a| &a.id == id)
-            .unwrap_or_else(|| panic!("{}: no app {id}", case.name))
-    });
-    let mut ctx = match (app, &f.to) {
-        (Some(a), Some(to)) => Context::for_person(a, to),
-        (Some(a), None) => Context {
-            app: Some(a),
-            ..Context::default()
-        },
-        _ => Context::default(),
-    };
-    if let Some(k) = &f.kind {
-        ctx = ctx.kind(k.parse::<NoteKind>().expect("kind"));
-    }
-    if let Some(n) = &f.now {
-        let m: debrief_core::model::Moment = n.parse().expect("now");
-        ctx = ctx.at(m.ts);
-    }
-    if let Some(p) = &f.panel {
-        let other = cases
-            .iter()
-            .find(|c| c.name == p.note)
-            .unwrap_or_else(|| panic!("{}: no note {}", case.name, p.note));
-        ctx = ctx.with_panel(vec![(p.person.as_str(), other.body.as_str())]);
-    }
+fn run_case(case: &Case, corpus: &Corpus) -> BTreeSet<String> {
+    let ctx = corpus.context(case).unwrap_or_else(|e| panic!("{e}"));
     lint(&case.body, &ctx).into_iter().map(|d| d.rule).collect()
 }
 
 #[test]
 fn corpus_precision_and_recall_stay_above_the_floors() {
-    let (cases, apps) = load();
+    let corpus = load();
+    let cases = &corpus.cases;
     assert!(cases.len() >= 60, "corpus has {} notes", cases.len());
     let all_rules: Vec<String> = debrief_lint::rules().into_iter().map(|r| r.id).collect();
     // rule -> (true positives, false positives, false negatives, positives in corpus)
@@ -123,8 +40,8 @@ fn corpus_precision_and_recall_stay_above_the_floors() {
         .map(|r| (r.clone(), (0, 0, 0, 0)))
         .collect();
     let mut mistakes = Vec::new();
-    for case in &cases {
-        let got = run_case(case, &cases, &apps);
+    for case in cases {
+        let got = run_case(case, &corpus);
         let want: BTreeSet<String> = case.front.expect.iter().cloned().collect();
         for r in &want {
             assert!(all_rules.contains(r), "{}: unknown rule {r}", case.name);
@@ -193,9 +110,10 @@ fn corpus_precision_and_recall_stay_above_the_floors() {
 
 #[test]
 fn every_rule_has_a_negative_example() {
-    let (cases, _) = load();
+    let corpus = load();
     for r in debrief_lint::rules() {
-        let negatives = cases
+        let negatives = corpus
+            .cases
             .iter()
             .filter(|c| !c.front.expect.contains(&r.id))
             .filter(|c| match r.id.as_str() {

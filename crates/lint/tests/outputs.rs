@@ -1,7 +1,7 @@
 //! Snapshots of every output format, and hostile input that must never panic.
 
 use debrief_core::model::Application;
-use debrief_lint::output::{github, human, json, line, sarif};
+use debrief_lint::output::{github, human, human_files, json, line, sarif};
 use debrief_lint::{Context, NoteKind, RulePack, lint, panel, parse_note};
 use proptest::prelude::*;
 
@@ -40,6 +40,33 @@ fn diags() -> Vec<debrief_lint::Diagnostic> {
 #[test]
 fn human_output() {
     insta::assert_snapshot!(human(NOTE, &diags()));
+}
+
+#[test]
+fn human_output_for_several_notes() {
+    let other = "Hi Raj,\r\n\r\nPlease reply ASAP.\r\n";
+    let mut d = diags();
+    let mut more = lint(other, &Context::new());
+    for x in &mut more {
+        x.path = "notes/raj.txt".into();
+    }
+    d.extend(more);
+    let files = vec![
+        ("notes/marie.txt".to_string(), NOTE.to_string()),
+        (
+            "notes/clean.txt".to_string(),
+            "Dear Raj,\n\nThank you.\n".to_string(),
+        ),
+        ("notes/raj.txt".to_string(), other.to_string()),
+    ];
+    let out = human_files(&files, &d);
+    assert!(out.contains(" --> notes/raj.txt:3:14\n"), "{out}");
+    assert!(
+        !out.contains("notes/clean.txt"),
+        "clean notes print nothing"
+    );
+    assert!(out.ends_with(" in 3 notes\n"), "{out}");
+    insta::assert_snapshot!(out);
 }
 
 #[test]
@@ -85,6 +112,25 @@ fn sarif_output() {
 #[test]
 fn github_output() {
     insta::assert_snapshot!(github(&diags()));
+}
+
+#[test]
+fn github_output_escapes_what_workflow_commands_reserve() {
+    let d = debrief_lint::Diagnostic {
+        path: "notes/a,b:c.txt".into(),
+        rule: "my/x".into(),
+        severity: debrief_lint::Severity::Info,
+        line: 2,
+        column: 3,
+        end_line: 2,
+        end_column: 4,
+        message: "100% sure\r\nsecond line".into(),
+        suggestion: None,
+    };
+    assert_eq!(
+        github(&[d]),
+        "::notice file=notes/a%2Cb%3Ac.txt,line=2,col=3,endLine=2,endColumn=4,title=my/x::100%25 sure%0D%0Asecond line\n"
+    );
 }
 
 #[test]
