@@ -4,13 +4,13 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use debrief_core::edit::{self, Logged, NewInterview, PersonFields};
+use debrief_core::edit::{
+    self, ApplicationFields, EditError, InterviewDone, Logged, NewFeedback, NewInterview,
+    NewReflection, NewResearch, PersonFields, Preparation, Said,
+};
 use debrief_core::engine::Engine;
 use debrief_core::input::parse_date;
-use debrief_core::model::{
-    Application, Feedback, Interview, InterviewStatus, LearningPlan, Moment, News, Person, Policy,
-    Reflection, ResearchFact, SlipUp, Touch,
-};
+use debrief_core::model::{Application, InterviewStatus, Moment, Person, Policy, SlipUp, Touch};
 use debrief_core::rules::Rule;
 use debrief_core::text::when;
 use debrief_store::{Change, StoreReader, StoreWriter};
@@ -21,28 +21,37 @@ use crate::ctx::{Ctx, Failure, Result};
 use crate::render;
 
 fn person_ref<'a>(app: &'a Application, id: &str) -> Result<&'a Person> {
-    Ok(edit::person(app, id, "--person")?)
+    edit::person(app, id, "person").map_err(refused)
 }
 
-fn interview_mut<'a>(app: &'a mut Application, id: &str) -> Result<&'a mut Interview> {
-    Ok(edit::interview_mut(app, id, "--interview")?)
-}
-
-fn nonempty(text: &str, what: &str) -> Result<String> {
-    Ok(edit::nonempty(text, what, what)?)
+/// A refused edit (exit 2), naming the flag at fault as other input errors
+/// do (`--by: …`); positional arguments and unknown ids need no flag.
+fn refused(e: EditError) -> Failure {
+    let flag = match e.field.as_str() {
+        "text" | "fact" | "said" | "rule" | "person" | "interview" | "went_well" => {
+            return e.into();
+        }
+        "apologized" => "--mark-apologized".to_string(),
+        "start" => "--at".to_string(),
+        field => format!("--{}", field.replace('_', "-")),
+    };
+    Failure::input(format!("{flag}: {}", e.message))
 }
 
 pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
     match c {
         AppCommand::Add(a) => {
-            let company = nonempty(&a.company, "--company")?;
+            let fields = ApplicationFields {
+                company: Some(a.company),
+                role: Some(a.role),
+                stage: Some(a.stage),
+                urgent: Some(a.urgent),
+                recruiter: Some(a.recruiter),
+                policy: Some(a.policy),
+            };
             let known = ctx.store.application_ids()?;
-            let id = edit::application_id(a.id.as_deref(), &company, &a.role, &known)?;
-            let mut app = Application::new(&id, company, a.role.trim());
-            app.stage = a.stage;
-            app.recruiter = a.recruiter;
-            app.urgent = a.urgent;
-            app.policy = a.policy;
+            let app = edit::new_application(a.id.as_deref(), &fields, &known).map_err(refused)?;
+            let id = app.id.clone();
             debrief_core::exchange::validate_application(&app, "application")?;
             ctx.store.apply(&[Change::PutApplication(app)])?;
             render::out(&format!("Added application '{id}'.\n"));
@@ -51,32 +60,25 @@ pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
         AppCommand::List(f) => crate::views::app_list(ctx, f.json),
         AppCommand::Show { id, json } => crate::views::app_show(ctx, &id, json),
         AppCommand::Set(a) => {
+            let policy = match a.policy.as_deref() {
+                None => None,
+                Some("profile") => Some(None),
+                Some(other) => {
+                    Some(Some(other.parse::<Policy>().map_err(|e| {
+                        Failure::input(format!("--policy: {e}, or profile"))
+                    })?))
+                }
+            };
+            let fields = ApplicationFields {
+                company: a.company,
+                role: a.role,
+                stage: a.stage,
+                urgent: a.urgent,
+                recruiter: a.recruiter,
+                policy,
+            };
             ctx.update_app(&a.id, |app| {
-                if let Some(c) = &a.company {
-                    app.company = nonempty(c, "--company")?;
-                }
-                if let Some(r) = &a.role {
-                    app.role = r.trim().to_string();
-                }
-                if let Some(s) = a.stage {
-                    app.stage = s;
-                }
-                if let Some(r) = a.recruiter {
-                    app.recruiter = r;
-                }
-                if let Some(u) = a.urgent {
-                    app.urgent = u;
-                }
-                if let Some(p) = &a.policy {
-                    app.policy =
-                        match p.as_str() {
-                            "profile" => None,
-                            other => Some(other.parse::<Policy>().map_err(|e| {
-                                Failure::input(format!("--policy: {e}, or profile"))
-                            })?),
-                        };
-                }
-                Ok(())
+                edit::update_application(app, &fields).map_err(refused)
             })?;
             render::out(&format!("Updated application '{}'.\n", a.id));
             Ok(())
@@ -113,13 +115,13 @@ pub fn person(ctx: &mut Ctx, c: PersonCommand) -> Result<()> {
     };
     let id = ctx.update_app(&a.app, |app| {
         if adding {
-            return Ok(edit::add_person(app, a.person.as_deref(), &fields)?);
+            return edit::add_person(app, a.person.as_deref(), &fields).map_err(refused);
         }
         let id = a
             .person
             .clone()
             .ok_or_else(|| Failure::input("person set needs --person ID"))?;
-        edit::update_person(app, &id, &fields)?;
+        edit::update_person(app, &id, &fields).map_err(refused)?;
         Ok(id)
     })?;
     render::out(&format!(
@@ -144,7 +146,7 @@ pub fn interview(ctx: &mut Ctx, c: InterviewCommand) -> Result<()> {
                 also_met: a.also_met.clone(),
             };
             let id = ctx.update_app(&a.app, |app| {
-                Ok(edit::schedule_interview(app, new, scheduled)?)
+                edit::schedule_interview(app, new, scheduled).map_err(refused)
             })?;
             render::out(&format!(
                 "Scheduled interview '{id}' for {}.\n",
@@ -153,22 +155,14 @@ pub fn interview(ctx: &mut Ctx, c: InterviewCommand) -> Result<()> {
             Ok(())
         }
         InterviewCommand::Done(a) => {
+            let done = InterviewDone {
+                asked_questions: a.asked_questions,
+                disrupted: a.disrupted,
+                interviewers: vec![],
+                also_met: a.also_met,
+            };
             ctx.update_app(&a.target.app, |app| {
-                for p in &a.also_met {
-                    person_ref(app, p)?;
-                }
-                let iv = interview_mut(app, &a.target.interview)?;
-                iv.status = InterviewStatus::Done;
-                if a.asked_questions.is_some() {
-                    iv.asked_questions = a.asked_questions;
-                }
-                iv.disrupted |= a.disrupted;
-                for p in &a.also_met {
-                    if !iv.also_met.contains(p) {
-                        iv.also_met.push(p.clone());
-                    }
-                }
-                Ok(())
+                edit::mark_done(app, &a.target.interview, &done).map_err(refused)
             })?;
             render::out(&format!(
                 "Marked '{}' done. Next: record what each person said (debrief said), then thank each of them.\n",
@@ -184,15 +178,12 @@ pub fn interview(ctx: &mut Ctx, c: InterviewCommand) -> Result<()> {
         ),
         InterviewCommand::Cancel(r) => set_status(ctx, &r, InterviewStatus::Cancelled, "cancelled"),
         InterviewCommand::Prepared(a) => {
+            let prep = Preparation {
+                research: a.research,
+                questions: a.questions,
+            };
             ctx.update_app(&a.target.app, |app| {
-                let iv = interview_mut(app, &a.target.interview)?;
-                if let Some(r) = a.research {
-                    iv.prepared.research = r;
-                }
-                if let Some(q) = a.questions {
-                    iv.prepared.questions = q;
-                }
-                Ok(())
+                edit::record_preparation(app, &a.target.interview, &prep).map_err(refused)
             })?;
             render::out(&format!(
                 "Updated preparation for '{}'.\n",
@@ -205,49 +196,39 @@ pub fn interview(ctx: &mut Ctx, c: InterviewCommand) -> Result<()> {
 
 fn set_status(ctx: &mut Ctx, r: &InterviewRef, status: InterviewStatus, said: &str) -> Result<()> {
     ctx.update_app(&r.app, |app| {
-        interview_mut(app, &r.interview)?.status = status;
-        Ok(())
+        edit::set_interview_status(app, &r.interview, status).map_err(refused)
     })?;
     render::out(&format!("Marked '{}' {said}.\n", r.interview));
     Ok(())
 }
 
 pub fn said(ctx: &mut Ctx, a: &SaidArgs) -> Result<()> {
-    let text = nonempty(&a.text, "what they said")?;
-    ctx.update_app(&a.app, |app| {
-        person_ref(app, &a.person)?;
-        if let Some(p) = app.people.iter_mut().find(|p| p.id == a.person) {
-            p.said.push(text);
-        }
-        Ok(())
-    })?;
-    render::out(&format!("Noted what '{}' said.\n", a.person));
+    let said = Said {
+        person: a.person.clone(),
+        said: vec![a.text.clone()],
+        ..Said::default()
+    };
+    let new = ctx.update_app(&a.app, |app| edit::record_said(app, &said).map_err(refused))?;
+    render::out(&if new == 0 {
+        format!("Already noted: '{}' said that.\n", a.person)
+    } else {
+        format!("Noted what '{}' said.\n", a.person)
+    });
     Ok(())
 }
 
 pub fn slip(ctx: &mut Ctx, a: &SlipArgs) -> Result<()> {
     let msg = ctx.update_app(&a.app, |app| {
-        let iv = interview_mut(app, &a.interview)?;
         if let Some(n) = a.mark_apologized {
-            let count = iv.slip_ups.len();
-            let slip = n
-                .checked_sub(1)
-                .and_then(|i| iv.slip_ups.get_mut(i))
-                .ok_or_else(|| {
-                    Failure::input(format!(
-                        "--mark-apologized {n}: interview '{}' has {count} slip-up(s)",
-                        a.interview
-                    ))
-                })?;
-            slip.apologized = true;
+            edit::mark_apologized(app, &a.interview, n).map_err(refused)?;
             return Ok(format!("Marked slip-up {n} apologized for."));
         }
-        let text = nonempty(a.text.as_deref().unwrap_or(""), "the slip-up")?;
-        iv.slip_ups.push(SlipUp {
-            text,
+        let slip = SlipUp {
+            text: a.text.clone().unwrap_or_default(),
             noticed: a.noticed,
             apologized: a.apologized,
-        });
+        };
+        edit::add_slip_up(app, &a.interview, &slip).map_err(refused)?;
         Ok(if a.noticed && !a.apologized {
             "Recorded. They noticed it: a short, specific apology belongs in the thank-you note."
                 .to_string()
@@ -288,7 +269,7 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
     };
     let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
     let tz = ctx.tz()?;
-    let forced = match edit::log_touch(&engine, &mut app, touch, a.force)? {
+    let forced = match edit::log_touch(&engine, &mut app, touch, a.force).map_err(refused)? {
         Logged::Refused { allowed_from, why } => {
             if a.json {
                 render::out(&format!(
@@ -342,7 +323,7 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
 pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
     let at = ctx.time_or_now(a.at.as_deref(), "--at")?;
     let msg = ctx.update_app(&a.app, |app| {
-        let t = edit::record_reply(app, a.person.as_deref(), at)?;
+        let t = edit::record_reply(app, a.person.as_deref(), at).map_err(refused)?;
         Ok(format!(
             "Recorded the reply to your {} of {}.",
             t.kind, t.at
@@ -354,28 +335,20 @@ pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
 
 pub fn news(ctx: &mut Ctx, a: &NewsArgs) -> Result<()> {
     let on = ctx.date_or_today(a.on.as_deref(), "--on")?;
-    let text = nonempty(&a.text, "the news")?;
     ctx.update_app(&a.app, |app| {
-        app.news.push(News { on, text });
-        Ok(())
+        edit::add_news(app, on, &a.text).map_err(refused)
     })?;
     render::out("Recorded the news. A congratulation adds value and does not count as a chase.\n");
     Ok(())
 }
 
 pub fn research(ctx: &mut Ctx, a: &ResearchArgs) -> Result<()> {
-    let fact = nonempty(&a.fact, "the fact")?;
+    let research = NewResearch {
+        fact: a.fact.clone(),
+        contribution: a.contribution.clone(),
+    };
     ctx.update_app(&a.app, |app| {
-        let contribution = a
-            .contribution
-            .as_ref()
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty());
-        match app.research.iter_mut().find(|r| r.fact == fact) {
-            Some(r) => r.contribution = contribution.or(r.contribution.take()),
-            None => app.research.push(ResearchFact { fact, contribution }),
-        }
-        Ok(())
+        edit::add_research(app, &research).map_err(refused)
     })?;
     render::out("Recorded the research.\n");
     Ok(())
@@ -397,51 +370,22 @@ pub fn feedback(ctx: &mut Ctx, a: &FeedbackArgs) -> Result<()> {
             .map(parse_date)
             .transpose()
             .map_err(|e| Failure::input(format!("--by: {e}")))?;
-    let msg = ctx.update_app(&a.app, |app| {
-        let outcome = app.outcome.as_mut().ok_or_else(|| {
-            Failure::input(format!(
-                "'{}' has no outcome yet; record it first (debrief outcome)",
-                a.app
-            ))
-        })?;
-        let plan = match (&a.plan, by) {
-            (Some(step), Some(by)) => Some(LearningPlan {
-                step: nonempty(step, "--plan")?,
-                by,
-            }),
-            (Some(_), None) => return Err(Failure::input("--plan needs --by DATE")),
-            _ => None,
-        };
-        if let Some(n) = a.point {
-            let count = outcome.feedback.len();
-            let f = n
-                .checked_sub(1)
-                .and_then(|i| outcome.feedback.get_mut(i))
-                .ok_or_else(|| {
-                    Failure::input(format!("--point {n}: there are {count} feedback point(s)"))
-                })?;
-            if a.kind.is_some() {
-                f.kind = a.kind;
-            }
-            f.positive |= a.positive;
-            if plan.is_some() {
-                f.plan = plan;
-            }
-            return Ok(format!("Updated feedback point {n}."));
-        }
-        let text = nonempty(a.text.as_deref().unwrap_or(""), "the feedback")?;
-        outcome.feedback.push(Feedback {
-            text,
-            kind: a.kind,
-            positive: a.positive,
-            plan,
-        });
-        Ok(format!(
-            "Recorded feedback point {}.",
-            outcome.feedback.len()
-        ))
+    let feedback = NewFeedback {
+        text: a.text.clone(),
+        point: a.point,
+        kind: a.kind,
+        positive: a.positive,
+        plan: a.plan.clone(),
+        by,
+    };
+    let n = ctx.update_app(&a.app, |app| {
+        edit::record_feedback(app, &feedback).map_err(refused)
     })?;
-    render::out(&format!("{msg}\n"));
+    render::out(&if a.point.is_some() {
+        format!("Updated feedback point {n}.\n")
+    } else {
+        format!("Recorded feedback point {n}.\n")
+    });
     Ok(())
 }
 
@@ -484,18 +428,16 @@ pub fn reflect(ctx: &mut Ctx, a: &ReflectArgs) -> Result<()> {
         || !a.mistakes.is_empty()
         || !a.missing.is_empty()
         || a.hardest.is_some();
-    let mut r = Reflection {
+    let mut r = NewReflection {
         went_well: a.went_well.clone().unwrap_or_default(),
         change: a.change.clone().unwrap_or_default(),
         mistakes: a.mistakes.clone(),
-        missing_info: a.missing.clone(),
-        hardest_question: a.hardest.clone(),
+        missing: a.missing.clone(),
+        hardest: a.hardest.clone().unwrap_or_default(),
     };
     // Check the ids before asking anything.
-    {
-        let mut app = ctx.application(&a.app)?;
-        interview_mut(&mut app, &a.interview)?;
-    }
+    edit::interview_mut(&mut ctx.application(&a.app)?, &a.interview, "interview")
+        .map_err(refused)?;
     if !flags_given {
         if !std::io::stdin().is_terminal() {
             return Err(Failure::input(
@@ -505,7 +447,7 @@ pub fn reflect(ctx: &mut Ctx, a: &ReflectArgs) -> Result<()> {
         let stdin = std::io::stdin();
         let mut lines = stdin.lock().lines();
         render::err(
-            "Reflection, in the order that helps: the good first, then one change. Empty answer to skip.\n\n",
+            "Reflection, in the order that helps: the good first, then one change. Empty answer to skip (an earlier answer stays).\n\n",
         );
         r.went_well = ask("1. What went well?", &mut lines)?.unwrap_or_default();
         r.change = ask(
@@ -519,24 +461,16 @@ pub fn reflect(ctx: &mut Ctx, a: &ReflectArgs) -> Result<()> {
         }
         render::err("4. Information you lacked, one per line; empty line to finish.\n");
         while let Some(m) = ask("   missing:", &mut lines)? {
-            r.missing_info.push(m);
+            r.missing.push(m);
         }
-        r.hardest_question = ask(
+        r.hardest = ask(
             "5. The hardest question, and how you'd answer it next time?",
             &mut lines,
-        )?;
-    }
-    if r.went_well.is_empty()
-        && r.change.is_empty()
-        && r.mistakes.is_empty()
-        && r.missing_info.is_empty()
-        && r.hardest_question.is_none()
-    {
-        return Err(Failure::input("the reflection is empty; nothing recorded"));
+        )?
+        .unwrap_or_default();
     }
     ctx.update_app(&a.app, |app| {
-        interview_mut(app, &a.interview)?.reflection = Some(r);
-        Ok(())
+        edit::reflect(app, &a.interview, &r).map_err(refused)
     })?;
     render::out(&format!(
         "Saved the reflection for '{}'. `debrief stats` shows mistakes that recur.\n",

@@ -1,8 +1,10 @@
-//! The edits a person makes day to day — add a person, schedule an
-//! interview, log a touch through the follow-up guard, record a reply or an
-//! outcome, dismiss an action — written once for the command line and the
-//! web app. Each edits one application in memory; the caller validates and
-//! stores it in one transaction.
+//! The edits a person makes day to day — add or change an application or a
+//! person, schedule, reschedule and close an interview, preparation,
+//! slip-ups, what people said, research, news, touches through the
+//! follow-up guard, replies, outcomes and feedback, reflections, dismissed
+//! actions — written once for the command line and the web app. Each edits
+//! one application in memory and names the input field at fault when it
+//! refuses; the caller validates and stores it in one transaction.
 
 use std::fmt;
 
@@ -12,8 +14,9 @@ use jiff::civil::Date;
 use crate::engine::{Engine, Verdict};
 use crate::input::{closest, slug, unique_id};
 use crate::model::{
-    Application, Channel, Dismissal, Interview, InterviewFormat, Moment, Outcome, OutcomeKind,
-    Person, PersonKind, Prefers, Stage, Touch, TouchKind,
+    Application, Channel, Dismissal, Feedback, FeedbackKind, Interview, InterviewFormat,
+    InterviewStatus, LearningPlan, Moment, News, Outcome, OutcomeKind, Person, PersonKind, Policy,
+    Prefers, RecruiterKind, Reflection, ResearchFact, SlipUp, Stage, Touch, TouchKind,
 };
 use crate::rules::Rule;
 
@@ -125,6 +128,65 @@ pub fn application_id(
     }
 }
 
+/// An application's own fields. For an update, `None` leaves a field as it
+/// is; a new application takes the defaults (applied, no recruiter, not
+/// urgent, the profile's policy) for what is `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApplicationFields {
+    pub company: Option<String>,
+    pub role: Option<String>,
+    pub stage: Option<Stage>,
+    pub urgent: Option<bool>,
+    pub recruiter: Option<RecruiterKind>,
+    /// `Some(None)`: follow the profile's policy.
+    pub policy: Option<Option<Policy>>,
+}
+
+impl ApplicationFields {
+    fn apply(&self, app: &mut Application) -> Result<()> {
+        if let Some(c) = &self.company {
+            app.company = nonempty(c, "company", "the company")?;
+        }
+        if let Some(r) = &self.role {
+            app.role = r.trim().to_string();
+        }
+        if let Some(s) = self.stage {
+            app.stage = s;
+        }
+        if let Some(u) = self.urgent {
+            app.urgent = u;
+        }
+        if let Some(r) = self.recruiter {
+            app.recruiter = r;
+        }
+        if let Some(p) = self.policy {
+            app.policy = p;
+        }
+        Ok(())
+    }
+}
+
+/// A new application with the id given (if free) or one made from the
+/// company and role; `known` are the ids already in the store.
+pub fn new_application(
+    id: Option<&str>,
+    f: &ApplicationFields,
+    known: &[String],
+) -> Result<Application> {
+    let company = nonempty(f.company.as_deref().unwrap_or(""), "company", "the company")?;
+    let role = f.role.as_deref().unwrap_or("").trim();
+    let id = application_id(id, &company, role, known)?;
+    let mut app = Application::new(&id, company, role);
+    f.apply(&mut app)?;
+    Ok(app)
+}
+
+/// Changes an application's own fields (company, role, stage, urgency,
+/// recruiter, policy).
+pub fn update_application(app: &mut Application, f: &ApplicationFields) -> Result<()> {
+    f.apply(app)
+}
+
 /// The fields of a person a user may set; `None` leaves a field as it is,
 /// a blank text clears it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -226,15 +288,7 @@ pub fn schedule_interview(
     for p in &n.also_met {
         person(app, p, "also_met")?;
     }
-    if n.minutes == 0 || n.minutes > 24 * 60 {
-        return Err(EditError::field(
-            "minutes",
-            format!(
-                "{} minutes is not a plausible interview length (1 to 1440)",
-                n.minutes
-            ),
-        ));
-    }
+    check_minutes(n.minutes)?;
     let id = match clean(n.id.as_deref()) {
         Some(id) if app.interview(&id).is_some() => {
             return Err(EditError::field(
@@ -260,6 +314,383 @@ pub fn schedule_interview(
         app.stage = Stage::Interviewing;
     }
     Ok(id)
+}
+
+fn check_minutes(minutes: u32) -> Result<()> {
+    if minutes == 0 || minutes > 24 * 60 {
+        return Err(EditError::field(
+            "minutes",
+            format!("{minutes} minutes is not a plausible interview length (1 to 1440)"),
+        ));
+    }
+    Ok(())
+}
+
+/// A new time or length for an interview; `None` keeps it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reschedule {
+    pub start: Option<Moment>,
+    pub minutes: Option<u32>,
+}
+
+/// Moves an interview (keeping the interviews in order of their start).
+pub fn reschedule_interview(app: &mut Application, interview: &str, r: &Reschedule) -> Result<()> {
+    interview_mut(app, interview, "interview")?;
+    if let Some(m) = r.minutes {
+        check_minutes(m)?;
+    }
+    let iv = interview_mut(app, interview, "interview")?;
+    if let Some(s) = r.start {
+        iv.start = s;
+    }
+    if let Some(m) = r.minutes {
+        iv.minutes = m;
+    }
+    app.interviews.sort_by_key(|i| i.start);
+    Ok(())
+}
+
+/// Sets an interview's status (missed starts the recovery, cancelled ends
+/// its actions, scheduled undoes either). Marking one done with what
+/// happened is [`mark_done`].
+pub fn set_interview_status(
+    app: &mut Application,
+    interview: &str,
+    status: InterviewStatus,
+) -> Result<()> {
+    interview_mut(app, interview, "interview")?.status = status;
+    Ok(())
+}
+
+/// What happened at an interview, recorded when marking it done.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InterviewDone {
+    /// Did you ask them questions? `None` keeps what is recorded.
+    pub asked_questions: Option<bool>,
+    /// A serious life event disrupted it (added, never cleared here).
+    pub disrupted: bool,
+    /// Who interviewed you, when it differs from the diary; empty keeps the
+    /// interviewers scheduled.
+    pub interviewers: Vec<String>,
+    /// Others met on the day, added to those recorded (an interviewer is
+    /// never also listed here).
+    pub also_met: Vec<String>,
+}
+
+/// Marks an interview done with what happened; naming more than one
+/// interviewer moves an application still at applied or screening on to
+/// interviewing, as scheduling a panel does.
+pub fn mark_done(app: &mut Application, interview: &str, d: &InterviewDone) -> Result<()> {
+    interview_mut(app, interview, "interview")?;
+    for p in &d.interviewers {
+        person(app, p, "interviewers")?;
+    }
+    for p in &d.also_met {
+        person(app, p, "also_met")?;
+    }
+    let mut interviewers: Vec<String> = Vec::new();
+    for p in &d.interviewers {
+        if !interviewers.contains(p) {
+            interviewers.push(p.clone());
+        }
+    }
+    let panel = interviewers.len() > 1;
+    let iv = interview_mut(app, interview, "interview")?;
+    iv.status = InterviewStatus::Done;
+    if !interviewers.is_empty() {
+        iv.interviewers = interviewers;
+        let named = iv.interviewers.clone();
+        iv.also_met.retain(|p| !named.contains(p));
+    }
+    for p in &d.also_met {
+        if !iv.also_met.contains(p) && !iv.interviewers.contains(p) {
+            iv.also_met.push(p.clone());
+        }
+    }
+    if d.asked_questions.is_some() {
+        iv.asked_questions = d.asked_questions;
+    }
+    iv.disrupted |= d.disrupted;
+    if panel && matches!(app.stage, Stage::Applied | Stage::Screening) {
+        app.stage = Stage::Interviewing;
+    }
+    Ok(())
+}
+
+/// The most questions one prepares for an interview; more is a typo.
+pub const MAX_QUESTIONS: u32 = 50;
+
+/// Preparation done for an interview; `None` keeps what is recorded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Preparation {
+    /// Researched the company.
+    pub research: Option<bool>,
+    /// Questions prepared for them.
+    pub questions: Option<u32>,
+}
+
+pub fn record_preparation(app: &mut Application, interview: &str, p: &Preparation) -> Result<()> {
+    let iv = interview_mut(app, interview, "interview")?;
+    if let Some(q) = p.questions
+        && q > MAX_QUESTIONS
+    {
+        return Err(EditError::field(
+            "questions",
+            format!("{q} questions is more than anyone prepares (0 to {MAX_QUESTIONS})"),
+        ));
+    }
+    if let Some(r) = p.research {
+        iv.prepared.research = r;
+    }
+    if let Some(q) = p.questions {
+        iv.prepared.questions = q;
+    }
+    Ok(())
+}
+
+/// Adds a slip-up to an interview; returns its number (1-based).
+pub fn add_slip_up(app: &mut Application, interview: &str, slip: &SlipUp) -> Result<usize> {
+    let iv = interview_mut(app, interview, "interview")?;
+    let text = nonempty(&slip.text, "text", "the slip-up")?;
+    iv.slip_ups.push(SlipUp {
+        text,
+        noticed: slip.noticed,
+        apologized: slip.apologized,
+    });
+    Ok(iv.slip_ups.len())
+}
+
+/// Marks slip-up `number` (1-based) of an interview apologized for.
+pub fn mark_apologized(app: &mut Application, interview: &str, number: usize) -> Result<()> {
+    let iv = interview_mut(app, interview, "interview")?;
+    let count = iv.slip_ups.len();
+    let id = iv.id.clone();
+    let slip = number
+        .checked_sub(1)
+        .and_then(|i| iv.slip_ups.get_mut(i))
+        .ok_or_else(|| {
+            EditError::field(
+                "apologized",
+                format!("there is no slip-up {number}: interview '{id}' has {count} slip-up(s)"),
+            )
+        })?;
+    slip.apologized = true;
+    Ok(())
+}
+
+/// What a person said, and the timeline and channel they named.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Said {
+    /// The person's id.
+    pub person: String,
+    /// What they said, one statement each; blank ones are passed over.
+    pub said: Vec<String>,
+    /// How they want to be followed up with.
+    pub prefers: Option<Channel>,
+    /// "If you haven't heard by…": their own date.
+    pub after: Option<Date>,
+}
+
+impl Said {
+    /// Nothing to record: no statement, no channel, no date.
+    pub fn is_empty(&self) -> bool {
+        self.prefers.is_none() && self.after.is_none() && statements(&self.said).next().is_none()
+    }
+}
+
+/// Trimmed, non-blank entries of a list typed by a person.
+fn statements(list: &[String]) -> impl Iterator<Item = &str> {
+    list.iter().map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// Records what a person said (a statement already recorded is not added
+/// twice) and the channel and date they named; returns how many statements
+/// are new.
+pub fn record_said(app: &mut Application, s: &Said) -> Result<usize> {
+    person(app, &s.person, "person")?;
+    if s.is_empty() {
+        return Err(EditError::field("said", "what they said is empty"));
+    }
+    update_person(
+        app,
+        &s.person,
+        &PersonFields {
+            prefers: s.prefers,
+            after: s.after,
+            ..PersonFields::default()
+        },
+    )?;
+    let mut new = 0;
+    if let Some(p) = app.people.iter_mut().find(|p| p.id == s.person) {
+        for text in statements(&s.said) {
+            if !p.said.iter().any(|x| x == text) {
+                p.said.push(text.to_string());
+                new += 1;
+            }
+        }
+    }
+    Ok(new)
+}
+
+/// Records company news (for a congratulation that adds value).
+pub fn add_news(app: &mut Application, on: Date, text: &str) -> Result<()> {
+    let text = nonempty(text, "text", "the news")?;
+    app.news.push(News { on, text });
+    Ok(())
+}
+
+/// A fact learned about the company, with how you would contribute.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewResearch {
+    pub fact: String,
+    pub contribution: Option<String>,
+}
+
+/// Records a research fact; the same fact again updates its contribution
+/// (a blank one keeps what is recorded).
+pub fn add_research(app: &mut Application, r: &NewResearch) -> Result<()> {
+    let fact = nonempty(&r.fact, "fact", "the fact")?;
+    let contribution = clean(r.contribution.as_deref());
+    match app.research.iter_mut().find(|x| x.fact == fact) {
+        Some(x) => x.contribution = contribution.or(x.contribution.take()),
+        None => app.research.push(ResearchFact { fact, contribution }),
+    }
+    Ok(())
+}
+
+/// A point of feedback after the outcome, or a change to one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewFeedback {
+    /// The feedback itself: needed to add a point; with `point`, replaces
+    /// its text.
+    pub text: Option<String>,
+    /// Change point N (1-based) instead of adding one.
+    pub point: Option<usize>,
+    pub kind: Option<FeedbackKind>,
+    /// Marks the point positive (never clears it).
+    pub positive: bool,
+    /// A learning step for a skill…
+    pub plan: Option<String>,
+    /// …and the date to take it by.
+    pub by: Option<Date>,
+}
+
+/// Records feedback on the application's outcome; returns which point
+/// (1-based) was added or changed.
+pub fn record_feedback(app: &mut Application, f: &NewFeedback) -> Result<usize> {
+    let app_id = app.id.clone();
+    let outcome = app.outcome.as_mut().ok_or_else(|| {
+        EditError::field(
+            "text",
+            format!("'{app_id}' has no outcome yet; record the outcome first"),
+        )
+    })?;
+    let plan = match (clean(f.plan.as_deref()), f.by) {
+        (Some(step), Some(by)) => Some(LearningPlan { step, by }),
+        (Some(_), None) => {
+            return Err(EditError::field(
+                "by",
+                "a learning plan needs a date to take the step by",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(EditError::field(
+                "plan",
+                "a date needs a learning step to take by then",
+            ));
+        }
+        (None, None) => None,
+    };
+    if let Some(n) = f.point {
+        let count = outcome.feedback.len();
+        let fb = n
+            .checked_sub(1)
+            .and_then(|i| outcome.feedback.get_mut(i))
+            .ok_or_else(|| {
+                EditError::field(
+                    "point",
+                    format!("there is no feedback point {n}: '{app_id}' has {count}"),
+                )
+            })?;
+        if let Some(t) = clean(f.text.as_deref()) {
+            fb.text = t;
+        }
+        if f.kind.is_some() {
+            fb.kind = f.kind;
+        }
+        fb.positive |= f.positive;
+        if plan.is_some() {
+            fb.plan = plan;
+        }
+        return Ok(n);
+    }
+    let text = nonempty(f.text.as_deref().unwrap_or(""), "text", "the feedback")?;
+    outcome.feedback.push(Feedback {
+        text,
+        kind: f.kind,
+        positive: f.positive,
+        plan,
+    });
+    Ok(outcome.feedback.len())
+}
+
+/// A reflection on an interview, in the order that helps: the good first,
+/// then one change. Blank answers are passed over.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewReflection {
+    pub went_well: String,
+    pub change: String,
+    /// Mistakes, one each.
+    pub mistakes: Vec<String>,
+    /// Information you lacked, one item each.
+    pub missing: Vec<String>,
+    /// The hardest question, and how you would answer it next time.
+    pub hardest: String,
+}
+
+impl NewReflection {
+    /// Every answer blank.
+    pub fn is_empty(&self) -> bool {
+        self.went_well.trim().is_empty()
+            && self.change.trim().is_empty()
+            && self.hardest.trim().is_empty()
+            && statements(&self.mistakes).next().is_none()
+            && statements(&self.missing).next().is_none()
+    }
+}
+
+/// Adds to an interview's reflection: an answer given replaces the one
+/// recorded, a blank one keeps it, and mistakes and missing information
+/// join those recorded (each once).
+pub fn reflect(app: &mut Application, interview: &str, r: &NewReflection) -> Result<()> {
+    let iv = interview_mut(app, interview, "interview")?;
+    if r.is_empty() {
+        return Err(EditError::field(
+            "went_well",
+            "the reflection is empty; nothing recorded",
+        ));
+    }
+    let saved = iv.reflection.get_or_insert_with(Reflection::default);
+    if let Some(w) = clean(Some(&r.went_well)) {
+        saved.went_well = w;
+    }
+    if let Some(c) = clean(Some(&r.change)) {
+        saved.change = c;
+    }
+    if let Some(h) = clean(Some(&r.hardest)) {
+        saved.hardest_question = Some(h);
+    }
+    for (list, new) in [
+        (&mut saved.mistakes, &r.mistakes),
+        (&mut saved.missing_info, &r.missing),
+    ] {
+        for m in statements(new) {
+            if !list.iter().any(|x| x == m) {
+                list.push(m.to_string());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What logging a touch did.
@@ -615,5 +1046,472 @@ mod tests {
             false,
         );
         assert_eq!(o.stage, Stage::Closed);
+    }
+
+    /// An application with one interviewer and one scheduled interview.
+    fn with_interview() -> Application {
+        let mut a = app();
+        a.people
+            .push(Person::new("raj", "Raj Patel", PersonKind::Interviewer));
+        a.people
+            .push(Person::new("dana", "Dana", PersonKind::Receptionist));
+        let mut iv = Interview::new("panel", m("2026-11-20T10:00:00Z"));
+        iv.interviewers = vec!["marie".into()];
+        a.interviews.push(iv);
+        a
+    }
+
+    /// The field of a refusal, and whether it names something missing.
+    fn refused<T: fmt::Debug>(r: Result<T>) -> (String, bool) {
+        let e = r.expect_err("refused");
+        assert!(!e.message.is_empty());
+        (e.field, e.missing)
+    }
+
+    fn unknown_interview<T: fmt::Debug>(r: Result<T>) {
+        let e = r.expect_err("refused");
+        assert_eq!((e.field.as_str(), e.missing), ("interview", true), "{e}");
+        assert!(e.message.contains("unknown interview 'nope'"), "{e}");
+    }
+
+    #[test]
+    fn new_applications_take_defaults_and_an_id_from_company_and_role() {
+        let known = vec!["acme-analyst".to_string()];
+        let f = ApplicationFields {
+            company: Some(" Acme ".into()),
+            role: Some(" Analyst ".into()),
+            urgent: Some(true),
+            ..Default::default()
+        };
+        let a = new_application(None, &f, &known).expect("new");
+        assert_eq!(a.id, "acme-analyst-2");
+        assert_eq!((a.company.as_str(), a.role.as_str()), ("Acme", "Analyst"));
+        assert_eq!((a.stage, a.urgent, a.policy), (Stage::Applied, true, None));
+        assert_eq!(
+            new_application(Some("mine"), &f, &known).expect("id").id,
+            "mine"
+        );
+        assert_eq!(
+            refused(new_application(Some("acme-analyst"), &f, &known)),
+            ("id".into(), false)
+        );
+        let blank = ApplicationFields {
+            company: Some("  ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            refused(new_application(None, &blank, &known)),
+            ("company".into(), false)
+        );
+        assert_eq!(
+            refused(new_application(None, &ApplicationFields::default(), &known)),
+            ("company".into(), false)
+        );
+    }
+
+    #[test]
+    fn updating_an_application_keeps_what_is_not_named() {
+        let mut a = app();
+        a.policy = Some(Policy::Proactive);
+        update_application(
+            &mut a,
+            &ApplicationFields {
+                stage: Some(Stage::Screening),
+                recruiter: Some(RecruiterKind::Outside),
+                role: Some(" Lead ".into()),
+                ..Default::default()
+            },
+        )
+        .expect("set");
+        assert_eq!(
+            (a.company.as_str(), a.role.as_str(), a.stage),
+            ("Acme", "Lead", Stage::Screening)
+        );
+        assert_eq!(
+            (a.recruiter, a.policy),
+            (RecruiterKind::Outside, Some(Policy::Proactive))
+        );
+        update_application(
+            &mut a,
+            &ApplicationFields {
+                policy: Some(None),
+                urgent: Some(true),
+                ..Default::default()
+            },
+        )
+        .expect("profile policy");
+        assert_eq!((a.policy, a.urgent), (None, true));
+        let before = a.clone();
+        let blank = ApplicationFields {
+            company: Some(String::new()),
+            stage: Some(Stage::Offer),
+            ..Default::default()
+        };
+        assert_eq!(
+            refused(update_application(&mut a, &blank)),
+            ("company".into(), false)
+        );
+        assert_eq!(a, before, "a refused change changes nothing");
+    }
+
+    #[test]
+    fn rescheduling_moves_an_interview_and_keeps_them_in_order() {
+        let mut a = with_interview();
+        a.interviews
+            .push(Interview::new("final", m("2026-11-25T10:00:00Z")));
+        reschedule_interview(
+            &mut a,
+            "panel",
+            &Reschedule {
+                start: Some(m("2026-11-27T14:00:00-06:00")),
+                minutes: Some(45),
+            },
+        )
+        .expect("moved");
+        assert_eq!(a.interviews[1].id, "panel", "sorted by start");
+        assert_eq!(
+            a.interviews[1].start.to_string(),
+            "2026-11-27T14:00:00-06:00"
+        );
+        assert_eq!(a.interviews[1].minutes, 45);
+        reschedule_interview(&mut a, "panel", &Reschedule::default()).expect("no change");
+        assert_eq!(a.interviews[1].minutes, 45);
+        for minutes in [0, 1441] {
+            let r = Reschedule {
+                minutes: Some(minutes),
+                ..Default::default()
+            };
+            assert_eq!(
+                refused(reschedule_interview(&mut a, "panel", &r)),
+                ("minutes".into(), false)
+            );
+        }
+        unknown_interview(reschedule_interview(&mut a, "nope", &Reschedule::default()));
+    }
+
+    #[test]
+    fn interviews_are_marked_missed_cancelled_and_scheduled_again() {
+        let mut a = with_interview();
+        for status in [
+            InterviewStatus::Missed,
+            InterviewStatus::Scheduled,
+            InterviewStatus::Cancelled,
+        ] {
+            set_interview_status(&mut a, "panel", status).expect("status");
+            assert_eq!(a.interviews[0].status, status);
+        }
+        unknown_interview(set_interview_status(
+            &mut a,
+            "nope",
+            InterviewStatus::Missed,
+        ));
+    }
+
+    #[test]
+    fn marking_done_records_what_happened_without_listing_anyone_twice() {
+        let mut a = with_interview();
+        let d = InterviewDone {
+            asked_questions: Some(false),
+            disrupted: true,
+            interviewers: vec![],
+            also_met: vec!["dana".into(), "marie".into(), "dana".into()],
+        };
+        mark_done(&mut a, "panel", &d).expect("done");
+        let iv = &a.interviews[0];
+        assert_eq!(iv.status, InterviewStatus::Done);
+        assert_eq!(iv.interviewers, ["marie"], "kept from the diary");
+        assert_eq!(iv.also_met, ["dana"], "an interviewer is not also met");
+        assert_eq!((iv.asked_questions, iv.disrupted), (Some(false), true));
+        assert_eq!(a.stage, Stage::Applied, "one interviewer is not a panel");
+
+        // Later: it was a panel, and Dana interviewed too.
+        let d = InterviewDone {
+            interviewers: vec!["marie".into(), "raj".into(), "dana".into(), "raj".into()],
+            ..Default::default()
+        };
+        mark_done(&mut a, "panel", &d).expect("again");
+        let iv = &a.interviews[0];
+        assert_eq!(iv.interviewers, ["marie", "raj", "dana"]);
+        assert!(iv.also_met.is_empty(), "{:?}", iv.also_met);
+        assert_eq!(
+            (iv.asked_questions, iv.disrupted),
+            (Some(false), true),
+            "kept"
+        );
+        assert_eq!(a.stage, Stage::Interviewing);
+
+        let before = a.clone();
+        let bad = |interviewers: Vec<&str>, also_met: Vec<&str>| InterviewDone {
+            interviewers: interviewers.into_iter().map(String::from).collect(),
+            also_met: also_met.into_iter().map(String::from).collect(),
+            ..Default::default()
+        };
+        assert_eq!(
+            refused(mark_done(&mut a, "panel", &bad(vec!["zed"], vec![]))),
+            ("interviewers".into(), false)
+        );
+        assert_eq!(
+            refused(mark_done(&mut a, "panel", &bad(vec![], vec!["dan"]))),
+            ("also_met".into(), false)
+        );
+        assert_eq!(a, before);
+        unknown_interview(mark_done(&mut a, "nope", &InterviewDone::default()));
+    }
+
+    #[test]
+    fn preparation_is_recorded_within_reason() {
+        let mut a = with_interview();
+        let p = Preparation {
+            research: Some(true),
+            questions: Some(3),
+        };
+        record_preparation(&mut a, "panel", &p).expect("prepared");
+        record_preparation(
+            &mut a,
+            "panel",
+            &Preparation {
+                questions: Some(MAX_QUESTIONS),
+                ..Default::default()
+            },
+        )
+        .expect("the most");
+        assert!(a.interviews[0].prepared.research, "kept");
+        assert_eq!(a.interviews[0].prepared.questions, MAX_QUESTIONS);
+        let too_many = Preparation {
+            research: Some(false),
+            questions: Some(500),
+        };
+        let before = a.clone();
+        assert_eq!(
+            refused(record_preparation(&mut a, "panel", &too_many)),
+            ("questions".into(), false)
+        );
+        assert_eq!(a, before);
+        unknown_interview(record_preparation(&mut a, "nope", &p));
+    }
+
+    #[test]
+    fn slip_ups_are_numbered_and_marked_apologized() {
+        let mut a = with_interview();
+        let slip = |text: &str| SlipUp {
+            text: text.into(),
+            noticed: true,
+            apologized: false,
+        };
+        assert_eq!(
+            add_slip_up(&mut a, "panel", &slip(" Called her Mary ")),
+            Ok(1)
+        );
+        assert_eq!(add_slip_up(&mut a, "panel", &slip("Late")), Ok(2));
+        assert_eq!(a.interviews[0].slip_ups[0].text, "Called her Mary");
+        assert!(a.interviews[0].slip_ups[0].noticed);
+        mark_apologized(&mut a, "panel", 2).expect("apologized");
+        assert!(a.interviews[0].slip_ups[1].apologized);
+        assert!(!a.interviews[0].slip_ups[0].apologized);
+        assert_eq!(
+            refused(add_slip_up(&mut a, "panel", &slip(" "))),
+            ("text".into(), false)
+        );
+        for n in [0, 3] {
+            assert_eq!(
+                refused(mark_apologized(&mut a, "panel", n)),
+                ("apologized".into(), false)
+            );
+        }
+        unknown_interview(add_slip_up(&mut a, "nope", &slip("x")));
+        unknown_interview(mark_apologized(&mut a, "nope", 1));
+    }
+
+    #[test]
+    fn what_people_said_is_kept_once_with_their_timeline() {
+        let mut a = with_interview();
+        let said = |person: &str, said: Vec<&str>| Said {
+            person: person.into(),
+            said: said.into_iter().map(String::from).collect(),
+            ..Default::default()
+        };
+        assert_eq!(
+            record_said(&mut a, &said("marie", vec![" APAC first ", "", "dbt"])),
+            Ok(2)
+        );
+        assert_eq!(
+            record_said(&mut a, &said("marie", vec!["APAC first"])),
+            Ok(0)
+        );
+        assert_eq!(a.people[0].said, ["APAC first", "dbt"]);
+        let timeline = Said {
+            prefers: Some(Channel::Phone),
+            after: Some(Date::constant(2026, 12, 4)),
+            ..said("raj", vec![])
+        };
+        assert_eq!(record_said(&mut a, &timeline), Ok(0));
+        let prefers = a.people[1].prefers.clone().expect("prefers");
+        assert_eq!(prefers.channel, Some(Channel::Phone));
+        assert_eq!(prefers.after, Some(Date::constant(2026, 12, 4)));
+        assert!(said("raj", vec![" "]).is_empty());
+        let before = a.clone();
+        assert_eq!(
+            refused(record_said(&mut a, &said("raj", vec![" "]))),
+            ("said".into(), false)
+        );
+        let e = record_said(&mut a, &said("mari", vec!["x"])).expect_err("unknown");
+        assert_eq!(e.field, "person");
+        assert!(e.message.contains("did you mean 'marie'"), "{e}");
+        assert_eq!(a, before);
+    }
+
+    #[test]
+    fn news_needs_its_text() {
+        let mut a = app();
+        let on = Date::constant(2026, 11, 19);
+        add_news(&mut a, on, " Opened in Singapore ").expect("news");
+        assert_eq!(a.news[0].text, "Opened in Singapore");
+        assert_eq!(a.news[0].on, on);
+        assert_eq!(refused(add_news(&mut a, on, "\n ")), ("text".into(), false));
+        assert_eq!(a.news.len(), 1);
+    }
+
+    #[test]
+    fn research_facts_are_kept_once_and_their_contribution_updated() {
+        let mut a = app();
+        let r = |fact: &str, contribution: Option<&str>| NewResearch {
+            fact: fact.into(),
+            contribution: contribution.map(String::from),
+        };
+        add_research(&mut a, &r("Moving to dbt", None)).expect("fact");
+        add_research(&mut a, &r(" Moving to dbt ", Some("Two years of dbt"))).expect("again");
+        add_research(&mut a, &r("Moving to dbt", Some("  "))).expect("blank keeps");
+        assert_eq!(a.research.len(), 1);
+        assert_eq!(
+            a.research[0].contribution.as_deref(),
+            Some("Two years of dbt")
+        );
+        assert_eq!(
+            refused(add_research(&mut a, &r("", Some("x")))),
+            ("fact".into(), false)
+        );
+    }
+
+    #[test]
+    fn feedback_waits_for_the_outcome_and_plans_need_a_step_and_a_date() {
+        let mut a = app();
+        let text = |t: &str| NewFeedback {
+            text: Some(t.into()),
+            ..Default::default()
+        };
+        let e = record_feedback(&mut a, &text("Slow SQL")).expect_err("no outcome");
+        assert_eq!(e.field, "text");
+        assert!(e.message.contains("no outcome yet"), "{e}");
+        record_outcome(
+            &mut a,
+            OutcomeKind::Rejected,
+            Date::constant(2026, 12, 1),
+            true,
+        );
+        let skill = NewFeedback {
+            kind: Some(FeedbackKind::Skill),
+            ..text(" Slow SQL ")
+        };
+        assert_eq!(record_feedback(&mut a, &skill), Ok(1));
+        let by = Date::constant(2027, 1, 15);
+        let plan = NewFeedback {
+            point: Some(1),
+            plan: Some("A SQL course".into()),
+            by: Some(by),
+            positive: true,
+            ..Default::default()
+        };
+        assert_eq!(record_feedback(&mut a, &plan), Ok(1));
+        let f = &a.outcome.as_ref().expect("outcome").feedback[0];
+        assert_eq!(f.text, "Slow SQL");
+        assert_eq!(f.kind, Some(FeedbackKind::Skill), "kept");
+        assert!(f.positive);
+        assert_eq!(f.plan.as_ref().map(|p| p.by), Some(by));
+        let retext = NewFeedback {
+            point: Some(1),
+            ..text("SQL was slow")
+        };
+        assert_eq!(record_feedback(&mut a, &retext), Ok(1));
+        assert_eq!(
+            a.outcome.as_ref().expect("o").feedback[0].text,
+            "SQL was slow"
+        );
+
+        let before = a.clone();
+        for (f, field) in [
+            (
+                NewFeedback {
+                    plan: Some("Course".into()),
+                    ..text("x")
+                },
+                "by",
+            ),
+            (
+                NewFeedback {
+                    plan: Some(" ".into()),
+                    by: Some(by),
+                    ..text("x")
+                },
+                "plan",
+            ),
+            (
+                NewFeedback {
+                    point: Some(7),
+                    ..Default::default()
+                },
+                "point",
+            ),
+            (
+                NewFeedback {
+                    point: Some(0),
+                    ..Default::default()
+                },
+                "point",
+            ),
+            (NewFeedback::default(), "text"),
+            (text("  "), "text"),
+        ] {
+            assert_eq!(
+                refused(record_feedback(&mut a, &f)),
+                (field.into(), false),
+                "{f:?}"
+            );
+        }
+        assert_eq!(a, before);
+    }
+
+    #[test]
+    fn reflections_add_to_what_is_recorded() {
+        let mut a = with_interview();
+        let first = NewReflection {
+            went_well: " Rapport ".into(),
+            change: "Bring numbers".into(),
+            mistakes: vec!["Rushed".into(), " ".into()],
+            ..Default::default()
+        };
+        reflect(&mut a, "panel", &first).expect("reflected");
+        let later = NewReflection {
+            mistakes: vec!["Rushed".into(), "Forgot the figures".into()],
+            missing: vec!["Team size".into()],
+            hardest: "Why leave? Growth.".into(),
+            ..Default::default()
+        };
+        reflect(&mut a, "panel", &later).expect("added");
+        let r = a.interviews[0].reflection.clone().expect("reflection");
+        assert_eq!(r.went_well, "Rapport", "a blank answer keeps it");
+        assert_eq!(r.change, "Bring numbers");
+        assert_eq!(r.mistakes, ["Rushed", "Forgot the figures"]);
+        assert_eq!(r.missing_info, ["Team size"]);
+        assert_eq!(r.hardest_question.as_deref(), Some("Why leave? Growth."));
+        let empty = NewReflection {
+            mistakes: vec!["  ".into()],
+            ..Default::default()
+        };
+        assert!(empty.is_empty());
+        assert_eq!(
+            refused(reflect(&mut a, "panel", &empty)),
+            ("went_well".into(), false)
+        );
+        unknown_interview(reflect(&mut a, "nope", &first));
     }
 }

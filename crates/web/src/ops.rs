@@ -1,31 +1,27 @@
-//! The recording operations shared by the pages and the API. Each mirrors a
-//! `debrief` command (crates/cli/src/record.rs): it edits one application in
-//! memory, and the caller validates and writes it in one transaction.
+//! The request shapes (serde) shared by the pages and the API, and their
+//! translation onto `debrief_core::edit`, where every edit lives once for
+//! the web app and the `debrief` command. Each edits one application in
+//! memory; the caller validates and writes it in one transaction.
 
 use debrief_core::edit::{self, PersonFields};
 use debrief_core::input::parse_date;
 use debrief_core::model::{
-    Application, Channel, Feedback, FeedbackKind, Interview, InterviewFormat, InterviewStatus,
-    LearningPlan, Moment, News, OutcomeKind, PersonKind, Policy, RecruiterKind, Reflection,
-    ResearchFact, SlipUp, Stage, Touch, TouchKind,
+    Application, Channel, FeedbackKind, InterviewFormat, InterviewStatus, Moment, OutcomeKind,
+    PersonKind, Policy, RecruiterKind, SlipUp, Stage, Touch, TouchKind,
 };
 use debrief_core::rules::Rule;
 use debrief_store::Change;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::state::{AppState, Clock, Problem, Result};
 
-fn nonempty(text: &str, field: &str, what: &str) -> Result<String> {
-    Ok(edit::nonempty(text, field, what)?)
-}
-
-fn person_known(app: &Application, id: &str, field: &str) -> Result<()> {
-    edit::person(app, id, field)?;
-    Ok(())
-}
-
-fn interview_mut<'a>(app: &'a mut Application, id: &str) -> Result<&'a mut Interview> {
-    Ok(edit::interview_mut(app, id, "interview")?)
+/// A date typed in `field` (YYYY-MM-DD); blank or absent: none.
+fn date(text: &Option<String>, field: &str) -> Result<Option<Date>> {
+    clean(text)
+        .map(|t| parse_date(&t))
+        .transpose()
+        .map_err(|e| Problem::field(field, e))
 }
 
 /// A new application (`debrief app add`).
@@ -47,30 +43,34 @@ pub struct NewApplication {
     pub policy: Option<Policy>,
 }
 
+impl NewApplication {
+    /// Every field, as a form or a request body gives them all.
+    fn fields(&self) -> edit::ApplicationFields {
+        edit::ApplicationFields {
+            company: Some(self.company.clone()),
+            role: Some(self.role.clone()),
+            stage: Some(self.stage),
+            urgent: Some(self.urgent),
+            recruiter: Some(self.recruiter),
+            policy: Some(self.policy),
+        }
+    }
+}
+
 pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
-    let company = nonempty(&a.company, "company", "the company")?;
     let mut store = state.store()?;
     let known = debrief_store::StoreReader::application_ids(&*store)?;
-    let id = edit::application_id(a.id.as_deref(), &company, &a.role, &known)?;
-    let mut app = Application::new(&id, company, a.role.trim());
-    app.stage = a.stage;
-    app.urgent = a.urgent;
-    app.recruiter = a.recruiter;
-    app.policy = a.policy;
+    let app = edit::new_application(a.id.as_deref(), &a.fields(), &known)?;
+    let id = app.id.clone();
     debrief_core::exchange::validate_application(&app, "application")?;
     state.apply_locked(&mut store, &[Change::PutApplication(app)])?;
     Ok(id)
 }
 
-/// Changes to an application's own fields (`debrief app set`).
+/// Changes to an application's own fields (`debrief app set`): the form
+/// sends them all.
 pub fn update_application(app: &mut Application, a: &NewApplication) -> Result<()> {
-    app.company = nonempty(&a.company, "company", "the company")?;
-    app.role = a.role.trim().to_string();
-    app.stage = a.stage;
-    app.urgent = a.urgent;
-    app.recruiter = a.recruiter;
-    app.policy = a.policy;
-    Ok(())
+    Ok(edit::update_application(app, &a.fields())?)
 }
 
 /// A person met at an application (`debrief person add`).
@@ -100,10 +100,7 @@ fn clean(v: &Option<String>) -> Option<String> {
 }
 
 pub fn add_person(app: &mut Application, a: &NewPerson) -> Result<String> {
-    let after = clean(&a.after)
-        .map(|t| parse_date(&t))
-        .transpose()
-        .map_err(|e| Problem::field("after", e))?;
+    let after = date(&a.after, "after")?;
     let fields = PersonFields {
         name: Some(a.name.clone()),
         kind: a.kind,
@@ -197,106 +194,45 @@ pub struct Debrief {
 }
 
 /// Marks the interview done and records the debrief (`interview done`,
-/// `said`, `person set --after`, `slip`, `reflect` in one write).
+/// `said`, `slip`, `reflect` in one write): only composition of the edits
+/// in `debrief_core::edit`, which the command line uses one by one.
 pub fn debrief(app: &mut Application, interview: &str, d: &Debrief) -> Result<()> {
-    interview_mut(app, interview)?;
-    let mut interviewers = Vec::new();
-    let mut also_met = Vec::new();
+    edit::interview_mut(app, interview, "interview")?;
+    let mut done = edit::InterviewDone {
+        asked_questions: d.asked_questions,
+        disrupted: d.disrupted,
+        ..Default::default()
+    };
     for (i, dp) in d.people.iter().enumerate() {
-        person_known(app, &dp.id, &format!("people[{i}].id"))?;
-        let after = clean(&dp.after)
-            .map(|t| parse_date(&t))
-            .transpose()
-            .map_err(|e| Problem::field(format!("after-{}", dp.id), e))?;
+        edit::person(app, &dp.id, &format!("people[{i}].id"))?;
         if dp.interviewer {
-            interviewers.push(dp.id.clone());
+            done.interviewers.push(dp.id.clone());
         } else if dp.also_met {
-            also_met.push(dp.id.clone());
+            done.also_met.push(dp.id.clone());
         }
-        edit::update_person(
-            app,
-            &dp.id,
-            &PersonFields {
-                prefers: dp.prefers,
-                after,
-                ..PersonFields::default()
-            },
-        )?;
-        if let Some(p) = app.people.iter_mut().find(|p| p.id == dp.id) {
-            for s in dp.said.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-                if !p.said.iter().any(|x| x == s) {
-                    p.said.push(s.to_string());
-                }
-            }
+        let said = edit::Said {
+            person: dp.id.clone(),
+            said: dp.said.clone(),
+            prefers: dp.prefers,
+            after: date(&dp.after, &format!("after-{}", dp.id))?,
+        };
+        if !said.is_empty() {
+            edit::record_said(app, &said)?;
         }
     }
-    let slips: Vec<SlipUp> = d
-        .slip_ups
-        .iter()
-        .filter(|s| !s.text.trim().is_empty())
-        .map(|s| SlipUp {
-            text: s.text.trim().to_string(),
-            ..s.clone()
-        })
-        .collect();
-    let mistakes: Vec<String> = d
-        .mistakes
-        .iter()
-        .map(|m| m.trim().to_string())
-        .filter(|m| !m.is_empty())
-        .collect();
-    let panel = interviewers.len() > 1;
-    let iv = interview_mut(app, interview)?;
-    iv.status = InterviewStatus::Done;
-    if !interviewers.is_empty() {
-        iv.interviewers = interviewers;
+    edit::mark_done(app, interview, &done)?;
+    for slip in d.slip_ups.iter().filter(|s| !s.text.trim().is_empty()) {
+        edit::add_slip_up(app, interview, slip)?;
     }
-    for p in also_met {
-        if !iv.also_met.contains(&p) && !iv.interviewers.contains(&p) {
-            iv.also_met.push(p);
-        }
-    }
-    if d.asked_questions.is_some() {
-        iv.asked_questions = d.asked_questions;
-    }
-    iv.disrupted |= d.disrupted;
-    iv.slip_ups.extend(slips);
-    let missing: Vec<String> = d
-        .missing
-        .iter()
-        .map(|m| m.trim().to_string())
-        .filter(|m| !m.is_empty())
-        .collect();
-    let hardest = d.hardest.trim();
-    if !d.went_well.trim().is_empty()
-        || !d.change.trim().is_empty()
-        || !mistakes.is_empty()
-        || !missing.is_empty()
-        || !hardest.is_empty()
-    {
-        let r = iv.reflection.get_or_insert_with(Reflection::default);
-        for m in missing {
-            if !r.missing_info.contains(&m) {
-                r.missing_info.push(m);
-            }
-        }
-        if !hardest.is_empty() {
-            r.hardest_question = Some(hardest.to_string());
-        }
-        if !d.went_well.trim().is_empty() {
-            r.went_well = d.went_well.trim().to_string();
-        }
-        if !d.change.trim().is_empty() {
-            r.change = d.change.trim().to_string();
-        }
-        for m in mistakes {
-            if !r.mistakes.contains(&m) {
-                r.mistakes.push(m);
-            }
-        }
-    }
-    if panel && matches!(app.stage, Stage::Applied | Stage::Screening) {
-        app.stage = Stage::Interviewing;
+    let reflection = edit::NewReflection {
+        went_well: d.went_well.clone(),
+        change: d.change.clone(),
+        mistakes: d.mistakes.clone(),
+        missing: d.missing.clone(),
+        hardest: d.hardest.clone(),
+    };
+    if !reflection.is_empty() {
+        edit::reflect(app, interview, &reflection)?;
     }
     Ok(())
 }
@@ -415,18 +351,11 @@ pub fn reply(app: &mut Application, person: Option<&str>, at: Moment) -> Result<
     Ok(())
 }
 
-pub fn news(app: &mut Application, on: jiff::civil::Date, text: &str) -> Result<()> {
-    let text = nonempty(text, "text", "the news")?;
-    app.news.push(News { on, text });
-    Ok(())
+pub fn news(app: &mut Application, on: Date, text: &str) -> Result<()> {
+    Ok(edit::add_news(app, on, text)?)
 }
 
-pub fn outcome(
-    app: &mut Application,
-    kind: OutcomeKind,
-    on: jiff::civil::Date,
-    stay: bool,
-) -> Result<()> {
+pub fn outcome(app: &mut Application, kind: OutcomeKind, on: Date, stay: bool) -> Result<()> {
     edit::record_outcome(app, kind, on, stay);
     Ok(())
 }
@@ -471,10 +400,7 @@ pub struct PersonUpdate {
 }
 
 pub fn update_person(app: &mut Application, id: &str, u: &PersonUpdate) -> Result<()> {
-    let after = clean(&u.after)
-        .map(|t| parse_date(&t))
-        .transpose()
-        .map_err(|e| Problem::field("after", e))?;
+    let after = date(&u.after, "after")?;
     let fields = PersonFields {
         name: u.name.clone(),
         kind: u.kind,
@@ -513,6 +439,8 @@ pub struct InterviewUpdate {
     pub minutes: Option<u32>,
 }
 
+/// Applies the parts of an interview update that are given, in the order
+/// of the form: reschedule, apologies, status, preparation.
 pub fn update_interview(
     app: &mut Application,
     iv: &str,
@@ -522,51 +450,22 @@ pub fn update_interview(
     let start = clean(&u.start)
         .map(|t| clock.time(&t, "start"))
         .transpose()?;
-    if let Some(m) = u.minutes
-        && (m == 0 || m > 24 * 60)
-    {
-        return Err(Problem::field(
-            "minutes",
-            format!("{m} minutes is not a plausible interview length (1 to 1440)"),
-        ));
-    }
-    let iv = interview_mut(app, iv)?;
-    if let Some(s) = start {
-        iv.start = s;
-    }
-    if let Some(m) = u.minutes {
-        iv.minutes = m;
-    }
+    let moved = edit::Reschedule {
+        start,
+        minutes: u.minutes,
+    };
+    edit::reschedule_interview(app, iv, &moved)?;
     for &n in &u.apologized {
-        let count = iv.slip_ups.len();
-        let slip = n
-            .checked_sub(1)
-            .and_then(|i| iv.slip_ups.get_mut(i))
-            .ok_or_else(|| {
-                Problem::field(
-                    "apologized",
-                    format!("slip-up {n}: interview '{}' has {count} slip-up(s)", iv.id),
-                )
-            })?;
-        slip.apologized = true;
+        edit::mark_apologized(app, iv, n)?;
     }
     if let Some(s) = u.status {
-        iv.status = s;
+        edit::set_interview_status(app, iv, s)?;
     }
-    if let Some(r) = u.research {
-        iv.prepared.research = r;
-    }
-    if let Some(q) = u.questions {
-        if q > 50 {
-            return Err(Problem::field(
-                "questions",
-                format!("{q} questions is more than anyone prepares (0 to 50)"),
-            ));
-        }
-        iv.prepared.questions = q;
-    }
-    app.interviews.sort_by_key(|i| i.start);
-    Ok(())
+    let prep = edit::Preparation {
+        research: u.research,
+        questions: u.questions,
+    };
+    Ok(edit::record_preparation(app, iv, &prep)?)
 }
 
 /// A fact learned about the company, with how you would contribute
@@ -580,13 +479,11 @@ pub struct NewResearch {
 }
 
 pub fn research(app: &mut Application, r: &NewResearch) -> Result<()> {
-    let fact = nonempty(&r.fact, "fact", "the fact")?;
-    let contribution = clean(&r.contribution);
-    match app.research.iter_mut().find(|x| x.fact == fact) {
-        Some(x) => x.contribution = contribution.or(x.contribution.take()),
-        None => app.research.push(ResearchFact { fact, contribution }),
-    }
-    Ok(())
+    let r = edit::NewResearch {
+        fact: r.fact.clone(),
+        contribution: r.contribution.clone(),
+    };
+    Ok(edit::add_research(app, &r)?)
 }
 
 /// A point of feedback after the outcome, or a change to one
@@ -614,61 +511,15 @@ pub struct NewFeedback {
 
 /// Records feedback; returns which point (1-based) it is.
 pub fn feedback(app: &mut Application, f: &NewFeedback) -> Result<usize> {
-    let by = clean(&f.by)
-        .map(|t| parse_date(&t))
-        .transpose()
-        .map_err(|e| Problem::field("by", e))?;
-    let plan = match (clean(&f.plan), by) {
-        (Some(step), Some(by)) => Some(LearningPlan { step, by }),
-        (Some(_), None) => {
-            return Err(Problem::field(
-                "by",
-                "a learning plan needs a date to do it by",
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(Problem::field("plan", "a date needs a step to do by then"));
-        }
-        (None, None) => None,
-    };
-    let app_id = app.id.clone();
-    let outcome = app.outcome.as_mut().ok_or_else(|| {
-        Problem::field(
-            "text",
-            format!("'{app_id}' has no outcome yet; record the outcome first"),
-        )
-    })?;
-    if let Some(n) = f.point {
-        let count = outcome.feedback.len();
-        let fb = n
-            .checked_sub(1)
-            .and_then(|i| outcome.feedback.get_mut(i))
-            .ok_or_else(|| {
-                Problem::field(
-                    "point",
-                    format!("point {n}: there are {count} feedback point(s)"),
-                )
-            })?;
-        if f.kind.is_some() {
-            fb.kind = f.kind;
-        }
-        fb.positive |= f.positive;
-        if plan.is_some() {
-            fb.plan = plan;
-        }
-        if let Some(t) = clean(&f.text) {
-            fb.text = t;
-        }
-        return Ok(n);
-    }
-    let text = nonempty(f.text.as_deref().unwrap_or(""), "text", "the feedback")?;
-    outcome.feedback.push(Feedback {
-        text,
+    let f = edit::NewFeedback {
+        text: f.text.clone(),
+        point: f.point,
         kind: f.kind,
         positive: f.positive,
-        plan,
-    });
-    Ok(outcome.feedback.len())
+        plan: f.plan.clone(),
+        by: date(&f.by, "by")?,
+    };
+    Ok(edit::record_feedback(app, &f)?)
 }
 
 /// "They replied" (`debrief reply`).
