@@ -317,6 +317,8 @@ pub enum InterviewCommand {
     Missed(InterviewRef),
     /// Mark an interview cancelled.
     Cancel(InterviewRef),
+    /// Move an interview to a new time (or change its length).
+    Reschedule(InterviewRescheduleArgs),
     /// Record preparation: research done, questions prepared.
     Prepared(InterviewPreparedArgs),
 }
@@ -327,6 +329,18 @@ pub struct InterviewRef {
     pub app: String,
     #[arg(long = "interview", value_name = "ID")]
     pub interview: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewRescheduleArgs {
+    #[command(flatten)]
+    pub target: InterviewRef,
+    /// New start (RFC 3339, or "YYYY-MM-DD HH:MM" in your time zone).
+    #[arg(long, value_name = "TIME", required_unless_present = "minutes")]
+    pub at: Option<String>,
+    /// New length in minutes.
+    #[arg(long)]
+    pub minutes: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -177,6 +177,24 @@ pub fn interview(ctx: &mut Ctx, c: InterviewCommand) -> Result<()> {
             "missed; contact the scheduler now (see debrief agenda)",
         ),
         InterviewCommand::Cancel(r) => set_status(ctx, &r, InterviewStatus::Cancelled, "cancelled"),
+        InterviewCommand::Reschedule(a) => {
+            let start = match &a.at {
+                Some(at) => Some(ctx.time_or_now(Some(at), "--at")?),
+                None => None,
+            };
+            let moved = edit::Reschedule {
+                start,
+                minutes: a.minutes,
+            };
+            ctx.update_app(&a.target.app, |app| {
+                edit::reschedule_interview(app, &a.target.interview, &moved).map_err(refused)
+            })?;
+            render::out(&format!(
+                "Rescheduled '{}'. Its preparation and reminders follow the new time (debrief agenda).\n",
+                a.target.interview
+            ));
+            Ok(())
+        }
         InterviewCommand::Prepared(a) => {
             let prep = Preparation {
                 research: a.research,

@@ -977,3 +977,68 @@ fn a_draft_lints_clean_and_a_template_to_the_panel_is_caught() {
         "{rules}"
     );
 }
+
+#[test]
+fn rescheduling_moves_the_interview_and_its_preparation() {
+    let s = Store::new();
+    s.ok(&["demo", "--now", "2026-11-22T09:00:00-06:00"]);
+    let now = "2026-11-22T09:00:00-06:00";
+    let reminder = |actions: &[Value]| -> Option<String> {
+        actions
+            .iter()
+            .find(|a| a["rule"] == "interview-reminder" && a["application"] == "demo-hooli")
+            .map(|a| a["due"].as_str().unwrap_or_default().to_string())
+    };
+    let before = reminder(&s.agenda(now)).expect("a reminder for the Hooli interview");
+    let out = s.ok(&[
+        "--now",
+        now,
+        "interview",
+        "reschedule",
+        "--app",
+        "demo-hooli",
+        "--interview",
+        "onsite",
+        "--at",
+        "2026-12-03T10:30:00-06:00",
+        "--minutes",
+        "90",
+    ]);
+    assert!(out.contains("Rescheduled 'onsite'"), "{out}");
+    let after = reminder(&s.agenda(now)).expect("still a reminder");
+    assert_ne!(before, after);
+    // Two hours before the new start (the demo store is in the system's zone).
+    let instant = |t: &str| t.parse::<jiff::Timestamp>().expect("a time");
+    assert_eq!(instant(&after), instant("2026-12-03T08:30:00-06:00"));
+    let app = &s.export()["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .find(|a| a["id"] == "demo-hooli")
+        .cloned()
+        .expect("hooli");
+    let onsite = app["interviews"]
+        .as_array()
+        .expect("interviews")
+        .iter()
+        .find(|i| i["id"] == "onsite")
+        .cloned()
+        .expect("onsite");
+    assert_eq!(onsite["minutes"], 90);
+
+    // Unknown interview, bad time, nothing to change: exit 2, store as it was.
+    let exported = s.export();
+    for args in [
+        &["--interview", "nope", "--at", "2026-12-04 10:00"][..],
+        &["--interview", "onsite", "--at", "2026-13-04 10:00"][..],
+        &["--interview", "onsite", "--minutes", "0"][..],
+        &["--interview", "onsite"][..],
+    ] {
+        let mut all = vec!["interview", "reschedule", "--app", "demo-hooli"];
+        all.extend_from_slice(args);
+        let o = s.run(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty());
+    }
+    assert_eq!(s.export(), exported);
+}
