@@ -53,6 +53,16 @@ pub fn json(v: &impl serde::Serialize, path: Option<&std::path::Path>) -> std::i
     }
 }
 
+/// Writes ready-made bytes to standard output; a closed pipe (`| head`) is
+/// not an error.
+pub fn bytes(b: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(b).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Wraps `text` to `width` columns, each line prefixed with `indent`.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut lines = Vec::new();

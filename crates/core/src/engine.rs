@@ -94,6 +94,81 @@ pub struct Agenda {
     pub actions: Vec<Action>,
 }
 
+impl Agenda {
+    /// The agenda as pretty JSON (FORMAT.md §2 `agenda --json`), exactly the
+    /// bytes of `serde_json::to_vec_pretty`, without a final newline. A
+    /// large agenda is written on every core: each part of the actions is
+    /// serialized alone and indented to its depth (a JSON string never holds
+    /// a raw newline, so every newline is structure).
+    pub fn to_pretty_json(&self) -> Vec<u8> {
+        let head = |out: &mut Vec<u8>| {
+            out.extend_from_slice(b"{\n  \"now\": ");
+            write_json(out, &self.now);
+            out.extend_from_slice(b",\n  \"timezone\": ");
+            write_json(out, &self.timezone);
+            out.extend_from_slice(b",\n  \"actions\": ");
+        };
+        let mut out = Vec::with_capacity(self.actions.len() * 600 + 128);
+        head(&mut out);
+        if self.actions.is_empty() {
+            out.extend_from_slice(b"[]\n}");
+            return out;
+        }
+        let part = |actions: &[Action]| {
+            let mut text = Vec::with_capacity(actions.len() * 600);
+            for a in actions {
+                text.extend_from_slice(b",\n    ");
+                let one = serde_json::to_vec_pretty(a).unwrap_or_default();
+                for (i, line) in one.split(|&b| b == b'\n').enumerate() {
+                    if i > 0 {
+                        text.extend_from_slice(b"\n    ");
+                    }
+                    text.extend_from_slice(line);
+                }
+            }
+            text
+        };
+        let threads = if self.actions.len() >= PARALLEL_JSON_FROM {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+        } else {
+            1
+        };
+        let parts: Vec<Vec<u8>> = if threads > 1 {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = self
+                    .actions
+                    .chunks(self.actions.len().div_ceil(threads))
+                    .map(|chunk| scope.spawn(move || part(chunk)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        } else {
+            vec![part(&self.actions)]
+        };
+        out.push(b'[');
+        for (i, p) in parts.iter().enumerate() {
+            // Every action starts with ",\n    "; the first needs no comma.
+            out.extend_from_slice(if i == 0 { &p[1..] } else { p });
+        }
+        out.extend_from_slice(b"\n  ]\n}");
+        out
+    }
+}
+
+/// From this many actions on, the agenda's JSON is written on several threads.
+const PARALLEL_JSON_FROM: usize = 2_000;
+
+fn write_json(out: &mut Vec<u8>, v: &impl Serialize) {
+    // Serializing our own plain types to memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, v);
+}
+
 /// The follow-up guard's answer for a touch about to be logged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -1292,5 +1367,34 @@ impl<'a> Cx<'a, '_> {
                 ),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agenda_json_is_serdes_pretty_json() {
+        let now: Timestamp = "2026-11-22T15:00:00Z".parse().expect("now");
+        let data = crate::demo::dataset(now, "America/Chicago").expect("demo");
+        let engine = Engine::new(&data.profile).expect("engine");
+        let mut agenda = engine.agenda(&data, now);
+        assert!(!agenda.actions.is_empty());
+        let expected = serde_json::to_vec_pretty(&agenda).expect("json");
+        assert_eq!(
+            String::from_utf8_lossy(&agenda.to_pretty_json()),
+            String::from_utf8_lossy(&expected)
+        );
+        // Enough actions for the parallel path, and none at all.
+        let one = agenda.actions.clone();
+        while agenda.actions.len() < PARALLEL_JSON_FROM * 2 + 7 {
+            agenda.actions.extend(one.iter().cloned());
+        }
+        let expected = serde_json::to_vec_pretty(&agenda).expect("json");
+        assert!(agenda.to_pretty_json() == expected, "parallel JSON differs");
+        agenda.actions.clear();
+        let expected = serde_json::to_vec_pretty(&agenda).expect("json");
+        assert_eq!(agenda.to_pretty_json(), expected);
     }
 }

@@ -278,7 +278,11 @@ impl Snapshot {
         let json = Ready::new(
             "application/json",
             format!("agenda-{etag}"),
-            Bytes::from(pretty_json(&agenda)?),
+            Bytes::from({
+                let mut body = agenda.to_pretty_json();
+                body.push(b'\n');
+                body
+            }),
         );
         Ok(Snapshot {
             version,
