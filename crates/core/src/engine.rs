@@ -280,12 +280,7 @@ impl Engine {
             app,
             now,
             out,
-            thanked: app
-                .touches
-                .iter()
-                .filter(|t| t.kind == TouchKind::ThankYou)
-                .map(|t| (t.person.as_deref(), t.at.ts))
-                .collect(),
+            thanked: OnceCell::new(),
         };
         if app.is_active() {
             for iv in &app.interviews {
@@ -679,8 +674,8 @@ struct Cx<'a, 'o> {
     /// The agenda being built; this application's actions are appended.
     out: &'o mut Vec<Action>,
     /// Who was thanked when: asked for every interviewer of every
-    /// interview, so read from the touches once.
-    thanked: Vec<(Option<&'a str>, Timestamp)>,
+    /// interview, so read from the touches once (and only if asked).
+    thanked: OnceCell<Vec<(Option<&'a str>, Timestamp)>>,
 }
 
 struct New<'a> {
@@ -721,6 +716,14 @@ impl<'a> Cx<'a, '_> {
 
     fn thanked(&self, person: &str, since: Timestamp) -> bool {
         self.thanked
+            .get_or_init(|| {
+                self.app
+                    .touches
+                    .iter()
+                    .filter(|t| t.kind == TouchKind::ThankYou)
+                    .map(|t| (t.person.as_deref(), t.at.ts))
+                    .collect()
+            })
             .iter()
             .any(|&(p, at)| at >= since && p == Some(person))
     }
