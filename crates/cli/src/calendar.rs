@@ -96,11 +96,6 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
 
 fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> String {
     let mut out = String::new();
-    let (would, did) = if dry_run {
-        ("Would ", "would be ")
-    } else {
-        ("", "")
-    };
     for ev in &r.events {
         let title = if ev.event.summary.is_empty() {
             "(no title)"
@@ -116,30 +111,8 @@ fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> S
             facts.push(place.replace('\n', ", "));
         }
         out.push_str(&format!("  {}\n", facts.join(" · ")));
-        let iv = ev.interview.as_deref().unwrap_or("-");
         let app = ev.application.as_deref().unwrap_or("-");
-        let line = match ev.action {
-            ImportAction::Create => format!(
-                "{would}{}interview '{iv}' in '{app}'",
-                if dry_run { "create " } else { "Created " }
-            ),
-            ImportAction::Update if ev.event.status == debrief_ics::EventStatus::Cancelled => {
-                format!(
-                    "{would}{}interview '{iv}' in '{app}'",
-                    if dry_run { "cancel " } else { "Cancelled " }
-                )
-            }
-            ImportAction::Update => format!(
-                "{would}{}interview '{iv}' in '{app}' (SEQUENCE {})",
-                if dry_run { "update " } else { "Updated " },
-                ev.event.sequence
-            ),
-            ImportAction::Unchanged => {
-                format!("Already imported as '{iv}' in '{app}'; nothing {did}changed")
-            }
-            ImportAction::Ignore => "Nothing to import".to_string(),
-            ImportAction::Skip => "Skipped (see warnings)".to_string(),
-        };
+        let line = ev.outcome(dry_run);
         out.push_str(&format!("  {line}\n"));
         if let Some(why) = &ev.chosen_because
             && ev.action != ImportAction::Skip

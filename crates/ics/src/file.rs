@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::event::{EventTime, ParseOptions, ParsedCalendar, parse_invites_with};
+use crate::event::{EventStatus, EventTime, ParseOptions, ParsedCalendar, parse_invites_with};
 use crate::export::{ExportItem, ExportOptions, export_calendar, store_items};
 use crate::import::{EventReport, ImportAction, ImportResult, ImportSettings, import_invites};
 
@@ -142,6 +142,41 @@ impl ImportResult {
     /// How many events were handled in way `action`.
     pub fn count(&self, action: ImportAction) -> usize {
         self.events.iter().filter(|e| e.action == action).count()
+    }
+}
+
+impl EventReport {
+    /// What importing the event does, or would do (`dry_run`): "Created
+    /// interview 'ics-…' in 'contoso-pm'", "Would update … (SEQUENCE 2)",
+    /// "Already imported as …; nothing changed".
+    pub fn outcome(&self, dry_run: bool) -> String {
+        let (would, did) = if dry_run {
+            ("Would ", "would be ")
+        } else {
+            ("", "")
+        };
+        let iv = self.interview.as_deref().unwrap_or("-");
+        let app = self.application.as_deref().unwrap_or("-");
+        match self.action {
+            ImportAction::Create => format!(
+                "{would}{}interview '{iv}' in '{app}'",
+                if dry_run { "create " } else { "Created " }
+            ),
+            ImportAction::Update if self.event.status == EventStatus::Cancelled => format!(
+                "{would}{}interview '{iv}' in '{app}'",
+                if dry_run { "cancel " } else { "Cancelled " }
+            ),
+            ImportAction::Update => format!(
+                "{would}{}interview '{iv}' in '{app}' (SEQUENCE {})",
+                if dry_run { "update " } else { "Updated " },
+                self.event.sequence
+            ),
+            ImportAction::Unchanged => {
+                format!("Already imported as '{iv}' in '{app}'; nothing {did}changed")
+            }
+            ImportAction::Ignore => "Nothing to import".to_string(),
+            ImportAction::Skip => "Skipped (see warnings)".to_string(),
+        }
     }
 }
 
