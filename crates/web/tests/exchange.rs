@@ -557,3 +557,34 @@ fn the_csv_page_previews_lets_you_fix_stages_and_imports() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("csv-company-error"), "{}", r.body);
 }
+
+#[test]
+fn the_openapi_document_lists_the_exchange_and_mail_endpoints() {
+    let s = Server::start(None);
+    let o = get(&s, "/api/v1/openapi.json").json();
+    for path in [
+        "/api/v1/ics/import",
+        "/api/v1/ics/export",
+        "/api/v1/import-csv",
+        "/api/v1/send",
+    ] {
+        assert!(o["paths"].get(path).is_some(), "{path}");
+    }
+    assert!(o["components"]["schemas"]["SendRequest"]["properties"]["force"].is_object());
+}
+
+#[test]
+fn an_upload_over_the_size_limit_is_refused_on_the_page() {
+    let s = seeded();
+    let huge = vec![b'a'; debrief_web_limit() + 1024];
+    let r = post_multipart(
+        &s,
+        "/import/csv",
+        &[("source", "huntr")],
+        Some(("file", "big.csv", &huge)),
+    );
+    assert_eq!(r.status, 413, "{}", &r.body[..r.body.len().min(500)]);
+    assert!(r.body.contains("larger than 8 MB"), "{}", r.body);
+    assert!(r.body.contains("<h1>Import</h1>"), "the Import page again");
+    assert_eq!(ids(&s).len(), 1);
+}
