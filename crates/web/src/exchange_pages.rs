@@ -632,6 +632,7 @@ fn imported_invite(r: &ImportResult) -> Response {
         .filter(|e| e.action != ImportAction::Skip)
         .filter_map(|e| e.application.as_deref())
         .collect();
+    apps.sort_unstable();
     apps.dedup();
     let mut said: Vec<String> = acted.iter().map(|e| sentence(&e.outcome(false))).collect();
     if said.is_empty() {

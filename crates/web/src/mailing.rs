@@ -272,7 +272,14 @@ async fn api_send(State(st): State<AppState>, b: Bytes) -> Response {
 }
 
 /// The composer again, with what was typed and why nothing went out.
-fn composer_again(st: &AppState, h: &HeaderMap, id: &str, f: Fields, p: Problem) -> Response {
+fn composer_again(
+    st: &AppState,
+    h: &HeaderMap,
+    id: &str,
+    form: &'static str,
+    f: Fields,
+    p: Problem,
+) -> Response {
     let typed = Typed {
         subject: f.get("subject").to_string(),
         body: f.get("body").to_string(),
@@ -280,7 +287,7 @@ fn composer_again(st: &AppState, h: &HeaderMap, id: &str, f: Fields, p: Problem)
     };
     let person = f.get("person").to_string();
     let kind = f.get("kind").to_string();
-    let s = Sticky::failed("email", f, p);
+    let s = Sticky::failed(form, f, p);
     composer_page(st, h, id, Some(&person), Some(&kind), Some(typed), &s)
         .unwrap_or_else(|p| error_page(h, &p))
 }
@@ -374,7 +381,7 @@ async fn send_form(
             field: Some("smtp".into()),
         },
     };
-    composer_again(&st, &h, &id, f, problem)
+    composer_again(&st, &h, &id, "email", f, problem)
 }
 
 /// The composer's "Download as email (.eml)": `debrief draft --eml`'s
@@ -433,7 +440,7 @@ async fn eml(
             );
             res
         }
-        Err(p) => composer_again(&st, &h, &id, f, p),
+        Err(p) => composer_again(&st, &h, &id, "eml", f, p),
     }
 }
 
@@ -449,14 +456,22 @@ pub fn composer_tools(st: &AppState, app: &Application, person: &str, s: &Sticky
         .unwrap_or(person);
     let profile_name = st.profile().map(|p| p.name).unwrap_or_default();
     let (status, _) = status(st, &profile_name);
-    let problem = s.problem.as_ref().filter(|_| s.form == "email");
+    let problem = s
+        .problem
+        .as_ref()
+        .filter(|_| matches!(s.form, "email" | "eml"));
+    let prefix = if s.form == "eml" {
+        "No email file. "
+    } else {
+        "Not sent. "
+    };
     let to = outbox::recipient(app, person, "person");
     html! {
         section.email aria-labelledby="email-h" {
             h2 #email-h { "By email" }
             @if let Some(p) = problem {
                 div.refusal role="alert" {
-                    p { strong { "Not sent. " } (p.message) }
+                    p { strong { (prefix) } (p.message) }
                     @if p.is_for("send_anyway") {
                         label.check { input type="checkbox" name="send_anyway" value="true"; " Send anyway" }
                     }

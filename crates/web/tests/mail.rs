@@ -548,6 +548,8 @@ fn without_a_sender_the_eml_says_how_to_set_one_and_bad_requests_are_named() {
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("DEBRIEF_MAIL_FROM"), "{}", r.body);
+    assert!(r.body.contains("No email file."), "{}", r.body);
+    assert!(r.body.contains("Hi Marie"), "the note is kept");
     let settings = get(&s, "/settings").body;
     assert!(settings.contains("Sending is not set up"), "{settings}");
 
