@@ -566,10 +566,13 @@ impl Upload {
         if let Some((name, bytes)) = &self.file {
             return Some((name.clone(), Cow::Borrowed(bytes)));
         }
-        self.fields.opt("text").map(|t| {
+        // Untrimmed: blank lines at the top count in line numbers. As
+        // borrowed bytes: the text can be megabytes.
+        let text = self.fields.get("text");
+        (!text.trim().is_empty()).then(|| {
             (
                 self.fields.get("name").to_string(),
-                Cow::Owned(t.into_bytes()),
+                Cow::Borrowed(text.as_bytes()),
             )
         })
     }

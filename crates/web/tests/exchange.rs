@@ -588,3 +588,29 @@ fn an_upload_over_the_size_limit_is_refused_on_the_page() {
     assert!(r.body.contains("<h1>Import</h1>"), "the Import page again");
     assert_eq!(ids(&s).len(), 1);
 }
+
+#[test]
+fn the_preview_and_the_import_count_lines_alike() {
+    let s = seeded();
+    // Blank lines before the header still count, in both steps.
+    let sheet = "\n\nFirma,Position\nContoso,PM\n,Dev\n";
+    let fields = [
+        ("source", "mapped"),
+        ("company", "Firma"),
+        ("role", "Position"),
+    ];
+    let preview = post_multipart(
+        &s,
+        "/import/csv",
+        &fields,
+        Some(("file", "sheet.csv", sheet.as_bytes())),
+    );
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("Line 5"), "{}", preview.body);
+    let mut confirm = fields.to_vec();
+    confirm.extend([("text", sheet), ("name", "sheet.csv"), ("step", "import")]);
+    let done = post_multipart(&s, "/import/csv", &confirm, None);
+    assert_eq!(done.status, 303, "{}", done.body);
+    let (_, msg) = flash(&done).expect("flash");
+    assert!(msg.contains("(line 5)"), "{msg}");
+}
