@@ -7,11 +7,10 @@ use std::io::Read;
 use std::path::Path;
 
 use debrief_core::engine::Engine;
-use debrief_core::model::{Dataset, InterviewFormat};
-use debrief_core::text::when;
+use debrief_core::model::Dataset;
 use debrief_ics::{
-    EventReport, EventTime, ExportItem, ExportOptions, ImportAction, ImportResult, ImportSettings,
-    ParseOptions, export_calendar, import_invites, parse_invites_with, store_items,
+    ImportAction, ImportResult, ImportSettings, StoreCalendar, event_span, export_store,
+    format_name, import_parsed, read_invites,
 };
 use debrief_store::{Change, StoreReader, StoreWriter};
 use jiff::tz::TimeZone;
@@ -56,46 +55,13 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-#[derive(Serialize)]
-struct ImportJson<'a> {
-    events: &'a [EventReport],
-    warnings: &'a [String],
-    /// Applications this import made (or would make).
-    created_applications: &'a [String],
-    dry_run: bool,
-}
-
 fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     let name = a.file.display().to_string();
     let bytes = read_bytes(&a.file)?;
     let profile = ctx.profile()?;
     let tz = ctx.tz()?;
-    let parsed = parse_invites_with(
-        &bytes,
-        &ParseOptions {
-            floating_zone: tz.clone(),
-        },
-    )
-    .map_err(|e| Failure::input(format!("{name}: not a calendar: {e}")))?;
-    // The last line with anything on it: where the search for events ended.
-    let last_line = bytes
-        .split(|b| *b == b'\n')
-        .enumerate()
-        .filter(|(_, l)| !l.trim_ascii().is_empty())
-        .last()
-        .map_or(1, |(i, _)| i + 1);
+    let parsed = read_invites(&bytes, &tz).map_err(|e| Failure::input(format!("{name}: {e}")))?;
     drop(bytes);
-    if parsed.events.is_empty() {
-        return Err(Failure::input(match parsed.warnings.first() {
-            Some(first) => format!(
-                "{name}: no event could be read; {first}{}",
-                more(parsed.warnings.len() - 1)
-            ),
-            None => format!(
-                "{name}: line {last_line}: the calendar ends without any event (VEVENT) to import"
-            ),
-        }));
-    }
     if let Some(id) = &a.app {
         // An unknown id gets the usual "did you mean" before anything else.
         ctx.application(id)?;
@@ -107,25 +73,9 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: a.app.clone(),
     };
-    let result = import_invites(
-        &parsed.events,
-        &data.applications,
-        parsed.warnings,
-        &settings,
-    );
+    let result = import_parsed(parsed, &data.applications, &settings);
     std::mem::forget(data);
-    if result.events.iter().all(|e| e.action == ImportAction::Skip) {
-        let reasons: Vec<&str> = result
-            .warnings
-            .iter()
-            .filter(|w| w.contains(" skipped: "))
-            .map(String::as_str)
-            .collect();
-        return Err(Failure::input(format!(
-            "{name}: nothing imported:\n  {}",
-            reasons.join("\n  ")
-        )));
-    }
+    let result = result.map_err(|e| Failure::input(format!("{name}: {e}")))?;
     if !a.dry_run && result.changes() {
         let changes: Vec<Change> = result
             .changed
@@ -136,67 +86,16 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         ctx.store.apply(&changes)?;
     }
     if a.json {
-        render::json(
-            &ImportJson {
-                events: &result.events,
-                warnings: &result.warnings,
-                created_applications: &result.created,
-                dry_run: a.dry_run,
-            },
-            None,
-        )
-        .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))
+        render::json(&result.summary(a.dry_run), None)
+            .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))
     } else {
         render::out(&human_import(&name, &result, &tz, a.dry_run));
         Ok(())
     }
 }
 
-fn more(n: usize) -> String {
-    match n {
-        0 => String::new(),
-        1 => " (and 1 more problem)".to_string(),
-        n => format!(" (and {n} more problems)"),
-    }
-}
-
-fn span(ev: &EventReport, tz: &TimeZone) -> String {
-    match (ev.event.start, ev.event.end) {
-        (EventTime::Instant(s), EventTime::Instant(e)) if e <= s => when(s, tz),
-        (EventTime::Instant(s), EventTime::Instant(e)) => {
-            let end = e.to_zoned(tz.clone());
-            let same_day = s.to_zoned(tz.clone()).date() == end.date();
-            format!(
-                "{}–{}",
-                when(s, tz),
-                if same_day {
-                    end.strftime("%H:%M").to_string()
-                } else {
-                    when(e, tz)
-                }
-            )
-        }
-        (EventTime::Date(d), _) => format!("{} (all day)", d.strftime("%a %-d %b %Y")),
-        (EventTime::Instant(s), EventTime::Date(_)) => when(s, tz),
-    }
-}
-
-fn format_name(f: Option<InterviewFormat>) -> &'static str {
-    match f {
-        Some(InterviewFormat::Video) => "video",
-        Some(InterviewFormat::Phone) => "phone",
-        Some(InterviewFormat::InPerson) => "in person",
-        None => "format not stated",
-    }
-}
-
 fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> String {
     let mut out = String::new();
-    let (would, did) = if dry_run {
-        ("Would ", "would be ")
-    } else {
-        ("", "")
-    };
     for ev in &r.events {
         let title = if ev.event.summary.is_empty() {
             "(no title)"
@@ -205,37 +104,15 @@ fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> S
         };
         out.push_str(&render::paint(render::BOLD, title));
         out.push('\n');
-        let mut facts = vec![span(ev, tz), format_name(ev.event.format).to_string()];
+        let mut facts = vec![event_span(ev, tz), format_name(ev.event.format).to_string()];
         if let Some(link) = &ev.event.link {
             facts.push(link.clone());
         } else if let Some(place) = &ev.event.location {
             facts.push(place.replace('\n', ", "));
         }
         out.push_str(&format!("  {}\n", facts.join(" · ")));
-        let iv = ev.interview.as_deref().unwrap_or("-");
         let app = ev.application.as_deref().unwrap_or("-");
-        let line = match ev.action {
-            ImportAction::Create => format!(
-                "{would}{}interview '{iv}' in '{app}'",
-                if dry_run { "create " } else { "Created " }
-            ),
-            ImportAction::Update if ev.event.status == debrief_ics::EventStatus::Cancelled => {
-                format!(
-                    "{would}{}interview '{iv}' in '{app}'",
-                    if dry_run { "cancel " } else { "Cancelled " }
-                )
-            }
-            ImportAction::Update => format!(
-                "{would}{}interview '{iv}' in '{app}' (SEQUENCE {})",
-                if dry_run { "update " } else { "Updated " },
-                ev.event.sequence
-            ),
-            ImportAction::Unchanged => {
-                format!("Already imported as '{iv}' in '{app}'; nothing {did}changed")
-            }
-            ImportAction::Ignore => "Nothing to import".to_string(),
-            ImportAction::Skip => "Skipped (see warnings)".to_string(),
-        };
+        let line = ev.outcome(dry_run);
         out.push_str(&format!("  {line}\n"));
         if let Some(why) = &ev.chosen_because
             && ev.action != ImportAction::Skip
@@ -285,15 +162,14 @@ fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> S
         }
         out.push('\n');
     }
-    let count = |k: ImportAction| r.events.iter().filter(|e| e.action == k).count();
     let summary = format!(
         "{} event(s): {} new, {} updated, {} unchanged, {} ignored, {} skipped",
         r.events.len(),
-        count(ImportAction::Create),
-        count(ImportAction::Update),
-        count(ImportAction::Unchanged),
-        count(ImportAction::Ignore),
-        count(ImportAction::Skip),
+        r.count(ImportAction::Create),
+        r.count(ImportAction::Update),
+        r.count(ImportAction::Unchanged),
+        r.count(ImportAction::Ignore),
+        r.count(ImportAction::Skip),
     );
     if dry_run {
         out.push_str(&format!("{summary}. Dry run: nothing written.\n"));
@@ -317,17 +193,11 @@ fn export(ctx: &mut Ctx, a: &IcsExportArgs) -> Result<()> {
     let now = ctx.now()?;
     let engine = Engine::new(&data.profile).map_err(Failure::input)?;
     let agenda = engine.agenda(&data, now);
-    let items = store_items(&data, &agenda.actions, a.app.as_deref());
-    let mut options = ExportOptions::new(now);
-    if let Some(app) = data.applications.first().filter(|_| a.app.is_some()) {
-        options.calendar_name = Some(format!("Debrief: {}", app.company));
-    }
-    let text = export_calendar(&items, &options);
-    let interviews = items
-        .iter()
-        .filter(|i| matches!(i, ExportItem::Interview(_)))
-        .count();
-    let actions = items.len() - interviews;
+    let StoreCalendar {
+        text,
+        interviews,
+        actions,
+    } = export_store(&data, &agenda.actions, a.app.as_deref(), now);
     match &a.output {
         Some(path) => {
             std::fs::write(path, text.as_bytes())

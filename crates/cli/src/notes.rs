@@ -5,9 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use debrief_core::model::{Application, Interview, InterviewStatus};
-use debrief_lint::{Context, Diagnostic, NoteKind, RulePack, output};
-use jiff::Timestamp;
+use debrief_lint::{Context, Diagnostic, NoteKind, RulePack, interview_for, output};
 
 use crate::args::{DraftArgs, LintArgs, LintFormat};
 use crate::ctx::{Ctx, Failure, Result, default_db_path};
@@ -73,24 +71,6 @@ pub(crate) fn read_note(path: &Path) -> Result<(String, String)> {
         path.display().to_string()
     };
     Ok((name, String::from_utf8_lossy(&bytes).into_owned()))
-}
-
-/// The interview a note to `person` most likely follows.
-pub(crate) fn interview_for<'a>(
-    app: &'a Application,
-    person: &str,
-    now: Timestamp,
-) -> Option<&'a Interview> {
-    app.interviews
-        .iter()
-        .filter(|iv| iv.start.ts <= now && iv.status != InterviewStatus::Cancelled)
-        .filter(|iv| {
-            iv.interviewers
-                .iter()
-                .chain(&iv.also_met)
-                .any(|p| p == person)
-        })
-        .max_by_key(|iv| iv.start)
 }
 
 fn print(format: LintFormat, notes: &[(String, String)], diags: &[Diagnostic], pack: &RulePack) {

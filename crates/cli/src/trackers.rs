@@ -8,11 +8,9 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use debrief_core::exchange;
 use debrief_store::{Change, StoreReader, StoreWriter};
-use debrief_trackers::{Field, How, Mapping, Plan, Problem, Source, StageChoice};
+use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::json;
 
 use crate::args::{CsvSource, ImportCsvArgs};
 use crate::ctx::{Ctx, Failure, Result};
@@ -118,20 +116,7 @@ pub fn import_csv(ctx: &mut Ctx, a: &ImportCsvArgs) -> Result<()> {
         .map_err(|e| Failure::input(format!("{name}: {e}")))?;
     bar.finish_and_clear();
 
-    // The same checks as every other write; a row that fails them is one
-    // more row that could not be read.
-    let mut valid = Vec::with_capacity(plan.create.len());
-    for planned in std::mem::take(&mut plan.create) {
-        match exchange::validate_application(&planned.application, "application") {
-            Ok(()) => valid.push(planned),
-            Err(e) => plan.problems.push(Problem {
-                line: planned.line,
-                message: e.to_string(),
-            }),
-        }
-    }
-    plan.create = valid;
-    plan.problems.sort_by_key(|p| p.line);
+    plan.keep_valid();
 
     if !a.dry_run && !plan.create.is_empty() {
         let changes: Vec<Change> = plan
@@ -164,37 +149,7 @@ pub fn import_csv(ctx: &mut Ctx, a: &ImportCsvArgs) -> Result<()> {
 }
 
 fn json_report(name: &str, plan: &Plan, dry_run: bool) {
-    let columns: serde_json::Map<String, serde_json::Value> = plan
-        .columns
-        .iter()
-        .map(|(f, c)| (f.as_str().to_string(), json!(c)))
-        .collect();
-    let v = json!({
-        "source": plan.source.as_str(),
-        "file": name,
-        "dry_run": dry_run,
-        "rows": plan.rows,
-        "columns": columns,
-        "created": plan.create.iter().map(|p| json!({
-            "line": p.line,
-            "id": p.application.id,
-            "company": p.application.company,
-            "role": p.application.role,
-            "stage": p.application.stage,
-            "from": p.stage_value,
-        })).collect::<Vec<_>>(),
-        "already": plan.known.iter().map(|k| json!({"line": k.line, "id": k.id})).collect::<Vec<_>>(),
-        "skipped": plan.skipped.iter().map(|s| json!({"line": s.line, "reason": s.reason})).collect::<Vec<_>>(),
-        "problems": plan.problems.iter().map(|p| json!({"line": p.line, "message": p.message})).collect::<Vec<_>>(),
-        "stages": plan.stages.iter().map(|u| json!({
-            "value": u.value,
-            "stage": u.choice.to_string(),
-            "how": u.how.as_str(),
-            "rows": u.rows,
-        })).collect::<Vec<_>>(),
-        "ignored": plan.ignored,
-    });
-    render::out(&format!("{v}\n"));
+    render::out(&format!("{}\n", plan.report_json(name, dry_run)));
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

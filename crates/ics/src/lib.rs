@@ -9,6 +9,10 @@
 //! - [`import_invites`] does that for a whole file against the store's
 //!   applications, choosing each event's application
 //!   ([`choose_application`]) and saying why.
+//! - [`read_invites`], [`import_parsed`] and [`import_file`]: a whole file
+//!   with the refusals every front end shares ([`FileError`]), and
+//!   [`ImportSummary`], the JSON they answer; [`export_store`], the
+//!   store's calendar file.
 //! - [`export_calendar`] writes interviews and open actions as an RFC 5545
 //!   calendar with reminders.
 //!
@@ -19,6 +23,7 @@ mod content;
 mod detect;
 mod event;
 mod export;
+mod file;
 mod import;
 mod plan;
 mod zones;
@@ -29,6 +34,10 @@ pub use event::{
 };
 pub use export::{
     ExportAction, ExportInterview, ExportItem, ExportOptions, export_calendar, store_items,
+};
+pub use file::{
+    FileError, ImportSummary, StoreCalendar, event_span, export_store, format_name, import_file,
+    import_parsed, read_invites,
 };
 pub use import::{
     Choice, EventReport, ImportAction, ImportResult, ImportSettings, choose_application,

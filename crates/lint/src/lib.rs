@@ -233,6 +233,28 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The interview a note to `person` most likely follows: the latest one
+/// they took part in (as interviewer or met) that has started by `now` and
+/// was not cancelled.
+pub fn interview_for<'a>(
+    app: &'a Application,
+    person: &str,
+    now: Timestamp,
+) -> Option<&'a Interview> {
+    app.interviews
+        .iter()
+        .filter(|iv| {
+            iv.start.ts <= now && iv.status != debrief_core::model::InterviewStatus::Cancelled
+        })
+        .filter(|iv| {
+            iv.interviewers
+                .iter()
+                .chain(&iv.also_met)
+                .any(|p| p == person)
+        })
+        .max_by_key(|iv| iv.start)
+}
+
 /// Checks one note. Findings come sorted by position, then rule id.
 pub fn lint(note: &str, ctx: &Context) -> Vec<Diagnostic> {
     let mut out = rules::run(note, ctx);

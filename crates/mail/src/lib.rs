@@ -2,7 +2,8 @@
 //! that mail clients open as a draft, or a message sent over SMTP.
 //!
 //! Invariants: the only crate that knows lettre. No clock (the date of a
-//! message is a parameter), no global state. Nothing here prints, and no
+//! message is a parameter), no global state; the environment is read only
+//! by [`Sources::from_env`]. Nothing here prints, and no
 //! error or `Display` ever shows the SMTP password. Building a message never
 //! touches the network; only [`send`] does, to the server the user
 //! configured.
@@ -13,6 +14,11 @@
 //!   lettre's `from_url` and knows how to show itself without the password.
 //! - `send`: one SMTP delivery, with failures sorted into what a person can
 //!   act on ([`SendError`]).
+//! - `settings`: where the settings come from ([`Sources`]: the
+//!   environment, `mail.toml`), for the command line and the web app alike.
+//! - `outbox`: one note out, the steps every front end shares — the
+//!   recipient's address, the subject line, lint, the follow-up guard, the
+//!   message, and `debrief send --json`'s answers.
 
 use std::time::SystemTime;
 
@@ -22,10 +28,13 @@ use lettre::message::{Mailbox, SinglePart};
 use lettre::{Address, Message};
 
 pub mod config;
+pub mod outbox;
 mod send;
+pub mod settings;
 
 pub use config::{ConfigError, MailConfig, SmtpUrl, TlsMode};
 pub use send::{SendError, send};
+pub use settings::{Settings, SettingsError, Sources};
 
 /// Someone's display name and email address.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,13 +17,17 @@
 //!
 //! Code map:
 //! - `mapping`: presets, `--map`/`--stage`/mapping files, the stage vocabulary.
-//! - this file: reading the CSV ([`plan`]) and matching it against the store.
+//! - this file: reading the CSV ([`plan`]) and matching it against the
+//!   store; [`Plan::keep_valid`] and [`Plan::report_json`], shared by the
+//!   command line and the web app.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use debrief_core::exchange::validate_application;
 use debrief_core::input::slug;
 use debrief_core::model::{Application, Stage};
+use serde_json::json;
 
 pub mod mapping;
 
@@ -513,6 +517,59 @@ impl<'a> LineCounter<'a> {
 }
 
 impl Plan {
+    /// Runs every application to create through the checks of every other
+    /// write (`exchange::validate_application`); a row that fails them is
+    /// one more row that could not be read. Problems end sorted by line.
+    pub fn keep_valid(&mut self) {
+        let mut valid = Vec::with_capacity(self.create.len());
+        for planned in std::mem::take(&mut self.create) {
+            match validate_application(&planned.application, "application") {
+                Ok(()) => valid.push(planned),
+                Err(e) => self.problems.push(Problem {
+                    line: planned.line,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        self.create = valid;
+        self.problems.sort_by_key(|p| p.line);
+    }
+
+    /// What `debrief import-csv --json` prints and the web app's
+    /// `POST /api/v1/import-csv` answers; `file` names the input.
+    pub fn report_json(&self, file: &str, dry_run: bool) -> serde_json::Value {
+        let columns: serde_json::Map<String, serde_json::Value> = self
+            .columns
+            .iter()
+            .map(|(f, c)| (f.as_str().to_string(), json!(c)))
+            .collect();
+        json!({
+            "source": self.source.as_str(),
+            "file": file,
+            "dry_run": dry_run,
+            "rows": self.rows,
+            "columns": columns,
+            "created": self.create.iter().map(|p| json!({
+                "line": p.line,
+                "id": p.application.id,
+                "company": p.application.company,
+                "role": p.application.role,
+                "stage": p.application.stage,
+                "from": p.stage_value,
+            })).collect::<Vec<_>>(),
+            "already": self.known.iter().map(|k| json!({"line": k.line, "id": k.id})).collect::<Vec<_>>(),
+            "skipped": self.skipped.iter().map(|s| json!({"line": s.line, "reason": s.reason})).collect::<Vec<_>>(),
+            "problems": self.problems.iter().map(|p| json!({"line": p.line, "message": p.message})).collect::<Vec<_>>(),
+            "stages": self.stages.iter().map(|u| json!({
+                "value": u.value,
+                "stage": u.choice.to_string(),
+                "how": u.how.as_str(),
+                "rows": u.rows,
+            })).collect::<Vec<_>>(),
+            "ignored": self.ignored,
+        })
+    }
+
     /// How many rows went to each Debrief stage among those to create.
     pub fn created_by_stage(&self) -> Vec<(Stage, usize)> {
         let mut out: Vec<(Stage, usize)> = Vec::new();

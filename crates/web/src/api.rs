@@ -62,7 +62,7 @@ pub fn routes() -> Router<AppState> {
 
 /// axum's own refusals (a body over the size limit, a malformed path or
 /// query) answer in plain text; the API promises `{"message", "field"}`.
-async fn json_errors(res: Response) -> Response {
+pub(crate) async fn json_errors(res: Response) -> Response {
     let status = res.status();
     let is_json = res
         .headers()
@@ -117,7 +117,7 @@ fn created(v: impl serde::Serialize) -> Answer {
 
 /// A JSON body, read so that every failure names its path: axum's own
 /// extractor answers in plain text.
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T> {
+pub(crate) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T> {
     if bytes.is_empty() {
         return Err(Problem::bad("the request body is empty; send JSON"));
     }

@@ -21,8 +21,10 @@ use axum::routing::get;
 
 mod api;
 mod charts;
+mod exchange_pages;
 mod feed;
 mod html;
+mod mailing;
 mod ops;
 mod pages;
 mod security;
@@ -74,7 +76,14 @@ pub fn router(state: AppState, loopback: bool) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(feed::routes())
-        .nest("/api/v1", api::routes())
+        .merge(exchange_pages::routes())
+        .merge(mailing::routes())
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(exchange_pages::api_routes())
+                .merge(mailing::api_routes()),
+        )
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
         .with_state(state)

@@ -72,11 +72,11 @@ fn respond(h: &HeaderMap, r: Result<Response>) -> Response {
     r.unwrap_or_else(|p| error_page(h, &p))
 }
 
-fn app_url(id: &str) -> String {
+pub(crate) fn app_url(id: &str) -> String {
     format!("/applications/{}", urlencode(id))
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     // Path segments: keep the unreserved set, escape the rest.
     let mut out = String::new();
     for b in s.bytes() {
@@ -713,6 +713,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
             section aria-labelledby="log-touch" { h2 #log-touch { "Log a message or call" } (touch_form(&app, &url, s)) }
             section aria-labelledby="add-person" { h2 #add-person { "Add a person" } (person_form(&url, s)) }
             section aria-labelledby="add-interview" { h2 #add-interview { "Schedule an interview" } (interview_form(&app, &url, s)) }
+            section aria-labelledby="add-invite" { h2 #add-invite { "From a calendar invite" } (crate::exchange_pages::invite_form(&app.id)) }
             section aria-labelledby="add-reply" {
                 h2 #add-reply { "They replied" }
                 form.stack method="post" action=(format!("{url}/replies")) {
@@ -1552,13 +1553,13 @@ async fn composer(
 }
 
 /// The note being edited: subject and body as typed.
-struct Typed {
-    subject: String,
-    body: String,
-    channel: String,
+pub(crate) struct Typed {
+    pub subject: String,
+    pub body: String,
+    pub channel: String,
 }
 
-fn composer_page(
+pub(crate) fn composer_page(
     st: &AppState,
     h: &HeaderMap,
     id: &str,
@@ -1641,6 +1642,7 @@ fn composer_page(
                 button.secondary type="submit" name="action" value="download" { "Download as a file" }
                 button type="submit" name="action" value="send" { "Log as sent" }
             }
+            (crate::mailing::composer_tools(st, &app, person, s))
         }
         p { a href=(url) { "Back to " (app.company) } }
     };
@@ -1933,6 +1935,7 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
     let f = "profile";
     let extra: Vec<String> = p.holidays.extra.iter().map(|d| d.to_string()).collect();
     let calendar_feed = crate::feed::settings_section(st, h)?;
+    let email = crate::mailing::settings_section(st)?;
     let body = html! {
         h1 { "Settings" }
         section aria-labelledby="profile-h" {
@@ -1966,12 +1969,15 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
                 label.check { input type="checkbox" name="replace" value="true"; " Replace everything in the store (otherwise add and update)" }
                 button type="submit" data-confirm="Import this file into your store?" { "Import" }
             }
+            (crate::exchange_pages::settings_links())
         }
         section aria-labelledby="export" {
             h2 #export { "Export" }
             p { a.button href="/export.json" download="debrief-export.json" { "Download everything (JSON)" } }
+            p { (crate::exchange_pages::calendar_link(None)) }
         }
         (calendar_feed)
+        (email)
     };
     Ok(page(h, status, "Settings", Some(Nav::Settings), body))
 }

@@ -131,14 +131,21 @@ struct Inner {
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Held while a snapshot is built, so concurrent requests build it once.
     building: Mutex<()>,
+    /// Where the mail settings come from (read again on each use).
+    mail: debrief_mail::Sources,
 }
 
 impl AppState {
     pub fn new(store: SqliteStore, now: Option<String>) -> AppState {
-        AppState::with_path(store, now, None)
+        AppState::with_path(store, now, None, debrief_mail::Sources::from_env())
     }
 
-    fn with_path(store: SqliteStore, now: Option<String>, path: Option<PathBuf>) -> AppState {
+    fn with_path(
+        store: SqliteStore,
+        now: Option<String>,
+        path: Option<PathBuf>,
+        mail: debrief_mail::Sources,
+    ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
@@ -147,17 +154,34 @@ impl AppState {
                 revision: AtomicU64::new(0),
                 snapshot: RwLock::new(None),
                 building: Mutex::new(()),
+                mail,
             }),
         }
     }
 
-    /// Opens the SQLite store at `path`.
+    /// Opens the SQLite store at `path`; mail settings from this process's
+    /// environment (and `mail.toml`), as `debrief send` reads them.
     pub fn open(path: &Path, now: Option<String>) -> Result<AppState, StoreError> {
+        AppState::open_with_mail(path, now, debrief_mail::Sources::from_env())
+    }
+
+    /// Opens the SQLite store at `path`, with mail settings from `mail`.
+    pub fn open_with_mail(
+        path: &Path,
+        now: Option<String>,
+        mail: debrief_mail::Sources,
+    ) -> Result<AppState, StoreError> {
         Ok(AppState::with_path(
             SqliteStore::open(path)?,
             now,
             Some(path.to_path_buf()),
+            mail,
         ))
+    }
+
+    /// Where the mail settings come from.
+    pub fn mail(&self) -> &debrief_mail::Sources {
+        &self.inner.mail
     }
 
     /// What cached answers depend on in the store.

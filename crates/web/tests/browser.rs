@@ -68,11 +68,27 @@ struct Serve {
 
 impl Serve {
     fn start(bin: &Path, db: &Path, now: &str) -> Serve {
-        let mut child = Command::new(bin)
-            .args(["--db"])
+        Serve::start_with(bin, db, now, &[])
+    }
+
+    /// With mail settings of its own (`DEBRIEF_MAIL_FROM`…), and none from
+    /// this machine.
+    fn start_with(bin: &Path, db: &Path, now: &str, env: &[(&str, &str)]) -> Serve {
+        let mut cmd = Command::new(bin);
+        cmd.args(["--db"])
             .arg(db)
             .args(["--now", now, "serve", "--addr", "127.0.0.1:0"])
             .env_remove("DEBRIEF_NOW")
+            .env_remove("DEBRIEF_SMTP_URL")
+            .env_remove("DEBRIEF_MAIL_FROM")
+            .env_remove("DEBRIEF_MAIL_CONFIG");
+        if let Some(dir) = db.parent() {
+            cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -280,19 +296,34 @@ async fn wait_until(c: &Client, css: &str, ok: impl Fn(&str) -> bool, what: &str
 }
 
 async fn connect(port: u16, profile: &Path, chromium: &Path) -> Client {
+    connect_with(port, profile, chromium, None).await
+}
+
+/// `downloads`: where downloaded files go (without asking).
+async fn connect_with(
+    port: u16,
+    profile: &Path,
+    chromium: &Path,
+    downloads: Option<&Path>,
+) -> Client {
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1100,1400",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }),
-    );
+    let mut options = serde_json::json!({
+        "binary": chromium,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--window-size=1100,1400",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+    });
+    if let Some(dir) = downloads {
+        options["prefs"] = serde_json::json!({
+            "download.default_directory": dir,
+            "download.prompt_for_download": false,
+            "download.directory_upgrade": true,
+        });
+    }
+    caps.insert("goog:chromeOptions".into(), options);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -908,4 +939,150 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
         acme["interviews"][0]["reflection"]["went_well"],
         "My story about the migration landed"
     );
+}
+
+/// Browser tools, or a loud skip: `(chromium, chromedriver)`.
+fn browser_tools() -> Option<(PathBuf, PathBuf)> {
+    match (
+        find_program(&["chromium", "chromium-browser"]),
+        find_program(&["chromedriver"]),
+    ) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n{}\n!!! BROWSER TESTS SKIPPED: chromium and chromedriver are not installed.\n!!! Invites and email in headless Chromium did NOT run.\n!!! To run it: apt-get update && apt-get install -y chromium chromium-driver\n{}\n",
+                "!".repeat(72),
+                "!".repeat(72)
+            );
+            None
+        }
+    }
+}
+
+/// A calendar invite in (preview, then import: the interview and its
+/// people on the application's page), and a note out as an .eml file.
+#[test]
+fn an_invite_in_and_an_email_draft_out_in_the_browser() {
+    let Some((chromium, driver)) = browser_tools() else {
+        return;
+    };
+    let bin = debrief_binary();
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("debrief.db");
+    let mut data = common::sample();
+    data["profile"]["emails"] = serde_json::json!(["sam.rivera@mail.example"]);
+    let file = dir.path().join("sam.json");
+    std::fs::write(&file, data.to_string()).expect("write");
+    let out = Command::new(&bin)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&file)
+        .output()
+        .expect("import");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads");
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    let profile = tempfile::tempdir().expect("profile dir");
+    let server = Serve::start_with(
+        &bin,
+        &db,
+        "2026-11-26T09:00:00-06:00",
+        &[("DEBRIEF_MAIL_FROM", "sam.rivera@mail.example")],
+    );
+    let invite = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ics/tests/invites/teams.ics")
+        .canonicalize()
+        .expect("the Teams invite");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let c = connect_with(port, profile.path(), &chromium, Some(&downloads)).await;
+        let base = server.base.clone();
+
+        // Settings leads to Import; the invite is previewed first.
+        goto(&c, &format!("{base}/settings")).await;
+        click(&c, "//a[normalize-space()='Import an invite or a CSV']").await;
+        wait_for_text(&c, "h1", "Import").await;
+        shot(&c, "import").await;
+        c.find(Locator::Id("ics-file"))
+            .await
+            .expect("file input")
+            .send_keys(&invite.display().to_string())
+            .await
+            .expect("choose the invite");
+        submit(&c, "//form[@action='/import/ics']//button[normalize-space()='Preview']", false).await;
+        let t = text(&c).await;
+        assert!(t.contains("Nothing is saved yet"), "{t}");
+        assert!(t.contains("Would create interview"), "{t}");
+        assert!(t.contains("Marie Dubois") && t.contains("Raj Patel"), "{t}");
+        shot(&c, "import-invite-preview").await;
+        let before = server.get_json("/api/v1/applications");
+        assert_eq!(before.as_array().map(Vec::len), Some(1), "the preview wrote nothing");
+
+        submit(&c, "//button[normalize-space()='Import']", false).await;
+        let t = text(&c).await;
+        assert!(t.contains("Created interview"), "{t}");
+        assert!(t.contains("Contoso"), "{t}");
+        for who in ["Marie Dubois", "Raj Patel"] {
+            assert!(
+                exists(&c, &format!("//section[@aria-labelledby='people']//strong[normalize-space()='{who}']")).await,
+                "{who} on the page: {t}"
+            );
+        }
+        assert!(
+            t.contains("Interview ics-") && t.contains("video"),
+            "the interview in the timeline: {t}"
+        );
+        shot(&c, "import-invite-done").await;
+
+        // Write to Marie and download the note as an email draft.
+        goto(&c, &format!("{base}/applications/acme-analyst/compose?person=marie")).await;
+        type_into(&c, "subject", "Thank you for Friday").await;
+        type_into(&c, "note", "Hi Marie,\n\nThank you for the conversation about the APAC expansion.\n\nBest,\nSam Rivera").await;
+        assert!(
+            !exists(&c, "//button[normalize-space()='Send']").await,
+            "no Send without a mail server"
+        );
+        shot(&c, "composer-email").await;
+        click(&c, "//button[normalize-space()='Download as email (.eml)']").await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let eml = loop {
+            let found = std::fs::read_dir(&downloads)
+                .expect("downloads")
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "eml"));
+            if let Some(p) = found {
+                break p;
+            }
+            assert!(Instant::now() < deadline, "no .eml was downloaded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let text = std::fs::read_to_string(&eml).expect("eml").replace("\r\n", "\n");
+        assert!(text.contains("X-Unsent: 1"), "{text}");
+        assert!(text.contains("Subject: Thank you for Friday"), "{text}");
+        assert!(text.contains("marie@acme.example") && text.contains("sam.rivera@mail.example"), "{text}");
+        assert!(text.contains("APAC expansion"), "{text}");
+        let touches = server.get_json("/api/v1/applications/acme-analyst/touches");
+        assert_eq!(touches, serde_json::json!([]), "a draft logs nothing");
+        let _ = c.close().await;
+    });
 }

@@ -18,10 +18,16 @@ pub struct Server {
 }
 
 impl Server {
+    /// No mail settings, whatever this machine's environment holds.
     pub fn start(now: Option<&str>) -> Server {
+        Server::start_with_mail(now, debrief_mail::Sources::none())
+    }
+
+    /// With these mail settings (as `DEBRIEF_SMTP_URL`… would give).
+    pub fn start_with_mail(now: Option<&str>, mail: debrief_mail::Sources) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("debrief.db");
-        let state = AppState::open(&db, now.map(str::to_string)).expect("store");
+        let state = AppState::open_with_mail(&db, now.map(str::to_string), mail).expect("store");
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -190,4 +196,70 @@ pub fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     hs.iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
+}
+
+/// A POST of raw bytes (an .ics or CSV upload to the API).
+pub fn post_bytes(s: &Server, path: &str, content_type: &str, body: &[u8]) -> Reply {
+    reply(
+        agent()
+            .post(&s.url(path))
+            .header("content-type", content_type)
+            .send(body)
+            .expect("POST"),
+    )
+}
+
+/// A browser-like multipart form post from our own origin: text fields,
+/// and a file as (field, file name, bytes).
+pub fn post_multipart(
+    s: &Server,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &[u8])>,
+) -> Reply {
+    let boundary = "----debrief-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body: Vec<u8> = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    reply(
+        agent()
+            .post(&s.url(path))
+            .header("origin", format!("http://{}", s.addr))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send(&body[..])
+            .expect("POST multipart"),
+    )
+}
+
+/// The message a redirect leaves for the next page (the flash cookie).
+pub fn flash(r: &Reply) -> Option<(String, String)> {
+    let cookie = r
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, v)| v.strip_prefix("debrief_flash="))?;
+    let value = cookie.split(';').next()?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(value).ok()?;
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    Some((get("k")?, get("m")?))
 }
