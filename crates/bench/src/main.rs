@@ -265,10 +265,12 @@ fn phases(a: &Args) -> Result<()> {
         let agenda = Engine::new(&data.profile)?.agenda(&data, now);
         eng.push(t.elapsed());
         let t = Instant::now();
-        let text = serde_json::to_string_pretty(&agenda)? + "\n";
+        // As `debrief agenda --json` writes it (on every core).
+        let mut text = agenda.to_pretty_json();
+        text.push(b'\n');
         json.push(t.elapsed());
         let t = Instant::now();
-        sink.write_all(text.as_bytes())?;
+        sink.write_all(&text)?;
         write.push(t.elapsed());
         bytes = text.len();
         actions = agenda.actions.len();
@@ -298,7 +300,7 @@ fn phases(a: &Args) -> Result<()> {
     let o = show("SqliteStore::open", &open);
     let l = show("StoreReader::load_active", &load);
     let e = show("Engine::new + agenda", &eng);
-    let j = show("serde_json::to_string_pretty", &json);
+    let j = show("Agenda::to_pretty_json", &json);
     let w = show("write + drop", &write);
     println!(
         "# phases open_ms={:.3} load_ms={:.3} engine_ms={:.3} json_ms={:.3} drop_ms={:.3} actions={actions} json_bytes={bytes}",
