@@ -1,90 +1,19 @@
 //! End-to-end: the real `debrief` binary on a real SQLite file.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use std::path::Path;
+
+use common::{Debrief, FIXTURE, stderr};
 use serde_json::Value;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/acme.json");
 /// The morning after the Acme panel (ended Fri 20 Nov 11:30 Chicago).
 const SAT_MORNING: &str = "2026-11-21T09:00:00-06:00";
 
-struct Store {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-impl Store {
-    fn new() -> Store {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("debrief.db");
-        Store { _dir: dir, db }
-    }
-
-    fn dir(&self) -> &Path {
-        self._dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with_stdin(args, None)
-    }
-
-    fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
-        cmd.arg("--db").arg(&self.db).args(args);
-        cmd.env_remove("DEBRIEF_NOW")
-            .env_remove("DEBRIEF_DB")
-            .env("NO_COLOR", "1");
-        cmd.stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn debrief");
-        if let Some(text) = stdin {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(text.as_bytes())
-                .expect("write stdin");
-        }
-        child.wait_with_output().expect("run debrief")
-    }
-
-    /// Runs and expects exit 0; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "debrief {args:?} failed ({:?}):\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 stdout")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let text = self.ok(args);
-        serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("debrief {args:?}: not JSON ({e}):\n{text}"))
-    }
-
-    fn export(&self) -> Value {
-        self.json(&["export"])
-    }
-
+impl Debrief {
     fn agenda(&self, now: &str) -> Vec<Value> {
         let v = self.json(&["--now", now, "agenda", "--json"]);
         v["actions"].as_array().expect("actions").clone()
-    }
-
-    fn imported() -> Store {
-        let s = Store::new();
-        s.ok(&["import", FIXTURE]);
-        s
     }
 }
 
@@ -94,13 +23,9 @@ fn has(actions: &[Value], rule: &str, person: Option<&str>) -> bool {
         .any(|a| a["rule"] == rule && person.is_none_or(|p| a["person"] == p))
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 #[test]
 fn import_agenda_touch_agenda() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     let before = s.agenda(SAT_MORNING);
     assert!(has(&before, "thank-you-note", Some("marie")));
     assert!(has(&before, "thank-you-note", Some("raj")));
@@ -148,7 +73,7 @@ fn import_agenda_touch_agenda() {
 
 #[test]
 fn the_guard_refuses_an_early_chase_and_force_logs_it() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     s.ok(&[
         "--now",
         "2026-11-20T17:00:00-06:00",
@@ -246,7 +171,7 @@ fn the_guard_refuses_an_early_chase_and_force_logs_it() {
 
 #[test]
 fn a_reply_cancels_the_status_check() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     for who in ["marie", "raj"] {
         s.ok(&[
             "--now",
@@ -285,7 +210,7 @@ fn a_reply_cancels_the_status_check() {
 
 #[test]
 fn export_then_import_is_lossless() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     let original: Value =
         serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("fixture")).expect("json");
     let exported = s.export();
@@ -295,14 +220,14 @@ fn export_then_import_is_lossless() {
     );
     let file = s.dir().join("round.json");
     s.ok(&["export", "-o", file.to_str().expect("path")]);
-    let other = Store::new();
+    let other = Debrief::new();
     other.ok(&["import", file.to_str().expect("path")]);
     assert_eq!(other.export(), exported);
 }
 
 #[test]
 fn recording_commands_build_a_store_nobody_edits_by_hand() {
-    let s = Store::new();
+    let s = Debrief::new();
     s.ok(&[
         "profile",
         "--name",
@@ -572,7 +497,7 @@ fn recording_commands_build_a_store_nobody_edits_by_hand() {
 
 #[test]
 fn bad_input_exits_2_names_the_problem_and_changes_nothing() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     let before = s.export();
     let dir = s.dir();
     let fixture = std::fs::read_to_string(FIXTURE).expect("fixture");
@@ -710,9 +635,9 @@ fn bad_input_exits_2_names_the_problem_and_changes_nothing() {
 
 #[test]
 fn import_from_stdin_dry_run_and_replace() {
-    let s = Store::new();
+    let s = Debrief::new();
     let fixture = std::fs::read_to_string(FIXTURE).expect("fixture");
-    let out = s.run_with_stdin(&["import", "--dry-run", "-"], Some(&fixture));
+    let out = s.run_with_stdin(&["import", "--dry-run", "-"], fixture.as_bytes());
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("dry run"));
     assert_eq!(
@@ -721,7 +646,7 @@ fn import_from_stdin_dry_run_and_replace() {
         "dry run writes nothing"
     );
     s.ok(&["app", "add", "--company", "Other Co"]);
-    let out = s.run_with_stdin(&["import", "--replace", "-"], Some(&fixture));
+    let out = s.run_with_stdin(&["import", "--replace", "-"], fixture.as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
     let apps = s.export()["applications"].as_array().expect("apps").clone();
     assert_eq!(apps.len(), 1);
@@ -730,7 +655,7 @@ fn import_from_stdin_dry_run_and_replace() {
 
 #[test]
 fn demo_then_agenda_shows_an_explained_agenda() {
-    let s = Store::new();
+    let s = Debrief::new();
     let demo = s.ok(&["--now", "2026-11-23T15:00:00Z", "demo"]);
     assert!(
         demo.contains("OVERDUE") || demo.contains("DUE NOW"),
@@ -760,7 +685,7 @@ fn demo_then_agenda_shows_an_explained_agenda() {
 
 #[test]
 fn explain_cites_seeds_and_figures() {
-    let s = Store::new();
+    let s = Debrief::new();
     let text = s.ok(&["explain", "thank-you-note"]);
     assert!(text.contains("seeds 000, 001, 002, 004"), "{text}");
     assert!(
@@ -775,7 +700,7 @@ fn explain_cites_seeds_and_figures() {
 
 #[test]
 fn stats_report_timeliness_and_recurring_mistakes() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     s.ok(&[
         "touch",
         "--app",
@@ -810,7 +735,7 @@ fn stats_report_timeliness_and_recurring_mistakes() {
 
 #[test]
 fn reflect_refuses_without_answers_when_not_at_a_terminal() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     let out = s.run(&[
         "reflect",
         "--app",
@@ -824,15 +749,15 @@ fn reflect_refuses_without_answers_when_not_at_a_terminal() {
 
 #[test]
 fn completions_are_generated() {
-    let s = Store::new();
+    let s = Debrief::new();
     let bash = s.ok(&["completions", "bash"]);
     assert!(bash.contains("debrief") && bash.contains("agenda"));
 }
 
 #[test]
 fn a_store_from_a_newer_debrief_is_refused_not_damaged() {
-    let s = Store::new();
-    std::fs::write(&s.db, b"this is not a database at all, just text").expect("write");
+    let s = Debrief::new();
+    std::fs::write(s.db(), b"this is not a database at all, just text").expect("write");
     let out = s.run(&["agenda"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -841,14 +766,14 @@ fn a_store_from_a_newer_debrief_is_refused_not_damaged() {
         stderr(&out)
     );
     assert_eq!(
-        std::fs::read(&s.db).expect("read"),
+        std::fs::read(s.db()).expect("read"),
         b"this is not a database at all, just text"
     );
 }
 
 #[test]
 fn a_draft_lints_clean_and_a_template_to_the_panel_is_caught() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     let now = "2026-11-20T14:00:00-06:00";
     let marie = s.dir().join("marie.txt");
     let raj = s.dir().join("raj.txt");
@@ -980,7 +905,7 @@ fn a_draft_lints_clean_and_a_template_to_the_panel_is_caught() {
 
 #[test]
 fn rescheduling_moves_the_interview_and_its_preparation() {
-    let s = Store::new();
+    let s = Debrief::new();
     s.ok(&["demo", "--now", "2026-11-22T09:00:00-06:00"]);
     let now = "2026-11-22T09:00:00-06:00";
     let reminder = |actions: &[Value]| -> Option<String> {

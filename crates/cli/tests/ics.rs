@@ -3,19 +3,17 @@
 //! real-world calendars (../shared/fixtures/ics) and invites in the shapes
 //! Google, Outlook, Teams and Zoom send (crates/ics/tests/invites).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 
+use common::Debrief;
 use serde_json::Value;
 
 /// A week before the invites' interviews (early December 2026).
 const NOW: &str = "2026-11-26T09:00:00-06:00";
-
-struct Store {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
 
 fn invite(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -41,16 +39,15 @@ fn fixtures() -> Vec<PathBuf> {
     files
 }
 
-impl Store {
-    fn new() -> Store {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("debrief.db");
-        Store { dir, db }
+impl Debrief {
+    /// An empty store whose clock is [`NOW`].
+    fn at_now() -> Debrief {
+        Debrief::new().now(NOW)
     }
 
     /// Sam's profile, with the address the invites are sent to.
-    fn with_profile() -> Store {
-        let s = Store::new();
+    fn with_profile() -> Debrief {
+        let s = Debrief::at_now();
         s.ok(&[
             "profile",
             "--name",
@@ -65,65 +62,11 @@ impl Store {
         s
     }
 
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
-        cmd.arg("--db")
-            .arg(&self.db)
-            .arg("--now")
-            .arg(NOW)
-            .args(args)
-            .env_remove("DEBRIEF_NOW")
-            .env_remove("DEBRIEF_DB")
-            .env("NO_COLOR", "1");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run debrief")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "debrief {args:?} failed ({:?}):\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 stdout")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let text = self.ok(args);
-        serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("debrief {args:?}: not JSON ({e}):\n{text}"))
-    }
-
-    /// Expects exit 2; returns stderr.
-    fn input_error(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "debrief {args:?}: stdout {} stderr {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stderr).expect("utf-8 stderr")
-    }
-
     fn import(&self, file: &Path, extra: &[&str]) -> Value {
         let path = file.to_str().expect("utf-8 path");
         let mut args = vec!["ics", "import", path, "--json"];
         args.extend_from_slice(extra);
         self.json(&args)
-    }
-
-    fn export(&self) -> Value {
-        self.json(&["export"])
     }
 
     fn app(&self, id: &str) -> Value {
@@ -134,12 +77,6 @@ impl Store {
             .find(|a| a["id"] == id)
             .cloned()
             .unwrap_or_else(|| panic!("no application {id}"))
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, text).expect("write");
-        p
     }
 }
 
@@ -160,7 +97,7 @@ fn people(app: &Value) -> Vec<(String, String, Option<String>)> {
 
 #[test]
 fn every_shared_fixture_is_read_in_a_dry_run_without_a_crash() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.ok(&["app", "add", "--company", "Acme Corp", "--id", "acme"]);
     let before = s.export();
     let files = fixtures();
@@ -231,7 +168,7 @@ fn every_shared_fixture_is_read_in_a_dry_run_without_a_crash() {
 
 #[test]
 fn a_teams_invite_creates_the_application_interview_and_people() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     let v = s.import(&invite("teams.ics"), &[]);
     let ev = &v["events"][0];
     assert_eq!(ev["action"], "create");
@@ -307,7 +244,7 @@ fn a_teams_invite_creates_the_application_interview_and_people() {
 
 #[test]
 fn outlook_google_and_zoom_shapes() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     // Outlook on site: Windows zone, "Last, First" names, a room.
     s.import(&invite("outlook-onsite.ics"), &[]);
     let app = s.app("fabrikam");
@@ -355,7 +292,7 @@ fn outlook_google_and_zoom_shapes() {
 
 #[test]
 fn the_same_invite_twice_changes_nothing() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.import(&invite("teams.ics"), &[]);
     let once = s.export();
     let again = s.import(&invite("teams.ics"), &[]);
@@ -372,7 +309,7 @@ fn the_same_invite_twice_changes_nothing() {
 
 #[test]
 fn a_later_sequence_moves_the_interview_and_an_older_one_is_ignored() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.import(&invite("google-meet.ics"), &[]);
     let app = s.app("northwind-traders");
     let id = app["interviews"][0]["id"].clone();
@@ -415,7 +352,7 @@ fn a_later_sequence_moves_the_interview_and_an_older_one_is_ignored() {
 
 #[test]
 fn a_cancellation_cancels() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.import(&invite("teams.ics"), &[]);
     let v = s.import(&invite("teams-cancel.ics"), &[]);
     assert_eq!(v["events"][0]["status"], "cancelled");
@@ -433,7 +370,7 @@ fn a_cancellation_cancels() {
         "the organizer of a shorter cancellation is no new interviewer"
     );
     // A cancellation for an interview never imported creates nothing.
-    let fresh = Store::with_profile();
+    let fresh = Debrief::with_profile();
     let v = fresh.import(&invite("teams-cancel.ics"), &[]);
     assert_eq!(v["events"][0]["action"], "ignore");
     assert_eq!(fresh.export()["applications"], serde_json::json!([]));
@@ -441,7 +378,7 @@ fn a_cancellation_cancels() {
 
 #[test]
 fn a_file_of_several_events_imports_each_and_names_what_it_skipped() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.ok(&["app", "add", "--company", "Adatum", "--id", "adatum"]);
     let v = s.import(&invite("quirks.ics"), &["--app", "adatum"]);
     let actions: Vec<&str> = v["events"]
@@ -478,7 +415,7 @@ fn a_file_of_several_events_imports_each_and_names_what_it_skipped() {
 
     // Without --app: the first event's addresses name Adatum; the others
     // name nothing and follow it, saying so.
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.ok(&["app", "add", "--company", "Adatum", "--id", "adatum"]);
     let v = s.import(&invite("quirks.ics"), &[]);
     let apps: Vec<&str> = v["events"]
@@ -498,7 +435,7 @@ fn a_file_of_several_events_imports_each_and_names_what_it_skipped() {
 
 #[test]
 fn all_day_floating_and_utc_times() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.ok(&["app", "add", "--company", "Globex", "--id", "globex"]);
     let file = s.write(
         "times.ics",
@@ -527,7 +464,7 @@ fn all_day_floating_and_utc_times() {
 
 #[test]
 fn invites_find_the_application_they_belong_to_and_say_why() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.ok(&[
         "app",
         "add",
@@ -582,7 +519,7 @@ fn invites_find_the_application_they_belong_to_and_say_why() {
 
 #[test]
 fn a_gmail_organizer_names_no_company() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     let file = s.write(
         "gmail.ics",
         "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x1@google.com\r\nDTSTART:20261203T150000Z\r\nSUMMARY:Chat\r\nORGANIZER;CN=Jo Recruiter:mailto:jo.recruiter@gmail.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
@@ -597,7 +534,7 @@ fn a_gmail_organizer_names_no_company() {
 
 #[test]
 fn broken_files_exit_2_naming_the_line_and_change_nothing() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.import(&invite("teams.ics"), &[]);
     let before = s.export();
     let cases = [
@@ -630,7 +567,7 @@ fn broken_files_exit_2_naming_the_line_and_change_nothing() {
             assert!(err.contains(expected), "{name}: {err}");
         }
     }
-    let binary = s.dir.path().join("random.ics");
+    let binary = s.dir().join("random.ics");
     std::fs::write(
         &binary,
         (0..=255u8).cycle().take(10_000).collect::<Vec<u8>>(),
@@ -645,23 +582,10 @@ fn broken_files_exit_2_naming_the_line_and_change_nothing() {
 
 #[test]
 fn standard_input_and_dry_run_print_the_same_json() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     let text = std::fs::read_to_string(invite("zoom.ics")).expect("read");
     let run = |args: &[&str]| -> Value {
-        let mut child = s
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write");
-        let out = child.wait_with_output().expect("run");
+        let out = s.run_with_stdin(args, text.as_bytes());
         assert!(
             out.status.success(),
             "{}",
@@ -682,11 +606,11 @@ fn standard_input_and_dry_run_print_the_same_json() {
 
 #[test]
 fn the_exchange_format_keeps_the_invite_so_reimport_after_a_restore_is_idempotent() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.import(&invite("teams.ics"), &[]);
-    let backup = s.dir.path().join("backup.json");
+    let backup = s.dir().join("backup.json");
     s.ok(&["export", "-o", backup.to_str().expect("path")]);
-    let restored = Store::new();
+    let restored = Debrief::at_now();
     restored.ok(&["import", backup.to_str().expect("path")]);
     assert_eq!(restored.export(), s.export());
     let v = restored.import(&invite("teams.ics"), &[]);
@@ -734,12 +658,12 @@ fn python_icalendar() -> bool {
 
 #[test]
 fn the_exported_calendar_is_read_by_python_icalendar() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     for name in ["teams.ics", "outlook-onsite.ics", "google-meet.ics"] {
         s.import(&invite(name), &[]);
     }
     s.import(&invite("teams-cancel.ics"), &[]);
-    let file = s.dir.path().join("debrief.ics");
+    let file = s.dir().join("debrief.ics");
     let said = s.ok(&["ics", "export", "-o", file.to_str().expect("path")]);
     let agenda = s.json(&["agenda", "--json"]);
     let actions = agenda["actions"].as_array().expect("actions").len();
@@ -827,7 +751,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(s: &Store) -> Server {
+fn serve(s: &Debrief) -> Server {
     let mut child = s
         .command(&["serve", "--addr", "127.0.0.1:0"])
         .stdin(Stdio::null())
@@ -873,7 +797,7 @@ fn http_get(addr: &str, path: &str) -> (u16, String, String) {
 
 #[test]
 fn the_feed_is_served_by_debrief_serve_and_revoked() {
-    let s = Store::with_profile();
+    let s = Debrief::with_profile();
     s.import(&invite("teams.ics"), &[]);
     let first = s.json(&["ics", "feed", "--json"]);
     assert_eq!(first["renewed"], true);

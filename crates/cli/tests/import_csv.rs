@@ -1,9 +1,9 @@
 //! `debrief import-csv`, end to end: the real binary, a real SQLite file and
 //! the sample exports in `crates/trackers/tests/fixtures`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use common::{Debrief, stderr, stdout};
 use serde_json::Value;
 
 fn fixture(name: &str) -> String {
@@ -13,76 +13,30 @@ fn fixture(name: &str) -> String {
     )
 }
 
-struct Store {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-impl Store {
-    fn new() -> Store {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("debrief.db");
-        Store { _dir: dir, db }
-    }
-
-    fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
-        cmd.arg("--db").arg(&self.db).args(args);
-        cmd.env_remove("DEBRIEF_NOW")
-            .env_remove("DEBRIEF_DB")
-            .env("NO_COLOR", "1");
-        cmd.stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn debrief");
-        if let Some(bytes) = stdin {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(bytes)
-                .expect("write stdin");
-        }
-        child.wait_with_output().expect("run debrief")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with_stdin(args, None)
-    }
-
-    fn json(&self, args: &[&str], code: i32) -> Value {
+impl Debrief {
+    /// Runs, expects exit `code` and JSON on stdout.
+    fn json_exiting(&self, args: &[&str], code: i32) -> Value {
         let out = self.run(args);
         assert_eq!(
             out.status.code(),
             Some(code),
             "debrief {args:?}:\n{}",
-            String::from_utf8_lossy(&out.stderr)
+            stderr(&out)
         );
         serde_json::from_slice(&out.stdout).expect("JSON")
     }
 
     fn applications(&self) -> Vec<Value> {
-        let v = self.json(&["export"], 0);
-        v["applications"].as_array().expect("applications").clone()
+        self.export()["applications"]
+            .as_array()
+            .expect("applications")
+            .clone()
     }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 #[test]
 fn a_huntr_export_comes_in_with_its_stages() {
-    let s = Store::new();
+    let s = Debrief::new();
     let huntr = fixture("huntr-jobs.csv");
 
     // The preview says what would be created and writes nothing.
@@ -105,7 +59,7 @@ fn a_huntr_export_comes_in_with_its_stages() {
     );
     assert!(s.applications().is_empty(), "a dry run writes nothing");
 
-    let v = s.json(&["import-csv", "--from", "huntr", "--json", &huntr], 1);
+    let v = s.json_exiting(&["import-csv", "--from", "huntr", "--json", &huntr], 1);
     assert_eq!(v["source"], "huntr");
     assert_eq!(v["rows"], 11);
     assert_eq!(v["created"].as_array().expect("created").len(), 7);
@@ -138,7 +92,7 @@ fn a_huntr_export_comes_in_with_its_stages() {
     assert_eq!(stage("Hooli"), None, "the wishlist stays out");
 
     // The same export again: nothing new, nothing doubled.
-    let again = s.json(&["import-csv", "--from", "huntr", "--json", &huntr], 1);
+    let again = s.json_exiting(&["import-csv", "--from", "huntr", "--json", &huntr], 1);
     assert_eq!(again["created"], serde_json::json!([]));
     assert_eq!(again["already"].as_array().expect("already").len(), 7);
     assert_eq!(s.applications().len(), 7);
@@ -150,7 +104,7 @@ fn a_huntr_export_comes_in_with_its_stages() {
     );
 
     // Taking the wishlist in after all, by naming the stage.
-    let v = s.json(
+    let v = s.json_exiting(
         &[
             "import-csv",
             "--from",
@@ -166,7 +120,7 @@ fn a_huntr_export_comes_in_with_its_stages() {
     assert_eq!(s.applications().len(), 8);
     // And what the agenda makes of an imported interview stage: no crash,
     // valid JSON.
-    let agenda = s.json(
+    let agenda = s.json_exiting(
         &["--now", "2026-11-22T09:00:00-06:00", "agenda", "--json"],
         0,
     );
@@ -175,9 +129,9 @@ fn a_huntr_export_comes_in_with_its_stages() {
 
 #[test]
 fn a_jobsync_export_from_standard_input() {
-    let s = Store::new();
+    let s = Debrief::new();
     let bytes = std::fs::read(fixture("jobsync-jobs.csv")).expect("fixture");
-    let out = s.run_with_stdin(&["import-csv", "--from", "jobsync", "-"], Some(&bytes));
+    let out = s.run_with_stdin(&["import-csv", "--from", "jobsync", "-"], &bytes);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("Created 6 applications"), "{text}");
@@ -195,9 +149,9 @@ fn a_jobsync_export_from_standard_input() {
 
 #[test]
 fn any_csv_with_a_mapping_from_flags_or_a_file() {
-    let s = Store::new();
+    let s = Debrief::new();
     let csv = fixture("spreadsheet-de.csv");
-    let v = s.json(
+    let v = s.json_exiting(
         &[
             "import-csv",
             "--from",
@@ -214,7 +168,7 @@ fn any_csv_with_a_mapping_from_flags_or_a_file() {
     assert_eq!(v["skipped"][0]["line"], 5);
 
     // Flags on a file Excel saved as Windows-1252 with semicolons.
-    let s = Store::new();
+    let s = Debrief::new();
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("jobs.csv");
     std::fs::write(
@@ -248,7 +202,7 @@ fn any_csv_with_a_mapping_from_flags_or_a_file() {
 
 #[test]
 fn files_and_mappings_that_cannot_be_used_exit_2_and_write_nothing() {
-    let s = Store::new();
+    let s = Debrief::new();
     let huntr = fixture("huntr-jobs.csv");
     let dir = tempfile::tempdir().expect("dir");
     let empty = dir.path().join("empty.csv");
@@ -326,7 +280,7 @@ fn files_and_mappings_that_cannot_be_used_exit_2_and_write_nothing() {
 
 #[test]
 fn a_large_export_imports_in_one_go_without_a_progress_bar_off_a_terminal() {
-    let s = Store::new();
+    let s = Debrief::new();
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("big.csv");
     let mut text = String::from("id,title,companyName,listName,description\n");
@@ -356,6 +310,6 @@ fn a_large_export_imports_in_one_go_without_a_progress_bar_off_a_terminal() {
         "no progress bar into a pipe: {}",
         stderr(&out)
     );
-    let ids = s.json(&["app", "list", "--json"], 0);
+    let ids = s.json_exiting(&["app", "list", "--json"], 0);
     assert_eq!(ids.as_array().map(Vec::len), Some(20_000));
 }

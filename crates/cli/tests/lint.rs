@@ -1,86 +1,33 @@
 //! End-to-end: `debrief draft` and `debrief lint`, the real binary on a real
 //! SQLite store filled by `debrief demo` (issue #3, "Done when").
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use std::process::Output;
+
+use common::{Debrief, stderr, stdout};
 use serde_json::Value;
 
 /// A fixed clock: the morning after the demo's Northwind panel.
 const NOW: &str = "2026-11-22T09:00:00Z";
 
-struct Demo {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-impl Demo {
+impl Debrief {
     /// An empty store in a fresh directory (no `rules.toml` beside it).
-    fn empty() -> Demo {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("debrief.db");
-        Demo { dir, db }
+    fn empty() -> Debrief {
+        Debrief::new().now(NOW)
     }
 
-    fn new() -> Demo {
-        let d = Demo::empty();
+    /// A store filled by `debrief demo`.
+    fn demo() -> Debrief {
+        let d = Debrief::empty();
         d.ok(&["demo"]);
         d
     }
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let p = self.path(name);
-        std::fs::write(&p, text).expect("write note");
+    /// Writes a note into the store's directory; returns its path.
+    fn note(&self, name: &str, text: &str) -> String {
+        let p = self.write(name, text);
         p.to_str().expect("utf-8 path").to_string()
-    }
-
-    fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
-        cmd.arg("--db")
-            .arg(&self.db)
-            .arg("--now")
-            .arg(NOW)
-            .args(args);
-        cmd.env_remove("DEBRIEF_NOW")
-            .env_remove("DEBRIEF_DB")
-            .env("NO_COLOR", "1")
-            .current_dir(self.dir.path());
-        cmd.stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn debrief");
-        if let Some(bytes) = stdin {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(bytes)
-                .expect("write stdin");
-        }
-        child.wait_with_output().expect("run debrief")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with_stdin(args, None)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "debrief {args:?} failed ({:?}):\n{}",
-            out.status.code(),
-            stderr(&out)
-        );
-        stdout(&out)
     }
 
     fn lint_json(&self, args: &[&str]) -> (Option<i32>, Vec<Value>) {
@@ -92,14 +39,6 @@ impl Demo {
         let diags = v["diagnostics"].as_array().expect("diagnostics").clone();
         (out.status.code(), diags)
     }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 const KINDS: &[&str] = &[
@@ -115,7 +54,7 @@ const KINDS: &[&str] = &[
 
 #[test]
 fn every_draft_of_every_kind_lints_clean() {
-    let d = Demo::new();
+    let d = Debrief::demo();
     let export: Value = serde_json::from_str(&d.ok(&["export"])).expect("export");
     let now: jiff::Timestamp = NOW.parse().expect("now");
     let mut checked = 0;
@@ -195,7 +134,7 @@ fn every_draft_of_every_kind_lints_clean() {
             "thank-you",
             "-",
         ],
-        Some(printed.as_bytes()),
+        printed.as_bytes(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
@@ -221,7 +160,7 @@ fn findings(out: &Output) -> Vec<(String, String, String)> {
 
 #[test]
 fn each_problem_of_the_issue_is_caught_where_it_is() {
-    let d = Demo::new();
+    let d = Debrief::demo();
     d.ok(&[
         "slip",
         "--app",
@@ -246,7 +185,7 @@ fn each_problem_of_the_issue_is_caught_where_it_is() {
     };
 
     // A misspelled name and a salary question before any offer: errors, exit 1.
-    let f = d.write(
+    let f = d.note(
         "name.txt",
         "Dear Maria,\n\nThank you for Saturday. Expanding into APAC fits my regional reporting work.\nWhat is the salary range for this role?\n\nBest regards,\nSam Rivera\n",
     );
@@ -268,7 +207,7 @@ fn each_problem_of_the_issue_is_caught_where_it_is() {
     assert!(stdout(&out).contains("'Maria'") && stdout(&out).contains("Marie Dubois"));
 
     // A blanket apology, and a slip-up they are not recorded as noticing.
-    let f = d.write(
+    let f = d.note(
         "sorry.txt",
         "Dear Marie,\n\nThank you for Saturday; expanding into APAC fits my regional reporting work.\nI know I did badly.\nAlso, the revenue figures I gave for the third quarter were mixed up.\n\nBest regards,\nSam Rivera\n",
     );
@@ -298,7 +237,7 @@ fn each_problem_of_the_issue_is_caught_where_it_is() {
     );
 
     // A pushy check-in.
-    let f = d.write(
+    let f = d.note(
         "chase.txt",
         "Dear Lee,\n\nI hope the search is going well.\nPlease reply ASAP, as I need an answer.\n\nBest,\nSam Rivera\n",
     );
@@ -335,7 +274,7 @@ fn each_problem_of_the_issue_is_caught_where_it_is() {
     let template = std::fs::read_to_string(marie)
         .expect("draft")
         .replace("Marie", "Raj");
-    let raj = d.write("raj.txt", &template);
+    let raj = d.note("raj.txt", &template);
     let out = d.run(&[
         "lint",
         "--app",
@@ -367,12 +306,12 @@ fn each_problem_of_the_issue_is_caught_where_it_is() {
 
 #[test]
 fn several_notes_in_one_run() {
-    let d = Demo::empty();
-    let good = d.write(
+    let d = Debrief::empty();
+    let good = d.note(
         "good.txt",
         "Dear Marie,\n\nThank you for the tour of the Lyon warehouse.\n\nBest,\nSam\n",
     );
-    let pushy = d.write(
+    let pushy = d.note(
         "pushy.txt",
         "Hi Raj,\n\nPlease respond ASAP about the role.\n\nBest,\nSam\n",
     );
@@ -384,7 +323,7 @@ fn several_notes_in_one_run() {
         "warnings only: {}",
         stderr(&out)
     );
-    assert!(!d.db.exists(), "context-free lint opened the store");
+    assert!(!d.db().exists(), "context-free lint opened the store");
     let text = stdout(&out);
     assert!(text.contains(&format!("{pushy}:3:")), "{text}");
     assert!(!text.contains(&good), "{text}");
@@ -410,14 +349,14 @@ fn several_notes_in_one_run() {
     // Standard input can be one of them, once.
     let out = d.run_with_stdin(
         &["lint", "--format", "line", "-", &good],
-        Some(b"Sorry I did so badly.\n"),
+        b"Sorry I did so badly.\n",
     );
     assert!(
         stdout(&out).contains("<stdin>:1:1: warning"),
         "{}",
         stdout(&out)
     );
-    let out = d.run_with_stdin(&["lint", "-", "-"], Some(b"x"));
+    let out = d.run_with_stdin(&["lint", "-", "-"], b"x");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("only once"), "{}", stderr(&out));
 
@@ -427,8 +366,8 @@ fn several_notes_in_one_run() {
 
 #[test]
 fn exit_codes_follow_vale() {
-    let d = Demo::new();
-    let bad = d.write(
+    let d = Debrief::demo();
+    let bad = d.note(
         "bad.txt",
         "Dear Mary,\n\nThank you. Expanding into APAC fits my work.\n\nBest,\nSam\n",
     );
@@ -462,8 +401,8 @@ fn exit_codes_follow_vale() {
 
 #[test]
 fn machine_formats_name_the_file_and_the_place() {
-    let d = Demo::new();
-    let bad = d.write(
+    let d = Debrief::demo();
+    let bad = d.note(
         "bad.txt",
         "Dear Mary,\n\nThank you. What is the salary range?\n\nBest,\nSam\n",
     );
@@ -531,8 +470,8 @@ fn machine_formats_name_the_file_and_the_place() {
 
 #[test]
 fn a_user_rule_pack_beside_the_store_changes_the_rules() {
-    let d = Demo::new();
-    let note = d.write(
+    let d = Debrief::demo();
+    let note = d.note(
         "note.txt",
         "Dear Marie,\n\nThank you. Expanding into APAC fits my work; our synergy would be strong.\nSorry I did so badly. Please reply ASAP.\n\nBest,\nSam\n",
     );
@@ -643,7 +582,7 @@ tokens = ["synergy", "leverage"]
             .is_some_and(|p| p.ends_with("rules.toml"))
     );
     // --rules FILE replaces the pack beside the store.
-    let other = d.write(
+    let other = d.note(
         "other.toml",
         "[[rule]]\nid = \"lint/pushy\"\nseverity = \"info\"\n",
     );
@@ -667,7 +606,7 @@ tokens = ["synergy", "leverage"]
 
 #[test]
 fn hostile_files_never_crash_the_binary() {
-    let d = Demo::new();
+    let d = Debrief::demo();
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("empty.txt".into(), Vec::new()),
         (

@@ -5,182 +5,22 @@
 //! imported (`python3 -m pip install aiosmtpd` to run them; `.ci/run`
 //! installs it).
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{Debrief, stderr};
+use debrief_testkit::{Sink, closed_port};
 use serde_json::Value;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/acme.json");
-const SINK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
 /// Friday afternoon, after the Acme panel (ended 11:30 Chicago).
 const FRIDAY: &str = "2026-11-20T14:00:00-06:00";
 const FROM: &str = "sam.rivera@example.com";
 
-/// An SMTP server on 127.0.0.1 that keeps what it accepts in a directory.
-struct Sink {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Sink {
-    /// `None` (after saying so on stderr) when aiosmtpd is not installed.
-    fn start(refuse: &[&str]) -> Option<Sink> {
-        let importable = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !importable {
-            // Straight to stderr: libtest hides `eprintln!` of a passing test.
-            let _ = writeln!(
-                std::io::stderr(),
-                "\n{}\n!!! SMTP TESTS SKIPPED: Python's aiosmtpd is not installed.\n!!! Sending to a real SMTP server did NOT run.\n!!! To run it: python3 -m pip install aiosmtpd\n{}\n",
-                "!".repeat(72),
-                "!".repeat(72)
-            );
-            return None;
-        }
-        let dir = tempfile::tempdir().expect("sink dir");
-        let mut cmd = Command::new("python3");
-        cmd.arg(SINK).arg(dir.path());
-        for r in refuse {
-            cmd.args(["--refuse", r]);
-        }
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the SMTP sink");
-        let stdin = child.stdin.take();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read READY");
-        let port = line
-            .strip_prefix("READY ")
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| panic!("the SMTP sink did not start: {line:?}"));
-        Some(Sink {
-            child,
-            stdin,
-            port,
-            dir,
-        })
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// Every message received: (raw bytes, envelope).
-    fn received(&self) -> Vec<(Vec<u8>, Value)> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
-            .expect("sink dir")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        names.sort();
-        names
-            .into_iter()
-            .map(|p| {
-                let raw = std::fs::read(&p).expect("eml");
-                let env = std::fs::read_to_string(p.with_extension("json")).expect("envelope");
-                (raw, serde_json::from_str(&env).expect("json"))
-            })
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        drop(self.stdin.take()); // closing stdin stops the server
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A port nothing listens on.
-fn closed_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
-
-struct Store {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    env: Vec<(String, String)>,
-}
-
-impl Store {
-    fn imported() -> Store {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("debrief.db");
-        let s = Store {
-            dir,
-            db,
-            env: Vec::new(),
-        };
-        s.ok(&["import", FIXTURE]);
-        s
-    }
-
-    fn dir(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn with(mut self, key: &str, value: &str) -> Store {
-        self.env.push((key.into(), value.into()));
-        self
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
-        cmd.arg("--db").arg(&self.db).args(args);
-        // Nothing from the machine's own settings: no mail.toml, no rules.toml.
-        cmd.env_remove("DEBRIEF_NOW")
-            .env_remove("DEBRIEF_DB")
-            .env_remove("DEBRIEF_SMTP_URL")
-            .env_remove("DEBRIEF_MAIL_FROM")
-            .env_remove("DEBRIEF_MAIL_CONFIG")
-            .env("XDG_CONFIG_HOME", self.dir().join("config"))
-            .env("XDG_DATA_HOME", self.dir().join("data"))
-            .env("NO_COLOR", "1");
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd.output().expect("run debrief")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "debrief {args:?} failed ({:?}):\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 stdout")
-    }
-
+impl Debrief {
     fn touches(&self) -> Vec<Value> {
-        let v: Value = serde_json::from_str(&self.ok(&["export"])).expect("export");
-        v["applications"][0]["touches"]
+        self.export()["applications"][0]["touches"]
             .as_array()
             .expect("touches")
             .clone()
@@ -212,10 +52,6 @@ impl Store {
     }
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 fn json_of(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
@@ -224,9 +60,9 @@ fn json_of(o: &Output) -> Value {
 #[test]
 fn a_thank_you_drafted_in_debrief_arrives_and_is_logged() {
     let Some(sink) = Sink::start(&[]) else { return };
-    let s = Store::imported()
-        .with("DEBRIEF_SMTP_URL", &sink.url())
-        .with("DEBRIEF_MAIL_FROM", FROM);
+    let s = Debrief::imported()
+        .env("DEBRIEF_SMTP_URL", &sink.url())
+        .env("DEBRIEF_MAIL_FROM", FROM);
     let note = s.draft("marie", FRIDAY);
     let drafted = std::fs::read_to_string(&note).expect("draft");
     let (subject_line, body) = drafted.split_once("\n\n").expect("subject, body");
@@ -242,7 +78,7 @@ fn a_thank_you_drafted_in_debrief_arrives_and_is_logged() {
     assert_eq!(v["forced"], false);
     assert_eq!(v["to"], "marie@acme.example");
     assert_eq!(v["kind"], "thank-you");
-    assert_eq!(v["server"], format!("127.0.0.1:{}", sink.port));
+    assert_eq!(v["server"], format!("127.0.0.1:{}", sink.port()));
 
     let received = sink.received();
     assert_eq!(received.len(), 1, "one message at the server");
@@ -307,15 +143,15 @@ fn a_refused_recipient_is_named_and_nothing_is_logged() {
     let Some(sink) = Sink::start(&["raj@acme.example"]) else {
         return;
     };
-    let s = Store::imported()
-        .with("DEBRIEF_SMTP_URL", &sink.url())
-        .with("DEBRIEF_MAIL_FROM", FROM);
+    let s = Debrief::imported()
+        .env("DEBRIEF_SMTP_URL", &sink.url())
+        .env("DEBRIEF_MAIL_FROM", FROM);
     let note = s.draft("raj", FRIDAY);
     let out = s.send(FRIDAY, "raj", "thank-you", &note, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains(&format!("127.0.0.1:{}", sink.port))
+        err.contains(&format!("127.0.0.1:{}", sink.port()))
             && err.contains("refused the message to raj@acme.example")
             && err.contains("550")
             && err.contains("Nothing was logged"),
@@ -352,9 +188,9 @@ fn a_refused_recipient_is_named_and_nothing_is_logged() {
 #[test]
 fn a_server_that_is_down_is_named_and_nothing_is_logged() {
     let port = closed_port();
-    let s = Store::imported()
-        .with("DEBRIEF_SMTP_URL", &format!("smtp://127.0.0.1:{port}"))
-        .with("DEBRIEF_MAIL_FROM", FROM);
+    let s = Debrief::imported()
+        .env("DEBRIEF_SMTP_URL", &format!("smtp://127.0.0.1:{port}"))
+        .env("DEBRIEF_MAIL_FROM", FROM);
     let note = s.draft("marie", FRIDAY);
     let out = s.send(FRIDAY, "marie", "thank-you", &note, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -371,9 +207,9 @@ fn a_server_that_is_down_is_named_and_nothing_is_logged() {
 #[test]
 fn lint_errors_block_sending_unless_forced() {
     let Some(sink) = Sink::start(&[]) else { return };
-    let s = Store::imported()
-        .with("DEBRIEF_SMTP_URL", &sink.url())
-        .with("DEBRIEF_MAIL_FROM", FROM);
+    let s = Debrief::imported()
+        .env("DEBRIEF_SMTP_URL", &sink.url())
+        .env("DEBRIEF_MAIL_FROM", FROM);
     let bad = s.dir().join("bad.txt");
     std::fs::write(
         &bad,
@@ -421,9 +257,9 @@ fn lint_errors_block_sending_unless_forced() {
 #[test]
 fn the_follow_up_guard_refuses_an_early_chase_as_touch_does() {
     let Some(sink) = Sink::start(&[]) else { return };
-    let s = Store::imported()
-        .with("DEBRIEF_SMTP_URL", &sink.url())
-        .with("DEBRIEF_MAIL_FROM", FROM);
+    let s = Debrief::imported()
+        .env("DEBRIEF_SMTP_URL", &sink.url())
+        .env("DEBRIEF_MAIL_FROM", FROM);
     let marie = s.draft("marie", FRIDAY);
     assert_eq!(
         s.send(FRIDAY, "marie", "thank-you", &marie, &[])
@@ -479,7 +315,7 @@ fn the_follow_up_guard_refuses_an_early_chase_as_touch_does() {
 
 #[test]
 fn a_dry_run_shows_the_message_and_sends_nothing() {
-    let s = Store::imported().with("DEBRIEF_MAIL_FROM", FROM);
+    let s = Debrief::imported().env("DEBRIEF_MAIL_FROM", FROM);
     let note = s.draft("marie", FRIDAY);
     let out = s.send(FRIDAY, "marie", "thank-you", &note, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -495,7 +331,7 @@ fn a_dry_run_shows_the_message_and_sends_nothing() {
 
 #[test]
 fn draft_eml_writes_a_message_mail_clients_open_as_a_draft() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     // The sender from mail.toml in the config directory.
     let config = s.dir().join("config/debrief");
     std::fs::create_dir_all(&config).expect("config dir");
@@ -594,7 +430,7 @@ fn draft_eml_writes_a_message_mail_clients_open_as_a_draft() {
 
 #[test]
 fn settings_problems_exit_2_and_never_show_the_password() {
-    let s = Store::imported();
+    let s = Debrief::imported();
     let note = s.draft("marie", FRIDAY);
     let no_from = s.run(&[
         "--now",
@@ -613,7 +449,7 @@ fn settings_problems_exit_2_and_never_show_the_password() {
         stderr(&no_from)
     );
 
-    let s = s.with("DEBRIEF_MAIL_FROM", FROM);
+    let s = s.env("DEBRIEF_MAIL_FROM", FROM);
     let out = s.send(FRIDAY, "marie", "thank-you", &note, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -633,9 +469,9 @@ fn settings_problems_exit_2_and_never_show_the_password() {
             "cannot be read",
         ),
     ] {
-        let s2 = Store::imported()
-            .with("DEBRIEF_MAIL_FROM", FROM)
-            .with("DEBRIEF_SMTP_URL", url);
+        let s2 = Debrief::imported()
+            .env("DEBRIEF_MAIL_FROM", FROM)
+            .env("DEBRIEF_SMTP_URL", url);
         let note = s2.draft("marie", FRIDAY);
         let out = s2.send(FRIDAY, "marie", "thank-you", &note, &[]);
         assert_eq!(out.status.code(), Some(2), "{url}");
@@ -652,7 +488,7 @@ fn settings_problems_exit_2_and_never_show_the_password() {
         "from = \"sam@example.com\"\nsmtp_url = \"smtps://sam:hunter2secret@h\n",
     )
     .expect("write");
-    let s = s.with("DEBRIEF_MAIL_CONFIG", file.to_str().expect("path"));
+    let s = s.env("DEBRIEF_MAIL_CONFIG", file.to_str().expect("path"));
     let out = s.send(FRIDAY, "marie", "thank-you", &note, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -665,17 +501,17 @@ fn tls_settings_the_server_does_not_match_are_explained_and_nothing_is_logged() 
     let Some(sink) = Sink::start(&[]) else { return };
     for (url, want) in [
         (
-            format!("smtps://127.0.0.1:{}", sink.port),
+            format!("smtps://127.0.0.1:{}", sink.port()),
             "the TLS connection to 127.0.0.1:",
         ),
         (
-            format!("smtp://sam:pw@127.0.0.1:{}?tls=required", sink.port),
+            format!("smtp://sam:pw@127.0.0.1:{}?tls=required", sink.port()),
             "STARTTLS is not supported",
         ),
     ] {
-        let s = Store::imported()
-            .with("DEBRIEF_SMTP_URL", &url)
-            .with("DEBRIEF_MAIL_FROM", FROM);
+        let s = Debrief::imported()
+            .env("DEBRIEF_SMTP_URL", &url)
+            .env("DEBRIEF_MAIL_FROM", FROM);
         let note = s.draft("marie", FRIDAY);
         let out = s.send(FRIDAY, "marie", "thank-you", &note, &[]);
         assert_eq!(out.status.code(), Some(1), "{url}: {}", stderr(&out));

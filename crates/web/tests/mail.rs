@@ -1,7 +1,7 @@
 //! Email from the web app, end to end: the composer's .eml download and
 //! Send, and `POST /api/v1/send`, over a real server and SQLite file and a
-//! real SMTP server (Python's aiosmtpd, run by `crates/cli/tests/smtp_sink.py`,
-//! the same one the command line's tests use).
+//! real SMTP server (Python's aiosmtpd, run by `debrief-testkit`'s
+//! `smtp_sink.py`, the same one the command line's tests use).
 //!
 //! Tests that need the SMTP server skip — loudly — when aiosmtpd cannot be
 //! imported (`python3 -m pip install aiosmtpd` to run them; `.ci/run`
@@ -9,120 +9,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use common::*;
 use debrief_mail::Sources;
+use debrief_testkit::{Sink, closed_port};
 use serde_json::{Value, json};
 
-const SINK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../cli/tests/smtp_sink.py");
 const FROM: &str = "sam.rivera@example.com";
-
-/// An SMTP server on 127.0.0.1 that keeps what it accepts in a directory.
-struct Sink {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Sink {
-    /// `None` (after saying so on stderr) when aiosmtpd is not installed.
-    fn start(refuse: &[&str]) -> Option<Sink> {
-        let importable = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !importable {
-            // Straight to stderr: libtest hides `eprintln!` of a passing test.
-            let _ = writeln!(
-                std::io::stderr(),
-                "\n{}\n!!! WEB SMTP TESTS SKIPPED: Python's aiosmtpd is not installed.\n!!! Sending from the web app to a real SMTP server did NOT run.\n!!! To run it: python3 -m pip install aiosmtpd\n{}\n",
-                "!".repeat(72),
-                "!".repeat(72)
-            );
-            return None;
-        }
-        let dir = tempfile::tempdir().expect("sink dir");
-        let mut cmd = Command::new("python3");
-        cmd.arg(SINK).arg(dir.path());
-        for r in refuse {
-            cmd.args(["--refuse", r]);
-        }
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the SMTP sink");
-        let stdin = child.stdin.take();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read READY");
-        let port = line
-            .strip_prefix("READY ")
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| panic!("the SMTP sink did not start: {line:?}"));
-        Some(Sink {
-            child,
-            stdin,
-            port,
-            dir,
-        })
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// Every message received: (raw text, envelope).
-    fn received(&self) -> Vec<(String, Value)> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
-            .expect("sink dir")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        names.sort();
-        names
-            .into_iter()
-            .map(|p| {
-                let raw = std::fs::read(&p).expect("eml");
-                let env = std::fs::read_to_string(p.with_extension("json")).expect("envelope");
-                (
-                    String::from_utf8_lossy(&raw).into_owned(),
-                    serde_json::from_str(&env).expect("json"),
-                )
-            })
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        drop(self.stdin.take()); // closing stdin stops the server
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A port nothing listens on.
-fn closed_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
 
 fn mail_to(url: &str) -> Sources {
     Sources {
@@ -225,7 +117,7 @@ fn a_thank_you_goes_out_and_only_then_is_logged() {
         ("channel", json!("email")),
         ("to", json!("marie@acme.example")),
         ("subject", json!(subject)),
-        ("server", json!(format!("127.0.0.1:{}", sink.port))),
+        ("server", json!(format!("127.0.0.1:{}", sink.port()))),
         ("at", json!(NOW)),
     ] {
         assert_eq!(v[k], want, "{k} in {v}");
@@ -240,6 +132,7 @@ fn a_thank_you_goes_out_and_only_then_is_logged() {
     let received = sink.received();
     assert_eq!(received.len(), 1);
     let (raw, envelope) = &received[0];
+    let raw = String::from_utf8_lossy(raw);
     assert_eq!(envelope["mail_from"], FROM);
     assert_eq!(envelope["rcpt_tos"], json!(["marie@acme.example"]));
     assert!(!raw.contains("X-Unsent"), "a sent message is not a draft");
