@@ -161,8 +161,9 @@ pub fn interview(ctx: &mut Ctx, c: InterviewCommand) -> Result<()> {
                 interviewers: vec![],
                 also_met: a.also_met,
             };
+            let now = ctx.now()?;
             ctx.update_app(&a.target.app, |app| {
-                edit::mark_done(app, &a.target.interview, &done).map_err(refused)
+                edit::mark_done(app, &a.target.interview, &done, now).map_err(refused)
             })?;
             render::out(&format!(
                 "Marked '{}' done. Next: record what each person said (debrief said), then thank each of them.\n",
@@ -287,7 +288,9 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
     };
     let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
     let tz = ctx.tz()?;
-    let forced = match edit::log_touch(&engine, &mut app, touch, a.force).map_err(refused)? {
+    let forced = match edit::log_touch(&engine, &mut app, touch, a.force, ctx.now()?)
+        .map_err(refused)?
+    {
         Logged::Refused { allowed_from, why } => {
             if a.json {
                 render::out(&format!(

@@ -313,7 +313,20 @@ fn recording_commands_build_a_store_nobody_edits_by_hand() {
     let prep = s.agenda("2026-11-30T09:00:00Z");
     assert!(!has(&prep, "prepare-research", None) && !has(&prep, "prepare-questions", None));
 
+    // Marked done after it happened (before, it is refused).
+    let early = s.run(&[
+        "interview",
+        "done",
+        "--app",
+        id,
+        "--interview",
+        "interview-1",
+    ]);
+    assert_eq!(early.status.code(), Some(2), "{}", stderr(&early));
+    assert!(stderr(&early).contains("after now"), "{}", stderr(&early));
     s.ok(&[
+        "--now",
+        "2026-12-01T12:00:00Z",
         "interview",
         "done",
         "--app",
@@ -325,6 +338,8 @@ fn recording_commands_build_a_store_nobody_edits_by_hand() {
         "--also-met",
         "milton",
     ]);
+    // From here on the clock reads 10 December unless a step says otherwise.
+    let s = s.env("DEBRIEF_NOW", "2026-12-10T12:00:00Z");
     s.ok(&[
         "said",
         "--app",
@@ -700,7 +715,7 @@ fn explain_cites_seeds_and_figures() {
 
 #[test]
 fn stats_report_timeliness_and_recurring_mistakes() {
-    let s = Debrief::imported();
+    let s = Debrief::imported().now("2026-11-30T09:00:00-06:00");
     s.ok(&[
         "touch",
         "--app",

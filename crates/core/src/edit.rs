@@ -333,7 +333,8 @@ pub struct Reschedule {
     pub minutes: Option<u32>,
 }
 
-/// Moves an interview (keeping the interviews in order of their start).
+/// Moves an interview (keeping the interviews in order of their start). A
+/// cancelled or missed interview given a new time is back on: scheduled.
 pub fn reschedule_interview(app: &mut Application, interview: &str, r: &Reschedule) -> Result<()> {
     interview_mut(app, interview, "interview")?;
     if let Some(m) = r.minutes {
@@ -342,6 +343,12 @@ pub fn reschedule_interview(app: &mut Application, interview: &str, r: &Reschedu
     let iv = interview_mut(app, interview, "interview")?;
     if let Some(s) = r.start {
         iv.start = s;
+        if matches!(
+            iv.status,
+            InterviewStatus::Cancelled | InterviewStatus::Missed
+        ) {
+            iv.status = InterviewStatus::Scheduled;
+        }
     }
     if let Some(m) = r.minutes {
         iv.minutes = m;
@@ -380,8 +387,23 @@ pub struct InterviewDone {
 /// Marks an interview done with what happened; naming more than one
 /// interviewer moves an application still at applied or screening on to
 /// interviewing, as scheduling a panel does.
-pub fn mark_done(app: &mut Application, interview: &str, d: &InterviewDone) -> Result<()> {
-    interview_mut(app, interview, "interview")?;
+///
+/// An interview that has not started by `now` cannot be done yet.
+pub fn mark_done(
+    app: &mut Application,
+    interview: &str,
+    d: &InterviewDone,
+    now: Timestamp,
+) -> Result<()> {
+    let start = interview_mut(app, interview, "interview")?.start;
+    if start.ts > now {
+        return Err(EditError::field(
+            "interview",
+            format!(
+                "'{interview}' starts {start}, after now; mark it done once it has happened, or move it (reschedule)"
+            ),
+        ));
+    }
     for p in &d.interviewers {
         person(app, p, "interviewers")?;
     }
@@ -709,13 +731,25 @@ pub enum Logged {
 }
 
 /// Logs `touch` through the follow-up guard (PLAYBOOK `follow-up-guard`);
-/// `force` logs a refused chase anyway, marked as forced.
+/// `force` logs a refused chase anyway, marked as forced. A touch is
+/// something done: one dated after `now` (beyond a few minutes of clock
+/// difference) is refused, as it would silence actions it has not done.
 pub fn log_touch(
     engine: &Engine,
     app: &mut Application,
     mut touch: Touch,
     force: bool,
+    now: Timestamp,
 ) -> Result<Logged> {
+    if touch.at.ts > now + jiff::SignedDuration::from_mins(FUTURE_SLACK_MINUTES) {
+        return Err(EditError::field(
+            "at",
+            format!(
+                "{} is in the future; log a message once it has been sent",
+                touch.at
+            ),
+        ));
+    }
     if let Some(p) = &touch.person {
         person(app, p, "person")?;
     }
@@ -733,6 +767,9 @@ pub fn log_touch(
     app.touches.sort_by_key(|t| t.at);
     Ok(logged)
 }
+
+/// How far ahead of the clock a touch may be dated (clocks differ).
+const FUTURE_SLACK_MINUTES: i64 = 10;
 
 /// Records a reply to the latest unanswered message before `at` (to
 /// `person`, if given); returns the message answered.
@@ -836,6 +873,9 @@ pub fn touch_for_rule(rule: Rule) -> Option<TouchKind> {
 
 #[cfg(test)]
 mod tests {
+    /// A clock long after every date in these tests.
+    const LATE: Timestamp = Timestamp::constant(1_900_000_000, 0);
+
     use super::*;
     use crate::model::{Dataset, InterviewStatus, Profile};
 
@@ -949,7 +989,8 @@ mod tests {
                 &engine,
                 &mut a,
                 touch(TouchKind::ThankYou, "2026-11-20T15:00:00Z"),
-                false
+                false,
+                LATE,
             ),
             Ok(Logged::Yes)
         );
@@ -959,6 +1000,7 @@ mod tests {
             &mut a,
             touch(TouchKind::StatusCheck, "2026-11-23T15:00:00Z"),
             false,
+            LATE,
         )
         .expect("ran");
         assert!(matches!(
@@ -974,6 +1016,7 @@ mod tests {
             &mut a,
             touch(TouchKind::StatusCheck, "2026-11-23T15:00:00Z"),
             true,
+            LATE,
         )
         .expect("ran");
         assert!(
@@ -981,6 +1024,18 @@ mod tests {
             "{r:?}"
         );
         assert!(a.touches[1].forced);
+        // A touch dated after the clock is refused, whatever its kind.
+        let now: Timestamp = "2026-11-25T12:00:00Z".parse().expect("now");
+        let before = a.clone();
+        let future = log_touch(
+            &engine,
+            &mut a,
+            touch(TouchKind::ThankYou, "2026-11-26T12:00:00Z"),
+            true,
+            now,
+        );
+        assert_eq!(future.map_err(|e| e.field), Err("at".to_string()));
+        assert_eq!(a, before);
         let answered =
             record_reply(&mut a, Some("marie"), m("2026-11-24T10:00:00Z")).expect("reply");
         assert_eq!(
@@ -1187,6 +1242,23 @@ mod tests {
             );
         }
         unknown_interview(reschedule_interview(&mut a, "nope", &Reschedule::default()));
+
+        // A cancelled interview moved to a new time is back on; changing
+        // only its length leaves it cancelled.
+        set_interview_status(&mut a, "panel", InterviewStatus::Cancelled).expect("cancel");
+        let longer = Reschedule {
+            minutes: Some(60),
+            ..Default::default()
+        };
+        reschedule_interview(&mut a, "panel", &longer).expect("longer");
+        assert_eq!(a.interviews[1].status, InterviewStatus::Cancelled);
+        let moved = Reschedule {
+            start: Some(m("2026-11-30T14:00:00-06:00")),
+            minutes: None,
+        };
+        reschedule_interview(&mut a, "panel", &moved).expect("moved again");
+        let panel = a.interview("panel").expect("panel");
+        assert_eq!(panel.status, InterviewStatus::Scheduled);
     }
 
     #[test]
@@ -1216,7 +1288,15 @@ mod tests {
             interviewers: vec![],
             also_met: vec!["dana".into(), "marie".into(), "dana".into()],
         };
-        mark_done(&mut a, "panel", &d).expect("done");
+        let early: Timestamp = "2000-01-01T00:00:00Z".parse().expect("early");
+        let untouched = a.clone();
+        assert_eq!(
+            refused(mark_done(&mut a, "panel", &d, early)),
+            ("interview".to_string(), false),
+            "an interview that has not started cannot be done"
+        );
+        assert_eq!(a, untouched);
+        mark_done(&mut a, "panel", &d, LATE).expect("done");
         let iv = &a.interviews[0];
         assert_eq!(iv.status, InterviewStatus::Done);
         assert_eq!(iv.interviewers, ["marie"], "kept from the diary");
@@ -1229,7 +1309,7 @@ mod tests {
             interviewers: vec!["marie".into(), "raj".into(), "dana".into(), "raj".into()],
             ..Default::default()
         };
-        mark_done(&mut a, "panel", &d).expect("again");
+        mark_done(&mut a, "panel", &d, LATE).expect("again");
         let iv = &a.interviews[0];
         assert_eq!(iv.interviewers, ["marie", "raj", "dana"]);
         assert!(iv.also_met.is_empty(), "{:?}", iv.also_met);
@@ -1247,15 +1327,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            refused(mark_done(&mut a, "panel", &bad(vec!["zed"], vec![]))),
+            refused(mark_done(&mut a, "panel", &bad(vec!["zed"], vec![]), LATE)),
             ("interviewers".into(), false)
         );
         assert_eq!(
-            refused(mark_done(&mut a, "panel", &bad(vec![], vec!["dan"]))),
+            refused(mark_done(&mut a, "panel", &bad(vec![], vec!["dan"]), LATE)),
             ("also_met".into(), false)
         );
         assert_eq!(a, before);
-        unknown_interview(mark_done(&mut a, "nope", &InterviewDone::default()));
+        unknown_interview(mark_done(&mut a, "nope", &InterviewDone::default(), LATE));
     }
 
     #[test]

@@ -313,12 +313,10 @@ impl Engine {
             return Verdict::Allowed;
         }
         let at = touch.at.ts;
-        let Some(latest) = latest_held_interview(app, at) else {
-            // Chasing an application before any interview is outside the
-            // post-interview cadence.
-            return Verdict::Allowed;
-        };
-        let since = latest.start.ts;
+        let latest = latest_held_interview(app, at);
+        // A second chase while the first is unanswered is refused whether
+        // or not an interview has been held (PLAYBOOK `follow-up-guard`).
+        let since = latest.map_or(Timestamp::MIN, |iv| iv.start.ts);
         if let Some(open) = app
             .touches
             .iter()
@@ -348,10 +346,17 @@ impl Engine {
                 ),
             };
         }
+        let Some(latest) = latest else {
+            // A first chase before any interview is outside the
+            // post-interview cadence.
+            return Verdict::Allowed;
+        };
         let from = match self.status_check_plan(app, at) {
-            Some(Plan::Open { from, .. }) => from,
+            Some(Plan::Open { from, .. }) => CountedFrom::ThankYou(from),
             // No thank-you yet: count the cadence from the interview day.
-            Some(Plan::Cancelled) | None => self.cal.local_date(latest.end()),
+            Some(Plan::Cancelled) | None => {
+                CountedFrom::Interview(self.cal.local_date(latest.end()))
+            }
         };
         let Some(plan) = self.cadence_from(app, latest, from) else {
             return Verdict::Allowed;
@@ -409,8 +414,17 @@ impl Engine {
         })
     }
 
-    /// The cadence counted from `from` (the day the thank-you went out).
-    fn cadence_from(&self, app: &Application, latest: &Interview, from: Date) -> Option<OpenPlan> {
+    /// The cadence counted from the thank-you (or, for the guard, the interview).
+    fn cadence_from(
+        &self,
+        app: &Application,
+        latest: &Interview,
+        counted: CountedFrom,
+    ) -> Option<OpenPlan> {
+        let (from, after) = match counted {
+            CountedFrom::ThankYou(d) => (d, "your thank-you"),
+            CountedFrom::Interview(d) => (d, "the interview"),
+        };
         let target = status_check_target(app, latest, &self.cal)?;
         let policy = self.policy_for(app);
         let preferred = target.preferred_channel();
@@ -472,7 +486,7 @@ impl Engine {
                         policy.as_str()
                     ),
                     format!(
-                        "the {} policy waits {n} business days after your thank-you of {}",
+                        "the {} policy waits {n} business days after {after} of {}",
                         policy.as_str(),
                         day(from, from)
                     ),
@@ -509,6 +523,15 @@ impl Engine {
             },
         })
     }
+}
+
+/// What the status-check cadence counts from.
+#[derive(Clone, Copy)]
+enum CountedFrom {
+    /// The day the first thank-you after the interview went out.
+    ThankYou(Date),
+    /// The interview's day, when no thank-you is logged (the guard only).
+    Interview(Date),
 }
 
 enum Plan<'a> {
@@ -1170,7 +1193,10 @@ impl<'a> Cx<'a, '_> {
                     .min_by_key(|t| t.at);
                 match check {
                     None => {
-                        if let Some(plan) = self.engine.cadence_from(app, latest, from) {
+                        if let Some(plan) =
+                            self.engine
+                                .cadence_from(app, latest, CountedFrom::ThankYou(from))
+                        {
                             self.status_check(latest, plan);
                         }
                     }

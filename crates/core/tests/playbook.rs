@@ -922,10 +922,42 @@ fn the_guard_counts_from_the_interview_when_no_thank_you_was_sent() {
     match e.guard(&acme(), &status_touch("2026-11-24T10:00:00-06:00", "marie")) {
         Verdict::Refused {
             allowed_from: Some(t),
-            ..
-        } => assert_eq!(t, ts("2026-12-07T15:00:00Z")),
+            why,
+        } => {
+            assert_eq!(t, ts("2026-12-07T15:00:00Z"));
+            // No thank-you was logged: the reason must not claim one.
+            assert!(
+                why.contains("after the interview of") && !why.contains("thank-you"),
+                "{why}"
+            );
+        }
         v => panic!("expected a refusal, got {v:?}"),
     }
+}
+
+#[test]
+fn the_guard_refuses_a_second_chase_even_before_any_interview() {
+    let e = Engine::new(&us()).expect("engine");
+    let mut app = Application::new("beta", "Beta", "Analyst");
+    app.people = vec![person("bob", "Bob Ross", PersonKind::Recruiter)];
+    let first = status_touch("2026-11-20T10:00:00-06:00", "bob");
+    assert_eq!(e.guard(&app, &first), Verdict::Allowed);
+    app.touches.push(first);
+    match e.guard(&app, &status_touch("2026-11-24T10:00:00-06:00", "bob")) {
+        Verdict::Refused {
+            allowed_from: None,
+            why,
+        } => assert!(
+            why.contains("unanswered") && why.contains("Bob Ross"),
+            "{why}"
+        ),
+        v => panic!("expected a refusal, got {v:?}"),
+    }
+    app.touches[0].replied_at = Some(m("2026-11-21T09:00:00-06:00"));
+    assert_eq!(
+        e.guard(&app, &status_touch("2026-11-24T10:00:00-06:00", "bob")),
+        Verdict::Allowed
+    );
 }
 
 // ---------------------------------------------------------------- §4 outcome

@@ -339,7 +339,7 @@ pub fn prepare(
         forced: false,
         note: Some(o.note.body.trim_end().to_string()),
     };
-    let forced = match edit::log_touch(engine, &mut app, touch.clone(), o.force)? {
+    let forced = match edit::log_touch(engine, &mut app, touch.clone(), o.force, o.at.ts)? {
         Logged::Refused { allowed_from, why } => {
             return Err(Stop::Guard {
                 allowed_from: allowed_from.map(|t| Moment::in_zone(t, o.tz).to_string()),

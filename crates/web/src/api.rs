@@ -433,7 +433,8 @@ async fn debrief(
     b: Bytes,
 ) -> Answer {
     let d: ops::Debrief = body(&b)?;
-    st.edit(&id, |app| ops::debrief(app, &iv, &d))?;
+    let now = st.clock()?.now;
+    st.edit(&id, |app| ops::debrief(app, &iv, &d, now))?;
     let app = st.application(&id)?;
     ok(app.interview(&iv).cloned())
 }

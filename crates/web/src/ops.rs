@@ -196,7 +196,12 @@ pub struct Debrief {
 /// Marks the interview done and records the debrief (`interview done`,
 /// `said`, `slip`, `reflect` in one write): only composition of the edits
 /// in `debrief_core::edit`, which the command line uses one by one.
-pub fn debrief(app: &mut Application, interview: &str, d: &Debrief) -> Result<()> {
+pub fn debrief(
+    app: &mut Application,
+    interview: &str,
+    d: &Debrief,
+    now: jiff::Timestamp,
+) -> Result<()> {
     edit::interview_mut(app, interview, "interview")?;
     let mut done = edit::InterviewDone {
         asked_questions: d.asked_questions,
@@ -220,7 +225,7 @@ pub fn debrief(app: &mut Application, interview: &str, d: &Debrief) -> Result<()
             edit::record_said(app, &said)?;
         }
     }
-    edit::mark_done(app, interview, &done)?;
+    edit::mark_done(app, interview, &done, now)?;
     for slip in d.slip_ups.iter().filter(|s| !s.text.trim().is_empty()) {
         edit::add_slip_up(app, interview, slip)?;
     }
@@ -280,7 +285,9 @@ pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) ->
             forced: false,
             note: clean(&t.note),
         };
-        match edit::log_touch(&clock.engine, app, touch.clone(), t.force).map_err(Problem::from)? {
+        match edit::log_touch(&clock.engine, app, touch.clone(), t.force, clock.now)
+            .map_err(Problem::from)?
+        {
             // An error, so that `edit` abandons the (unchanged) application.
             edit::Logged::Refused { allowed_from, why } => Err(Stop::Refused {
                 allowed_from: allowed_from.map(|ts| Moment::in_zone(ts, &clock.tz).to_string()),

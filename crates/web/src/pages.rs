@@ -1434,6 +1434,7 @@ async fn debrief_save(
 ) -> Response {
     let f = Fields(f);
     let run = || -> Result<()> {
+        let now = st.clock()?.now;
         let asked = match f.get("asked_questions") {
             "yes" => Some(true),
             "no" => Some(false),
@@ -1507,7 +1508,7 @@ async fn debrief_save(
                 missing: f.lines("missing"),
                 hardest: f.get("hardest").to_string(),
             };
-            ops::debrief(app, &iv, &d)
+            ops::debrief(app, &iv, &d, now)
         })
     };
     match run() {
