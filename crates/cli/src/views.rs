@@ -53,11 +53,16 @@ pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
         .iter()
         .map(|x| (x.id.as_str(), x.company.as_str()))
         .collect();
+    // Only an empty agenda needs to know whether there is anything at all.
+    let has_applications = !agenda.actions.is_empty()
+        || !data.applications.is_empty()
+        || !ctx.store.application_ids()?.is_empty();
     let text = render::agenda(
         &agenda,
         &data.profile.name,
         engine.calendar().tz(),
         (!a.all).then_some(14),
+        has_applications,
         |id| {
             companies
                 .get(id)

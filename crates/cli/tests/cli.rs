@@ -982,3 +982,17 @@ fn rescheduling_moves_the_interview_and_its_preparation() {
     }
     assert_eq!(s.export(), exported);
 }
+
+#[test]
+fn an_empty_agenda_suggests_adding_applications_only_when_there_are_none() {
+    let s = Debrief::new();
+    let empty = s.ok(&["--now", SAT_MORNING, "agenda"]);
+    assert!(empty.contains("debrief app add"), "{empty}");
+    s.ok(&["app", "add", "--company", "Acme", "--id", "acme"]);
+    let quiet = s.ok(&["--now", SAT_MORNING, "agenda"]);
+    assert!(quiet.contains("Nothing to do right now"), "{quiet}");
+    assert!(!quiet.contains("debrief app add"), "{quiet}");
+    assert!(!quiet.contains("debrief demo"), "{quiet}");
+    let one = s.ok(&["--now", SAT_MORNING, "agenda", "--app", "acme"]);
+    assert!(one.contains("Nothing to do right now"), "{one}");
+}
