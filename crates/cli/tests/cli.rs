@@ -996,3 +996,43 @@ fn an_empty_agenda_suggests_adding_applications_only_when_there_are_none() {
     let one = s.ok(&["--now", SAT_MORNING, "agenda", "--app", "acme"]);
     assert!(one.contains("Nothing to do right now"), "{one}");
 }
+
+#[test]
+fn explain_shows_linter_rules_as_list_rules_does() {
+    let s = Debrief::new();
+    let text = s.ok(&["explain", "lint/wrong-name"]);
+    assert!(text.contains("lint/wrong-name"), "{text}");
+    assert!(text.contains("error"), "{text}");
+    assert!(
+        text.contains("The greeting must name the recipient"),
+        "{text}"
+    );
+    assert!(text.contains("seeds 002"), "{text}");
+    let v = s.json(&["explain", "lint/excuse", "--json"]);
+    let listed = s.json(&["lint", "--list-rules", "--json"]);
+    let same = listed["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "lint/excuse")
+        .expect("listed");
+    assert_eq!(&v, same);
+    // The user's rule pack beside the store counts, as for `lint`.
+    std::fs::write(
+        s.path("rules.toml"),
+        "[[rule]]\nid = \"lint/excuse\"\nseverity = \"off\"\n",
+    )
+    .expect("write pack");
+    let v = s.json(&["explain", "lint/excuse", "--json"]);
+    assert_eq!(v["severity"], Value::Null, "off: {v}");
+    let listed = s.json(&["lint", "--list-rules", "--json"]);
+    let same = listed["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "lint/excuse")
+        .expect("listed");
+    assert_eq!(&v, same);
+    let err = s.input_error(&["explain", "lint/wrong-nam"]);
+    assert!(err.contains("did you mean 'lint/wrong-name'"), "{err}");
+}
