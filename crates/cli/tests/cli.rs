@@ -1036,3 +1036,51 @@ fn explain_shows_linter_rules_as_list_rules_does() {
     let err = s.input_error(&["explain", "lint/wrong-nam"]);
     assert!(err.contains("did you mean 'lint/wrong-name'"), "{err}");
 }
+
+#[test]
+fn a_namesake_gets_a_new_id_and_a_note_saying_so() {
+    let s = Debrief::new();
+    s.ok(&["app", "add", "--company", "Acme", "--role", "Analyst"]);
+    let o = s.run(&["app", "add", "--company", "Acme", "--role", "Analyst"]);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("there is already Acme — Analyst (acme-analyst); added acme-analyst-2")
+            && err.contains("debrief app set acme-analyst"),
+        "{err}"
+    );
+    let add = [
+        "person",
+        "add",
+        "--app",
+        "acme-analyst",
+        "--name",
+        "Marie Dubois",
+    ];
+    let o = s.run(&add);
+    assert!(
+        stderr(&o).is_empty(),
+        "the first is no namesake: {}",
+        stderr(&o)
+    );
+    let o = s.run(&add);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("there is already Marie Dubois (marie); added marie-2")
+            && err.contains("debrief person set --app acme-analyst --person marie"),
+        "{err}"
+    );
+    // An id of one's own choosing is no surprise: no note.
+    let o = s.run(&[
+        "person",
+        "add",
+        "--app",
+        "acme-analyst",
+        "--name",
+        "Marie Curie",
+        "--person",
+        "mc",
+    ]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
