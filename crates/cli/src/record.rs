@@ -383,11 +383,13 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
 
 pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
     let at = ctx.time_or_now(a.at.as_deref(), "--at")?;
+    let tz = ctx.tz()?;
     let msg = ctx.update_app(&a.app, |app| {
         let t = edit::record_reply(app, a.person.as_deref(), at).map_err(refused)?;
         Ok(format!(
             "Recorded the reply to your {} of {}.",
-            t.kind, t.at
+            t.kind,
+            when(t.at.ts, &tz)
         ))
     })?;
     render::out(&format!("{msg}\n"));

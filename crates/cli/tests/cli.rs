@@ -190,7 +190,7 @@ fn a_reply_cancels_the_status_check() {
         "status-check",
         None
     ));
-    s.ok(&[
+    let said = s.ok(&[
         "reply",
         "--app",
         "acme-analyst",
@@ -199,6 +199,11 @@ fn a_reply_cancels_the_status_check() {
         "--at",
         "2026-11-23 14:00",
     ]);
+    // A time people read, in the profile's zone, not a raw timestamp.
+    assert_eq!(
+        said.trim(),
+        "Recorded the reply to your thank-you of Fri 20 Nov 17:00."
+    );
     assert!(!has(
         &s.agenda("2026-12-08T09:00:00-06:00"),
         "status-check",
@@ -1083,4 +1088,26 @@ fn a_namesake_gets_a_new_id_and_a_note_saying_so() {
         "mc",
     ]);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn removing_an_address_that_is_not_there_is_refused_by_name() {
+    let s = Debrief::imported();
+    s.ok(&["profile", "--email", "sam@mail.example"]);
+    let err = s.input_error(&["profile", "--remove-email", "sam@other.example"]);
+    assert!(
+        err.contains("'sam@other.example' is not one of your addresses")
+            && err.contains("sam@mail.example"),
+        "{err}"
+    );
+    assert_eq!(
+        s.export()["profile"]["emails"],
+        serde_json::json!(["sam@mail.example"])
+    );
+    s.ok(&["profile", "--remove-email", "SAM@mail.example"]);
+    let emails = &s.export()["profile"]["emails"];
+    assert!(
+        emails.is_null() || *emails == serde_json::json!([]),
+        "{emails}"
+    );
 }
