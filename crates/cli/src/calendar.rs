@@ -10,7 +10,7 @@ use debrief_core::engine::Engine;
 use debrief_core::model::Dataset;
 use debrief_ics::{
     ImportAction, ImportResult, ImportSettings, StoreCalendar, event_span, export_store,
-    format_name, import_parsed, read_invites,
+    format_name, import_events, is_debrief_uid, read_invites,
 };
 use debrief_store::{Change, StoreReader, StoreWriter};
 use jiff::tz::TimeZone;
@@ -73,10 +73,13 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: a.app.clone(),
     };
-    let result = import_parsed(parsed, &data.applications, &settings);
+    let result = import_events(parsed, &data.applications, &settings);
     std::mem::forget(data);
-    let result = result.map_err(|e| Failure::input(format!("{name}: {e}")))?;
-    if !a.dry_run && result.changes() {
+    // Every event skipped (no application for it, Debrief's own export…):
+    // the file was read, so this is the command finding a problem (exit 1),
+    // with the report saying why, not bad input.
+    let nothing = result.nothing_imported().is_some();
+    if !nothing && !a.dry_run && result.changes() {
         let changes: Vec<Change> = result
             .changed
             .iter()
@@ -87,16 +90,20 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     }
     if a.json {
         render::json(&result.summary(a.dry_run), None)
-            .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))
+            .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
     } else {
         render::out(&human_import(&name, &result, &tz, a.dry_run));
-        Ok(())
     }
+    if nothing {
+        return Err(Failure::Problem);
+    }
+    Ok(())
 }
 
 fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> String {
     let mut out = String::new();
-    for ev in &r.events {
+    // Debrief's own events: one warning says it all.
+    for ev in r.events.iter().filter(|e| !is_debrief_uid(&e.event.uid)) {
         let title = if ev.event.summary.is_empty() {
             "(no title)"
         } else {
@@ -171,7 +178,9 @@ fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> S
         r.count(ImportAction::Ignore),
         r.count(ImportAction::Skip),
     );
-    if dry_run {
+    if r.nothing_imported().is_some() {
+        out.push_str(&format!("{summary}. Nothing imported.\n"));
+    } else if dry_run {
         out.push_str(&format!("{summary}. Dry run: nothing written.\n"));
     } else if r.changes() {
         out.push_str(&format!("{summary}. Saved.\n"));

@@ -208,7 +208,18 @@ pub fn profile(ctx: &mut Ctx, a: &ProfileArgs) -> Result<()> {
             }
         }
         for e in &a.remove_email {
-            p.emails.retain(|x| !x.eq_ignore_ascii_case(e.trim()));
+            let e = e.trim();
+            if !p.emails.iter().any(|x| x.eq_ignore_ascii_case(e)) {
+                let yours = if p.emails.is_empty() {
+                    "none is recorded".to_string()
+                } else {
+                    format!("yours are {}", p.emails.join(", "))
+                };
+                return Err(Failure::input(format!(
+                    "--remove-email: '{e}' is not one of your addresses ({yours}); nothing changed"
+                )));
+            }
+            p.emails.retain(|x| !x.eq_ignore_ascii_case(e));
         }
         exchange::validate_profile(&p)?;
         ctx.store.apply(&[Change::SetProfile(p.clone())])?;

@@ -180,6 +180,19 @@ pub fn send(ctx: &mut Ctx, a: &SendArgs) -> Result<()> {
             render::paint(render::YELLOW, "forced past the follow-up guard:")
         ));
     }
+    if prepared.forced_errors > 0 && !a.json {
+        render::err(&format!(
+            "{} the touch is marked forced.\n",
+            render::paint(
+                render::YELLOW,
+                &format!(
+                    "forced past {} lint error{}:",
+                    prepared.forced_errors,
+                    if prepared.forced_errors == 1 { "" } else { "s" }
+                )
+            )
+        ));
+    }
     let server = url.as_ref().map(SmtpUrl::server);
     if a.dry_run {
         if a.json {
@@ -226,14 +239,19 @@ pub fn send(ctx: &mut Ctx, a: &SendArgs) -> Result<()> {
         print_json(&prepared.summary(true, true, Some(url.server())));
     } else {
         render::out(&format!(
-            "Sent \"{}\" to {} <{}> through {}.\nLogged {} to {} by email at {}.\n",
+            "Sent \"{}\" to {} <{}> through {}.\nLogged {} to {} by email at {}{}.\n",
             prepared.subject,
             to.name,
             to.address,
             url.server(),
             a.kind.touch_kind(),
             to.name,
-            when(at.ts, &tz)
+            when(at.ts, &tz),
+            if prepared.touch.forced {
+                " (marked forced)"
+            } else {
+                ""
+            }
         ));
     }
     Ok(())

@@ -58,7 +58,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         return Ok(());
     }
     if let Command::Explain(a) = &cli.command {
-        return views::explain(a);
+        return views::explain(a, cli.db.as_deref());
     }
     if let Command::Lint(a) = &cli.command
         && a.app.is_none()

@@ -9,7 +9,7 @@ use debrief_core::edit::{
     NewReflection, NewResearch, PersonFields, Preparation, Said,
 };
 use debrief_core::engine::Engine;
-use debrief_core::input::parse_date;
+use debrief_core::input::{parse_date, slug};
 use debrief_core::model::{Application, InterviewStatus, Moment, Person, Policy, SlipUp, Touch};
 use debrief_core::rules::Rule;
 use debrief_core::text::when;
@@ -19,6 +19,15 @@ use serde_json::json;
 use crate::args::*;
 use crate::ctx::{Ctx, Failure, Result};
 use crate::render;
+
+/// "Acme Corp — Data Analyst", or the company alone.
+fn app_label(app: &Application) -> String {
+    if app.role.trim().is_empty() {
+        app.company.clone()
+    } else {
+        format!("{} — {}", app.company, app.role)
+    }
+}
 
 fn person_ref<'a>(app: &'a Application, id: &str) -> Result<&'a Person> {
     edit::person(app, id, "person").map_err(refused)
@@ -41,6 +50,7 @@ fn refused(e: EditError) -> Failure {
 pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
     match c {
         AppCommand::Add(a) => {
+            let (fields_company, fields_role) = (a.company.clone(), a.role.clone());
             let fields = ApplicationFields {
                 company: Some(a.company),
                 role: Some(a.role),
@@ -55,6 +65,18 @@ pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
             debrief_core::exchange::validate_application(&app, "application")?;
             ctx.store.apply(&[Change::PutApplication(app)])?;
             render::out(&format!("Added application '{id}'.\n"));
+            // An id made with a suffix: another application holds the
+            // plain one, likely the same company and role.
+            let base = slug(&format!("{} {}", fields_company, fields_role));
+            if a.id.is_none()
+                && id != base
+                && let Some(existing) = ctx.store.application(&base)?
+            {
+                render::err(&format!(
+                    "note: there is already {} ({base}); added {id} — use `debrief app set {base}` to change the existing one, or `debrief app remove {id}` to undo\n",
+                    app_label(&existing)
+                ));
+            }
             Ok(())
         }
         AppCommand::List(f) => crate::views::app_list(ctx, f.json),
@@ -113,8 +135,20 @@ pub fn person(ctx: &mut Ctx, c: PersonCommand) -> Result<()> {
         prefers: a.prefers,
         after,
     };
+    // The person holding the plain id when a new one gets a suffix.
+    let mut namesake: Option<(String, String)> = None;
     let id = ctx.update_app(&a.app, |app| {
         if adding {
+            let base = slug(
+                a.name
+                    .as_deref()
+                    .and_then(|n| n.split_whitespace().next())
+                    .unwrap_or(""),
+            );
+            namesake = app
+                .person(&base)
+                .map(|p| (p.id.clone(), p.name.clone()))
+                .filter(|_| a.person.is_none());
             return edit::add_person(app, a.person.as_deref(), &fields).map_err(refused);
         }
         let id = a
@@ -129,6 +163,12 @@ pub fn person(ctx: &mut Ctx, c: PersonCommand) -> Result<()> {
         if adding { "Added" } else { "Updated" },
         a.app
     ));
+    if let Some((base, name)) = namesake.filter(|(base, _)| *base != id) {
+        render::err(&format!(
+            "note: there is already {name} ({base}); added {id} — use `debrief person set --app {} --person {base}` to change the existing one\n",
+            a.app
+        ));
+    }
     Ok(())
 }
 
@@ -343,11 +383,13 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
 
 pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
     let at = ctx.time_or_now(a.at.as_deref(), "--at")?;
+    let tz = ctx.tz()?;
     let msg = ctx.update_app(&a.app, |app| {
         let t = edit::record_reply(app, a.person.as_deref(), at).map_err(refused)?;
         Ok(format!(
             "Recorded the reply to your {} of {}.",
-            t.kind, t.at
+            t.kind,
+            when(t.at.ts, &tz)
         ))
     })?;
     render::out(&format!("{msg}\n"));

@@ -91,12 +91,14 @@ fn terminal_width() -> usize {
 }
 
 /// The agenda as a person reads it: grouped, most pressing first, each
-/// action with its why.
+/// action with its why. `has_applications`: the store holds any (only
+/// read when the agenda is empty, to say what to do next).
 pub fn agenda(
     agenda: &Agenda,
     profile_name: &str,
     tz: &TimeZone,
     horizon_days: Option<i64>,
+    has_applications: bool,
     company: impl Fn(&str) -> String,
 ) -> String {
     let now = agenda.now.ts;
@@ -112,9 +114,11 @@ pub fn agenda(
         &format!(" — {} ({})\n", when(now, tz), agenda.timezone),
     ));
     if agenda.actions.is_empty() {
-        s.push_str(
-            "\nNothing to do. Add an application with `debrief app add`, or try `debrief demo`.\n",
-        );
+        s.push_str(if has_applications {
+            "\nNothing to do right now: no follow-up is open or coming.\nThe next one appears when something happens: an interview (`debrief interview add`), a reply, an outcome.\n"
+        } else {
+            "\nNothing to do. Add an application with `debrief app add`, or try `debrief demo`.\n"
+        });
         return s;
     }
     let horizon = horizon_days.map(|d| now + jiff::SignedDuration::from_hours(24 * d));

@@ -53,11 +53,16 @@ pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
         .iter()
         .map(|x| (x.id.as_str(), x.company.as_str()))
         .collect();
+    // Only an empty agenda needs to know whether there is anything at all.
+    let has_applications = !agenda.actions.is_empty()
+        || !data.applications.is_empty()
+        || !ctx.store.application_ids()?.is_empty();
     let text = render::agenda(
         &agenda,
         &data.profile.name,
         engine.calendar().tz(),
         (!a.all).then_some(14),
+        has_applications,
         |id| {
             companies
                 .get(id)
@@ -69,7 +74,8 @@ pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn explain(a: &ExplainArgs) -> Result<()> {
+/// `db`: the `--db` path, beside which the user's rule pack sits.
+pub fn explain(a: &ExplainArgs, db: Option<&std::path::Path>) -> Result<()> {
     let Some(id) = &a.rule else {
         if a.json {
             let all: Vec<_> = Rule::ALL.iter().map(|r| rule_json(*r)).collect();
@@ -86,12 +92,30 @@ pub fn explain(a: &ExplainArgs) -> Result<()> {
             }
             s.push_str(&format!("  {:<26} {}\n", r.id(), first_sentence(info.asks)));
         }
-        s.push_str(&paint(DIM, "\nMore on one rule: debrief explain RULE\n"));
+        s.push_str(&paint(
+            DIM,
+            "\nMore on one rule: debrief explain RULE (also the linter's, e.g. lint/wrong-name; debrief lint --list-rules lists them)\n",
+        ));
         render::out(&s);
         return Ok(());
     };
+    // A linter rule (`lint/wrong-name`): the same facts `debrief lint
+    // --list-rules` gives, with the user's rule pack laid over.
+    let lint_rules = if Rule::from_id(id).is_none() {
+        let (pack, _) = crate::notes::load_pack(None, db)?;
+        debrief_lint::output::rules_of(&pack)
+    } else {
+        Vec::new()
+    };
+    if let Some(r) = lint_rules.iter().find(|r| r.id == *id) {
+        return explain_lint_rule(r, a.json);
+    }
     let rule = Rule::from_id(id).ok_or_else(|| {
-        let ids: Vec<String> = Rule::ALL.iter().map(|r| r.id().to_string()).collect();
+        let ids: Vec<String> = Rule::ALL
+            .iter()
+            .map(|r| r.id().to_string())
+            .chain(lint_rules.iter().map(|r| r.id.clone()))
+            .collect();
         let hint = closest(id, &ids)
             .map(|k| format!("; did you mean '{k}'?"))
             .unwrap_or_default();
@@ -136,6 +160,49 @@ pub fn explain(a: &ExplainArgs) -> Result<()> {
             ));
         }
     }
+    render::out(&s);
+    Ok(())
+}
+
+/// `debrief explain lint/…`: id, severity, what it checks, its sources.
+fn explain_lint_rule(r: &debrief_lint::output::RuleMeta, as_json: bool) -> Result<()> {
+    if as_json {
+        return print_json(r);
+    }
+    let severity = r.severity.map(|s| s.as_str()).unwrap_or("off");
+    let mut s = format!(
+        "{}  {}\n\n",
+        paint(BOLD, &r.id),
+        paint(DIM, &format!("linter rule, {severity}"))
+    );
+    s.push_str(&paint(BOLD, "What it checks\n"));
+    s.push_str(&render::wrap(&r.description, 84, "  "));
+    s.push_str(&paint(BOLD, "\nSeverity\n"));
+    s.push_str(&render::wrap(
+        match severity {
+            "error" => "error: the note should not be sent like this (`debrief lint` exits 1, `debrief send` refuses without --force).",
+            "warning" => "warning: worth a second look before sending.",
+            "info" => "info: a suggestion.",
+            _ => "off: your rule pack switches it off.",
+        },
+        84,
+        "  ",
+    ));
+    s.push_str(&paint(BOLD, "\nSources\n"));
+    s.push_str(&format!(
+        "  {}; {} rule ({})\n",
+        if r.source.is_empty() {
+            "no seed".to_string()
+        } else {
+            format!("seeds {} (see PLAYBOOK.md)", r.source.join(", "))
+        },
+        r.origin,
+        r.kind
+    ));
+    s.push_str(&paint(
+        DIM,
+        "\nEvery linter rule: debrief lint --list-rules. How to read findings and change rules: docs/lint.md\n",
+    ));
     render::out(&s);
     Ok(())
 }

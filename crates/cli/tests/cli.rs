@@ -190,7 +190,7 @@ fn a_reply_cancels_the_status_check() {
         "status-check",
         None
     ));
-    s.ok(&[
+    let said = s.ok(&[
         "reply",
         "--app",
         "acme-analyst",
@@ -199,6 +199,11 @@ fn a_reply_cancels_the_status_check() {
         "--at",
         "2026-11-23 14:00",
     ]);
+    // A time people read, in the profile's zone, not a raw timestamp.
+    assert_eq!(
+        said.trim(),
+        "Recorded the reply to your thank-you of Fri 20 Nov 17:00."
+    );
     assert!(!has(
         &s.agenda("2026-12-08T09:00:00-06:00"),
         "status-check",
@@ -981,4 +986,128 @@ fn rescheduling_moves_the_interview_and_its_preparation() {
         assert!(!stderr(&o).is_empty());
     }
     assert_eq!(s.export(), exported);
+}
+
+#[test]
+fn an_empty_agenda_suggests_adding_applications_only_when_there_are_none() {
+    let s = Debrief::new();
+    let empty = s.ok(&["--now", SAT_MORNING, "agenda"]);
+    assert!(empty.contains("debrief app add"), "{empty}");
+    s.ok(&["app", "add", "--company", "Acme", "--id", "acme"]);
+    let quiet = s.ok(&["--now", SAT_MORNING, "agenda"]);
+    assert!(quiet.contains("Nothing to do right now"), "{quiet}");
+    assert!(!quiet.contains("debrief app add"), "{quiet}");
+    assert!(!quiet.contains("debrief demo"), "{quiet}");
+    let one = s.ok(&["--now", SAT_MORNING, "agenda", "--app", "acme"]);
+    assert!(one.contains("Nothing to do right now"), "{one}");
+}
+
+#[test]
+fn explain_shows_linter_rules_as_list_rules_does() {
+    let s = Debrief::new();
+    let text = s.ok(&["explain", "lint/wrong-name"]);
+    assert!(text.contains("lint/wrong-name"), "{text}");
+    assert!(text.contains("error"), "{text}");
+    assert!(
+        text.contains("The greeting must name the recipient"),
+        "{text}"
+    );
+    assert!(text.contains("seeds 002"), "{text}");
+    let v = s.json(&["explain", "lint/excuse", "--json"]);
+    let listed = s.json(&["lint", "--list-rules", "--json"]);
+    let same = listed["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "lint/excuse")
+        .expect("listed");
+    assert_eq!(&v, same);
+    // The user's rule pack beside the store counts, as for `lint`.
+    std::fs::write(
+        s.path("rules.toml"),
+        "[[rule]]\nid = \"lint/excuse\"\nseverity = \"off\"\n",
+    )
+    .expect("write pack");
+    let v = s.json(&["explain", "lint/excuse", "--json"]);
+    assert_eq!(v["severity"], Value::Null, "off: {v}");
+    let listed = s.json(&["lint", "--list-rules", "--json"]);
+    let same = listed["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "lint/excuse")
+        .expect("listed");
+    assert_eq!(&v, same);
+    let err = s.input_error(&["explain", "lint/wrong-nam"]);
+    assert!(err.contains("did you mean 'lint/wrong-name'"), "{err}");
+}
+
+#[test]
+fn a_namesake_gets_a_new_id_and_a_note_saying_so() {
+    let s = Debrief::new();
+    s.ok(&["app", "add", "--company", "Acme", "--role", "Analyst"]);
+    let o = s.run(&["app", "add", "--company", "Acme", "--role", "Analyst"]);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("there is already Acme — Analyst (acme-analyst); added acme-analyst-2")
+            && err.contains("debrief app set acme-analyst"),
+        "{err}"
+    );
+    let add = [
+        "person",
+        "add",
+        "--app",
+        "acme-analyst",
+        "--name",
+        "Marie Dubois",
+    ];
+    let o = s.run(&add);
+    assert!(
+        stderr(&o).is_empty(),
+        "the first is no namesake: {}",
+        stderr(&o)
+    );
+    let o = s.run(&add);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("there is already Marie Dubois (marie); added marie-2")
+            && err.contains("debrief person set --app acme-analyst --person marie"),
+        "{err}"
+    );
+    // An id of one's own choosing is no surprise: no note.
+    let o = s.run(&[
+        "person",
+        "add",
+        "--app",
+        "acme-analyst",
+        "--name",
+        "Marie Curie",
+        "--person",
+        "mc",
+    ]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn removing_an_address_that_is_not_there_is_refused_by_name() {
+    let s = Debrief::imported();
+    s.ok(&["profile", "--email", "sam@mail.example"]);
+    let err = s.input_error(&["profile", "--remove-email", "sam@other.example"]);
+    assert!(
+        err.contains("'sam@other.example' is not one of your addresses")
+            && err.contains("sam@mail.example"),
+        "{err}"
+    );
+    assert_eq!(
+        s.export()["profile"]["emails"],
+        serde_json::json!(["sam@mail.example"])
+    );
+    s.ok(&["profile", "--remove-email", "SAM@mail.example"]);
+    let emails = &s.export()["profile"]["emails"];
+    assert!(
+        emails.is_null() || *emails == serde_json::json!([]),
+        "{emails}"
+    );
 }

@@ -69,6 +69,23 @@ impl Debrief {
         self.json(&args)
     }
 
+    /// `ics import FILE --json` expected to import nothing: the exit code
+    /// and the JSON it still prints.
+    fn nothing_imported(&self, file: &Path, extra: &[&str]) -> (Option<i32>, Value) {
+        let path = file.to_str().expect("utf-8 path");
+        let mut args = vec!["ics", "import", path, "--json"];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}\n{}",
+                common::stdout(&out),
+                common::stderr(&out)
+            )
+        });
+        (out.status.code(), v)
+    }
+
     fn app(&self, id: &str) -> Value {
         self.export()["applications"]
             .as_array()
@@ -130,6 +147,21 @@ fn every_shared_fixture_is_read_in_a_dry_run_without_a_crash() {
                             "{name}: {events:#?}"
                         );
                     }
+                }
+                // Read, but no event found an application: the report
+                // still says why, event by event.
+                Some(1) => {
+                    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+                    let events = v["events"].as_array().expect("events");
+                    assert!(!events.is_empty(), "{name}");
+                    assert!(events.iter().all(|e| e["action"] == "skip"), "{name}");
+                    let warnings = v["warnings"].as_array().expect("warnings");
+                    assert!(
+                        warnings
+                            .iter()
+                            .any(|w| w.as_str().is_some_and(|w| w.contains(" skipped: "))),
+                        "{name}: {warnings:#?}"
+                    );
                 }
                 Some(2) => {
                     assert!(stderr.contains("line "), "{name}: {stderr}");
@@ -341,12 +373,18 @@ fn a_later_sequence_moves_the_interview_and_an_older_one_is_ignored() {
 
     let after = s.export();
     let stale = s.import(&invite("google-meet.ics"), &[]);
-    assert_eq!(stale["events"][0]["action"], "unchanged");
+    assert_eq!(stale["events"][0]["action"], "ignore");
     let warning = stale["warnings"][0].as_str().expect("a warning");
     assert!(
-        warning.contains("SEQUENCE 0, older than the SEQUENCE 1 already imported"),
+        warning.contains("ignored: it is SEQUENCE 0, older than the SEQUENCE 1 already imported"),
         "{warning}"
     );
+    let text = s.ok(&[
+        "ics",
+        "import",
+        invite("google-meet.ics").to_str().expect("path"),
+    ]);
+    assert!(text.contains("0 unchanged, 1 ignored, 0 skipped"), "{text}");
     assert_eq!(s.export(), after);
 }
 
@@ -495,18 +533,18 @@ fn invites_find_the_application_they_belong_to_and_say_why() {
     let v = s.import(&invite("outlook-onsite.ics"), &[]);
     assert_eq!(v["events"][0]["application"], "fab");
     assert_eq!(v["created_applications"], serde_json::json!([]));
-    // --app wins, but an invite is never copied into a second application.
-    let err = s.input_error(&[
-        "ics",
-        "import",
-        invite("teams.ics").to_str().expect("path"),
-        "--app",
-        "fab",
-    ]);
+    // --app wins, but an invite is never copied into a second application:
+    // the file was read, so exit 1 with the report, not exit 2.
+    let before = s.export();
+    let (code, v) = s.nothing_imported(&invite("teams.ics"), &["--app", "fab"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["events"][0]["action"], "skip");
+    let warning = v["warnings"][0].as_str().expect("a warning");
     assert!(
-        err.contains("imported into application 'contoso-pm' already"),
-        "{err}"
+        warning.contains("imported into application 'contoso-pm' already"),
+        "{warning}"
     );
+    assert_eq!(s.export(), before);
     let err = s.input_error(&[
         "ics",
         "import",
@@ -525,11 +563,74 @@ fn a_gmail_organizer_names_no_company() {
         "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x1@google.com\r\nDTSTART:20261203T150000Z\r\nSUMMARY:Chat\r\nORGANIZER;CN=Jo Recruiter:mailto:jo.recruiter@gmail.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
     );
     let before = s.export();
-    let err = s.input_error(&["ics", "import", file.to_str().expect("path")]);
-    assert!(err.contains("line 2: 'Chat'"), "{err}");
-    assert!(err.contains("gmail.com"), "{err}");
-    assert!(err.contains("--app"), "{err}");
+    // Exit 1 (the file was read; nothing in it found an application), and
+    // --json still answers {events, warnings}.
+    let (code, v) = s.nothing_imported(&file, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["events"][0]["action"], "skip");
+    assert_eq!(v["events"][0]["summary"], "Chat");
+    let warning = v["warnings"][0].as_str().expect("a warning");
+    assert!(warning.contains("line 2: 'Chat'"), "{warning}");
+    assert!(warning.contains("gmail.com"), "{warning}");
+    assert!(warning.contains("--app"), "{warning}");
+    // People read the same on standard output.
+    let out = s.run(&["ics", "import", file.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = common::stdout(&out);
+    assert!(text.contains("line 2: 'Chat'"), "{text}");
+    assert!(text.contains("Nothing imported."), "{text}");
     assert_eq!(s.export(), before);
+}
+
+#[test]
+fn debriefs_own_calendar_export_is_recognised_and_not_imported() {
+    let s = Debrief::with_profile();
+    s.import(&invite("teams.ics"), &[]);
+    s.ok(&["app", "add", "--company", "Globex", "--id", "globex"]);
+    let file = s.path("mine.ics");
+    s.ok(&["ics", "export", "-o", file.to_str().expect("path")]);
+    let before = s.export();
+    let (code, v) = s.nothing_imported(&file, &[]);
+    assert_eq!(code, Some(1));
+    let events = v["events"].as_array().expect("events");
+    assert!(events.len() >= 2, "an interview and an action: {v:#}");
+    assert!(events.iter().all(|e| e["action"] == "skip"), "{v:#}");
+    assert_eq!(
+        v["warnings"],
+        serde_json::json!(["this is Debrief's own calendar export; nothing to import"])
+    );
+    // Not even with --app: that would turn actions into interviews.
+    let (code, _) = s.nothing_imported(&file, &["--app", "globex"]);
+    assert_eq!(code, Some(1));
+    let out = s.run(&["ics", "import", file.to_str().expect("path")]);
+    let text = common::stdout(&out);
+    assert!(text.contains("Debrief's own calendar export"), "{text}");
+    assert!(
+        !text.contains("Skipped (see warnings)"),
+        "one warning: {text}"
+    );
+    assert_eq!(s.export(), before, "no duplicate interviews");
+}
+
+#[test]
+fn the_end_reported_is_the_end_stored() {
+    let s = Debrief::with_profile();
+    s.ok(&["app", "add", "--company", "Globex", "--id", "globex"]);
+    let file = s.write(
+        "noend.ics",
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:noend@globex.example\r\nDTSTART:20261203T150000Z\r\nSUMMARY:Globex call\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:backwards@globex.example\r\nDTSTART:20261204T150000Z\r\nDTEND:20261204T140000Z\r\nSUMMARY:Globex panel\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let v = s.import(&file, &["--app", "globex"]);
+    assert_eq!(v["events"][0]["start"], "2026-12-03T15:00:00Z");
+    assert_eq!(v["events"][0]["end"], "2026-12-03T16:00:00Z");
+    assert_eq!(v["events"][1]["end"], "2026-12-04T16:00:00Z");
+    let app = s.app("globex");
+    assert_eq!(app["interviews"][0]["minutes"], 60);
+    // Again: unchanged, and the same end.
+    let again = s.import(&file, &["--app", "globex"]);
+    assert_eq!(again["events"][0]["action"], "unchanged");
+    assert_eq!(again["events"][0]["end"], "2026-12-03T16:00:00Z");
 }
 
 #[test]

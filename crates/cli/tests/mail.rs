@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{Debrief, stderr};
+use common::{Debrief, stderr, stdout};
 use debrief_testkit::{Sink, closed_port};
 use serde_json::Value;
 
@@ -251,7 +251,22 @@ fn lint_errors_block_sending_unless_forced() {
         .parse(&received[0].0)
         .expect("parses");
     assert_eq!(msg.subject(), Some("Thanks"), "the file's Subject line");
-    assert_eq!(s.touches().len(), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("forced past ") && err.contains(" lint error"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("(marked forced)"), "{}", stdout(&out));
+    let touches = s.touches();
+    assert_eq!(touches.len(), 1);
+    assert_eq!(touches[0]["forced"], true, "sent past lint errors");
+
+    let out = s.send(FRIDAY, "marie", "thank-you", &bad, &["--force", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["forced"], true);
+    assert!(v["forced_past_errors"].as_u64() >= Some(1), "{v}");
+    assert_eq!(s.touches()[1]["forced"], true);
 }
 
 #[test]

@@ -1374,9 +1374,20 @@ impl<'a> Cx<'a, '_> {
                 channel: Some(who.map(|p| self.channel_for(p)).unwrap_or(Channel::Email)),
                 title: format!("Stay in touch with {}", who.map(|p| p.name.as_str()).unwrap_or(&app.company)),
                 why: format!(
-                    "You agreed to stay in touch with {}; the last touch was {}. Every six weeks or so, send something useful: an article, a whitepaper, congratulations.",
+                    "You agreed to stay in touch with {}; {}. Every six weeks or so, send something useful: an article, a whitepaper, congratulations.",
                     app.company,
-                    ago(self.now, base)
+                    // Say what the six weeks count from: the last touch, or
+                    // the outcome's day when nothing was sent since.
+                    match last {
+                        Some(t) if t.at.ts >= start_of => {
+                            format!("the last touch was {}", ago(self.now, t.at.ts))
+                        }
+                        Some(_) => format!(
+                            "counting from the outcome on {}, as nothing was sent since",
+                            day(on, today)
+                        ),
+                        None => format!("counting from the outcome on {}", day(on, today)),
+                    }
                 ),
             });
         }
@@ -1402,6 +1413,53 @@ impl<'a> Cx<'a, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stay_in_touch_says_what_its_six_weeks_count_from() {
+        let now: Timestamp = "2026-11-22T15:00:00Z".parse().expect("now");
+        let mut data = crate::demo::dataset(now, "America/Chicago").expect("demo");
+        let i = data
+            .applications
+            .iter()
+            .position(|a| a.outcome.is_some())
+            .expect("an application with an outcome");
+        data.applications[i]
+            .outcome
+            .as_mut()
+            .expect("outcome")
+            .stay_in_touch = true;
+        let engine = Engine::new(&data.profile).expect("engine");
+        let why = |data: &Dataset| {
+            engine
+                .agenda(data, now)
+                .actions
+                .into_iter()
+                .find(|a| a.rule == Rule::StayInTouch)
+                .expect("stay-in-touch")
+                .why
+        };
+        // The demo's touches all came before the outcome.
+        let w = why(&data);
+        assert!(w.contains("counting from the outcome on "), "{w}");
+        assert!(!w.contains("last touch"), "{w}");
+        data.applications[i].touches.clear();
+        let w = why(&data);
+        assert!(w.contains("counting from the outcome on "), "{w}");
+        data.applications[i].touches.push(Touch {
+            at: Moment::in_zone(
+                now - SignedDuration::from_hours(3),
+                &jiff::tz::TimeZone::UTC,
+            ),
+            person: None,
+            channel: Channel::Email,
+            kind: TouchKind::Content,
+            replied_at: None,
+            forced: false,
+            note: None,
+        });
+        let w = why(&data);
+        assert!(w.contains("the last touch was 3 h ago"), "{w}");
+    }
 
     #[test]
     fn agenda_json_is_serdes_pretty_json() {

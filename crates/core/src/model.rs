@@ -125,7 +125,7 @@ impl<'de> Deserialize<'de> for Moment {
 /// Declares a string enum with its wire names in one place, so the JSON,
 /// the command line and the docs can never spell a value differently.
 macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident $human:literal { $($variant:ident = $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
@@ -134,6 +134,8 @@ macro_rules! wire_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// What it is, for people ("a holiday calendar").
+            pub const HUMAN: &'static str = $human;
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $wire),+ }
@@ -151,28 +153,32 @@ macro_rules! wire_enum {
             fn from_str(s: &str) -> Result<Self, String> {
                 match s {
                     $($wire => Ok($name::$variant),)+
-                    _ => Err(format!(
-                        "'{}' is not a valid {}; expected one of: {}",
-                        s,
-                        stringify!($name),
-                        [$($wire),+].join(", ")
-                    )),
+                    _ => Err(not_one_of(s, $human, &[$($wire),+])),
                 }
             }
         }
     };
 }
 
+/// "'XX' is not a holiday calendar; choose US, GB-ENG or none".
+fn not_one_of(s: &str, what: &str, choices: &[&str]) -> String {
+    let list = match choices.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => choices.join(", "),
+    };
+    format!("'{s}' is not {what}; choose {list}")
+}
+
 wire_enum!(
     /// How eagerly to chase (PLAYBOOK §3 "Policies").
-    Policy { Conservative = "conservative", Proactive = "proactive" }
+    Policy "a follow-up policy" { Conservative = "conservative", Proactive = "proactive" }
 );
 wire_enum!(
     /// Which public holidays are not business days.
-    HolidayCalendar { Us = "US", GbEng = "GB-ENG", None = "none" }
+    HolidayCalendar "a holiday calendar" { Us = "US", GbEng = "GB-ENG", None = "none" }
 );
 wire_enum!(
-    Stage {
+    Stage "a stage" {
         Applied = "applied",
         Screening = "screening",
         Interviewing = "interviewing",
@@ -182,9 +188,9 @@ wire_enum!(
         Closed = "closed",
     }
 );
-wire_enum!(RecruiterKind { Inside = "inside", Outside = "outside", None = "none" });
+wire_enum!(RecruiterKind "a kind of recruiter" { Inside = "inside", Outside = "outside", None = "none" });
 wire_enum!(
-    PersonKind {
+    PersonKind "a kind of person" {
         Interviewer = "interviewer",
         Recruiter = "recruiter",
         Hr = "hr",
@@ -193,9 +199,9 @@ wire_enum!(
         Other = "other",
     }
 );
-wire_enum!(InterviewFormat { Phone = "phone", Video = "video", InPerson = "in-person" });
+wire_enum!(InterviewFormat "an interview format" { Phone = "phone", Video = "video", InPerson = "in-person" });
 wire_enum!(
-    InterviewStatus {
+    InterviewStatus "an interview status" {
         Scheduled = "scheduled",
         Done = "done",
         Missed = "missed",
@@ -203,7 +209,7 @@ wire_enum!(
     }
 );
 wire_enum!(
-    Channel {
+    Channel "a channel" {
         Email = "email",
         Phone = "phone",
         Letter = "letter",
@@ -212,7 +218,7 @@ wire_enum!(
     }
 );
 wire_enum!(
-    TouchKind {
+    TouchKind "a kind of touch" {
         ThankYou = "thank-you",
         StatusCheck = "status-check",
         Congratulate = "congratulate",
@@ -225,14 +231,14 @@ wire_enum!(
     }
 );
 wire_enum!(
-    OutcomeKind {
+    OutcomeKind "an outcome" {
         Offer = "offer",
         Rejected = "rejected",
         Withdrawn = "withdrawn",
         NoResponse = "no-response",
     }
 );
-wire_enum!(FeedbackKind { Behavior = "behavior", Skill = "skill" });
+wire_enum!(FeedbackKind "a kind of feedback" { Behavior = "behavior", Skill = "skill" });
 
 /// `wire_enum!` cannot carry `#[default]`, so defaults are named here.
 macro_rules! wire_default {
@@ -676,6 +682,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_bad_choice_is_named_in_words_with_every_choice() {
+        assert_eq!(
+            "XX".parse::<HolidayCalendar>().unwrap_err(),
+            "'XX' is not a holiday calendar; choose US, GB-ENG or none"
+        );
+        let e = "mail".parse::<Channel>().unwrap_err();
+        assert_eq!(
+            e,
+            "'mail' is not a channel; choose email, phone, letter, in-person or message"
+        );
+        for e in [
+            "x".parse::<TouchKind>().unwrap_err(),
+            "x".parse::<Policy>().unwrap_err(),
+            "x".parse::<OutcomeKind>().unwrap_err(),
+            "x".parse::<FeedbackKind>().unwrap_err(),
+        ] {
+            assert!(!e.contains("Kind") && !e.contains("Policy"), "{e}");
+            assert!(e.contains("; choose ") && e.contains(" or "), "{e}");
+        }
+        assert_eq!(
+            not_one_of("x", "a thing", &["a"]),
+            "'x' is not a thing; choose a"
+        );
+    }
+
+    #[test]
     fn moment_keeps_the_offset_it_was_written_with() {
         for text in [
             "2026-11-20T10:00:00-06:00",
@@ -705,7 +737,7 @@ mod tests {
     #[test]
     fn wire_enums_name_the_choices_on_error() {
         let e = "sometimes".parse::<Policy>().unwrap_err();
-        assert!(e.contains("conservative, proactive"), "{e}");
+        assert!(e.contains("conservative or proactive"), "{e}");
         assert_eq!(
             "GB-ENG".parse::<HolidayCalendar>(),
             Ok(HolidayCalendar::GbEng)

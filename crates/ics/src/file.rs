@@ -95,18 +95,22 @@ pub fn import_parsed(
     apps: &[Application],
     settings: &ImportSettings,
 ) -> Result<ImportResult, FileError> {
-    let result = import_invites(&parsed.events, apps, parsed.warnings, settings);
-    if result.events.iter().all(|e| e.action == ImportAction::Skip) {
-        return Err(FileError::NothingImported {
-            reasons: result
-                .warnings
-                .iter()
-                .filter(|w| w.contains(" skipped: "))
-                .cloned()
-                .collect(),
-        });
+    let result = import_events(parsed, apps, settings);
+    match result.nothing_imported() {
+        Some(e) => Err(e),
+        None => Ok(result),
     }
-    Ok(result)
+}
+
+/// [`import_parsed`] without the refusal: the whole report even when every
+/// event was skipped (see [`ImportResult::nothing_imported`]), for a front
+/// end that shows what it skipped and why.
+pub fn import_events(
+    parsed: ParsedCalendar,
+    apps: &[Application],
+    settings: &ImportSettings,
+) -> ImportResult {
+    import_invites(&parsed.events, apps, parsed.warnings, settings)
 }
 
 /// [`read_invites`] then [`import_parsed`], in `settings.zone`.
@@ -137,6 +141,23 @@ impl ImportResult {
             created_applications: &self.created,
             dry_run,
         }
+    }
+
+    /// Every event was skipped (no application for it, held by another,
+    /// Debrief's own export…): the reasons, naming each event. `None` when
+    /// at least one event was imported, unchanged or ignored.
+    pub fn nothing_imported(&self) -> Option<FileError> {
+        if !self.events.iter().all(|e| e.action == ImportAction::Skip) {
+            return None;
+        }
+        Some(FileError::NothingImported {
+            reasons: self
+                .warnings
+                .iter()
+                .filter(|w| w.contains(" skipped: ") || w.starts_with(crate::import::OWN_EXPORT))
+                .cloned()
+                .collect(),
+        })
     }
 
     /// How many events were handled in way `action`.
@@ -174,7 +195,7 @@ impl EventReport {
             ImportAction::Unchanged => {
                 format!("Already imported as '{iv}' in '{app}'; nothing {did}changed")
             }
-            ImportAction::Ignore => "Nothing to import".to_string(),
+            ImportAction::Ignore => "Ignored: nothing to import".to_string(),
             ImportAction::Skip => "Skipped (see warnings)".to_string(),
         }
     }

@@ -13,11 +13,12 @@ use std::collections::BTreeSet;
 use debrief_core::exchange::validate_application;
 use debrief_core::input::{slug, unique_id};
 use debrief_core::model::{Application, Stage};
+use jiff::SignedDuration;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::content::snippet;
-use crate::event::InviteEvent;
+use crate::event::{EventTime, InviteEvent};
 use crate::plan::{
     ImportContext, PlanAction, imported_invites, interview_from_invite, interview_id_for_uid,
 };
@@ -45,9 +46,10 @@ pub enum ImportAction {
     Create,
     /// A later version of an invite already imported.
     Update,
-    /// Already imported at this SEQUENCE (or a later one).
+    /// Already imported at this SEQUENCE.
     Unchanged,
-    /// Nothing to act on (a reply, or a cancellation of an unknown invite).
+    /// Nothing to act on (a reply, a cancellation of an unknown invite, or
+    /// an older SEQUENCE than the one already imported).
     Ignore,
     /// Could not be imported; `warnings` says why.
     Skip,
@@ -81,6 +83,8 @@ pub struct ImportResult {
     pub events: Vec<EventReport>,
     /// Each skipped part, naming its line (the parser's come first).
     pub warnings: Vec<String>,
+    /// How many events were Debrief's own calendar export (skipped).
+    pub own_export: usize,
     /// Every application to write, in its final, validated state: changed
     /// ones in store order, then new ones.
     pub changed: Vec<Application>,
@@ -112,6 +116,7 @@ pub fn import_invites(
     // went to one: where an event with no clue of its own belongs.
     let mut file_app: Option<(String, String)> = None;
     let mut file_apps_differ = false;
+    let mut own_export = 0;
 
     for ev in events {
         let label = describe(ev);
@@ -126,6 +131,14 @@ pub fn import_invites(
             people_updated: vec![],
             notes: vec![],
         };
+        // Debrief's own export: its interviews are already here and its
+        // actions are not interviews. One warning for them all, below.
+        if is_debrief_uid(&ev.uid) {
+            report.interview = None;
+            own_export += 1;
+            reports.push(report);
+            continue;
+        }
         let choice = match &settings.target {
             Some(id) => match working.iter().position(|a| &a.id == id) {
                 Some(i) => Choice::Existing {
@@ -191,20 +204,33 @@ pub fn import_invites(
         };
         let plan = interview_from_invite(ev, Some(&app), &ctx);
         report.notes = plan.notes.clone();
-        if let Some(&last) = ctx.imported.get(&ev.uid)
-            && ev.sequence < last
-        {
-            warnings.push(format!(
-                "{label} skipped: it is SEQUENCE {}, older than the SEQUENCE {last} already imported",
-                ev.sequence
-            ));
-        }
         report.action = match plan.action {
             PlanAction::Create => ImportAction::Create,
             PlanAction::Update => ImportAction::Update,
             PlanAction::Unchanged => ImportAction::Unchanged,
             PlanAction::Ignore => ImportAction::Ignore,
         };
+        if let Some(&last) = ctx.imported.get(&ev.uid)
+            && ev.sequence < last
+        {
+            warnings.push(format!(
+                "{label} ignored: it is SEQUENCE {}, older than the SEQUENCE {last} already imported",
+                ev.sequence
+            ));
+            report.action = ImportAction::Ignore;
+        }
+        // The end as stored: an invite without one (or ending before it
+        // starts) is given the interview's assumed length.
+        if report.action != ImportAction::Ignore
+            && let EventTime::Instant(_) = ev.start
+            && let Ok(end) = plan
+                .interview
+                .start
+                .ts
+                .checked_add(SignedDuration::from_mins(i64::from(plan.interview.minutes)))
+        {
+            report.event.end = EventTime::Instant(end);
+        }
         if !plan.changes() {
             if index.is_none() {
                 // Nothing to put in it: the application is not made.
@@ -244,6 +270,16 @@ pub fn import_invites(
         reports.push(report);
     }
 
+    if own_export > 0 {
+        warnings.push(if own_export == events.len() {
+            format!("{OWN_EXPORT}; nothing to import")
+        } else {
+            format!(
+                "{own_export} event(s) skipped: they are from {}; nothing to import from them",
+                OWN_EXPORT.trim_start_matches("this is ")
+            )
+        });
+    }
     let changed = changed
         .into_iter()
         .filter_map(|i| working.get(i).cloned())
@@ -251,9 +287,20 @@ pub fn import_invites(
     ImportResult {
         events: reports,
         warnings,
+        own_export,
         changed,
         created,
     }
+}
+
+/// How the warning about Debrief's own export begins.
+pub(crate) const OWN_EXPORT: &str = "this is Debrief's own calendar export";
+
+/// Is this a UID Debrief's calendar export writes
+/// (`interview/APP/ID@debrief`, `action/RULE/APP/…@debrief`)?
+pub fn is_debrief_uid(uid: &str) -> bool {
+    let uid = uid.trim();
+    uid.ends_with("@debrief") && (uid.starts_with("interview/") || uid.starts_with("action/"))
 }
 
 /// "line 12: 'Panel interview' (UID abc…)", for messages.

@@ -36,12 +36,12 @@ pub use export::{
     ExportAction, ExportInterview, ExportItem, ExportOptions, export_calendar, store_items,
 };
 pub use file::{
-    FileError, ImportSummary, StoreCalendar, event_span, export_store, format_name, import_file,
-    import_parsed, read_invites,
+    FileError, ImportSummary, StoreCalendar, event_span, export_store, format_name, import_events,
+    import_file, import_parsed, read_invites,
 };
 pub use import::{
     Choice, EventReport, ImportAction, ImportResult, ImportSettings, choose_application,
-    import_invites,
+    import_invites, is_debrief_uid,
 };
 pub use plan::{
     ImportContext, InvitePlan, PlanAction, find_application, imported_invites,

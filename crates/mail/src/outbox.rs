@@ -286,6 +286,8 @@ pub struct Prepared {
     pub diagnostics: Vec<Diagnostic>,
     /// Sent past the follow-up guard: what it said.
     pub forced: Option<String>,
+    /// Lint errors sent past with `force` (0 when there were none).
+    pub forced_errors: usize,
     person: String,
     kind: NoteKind,
 }
@@ -320,7 +322,8 @@ pub fn prepare(
         d.line += o.note.offset;
         d.end_line += o.note.offset;
     }
-    if errors(&diagnostics) > 0 && !o.force {
+    let forced_errors = errors(&diagnostics);
+    if forced_errors > 0 && !o.force {
         return Err(Stop::Lint { diagnostics });
     }
     if !confirm(&diagnostics) {
@@ -336,7 +339,8 @@ pub fn prepare(
         channel: Channel::Email,
         kind: o.kind.touch_kind(),
         replied_at: None,
-        forced: false,
+        // Past lint errors: marked forced, as past the guard (below).
+        forced: forced_errors > 0,
         note: Some(o.note.body.trim_end().to_string()),
     };
     let forced = match edit::log_touch(engine, &mut app, touch.clone(), o.force, o.at.ts)? {
@@ -369,7 +373,7 @@ pub fn prepare(
     Ok(Prepared {
         app,
         touch: Touch {
-            forced: forced.is_some(),
+            forced: forced.is_some() || forced_errors > 0,
             ..touch
         },
         email,
@@ -377,6 +381,7 @@ pub fn prepare(
         to: o.to.clone(),
         diagnostics,
         forced,
+        forced_errors,
         person: o.person.to_string(),
         kind: o.kind,
     })
@@ -396,7 +401,9 @@ impl Prepared {
         json!({
             "sent": sent,
             "logged": logged,
-            "forced": self.forced.is_some(),
+            "forced": self.touch.forced,
+            "forced_past_guard": self.forced,
+            "forced_past_errors": self.forced_errors,
             "application": self.app.id,
             "person": self.person,
             "kind": self.kind.touch_kind(),
