@@ -146,7 +146,7 @@ fn a_later_sequence_updates_and_app_puts_it_where_you_say() {
     assert_eq!(stored["invite"]["sequence"], 1);
     // The older copy is ignored.
     let old = import_ics(&s, "", &invite("google-meet.ics")).json();
-    assert_eq!(old["events"][0]["action"], "unchanged");
+    assert_eq!(old["events"][0]["action"], "ignore");
 }
 
 #[test]
