@@ -20,6 +20,8 @@ pub(crate) struct Note<'t> {
     pub tokens: Vec<Token>,
     /// Indices into `tokens` of the body words.
     pub body: std::ops::Range<usize>,
+    /// Indices into `tokens` of a postscript's words (empty when none).
+    pub ps: std::ops::Range<usize>,
     pub index: LineIndex<'t>,
     /// Per token: its stem, or `None` for a stop word. Built on first use.
     stems: std::cell::OnceCell<Vec<Option<String>>>,
@@ -31,14 +33,36 @@ impl<'t> Note<'t> {
         let tokens = tokenize(text, 0..text.len());
         let lo = tokens.partition_point(|t| t.span.start < parts.body.start);
         let hi = tokens.partition_point(|t| t.span.end <= parts.body.end);
+        let ps = match &parts.postscript {
+            Some(p) => {
+                let lo = tokens.partition_point(|t| t.span.start < p.start);
+                let hi = tokens.partition_point(|t| t.span.end <= p.end);
+                lo..hi.max(lo)
+            }
+            None => 0..0,
+        };
         Note {
             text,
             parts,
             body: lo..hi.max(lo),
+            ps,
             tokens,
             index: LineIndex::new(text),
             stems: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Indices of the words the writer wrote as the message: the body, then
+    /// any postscript.
+    pub fn body_words(&self) -> impl Iterator<Item = usize> + '_ {
+        self.body.clone().chain(self.ps.clone())
+    }
+
+    /// Whether tokens `start..end` lie within the body or the postscript.
+    fn in_body(&self, start: usize, end: usize) -> bool {
+        [&self.body, &self.ps]
+            .iter()
+            .any(|r| start >= r.start && end <= r.end && start < end)
     }
 
     /// The stem of token `i`, or `None` for a stop word.
@@ -185,17 +209,20 @@ fn phrase_rule(
     out: &mut Vec<Diagnostic>,
 ) {
     let whole = rule.whole_note.unwrap_or(false);
-    let scope = if whole {
-        0..note.tokens.len()
-    } else {
-        note.body.clone()
-    };
+    let in_scope = |start: usize, end: usize| whole || note.in_body(start, end);
     let template = rule.message.as_deref().unwrap_or("'{match}'");
     if rule.rule_type() == RuleType::Metric {
+        let scope: Vec<usize> = if whole {
+            (0..note.tokens.len()).collect()
+        } else {
+            note.body_words().collect()
+        };
         let words = scope.len();
         let max = rule.max.unwrap_or(u32::MAX) as usize;
-        if words > max {
-            let span = note.span_of(scope.start + max, scope.end);
+        if words > max
+            && let (Some(&from), Some(&to)) = (scope.get(max), scope.last())
+        {
+            let span = note.span_of(from, to + 1);
             let first = first_line(note.text, &span);
             out.push(note.diag(
                 &rule.id,
@@ -216,7 +243,7 @@ fn phrase_rule(
         .iter()
         .filter(|m| m.rule == ri && m.role != PhraseRole::Exception)
     {
-        if m.start < scope.start || m.end > scope.end {
+        if !in_scope(m.start, m.end) {
             continue;
         }
         if note
@@ -679,7 +706,7 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
         (proper || t.has_digit) && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
     };
     let content = || {
-        note.body.clone().filter_map(|i| {
+        note.body_words().filter_map(|i| {
             let t = note.tokens.get(i)?;
             let stem = note.stem(i)?;
             (!excluded.contains(&t.norm)).then_some((t, stem))
@@ -926,7 +953,7 @@ struct Sentence<'n> {
 fn sentences<'n>(note: &'n Note) -> Vec<Sentence<'n>> {
     let mut out: Vec<Sentence> = Vec::new();
     let mut current: Option<usize> = None;
-    for i in note.body.clone() {
+    for i in note.body_words() {
         let Some(t) = note.tokens.get(i) else {
             continue;
         };
@@ -1031,7 +1058,7 @@ fn no_reference(note: &Note, ctx: &Context) -> Option<Finding> {
     if items.is_empty() {
         return None;
     }
-    let body: HashSet<&str> = note.body.clone().filter_map(|i| note.stem(i)).collect();
+    let body: HashSet<&str> = note.body_words().filter_map(|i| note.stem(i)).collect();
     let referenced = items.iter().any(|(_, keys)| {
         let hits: Vec<&(String, bool)> = keys
             .iter()
