@@ -26,7 +26,7 @@ pub mod panel;
 mod rules;
 pub mod text;
 
-pub use draft::{Draft, DraftError, draft};
+pub use draft::{DRAFTABLE, Draft, DraftError, draft};
 pub use output::{RuleMeta, rules};
 pub use pack::{PackError, RulePack};
 pub use panel::{PanelFinding, SharedPassage, panel, panel_diagnostics};

@@ -31,6 +31,7 @@ pub const CODE_RULES: &[&str] = &[
     "lint/no-reference",
     "lint/panel-duplicate",
     "lint/late",
+    "lint/placeholder",
 ];
 
 /// Why a rule pack could not be read.
@@ -638,6 +639,7 @@ const BUILTIN_IDS: &[&str] = &[
     "lint/dismissive",
     "lint/other-candidate",
     "lint/feedback-by-email",
+    "lint/placeholder",
 ];
 
 #[cfg(test)]

@@ -338,6 +338,7 @@ fn code_rule(
         "lint/late" => late(note, ctx, rule.max.unwrap_or(24))
             .into_iter()
             .collect(),
+        "lint/placeholder" => placeholders(note),
         _ => Vec::new(),
     };
     for (span, message, suggestion) in found {
@@ -1083,6 +1084,58 @@ fn no_reference(note: &Note, ctx: &Context) -> Option<Finding> {
         ),
         None,
     ))
+}
+
+// --- lint/placeholder -------------------------------------------------------
+
+/// Bracketed text left for the writer to fill in ("[Reason: …]", "[link]",
+/// "[your name]", "{{company}}"), anywhere in the note. Markdown links
+/// ("[text](url)", "[text][ref]", "[ref]: url") and footnote numbers ("[1]")
+/// are not placeholders.
+fn placeholders(note: &Note) -> Vec<Finding> {
+    let text = note.text;
+    let mut out = Vec::new();
+    let mut from = 0;
+    while out.len() < MAX_PER_RULE {
+        let Some(rel) = text.get(from..).and_then(|t| t.find(['[', '{'])) else {
+            break;
+        };
+        let open = from + rel;
+        let (close, width) = if text[open..].starts_with("{{") {
+            ("}}", 2)
+        } else if text[open..].starts_with('[') {
+            ("]", 1)
+        } else {
+            from = open + 1;
+            continue;
+        };
+        let inner_start = open + width;
+        // The closing mark on the same line, not far away.
+        let line_end = text[inner_start..]
+            .find('\n')
+            .map_or(text.len(), |i| inner_start + i);
+        let Some(inner_len) = text[inner_start..line_end].find(close) else {
+            from = inner_start;
+            continue;
+        };
+        let inner = &text[inner_start..inner_start + inner_len];
+        let end = inner_start + inner_len + close.len();
+        let after = text[end..].chars().next();
+        let before = text[..open].chars().next_back();
+        let markdown =
+            width == 1 && (matches!(after, Some('(' | '[' | ':')) || before == Some(']'));
+        let words = inner.chars().any(char::is_alphabetic);
+        if words && !markdown && inner.chars().count() <= 120 {
+            let shown = &text[open..end];
+            out.push((
+                open..end,
+                format!("'{shown}' is a placeholder; fill it in or take it out before sending."),
+                None,
+            ));
+        }
+        from = end;
+    }
+    out
 }
 
 // --- lint/late --------------------------------------------------------------

@@ -104,7 +104,7 @@ fn sarif_output() {
         v["runs"][0]["tool"]["driver"]["rules"]
             .as_array()
             .map(|r| r.len()),
-        Some(17)
+        Some(18)
     );
     insta::assert_snapshot!(out);
 }
