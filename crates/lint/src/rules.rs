@@ -122,7 +122,8 @@ impl<'t> Note<'t> {
     }
 }
 
-pub(crate) fn run(text: &str, ctx: &Context) -> Vec<Diagnostic> {
+/// The findings, and per rule how many more it found than it reports.
+pub(crate) fn run(text: &str, ctx: &Context) -> (Vec<Diagnostic>, Vec<(String, usize)>) {
     let note = Note::new(text);
     let mut matches = ctx.pack.find(&note.tokens);
     // Names of the company, the role and the people are not the writer's
@@ -138,6 +139,7 @@ pub(crate) fn run(text: &str, ctx: &Context) -> Vec<Diagnostic> {
     }
     let mut facts = Facts::default();
     let mut out = Vec::new();
+    let mut left_out = Vec::new();
     for (ri, rule) in ctx.pack.rules().iter().enumerate() {
         let Some(severity) = rule.severity() else {
             continue;
@@ -155,10 +157,15 @@ pub(crate) fn run(text: &str, ctx: &Context) -> Vec<Diagnostic> {
         }
         match rule.rule_type() {
             RuleType::Code => code_rule(rule, severity, &note, ctx, &mut out),
-            _ => phrase_rule(ri, rule, severity, &note, &matches, &mut out),
+            _ => {
+                let more = phrase_rule(ri, rule, severity, &note, &matches, &mut out);
+                if more > 0 {
+                    left_out.push((rule.id.clone(), more));
+                }
+            }
         }
     }
-    out
+    (out, left_out)
 }
 
 fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
@@ -190,7 +197,7 @@ fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
 }
 
 /// More findings of one rule than this in one note tell the writer nothing new.
-const MAX_PER_RULE: usize = 25;
+pub(crate) const MAX_PER_RULE: usize = 25;
 
 fn render(template: &str, m: &str, count: usize, rule: &RuleDef) -> String {
     template
@@ -207,7 +214,7 @@ fn phrase_rule(
     note: &Note,
     all: &[PhraseMatch],
     out: &mut Vec<Diagnostic>,
-) {
+) -> usize {
     let whole = rule.whole_note.unwrap_or(false);
     let in_scope = |start: usize, end: usize| whole || note.in_body(start, end);
     let template = rule.message.as_deref().unwrap_or("'{match}'");
@@ -232,13 +239,17 @@ fn phrase_rule(
                 None,
             ));
         }
-        return;
+        return 0;
     }
     let exceptions: Vec<&PhraseMatch> = all
         .iter()
         .filter(|m| m.rule == ri && m.role == PhraseRole::Exception)
         .collect();
     let mut hits: Vec<&PhraseMatch> = Vec::new();
+    // Findings past MAX_PER_RULE are counted, not kept, so the count can say
+    // how many were left out.
+    let mut beyond = 0usize;
+    let mut last_end = 0usize;
     for m in all
         .iter()
         .filter(|m| m.rule == ri && m.role != PhraseRole::Exception)
@@ -260,18 +271,24 @@ fn phrase_rule(
             continue;
         }
         // Overlapping phrases of one rule are one finding: keep the first, longest.
+        if hits.len() >= MAX_PER_RULE && rule.rule_type() != RuleType::Occurrence {
+            if m.start >= last_end {
+                beyond += 1;
+            }
+            last_end = last_end.max(m.end);
+            continue;
+        }
         if let Some(last) = hits.last_mut()
             && m.start < last.end
         {
             if m.start == last.start && m.end > last.end {
                 *last = m;
             }
+            last_end = last_end.max(last.end);
             continue;
         }
         hits.push(m);
-        if hits.len() > MAX_PER_RULE {
-            break;
-        }
+        last_end = last_end.max(m.end);
     }
     match rule.rule_type() {
         RuleType::Occurrence => {
@@ -303,7 +320,7 @@ fn phrase_rule(
             }
         }
         _ => {
-            for m in hits.into_iter().take(MAX_PER_RULE) {
+            for m in hits.into_iter() {
                 let span = note.span_of(m.start, m.end);
                 let text = note.text.get(span.clone()).unwrap_or_default();
                 let suggestion = match &m.role {
@@ -320,6 +337,7 @@ fn phrase_rule(
             }
         }
     }
+    beyond
 }
 
 fn code_rule(
