@@ -617,7 +617,7 @@ tokens = ["synergy", "leverage"]
     assert_eq!(out.status.code(), Some(2));
     let e = stderr(&out);
     assert!(
-        e.contains("rules.toml") && e.contains("line 2") && e.contains("loud"),
+        e.contains("rules.toml") && e.contains("line 3") && e.contains("loud"),
         "{e}"
     );
 }
