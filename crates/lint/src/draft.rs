@@ -73,10 +73,7 @@ fn not_yet_held(app: &Application, person: &Person, now: Timestamp) -> Option<Dr
     let theirs: Vec<&Interview> = live
         .iter()
         .copied()
-        .filter(|i| {
-            i.interviewers.iter().any(|x| *x == person.id)
-                || i.also_met.iter().any(|x| *x == person.id)
-        })
+        .filter(|i| i.interviewers.contains(&person.id) || i.also_met.contains(&person.id))
         .collect();
     let pool = if theirs.is_empty() { live } else { theirs };
     if pool.is_empty()
