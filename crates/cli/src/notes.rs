@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use debrief_lint::{Context, Diagnostic, NoteKind, RulePack, interview_for, output};
+use debrief_lint::{Context, Diagnostic, LeftOut, NoteKind, RulePack, interview_for, output};
 
 use crate::args::{DraftArgs, LintArgs, LintFormat};
 use crate::ctx::{Ctx, Failure, Result, default_db_path};
@@ -73,7 +73,13 @@ pub(crate) fn read_note(path: &Path) -> Result<(String, String)> {
     Ok((name, String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-fn print(format: LintFormat, notes: &[(String, String)], diags: &[Diagnostic], pack: &RulePack) {
+fn print(
+    format: LintFormat,
+    notes: &[(String, String)],
+    diags: &[Diagnostic],
+    left_out: &[LeftOut],
+    pack: &RulePack,
+) {
     let text = match format {
         LintFormat::Human if diags.is_empty() => {
             let what = match notes {
@@ -85,7 +91,7 @@ fn print(format: LintFormat, notes: &[(String, String)], diags: &[Diagnostic], p
                 render::paint(render::BOLD, "✓")
             )
         }
-        LintFormat::Human => output::human_files(notes, diags),
+        LintFormat::Human => output::human_report(notes, diags, left_out),
         LintFormat::Line => output::line(diags),
         LintFormat::Json => output::json(diags),
         LintFormat::Sarif => output::sarif(diags, pack),
@@ -95,16 +101,24 @@ fn print(format: LintFormat, notes: &[(String, String)], diags: &[Diagnostic], p
     if !text.ends_with('\n') && !text.is_empty() {
         render::out("\n");
     }
+    // Machine formats keep their shape; what they leave out is said aside.
+    if format != LintFormat::Human {
+        let note = output::left_out_lines(left_out);
+        if !note.is_empty() {
+            render::err(&note);
+        }
+    }
 }
 
 fn finish(
     a: &LintArgs,
     notes: &[(String, String)],
     diags: &[Diagnostic],
+    left_out: &[LeftOut],
     pack: &RulePack,
 ) -> Result<()> {
     let format = if a.json { LintFormat::Json } else { a.format };
-    print(format, notes, diags, pack);
+    print(format, notes, diags, left_out, pack);
     if debrief_lint::has_errors(diags) && !a.no_exit {
         return Err(Failure::Problem);
     }
@@ -178,12 +192,16 @@ pub fn lint_without_store(a: &LintArgs, store: Option<&Path>) -> Result<()> {
     let mut ctx = Context::new().pack(&pack);
     ctx.kind = a.kind;
     let mut diags = Vec::new();
+    let mut left_out = Vec::new();
     for (name, text) in &notes {
-        let mut found = debrief_lint::lint(text, &ctx);
-        found.iter_mut().for_each(|d| d.path.clone_from(name));
-        diags.extend(found);
+        collect(
+            debrief_lint::lint_report(text, &ctx),
+            name,
+            &mut diags,
+            &mut left_out,
+        );
     }
-    finish(a, &notes, &diags, &pack)
+    finish(a, &notes, &diags, &left_out, &pack)
 }
 
 pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
@@ -243,6 +261,7 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
         .filter_map(|(p, _, t)| p.as_deref().map(|p| (p, t.as_str())))
         .collect();
     let mut diags = Vec::new();
+    let mut left_out = Vec::new();
     for (person, name, text) in &notes {
         let mut c = match person {
             Some(p) => Context::for_person(&app, p),
@@ -262,12 +281,32 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
         if !a.panel.is_empty() {
             c = c.with_panel(panel.clone());
         }
-        let mut found = debrief_lint::lint(text, &c);
-        found.iter_mut().for_each(|d| d.path.clone_from(name));
-        diags.extend(found);
+        collect(
+            debrief_lint::lint_report(text, &c),
+            name,
+            &mut diags,
+            &mut left_out,
+        );
     }
     let shown: Vec<(String, String)> = notes.into_iter().map(|(_, n, t)| (n, t)).collect();
-    finish(a, &shown, &diags, &pack)
+    finish(a, &shown, &diags, &left_out, &pack)
+}
+
+/// Adds one note's findings, labelled with its path.
+fn collect(
+    report: debrief_lint::Report,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+    left_out: &mut Vec<LeftOut>,
+) {
+    diags.extend(report.diagnostics.into_iter().map(|mut d| {
+        d.path = name.to_string();
+        d
+    }));
+    left_out.extend(report.left_out.into_iter().map(|mut l| {
+        l.path = name.to_string();
+        l
+    }));
 }
 
 pub fn draft(ctx: &Ctx, a: &DraftArgs) -> Result<()> {

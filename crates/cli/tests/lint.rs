@@ -84,14 +84,20 @@ fn every_draft_of_every_kind_lints_clean() {
                     "draft", "--app", app_id, "--to", to, "--kind", kind, "-o", file,
                 ]);
                 if out.status.code() == Some(2) {
-                    // The composer refuses only where a note would have nothing to say.
+                    // The composer refuses only where a note would have nothing
+                    // to say, a thank-you would come before the interview, or
+                    // the kind says nothing about the note ("other").
                     let e = stderr(&out);
                     assert!(
-                        e.contains("no news") || e.contains("nothing specific"),
+                        e.contains("no news")
+                            || e.contains("nothing specific")
+                            || (kind.starts_with("thank") && e.contains("has taken place yet"))
+                            || (*kind == "other" && e.contains("cannot draft")),
                         "{app_id} {to} {kind}: {e}"
                     );
                     continue;
                 }
+                assert_ne!(*kind, "other", "{app_id} {to}: 'other' is not drafted");
                 assert!(
                     out.status.success(),
                     "{app_id} {to} {kind}: {}",
@@ -99,7 +105,19 @@ fn every_draft_of_every_kind_lints_clean() {
                 );
                 let (code, diags) =
                     d.lint_json(&["--app", app_id, "--to", to, "--kind", kind, file]);
-                assert_eq!(code, Some(0), "{app_id} {to} {kind}: {diags:#?}");
+                // A placeholder left for the writer ("[Reason: …]", "[link]")
+                // is an error until it is filled in, and only then.
+                let text = std::fs::read_to_string(file).unwrap_or_default();
+                let (placeholders, diags): (Vec<Value>, Vec<Value>) = diags
+                    .into_iter()
+                    .partition(|x| x["rule"] == "lint/placeholder");
+                assert_eq!(
+                    !placeholders.is_empty(),
+                    text.contains('['),
+                    "{app_id} {to} {kind}: {text}"
+                );
+                let want = if placeholders.is_empty() { 0 } else { 1 };
+                assert_eq!(code, Some(want), "{app_id} {to} {kind}: {diags:#?}");
                 for x in &diags {
                     // Only one note may carry a finding: a thank-you that is
                     // simply late, which the draft cannot change.
@@ -599,7 +617,7 @@ tokens = ["synergy", "leverage"]
     assert_eq!(out.status.code(), Some(2));
     let e = stderr(&out);
     assert!(
-        e.contains("rules.toml") && e.contains("line 2") && e.contains("loud"),
+        e.contains("rules.toml") && e.contains("line 3") && e.contains("loud"),
         "{e}"
     );
 }
@@ -660,5 +678,105 @@ fn hostile_files_never_crash_the_binary() {
             name["end_column"].as_u64()
         ),
         (Some(1), Some(6), Some(9))
+    );
+}
+
+#[test]
+fn drafts_refuse_what_they_cannot_write_and_placeholders_block_sending() {
+    let d = Debrief::empty().env("DEBRIEF_MAIL_FROM", "sam@example.com");
+    d.ok(&["demo"]);
+    // The Hooli interview is still ahead: no thank-you for it yet.
+    let out = d.run(&["draft", "--app", "demo-hooli", "--to", "gavin"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let e = stderr(&out);
+    assert!(
+        e.contains("no interview with Gavin Belson has taken place yet")
+            && e.contains("the next one starts on Sunday, November 29"),
+        "{e}"
+    );
+    assert!(stdout(&out).is_empty(), "nothing drafted: {}", stdout(&out));
+
+    // "other" names no purpose: refused, with the kinds that can be drafted.
+    let out = d.run(&[
+        "draft",
+        "--app",
+        "demo-northwind",
+        "--to",
+        "marie",
+        "--kind",
+        "other",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("it drafts: thank-you, thank-staff, status-check"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A recovery draft leaves the reason to the writer: the linter says so
+    // and `send` refuses it (a dry run: no server needed).
+    let text = d.ok(&[
+        "draft",
+        "--app",
+        "demo-northwind",
+        "--to",
+        "marie",
+        "--kind",
+        "recovery",
+    ]);
+    assert!(text.contains("[Reason:"), "{text}");
+    let file = d.note("recovery.txt", &text);
+    let out = d.run(&[
+        "lint",
+        "--app",
+        "demo-northwind",
+        "--to",
+        "marie",
+        "--kind",
+        "recovery",
+        "--format",
+        "line",
+        &file,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out)
+            .contains(": error: '[Reason: say in one sentence what happened.]' is a placeholder"),
+        "{}",
+        stdout(&out)
+    );
+    let send = |file: &str| {
+        d.run(&[
+            "send",
+            "--app",
+            "demo-northwind",
+            "--to",
+            "marie",
+            "--kind",
+            "recovery",
+            file,
+            "--dry-run",
+        ])
+    };
+    let out = send(&file);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("lint/placeholder") && stderr(&out).contains("Nothing was sent"),
+        "{}",
+        stderr(&out)
+    );
+    // Filled in, it goes.
+    let filled = text.replace(
+        "[Reason: say in one sentence what happened.]",
+        "My train was cancelled and I failed to call ahead.",
+    );
+    let out = send(&d.note("filled.txt", &filled));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // --list-rules shows the rule.
+    let rules = d.ok(&["lint", "--list-rules"]);
+    assert!(
+        rules.contains("lint/placeholder") && rules.contains("error"),
+        "{rules}"
     );
 }

@@ -35,6 +35,79 @@ pub enum DraftError {
         "nothing specific to {name} is recorded (what they said, their title, news, an interview); capture one detail first so the note is not generic"
     )]
     NothingSpecific { name: String },
+    #[error(
+        "no interview with {name} has taken place yet{next}; a thank-you follows an interview that is over"
+    )]
+    NotYetHeld {
+        name: String,
+        /// ": the next one starts on …", when one is scheduled.
+        next: String,
+    },
+    #[error(
+        "debrief cannot draft a note of kind '{kind}'; it drafts: {kinds}. Write this one yourself and check it with `debrief lint --kind {kind}`"
+    )]
+    KindNotDrafted { kind: String, kinds: String },
+}
+
+/// The kinds of note [`draft`] can write.
+pub const DRAFTABLE: &[NoteKind] = &[
+    NoteKind::ThankYou,
+    NoteKind::ThankStaff,
+    NoteKind::StatusCheck,
+    NoteKind::Recovery,
+    NoteKind::FeedbackRequest,
+    NoteKind::StayInTouch,
+    NoteKind::Congratulate,
+];
+
+/// A thank-you needs an interview that is over: with this person when they
+/// took part in any, else any interview of the application. `None` when
+/// there is one, or when no interview is recorded at all (the note then
+/// thanks for a conversation the store does not know the date of).
+fn not_yet_held(app: &Application, person: &Person, now: Timestamp) -> Option<DraftError> {
+    let live: Vec<&Interview> = app
+        .interviews
+        .iter()
+        .filter(|i| i.status != InterviewStatus::Cancelled)
+        .collect();
+    let theirs: Vec<&Interview> = live
+        .iter()
+        .copied()
+        .filter(|i| i.interviewers.contains(&person.id) || i.also_met.contains(&person.id))
+        .collect();
+    let pool = if theirs.is_empty() { live } else { theirs };
+    if pool.is_empty()
+        || pool
+            .iter()
+            .any(|i| i.end() <= now && i.status != InterviewStatus::Missed)
+    {
+        return None;
+    }
+    let next = pool
+        .iter()
+        .filter(|i| i.end() > now)
+        .min_by_key(|i| i.start)
+        .map(|i| {
+            let z = i.start.ts.to_zoned(TimeZone::fixed(i.start.offset));
+            format!(": the next one starts on {}", z.strftime("%A, %B %-d at %H:%M"))
+        })
+        .or_else(|| {
+            pool.iter()
+                .filter(|i| i.status == InterviewStatus::Missed)
+                .max_by_key(|i| i.start)
+                .map(|i| {
+                    let z = i.start.ts.to_zoned(TimeZone::fixed(i.start.offset));
+                    format!(
+                        ": the one on {} was missed, so a recovery note (--kind recovery) fits better",
+                        z.strftime("%A, %B %-d")
+                    )
+                })
+        })
+        .unwrap_or_default();
+    Some(DraftError::NotYetHeld {
+        name: person.name.clone(),
+        next,
+    })
 }
 
 /// Writes a first draft of a `kind` note from the candidate to `person_id`.
@@ -58,9 +131,23 @@ pub fn draft(
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
+    if matches!(kind, NoteKind::ThankYou | NoteKind::ThankStaff)
+        && let Some(e) = not_yet_held(app, person, now)
+    {
+        return Err(e);
+    }
     let w = Writer::new(app, person, candidate_name.trim(), now);
     match kind {
-        NoteKind::ThankYou | NoteKind::Other => w.thank_you(),
+        NoteKind::ThankYou => w.thank_you(),
+        // "Other" says nothing about what the note is for: nothing to write.
+        NoteKind::Other => Err(DraftError::KindNotDrafted {
+            kind: kind.to_string(),
+            kinds: DRAFTABLE
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
         NoteKind::ThankStaff => w.thank_staff(),
         NoteKind::StatusCheck => Ok(w.status_check()),
         NoteKind::Recovery => Ok(w.recovery()),

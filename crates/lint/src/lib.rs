@@ -26,7 +26,7 @@ pub mod panel;
 mod rules;
 pub mod text;
 
-pub use draft::{Draft, DraftError, draft};
+pub use draft::{DRAFTABLE, Draft, DraftError, draft};
 pub use output::{RuleMeta, rules};
 pub use pack::{PackError, RulePack};
 pub use panel::{PanelFinding, SharedPassage, panel, panel_diagnostics};
@@ -255,9 +255,34 @@ pub fn interview_for<'a>(
         .max_by_key(|iv| iv.start)
 }
 
+/// Findings a rule made in one note beyond the 25 it reports there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    /// The file the note came from; the caller fills it.
+    pub path: String,
+    pub rule: String,
+    pub count: usize,
+}
+
+/// Everything one check found: the findings reported, and how many more
+/// each rule found but left out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub left_out: Vec<LeftOut>,
+}
+
+/// The most findings one rule reports in one note.
+pub const MAX_PER_RULE: usize = rules::MAX_PER_RULE;
+
 /// Checks one note. Findings come sorted by position, then rule id.
 pub fn lint(note: &str, ctx: &Context) -> Vec<Diagnostic> {
-    let mut out = rules::run(note, ctx);
+    lint_report(note, ctx).diagnostics
+}
+
+/// [`lint`], with the count of findings left out past [`MAX_PER_RULE`].
+pub fn lint_report(note: &str, ctx: &Context) -> Report {
+    let (mut out, more) = rules::run(note, ctx);
     out.sort_by(|a, b| {
         (a.line, a.column, &a.rule, a.end_line, a.end_column).cmp(&(
             b.line,
@@ -267,7 +292,17 @@ pub fn lint(note: &str, ctx: &Context) -> Vec<Diagnostic> {
             b.end_column,
         ))
     });
-    out
+    Report {
+        diagnostics: out,
+        left_out: more
+            .into_iter()
+            .map(|(rule, count)| LeftOut {
+                path: String::new(),
+                rule,
+                count,
+            })
+            .collect(),
+    }
 }
 
 /// True when any finding is an error (the CLI exits 1).

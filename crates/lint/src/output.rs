@@ -3,7 +3,10 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{Diagnostic, RulePack, Severity};
+use crate::{Diagnostic, LeftOut, MAX_PER_RULE, RulePack, Severity};
+
+/// The widest snippet of a line shown under a finding, in characters.
+const SNIPPET_CHARS: usize = 120;
 
 /// A rule as `debrief lint --list-rules` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,20 +52,72 @@ pub fn rules_of(pack: &RulePack) -> Vec<RuleMeta> {
 pub fn human(source: &str, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     snippets(source, diags, &mut out);
-    summary(diags, 1, &mut out);
+    summary(diags, &[], 1, &mut out);
     out
 }
 
 /// [`human`] for several notes, given as (path, text): the snippets of each
 /// note in turn (matched to findings by `path`), then one count for all.
 pub fn human_files(files: &[(String, String)], diags: &[Diagnostic]) -> String {
+    human_report(files, diags, &[])
+}
+
+/// [`human_files`], saying how many findings each rule left out.
+pub fn human_report(
+    files: &[(String, String)],
+    diags: &[Diagnostic],
+    left_out: &[LeftOut],
+) -> String {
     let mut out = String::new();
     for (path, text) in files {
         let mine: Vec<Diagnostic> = diags.iter().filter(|d| &d.path == path).cloned().collect();
         snippets(text, &mine, &mut out);
     }
-    summary(diags, files.len(), &mut out);
+    summary(diags, left_out, files.len(), &mut out);
     out
+}
+
+/// One line per rule that left findings out: what the count above omits.
+pub fn left_out_lines(left_out: &[LeftOut]) -> String {
+    left_out
+        .iter()
+        .map(|l| {
+            let path = if l.path.is_empty() { "<note>" } else { &l.path };
+            format!(
+                "{} more {} finding(s) in {path} not shown: a rule reports at most {MAX_PER_RULE} in a note\n",
+                l.count, l.rule
+            )
+        })
+        .collect()
+}
+
+/// The part of a line shown under a finding: the whole line when short,
+/// else about [`SNIPPET_CHARS`] characters around columns `start..=end`
+/// (1-based), cut with `…`. Returns the text and the column of `start` in it.
+fn window(line: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let clean = |c: char| if c.is_control() { ' ' } else { c };
+    let len = line.chars().count();
+    if len <= SNIPPET_CHARS {
+        return (line.chars().map(clean).collect(), start, end);
+    }
+    let span = end.saturating_add(1).saturating_sub(start).max(1);
+    let room = SNIPPET_CHARS.saturating_sub(span.min(SNIPPET_CHARS));
+    let from = start.saturating_sub(room / 2).max(1);
+    let to = (from + SNIPPET_CHARS - 1).min(len);
+    let from = to.saturating_sub(SNIPPET_CHARS - 1).max(1).min(from);
+    let mut shown = String::new();
+    let lead = from > 1;
+    if lead {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(from - 1).take(to + 1 - from).map(clean));
+    if to < len {
+        shown.push('…');
+    }
+    let shift = usize::from(lead);
+    let s = start.saturating_sub(from) + 1 + shift;
+    let e = end.min(to).saturating_sub(from) + 1 + shift;
+    (shown, s, e.max(s))
 }
 
 fn snippets(source: &str, diags: &[Diagnostic], out: &mut String) {
@@ -74,19 +129,15 @@ fn snippets(source: &str, diags: &[Diagnostic], out: &mut String) {
         let path = if d.path.is_empty() { "<note>" } else { &d.path };
         out.push_str(&format!("{pad}--> {path}:{}:{}\n", d.line, d.column));
         if let Some(line) = lines.get(d.line.saturating_sub(1)) {
-            // Tabs and control characters would shift the caret; show them as one space.
-            let shown: String = line
-                .trim_end_matches('\r')
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            let len = shown.chars().count();
+            // Tabs and control characters would shift the caret; show them as
+            // one space. A long line is cut to the part around the finding.
+            let line = line.trim_end_matches('\r');
             let end = if d.end_line == d.line {
                 d.end_column
             } else {
-                len
+                line.chars().count()
             };
-            let start = d.column.max(1);
+            let (shown, start, end) = window(line, d.column.max(1), end);
             let carets = end.saturating_add(1).saturating_sub(start).max(1);
             out.push_str(&format!("{pad} |\n"));
             out.push_str(&format!("{:>width$} | {shown}\n", d.line));
@@ -103,7 +154,8 @@ fn snippets(source: &str, diags: &[Diagnostic], out: &mut String) {
     }
 }
 
-fn summary(diags: &[Diagnostic], notes: usize, out: &mut String) {
+fn summary(diags: &[Diagnostic], left_out: &[LeftOut], notes: usize, out: &mut String) {
+    out.push_str(&left_out_lines(left_out));
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     out.push_str(&format!(
         "{} error(s), {} warning(s), {} info",
@@ -113,6 +165,10 @@ fn summary(diags: &[Diagnostic], notes: usize, out: &mut String) {
     ));
     if notes > 1 {
         out.push_str(&format!(" in {notes} notes"));
+    }
+    let more: usize = left_out.iter().map(|l| l.count).sum();
+    if more > 0 {
+        out.push_str(&format!(" shown; {more} more left out"));
     }
     out.push('\n');
 }

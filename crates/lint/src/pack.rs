@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::text::Token;
 use crate::{NoteKind, Severity};
@@ -31,6 +32,7 @@ pub const CODE_RULES: &[&str] = &[
     "lint/no-reference",
     "lint/panel-duplicate",
     "lint/late",
+    "lint/placeholder",
 ];
 
 /// Why a rule pack could not be read.
@@ -383,21 +385,21 @@ struct RawPack {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
-    id: toml::Spanned<String>,
+    id: Spanned<String>,
     #[serde(rename = "type")]
-    ty: Option<String>,
-    severity: Option<String>,
-    kinds: Option<Vec<String>>,
-    when: Option<Vec<String>>,
-    scope: Option<String>,
+    ty: Option<Spanned<String>>,
+    severity: Option<Spanned<String>>,
+    kinds: Option<Vec<Spanned<String>>>,
+    when: Option<Vec<Spanned<String>>>,
+    scope: Option<Spanned<String>>,
     message: Option<String>,
     description: Option<String>,
     seeds: Option<Vec<String>>,
-    tokens: Option<Vec<String>>,
+    tokens: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    also: Vec<String>,
-    swap: Option<BTreeMap<String, String>>,
-    exceptions: Option<Vec<String>>,
+    also: Vec<Spanned<String>>,
+    swap: Option<Spanned<BTreeMap<String, String>>>,
+    exceptions: Option<Vec<Spanned<String>>>,
     min: Option<u32>,
     max: Option<u32>,
 }
@@ -427,24 +429,31 @@ impl RulePack {
         })?;
         let mut rules: Vec<RuleDef> = Vec::new();
         for r in raw.rule {
-            let line = index.position(r.id.span().start).0;
+            let rule_line = index.position(r.id.span().start).0;
             let id = r.id.into_inner();
-            let err = |field: &str, message: String| PackError::Field {
-                line,
-                rule: id.clone(),
-                field: field.to_string(),
-                message,
+            // Errors point at the bad value when the parser knows where it is,
+            // else at the rule's id.
+            let err_at = |at: Option<std::ops::Range<usize>>, field: &str, message: String| {
+                PackError::Field {
+                    line: at.map_or(rule_line, |s| index.position(s.start).0),
+                    rule: id.clone(),
+                    field: field.to_string(),
+                    message,
+                }
             };
+            let err = |field: &str, message: String| err_at(None, field, message);
             if id.trim().is_empty() {
                 return Err(err("id", "must not be empty".into()));
             }
             if rules.iter().any(|x| x.id == id) {
                 return Err(err("id", "defined twice in this pack".into()));
             }
-            let ty = match &r.ty {
+            let ty_at = r.ty.as_ref().map(|t| t.span());
+            let ty = match r.ty.as_ref().map(|t| t.get_ref()) {
                 None => None,
                 Some(s) => Some(RuleType::parse(s).ok_or_else(|| {
-                    err(
+                    err_at(
+                        ty_at.clone(),
                         "type",
                         format!(
                             "'{s}' is not one of existence, substitution, occurrence, metric, code"
@@ -454,7 +463,8 @@ impl RulePack {
             };
             let is_code = CODE_RULES.contains(&id.as_str());
             if ty == Some(RuleType::Code) && !is_code {
-                return Err(err(
+                return Err(err_at(
+                    ty_at.clone(),
                     "type",
                     format!(
                         "no code rule is called '{id}'; code rules are {}",
@@ -463,7 +473,8 @@ impl RulePack {
                 ));
             }
             if is_code && ty.is_some_and(|t| t != RuleType::Code) {
-                return Err(err(
+                return Err(err_at(
+                    ty_at.clone(),
                     "type",
                     "this rule is implemented in code; leave `type` out".into(),
                 ));
@@ -475,11 +486,12 @@ impl RulePack {
                     "missing: a new rule needs `type` and its phrases (`tokens` or `swap`)".into(),
                 ));
             }
-            let severity = match r.severity.as_deref() {
+            let severity = match r.severity.as_ref().map(|s| s.get_ref().as_str()) {
                 None => None,
                 Some("off") => Some(None),
                 Some(s) => Some(Some(s.parse::<Severity>().map_err(|_| {
-                    err(
+                    err_at(
+                        r.severity.as_ref().map(|s| s.span()),
                         "severity",
                         format!("'{s}' is not one of error, warning, info, off"),
                     )
@@ -490,7 +502,11 @@ impl RulePack {
                 Some(ks) => {
                     let mut out = Vec::new();
                     for k in ks {
-                        out.push(k.parse::<NoteKind>().map_err(|e| err("kinds", e))?);
+                        out.push(
+                            k.get_ref()
+                                .parse::<NoteKind>()
+                                .map_err(|e| err_at(Some(k.span()), "kinds", e))?,
+                        );
                     }
                     Some(out)
                 }
@@ -500,8 +516,9 @@ impl RulePack {
                 Some(ws) => {
                     let mut out = Vec::new();
                     for w in ws {
-                        out.push(Condition::parse(w).ok_or_else(|| {
-                            err(
+                        out.push(Condition::parse(w.get_ref()).ok_or_else(|| {
+                            err_at(
+                                Some(w.span()),
                                 "when",
                                 format!("'{w}' is not one of before-offer, early-concern, nothing-specific"),
                             )
@@ -510,11 +527,17 @@ impl RulePack {
                     Some(out)
                 }
             };
-            let whole_note = match r.scope.as_deref() {
+            let whole_note = match r.scope.as_ref().map(|s| s.get_ref().as_str()) {
                 None => None,
                 Some("body") => Some(false),
                 Some("note") => Some(true),
-                Some(s) => return Err(err("scope", format!("'{s}' is not one of body, note"))),
+                Some(s) => {
+                    return Err(err_at(
+                        r.scope.as_ref().map(|s| s.span()),
+                        "scope",
+                        format!("'{s}' is not one of body, note"),
+                    ));
+                }
             };
             for (field, list) in [
                 ("tokens", r.tokens.as_deref().unwrap_or(&[])),
@@ -522,13 +545,21 @@ impl RulePack {
                 ("exceptions", r.exceptions.as_deref().unwrap_or(&[])),
             ] {
                 for (i, p) in list.iter().enumerate() {
-                    compile_phrase(p).map_err(|m| err(&format!("{field}[{i}]"), m))?;
+                    compile_phrase(p.get_ref())
+                        .map_err(|m| err_at(Some(p.span()), &format!("{field}[{i}]"), m))?;
                 }
             }
-            let swap = r.swap.map(|m| m.into_iter().collect::<Vec<_>>());
+            let swap_at = r.swap.as_ref().map(|s| s.span());
+            let swap = r
+                .swap
+                .map(|m| m.into_inner().into_iter().collect::<Vec<_>>());
             for (from, _) in swap.iter().flatten() {
-                compile_phrase(from).map_err(|m| err(&format!("swap.\"{from}\""), m))?;
+                compile_phrase(from)
+                    .map_err(|m| err_at(swap_at.clone(), &format!("swap.\"{from}\""), m))?;
             }
+            let strings = |v: Option<Vec<Spanned<String>>>| {
+                v.map(|v| v.into_iter().map(Spanned::into_inner).collect())
+            };
             let def = RuleDef {
                 id: id.clone(),
                 ty,
@@ -539,10 +570,10 @@ impl RulePack {
                 message: r.message,
                 description: r.description,
                 seeds: r.seeds,
-                tokens: r.tokens,
-                also: r.also,
+                tokens: strings(r.tokens),
+                also: r.also.into_iter().map(Spanned::into_inner).collect(),
                 swap,
-                exceptions: r.exceptions,
+                exceptions: strings(r.exceptions),
                 min: r.min,
                 max: r.max,
                 origin: Origin::Pack,
@@ -638,6 +669,7 @@ const BUILTIN_IDS: &[&str] = &[
     "lint/dismissive",
     "lint/other-candidate",
     "lint/feedback-by-email",
+    "lint/placeholder",
 ];
 
 #[cfg(test)]
@@ -691,8 +723,26 @@ tokens = ["as soon as possible", "pay|paid *", "grate*"]
             RulePack::parse("[[rule]]\nid = \"lint/pushy\"\nseverity = \"loud\"\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "line 2: rule 'lint/pushy', field `severity`: 'loud' is not one of error, warning, info, off"
+            "line 3: rule 'lint/pushy', field `severity`: 'loud' is not one of error, warning, info, off"
         );
+        // The line of the bad value, not of the rule's id.
+        let e = RulePack::parse(
+            "# my rules\n\n[[rule]]\nid = \"lint/pushy\"\n# pressure is worse than that\nseverity = \"loud\"\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("line 6: "), "{e}");
+        let e = RulePack::parse(
+            "[[rule]]\nid = \"me/x\"\ntype = \"existence\"\nmessage = \"m\"\ntokens = [\n  \"ok\",\n  \"a(b\",\n]\nkinds = [\"thank-you\"]\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("line 7: "), "{e}");
+        let e = RulePack::parse(
+            "[[rule]]\nid = \"lint/pushy\"\n\nkinds = [\"thank-you\",\n \"nope\"]\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("line 5: "), "{e}");
+        let e = RulePack::parse("[[rule]]\nid = \"lint/pushy\"\n\ntype = \"nope\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("line 4: "), "{e}");
         let e = RulePack::parse("[[rule]]\nid = \"me/x\"\ntype = \"existence\"\nmessage = \"m\"\ntokens = [\"ok\", \"a(b\"]\n")
             .unwrap_err();
         assert!(e.to_string().contains("field `tokens[1]`"), "{e}");

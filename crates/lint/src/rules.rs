@@ -20,6 +20,8 @@ pub(crate) struct Note<'t> {
     pub tokens: Vec<Token>,
     /// Indices into `tokens` of the body words.
     pub body: std::ops::Range<usize>,
+    /// Indices into `tokens` of a postscript's words (empty when none).
+    pub ps: std::ops::Range<usize>,
     pub index: LineIndex<'t>,
     /// Per token: its stem, or `None` for a stop word. Built on first use.
     stems: std::cell::OnceCell<Vec<Option<String>>>,
@@ -31,14 +33,36 @@ impl<'t> Note<'t> {
         let tokens = tokenize(text, 0..text.len());
         let lo = tokens.partition_point(|t| t.span.start < parts.body.start);
         let hi = tokens.partition_point(|t| t.span.end <= parts.body.end);
+        let ps = match &parts.postscript {
+            Some(p) => {
+                let lo = tokens.partition_point(|t| t.span.start < p.start);
+                let hi = tokens.partition_point(|t| t.span.end <= p.end);
+                lo..hi.max(lo)
+            }
+            None => 0..0,
+        };
         Note {
             text,
             parts,
             body: lo..hi.max(lo),
+            ps,
             tokens,
             index: LineIndex::new(text),
             stems: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Indices of the words the writer wrote as the message: the body, then
+    /// any postscript.
+    pub fn body_words(&self) -> impl Iterator<Item = usize> + '_ {
+        self.body.clone().chain(self.ps.clone())
+    }
+
+    /// Whether tokens `start..end` lie within the body or the postscript.
+    fn in_body(&self, start: usize, end: usize) -> bool {
+        [&self.body, &self.ps]
+            .iter()
+            .any(|r| start >= r.start && end <= r.end && start < end)
     }
 
     /// The stem of token `i`, or `None` for a stop word.
@@ -98,7 +122,8 @@ impl<'t> Note<'t> {
     }
 }
 
-pub(crate) fn run(text: &str, ctx: &Context) -> Vec<Diagnostic> {
+/// The findings, and per rule how many more it found than it reports.
+pub(crate) fn run(text: &str, ctx: &Context) -> (Vec<Diagnostic>, Vec<(String, usize)>) {
     let note = Note::new(text);
     let mut matches = ctx.pack.find(&note.tokens);
     // Names of the company, the role and the people are not the writer's
@@ -114,6 +139,7 @@ pub(crate) fn run(text: &str, ctx: &Context) -> Vec<Diagnostic> {
     }
     let mut facts = Facts::default();
     let mut out = Vec::new();
+    let mut left_out = Vec::new();
     for (ri, rule) in ctx.pack.rules().iter().enumerate() {
         let Some(severity) = rule.severity() else {
             continue;
@@ -131,10 +157,15 @@ pub(crate) fn run(text: &str, ctx: &Context) -> Vec<Diagnostic> {
         }
         match rule.rule_type() {
             RuleType::Code => code_rule(rule, severity, &note, ctx, &mut out),
-            _ => phrase_rule(ri, rule, severity, &note, &matches, &mut out),
+            _ => {
+                let more = phrase_rule(ri, rule, severity, &note, &matches, &mut out);
+                if more > 0 {
+                    left_out.push((rule.id.clone(), more));
+                }
+            }
         }
     }
-    out
+    (out, left_out)
 }
 
 fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
@@ -166,7 +197,7 @@ fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
 }
 
 /// More findings of one rule than this in one note tell the writer nothing new.
-const MAX_PER_RULE: usize = 25;
+pub(crate) const MAX_PER_RULE: usize = 25;
 
 fn render(template: &str, m: &str, count: usize, rule: &RuleDef) -> String {
     template
@@ -183,19 +214,22 @@ fn phrase_rule(
     note: &Note,
     all: &[PhraseMatch],
     out: &mut Vec<Diagnostic>,
-) {
+) -> usize {
     let whole = rule.whole_note.unwrap_or(false);
-    let scope = if whole {
-        0..note.tokens.len()
-    } else {
-        note.body.clone()
-    };
+    let in_scope = |start: usize, end: usize| whole || note.in_body(start, end);
     let template = rule.message.as_deref().unwrap_or("'{match}'");
     if rule.rule_type() == RuleType::Metric {
+        let scope: Vec<usize> = if whole {
+            (0..note.tokens.len()).collect()
+        } else {
+            note.body_words().collect()
+        };
         let words = scope.len();
         let max = rule.max.unwrap_or(u32::MAX) as usize;
-        if words > max {
-            let span = note.span_of(scope.start + max, scope.end);
+        if words > max
+            && let (Some(&from), Some(&to)) = (scope.get(max), scope.last())
+        {
+            let span = note.span_of(from, to + 1);
             let first = first_line(note.text, &span);
             out.push(note.diag(
                 &rule.id,
@@ -205,18 +239,22 @@ fn phrase_rule(
                 None,
             ));
         }
-        return;
+        return 0;
     }
     let exceptions: Vec<&PhraseMatch> = all
         .iter()
         .filter(|m| m.rule == ri && m.role == PhraseRole::Exception)
         .collect();
     let mut hits: Vec<&PhraseMatch> = Vec::new();
+    // Findings past MAX_PER_RULE are counted, not kept, so the count can say
+    // how many were left out.
+    let mut beyond = 0usize;
+    let mut last_end = 0usize;
     for m in all
         .iter()
         .filter(|m| m.rule == ri && m.role != PhraseRole::Exception)
     {
-        if m.start < scope.start || m.end > scope.end {
+        if !in_scope(m.start, m.end) {
             continue;
         }
         if note
@@ -233,18 +271,24 @@ fn phrase_rule(
             continue;
         }
         // Overlapping phrases of one rule are one finding: keep the first, longest.
+        if hits.len() >= MAX_PER_RULE && rule.rule_type() != RuleType::Occurrence {
+            if m.start >= last_end {
+                beyond += 1;
+            }
+            last_end = last_end.max(m.end);
+            continue;
+        }
         if let Some(last) = hits.last_mut()
             && m.start < last.end
         {
             if m.start == last.start && m.end > last.end {
                 *last = m;
             }
+            last_end = last_end.max(last.end);
             continue;
         }
         hits.push(m);
-        if hits.len() > MAX_PER_RULE {
-            break;
-        }
+        last_end = last_end.max(m.end);
     }
     match rule.rule_type() {
         RuleType::Occurrence => {
@@ -276,7 +320,7 @@ fn phrase_rule(
             }
         }
         _ => {
-            for m in hits.into_iter().take(MAX_PER_RULE) {
+            for m in hits.into_iter() {
                 let span = note.span_of(m.start, m.end);
                 let text = note.text.get(span.clone()).unwrap_or_default();
                 let suggestion = match &m.role {
@@ -293,6 +337,7 @@ fn phrase_rule(
             }
         }
     }
+    beyond
 }
 
 fn code_rule(
@@ -311,6 +356,7 @@ fn code_rule(
         "lint/late" => late(note, ctx, rule.max.unwrap_or(24))
             .into_iter()
             .collect(),
+        "lint/placeholder" => placeholders(note),
         _ => Vec::new(),
     };
     for (span, message, suggestion) in found {
@@ -679,7 +725,7 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
         (proper || t.has_digit) && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
     };
     let content = || {
-        note.body.clone().filter_map(|i| {
+        note.body_words().filter_map(|i| {
             let t = note.tokens.get(i)?;
             let stem = note.stem(i)?;
             (!excluded.contains(&t.norm)).then_some((t, stem))
@@ -926,7 +972,7 @@ struct Sentence<'n> {
 fn sentences<'n>(note: &'n Note) -> Vec<Sentence<'n>> {
     let mut out: Vec<Sentence> = Vec::new();
     let mut current: Option<usize> = None;
-    for i in note.body.clone() {
+    for i in note.body_words() {
         let Some(t) = note.tokens.get(i) else {
             continue;
         };
@@ -1031,7 +1077,7 @@ fn no_reference(note: &Note, ctx: &Context) -> Option<Finding> {
     if items.is_empty() {
         return None;
     }
-    let body: HashSet<&str> = note.body.clone().filter_map(|i| note.stem(i)).collect();
+    let body: HashSet<&str> = note.body_words().filter_map(|i| note.stem(i)).collect();
     let referenced = items.iter().any(|(_, keys)| {
         let hits: Vec<&(String, bool)> = keys
             .iter()
@@ -1056,6 +1102,58 @@ fn no_reference(note: &Note, ctx: &Context) -> Option<Finding> {
         ),
         None,
     ))
+}
+
+// --- lint/placeholder -------------------------------------------------------
+
+/// Bracketed text left for the writer to fill in ("[Reason: …]", "[link]",
+/// "[your name]", "{{company}}"), anywhere in the note. Markdown links
+/// ("[text](url)", "[text][ref]", "[ref]: url") and footnote numbers ("[1]")
+/// are not placeholders.
+fn placeholders(note: &Note) -> Vec<Finding> {
+    let text = note.text;
+    let mut out = Vec::new();
+    let mut from = 0;
+    while out.len() < MAX_PER_RULE {
+        let Some(rel) = text.get(from..).and_then(|t| t.find(['[', '{'])) else {
+            break;
+        };
+        let open = from + rel;
+        let (close, width) = if text[open..].starts_with("{{") {
+            ("}}", 2)
+        } else if text[open..].starts_with('[') {
+            ("]", 1)
+        } else {
+            from = open + 1;
+            continue;
+        };
+        let inner_start = open + width;
+        // The closing mark on the same line, not far away.
+        let line_end = text[inner_start..]
+            .find('\n')
+            .map_or(text.len(), |i| inner_start + i);
+        let Some(inner_len) = text[inner_start..line_end].find(close) else {
+            from = inner_start;
+            continue;
+        };
+        let inner = &text[inner_start..inner_start + inner_len];
+        let end = inner_start + inner_len + close.len();
+        let after = text[end..].chars().next();
+        let before = text[..open].chars().next_back();
+        let markdown =
+            width == 1 && (matches!(after, Some('(' | '[' | ':')) || before == Some(']'));
+        let words = inner.chars().any(char::is_alphabetic);
+        if words && !markdown && inner.chars().count() <= 120 {
+            let shown = &text[open..end];
+            out.push((
+                open..end,
+                format!("'{shown}' is a placeholder; fill it in or take it out before sending."),
+                None,
+            ));
+        }
+        from = end;
+    }
+    out
 }
 
 // --- lint/late --------------------------------------------------------------

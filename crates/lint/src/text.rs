@@ -50,8 +50,59 @@ fn is_close_quote(c: char) -> bool {
     matches!(c, '\u{201D}' | '\u{00BB}')
 }
 
+/// How far a quotation may run before its closing mark: a quote that does
+/// not close within this many characters on its line is not a quote.
+const MAX_QUOTE_CHARS: usize = 320;
+
+/// The byte ranges of `slice` that are quotations: an opening mark closed by
+/// its partner on the same line within [`MAX_QUOTE_CHARS`] characters. An
+/// unmatched mark (`27"`, a stray `“`) is just a character: it must not hide
+/// the rest of the note from the rules. A straight `"` right after a digit is
+/// an inch mark, never a quote.
+fn quoted_ranges(slice: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    // (opening mark, byte offset after it, chars seen since)
+    let mut open: Option<(char, usize, usize)> = None;
+    let mut prev: Option<char> = None;
+    for (i, c) in slice.char_indices() {
+        if let Some(o) = open.as_mut() {
+            o.2 += 1;
+            if o.2 > MAX_QUOTE_CHARS {
+                open = None;
+            }
+        }
+        match c {
+            '\n' => open = None,
+            '"' => match open {
+                Some(('"', from, _)) => {
+                    out.push(from..i);
+                    open = None;
+                }
+                _ if prev.is_some_and(|p| p.is_ascii_digit()) => {}
+                Some(_) => {}
+                None => open = Some(('"', i + 1, 0)),
+            },
+            c if is_open_quote(c) || is_close_quote(c) => match open {
+                // German quotes open with „ and close with “.
+                Some((o, from, _))
+                    if o != '"' && (is_close_quote(c) || (o == '\u{201E}' && c == '\u{201C}')) =>
+                {
+                    out.push(from..i);
+                    open = None;
+                }
+                _ if is_open_quote(c) => open = Some((c, i + c.len_utf8(), 0)),
+                _ => {}
+            },
+            _ => {}
+        }
+        prev = Some(c);
+    }
+    out
+}
+
 /// Splits `text[range]` into words. Sentences end at `.`, `!`, `?` and blank
-/// lines; quotes are tracked so quoted words can be told apart.
+/// lines; quotations (see [`quoted_ranges`]) are marked so quoted words can be
+/// told apart.
 /// Appends `c` lowercased; ASCII, most of any note, without the Unicode tables.
 fn push_lower(s: &mut String, c: char) {
     if c.is_ascii() {
@@ -69,7 +120,8 @@ pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
     let base = range.start;
     let mut sentence = 0usize;
     let mut sentence_open = false;
-    let mut quoted = false;
+    let quotes = quoted_ranges(slice);
+    let mut next_quote = 0usize;
     let mut cur: Option<(usize, usize, String, bool, bool, bool)> = None; // start, end, norm, cap, all_caps, digit
     let mut newlines = 0u32;
     let mut chars = slice.char_indices().peekable();
@@ -78,8 +130,16 @@ pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
                  out: &mut Vec<Token>,
                  sentence: usize,
                  sentence_open: &mut bool,
-                 quoted: bool| {
+                 next_quote: &mut usize| {
         if let Some((s, e, mut norm, cap, all_caps, digit)) = cur.take() {
+            // Ranges are relative to the slice and ascending, as words are.
+            let rel = s - base;
+            while quotes.get(*next_quote).is_some_and(|q| q.end <= rel) {
+                *next_quote += 1;
+            }
+            let quoted = quotes
+                .get(*next_quote)
+                .is_some_and(|q| q.start <= rel && rel < q.end);
             // A trailing apostrophe ("candidates'") is punctuation, not part of the word.
             while norm.ends_with('\'') {
                 norm.pop();
@@ -141,7 +201,13 @@ pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
                 continue;
             }
         }
-        flush(&mut cur, &mut out, sentence, &mut sentence_open, quoted);
+        flush(
+            &mut cur,
+            &mut out,
+            sentence,
+            &mut sentence_open,
+            &mut next_quote,
+        );
         match c {
             '.' | '!' | '?' | '…' => {
                 if sentence_open {
@@ -156,14 +222,17 @@ pub fn tokenize(text: &str, range: Span) -> Vec<Token> {
                     sentence_open = false;
                 }
             }
-            '"' => quoted = !quoted,
-            c if is_open_quote(c) => quoted = true,
-            c if is_close_quote(c) => quoted = false,
             c if c.is_whitespace() => {}
             _ => newlines = 0,
         }
     }
-    flush(&mut cur, &mut out, sentence, &mut sentence_open, quoted);
+    flush(
+        &mut cur,
+        &mut out,
+        sentence,
+        &mut sentence_open,
+        &mut next_quote,
+    );
     out
 }
 
@@ -173,8 +242,11 @@ pub struct NoteParts {
     pub greeting: Option<Greeting>,
     /// What lies between greeting and signature.
     pub body: Span,
-    /// From the closing ("Best,") to the end.
+    /// From the closing ("Best,") to the end, or to a postscript.
     pub signature: Option<Span>,
+    /// The words of a postscript ("P.S. …", "PS: …") after the signature,
+    /// without its marker: body text the rules check like the rest.
+    pub postscript: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,12 +453,67 @@ pub fn parse_note(text: &str) -> NoteParts {
             break;
         }
     }
+    // A postscript after the signature is still the writer speaking.
+    let mut postscript = None;
+    if let Some(sig) = signature.clone() {
+        let after_closing = non_blank.iter().filter(|l| l.start > sig.start);
+        for l in after_closing {
+            if let Some(from) = postscript_start(text, (*l).clone()) {
+                signature = Some(trim_span(text, sig.start..l.start));
+                postscript = Some(trim_span(text, from..text.len()));
+                break;
+            }
+        }
+    }
     let body = trim_span(text, body_start.min(body_end)..body_end);
     NoteParts {
         greeting,
         body,
         signature,
+        postscript,
     }
+}
+
+/// Where the words of a postscript start, when `line` opens with a
+/// postscript marker: "P.S.", "PS:", "P. S.", "PPS", "P.P.S. -" and the like.
+fn postscript_start(text: &str, line: Span) -> Option<usize> {
+    let s = text.get(line.clone())?;
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '>' | '*' | '_') || is_invisible(c)
+        })
+        .len();
+    let mut letters = String::new();
+    let mut end = lead;
+    for (i, c) in s[lead..].char_indices() {
+        match c {
+            'p' | 'P' | 's' | 'S' => letters.push(c.to_ascii_lowercase()),
+            '.' | ' ' => {}
+            _ => break,
+        }
+        end = lead + i + c.len_utf8();
+        // "PS" then a space and a word starting with p or s ("PS please…")
+        // must stop at the marker.
+        if letters.ends_with('s') && (c == ' ' || c == '.') {
+            break;
+        }
+    }
+    if !matches!(letters.as_str(), "ps" | "pps") {
+        return None;
+    }
+    let rest = &s[end..];
+    // "PS" must be a word of its own: not "Psychology", not "PSA".
+    let marker = &s[lead..end];
+    if rest.chars().next().is_some_and(char::is_alphanumeric) && !marker.ends_with(['.', ' ']) {
+        return None;
+    }
+    let skip = rest.len()
+        - rest
+            .trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | ',' | '*' | '_')
+            })
+            .len();
+    Some(line.start + end + skip)
 }
 
 fn parse_greeting(text: &str, line: Span) -> Option<Greeting> {
@@ -602,6 +729,31 @@ mod tests {
     }
 
     #[test]
+    fn an_unmatched_quote_mark_quotes_nothing() {
+        let quoted = |s: &str| -> Vec<String> {
+            tokenize(s, 0..s.len())
+                .into_iter()
+                .filter(|t| t.quoted)
+                .map(|t| t.norm)
+                .collect()
+        };
+        // An inch mark, and a stray opening mark: the rest of the note is the writer's.
+        assert!(quoted("A 27\" screen.\n\nWhat is the salary?").is_empty());
+        assert!(quoted("The “top priority.\n\nWhat is the salary?").is_empty());
+        assert!(quoted("The “top priority. What is the salary?").is_empty());
+        // A quote left open until far along the line is no quote either.
+        let long = format!("She said \"{} pay\" once", "word ".repeat(80));
+        assert!(quoted(&long).is_empty());
+        // Closed quotes still count, straight, curly and German.
+        assert_eq!(quoted("He said “top pay.” Then"), vec!["top", "pay"]);
+        assert_eq!(
+            quoted("Er sagte „gutes Gehalt“ dann"),
+            vec!["gutes", "gehalt"]
+        );
+        assert_eq!(quoted("a 27\" screen and \"pay\" x"), vec!["pay"]);
+    }
+
+    #[test]
     fn greetings_and_signatures_are_found() {
         let note = "Hello Dr. Chen,\n\nThanks for today.\n\nBest,\nSam";
         let p = parse_note(note);
@@ -615,6 +767,43 @@ mod tests {
         let p = parse_note(note);
         assert_eq!(p.greeting.expect("greeting").names[0].text, "Raj");
         assert_eq!(&note[p.body.clone()], "thank you!");
+    }
+
+    #[test]
+    fn a_postscript_after_the_signature_is_body_text() {
+        for (note, ps) in [
+            (
+                "Dear Marie,\n\nThanks for today.\n\nBest,\nSam\n\nP.S. What is the salary range?\n",
+                "What is the salary range?",
+            ),
+            (
+                "Hi Raj,\nThanks for today.\nBest,\nSam\nPS: reply ASAP",
+                "reply ASAP",
+            ),
+            (
+                "Hi Raj,\nThanks for today.\nBest,\nSam\nP. S. - one more",
+                "one more",
+            ),
+            ("Hi Raj,\nThanks for today.\nBest,\nSam\nPPS Two", "Two"),
+            (
+                "Hi Raj,\nThanks for today.\nBest,\nSam\nps please reply",
+                "please reply",
+            ),
+        ] {
+            let p = parse_note(note);
+            let span = p
+                .postscript
+                .unwrap_or_else(|| panic!("no postscript in {note:?}"));
+            assert_eq!(&note[span], ps, "{note:?}");
+            assert_eq!(&note[p.signature.expect("sig")], "Best,\nSam", "{note:?}");
+        }
+        for note in [
+            "Hi Raj,\nThanks for today.\nBest,\nSam\nPsychology graduate",
+            "Hi Raj,\nThanks for today.\nBest,\nSam\nPSA Corp",
+            "Hi Raj,\nThanks for today.\nBest,\nSam Rivera\n+1 555 0100",
+        ] {
+            assert_eq!(parse_note(note).postscript, None, "{note:?}");
+        }
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Snapshots of every output format, and hostile input that must never panic.
 
 use debrief_core::model::Application;
-use debrief_lint::output::{github, human, human_files, json, line, sarif};
-use debrief_lint::{Context, NoteKind, RulePack, lint, panel, parse_note};
+use debrief_lint::output::{github, human, human_files, human_report, json, line, sarif};
+use debrief_lint::{
+    Context, MAX_PER_RULE, NoteKind, RulePack, lint, lint_report, panel, parse_note,
+};
 use proptest::prelude::*;
 
 fn app() -> Application {
@@ -104,7 +106,7 @@ fn sarif_output() {
         v["runs"][0]["tool"]["driver"]["rules"]
             .as_array()
             .map(|r| r.len()),
-        Some(17)
+        Some(18)
     );
     insta::assert_snapshot!(out);
 }
@@ -228,4 +230,94 @@ proptest! {
         }
         let _ = panel(&[("a", text.as_str()), ("b", NOTE)]);
     }
+}
+
+#[test]
+fn a_megabyte_on_one_line_shows_short_snippets_and_says_what_was_left_out() {
+    let app = app();
+    let ctx = Context::for_person(&app, "marie").kind(NoteKind::StatusCheck);
+    let mut note = String::from("Dear Marie, ");
+    while note.len() < 1_000_000 {
+        note.push_str("What is the salary range? Reply ASAP. ");
+    }
+    let mentions = note.matches("salary").count();
+    let report = lint_report(&note, &ctx);
+    let salary = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "lint/salary-before-offer")
+        .count();
+    assert_eq!(salary, MAX_PER_RULE);
+    let left: usize = report
+        .left_out
+        .iter()
+        .filter(|l| l.rule == "lint/salary-before-offer")
+        .map(|l| l.count)
+        .sum();
+    assert_eq!(
+        salary + left,
+        mentions,
+        "every mention is either shown or counted"
+    );
+    let files = vec![("big.txt".to_string(), note.clone())];
+    let mut diags = report.diagnostics.clone();
+    let mut left_out = report.left_out.clone();
+    diags.iter_mut().for_each(|d| d.path = "big.txt".into());
+    left_out.iter_mut().for_each(|l| l.path = "big.txt".into());
+    let out = human_report(&files, &diags, &left_out);
+    assert!(out.len() < 30_000, "{} bytes of output", out.len());
+    for l in out.lines() {
+        assert!(
+            l.chars().count() <= 140,
+            "long line: {}…",
+            &l[..200.min(l.len())]
+        );
+    }
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("1 | …") && l.ends_with('…')),
+        "a cut snippet is marked on both sides: {}",
+        &out[..2000.min(out.len())]
+    );
+    let shown = diags.len();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == debrief_lint::Severity::Error)
+        .count();
+    assert!(
+        out.contains(&format!(
+            "{} more lint/salary-before-offer finding(s) in big.txt not shown",
+            mentions - salary
+        )),
+        "{}",
+        &out[out.len().saturating_sub(600)..]
+    );
+    let total_left: usize = left_out.iter().map(|l| l.count).sum();
+    assert!(
+        out.trim_end()
+            .ends_with(&format!("shown; {total_left} more left out")),
+        "{}",
+        &out[out.len().saturating_sub(600)..]
+    );
+    assert!(out.contains(&format!("{errors} error(s)")), "{shown}");
+    // The carets still sit under the words: the snippet of a finding in the
+    // middle of the line shows them.
+    let mid = diags
+        .iter()
+        .find(|d| d.rule == "lint/salary-before-offer" && d.column > 200)
+        .expect("a finding far along the line");
+    let block = out
+        .split("\n\n")
+        .find(|b| b.contains(&format!("big.txt:1:{}", mid.column)) && b.contains("salary-before"))
+        .expect("its snippet");
+    let lines: Vec<&str> = block.lines().collect();
+    let text = lines[lines.len() - 2];
+    let carets = lines[lines.len() - 1];
+    let at = carets.find('^').expect("carets");
+    let under: String = text[..]
+        .chars()
+        .skip(carets[..at].chars().count())
+        .take(6)
+        .collect();
+    assert_eq!(under, "salary", "{text}\n{carets}");
 }
