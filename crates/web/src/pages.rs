@@ -1603,9 +1603,8 @@ pub(crate) fn composer_page(
             }
         }
     };
-    let cx = debrief_lint::Context::for_person(&app, person)
-        .kind(kind)
-        .at(clock.now);
+    let pack = st.rule_pack()?;
+    let cx = debrief_lint::note_context(&app, Some(person), Some(kind), clock.now, &pack);
     let diags = debrief_lint::lint(&typed.body, &cx);
     let status = s
         .problem

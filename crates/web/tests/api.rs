@@ -918,15 +918,15 @@ fn the_agenda_is_the_cli_bytes_cached_gzipped_and_paged() {
         assert_eq!(r.status, 422, "{q}");
         assert_eq!(r.json()["field"], field);
     }
-    let r = get(&s, "/api/v1/agenda?limit=many");
-    assert_eq!(r.status, 422);
-    assert!(
-        r.json()["message"].as_str().expect("m").contains("limit"),
-        "{}",
-        r.body
-    );
+    for q in ["limit=many", "limit=-1"] {
+        let r = get(&s, &format!("/api/v1/agenda?{q}"));
+        assert_eq!(r.status, 422, "{q}");
+        assert_eq!(r.json()["field"], "limit", "{}", r.body);
+        assert_eq!(r.json()["message"], "expected a whole number, 0 or more");
+    }
     let r = get(&s, "/api/v1/agenda?colour=red");
     assert_eq!(r.status, 422, "unknown parameters are named: {}", r.body);
+    assert_eq!(r.json()["field"], "colour", "{}", r.body);
 }
 
 #[test]
@@ -1067,4 +1067,100 @@ fn an_upload_over_the_limit_is_refused_by_the_field() {
             .map(Vec::len),
         Some(1)
     );
+}
+
+/// The demo store, as `debrief demo` fills it at `NOW`.
+fn demo_server() -> Server {
+    let s = Server::start(Some(NOW));
+    let now: jiff::Timestamp = "2026-11-20T21:00:00Z".parse().expect("ts");
+    let demo = debrief_core::demo::dataset(now, "America/Chicago").expect("demo");
+    let r = post_json(
+        &s,
+        "/api/v1/import",
+        &serde_json::to_value(&demo).expect("v"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    s
+}
+
+fn lint_rules(r: &Reply) -> Vec<String> {
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn lint_builds_the_context_the_cli_does() {
+    let s = demo_server();
+    let note = "Hi Marie,\n\nThank you for your time today. I enjoyed our talk.\n\nBest,\nAlex\n";
+    // A note with a recipient is a thank-you, as `debrief lint --to marie`.
+    let to_marie = lint_rules(&post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-northwind", "person": "marie" }),
+    ));
+    for rule in ["lint/missing-fit", "lint/no-reference"] {
+        assert!(to_marie.contains(&rule.to_string()), "{rule}: {to_marie:?}");
+    }
+    let as_thank_you = lint_rules(&post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-northwind", "person": "marie", "kind": "thank-you" }),
+    ));
+    assert_eq!(to_marie, as_thank_you);
+    // Exactly what the linter finds in the CLI's context.
+    let store = debrief_store_sqlite::SqliteStore::open(&s.db).expect("store");
+    let app = debrief_store::StoreReader::application(&store, "demo-northwind")
+        .expect("read")
+        .expect("app");
+    let now: jiff::Timestamp = "2026-11-20T21:00:00Z".parse().expect("ts");
+    let pack = debrief_lint::RulePack::builtin();
+    let cx = debrief_lint::note_context(&app, Some("marie"), None, now, &pack);
+    assert!(cx.interview.is_some(), "the note follows marie's interview");
+    let expected: Vec<String> = debrief_lint::lint(note, &cx)
+        .into_iter()
+        .map(|d| d.rule)
+        .collect();
+    assert_eq!(to_marie, expected);
+    // The user's rule pack beside the store applies, as in the CLI.
+    let dir = s.db.parent().expect("dir");
+    std::fs::write(
+        dir.join("rules.toml"),
+        "[[rule]]\nid = \"lint/missing-fit\"\nseverity = \"off\"\n",
+    )
+    .expect("write pack");
+    let packed = lint_rules(&post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-northwind", "person": "marie" }),
+    ));
+    assert!(!packed.contains(&"lint/missing-fit".to_string()), "{packed:?}");
+    assert!(packed.contains(&"lint/no-reference".to_string()), "{packed:?}");
+    // The composer's first check uses the same context and pack.
+    let page = get(&s, "/applications/demo-northwind/compose?person=marie");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(!page.body.contains("lint/missing-fit"), "the pack applies");
+    std::fs::write(dir.join("rules.toml"), "[[rule]\nbroken").expect("write pack");
+    let broken = post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-northwind", "person": "marie" }),
+    );
+    assert_eq!(broken.status, 500);
+    assert!(broken.json()["message"].as_str().expect("msg").contains("rules.toml"));
+    std::fs::remove_file(dir.join("rules.toml")).expect("remove");
+    // A person needs an application, like the CLI's exit 2.
+    let r = post_json(&s, "/api/v1/lint", &json!({ "text": "x", "person": "marie" }));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["field"], "app");
+    let r = post_json(&s, "/api/v1/lint", &json!({ "text": "x", "app": "nope" }));
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(r.json()["field"], "app");
+    // Without an application only the context-free rules run.
+    let bare = lint_rules(&post_json(&s, "/api/v1/lint", &json!({ "text": note })));
+    assert!(!bare.contains(&"lint/no-reference".to_string()), "{bare:?}");
 }
