@@ -179,7 +179,9 @@ fn readable(path: &str, text: &str) -> Problem {
             .split_once(", expected ")
             .map(|(_, e)| format!("; expected {e}"))
             .unwrap_or_default();
-        return at(join(&name), format!("unknown field `{name}`{expected}"));
+        // The path already ends at the unknown field.
+        let field = if path.is_empty() { name.clone() } else { path.to_string() };
+        return at(field, format!("unknown field `{name}`{expected}"));
     }
     let expected = text.split_once("expected ").map(|(_, e)| e).unwrap_or("");
     let message = if expected.starts_with("struct") || expected.contains("map") {

@@ -88,11 +88,57 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         .route("/assets/app.js", get(script))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::map_response(readable_errors))
         .layer(axum::middleware::from_fn_with_state(
             exposure,
             security::guard,
         ))
         .layer(axum::middleware::from_fn(security::headers))
+}
+
+/// axum's own refusals of a page request (a form over the size limit, a
+/// body of the wrong kind) answer in plain text with the library's words;
+/// the user gets a page saying what happened and what to do. The API's
+/// answers are JSON already (`api::json_errors`) and pass untouched.
+async fn readable_errors(res: axum::response::Response) -> axum::response::Response {
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return res;
+    }
+    let text = match axum::body::to_bytes(res.into_body(), 64 << 10).await {
+        Ok(b) => String::from_utf8_lossy(&b).to_lowercase(),
+        Err(_) => String::new(),
+    };
+    let message = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "What you sent is larger than {} MB, more than Debrief accepts from a form. Shorten it; import big files from a terminal with `debrief import FILE`.",
+            BODY_LIMIT_BYTES >> 20
+        )
+    } else if text.contains("multipart") || text.contains("boundary") {
+        "This form expects a file upload (multipart/form-data). Choose the file on the page and send it from there.".to_string()
+    } else if text.contains("content-type") {
+        "This address expects a form sent from its page; the request's content type does not match.".to_string()
+    } else if status.is_client_error() {
+        format!(
+            "The request could not be read ({}). Go back, check the form and send it again.",
+            status.canonical_reason().unwrap_or("refused")
+        )
+    } else {
+        "Something went wrong on the server; nothing was saved.".to_string()
+    };
+    html::error_page(
+        &axum::http::HeaderMap::new(),
+        &state::Problem {
+            status,
+            message,
+            field: None,
+        },
+    )
 }
 
 const STYLE: &str = include_str!("../assets/style.css");

@@ -1164,3 +1164,55 @@ fn lint_builds_the_context_the_cli_does() {
     let bare = lint_rules(&post_json(&s, "/api/v1/lint", &json!({ "text": note })));
     assert!(!bare.contains(&"lint/no-reference".to_string()), "{bare:?}");
 }
+
+#[test]
+fn errors_name_the_field_in_plain_words() {
+    let s = seeded();
+    let r = post_json(&s, "/api/v1/applications", &json!({ "role": "Analyst" }));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["field"], "company");
+    assert_eq!(r.json()["message"], "`company` is required");
+    let r = post_raw(&s, "/api/v1/applications", "[]");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["message"], "expected a JSON object");
+    assert!(!r.body.contains("struct"), "no Rust type names: {}", r.body);
+    let r = post_raw(&s, "/api/v1/applications", "{\"company\": ");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .expect("m")
+            .starts_with("the body is not valid JSON"),
+        "{}",
+        r.body
+    );
+    let r = post_json(
+        &s,
+        "/api/v1/applications",
+        &json!({ "company": "A", "role": "B", "colour": "red" }),
+    );
+    assert_eq!(r.json()["field"], "colour", "{}", r.body);
+    // A form over the limit: a page saying so, not the library's words.
+    let huge = "x".repeat(debrief_web::BODY_LIMIT_BYTES + 10);
+    let r = post_form(&s, "/applications", &[("company", &huge), ("role", "B")]);
+    assert_eq!(r.status, 413);
+    assert!(r.body.contains("larger than 8 MB"), "{}", &r.body[..r.body.len().min(400)]);
+    assert!(r.body.contains("<h1>"), "a page");
+    // A form post where a file upload is expected.
+    let r = post_form(&s, "/settings/import", &[("file", "{}")]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("expects a file upload"), "{}", r.body);
+    // An exchange error names its place once.
+    let doc = br#"{"format": "debrief/1", "applications": [{"id": "x"}]}"#;
+    let r = post_multipart(&s, "/settings/import", &[], Some(("file", "bad.json", doc)));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("applications[0]"), "{}", r.body);
+    assert!(!r.body.contains("applications[0]: applications[0]"), "{}", r.body);
+    let r = post_json(
+        &s,
+        "/api/v1/import",
+        &json!({"format": "debrief/1", "applications": [{"id": "x"}]}),
+    );
+    assert_eq!(r.json()["field"], "applications[0]", "{}", r.body);
+    assert!(!r.json()["message"].as_str().expect("m").contains("applications[0]"));
+}
