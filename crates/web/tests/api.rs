@@ -1216,3 +1216,59 @@ fn errors_name_the_field_in_plain_words() {
     assert_eq!(r.json()["field"], "applications[0]", "{}", r.body);
     assert!(!r.json()["message"].as_str().expect("m").contains("applications[0]"));
 }
+
+/// The value of `name="…"` in an SVG or HTML tag.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[start..].split('"').next()
+}
+
+#[test]
+fn insights_charts_fit_their_drawing_and_count_honestly() {
+    let s = demo_server();
+    let page = get(&s, "/insights");
+    assert_eq!(page.status, 200);
+    let svgs: Vec<&str> = page.body.split("<svg").skip(1).collect();
+    assert!(svgs.len() >= 4, "the charts are drawn");
+    for svg in &svgs {
+        let svg = svg.split("</svg>").next().expect("svg");
+        let open = svg.split('>').next().expect("tag");
+        let view: Vec<f64> = attr(open, "viewBox")
+            .expect("viewBox")
+            .split(' ')
+            .map(|n| n.parse().expect("number"))
+            .collect();
+        let width = view[2];
+        // Never drawn larger than its natural size: text stays 13 px.
+        assert_eq!(attr(open, "width"), Some(format!("{width}").as_str()));
+        for t in svg.split("<text").skip(1) {
+            let (tag, rest) = t.split_once('>').expect("text");
+            let label = rest.split('<').next().expect("label");
+            let x: f64 = attr(tag, "x").expect("x").parse().expect("x");
+            // 13 px text is under 7.5 px a character.
+            let w = label.chars().count() as f64 * 7.5;
+            let (left, right) = match attr(tag, "text-anchor") {
+                Some("end") => (x - w, x),
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                _ => (x, x + w),
+            };
+            assert!(
+                left >= 0.0 && right <= width,
+                "'{label}' ({left}..{right}) is cut off a drawing {width} wide"
+            );
+        }
+    }
+    // A stage's "reached" includes the applications now in it.
+    let mut rows = 0;
+    for t in page.body.split("class=\"value\">").skip(1) {
+        let text = t.split('<').next().expect("text");
+        if let Some((reached, now)) = text.split_once(" reached, ") {
+            let reached: usize = reached.parse().expect("reached");
+            let now: usize = now.trim_end_matches(" now").parse().expect("now");
+            assert!(reached >= now, "{text}");
+            rows += 1;
+        }
+    }
+    assert_eq!(rows, 7, "every stage has a row");
+    assert!(page.body.contains("1 reached, 1 now"), "rejected counts");
+}
