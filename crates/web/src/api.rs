@@ -180,7 +180,11 @@ fn readable(path: &str, text: &str) -> Problem {
             .map(|(_, e)| format!("; expected {e}"))
             .unwrap_or_default();
         // The path already ends at the unknown field.
-        let field = if path.is_empty() { name.clone() } else { path.to_string() };
+        let field = if path.is_empty() {
+            name.clone()
+        } else {
+            path.to_string()
+        };
         return at(field, format!("unknown field `{name}`{expected}"));
     }
     let expected = text.split_once("expected ").map(|(_, e)| e).unwrap_or("");
@@ -240,11 +244,7 @@ struct AgendaQuery {
 /// (gzip and `If-None-Match` honoured). `?now=` computes another moment;
 /// `?app=` keeps one application; `?state=`, `?limit=`, `?offset=` return
 /// one page and add `total`, `offset` and `limit`.
-async fn agenda(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Answer {
+async fn agenda(State(st): State<AppState>, h: HeaderMap, RawQuery(raw): RawQuery) -> Answer {
     let q: AgendaQuery = query(raw.as_deref())?;
     let what_if;
     let snap_arc;
@@ -597,11 +597,7 @@ async fn lint(State(st): State<AppState>, b: Bytes) -> Answer {
                 let known: Vec<&str> = a.people.iter().map(|p| p.id.as_str()).collect();
                 return Err(Problem::field(
                     "person",
-                    format!(
-                        "no person '{p}' in '{}'; known: {}",
-                        a.id,
-                        known.join(", ")
-                    ),
+                    format!("no person '{p}' in '{}'; known: {}", a.id, known.join(", ")),
                 ));
             }
             let now = st.clock()?.now;

@@ -302,10 +302,7 @@ pub fn safe_name(s: &str) -> String {
 }
 
 /// `debrief ics export [--app ID]`.
-async fn api_ics_export(
-    State(st): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response> {
+async fn api_ics_export(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
     let q: ExportQuery = crate::api::query(raw.as_deref())?;
     calendar_response(&st, q.app.as_deref().filter(|a| !a.is_empty()))
 }

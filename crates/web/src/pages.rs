@@ -1943,7 +1943,9 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
             form.stack method="post" action="/settings/profile" {
                 (form_error(s, f, &["name", "timezone", "extra"]))
                 label for="profile-name" { "Your name (signs your notes)" }
-                input #profile-name type="text" name="name" maxlength="200" value=(s.value(f, "name", &p.name));
+                input #profile-name type="text" name="name" required maxlength="200" value=(s.value(f, "name", &p.name))
+                    aria-describedby=[describedby(s, f, "name")];
+                (field_error(s, f, "name"))
                 label for="profile-timezone" { "Time zone (IANA name, e.g. America/Chicago)" }
                 input #profile-timezone type="text" name="timezone" required value=(s.value(f, "timezone", &p.timezone))
                     aria-describedby=[describedby(s, f, "timezone")];
@@ -1990,7 +1992,15 @@ async fn profile_save(
     let f = Fields(f);
     let run = || -> Result<()> {
         let mut p = st.profile()?;
-        p.name = f.get("name").trim().to_string();
+        let name = f.get("name").trim();
+        if name.is_empty() {
+            return Err(Problem::field(
+                "name",
+                "your name signs the notes Debrief drafts; it cannot be empty",
+            ));
+        }
+        ops::one_line("name", name)?;
+        p.name = name.to_string();
         let tz = f.get("timezone").trim();
         debrief_core::exchange::parse_timezone(tz).map_err(|e| Problem::field("timezone", e))?;
         p.timezone = tz.to_string();
