@@ -86,6 +86,8 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         )
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
+        .route("/favicon.ico", get(favicon))
+        .route("/assets/favicon.svg", get(favicon))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::map_response(readable_errors))
@@ -122,7 +124,8 @@ async fn readable_errors(res: axum::response::Response) -> axum::response::Respo
     } else if text.contains("multipart") || text.contains("boundary") {
         "This form expects a file upload (multipart/form-data). Choose the file on the page and send it from there.".to_string()
     } else if text.contains("content-type") {
-        "This address expects a form sent from its page; the request's content type does not match.".to_string()
+        "This address expects a form sent from its page; the request's content type does not match."
+            .to_string()
     } else if status.is_client_error() {
         format!(
             "The request could not be read ({}). Go back, check the form and send it again.",
@@ -157,6 +160,26 @@ async fn style() -> impl axum::response::IntoResponse {
 
 async fn script() -> impl axum::response::IntoResponse {
     (cached("text/javascript; charset=utf-8"), SCRIPT)
+}
+
+/// A small mark for the browser's tab, so browsers stop asking for
+/// `/favicon.ico` and logging a 404 on every page.
+const FAVICON: &str = include_str!("../assets/favicon.svg");
+
+async fn favicon() -> impl axum::response::IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        FAVICON,
+    )
 }
 
 /// Runs the server until Ctrl-C (or SIGTERM). Requests in flight finish

@@ -93,6 +93,13 @@ fn person_name<'a>(app: &'a Application, id: &'a str) -> &'a str {
     app.person(id).map(|p| p.name.as_str()).unwrap_or(id)
 }
 
+/// A person's name for a message after a write (their id if unreadable).
+fn name_of(st: &AppState, app: &str, person: &str) -> String {
+    st.application(app)
+        .map(|a| person_name(&a, person).to_string())
+        .unwrap_or_else(|_| person.to_string())
+}
+
 // ---------------------------------------------------------------- Today
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -401,7 +408,11 @@ async fn action_log(State(st): State<AppState>, axum::extract::Form(f): Form) ->
         Ok(Logged::Yes { touch, .. }) => redirect_with(
             &back,
             "ok",
-            &format!("Logged the {} to {}.", touch.kind, f.get("person")),
+            &format!(
+                "Logged the {} to {}.",
+                touch.kind,
+                name_of(&st, f.get("app"), f.get("person"))
+            ),
         ),
         Ok(Logged::Refused { why, .. }) => redirect_with(
             &back,
@@ -1140,7 +1151,7 @@ async fn touch_add(
             Logged::Yes { forced, touch } => Ok(format!(
                 "Logged the {} to {}{}.",
                 touch.kind,
-                t.person,
+                name_of(&st, &id, &t.person),
                 if forced {
                     ", past the follow-up guard"
                 } else {
@@ -1798,7 +1809,11 @@ async fn composer_post(
         Ok(Logged::Yes { touch, .. }) => redirect_with(
             &app_url(&id),
             "ok",
-            &format!("Logged the {} to {person}, with the note.", touch.kind),
+            &format!(
+                "Logged the {} to {}, with the note.",
+                touch.kind,
+                name_of(&st, &id, &person)
+            ),
         ),
         Ok(Logged::Refused { allowed_from, why }) => {
             let p = Problem {

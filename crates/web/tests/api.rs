@@ -230,7 +230,7 @@ fn applications_people_interviews_and_dismissals() {
     let bad_rule = post_json(
         &s,
         "/api/v1/applications/globex-analyst/dismissals",
-        &json!({ "rule": "nap" }),
+        &json!({ "rule": "nap", "reason": "done" }),
     );
     assert_eq!(bad_rule.json()["field"], "rule");
 
@@ -1138,8 +1138,14 @@ fn lint_builds_the_context_the_cli_does() {
         "/api/v1/lint",
         &json!({ "text": note, "app": "demo-northwind", "person": "marie" }),
     ));
-    assert!(!packed.contains(&"lint/missing-fit".to_string()), "{packed:?}");
-    assert!(packed.contains(&"lint/no-reference".to_string()), "{packed:?}");
+    assert!(
+        !packed.contains(&"lint/missing-fit".to_string()),
+        "{packed:?}"
+    );
+    assert!(
+        packed.contains(&"lint/no-reference".to_string()),
+        "{packed:?}"
+    );
     // The composer's first check uses the same context and pack.
     let page = get(&s, "/applications/demo-northwind/compose?person=marie");
     assert_eq!(page.status, 200, "{}", page.body);
@@ -1151,10 +1157,19 @@ fn lint_builds_the_context_the_cli_does() {
         &json!({ "text": note, "app": "demo-northwind", "person": "marie" }),
     );
     assert_eq!(broken.status, 500);
-    assert!(broken.json()["message"].as_str().expect("msg").contains("rules.toml"));
+    assert!(
+        broken.json()["message"]
+            .as_str()
+            .expect("msg")
+            .contains("rules.toml")
+    );
     std::fs::remove_file(dir.join("rules.toml")).expect("remove");
     // A person needs an application, like the CLI's exit 2.
-    let r = post_json(&s, "/api/v1/lint", &json!({ "text": "x", "person": "marie" }));
+    let r = post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": "x", "person": "marie" }),
+    );
     assert_eq!(r.status, 400, "{}", r.body);
     assert_eq!(r.json()["field"], "app");
     let r = post_json(&s, "/api/v1/lint", &json!({ "text": "x", "app": "nope" }));
@@ -1196,7 +1211,11 @@ fn errors_name_the_field_in_plain_words() {
     let huge = "x".repeat(debrief_web::BODY_LIMIT_BYTES + 10);
     let r = post_form(&s, "/applications", &[("company", &huge), ("role", "B")]);
     assert_eq!(r.status, 413);
-    assert!(r.body.contains("larger than 8 MB"), "{}", &r.body[..r.body.len().min(400)]);
+    assert!(
+        r.body.contains("larger than 8 MB"),
+        "{}",
+        &r.body[..r.body.len().min(400)]
+    );
     assert!(r.body.contains("<h1>"), "a page");
     // A form post where a file upload is expected.
     let r = post_form(&s, "/settings/import", &[("file", "{}")]);
@@ -1207,14 +1226,23 @@ fn errors_name_the_field_in_plain_words() {
     let r = post_multipart(&s, "/settings/import", &[], Some(("file", "bad.json", doc)));
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("applications[0]"), "{}", r.body);
-    assert!(!r.body.contains("applications[0]: applications[0]"), "{}", r.body);
+    assert!(
+        !r.body.contains("applications[0]: applications[0]"),
+        "{}",
+        r.body
+    );
     let r = post_json(
         &s,
         "/api/v1/import",
         &json!({"format": "debrief/1", "applications": [{"id": "x"}]}),
     );
     assert_eq!(r.json()["field"], "applications[0]", "{}", r.body);
-    assert!(!r.json()["message"].as_str().expect("m").contains("applications[0]"));
+    assert!(
+        !r.json()["message"]
+            .as_str()
+            .expect("m")
+            .contains("applications[0]")
+    );
 }
 
 /// The value of `name="…"` in an SVG or HTML tag.
@@ -1271,4 +1299,155 @@ fn insights_charts_fit_their_drawing_and_count_honestly() {
     }
     assert_eq!(rows, 7, "every stage has a row");
     assert!(page.body.contains("1 reached, 1 now"), "rejected counts");
+}
+
+#[test]
+fn input_is_checked_by_the_field_and_nothing_is_written() {
+    let s = seeded();
+    let before = get(&s, "/api/v1/export").body;
+    let refused = |r: Reply, field: &str| {
+        assert_eq!(
+            r.status,
+            422,
+            "{field}: {}",
+            &r.body[..r.body.len().min(300)]
+        );
+        assert_eq!(
+            r.json()["field"],
+            field,
+            "{}",
+            &r.body[..r.body.len().min(300)]
+        );
+    };
+    let long = "x".repeat(20_001);
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications/acme-analyst/news",
+            &json!({ "text": long }),
+        ),
+        "text",
+    );
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications",
+            &json!({ "company": "x".repeat(201), "role": "B" }),
+        ),
+        "company",
+    );
+    for bad in ["Acme\r\nBcc: x@evil.example", "Acme\nCorp"] {
+        refused(
+            post_json(
+                &s,
+                "/api/v1/applications",
+                &json!({ "company": bad, "role": "B" }),
+            ),
+            "company",
+        );
+    }
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications",
+            &json!({ "company": "A", "role": "Analyst\nLead" }),
+        ),
+        "role",
+    );
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications/acme-analyst/people",
+            &json!({ "name": "Ann\nBee" }),
+        ),
+        "name",
+    );
+    refused(
+        patch_json(
+            &s,
+            "/api/v1/applications/acme-analyst/people/marie",
+            &json!({ "name": "M".repeat(201) }),
+        ),
+        "name",
+    );
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications/acme-analyst/research",
+            &json!({ "fact": long }),
+        ),
+        "fact",
+    );
+    // A dismissal says why, as the docs promise.
+    let d = "/api/v1/applications/acme-analyst/dismissals";
+    refused(
+        post_json(&s, d, &json!({ "rule": "status-check" })),
+        "reason",
+    );
+    refused(
+        post_json(&s, d, &json!({ "rule": "status-check", "reason": "  " })),
+        "reason",
+    );
+    assert_eq!(get(&s, "/api/v1/export").body, before, "nothing written");
+    // Within the limits all is well.
+    let r = post_json(
+        &s,
+        "/api/v1/applications/acme-analyst/news",
+        &json!({ "text": "y".repeat(20_000) }),
+    );
+    assert_eq!(r.status, 201, "{}", &r.body[..r.body.len().min(300)]);
+    // An empty profile name is refused on the settings page.
+    let r = post_form(
+        &s,
+        "/settings/profile",
+        &[("name", "  "), ("timezone", "America/Chicago")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("cannot be empty"), "{}", r.body);
+    assert_eq!(
+        get(&s, "/api/v1/export").json()["profile"]["name"],
+        "Sam Rivera"
+    );
+}
+
+#[test]
+fn flash_names_people_favicon_is_served_and_interviewers_is_accepted() {
+    let s = seeded();
+    let r = post_form(
+        &s,
+        "/actions/log",
+        &[
+            ("app", "acme-analyst"),
+            ("person", "marie"),
+            ("kind", "thank-you"),
+            ("channel", "email"),
+        ],
+    );
+    let (_, msg) = flash(&r).expect("a message");
+    assert!(msg.contains("to Marie Dubois"), "{msg}");
+    let r = post_form(
+        &s,
+        "/applications/acme-analyst/touches",
+        &[
+            ("person", "raj"),
+            ("kind", "thank-you"),
+            ("channel", "email"),
+        ],
+    );
+    let (_, msg) = flash(&r).expect("a message");
+    assert!(msg.contains("to Raj Patel"), "{msg}");
+    for path in ["/favicon.ico", "/assets/favicon.svg"] {
+        let r = get(&s, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some("image/svg+xml"));
+        assert!(r.body.starts_with("<svg"));
+    }
+    assert!(get(&s, "/").body.contains("rel=\"icon\""));
+    let r = post_json(
+        &s,
+        "/api/v1/applications/acme-analyst/interviews",
+        &json!({ "start": "2026-11-24T10:00:00-06:00", "interviewers": ["marie", "raj"] }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["interviewers"], json!(["marie", "raj"]));
 }
