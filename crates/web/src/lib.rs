@@ -109,7 +109,10 @@ async fn readable_errors(res: axum::response::Response) -> axum::response::Respo
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|v| v.starts_with("text/plain"));
-    if !(status.is_client_error() || status.is_server_error()) || !plain {
+    // Only the statuses axum's extractors refuse with; a handler's own
+    // plain answer (the calendar feed's 404, say) keeps its headers.
+    let refusal = matches!(status.as_u16(), 400 | 411 | 413 | 415 | 422);
+    if !refusal || !plain {
         return res;
     }
     let text = match axum::body::to_bytes(res.into_body(), 64 << 10).await {
@@ -126,13 +129,11 @@ async fn readable_errors(res: axum::response::Response) -> axum::response::Respo
     } else if text.contains("content-type") {
         "This address expects a form sent from its page; the request's content type does not match."
             .to_string()
-    } else if status.is_client_error() {
+    } else {
         format!(
             "The request could not be read ({}). Go back, check the form and send it again.",
             status.canonical_reason().unwrap_or("refused")
         )
-    } else {
-        "Something went wrong on the server; nothing was saved.".to_string()
     };
     html::error_page(
         &axum::http::HeaderMap::new(),
