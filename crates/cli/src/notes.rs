@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use debrief_lint::{Context, Diagnostic, LeftOut, NoteKind, RulePack, interview_for, output};
+use debrief_lint::{Context, Diagnostic, LeftOut, RulePack, output};
 
 use crate::args::{DraftArgs, LintArgs, LintFormat};
 use crate::ctx::{Ctx, Failure, Result, default_db_path};
@@ -263,20 +263,8 @@ pub fn lint(ctx: &Ctx, a: &LintArgs) -> Result<()> {
     let mut diags = Vec::new();
     let mut left_out = Vec::new();
     for (person, name, text) in &notes {
-        let mut c = match person {
-            Some(p) => Context::for_person(&app, p),
-            None => Context {
-                app: Some(&app),
-                ..Context::default()
-            },
-        }
-        .pack(&pack)
-        .at(now);
-        c.kind = a
-            .kind
-            .or(Some(NoteKind::ThankYou))
-            .filter(|_| a.kind.is_some() || person.is_some());
-        c.interview = person.as_deref().and_then(|p| interview_for(&app, p, now));
+        // The same context as the web API and composer build.
+        let mut c = debrief_lint::note_context(&app, person.as_deref(), a.kind, now, &pack);
         // Several FILEs to one person are drafts of one note, not a panel.
         if !a.panel.is_empty() {
             c = c.with_panel(panel.clone());

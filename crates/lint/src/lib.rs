@@ -275,6 +275,33 @@ pub struct Report {
 /// The most findings one rule reports in one note.
 pub const MAX_PER_RULE: usize = rules::MAX_PER_RULE;
 
+/// The context `debrief lint --app APP [--to PERSON] [--kind KIND]` checks
+/// a note in, so every front end (command line, web API, composer) agrees:
+/// a note with a recipient is a thank-you unless `kind` says otherwise, it
+/// follows the recipient's latest interview by `now` (`interview_for`), and
+/// `pack` is the built-in pack with the user's laid over it. Without a
+/// recipient and a kind, only the rules that need no kind run.
+pub fn note_context<'a>(
+    app: &'a Application,
+    person: Option<&str>,
+    kind: Option<NoteKind>,
+    now: Timestamp,
+    pack: &'a RulePack,
+) -> Context<'a> {
+    let mut c = match person {
+        Some(p) => Context::for_person(app, p),
+        None => Context {
+            app: Some(app),
+            ..Context::default()
+        },
+    }
+    .pack(pack)
+    .at(now);
+    c.kind = kind.or(person.map(|_| NoteKind::ThankYou));
+    c.interview = person.and_then(|p| interview_for(app, p, now));
+    c
+}
+
 /// Checks one note. Findings come sorted by position, then rule id.
 pub fn lint(note: &str, ctx: &Context) -> Vec<Diagnostic> {
     lint_report(note, ctx).diagnostics

@@ -5,7 +5,7 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -124,12 +124,95 @@ pub(crate) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        Problem {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: e.inner().to_string(),
-            field: (path != ".").then_some(path),
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return Problem::bad(format!(
+                "the body is not valid JSON (line {}, column {})",
+                inner.line(),
+                inner.column()
+            ));
         }
+        // serde_json appends the place; the field names it better.
+        let text = inner.to_string();
+        let text = match text.rfind(" at line ") {
+            Some(i) => text[..i].to_string(),
+            None => text,
+        };
+        readable(&path, &text)
     })
+}
+
+/// A query string, read like a body: every failure names its parameter.
+pub(crate) fn query<T: DeserializeOwned>(raw: Option<&str>) -> Result<T> {
+    let de =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.unwrap_or("").as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        readable(&path, &e.into_inner().to_string())
+    })
+}
+
+/// A deserializer's complaint in the user's words, naming the field: no
+/// Rust type names ("struct NewApplication", "usize") reach the client.
+fn readable(path: &str, text: &str) -> Problem {
+    let path = if path == "." { "" } else { path };
+    let join = |name: &str| {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    let quoted = |t: &str| t.split('`').nth(1).unwrap_or("").to_string();
+    let at = |field: String, message: String| Problem {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        message,
+        field: (!field.is_empty()).then_some(field),
+    };
+    if text.starts_with("missing field") {
+        let name = quoted(text);
+        return at(join(&name), format!("`{name}` is required"));
+    }
+    if text.starts_with("unknown field") {
+        let name = quoted(text);
+        let expected = text
+            .split_once(", expected ")
+            .map(|(_, e)| format!("; expected {e}"))
+            .unwrap_or_default();
+        // The path already ends at the unknown field.
+        let field = if path.is_empty() {
+            name.clone()
+        } else {
+            path.to_string()
+        };
+        return at(field, format!("unknown field `{name}`{expected}"));
+    }
+    let expected = text.split_once("expected ").map(|(_, e)| e).unwrap_or("");
+    let message = if expected.starts_with("struct") || expected.contains("map") {
+        "expected a JSON object".to_string()
+    } else if text.contains("invalid digit")
+        || text.contains("number too large")
+        || text.contains("cannot parse integer")
+        || ["usize", "u64", "u32", "u16", "u8"]
+            .iter()
+            .any(|t| expected.starts_with(t))
+    {
+        "expected a whole number, 0 or more".to_string()
+    } else if ["i64", "i32", "f64", "f32"]
+        .iter()
+        .any(|t| expected.starts_with(t))
+    {
+        "expected a number".to_string()
+    } else if expected.starts_with("a boolean") || text.contains("provided string was not") {
+        "expected true or false".to_string()
+    } else if expected.starts_with("a sequence") {
+        "expected a JSON array".to_string()
+    } else if expected.starts_with("enum") {
+        "not one of the accepted values".to_string()
+    } else {
+        text.to_string()
+    };
+    at(path.to_string(), message)
 }
 
 async fn not_found() -> Problem {
@@ -161,12 +244,8 @@ struct AgendaQuery {
 /// (gzip and `If-None-Match` honoured). `?now=` computes another moment;
 /// `?app=` keeps one application; `?state=`, `?limit=`, `?offset=` return
 /// one page and add `total`, `offset` and `limit`.
-async fn agenda(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    q: Result<Query<AgendaQuery>, axum::extract::rejection::QueryRejection>,
-) -> Answer {
-    let Query(q) = q.map_err(|e| Problem::bad(e.body_text()))?;
+async fn agenda(State(st): State<AppState>, h: HeaderMap, RawQuery(raw): RawQuery) -> Answer {
+    let q: AgendaQuery = query(raw.as_deref())?;
     let what_if;
     let snap_arc;
     let snap = match &q.now {
@@ -405,9 +484,8 @@ async fn draft(State(st): State<AppState>, b: Bytes) -> Answer {
     let kind = r.kind.unwrap_or(debrief_lint::NoteKind::ThankYou);
     let d = debrief_lint::draft(&app, &r.person, kind, &clock.profile.name, clock.now)
         .map_err(|e| Problem::field("person", e.to_string()))?;
-    let cx = debrief_lint::Context::for_person(&app, &r.person)
-        .kind(kind)
-        .at(clock.now);
+    let pack = st.rule_pack()?;
+    let cx = debrief_lint::note_context(&app, Some(&r.person), Some(kind), clock.now, &pack);
     let diags = debrief_lint::lint(&d.body, &cx);
     ok(json!({
         "app": r.app, "person": r.person, "kind": kind,
@@ -488,32 +566,50 @@ struct LintRequest {
     html: bool,
 }
 
-/// Lints a note against what the store knows (the composer's live check).
+/// Lints a note against what the store knows (the composer's live check),
+/// in the context `debrief lint` builds: a note with a recipient is a
+/// thank-you unless `kind` says otherwise, it follows the recipient's latest
+/// interview, and the user's `rules.toml` beside the store applies.
 async fn lint(State(st): State<AppState>, b: Bytes) -> Answer {
     let r: LintRequest = body(&b)?;
-    let clock = st.clock()?;
-    let app = r.app.as_deref().map(|id| st.application(id)).transpose()?;
-    let mut cx = match (&app, &r.person) {
-        (Some(a), Some(p)) => {
-            if a.person(p).is_none() {
+    let pack = st.rule_pack()?;
+    let app = match (&r.app, &r.person) {
+        (Some(id), _) => Some(st.application(id).map_err(|mut p| {
+            if p.status == StatusCode::NOT_FOUND {
+                p.field = Some("app".into());
+            }
+            p
+        })?),
+        (None, Some(_)) => {
+            return Err(Problem {
+                status: StatusCode::BAD_REQUEST,
+                message: "give `app` with `person`: a note to someone is checked against their application".into(),
+                field: Some("app".into()),
+            });
+        }
+        (None, None) => None,
+    };
+    let diags = match &app {
+        Some(a) => {
+            if let Some(p) = &r.person
+                && a.person(p).is_none()
+            {
+                let known: Vec<&str> = a.people.iter().map(|p| p.id.as_str()).collect();
                 return Err(Problem::field(
                     "person",
-                    format!("no person '{p}' in '{}'", a.id),
+                    format!("no person '{p}' in '{}'; known: {}", a.id, known.join(", ")),
                 ));
             }
-            debrief_lint::Context::for_person(a, p)
+            let now = st.clock()?.now;
+            let cx = debrief_lint::note_context(a, r.person.as_deref(), r.kind, now, &pack);
+            debrief_lint::lint(&r.text, &cx)
         }
-        (Some(a), None) => debrief_lint::Context {
-            app: Some(a),
-            ..Default::default()
-        },
-        (None, _) => debrief_lint::Context::new(),
+        None => {
+            let mut cx = debrief_lint::Context::new().pack(&pack);
+            cx.kind = r.kind;
+            debrief_lint::lint(&r.text, &cx)
+        }
     };
-    if let Some(k) = r.kind {
-        cx = cx.kind(k);
-    }
-    cx = cx.at(clock.now);
-    let diags = debrief_lint::lint(&r.text, &cx);
     if r.html {
         let panel = match (&app, &r.person) {
             (Some(a), Some(p)) => crate::pages::panel_check(a, p, &r.text).into_string(),
@@ -538,7 +634,8 @@ struct ImportQuery {
     replace: bool,
 }
 
-async fn import(State(st): State<AppState>, Query(q): Query<ImportQuery>, b: Bytes) -> Answer {
+async fn import(State(st): State<AppState>, RawQuery(raw): RawQuery, b: Bytes) -> Answer {
+    let q: ImportQuery = query(raw.as_deref())?;
     let text = std::str::from_utf8(&b).map_err(|_| Problem::bad("the body is not UTF-8 text"))?;
     let (added, updated) = crate::pages::import_text(&st, text, q.replace)?;
     ok(json!({ "imported": true, "added": added, "updated": updated, "replaced": q.replace }))

@@ -5,23 +5,49 @@
 use debrief_core::stats::{ReplyRate, Stats};
 use maud::{Markup, html};
 
-const BAR_W: f64 = 360.0;
+const BAR_W: f64 = 240.0;
 const ROW_H: f64 = 28.0;
-const LABEL_W: f64 = 130.0;
+/// The narrowest label column, and the most characters a label shows.
+const LABEL_W: f64 = 100.0;
+const LABEL_CHARS: usize = 22;
+/// Width of one character of chart text (13 px), generously: room reserved
+/// for labels so none is cut at either edge.
+const CHAR_W: f64 = 7.5;
 
-/// Horizontal bars: (label, value, text shown after the bar).
+/// Horizontal bars: (label, value, text shown after the bar). The drawing is
+/// as wide as its longest value text needs, never scaled above its natural
+/// size (`width` = the viewBox's), and shrinks with a narrow screen.
 fn bars(title: &str, rows: &[(String, f64, String)], max: f64) -> Markup {
     let height = ROW_H * rows.len().max(1) as f64 + 8.0;
-    let width = LABEL_W + BAR_W + 90.0;
+    let longest = rows
+        .iter()
+        .map(|(_, _, t)| t.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    // Labels longer than this end in "…" (the full text is in the list or
+    // table under each chart); the label column fits the longest.
+    let label = |l: &str| -> String {
+        if l.chars().count() > LABEL_CHARS {
+            let cut: String = l.chars().take(LABEL_CHARS - 1).collect();
+            format!("{}…", cut.trim_end())
+        } else {
+            l.to_string()
+        }
+    };
+    let label_w = rows
+        .iter()
+        .map(|(l, _, _)| label(l).chars().count() as f64 * CHAR_W + 12.0)
+        .fold(LABEL_W, f64::max);
+    let width = label_w + BAR_W + 6.0 + longest * CHAR_W + 8.0;
     html! {
-        svg role="img" aria-label=(title) viewBox=(format!("0 0 {width} {height}")) width="100%" class="chart" {
+        svg role="img" aria-label=(title) viewBox=(format!("0 0 {width} {height}")) width=(width) height=(height) class="chart" {
             title { (title) }
-            @for (i, (label, value, text)) in rows.iter().enumerate() {
+            @for (i, (name, value, text)) in rows.iter().enumerate() {
                 @let y = 4.0 + ROW_H * i as f64;
-                @let w = if max > 0.0 { (value / max * BAR_W).max(if *value > 0.0 { 2.0 } else { 0.0 }) } else { 0.0 };
-                text x=(LABEL_W - 8.0) y=(y + 18.0) text-anchor="end" class="label" { (label) }
-                rect x=(LABEL_W) y=(y + 4.0) width=(format!("{w:.1}")) height=(ROW_H - 10.0) class="bar" {}
-                text x=(LABEL_W + w + 6.0) y=(y + 18.0) class="value" { (text) }
+                @let w = if max > 0.0 { (value / max * BAR_W).clamp(if *value > 0.0 { 2.0 } else { 0.0 }, BAR_W) } else { 0.0 };
+                text x=(label_w - 8.0) y=(y + 18.0) text-anchor="end" class="label" { (label(name)) }
+                rect x=(label_w) y=(y + 4.0) width=(format!("{w:.1}")) height=(ROW_H - 10.0) class="bar" {}
+                text x=(format!("{:.1}", label_w + w + 6.0)) y=(y + 18.0) text-anchor="start" class="value" { (text) }
             }
         }
     }
@@ -59,8 +85,13 @@ pub struct Month {
 fn over_time(months: &[Month]) -> Markup {
     let col = 44.0;
     let plot_h = 120.0;
-    let width = col * months.len().max(1) as f64 + 40.0;
-    let height = plot_h + 44.0;
+    // Room at the left for "100%" (anchored at its end), at the top for the
+    // value over a full column, at the bottom for the month.
+    let left = 48.0;
+    let top = 20.0;
+    let base = top + plot_h;
+    let width = left + col * months.len().max(1) as f64 + 8.0;
+    let height = base + 26.0;
     let share = |m: &Month| {
         if m.owed == 0 {
             0.0
@@ -73,17 +104,18 @@ fn over_time(months: &[Month]) -> Markup {
             p.muted { "No interviews held yet." }
         } @else {
             svg role="img" aria-label="Share of thank-you notes sent within 24 hours, by month"
-                viewBox=(format!("0 0 {width} {height}")) width="100%" class="chart" {
+                viewBox=(format!("0 0 {width} {height}")) width=(width) height=(height) class="chart" {
                 title { "Share of thank-you notes sent within 24 hours, by month" }
-                line x1="30" y1=(plot_h + 8.0) x2=(width) y2=(plot_h + 8.0) class="axis" {}
-                text x="26" y="16" text-anchor="end" class="label" { "100%" }
-                text x="26" y=(plot_h + 8.0) text-anchor="end" class="label" { "0" }
+                line x1=(left - 4.0) y1=(base) x2=(width) y2=(base) class="axis" {}
+                text x=(left - 8.0) y=(top + 4.0) text-anchor="end" class="label" { "100%" }
+                text x=(left - 8.0) y=(base) text-anchor="end" class="label" { "0" }
                 @for (i, m) in months.iter().enumerate() {
-                    @let x = 36.0 + col * i as f64;
+                    @let x = left + col * i as f64;
                     @let h = share(m) * plot_h;
-                    rect x=(x) y=(format!("{:.1}", plot_h + 8.0 - h)) width=(col - 12.0) height=(format!("{h:.1}")) class="bar" {}
-                    text x=(x + (col - 12.0) / 2.0) y=(plot_h + 26.0) text-anchor="middle" class="label" { (&m.month[2..]) }
-                    text x=(x + (col - 12.0) / 2.0) y=(format!("{:.1}", (plot_h + 2.0 - h).max(12.0))) text-anchor="middle" class="value" { (pct(share(m))) }
+                    @let mid = x + (col - 12.0) / 2.0;
+                    rect x=(x) y=(format!("{:.1}", base - h)) width=(col - 12.0) height=(format!("{h:.1}")) class="bar" {}
+                    text x=(mid) y=(base + 18.0) text-anchor="middle" class="label" { (m.month.get(2..).unwrap_or(&m.month)) }
+                    text x=(mid) y=(format!("{:.1}", base - h - 5.0)) text-anchor="middle" class="value" { (pct(share(m))) }
                 }
             }
             table.numbers {
@@ -99,19 +131,27 @@ fn over_time(months: &[Month]) -> Markup {
     }
 }
 
+/// Applications that reached a stage: those now in it count too. The
+/// engine's `reached` is the pipeline's depth (applied ⊇ screening ⊇ …) and
+/// leaves the ending stages (rejected, withdrawn, closed) at 0.
+fn reached(f: &debrief_core::stats::StageCount) -> usize {
+    f.reached.max(f.count)
+}
+
 pub fn insights(s: &Stats, months: &[Month]) -> Markup {
-    let max = s.funnel.iter().map(|f| f.reached).max().unwrap_or(0) as f64;
     let funnel: Vec<(String, f64, String)> = s
         .funnel
         .iter()
         .map(|f| {
+            let reached = reached(f);
             (
                 f.stage.to_string(),
-                f.reached as f64,
-                format!("{} reached, {} now", f.reached, f.count),
+                reached as f64,
+                format!("{reached} reached, {} now", f.count),
             )
         })
         .collect();
+    let max = s.funnel.iter().map(reached).max().unwrap_or(0) as f64;
     let t = &s.thank_yous;
     let thanks = vec![
         ("owed".to_string(), t.owed as f64, t.owed.to_string()),
@@ -148,7 +188,7 @@ pub fn insights(s: &Stats, months: &[Month]) -> Markup {
             @if s.recurring_mistakes.is_empty() {
                 p.muted { "None named in two or more reflections yet." }
             } @else {
-                @let rows: Vec<(String, f64, String)> = s.recurring_mistakes.iter().map(|m| (m.mistake.chars().take(18).collect(), m.times as f64, format!("{}×", m.times))).collect();
+                @let rows: Vec<(String, f64, String)> = s.recurring_mistakes.iter().map(|m| (m.mistake.clone(), m.times as f64, format!("{}×", m.times))).collect();
                 @let top = s.recurring_mistakes.iter().map(|m| m.times).max().unwrap_or(1) as f64;
                 (bars("Mistakes named in more than one reflection", &rows, top))
                 ul { @for m in &s.recurring_mistakes { li { (m.mistake) " — " (m.times) " times (" (m.applications.join(", ")) ")" } } }

@@ -236,12 +236,6 @@ struct IcsQuery {
     dry_run: bool,
 }
 
-fn query<T: serde::de::DeserializeOwned>(
-    q: std::result::Result<Query<T>, axum::extract::rejection::QueryRejection>,
-) -> Result<T> {
-    q.map(|Query(q)| q).map_err(|e| Problem::bad(e.body_text()))
-}
-
 /// The body of an upload: refuses an empty one.
 fn uploaded(b: &Bytes, what: &str) -> Result<()> {
     if b.iter().all(u8::is_ascii_whitespace) {
@@ -255,10 +249,10 @@ fn uploaded(b: &Bytes, what: &str) -> Result<()> {
 /// `debrief ics import --json`, with `?app=` and `?dry_run=true`.
 async fn api_ics_import(
     State(st): State<AppState>,
-    q: std::result::Result<Query<IcsQuery>, axum::extract::rejection::QueryRejection>,
+    RawQuery(raw): RawQuery,
     b: Bytes,
 ) -> Result<Response> {
-    let q = query(q)?;
+    let q: IcsQuery = crate::api::query(raw.as_deref())?;
     uploaded(&b, "calendar (.ics) text")?;
     let app = q.app.as_deref().filter(|a| !a.is_empty());
     let result = import_invite(&st, &b, app, q.dry_run)?;
@@ -308,11 +302,8 @@ pub fn safe_name(s: &str) -> String {
 }
 
 /// `debrief ics export [--app ID]`.
-async fn api_ics_export(
-    State(st): State<AppState>,
-    q: std::result::Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response> {
-    let q = query(q)?;
+async fn api_ics_export(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
+    let q: ExportQuery = crate::api::query(raw.as_deref())?;
     calendar_response(&st, q.app.as_deref().filter(|a| !a.is_empty()))
 }
 

@@ -220,6 +220,7 @@ pub fn page_html(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Debrief" }
                 link rel="stylesheet" href="/assets/style.css";
+                link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
                 script src="/assets/app.js" defer {}
             }
             body {

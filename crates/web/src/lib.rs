@@ -86,13 +86,63 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         )
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
+        .route("/favicon.ico", get(favicon))
+        .route("/assets/favicon.svg", get(favicon))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::map_response(readable_errors))
         .layer(axum::middleware::from_fn_with_state(
             exposure,
             security::guard,
         ))
         .layer(axum::middleware::from_fn(security::headers))
+}
+
+/// axum's own refusals of a page request (a form over the size limit, a
+/// body of the wrong kind) answer in plain text with the library's words;
+/// the user gets a page saying what happened and what to do. The API's
+/// answers are JSON already (`api::json_errors`) and pass untouched.
+async fn readable_errors(res: axum::response::Response) -> axum::response::Response {
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    // Only the statuses axum's extractors refuse with; a handler's own
+    // plain answer (the calendar feed's 404, say) keeps its headers.
+    let refusal = matches!(status.as_u16(), 400 | 411 | 413 | 415 | 422);
+    if !refusal || !plain {
+        return res;
+    }
+    let text = match axum::body::to_bytes(res.into_body(), 64 << 10).await {
+        Ok(b) => String::from_utf8_lossy(&b).to_lowercase(),
+        Err(_) => String::new(),
+    };
+    let message = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "What you sent is larger than {} MB, more than Debrief accepts from a form. Shorten it; import big files from a terminal with `debrief import FILE`.",
+            BODY_LIMIT_BYTES >> 20
+        )
+    } else if text.contains("multipart") || text.contains("boundary") {
+        "This form expects a file upload (multipart/form-data). Choose the file on the page and send it from there.".to_string()
+    } else if text.contains("content-type") {
+        "This address expects a form sent from its page; the request's content type does not match."
+            .to_string()
+    } else {
+        format!(
+            "The request could not be read ({}). Go back, check the form and send it again.",
+            status.canonical_reason().unwrap_or("refused")
+        )
+    };
+    html::error_page(
+        &axum::http::HeaderMap::new(),
+        &state::Problem {
+            status,
+            message,
+            field: None,
+        },
+    )
 }
 
 const STYLE: &str = include_str!("../assets/style.css");
@@ -111,6 +161,26 @@ async fn style() -> impl axum::response::IntoResponse {
 
 async fn script() -> impl axum::response::IntoResponse {
     (cached("text/javascript; charset=utf-8"), SCRIPT)
+}
+
+/// A small mark for the browser's tab, so browsers stop asking for
+/// `/favicon.ico` and logging a 404 on every page.
+const FAVICON: &str = include_str!("../assets/favicon.svg");
+
+async fn favicon() -> impl axum::response::IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        FAVICON,
+    )
 }
 
 /// Runs the server until Ctrl-C (or SIGTERM). Requests in flight finish

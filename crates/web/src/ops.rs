@@ -16,6 +16,51 @@ use serde::{Deserialize, Serialize};
 
 use crate::state::{AppState, Clock, Problem, Result};
 
+/// The most characters a one-line field (a name, a company, a role, a
+/// title, an address, an id) may hold.
+pub const LINE_MAX: usize = 200;
+/// The most characters a free text (a note, news, research, feedback, a
+/// reflection) may hold.
+pub const TEXT_MAX: usize = 20_000;
+/// The most characters a reason for setting an action aside may hold.
+pub const REASON_MAX: usize = 500;
+
+/// A one-line field: at most `LINE_MAX` characters, no line breaks (they
+/// would break the agenda, the exchange file's readers and mail headers).
+pub fn one_line(field: &str, text: &str) -> Result<()> {
+    if text.contains(['\r', '\n']) {
+        return Err(Problem::field(
+            field,
+            "must be one line; remove the line break",
+        ));
+    }
+    at_most(field, text, LINE_MAX)
+}
+
+/// A free text: at most `TEXT_MAX` characters.
+pub fn long_text(field: &str, text: &str) -> Result<()> {
+    at_most(field, text, TEXT_MAX)
+}
+
+fn at_most(field: &str, text: &str, max: usize) -> Result<()> {
+    let n = text.chars().count();
+    if n > max {
+        return Err(Problem::field(
+            field,
+            format!("is {n} characters long; at most {max} fit here"),
+        ));
+    }
+    Ok(())
+}
+
+fn one_line_opt(field: &str, text: &Option<String>) -> Result<()> {
+    text.as_deref().map_or(Ok(()), |t| one_line(field, t))
+}
+
+fn long_text_opt(field: &str, text: &Option<String>) -> Result<()> {
+    text.as_deref().map_or(Ok(()), |t| long_text(field, t))
+}
+
 /// A date typed in `field` (YYYY-MM-DD); blank or absent: none.
 fn date(text: &Option<String>, field: &str) -> Result<Option<Date>> {
     clean(text)
@@ -44,6 +89,12 @@ pub struct NewApplication {
 }
 
 impl NewApplication {
+    fn check(&self) -> Result<()> {
+        one_line("company", &self.company)?;
+        one_line("role", &self.role)?;
+        one_line_opt("id", &self.id)
+    }
+
     /// Every field, as a form or a request body gives them all.
     fn fields(&self) -> edit::ApplicationFields {
         edit::ApplicationFields {
@@ -58,6 +109,7 @@ impl NewApplication {
 }
 
 pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
+    a.check()?;
     let mut store = state.store()?;
     let known = debrief_store::StoreReader::application_ids(&*store)?;
     let app = edit::new_application(a.id.as_deref(), &a.fields(), &known)?;
@@ -70,6 +122,7 @@ pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
 /// Changes to an application's own fields (`debrief app set`): the form
 /// sends them all.
 pub fn update_application(app: &mut Application, a: &NewApplication) -> Result<()> {
+    a.check()?;
     Ok(edit::update_application(app, &a.fields())?)
 }
 
@@ -100,6 +153,11 @@ fn clean(v: &Option<String>) -> Option<String> {
 }
 
 pub fn add_person(app: &mut Application, a: &NewPerson) -> Result<String> {
+    one_line("name", &a.name)?;
+    one_line_opt("id", &a.id)?;
+    one_line_opt("title", &a.title)?;
+    one_line_opt("email", &a.email)?;
+    one_line_opt("phone", &a.phone)?;
     let after = date(&a.after, "after")?;
     let fields = PersonFields {
         name: Some(a.name.clone()),
@@ -126,12 +184,14 @@ pub struct NewInterview {
     pub minutes: Option<u32>,
     #[serde(default)]
     pub format: Option<InterviewFormat>,
-    /// Interviewers, by person id.
-    #[serde(default)]
+    /// Interviewers, by person id (`interviewers`, as in the exchange
+    /// format, is accepted too).
+    #[serde(default, alias = "interviewers")]
     pub with: Vec<String>,
 }
 
 pub fn add_interview(app: &mut Application, a: &NewInterview, clock: &Clock) -> Result<String> {
+    one_line_opt("id", &a.id)?;
     if a.start.trim().is_empty() {
         return Err(Problem::field(
             "start",
@@ -203,6 +263,23 @@ pub fn debrief(
     now: jiff::Timestamp,
 ) -> Result<()> {
     edit::interview_mut(app, interview, "interview")?;
+    for (i, dp) in d.people.iter().enumerate() {
+        for (j, said) in dp.said.iter().enumerate() {
+            long_text(&format!("people[{i}].said[{j}]"), said)?;
+        }
+    }
+    for (i, slip) in d.slip_ups.iter().enumerate() {
+        long_text(&format!("slip_ups[{i}].text"), &slip.text)?;
+    }
+    long_text("went_well", &d.went_well)?;
+    long_text("change", &d.change)?;
+    long_text("hardest", &d.hardest)?;
+    for (i, m) in d.mistakes.iter().enumerate() {
+        long_text(&format!("mistakes[{i}]"), m)?;
+    }
+    for (i, m) in d.missing.iter().enumerate() {
+        long_text(&format!("missing[{i}]"), m)?;
+    }
     let mut done = edit::InterviewDone {
         asked_questions: d.asked_questions,
         disrupted: d.disrupted,
@@ -274,6 +351,7 @@ pub enum Logged {
 
 /// Logs a touch through the follow-up guard; a refusal writes nothing.
 pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) -> Result<Logged> {
+    long_text_opt("note", &t.note)?;
     let at = clock.time_or_now(t.at.as_deref().unwrap_or(""), "at")?;
     let result = state.edit(app_id, |app| {
         let touch = Touch {
@@ -337,11 +415,24 @@ pub struct NewDismissal {
     pub interview: Option<String>,
     #[serde(default)]
     pub person: Option<String>,
-    #[serde(default)]
+    /// Why: "done" when it was done, else what made it not apply.
     pub reason: String,
 }
 
 pub fn dismiss(app: &mut Application, d: &NewDismissal, clock: &Clock) -> Result<Rule> {
+    if d.reason.trim().is_empty() {
+        return Err(Problem::field(
+            "reason",
+            "say why you set it aside (or \"done\" when you did it)",
+        ));
+    }
+    if d.reason.contains(['\r', '\n']) {
+        return Err(Problem::field(
+            "reason",
+            "must be one line; remove the line break",
+        ));
+    }
+    at_most("reason", &d.reason, REASON_MAX)?;
     Ok(edit::dismiss(
         app,
         &d.rule,
@@ -359,6 +450,7 @@ pub fn reply(app: &mut Application, person: Option<&str>, at: Moment) -> Result<
 }
 
 pub fn news(app: &mut Application, on: Date, text: &str) -> Result<()> {
+    long_text("text", text)?;
     Ok(edit::add_news(app, on, text)?)
 }
 
@@ -407,6 +499,10 @@ pub struct PersonUpdate {
 }
 
 pub fn update_person(app: &mut Application, id: &str, u: &PersonUpdate) -> Result<()> {
+    one_line_opt("name", &u.name)?;
+    one_line_opt("title", &u.title)?;
+    one_line_opt("email", &u.email)?;
+    one_line_opt("phone", &u.phone)?;
     let after = date(&u.after, "after")?;
     let fields = PersonFields {
         name: u.name.clone(),
@@ -486,6 +582,8 @@ pub struct NewResearch {
 }
 
 pub fn research(app: &mut Application, r: &NewResearch) -> Result<()> {
+    long_text("fact", &r.fact)?;
+    long_text_opt("contribution", &r.contribution)?;
     let r = edit::NewResearch {
         fact: r.fact.clone(),
         contribution: r.contribution.clone(),
@@ -518,6 +616,8 @@ pub struct NewFeedback {
 
 /// Records feedback; returns which point (1-based) it is.
 pub fn feedback(app: &mut Application, f: &NewFeedback) -> Result<usize> {
+    long_text_opt("text", &f.text)?;
+    long_text_opt("plan", &f.plan)?;
     let f = edit::NewFeedback {
         text: f.text.clone(),
         point: f.point,

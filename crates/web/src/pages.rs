@@ -93,6 +93,13 @@ fn person_name<'a>(app: &'a Application, id: &'a str) -> &'a str {
     app.person(id).map(|p| p.name.as_str()).unwrap_or(id)
 }
 
+/// A person's name for a message after a write (their id if unreadable).
+fn name_of(st: &AppState, app: &str, person: &str) -> String {
+    st.application(app)
+        .map(|a| person_name(&a, person).to_string())
+        .unwrap_or_else(|_| person.to_string())
+}
+
 // ---------------------------------------------------------------- Today
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -401,7 +408,11 @@ async fn action_log(State(st): State<AppState>, axum::extract::Form(f): Form) ->
         Ok(Logged::Yes { touch, .. }) => redirect_with(
             &back,
             "ok",
-            &format!("Logged the {} to {}.", touch.kind, f.get("person")),
+            &format!(
+                "Logged the {} to {}.",
+                touch.kind,
+                name_of(&st, f.get("app"), f.get("person"))
+            ),
         ),
         Ok(Logged::Refused { why, .. }) => redirect_with(
             &back,
@@ -1140,7 +1151,7 @@ async fn touch_add(
             Logged::Yes { forced, touch } => Ok(format!(
                 "Logged the {} to {}{}.",
                 touch.kind,
-                t.person,
+                name_of(&st, &id, &t.person),
                 if forced {
                     ", past the follow-up guard"
                 } else {
@@ -1603,9 +1614,8 @@ pub(crate) fn composer_page(
             }
         }
     };
-    let cx = debrief_lint::Context::for_person(&app, person)
-        .kind(kind)
-        .at(clock.now);
+    let pack = st.rule_pack()?;
+    let cx = debrief_lint::note_context(&app, Some(person), Some(kind), clock.now, &pack);
     let diags = debrief_lint::lint(&typed.body, &cx);
     let status = s
         .problem
@@ -1799,7 +1809,11 @@ async fn composer_post(
         Ok(Logged::Yes { touch, .. }) => redirect_with(
             &app_url(&id),
             "ok",
-            &format!("Logged the {} to {person}, with the note.", touch.kind),
+            &format!(
+                "Logged the {} to {}, with the note.",
+                touch.kind,
+                name_of(&st, &id, &person)
+            ),
         ),
         Ok(Logged::Refused { allowed_from, why }) => {
             let p = Problem {
@@ -1944,7 +1958,9 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
             form.stack method="post" action="/settings/profile" {
                 (form_error(s, f, &["name", "timezone", "extra"]))
                 label for="profile-name" { "Your name (signs your notes)" }
-                input #profile-name type="text" name="name" maxlength="200" value=(s.value(f, "name", &p.name));
+                input #profile-name type="text" name="name" required maxlength="200" value=(s.value(f, "name", &p.name))
+                    aria-describedby=[describedby(s, f, "name")];
+                (field_error(s, f, "name"))
                 label for="profile-timezone" { "Time zone (IANA name, e.g. America/Chicago)" }
                 input #profile-timezone type="text" name="timezone" required value=(s.value(f, "timezone", &p.timezone))
                     aria-describedby=[describedby(s, f, "timezone")];
@@ -1991,7 +2007,15 @@ async fn profile_save(
     let f = Fields(f);
     let run = || -> Result<()> {
         let mut p = st.profile()?;
-        p.name = f.get("name").trim().to_string();
+        let name = f.get("name").trim();
+        if name.is_empty() {
+            return Err(Problem::field(
+                "name",
+                "your name signs the notes Debrief drafts; it cannot be empty",
+            ));
+        }
+        ops::one_line("name", name)?;
+        p.name = name.to_string();
         let tz = f.get("timezone").trim();
         debrief_core::exchange::parse_timezone(tz).map_err(|e| Problem::field("timezone", e))?;
         p.timezone = tz.to_string();

@@ -54,6 +54,15 @@ impl Problem {
         }
     }
 
+    /// An unknown id in `field`: 404, naming the field.
+    pub fn missing(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
     pub fn internal(message: impl Into<String>) -> Problem {
         Problem {
             status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -102,9 +111,15 @@ impl From<EditError> for Problem {
 
 impl From<ExchangeError> for Problem {
     fn from(e: ExchangeError) -> Self {
+        // The path goes in `field` only: shown as "field: message", the
+        // error's own rendering would name it twice.
+        let message = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!("{} (line {l}, column {c})", e.message),
+            _ => e.message.clone(),
+        };
         Problem {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: e.to_string(),
+            message,
             field: (!e.path.is_empty()).then(|| e.path.clone()),
         }
     }
@@ -283,6 +298,36 @@ impl AppState {
         self.store()?
             .application(id)?
             .ok_or_else(|| Problem::not_found(format!("no application with id '{id}'")))
+    }
+
+    /// The rule pack notes are checked with, as `debrief lint` reads it: the
+    /// built-in pack with the user's `rules.toml` beside the store laid over
+    /// it. Read on each use, so an edited pack applies without a restart.
+    pub fn rule_pack(&self) -> Result<debrief_lint::RulePack> {
+        let builtin = debrief_lint::RulePack::builtin();
+        let Some(db) = &self.inner.path else {
+            return Ok(builtin);
+        };
+        let path = match db.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.join("rules.toml"),
+            _ => PathBuf::from("rules.toml"),
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let user = debrief_lint::RulePack::parse(&text).map_err(|e| {
+                    Problem::internal(format!(
+                        "your rule pack {} cannot be used: {e}; fix it or move it away",
+                        path.display()
+                    ))
+                })?;
+                Ok(builtin.merge(&user))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(builtin),
+            Err(e) => Err(Problem::internal(format!(
+                "cannot read your rule pack {}: {e}",
+                path.display()
+            ))),
+        }
     }
 
     /// The clock: `--now` if given, else the system's.

@@ -230,7 +230,7 @@ fn applications_people_interviews_and_dismissals() {
     let bad_rule = post_json(
         &s,
         "/api/v1/applications/globex-analyst/dismissals",
-        &json!({ "rule": "nap" }),
+        &json!({ "rule": "nap", "reason": "done" }),
     );
     assert_eq!(bad_rule.json()["field"], "rule");
 
@@ -918,15 +918,15 @@ fn the_agenda_is_the_cli_bytes_cached_gzipped_and_paged() {
         assert_eq!(r.status, 422, "{q}");
         assert_eq!(r.json()["field"], field);
     }
-    let r = get(&s, "/api/v1/agenda?limit=many");
-    assert_eq!(r.status, 422);
-    assert!(
-        r.json()["message"].as_str().expect("m").contains("limit"),
-        "{}",
-        r.body
-    );
+    for q in ["limit=many", "limit=-1"] {
+        let r = get(&s, &format!("/api/v1/agenda?{q}"));
+        assert_eq!(r.status, 422, "{q}");
+        assert_eq!(r.json()["field"], "limit", "{}", r.body);
+        assert_eq!(r.json()["message"], "expected a whole number, 0 or more");
+    }
     let r = get(&s, "/api/v1/agenda?colour=red");
     assert_eq!(r.status, 422, "unknown parameters are named: {}", r.body);
+    assert_eq!(r.json()["field"], "colour", "{}", r.body);
 }
 
 #[test]
@@ -1067,4 +1067,387 @@ fn an_upload_over_the_limit_is_refused_by_the_field() {
             .map(Vec::len),
         Some(1)
     );
+}
+
+/// The demo store, as `debrief demo` fills it at `NOW`.
+fn demo_server() -> Server {
+    let s = Server::start(Some(NOW));
+    let now: jiff::Timestamp = "2026-11-20T21:00:00Z".parse().expect("ts");
+    let demo = debrief_core::demo::dataset(now, "America/Chicago").expect("demo");
+    let r = post_json(
+        &s,
+        "/api/v1/import",
+        &serde_json::to_value(&demo).expect("v"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    s
+}
+
+fn lint_rules(r: &Reply) -> Vec<String> {
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn lint_builds_the_context_the_cli_does() {
+    let s = demo_server();
+    let note = "Hi Marie,\n\nThank you for your time today. I enjoyed our talk.\n\nBest,\nAlex\n";
+    // A note with a recipient is a thank-you, as `debrief lint --to marie`.
+    let to_marie = lint_rules(&post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-northwind", "person": "marie" }),
+    ));
+    for rule in ["lint/missing-fit", "lint/no-reference"] {
+        assert!(to_marie.contains(&rule.to_string()), "{rule}: {to_marie:?}");
+    }
+    let as_thank_you = lint_rules(&post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-northwind", "person": "marie", "kind": "thank-you" }),
+    ));
+    assert_eq!(to_marie, as_thank_you);
+    // Exactly what the linter finds in the CLI's context.
+    let store = debrief_store_sqlite::SqliteStore::open(&s.db).expect("store");
+    let app = debrief_store::StoreReader::application(&store, "demo-northwind")
+        .expect("read")
+        .expect("app");
+    let now: jiff::Timestamp = "2026-11-20T21:00:00Z".parse().expect("ts");
+    let pack = debrief_lint::RulePack::builtin();
+    let cx = debrief_lint::note_context(&app, Some("marie"), None, now, &pack);
+    assert!(cx.interview.is_some(), "the note follows marie's interview");
+    let expected: Vec<String> = debrief_lint::lint(note, &cx)
+        .into_iter()
+        .map(|d| d.rule)
+        .collect();
+    assert_eq!(to_marie, expected);
+    // The user's rule pack beside the store applies, as in the CLI.
+    let dir = s.db.parent().expect("dir");
+    std::fs::write(
+        dir.join("rules.toml"),
+        "[[rule]]\nid = \"lint/missing-fit\"\nseverity = \"off\"\n",
+    )
+    .expect("write pack");
+    let packed = lint_rules(&post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-northwind", "person": "marie" }),
+    ));
+    assert!(
+        !packed.contains(&"lint/missing-fit".to_string()),
+        "{packed:?}"
+    );
+    assert!(
+        packed.contains(&"lint/no-reference".to_string()),
+        "{packed:?}"
+    );
+    // The composer's first check uses the same context and pack.
+    let page = get(&s, "/applications/demo-northwind/compose?person=marie");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(!page.body.contains("lint/missing-fit"), "the pack applies");
+    std::fs::write(dir.join("rules.toml"), "[[rule]\nbroken").expect("write pack");
+    let broken = post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-northwind", "person": "marie" }),
+    );
+    assert_eq!(broken.status, 500);
+    assert!(
+        broken.json()["message"]
+            .as_str()
+            .expect("msg")
+            .contains("rules.toml")
+    );
+    std::fs::remove_file(dir.join("rules.toml")).expect("remove");
+    // A person needs an application, like the CLI's exit 2.
+    let r = post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": "x", "person": "marie" }),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["field"], "app");
+    let r = post_json(&s, "/api/v1/lint", &json!({ "text": "x", "app": "nope" }));
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(r.json()["field"], "app");
+    // Without an application only the context-free rules run.
+    let bare = lint_rules(&post_json(&s, "/api/v1/lint", &json!({ "text": note })));
+    assert!(!bare.contains(&"lint/no-reference".to_string()), "{bare:?}");
+}
+
+#[test]
+fn errors_name_the_field_in_plain_words() {
+    let s = seeded();
+    let r = post_json(&s, "/api/v1/applications", &json!({ "role": "Analyst" }));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["field"], "company");
+    assert_eq!(r.json()["message"], "`company` is required");
+    let r = post_raw(&s, "/api/v1/applications", "[]");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["message"], "expected a JSON object");
+    assert!(!r.body.contains("struct"), "no Rust type names: {}", r.body);
+    let r = post_raw(&s, "/api/v1/applications", "{\"company\": ");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .expect("m")
+            .starts_with("the body is not valid JSON"),
+        "{}",
+        r.body
+    );
+    let r = post_json(
+        &s,
+        "/api/v1/applications",
+        &json!({ "company": "A", "role": "B", "colour": "red" }),
+    );
+    assert_eq!(r.json()["field"], "colour", "{}", r.body);
+    // A form over the limit: a page saying so, not the library's words.
+    let huge = "x".repeat(debrief_web::BODY_LIMIT_BYTES + 10);
+    let r = post_form(&s, "/applications", &[("company", &huge), ("role", "B")]);
+    assert_eq!(r.status, 413);
+    assert!(
+        r.body.contains("larger than 8 MB"),
+        "{}",
+        &r.body[..r.body.len().min(400)]
+    );
+    assert!(r.body.contains("<h1>"), "a page");
+    // A form post where a file upload is expected.
+    let r = post_form(&s, "/settings/import", &[("file", "{}")]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("expects a file upload"), "{}", r.body);
+    // An exchange error names its place once.
+    let doc = br#"{"format": "debrief/1", "applications": [{"id": "x"}]}"#;
+    let r = post_multipart(&s, "/settings/import", &[], Some(("file", "bad.json", doc)));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("applications[0]"), "{}", r.body);
+    assert!(
+        !r.body.contains("applications[0]: applications[0]"),
+        "{}",
+        r.body
+    );
+    let r = post_json(
+        &s,
+        "/api/v1/import",
+        &json!({"format": "debrief/1", "applications": [{"id": "x"}]}),
+    );
+    assert_eq!(r.json()["field"], "applications[0]", "{}", r.body);
+    assert!(
+        !r.json()["message"]
+            .as_str()
+            .expect("m")
+            .contains("applications[0]")
+    );
+}
+
+/// The value of `name="…"` in an SVG or HTML tag.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[start..].split('"').next()
+}
+
+#[test]
+fn insights_charts_fit_their_drawing_and_count_honestly() {
+    let s = demo_server();
+    let page = get(&s, "/insights");
+    assert_eq!(page.status, 200);
+    let svgs: Vec<&str> = page.body.split("<svg").skip(1).collect();
+    assert!(svgs.len() >= 4, "the charts are drawn");
+    for svg in &svgs {
+        let svg = svg.split("</svg>").next().expect("svg");
+        let open = svg.split('>').next().expect("tag");
+        let view: Vec<f64> = attr(open, "viewBox")
+            .expect("viewBox")
+            .split(' ')
+            .map(|n| n.parse().expect("number"))
+            .collect();
+        let width = view[2];
+        // Never drawn larger than its natural size: text stays 13 px.
+        assert_eq!(attr(open, "width"), Some(format!("{width}").as_str()));
+        for t in svg.split("<text").skip(1) {
+            let (tag, rest) = t.split_once('>').expect("text");
+            let label = rest.split('<').next().expect("label");
+            let x: f64 = attr(tag, "x").expect("x").parse().expect("x");
+            // 13 px text is under 7.5 px a character.
+            let w = label.chars().count() as f64 * 7.5;
+            let (left, right) = match attr(tag, "text-anchor") {
+                Some("end") => (x - w, x),
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                _ => (x, x + w),
+            };
+            assert!(
+                left >= 0.0 && right <= width,
+                "'{label}' ({left}..{right}) is cut off a drawing {width} wide"
+            );
+        }
+    }
+    // A stage's "reached" includes the applications now in it.
+    let mut rows = 0;
+    for t in page.body.split("class=\"value\">").skip(1) {
+        let text = t.split('<').next().expect("text");
+        if let Some((reached, now)) = text.split_once(" reached, ") {
+            let reached: usize = reached.parse().expect("reached");
+            let now: usize = now.trim_end_matches(" now").parse().expect("now");
+            assert!(reached >= now, "{text}");
+            rows += 1;
+        }
+    }
+    assert_eq!(rows, 7, "every stage has a row");
+    assert!(page.body.contains("1 reached, 1 now"), "rejected counts");
+}
+
+#[test]
+fn input_is_checked_by_the_field_and_nothing_is_written() {
+    let s = seeded();
+    let before = get(&s, "/api/v1/export").body;
+    let refused = |r: Reply, field: &str| {
+        assert_eq!(
+            r.status,
+            422,
+            "{field}: {}",
+            &r.body[..r.body.len().min(300)]
+        );
+        assert_eq!(
+            r.json()["field"],
+            field,
+            "{}",
+            &r.body[..r.body.len().min(300)]
+        );
+    };
+    let long = "x".repeat(20_001);
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications/acme-analyst/news",
+            &json!({ "text": long }),
+        ),
+        "text",
+    );
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications",
+            &json!({ "company": "x".repeat(201), "role": "B" }),
+        ),
+        "company",
+    );
+    for bad in ["Acme\r\nBcc: x@evil.example", "Acme\nCorp"] {
+        refused(
+            post_json(
+                &s,
+                "/api/v1/applications",
+                &json!({ "company": bad, "role": "B" }),
+            ),
+            "company",
+        );
+    }
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications",
+            &json!({ "company": "A", "role": "Analyst\nLead" }),
+        ),
+        "role",
+    );
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications/acme-analyst/people",
+            &json!({ "name": "Ann\nBee" }),
+        ),
+        "name",
+    );
+    refused(
+        patch_json(
+            &s,
+            "/api/v1/applications/acme-analyst/people/marie",
+            &json!({ "name": "M".repeat(201) }),
+        ),
+        "name",
+    );
+    refused(
+        post_json(
+            &s,
+            "/api/v1/applications/acme-analyst/research",
+            &json!({ "fact": long }),
+        ),
+        "fact",
+    );
+    // A dismissal says why, as the docs promise.
+    let d = "/api/v1/applications/acme-analyst/dismissals";
+    refused(
+        post_json(&s, d, &json!({ "rule": "status-check" })),
+        "reason",
+    );
+    refused(
+        post_json(&s, d, &json!({ "rule": "status-check", "reason": "  " })),
+        "reason",
+    );
+    assert_eq!(get(&s, "/api/v1/export").body, before, "nothing written");
+    // Within the limits all is well.
+    let r = post_json(
+        &s,
+        "/api/v1/applications/acme-analyst/news",
+        &json!({ "text": "y".repeat(20_000) }),
+    );
+    assert_eq!(r.status, 201, "{}", &r.body[..r.body.len().min(300)]);
+    // An empty profile name is refused on the settings page.
+    let r = post_form(
+        &s,
+        "/settings/profile",
+        &[("name", "  "), ("timezone", "America/Chicago")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("cannot be empty"), "{}", r.body);
+    assert_eq!(
+        get(&s, "/api/v1/export").json()["profile"]["name"],
+        "Sam Rivera"
+    );
+}
+
+#[test]
+fn flash_names_people_favicon_is_served_and_interviewers_is_accepted() {
+    let s = seeded();
+    let r = post_form(
+        &s,
+        "/actions/log",
+        &[
+            ("app", "acme-analyst"),
+            ("person", "marie"),
+            ("kind", "thank-you"),
+            ("channel", "email"),
+        ],
+    );
+    let (_, msg) = flash(&r).expect("a message");
+    assert!(msg.contains("to Marie Dubois"), "{msg}");
+    let r = post_form(
+        &s,
+        "/applications/acme-analyst/touches",
+        &[
+            ("person", "raj"),
+            ("kind", "thank-you"),
+            ("channel", "email"),
+        ],
+    );
+    let (_, msg) = flash(&r).expect("a message");
+    assert!(msg.contains("to Raj Patel"), "{msg}");
+    for path in ["/favicon.ico", "/assets/favicon.svg"] {
+        let r = get(&s, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some("image/svg+xml"));
+        assert!(r.body.starts_with("<svg"));
+    }
+    assert!(get(&s, "/").body.contains("rel=\"icon\""));
+    let r = post_json(
+        &s,
+        "/api/v1/applications/acme-analyst/interviews",
+        &json!({ "start": "2026-11-24T10:00:00-06:00", "interviewers": ["marie", "raj"] }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["interviewers"], json!(["marie", "raj"]));
 }

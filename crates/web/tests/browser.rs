@@ -603,7 +603,7 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     submit(c, "//button[normalize-space()='Log as sent']", false).await;
     let t = text(c).await;
     assert!(
-        t.contains("Logged the thank-you to marie, with the note."),
+        t.contains("Logged the thank-you to Marie Dubois, with the note."),
         "{t}"
     );
 
@@ -621,7 +621,7 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     type_into(c, "note", "Dear Raj,\n\nThank you for walking me through the team's move of its reporting to dbt. I have built dbt models for two years and would enjoy helping with that migration.\n\nBest regards,\nSam Rivera").await;
     wait_for_text(c, "#panel", "fine").await;
     submit(c, "//button[normalize-space()='Log as sent']", false).await;
-    assert!(text(c).await.contains("Logged the thank-you to raj"));
+    assert!(text(c).await.contains("Logged the thank-you to Raj Patel"));
     // The apology went into Marie's note.
     submit(c, "//button[normalize-space()='I apologized']", false).await;
     assert!(text(c).await.contains("Marked the apology made."));
@@ -638,7 +638,7 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     )
     .await;
     let t = text(c).await;
-    assert!(t.contains("Logged the thank-you to dana"), "{t}");
+    assert!(t.contains("Logged the thank-you to Dana Lee"), "{t}");
     for (rule, who) in [
         ("thank-you-note", "Marie"),
         ("thank-you-note", "Raj"),
@@ -694,7 +694,11 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
         false,
     )
     .await;
-    assert!(text(c).await.contains("Logged the status-check to marie"));
+    assert!(
+        text(c)
+            .await
+            .contains("Logged the status-check to Marie Dubois")
+    );
     assert!(!exists(c, &chase).await);
 
     goto(c, &app_url).await;
