@@ -183,11 +183,13 @@ pub fn compute(d: &Dataset) -> Stats {
             reached: reached[i],
         })
         .collect();
+    // An end stage is reached by exactly the applications now in it.
     for stage in [Stage::Rejected, Stage::Withdrawn, Stage::Closed] {
+        let count = counts.get(&stage).copied().unwrap_or(0);
         funnel.push(StageCount {
             stage,
-            count: counts.get(&stage).copied().unwrap_or(0),
-            reached: 0,
+            count,
+            reached: count,
         });
     }
     let to_rates = |m: BTreeMap<String, (usize, usize)>| {
