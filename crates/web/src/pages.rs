@@ -1836,18 +1836,7 @@ async fn composer_post(
 
 /// The note as a text file, to attach or paste from elsewhere.
 fn download_note(app: &str, person: &str, kind: &str, subject: &str, body: &str) -> Response {
-    let safe = |t: &str| -> String {
-        t.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .take(60)
-            .collect()
-    };
+    let safe = crate::exchange_pages::safe_name;
     let name = format!("{}-{}-{}.txt", safe(app), safe(person), safe(kind));
     let subject = subject.trim();
     let text = if subject.is_empty() {
