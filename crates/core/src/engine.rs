@@ -128,29 +128,7 @@ impl Agenda {
             }
             text
         };
-        let threads = if self.actions.len() >= PARALLEL_JSON_FROM {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
-        } else {
-            1
-        };
-        let parts: Vec<Vec<u8>> = if threads > 1 {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = self
-                    .actions
-                    .chunks(self.actions.len().div_ceil(threads))
-                    .map(|chunk| scope.spawn(move || part(chunk)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            })
-        } else {
-            vec![part(&self.actions)]
-        };
+        let parts = crate::parallel::map_chunks(&self.actions, PARALLEL_JSON_FROM, part);
         out.push(b'[');
         for (i, p) in parts.iter().enumerate() {
             // Every action starts with ",\n    "; the first needs no comma.
@@ -217,29 +195,10 @@ impl Engine {
         // Applications are independent: a large store is split across the
         // cores and the sorted parts merged (the order is total, so the
         // result is the same as one thread's).
-        let threads = if apps.len() >= PARALLEL_FROM {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
-        } else {
-            1
-        };
-        let actions = if threads > 1 {
-            let parts: Vec<Vec<Action>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = apps
-                    .chunks(apps.len().div_ceil(threads))
-                    .map(|part| scope.spawn(move || collect(part)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            });
-            parts.into_iter().reduce(merge_sorted).unwrap_or_default()
-        } else {
-            collect(apps)
-        };
+        let actions = crate::parallel::map_chunks(apps, PARALLEL_FROM, collect)
+            .into_iter()
+            .reduce(merge_sorted)
+            .unwrap_or_default();
         Agenda {
             now: self.moment(now),
             timezone: self.timezone.clone(),
@@ -554,7 +513,6 @@ struct OpenPlan {
 
 /// From this many applications on, the agenda is computed on several threads.
 const PARALLEL_FROM: usize = 2_000;
-const MAX_THREADS: usize = 8;
 
 /// The most pressing first: state, then due, then the rest of the key.
 fn action_order(a: &Action, b: &Action) -> std::cmp::Ordering {

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod exchange;
 pub mod input;
 pub mod model;
+pub mod parallel;
 pub mod rules;
 pub mod stats;
 pub mod text;

@@ -182,31 +182,16 @@ const PARALLEL_FROM: usize = 1_000;
 
 /// Decodes the images in order; `None` if any cannot be read.
 fn decode_all(bodies: &[String]) -> Option<Vec<Application>> {
-    let decode = |part: &[String]| -> Option<Vec<Application>> {
-        part.iter().map(|b| image::decode(b).ok()).collect()
-    };
-    let threads = if bodies.len() >= PARALLEL_FROM {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    } else {
-        1
-    };
-    if threads == 1 {
-        return decode(bodies);
+    let parts = debrief_core::parallel::map_chunks(bodies, PARALLEL_FROM, |part| {
+        part.iter()
+            .map(|b| image::decode(b).ok())
+            .collect::<Option<Vec<Application>>>()
+    });
+    let mut apps = Vec::with_capacity(bodies.len());
+    for part in parts {
+        apps.extend(part?);
     }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = bodies
-            .chunks(bodies.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || decode(part)))
-            .collect();
-        let mut apps = Vec::with_capacity(bodies.len());
-        for handle in handles {
-            let part = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            apps.extend(part?);
-        }
-        Some(apps)
-    })
+    Some(apps)
 }
 
 /// One application, from its load image if it has a good one.
