@@ -314,4 +314,28 @@ mod tests {
         assert_eq!(s.funnel[2].count, 2);
         assert_eq!(s.funnel[0].reached, 2, "interviewing implies applied");
     }
+
+    #[test]
+    fn every_stage_is_reached_by_at_least_the_applications_in_it() {
+        let mut d = Dataset::default();
+        for (id, stage) in [
+            ("a", Stage::Applied),
+            ("b", Stage::Interviewing),
+            ("c", Stage::Rejected),
+            ("d", Stage::Rejected),
+            ("e", Stage::Withdrawn),
+        ] {
+            let mut app = Application::new(id, "Co", "Role");
+            app.stage = stage;
+            d.applications.push(app);
+        }
+        let s = compute(&d);
+        assert!(
+            s.funnel.iter().all(|f| f.reached >= f.count),
+            "{:?}",
+            s.funnel
+        );
+        let rejected = s.funnel.iter().find(|f| f.stage == Stage::Rejected);
+        assert_eq!(rejected.map(|f| (f.count, f.reached)), Some((2, 2)));
+    }
 }

@@ -131,27 +131,19 @@ fn over_time(months: &[Month]) -> Markup {
     }
 }
 
-/// Applications that reached a stage: those now in it count too. The
-/// engine's `reached` is the pipeline's depth (applied ⊇ screening ⊇ …) and
-/// leaves the ending stages (rejected, withdrawn, closed) at 0.
-fn reached(f: &debrief_core::stats::StageCount) -> usize {
-    f.reached.max(f.count)
-}
-
 pub fn insights(s: &Stats, months: &[Month]) -> Markup {
     let funnel: Vec<(String, f64, String)> = s
         .funnel
         .iter()
         .map(|f| {
-            let reached = reached(f);
             (
                 f.stage.to_string(),
-                reached as f64,
-                format!("{reached} reached, {} now", f.count),
+                f.reached as f64,
+                format!("{} reached, {} now", f.reached, f.count),
             )
         })
         .collect();
-    let max = s.funnel.iter().map(reached).max().unwrap_or(0) as f64;
+    let max = s.funnel.iter().map(|f| f.reached).max().unwrap_or(0) as f64;
     let t = &s.thank_yous;
     let thanks = vec![
         ("owed".to_string(), t.owed as f64, t.owed.to_string()),
