@@ -217,31 +217,26 @@ impl StoreWriter for SqliteStore {
     ) -> Result<(), StoreError> {
         // Dropping the transaction on an early return rolls everything back.
         let tx = self.conn.transaction().map_err(backend)?;
-        let stored_zone = read::profile(&tx)?.timezone;
-        let mut quiet: Option<write::Quiet> = None;
+        // Quietness is computed in the profile's zone: the stored one until
+        // the batch sets another.
+        let mut quiet = write::Quiet::new(&read::profile(&tx)?);
+        let stored_zone = quiet.zone().to_string();
         produce(&mut |change| {
             match change {
                 Change::SetProfile(p) => {
                     write::set_profile(&tx, p)?;
-                    quiet = Some(write::Quiet::new(p));
+                    quiet = write::Quiet::new(p);
                 }
-                Change::PutApplication(a) => {
-                    if quiet.is_none() {
-                        quiet = Some(write::Quiet::new(&read::profile(&tx)?));
-                    }
-                    if let Some(q) = &quiet {
-                        write::put_application(&tx, a, q)?;
-                    }
-                }
+                Change::PutApplication(a) => write::put_application(&tx, a, &quiet)?,
                 Change::DeleteApplication(id) => write::delete_application(&tx, id)?,
                 Change::DeleteAllApplications => write::delete_all_applications(&tx)?,
             }
             Ok(())
         })?;
-        if let Some(q) = quiet.as_ref().filter(|q| q.zone() != stored_zone) {
+        if quiet.zone() != stored_zone {
             // Local dates decide a few rules: every row's quietness moves
             // with the zone.
-            write::refresh_quiet(&tx, q)?;
+            write::refresh_quiet(&tx, &quiet)?;
         }
         tx.commit().map_err(backend)
     }
