@@ -3,9 +3,6 @@
 //! (`feed`). The calendar work itself is `debrief-ics`; this module reads
 //! the file, writes the store in one transaction and prints.
 
-use std::io::Read;
-use std::path::Path;
-
 use debrief_core::engine::Engine;
 use debrief_core::model::Dataset;
 use debrief_ics::{
@@ -17,7 +14,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::args::{IcsCommand, IcsExportArgs, IcsFeedArgs, IcsImportArgs};
-use crate::ctx::{Ctx, Failure, Result};
+use crate::ctx::{Ctx, Failure, Result, read_input};
 use crate::render;
 
 /// Larger than any real invite file by far; refusing more keeps a wrong
@@ -32,32 +29,9 @@ pub fn run(ctx: &mut Ctx, c: IcsCommand) -> Result<()> {
     }
 }
 
-fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut buf)?;
-    } else {
-        let file = std::fs::File::open(path)
-            .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
-    }
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(Failure::input(format!(
-            "{}: larger than {} MB; that is not a calendar invite",
-            path.display(),
-            MAX_FILE_BYTES >> 20
-        )));
-    }
-    Ok(buf)
-}
-
 fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     let name = a.file.display().to_string();
-    let bytes = read_bytes(&a.file)?;
+    let bytes = read_input(&a.file, MAX_FILE_BYTES, "that is not a calendar invite")?;
     let profile = ctx.profile()?;
     let tz = ctx.tz()?;
     let parsed = read_invites(&bytes, &tz).map_err(|e| Failure::input(format!("{name}: {e}")))?;

@@ -59,6 +59,41 @@ impl From<std::io::Error> for Failure {
 pub type Result<T, E = Failure> = std::result::Result<T, E>;
 
 /// The system's IANA zone, or UTC when it cannot be named.
+/// The name of FILE in messages: `<stdin>` for `-`.
+pub fn input_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads FILE, or standard input for `-`: at most `limit` bytes, refusing
+/// more with `too_big` as the reason (exit 2, nothing written).
+pub fn read_input(path: &Path, limit: u64, too_big: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Failure::input(format!("cannot read {}: {e}", path.display()));
+    let mut buf = Vec::new();
+    let cap = limit.saturating_add(1);
+    if path.as_os_str() == "-" {
+        std::io::stdin().take(cap).read_to_end(&mut buf)?;
+    } else {
+        std::fs::File::open(path)
+            .map_err(cannot)?
+            .take(cap)
+            .read_to_end(&mut buf)
+            .map_err(cannot)?;
+    }
+    if buf.len() as u64 > limit {
+        return Err(Failure::input(format!(
+            "{} is larger than {} MB; {too_big}",
+            input_name(path),
+            limit >> 20
+        )));
+    }
+    Ok(buf)
+}
+
 pub fn system_zone() -> String {
     TimeZone::system().iana_name().unwrap_or("UTC").to_string()
 }

@@ -1,8 +1,6 @@
 //! Whole-store commands: import, export, demo, profile.
 
 use std::collections::HashSet;
-use std::io::Read;
-use std::path::Path;
 
 use debrief_core::demo::{self, DEMO_PREFIX};
 use debrief_core::exchange::{self, EachError, Piece, parse_timezone};
@@ -12,20 +10,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
 use debrief_core::input::parse_date;
 
-use crate::ctx::{Ctx, Failure, Result, system_zone};
+use crate::ctx::{Ctx, Failure, Result, read_input, system_zone};
 use crate::render;
 
 /// Files above this size get a progress bar on a terminal.
 const PROGRESS_ABOVE_BYTES: u64 = 1 << 20;
-
-fn read_input(path: &Path) -> Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf)?;
-        return Ok(buf);
-    }
-    std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))
-}
 
 /// Imports an exchange file as it is parsed: each application is checked
 /// and written in one transaction, so memory holds the file's text and one
@@ -33,7 +22,7 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
 /// leaves the store as it was.
 pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
     let name = a.file.display().to_string();
-    let text = read_input(&a.file)?;
+    let text = read_input(&a.file, u64::MAX, "")?;
     let bar = (text.len() as u64 > PROGRESS_ABOVE_BYTES).then(|| {
         // indicatif draws only when standard error is a terminal.
         let bar = ProgressBar::new_spinner();

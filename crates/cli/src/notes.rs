@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use debrief_lint::{Context, Diagnostic, LeftOut, RulePack, output};
 
 use crate::args::{DraftArgs, LintArgs, LintFormat};
-use crate::ctx::{Ctx, Failure, Result, default_db_path};
+use crate::ctx::{Ctx, Failure, Result, default_db_path, input_name, read_input};
 use crate::render;
 
 /// The user's own rule pack: `rules.toml` beside the store in use (`--db`,
@@ -57,20 +57,11 @@ pub(crate) fn load_pack(
 /// Reads a note; invalid UTF-8 is replaced rather than refused, so a note
 /// pasted from anywhere can still be checked.
 pub(crate) fn read_note(path: &Path) -> Result<(String, String)> {
-    let bytes = if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
-        buf
-    } else {
-        std::fs::read(path)
-            .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?
-    };
-    let name = if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    };
-    Ok((name, String::from_utf8_lossy(&bytes).into_owned()))
+    let bytes = read_input(path, u64::MAX, "")?;
+    Ok((
+        input_name(path),
+        String::from_utf8_lossy(&bytes).into_owned(),
+    ))
 }
 
 fn print(

@@ -17,7 +17,7 @@ use debrief_store::{Change, StoreReader, StoreWriter};
 use serde_json::json;
 
 use crate::args::*;
-use crate::ctx::{Ctx, Failure, Result};
+use crate::ctx::{Ctx, Failure, Result, read_input};
 use crate::render;
 
 /// "Acme Corp — Data Analyst", or the company alone.
@@ -304,14 +304,9 @@ pub fn slip(ctx: &mut Ctx, a: &SlipArgs) -> Result<()> {
 pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
     let at = ctx.time_or_now(a.at.as_deref(), "--at")?;
     let note = match &a.note {
-        Some(p) if p.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-            Some(s)
-        }
         Some(p) => Some(
-            std::fs::read_to_string(p)
-                .map_err(|e| Failure::input(format!("--note {}: {e}", p.display())))?,
+            String::from_utf8(read_input(p, u64::MAX, "")?)
+                .map_err(|_| Failure::input(format!("--note {}: not UTF-8 text", p.display())))?,
         ),
         None => None,
     };

@@ -6,14 +6,13 @@
 //! imported and each unreadable row is listed with its line; 0 otherwise.
 
 use std::io::IsTerminal;
-use std::path::Path;
 
 use debrief_store::{Change, StoreReader, StoreWriter};
 use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::args::{CsvSource, ImportCsvArgs};
-use crate::ctx::{Ctx, Failure, Result};
+use crate::ctx::{Ctx, Failure, Result, input_name, read_input};
 use crate::render;
 
 /// Larger files than this are refused: an export of every job anyone
@@ -23,34 +22,6 @@ const MAX_BYTES: u64 = 256 * 1024 * 1024;
 const PROGRESS_FROM: usize = 2 * 1024 * 1024;
 /// Lists longer than this are cut in the human report (`--json` has all).
 const SHOWN: usize = 20;
-
-fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::io::stdin(), MAX_BYTES + 1),
-            &mut buf,
-        )?;
-        if buf.len() as u64 > MAX_BYTES {
-            return Err(Failure::input(
-                "standard input is larger than 256 MB; is it really a tracker's export?",
-            ));
-        }
-        return Ok(("<stdin>".to_string(), buf));
-    }
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
-    if meta.len() > MAX_BYTES {
-        return Err(Failure::input(format!(
-            "{} is {} MB; Debrief reads CSV files up to 256 MB",
-            path.display(),
-            meta.len() / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
-    Ok((path.display().to_string(), bytes))
-}
 
 fn mapping_for(a: &ImportCsvArgs) -> Result<Mapping> {
     let source = match a.from {
@@ -86,7 +57,8 @@ fn mapping_for(a: &ImportCsvArgs) -> Result<Mapping> {
 
 pub fn import_csv(ctx: &mut Ctx, a: &ImportCsvArgs) -> Result<()> {
     let mapping = mapping_for(a)?;
-    let (name, bytes) = read_input(&a.file)?;
+    let bytes = read_input(&a.file, MAX_BYTES, "Debrief reads CSV files up to 256 MB")?;
+    let name = input_name(&a.file);
     let (text, encoding) = debrief_trackers::decode(&bytes);
     if let Some(enc) = encoding
         && !a.json
