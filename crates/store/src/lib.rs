@@ -48,7 +48,7 @@ pub enum StoreError {
 
 /// What a list of applications shows (a board, an API listing), without
 /// reading each application whole.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ApplicationSummary {
     pub id: String,
     pub company: String,

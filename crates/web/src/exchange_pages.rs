@@ -422,7 +422,7 @@ fn import_form_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response
                 label for="ics-app" { "Application" }
                 select #ics-app name="app" {
                     option value="" selected[chosen_app.is_empty()] { "Let Debrief choose (it says why)" }
-                    @for a in &snap.apps {
+                    @for a in snap.apps.iter().map(|s| &s.app) {
                         option value=(a.id) selected[a.id == chosen_app] {
                             (a.company) @if !a.role.is_empty() { " — " (a.role) }
                         }

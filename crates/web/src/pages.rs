@@ -463,16 +463,16 @@ fn applications_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Respons
         p { a.button href="#add-app" { "Add an application" } }
         div.board {
             @for stage in Stage::ALL {
-                @let apps: Vec<&crate::snapshot::AppSummary> = snap.apps.iter().filter(|a| a.stage == *stage).collect();
+                @let apps: Vec<&crate::snapshot::AppSummary> = snap.apps.iter().filter(|a| a.app.stage == *stage).collect();
                 section.column aria-labelledby=(format!("stage-{stage}")) {
                     h2 id=(format!("stage-{stage}")) { (stage) " " span.count { "(" (thousands(apps.len())) ")" } }
                     ul {
                         @for a in apps.iter().rev().take(BOARD_TOP) {
                             li.card {
-                                a href=(app_url(&a.id)) { strong { (a.company) } }
-                                @if !a.role.is_empty() { br; span { (a.role) } }
+                                a href=(app_url(&a.app.id)) { strong { (a.app.company) } }
+                                @if !a.app.role.is_empty() { br; span { (a.app.role) } }
                                 @if a.to_do > 0 { br; span.badge { (a.to_do) " to do" } }
-                                @if a.urgent { " " span.badge.urgent { "urgent" } }
+                                @if a.app.urgent { " " span.badge.urgent { "urgent" } }
                             }
                         }
                     }

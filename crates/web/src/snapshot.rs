@@ -28,7 +28,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use debrief_core::engine::{Action, Agenda, Engine, State as ActionState};
-use debrief_core::model::{OutcomeKind, Profile, Stage};
+use debrief_core::model::Profile;
 use debrief_store::{ApplicationSummary, StoreReader};
 use debrief_store_sqlite::SqliteStore;
 use jiff::Timestamp;
@@ -75,37 +75,14 @@ impl Version {
     }
 }
 
-/// One application as the board and `/api/v1/applications` list it.
+/// One application as the board and `/api/v1/applications` list it: the
+/// store's summary and how many of its actions are due.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppSummary {
-    pub id: String,
-    pub company: String,
-    pub role: String,
-    pub stage: Stage,
-    pub urgent: bool,
-    pub people: usize,
-    pub interviews: usize,
-    pub touches: usize,
-    pub outcome: Option<OutcomeKind>,
+    #[serde(flatten)]
+    pub app: ApplicationSummary,
     /// Actions overdue or due now.
     pub to_do: usize,
-}
-
-impl AppSummary {
-    fn of(s: ApplicationSummary, to_do: usize) -> AppSummary {
-        AppSummary {
-            id: s.id,
-            company: s.company,
-            role: s.role,
-            stage: s.stage,
-            urgent: s.urgent,
-            people: s.people,
-            interviews: s.interviews,
-            touches: s.touches,
-            outcome: s.outcome,
-            to_do,
-        }
-    }
 }
 
 /// A page or document kept ready to send, with its gzip made on first use.
@@ -261,14 +238,14 @@ impl Snapshot {
             .into_iter()
             .map(|s| {
                 let n = to_do.get(s.id.as_str()).copied().unwrap_or(0);
-                AppSummary::of(s, n)
+                AppSummary { app: s, to_do: n }
             })
             .collect();
         drop(to_do);
         let index = apps
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
+            .map(|(i, a)| (a.app.id.clone(), i))
             .collect();
         let etag = {
             let mut h = std::hash::DefaultHasher::new();
@@ -305,7 +282,7 @@ impl Snapshot {
     }
 
     pub fn company<'a>(&'a self, id: &'a str) -> &'a str {
-        self.app(id).map(|a| a.company.as_str()).unwrap_or(id)
+        self.app(id).map(|a| a.app.company.as_str()).unwrap_or(id)
     }
 
     /// How many actions are in each state.
