@@ -304,8 +304,28 @@ impl Parents {
         }
     }
 
-    fn rewind(&mut self) {
+    /// Reads one child table, its rows in application-key order with the
+    /// key first, and hands each row's other columns to `each` with the
+    /// application it belongs to.
+    fn children(
+        &mut self,
+        conn: &Connection,
+        scope: Scope,
+        table: &'static str,
+        columns: &str,
+        order: &str,
+        mut each: impl FnMut(&mut Application, &mut Columns<'_, '_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         self.at = 0;
+        let sql = format!(
+            "SELECT app, {columns} FROM {table} {} ORDER BY {order}",
+            scope.filter("app")
+        );
+        for_each_row(conn, &sql, scope, |row| {
+            let mut c = Columns::new(row, table);
+            let app = self.get(c.i64()?, table)?;
+            each(app, &mut c)
+        })
     }
 }
 
@@ -341,20 +361,15 @@ pub(crate) fn applications(
     if parents.apps.is_empty() {
         return Ok(parents.apps);
     }
-    let filter = scope.filter("app");
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!(
-            "SELECT app, id, name, kind, title, email, phone, mailing_address, said,
-                    has_prefers, prefers_channel, prefers_after
-             FROM people {filter} ORDER BY app, position"
-        ),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "people");
-            let app = parents.get(c.i64()?, "people")?;
+        "people",
+        "id, name, kind, title, email, phone, mailing_address, said, \
+             has_prefers, prefers_channel, prefers_after",
+        "app, position",
+        |app, c| {
             let mut p = Person::new(c.string()?, c.string()?, c.parse()?);
             p.title = c.opt_string()?;
             p.email = c.opt_string()?;
@@ -370,22 +385,18 @@ pub(crate) fn applications(
         },
     )?;
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!(
-            "SELECT app, id, start_s, start_ns, start_off, minutes, format, status,
-                    asked_questions, disrupted, prepared_research, prepared_questions, slip_ups,
-                    reflection_went_well, reflection_change, reflection_mistakes,
-                    reflection_missing_info, reflection_hardest_question,
-                    scheduled_at_s, scheduled_at_ns, scheduled_at_off, location, link,
-                    invite_uid, invite_sequence
-             FROM interviews {filter} ORDER BY app, position"
-        ),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "interviews");
-            let app = parents.get(c.i64()?, "interviews")?;
+        "interviews",
+        "id, start_s, start_ns, start_off, minutes, format, status, \
+             asked_questions, disrupted, prepared_research, \
+             prepared_questions, slip_ups, reflection_went_well, \
+             reflection_change, reflection_mistakes, reflection_missing_info, \
+             reflection_hardest_question, scheduled_at_s, scheduled_at_ns, \
+             scheduled_at_off, location, link, invite_uid, invite_sequence",
+        "app, position",
+        |app, c| {
             let mut i = Interview::new(c.string()?, c.moment()?);
             i.minutes = c.u32()?;
             i.format = c.parse()?;
@@ -423,17 +434,13 @@ pub(crate) fn applications(
         },
     )?;
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!(
-            "SELECT app, interview, role, person
-             FROM interview_people {filter} ORDER BY app, interview, role, position"
-        ),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "interview_people");
-            let app = parents.get(c.i64()?, "interview_people")?;
+        "interview_people",
+        "interview, role, person",
+        "app, interview, role, position",
+        |app, c| {
             let position = c.i64()?;
             let role = c.str()?;
             let person = c.string()?;
@@ -460,18 +467,14 @@ pub(crate) fn applications(
         },
     )?;
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!(
-            "SELECT app, at_s, at_ns, at_off, person, channel, kind,
-                    replied_at_s, replied_at_ns, replied_at_off, forced, note
-             FROM touches {filter} ORDER BY app, position"
-        ),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "touches");
-            let app = parents.get(c.i64()?, "touches")?;
+        "touches",
+        "at_s, at_ns, at_off, person, channel, kind, replied_at_s, \
+             replied_at_ns, replied_at_off, forced, note",
+        "app, position",
+        |app, c| {
             app.touches.push(Touch {
                 at: c.moment()?,
                 person: c.opt_string()?,
@@ -485,14 +488,13 @@ pub(crate) fn applications(
         },
     )?;
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!(r#"SELECT app, "on", text FROM news {filter} ORDER BY app, position"#),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "news");
-            let app = parents.get(c.i64()?, "news")?;
+        "news",
+        r#""on", text"#,
+        "app, position",
+        |app, c| {
             app.news.push(News {
                 on: c.date()?,
                 text: c.string()?,
@@ -501,14 +503,13 @@ pub(crate) fn applications(
         },
     )?;
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!(r#"SELECT app, kind, "on", stay_in_touch FROM outcomes {filter} ORDER BY app"#),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "outcomes");
-            let app = parents.get(c.i64()?, "outcomes")?;
+        "outcomes",
+        r#"kind, "on", stay_in_touch"#,
+        "app",
+        |app, c| {
             let kind = c.parse()?;
             let on = c.date()?;
             app.outcome = Some(Outcome {
@@ -521,17 +522,13 @@ pub(crate) fn applications(
         },
     )?;
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!(
-            "SELECT app, text, kind, positive, plan_step, plan_by
-             FROM feedback {filter} ORDER BY app, position"
-        ),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "feedback");
-            let app = parents.get(c.i64()?, "feedback")?;
+        "feedback",
+        "text, kind, positive, plan_step, plan_by",
+        "app, position",
+        |app, c| {
             let text = c.string()?;
             let kind = c.opt_parse()?;
             let positive = c.bool()?;
@@ -555,14 +552,13 @@ pub(crate) fn applications(
         },
     )?;
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!("SELECT app, fact, contribution FROM research {filter} ORDER BY app, position"),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "research");
-            let app = parents.get(c.i64()?, "research")?;
+        "research",
+        "fact, contribution",
+        "app, position",
+        |app, c| {
             app.research.push(ResearchFact {
                 fact: c.string()?,
                 contribution: c.opt_string()?,
@@ -571,17 +567,13 @@ pub(crate) fn applications(
         },
     )?;
 
-    parents.rewind();
-    for_each_row(
+    parents.children(
         conn,
-        &format!(
-            "SELECT app, rule, interview, person, at_s, at_ns, at_off, reason
-             FROM dismissals {filter} ORDER BY app, position"
-        ),
         scope,
-        |row| {
-            let mut c = Columns::new(row, "dismissals");
-            let app = parents.get(c.i64()?, "dismissals")?;
+        "dismissals",
+        "rule, interview, person, at_s, at_ns, at_off, reason",
+        "app, position",
+        |app, c| {
             app.dismissed.push(Dismissal {
                 rule: c.string()?,
                 interview: c.opt_string()?,
