@@ -58,6 +58,56 @@ impl std::error::Error for EditError {}
 
 pub type Result<T, E = EditError> = std::result::Result<T, E>;
 
+/// The most characters a one-line field (a name, a company, a role, a
+/// title, an address, an id) may hold.
+pub const LINE_MAX: usize = 200;
+/// The most characters a free text (a note, news, research, feedback, a
+/// reflection) may hold.
+pub const TEXT_MAX: usize = 20_000;
+
+/// A one-line field: at most [`LINE_MAX`] characters, no line breaks (they
+/// would break the agenda, the exchange file's readers and mail headers).
+pub fn one_line(field: &str, text: &str) -> Result<()> {
+    if text.contains(['\r', '\n']) {
+        return Err(EditError::field(
+            field,
+            "must be one line; remove the line break",
+        ));
+    }
+    at_most(field, text, LINE_MAX)
+}
+
+/// A free text: at most [`TEXT_MAX`] characters.
+pub fn long_text(field: &str, text: &str) -> Result<()> {
+    at_most(field, text, TEXT_MAX)
+}
+
+/// Each given field is one line.
+fn lines(fields: &[(&str, &Option<String>)]) -> Result<()> {
+    fields
+        .iter()
+        .filter_map(|(field, text)| text.as_deref().map(|t| (field, t)))
+        .try_for_each(|(field, t)| one_line(field, t))
+}
+
+/// [`nonempty`] and at most [`TEXT_MAX`] characters.
+fn text(text: &str, field: &str, what: &str) -> Result<String> {
+    long_text(field, text)?;
+    nonempty(text, field, what)
+}
+
+/// At most `max` characters.
+pub fn at_most(field: &str, text: &str, max: usize) -> Result<()> {
+    let n = text.chars().count();
+    if n > max {
+        return Err(EditError::field(
+            field,
+            format!("is {n} characters long; at most {max} fit here"),
+        ));
+    }
+    Ok(())
+}
+
 /// `" a text "` → `Some("a text")`; blank → `None`.
 pub fn clean(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
@@ -144,6 +194,7 @@ pub struct ApplicationFields {
 
 impl ApplicationFields {
     fn apply(&self, app: &mut Application) -> Result<()> {
+        lines(&[("company", &self.company), ("role", &self.role)])?;
         if let Some(c) = &self.company {
             app.company = nonempty(c, "company", "the company")?;
         }
@@ -203,6 +254,13 @@ pub struct PersonFields {
 
 impl PersonFields {
     fn apply(&self, p: &mut Person) -> Result<()> {
+        lines(&[
+            ("name", &self.name),
+            ("title", &self.title),
+            ("email", &self.email),
+            ("phone", &self.phone),
+        ])?;
+        long_text("address", self.address.as_deref().unwrap_or(""))?;
         if let Some(n) = &self.name {
             p.name = nonempty(n, "name", "the name")?;
         }
@@ -473,7 +531,7 @@ pub fn record_preparation(app: &mut Application, interview: &str, p: &Preparatio
 /// Adds a slip-up to an interview; returns its number (1-based).
 pub fn add_slip_up(app: &mut Application, interview: &str, slip: &SlipUp) -> Result<usize> {
     let iv = interview_mut(app, interview, "interview")?;
-    let text = nonempty(&slip.text, "text", "the slip-up")?;
+    let text = text(&slip.text, "text", "the slip-up")?;
     iv.slip_ups.push(SlipUp {
         text,
         noticed: slip.noticed,
@@ -556,7 +614,7 @@ pub fn record_said(app: &mut Application, s: &Said) -> Result<usize> {
 
 /// Records company news (for a congratulation that adds value).
 pub fn add_news(app: &mut Application, on: Date, text: &str) -> Result<()> {
-    let text = nonempty(text, "text", "the news")?;
+    let text = self::text(text, "text", "the news")?;
     app.news.push(News { on, text });
     Ok(())
 }
@@ -571,7 +629,7 @@ pub struct NewResearch {
 /// Records a research fact; the same fact again updates its contribution
 /// (a blank one keeps what is recorded).
 pub fn add_research(app: &mut Application, r: &NewResearch) -> Result<()> {
-    let fact = nonempty(&r.fact, "fact", "the fact")?;
+    let fact = text(&r.fact, "fact", "the fact")?;
     let contribution = clean(r.contribution.as_deref());
     match app.research.iter_mut().find(|x| x.fact == fact) {
         Some(x) => x.contribution = contribution.or(x.contribution.take()),
@@ -646,7 +704,7 @@ pub fn record_feedback(app: &mut Application, f: &NewFeedback) -> Result<usize> 
         }
         return Ok(n);
     }
-    let text = nonempty(f.text.as_deref().unwrap_or(""), "text", "the feedback")?;
+    let text = text(f.text.as_deref().unwrap_or(""), "text", "the feedback")?;
     outcome.feedback.push(Feedback {
         text,
         kind: f.kind,
@@ -1593,5 +1651,40 @@ mod tests {
             ("went_well".into(), false)
         );
         unknown_interview(reflect(&mut a, "nope", &first));
+    }
+
+    #[test]
+    fn names_are_one_line_and_texts_have_a_limit_for_every_front_end() {
+        let with_break = ApplicationFields {
+            company: Some("Acme\nCorp".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            refused(new_application(None, &with_break, &[])),
+            ("company".into(), false)
+        );
+        let mut a = app();
+        let before = a.clone();
+        let long_name = PersonFields {
+            name: Some("M".repeat(LINE_MAX + 1)),
+            ..Default::default()
+        };
+        assert_eq!(
+            refused(add_person(&mut a, None, &long_name)),
+            ("name".into(), false)
+        );
+        let on: Date = "2026-11-20".parse().expect("date");
+        assert_eq!(
+            refused(add_news(&mut a, on, &"x".repeat(TEXT_MAX + 1))),
+            ("text".into(), false)
+        );
+        assert_eq!(a, before, "nothing changed");
+        // A postal address may take several lines.
+        let address = PersonFields {
+            name: Some("Dana Lee".into()),
+            address: Some("1 Main St\nSpringfield".into()),
+            ..Default::default()
+        };
+        add_person(&mut a, None, &address).expect("a two-line address");
     }
 }

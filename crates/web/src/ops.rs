@@ -16,41 +16,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::state::{AppState, Clock, Problem, Result};
 
-/// The most characters a one-line field (a name, a company, a role, a
-/// title, an address, an id) may hold.
-pub const LINE_MAX: usize = 200;
-/// The most characters a free text (a note, news, research, feedback, a
-/// reflection) may hold.
-pub const TEXT_MAX: usize = 20_000;
 /// The most characters a reason for setting an action aside may hold.
 pub const REASON_MAX: usize = 500;
 
-/// A one-line field: at most `LINE_MAX` characters, no line breaks (they
-/// would break the agenda, the exchange file's readers and mail headers).
+// The limits live in core::edit, for every front end; here with the
+// web's error type.
 pub fn one_line(field: &str, text: &str) -> Result<()> {
-    if text.contains(['\r', '\n']) {
-        return Err(Problem::field(
-            field,
-            "must be one line; remove the line break",
-        ));
-    }
-    at_most(field, text, LINE_MAX)
+    Ok(edit::one_line(field, text)?)
 }
 
-/// A free text: at most `TEXT_MAX` characters.
 pub fn long_text(field: &str, text: &str) -> Result<()> {
-    at_most(field, text, TEXT_MAX)
+    Ok(edit::long_text(field, text)?)
 }
 
 fn at_most(field: &str, text: &str, max: usize) -> Result<()> {
-    let n = text.chars().count();
-    if n > max {
-        return Err(Problem::field(
-            field,
-            format!("is {n} characters long; at most {max} fit here"),
-        ));
-    }
-    Ok(())
+    Ok(edit::at_most(field, text, max)?)
 }
 
 fn one_line_opt(field: &str, text: &Option<String>) -> Result<()> {
