@@ -91,6 +91,23 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Commands that only read the store: on a store file that does not
+    /// exist yet they see an empty store instead of creating one.
+    pub fn only_reads(&self) -> bool {
+        match self {
+            Command::Agenda(_)
+            | Command::Export(_)
+            | Command::Lint(_)
+            | Command::Draft(_)
+            | Command::Stats(_) => true,
+            Command::App(c) => matches!(c, AppCommand::List(_) | AppCommand::Show { .. }),
+            Command::Ics(c) => matches!(c, IcsCommand::Export(_)),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Where to listen. The default is loopback: only this computer can reach it.

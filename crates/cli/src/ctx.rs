@@ -118,12 +118,27 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn open(db: Option<&Path>, now: Option<String>) -> Result<Ctx> {
+    /// Opens the store for one command. A command that `reads_only` does
+    /// not create a store that is not there (a mistyped `--db` would leave
+    /// an empty file and its folders behind): it sees an empty one.
+    pub fn open(db: Option<&Path>, now: Option<String>, reads_only: bool) -> Result<Ctx> {
         let db_path = match db {
             Some(p) => p.to_path_buf(),
             None => default_db_path()?,
         };
-        let store = SqliteStore::open(&db_path).map_err(|e| {
+        let opened = if reads_only && !db_path.exists() {
+            if db.is_some() {
+                crate::render::err(&format!(
+                    "{} there is no store at {} yet; showing an empty one (nothing is created).\n",
+                    crate::render::paint(crate::render::DIM, "note:"),
+                    db_path.display()
+                ));
+            }
+            SqliteStore::open_in_memory()
+        } else {
+            SqliteStore::open(&db_path)
+        };
+        let store = opened.map_err(|e| {
             Failure::input(format!(
                 "cannot open the store at {}: {e}",
                 db_path.display()

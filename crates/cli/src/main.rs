@@ -78,7 +78,8 @@ fn run(cli: Cli) -> ctx::Result<()> {
         };
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }
-    let mut ctx = Ctx::open(cli.db.as_deref(), cli.now)?;
+    let reads_only = cli.command.only_reads();
+    let mut ctx = Ctx::open(cli.db.as_deref(), cli.now, reads_only)?;
     match cli.command {
         Command::Demo => data::demo(&mut ctx),
         Command::Agenda(a) => views::agenda(&ctx, &a),

@@ -3,6 +3,7 @@
 mod common;
 
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 use common::{Debrief, FIXTURE, stderr};
 use serde_json::Value;
@@ -1110,4 +1111,58 @@ fn removing_an_address_that_is_not_there_is_refused_by_name() {
         emails.is_null() || *emails == serde_json::json!([]),
         "{emails}"
     );
+}
+
+#[test]
+fn reading_a_store_that_is_not_there_creates_nothing() {
+    let s = Debrief::new();
+    let missing = s.path("typo/debriefs.db");
+    let db = missing.to_str().expect("utf-8 path");
+    for args in [
+        &["agenda"][..],
+        &["agenda", "--json"][..],
+        &["export"][..],
+        &["stats"][..],
+        &["app", "list"][..],
+    ] {
+        // Not the harness's store: this one must not exist.
+        let out = Command::new(env!("CARGO_BIN_EXE_debrief"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("DEBRIEF_DB")
+            .env("XDG_DATA_HOME", s.path("data"))
+            .env("XDG_CONFIG_HOME", s.path("config"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("run debrief");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("no store at"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(
+        !missing.exists() && !s.path("typo").exists(),
+        "nothing created"
+    );
+    // Recording something does create it.
+    let added = Command::new(env!("CARGO_BIN_EXE_debrief"))
+        .args([
+            "--db",
+            db,
+            "app",
+            "add",
+            "--company",
+            "Acme",
+            "--role",
+            "Analyst",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run debrief");
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(missing.exists());
 }
