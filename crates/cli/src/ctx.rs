@@ -8,6 +8,7 @@ use std::cell::OnceCell;
 
 use debrief_core::edit::EditError;
 use debrief_core::exchange::{self, ExchangeError, parse_timezone};
+pub use debrief_core::input::system_zone;
 use debrief_core::input::{clock_now, closest, effective_profile, parse_date, parse_time};
 use debrief_core::model::{Application, Moment, Profile};
 use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
@@ -94,10 +95,6 @@ pub fn read_input(path: &Path, limit: u64, too_big: &str) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-pub fn system_zone() -> String {
-    TimeZone::system().iana_name().unwrap_or("UTC").to_string()
-}
-
 /// The default store: `debrief.db` in the platform's data directory.
 pub fn default_db_path() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "debrief")
@@ -158,7 +155,7 @@ impl Ctx {
         if let Some(p) = self.profile.get() {
             return Ok(p.clone());
         }
-        let p = effective_profile(self.store.profile()?, &system_zone());
+        let p = effective_profile(self.store.profile()?, system_zone);
         Ok(self.profile.get_or_init(|| p).clone())
     }
 

@@ -42,15 +42,22 @@ pub fn clock_now() -> Timestamp {
     Timestamp::from_second(now.as_second()).unwrap_or(now)
 }
 
+/// This computer's IANA time zone (`UTC` if it has no name).
+pub fn system_zone() -> String {
+    TimeZone::system().iana_name().unwrap_or("UTC").to_string()
+}
+
 /// The profile to work with: the saved one, or — before one is saved — the
-/// system's time zone and the holiday calendar that goes with it.
-pub fn effective_profile(saved: Profile, system_zone: &str) -> Profile {
+/// system's time zone (asked for only then) and the holiday calendar that
+/// goes with it.
+pub fn effective_profile(saved: Profile, system_zone: impl FnOnce() -> String) -> Profile {
     if saved != Profile::default() {
         return saved;
     }
+    let zone = system_zone();
     let mut p = saved;
-    p.timezone = system_zone.to_string();
-    p.holidays.calendar = holidays_for_zone(system_zone);
+    p.holidays.calendar = holidays_for_zone(&zone);
+    p.timezone = zone;
     p
 }
 
@@ -133,14 +140,15 @@ mod tests {
 
     #[test]
     fn an_unsaved_profile_follows_the_system_zone() {
-        let p = effective_profile(Profile::default(), "Europe/London");
+        let london = || "Europe/London".to_string();
+        let p = effective_profile(Profile::default(), london);
         assert_eq!(p.timezone, "Europe/London");
         assert_eq!(p.holidays.calendar, crate::model::HolidayCalendar::GbEng);
         let saved = Profile {
             name: "Sam".into(),
             ..Profile::default()
         };
-        assert_eq!(effective_profile(saved.clone(), "Europe/London"), saved);
+        assert_eq!(effective_profile(saved.clone(), london), saved);
         assert_eq!(clock_now().subsec_nanosecond(), 0);
     }
 }

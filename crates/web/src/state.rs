@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use debrief_core::edit::EditError;
 use debrief_core::engine::Engine;
 use debrief_core::exchange::{self, ExchangeError, parse_timezone};
-use debrief_core::input::{clock_now, effective_profile, parse_date, parse_time};
+use debrief_core::input::{clock_now, effective_profile, parse_date, parse_time, system_zone};
 use debrief_core::model::{Application, Dataset, Moment, Profile};
 use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
 use debrief_store_sqlite::SqliteStore;
@@ -248,8 +248,7 @@ impl AppState {
         let store = self.store()?;
         let version = self.version();
         let minute = self.minute();
-        let system = TimeZone::system().iana_name().unwrap_or("UTC").to_string();
-        let profile = effective_profile(store.profile()?, &system);
+        let profile = effective_profile(store.profile()?, system_zone);
         let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
         let now = self.now(&tz)?;
         let snap = Arc::new(Snapshot::build(&store, profile, now, version, minute)?);
@@ -274,8 +273,7 @@ impl AppState {
     pub fn what_if(&self, text: &str) -> Result<Snapshot> {
         let store = self.store()?;
         let version = self.version();
-        let system = TimeZone::system().iana_name().unwrap_or("UTC").to_string();
-        let profile = effective_profile(store.profile()?, &system);
+        let profile = effective_profile(store.profile()?, system_zone);
         let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
         let now = parse_time(text, &tz)
             .map_err(|e| Problem::field("now", e))?
@@ -286,8 +284,7 @@ impl AppState {
     /// The saved profile; before one is saved, the system's zone (as the
     /// command line does).
     pub fn profile(&self) -> Result<Profile> {
-        let system = TimeZone::system().iana_name().unwrap_or("UTC").to_string();
-        Ok(effective_profile(self.store()?.profile()?, &system))
+        Ok(effective_profile(self.store()?.profile()?, system_zone))
     }
 
     pub fn load(&self) -> Result<Dataset> {
