@@ -1,10 +1,8 @@
 //! Whole-store commands: import, export, demo, profile.
 
-use std::collections::HashSet;
-
 use debrief_core::demo::{self, DEMO_PREFIX};
 use debrief_core::exchange::{self, EachError, Piece, parse_timezone};
-use debrief_store::{Change, ChangeSink, StoreError, StoreReader, StoreWriter};
+use debrief_store::{Change, ChangeSink, ImportCounts, StoreError, StoreReader, StoreWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
@@ -33,8 +31,9 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         bar.set_message(name.clone());
         bar
     });
-    let existing: HashSet<String> = ctx.store.application_ids()?.into_iter().collect();
-    let mut incoming: HashSet<String> = HashSet::new();
+    let existing = ctx.store.application_ids()?;
+    // Ids only: the document refuses a repeated one, so a list is a set.
+    let mut incoming: Vec<String> = Vec::new();
     let mut broken: Option<exchange::ExchangeError> = None;
     let mut read = |sink: &mut ChangeSink<'_>| -> std::result::Result<(), StoreError> {
         if a.replace {
@@ -46,7 +45,7 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
-                incoming.insert(app.id.clone());
+                incoming.push(app.id.clone());
                 sink(&Change::PutApplication(app))
             }
         });
@@ -74,12 +73,18 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
     ctx.forget_profile();
 
     let count = incoming.len();
-    let updated = incoming.iter().filter(|id| existing.contains(*id)).count();
-    let removed = existing.iter().filter(|id| !incoming.contains(*id)).count();
+    let ImportCounts {
+        added,
+        updated,
+        removed,
+    } = ImportCounts::of(
+        existing.iter().map(String::as_str),
+        incoming.iter().map(String::as_str),
+        a.replace,
+    );
     let summary = format!(
-        "{name}: {count} application{} ({} new, {updated} updated{})",
+        "{name}: {count} application{} ({added} new, {updated} updated{})",
         if count == 1 { "" } else { "s" },
-        count - updated,
         if a.replace {
             format!(", {removed} removed")
         } else {

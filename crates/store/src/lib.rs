@@ -77,6 +77,38 @@ impl ApplicationSummary {
     }
 }
 
+/// What an import does to the store's applications, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportCounts {
+    pub added: usize,
+    pub updated: usize,
+    /// Only with `replace`: stored applications the document does not have.
+    pub removed: usize,
+}
+
+impl ImportCounts {
+    /// Counts from the ids in the store and in the document.
+    pub fn of<'a>(
+        existing: impl IntoIterator<Item = &'a str>,
+        incoming: impl IntoIterator<Item = &'a str>,
+        replace: bool,
+    ) -> ImportCounts {
+        let known: std::collections::HashSet<&str> = existing.into_iter().collect();
+        let incoming: std::collections::HashSet<&str> = incoming.into_iter().collect();
+        let updated = incoming.iter().filter(|id| known.contains(*id)).count();
+        let removed = if replace {
+            known.iter().filter(|id| !incoming.contains(*id)).count()
+        } else {
+            0
+        };
+        ImportCounts {
+            added: incoming.len() - updated,
+            updated,
+            removed,
+        }
+    }
+}
+
 /// Takes one change inside [`StoreWriter::apply_each`]'s transaction.
 pub type ChangeSink<'a> = dyn FnMut(&Change) -> Result<(), StoreError> + 'a;
 
@@ -152,16 +184,12 @@ pub struct ImportPlan {
 }
 
 pub fn import_plan(data: Dataset, existing: &[String], replace: bool) -> ImportPlan {
-    let known: std::collections::HashSet<&str> = existing.iter().map(String::as_str).collect();
-    let incoming: std::collections::HashSet<&str> =
-        data.applications.iter().map(|a| a.id.as_str()).collect();
-    let updated = incoming.iter().filter(|id| known.contains(*id)).count();
-    let added = data.applications.len() - updated;
-    let removed = if replace {
-        known.iter().filter(|id| !incoming.contains(*id)).count()
-    } else {
-        0
-    };
+    let counts = ImportCounts::of(
+        existing.iter().map(String::as_str),
+        data.applications.iter().map(|a| a.id.as_str()),
+        replace,
+    );
+    let (added, updated, removed) = (counts.added, counts.updated, counts.removed);
     let mut changes = Vec::with_capacity(data.applications.len() + 2);
     changes.push(Change::SetProfile(data.profile));
     if replace {
