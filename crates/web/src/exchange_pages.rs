@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Query, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use debrief_core::exchange::parse_timezone;
@@ -29,7 +29,10 @@ use debrief_store::{Change, StoreReader};
 use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use maud::{Markup, html};
 
-use crate::html::{Fields, Nav, Sticky, describedby, error_page, field_error, page, redirect_with};
+use crate::html::{
+    Fields, Nav, Sticky, describedby, download, error_page, field_error, page, redirect_with,
+    safe_name,
+};
 use crate::pages::app_url;
 use crate::state::{AppState, Problem, Result};
 
@@ -271,34 +274,7 @@ fn calendar_response(st: &AppState, app: Option<&str>) -> Result<Response> {
         Some(id) => format!("debrief-{}.ics", safe_name(id)),
         None => "debrief.ics".to_string(),
     };
-    let mut res = cal.text.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
-}
-
-/// A file name made of an id: letters, digits and dashes only.
-pub fn safe_name(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(60)
-        .collect()
+    Ok(download(cal.text, "text/calendar; charset=utf-8", &name))
 }
 
 /// `debrief ics export [--app ID]`.

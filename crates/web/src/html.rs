@@ -272,3 +272,33 @@ pub fn error_page(request: &HeaderMap, p: &Problem) -> Response {
         },
     )
 }
+
+/// A file name made of an id: letters, digits and dashes only.
+pub fn safe_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect()
+}
+
+/// A file to download under `name`. Downloads hold the user's own data,
+/// so no cache may keep them.
+pub fn download(body: impl IntoResponse, content_type: &'static str, name: &str) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}

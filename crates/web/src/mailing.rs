@@ -16,7 +16,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use debrief_core::model::Application;
@@ -417,29 +417,14 @@ async fn eml(
             .map_err(|e| Problem::bad(e.to_string()))?;
         let name = format!(
             "{}-{}-{}.eml",
-            crate::exchange_pages::safe_name(&id),
-            crate::exchange_pages::safe_name(person),
+            crate::html::safe_name(&id),
+            crate::html::safe_name(person),
             kind.as_str()
         );
         Ok((email.formatted(), name))
     };
     match run() {
-        Ok((bytes, name)) => {
-            let mut res = bytes.into_response();
-            let hs = res.headers_mut();
-            hs.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("message/rfc822"),
-            );
-            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-                hs.insert(header::CONTENT_DISPOSITION, v);
-            }
-            hs.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-            res
-        }
+        Ok((bytes, name)) => crate::html::download(bytes, "message/rfc822", &name),
         Err(p) => composer_again(&st, &h, &id, "eml", f, p),
     }
 }

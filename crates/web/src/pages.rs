@@ -5,8 +5,8 @@
 
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use axum::routing::{get, post};
 use debrief_core::engine::{Action, State as ActionState};
 use debrief_core::model::{
@@ -1836,7 +1836,7 @@ async fn composer_post(
 
 /// The note as a text file, to attach or paste from elsewhere.
 fn download_note(app: &str, person: &str, kind: &str, subject: &str, body: &str) -> Response {
-    let safe = crate::exchange_pages::safe_name;
+    let safe = crate::html::safe_name;
     let name = format!("{}-{}-{}.txt", safe(app), safe(person), safe(kind));
     let subject = subject.trim();
     let text = if subject.is_empty() {
@@ -1844,16 +1844,7 @@ fn download_note(app: &str, person: &str, kind: &str, subject: &str, body: &str)
     } else {
         format!("Subject: {subject}\n\n{body}")
     };
-    let mut res = text.into_response();
-    let hs = res.headers_mut();
-    hs.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        hs.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    crate::html::download(text, "text/plain; charset=utf-8", &name)
 }
 
 // ------------------------------------------------------------- Insights
@@ -2130,17 +2121,11 @@ async fn export(State(st): State<AppState>, h: HeaderMap) -> Response {
         let mut json = serde_json::to_string_pretty(&data)
             .map_err(|e| Problem::internal(format!("cannot write JSON: {e}")))?;
         json.push('\n');
-        let mut res = json.into_response();
-        let hs = res.headers_mut();
-        hs.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        hs.insert(
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_static("attachment; filename=\"debrief-export.json\""),
-        );
-        Ok(res)
+        Ok(crate::html::download(
+            json,
+            "application/json",
+            "debrief-export.json",
+        ))
     };
     respond(&h, run())
 }
