@@ -40,13 +40,7 @@ pub struct MailConfig {
 impl fmt::Debug for MailConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MailConfig")
-            .field(
-                "smtp_url",
-                &self
-                    .smtp_url
-                    .as_deref()
-                    .map(|u| SmtpUrl::parse(u).map(|u| u.redacted()).unwrap_or_default()),
-            )
+            .field("smtp_url", &SmtpUrl::redact(self.smtp_url.as_deref()))
             .field("from", &self.from)
             .field("name", &self.name)
             .finish()
@@ -223,6 +217,12 @@ impl SmtpUrl {
     }
 
     /// The URL with the password replaced by `***`.
+    /// An SMTP URL as text, for `Debug` output: redacted, or empty when it
+    /// does not parse (a broken URL may still hold a password).
+    pub fn redact(url: Option<&str>) -> Option<String> {
+        url.map(|u| SmtpUrl::parse(u).map(|u| u.redacted()).unwrap_or_default())
+    }
+
     pub fn redacted(&self) -> String {
         let scheme = if self.tls == TlsMode::Implicit {
             "smtps"

@@ -29,13 +29,7 @@ pub struct Sources {
 impl fmt::Debug for Sources {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sources")
-            .field(
-                "smtp_url",
-                &self
-                    .smtp_url
-                    .as_deref()
-                    .map(|u| SmtpUrl::parse(u).map(|u| u.redacted()).unwrap_or_default()),
-            )
+            .field("smtp_url", &SmtpUrl::redact(self.smtp_url.as_deref()))
             .field("mail_from", &self.mail_from)
             .field("config_file", &self.config_file)
             .field("config_named", &self.config_named)
