@@ -321,6 +321,8 @@ fn recording_commands_build_a_store_nobody_edits_by_hand() {
 
     // Marked done after it happened (before, it is refused).
     let early = s.run(&[
+        "--now",
+        "2026-11-30T09:00:00Z",
         "interview",
         "done",
         "--app",
