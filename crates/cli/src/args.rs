@@ -89,6 +89,82 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The latest changes to the store, newest first (what `undo` reverts).
+    History(HistoryArgs),
+    /// Delete one record: an application, a person, an interview, a touch,
+    /// a reply, a said line, a slip-up, news, research, a feedback point, a
+    /// reflection, a dismissal or the outcome. Asks first; `undo` brings it
+    /// back. Numbers (--index) are as `debrief app show` lists them.
+    Delete(DeleteArgs),
+    /// Take back the last change (or the last N); an undo can be undone too.
+    Undo(UndoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// How many changes to show.
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Keep the history this many days from now on (default 90).
+    #[arg(long, value_name = "DAYS")]
+    pub keep_days: Option<u32>,
+}
+
+/// What `debrief delete` deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeleteKind {
+    Application,
+    Person,
+    Interview,
+    Touch,
+    Reply,
+    Said,
+    Slip,
+    News,
+    Research,
+    Feedback,
+    Reflection,
+    Dismissal,
+    Outcome,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// What to delete.
+    #[arg(value_enum)]
+    pub what: DeleteKind,
+    /// The application.
+    #[arg(long)]
+    pub app: String,
+    /// The person (person, said).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// The interview (interview, slip, reflection).
+    #[arg(long)]
+    pub interview: Option<String>,
+    /// Which one, counting from 1 (touch, reply, said, slip, news,
+    /// research, feedback, dismissal).
+    #[arg(long, short = 'n')]
+    pub index: Option<usize>,
+    /// Deleting a person on an interview panel: take them off the panel too.
+    #[arg(long)]
+    pub from_panels: bool,
+    /// Don't ask (needed when not at a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// How many changes to take back, newest first.
+    #[arg(default_value_t = 1)]
+    pub count: usize,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl Command {
@@ -101,6 +177,7 @@ impl Command {
             | Command::Lint(_)
             | Command::Draft(_)
             | Command::Stats(_) => true,
+            Command::History(h) => h.keep_days.is_none(),
             Command::App(c) => matches!(c, AppCommand::List(_) | AppCommand::Show { .. }),
             Command::Ics(c) => matches!(c, IcsCommand::Export(_)),
             _ => false,
@@ -190,8 +267,12 @@ pub struct ImportArgs {
     /// The file, or - for standard input.
     pub file: PathBuf,
     /// Remove every application not in the file (default: add and update).
+    /// Asks first; a backup of the store is written beside it.
     #[arg(long)]
     pub replace: bool,
+    /// Confirm `--replace` without asking (needed when not at a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Check the file and say what would change; write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -246,8 +327,14 @@ pub enum AppCommand {
     },
     /// Change an application.
     Set(AppSetArgs),
-    /// Remove an application and everything recorded for it.
-    Remove { id: String },
+    /// Remove an application and everything recorded for it (asks first;
+    /// `debrief undo` brings it back).
+    Remove {
+        id: String,
+        /// Don't ask (needed when not at a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]

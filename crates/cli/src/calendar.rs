@@ -9,7 +9,7 @@ use debrief_ics::{
     ImportAction, ImportResult, ImportSettings, StoreCalendar, event_span, export_store,
     format_name, import_events, is_debrief_uid, read_invites,
 };
-use debrief_store::{Change, StoreReader, StoreWriter};
+use debrief_store::{Change, StoreReader};
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
@@ -60,7 +60,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
             .cloned()
             .map(Change::PutApplication)
             .collect();
-        ctx.store.apply(&changes)?;
+        ctx.write(&changes)?;
     }
     if a.json {
         render::json(&result.summary(a.dry_run), None)

@@ -11,7 +11,7 @@ use debrief_core::exchange::{self, ExchangeError, parse_timezone};
 pub use debrief_core::input::system_zone;
 use debrief_core::input::{clock_now, closest, effective_profile, parse_date, parse_time};
 use debrief_core::model::{Application, Moment, Profile};
-use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
+use debrief_store::{Change, Origin, Source, StoreError, StoreReader, Unit};
 use debrief_store_sqlite::SqliteStore;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -25,6 +25,9 @@ pub enum Failure {
     Problem,
     /// Exit 2: bad input or usage; nothing was written.
     Input(String),
+    /// Exit 3: the store could not be used right now (busy beyond its
+    /// wait, locked); nothing was written, trying again may work.
+    Busy(String),
 }
 
 impl Failure {
@@ -35,7 +38,11 @@ impl Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        Failure::Input(e.to_string())
+        if e.is_busy() {
+            Failure::Busy(e.to_string())
+        } else {
+            Failure::Input(e.to_string())
+        }
     }
 }
 
@@ -112,6 +119,73 @@ pub struct Ctx {
     now_text: Option<String>,
     /// Read once per command: the clock, times and the engine all need it.
     profile: OnceCell<Profile>,
+    /// The command as typed (without global options), for the history.
+    what: String,
+}
+
+/// "unknown application 'x'; did you mean 'y'?", from the ids the store has.
+pub fn unknown_application(id: &str, known: &[String]) -> Failure {
+    let hint = closest(id, known)
+        .map(|k| format!("; did you mean '{k}'?"))
+        .unwrap_or_else(|| {
+            if known.is_empty() {
+                "; the store has no applications yet (debrief app add, or debrief import)".into()
+            } else {
+                "; list them with: debrief app list".into()
+            }
+        });
+    Failure::input(format!("unknown application '{id}'{hint}"))
+}
+
+/// Asks before a command destroys data (FORMAT.md §2): `--yes` goes
+/// ahead; on a terminal the user answers; otherwise the command refuses
+/// (exit 2) and nothing changes.
+pub fn confirm(yes: bool, question: &str) -> Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if yes {
+        return Ok(());
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Failure::input(format!(
+            "{question} This deletes data, so it needs --yes when not run at a terminal; nothing changed"
+        )));
+    }
+    let mut e = std::io::stderr();
+    let _ = write!(e, "{question} [y/N] ");
+    let _ = e.flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(Failure::input("not confirmed; nothing changed"))
+    }
+}
+
+/// The command line as the history shows it: the subcommand and its
+/// arguments, without `--db`, `--now` and `--yes`, at most 200 characters.
+pub fn command_words() -> String {
+    let mut words = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--db" || arg == "--now" {
+            args.next();
+            continue;
+        }
+        if arg.starts_with("--db=") || arg.starts_with("--now=") || arg == "--yes" || arg == "-y" {
+            continue;
+        }
+        words.push(if arg.contains(' ') {
+            format!("\"{arg}\"")
+        } else {
+            arg
+        });
+    }
+    let text = format!("debrief {}", words.join(" "));
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
 }
 
 impl Ctx {
@@ -136,16 +210,19 @@ impl Ctx {
             SqliteStore::open(&db_path)
         };
         let store = opened.map_err(|e| {
-            Failure::input(format!(
-                "cannot open the store at {}: {e}",
-                db_path.display()
-            ))
+            let msg = format!("cannot open the store at {}: {e}", db_path.display());
+            if e.is_busy() {
+                Failure::Busy(msg)
+            } else {
+                Failure::input(msg)
+            }
         })?;
         Ok(Ctx {
             store,
             db_path,
             now_text: now,
             profile: OnceCell::new(),
+            what: command_words(),
         })
     }
 
@@ -203,32 +280,45 @@ impl Ctx {
 
     pub fn application(&self, id: &str) -> Result<Application> {
         self.store.application(id)?.ok_or_else(|| {
-            let known = self.store.application_ids().unwrap_or_default();
-            let hint = closest(id, &known)
-                .map(|k| format!("; did you mean '{k}'?"))
-                .unwrap_or_else(|| {
-                    if known.is_empty() {
-                        "; the store has no applications yet (debrief app add, or debrief import)"
-                            .into()
-                    } else {
-                        "; list them with: debrief app list".into()
-                    }
-                });
-            Failure::input(format!("unknown application '{id}'{hint}"))
+            unknown_application(id, &self.store.application_ids().unwrap_or_default())
         })
     }
 
+    /// What the history records for this command's change.
+    pub fn origin(&self) -> Result<Origin> {
+        Ok(Origin::new(Source::Cli, self.now()?, self.what.clone()))
+    }
+
+    /// Runs `work` in one write transaction (`BEGIN IMMEDIATE`: reads and
+    /// writes see no other writer in between; a busy store is waited for,
+    /// then exit 3) and records the change in the history. On any error
+    /// nothing is written.
+    pub fn update<T>(&mut self, work: impl FnOnce(&mut Unit<'_>) -> Result<T>) -> Result<T> {
+        let origin = self.origin()?;
+        debrief_store::update(&mut self.store, &origin, work)
+    }
+
+    /// Writes `changes` in one journalled transaction.
+    pub fn write(&mut self, changes: &[Change]) -> Result<()> {
+        self.update(|u| Ok(u.apply(changes)?))
+    }
+
     /// Loads an application, lets `edit` change it, validates the result and
-    /// writes it back in one transaction. On any error nothing is written.
+    /// writes it back, all in one transaction. On any error nothing is
+    /// written.
     pub fn update_app<T>(
         &mut self,
         id: &str,
         edit: impl FnOnce(&mut Application) -> Result<T>,
     ) -> Result<T> {
-        let mut app = self.application(id)?;
-        let out = edit(&mut app)?;
-        exchange::validate_application(&app, &format!("application '{id}'"))?;
-        self.store.apply(&[Change::PutApplication(app)])?;
-        Ok(out)
+        self.update(|u| {
+            let Some(mut app) = u.application(id)? else {
+                return Err(unknown_application(id, &u.application_ids()?));
+            };
+            let out = edit(&mut app)?;
+            exchange::validate_application(&app, &format!("application '{id}'"))?;
+            u.apply(&[Change::PutApplication(app)])?;
+            Ok(out)
+        })
     }
 }

@@ -2,7 +2,7 @@
 
 use debrief_core::demo::{self, DEMO_PREFIX};
 use debrief_core::exchange::{self, EachError, Piece, parse_timezone};
-use debrief_store::{Change, ChangeSink, ImportCounts, StoreError, StoreReader, StoreWriter};
+use debrief_store::{Change, ChangeSink, ImportCounts, StoreError, StoreReader};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
@@ -21,6 +21,12 @@ const PROGRESS_ABOVE_BYTES: u64 = 1 << 20;
 pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
     let name = a.file.display().to_string();
     let text = read_input(&a.file, u64::MAX, "")?;
+    if a.replace && !a.dry_run {
+        crate::ctx::confirm(
+            a.yes,
+            &format!("Replace every application in the store with the ones in {name}?"),
+        )?;
+    }
     let bar = (text.len() as u64 > PROGRESS_ABOVE_BYTES).then(|| {
         // indicatif draws only when standard error is a terminal.
         let bar = ProgressBar::new_spinner();
@@ -31,16 +37,22 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         bar.set_message(name.clone());
         bar
     });
-    let existing = ctx.store.application_ids()?;
+    let stored_profile = ctx.store.profile()?;
+    let mut existing = ctx.store.application_ids()?;
     // Ids only: the document refuses a repeated one, so a list is a set.
     let mut incoming: Vec<String> = Vec::new();
+    let mut profile: Option<debrief_core::model::Profile> = None;
     let mut broken: Option<exchange::ExchangeError> = None;
     let mut read = |sink: &mut ChangeSink<'_>| -> std::result::Result<(), StoreError> {
         if a.replace {
             sink(&Change::DeleteAllApplications)?;
         }
         let each = exchange::parse_each_slice(&text, |piece| match piece {
-            Piece::Profile(p) => sink(&Change::SetProfile(p)),
+            // A document without a profile keeps the stored one (FORMAT §1).
+            Piece::Profile(p) => {
+                profile = Some(p.clone());
+                sink(&Change::SetProfile(p))
+            }
             Piece::Application(app) => {
                 if let Some(b) = &bar {
                     b.inc(1);
@@ -58,10 +70,26 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
             }
         }
     };
+    let mut backup = None;
     let written = if a.dry_run {
         read(&mut |_| Ok(()))
     } else {
-        ctx.store.apply_each(&mut read)
+        if a.replace && !existing.is_empty() {
+            let path = backup_path(&ctx.db_path, ctx.now()?);
+            ctx.store.backup_to(&path).map_err(|e| {
+                Failure::input(format!(
+                    "cannot write a backup to {} before replacing: {e}; nothing was imported",
+                    path.display()
+                ))
+            })?;
+            backup = Some(path);
+        }
+        let origin = ctx.origin()?;
+        debrief_store::update(&mut ctx.store, &origin, |u| {
+            // The counts from inside the transaction.
+            existing = u.application_ids()?;
+            read(&mut |c| u.apply(std::slice::from_ref(c)))
+        })
     };
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -91,12 +119,78 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
             String::new()
         }
     );
+    let profile_note = match &profile {
+        None => "the file has no profile: yours stays as it is".to_string(),
+        Some(p) if *p == stored_profile => "the file's profile is the same as yours".to_string(),
+        Some(p) => format!(
+            "the file's profile {} yours ({})",
+            if a.dry_run {
+                "would replace"
+            } else {
+                "replaced"
+            },
+            profile_changes(&stored_profile, p).join(", ")
+        ),
+    };
     if a.dry_run {
-        render::out(&format!("{summary}; dry run, nothing written.\n"));
+        render::out(&format!(
+            "{summary}; {profile_note}; dry run, nothing written.\n"
+        ));
     } else {
-        render::out(&format!("Imported {summary}.\n"));
+        render::out(&format!("Imported {summary}; {profile_note}.\n"));
+        if let Some(path) = backup {
+            render::out(&format!(
+                "The store as it was is saved in {} (undo with `debrief undo`, or copy that file back).\n",
+                path.display()
+            ));
+        }
     }
     Ok(())
+}
+
+/// What differs between two profiles, in words: "timezone America/Chicago → UTC".
+fn profile_changes(
+    old: &debrief_core::model::Profile,
+    new: &debrief_core::model::Profile,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name} {a:?} → {b:?}"));
+        }
+    };
+    field("name", old.name.clone(), new.name.clone());
+    field("timezone", old.timezone.clone(), new.timezone.clone());
+    field(
+        "holidays",
+        old.holidays.calendar.to_string(),
+        new.holidays.calendar.to_string(),
+    );
+    field(
+        "days off",
+        format!("{:?}", old.holidays.extra),
+        format!("{:?}", new.holidays.extra),
+    );
+    field("policy", old.policy.to_string(), new.policy.to_string());
+    field("emails", old.emails.join(", "), new.emails.join(", "));
+    out
+}
+
+/// `debrief.backup-20261201T100000Z.db` beside `debrief.db`, named with
+/// the (pinnable) clock.
+fn backup_path(db: &std::path::Path, now: jiff::Timestamp) -> std::path::PathBuf {
+    let stem = db
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "debrief".into());
+    let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let mut path = db.with_file_name(format!("{stem}.backup-{stamp}.db"));
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = db.with_file_name(format!("{stem}.backup-{stamp}-{n}.db"));
+    }
+    path
 }
 
 pub fn export(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
@@ -137,7 +231,7 @@ pub fn demo(ctx: &mut Ctx) -> Result<()> {
             .cloned()
             .map(Change::PutApplication),
     );
-    ctx.store.apply(&changes)?;
+    ctx.write(&changes)?;
     ctx.forget_profile();
     render::out(&format!(
         "Demo store ready at {} ({} sample applications, ids starting with '{DEMO_PREFIX}').\n\n",
@@ -216,7 +310,7 @@ pub fn profile(ctx: &mut Ctx, a: &ProfileArgs) -> Result<()> {
             p.emails.retain(|x| !x.eq_ignore_ascii_case(e));
         }
         exchange::validate_profile(&p)?;
-        ctx.store.apply(&[Change::SetProfile(p.clone())])?;
+        ctx.write(&[Change::SetProfile(p.clone())])?;
         ctx.forget_profile();
     } else if p.name.is_empty() && p.timezone == "UTC" && !a.json {
         render::out(&render::paint(

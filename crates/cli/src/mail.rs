@@ -24,7 +24,6 @@ use debrief_core::text::when;
 use debrief_lint::{Diagnostic, Draft, Severity};
 use debrief_mail::outbox::{self, NoteText, Outgoing, Stop};
 use debrief_mail::{Party, Settings, SmtpUrl, Sources};
-use debrief_store::{Change, StoreWriter};
 
 use crate::args::SendArgs;
 use crate::ctx::{Ctx, Failure, Result};
@@ -225,16 +224,27 @@ pub fn send(ctx: &mut Ctx, a: &SendArgs) -> Result<()> {
         return Err(Failure::Problem);
     }
     let at = prepared.touch.at;
-    ctx.store
-        .apply(&[Change::PutApplication(prepared.app.clone())])
-        .map_err(|e| {
-            Failure::input(format!(
-                "the message was sent, but logging it failed: {e}. Log it with: debrief touch --app {} --person {} --kind {} --at {at}",
-                a.app,
-                a.to,
-                a.kind.touch_kind()
-            ))
-        })?;
+    // The SMTP conversation is over: log the touch in one short write
+    // transaction on the application as it is now (another command may
+    // have changed it while the message was being sent).
+    let touch = prepared.touch.clone();
+    ctx.update_app(&a.app, |app| {
+        app.touches.push(touch);
+        app.touches.sort_by_key(|t| t.at);
+        Ok(())
+    })
+    .map_err(|e| {
+        let why = match e {
+            Failure::Input(m) | Failure::Busy(m) => m,
+            Failure::Problem => "the store refused it".to_string(),
+        };
+        Failure::input(format!(
+            "the message was sent, but logging it failed: {why}. Log it with: debrief touch --app {} --person {} --kind {} --at {at}",
+            a.app,
+            a.to,
+            a.kind.touch_kind()
+        ))
+    })?;
     if a.json {
         print_json(&prepared.summary(true, true, Some(url.server())));
     } else {

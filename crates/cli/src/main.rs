@@ -1,12 +1,14 @@
 //! `debrief`: the command line over Debrief's core and store.
 //!
 //! Exit codes (FORMAT.md §2): 0 success, 1 the command ran and found a
-//! problem, 2 bad input or usage (nothing written).
+//! problem, 2 bad input or usage (nothing written), 3 the store could not
+//! be used right now (busy beyond its wait; nothing written).
 
 mod args;
 mod calendar;
 mod ctx;
 mod data;
+mod history;
 mod mail;
 mod notes;
 mod record;
@@ -43,6 +45,10 @@ fn main() -> ExitCode {
         Err(Failure::Input(msg)) => {
             render::err(&format!("{} {msg}\n", render::paint(render::RED, "error:")));
             ExitCode::from(2)
+        }
+        Err(Failure::Busy(msg)) => {
+            render::err(&format!("{} {msg}\n", render::paint(render::RED, "error:")));
+            ExitCode::from(3)
         }
     }
 }
@@ -105,6 +111,9 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::ImportCsv(a) => trackers::import_csv(&mut ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
         Command::Ics(c) => calendar::run(&mut ctx, c),
+        Command::History(a) => history::history(&mut ctx, &a),
+        Command::Undo(a) => history::undo(&mut ctx, &a),
+        Command::Delete(a) => history::delete(&mut ctx, &a),
         Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),
     }
 }

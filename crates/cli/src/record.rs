@@ -13,7 +13,7 @@ use debrief_core::input::{parse_date, slug};
 use debrief_core::model::{Application, InterviewStatus, Moment, Person, Policy, SlipUp, Touch};
 use debrief_core::rules::Rule;
 use debrief_core::text::when;
-use debrief_store::{Change, StoreReader, StoreWriter};
+use debrief_store::{Change, StoreReader};
 use serde_json::json;
 
 use crate::args::*;
@@ -59,11 +59,17 @@ pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
                 recruiter: Some(a.recruiter),
                 policy: Some(a.policy),
             };
-            let known = ctx.store.application_ids()?;
-            let app = edit::new_application(a.id.as_deref(), &fields, &known).map_err(refused)?;
-            let id = app.id.clone();
-            debrief_core::exchange::validate_application(&app, "application")?;
-            ctx.store.apply(&[Change::PutApplication(app)])?;
+            // The id is chosen inside the write transaction, so two
+            // commands adding at once cannot both take the same one.
+            let id = ctx.update(|u| {
+                let known = u.application_ids()?;
+                let app =
+                    edit::new_application(a.id.as_deref(), &fields, &known).map_err(refused)?;
+                debrief_core::exchange::validate_application(&app, "application")?;
+                let id = app.id.clone();
+                u.apply(&[Change::PutApplication(app)])?;
+                Ok(id)
+            })?;
             render::out(&format!("Added application '{id}'.\n"));
             // An id made with a suffix: another application holds the
             // plain one, likely the same company and role.
@@ -105,10 +111,21 @@ pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
             render::out(&format!("Updated application '{}'.\n", a.id));
             Ok(())
         }
-        AppCommand::Remove { id } => {
+        AppCommand::Remove { id, yes } => {
             ctx.application(&id)?;
-            ctx.store.apply(&[Change::DeleteApplication(id.clone())])?;
-            render::out(&format!("Removed application '{id}'.\n"));
+            crate::ctx::confirm(
+                yes,
+                &format!("Remove application '{id}' and everything recorded for it?"),
+            )?;
+            ctx.update(|u| {
+                if u.application(&id)?.is_none() {
+                    return Err(crate::ctx::unknown_application(&id, &u.application_ids()?));
+                }
+                Ok(u.apply(&[Change::DeleteApplication(id.clone())])?)
+            })?;
+            render::out(&format!(
+                "Removed application '{id}'. Changed your mind? `debrief undo` brings it back.\n"
+            ));
             Ok(())
         }
     }
@@ -310,8 +327,6 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
         ),
         None => None,
     };
-    let mut app = ctx.application(&a.app)?;
-    let person = person_ref(&app, &a.person)?.name.clone();
     let touch = Touch {
         at,
         person: Some(a.person.clone()),
@@ -323,9 +338,28 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
     };
     let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
     let tz = ctx.tz()?;
-    let forced = match edit::log_touch(&engine, &mut app, touch, a.force, ctx.now()?)
-        .map_err(refused)?
-    {
+    let now = ctx.now()?;
+    // Read, guard and write in one transaction: a touch logged by another
+    // command meanwhile is seen by the guard and kept.
+    let (person, logged) = ctx.update(|u| {
+        let Some(mut app) = u.application(&a.app)? else {
+            return Err(crate::ctx::unknown_application(
+                &a.app,
+                &u.application_ids()?,
+            ));
+        };
+        let person = person_ref(&app, &a.person)?.name.clone();
+        let logged = edit::log_touch(&engine, &mut app, touch, a.force, now).map_err(refused)?;
+        if !matches!(logged, Logged::Refused { .. }) {
+            debrief_core::exchange::validate_application(
+                &app,
+                &format!("application '{}'", a.app),
+            )?;
+            u.apply(&[Change::PutApplication(app)])?;
+        }
+        Ok((person, logged))
+    })?;
+    let forced = match logged {
         Logged::Refused { allowed_from, why } => {
             if a.json {
                 render::out(&format!(
@@ -355,8 +389,6 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
         }
         Logged::Yes => false,
     };
-    debrief_core::exchange::validate_application(&app, &format!("application '{}'", a.app))?;
-    ctx.store.apply(&[Change::PutApplication(app)])?;
     if a.json {
         render::out(&format!(
             "{}\n",

@@ -7,7 +7,7 @@
 
 use std::io::IsTerminal;
 
-use debrief_store::{Change, StoreReader, StoreWriter};
+use debrief_store::{Change, StoreReader};
 use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -105,7 +105,7 @@ pub fn import_csv(ctx: &mut Ctx, a: &ImportCsvArgs) -> Result<()> {
         } else {
             ProgressBar::hidden()
         };
-        ctx.store.apply(&changes)?;
+        ctx.write(&changes)?;
         spinner.finish_and_clear();
     }
     if a.json {

@@ -369,8 +369,12 @@ pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
                 p.name,
                 extra.join(", ")
             ));
-            for said in &p.said {
-                s.push_str(&render::wrap(&format!("“{said}”"), 80, "             "));
+            for (n, said) in (1..).zip(&p.said) {
+                s.push_str(&render::wrap(
+                    &format!("“{said}” {}", paint(DIM, &format!("[said {n}]"))),
+                    80,
+                    "             ",
+                ));
             }
         }
     }
@@ -394,11 +398,11 @@ pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
                 iv.minutes
             ),
         ));
-        for sl in &iv.slip_ups {
+        for (n, sl) in (1..).zip(&iv.slip_ups) {
             events.push((
                 iv.end(),
                 format!(
-                    "  slip-up: {} ({}{})",
+                    "  slip-up {n}: {} ({}{})",
                     sl.text,
                     if sl.noticed {
                         "noticed"
@@ -410,7 +414,7 @@ pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
             ));
         }
     }
-    for t in &app.touches {
+    for (n, t) in (1..).zip(&app.touches) {
         let who = t
             .person
             .as_deref()
@@ -420,14 +424,15 @@ pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
         events.push((
             t.at.ts,
             format!(
-                "{} to {who} by {}{}",
+                "{} to {who} by {}{} {}",
                 t.kind,
                 t.channel,
                 if t.forced {
                     " (forced past the guard)"
                 } else {
                     ""
-                }
+                },
+                paint(DIM, &format!("[touch {n}]"))
             ),
         ));
         if let Some(r) = t.replied_at {
@@ -435,8 +440,11 @@ pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
         }
     }
     let cal = engine.calendar();
-    for n in &app.news {
-        events.push((cal.at(n.on, 0, 0), format!("news: {}", n.text)));
+    for (k, n) in (1..).zip(&app.news) {
+        events.push((
+            cal.at(n.on, 0, 0),
+            format!("news: {} {}", n.text, paint(DIM, &format!("[news {k}]"))),
+        ));
     }
     if let Some(o) = &app.outcome {
         events.push((

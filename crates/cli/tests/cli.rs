@@ -658,7 +658,7 @@ fn bad_input_exits_2_names_the_problem_and_changes_nothing() {
 
 #[test]
 fn import_from_stdin_dry_run_and_replace() {
-    let s = Debrief::new();
+    let s = Debrief::new().now("2026-11-21T09:00:00-06:00");
     let fixture = std::fs::read_to_string(FIXTURE).expect("fixture");
     let out = s.run_with_stdin(&["import", "--dry-run", "-"], fixture.as_bytes());
     assert!(out.status.success());
@@ -669,7 +669,12 @@ fn import_from_stdin_dry_run_and_replace() {
         "dry run writes nothing"
     );
     s.ok(&["app", "add", "--company", "Other Co"]);
+    // Not at a terminal: --replace needs --yes, and nothing changes without.
     let out = s.run_with_stdin(&["import", "--replace", "-"], fixture.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    assert_eq!(s.export()["applications"][0]["id"], "other-co");
+    let out = s.run_with_stdin(&["import", "--replace", "--yes", "-"], fixture.as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
     let apps = s.export()["applications"].as_array().expect("apps").clone();
     assert_eq!(apps.len(), 1);

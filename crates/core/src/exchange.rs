@@ -73,8 +73,8 @@ pub enum EachError<E> {
 }
 
 /// Reads an exchange document from `reader` piece by piece, with the
-/// checks of [`parse`]: `each` gets the profile (the default one, last, if
-/// the document has none) and every application, validated, in document
+/// checks of [`parse`]: `each` gets the profile (none if the document has
+/// none: an import then keeps the stored one) and every application, validated, in document
 /// order, and can stop the reading with an error. Memory stays that of one
 /// application, whatever the size of the file; a caller that must not keep
 /// a partial result (an import) gathers the pieces in one transaction.
@@ -105,7 +105,6 @@ fn each_from<'de, R: serde_json::de::Read<'de>, E>(
         each: &mut each,
         stopped: None,
         ids: HashSet::new(),
-        profile_seen: false,
     };
     let read = DocumentSeed(&mut state)
         .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
@@ -114,9 +113,8 @@ fn each_from<'de, R: serde_json::de::Read<'de>, E>(
         return Err(stop);
     }
     read.map_err(|e| EachError::Exchange(json_error(track.path().to_string(), &e)))?;
-    if !state.profile_seen {
-        each(Piece::Profile(Profile::default())).map_err(EachError::Receiver)?;
-    }
+    // A document without a profile hands over none: importing it keeps the
+    // stored profile (FORMAT.md §1).
     Ok(())
 }
 
@@ -126,7 +124,6 @@ struct EachState<'f, E> {
     /// carries a message back.
     stopped: Option<EachError<E>>,
     ids: HashSet<String>,
-    profile_seen: bool,
 }
 
 impl<E> EachState<'_, E> {
@@ -178,7 +175,6 @@ impl<'de, E> serde::de::Visitor<'de> for DocumentSeed<'_, '_, E> {
                     if let Err(e) = validate_profile(&profile) {
                         return Err(state.stop(EachError::Exchange(e)));
                     }
-                    state.profile_seen = true;
                     if let Err(e) = (state.each)(Piece::Profile(profile)) {
                         return Err(state.stop(EachError::Receiver(e)));
                     }
@@ -689,6 +685,17 @@ mod tests {
                 (a, b) => assert_eq!(a, b, "{doc}"),
             }
         }
+    }
+
+    #[test]
+    fn a_document_without_a_profile_hands_over_none() {
+        let mut profiles = 0;
+        parse_each_slice(br#"{"format":"debrief/1","applications":[]}"#, |piece| {
+            profiles += usize::from(matches!(piece, Piece::Profile(_)));
+            Ok::<(), ()>(())
+        })
+        .expect("a valid document");
+        assert_eq!(profiles, 0);
     }
 
     #[test]

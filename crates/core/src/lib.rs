@@ -12,6 +12,7 @@ pub mod exchange;
 pub mod input;
 pub mod model;
 pub mod parallel;
+pub mod remove;
 pub mod rules;
 pub mod stats;
 pub mod text;

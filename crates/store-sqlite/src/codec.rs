@@ -19,6 +19,12 @@ pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
         Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
             StoreError::Corrupt(e.to_string())
         }
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Busy(format!(
+                "another program kept it locked for more than {} seconds ({e})",
+                crate::BUSY_TIMEOUT.as_secs()
+            ))
+        }
         _ => StoreError::Backend(e.to_string()),
     }
 }

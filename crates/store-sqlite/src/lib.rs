@@ -12,12 +12,15 @@ use std::path::Path;
 use std::time::Duration;
 
 use debrief_core::model::{Application, Dataset, Profile};
-use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
+use debrief_store::{
+    Change, JournalEntry, JournalItem, Origin, StoreError, StoreReader, StoreWriter, Transaction,
+};
 use jiff::Timestamp;
 use rusqlite::Connection;
 
 mod codec;
 mod image;
+mod journal;
 mod migrations;
 mod read;
 mod settings;
@@ -28,7 +31,7 @@ pub use migrations::SCHEMA_VERSION;
 
 /// How long a write waits for another process's transaction to finish
 /// before giving up with "database is locked".
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Prepared statements kept per connection: enough for every statement the
 /// store runs, so none is compiled twice.
@@ -151,6 +154,18 @@ impl SqliteStore {
         settings::remove_feed_secret(&self.conn)
     }
 
+    /// Writes a consistent copy of the whole store to `path` (a new file),
+    /// as of one moment, while others may keep writing (`VACUUM INTO`).
+    pub fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
+        let target = path.to_str().ok_or_else(|| {
+            StoreError::Backend(format!("{} is not a UTF-8 path", path.display()))
+        })?;
+        self.conn
+            .execute("VACUUM INTO ?1", [target])
+            .map_err(backend)?;
+        Ok(())
+    }
+
     /// The schema version of the open file (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn
@@ -204,6 +219,126 @@ impl StoreReader for SqliteStore {
     fn summaries(&self) -> Result<Vec<debrief_store::ApplicationSummary>, StoreError> {
         read::summaries(&self.conn)
     }
+
+    fn version(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        journal::version(&self.conn, id)
+    }
+
+    fn history(&self, limit: usize, open_only: bool) -> Result<Vec<JournalEntry>, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        let entries = journal::history(&tx, limit, open_only)?;
+        tx.commit().map_err(backend)?;
+        Ok(entries)
+    }
+}
+
+/// One write transaction: `BEGIN IMMEDIATE`, so the write lock is taken
+/// (or waited for, up to the busy timeout) before the first read, and a
+/// read-modify-write can never lose another writer's change.
+struct SqliteTx<'c> {
+    tx: rusqlite::Transaction<'c>,
+    /// Quietness is computed in the profile's zone: the stored one until
+    /// the transaction sets another.
+    quiet: write::Quiet,
+    stored_zone: String,
+    /// The last version handed out, once read.
+    version: Option<i64>,
+}
+
+impl<'c> SqliteTx<'c> {
+    fn begin(conn: &'c mut Connection) -> Result<SqliteTx<'c>, StoreError> {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let quiet = write::Quiet::new(&read::profile(&tx)?);
+        let stored_zone = quiet.zone().to_string();
+        Ok(SqliteTx {
+            tx,
+            quiet,
+            stored_zone,
+            version: None,
+        })
+    }
+
+    fn write_one(&mut self, change: &Change) -> Result<(), StoreError> {
+        match change {
+            Change::SetProfile(p) => {
+                write::set_profile(&self.tx, p)?;
+                self.quiet = write::Quiet::new(p);
+            }
+            Change::PutApplication(a) => {
+                let next = match self.version {
+                    Some(v) => v + 1,
+                    None => journal::last_version(&self.tx)? + 1,
+                };
+                self.version = Some(next);
+                write::put_application(&self.tx, a, &self.quiet, next)?;
+            }
+            Change::DeleteApplication(id) => write::delete_application(&self.tx, id)?,
+            Change::DeleteAllApplications => write::delete_all_applications(&self.tx)?,
+        }
+        Ok(())
+    }
+
+    fn commit(self) -> Result<(), StoreError> {
+        if self.quiet.zone() != self.stored_zone {
+            // Local dates decide a few rules: every row's quietness moves
+            // with the zone.
+            write::refresh_quiet(&self.tx, &self.quiet)?;
+        }
+        if let Some(v) = self.version {
+            journal::save_last_version(&self.tx, v)?;
+        }
+        self.tx.commit().map_err(backend)
+    }
+}
+
+impl StoreReader for SqliteTx<'_> {
+    fn profile(&self) -> Result<Profile, StoreError> {
+        read::profile(&self.tx)
+    }
+    fn load(&self) -> Result<Dataset, StoreError> {
+        Ok(Dataset {
+            profile: read::profile(&self.tx)?,
+            applications: read::all_applications(&self.tx, None)?,
+            ..Dataset::default()
+        })
+    }
+    fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
+        read::one_application(&self.tx, id)
+    }
+    fn application_ids(&self) -> Result<Vec<String>, StoreError> {
+        read::application_ids(&self.tx)
+    }
+    fn version(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        journal::version(&self.tx, id)
+    }
+    fn history(&self, limit: usize, open_only: bool) -> Result<Vec<JournalEntry>, StoreError> {
+        journal::history(&self.tx, limit, open_only)
+    }
+}
+
+impl Transaction for SqliteTx<'_> {
+    fn write(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        changes.iter().try_for_each(|c| self.write_one(c))
+    }
+    fn journal_append(
+        &mut self,
+        origin: &Origin,
+        items: &[JournalItem],
+        undoes: &[i64],
+    ) -> Result<i64, StoreError> {
+        journal::append(&self.tx, origin, items, undoes)
+    }
+    fn journal_prune(&mut self, before: Timestamp) -> Result<(), StoreError> {
+        journal::prune(&self.tx, before)
+    }
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        journal::setting(&self.tx, key)
+    }
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        journal::set_setting(&self.tx, key, value)
+    }
 }
 
 impl StoreWriter for SqliteStore {
@@ -216,29 +351,18 @@ impl StoreWriter for SqliteStore {
         produce: &mut dyn FnMut(&mut debrief_store::ChangeSink<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         // Dropping the transaction on an early return rolls everything back.
-        let tx = self.conn.transaction().map_err(backend)?;
-        // Quietness is computed in the profile's zone: the stored one until
-        // the batch sets another.
-        let mut quiet = write::Quiet::new(&read::profile(&tx)?);
-        let stored_zone = quiet.zone().to_string();
-        produce(&mut |change| {
-            match change {
-                Change::SetProfile(p) => {
-                    write::set_profile(&tx, p)?;
-                    quiet = write::Quiet::new(p);
-                }
-                Change::PutApplication(a) => write::put_application(&tx, a, &quiet)?,
-                Change::DeleteApplication(id) => write::delete_application(&tx, id)?,
-                Change::DeleteAllApplications => write::delete_all_applications(&tx)?,
-            }
-            Ok(())
-        })?;
-        if quiet.zone() != stored_zone {
-            // Local dates decide a few rules: every row's quietness moves
-            // with the zone.
-            write::refresh_quiet(&tx, &quiet)?;
-        }
-        tx.commit().map_err(backend)
+        let mut tx = SqliteTx::begin(&mut self.conn)?;
+        produce(&mut |change| tx.write_one(change))?;
+        tx.commit()
+    }
+
+    fn transaction(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut tx = SqliteTx::begin(&mut self.conn)?;
+        work(&mut tx)?;
+        tx.commit()
     }
 }
 

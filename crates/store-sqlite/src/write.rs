@@ -120,8 +120,9 @@ pub(crate) fn put_application(
     conn: &Connection,
     a: &Application,
     quiet: &Quiet,
+    version: i64,
 ) -> Result<(), StoreError> {
-    put(conn, a, quiet).map_err(|e| match e {
+    put(conn, a, quiet, version).map_err(|e| match e {
         rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast::<StoreError>() {
             Ok(store_error) => *store_error,
             Err(other) => StoreError::Backend(other.to_string()),
@@ -130,7 +131,7 @@ pub(crate) fn put_application(
     })
 }
 
-fn put(conn: &Connection, a: &Application, quiet: &Quiet) -> rusqlite::Result<()> {
+fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusqlite::Result<()> {
     let existing: Option<i64> = conn
         .prepare_cached("SELECT pk FROM applications WHERE id = ?1")?
         .query_row([&a.id], |r| r.get(0))
@@ -141,8 +142,8 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet) -> rusqlite::Result<()
     }
     conn.prepare_cached(
         "INSERT INTO applications (pk, id, company, role, stage, urgent, recruiter, policy,
-                                   quiet_from, quiet_zone)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                   quiet_from, quiet_zone, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         existing,
@@ -155,6 +156,7 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet) -> rusqlite::Result<()
         a.policy.map(|p| p.as_str()),
         quiet.seconds(a),
         quiet.zone(),
+        version,
     ])?;
     let app = match existing {
         Some(pk) => pk,

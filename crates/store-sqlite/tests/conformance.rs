@@ -35,6 +35,16 @@ impl StoreReader for Checked {
     fn summaries(&self) -> Result<Vec<debrief_store::ApplicationSummary>, StoreError> {
         self.0.summaries()
     }
+    fn version(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        self.0.version(id)
+    }
+    fn history(
+        &self,
+        limit: usize,
+        open_only: bool,
+    ) -> Result<Vec<debrief_store::JournalEntry>, StoreError> {
+        self.0.history(limit, open_only)
+    }
 }
 
 impl StoreWriter for Checked {
@@ -48,6 +58,14 @@ impl StoreWriter for Checked {
         produce: &mut dyn FnMut(&mut debrief_store::ChangeSink<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let result = self.0.apply_each(produce);
+        self.0.check_load_images()?;
+        result
+    }
+    fn transaction(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn debrief_store::Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let result = self.0.transaction(work);
         self.0.check_load_images()?;
         result
     }
@@ -103,7 +121,81 @@ conformance_tests!(
     load_active_keeps_every_acting_application,
     apply_each_is_one_transaction,
     summaries_match_the_applications,
+    update_is_one_journalled_transaction,
+    versions_change_and_are_never_reused,
+    stale_write_is_refused,
+    undo_reverts_and_is_undoable,
+    undo_refuses_to_overwrite_unjournalled_changes,
 );
+
+/// Runs one check that needs several handles on one store: each handle a
+/// connection to the same new file, as separate processes would have.
+fn check_shared(
+    run: fn(conformance::OpenShared<'_>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let dir = TempDir::new().map_err(|e| Failure {
+        check: "setup",
+        message: e.to_string(),
+    })?;
+    let path = dir.path().join("shared.db");
+    let open =
+        || -> Result<Box<dyn Store + Send>, StoreError> { Ok(Box::new(SqliteStore::open(&path)?)) };
+    run(&open)
+}
+
+#[test]
+fn concurrent_updates_lose_nothing() -> Result<(), Failure> {
+    check_shared(conformance::concurrent_updates_lose_nothing)
+}
+
+#[test]
+fn a_write_waits_for_another_writer() -> Result<(), Failure> {
+    check_shared(conformance::a_write_waits_for_another_writer)
+}
+
+#[test]
+fn every_shared_check_has_a_test() {
+    for (check, _) in conformance::SHARED_CHECKS {
+        assert!(
+            [
+                "concurrent_updates_lose_nothing",
+                "a_write_waits_for_another_writer"
+            ]
+            .contains(check),
+            "no #[test] for conformance::{check}"
+        );
+    }
+}
+
+/// A writer that cannot get the store within the busy timeout fails with
+/// `StoreError::Busy` (exit 3 on the command line, 503 on the web), not a
+/// generic error, and writes nothing.
+#[test]
+fn a_store_held_too_long_is_busy() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("busy.db");
+    let mut store = SqliteStore::open(&path).expect("open");
+    let holder = rusqlite::Connection::open(&path).expect("second connection");
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the write lock");
+    let origin = debrief_store::Origin::new(
+        debrief_store::Source::Cli,
+        Timestamp::from_second(1_795_000_000).expect("time"),
+        "blocked",
+    );
+    let started = std::time::Instant::now();
+    let r = debrief_store::update(&mut store, &origin, |u| {
+        u.apply(&[Change::PutApplication(Application::new("a", "A", ""))])
+    });
+    assert!(matches!(r, Err(StoreError::Busy(_))), "{r:?}");
+    // It waited (the busy timeout) before giving up.
+    assert!(started.elapsed() >= std::time::Duration::from_secs(4));
+    let message = r.expect_err("busy").to_string();
+    assert!(message.contains("could not be used right now"), "{message}");
+    holder.execute_batch("ROLLBACK").expect("release");
+    assert!(store.application_ids().expect("ids").is_empty());
+}
 
 #[test]
 fn run_all_passes_in_memory() {
@@ -358,7 +450,8 @@ fn agenda_loads_skip_settled_applications_and_the_migration_computes_quietness()
 }
 
 /// Turns the file back into what 0001 alone made: no quietness, no
-/// calendar columns, no settings, images in the old format.
+/// calendar columns, no settings, no versions or journal, images in the
+/// old format.
 fn back_to_schema_1(path: &Path) {
     let conn = rusqlite::Connection::open(path).expect("open raw");
     conn.execute_batch(
@@ -370,6 +463,9 @@ fn back_to_schema_1(path: &Path) {
          ALTER TABLE interviews DROP COLUMN invite_sequence;
          ALTER TABLE profile DROP COLUMN emails;
          DROP TABLE settings;
+         ALTER TABLE applications DROP COLUMN version;
+         DROP TABLE journal_items;
+         DROP TABLE journal;
          UPDATE application_images SET format = 1;
          PRAGMA user_version = 1;",
     )

@@ -80,6 +80,40 @@ pub const CHECKS: &[(&str, Check)] = &[
         "apply_each_is_one_transaction",
         apply_each_is_one_transaction,
     ),
+    (
+        "update_is_one_journalled_transaction",
+        update_is_one_journalled_transaction,
+    ),
+    (
+        "versions_change_and_are_never_reused",
+        versions_change_and_are_never_reused,
+    ),
+    ("stale_write_is_refused", stale_write_is_refused),
+    ("undo_reverts_and_is_undoable", undo_reverts_and_is_undoable),
+    (
+        "undo_refuses_to_overwrite_unjournalled_changes",
+        undo_refuses_to_overwrite_unjournalled_changes,
+    ),
+];
+
+/// Opens another handle on one and the same store (a second process, a
+/// second connection), for the checks that need writers side by side.
+pub type OpenShared<'a> = &'a (dyn Fn() -> Result<Box<dyn Store + Send>, StoreError> + Sync);
+
+/// A check over several handles on one store.
+pub type SharedCheck = fn(OpenShared<'_>) -> Result<(), Failure>;
+
+/// Every check that needs several handles on one store, by name. Each
+/// gets an `open` whose store starts empty.
+pub const SHARED_CHECKS: &[(&str, SharedCheck)] = &[
+    (
+        "concurrent_updates_lose_nothing",
+        concurrent_updates_lose_nothing,
+    ),
+    (
+        "a_write_waits_for_another_writer",
+        a_write_waits_for_another_writer,
+    ),
 ];
 
 /// Runs every check against fresh stores; returns all failures.
@@ -1104,4 +1138,357 @@ pub fn summaries_match_the_applications(new_store: NewStore<'_>) -> Result<(), F
         &c.ok("summaries()", store.summaries())?,
         &expected,
     )
+}
+
+fn origin(what: &str) -> crate::Origin {
+    crate::Origin::new(
+        crate::Source::Cli,
+        jiff::Timestamp::from_second(1_795_000_000).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+        what,
+    )
+}
+
+/// A refusal of the caller's closure, kept apart from store failures.
+#[derive(Debug)]
+#[allow(dead_code)] // the fields are read through Debug, in failure messages
+enum Refused {
+    Store(StoreError),
+    Exchange(debrief_core::exchange::ExchangeError),
+    No,
+}
+
+impl From<StoreError> for Refused {
+    fn from(e: StoreError) -> Self {
+        Refused::Store(e)
+    }
+}
+
+impl From<debrief_core::exchange::ExchangeError> for Refused {
+    fn from(e: debrief_core::exchange::ExchangeError) -> Self {
+        Refused::Exchange(e)
+    }
+}
+
+fn news(text: &str) -> News {
+    News {
+        on: date("2026-11-25"),
+        text: text.to_string(),
+    }
+}
+
+/// `update` reads and writes in one transaction, journals the change with
+/// what it replaced, and a refused closure writes nothing (no journal
+/// entry either).
+pub fn update_is_one_journalled_transaction(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("update_is_one_journalled_transaction");
+    let mut store = c.store(new_store)?;
+    let first = small_application("acme", "Acme");
+    let added = crate::update(&mut *store, &origin("add acme"), |u| {
+        u.apply(&[put(&first)])?;
+        // Reads inside the transaction see its own write.
+        Ok::<_, StoreError>(u.application("acme")?)
+    });
+    c.equal(
+        "read inside update",
+        &c.ok("update", added)?,
+        &Some(first.clone()),
+    )?;
+    let history = c.ok("history", store.history(10, false))?;
+    c.equal("entries after one update", &history.len(), &1)?;
+    c.equal("what", &history[0].what.as_str(), &"add acme")?;
+    c.equal("items", &history[0].items.len(), &1)?;
+    c.equal("before", &history[0].items[0].before, &None)?;
+
+    let refused: Result<(), Refused> =
+        crate::update_app(&mut *store, &origin("refused"), "acme", None, |a| {
+            a.news.push(news("half-done"));
+            Err(Refused::No)
+        });
+    if !matches!(refused, Err(Refused::No)) {
+        return Err(c.fail(format!("a refused update returned {refused:?}")));
+    }
+    c.equal(
+        "application after a refused update",
+        &c.ok("application", store.application("acme"))?,
+        &Some(first.clone()),
+    )?;
+    c.equal(
+        "entries after a refused update",
+        &c.ok("history", store.history(10, false))?.len(),
+        &1,
+    )?;
+    let unknown: Result<(), Refused> =
+        crate::update_app(&mut *store, &origin("unknown"), "nope", None, |_| Ok(()));
+    if !matches!(
+        unknown,
+        Err(Refused::Store(StoreError::UnknownApplication(_)))
+    ) {
+        return Err(c.fail(format!("updating an unknown id returned {unknown:?}")));
+    }
+    Ok(())
+}
+
+/// Every write gives the application a new version; a deleted and
+/// re-created application never gets an old one back.
+pub fn versions_change_and_are_never_reused(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("versions_change_and_are_never_reused");
+    let mut store = c.store(new_store)?;
+    c.equal(
+        "version of an unknown id",
+        &c.ok("version", store.version("a"))?,
+        &None,
+    )?;
+    let a = small_application("a", "A");
+    c.apply(&mut *store, "put", &[put(&a)])?;
+    let v1 = c
+        .ok("version", store.version("a"))?
+        .ok_or_else(|| c.fail("no version"))?;
+    c.apply(&mut *store, "put again", &[put(&a)])?;
+    let v2 = c
+        .ok("version", store.version("a"))?
+        .ok_or_else(|| c.fail("no version"))?;
+    c.apply(
+        &mut *store,
+        "delete",
+        &[Change::DeleteApplication("a".into())],
+    )?;
+    c.apply(&mut *store, "re-create", &[put(&a)])?;
+    let v3 = c
+        .ok("version", store.version("a"))?
+        .ok_or_else(|| c.fail("no version"))?;
+    if !(v1 < v2 && v2 < v3) {
+        return Err(c.fail(format!("versions {v1}, {v2}, {v3} do not grow")));
+    }
+    Ok(())
+}
+
+/// A write naming a version that is no longer current is refused and
+/// writes nothing: the lost update HTTP's `If-Match` prevents.
+pub fn stale_write_is_refused(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("stale_write_is_refused");
+    let mut store = c.store(new_store)?;
+    c.apply(&mut *store, "put", &[put(&small_application("a", "A"))])?;
+    let seen = c
+        .ok("version", store.version("a"))?
+        .ok_or_else(|| c.fail("no version"))?;
+    let first: Result<(), Refused> =
+        crate::update_app(&mut *store, &origin("first"), "a", Some(seen), |a| {
+            a.news.push(news("first"));
+            Ok(())
+        });
+    c.ok(
+        "the first write with a fresh version",
+        first.map_err(|e| StoreError::Backend(format!("{e:?}"))),
+    )?;
+    let second: Result<(), Refused> =
+        crate::update_app(&mut *store, &origin("second"), "a", Some(seen), |a| {
+            a.news.push(news("second"));
+            Ok(())
+        });
+    match second {
+        Err(Refused::Store(StoreError::Stale { expected, .. })) if expected == seen => {}
+        other => return Err(c.fail(format!("a stale write returned {other:?}"))),
+    }
+    let texts: Vec<String> = c
+        .ok("application", store.application("a"))?
+        .map(|a| a.news.iter().map(|n| n.text.clone()).collect())
+        .unwrap_or_default();
+    c.equal(
+        "news after a stale write",
+        &texts,
+        &vec!["first".to_string()],
+    )
+}
+
+/// `undo` puts back what the newest change replaced; undoing again
+/// re-applies it; the profile and deletes come back too.
+pub fn undo_reverts_and_is_undoable(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("undo_reverts_and_is_undoable");
+    let mut store = c.store(new_store)?;
+    let a = small_application("a", "A");
+    let b = full_application("b");
+    c.ok(
+        "setup",
+        crate::update(&mut *store, &origin("setup"), |u| {
+            u.apply(&[Change::SetProfile(sample_profile()), put(&a), put(&b)])
+        }),
+    )?;
+    let before = c.load(&*store, "before the edits")?;
+    let edited: Result<(), Refused> =
+        crate::update_app(&mut *store, &origin("news"), "a", None, |a| {
+            a.news.push(news("edited"));
+            Ok(())
+        });
+    c.ok(
+        "edit",
+        edited.map_err(|e| StoreError::Backend(format!("{e:?}"))),
+    )?;
+    c.ok(
+        "delete",
+        crate::update(&mut *store, &origin("delete b"), |u| {
+            u.apply(&[
+                Change::DeleteApplication("b".into()),
+                Change::SetProfile(Profile::default()),
+            ])
+        }),
+    )?;
+    let after = c.load(&*store, "after the edits")?;
+
+    let undone = c.ok("undo 2", crate::undo(&mut *store, &origin("undo"), 2))?;
+    let reverted: Vec<&str> = undone.reverted.iter().map(|e| e.what.as_str()).collect();
+    c.equal(
+        "reverted, newest first",
+        &reverted,
+        &vec!["delete b", "news"],
+    )?;
+    c.equal("after undo 2", &c.load(&*store, "after undo")?, &before)?;
+
+    // The undo is an entry of its own, and undoing it re-applies the edits.
+    let history = c.ok("history", store.history(10, false))?;
+    c.equal("newest entry", &history[0].undoes.len(), &2)?;
+    c.equal(
+        "undone entries are marked",
+        &history[1].undone_by,
+        &Some(history[0].id),
+    )?;
+    c.ok(
+        "undo the undo",
+        crate::undo(&mut *store, &origin("redo"), 1),
+    )?;
+    c.equal(
+        "after undoing the undo",
+        &c.load(&*store, "after redo")?,
+        &after,
+    )?;
+
+    // Nothing left to undo is not an error.
+    let mut empty = c.store(new_store)?;
+    let none = c.ok(
+        "undo on an empty journal",
+        crate::undo(&mut *empty, &origin("undo"), 1),
+    )?;
+    c.equal("reverted on an empty journal", &none.reverted.len(), &0)
+}
+
+/// A change made outside the journal (a plain `apply`) after a journalled
+/// one makes undoing that one a conflict, and nothing is written.
+pub fn undo_refuses_to_overwrite_unjournalled_changes(
+    new_store: NewStore<'_>,
+) -> Result<(), Failure> {
+    let c = Checker::new("undo_refuses_to_overwrite_unjournalled_changes");
+    let mut store = c.store(new_store)?;
+    c.ok(
+        "setup",
+        crate::update(&mut *store, &origin("add"), |u| {
+            u.apply(&[put(&small_application("a", "A"))])
+        }),
+    )?;
+    let mut other = small_application("a", "A");
+    other.news.push(news("outside"));
+    c.apply(&mut *store, "an unjournalled write", &[put(&other)])?;
+    match crate::undo(&mut *store, &origin("undo"), 1) {
+        Err(StoreError::Conflict(_)) => {}
+        other => return Err(c.fail(format!("undo over an outside change returned {other:?}"))),
+    }
+    c.equal(
+        "application after the refused undo",
+        &c.ok("application", store.application("a"))?,
+        &Some(other),
+    )
+}
+
+/// Writers side by side: each adds news to one shared application and
+/// new applications whose id is chosen inside the transaction. Every
+/// update that reported success is in the store afterwards; none failed.
+pub fn concurrent_updates_lose_nothing(open: OpenShared<'_>) -> Result<(), Failure> {
+    const WRITERS: usize = 4;
+    const EACH: usize = 25;
+    let c = Checker::new("concurrent_updates_lose_nothing");
+    let mut first = open().map_err(|e| c.fail(format!("open: {e}")))?;
+    c.apply(
+        &mut *first,
+        "setup",
+        &[put(&Application::new("shared", "Shared", ""))],
+    )?;
+    let results: Vec<Result<usize, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                scope.spawn(move || -> Result<usize, String> {
+                    let mut store = open().map_err(|e| e.to_string())?;
+                    let mut ok = 0;
+                    for n in 0..EACH {
+                        let r: Result<(), Refused> =
+                            crate::update_app(&mut *store, &origin("news"), "shared", None, |a| {
+                                a.news.push(news(&format!("w{w}-{n}")));
+                                Ok(())
+                            });
+                        r.map_err(|e| format!("writer {w}, update {n}: {e:?}"))?;
+                        // The id is picked from what the transaction sees.
+                        crate::update(&mut *store, &origin("add"), |u| {
+                            let id = format!("app-{}", u.application_ids()?.len());
+                            u.apply(&[put(&Application::new(&id, "Co", ""))])
+                        })
+                        .map_err(|e| format!("writer {w}, add {n}: {e}"))?;
+                        ok += 1;
+                    }
+                    Ok(ok)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a writer panicked".into())))
+            .collect()
+    });
+    for r in results {
+        r.map_err(|e| c.fail(e))?;
+    }
+    let data = c.load(&*first, "after the writers")?;
+    let shared = data
+        .applications
+        .iter()
+        .find(|a| a.id == "shared")
+        .ok_or_else(|| c.fail("the shared application is gone"))?;
+    c.equal(
+        "news on the shared application",
+        &shared.news.len(),
+        &(WRITERS * EACH),
+    )?;
+    c.equal(
+        "applications (shared + added)",
+        &data.applications.len(),
+        &(1 + WRITERS * EACH),
+    )
+}
+
+/// A writer that finds the store busy waits for the other writer's
+/// transaction to end instead of failing at once.
+pub fn a_write_waits_for_another_writer(open: OpenShared<'_>) -> Result<(), Failure> {
+    let c = Checker::new("a_write_waits_for_another_writer");
+    let mut holder = open().map_err(|e| c.fail(format!("open: {e}")))?;
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+    let second = std::thread::scope(|scope| {
+        let waiter = scope.spawn(move || -> Result<(), StoreError> {
+            // Start once the first transaction holds the store.
+            let _ = started_rx.recv();
+            let mut store = open()?;
+            crate::update(&mut *store, &origin("second"), |u| {
+                u.apply(&[put(&Application::new("second", "Second", ""))])
+            })
+        });
+        let first = crate::update(&mut *holder, &origin("first"), |u| {
+            u.apply(&[put(&Application::new("first", "First", ""))])?;
+            let _ = started_tx.send(());
+            // Hold the transaction open while the other writer starts.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            Ok::<_, StoreError>(())
+        });
+        (first, waiter.join())
+    });
+    c.ok("the first writer", second.0)?;
+    match second.1 {
+        Ok(r) => c.ok("the second writer, which had to wait", r)?,
+        Err(_) => return Err(c.fail("the second writer panicked")),
+    }
+    c.ids(&*holder, "after both writers", &["first", "second"])
 }

@@ -10,6 +10,11 @@ use debrief_core::model::{Application, Dataset, OutcomeKind, Profile, Stage};
 use jiff::Timestamp;
 
 pub mod conformance;
+pub mod unit;
+
+pub use unit::{
+    JournalEntry, JournalItem, Origin, Source, Transaction, Undone, Unit, undo, update, update_app,
+};
 
 /// One write. A command's writes are applied together or not at all.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +49,33 @@ pub enum StoreError {
     /// The caller of [`StoreWriter::apply_each`] stopped; nothing was written.
     #[error("cancelled; nothing was written")]
     Cancelled,
+    /// Another program held the store longer than the store waits
+    /// (FORMAT.md §2: exit 3, HTTP 503). Nothing was written; trying again
+    /// may work.
+    #[error(
+        "the store could not be used right now: {0}; nothing was written, try again in a moment"
+    )]
+    Busy(String),
+    /// A write that named the version it expected (`If-Match`) found
+    /// another one: someone changed the application meanwhile.
+    #[error(
+        "application '{id}' changed meanwhile (version {found}, you had {expected}); reload it and try again"
+    )]
+    Stale {
+        id: String,
+        expected: u64,
+        found: u64,
+    },
+    /// An undo that would overwrite a change it does not know about.
+    #[error("{0}")]
+    Conflict(String),
+}
+
+impl StoreError {
+    /// Busy or locked: the caller may try again (exit 3, HTTP 503).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Busy(_))
+    }
 }
 
 /// What a list of applications shows (a board, an API listing), without
@@ -142,6 +174,13 @@ pub trait StoreReader {
     }
     /// Every application id, in insertion order.
     fn application_ids(&self) -> Result<Vec<String>, StoreError>;
+    /// The application's version: changes with every write of it and is
+    /// never reused in the store, even after a delete (the API's `ETag`).
+    /// `None` for an unknown id.
+    fn version(&self, id: &str) -> Result<Option<u64>, StoreError>;
+    /// The journal, newest first, at most `limit` entries; with
+    /// `open_only`, only the entries no undo has reverted.
+    fn history(&self, limit: usize, open_only: bool) -> Result<Vec<JournalEntry>, StoreError>;
 }
 
 /// Write access to a store.
@@ -164,6 +203,16 @@ pub trait StoreWriter {
         })?;
         self.apply(&all)
     }
+
+    /// Runs `work` in one write transaction, taken before its first read
+    /// (so no other writer can slip in between a read and the write that
+    /// depends on it); a busy store is waited for, then
+    /// [`StoreError::Busy`]. If `work` fails, nothing is written. Front
+    /// ends use [`update`] / [`update_app`], which journal the change.
+    fn transaction(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
 }
 
 /// A complete store.
@@ -183,19 +232,26 @@ pub struct ImportPlan {
     pub changes: Vec<Change>,
 }
 
-pub fn import_plan(data: Dataset, existing: &[String], replace: bool) -> ImportPlan {
+/// `profile`: the document's, or `None` when it has none (the stored one
+/// stays, FORMAT.md §1).
+pub fn import_plan(
+    profile: Option<Profile>,
+    applications: Vec<Application>,
+    existing: &[String],
+    replace: bool,
+) -> ImportPlan {
     let counts = ImportCounts::of(
         existing.iter().map(String::as_str),
-        data.applications.iter().map(|a| a.id.as_str()),
+        applications.iter().map(|a| a.id.as_str()),
         replace,
     );
     let (added, updated, removed) = (counts.added, counts.updated, counts.removed);
-    let mut changes = Vec::with_capacity(data.applications.len() + 2);
-    changes.push(Change::SetProfile(data.profile));
+    let mut changes = Vec::with_capacity(applications.len() + 2);
+    changes.extend(profile.map(Change::SetProfile));
     if replace {
         changes.push(Change::DeleteAllApplications);
     }
-    changes.extend(data.applications.into_iter().map(Change::PutApplication));
+    changes.extend(applications.into_iter().map(Change::PutApplication));
     ImportPlan {
         added,
         updated,
@@ -220,11 +276,29 @@ mod tests {
             ..Dataset::default()
         };
         let existing = vec!["b".to_string(), "c".to_string()];
-        let merge = import_plan(data.clone(), &existing, false);
+        let merge = import_plan(
+            Some(data.profile.clone()),
+            data.applications.clone(),
+            &existing,
+            false,
+        );
         assert_eq!((merge.added, merge.updated, merge.removed), (1, 1, 0));
         assert_eq!(merge.changes.len(), 3);
-        let replace = import_plan(data, &existing, true);
+        let replace = import_plan(
+            Some(data.profile.clone()),
+            data.applications.clone(),
+            &existing,
+            true,
+        );
         assert_eq!((replace.added, replace.updated, replace.removed), (1, 1, 1));
         assert_eq!(replace.changes[1], Change::DeleteAllApplications);
+        // No profile in the document: the stored one is not touched.
+        let keep = import_plan(None, data.applications, &existing, false);
+        assert!(
+            !keep
+                .changes
+                .iter()
+                .any(|c| matches!(c, Change::SetProfile(_)))
+        );
     }
 }

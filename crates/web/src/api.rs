@@ -30,11 +30,18 @@ pub fn routes() -> Router<AppState> {
         .route("/agenda", get(agenda))
         .route("/stats", get(stats))
         .route("/applications", get(applications).post(application_add))
-        .route("/applications/{id}", get(application).put(application_put))
+        .route(
+            "/applications/{id}",
+            get(application)
+                .put(application_put)
+                .delete(crate::removal::application_delete),
+        )
         .route("/applications/{id}/people", get(people).post(person_add))
         .route(
             "/applications/{id}/people/{person}",
-            get(person).patch(person_patch),
+            get(person)
+                .patch(person_patch)
+                .delete(crate::removal::person_delete),
         )
         .route(
             "/applications/{id}/interviews",
@@ -42,14 +49,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/applications/{id}/interviews/{iv}",
-            get(interview).patch(interview_patch),
+            get(interview)
+                .patch(interview_patch)
+                .delete(crate::removal::interview_delete),
         )
         .route("/applications/{id}/interviews/{iv}/debrief", post(debrief))
         .route("/applications/{id}/touches", get(touches).post(touch_add))
         .route("/applications/{id}/replies", post(reply_add))
         .route("/applications/{id}/news", post(news_add))
         .route("/applications/{id}/research", post(research_add))
-        .route("/applications/{id}/outcome", put(outcome_put))
+        .route(
+            "/applications/{id}/outcome",
+            put(outcome_put).delete(crate::removal::outcome_delete),
+        )
         .route("/applications/{id}/feedback", post(feedback_add))
         .route("/applications/{id}/dismissals", post(dismiss))
         .route("/drafts", post(draft))

@@ -25,7 +25,7 @@ use debrief_ics::{
     EventReport, FileError as IcsFileError, ImportAction, ImportResult, ImportSettings,
     StoreCalendar, event_span, export_store, format_name, import_parsed, read_invites,
 };
-use debrief_store::{Change, StoreReader};
+use debrief_store::Change;
 use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use maud::{Markup, html};
 
@@ -85,23 +85,31 @@ fn import_invite(
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: app.map(str::to_string),
     };
-    let mut store = st.store()?;
-    let data = store.load()?;
-    let result = import_parsed(parsed, &data.applications, &settings).map_err(|e| match &e {
+    let problem = |e: IcsFileError| match &e {
         IcsFileError::NothingImported { .. } => Problem::field("file", e.to_string()),
         _ => bad_file(e.to_string()),
-    })?;
-    drop(data);
-    if !dry_run && result.changes() {
-        let changes: Vec<Change> = result
-            .changed
-            .iter()
-            .cloned()
-            .map(Change::PutApplication)
-            .collect();
-        st.apply_locked(&mut store, &changes)?;
+    };
+    if dry_run {
+        let data = st.load()?;
+        return import_parsed(parsed, &data.applications, &settings).map_err(problem);
     }
-    Ok(result)
+    // The read and its write in one transaction: nothing another writer
+    // does in between is overwritten.
+    st.update("import a calendar invite", |u| {
+        let data = u.reader().load()?;
+        let result = import_parsed(parsed, &data.applications, &settings).map_err(problem)?;
+        drop(data);
+        if result.changes() {
+            let changes: Vec<Change> = result
+                .changed
+                .iter()
+                .cloned()
+                .map(Change::PutApplication)
+                .collect();
+            u.apply(&changes)?;
+        }
+        Ok(result)
+    })
 }
 
 /// `debrief ics export [--app ID]`: interviews and open actions with
@@ -212,21 +220,29 @@ const FIELDS: [(Field, &str, &str); 4] = [
 /// `debrief import-csv`: the plan, validated; unless `dry_run`, the new
 /// applications written in one transaction under the lock of the read.
 fn import_csv(st: &AppState, text: &str, mapping: &Mapping, dry_run: bool) -> Result<Plan> {
-    let mut store = st.store()?;
-    let existing = store.load()?.applications;
-    let mut plan = debrief_trackers::plan(text, mapping, &existing, &mut |_| {})
-        .map_err(|e| csv_file_problem(&e))?;
-    drop(existing);
-    plan.keep_valid();
-    if !dry_run && !plan.create.is_empty() {
-        let changes: Vec<Change> = plan
-            .create
-            .iter()
-            .map(|p| Change::PutApplication(p.application.clone()))
-            .collect();
-        st.apply_locked(&mut store, &changes)?;
+    let work = |reader: &dyn debrief_store::StoreReader| -> Result<Plan> {
+        let existing = reader.load()?.applications;
+        let mut plan = debrief_trackers::plan(text, mapping, &existing, &mut |_| {})
+            .map_err(|e| csv_file_problem(&e))?;
+        plan.keep_valid();
+        Ok(plan)
+    };
+    if dry_run {
+        let store = st.store()?;
+        return work(&*store);
     }
-    Ok(plan)
+    st.update("import a tracker's CSV", |u| {
+        let plan = work(u.reader())?;
+        if !plan.create.is_empty() {
+            let changes: Vec<Change> = plan
+                .create
+                .iter()
+                .map(|p| Change::PutApplication(p.application.clone()))
+                .collect();
+            u.apply(&changes)?;
+        }
+        Ok(plan)
+    })
 }
 
 // ------------------------------------------------------------- the API

@@ -238,7 +238,11 @@ pub fn page_html(
                 }
                 main #main tabindex="-1" {
                     @if let Some((kind, msg)) = flash {
-                        div.flash.(kind) role="status" { (msg) }
+                        div.flash.(kind) role="status" {
+                            (msg)
+                            // Every change's confirmation can be taken back.
+                            @if kind == "ok" { " " (crate::removal::undo_button()) }
+                        }
                     }
                     (body)
                 }

@@ -27,6 +27,7 @@ mod html;
 mod mailing;
 mod ops;
 mod pages;
+mod removal;
 mod security;
 mod snapshot;
 mod state;
@@ -78,17 +79,24 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         .merge(feed::routes())
         .merge(exchange_pages::routes())
         .merge(mailing::routes())
+        .merge(removal::routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(exchange_pages::api_routes())
-                .merge(mailing::api_routes()),
+                .merge(mailing::api_routes())
+                .merge(removal::api_routes()),
         )
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
         .route("/favicon.ico", get(favicon))
         .route("/assets/favicon.svg", get(favicon))
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            state::write_context,
+        ))
+        .layer(axum::middleware::map_response(retry_after))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::map_response(readable_errors))
         .layer(axum::middleware::from_fn_with_state(
@@ -96,6 +104,17 @@ pub fn router(state: AppState, loopback: bool) -> Router {
             security::guard,
         ))
         .layer(axum::middleware::from_fn(security::headers))
+}
+
+/// A busy store answers 503 (FORMAT.md §2's exit 3): say when to try
+/// again.
+async fn retry_after(mut res: axum::response::Response) -> axum::response::Response {
+    if res.status() == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(axum::http::HeaderValue::from_static("2"));
+    }
+    res
 }
 
 /// axum's own refusals of a page request (a form over the size limit, a

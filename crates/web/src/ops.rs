@@ -90,13 +90,15 @@ impl NewApplication {
 
 pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
     a.check()?;
-    let mut store = state.store()?;
-    let known = debrief_store::StoreReader::application_ids(&*store)?;
-    let app = edit::new_application(a.id.as_deref(), &a.fields(), &known)?;
-    let id = app.id.clone();
-    debrief_core::exchange::validate_application(&app, "application")?;
-    state.apply_locked(&mut store, &[Change::PutApplication(app)])?;
-    Ok(id)
+    // The id is chosen inside the write transaction.
+    state.update("add an application", |u| {
+        let known = u.application_ids()?;
+        let app = edit::new_application(a.id.as_deref(), &a.fields(), &known)?;
+        let id = app.id.clone();
+        debrief_core::exchange::validate_application(&app, "application")?;
+        u.apply(&[Change::PutApplication(app)])?;
+        Ok(id)
+    })
 }
 
 /// Changes to an application's own fields (`debrief app set`): the form

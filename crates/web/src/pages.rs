@@ -1931,6 +1931,7 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
     let extra: Vec<String> = p.holidays.extra.iter().map(|d| d.to_string()).collect();
     let calendar_feed = crate::feed::settings_section(st, h)?;
     let email = crate::mailing::settings_section(st)?;
+    let history = crate::removal::settings_section(st)?;
     let body = html! {
         h1 { "Settings" }
         section aria-labelledby="profile-h" {
@@ -1975,6 +1976,7 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
         }
         (calendar_feed)
         (email)
+        (history)
     };
     Ok(page(h, status, "Settings", Some(Nav::Settings), body))
 }
@@ -2023,13 +2025,31 @@ async fn profile_save(
 
 /// Reads an exchange document into the store: one transaction.
 pub fn import_text(st: &AppState, text: &str, replace: bool) -> Result<(usize, usize)> {
-    let data: Dataset = debrief_core::exchange::parse(text)?;
-    let mut store = st.store()?;
-    let existing = debrief_store::StoreReader::application_ids(&*store)?;
-    let plan = debrief_store::import_plan(data, &existing, replace);
-    st.apply_locked(&mut store, &plan.changes)?;
-    let (added, updated) = (plan.added, plan.updated);
-    Ok((added, updated))
+    // A document without a profile keeps the stored one (FORMAT.md §1).
+    let mut profile = None;
+    let mut applications = Vec::new();
+    debrief_core::exchange::parse_each_slice(text.as_bytes(), |piece| {
+        match piece {
+            debrief_core::exchange::Piece::Profile(p) => profile = Some(p),
+            debrief_core::exchange::Piece::Application(a) => applications.push(a),
+        }
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .map_err(|e| match e {
+        debrief_core::exchange::EachError::Exchange(e) => Problem::from(e),
+        debrief_core::exchange::EachError::Receiver(never) => match never {},
+    })?;
+    let what = if replace {
+        "import, replacing every application"
+    } else {
+        "import"
+    };
+    st.update(what, |u| {
+        let existing = u.application_ids()?;
+        let plan = debrief_store::import_plan(profile, applications, &existing, replace);
+        u.apply(&plan.changes)?;
+        Ok((plan.added, plan.updated))
+    })
 }
 
 fn too_big() -> Problem {

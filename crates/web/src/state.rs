@@ -11,7 +11,7 @@ use debrief_core::engine::Engine;
 use debrief_core::exchange::{self, ExchangeError, parse_timezone};
 use debrief_core::input::{clock_now, effective_profile, parse_date, parse_time, system_zone};
 use debrief_core::model::{Application, Dataset, Moment, Profile};
-use debrief_store::{Change, StoreError, StoreReader, StoreWriter};
+use debrief_store::{Change, Origin, Source, StoreError, StoreReader, Unit};
 use debrief_store_sqlite::SqliteStore;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -88,11 +88,118 @@ impl std::fmt::Display for Problem {
 
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::UnknownApplication(_) => Problem::not_found(e.to_string()),
-            other => Problem::internal(other.to_string()),
+        let status = match &e {
+            StoreError::UnknownApplication(_) => StatusCode::NOT_FOUND,
+            // FORMAT.md §2's exit 3: the client may try again (the
+            // response carries `Retry-After`, see `lib.rs`).
+            StoreError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            StoreError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
+            StoreError::Conflict(_) => StatusCode::CONFLICT,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        Problem {
+            status,
+            message: e.to_string(),
+            field: None,
         }
     }
+}
+
+impl From<debrief_store::unit::EditFailure<Problem>> for Problem {
+    fn from(e: debrief_store::unit::EditFailure<Problem>) -> Self {
+        match e {
+            debrief_store::unit::EditFailure::Store(e) => e.into(),
+            debrief_store::unit::EditFailure::Edit(p) => p,
+        }
+    }
+}
+
+tokio::task_local! {
+    /// What the request being served says about its writes: the front
+    /// end (the API or a page) and the client's `If-Match`, set by
+    /// [`write_context`] around each request.
+    static WRITE: WriteContext;
+}
+
+/// The front end of a request and the version its client expects.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteContext {
+    pub source: Source,
+    /// `If-Match: "N"`: write only while the application is at version N.
+    pub if_match: Option<u64>,
+}
+
+/// Reads `If-Match` and whether the request is the API's, for the writes
+/// the request makes; after an API request about one application, answers
+/// with its version as the `ETag`.
+pub async fn write_context(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let path = req.uri().path().to_string();
+    let api = path.starts_with("/api/");
+    let if_match = match req.headers().get(header::IF_MATCH) {
+        None => None,
+        Some(v) => match v.to_str().ok().and_then(parse_etag) {
+            Some(n) => Some(n),
+            None => {
+                return Problem {
+                    status: StatusCode::PRECONDITION_FAILED,
+                    message: "If-Match: expected an ETag this server gave (\"v12\")".into(),
+                    field: None,
+                }
+                .into_response();
+            }
+        },
+    };
+    let ctx = WriteContext {
+        source: if api { Source::Api } else { Source::Web },
+        if_match,
+    };
+    let mut res = WRITE.scope(ctx, next.run(req)).await;
+    if let Some(id) = api_application(&path)
+        && (res.status().is_success())
+        && let Ok(store) = st.store()
+        && let Ok(Some(v)) = store.version(&id)
+        && let Ok(value) = axum::http::HeaderValue::from_str(&etag(v))
+    {
+        res.headers_mut().insert(header::ETAG, value);
+    }
+    res
+}
+
+/// `"v12"` for version 12.
+pub fn etag(version: u64) -> String {
+    format!("\"v{version}\"")
+}
+
+fn parse_etag(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let t = t.strip_prefix("W/").unwrap_or(t);
+    t.strip_prefix("\"v")?.strip_suffix('"')?.parse().ok()
+}
+
+/// The application an API path is about: `/api/v1/applications/{id}…`.
+fn api_application(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/api/v1/applications/")?;
+    let id = rest.split('/').next()?;
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+/// The request's `If-Match` version, if it sent one.
+pub fn current_if_match() -> Option<u64> {
+    write_ctx().if_match
+}
+
+/// The current request's write context (a page's, outside a request).
+fn write_ctx() -> WriteContext {
+    WRITE.try_with(|c| *c).unwrap_or(WriteContext {
+        source: Source::Web,
+        if_match: None,
+    })
 }
 
 impl From<EditError> for Problem {
@@ -205,6 +312,11 @@ impl AppState {
             self.inner.revision.load(Ordering::Acquire),
             self.inner.path.as_deref(),
         )
+    }
+
+    /// Records that the store changed (a write outside `update`).
+    pub fn changed(&self) {
+        self.bump();
     }
 
     /// Records that the store changed: every cached answer is stale.
@@ -351,39 +463,71 @@ impl AppState {
         })
     }
 
+    /// Who is writing and when, for the history.
+    pub fn origin(&self, what: impl Into<String>) -> Result<Origin> {
+        let now = match &self.inner.now {
+            // The pinned clock needs the zone only for a civil time.
+            Some(_) => {
+                let profile = self.profile()?;
+                let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
+                self.now(&tz)?
+            }
+            None => clock_now(),
+        };
+        Ok(Origin::new(write_ctx().source, now, what))
+    }
+
+    /// Runs `work` in one write transaction (reads and writes with no
+    /// other writer in between: `BEGIN IMMEDIATE` in SQLite), journalled
+    /// under `what`. On any error nothing is written.
+    pub fn update<T, E: From<Problem>>(
+        &self,
+        what: &str,
+        work: impl FnOnce(&mut Unit<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let origin = self.origin(what)?;
+        let mut store = self.store()?;
+        let out = debrief_store::update(&mut *store, &origin, |u| {
+            work(u).map_err(debrief_store::unit::EditFailure::Edit)
+        });
+        self.bump();
+        match out {
+            Ok(v) => Ok(v),
+            Err(debrief_store::unit::EditFailure::Store(e)) => Err(Problem::from(e).into()),
+            Err(debrief_store::unit::EditFailure::Edit(e)) => Err(e),
+        }
+    }
+
     /// Loads an application, lets `edit` change it, validates the result and
-    /// writes it in one transaction, all under one lock so two requests
-    /// cannot interleave. On any error nothing is written.
+    /// writes it, in one transaction; with the request's `If-Match`, only
+    /// while the application is at that version (else 412). On any error
+    /// nothing is written.
     pub fn edit<T, E: From<Problem>>(
         &self,
         id: &str,
         edit: impl FnOnce(&mut Application) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut store = self.store()?;
-        let mut app = store
-            .application(id)
-            .map_err(Problem::from)?
-            .ok_or_else(|| Problem::not_found(format!("no application with id '{id}'")))?;
-        let out = edit(&mut app)?;
-        exchange::validate_application(&app, &format!("application '{id}'"))
-            .map_err(Problem::from)?;
-        let written = store.apply(&[Change::PutApplication(app)]);
-        self.bump();
-        written.map_err(Problem::from)?;
-        Ok(out)
+        let if_match = write_ctx().if_match;
+        self.update(&format!("edit application {id}"), |u| {
+            if let Some(v) = if_match {
+                u.expect_version(id, v).map_err(Problem::from)?;
+            }
+            let mut app = u
+                .application(id)
+                .map_err(Problem::from)?
+                .ok_or_else(|| Problem::not_found(format!("no application with id '{id}'")))?;
+            let out = edit(&mut app)?;
+            exchange::validate_application(&app, &format!("application '{id}'"))
+                .map_err(Problem::from)?;
+            u.apply(&[Change::PutApplication(app)])
+                .map_err(Problem::from)?;
+            Ok(out)
+        })
     }
 
-    /// Writes `changes` in one transaction.
+    /// Writes `changes` in one journalled transaction.
     pub fn apply(&self, changes: &[Change]) -> Result<()> {
-        let mut store = self.store()?;
-        self.apply_locked(&mut store, changes)
-    }
-
-    /// Writes `changes` with the store already locked (read, then write).
-    pub fn apply_locked(&self, store: &mut SqliteStore, changes: &[Change]) -> Result<()> {
-        let written = store.apply(changes);
-        self.bump();
-        Ok(written?)
+        self.update("change the store", |u| Ok(u.apply(changes)?))
     }
 }
 

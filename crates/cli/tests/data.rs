@@ -1,0 +1,419 @@
+//! Data you can trust, end to end with the real binary on real store
+//! files: concurrent writers lose nothing, a busy store is exit 3, imports
+//! keep the profile, destructive commands ask, backups, history and undo.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Debrief, stderr, stdout};
+
+const NOW: &str = "2026-11-21T09:00:00-06:00";
+
+/// 4 `debrief` processes write to one store at once for
+/// `DEBRIEF_CONCURRENCY_SECONDS` (default 5; `bench/concurrency.sh` runs
+/// 20), each logging touches on one shared application and adding
+/// applications (their ids chosen inside the write transaction). Every
+/// write that exited 0 is in the store afterwards; any failure is exit 3,
+/// and under 1% of writes fail.
+#[test]
+fn concurrent_writers_lose_no_acknowledged_write() {
+    const WRITERS: usize = 4;
+    let seconds: u64 = std::env::var("DEBRIEF_CONCURRENCY_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let d = Debrief::imported().now(NOW);
+    let touches_before = d.export()["applications"][0]["touches"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let d = &d;
+    let results: Vec<(Vec<String>, usize, usize, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                scope.spawn(move || {
+                    let (mut added, mut touches, mut busy, mut other) =
+                        (Vec::new(), 0, 0, Vec::new());
+                    let mut n = 0;
+                    while Instant::now() < deadline {
+                        n += 1;
+                        // Distinct times, so every touch is its own record.
+                        let at = format!(
+                            "2026-11-20T18:{:02}:{:02}-06:00",
+                            (w * 13 + n / 60) % 60,
+                            n % 60
+                        );
+                        let out = if n % 2 == 0 {
+                            d.run(&[
+                                "touch",
+                                "--app",
+                                "acme-analyst",
+                                "--person",
+                                "marie",
+                                "--kind",
+                                "other",
+                                "--channel",
+                                "email",
+                                "--at",
+                                &at,
+                                "--json",
+                            ])
+                        } else {
+                            d.run(&[
+                                "app",
+                                "add",
+                                "--company",
+                                &format!("W{w}"),
+                                "--role",
+                                &format!("R{n}"),
+                            ])
+                        };
+                        match out.status.code() {
+                            Some(0) if n % 2 == 0 => touches += 1,
+                            Some(0) => added.push(format!("w{w}-r{n}")),
+                            Some(3) => {
+                                busy += 1;
+                                let e = stderr(&out);
+                                assert!(e.contains("could not be used right now"), "{e}");
+                            }
+                            code => other.push(format!(
+                                "exit {code:?}: {}{}",
+                                stdout(&out),
+                                stderr(&out)
+                            )),
+                        }
+                    }
+                    (added, touches, busy, other)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a writer thread"))
+            .collect()
+    });
+    let mut added: Vec<String> = Vec::new();
+    let (mut touches, mut busy) = (0, 0);
+    for (a, t, b, other) in results {
+        assert!(other.is_empty(), "writes failed other than busy: {other:?}");
+        added.extend(a);
+        touches += t;
+        busy += b;
+    }
+    let total = added.len() + touches + busy;
+    let data = d.export();
+    let apps = data["applications"].as_array().expect("applications");
+    let ids: std::collections::HashSet<&str> =
+        apps.iter().filter_map(|a| a["id"].as_str()).collect();
+    for id in &added {
+        assert!(
+            ids.contains(id.as_str()),
+            "acknowledged application {id} is missing"
+        );
+    }
+    assert_eq!(apps.len(), 1 + added.len(), "applications in the store");
+    let stored = apps[0]["touches"].as_array().map_or(0, Vec::len);
+    assert_eq!(stored, touches_before + touches, "touches in the store");
+    eprintln!(
+        "concurrency: {WRITERS} writers, {seconds} s: {total} writes, {} ok ({} touches, {} applications), {busy} busy (exit 3), {:.2}% failed",
+        total - busy,
+        touches,
+        added.len(),
+        100.0 * busy as f64 / total.max(1) as f64
+    );
+    assert!(total > 4 * WRITERS, "too few writes to judge: {total}");
+    assert!(
+        busy * 100 < total,
+        "{busy} of {total} writes failed (1% allowed)"
+    );
+}
+
+/// A store another program keeps locked past the busy timeout: the
+/// command waits, then fails with exit 3 and says so; nothing is written.
+#[test]
+fn a_store_locked_too_long_is_exit_3() {
+    let d = Debrief::imported().now(NOW);
+    let holder = rusqlite::Connection::open(d.db()).expect("open the store");
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    let started = Instant::now();
+    let out = d.run(&["app", "add", "--company", "Blocked", "--role", "Role"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        started.elapsed() >= Duration::from_secs(4),
+        "it did not wait"
+    );
+    let e = stderr(&out);
+    assert!(
+        e.contains("could not be used right now") && e.contains("try again"),
+        "{e}"
+    );
+    holder.execute_batch("ROLLBACK").expect("release");
+    let ids: Vec<String> = d.export()["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .filter_map(|a| a["id"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(ids, ["acme-analyst"]);
+}
+
+fn ids(d: &Debrief) -> Vec<String> {
+    d.export()["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .filter_map(|a| a["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// FORMAT §1: a file without a profile keeps the stored one; `--dry-run`
+/// says when a file's profile would change it.
+#[test]
+fn importing_a_file_without_a_profile_keeps_the_stored_one() {
+    let d = Debrief::imported().now(NOW);
+    let profile = d.export()["profile"].clone();
+    assert_eq!(profile["timezone"], "America/Chicago");
+    let file = d.write(
+        "no-profile.json",
+        r#"{"format":"debrief/1","applications":[{"id":"globex","company":"Globex","role":"Lead"}]}"#,
+    );
+    let file = file.to_str().expect("path");
+    let dry = d.ok(&["import", "--dry-run", file]);
+    assert!(dry.contains("no profile: yours stays"), "{dry}");
+    let out = d.ok(&["import", file]);
+    assert!(out.contains("yours stays as it is"), "{out}");
+    assert_eq!(d.export()["profile"], profile);
+
+    let other = d.write(
+        "utc.json",
+        r#"{"format":"debrief/1","profile":{"name":"Sam","timezone":"UTC"},"applications":[]}"#,
+    );
+    let dry = d.ok(&["import", "--dry-run", other.to_str().expect("path")]);
+    assert!(
+        dry.contains("would replace yours")
+            && dry.contains("timezone \"America/Chicago\" → \"UTC\""),
+        "{dry}"
+    );
+    assert_eq!(d.export()["profile"], profile, "a dry run writes nothing");
+}
+
+/// `import --replace` and `app remove` refuse without `--yes` when not at
+/// a terminal (exit 2, nothing changed); `--replace` writes a backup named
+/// with the pinned clock first and says where; `undo` brings things back.
+#[test]
+fn destructive_commands_need_yes_back_up_and_can_be_undone() {
+    let d = Debrief::imported().now(NOW);
+    d.ok(&["app", "add", "--company", "Globex", "--role", "Lead"]);
+    let before = d.export();
+    let empty = d.write("empty.json", r#"{"format":"debrief/1","applications":[]}"#);
+    let empty = empty.to_str().expect("path");
+
+    let e = d.input_error(&["import", "--replace", empty]);
+    assert!(e.contains("needs --yes"), "{e}");
+    let e = d.input_error(&["app", "remove", "globex-lead"]);
+    assert!(e.contains("needs --yes"), "{e}");
+    assert_eq!(d.export(), before, "refusals change nothing");
+
+    let out = d.ok(&["import", "--replace", "--yes", empty]);
+    let backup = d.path("debrief.backup-20261121T150000Z.db");
+    assert!(out.contains(backup.to_str().expect("path")), "{out}");
+    assert!(backup.exists(), "no backup at {}", backup.display());
+    assert!(ids(&d).is_empty());
+    // The backup is a store holding what was there.
+    let copy = Debrief::new().now(NOW);
+    std::fs::copy(&backup, copy.db()).expect("copy the backup");
+    assert_eq!(ids(&copy), ["acme-analyst", "globex-lead"]);
+
+    let out = d.ok(&["undo"]);
+    assert!(out.contains("Undid"), "{out}");
+    assert_eq!(d.export(), before);
+
+    d.ok(&["app", "remove", "globex-lead", "--yes"]);
+    assert_eq!(ids(&d), ["acme-analyst"]);
+    d.ok(&["undo"]);
+    assert_eq!(ids(&d), ["acme-analyst", "globex-lead"]);
+}
+
+/// `history` lists changes newest first with their front end; `undo N`
+/// reverts the last N; an undo is undone by the next undo.
+#[test]
+fn history_lists_changes_and_undo_is_undoable() {
+    let d = Debrief::imported().now(NOW);
+    let imported = d.export();
+    d.ok(&[
+        "news",
+        "--app",
+        "acme-analyst",
+        "--on",
+        "2026-11-21",
+        "Acme opened an office in Lyon",
+    ]);
+    d.ok(&["app", "set", "acme-analyst", "--urgent", "true"]);
+    let edited = d.export();
+
+    let h = d.json(&["history", "--json"]);
+    let changes = h["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 3, "{h}");
+    assert!(
+        changes[0]["what"]
+            .as_str()
+            .expect("what")
+            .contains("app set"),
+        "{h}"
+    );
+    assert!(
+        changes[1]["what"].as_str().expect("what").contains("news"),
+        "{h}"
+    );
+    assert!(
+        changes[2]["what"]
+            .as_str()
+            .expect("what")
+            .contains("import"),
+        "{h}"
+    );
+    assert_eq!(changes[0]["source"], "cli");
+    assert_eq!(changes[0]["at"], "2026-11-21T09:00:00-06:00");
+    assert_eq!(changes[0]["applications"][0], "acme-analyst");
+    assert_eq!(changes[0]["changes"][0]["before"]["urgent"], false);
+    assert_eq!(changes[0]["changes"][0]["after"]["urgent"], true);
+
+    let out = d.ok(&["undo", "2"]);
+    assert!(
+        out.contains("Undid #3") && out.contains("Undid #2"),
+        "{out}"
+    );
+    assert_eq!(d.export(), imported);
+    let human = d.ok(&["history"]);
+    assert!(
+        human.contains("(undone by #4)") && human.contains("(undoes #3, #2)"),
+        "{human}"
+    );
+
+    d.ok(&["undo"]);
+    assert_eq!(d.export(), edited, "undoing the undo re-applies both edits");
+    let e = d.input_error(&["undo", "0"]);
+    assert!(e.contains("at least 1"), "{e}");
+}
+
+/// `debrief delete` removes any one record, asks first (refusing without
+/// --yes when not at a terminal), names what is missing, refuses a person
+/// on a panel unless --from-panels, and every delete is undoable.
+#[test]
+fn delete_removes_any_record_and_undo_brings_it_back() {
+    let d = Debrief::imported().now(NOW);
+    d.ok(&[
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--kind",
+        "thank-you",
+        "--channel",
+        "email",
+        "--at",
+        "2026-11-20T14:00:00-06:00",
+    ]);
+    let start = d.export();
+    let app = |d: &Debrief| d.export()["applications"][0].clone();
+    let touches = app(&d)["touches"].as_array().map_or(0, Vec::len);
+    assert_eq!(touches, 1);
+    // Marie has a touch logged: she stays until it is deleted.
+    let e = d.input_error(&[
+        "delete",
+        "person",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--from-panels",
+        "--yes",
+    ]);
+    assert!(e.contains("touch is to Marie Dubois"), "{e}");
+
+    let e = d.input_error(&["delete", "touch", "--app", "acme-analyst", "--index", "1"]);
+    assert!(e.contains("needs --yes"), "{e}");
+    let e = d.input_error(&[
+        "delete",
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--index",
+        "99",
+        "--yes",
+    ]);
+    assert!(e.contains("no touch number 99"), "{e}");
+    let e = d.input_error(&["delete", "touch", "--app", "acme-analyst", "--yes"]);
+    assert!(e.contains("--index"), "{e}");
+    assert_eq!(d.export(), start);
+
+    d.ok(&[
+        "delete",
+        "touch",
+        "--app",
+        "acme-analyst",
+        "--index",
+        "1",
+        "--yes",
+    ]);
+    assert_eq!(
+        app(&d)["touches"].as_array().map_or(0, Vec::len),
+        touches - 1
+    );
+
+    // Raj sits on the panel: refused unless taken off it too.
+    let e = d.input_error(&[
+        "delete",
+        "person",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "raj",
+        "--yes",
+    ]);
+    assert!(e.contains("panel") && e.contains("--from-panels"), "{e}");
+    let out = d.ok(&[
+        "delete",
+        "person",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "raj",
+        "--from-panels",
+        "--yes",
+    ]);
+    assert!(out.contains("Raj Patel"), "{out}");
+    let after = app(&d);
+    assert!(
+        after["people"]
+            .as_array()
+            .expect("people")
+            .iter()
+            .all(|p| p["id"] != "raj")
+    );
+    assert!(
+        after["interviews"][0]["interviewers"]
+            .as_array()
+            .expect("panel")
+            .iter()
+            .all(|p| p != "raj")
+    );
+
+    d.ok(&[
+        "delete",
+        "interview",
+        "--app",
+        "acme-analyst",
+        "--interview",
+        "acme-panel",
+        "--yes",
+    ]);
+    assert_eq!(app(&d)["interviews"].as_array().map_or(0, Vec::len), 0);
+
+    d.ok(&["undo", "3"]);
+    assert_eq!(d.export(), start, "three deletes undone");
+}

@@ -1,0 +1,284 @@
+//! Deleting and undoing from the web: the API's `DELETE` for an
+//! application and every record in it, `GET /api/v1/history` and
+//! `POST /api/v1/undo`; the pages' Undo button (`POST /undo`) and the
+//! Settings history. Deletions are `debrief_core::remove`, the CLI's
+//! `debrief delete`; each runs in one transaction, honours `If-Match`
+//! and is undoable.
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use debrief_core::remove::{self, Target};
+use debrief_store::{Change, JournalEntry, StoreReader};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::html::redirect_with;
+use crate::state::{AppState, Problem, Result};
+
+/// Under `/api/v1`.
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/history", get(history))
+        .route("/undo", post(undo_api))
+        .route("/applications/{id}/touches/{n}", delete(touch_delete))
+        .route("/applications/{id}/replies/{n}", delete(reply_delete))
+        .route("/applications/{id}/news/{n}", delete(news_delete))
+        .route("/applications/{id}/research/{n}", delete(research_delete))
+        .route("/applications/{id}/feedback/{n}", delete(feedback_delete))
+        .route(
+            "/applications/{id}/dismissals/{n}",
+            delete(dismissal_delete),
+        )
+        .route(
+            "/applications/{id}/people/{person}/said/{n}",
+            delete(said_delete),
+        )
+        .route(
+            "/applications/{id}/interviews/{iv}/slip-ups/{n}",
+            delete(slip_delete),
+        )
+        .route(
+            "/applications/{id}/interviews/{iv}/reflection",
+            delete(reflection_delete),
+        )
+}
+
+/// Page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/undo", post(undo_page))
+}
+
+/// Deletes `target` from application `id` in one transaction.
+pub fn remove_from(st: &AppState, id: &str, target: &Target) -> Result<String> {
+    st.edit(id, |app| Ok::<_, Problem>(remove::remove(app, target)?))
+}
+
+fn deleted(what: String) -> Result<Response> {
+    Ok((StatusCode::OK, axum::Json(json!({ "deleted": what }))).into_response())
+}
+
+/// `DELETE /api/v1/applications/{id}`.
+pub async fn application_delete(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let if_match = crate::state::current_if_match();
+    st.update(&format!("delete application {id}"), |u| {
+        if let Some(v) = if_match {
+            u.expect_version(&id, v)?;
+        }
+        if u.application(&id)?.is_none() {
+            return Err(Problem::not_found(format!("no application with id '{id}'")));
+        }
+        Ok(u.apply(&[Change::DeleteApplication(id.clone())])?)
+    })?;
+    deleted(format!("application {id}"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonQuery {
+    #[serde(default)]
+    from_panels: bool,
+}
+
+/// `DELETE /api/v1/applications/{id}/people/{person}[?from_panels=true]`.
+pub async fn person_delete(
+    State(st): State<AppState>,
+    Path((id, person)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
+    let q: PersonQuery = crate::api::query(q.as_deref())?;
+    deleted(remove_from(
+        &st,
+        &id,
+        &Target::Person {
+            id: person,
+            from_panels: q.from_panels,
+        },
+    )?)
+}
+
+/// `DELETE /api/v1/applications/{id}/interviews/{iv}`.
+pub async fn interview_delete(
+    State(st): State<AppState>,
+    Path((id, iv)): Path<(String, String)>,
+) -> Result<Response> {
+    deleted(remove_from(&st, &id, &Target::Interview { id: iv })?)
+}
+
+/// `DELETE /api/v1/applications/{id}/outcome`.
+pub async fn outcome_delete(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    deleted(remove_from(&st, &id, &Target::Outcome)?)
+}
+
+fn number(n: &str) -> Result<usize> {
+    n.parse()
+        .map_err(|_| Problem::not_found(format!("'{n}' is not a number (they count from 1)")))
+}
+
+macro_rules! indexed {
+    ($name:ident, $variant:ident, $field:ident) => {
+        async fn $name(
+            State(st): State<AppState>,
+            Path((id, n)): Path<(String, String)>,
+        ) -> Result<Response> {
+            let $field = number(&n)?;
+            deleted(remove_from(&st, &id, &Target::$variant { $field })?)
+        }
+    };
+}
+
+indexed!(touch_delete, Touch, index);
+indexed!(reply_delete, Reply, index);
+indexed!(news_delete, News, index);
+indexed!(research_delete, Research, index);
+indexed!(feedback_delete, Feedback, point);
+indexed!(dismissal_delete, Dismissal, index);
+
+async fn said_delete(
+    State(st): State<AppState>,
+    Path((id, person, n)): Path<(String, String, String)>,
+) -> Result<Response> {
+    let index = number(&n)?;
+    deleted(remove_from(&st, &id, &Target::Said { person, index })?)
+}
+
+async fn slip_delete(
+    State(st): State<AppState>,
+    Path((id, interview, n)): Path<(String, String, String)>,
+) -> Result<Response> {
+    let index = number(&n)?;
+    deleted(remove_from(&st, &id, &Target::SlipUp { interview, index })?)
+}
+
+async fn reflection_delete(
+    State(st): State<AppState>,
+    Path((id, interview)): Path<(String, String)>,
+) -> Result<Response> {
+    deleted(remove_from(&st, &id, &Target::Reflection { interview })?)
+}
+
+fn entry_json(e: &JournalEntry) -> serde_json::Value {
+    json!({
+        "id": e.id,
+        "at": e.at.to_string(),
+        "source": e.source,
+        "what": e.what,
+        "applications": e.items.iter().filter_map(|i| i.app.as_deref()).collect::<Vec<_>>(),
+        "profile": e.items.iter().any(|i| i.app.is_none()),
+        "undoes": e.undoes,
+        "undone_by": e.undone_by,
+    })
+}
+
+/// `GET /api/v1/history`: the latest 50 changes, newest first.
+async fn history(State(st): State<AppState>) -> Result<Response> {
+    let entries = st.store()?.history(50, false)?;
+    let list: Vec<serde_json::Value> = entries.iter().map(entry_json).collect();
+    Ok(axum::Json(json!({ "changes": list })).into_response())
+}
+
+fn undo_last(st: &AppState, count: usize) -> Result<debrief_store::Undone> {
+    let origin = st.origin("undo")?;
+    let done = {
+        let mut store = st.store()?;
+        debrief_store::undo(&mut *store, &origin, count)
+    };
+    st.changed();
+    Ok(done?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UndoQuery {
+    #[serde(default)]
+    count: Option<usize>,
+}
+
+/// `POST /api/v1/undo[?count=N]`: takes back the latest change, or the
+/// latest N, in one transaction that is itself undoable (so the next
+/// undo puts them back).
+async fn undo_api(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
+    let q: UndoQuery = crate::api::query(q.as_deref())?;
+    let count = q.count.unwrap_or(1);
+    if count == 0 {
+        return Err(Problem::field("count", "at least 1"));
+    }
+    let done = undo_last(&st, count)?;
+    let list: Vec<serde_json::Value> = done.reverted.iter().map(entry_json).collect();
+    Ok(axum::Json(json!({ "undone": list, "entry": done.entry })).into_response())
+}
+
+/// Where the Undo button came from: the `Referer`'s path on this site.
+fn back(h: &HeaderMap) -> String {
+    h.get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            let after_scheme = r.split_once("://").map_or(r, |(_, rest)| rest);
+            after_scheme.find('/').map(|i| &after_scheme[i..])
+        })
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or("/")
+        .to_string()
+}
+
+/// The Undo button of a change's confirmation.
+async fn undo_page(State(st): State<AppState>, h: HeaderMap) -> Response {
+    let to = back(&h);
+    match undo_last(&st, 1) {
+        Ok(done) if done.reverted.is_empty() => redirect_with(&to, "ok", "Nothing to undo."),
+        Ok(done) => {
+            let what: Vec<String> = done
+                .reverted
+                .iter()
+                .map(|e| format!("“{}”", e.what))
+                .collect();
+            redirect_with(&to, "ok", &format!("Undid {}.", what.join(", ")))
+        }
+        Err(p) => redirect_with(&to, "error", &format!("Nothing was undone: {p}")),
+    }
+}
+
+/// The Undo button shown with every confirmation (a POST form; the
+/// cross-site checks of every form apply).
+pub fn undo_button() -> Markup {
+    html! {
+        form.inline method="post" action="/undo" {
+            button type="submit" { "Undo" }
+        }
+    }
+}
+
+/// Settings' History section: the latest changes, newest first.
+pub fn settings_section(st: &AppState) -> Result<Markup> {
+    let entries = st.store()?.history(20, false)?;
+    Ok(html! {
+        section aria-labelledby="history-h" #history {
+            h2 #history-h { "History" }
+            @if entries.is_empty() {
+                p { "No changes recorded yet." }
+            } @else {
+                p { "The latest changes to your store, newest first. Undo takes back the newest one; an undo can be undone too." }
+                (undo_button())
+                ol.history {
+                    @for e in &entries {
+                        li {
+                            strong { "#" (e.id) } " "
+                            time datetime=(e.at.to_string()) { (e.at.strftime("%Y-%m-%d %H:%M UTC")) }
+                            " · " (e.source.as_str()) " · " (e.what)
+                            @if let Some(by) = e.undone_by { " (undone by #" (by) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
