@@ -96,6 +96,10 @@ pub enum Command {
     /// reflection, a dismissal or the outcome. Asks first; `undo` brings it
     /// back. Numbers (--index) are as `debrief app show` lists them.
     Delete(DeleteArgs),
+    /// Correct fields of one record, named as for `delete`:
+    /// `--set FIELD=VALUE` with the exchange format's field names and
+    /// values (`--set kind=thank-you`, `--set text="…"`). Undoable.
+    Correct(CorrectArgs),
     /// Take back the last change (or the last N); an undo can be undone too.
     Undo(UndoArgs),
 }
@@ -155,6 +159,29 @@ pub struct DeleteArgs {
     /// Don't ask (needed when not at a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CorrectArgs {
+    /// What to correct (not `application`: use `debrief app set`).
+    #[arg(value_enum)]
+    pub what: DeleteKind,
+    /// The application.
+    #[arg(long)]
+    pub app: String,
+    /// The person (person, said).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// The interview (interview, slip, reflection).
+    #[arg(long)]
+    pub interview: Option<String>,
+    /// Which one, counting from 1, as `debrief app show` numbers them.
+    #[arg(long, short = 'n')]
+    pub index: Option<usize>,
+    /// FIELD=VALUE; VALUE is read as JSON when it is (true, 3, null,
+    /// "…"), else as text. Repeatable.
+    #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+    pub set: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -4,9 +4,10 @@
 use debrief_store::{JournalEntry, StoreReader, unit};
 use serde_json::json;
 
-use crate::args::{DeleteArgs, DeleteKind, HistoryArgs, UndoArgs};
+use crate::args::{CorrectArgs, DeleteArgs, DeleteKind, HistoryArgs, UndoArgs};
 use crate::ctx::{Ctx, Failure, Result};
 use crate::render;
+use debrief_core::remove::Target;
 
 fn entry_json(e: &JournalEntry, tz: &jiff::tz::TimeZone) -> serde_json::Value {
     let apps: Vec<&str> = e.items.iter().filter_map(|i| i.app.as_deref()).collect();
@@ -131,49 +132,14 @@ pub fn undo(ctx: &mut Ctx, a: &UndoArgs) -> Result<()> {
 /// `debrief delete WHAT --app ID …`: one record, after confirmation, in
 /// one transaction; `debrief undo` brings it back.
 pub fn delete(ctx: &mut Ctx, a: &DeleteArgs) -> Result<()> {
-    use debrief_core::remove::Target;
-    let need = |v: &Option<String>, flag: &str| {
-        v.clone().ok_or_else(|| {
-            Failure::input(format!("delete {:?}: say which with {flag}", a.what).to_lowercase())
-        })
-    };
-    let index = || {
-        a.index.ok_or_else(|| {
-            Failure::input(format!(
-                "delete {}: say which with --index N (counting from 1, as `debrief app show {}` lists them)",
-                format!("{:?}", a.what).to_lowercase(),
-                a.app
-            ))
-        })
-    };
-    let target = match a.what {
-        DeleteKind::Application => None,
-        DeleteKind::Person => Some(Target::Person {
-            id: need(&a.person, "--person")?,
-            from_panels: a.from_panels,
-        }),
-        DeleteKind::Interview => Some(Target::Interview {
-            id: need(&a.interview, "--interview")?,
-        }),
-        DeleteKind::Touch => Some(Target::Touch { index: index()? }),
-        DeleteKind::Reply => Some(Target::Reply { index: index()? }),
-        DeleteKind::Said => Some(Target::Said {
-            person: need(&a.person, "--person")?,
-            index: index()?,
-        }),
-        DeleteKind::Slip => Some(Target::SlipUp {
-            interview: need(&a.interview, "--interview")?,
-            index: index()?,
-        }),
-        DeleteKind::News => Some(Target::News { index: index()? }),
-        DeleteKind::Research => Some(Target::Research { index: index()? }),
-        DeleteKind::Feedback => Some(Target::Feedback { point: index()? }),
-        DeleteKind::Reflection => Some(Target::Reflection {
-            interview: need(&a.interview, "--interview")?,
-        }),
-        DeleteKind::Dismissal => Some(Target::Dismissal { index: index()? }),
-        DeleteKind::Outcome => Some(Target::Outcome),
-    };
+    let target = target(
+        a.what,
+        &a.app,
+        &a.person,
+        &a.interview,
+        a.index,
+        a.from_panels,
+    )?;
     let Some(target) = target else {
         return crate::record::app(
             ctx,
@@ -192,6 +158,88 @@ pub fn delete(ctx: &mut Ctx, a: &DeleteArgs) -> Result<()> {
     })?;
     render::out(&format!(
         "Deleted {what} from '{}'. Changed your mind? `debrief undo` brings it back.\n",
+        a.app
+    ));
+    Ok(())
+}
+
+/// The record `what` names, from the flags; `None` for an application.
+fn target(
+    what: DeleteKind,
+    app: &str,
+    person: &Option<String>,
+    interview: &Option<String>,
+    index: Option<usize>,
+    from_panels: bool,
+) -> Result<Option<Target>> {
+    let kind = format!("{what:?}").to_lowercase();
+    let need = |v: &Option<String>, flag: &str| {
+        v.clone()
+            .ok_or_else(|| Failure::input(format!("{kind}: say which with {flag}")))
+    };
+    let index = || {
+        index.ok_or_else(|| {
+            Failure::input(format!(
+                "{kind}: say which with --index N (counting from 1, as `debrief app show {app}` numbers them)"
+            ))
+        })
+    };
+    Ok(match what {
+        DeleteKind::Application => None,
+        DeleteKind::Person => Some(Target::Person {
+            id: need(person, "--person")?,
+            from_panels,
+        }),
+        DeleteKind::Interview => Some(Target::Interview {
+            id: need(interview, "--interview")?,
+        }),
+        DeleteKind::Touch => Some(Target::Touch { index: index()? }),
+        DeleteKind::Reply => Some(Target::Reply { index: index()? }),
+        DeleteKind::Said => Some(Target::Said {
+            person: need(person, "--person")?,
+            index: index()?,
+        }),
+        DeleteKind::Slip => Some(Target::SlipUp {
+            interview: need(interview, "--interview")?,
+            index: index()?,
+        }),
+        DeleteKind::News => Some(Target::News { index: index()? }),
+        DeleteKind::Research => Some(Target::Research { index: index()? }),
+        DeleteKind::Feedback => Some(Target::Feedback { point: index()? }),
+        DeleteKind::Reflection => Some(Target::Reflection {
+            interview: need(interview, "--interview")?,
+        }),
+        DeleteKind::Dismissal => Some(Target::Dismissal { index: index()? }),
+        DeleteKind::Outcome => Some(Target::Outcome),
+    })
+}
+
+/// `debrief correct WHAT --app ID … --set FIELD=VALUE…`: changes fields of
+/// one record in one transaction; undoable.
+pub fn correct(ctx: &mut Ctx, a: &CorrectArgs) -> Result<()> {
+    let Some(target) = target(a.what, &a.app, &a.person, &a.interview, a.index, false)? else {
+        return Err(Failure::input(format!(
+            "correct application: use `debrief app set {}` (--company, --role, --stage…)",
+            a.app
+        )));
+    };
+    let mut patch = serde_json::Map::new();
+    for pair in &a.set {
+        let Some((field, value)) = pair.split_once('=') else {
+            return Err(Failure::input(format!(
+                "--set {pair}: expected FIELD=VALUE, e.g. --set kind=thank-you"
+            )));
+        };
+        let value = serde_json::from_str(value)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        patch.insert(field.trim().to_string(), value);
+    }
+    let what = ctx.update_app(&a.app, |app| {
+        debrief_core::remove::correct(app, &target, &patch)
+            .map_err(|e| Failure::input(format!("--set {}: {}", e.field, e.message)))
+    })?;
+    render::out(&format!(
+        "Corrected {what} in '{}'. `debrief undo` takes it back.\n",
         a.app
     ));
     Ok(())

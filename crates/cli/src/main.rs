@@ -114,6 +114,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::History(a) => history::history(&mut ctx, &a),
         Command::Undo(a) => history::undo(&mut ctx, &a),
         Command::Delete(a) => history::delete(&mut ctx, &a),
+        Command::Correct(a) => history::correct(&mut ctx, &a),
         Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),
     }
 }

@@ -417,3 +417,78 @@ fn delete_removes_any_record_and_undo_brings_it_back() {
     d.ok(&["undo", "3"]);
     assert_eq!(d.export(), start, "three deletes undone");
 }
+
+/// `debrief correct` changes fields of one record by exchange-format
+/// names, refuses unknown fields and bad values (exit 2, nothing written),
+/// and is undoable.
+#[test]
+fn correct_changes_one_record_and_is_undoable() {
+    let d = Debrief::imported().now(NOW);
+    let start = d.export();
+    d.ok(&[
+        "correct",
+        "said",
+        "--app",
+        "acme-analyst",
+        "--person",
+        "marie",
+        "--index",
+        "1",
+        "--set",
+        "text=APAC expansion is the top priority next year",
+    ]);
+    d.ok(&[
+        "correct",
+        "news",
+        "--app",
+        "acme-analyst",
+        "--index",
+        "1",
+        "--set",
+        "on=2026-11-26",
+    ]);
+    let app = d.export()["applications"][0].clone();
+    assert_eq!(
+        app["people"][0]["said"][0],
+        "APAC expansion is the top priority next year"
+    );
+    assert_eq!(app["news"][0]["on"], "2026-11-26");
+    assert_eq!(app["news"][0]["text"], "Acme opened an office in Singapore");
+
+    let e = d.input_error(&[
+        "correct",
+        "news",
+        "--app",
+        "acme-analyst",
+        "--index",
+        "1",
+        "--set",
+        "txet=x",
+    ]);
+    assert!(e.contains("unknown field 'txet'"), "{e}");
+    let e = d.input_error(&[
+        "correct",
+        "news",
+        "--app",
+        "acme-analyst",
+        "--index",
+        "1",
+        "--set",
+        "on=someday",
+    ]);
+    assert!(e.contains("--set on"), "{e}");
+    let e = d.input_error(&[
+        "correct",
+        "news",
+        "--app",
+        "acme-analyst",
+        "--index",
+        "1",
+        "--set",
+        "nothing",
+    ]);
+    assert!(e.contains("FIELD=VALUE"), "{e}");
+
+    d.ok(&["undo", "2"]);
+    assert_eq!(d.export(), start);
+}

@@ -262,7 +262,10 @@ pub fn correct(
         let mut value = serde_json::to_value(&*record)
             .map_err(|e| EditError::field("record", e.to_string()))?;
         let Some(fields) = value.as_object_mut() else {
-            return Err(EditError::field("record", "this record has no fields to change"));
+            return Err(EditError::field(
+                "record",
+                "this record has no fields to change",
+            ));
         };
         for (key, v) in patch {
             if key == "id" {
@@ -275,7 +278,10 @@ pub fn correct(
                 let known: Vec<&str> = fields.keys().map(String::as_str).collect();
                 return Err(EditError::field(
                     key,
-                    format!("unknown field '{key}'; this record has {}", known.join(", ")),
+                    format!(
+                        "unknown field '{key}'; this record has {}",
+                        known.join(", ")
+                    ),
                 ));
             }
             fields.insert(key.clone(), v.clone());
@@ -421,15 +427,24 @@ mod tests {
             id: "raj".into(),
             from_panels: false,
         };
-        correct(&mut a, &person, &patch(serde_json::json!({"title": "Lead"}))).expect("title");
+        correct(
+            &mut a,
+            &person,
+            &patch(serde_json::json!({"title": "Lead"})),
+        )
+        .expect("title");
         assert_eq!(a.people[1].title.as_deref(), Some("Lead"));
         let e = correct(&mut a, &person, &patch(serde_json::json!({"nmae": "x"})))
             .expect_err("unknown field");
         assert_eq!(e.field, "nmae");
         let e = correct(&mut a, &person, &patch(serde_json::json!({"id": "x"}))).expect_err("id");
         assert_eq!(e.field, "id");
-        let e = correct(&mut a, &person, &patch(serde_json::json!({"kind": "wizard"})))
-            .expect_err("bad value");
+        let e = correct(
+            &mut a,
+            &person,
+            &patch(serde_json::json!({"kind": "wizard"})),
+        )
+        .expect_err("bad value");
         assert_eq!(e.field, "kind");
         assert_eq!(a.people[1].kind, PersonKind::Interviewer);
     }

@@ -42,48 +42,75 @@ pub(crate) fn version(conn: &Connection, id: &str) -> Result<Option<u64>, StoreE
     Ok(v.map(|v| u64::try_from(v).unwrap_or(0)))
 }
 
-pub(crate) fn append(
+pub(crate) fn begin(conn: &Connection, origin: &Origin) -> Result<i64, StoreError> {
+    conn.prepare_cached("INSERT INTO journal (at, at_s, source, what) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut s| {
+            s.execute(params![
+                origin.at.to_string(),
+                origin.at.as_second(),
+                origin.source.as_str(),
+                origin.what,
+            ])
+        })
+        .map_err(backend)?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(crate) fn item(
     conn: &Connection,
-    origin: &Origin,
-    items: &[JournalItem],
-    undoes: &[i64],
-) -> Result<i64, StoreError> {
-    let undoes_json = if undoes.is_empty() {
-        None
-    } else {
-        Some(serde_json::to_string(undoes).map_err(|e| StoreError::Backend(e.to_string()))?)
-    };
+    entry: i64,
+    position: usize,
+    app: Option<&str>,
+    before: Option<&str>,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO journal (at, at_s, source, what, undoes) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO journal_items (entry, position, app, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
     )
-    .and_then(|mut s| {
-        s.execute(params![
-            origin.at.to_string(),
-            origin.at.as_second(),
-            origin.source.as_str(),
-            origin.what,
-            undoes_json,
-        ])
-    })
+    .and_then(|mut s| s.execute(params![entry, position as i64, app, before]))
     .map_err(backend)?;
-    let id = conn.last_insert_rowid();
-    let mut stmt = conn
-        .prepare_cached(
-            "INSERT INTO journal_items (entry, position, app, before, after)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
+    Ok(())
+}
+
+pub(crate) fn after(
+    conn: &Connection,
+    entry: i64,
+    position: usize,
+    after: Option<&str>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE journal_items SET after = ?3 WHERE entry = ?1 AND position = ?2")
+        .and_then(|mut s| s.execute(params![entry, position as i64, after]))
         .map_err(backend)?;
-    for (position, item) in (0_i64..).zip(items) {
-        stmt.execute(params![id, position, item.app, item.before, item.after])
+    Ok(())
+}
+
+pub(crate) fn end(conn: &Connection, entry: i64, undoes: &[i64]) -> Result<bool, StoreError> {
+    conn.prepare_cached("DELETE FROM journal_items WHERE entry = ?1 AND before IS after")
+        .and_then(|mut s| s.execute([entry]))
+        .map_err(backend)?;
+    let items: i64 = conn
+        .prepare_cached("SELECT count(*) FROM journal_items WHERE entry = ?1")
+        .and_then(|mut s| s.query_row([entry], |r| r.get(0)))
+        .map_err(backend)?;
+    if items == 0 && undoes.is_empty() {
+        conn.prepare_cached("DELETE FROM journal WHERE id = ?1")
+            .and_then(|mut s| s.execute([entry]))
             .map_err(backend)?;
+        return Ok(false);
     }
-    let mut mark = conn
-        .prepare_cached("UPDATE journal SET undone_by = ?1 WHERE id = ?2")
-        .map_err(backend)?;
-    for undone in undoes {
-        mark.execute(params![id, undone]).map_err(backend)?;
+    if !undoes.is_empty() {
+        let text = serde_json::to_string(undoes).map_err(|e| StoreError::Backend(e.to_string()))?;
+        conn.prepare_cached("UPDATE journal SET undoes = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![entry, text]))
+            .map_err(backend)?;
+        let mut mark = conn
+            .prepare_cached("UPDATE journal SET undone_by = ?1 WHERE id = ?2")
+            .map_err(backend)?;
+        for undone in undoes {
+            mark.execute(params![entry, undone]).map_err(backend)?;
+        }
     }
-    Ok(id)
+    Ok(true)
 }
 
 pub(crate) fn prune(conn: &Connection, before: Timestamp) -> Result<(), StoreError> {

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use debrief_core::model::{Application, Dataset, Profile};
 use debrief_store::{
-    Change, JournalEntry, JournalItem, Origin, StoreError, StoreReader, StoreWriter, Transaction,
+    Change, JournalEntry, Origin, StoreError, StoreReader, StoreWriter, Transaction,
 };
 use jiff::Timestamp;
 use rusqlite::Connection;
@@ -322,13 +322,28 @@ impl Transaction for SqliteTx<'_> {
     fn write(&mut self, changes: &[Change]) -> Result<(), StoreError> {
         changes.iter().try_for_each(|c| self.write_one(c))
     }
-    fn journal_append(
+    fn journal_begin(&mut self, origin: &Origin) -> Result<i64, StoreError> {
+        journal::begin(&self.tx, origin)
+    }
+    fn journal_item(
         &mut self,
-        origin: &Origin,
-        items: &[JournalItem],
-        undoes: &[i64],
-    ) -> Result<i64, StoreError> {
-        journal::append(&self.tx, origin, items, undoes)
+        entry: i64,
+        position: usize,
+        app: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<(), StoreError> {
+        journal::item(&self.tx, entry, position, app, before)
+    }
+    fn journal_after(
+        &mut self,
+        entry: i64,
+        position: usize,
+        after: Option<&str>,
+    ) -> Result<(), StoreError> {
+        journal::after(&self.tx, entry, position, after)
+    }
+    fn journal_end(&mut self, entry: i64, undoes: &[i64]) -> Result<bool, StoreError> {
+        journal::end(&self.tx, entry, undoes)
     }
     fn journal_prune(&mut self, before: Timestamp) -> Result<(), StoreError> {
         journal::prune(&self.tx, before)

@@ -100,14 +100,28 @@ pub const JOURNAL_DAYS_SETTING: &str = "journal_days";
 pub trait Transaction: StoreReader {
     /// Writes the changes (not journalled: [`Unit::apply`] does that).
     fn write(&mut self, changes: &[Change]) -> Result<(), StoreError>;
-    /// Stores a journal entry and marks the entries it `undoes` as undone
-    /// by it; returns its id.
-    fn journal_append(
+    /// Starts a journal entry; its items follow.
+    fn journal_begin(&mut self, origin: &Origin) -> Result<i64, StoreError>;
+    /// Records what item `position` of `entry` (the profile when `app` is
+    /// `None`) held before the entry's first change of it.
+    fn journal_item(
         &mut self,
-        origin: &Origin,
-        items: &[JournalItem],
-        undoes: &[i64],
-    ) -> Result<i64, StoreError>;
+        entry: i64,
+        position: usize,
+        app: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<(), StoreError>;
+    /// Records what item `position` holds after the entry's changes.
+    fn journal_after(
+        &mut self,
+        entry: i64,
+        position: usize,
+        after: Option<&str>,
+    ) -> Result<(), StoreError>;
+    /// Ends `entry`: forgets its items whose before and after are the
+    /// same, marks the entries it `undoes` as undone by it, and removes it
+    /// if nothing is left (no item, no undo). Says whether it stays.
+    fn journal_end(&mut self, entry: i64, undoes: &[i64]) -> Result<bool, StoreError>;
     /// Forgets journal entries older than `before`.
     fn journal_prune(&mut self, before: Timestamp) -> Result<(), StoreError>;
     /// A value of the store's own settings (never exported).
@@ -116,10 +130,15 @@ pub trait Transaction: StoreReader {
 }
 
 /// A read-modify-write in progress: reads see its own writes; every write
-/// is remembered for the journal.
+/// is journalled. What each record held before its first change goes to
+/// the journal at once and what it holds after is read back at the end,
+/// so an import of thousands of applications keeps only their ids here.
 pub struct Unit<'t> {
     tx: &'t mut dyn Transaction,
-    items: Vec<JournalItem>,
+    origin: &'t Origin,
+    entry: Option<i64>,
+    /// Every key changed, in order (`None`: the profile).
+    keys: Vec<Option<String>>,
     index: HashMap<Option<String>, usize>,
 }
 
@@ -128,10 +147,12 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
 }
 
 impl<'t> Unit<'t> {
-    pub fn new(tx: &'t mut dyn Transaction) -> Unit<'t> {
+    pub fn new(tx: &'t mut dyn Transaction, origin: &'t Origin) -> Unit<'t> {
         Unit {
             tx,
-            items: Vec::new(),
+            origin,
+            entry: None,
+            keys: Vec::new(),
             index: HashMap::new(),
         }
     }
@@ -180,46 +201,46 @@ impl<'t> Unit<'t> {
         self.tx.set_setting(key, value)
     }
 
-    /// Remembers what `key` held before its first change in this unit.
-    fn before(&mut self, key: Option<&str>) -> Result<usize, StoreError> {
-        let key = key.map(str::to_string);
-        if let Some(&i) = self.index.get(&key) {
-            return Ok(i);
+    fn current(&self, key: Option<&str>) -> Result<Option<String>, StoreError> {
+        match key {
+            None => Ok(Some(to_json(&self.tx.profile()?)?)),
+            Some(id) => self.tx.application(id)?.map(|a| to_json(&a)).transpose(),
         }
-        let before = match &key {
-            None => Some(to_json(&self.tx.profile()?)?),
-            Some(id) => self.tx.application(id)?.map(|a| to_json(&a)).transpose()?,
-        };
-        self.items.push(JournalItem {
-            app: key.clone(),
-            after: before.clone(),
-            before,
-        });
-        let i = self.items.len() - 1;
-        self.index.insert(key, i);
-        Ok(i)
     }
 
-    /// Writes the changes and remembers them for the journal.
+    /// Journals what `key` held before its first change in this unit.
+    fn before(&mut self, key: Option<&str>) -> Result<(), StoreError> {
+        let owned = key.map(str::to_string);
+        if self.index.contains_key(&owned) {
+            return Ok(());
+        }
+        let entry = match self.entry {
+            Some(e) => e,
+            None => {
+                let e = self.tx.journal_begin(self.origin)?;
+                self.entry = Some(e);
+                e
+            }
+        };
+        let before = self.current(key)?;
+        let position = self.keys.len();
+        self.tx
+            .journal_item(entry, position, key, before.as_deref())?;
+        self.keys.push(owned.clone());
+        self.index.insert(owned, position);
+        Ok(())
+    }
+
+    /// Writes the changes and journals them.
     pub fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
         for change in changes {
             match change {
-                Change::SetProfile(p) => {
-                    let i = self.before(None)?;
-                    self.items[i].after = Some(to_json(p)?);
-                }
-                Change::PutApplication(a) => {
-                    let i = self.before(Some(&a.id))?;
-                    self.items[i].after = Some(to_json(a)?);
-                }
-                Change::DeleteApplication(id) => {
-                    let i = self.before(Some(id))?;
-                    self.items[i].after = None;
-                }
+                Change::SetProfile(_) => self.before(None)?,
+                Change::PutApplication(a) => self.before(Some(&a.id))?,
+                Change::DeleteApplication(id) => self.before(Some(id))?,
                 Change::DeleteAllApplications => {
-                    for a in self.tx.load()?.applications {
-                        let i = self.before(Some(&a.id))?;
-                        self.items[i].after = None;
+                    for id in self.tx.application_ids()? {
+                        self.before(Some(&id))?;
                     }
                 }
             }
@@ -227,28 +248,32 @@ impl<'t> Unit<'t> {
         self.tx.write(changes)
     }
 
-    /// Writes the journal entry (if anything changed) and trims the
-    /// journal to the days it keeps.
-    fn finish(self, origin: &Origin, undoes: &[i64]) -> Result<Option<i64>, StoreError> {
-        let items: Vec<JournalItem> = self
-            .items
-            .into_iter()
-            .filter(|i| i.before != i.after)
-            .collect();
+    /// Records what every changed record holds now, ends the journal entry
+    /// (none if nothing changed) and trims the journal to the days it
+    /// keeps.
+    fn finish(mut self, undoes: &[i64]) -> Result<Option<i64>, StoreError> {
         let days = self
             .tx
             .setting(JOURNAL_DAYS_SETTING)?
             .and_then(|d| d.parse::<u32>().ok())
             .unwrap_or(JOURNAL_DAYS_DEFAULT);
-        let horizon = origin
+        let horizon = self
+            .origin
             .at
             .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
             .unwrap_or(Timestamp::MIN);
         self.tx.journal_prune(horizon)?;
-        if items.is_empty() && undoes.is_empty() {
-            return Ok(None);
+        let entry = match self.entry {
+            Some(e) => e,
+            None if undoes.is_empty() => return Ok(None),
+            None => self.tx.journal_begin(self.origin)?,
+        };
+        let keys = std::mem::take(&mut self.keys);
+        for (position, key) in keys.iter().enumerate() {
+            let after = self.current(key.as_deref())?;
+            self.tx.journal_after(entry, position, after.as_deref())?;
         }
-        self.tx.journal_append(origin, &items, undoes).map(Some)
+        Ok(self.tx.journal_end(entry, undoes)?.then_some(entry))
     }
 }
 
@@ -269,10 +294,10 @@ where
         let Some(work) = work.take() else {
             return Err(StoreError::Backend("a transaction ran twice".into()));
         };
-        let mut unit = Unit::new(tx);
+        let mut unit = Unit::new(tx, origin);
         match work(&mut unit) {
             Ok(value) => {
-                unit.finish(origin, &[])?;
+                unit.finish(&[])?;
                 out = Some(Ok(value));
                 Ok(())
             }
@@ -370,7 +395,7 @@ pub fn undo<S: StoreWriter + ?Sized>(
             });
             return Ok(());
         }
-        let mut unit = Unit::new(tx);
+        let mut unit = Unit::new(tx, origin);
         for entry in &entries {
             // In recorded order: applications an entry removed come back in
             // the order they had (after the ones still there).
@@ -379,7 +404,7 @@ pub fn undo<S: StoreWriter + ?Sized>(
             }
         }
         let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-        let entry = unit.finish(origin, &ids)?;
+        let entry = unit.finish(&ids)?;
         result = Some(Undone {
             reverted: entries,
             entry,

@@ -1,11 +1,14 @@
-//! Deleting and undoing from the web: the API's `DELETE` for an
-//! application and every record in it, `GET /api/v1/history` and
+//! Deleting, correcting and undoing from the web: the API's `DELETE` for
+//! an application and every record in it, `PATCH` for every record
+//! without one elsewhere (touches, replies, news, research, feedback,
+//! dismissals, said lines, slip-ups, reflections), `GET /api/v1/history` and
 //! `POST /api/v1/undo`; the pages' Undo button (`POST /undo`) and the
 //! Settings history. Deletions are `debrief_core::remove`, the CLI's
 //! `debrief delete`; each runs in one transaction, honours `If-Match`
 //! and is undoable.
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -24,26 +27,41 @@ pub fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/history", get(history))
         .route("/undo", post(undo_api))
-        .route("/applications/{id}/touches/{n}", delete(touch_delete))
-        .route("/applications/{id}/replies/{n}", delete(reply_delete))
-        .route("/applications/{id}/news/{n}", delete(news_delete))
-        .route("/applications/{id}/research/{n}", delete(research_delete))
-        .route("/applications/{id}/feedback/{n}", delete(feedback_delete))
+        .route(
+            "/applications/{id}/touches/{n}",
+            delete(touch_delete).patch(touch_patch),
+        )
+        .route(
+            "/applications/{id}/replies/{n}",
+            delete(reply_delete).patch(reply_patch),
+        )
+        .route(
+            "/applications/{id}/news/{n}",
+            delete(news_delete).patch(news_patch),
+        )
+        .route(
+            "/applications/{id}/research/{n}",
+            delete(research_delete).patch(research_patch),
+        )
+        .route(
+            "/applications/{id}/feedback/{n}",
+            delete(feedback_delete).patch(feedback_patch),
+        )
         .route(
             "/applications/{id}/dismissals/{n}",
-            delete(dismissal_delete),
+            delete(dismissal_delete).patch(dismissal_patch),
         )
         .route(
             "/applications/{id}/people/{person}/said/{n}",
-            delete(said_delete),
+            delete(said_delete).patch(said_patch),
         )
         .route(
             "/applications/{id}/interviews/{iv}/slip-ups/{n}",
-            delete(slip_delete),
+            delete(slip_delete).patch(slip_patch),
         )
         .route(
             "/applications/{id}/interviews/{iv}/reflection",
-            delete(reflection_delete),
+            delete(reflection_delete).patch(reflection_patch),
         )
 }
 
@@ -122,6 +140,62 @@ pub async fn outcome_delete(
 fn number(n: &str) -> Result<usize> {
     n.parse()
         .map_err(|_| Problem::not_found(format!("'{n}' is not a number (they count from 1)")))
+}
+
+/// Changes fields of `target` from a JSON object of exchange-format
+/// fields, in one transaction; answers the application.
+fn correct_from(st: &AppState, id: &str, target: &Target, b: &Bytes) -> Result<Response> {
+    let patch: serde_json::Map<String, serde_json::Value> = crate::api::body(b)?;
+    st.edit(id, |app| {
+        Ok::<_, Problem>(remove::correct(app, target, &patch)?)
+    })?;
+    Ok(axum::Json(st.application(id)?).into_response())
+}
+
+macro_rules! indexed_patch {
+    ($name:ident, $variant:ident, $field:ident) => {
+        async fn $name(
+            State(st): State<AppState>,
+            Path((id, n)): Path<(String, String)>,
+            b: Bytes,
+        ) -> Result<Response> {
+            let $field = number(&n)?;
+            correct_from(&st, &id, &Target::$variant { $field }, &b)
+        }
+    };
+}
+
+indexed_patch!(touch_patch, Touch, index);
+indexed_patch!(reply_patch, Reply, index);
+indexed_patch!(news_patch, News, index);
+indexed_patch!(research_patch, Research, index);
+indexed_patch!(feedback_patch, Feedback, point);
+indexed_patch!(dismissal_patch, Dismissal, index);
+
+async fn said_patch(
+    State(st): State<AppState>,
+    Path((id, person, n)): Path<(String, String, String)>,
+    b: Bytes,
+) -> Result<Response> {
+    let index = number(&n)?;
+    correct_from(&st, &id, &Target::Said { person, index }, &b)
+}
+
+async fn slip_patch(
+    State(st): State<AppState>,
+    Path((id, interview, n)): Path<(String, String, String)>,
+    b: Bytes,
+) -> Result<Response> {
+    let index = number(&n)?;
+    correct_from(&st, &id, &Target::SlipUp { interview, index }, &b)
+}
+
+async fn reflection_patch(
+    State(st): State<AppState>,
+    Path((id, interview)): Path<(String, String)>,
+    b: Bytes,
+) -> Result<Response> {
+    correct_from(&st, &id, &Target::Reflection { interview }, &b)
 }
 
 macro_rules! indexed {
@@ -217,7 +291,9 @@ async fn undo_api(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<R
     Ok(axum::Json(json!({ "undone": list, "entry": done.entry })).into_response())
 }
 
-/// Where the Undo button came from: the `Referer`'s path on this site.
+/// Where the Undo button came from: the `Referer`'s path on this site
+/// (browsers send none under our `no-referrer` policy: then Settings,
+/// whose History shows what the undo did).
 fn back(h: &HeaderMap) -> String {
     h.get(header::REFERER)
         .and_then(|v| v.to_str().ok())
@@ -226,7 +302,7 @@ fn back(h: &HeaderMap) -> String {
             after_scheme.find('/').map(|i| &after_scheme[i..])
         })
         .filter(|p| p.starts_with('/') && !p.starts_with("//"))
-        .unwrap_or("/")
+        .unwrap_or("/settings#history")
         .to_string()
 }
 

@@ -261,3 +261,43 @@ fn a_confirmation_carries_an_undo_button_and_settings_list_the_history() {
         json!([])
     );
 }
+
+#[test]
+fn any_record_can_be_corrected_with_patch() {
+    let s = seeded();
+    let r = post_json(
+        &s,
+        "/api/v1/applications/acme-analyst/news",
+        &json!({ "on": "2026-11-19", "text": "Acme opened an ofice in Lyon" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = patch_json(
+        &s,
+        "/api/v1/applications/acme-analyst/news/1",
+        &json!({ "text": "Acme opened an office in Lyon" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["news"][0]["text"], "Acme opened an office in Lyon");
+    assert_eq!(r.json()["news"][0]["on"], "2026-11-19");
+    let r = patch_json(
+        &s,
+        "/api/v1/applications/acme-analyst/news/1",
+        &json!({ "txet": "x" }),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["field"], "txet");
+    let r = patch_json(
+        &s,
+        "/api/v1/applications/acme-analyst/news/1",
+        &json!({ "on": "someday" }),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = patch_json(
+        &s,
+        "/api/v1/applications/acme-analyst/news/7",
+        &json!({ "text": "x" }),
+    );
+    assert_eq!(r.status, 404, "{}", r.body);
+    let app = get(&s, "/api/v1/applications/acme-analyst").json();
+    assert_eq!(app["news"][0]["text"], "Acme opened an office in Lyon");
+}
