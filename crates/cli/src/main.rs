@@ -7,6 +7,7 @@ mod args;
 mod calendar;
 mod ctx;
 mod data;
+mod input;
 mod mail;
 mod notes;
 mod record;

@@ -194,10 +194,34 @@ fn single<'c, 'a>(c: &'c Component<'a>, name: &str) -> Option<&'c Property<'a>> 
     c.prop(name)
 }
 
+/// A TEXT value, unescaped, without the control characters (but line
+/// feed and tab) that no stored text may hold.
 fn text(c: &Component, name: &str) -> Option<String> {
     single(c, name)
-        .map(|p| unescape_text(p.value).trim().to_string())
+        .map(|p| {
+            let t = unescape_text(p.value);
+            let t = if t
+                .chars()
+                .any(|ch| ch.is_control() && ch != '\n' && ch != '\t')
+            {
+                t.chars()
+                    .filter(|&ch| !ch.is_control() || ch == '\n' || ch == '\t')
+                    .collect()
+            } else {
+                t
+            };
+            t.trim().to_string()
+        })
         .filter(|t| !t.is_empty())
+}
+
+/// A name on one line: runs of spaces, line breaks and control characters
+/// (an RFC 6868 `^n` in a CN) become one space.
+fn one_line_name(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn read_event(
@@ -374,9 +398,8 @@ fn party(p: &Property) -> (Option<String>, Option<String>) {
         .map(str::to_string);
     let name = p
         .param("CN")
-        .map(|n| n.trim().trim_matches('"').trim())
-        .filter(|n| !n.is_empty())
-        .map(str::to_string);
+        .map(|n| one_line_name(n.trim().trim_matches('"')))
+        .filter(|n| !n.is_empty());
     (name, email)
 }
 
