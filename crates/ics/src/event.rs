@@ -159,10 +159,54 @@ pub fn parse_invites_with(
             _ => {}
         }
     }
+    let events = drop_conflicting_copies(events, &mut warnings);
     Ok(ParsedCalendar {
         events,
         warnings: warnings.finish(),
     })
+}
+
+/// Two VEVENTs with one UID, SEQUENCE and RECURRENCE-ID are one version
+/// of one meeting: if their times differ, the file contradicts itself. The
+/// first is kept, the later one dropped with a warning naming both lines
+/// (mixing them could give an event that ends before it starts). Exact
+/// copies are left alone. And whatever happened, no event ends before it
+/// starts.
+fn drop_conflicting_copies(events: Vec<InviteEvent>, w: &mut Warnings) -> Vec<InviteEvent> {
+    let mut first: std::collections::HashMap<(String, u32, Option<String>), usize> =
+        std::collections::HashMap::new();
+    let mut kept: Vec<InviteEvent> = Vec::with_capacity(events.len());
+    for mut ev in events {
+        let key = (ev.uid.clone(), ev.sequence, ev.recurrence_id.clone());
+        if let Some(&i) = first.get(&key) {
+            let f = &kept[i];
+            if (f.start, f.end) != (ev.start, ev.end) {
+                w.push(
+                    ev.line,
+                    format!(
+                        "this VEVENT and the one on line {} share UID '{}' and SEQUENCE {} but not their times; the one on line {} is kept, this one ignored (ask the organizer to send the invite again)",
+                        f.line,
+                        snippet(&ev.uid),
+                        ev.sequence,
+                        f.line
+                    ),
+                );
+                continue;
+            }
+        } else {
+            first.insert(key, kept.len());
+        }
+        let backwards = match (ev.start, ev.end) {
+            (EventTime::Instant(s), EventTime::Instant(e)) => e < s,
+            (EventTime::Date(s), EventTime::Date(e)) => e < s,
+            _ => false,
+        };
+        if backwards {
+            ev.end = ev.start;
+        }
+        kept.push(ev);
+    }
+    kept
 }
 
 /// Names read once per VEVENT; a second copy is reported and ignored.
