@@ -28,6 +28,7 @@ mod mailing;
 mod ops;
 mod pages;
 mod security;
+pub mod server;
 mod snapshot;
 mod state;
 
@@ -45,6 +46,8 @@ pub struct ServeConfig {
     pub addr: SocketAddr,
     /// `--now`: a fixed clock for pages and API; `None` for the system clock.
     pub now: Option<String>,
+    /// Timeouts and the connection cap (`server::Limits`).
+    pub limits: server::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -216,10 +219,14 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
     if let Some(now) = &config.now {
         println!("The clock is fixed at {now} (--now).");
     }
-    axum::serve(listener, router(state, loopback))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(WebError::Serve)?;
+    server::serve_with(
+        listener,
+        router(state, loopback),
+        config.limits,
+        shutdown_signal(),
+    )
+    .await
+    .map_err(WebError::Serve)?;
     println!("Stopped; every finished request was saved.");
     Ok(())
 }
