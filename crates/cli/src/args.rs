@@ -217,6 +217,16 @@ pub struct ServeArgs {
     /// Where to listen. The default is loopback: only this computer can reach it.
     #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
     pub addr: std::net::SocketAddr,
+    /// Seconds a connection has to send a whole request head (also how
+    /// long an idle keep-alive connection stays open).
+    #[arg(long, default_value_t = 10, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+    /// Seconds without a byte moving either way before a connection is closed.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub idle_timeout: u64,
+    /// Most connections open at once; at the cap the longest-idle one is closed.
+    #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub max_connections: u64,
 }
 
 #[derive(Debug, Subcommand)]

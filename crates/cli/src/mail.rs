@@ -125,6 +125,12 @@ pub fn send(ctx: &mut Ctx, a: &SendArgs) -> Result<()> {
     } else {
         Some(settings.smtp_url().map_err(Failure::input)?)
     };
+    if let Some(w) = url.as_ref().and_then(SmtpUrl::warning) {
+        crate::render::err(&format!(
+            "{} {w}.\n",
+            crate::render::paint(crate::render::YELLOW, "warning:")
+        ));
+    }
     let from = sender(ctx, &settings)?;
     let at = ctx.now_moment()?;
     let tz = ctx.tz()?;

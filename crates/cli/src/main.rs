@@ -9,6 +9,7 @@ mod calendar;
 mod ctx;
 mod data;
 mod history;
+mod input;
 mod mail;
 mod notes;
 mod record;
@@ -81,6 +82,11 @@ fn run(cli: Cli) -> ctx::Result<()> {
             db,
             addr: a.addr,
             now: cli.now.clone(),
+            limits: debrief_web::server::Limits {
+                header_timeout: std::time::Duration::from_secs(a.header_timeout),
+                idle_timeout: std::time::Duration::from_secs(a.idle_timeout),
+                max_connections: usize::try_from(a.max_connections).unwrap_or(usize::MAX),
+            },
         };
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use debrief_lint::{Context, Diagnostic, LeftOut, RulePack, output};
 
 use crate::args::{DraftArgs, LintArgs, LintFormat};
-use crate::ctx::{Ctx, Failure, Result, default_db_path, input_name, read_input};
+use crate::ctx::{Ctx, Failure, Result, default_db_path, input_name};
 use crate::render;
 
 /// The user's own rule pack: `rules.toml` beside the store in use (`--db`,
@@ -42,7 +42,7 @@ pub(crate) fn load_pack(
     };
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            let user = RulePack::parse(&text)
+            let user = RulePack::parse(&crate::input::without_bom(text))
                 .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
             Ok((builtin.merge(&user), Some(path)))
         }
@@ -54,14 +54,11 @@ pub(crate) fn load_pack(
     }
 }
 
-/// Reads a note; invalid UTF-8 is replaced rather than refused, so a note
-/// pasted from anywhere can still be checked.
+/// Reads a note: a byte-order mark dropped, another encoding than UTF-8
+/// detected and named on stderr, a binary file refused (exit 2).
 pub(crate) fn read_note(path: &Path) -> Result<(String, String)> {
-    let bytes = read_input(path, u64::MAX, "")?;
-    Ok((
-        input_name(path),
-        String::from_utf8_lossy(&bytes).into_owned(),
-    ))
+    let (text, _) = crate::input::read_text(path, u64::MAX, "", false)?;
+    Ok((input_name(path), text))
 }
 
 fn print(

@@ -17,7 +17,7 @@ use debrief_store::{Change, StoreReader};
 use serde_json::json;
 
 use crate::args::*;
-use crate::ctx::{Ctx, Failure, Result, read_input};
+use crate::ctx::{Ctx, Failure, Result};
 use crate::render;
 
 /// "Acme Corp — Data Analyst", or the company alone.
@@ -322,8 +322,12 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
     let at = ctx.time_or_now(a.at.as_deref(), "--at")?;
     let note = match &a.note {
         Some(p) => Some(
-            String::from_utf8(read_input(p, u64::MAX, "")?)
-                .map_err(|_| Failure::input(format!("--note {}: not UTF-8 text", p.display())))?,
+            crate::input::read_text(p, u64::MAX, "", false)
+                .map_err(|e| match e {
+                    Failure::Input(m) => Failure::Input(format!("--note {m}")),
+                    other => other,
+                })?
+                .0,
         ),
         None => None,
     };

@@ -12,7 +12,7 @@ use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::args::{CsvSource, ImportCsvArgs};
-use crate::ctx::{Ctx, Failure, Result, input_name, read_input};
+use crate::ctx::{Ctx, Failure, Result, input_name};
 use crate::render;
 
 /// Larger files than this are refused: an export of every job anyone
@@ -32,6 +32,7 @@ fn mapping_for(a: &ImportCsvArgs) -> Result<Mapping> {
     let mut mapping = Mapping::new(source);
     if let Some(p) = &a.mapping {
         let text = std::fs::read_to_string(p)
+            .map(crate::input::without_bom)
             .map_err(|e| Failure::input(format!("cannot read {}: {e}", p.display())))?;
         mapping
             .read_file(&text)
@@ -57,17 +58,13 @@ fn mapping_for(a: &ImportCsvArgs) -> Result<Mapping> {
 
 pub fn import_csv(ctx: &mut Ctx, a: &ImportCsvArgs) -> Result<()> {
     let mapping = mapping_for(a)?;
-    let bytes = read_input(&a.file, MAX_BYTES, "Debrief reads CSV files up to 256 MB")?;
+    let (text, encoding) = crate::input::read_text(
+        &a.file,
+        MAX_BYTES,
+        "Debrief reads CSV files up to 256 MB",
+        a.json,
+    )?;
     let name = input_name(&a.file);
-    let (text, encoding) = debrief_trackers::decode(&bytes);
-    if let Some(enc) = encoding
-        && !a.json
-    {
-        render::err(&format!(
-            "{} {name} is not UTF-8; read it as {enc}.\n",
-            render::paint(render::DIM, "note:")
-        ));
-    }
     let existing = ctx.store.load()?.applications;
 
     let show_progress = text.len() > PROGRESS_FROM && std::io::stderr().is_terminal();

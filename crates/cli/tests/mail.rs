@@ -476,6 +476,15 @@ fn settings_problems_exit_2_and_never_show_the_password() {
     for (url, want) in [
         ("smtp://sam:hunter2secret@mail.example.com", "unencrypted"),
         (
+            "smtp://sam:hunter2secret@mail.example.com?tls=opportunistic",
+            "tls=opportunistic: your password would go to mail.example.com unencrypted",
+        ),
+        (
+            "smtp://sam:hunter2secret@mail.example.com?tls=none",
+            "unencrypted",
+        ),
+        ("smtp://mail.example.com", "write ?tls=none"),
+        (
             "http://sam:hunter2secret@mail.example.com",
             "starts with 'http://'",
         ),
@@ -495,6 +504,19 @@ fn settings_problems_exit_2_and_never_show_the_password() {
         assert!(!err.contains("hunter2secret"), "{url}: {err}");
         assert!(s2.touches().is_empty());
     }
+
+    // Unencrypted to another computer, said on purpose: a warning.
+    let s3 = Debrief::imported()
+        .env("DEBRIEF_MAIL_FROM", FROM)
+        .env("DEBRIEF_SMTP_URL", "smtp://relay.example?tls=none");
+    let note = s3.draft("marie", FRIDAY);
+    let out = s3.send(FRIDAY, "marie", "thank-you", &note, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: mail to relay.example:25 goes unencrypted (tls=none)"),
+        "{}",
+        stderr(&out)
+    );
 
     // A broken mail.toml: the line, never the password on it.
     let file = s.dir().join("mail.toml");

@@ -74,11 +74,17 @@ pub fn one_line(field: &str, text: &str) -> Result<()> {
             "must be one line; remove the line break",
         ));
     }
+    if let Some(c) = crate::text::forbidden_control(text, false) {
+        return Err(EditError::field(field, crate::text::control_message(c)));
+    }
     at_most(field, text, LINE_MAX)
 }
 
 /// A free text: at most [`TEXT_MAX`] characters.
 pub fn long_text(field: &str, text: &str) -> Result<()> {
+    if let Some(c) = crate::text::forbidden_control(text, true) {
+        return Err(EditError::field(field, crate::text::control_message(c)));
+    }
     at_most(field, text, TEXT_MAX)
 }
 

@@ -49,6 +49,8 @@ impl ExchangeError {
 
 /// Parses and validates an exchange document.
 pub fn parse(text: &str) -> Result<Dataset, ExchangeError> {
+    // A byte-order mark (Windows editors write one) is not the document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let de = &mut serde_json::Deserializer::from_str(text);
     let dataset: Dataset = serde_path_to_error::deserialize(&mut *de)
         .map_err(|e| json_error(e.path().to_string(), e.inner()))?;
@@ -82,6 +84,12 @@ pub fn parse_each<R: std::io::Read, E>(
     reader: R,
     each: impl FnMut(Piece) -> Result<(), E>,
 ) -> Result<(), EachError<E>> {
+    let reader = skip_bom(reader).map_err(|e| {
+        EachError::Exchange(ExchangeError::at(
+            "",
+            format!("cannot read the document: {e}"),
+        ))
+    })?;
     each_from(serde_json::Deserializer::from_reader(reader), each)
 }
 
@@ -91,7 +99,21 @@ pub fn parse_each_slice<E>(
     bytes: &[u8],
     each: impl FnMut(Piece) -> Result<(), E>,
 ) -> Result<(), EachError<E>> {
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     each_from(serde_json::Deserializer::from_slice(bytes), each)
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `reader` without a leading UTF-8 byte-order mark.
+fn skip_bom<R: std::io::Read>(mut reader: R) -> std::io::Result<impl std::io::Read> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(3);
+    (&mut reader).take(3).read_to_end(&mut head)?;
+    if head == UTF8_BOM {
+        head.clear();
+    }
+    Ok(std::io::Cursor::new(head).chain(reader))
 }
 
 fn each_from<'de, R: serde_json::de::Read<'de>, E>(
@@ -323,6 +345,7 @@ pub fn validate(d: &Dataset) -> Result<(), ExchangeError> {
 }
 
 pub fn validate_profile(p: &Profile) -> Result<(), ExchangeError> {
+    one_line(&p.name, || "profile.name".to_string())?;
     parse_timezone(&p.timezone).map_err(|m| ExchangeError::at("profile.timezone", m))?;
     for (i, e) in p.emails.iter().enumerate() {
         check_email(e).map_err(|m| ExchangeError::at(format!("profile.emails[{i}]"), m))?;
@@ -375,11 +398,98 @@ fn check_id(id: &str, path: String) -> Result<(), ExchangeError> {
     if id.trim().is_empty() {
         return Err(ExchangeError::at(path, "an id must not be empty"));
     }
-    if id.chars().any(char::is_control) {
-        return Err(ExchangeError::at(
-            path,
-            format!("the id {id:?} contains control characters"),
-        ));
+    one_line(id, || path)
+}
+
+/// A one-line field: no control character (tab and line breaks included).
+fn one_line(text: &str, path: impl FnOnce() -> String) -> Result<(), ExchangeError> {
+    match crate::text::forbidden_control(text, false) {
+        Some(c) => Err(ExchangeError::at(path(), crate::text::control_message(c))),
+        None => Ok(()),
+    }
+}
+
+/// A free text: no control character but tab and line breaks.
+fn free_text(text: &str, path: impl FnOnce() -> String) -> Result<(), ExchangeError> {
+    match crate::text::forbidden_control(text, true) {
+        Some(c) => Err(ExchangeError::at(path(), crate::text::control_message(c))),
+        None => Ok(()),
+    }
+}
+
+/// Every text of `app` against [`one_line`] or [`free_text`], so a control
+/// character is refused whatever front end or file brought it in.
+fn check_texts(app: &Application, here: &str) -> Result<(), ExchangeError> {
+    one_line(&app.company, || format!("{here}.company"))?;
+    one_line(&app.role, || format!("{here}.role"))?;
+    for (j, p) in app.people.iter().enumerate() {
+        let ph = || format!("{here}.people[{j}]");
+        one_line(&p.name, || format!("{}.name", ph()))?;
+        for (field, v) in [
+            ("title", &p.title),
+            ("email", &p.email),
+            ("phone", &p.phone),
+        ] {
+            if let Some(v) = v {
+                one_line(v, || format!("{}.{field}", ph()))?;
+            }
+        }
+        if let Some(v) = &p.mailing_address {
+            free_text(v, || format!("{}.mailing_address", ph()))?;
+        }
+        for (k, v) in p.said.iter().enumerate() {
+            free_text(v, || format!("{}.said[{k}]", ph()))?;
+        }
+    }
+    for (j, iv) in app.interviews.iter().enumerate() {
+        let ih = || format!("{here}.interviews[{j}]");
+        // A calendar's LOCATION may take several lines (a postal address).
+        if let Some(v) = &iv.location {
+            free_text(v, || format!("{}.location", ih()))?;
+        }
+        for (k, s) in iv.slip_ups.iter().enumerate() {
+            free_text(&s.text, || format!("{}.slip_ups[{k}].text", ih()))?;
+        }
+        if let Some(r) = &iv.reflection {
+            free_text(&r.went_well, || format!("{}.reflection.went_well", ih()))?;
+            free_text(&r.change, || format!("{}.reflection.change", ih()))?;
+            for (k, v) in r.mistakes.iter().enumerate() {
+                free_text(v, || format!("{}.reflection.mistakes[{k}]", ih()))?;
+            }
+            for (k, v) in r.missing_info.iter().enumerate() {
+                free_text(v, || format!("{}.reflection.missing_info[{k}]", ih()))?;
+            }
+            if let Some(v) = &r.hardest_question {
+                free_text(v, || format!("{}.reflection.hardest_question", ih()))?;
+            }
+        }
+    }
+    for (j, t) in app.touches.iter().enumerate() {
+        if let Some(v) = &t.note {
+            free_text(v, || format!("{here}.touches[{j}].note"))?;
+        }
+    }
+    for (j, n) in app.news.iter().enumerate() {
+        free_text(&n.text, || format!("{here}.news[{j}].text"))?;
+    }
+    if let Some(o) = &app.outcome {
+        for (j, f) in o.feedback.iter().enumerate() {
+            free_text(&f.text, || format!("{here}.outcome.feedback[{j}].text"))?;
+            if let Some(p) = &f.plan {
+                free_text(&p.step, || {
+                    format!("{here}.outcome.feedback[{j}].plan.step")
+                })?;
+            }
+        }
+    }
+    for (j, r) in app.research.iter().enumerate() {
+        free_text(&r.fact, || format!("{here}.research[{j}].fact"))?;
+        if let Some(v) = &r.contribution {
+            free_text(v, || format!("{here}.research[{j}].contribution"))?;
+        }
+    }
+    for (j, d) in app.dismissed.iter().enumerate() {
+        free_text(&d.reason, || format!("{here}.dismissed[{j}].reason"))?;
     }
     Ok(())
 }
@@ -393,6 +503,7 @@ pub fn validate_application(app: &Application, here: &str) -> Result<(), Exchang
             "the company name is empty",
         ));
     }
+    check_texts(app, here)?;
     let mut people = HashSet::new();
     for (j, p) in app.people.iter().enumerate() {
         check_id(&p.id, format!("{here}.people[{j}].id"))?;
@@ -606,6 +717,56 @@ mod tests {
             r#""timezone":"America/Chicago","emails":["sam@mail.example","not an address"]"#,
         );
         assert_eq!(parse(&email).unwrap_err().path, "profile.emails[1]");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_the_document() {
+        let with_bom = format!("\u{feff}{MINIMAL}");
+        assert_eq!(
+            parse(&with_bom).expect("BOM"),
+            parse(MINIMAL).expect("plain")
+        );
+        assert_eq!(
+            parse_by_pieces(&with_bom).expect("pieces"),
+            parse(MINIMAL).expect("plain")
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_their_path() {
+        let nul = MINIMAL.replace(
+            r#"{"id":"marie","name":"Marie Dubois","kind":"interviewer"}"#,
+            r#"{"id":"marie","name":"Marie Dubois"},{"id":"raj","name":"Raj\u0000"}"#,
+        );
+        let e = parse(&nul).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "applications[0].people[1].name: contains a control character (U+0000); remove it"
+        );
+        assert_eq!(parse_by_pieces(&nul).unwrap_err().path, e.path);
+        // Tab, escape and C1 controls in one-line fields; line breaks are
+        // fine in free texts, other controls are not.
+        for (from, to, path) in [
+            ("Acme", "Ac\\tme", "applications[0].company"),
+            ("Analyst", "Anal\\u001byst", "applications[0].role"),
+            ("Sam", "Sa\\u0085m", "profile.name"),
+        ] {
+            assert_eq!(
+                parse(&MINIMAL.replacen(from, to, 1)).unwrap_err().path,
+                path
+            );
+        }
+        let news = |text: &str| {
+            MINIMAL.replace(
+                r#""applications":[{"#,
+                &format!(r#""applications":[{{"news":[{{"on":"2026-02-03","text":"{text}"}}],"#),
+            )
+        };
+        parse(&news("line one\\nline two\\ttabbed")).expect("breaks in a free text");
+        assert_eq!(
+            parse(&news("bell\\u0007")).unwrap_err().path,
+            "applications[0].news[0].text"
+        );
     }
 
     #[test]

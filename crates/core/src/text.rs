@@ -50,6 +50,28 @@ pub fn name_list(names: &[&str]) -> String {
     }
 }
 
+/// The first control character in `text` that a field may not hold: in a
+/// one-line field (`breaks: false`) any of them (C0, tab included, DEL,
+/// C1); in a free text, any but tab, line feed and carriage return. They
+/// are invisible, garble terminals and mail headers, and RFC 5545 forbids
+/// them in a calendar.
+pub fn forbidden_control(text: &str, breaks: bool) -> Option<char> {
+    // Fast path: every such character starts with one of these bytes.
+    if !text.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2) {
+        return None;
+    }
+    text.chars()
+        .find(|&c| c.is_control() && !(breaks && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// "contains a control character (U+0000); remove it".
+pub fn control_message(c: char) -> String {
+    format!(
+        "contains a control character (U+{:04X}); remove it",
+        u32::from(c)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

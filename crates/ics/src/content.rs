@@ -181,28 +181,65 @@ pub(crate) fn unfold<'a>(input: &'a [u8], warnings: &mut Warnings) -> Vec<Line<'
             _ => raw.push((number, Cow::Borrowed(physical))),
         }
     }
+    raw.retain(|(_, bytes)| !bytes.iter().all(u8::is_ascii_whitespace));
+    // Lines that are not UTF-8 (an Outlook export in Windows-1252): read in
+    // the encoding their bytes suggest, said once; U+FFFD only when no
+    // encoding fits, and then said on every line.
+    let legacy = {
+        let sample: Vec<u8> = raw
+            .iter()
+            .filter(|(_, b)| std::str::from_utf8(b).is_err())
+            .flat_map(|(_, b)| b.iter().copied().chain([b'\n']))
+            .collect();
+        (!sample.is_empty()).then(|| debrief_decode::Legacy::detect(&sample))
+    };
+    let mut named = false;
     raw.into_iter()
-        .filter(|(_, bytes)| !bytes.iter().all(u8::is_ascii_whitespace))
         .map(|(number, bytes)| {
             let text = match bytes {
                 Cow::Borrowed(b) => match std::str::from_utf8(b) {
                     Ok(t) => Cow::Borrowed(t),
-                    Err(_) => {
-                        warnings.push(number, "invalid UTF-8 replaced with U+FFFD");
-                        Cow::Owned(String::from_utf8_lossy(b).into_owned())
-                    }
+                    Err(_) => Cow::Owned(legacy_line(b, legacy, number, &mut named, warnings)),
                 },
                 Cow::Owned(b) => match String::from_utf8(b) {
                     Ok(t) => Cow::Owned(t),
-                    Err(e) => {
-                        warnings.push(number, "invalid UTF-8 replaced with U+FFFD");
-                        Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned())
-                    }
+                    Err(e) => Cow::Owned(legacy_line(
+                        e.as_bytes(),
+                        legacy,
+                        number,
+                        &mut named,
+                        warnings,
+                    )),
                 },
             };
             Line { number, text }
         })
         .collect()
+}
+
+/// One line that is not UTF-8, in the file's `legacy` encoding when it
+/// fits (the first such line says which), else with U+FFFD and a warning.
+fn legacy_line(
+    bytes: &[u8],
+    legacy: Option<debrief_decode::Legacy>,
+    number: usize,
+    named: &mut bool,
+    warnings: &mut Warnings,
+) -> String {
+    if let Some(enc) = legacy
+        && let Some(text) = enc.decode(bytes)
+    {
+        if !*named {
+            *named = true;
+            warnings.push(
+                number,
+                format_args!("not UTF-8; read as {} from here on", enc.name()),
+            );
+        }
+        return text;
+    }
+    warnings.push(number, "invalid UTF-8 replaced with U+FFFD");
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn is_name_byte(b: u8) -> bool {

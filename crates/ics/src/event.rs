@@ -159,10 +159,54 @@ pub fn parse_invites_with(
             _ => {}
         }
     }
+    let events = drop_conflicting_copies(events, &mut warnings);
     Ok(ParsedCalendar {
         events,
         warnings: warnings.finish(),
     })
+}
+
+/// Two VEVENTs with one UID, SEQUENCE and RECURRENCE-ID are one version
+/// of one meeting: if their times differ, the file contradicts itself. The
+/// first is kept, the later one dropped with a warning naming both lines
+/// (mixing them could give an event that ends before it starts). Exact
+/// copies are left alone. And whatever happened, no event ends before it
+/// starts.
+fn drop_conflicting_copies(events: Vec<InviteEvent>, w: &mut Warnings) -> Vec<InviteEvent> {
+    let mut first: std::collections::HashMap<(String, u32, Option<String>), usize> =
+        std::collections::HashMap::new();
+    let mut kept: Vec<InviteEvent> = Vec::with_capacity(events.len());
+    for mut ev in events {
+        let key = (ev.uid.clone(), ev.sequence, ev.recurrence_id.clone());
+        if let Some(&i) = first.get(&key) {
+            let f = &kept[i];
+            if (f.start, f.end) != (ev.start, ev.end) {
+                w.push(
+                    ev.line,
+                    format!(
+                        "this VEVENT and the one on line {} share UID '{}' and SEQUENCE {} but not their times; the one on line {} is kept, this one ignored (ask the organizer to send the invite again)",
+                        f.line,
+                        snippet(&ev.uid),
+                        ev.sequence,
+                        f.line
+                    ),
+                );
+                continue;
+            }
+        } else {
+            first.insert(key, kept.len());
+        }
+        let backwards = match (ev.start, ev.end) {
+            (EventTime::Instant(s), EventTime::Instant(e)) => e < s,
+            (EventTime::Date(s), EventTime::Date(e)) => e < s,
+            _ => false,
+        };
+        if backwards {
+            ev.end = ev.start;
+        }
+        kept.push(ev);
+    }
+    kept
 }
 
 /// Names read once per VEVENT; a second copy is reported and ignored.
@@ -194,10 +238,34 @@ fn single<'c, 'a>(c: &'c Component<'a>, name: &str) -> Option<&'c Property<'a>> 
     c.prop(name)
 }
 
+/// A TEXT value, unescaped, without the control characters (but line
+/// feed and tab) that no stored text may hold.
 fn text(c: &Component, name: &str) -> Option<String> {
     single(c, name)
-        .map(|p| unescape_text(p.value).trim().to_string())
+        .map(|p| {
+            let t = unescape_text(p.value);
+            let t = if t
+                .chars()
+                .any(|ch| ch.is_control() && ch != '\n' && ch != '\t')
+            {
+                t.chars()
+                    .filter(|&ch| !ch.is_control() || ch == '\n' || ch == '\t')
+                    .collect()
+            } else {
+                t
+            };
+            t.trim().to_string()
+        })
         .filter(|t| !t.is_empty())
+}
+
+/// A name on one line: runs of spaces, line breaks and control characters
+/// (an RFC 6868 `^n` in a CN) become one space.
+fn one_line_name(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn read_event(
@@ -374,9 +442,8 @@ fn party(p: &Property) -> (Option<String>, Option<String>) {
         .map(str::to_string);
     let name = p
         .param("CN")
-        .map(|n| n.trim().trim_matches('"').trim())
-        .filter(|n| !n.is_empty())
-        .map(str::to_string);
+        .map(|n| one_line_name(n.trim().trim_matches('"')))
+        .filter(|n| !n.is_empty());
     (name, email)
 }
 

@@ -291,7 +291,9 @@ fn ics_utc(ts: Timestamp) -> String {
     )
 }
 
-/// TEXT escaping (RFC 5545 §3.3.11); CR is dropped, LF becomes `\n`.
+/// TEXT escaping (RFC 5545 §3.3.11); CR is dropped, LF becomes `\n`, and
+/// every other control character but tab, which TEXT may not hold, is
+/// dropped (stored data refuses them; this is the last line of defence).
 fn escape_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
@@ -300,7 +302,8 @@ fn escape_text(value: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\t' => out.push('\t'),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -316,6 +319,18 @@ impl Writer {
     /// Appends one content line, folded so no physical line exceeds 75
     /// octets, never splitting a UTF-8 sequence.
     fn raw(&mut self, line: &str) {
+        // A content line holds no control character but tab (§3.1), even
+        // from a value that is not TEXT (a UID, a link).
+        let clean: String;
+        let line = if line.chars().any(|c| c.is_control() && c != '\t') {
+            clean = line
+                .chars()
+                .filter(|&c| !c.is_control() || c == '\t')
+                .collect();
+            clean.as_str()
+        } else {
+            line
+        };
         let mut limit = 75;
         let mut used = 0;
         let mut from = 0;
@@ -362,5 +377,9 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(escape_text("a,b;c\\d\r\ne"), "a\\,b\\;c\\\\d\\ne");
+        assert_eq!(escape_text("N\0U\u{1b}L\u{85}\tx\u{7f}"), "NUL\tx");
+        let mut w = Writer::default();
+        w.raw("UID:a\u{0}b");
+        assert_eq!(w.out, "UID:ab\r\n");
     }
 }

@@ -182,7 +182,8 @@ pub(crate) struct Resolved {
 /// Resolves TZIDs for one file, caching per name (a file of 10,000 invites
 /// typically repeats one or two zones).
 pub(crate) struct ZoneResolver<'a> {
-    definitions: HashMap<&'a str, &'a Component<'a>>,
+    /// VTIMEZONEs by [`zone_key`] of their TZID.
+    definitions: HashMap<String, &'a Component<'a>>,
     cache: HashMap<String, Resolved>,
     default: &'a TimeZone,
 }
@@ -194,7 +195,7 @@ impl<'a> ZoneResolver<'a> {
         while let Some(c) = stack.pop() {
             if c.name == "VTIMEZONE" {
                 if let Some(tzid) = c.prop("TZID") {
-                    definitions.entry(tzid.value.trim()).or_insert(c);
+                    definitions.entry(zone_key(tzid.value)).or_insert(c);
                 }
             } else {
                 stack.extend(c.children.iter());
@@ -249,7 +250,7 @@ impl<'a> ZoneResolver<'a> {
         }
         if let Some(tz) = self
             .definitions
-            .get(tzid)
+            .get(&zone_key(tzid))
             .and_then(|c| zone_from_vtimezone(c))
         {
             return (Resolved { tz, iana: None }, None);
@@ -277,6 +278,21 @@ impl<'a> ZoneResolver<'a> {
             );
             return (r, Some(note));
         }
+        // The file's own VTIMEZONE, when it defines one zone: an invite
+        // names its zone differently in two places more often than it
+        // means two zones.
+        let mut defined = self
+            .definitions
+            .iter()
+            .filter_map(|(name, c)| zone_from_vtimezone(c).map(|tz| (name, tz)));
+        if let (Some((name, tz)), None) = (defined.next(), defined.next()) {
+            let note = format!(
+                "time zone '{}' is not defined; used the offsets of the file's VTIMEZONE '{}'",
+                snippet(tzid),
+                snippet(name)
+            );
+            return (Resolved { tz, iana: None }, Some(note));
+        }
         let d = self.default_zone();
         let note = format!(
             "unknown time zone '{}'; read as {} local time",
@@ -285,6 +301,29 @@ impl<'a> ZoneResolver<'a> {
         );
         (d, Some(note))
     }
+}
+
+/// A TZID as written in a VTIMEZONE's TZID property or a TZID parameter,
+/// reduced to what both spellings share: Exchange writes
+/// `TZID:Pacific Time (US & Canada)\, Tijuana` (TEXT-escaped) and refers
+/// to it as `TZID="Pacific Time (US & Canada), Tijuana"` (quoted).
+fn zone_key(tzid: &str) -> String {
+    let t = tzid.trim().trim_matches('"').trim();
+    if !t.contains('\\') {
+        return t.to_string();
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some(&next)) if next.is_ascii_punctuation() => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// "(UTC-03:00) Brasília", "GMT +0100 (Standard) / …", "UTC+5:30" → offset.

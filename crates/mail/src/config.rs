@@ -7,12 +7,18 @@
 //! | `smtps://user:pass@host` | TLS from the first byte (implicit TLS) | 465 |
 //! | `smtp://user:pass@host?tls=required` | STARTTLS, refused if the server cannot | 587 |
 //! | `smtp://user:pass@host?tls=opportunistic` | STARTTLS when offered, else plain | 587 |
-//! | `smtp://host:port` | plain, unencrypted | 25 |
+//! | `smtp://host:port` | plain, unencrypted (this computer only) | 25 |
+//! | `smtp://host:port?tls=none` | plain, unencrypted, said on purpose | 25 |
 //!
 //! A user name or password with `@`, `:` or `/` in it is percent-encoded
-//! (`sam%40example.com`). Debrief refuses a plain `smtp://` URL that carries
-//! a password to a server other than this computer: the password would
-//! cross the network unencrypted.
+//! (`sam%40example.com`). A password is never sent where the connection
+//! could end without TLS: with one, `smtp://` (plain) and
+//! `?tls=opportunistic` (plain when the server offers no STARTTLS) are
+//! refused for any server but this computer (`localhost`, 127.0.0.0/8,
+//! `::1`). Without a password, a plain connection to another computer needs
+//! an explicit `?tls=none`, and [`SmtpUrl::warning`] says the mail crosses
+//! the network unencrypted. `tls=none` is Debrief's word: lettre is given
+//! the URL without it.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -62,7 +68,9 @@ pub enum ConfigError {
         "the SMTP URL starts with '{0}://'; use smtps:// (TLS), smtp://…?tls=required (STARTTLS) or smtp:// (plain, for a server on this computer)"
     )]
     UnknownScheme(String),
-    #[error("the SMTP URL has tls={0}; use tls=required or tls=opportunistic, or smtps://")]
+    #[error(
+        "the SMTP URL has tls={0}; use tls=required, tls=opportunistic or tls=none, or smtps://"
+    )]
     UnknownTls(String),
     #[error("the SMTP URL has no host name")]
     NoHost,
@@ -70,6 +78,14 @@ pub enum ConfigError {
         "the SMTP URL would send your password to {0} unencrypted; use smtps://… or smtp://…?tls=required"
     )]
     PlaintextPassword(String),
+    #[error(
+        "the SMTP URL has tls=opportunistic: your password would go to {0} unencrypted if the server offered no STARTTLS (or an attacker removed it); use smtp://…?tls=required or smtps://…"
+    )]
+    OpportunisticPassword(String),
+    #[error(
+        "the SMTP URL sends mail to {0} without encryption; add ?tls=required (STARTTLS) or use smtps://, or write ?tls=none if an unencrypted connection is really what you want"
+    )]
+    PlainRemote(String),
 }
 
 impl MailConfig {
@@ -159,7 +175,7 @@ impl SmtpUrl {
             .map(|(_, v)| v.into_owned());
         let tls = match (url.scheme(), tls_param.as_deref()) {
             ("smtps", _) => TlsMode::Implicit,
-            ("smtp", None) => TlsMode::None,
+            ("smtp", None | Some("none")) => TlsMode::None,
             ("smtp", Some("required")) => TlsMode::StartTlsRequired,
             ("smtp", Some("opportunistic")) => TlsMode::StartTlsOpportunistic,
             ("smtp", Some(other)) => return Err(ConfigError::UnknownTls(other.to_string())),
@@ -185,11 +201,38 @@ impl SmtpUrl {
             })
             .transpose()?;
         let has_password = url.password().is_some();
-        if has_password && tls == TlsMode::None && !is_this_computer(&host) {
-            return Err(ConfigError::PlaintextPassword(host));
+        let local = is_this_computer(&host);
+        match tls {
+            TlsMode::None if has_password && !local => {
+                return Err(ConfigError::PlaintextPassword(host));
+            }
+            TlsMode::StartTlsOpportunistic if has_password && !local => {
+                return Err(ConfigError::OpportunisticPassword(host));
+            }
+            TlsMode::None if !local && tls_param.as_deref() != Some("none") => {
+                return Err(ConfigError::PlainRemote(host));
+            }
+            _ => {}
         }
+        // lettre knows no tls=none: it gets the URL without it.
+        let raw = if tls_param.as_deref() == Some("none") {
+            let mut lettre = url.clone();
+            let rest: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "tls")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            if rest.is_empty() {
+                lettre.set_query(None);
+            } else {
+                lettre.query_pairs_mut().clear().extend_pairs(rest);
+            }
+            lettre.to_string()
+        } else {
+            raw.to_string()
+        };
         Ok(SmtpUrl {
-            raw: raw.to_string(),
+            raw,
             host,
             port,
             tls,
@@ -209,6 +252,17 @@ impl SmtpUrl {
 
     pub fn tls(&self) -> TlsMode {
         self.tls
+    }
+
+    /// What to tell the user before a connection that is not encrypted to
+    /// another computer (`?tls=none`): `None` when there is nothing to say.
+    pub fn warning(&self) -> Option<String> {
+        (self.tls == TlsMode::None && !is_this_computer(&self.host)).then(|| {
+            format!(
+                "mail to {} goes unencrypted (tls=none): anyone on the network between can read it",
+                self.server()
+            )
+        })
     }
 
     /// The user name, percent-decoded.
@@ -238,6 +292,7 @@ impl SmtpUrl {
         let query = match self.tls {
             TlsMode::StartTlsRequired => "?tls=required",
             TlsMode::StartTlsOpportunistic => "?tls=opportunistic",
+            TlsMode::None if !is_this_computer(&self.host) => "?tls=none",
             _ => "",
         };
         format!("{scheme}://{auth}{}{query}", self.server())
@@ -299,16 +354,48 @@ mod tests {
             (u.tls(), u.server().as_str()),
             (TlsMode::None, "127.0.0.1:2525")
         );
+        assert_eq!(u.warning(), None, "this computer");
+        // Plain to another computer: only when said, and then with a warning.
         assert_eq!(
-            SmtpUrl::parse("smtp://relay.lan").expect("ok").server(),
-            "relay.lan:25"
+            SmtpUrl::parse("smtp://relay.lan"),
+            Err(ConfigError::PlainRemote("relay.lan".into()))
         );
-        // A password in the clear is fine only to this computer.
-        assert!(SmtpUrl::parse("smtp://me:pw@localhost:1025").is_ok());
+        let u = SmtpUrl::parse("smtp://relay.lan?tls=none").expect("ok");
+        assert_eq!(
+            (u.tls(), u.server().as_str()),
+            (TlsMode::None, "relay.lan:25")
+        );
+        assert_eq!(u.raw(), "smtp://relay.lan", "lettre gets no tls=none");
+        assert_eq!(u.redacted(), "smtp://relay.lan:25?tls=none");
+        assert!(u.warning().expect("a warning").contains("unencrypted"));
+        // A password in the clear, or possibly in the clear, is fine only
+        // to this computer.
+        for local in [
+            "smtp://me:pw@localhost:1025",
+            "smtp://me:pw@127.0.0.2:1025",
+            "smtp://me:pw@[::1]:1025?tls=opportunistic",
+            "smtp://me:pw@127.0.0.1:1025?tls=none",
+        ] {
+            assert!(SmtpUrl::parse(local).is_ok(), "{local}");
+        }
         assert_eq!(
             SmtpUrl::parse("smtp://me:pw@mail.example.com"),
             Err(ConfigError::PlaintextPassword("mail.example.com".into()))
         );
+        assert_eq!(
+            SmtpUrl::parse("smtp://me:pw@mail.example.com?tls=none"),
+            Err(ConfigError::PlaintextPassword("mail.example.com".into()))
+        );
+        assert_eq!(
+            SmtpUrl::parse("smtp://me:pw@10.0.0.5?tls=opportunistic"),
+            Err(ConfigError::OpportunisticPassword("10.0.0.5".into()))
+        );
+        let e = SmtpUrl::parse("smtp://me:hunter2@mail.example.com?tls=opportunistic")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("hunter2") && e.contains("tls=required"), "{e}");
+        // Without a password, opportunistic STARTTLS is no risk to a secret.
+        assert!(SmtpUrl::parse("smtp://relay.lan?tls=opportunistic").is_ok());
     }
 
     #[test]

@@ -64,7 +64,7 @@ fn main() {
     let bytes = text.into_bytes();
     let mapping = Mapping::new(Source::Huntr);
     let run = || {
-        let (text, _) = decode(&bytes);
+        let (text, _) = decode(&bytes).expect("text");
         plan(&text, &mapping, &existing, &mut |_| {}).expect("plans")
     };
     let p = run();

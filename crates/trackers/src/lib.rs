@@ -113,22 +113,14 @@ pub struct Plan {
 }
 
 /// A file's text: UTF-8 (a byte-order mark is dropped), UTF-16 when a
-/// byte-order mark says so (Excel's "Unicode text"), else Windows-1252 —
-/// what Excel writes as "CSV" on most Western systems. The second value
-/// names the encoding when it was not UTF-8.
-pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<&'static str>) {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        let name = (encoding != encoding_rs::UTF_8).then(|| encoding.name());
-        return (text, name);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (Cow::Borrowed(text), None),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (text, Some(encoding_rs::WINDOWS_1252.name()))
-        }
-    }
+/// byte-order mark says so (Excel's "Unicode text"), else the legacy
+/// encoding its bytes suggest (Windows-1252 for what Excel writes as "CSV"
+/// on most Western systems). The second value names the encoding when it
+/// was not UTF-8. A binary file (a spreadsheet saved as `.xlsx`) is refused.
+pub fn decode(
+    bytes: &[u8],
+) -> Result<(Cow<'_, str>, Option<&'static str>), debrief_decode::DecodeError> {
+    debrief_decode::decode(bytes).map(|d| (d.text, d.encoding))
 }
 
 /// The delimiter the header line uses most: comma, semicolon or tab.

@@ -247,9 +247,9 @@ fn broken_rows_are_listed_and_the_rest_imported() {
 
 #[test]
 fn files_excel_saved_in_other_encodings_are_read() {
-    let (text, enc) = decode(b"\xef\xbb\xbfcompanyName\nM\xc3\xbcller\n");
+    let (text, enc) = decode(b"\xef\xbb\xbfcompanyName\nM\xc3\xbcller\n").expect("text");
     assert_eq!((text.as_ref(), enc), ("companyName\nMüller\n", None));
-    let (text, enc) = decode(b"companyName\nM\xfcller \x96 S\xf6hne\n");
+    let (text, enc) = decode(b"companyName\nM\xfcller \x96 S\xf6hne\n").expect("text");
     assert_eq!(
         (text.as_ref(), enc),
         ("companyName\nMüller – Söhne\n", Some("windows-1252"))
@@ -262,13 +262,16 @@ fn files_excel_saved_in_other_encodings_are_read() {
                 .flat_map(u16::to_le_bytes),
         )
         .collect();
-    let (text, enc) = decode(&utf16);
+    let (text, enc) = decode(&utf16).expect("text");
     assert_eq!(enc, Some("UTF-16LE"));
     let p = run(&text, &Mapping::new(Source::Huntr), &[]);
     assert_eq!(
         p.create[0].application.company, "Müller",
         "tab-separated, guessed"
     );
+    // An .xlsx (a zip archive) is not text: refused, never garbled.
+    let e = decode(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00").expect_err("binary");
+    assert!(e.to_string().contains("not look like a text file"), "{e}");
 }
 
 #[test]

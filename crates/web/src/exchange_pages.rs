@@ -361,7 +361,7 @@ async fn api_import_csv(
         ));
     }
     uploaded(&b, "CSV text")?;
-    let (text, _) = debrief_trackers::decode(&b);
+    let (text, _) = debrief_trackers::decode(&b).map_err(|e| bad_file(e.to_string()))?;
     let plan = import_csv(&st, &text, &mapping, dry_run)?;
     Ok(axum::Json(plan.report_json(name.as_deref().unwrap_or("upload"), dry_run)).into_response())
 }
@@ -762,7 +762,7 @@ async fn csv_upload(State(st): State<AppState>, h: HeaderMap, mp: Multipart) -> 
         Ok(m) => m,
         // Shown again in the preview when the file came from one.
         Err(p) if up.file.is_none() => {
-            let (text, _) = debrief_trackers::decode(&bytes);
+            let text = String::from_utf8_lossy(&bytes);
             return csv_preview(
                 &h,
                 &name,
@@ -774,7 +774,10 @@ async fn csv_upload(State(st): State<AppState>, h: HeaderMap, mp: Multipart) -> 
         }
         Err(p) => return import_failed(&st, &h, "csv", f, p),
     };
-    let (text, encoding) = debrief_trackers::decode(&bytes);
+    let (text, encoding) = match debrief_trackers::decode(&bytes) {
+        Ok(decoded) => decoded,
+        Err(e) => return import_failed(&st, &h, "csv", f, bad_file(e.to_string())),
+    };
     let confirmed = f.get("step") == "import";
     match import_csv(&st, &text, &mapping, !confirmed) {
         Ok(plan) if confirmed => imported_csv(&name, &plan),

@@ -29,6 +29,7 @@ mod ops;
 mod pages;
 mod removal;
 mod security;
+pub mod server;
 mod snapshot;
 mod state;
 
@@ -46,6 +47,8 @@ pub struct ServeConfig {
     pub addr: SocketAddr,
     /// `--now`: a fixed clock for pages and API; `None` for the system clock.
     pub now: Option<String>,
+    /// Timeouts and the connection cap (`server::Limits`).
+    pub limits: server::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -235,10 +238,14 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
     if let Some(now) = &config.now {
         println!("The clock is fixed at {now} (--now).");
     }
-    axum::serve(listener, router(state, loopback))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(WebError::Serve)?;
+    server::serve_with(
+        listener,
+        router(state, loopback),
+        config.limits,
+        shutdown_signal(),
+    )
+    .await
+    .map_err(WebError::Serve)?;
     println!("Stopped; every finished request was saved.");
     Ok(())
 }
