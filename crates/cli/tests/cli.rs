@@ -1244,3 +1244,25 @@ fn the_human_agenda_shows_a_screenful() {
     assert_eq!(all.matches("[thank-you-note]").count(), 60, "{all}");
     assert!(all.contains("Company 09") && !all.contains("`debrief agenda --all`"));
 }
+
+/// Import reads a file whole or as a stream (standard input): both skip a
+/// byte order mark, and a broken document streamed in names its line and
+/// writes nothing.
+#[test]
+fn import_reads_a_byte_order_mark_and_streams_standard_input() {
+    let s = Debrief::new();
+    let fixture = std::fs::read(FIXTURE).expect("fixture");
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), &fixture].concat();
+    let file = s.write("bom.json", &with_bom);
+    s.ok(&["import", file.to_str().expect("path")]);
+    let out = s.run_with_stdin(&["import", "-"], &with_bom);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = s.export();
+
+    let text = String::from_utf8(fixture).expect("utf-8");
+    let broken = text.replacen("\"company\"", "\"compny\"", 1);
+    let out = s.run_with_stdin(&["import", "--replace", "-"], broken.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("compny"), "{}", stderr(&out));
+    assert_eq!(s.export(), before, "nothing written");
+}
