@@ -242,8 +242,10 @@ pub enum IcsCommand {
 
 #[derive(Debug, Args)]
 pub struct IcsImportArgs {
-    /// The .ics file, or - for standard input.
-    pub file: PathBuf,
+    /// The .ics files, folders (every *.ics in them), or - for standard
+    /// input: all imported in one go, one report, written together.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     /// Put every event in this application (default: the one the invite's
     /// addresses or title point to, or a new one for the organizer's company).
     #[arg(long, value_name = "ID")]
@@ -294,7 +296,9 @@ pub struct AgendaArgs {
     /// Only this application.
     #[arg(long, value_name = "ID")]
     pub app: Option<String>,
-    /// Show every upcoming action, not just the next two weeks.
+    /// Show everything: every overdue and due action, not just the first
+    /// screenful of each, and every upcoming one, not just the next two
+    /// weeks.
     #[arg(long)]
     pub all: bool,
 }

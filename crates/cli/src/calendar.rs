@@ -5,9 +5,11 @@
 
 use debrief_core::engine::Engine;
 use debrief_core::model::Dataset;
+use std::path::PathBuf;
+
 use debrief_ics::{
-    ImportAction, ImportResult, ImportSettings, StoreCalendar, event_span, export_store,
-    format_name, import_events, is_debrief_uid, read_invites,
+    EventReport, FileImport, ImportAction, ImportResult, ImportSettings, Importer, StoreCalendar,
+    event_span, export_store, format_name, is_debrief_uid, read_invites,
 };
 use debrief_store::{Change, StoreReader};
 use jiff::tz::TimeZone;
@@ -29,13 +31,59 @@ pub fn run(ctx: &mut Ctx, c: IcsCommand) -> Result<()> {
     }
 }
 
+/// The files a list of arguments names: each file as given, each folder's
+/// `*.ics` files (not its subfolders) in name order, `-` for standard
+/// input (once).
+fn input_files(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for arg in args {
+        if arg.as_os_str() != "-" && arg.is_dir() {
+            let cannot =
+                |e: std::io::Error| Failure::input(format!("cannot read {}: {e}", arg.display()));
+            let mut found: Vec<PathBuf> = std::fs::read_dir(arg)
+                .map_err(cannot)?
+                .map(|entry| entry.map(|e| e.path()))
+                .collect::<std::io::Result<Vec<_>>>()
+                .map_err(cannot)?
+                .into_iter()
+                .filter(|p| {
+                    p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ics"))
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(Failure::input(format!(
+                    "{}: no .ics file in this folder",
+                    arg.display()
+                )));
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(arg.clone());
+        }
+    }
+    if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        return Err(Failure::input(
+            "- (standard input) can be read only once; name it once",
+        ));
+    }
+    Ok(files)
+}
+
 fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
-    let name = a.file.display().to_string();
-    let bytes = read_input(&a.file, MAX_FILE_BYTES, "that is not a calendar invite")?;
+    let paths = input_files(&a.files)?;
     let profile = ctx.profile()?;
     let tz = ctx.tz()?;
-    let parsed = read_invites(&bytes, &tz).map_err(|e| Failure::input(format!("{name}: {e}")))?;
-    drop(bytes);
+    // Every file is read before the store: one that is not a calendar
+    // stops the command with nothing written.
+    let mut files = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let name = path.display().to_string();
+        let bytes = read_input(path, MAX_FILE_BYTES, "that is not a calendar invite")?;
+        let parsed =
+            read_invites(&bytes, &tz).map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        files.push((name, parsed));
+    }
     if let Some(id) = &a.app {
         // An unknown id gets the usual "did you mean" before anything else.
         ctx.application(id)?;
@@ -47,26 +95,89 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: a.app.clone(),
     };
-    let result = import_events(parsed, &data.applications, &settings);
-    std::mem::forget(data);
+    let mut importer = Importer::new(data.applications, &settings);
+    let done: Vec<(String, FileImport)> = files
+        .into_iter()
+        .map(|(name, parsed)| {
+            let result = importer.file(&parsed.events, parsed.warnings);
+            (name, result)
+        })
+        .collect();
+    let changed = importer.changed();
+    let created = importer.created().to_vec();
+    // The process ends soon: freeing the store's applications one by one
+    // would take as long as reading them.
+    std::mem::forget(importer);
     // Every event skipped (no application for it, Debrief's own export…):
-    // the file was read, so this is the command finding a problem (exit 1),
-    // with the report saying why, not bad input.
-    let nothing = result.nothing_imported().is_some();
-    if !nothing && !a.dry_run && result.changes() {
-        let changes: Vec<Change> = result
-            .changed
+    // the files were read, so this is the command finding a problem (exit
+    // 1), with the report saying why, not bad input.
+    let nothing = done
+        .iter()
+        .all(|(_, f)| f.events.iter().all(|e| e.action == ImportAction::Skip));
+    if !nothing && !a.dry_run && !changed.is_empty() {
+        let changes: Vec<Change> = changed
             .iter()
             .cloned()
             .map(Change::PutApplication)
             .collect();
         ctx.write(&changes)?;
     }
-    if a.json {
-        render::json(&result.summary(a.dry_run), None)
+    let one = a.files.len() == 1 && paths.len() == 1 && !a.files[0].is_dir();
+    if one {
+        let Some((name, file)) = done.into_iter().next() else {
+            return Ok(());
+        };
+        let result = ImportResult {
+            events: file.events,
+            warnings: file.warnings,
+            own_export: file.own_export,
+            changed,
+            created,
+        };
+        if a.json {
+            render::json(&result.summary(a.dry_run), None)
+                .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
+        } else {
+            let mut out = human_events(&name, &result.events, &result.warnings, &tz, a.dry_run);
+            out.push_str(&human_total(
+                &result.events,
+                nothing,
+                a.dry_run,
+                result.changes(),
+            ));
+            render::out(&out);
+        }
+    } else if a.json {
+        let summary = ManyJson {
+            files: done
+                .iter()
+                .map(|(name, f)| FileJson {
+                    file: name,
+                    events: &f.events,
+                    warnings: &f.warnings,
+                })
+                .collect(),
+            created_applications: &created,
+            dry_run: a.dry_run,
+        };
+        render::json(&summary, None)
             .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
     } else {
-        render::out(&human_import(&name, &result, &tz, a.dry_run));
+        let mut out = String::new();
+        for (name, f) in &done {
+            out.push_str(&render::paint(render::BOLD, &format!("== {name}\n")));
+            let text = human_events(name, &f.events, &f.warnings, &tz, a.dry_run);
+            out.push_str(if text.is_empty() { "\n" } else { &text });
+        }
+        let events: Vec<EventReport> = done.into_iter().flat_map(|(_, f)| f.events).collect();
+        out.push_str(&format!("{} file(s), ", paths.len()));
+        out.push_str(&human_total(
+            &events,
+            nothing,
+            a.dry_run,
+            !changed.is_empty(),
+        ));
+        render::out(&out);
     }
     if nothing {
         return Err(Failure::Problem);
@@ -74,10 +185,33 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     Ok(())
 }
 
-fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> String {
+/// `debrief ics import --json` with several files (or a folder): each
+/// file's events and warnings as FORMAT.md §2 has them for one file, then
+/// what the whole import made.
+#[derive(Serialize)]
+struct ManyJson<'a> {
+    files: Vec<FileJson<'a>>,
+    created_applications: &'a [String],
+    dry_run: bool,
+}
+
+#[derive(Serialize)]
+struct FileJson<'a> {
+    file: &'a str,
+    events: &'a [EventReport],
+    warnings: &'a [String],
+}
+
+fn human_events(
+    name: &str,
+    events: &[EventReport],
+    warnings: &[String],
+    tz: &TimeZone,
+    dry_run: bool,
+) -> String {
     let mut out = String::new();
     // Debrief's own events: one warning says it all.
-    for ev in r.events.iter().filter(|e| !is_debrief_uid(&e.event.uid)) {
+    for ev in events.iter().filter(|e| !is_debrief_uid(&e.event.uid)) {
         let title = if ev.event.summary.is_empty() {
             "(no title)"
         } else {
@@ -133,35 +267,40 @@ fn human_import(name: &str, r: &ImportResult, tz: &TimeZone, dry_run: bool) -> S
         }
         out.push('\n');
     }
-    if !r.warnings.is_empty() {
+    if !warnings.is_empty() {
         out.push_str(&render::paint(
             render::YELLOW,
-            &format!("{} warning(s) in {name}:\n", r.warnings.len()),
+            &format!("{} warning(s) in {name}:\n", warnings.len()),
         ));
-        for w in &r.warnings {
+        for w in warnings {
             out.push_str(&format!("  {w}\n"));
         }
         out.push('\n');
     }
+    out
+}
+
+/// The last line: how many events did what, and whether it was written.
+fn human_total(events: &[EventReport], nothing: bool, dry_run: bool, changes: bool) -> String {
+    let count = |action: ImportAction| events.iter().filter(|e| e.action == action).count();
     let summary = format!(
         "{} event(s): {} new, {} updated, {} unchanged, {} ignored, {} skipped",
-        r.events.len(),
-        r.count(ImportAction::Create),
-        r.count(ImportAction::Update),
-        r.count(ImportAction::Unchanged),
-        r.count(ImportAction::Ignore),
-        r.count(ImportAction::Skip),
+        events.len(),
+        count(ImportAction::Create),
+        count(ImportAction::Update),
+        count(ImportAction::Unchanged),
+        count(ImportAction::Ignore),
+        count(ImportAction::Skip),
     );
-    if r.nothing_imported().is_some() {
-        out.push_str(&format!("{summary}. Nothing imported.\n"));
+    if nothing {
+        format!("{summary}. Nothing imported.\n")
     } else if dry_run {
-        out.push_str(&format!("{summary}. Dry run: nothing written.\n"));
-    } else if r.changes() {
-        out.push_str(&format!("{summary}. Saved.\n"));
+        format!("{summary}. Dry run: nothing written.\n")
+    } else if changes {
+        format!("{summary}. Saved.\n")
     } else {
-        out.push_str(&format!("{summary}. Nothing to change.\n"));
+        format!("{summary}. Nothing to change.\n")
     }
-    out
 }
 
 fn export(ctx: &mut Ctx, a: &IcsExportArgs) -> Result<()> {

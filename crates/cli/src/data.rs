@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
 use debrief_core::input::parse_date;
 
-use crate::ctx::{Ctx, Failure, Result, read_input, system_zone};
+use crate::ctx::{Ctx, Failure, Result, system_zone};
 use crate::render;
 
 /// Files above this size get a progress bar on a terminal.
@@ -20,14 +20,15 @@ const PROGRESS_ABOVE_BYTES: u64 = 1 << 20;
 /// leaves the store as it was.
 pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
     let name = a.file.display().to_string();
-    let text = read_input(&a.file, u64::MAX, "")?;
     if a.replace && !a.dry_run {
         crate::ctx::confirm(
             a.yes,
             &format!("Replace every application in the store with the ones in {name}?"),
         )?;
     }
-    let bar = (text.len() as u64 > PROGRESS_ABOVE_BYTES).then(|| {
+    let (source, size) = open_document(&a.file)?;
+    let mut source = Some(source);
+    let bar = (size > PROGRESS_ABOVE_BYTES).then(|| {
         // indicatif draws only when standard error is a terminal.
         let bar = ProgressBar::new_spinner();
         bar.set_style(
@@ -47,7 +48,7 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         if a.replace {
             sink(&Change::DeleteAllApplications)?;
         }
-        let each = exchange::parse_each_slice(&text, |piece| match piece {
+        let each_piece = |piece| match piece {
             // A document without a profile keeps the stored one (FORMAT §1).
             Piece::Profile(p) => {
                 profile = Some(p.clone());
@@ -60,7 +61,12 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
                 incoming.push(app.id.clone());
                 sink(&Change::PutApplication(app))
             }
-        });
+        };
+        let each = match source.take() {
+            Some(Document::Bytes(text)) => exchange::parse_each_slice(&text, each_piece),
+            Some(Document::Stream(reader)) => exchange::parse_each(reader, each_piece),
+            None => Ok(()),
+        };
         match each {
             Ok(()) => Ok(()),
             Err(EachError::Receiver(e)) => Err(e),
@@ -191,6 +197,49 @@ fn backup_path(db: &std::path::Path, now: jiff::Timestamp) -> std::path::PathBuf
         path = db.with_file_name(format!("{stem}.backup-{stamp}-{n}.db"));
     }
     path
+}
+
+/// Files up to this size are read whole, into a buffer of their exact
+/// size (parsing from memory is about twice as fast); larger ones, and
+/// standard input, are parsed as they are read, so an import's memory
+/// stays bounded (this much, or one read buffer, plus one application)
+/// whatever the size of the file.
+const READ_WHOLE_BYTES: u64 = 64 << 20;
+
+/// An exchange document to import: in memory, or read as it is parsed.
+enum Document {
+    Bytes(Vec<u8>),
+    Stream(Box<dyn std::io::BufRead>),
+}
+
+/// Opens FILE (or standard input for `-`), past a UTF-8 byte order mark;
+/// with its size when it has one (0 for standard input).
+fn open_document(path: &std::path::Path) -> Result<(Document, u64)> {
+    use std::io::{BufRead, BufReader, Read};
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let cannot = |e: std::io::Error| Failure::input(format!("cannot read {}: {e}", path.display()));
+    let (mut reader, size): (Box<dyn BufRead>, u64) = if path.as_os_str() == "-" {
+        (
+            Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
+            0,
+        )
+    } else {
+        let mut file = std::fs::File::open(path).map_err(cannot)?;
+        let size = file.metadata().map_err(cannot)?.len();
+        if size <= READ_WHOLE_BYTES {
+            let mut text = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+            file.read_to_end(&mut text).map_err(cannot)?;
+            if text.starts_with(BOM) {
+                text.drain(..BOM.len());
+            }
+            return Ok((Document::Bytes(text), size));
+        }
+        (Box::new(BufReader::with_capacity(1 << 20, file)), size)
+    };
+    if reader.fill_buf().map_err(cannot)?.starts_with(BOM) {
+        reader.consume(BOM.len());
+    }
+    Ok((Document::Stream(reader), size))
 }
 
 pub fn export(ctx: &Ctx, a: &ExportArgs) -> Result<()> {

@@ -53,16 +53,6 @@ pub fn json(v: &impl serde::Serialize, path: Option<&std::path::Path>) -> std::i
     }
 }
 
-/// Writes ready-made bytes to standard output; a closed pipe (`| head`) is
-/// not an error.
-pub fn bytes(b: &[u8]) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(b).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
-}
-
 /// Wraps `text` to `width` columns, each line prefixed with `indent`.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut lines = Vec::new();
@@ -90,14 +80,22 @@ fn terminal_width() -> usize {
         .clamp(40, 120)
 }
 
+/// How many actions (or applications) a section of the human agenda shows
+/// unless `--all` asks for everything: about a screen.
+pub const SCREENFUL: usize = 20;
+
 /// The agenda as a person reads it: grouped, most pressing first, each
 /// action with its why. `has_applications`: the store holds any (only
-/// read when the agenda is empty, to say what to do next).
+/// read when the agenda is empty, to say what to do next). `screenful`:
+/// a section with more actions than that shows one block per application
+/// (its most pressing action, and how many more it has), for that many
+/// applications, and says how many more there are; `None` shows them all.
 pub fn agenda(
     agenda: &Agenda,
     profile_name: &str,
     tz: &TimeZone,
     horizon_days: Option<i64>,
+    screenful: Option<usize>,
     has_applications: bool,
     company: impl Fn(&str) -> String,
 ) -> String {
@@ -157,8 +155,49 @@ pub fn agenda(
             paint(style, &label),
             paint(DIM, &format!("({})", group.len()))
         ));
-        for a in shown {
-            s.push_str(&action_block(a, now, tz, width, &company(&a.application)));
+        match screenful {
+            Some(n) if shown.len() > n => {
+                // Many: one block per application, in the order of each
+                // one's most pressing action.
+                let mut apps: Vec<(&str, Vec<&Action>)> = Vec::new();
+                let mut at: std::collections::HashMap<&str, usize> =
+                    std::collections::HashMap::new();
+                for a in &shown {
+                    let i = *at.entry(a.application.as_str()).or_insert_with(|| {
+                        apps.push((a.application.as_str(), Vec::new()));
+                        apps.len() - 1
+                    });
+                    apps[i].1.push(a);
+                }
+                for (app, actions) in apps.iter().take(n) {
+                    s.push_str(&action_block(actions[0], now, tz, width, &company(app)));
+                    if actions.len() > 1 {
+                        s.push_str(&paint(
+                            DIM,
+                            &format!(
+                                "    + {} more for this application (debrief agenda --app {app})\n",
+                                actions.len() - 1
+                            ),
+                        ));
+                    }
+                }
+                let rest: usize = apps.iter().skip(n).map(|(_, a)| a.len()).sum();
+                if rest > 0 {
+                    let others = apps.len().saturating_sub(n);
+                    s.push_str(&paint(
+                        DIM,
+                        &format!(
+                            "  … and {rest} more in {others} other application{} — `debrief agenda --all`\n",
+                            if others == 1 { "" } else { "s" }
+                        ),
+                    ));
+                }
+            }
+            _ => {
+                for a in shown {
+                    s.push_str(&action_block(a, now, tz, width, &company(&a.application)));
+                }
+            }
         }
         if !later.is_empty() {
             s.push_str(&paint(

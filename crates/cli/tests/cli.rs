@@ -1173,3 +1173,101 @@ fn reading_a_store_that_is_not_there_creates_nothing() {
     assert!(added.status.success(), "{}", stderr(&added));
     assert!(missing.exists());
 }
+
+/// A store where 30 applications each wait for two thank-you notes: the
+/// human agenda shows a screenful per section, one block per application,
+/// and says how to see the rest; `--all` and `--json` hold everything.
+#[test]
+fn the_human_agenda_shows_a_screenful() {
+    let s = Debrief::new();
+    let apps: Vec<serde_json::Value> = (0..30)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("app-{i:02}"),
+                "company": format!("Company {i:02}"),
+                "role": "Analyst",
+                "stage": "interviewing",
+                "people": [
+                    {"id": "ann", "name": format!("Ann Lee{i}"), "kind": "interviewer"},
+                    {"id": "bo", "name": format!("Bo Chen{i}"), "kind": "interviewer"}
+                ],
+                "interviews": [{
+                    "id": "panel",
+                    "start": format!("2026-11-{:02}T10:00:00-06:00", 2 + i % 10),
+                    "minutes": 60,
+                    "format": "video",
+                    "status": "done",
+                    "interviewers": ["ann", "bo"]
+                }]
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "format": "debrief/1",
+        "profile": {"name": "Sam", "timezone": "America/Chicago"},
+        "applications": apps
+    });
+    let file = s.write("many.json", doc.to_string());
+    s.ok(&["import", file.to_str().expect("path")]);
+    let now = "2026-11-20T09:00:00-06:00";
+
+    let actions = s.json(&["--now", now, "agenda", "--json"])["actions"]
+        .as_array()
+        .expect("actions")
+        .clone();
+    let overdue = actions.iter().filter(|a| a["state"] == "overdue").count();
+    let notes = actions
+        .iter()
+        .filter(|a| a["state"] == "overdue" && a["rule"] == "thank-you-note")
+        .count();
+    assert_eq!(notes, 60, "two notes in each of 30 applications");
+    let per_app = overdue / 30;
+    assert!(
+        overdue % 30 == 0 && per_app >= 2,
+        "{overdue} overdue actions"
+    );
+
+    let text = s.ok(&["--now", now, "agenda"]);
+    let more = format!(
+        "+ {} more for this application (debrief agenda --app app-",
+        per_app - 1
+    );
+    assert_eq!(text.matches(&more).count(), 20, "20 applications:\n{text}");
+    assert!(
+        text.contains(&format!(
+            "… and {} more in 10 other applications — `debrief agenda --all`",
+            10 * per_app
+        )),
+        "{text}"
+    );
+    // Most pressing first: the oldest interviews' applications.
+    let first = text.find("Company 00").expect("Company 00 shown");
+    assert!(first < text.find("Company 01").expect("Company 01 shown"));
+    assert!(!text.contains("Company 09"), "{text}");
+
+    let all = s.ok(&["--now", now, "agenda", "--all"]);
+    assert_eq!(all.matches("[thank-you-note]").count(), 60, "{all}");
+    assert!(all.contains("Company 09") && !all.contains("`debrief agenda --all`"));
+}
+
+/// Import reads a file whole or as a stream (standard input): both skip a
+/// byte order mark, and a broken document streamed in names its line and
+/// writes nothing.
+#[test]
+fn import_reads_a_byte_order_mark_and_streams_standard_input() {
+    let s = Debrief::new();
+    let fixture = std::fs::read(FIXTURE).expect("fixture");
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), &fixture].concat();
+    let file = s.write("bom.json", &with_bom);
+    s.ok(&["import", file.to_str().expect("path")]);
+    let out = s.run_with_stdin(&["import", "-"], &with_bom);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = s.export();
+
+    let text = String::from_utf8(fixture).expect("utf-8");
+    let broken = text.replacen("\"company\"", "\"compny\"", 1);
+    let out = s.run_with_stdin(&["import", "--replace", "-"], broken.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("compny"), "{}", stderr(&out));
+    assert_eq!(s.export(), before, "nothing written");
+}

@@ -946,3 +946,93 @@ fn the_feed_is_served_by_debrief_serve_and_revoked() {
     let export = s.ok(&["export"]);
     assert!(!export.contains(&new_path[10..40]));
 }
+
+/// Several files and a folder import in one go: one report, one write,
+/// each file's events and warnings under its name in `--json`.
+#[test]
+fn several_files_and_a_folder_import_together() {
+    let s = Debrief::with_profile();
+    let dir = s.dir().join("invites");
+    std::fs::create_dir(&dir).expect("folder");
+    for name in ["teams.ics", "zoom.ics"] {
+        std::fs::copy(invite(name), dir.join(name)).expect("copy");
+    }
+    std::fs::write(dir.join("notes.txt"), "not an invite").expect("write");
+    let google = invite("google-meet.ics");
+    let google = google.to_str().expect("path");
+    let folder = dir.to_str().expect("path");
+
+    let dry = s.json(&["ics", "import", google, folder, "--dry-run", "--json"]);
+    let files: Vec<&str> = dry["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["file"].as_str().expect("file"))
+        .collect();
+    assert_eq!(files.len(), 3, "{dry}");
+    assert_eq!(files[0], google);
+    assert!(files[1].ends_with("teams.ics") && files[2].ends_with("zoom.ics"));
+    assert_eq!(dry["dry_run"], true);
+    for f in dry["files"].as_array().expect("files") {
+        assert!(
+            f["events"]
+                .as_array()
+                .is_some_and(|e| e.iter().all(|e| e["action"] == "create")),
+            "{f}"
+        );
+    }
+    assert!(
+        s.export()["applications"]
+            .as_array()
+            .is_some_and(Vec::is_empty),
+        "a dry run writes nothing"
+    );
+
+    let human = s.ok(&["ics", "import", google, folder]);
+    assert!(human.contains(&format!("== {google}")), "{human}");
+    assert!(human.contains("3 file(s), 3 event(s): 3 new"), "{human}");
+    let interviews: usize = s.export()["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .map(|a| a["interviews"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(interviews, 3);
+
+    // Again: every event already imported, in one report.
+    let again = s.json(&["ics", "import", folder, "--json"]);
+    assert!(again["files"].as_array().is_some_and(|f| f.len() == 2));
+    assert!(
+        again["created_applications"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+}
+
+/// One file that is not a calendar stops the whole import, naming it, and
+/// nothing of the others is written.
+#[test]
+fn a_bad_file_among_several_writes_nothing() {
+    let s = Debrief::with_profile();
+    let bad = s.write("bad.ics", "hello\nworld\n");
+    let teams = invite("teams.ics");
+    let err = s.input_error(&[
+        "ics",
+        "import",
+        teams.to_str().expect("path"),
+        bad.to_str().expect("path"),
+    ]);
+    assert!(
+        err.contains("bad.ics") && err.contains("not a calendar"),
+        "{err}"
+    );
+    assert!(
+        s.export()["applications"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+    let empty = s.dir().join("empty");
+    std::fs::create_dir(&empty).expect("folder");
+    let err = s.input_error(&["ics", "import", empty.to_str().expect("path")]);
+    assert!(err.contains("no .ics file"), "{err}");
+}

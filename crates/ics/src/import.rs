@@ -8,11 +8,11 @@
 //! file resolve by SEQUENCE and two invites from one new company make one
 //! application.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use debrief_core::exchange::validate_application;
+use debrief_core::exchange::{ExchangeError, validate_application};
 use debrief_core::input::{slug, unique_id};
-use debrief_core::model::{Application, Stage};
+use debrief_core::model::{Application, Interview, Person, Stage};
 use jiff::SignedDuration;
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -20,7 +20,8 @@ use serde::Serialize;
 use crate::content::snippet;
 use crate::event::{EventTime, InviteEvent};
 use crate::plan::{
-    ImportContext, PlanAction, imported_invites, interview_from_invite, interview_id_for_uid,
+    ImportContext, InvitePlan, Known, PlanAction, imported_invites, interview_id_for_uid,
+    normalize_name, plan_with,
 };
 
 /// What the caller knows beyond the file.
@@ -101,195 +102,660 @@ impl ImportResult {
 
 /// Imports every event into `apps` (the whole store's applications).
 /// `parser_warnings` are kept first in the result's warnings.
+///
+/// The applications are indexed once (ids, interviews, invites, addresses,
+/// domains, the names their companies go by) and the index is kept current
+/// as events change them, so each event costs the same whatever the size of
+/// the store or of the application it goes to: choosing is a few hash
+/// lookups, planning reads the application through its own index, and
+/// validation checks what the event changed (see [`validate_change`]).
 pub fn import_invites(
     events: &[InviteEvent],
     apps: &[Application],
     parser_warnings: Vec<String>,
     settings: &ImportSettings,
 ) -> ImportResult {
-    let mut working: Vec<Application> = apps.to_vec();
-    let mut changed: BTreeSet<usize> = BTreeSet::new();
-    let mut created: Vec<String> = Vec::new();
-    let mut warnings = parser_warnings;
-    let mut reports = Vec::with_capacity(events.len());
-    // The application every event of this file so far went to, if they all
-    // went to one: where an event with no clue of its own belongs.
-    let mut file_app: Option<(String, String)> = None;
-    let mut file_apps_differ = false;
-    let mut own_export = 0;
+    let mut importer = Importer::new(apps.to_vec(), settings);
+    let file = importer.file(events, parser_warnings);
+    ImportResult {
+        events: file.events,
+        warnings: file.warnings,
+        own_export: file.own_export,
+        changed: importer.changed(),
+        created: importer.created,
+    }
+}
 
-    for ev in events {
-        let label = describe(ev);
-        let mut report = EventReport {
-            event: ev.clone(),
-            action: ImportAction::Skip,
-            application: None,
-            application_created: false,
-            chosen_because: None,
-            interview: Some(interview_id_for_uid(&ev.uid)),
-            people_added: vec![],
-            people_updated: vec![],
-            notes: vec![],
-        };
-        // Debrief's own export: its interviews are already here and its
-        // actions are not interviews. One warning for them all, below.
-        if is_debrief_uid(&ev.uid) {
-            report.interview = None;
-            own_export += 1;
-            reports.push(report);
-            continue;
+/// One file's part of an import: what each event did and the warnings.
+#[derive(Debug, Clone)]
+pub struct FileImport {
+    pub events: Vec<EventReport>,
+    /// Each skipped part, naming its line (the parser's come first).
+    pub warnings: Vec<String>,
+    /// How many events were Debrief's own calendar export (skipped).
+    pub own_export: usize,
+}
+
+/// An import of one or more files into one set of applications: each file
+/// in turn ([`Importer::file`]) sees what the files before it changed, and
+/// [`Importer::changed`] gives everything to write in one transaction.
+pub struct Importer<'s> {
+    settings: &'s ImportSettings,
+    working: Vec<Application>,
+    look: Lookup,
+    changed: BTreeSet<usize>,
+    created: Vec<String>,
+}
+
+impl<'s> Importer<'s> {
+    /// Over `apps`, the whole store's applications.
+    pub fn new(apps: Vec<Application>, settings: &'s ImportSettings) -> Importer<'s> {
+        Importer {
+            look: Lookup::new(&apps),
+            working: apps,
+            settings,
+            changed: BTreeSet::new(),
+            created: Vec::new(),
         }
-        let choice = match &settings.target {
-            Some(id) => match working.iter().position(|a| &a.id == id) {
-                Some(i) => Choice::Existing {
-                    index: i,
-                    why: "--app".to_string(),
+    }
+
+    /// Imports one file's events; `parser_warnings` come first in its
+    /// warnings.
+    pub fn file(&mut self, events: &[InviteEvent], parser_warnings: Vec<String>) -> FileImport {
+        let mut warnings = parser_warnings;
+        let mut reports = Vec::with_capacity(events.len());
+        // The application every event of this file so far went to, if they
+        // all went to one: where an event with no clue of its own belongs.
+        let mut file_app: Option<(String, String)> = None;
+        let mut file_apps_differ = false;
+        let mut own_export = 0;
+
+        for ev in events {
+            let label = describe(ev);
+            let mut report = EventReport {
+                event: ev.clone(),
+                action: ImportAction::Skip,
+                application: None,
+                application_created: false,
+                chosen_because: None,
+                interview: Some(interview_id_for_uid(&ev.uid)),
+                people_added: vec![],
+                people_updated: vec![],
+                notes: vec![],
+            };
+            // Debrief's own export: its interviews are already here and its
+            // actions are not interviews. One warning for them all, below.
+            if is_debrief_uid(&ev.uid) {
+                report.interview = None;
+                own_export += 1;
+                reports.push(report);
+                continue;
+            }
+            let choice = match &self.settings.target {
+                Some(id) => match self.look.index_of(id) {
+                    Some(i) => Choice::Existing {
+                        index: i,
+                        why: "--app".to_string(),
+                    },
+                    None => Choice::Unknown {
+                        why: format!("no application '{id}'"),
+                    },
                 },
-                None => Choice::Unknown {
-                    why: format!("no application '{id}'"),
-                },
-            },
-            None => match choose_application(ev, &working, &settings.user_emails) {
-                Choice::Unknown { why } => match &file_app {
-                    Some((id, summary)) if !file_apps_differ => {
-                        match working.iter().position(|a| &a.id == id) {
-                            Some(index) => Choice::Existing {
-                                index,
-                                why: format!(
-                                    "it names no company of its own and comes in one file with '{}', which went to '{id}'",
-                                    snippet(summary)
-                                ),
-                            },
-                            None => Choice::Unknown { why },
-                        }
+                None => {
+                    match choose_indexed(ev, &self.working, &self.look, &self.settings.user_emails)
+                    {
+                        Choice::Unknown { why } => match &file_app {
+                            Some((id, summary)) if !file_apps_differ => {
+                                match self.look.index_of(id) {
+                                    Some(index) => Choice::Existing {
+                                        index,
+                                        why: format!(
+                                            "it names no company of its own and comes in one file with '{}', which went to '{id}'",
+                                            snippet(summary)
+                                        ),
+                                    },
+                                    None => Choice::Unknown { why },
+                                }
+                            }
+                            _ => Choice::Unknown { why },
+                        },
+                        other => other,
                     }
-                    _ => Choice::Unknown { why },
-                },
-                other => other,
-            },
-        };
-        let (app, index, why) = match choice {
-            Choice::Existing { index, why } => (working[index].clone(), Some(index), why),
-            Choice::New { application, why } => (*application, None, why),
-            Choice::Ambiguous { why } | Choice::Unknown { why } => {
+                }
+            };
+            let (target, why) = match choice {
+                Choice::Existing { index, why } => (Target::Stored(index), why),
+                Choice::New { application, why } => (Target::New(application), why),
+                Choice::Ambiguous { why } | Choice::Unknown { why } => {
+                    warnings.push(format!(
+                        "{label} skipped: {why}; pass --app ID to choose one (debrief app list)"
+                    ));
+                    reports.push(report);
+                    continue;
+                }
+            };
+            let app_id = match &target {
+                Target::Stored(i) => self.working[*i].id.clone(),
+                Target::New(app) => app.id.clone(),
+            };
+            report.application = Some(app_id.clone());
+            report.chosen_because = Some(why);
+
+            // One invite, one interview: never copy it into a second application.
+            if self.settings.target.is_some()
+                && let Some(other) = self.look.holding(ev, |i| self.working[i].id != app_id)
+            {
+                let other = &self.working[other].id;
                 warnings.push(format!(
-                    "{label} skipped: {why}; pass --app ID to choose one (debrief app list)"
+                    "{label} skipped: it was imported into application '{other}' already; import it there (--app {other}) or leave --app out"
                 ));
                 reports.push(report);
                 continue;
             }
-        };
-        report.application = Some(app.id.clone());
-        report.chosen_because = Some(why);
 
-        // One invite, one interview: never copy it into a second application.
-        if settings.target.is_some()
-            && let Some(other) = working
-                .iter()
-                .find(|a| a.id != app.id && holds_invite(a, ev))
-        {
-            warnings.push(format!(
-                "{label} skipped: it was imported into application '{}' already; import it there (--app {}) or leave --app out",
-                other.id, other.id
-            ));
-            reports.push(report);
-            continue;
-        }
-
-        let ctx = ImportContext {
-            zone: settings.zone.clone(),
-            user_emails: settings.user_emails.clone(),
-            user_name: settings.user_name.clone(),
-            imported: imported_invites(&app),
-        };
-        let plan = interview_from_invite(ev, Some(&app), &ctx);
-        report.notes = plan.notes.clone();
-        report.action = match plan.action {
-            PlanAction::Create => ImportAction::Create,
-            PlanAction::Update => ImportAction::Update,
-            PlanAction::Unchanged => ImportAction::Unchanged,
-            PlanAction::Ignore => ImportAction::Ignore,
-        };
-        if let Some(&last) = ctx.imported.get(&ev.uid)
-            && ev.sequence < last
-        {
-            warnings.push(format!(
-                "{label} ignored: it is SEQUENCE {}, older than the SEQUENCE {last} already imported",
-                ev.sequence
-            ));
-            report.action = ImportAction::Ignore;
-        }
-        // The end as stored: an invite without one (or ending before it
-        // starts) is given the interview's assumed length.
-        if report.action != ImportAction::Ignore
-            && let EventTime::Instant(_) = ev.start
-            && let Ok(end) = plan
-                .interview
-                .start
-                .ts
-                .checked_add(SignedDuration::from_mins(i64::from(plan.interview.minutes)))
-        {
-            report.event.end = EventTime::Instant(end);
-        }
-        if !plan.changes() {
-            if index.is_none() {
-                // Nothing to put in it: the application is not made.
-                report.application = None;
-                report.chosen_because = None;
+            let mut ctx = ImportContext {
+                zone: self.settings.zone.clone(),
+                user_emails: self.settings.user_emails.clone(),
+                user_name: self.settings.user_name.clone(),
+                imported: Default::default(),
+            };
+            let plan = match &target {
+                Target::Stored(i) => {
+                    let known = self.look.app(*i, &self.working[*i]);
+                    if let Some(seq) = known.sequence_of(&ev.uid) {
+                        ctx.imported.insert(ev.uid.clone(), seq);
+                    }
+                    plan_with(ev, Some(&known as &dyn Known), &ctx)
+                }
+                Target::New(app) => {
+                    ctx.imported = imported_invites(app);
+                    plan_with(ev, Some(&**app as &dyn Known), &ctx)
+                }
+            };
+            report.notes = plan.notes.clone();
+            report.action = match plan.action {
+                PlanAction::Create => ImportAction::Create,
+                PlanAction::Update => ImportAction::Update,
+                PlanAction::Unchanged => ImportAction::Unchanged,
+                PlanAction::Ignore => ImportAction::Ignore,
+            };
+            if let Some(&last) = ctx.imported.get(&ev.uid)
+                && ev.sequence < last
+            {
+                warnings.push(format!(
+                    "{label} ignored: it is SEQUENCE {}, older than the SEQUENCE {last} already imported",
+                    ev.sequence
+                ));
+                report.action = ImportAction::Ignore;
+            }
+            // The end as stored: an invite without one (or ending before it
+            // starts) is given the interview's assumed length.
+            if report.action != ImportAction::Ignore
+                && let EventTime::Instant(_) = ev.start
+                && let Ok(end) = plan
+                    .interview
+                    .start
+                    .ts
+                    .checked_add(SignedDuration::from_mins(i64::from(plan.interview.minutes)))
+            {
+                report.event.end = EventTime::Instant(end);
+            }
+            if !plan.changes() {
+                if matches!(target, Target::New(_)) {
+                    // Nothing to put in it: the application is not made.
+                    report.application = None;
+                    report.chosen_because = None;
+                }
+                reports.push(report);
+                continue;
+            }
+            let valid = match &target {
+                Target::Stored(i) => {
+                    let known = self.look.app(*i, &self.working[*i]);
+                    validate_change(&plan, &ev.uid, &known)
+                }
+                Target::New(app) => {
+                    let mut next = (**app).clone();
+                    plan.apply_to(&mut next);
+                    validate_application(&next, &format!("application '{}'", next.id))
+                }
+            };
+            if let Err(e) = valid {
+                warnings.push(format!("{label} skipped: {e}"));
+                report.action = ImportAction::Skip;
+                reports.push(report);
+                continue;
+            }
+            report.people_added = plan.new_people.iter().map(|p| p.id.clone()).collect();
+            report.people_updated = plan.updated_people.iter().map(|p| p.id.clone()).collect();
+            match &file_app {
+                None => file_app = Some((app_id.clone(), ev.summary.clone())),
+                Some((id, _)) if *id != app_id => file_apps_differ = true,
+                Some(_) => {}
+            }
+            match target {
+                Target::Stored(i) => {
+                    self.look.apply(i, &mut self.working[i], &plan);
+                    self.changed.insert(i);
+                }
+                Target::New(app) => {
+                    let mut next = *app;
+                    plan.apply_to(&mut next);
+                    report.application_created = true;
+                    self.created.push(next.id.clone());
+                    self.changed.insert(self.working.len());
+                    self.look.add(self.working.len(), &next);
+                    self.working.push(next);
+                }
             }
             reports.push(report);
-            continue;
         }
-        let mut next = app;
-        plan.apply_to(&mut next);
-        if let Err(e) = validate_application(&next, &format!("application '{}'", next.id)) {
-            warnings.push(format!("{label} skipped: {e}"));
-            report.action = ImportAction::Skip;
-            reports.push(report);
-            continue;
+
+        if own_export > 0 {
+            warnings.push(if own_export == events.len() {
+                format!("{OWN_EXPORT}; nothing to import")
+            } else {
+                format!(
+                    "{own_export} event(s) skipped: they are from {}; nothing to import from them",
+                    OWN_EXPORT.trim_start_matches("this is ")
+                )
+            });
         }
-        report.people_added = plan.new_people.iter().map(|p| p.id.clone()).collect();
-        report.people_updated = plan.updated_people.iter().map(|p| p.id.clone()).collect();
-        match &file_app {
-            None => file_app = Some((next.id.clone(), ev.summary.clone())),
-            Some((id, _)) if *id != next.id => file_apps_differ = true,
-            Some(_) => {}
+        FileImport {
+            events: reports,
+            warnings,
+            own_export,
         }
-        match index {
-            Some(i) => {
-                working[i] = next;
-                changed.insert(i);
+    }
+
+    /// Every application to write, in its final, validated state: changed
+    /// ones in store order, then new ones (copies: a caller about to exit
+    /// may skip freeing the importer).
+    pub fn changed(&self) -> Vec<Application> {
+        self.changed
+            .iter()
+            .filter_map(|&i| self.working.get(i).cloned())
+            .collect()
+    }
+
+    /// Ids of the applications made by this import, in the order made.
+    pub fn created(&self) -> &[String] {
+        &self.created
+    }
+}
+
+/// Where an event goes: a stored application (or one made earlier in this
+/// file), by index, or one made for it.
+enum Target {
+    Stored(usize),
+    New(Box<Application>),
+}
+
+/// Checks what a plan changes in a valid application, as
+/// `validate_application` would check the whole application after it, at
+/// the cost of the change: the application's fields, the interviews with
+/// the plan's id or invite, the people those interviews name and the
+/// people the plan adds or updates. Everything else is unchanged, and was
+/// valid (stored applications are validated when written, and each change
+/// of this import before it was checked here). A problem names its place
+/// in the whole application, as the whole check would.
+fn validate_change(
+    plan: &InvitePlan,
+    uid: &str,
+    known: &IndexedApp<'_>,
+) -> Result<(), ExchangeError> {
+    let app = known.app;
+    let ix = known.ix;
+    let mut ivs: Vec<usize> = ix
+        .invites
+        .get(uid)
+        .into_iter()
+        .flatten()
+        .copied()
+        .chain(ix.interviews.get(&plan.interview.id).copied())
+        .collect();
+    ivs.sort_unstable();
+    ivs.dedup();
+    let mut people: Vec<usize> = ivs
+        .iter()
+        .flat_map(|&k| {
+            let iv = &app.interviews[k];
+            iv.interviewers.iter().chain(&iv.also_met)
+        })
+        .chain(&plan.interview.interviewers)
+        .chain(&plan.interview.also_met)
+        .chain(plan.updated_people.iter().map(|p| &p.id))
+        .filter_map(|id| ix.people.get(id).copied())
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    let mut view = shell(app);
+    view.interviews = ivs.iter().map(|&k| app.interviews[k].clone()).collect();
+    view.people = people.iter().map(|&k| app.people[k].clone()).collect();
+    plan.apply_to(&mut view);
+    let here = format!("application '{}'", app.id);
+    validate_application(&view, &here).map_err(|mut e| {
+        // view.interviews[k] → app.interviews[ivs[k]] (a new one comes last).
+        let real = |list: &[usize], len: usize, k: usize| {
+            list.get(k).copied().unwrap_or(len + k - list.len())
+        };
+        for (field, list, len) in [
+            ("interviews", &ivs, app.interviews.len()),
+            ("people", &people, app.people.len()),
+        ] {
+            let head = format!("{here}.{field}[");
+            if let Some(rest) = e.path.strip_prefix(&head)
+                && let Some((k, tail)) = rest.split_once(']')
+                && let Ok(k) = k.parse::<usize>()
+            {
+                e.path = format!("{head}{}]{tail}", real(list, len, k));
+            }
+        }
+        e
+    })
+}
+
+/// `app` without its lists: what every check of one change starts from.
+fn shell(app: &Application) -> Application {
+    Application {
+        id: app.id.clone(),
+        company: app.company.clone(),
+        role: app.role.clone(),
+        stage: app.stage,
+        urgent: app.urgent,
+        recruiter: app.recruiter,
+        policy: app.policy,
+        people: vec![],
+        interviews: vec![],
+        touches: vec![],
+        news: vec![],
+        outcome: app.outcome.clone(),
+        research: vec![],
+        dismissed: vec![],
+    }
+}
+
+/// One application's interviews and people by key, kept current through
+/// [`Lookup::apply`].
+#[derive(Default)]
+struct AppIndex {
+    /// Interview id → position.
+    interviews: HashMap<String, usize>,
+    /// Invite UID → positions of the interviews from it, in order.
+    invites: HashMap<String, Vec<usize>>,
+    /// Address (trimmed, ASCII lowercase) → first person with it.
+    emails: HashMap<String, usize>,
+    /// Normalized name → first person with it.
+    names: HashMap<String, usize>,
+    /// Person id → position.
+    people: HashMap<String, usize>,
+}
+
+impl AppIndex {
+    fn of(app: &Application) -> AppIndex {
+        let mut ix = AppIndex::default();
+        for (k, p) in app.people.iter().enumerate() {
+            ix.add_person(k, p);
+        }
+        for (k, iv) in app.interviews.iter().enumerate() {
+            ix.interviews.entry(iv.id.clone()).or_insert(k);
+            if let Some(v) = &iv.invite {
+                ix.invites.entry(v.uid.clone()).or_default().push(k);
+            }
+        }
+        ix
+    }
+
+    fn add_person(&mut self, k: usize, p: &Person) {
+        self.people.entry(p.id.clone()).or_insert(k);
+        if let Some(e) = &p.email {
+            let slot = self
+                .emails
+                .entry(e.trim().to_ascii_lowercase())
+                .or_insert(k);
+            *slot = (*slot).min(k);
+        }
+        let slot = self.names.entry(normalize_name(&p.name)).or_insert(k);
+        *slot = (*slot).min(k);
+    }
+}
+
+/// An application read through its index (what planning needs).
+struct IndexedApp<'a> {
+    app: &'a Application,
+    ix: &'a AppIndex,
+}
+
+impl IndexedApp<'_> {
+    /// The SEQUENCE last imported from `uid` (the last interview from it).
+    fn sequence_of(&self, uid: &str) -> Option<u32> {
+        let k = *self.ix.invites.get(uid)?.last()?;
+        self.app.interviews[k].invite.as_ref().map(|v| v.sequence)
+    }
+}
+
+impl Known for IndexedApp<'_> {
+    fn interview(&self, id: &str) -> Option<&Interview> {
+        self.ix.interviews.get(id).map(|&k| &self.app.interviews[k])
+    }
+    fn person_by_email(&self, email: &str) -> Option<&Person> {
+        self.ix.emails.get(email).map(|&k| &self.app.people[k])
+    }
+    fn person_by_name(&self, normalized: &str) -> Option<&Person> {
+        self.ix.names.get(normalized).map(|&k| &self.app.people[k])
+    }
+    fn has_person(&self, id: &str) -> bool {
+        self.ix.people.contains_key(id)
+    }
+}
+
+/// Every application of an import by what finds it, kept current as
+/// events add interviews, people and applications. Lists hold an
+/// application once per interview or person that puts it there, so a
+/// replaced one can be taken out exactly.
+#[derive(Default)]
+struct Lookup {
+    ids: HashMap<String, usize>,
+    /// Interview id → applications holding it.
+    interviews: HashMap<String, Vec<usize>>,
+    /// Invite UID → applications holding an interview from it.
+    invites: HashMap<String, Vec<usize>>,
+    /// A person's address (trimmed, ASCII lowercase) → applications.
+    emails: HashMap<String, Vec<usize>>,
+    /// The domain of a person's address → applications.
+    domains: HashMap<String, Vec<usize>>,
+    /// What a domain label spells (dashes left out) → applications whose
+    /// company it names ([`label_names_company`]).
+    labels: HashMap<String, BTreeSet<usize>>,
+    /// A company's distinctive words, joined by spaces → applications.
+    companies: HashMap<String, BTreeSet<usize>>,
+    /// How many distinctive words the companies have.
+    word_counts: BTreeSet<usize>,
+    /// Each application's own index, made when an event first goes to it.
+    apps: Vec<Option<AppIndex>>,
+}
+
+impl Lookup {
+    fn new(apps: &[Application]) -> Lookup {
+        let mut look = Lookup::default();
+        for (i, a) in apps.iter().enumerate() {
+            look.add(i, a);
+        }
+        look
+    }
+
+    /// `apps[i]`, a new application (or the first of them, at startup).
+    fn add(&mut self, i: usize, a: &Application) {
+        self.ids.entry(a.id.clone()).or_insert(i);
+        let words = company_words(&a.company);
+        if let Some(first) = words.first() {
+            for k in 1..=words.len() {
+                if k > 1 || first.len() >= 3 {
+                    self.labels
+                        .entry(words[..k].concat())
+                        .or_default()
+                        .insert(i);
+                }
+            }
+            self.companies.entry(words.join(" ")).or_default().insert(i);
+            self.word_counts.insert(words.len());
+        }
+        for p in &a.people {
+            self.add_person(i, p);
+        }
+        for iv in &a.interviews {
+            self.add_interview(i, iv);
+        }
+        if self.apps.len() <= i {
+            self.apps.resize_with(i + 1, || None);
+        }
+    }
+
+    fn add_person(&mut self, i: usize, p: &Person) {
+        if let Some(e) = &p.email {
+            self.emails
+                .entry(e.trim().to_ascii_lowercase())
+                .or_default()
+                .push(i);
+            if let Some(d) = domain_of(e) {
+                self.domains.entry(d).or_default().push(i);
+            }
+        }
+    }
+
+    fn remove_person(&mut self, i: usize, p: &Person) {
+        if let Some(e) = &p.email {
+            remove_one(&mut self.emails, &e.trim().to_ascii_lowercase(), i);
+            if let Some(d) = domain_of(e) {
+                remove_one(&mut self.domains, &d, i);
+            }
+        }
+    }
+
+    fn add_interview(&mut self, i: usize, iv: &Interview) {
+        self.interviews.entry(iv.id.clone()).or_default().push(i);
+        if let Some(v) = &iv.invite {
+            self.invites.entry(v.uid.clone()).or_default().push(i);
+        }
+    }
+
+    fn remove_interview(&mut self, i: usize, iv: &Interview) {
+        remove_one(&mut self.interviews, &iv.id, i);
+        if let Some(v) = &iv.invite {
+            remove_one(&mut self.invites, &v.uid, i);
+        }
+    }
+
+    /// The applications whose company a domain label names
+    /// ([`label_names_company`]).
+    fn named_by_label(&self, label: &str) -> BTreeSet<usize> {
+        let spelt: String = label.chars().filter(|c| *c != '-').collect();
+        self.labels.get(&spelt).cloned().unwrap_or_default()
+    }
+
+    /// The applications whose company the title names
+    /// ([`title_names_company`]).
+    fn named_in_title(&self, title: &str) -> BTreeSet<usize> {
+        let title = slug(title);
+        let words: Vec<&str> = title.split('-').filter(|w| !w.is_empty()).collect();
+        let mut named = BTreeSet::new();
+        for &n in &self.word_counts {
+            for w in words.windows(n) {
+                if let Some(set) = self.companies.get(&w.join(" ")) {
+                    named.extend(set.iter().copied());
+                }
+            }
+        }
+        named
+    }
+
+    fn index_of(&self, id: &str) -> Option<usize> {
+        self.ids.get(id).copied()
+    }
+
+    /// The first application (in store order) holding the event's
+    /// interview or invite, among those `keep` lets through.
+    fn holding(&self, ev: &InviteEvent, keep: impl Fn(usize) -> bool) -> Option<usize> {
+        let id = interview_id_for_uid(&ev.uid);
+        self.interviews
+            .get(&id)
+            .into_iter()
+            .chain(self.invites.get(&ev.uid))
+            .flatten()
+            .copied()
+            .filter(|&i| keep(i))
+            .min()
+    }
+
+    /// `app` (which is `apps[i]`) through its own index.
+    fn app<'a>(&'a mut self, i: usize, app: &'a Application) -> IndexedApp<'a> {
+        if self.apps.len() <= i {
+            self.apps.resize_with(i + 1, || None);
+        }
+        let ix = self.apps[i].get_or_insert_with(|| AppIndex::of(app));
+        IndexedApp { app, ix }
+    }
+
+    /// Applies `plan` to `app` (which is `apps[i]`), as
+    /// [`InvitePlan::apply_to`] does, keeping both indexes current.
+    fn apply(&mut self, i: usize, app: &mut Application, plan: &InvitePlan) {
+        if !plan.changes() {
+            return;
+        }
+        let _ = self.app(i, app);
+        let mut ix = self.apps[i].take().unwrap_or_else(|| AppIndex::of(app));
+        for p in &plan.new_people {
+            if !ix.people.contains_key(&p.id) {
+                ix.add_person(app.people.len(), p);
+                self.add_person(i, p);
+                app.people.push(p.clone());
+            }
+        }
+        let mut rebuild = false;
+        for p in &plan.updated_people {
+            if let Some(&k) = ix.people.get(&p.id) {
+                let old = std::mem::replace(&mut app.people[k], p.clone());
+                self.remove_person(i, &old);
+                self.add_person(i, p);
+                if old.email.is_some() || old.name != p.name {
+                    // A key may move to a later person: read them again.
+                    rebuild = true;
+                } else {
+                    ix.add_person(k, p);
+                }
+            }
+        }
+        match ix.interviews.get(&plan.interview.id).copied() {
+            Some(k) => {
+                let old = std::mem::replace(&mut app.interviews[k], plan.interview.clone());
+                self.remove_interview(i, &old);
+                self.add_interview(i, &plan.interview);
+                if old.invite.as_ref().map(|v| &v.uid)
+                    != plan.interview.invite.as_ref().map(|v| &v.uid)
+                {
+                    rebuild = true;
+                }
             }
             None => {
-                report.application_created = true;
-                created.push(next.id.clone());
-                changed.insert(working.len());
-                working.push(next);
+                let k = app.interviews.len();
+                ix.interviews.insert(plan.interview.id.clone(), k);
+                if let Some(v) = &plan.interview.invite {
+                    ix.invites.entry(v.uid.clone()).or_default().push(k);
+                }
+                self.add_interview(i, &plan.interview);
+                app.interviews.push(plan.interview.clone());
             }
         }
-        reports.push(report);
+        plan.advance_stage(app);
+        self.apps[i] = Some(if rebuild { AppIndex::of(app) } else { ix });
     }
+}
 
-    if own_export > 0 {
-        warnings.push(if own_export == events.len() {
-            format!("{OWN_EXPORT}; nothing to import")
-        } else {
-            format!(
-                "{own_export} event(s) skipped: they are from {}; nothing to import from them",
-                OWN_EXPORT.trim_start_matches("this is ")
-            )
-        });
-    }
-    let changed = changed
-        .into_iter()
-        .filter_map(|i| working.get(i).cloned())
-        .collect();
-    ImportResult {
-        events: reports,
-        warnings,
-        own_export,
-        changed,
-        created,
+fn remove_one(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+    if let Some(list) = map.get_mut(key)
+        && let Some(at) = list.iter().position(|&x| x == i)
+    {
+        list.swap_remove(at);
     }
 }
 
@@ -311,13 +777,6 @@ fn describe(ev: &InviteEvent) -> String {
         format!("'{}'", snippet(&ev.summary))
     };
     format!("line {}: {title} (UID {})", ev.line, snippet(&ev.uid))
-}
-
-fn holds_invite(app: &Application, ev: &InviteEvent) -> bool {
-    let id = interview_id_for_uid(&ev.uid);
-    app.interviews
-        .iter()
-        .any(|i| i.id == id || i.invite.as_ref().is_some_and(|v| v.uid == ev.uid))
 }
 
 /// Which application an invite belongs to.
@@ -532,7 +991,8 @@ fn company_words(company: &str) -> Vec<String> {
 }
 
 /// Does a domain label (`contoso`, `northwind-traders`, `nwtraders`) name
-/// this company?
+/// this company? The rule [`Lookup::add`] spells out as keys.
+#[cfg(test)]
 fn label_names_company(label: &str, company: &str) -> bool {
     let words = company_words(company);
     let Some(first) = words.first() else {
@@ -546,7 +1006,9 @@ fn label_names_company(label: &str, company: &str) -> bool {
     })
 }
 
-/// Does the title name this company ("Contoso | Panel interview")?
+/// Does the title name this company ("Contoso | Panel interview")? The
+/// rule [`choose_application`] looks up by the title's words.
+#[cfg(test)]
 fn title_names_company(title: &str, company: &str) -> bool {
     let words = company_words(company);
     if words.is_empty() {
@@ -630,13 +1092,18 @@ pub fn choose_application(
     apps: &[Application],
     user_emails: &[String],
 ) -> Choice {
+    choose_indexed(ev, apps, &Lookup::new(apps), user_emails)
+}
+
+/// [`choose_application`] through the import's index of `apps`.
+fn choose_indexed(
+    ev: &InviteEvent,
+    apps: &[Application],
+    look: &Lookup,
+    user_emails: &[String],
+) -> Choice {
     let id = interview_id_for_uid(&ev.uid);
-    if let Some(index) = apps.iter().position(|a| {
-        a.interview(&id).is_some()
-            || a.interviews
-                .iter()
-                .any(|i| i.invite.as_ref().is_some_and(|v| v.uid == ev.uid))
-    }) {
+    if let Some(index) = look.holding(ev, |_| true) {
         return Choice::Existing {
             index,
             why: format!("it already holds this invite's interview '{id}'"),
@@ -656,11 +1123,23 @@ pub fn choose_application(
             .map(|p| p.name.clone())
             .collect()
     };
-    let best = apps.iter().map(|a| shared(a).len()).max().unwrap_or(0);
+    // How many of each application's people the invite names: each person
+    // is listed once, under their own address.
+    let addresses: BTreeSet<String> = people.iter().map(|(_, x)| x.to_ascii_lowercase()).collect();
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for a in &addresses {
+        for &i in look.emails.get(a).into_iter().flatten() {
+            *counts.entry(i).or_default() += 1;
+        }
+    }
+    let best = counts.values().copied().max().unwrap_or(0);
     if best > 0 {
-        let top: Vec<usize> = (0..apps.len())
-            .filter(|&i| shared(&apps[i]).len() == best)
+        let mut top: Vec<usize> = counts
+            .iter()
+            .filter(|&(_, &n)| n == best)
+            .map(|(&i, _)| i)
             .collect();
+        top.sort_unstable();
         // An active application beats a finished one with the same people.
         let active: Vec<usize> = top
             .iter()
@@ -686,21 +1165,20 @@ pub fn choose_application(
                 .any(|u| u == *d)
         })
         .collect();
-    let active: Vec<usize> = (0..apps.len()).filter(|&i| apps[i].is_active()).collect();
+    let active = |set: BTreeSet<usize>| -> Vec<usize> {
+        set.into_iter().filter(|&i| apps[i].is_active()).collect()
+    };
 
     // 3. Same company domain as someone already known.
     for (domain, address) in &domains {
-        let hits: Vec<usize> = active
-            .iter()
-            .copied()
-            .filter(|&i| {
-                apps[i]
-                    .people
-                    .iter()
-                    .filter_map(|p| p.email.as_deref().and_then(domain_of))
-                    .any(|d| d == *domain)
-            })
-            .collect();
+        let hits = active(
+            look.domains
+                .get(domain)
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect(),
+        );
         let why = format!("its people write from {domain}, like {address}");
         if let Some(choice) = settle(hits, apps, &ev.summary, why) {
             return choice;
@@ -712,11 +1190,7 @@ pub fn choose_application(
         let Some(label) = company_label(domain) else {
             continue;
         };
-        let hits: Vec<usize> = active
-            .iter()
-            .copied()
-            .filter(|&i| label_names_company(label, &apps[i].company))
-            .collect();
+        let hits = active(look.named_by_label(label));
         let why = match hits.first() {
             Some(&i) => format!(
                 "the address {address} matches the company {}",
@@ -730,11 +1204,7 @@ pub fn choose_application(
     }
 
     // 5. The title names the company.
-    let hits: Vec<usize> = active
-        .iter()
-        .copied()
-        .filter(|&i| title_names_company(&ev.summary, &apps[i].company))
-        .collect();
+    let hits = active(look.named_in_title(&ev.summary));
     let why = match hits.first() {
         Some(&i) => format!(
             "the title '{}' names {}",
@@ -756,7 +1226,7 @@ pub fn choose_application(
         if company.is_empty() {
             continue;
         }
-        let id = unique_id(&slug(&company), |c| apps.iter().any(|a| a.id == c));
+        let id = unique_id(&slug(&company), |c| look.ids.contains_key(c));
         let mut application = Application::new(id, company.clone(), "");
         application.stage = Stage::Applied;
         return Choice::New {
@@ -840,5 +1310,63 @@ mod tests {
         ));
         assert!(!title_names_company("Contosoville meetup", "Contoso"));
         assert!(!title_names_company("Anything", "Inc."));
+    }
+
+    /// The index finds exactly the applications the rules name.
+    #[test]
+    fn the_index_names_companies_as_the_rules_do() {
+        let companies = [
+            "Contoso",
+            "Contoso Ltd",
+            "Northwind Traders",
+            "Northwind Traders Inc.",
+            "The ACME Corp",
+            "Acmeville Bank",
+            "Co",
+            "Inc.",
+            "Tailspin Toys",
+        ];
+        let apps: Vec<Application> = companies
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Application::new(format!("a{i}"), *c, ""))
+            .collect();
+        let look = Lookup::new(&apps);
+        let by_rule = |f: &dyn Fn(&str) -> bool| -> BTreeSet<usize> {
+            (0..apps.len()).filter(|&i| f(&apps[i].company)).collect()
+        };
+        for label in [
+            "contoso",
+            "northwind",
+            "northwindtraders",
+            "northwind-traders",
+            "acme",
+            "co",
+            "acmeville",
+            "tailspin",
+            "toys",
+            "inc",
+        ] {
+            assert_eq!(
+                look.named_by_label(label),
+                by_rule(&|c| label_names_company(label, c)),
+                "{label}"
+            );
+        }
+        for title in [
+            "Contoso | Panel interview – Product Manager",
+            "Contosoville meetup",
+            "Northwind Traders – Data Analyst",
+            "Technical round – Tailspin Toys",
+            "ACME: Final Round",
+            "Co-op chat",
+            "Anything",
+        ] {
+            assert_eq!(
+                look.named_in_title(title),
+                by_rule(&|c| title_names_company(title, c)),
+                "{title}"
+            );
+        }
     }
 }

@@ -8,7 +8,8 @@
 //!   interview and people to create or update in an application.
 //! - [`import_invites`] does that for a whole file against the store's
 //!   applications, choosing each event's application
-//!   ([`choose_application`]) and saying why.
+//!   ([`choose_application`]) and saying why; [`Importer`] does it for
+//!   several files in turn, each seeing what the ones before changed.
 //! - [`read_invites`], [`import_parsed`] and [`import_file`]: a whole file
 //!   with the refusals every front end shares ([`FileError`]), and
 //!   [`ImportSummary`], the JSON they answer; [`export_store`], the
@@ -40,8 +41,8 @@ pub use file::{
     import_file, import_parsed, read_invites,
 };
 pub use import::{
-    Choice, EventReport, ImportAction, ImportResult, ImportSettings, choose_application,
-    import_invites, is_debrief_uid,
+    Choice, EventReport, FileImport, ImportAction, ImportResult, ImportSettings, Importer,
+    choose_application, import_invites, is_debrief_uid,
 };
 pub use plan::{
     ImportContext, InvitePlan, PlanAction, find_application, imported_invites,

@@ -100,9 +100,13 @@ impl InvitePlan {
             Some(slot) => *slot = self.interview.clone(),
             None => app.interviews.push(self.interview.clone()),
         }
-        // An invitation moves the application on, as scheduling by hand
-        // does (`core::edit::schedule_interview`): a panel means the
-        // interviewing stage, any interview at least screening.
+        self.advance_stage(app);
+    }
+
+    /// An invitation moves the application on, as scheduling by hand does
+    /// (`core::edit::schedule_interview`): a panel means the interviewing
+    /// stage, any interview at least screening.
+    pub(crate) fn advance_stage(&self, app: &mut Application) {
         if self.interview.status == InterviewStatus::Scheduled {
             match app.stage {
                 Stage::Applied | Stage::Screening if self.interview.is_panel() => {
@@ -126,11 +130,56 @@ pub fn interview_id_for_uid(uid: &str) -> String {
     format!("ics-{:012x}", crate::fnv1a64(uid.trim().as_bytes()) >> 16)
 }
 
+/// What planning an invite reads of its application: its interviews by id
+/// and its people by address, name and id. An [`Application`] answers by
+/// scanning; a whole-file import answers from an index it keeps
+/// (`import.rs`), so one event costs the same however many interviews and
+/// people the application has gathered.
+pub(crate) trait Known {
+    fn interview(&self, id: &str) -> Option<&Interview>;
+    /// The first person whose address is `email` (the person's address
+    /// trimmed, ASCII case ignored).
+    fn person_by_email(&self, email: &str) -> Option<&Person>;
+    /// The first person whose [`normalize_name`] is `normalized`.
+    fn person_by_name(&self, normalized: &str) -> Option<&Person>;
+    fn has_person(&self, id: &str) -> bool;
+}
+
+impl Known for Application {
+    fn interview(&self, id: &str) -> Option<&Interview> {
+        Application::interview(self, id)
+    }
+    fn person_by_email(&self, email: &str) -> Option<&Person> {
+        self.people.iter().find(|p| {
+            p.email
+                .as_deref()
+                .is_some_and(|pe| pe.trim().eq_ignore_ascii_case(email))
+        })
+    }
+    fn person_by_name(&self, normalized: &str) -> Option<&Person> {
+        self.people
+            .iter()
+            .find(|p| normalize_name(&p.name) == normalized)
+    }
+    fn has_person(&self, id: &str) -> bool {
+        self.people.iter().any(|p| p.id == id)
+    }
+}
+
 /// Plans one invite against `existing` (the application it belongs to, if
 /// it exists yet).
 pub fn interview_from_invite(
     ev: &InviteEvent,
     existing: Option<&Application>,
+    ctx: &ImportContext,
+) -> InvitePlan {
+    plan_with(ev, existing.map(|a| a as &dyn Known), ctx)
+}
+
+/// [`interview_from_invite`] against any [`Known`].
+pub(crate) fn plan_with(
+    ev: &InviteEvent,
+    existing: Option<&dyn Known>,
     ctx: &ImportContext,
 ) -> InvitePlan {
     let id = interview_id_for_uid(&ev.uid);
@@ -401,7 +450,7 @@ struct Candidate {
     interviews: bool,
 }
 
-fn normalize_name(name: &str) -> String {
+pub(crate) fn normalize_name(name: &str) -> String {
     name.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -479,7 +528,7 @@ fn slug(name: &str) -> String {
     }
 }
 
-fn resolve_people(ev: &InviteEvent, existing: Option<&Application>, ctx: &ImportContext) -> People {
+fn resolve_people(ev: &InviteEvent, existing: Option<&dyn Known>, ctx: &ImportContext) -> People {
     let is_user = |name: Option<&str>, email: Option<&str>| {
         email.is_some_and(|e| {
             ctx.user_emails
@@ -568,25 +617,33 @@ fn resolve_people(ev: &InviteEvent, existing: Option<&Application>, ctx: &Import
     }
 
     let mut people = People::default();
-    let known: Vec<Person> = existing.map(|a| a.people.clone()).unwrap_or_default();
     for c in candidates {
-        let all = known.iter().chain(people.new.iter());
+        // The application's people first, then those this invite adds.
         let by_email = c.email.as_deref().and_then(|e| {
-            known.iter().chain(people.new.iter()).find(|p| {
+            let mine = |p: &&Person| {
                 p.email
                     .as_deref()
                     .is_some_and(|pe| pe.trim().eq_ignore_ascii_case(e))
-            })
+            };
+            match existing.and_then(|k| k.person_by_email(&e.to_ascii_lowercase())) {
+                Some(p) => Some((p, true)),
+                None => people.new.iter().find(mine).map(|p| (p, false)),
+            }
         });
         let matched = by_email.or_else(|| {
-            known
-                .iter()
-                .chain(people.new.iter())
-                .find(|p| normalize_name(&p.name) == normalize_name(&c.name))
+            let name = normalize_name(&c.name);
+            match existing.and_then(|k| k.person_by_name(&name)) {
+                Some(p) => Some((p, true)),
+                None => people
+                    .new
+                    .iter()
+                    .find(|p| normalize_name(&p.name) == name)
+                    .map(|p| (p, false)),
+            }
         });
         let id = match matched {
-            Some(p) => {
-                if p.email.is_none() && c.email.is_some() && known.iter().any(|k| k.id == p.id) {
+            Some((p, stored)) => {
+                if p.email.is_none() && c.email.is_some() && stored {
                     let mut filled = p.clone();
                     filled.email = c.email.clone();
                     people.updated.push(filled);
@@ -595,10 +652,13 @@ fn resolve_people(ev: &InviteEvent, existing: Option<&Application>, ctx: &Import
             }
             None => {
                 let base = slug(&c.name);
-                let taken: Vec<&str> = all.map(|p| p.id.as_str()).collect();
+                let taken = |id: &str| {
+                    existing.is_some_and(|k| k.has_person(id))
+                        || people.new.iter().any(|p| p.id == id)
+                };
                 let mut id = base.clone();
                 let mut n = 2;
-                while taken.contains(&id.as_str()) {
+                while taken(&id) {
                     id = format!("{base}-{n}");
                     n += 1;
                 }
