@@ -1266,7 +1266,7 @@ fn import_reads_a_byte_order_mark_and_streams_standard_input() {
 
     let text = String::from_utf8(fixture).expect("utf-8");
     let broken = text.replacen("\"company\"", "\"compny\"", 1);
-    let out = s.run_with_stdin(&["import", "--replace", "-"], broken.as_bytes());
+    let out = s.run_with_stdin(&["import", "--replace", "--yes", "-"], broken.as_bytes());
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("compny"), "{}", stderr(&out));
     assert_eq!(s.export(), before, "nothing written");
