@@ -40,28 +40,34 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         // An unknown id gets the usual "did you mean" before anything else.
         ctx.application(id)?;
     }
-    let data = ctx.store.load()?;
     let settings = ImportSettings {
         zone: tz.clone(),
         user_emails: profile.emails.clone(),
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: a.app.clone(),
     };
-    let result = import_events(parsed, &data.applications, &settings);
-    std::mem::forget(data);
+    // The read and its write in one transaction: an edit another command
+    // makes meanwhile is never overwritten.
+    let dry_run = a.dry_run;
+    let result = ctx.update(|u| {
+        let data = u.reader().load()?;
+        let result = import_events(parsed, &data.applications, &settings);
+        std::mem::forget(data);
+        if result.nothing_imported().is_none() && !dry_run && result.changes() {
+            let changes: Vec<Change> = result
+                .changed
+                .iter()
+                .cloned()
+                .map(Change::PutApplication)
+                .collect();
+            u.apply(&changes)?;
+        }
+        Ok(result)
+    })?;
     // Every event skipped (no application for it, Debrief's own export…):
     // the file was read, so this is the command finding a problem (exit 1),
     // with the report saying why, not bad input.
     let nothing = result.nothing_imported().is_some();
-    if !nothing && !a.dry_run && result.changes() {
-        let changes: Vec<Change> = result
-            .changed
-            .iter()
-            .cloned()
-            .map(Change::PutApplication)
-            .collect();
-        ctx.write(&changes)?;
-    }
     if a.json {
         render::json(&result.summary(a.dry_run), None)
             .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
