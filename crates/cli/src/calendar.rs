@@ -88,40 +88,49 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         // An unknown id gets the usual "did you mean" before anything else.
         ctx.application(id)?;
     }
-    let data = ctx.store.load()?;
     let settings = ImportSettings {
         zone: tz.clone(),
         user_emails: profile.emails.clone(),
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: a.app.clone(),
     };
-    let mut importer = Importer::new(data.applications, &settings);
-    let done: Vec<(String, FileImport)> = files
-        .into_iter()
-        .map(|(name, parsed)| {
-            let result = importer.file(&parsed.events, parsed.warnings);
-            (name, result)
-        })
-        .collect();
-    let changed = importer.changed();
-    let created = importer.created().to_vec();
-    // The process ends soon: freeing the store's applications one by one
-    // would take as long as reading them.
-    std::mem::forget(importer);
+    // The read and its write in one transaction: an edit another command
+    // makes meanwhile is never overwritten.
+    let dry_run = a.dry_run;
+    let (done, changed, created) = ctx.update(|u| {
+        let data = u.reader().load()?;
+        let mut importer = Importer::new(data.applications, &settings);
+        let done: Vec<(String, FileImport)> = files
+            .into_iter()
+            .map(|(name, parsed)| {
+                let result = importer.file(&parsed.events, parsed.warnings);
+                (name, result)
+            })
+            .collect();
+        let changed = importer.changed();
+        let created = importer.created().to_vec();
+        // The process ends soon: freeing the store's applications one by
+        // one would take as long as reading them.
+        std::mem::forget(importer);
+        let skipped_all = done
+            .iter()
+            .all(|(_, f)| f.events.iter().all(|e| e.action == ImportAction::Skip));
+        if !skipped_all && !dry_run && !changed.is_empty() {
+            let changes: Vec<Change> = changed
+                .iter()
+                .cloned()
+                .map(Change::PutApplication)
+                .collect();
+            u.apply(&changes)?;
+        }
+        Ok((done, changed, created))
+    })?;
     // Every event skipped (no application for it, Debrief's own export…):
     // the files were read, so this is the command finding a problem (exit
     // 1), with the report saying why, not bad input.
     let nothing = done
         .iter()
         .all(|(_, f)| f.events.iter().all(|e| e.action == ImportAction::Skip));
-    if !nothing && !a.dry_run && !changed.is_empty() {
-        let changes: Vec<Change> = changed
-            .iter()
-            .cloned()
-            .map(Change::PutApplication)
-            .collect();
-        ctx.write(&changes)?;
-    }
     let one = a.files.len() == 1 && paths.len() == 1 && !a.files[0].is_dir();
     if one {
         let Some((name, file)) = done.into_iter().next() else {

@@ -67,7 +67,83 @@ pub fn api_routes() -> Router<AppState> {
 
 /// Page routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/undo", post(undo_page))
+    Router::new()
+        .route("/undo", post(undo_page))
+        .route("/applications/{id}/delete", post(delete_page))
+}
+
+/// A Delete button for one record of application `id`: a POST form (the
+/// cross-site checks of every form apply); the confirmation that follows
+/// carries Undo.
+pub fn delete_button(id: &str, fields: &[(&str, String)], label: &str) -> Markup {
+    html! {
+        form.inline.delete method="post" action=(format!("/applications/{}/delete", crate::pages::urlencode(id))) {
+            @for (k, v) in fields { input type="hidden" name=(k) value=(v); }
+            button type="submit" { (label) }
+        }
+    }
+}
+
+/// The record a Delete button names.
+fn page_target(f: &std::collections::HashMap<String, String>) -> Result<Target> {
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let index = || {
+        get("index")
+            .parse::<usize>()
+            .map_err(|_| Problem::field("index", "which one, counting from 1"))
+    };
+    Ok(match get("what").as_str() {
+        "person" => Target::Person {
+            id: get("person"),
+            from_panels: get("from_panels") == "true",
+        },
+        "interview" => Target::Interview {
+            id: get("interview"),
+        },
+        "touch" => Target::Touch { index: index()? },
+        "reply" => Target::Reply { index: index()? },
+        "said" => Target::Said {
+            person: get("person"),
+            index: index()?,
+        },
+        "slip" => Target::SlipUp {
+            interview: get("interview"),
+            index: index()?,
+        },
+        "news" => Target::News { index: index()? },
+        "research" => Target::Research { index: index()? },
+        "feedback" => Target::Feedback { point: index()? },
+        "reflection" => Target::Reflection {
+            interview: get("interview"),
+        },
+        "dismissal" => Target::Dismissal { index: index()? },
+        "outcome" => Target::Outcome,
+        other => return Err(Problem::field("what", format!("cannot delete '{other}'"))),
+    })
+}
+
+/// `POST /applications/{id}/delete`: the pages' Delete buttons.
+async fn delete_page(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let to = crate::pages::app_url(&id);
+    let run = || -> Result<String> {
+        let target = page_target(&f)?;
+        remove_from(&st, &id, &target)
+    };
+    match run() {
+        Ok(what) => {
+            let mut first = what.chars();
+            let what = match first.next() {
+                Some(c) => c.to_uppercase().chain(first).collect::<String>(),
+                None => what,
+            };
+            redirect_with(&to, "ok", &format!("Deleted: {what}."))
+        }
+        Err(p) => redirect_with(&to, "error", &format!("Nothing was deleted: {}", p.message)),
+    }
 }
 
 /// Deletes `target` from application `id` in one transaction.

@@ -301,3 +301,68 @@ fn any_record_can_be_corrected_with_patch() {
     let app = get(&s, "/api/v1/applications/acme-analyst").json();
     assert_eq!(app["news"][0]["text"], "Acme opened an office in Lyon");
 }
+
+#[test]
+fn the_pages_delete_any_record_with_undo() {
+    let s = Server::start(Some(NOW));
+    let mut data = sample();
+    data["applications"][0]["interviews"][0]["interviewers"] = json!(["raj"]);
+    data["applications"][0]["news"] =
+        json!([{ "on": "2026-11-19", "text": "Acme opened an office in Lyon" }]);
+    let r = post_json(&s, "/api/v1/import", &data);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = get(&s, "/applications/acme-analyst");
+    assert!(
+        page.body
+            .contains(r#"action="/applications/acme-analyst/delete""#),
+        "no Delete buttons"
+    );
+    assert!(
+        page.body
+            .contains("Delete (and take them off the interview panels)"),
+        "{}",
+        page.body
+    );
+
+    let r = post_form(
+        &s,
+        "/applications/acme-analyst/delete",
+        &[("what", "news"), ("index", "1")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        get(&s, "/api/v1/applications/acme-analyst").json()["news"],
+        json!([])
+    );
+    let r = post_form(
+        &s,
+        "/applications/acme-analyst/delete",
+        &[
+            ("what", "person"),
+            ("person", "raj"),
+            ("from_panels", "true"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let app = get(&s, "/api/v1/applications/acme-analyst").json();
+    assert_eq!(app["people"].as_array().map(Vec::len), Some(1));
+    assert_eq!(app["interviews"][0]["interviewers"], json!([]));
+    // A bad request deletes nothing and says so.
+    let r = post_form(
+        &s,
+        "/applications/acme-analyst/delete",
+        &[("what", "touch"), ("index", "9")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(
+        r.header("set-cookie")
+            .is_some_and(|c| c.contains("Nothing")),
+        "{:?}",
+        r.headers
+    );
+
+    let r = post_form(&s, "/undo", &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let app = get(&s, "/api/v1/applications/acme-analyst").json();
+    assert_eq!(app["interviews"][0]["interviewers"], json!(["raj"]));
+}
