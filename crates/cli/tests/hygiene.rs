@@ -189,3 +189,86 @@ fn a_csv_in_windows_1252_is_read_and_named() {
         "{companies:?}"
     );
 }
+
+/// Python's icalendar, when installed: `None` (and a loud note) when not.
+fn icalendar_reads(file: &std::path::Path) -> Option<String> {
+    let check = std::process::Command::new("python3")
+        .args(["-c", "import icalendar"])
+        .output();
+    if !check.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "\n!!! SKIPPED: validating the .ics export with Python's icalendar (pip install icalendar; .ci/run installs it)\n"
+        );
+        return None;
+    }
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, icalendar\ncal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\nprint('|'.join(str(e.get('SUMMARY')) + '@' + str(e.get('LOCATION')) for e in cal.walk('VEVENT')))",
+            file.to_str().expect("path"),
+        ])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn control_characters_in_an_invite_never_reach_the_store_or_the_calendar_export() {
+    let s = Debrief::imported().now(NOW);
+    let invite = s.write(
+        "ctl.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Hand-made//EN\r\nBEGIN:VEVENT\r\n\
+         UID:ctl-1@acme.example\r\nDTSTAMP:20261120T120000Z\r\n\
+         DTSTART:20261201T160000Z\r\nDTEND:20261201T170000Z\r\n\
+         SUMMARY:Acme Corp \u{1}second interview\u{7}\r\n\
+         LOCATION:Room\u{0} 4\\, Building\u{1b} B\r\n\
+         ORGANIZER;CN=\"Marie^nDubois\":mailto:marie@acme.example\r\n\
+         ATTENDEE;CN=Lee\u{1b}Kim:mailto:lee.kim@acme.example\r\n\
+         END:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    s.ok(&[
+        "ics",
+        "import",
+        "--app",
+        "acme-analyst",
+        invite.to_str().expect("path"),
+    ]);
+    let data = s.export();
+    let app = &data["applications"][0];
+    let iv = app["interviews"]
+        .as_array()
+        .expect("interviews")
+        .iter()
+        .find(|i| i["invite"]["uid"] == "ctl-1@acme.example")
+        .expect("the invite's interview");
+    assert_eq!(iv["location"], "Room 4, Building B");
+    let names: Vec<&str> = app["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&"Lee Kim"), "{names:?}");
+
+    let file = s.path("out.ics");
+    s.ok(&["ics", "export", "-o", file.to_str().expect("path")]);
+    let bytes = std::fs::read(&file).expect("export");
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')),
+        "a control character in the export"
+    );
+    if let Some(read) = icalendar_reads(&file) {
+        assert!(
+            read.contains("Room 4\\, Building B") || read.contains("Room 4, Building B"),
+            "{read}"
+        );
+    }
+}

@@ -178,3 +178,35 @@ fn half_a_header_and_a_stalled_body_are_disconnected_after_their_timeouts() {
     drop(s);
     assert_eq!(d.export(), Debrief::imported().now(NOW).export());
 }
+
+#[test]
+fn stopping_closes_idle_connections_at_once() {
+    let d = Debrief::imported().now(NOW);
+    let mut s = serve(&d, &["--header-timeout", "60", "--idle-timeout", "60"]);
+    // A browser tab's idle keep-alive connection, after one request.
+    let mut tab = TcpStream::connect(s.addr).expect("connect");
+    write!(
+        tab,
+        "GET /api/v1/agenda HTTP/1.1\r\nHost: {}\r\n\r\n",
+        s.addr
+    )
+    .expect("write");
+    let mut first = [0u8; 64];
+    tab.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let n = tab.read(&mut first).expect("a response");
+    assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200"));
+    let start = Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = s.child.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}

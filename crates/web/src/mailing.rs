@@ -58,7 +58,7 @@ fn status(st: &AppState, profile_name: &str) -> (Status, Vec<String>) {
         Ok(s) => s,
         Err(e) => return (Status::Off { problem: Some(e.0) }, vec![]),
     };
-    let warnings = settings.warnings.clone();
+    let mut warnings = settings.warnings.clone();
     if settings.config.smtp_url.is_none() {
         return (Status::Off { problem: None }, warnings);
     }
@@ -66,7 +66,11 @@ fn status(st: &AppState, profile_name: &str) -> (Status, Vec<String>) {
         .smtp_url()
         .and_then(|url| Ok((url, settings.sender(profile_name)?)));
     match ready {
-        Ok((url, from)) => (Status::Ready { url, from }, warnings),
+        Ok((url, from)) => {
+            // `?tls=none` to another computer: said wherever mail is set up.
+            warnings.extend(url.warning());
+            (Status::Ready { url, from }, warnings)
+        }
         Err(e) => (Status::Off { problem: Some(e.0) }, warnings),
     }
 }

@@ -12,9 +12,10 @@
 //!   client that stopped reading its response).
 //! - **Connection cap**: at most this many connections are open. At the
 //!   cap, a new connection closes the one that has waited longest for a
-//!   request (idle ones go first), so a crowd of idle sockets never locks
-//!   out a real request; if every connection is busy with a request, the
-//!   new one waits in the kernel's queue until one finishes.
+//!   request (idle ones go first; one open for less than a tenth of a
+//!   second is left to send its request), so a crowd of idle sockets
+//!   never locks out a real request; if every connection is busy with a
+//!   request, the new one waits in the kernel's queue until one finishes.
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -47,6 +48,9 @@ impl Default for Limits {
         }
     }
 }
+
+/// How long a new connection is safe from being closed to make room.
+const GRACE_MS: u64 = 100;
 
 /// One open connection, as the accept loop sees it.
 struct Slot {
@@ -85,12 +89,18 @@ pub async fn serve_with(
                 if reg.open.len() < max {
                     false
                 } else {
+                    // Only a connection idle for a moment: a new one gets
+                    // time to send its request before a newer one can
+                    // push it out.
+                    let settled = millis(epoch).saturating_sub(GRACE_MS);
                     let victim = reg
                         .open
                         .iter()
                         .filter(|(_, s)| !s.busy.load(Ordering::Relaxed))
-                        .min_by_key(|(_, s)| s.progress.load(Ordering::Relaxed))
-                        .map(|(id, _)| *id);
+                        .map(|(id, s)| (*id, s.progress.load(Ordering::Relaxed)))
+                        .filter(|&(_, at)| at <= settled)
+                        .min_by_key(|&(_, at)| at)
+                        .map(|(id, _)| id);
                     match victim.and_then(|id| reg.open.remove(&id)) {
                         Some(slot) => {
                             slot.close.notify_one();
@@ -105,8 +115,8 @@ pub async fn serve_with(
             }
             tokio::select! {
                 () = freed.notified() => {}
-                () = tokio::time::sleep(Duration::from_millis(100)) => {}
-                () = &mut shutdown => return drain(tasks).await,
+                () = tokio::time::sleep(Duration::from_millis(GRACE_MS / 4)) => {}
+                () = &mut shutdown => return drain(tasks, &registry).await,
             }
         }
         let (stream, _) = tokio::select! {
@@ -118,7 +128,7 @@ pub async fn serve_with(
                     continue;
                 }
             },
-            () = &mut shutdown => return drain(tasks).await,
+            () = &mut shutdown => return drain(tasks, &registry).await,
         };
         let _ = stream.set_nodelay(true);
         let busy = Arc::new(AtomicBool::new(false));
@@ -195,10 +205,35 @@ pub async fn serve_with(
     }
 }
 
-/// Lets the connections still open finish (at most a few seconds).
-async fn drain(mut tasks: tokio::task::JoinSet<()>) -> std::io::Result<()> {
+/// Closes idle connections at once and lets those answering a request
+/// finish it (at most a few seconds), so a write that has started is never
+/// cut off and an idle browser tab does not hold the shutdown up.
+async fn drain(
+    mut tasks: tokio::task::JoinSet<()>,
+    registry: &Mutex<Registry>,
+) -> std::io::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
-        while tasks.join_next().await.is_some() {}
+        loop {
+            {
+                let mut reg = registry.lock().unwrap_or_else(|p| p.into_inner());
+                let idle: Vec<u64> = reg
+                    .open
+                    .iter()
+                    .filter(|(_, s)| !s.busy.load(Ordering::Relaxed))
+                    .map(|(id, _)| *id)
+                    .collect();
+                for id in idle {
+                    if let Some(slot) = reg.open.remove(&id) {
+                        slot.close.notify_one();
+                    }
+                }
+            }
+            while tasks.try_join_next().is_some() {}
+            if tasks.is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     })
     .await;
     Ok(())

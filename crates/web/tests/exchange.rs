@@ -614,3 +614,50 @@ fn the_preview_and_the_import_count_lines_alike() {
     let (_, msg) = flash(&done).expect("flash");
     assert!(msg.contains("(line 5)"), "{msg}");
 }
+
+#[test]
+fn uploads_with_a_byte_order_mark_other_encodings_or_control_characters() {
+    let s = Server::start(Some(BEFORE));
+    // An exchange file saved by a Windows editor, with its BOM.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(sample().to_string().into_bytes());
+    let r = post_bytes(&s, "/api/v1/import", "application/json", &bom);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let before = get(&s, "/api/v1/export").body;
+
+    // A NUL in a name: refused with its JSON path, nothing written.
+    let mut nul = sample();
+    nul["applications"][0]["people"][1]["name"] = json!("Raj\u{0}Patel");
+    let r = post_json(&s, "/api/v1/import", &nul);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["field"], "applications[0].people[1].name");
+    assert_eq!(
+        v["message"],
+        "contains a control character (U+0000); remove it"
+    );
+    assert_eq!(get(&s, "/api/v1/export").body, before);
+
+    // A CSV from Excel in Windows-1252: read as such, never garbled.
+    let csv = b"companyName,title,listName\nM\xFCller & S\xF6hne,Analyst,Applied\n";
+    let r = post_bytes(&s, "/api/v1/import-csv?from=huntr", "text/csv", csv);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let all = get(&s, "/api/v1/export").body;
+    assert!(all.contains("Müller & Söhne"), "{all}");
+    let after = all;
+
+    // A spreadsheet's .xlsx (a zip) is no CSV: refused, nothing written.
+    let r = post_bytes(
+        &s,
+        "/api/v1/import-csv?from=huntr",
+        "text/csv",
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("does not look like a text file"),
+        "{}",
+        r.body
+    );
+    assert_eq!(get(&s, "/api/v1/export").body, after);
+}

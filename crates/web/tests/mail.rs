@@ -490,3 +490,38 @@ fn without_a_sender_the_eml_says_how_to_set_one_and_bad_requests_are_named() {
         .expect("POST");
     assert_eq!(r.status().as_u16(), 403, "other sites cannot send");
 }
+
+#[test]
+fn settings_refuse_a_password_that_could_go_unencrypted_and_warn_about_tls_none() {
+    // tls=opportunistic with a password to another computer: refused, said
+    // on Settings, and Send answers 422 without trying.
+    let s = store(Sources {
+        smtp_url: Some("smtp://sam:hunter2@mail.example.com?tls=opportunistic".into()),
+        mail_from: Some(FROM.into()),
+        ..Sources::none()
+    });
+    let page = get(&s, "/settings").body;
+    assert!(page.contains("tls=opportunistic"), "{page}");
+    assert!(!page.contains("hunter2"), "{page}");
+    let (_, body) = draft(&s, "marie");
+    let r = send(
+        &s,
+        json!({ "app": "acme-analyst", "person": "marie", "kind": "thank-you", "text": body }),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("unencrypted"), "{}", r.body);
+    assert!(!r.body.contains("hunter2"), "{}", r.body);
+    assert!(touches(&s).is_empty());
+
+    // No password, ?tls=none to another computer: allowed, with a warning.
+    let s = store(Sources {
+        smtp_url: Some("smtp://relay.example?tls=none".into()),
+        mail_from: Some(FROM.into()),
+        ..Sources::none()
+    });
+    let page = get(&s, "/settings").body;
+    assert!(
+        page.contains("mail to relay.example:25 goes unencrypted (tls=none)"),
+        "{page}"
+    );
+}
