@@ -99,11 +99,11 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     let done: Vec<(String, FileImport)> = files
         .into_iter()
         .map(|(name, parsed)| {
-            let result = importer.file(&parsed.events, parsed.warnings);
+            let result = importer.file_owned(parsed.events, parsed.warnings);
             (name, result)
         })
         .collect();
-    let changed = importer.changed();
+    let changed = importer.take_changed();
     let created = importer.created().to_vec();
     // The process ends soon: freeing the store's applications one by one
     // would take as long as reading them.
@@ -114,13 +114,11 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     let nothing = done
         .iter()
         .all(|(_, f)| f.events.iter().all(|e| e.action == ImportAction::Skip));
-    if !nothing && !a.dry_run && !changed.is_empty() {
-        let changes: Vec<Change> = changed
-            .iter()
-            .cloned()
-            .map(Change::PutApplication)
-            .collect();
+    let any_change = !changed.is_empty();
+    if !nothing && !a.dry_run && any_change {
+        let changes: Vec<Change> = changed.into_iter().map(Change::PutApplication).collect();
         ctx.store.apply(&changes)?;
+        std::mem::forget(changes);
     }
     let one = a.files.len() == 1 && paths.len() == 1 && !a.files[0].is_dir();
     if one {
@@ -131,7 +129,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
             events: file.events,
             warnings: file.warnings,
             own_export: file.own_export,
-            changed,
+            changed: vec![],
             created,
         };
         if a.json {
@@ -139,12 +137,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
                 .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
         } else {
             let mut out = human_events(&name, &result.events, &result.warnings, &tz, a.dry_run);
-            out.push_str(&human_total(
-                &result.events,
-                nothing,
-                a.dry_run,
-                result.changes(),
-            ));
+            out.push_str(&human_total(&result.events, nothing, a.dry_run, any_change));
             render::out(&out);
         }
     } else if a.json {
@@ -171,12 +164,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         }
         let events: Vec<EventReport> = done.into_iter().flat_map(|(_, f)| f.events).collect();
         out.push_str(&format!("{} file(s), ", paths.len()));
-        out.push_str(&human_total(
-            &events,
-            nothing,
-            a.dry_run,
-            !changed.is_empty(),
-        ));
+        out.push_str(&human_total(&events, nothing, a.dry_run, any_change));
         render::out(&out);
     }
     if nothing {
