@@ -97,17 +97,17 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     // The read and its write in one transaction: an edit another command
     // makes meanwhile is never overwritten.
     let dry_run = a.dry_run;
-    let (done, changed, created) = ctx.update(|u| {
+    let (done, any_change, created) = ctx.update(|u| {
         let data = u.reader().load()?;
         let mut importer = Importer::new(data.applications, &settings);
         let done: Vec<(String, FileImport)> = files
             .into_iter()
             .map(|(name, parsed)| {
-                let result = importer.file(&parsed.events, parsed.warnings);
+                let result = importer.file_owned(parsed.events, parsed.warnings);
                 (name, result)
             })
             .collect();
-        let changed = importer.changed();
+        let changed = importer.take_changed();
         let created = importer.created().to_vec();
         // The process ends soon: freeing the store's applications one by
         // one would take as long as reading them.
@@ -115,15 +115,13 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         let skipped_all = done
             .iter()
             .all(|(_, f)| f.events.iter().all(|e| e.action == ImportAction::Skip));
-        if !skipped_all && !dry_run && !changed.is_empty() {
-            let changes: Vec<Change> = changed
-                .iter()
-                .cloned()
-                .map(Change::PutApplication)
-                .collect();
+        let any_change = !changed.is_empty();
+        if !skipped_all && !dry_run && any_change {
+            let changes: Vec<Change> = changed.into_iter().map(Change::PutApplication).collect();
             u.apply(&changes)?;
+            std::mem::forget(changes);
         }
-        Ok((done, changed, created))
+        Ok((done, any_change, created))
     })?;
     // Every event skipped (no application for it, Debrief's own export…):
     // the files were read, so this is the command finding a problem (exit
@@ -140,7 +138,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
             events: file.events,
             warnings: file.warnings,
             own_export: file.own_export,
-            changed,
+            changed: vec![],
             created,
         };
         if a.json {
@@ -148,12 +146,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
                 .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
         } else {
             let mut out = human_events(&name, &result.events, &result.warnings, &tz, a.dry_run);
-            out.push_str(&human_total(
-                &result.events,
-                nothing,
-                a.dry_run,
-                result.changes(),
-            ));
+            out.push_str(&human_total(&result.events, nothing, a.dry_run, any_change));
             render::out(&out);
         }
     } else if a.json {
@@ -180,12 +173,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
         }
         let events: Vec<EventReport> = done.into_iter().flat_map(|(_, f)| f.events).collect();
         out.push_str(&format!("{} file(s), ", paths.len()));
-        out.push_str(&human_total(
-            &events,
-            nothing,
-            a.dry_run,
-            !changed.is_empty(),
-        ));
+        out.push_str(&human_total(&events, nothing, a.dry_run, any_change));
         render::out(&out);
     }
     if nothing {

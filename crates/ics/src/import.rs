@@ -162,15 +162,36 @@ impl<'s> Importer<'s> {
     /// Imports one file's events; `parser_warnings` come first in its
     /// warnings.
     pub fn file(&mut self, events: &[InviteEvent], parser_warnings: Vec<String>) -> FileImport {
+        self.events(events.iter(), events.len(), parser_warnings)
+    }
+
+    /// [`Importer::file`] taking the events: each is freed once its report
+    /// (which holds a copy) is made, so a big file is not held twice.
+    pub fn file_owned(
+        &mut self,
+        events: Vec<InviteEvent>,
+        parser_warnings: Vec<String>,
+    ) -> FileImport {
+        let n = events.len();
+        self.events(events.into_iter(), n, parser_warnings)
+    }
+
+    fn events<E: std::borrow::Borrow<InviteEvent>>(
+        &mut self,
+        events: impl Iterator<Item = E>,
+        count: usize,
+        parser_warnings: Vec<String>,
+    ) -> FileImport {
         let mut warnings = parser_warnings;
-        let mut reports = Vec::with_capacity(events.len());
+        let mut reports = Vec::with_capacity(count);
         // The application every event of this file so far went to, if they
         // all went to one: where an event with no clue of its own belongs.
         let mut file_app: Option<(String, String)> = None;
         let mut file_apps_differ = false;
         let mut own_export = 0;
 
-        for ev in events {
+        for item in events {
+            let ev: &InviteEvent = item.borrow();
             let label = describe(ev);
             let mut report = EventReport {
                 event: ev.clone(),
@@ -352,7 +373,7 @@ impl<'s> Importer<'s> {
         }
 
         if own_export > 0 {
-            warnings.push(if own_export == events.len() {
+            warnings.push(if own_export == count {
                 format!("{OWN_EXPORT}; nothing to import")
             } else {
                 format!(
@@ -375,6 +396,19 @@ impl<'s> Importer<'s> {
         self.changed
             .iter()
             .filter_map(|&i| self.working.get(i).cloned())
+            .collect()
+    }
+
+    /// [`Importer::changed`] without copies: the applications are moved
+    /// out (the importer is of no further use).
+    pub fn take_changed(&mut self) -> Vec<Application> {
+        std::mem::take(&mut self.changed)
+            .into_iter()
+            .filter_map(|i| {
+                self.working
+                    .get_mut(i)
+                    .map(|a| std::mem::replace(a, Application::new("", "", "")))
+            })
             .collect()
     }
 
