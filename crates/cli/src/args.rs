@@ -89,6 +89,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Serve Debrief to an AI assistant: a Model Context Protocol server on
+    /// standard input and output (docs/mcp.md).
+    Mcp,
 }
 
 impl Command {
@@ -638,6 +641,9 @@ pub struct DraftArgs {
     /// Write an email message (.eml) that mail clients open as a draft.
     #[arg(long)]
     pub eml: bool,
+    /// Print {"subject", "text", "diagnostics"} (the linter's findings) as JSON.
+    #[arg(long, conflicts_with_all = ["eml", "output"])]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,11 +3,13 @@
 //! Exit codes (FORMAT.md §2): 0 success, 1 the command ran and found a
 //! problem, 2 bad input or usage (nothing written).
 
+mod answers;
 mod args;
 mod calendar;
 mod ctx;
 mod data;
 mod mail;
+mod mcp;
 mod notes;
 mod record;
 mod render;
@@ -78,6 +80,9 @@ fn run(cli: Cli) -> ctx::Result<()> {
         };
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }
+    if let Command::Mcp = &cli.command {
+        return mcp::serve(cli.db, cli.now);
+    }
     let reads_only = cli.command.only_reads();
     let mut ctx = Ctx::open(cli.db.as_deref(), cli.now, reads_only)?;
     match cli.command {
@@ -105,6 +110,8 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::ImportCsv(a) => trackers::import_csv(&mut ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
         Command::Ics(c) => calendar::run(&mut ctx, c),
-        Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),
+        Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) | Command::Mcp => {
+            Ok(())
+        }
     }
 }
