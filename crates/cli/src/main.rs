@@ -12,6 +12,7 @@ mod mail;
 mod mcp;
 mod notes;
 mod record;
+mod remind;
 mod render;
 mod trackers;
 mod views;
@@ -110,6 +111,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::ImportCsv(a) => trackers::import_csv(&mut ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
         Command::Ics(c) => calendar::run(&mut ctx, c),
+        Command::Remind(a) => remind::run(&mut ctx, &a),
         Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) | Command::Mcp => {
             Ok(())
         }
