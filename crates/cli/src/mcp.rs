@@ -204,12 +204,18 @@ impl Debrief {
         annotations(read_only_hint = true)
     )]
     async fn agenda(&self, Parameters(p): Parameters<AgendaParams>) -> CallToolResult {
-        answer((|| {
+        // The very bytes `debrief agenda --json` prints (without its final
+        // newline): written on every core for a large agenda.
+        let text = (|| {
             let ctx = self.open(p.now, true)?;
             let (_, _, agenda) = answers::agenda(&ctx, p.app.as_deref())?;
-            serde_json::from_slice(&agenda.to_pretty_json())
+            String::from_utf8(agenda.to_pretty_json())
                 .map_err(|e| Failure::input(format!("agenda: {e}")))
-        })())
+        })();
+        match text {
+            Ok(t) => CallToolResult::success(vec![ContentBlock::text(t)]),
+            Err(e) => answer(Err(e)),
+        }
     }
 
     #[tool(

@@ -410,3 +410,29 @@ fn mcp_tools_answer_the_same_json_as_the_cli() {
     // Both stores now hold the same record.
     assert_eq!(mcp.export(), cli.export());
 }
+
+#[test]
+fn draft_json_gives_the_subject_the_text_and_the_linters_findings() {
+    let d = Debrief::imported().now(NOW);
+    let v = d.json(&[
+        "draft",
+        "--app",
+        "acme-analyst",
+        "--to",
+        "raj",
+        "--kind",
+        "thank-you",
+        "--json",
+    ]);
+    assert!(v["subject"].as_str().is_some_and(|s| !s.is_empty()), "{v}");
+    // Addressed to Raj, with what he said.
+    let text = v["text"].as_str().expect("text");
+    assert!(
+        text.lines().next().is_some_and(|l| l.contains("Raj")),
+        "{v}"
+    );
+    assert!(text.contains("moving its reporting to dbt"), "{v}");
+    assert!(v["diagnostics"].is_array(), "{v}");
+    let err = d.input_error(&["draft", "--app", "acme-analyst", "--to", "nobody", "--json"]);
+    assert!(err.contains("nobody"), "{err}");
+}
