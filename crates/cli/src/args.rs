@@ -102,6 +102,12 @@ pub enum Command {
     Correct(CorrectArgs),
     /// Take back the last change (or the last N); an undo can be undone too.
     Undo(UndoArgs),
+    /// Serve Debrief to an AI assistant: a Model Context Protocol server on
+    /// standard input and output (docs/mcp.md).
+    Mcp,
+    /// The follow-ups that became due since the last reminder, once each;
+    /// --install runs it every 15 minutes.
+    Remind(RemindArgs),
 }
 
 #[derive(Debug, Args)]
@@ -766,6 +772,9 @@ pub struct DraftArgs {
     /// Write an email message (.eml) that mail clients open as a draft.
     #[arg(long)]
     pub eml: bool,
+    /// Print {"subject", "text", "diagnostics"} (the linter's findings) as JSON.
+    #[arg(long, conflicts_with_all = ["eml", "output"])]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -827,4 +836,37 @@ pub struct ImportCsvArgs {
     pub dry_run: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Print them as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Also show each as a desktop notification.
+    #[arg(long)]
+    pub notify: bool,
+    /// Also email a digest to your own address (your `debrief send` settings).
+    #[arg(long)]
+    pub email: bool,
+    /// Run `debrief remind` every 15 minutes: a systemd user timer (with
+    /// --notify unless only --email is given), or the crontab line to add.
+    #[arg(long, conflicts_with_all = ["uninstall", "json"])]
+    pub install: bool,
+    /// Remove the timer --install wrote.
+    #[arg(long, conflicts_with_all = ["notify", "email", "json"])]
+    pub uninstall: bool,
+    /// How --install and --uninstall schedule it.
+    #[arg(long, value_enum, default_value = "auto", value_name = "HOW")]
+    pub with: Scheduler,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scheduler {
+    /// systemd where the system runs it, else cron
+    Auto,
+    /// a systemd user timer
+    Systemd,
+    /// print the crontab line
+    Cron,
 }

@@ -4,6 +4,7 @@
 //! problem, 2 bad input or usage (nothing written), 3 the store could not
 //! be used right now (busy beyond its wait; nothing written).
 
+mod answers;
 mod args;
 mod calendar;
 mod ctx;
@@ -11,8 +12,10 @@ mod data;
 mod history;
 mod input;
 mod mail;
+mod mcp;
 mod notes;
 mod record;
+mod remind;
 mod render;
 mod trackers;
 mod views;
@@ -90,6 +93,9 @@ fn run(cli: Cli) -> ctx::Result<()> {
         };
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }
+    if let Command::Mcp = &cli.command {
+        return mcp::serve(cli.db, cli.now);
+    }
     let reads_only = cli.command.only_reads();
     let mut ctx = Ctx::open(cli.db.as_deref(), cli.now, reads_only)?;
     match cli.command {
@@ -121,6 +127,9 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::Undo(a) => history::undo(&mut ctx, &a),
         Command::Delete(a) => history::delete(&mut ctx, &a),
         Command::Correct(a) => history::correct(&mut ctx, &a),
-        Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),
+        Command::Remind(a) => remind::run(&mut ctx, &a),
+        Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) | Command::Mcp => {
+            Ok(())
+        }
     }
 }

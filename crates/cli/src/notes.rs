@@ -286,6 +286,14 @@ fn collect(
 }
 
 pub fn draft(ctx: &Ctx, a: &DraftArgs) -> Result<()> {
+    if a.json {
+        let v = crate::answers::draft(ctx, &a.app, &a.to, a.kind)?;
+        render::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
+        return Ok(());
+    }
     let app = ctx.application(&a.app)?;
     let profile = ctx.profile()?;
     let candidate = if profile.name.trim().is_empty() {

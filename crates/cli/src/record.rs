@@ -5,16 +5,13 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use debrief_core::edit::{
-    self, ApplicationFields, EditError, InterviewDone, Logged, NewFeedback, NewInterview,
-    NewReflection, NewResearch, PersonFields, Preparation, Said,
+    self, ApplicationFields, EditError, InterviewDone, NewFeedback, NewInterview, NewReflection,
+    NewResearch, PersonFields, Preparation, Said,
 };
-use debrief_core::engine::Engine;
 use debrief_core::input::{parse_date, slug};
-use debrief_core::model::{Application, InterviewStatus, Moment, Person, Policy, SlipUp, Touch};
-use debrief_core::rules::Rule;
+use debrief_core::model::{Application, InterviewStatus, Person, Policy, SlipUp};
 use debrief_core::text::when;
 use debrief_store::{Change, StoreReader};
-use serde_json::json;
 
 use crate::args::*;
 use crate::ctx::{Ctx, Failure, Result};
@@ -29,13 +26,13 @@ fn app_label(app: &Application) -> String {
     }
 }
 
-fn person_ref<'a>(app: &'a Application, id: &str) -> Result<&'a Person> {
+pub(crate) fn person_ref<'a>(app: &'a Application, id: &str) -> Result<&'a Person> {
     edit::person(app, id, "person").map_err(refused)
 }
 
 /// A refused edit (exit 2), naming the flag at fault as other input errors
 /// do (`--by: …`); positional arguments and unknown ids need no flag.
-fn refused(e: EditError) -> Failure {
+pub(crate) fn refused(e: EditError) -> Failure {
     let flag = match e.field.as_str() {
         "text" | "fact" | "said" | "rule" | "person" | "interview" | "went_well" => {
             return e.into();
@@ -319,7 +316,6 @@ pub fn slip(ctx: &mut Ctx, a: &SlipArgs) -> Result<()> {
 }
 
 pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
-    let at = ctx.time_or_now(a.at.as_deref(), "--at")?;
     let note = match &a.note {
         Some(p) => Some(
             crate::input::read_text(p, u64::MAX, "", false)
@@ -331,82 +327,46 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
         ),
         None => None,
     };
-    let touch = Touch {
-        at,
-        person: Some(a.person.clone()),
-        channel: a.channel,
-        kind: a.kind,
-        replied_at: None,
-        forced: false,
-        note,
-    };
-    let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
-    let tz = ctx.tz()?;
-    let now = ctx.now()?;
-    // Read, guard and write in one transaction: a touch logged by another
-    // command meanwhile is seen by the guard and kept.
-    let (person, logged) = ctx.update(|u| {
-        let Some(mut app) = u.application(&a.app)? else {
-            return Err(crate::ctx::unknown_application(
-                &a.app,
-                &u.application_ids()?,
-            ));
-        };
-        let person = person_ref(&app, &a.person)?.name.clone();
-        let logged = edit::log_touch(&engine, &mut app, touch, a.force, now).map_err(refused)?;
-        if !matches!(logged, Logged::Refused { .. }) {
-            debrief_core::exchange::validate_application(
-                &app,
-                &format!("application '{}'", a.app),
-            )?;
-            u.apply(&[Change::PutApplication(app)])?;
-        }
-        Ok((person, logged))
-    })?;
-    let forced = match logged {
-        Logged::Refused { allowed_from, why } => {
-            if a.json {
-                render::out(&format!(
-                    "{}\n",
-                    json!({
-                        "logged": false,
-                        "rule": Rule::FollowUpGuard.id(),
-                        "allowed_from": allowed_from.map(|t| Moment::in_zone(t, &tz).to_string()),
-                        "why": why,
-                    })
-                ));
-            } else {
-                render::err(&format!(
-                    "{} {why}\n",
-                    render::paint(render::YELLOW, "refused [follow-up-guard]:")
-                ));
-                render::err("Nothing was logged. Use --force to log it anyway.\n");
-            }
-            return Err(Failure::Problem);
-        }
-        Logged::Forced { why } => {
+    let t = crate::answers::log_touch(
+        ctx,
+        crate::answers::TouchInput {
+            app: &a.app,
+            person: &a.person,
+            kind: a.kind,
+            channel: a.channel,
+            at: a.at.as_deref(),
+            force: a.force,
+            note,
+        },
+    )?;
+    if t.refused {
+        if a.json {
+            render::out(&format!("{}\n", t.json));
+        } else {
+            let why = t.json["why"].as_str().unwrap_or_default();
             render::err(&format!(
                 "{} {why}\n",
-                render::paint(render::YELLOW, "forced past the follow-up guard:")
+                render::paint(render::YELLOW, "refused [follow-up-guard]:")
             ));
-            true
+            render::err("Nothing was logged. Use --force to log it anyway.\n");
         }
-        Logged::Yes => false,
-    };
-    if a.json {
-        render::out(&format!(
-            "{}\n",
-            json!({
-                "logged": true, "forced": forced, "application": a.app, "person": a.person,
-                "kind": a.kind, "channel": a.channel, "at": at.to_string(),
-            })
+        return Err(Failure::Problem);
+    }
+    if let Some(why) = &t.forced {
+        render::err(&format!(
+            "{} {why}\n",
+            render::paint(render::YELLOW, "forced past the follow-up guard:")
         ));
+    }
+    if a.json {
+        render::out(&format!("{}\n", t.json));
     } else {
         render::out(&format!(
-            "Logged {} to {person} by {} at {}.\n",
+            "Logged {} to {} by {} at {}.\n",
             a.kind,
+            t.person_name,
             a.channel,
-            when(at.ts, &tz)
+            when(t.at.ts, &ctx.tz()?)
         ));
     }
     Ok(())

@@ -4,15 +4,12 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use debrief_core::engine::Engine;
-use debrief_core::model::Dataset;
 use debrief_core::rules::{Rule, figure};
 use debrief_core::stats;
 use debrief_core::text::when;
 use debrief_store::StoreReader;
-use serde_json::json;
 
 use crate::args::{AgendaArgs, ExplainArgs};
-use debrief_core::input::closest;
 
 use crate::ctx::{Ctx, Failure, Result};
 use crate::render::{self, BOLD, DIM, paint};
@@ -22,21 +19,7 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 }
 
 pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
-    // Before a profile is saved, the system's zone, as everywhere else.
-    let profile = ctx.profile()?;
-    let now = ctx.now()?;
-    // One application needs one read, not the whole store; the whole
-    // agenda skips the applications that can no longer yield an action.
-    let mut data = match &a.app {
-        Some(id) => Dataset {
-            applications: vec![ctx.application(id)?],
-            ..Dataset::default()
-        },
-        None => ctx.store.load_active(now, &profile.timezone)?,
-    };
-    data.profile = profile;
-    let engine = Engine::new(&data.profile).map_err(Failure::input)?;
-    let agenda = engine.agenda(&data, now);
+    let (data, engine, agenda) = crate::answers::agenda(ctx, a.app.as_deref())?;
     if a.json {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         match write_agenda_json(&agenda, &mut out).and_then(|()| out.flush()) {
@@ -132,7 +115,7 @@ fn write_agenda_json(
 pub fn explain(a: &ExplainArgs, db: Option<&std::path::Path>) -> Result<()> {
     let Some(id) = &a.rule else {
         if a.json {
-            let all: Vec<_> = Rule::ALL.iter().map(|r| rule_json(*r)).collect();
+            let all: Vec<_> = Rule::ALL.iter().map(|r| crate::answers::rule(*r)).collect();
             print_json(&all)?;
             return Ok(());
         }
@@ -153,34 +136,20 @@ pub fn explain(a: &ExplainArgs, db: Option<&std::path::Path>) -> Result<()> {
         render::out(&s);
         return Ok(());
     };
+    if a.json {
+        return print_json(&crate::answers::explain(id, db)?);
+    }
     // A linter rule (`lint/wrong-name`): the same facts `debrief lint
     // --list-rules` gives, with the user's rule pack laid over.
-    let lint_rules = if Rule::from_id(id).is_none() {
+    let Some(rule) = Rule::from_id(id) else {
         let (pack, _) = crate::notes::load_pack(None, db)?;
-        debrief_lint::output::rules_of(&pack)
-    } else {
-        Vec::new()
+        let lint_rules = debrief_lint::output::rules_of(&pack);
+        return match lint_rules.iter().find(|r| r.id == *id) {
+            Some(r) => explain_lint_rule(r, false),
+            // The unknown rule's message, with its "did you mean".
+            None => crate::answers::explain(id, db).map(|_| ()),
+        };
     };
-    if let Some(r) = lint_rules.iter().find(|r| r.id == *id) {
-        return explain_lint_rule(r, a.json);
-    }
-    let rule = Rule::from_id(id).ok_or_else(|| {
-        let ids: Vec<String> = Rule::ALL
-            .iter()
-            .map(|r| r.id().to_string())
-            .chain(lint_rules.iter().map(|r| r.id.clone()))
-            .collect();
-        let hint = closest(id, &ids)
-            .map(|k| format!("; did you mean '{k}'?"))
-            .unwrap_or_default();
-        Failure::input(format!(
-            "unknown rule '{id}'{hint} (debrief explain lists them all)"
-        ))
-    })?;
-    if a.json {
-        print_json(&rule_json(rule))?;
-        return Ok(());
-    }
     let info = rule.info();
     let mut s = format!(
         "{}  {}\n\n",
@@ -265,20 +234,6 @@ fn first_sentence(s: &str) -> &str {
     s.find(". ").map(|i| &s[..=i]).unwrap_or(s)
 }
 
-fn rule_json(r: Rule) -> serde_json::Value {
-    let info = r.info();
-    let figures: Vec<_> = info
-        .figures
-        .iter()
-        .filter_map(|n| figure(*n))
-        .map(|f| json!({"number": f.number, "text": f.text, "owner": f.owner, "year": f.year}))
-        .collect();
-    json!({
-        "rule": r.id(), "section": info.section, "asks": info.asks, "fires": info.fires,
-        "seeds": info.seeds, "figures": figures,
-    })
-}
-
 pub fn stats(ctx: &Ctx, as_json: bool) -> Result<()> {
     let data = ctx.store.load()?;
     let st = stats::compute(&data);
@@ -356,16 +311,10 @@ pub fn stats(ctx: &Ctx, as_json: bool) -> Result<()> {
 }
 
 pub fn app_list(ctx: &Ctx, as_json: bool) -> Result<()> {
-    let data = ctx.store.load()?;
     if as_json {
-        let list: Vec<_> = data
-            .applications
-            .iter()
-            .map(|a| json!({"id": a.id, "company": a.company, "role": a.role, "stage": a.stage}))
-            .collect();
-        print_json(&list)?;
-        return Ok(());
+        return print_json(&crate::answers::app_list(ctx)?);
     }
+    let data = ctx.store.load()?;
     if data.applications.is_empty() {
         render::out(
             "No applications yet. Add one: debrief app add --company \"Acme\" --role \"Analyst\"\n",
@@ -387,15 +336,14 @@ pub fn app_list(ctx: &Ctx, as_json: bool) -> Result<()> {
 }
 
 pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
+    if as_json {
+        return print_json(&crate::answers::app_show(ctx, id)?);
+    }
     let app = ctx.application(id)?;
     let profile = ctx.profile()?;
     let engine = Engine::new(&profile).map_err(Failure::input)?;
     let now = ctx.now()?;
     let actions = engine.application_actions(&app, now);
-    if as_json {
-        print_json(&json!({"application": app, "actions": actions}))?;
-        return Ok(());
-    }
     let tz = engine.calendar().tz();
     let mut s = format!(
         "{} — {}  {}\n",

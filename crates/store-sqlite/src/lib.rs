@@ -166,6 +166,18 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// A value kept in this store file and never exported (`settings`),
+    /// by the caller's `key`.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        settings::get(&self.conn, key)
+    }
+
+    /// Keeps `value` under `key` (replacing it); the calendar feed's key is
+    /// refused (it has its own methods).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        settings::set(&self.conn, key, value)
+    }
+
     /// The schema version of the open file (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn
@@ -424,6 +436,18 @@ mod tests {
             .check_load_images()
             .expect("images match after rebuild");
         assert_eq!(store.load().expect("load").applications, apps);
+    }
+
+    #[test]
+    fn a_setting_is_kept_replaced_and_cannot_overwrite_the_feed_secret() {
+        let mut store = SqliteStore::open_in_memory().expect("open");
+        assert_eq!(store.setting("remind").expect("read"), None);
+        store.set_setting("remind", "one").expect("set");
+        store.set_setting("remind", "two").expect("replace");
+        assert_eq!(store.setting("remind").expect("read"), Some("two".into()));
+        let secret = store.feed_secret_or_new().expect("make");
+        assert!(store.set_setting("calendar_feed_secret", "x").is_err());
+        assert_eq!(store.feed_secret().expect("read"), Some(secret));
     }
 
     #[test]

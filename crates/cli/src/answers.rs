@@ -1,0 +1,203 @@
+//! The JSON answers shared by the command line's `--json` and the MCP
+//! server's tools (`mcp.rs`): one function per answer, so the two can never
+//! drift apart (a test in `tests/mcp.rs` compares them).
+
+use std::path::Path;
+
+use debrief_core::edit::{self, Logged};
+use debrief_core::engine::{Agenda, Engine};
+use debrief_core::input::closest;
+use debrief_core::model::{Channel, Dataset, Moment, Touch, TouchKind};
+use debrief_core::rules::{Rule, figure};
+use debrief_lint::NoteKind;
+use debrief_store::{Change, StoreReader};
+use serde_json::{Value, json};
+
+use crate::ctx::{Ctx, Failure, Result};
+
+/// The agenda at the context's `now`, of one application or of the whole
+/// store (skipping the applications that can no longer yield an action),
+/// with the engine and data it was computed from.
+pub fn agenda(ctx: &Ctx, app: Option<&str>) -> Result<(Dataset, Engine, Agenda)> {
+    // Before a profile is saved, the system's zone, as everywhere else.
+    let profile = ctx.profile()?;
+    let now = ctx.now()?;
+    // One application needs one read, not the whole store.
+    let mut data = match app {
+        Some(id) => Dataset {
+            applications: vec![ctx.application(id)?],
+            ..Dataset::default()
+        },
+        None => ctx.store.load_active(now, &profile.timezone)?,
+    };
+    data.profile = profile;
+    let engine = Engine::new(&data.profile).map_err(Failure::input)?;
+    let agenda = engine.agenda(&data, now);
+    Ok((data, engine, agenda))
+}
+
+/// `debrief explain RULE --json`: a playbook rule, or a linter rule
+/// (`lint/…`, with the user's rule pack beside the store `db` laid over).
+pub fn explain(id: &str, db: Option<&Path>) -> Result<Value> {
+    if let Some(r) = Rule::from_id(id) {
+        return Ok(rule(r));
+    }
+    let (pack, _) = crate::notes::load_pack(None, db)?;
+    let lint_rules = debrief_lint::output::rules_of(&pack);
+    if let Some(r) = lint_rules.iter().find(|r| r.id == id) {
+        return serde_json::to_value(r).map_err(|e| Failure::input(format!("{id}: {e}")));
+    }
+    let ids: Vec<String> = Rule::ALL
+        .iter()
+        .map(|r| r.id().to_string())
+        .chain(lint_rules.iter().map(|r| r.id.clone()))
+        .collect();
+    let hint = closest(id, &ids)
+        .map(|k| format!("; did you mean '{k}'?"))
+        .unwrap_or_default();
+    Err(Failure::input(format!(
+        "unknown rule '{id}'{hint} (debrief explain lists them all)"
+    )))
+}
+
+/// One playbook rule as `debrief explain RULE --json` writes it.
+pub fn rule(r: Rule) -> Value {
+    let info = r.info();
+    let figures: Vec<_> = info
+        .figures
+        .iter()
+        .filter_map(|n| figure(*n))
+        .map(|f| json!({"number": f.number, "text": f.text, "owner": f.owner, "year": f.year}))
+        .collect();
+    json!({
+        "rule": r.id(), "section": info.section, "asks": info.asks, "fires": info.fires,
+        "seeds": info.seeds, "figures": figures,
+    })
+}
+
+/// `debrief app list --json`.
+pub fn app_list(ctx: &Ctx) -> Result<Value> {
+    let data = ctx.store.load()?;
+    Ok(Value::Array(
+        data.applications
+            .iter()
+            .map(|a| json!({"id": a.id, "company": a.company, "role": a.role, "stage": a.stage}))
+            .collect(),
+    ))
+}
+
+/// `debrief app show ID --json`: the application and its open actions.
+pub fn app_show(ctx: &Ctx, id: &str) -> Result<Value> {
+    let app = ctx.application(id)?;
+    let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
+    let actions = engine.application_actions(&app, ctx.now()?);
+    Ok(json!({"application": app, "actions": actions}))
+}
+
+/// `debrief draft --json`: a first draft for one person, with the linter's
+/// findings on it (the user's rule pack laid over), as the web app's
+/// composer gets it.
+pub fn draft(ctx: &Ctx, app_id: &str, person: &str, kind: NoteKind) -> Result<Value> {
+    let app = ctx.application(app_id)?;
+    crate::record::person_ref(&app, person)?;
+    let now = ctx.now()?;
+    let profile = ctx.profile()?;
+    let candidate = if profile.name.trim().is_empty() {
+        "[your name]".to_string()
+    } else {
+        profile.name
+    };
+    let d = debrief_lint::draft(&app, person, kind, &candidate, now).map_err(Failure::input)?;
+    let (pack, _) = crate::notes::load_pack(None, Some(&ctx.db_path))?;
+    let cx = debrief_lint::note_context(&app, Some(person), Some(kind), now, &pack);
+    let diags = debrief_lint::lint(&d.body, &cx);
+    Ok(json!({"subject": d.subject, "text": d.body, "diagnostics": diags}))
+}
+
+/// What `log_touch` answered: the `--json` shape, whether the guard refused
+/// (then nothing was written), and the refusal a `force` overrode.
+pub struct Touched {
+    pub json: Value,
+    pub refused: bool,
+    pub forced: Option<String>,
+    pub at: Moment,
+    pub person_name: String,
+}
+
+/// What one touch says: who, how, when.
+pub struct TouchInput<'a> {
+    pub app: &'a str,
+    pub person: &'a str,
+    pub kind: TouchKind,
+    pub channel: Channel,
+    pub at: Option<&'a str>,
+    pub force: bool,
+    pub note: Option<String>,
+}
+
+/// `debrief touch --json`: logs a message or call through the follow-up
+/// guard, writing the application in one transaction unless refused.
+pub fn log_touch(ctx: &mut Ctx, t: TouchInput) -> Result<Touched> {
+    let at = ctx.time_or_now(t.at, "--at")?;
+    let touch = Touch {
+        at,
+        person: Some(t.person.to_string()),
+        channel: t.channel,
+        kind: t.kind,
+        replied_at: None,
+        forced: false,
+        note: t.note,
+    };
+    let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
+    let tz = ctx.tz()?;
+    let now = ctx.now()?;
+    // Read, guard and write in one transaction: a touch logged by another
+    // command meanwhile is seen by the guard and kept.
+    let (person_name, logged) = ctx.update(|u| {
+        let Some(mut app) = u.application(t.app)? else {
+            return Err(crate::ctx::unknown_application(
+                t.app,
+                &u.application_ids()?,
+            ));
+        };
+        let person_name = crate::record::person_ref(&app, t.person)?.name.clone();
+        let logged = edit::log_touch(&engine, &mut app, touch, t.force, now)
+            .map_err(crate::record::refused)?;
+        if !matches!(logged, Logged::Refused { .. }) {
+            debrief_core::exchange::validate_application(
+                &app,
+                &format!("application '{}'", t.app),
+            )?;
+            u.apply(&[Change::PutApplication(app)])?;
+        }
+        Ok((person_name, logged))
+    })?;
+    let forced = match logged {
+        Logged::Refused { allowed_from, why } => {
+            return Ok(Touched {
+                json: json!({
+                    "logged": false,
+                    "rule": Rule::FollowUpGuard.id(),
+                    "allowed_from": allowed_from.map(|t| Moment::in_zone(t, &tz).to_string()),
+                    "why": why,
+                }),
+                refused: true,
+                forced: None,
+                at,
+                person_name,
+            });
+        }
+        Logged::Forced { why } => Some(why),
+        Logged::Yes => None,
+    };
+    Ok(Touched {
+        json: json!({
+            "logged": true, "forced": forced.is_some(), "application": t.app,
+            "person": t.person, "kind": t.kind, "channel": t.channel, "at": at.to_string(),
+        }),
+        refused: false,
+        forced,
+        at,
+        person_name,
+    })
+}
