@@ -282,6 +282,10 @@ fn json_error(path: String, inner: &serde_json::Error) -> ExchangeError {
         }
         message = format!("unknown field{hint}");
     }
+    // Bytes that are not UTF-8: a file saved in a legacy encoding.
+    if message.starts_with("invalid unicode code point") {
+        message = "this text is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8 and try again".to_string();
+    }
     ExchangeError {
         path,
         message,
@@ -730,6 +734,18 @@ mod tests {
             parse_by_pieces(&with_bom).expect("pieces"),
             parse(MINIMAL).expect("plain")
         );
+    }
+
+    #[test]
+    fn a_file_in_another_encoding_is_named_as_such() {
+        let latin1: Vec<u8> = MINIMAL
+            .replace("Marie Dubois", "Zoë Dubois")
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+            .collect();
+        let e = collect_pieces(|each| parse_each_slice(&latin1, each)).unwrap_err();
+        assert_eq!(e.path, "applications[0].people[0].name");
+        assert!(e.message.contains("not UTF-8"), "{e}");
     }
 
     #[test]

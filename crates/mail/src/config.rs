@@ -91,6 +91,8 @@ pub enum ConfigError {
 impl MailConfig {
     /// Reads `mail.toml`. Errors give the line and column, never the text.
     pub fn parse(text: &str) -> Result<MailConfig, ConfigError> {
+        // Notepad saves a byte-order mark; TOML has no place for one.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             ConfigError::File {
@@ -430,6 +432,8 @@ mod tests {
             .unwrap_err();
         assert!(matches!(e, ConfigError::File { line: 2, .. }), "{e}");
         assert!(!e.to_string().contains("topsecret"), "{e}");
+        let bom = MailConfig::parse("\u{feff}from = \"a@b.c\"\n").expect("a BOM is fine");
+        assert_eq!(bom.sender_address().as_deref(), Some("a@b.c"));
         let e = MailConfig::parse("smtp = \"x\"\n").unwrap_err().to_string();
         assert!(e.contains("line 1") && e.contains("unknown field"), "{e}");
     }
