@@ -13,7 +13,8 @@
 #     application with 5,000, 10,000 and 20,000 events (linear or not).
 #
 # Each measure: wall time (hyperfine, median of RUNS runs, or one run for
-# the long ones) and peak memory (/usr/bin/time -v, one run).
+# the long ones), CPU time (user + system) and peak memory
+# (/usr/bin/time -v, one run).
 #
 # Usage: bash bench/growth.sh
 # Knobs: SIZES="10000 100000" RUNS=5 EVENTS=20000 (EVENTS=0: no calendar)
@@ -70,7 +71,7 @@ ROWS="$OUT/rows.md"
 measure() {
   local label="$1" runs="$2"
   shift 2
-  local cmd="$*" ms rss
+  local cmd="$*" ms rss cpu
   if ((runs > 1)); then
     hyperfine -N --warmup 1 --runs "$runs" --export-json "$TMP/h.json" "$cmd" >/dev/null 2>&1 ||
       hyperfine --warmup 1 --runs "$runs" --export-json "$TMP/h.json" "$cmd" >/dev/null
@@ -78,10 +79,13 @@ measure() {
   fi
   /usr/bin/time -v bash -c "$cmd" >/dev/null 2>"$TMP/t.txt" || true
   rss=$(awk -F: '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$TMP/t.txt")
+  # CPU time of the one run: on a shared machine, wall time is mostly
+  # waiting for a core.
+  cpu=$(awk -F: '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$TMP/t.txt")
   if ((runs <= 1)); then
     ms=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; printf "%.0f", s*1000}' "$TMP/t.txt")
   fi
-  printf '| %s | %s ms | %s MB |\n' "$label" "$ms" "$rss" | tee -a "$ROWS"
+  printf '| %s | %s ms | %s s | %s MB |\n' "$label" "$ms" "$cpu" "$rss" | tee -a "$ROWS"
 }
 
 # --- 1. stores ---------------------------------------------------------------
@@ -155,6 +159,6 @@ for e in $((EVENTS / 4)) $((EVENTS / 2)) "$EVENTS"; do
 done
 
 say "summary (also in $ROWS)"
-echo "| measure | time | peak memory |"
-echo "|---|---:|---:|"
+echo "| measure | wall (median) | CPU (one run) | peak memory |"
+echo "|---|---:|---:|---:|"
 cat "$ROWS"
