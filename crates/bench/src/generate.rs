@@ -26,6 +26,10 @@ pub struct Shape {
     pub interviews_per_app: usize,
     pub touches_per_app: usize,
     pub seed: u64,
+    /// Every application still in play and waiting for its thank-yous: no
+    /// outcome, no thank-you sent, nothing dismissed (the agenda's worst
+    /// case: every application acts).
+    pub all_active: bool,
 }
 
 /// xorshift64*: small, fast and the same on every platform.
@@ -539,6 +543,12 @@ impl Gen {
                 reason: "Reflected in my notebook".into(),
             });
         }
+        if shape.all_active {
+            app.outcome = None;
+            app.stage = Stage::Interviewing;
+            app.dismissed.clear();
+            app.touches.retain(|t| t.kind != TouchKind::ThankYou);
+        }
         Ok(app)
     }
 
@@ -689,6 +699,7 @@ mod tests {
             interviews_per_app: 5,
             touches_per_app: 20,
             seed: 1,
+            all_active: false,
         };
         let d = dataset(shape, now()).expect("generate");
         debrief_core::exchange::validate(&d).expect("valid");
@@ -712,6 +723,7 @@ mod tests {
             interviews_per_app: 5,
             touches_per_app: 20,
             seed: 7,
+            all_active: false,
         };
         let d = dataset(shape, now()).expect("generate");
         let text = serde_json::to_string(&d).expect("json");
@@ -726,6 +738,7 @@ mod tests {
             interviews_per_app: 5,
             touches_per_app: 20,
             seed: 1,
+            all_active: false,
         };
         let d = dataset(shape, now()).expect("generate");
         let engine = debrief_core::engine::Engine::new(&d.profile).expect("engine");
@@ -748,6 +761,7 @@ mod tests {
             interviews_per_app: 5,
             touches_per_app: 20,
             seed: 3,
+            all_active: false,
         };
         let d = dataset(shape, now()).expect("generate");
         let engine = Engine::new(&d.profile).expect("engine");
@@ -795,5 +809,29 @@ mod tests {
         sorted.sort_by_key(key);
         assert_eq!(sorted, one_by_one);
         assert!(agenda.actions.windows(2).all(|w| key(&w[0]) <= key(&w[1])));
+    }
+
+    #[test]
+    fn an_all_active_dataset_waits_on_every_application() {
+        let shape = Shape {
+            apps: 100,
+            interviews_per_app: 5,
+            touches_per_app: 20,
+            seed: 1,
+            all_active: true,
+        };
+        let d = dataset(shape, now()).expect("generate");
+        debrief_core::exchange::validate(&d).expect("valid");
+        assert!(
+            d.applications
+                .iter()
+                .all(|a| a.is_active() && a.outcome.is_none())
+        );
+        assert!(
+            d.applications
+                .iter()
+                .flat_map(|a| &a.touches)
+                .all(|t| t.kind != TouchKind::ThankYou)
+        );
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! debrief-bench generate [--apps N] [--interviews-per-app N] [--touches-per-app N]
-//!                        [--seed N] [--now TIME] OUT.json
+//!                        [--seed N] [--now TIME] [--all-active true] OUT.json
 //! debrief-bench engine FILE.json [--iterations N] [--now TIME]
 //! debrief-bench phases DB [--iterations N] [--now TIME]
 //! debrief-bench import-phases FILE.json DB
@@ -42,7 +42,7 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 const DEFAULT_NOW: &str = "2026-11-22T09:00:00-06:00";
 
 const USAGE: &str = "usage:
-  debrief-bench generate [--apps N] [--interviews-per-app N] [--touches-per-app N] [--seed N] [--now TIME] OUT.json
+  debrief-bench generate [--apps N] [--interviews-per-app N] [--touches-per-app N] [--seed N] [--now TIME] [--all-active true] OUT.json
   debrief-bench engine FILE.json [--iterations N] [--now TIME]
   debrief-bench phases DB [--iterations N] [--now TIME]
   debrief-bench import-phases FILE.json DB";
@@ -123,6 +123,7 @@ fn run(args: &[String]) -> Result<()> {
                 "touches-per-app",
                 "seed",
                 "now",
+                "all-active",
             ],
         )?),
         "engine" => engine(&Args::parse(rest, &["iterations", "now"])?),
@@ -163,6 +164,7 @@ fn generate(a: &Args) -> Result<()> {
         interviews_per_app: a.get("interviews-per-app", 5)?,
         touches_per_app: a.get("touches-per-app", 20)?,
         seed: a.get("seed", 1)?,
+        all_active: a.get("all-active", false)?,
     };
     let out = a.path(0, "OUT.json")?;
     let t = Instant::now();

@@ -126,7 +126,13 @@ pub fn agenda(
         (State::Due, "DUE NOW", YELLOW),
         (State::Upcoming, "UPCOMING", CYAN),
     ] {
-        let group: Vec<&Action> = agenda.actions.iter().filter(|a| a.state == state).collect();
+        let mut group: Vec<&Action> = agenda.actions.iter().filter(|a| a.state == state).collect();
+        if state == State::Overdue {
+            // Most urgent first: what fell due most recently can still be
+            // saved; a chore a year late matters less than yesterday's
+            // thank-you. (Due and upcoming: the soonest first, as sorted.)
+            group.sort_by_key(|a| std::cmp::Reverse(a.due));
+        }
         let (shown, later): (Vec<&Action>, Vec<&Action>) =
             group.iter().partition(|a| match (state, horizon) {
                 (State::Upcoming, Some(h)) => a.opens.ts <= h,

@@ -1240,14 +1240,15 @@ fn the_human_agenda_shows_a_screenful() {
         )),
         "{text}"
     );
-    // Most pressing first: the oldest interviews' applications.
-    let first = text.find("Company 00").expect("Company 00 shown");
-    assert!(first < text.find("Company 01").expect("Company 01 shown"));
-    assert!(!text.contains("Company 09"), "{text}");
+    // Most urgent first: what fell due most recently (the interviews of
+    // 11 November, then 10 November…); those of 2 November are left out.
+    let first = text.find("Company 09").expect("Company 09 shown");
+    assert!(first < text.find("Company 08").expect("Company 08 shown"));
+    assert!(!text.contains("Company 00"), "{text}");
 
     let all = s.ok(&["--now", now, "agenda", "--all"]);
     assert_eq!(all.matches("[thank-you-note]").count(), 60, "{all}");
-    assert!(all.contains("Company 09") && !all.contains("`debrief agenda --all`"));
+    assert!(all.contains("Company 00") && !all.contains("`debrief agenda --all`"));
 }
 
 /// Import reads a file whole or as a stream (standard input): both skip a
