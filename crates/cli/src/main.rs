@@ -8,6 +8,7 @@ mod calendar;
 mod ctx;
 mod data;
 mod mail;
+mod mailscan;
 mod notes;
 mod record;
 mod render;
@@ -105,6 +106,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::ImportCsv(a) => trackers::import_csv(&mut ctx, &a),
         Command::Stats(a) => views::stats(&ctx, a.json),
         Command::Ics(c) => calendar::run(&mut ctx, c),
+        Command::Mail(c) => mailscan::run(&mut ctx, c),
         Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) => Ok(()),
     }
 }

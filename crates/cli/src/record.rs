@@ -320,6 +320,7 @@ pub fn touch(ctx: &mut Ctx, a: &TouchArgs) -> Result<()> {
         replied_at: None,
         forced: false,
         note,
+        message_id: None,
     };
     let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
     let tz = ctx.tz()?;

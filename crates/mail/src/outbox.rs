@@ -342,6 +342,7 @@ pub fn prepare(
         // Past lint errors: marked forced, as past the guard (below).
         forced: forced_errors > 0,
         note: Some(o.note.body.trim_end().to_string()),
+        message_id: None,
     };
     let forced = match edit::log_touch(engine, &mut app, touch.clone(), o.force, o.at.ts)? {
         Logged::Refused { allowed_from, why } => {

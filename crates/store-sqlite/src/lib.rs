@@ -151,6 +151,17 @@ impl SqliteStore {
         settings::remove_feed_secret(&self.conn)
     }
 
+    /// A value of this store file that is never exported (the `settings`
+    /// table), such as `debrief mail scan`'s marks; `None` when unset.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        settings::get(&self.conn, key)
+    }
+
+    /// Keeps `value` under `key` (replacing any older value).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        settings::set(&self.conn, key, value)
+    }
+
     /// The schema version of the open file (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn
@@ -285,6 +296,18 @@ mod tests {
             .check_load_images()
             .expect("images match after rebuild");
         assert_eq!(store.load().expect("load").applications, apps);
+    }
+
+    #[test]
+    fn settings_are_kept_and_replaced() {
+        let mut store = SqliteStore::open_in_memory().expect("open");
+        assert_eq!(store.setting("mail.test").expect("read"), None);
+        store.set_setting("mail.test", "1").expect("set");
+        store.set_setting("mail.test", "2").expect("replace");
+        assert_eq!(
+            store.setting("mail.test").expect("read").as_deref(),
+            Some("2")
+        );
     }
 
     #[test]

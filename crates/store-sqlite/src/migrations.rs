@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_quiet.sql"),
     include_str!("../migrations/0003_calendar.sql"),
+    include_str!("../migrations/0004_mail.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

@@ -33,3 +33,18 @@ pub(crate) fn remove_feed_secret(conn: &Connection) -> Result<bool, StoreError> 
         .map_err(backend)?;
     Ok(n > 0)
 }
+
+/// Any other value kept under `key` (`debrief mail scan` keeps its scan
+/// marks and ignored proposals here), or `None`.
+pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")
+        .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
+        .map_err(backend)
+}
+
+pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![key, value]))
+        .map_err(backend)?;
+    Ok(())
+}

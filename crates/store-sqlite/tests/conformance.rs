@@ -370,6 +370,8 @@ fn back_to_schema_1(path: &Path) {
          ALTER TABLE interviews DROP COLUMN invite_sequence;
          ALTER TABLE profile DROP COLUMN emails;
          DROP TABLE settings;
+         ALTER TABLE touches DROP COLUMN message_id;
+         ALTER TABLE outcomes DROP COLUMN message_id;
          UPDATE application_images SET format = 1;
          PRAGMA user_version = 1;",
     )
@@ -394,6 +396,12 @@ fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
             iv.location = None;
             iv.link = None;
             iv.invite = None;
+        }
+        for t in &mut app.touches {
+            t.message_id = None;
+        }
+        if let Some(o) = &mut app.outcome {
+            o.message_id = None;
         }
     }
     assert_eq!(store.load().expect("load"), data);
