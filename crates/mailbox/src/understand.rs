@@ -3,15 +3,18 @@
 //! message from an employer is a rejection, an offer or the confirmation
 //! of a withdrawal — with the sentence that shows it.
 //!
-//! Phrase lists, matched on whole sentences in lower case with curly
-//! quotes straightened; a negation-aware check keeps "we have not made a
-//! decision yet" from reading as a decision.
+//! Patterns over single sentences (lower case, curly quotes straightened):
+//! a verb of going on, negated ("won't be moving ahead with your
+//! application"); another candidate chosen; a role filled; an offer made
+//! to "you"; a withdrawal confirmed. A sentence that only supposes
+//! ("if we decide to move forward…", "not yet", a question) says nothing.
+
+use std::sync::LazyLock;
 
 use debrief_core::model::{OutcomeKind, TouchKind};
+use regex::Regex;
 
-/// The sentences of a text, each trimmed, lower-cased and with curly
-/// apostrophes straightened (what the phrase lists are written against),
-/// paired with the sentence as written (what evidence quotes).
+/// The sentences of a text, each paired as (normalized, as written).
 pub fn sentences(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut current = String::new();
@@ -30,7 +33,8 @@ pub fn sentences(text: &str) -> Vec<(String, String)> {
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
             current.push(c);
-            if matches!(c, '.' | '!' | '?') && chars.peek().is_none_or(|n| n.is_whitespace()) {
+            if matches!(c, '.' | '!' | '?' | ';') && chars.peek().is_none_or(|n| n.is_whitespace())
+            {
                 flush(&mut current, &mut out);
             }
         }
@@ -44,198 +48,107 @@ fn normalize(s: &str) -> String {
     s.to_lowercase()
         .replace(['\u{2019}', '\u{2018}', '`'], "'")
         .replace(['\u{201c}', '\u{201d}'], "\"")
+        .replace(['\u{2014}', '\u{2013}'], " - ")
 }
 
-fn any(s: &str, phrases: &[&str]) -> bool {
-    phrases.iter().any(|p| s.contains(p))
+fn re(patterns: &[&str]) -> Regex {
+    let joined = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    // The patterns are constants of this file: a typo fails every test.
+    #[allow(clippy::expect_used)]
+    Regex::new(&joined).expect("the patterns of understand.rs compile")
 }
 
-/// A rejection: the employer will not go on with the candidate.
-const REJECTED: &[&str] = &[
-    "move forward with other candidate",
-    "moving forward with other candidate",
-    "move forward with another candidate",
-    "moving forward with another candidate",
-    "proceed with other candidate",
-    "proceed with another candidate",
-    "proceeding with other candidate",
-    "proceeding with another candidate",
-    "pursue other candidate",
-    "pursuing other candidate",
-    "pursue another candidate",
-    "pursuing another candidate",
-    "decided to go with another",
-    "decided to go in a different direction",
-    "decided to go in another direction",
-    "go in a different direction",
-    "selected another candidate",
-    "chosen another candidate",
-    "selected a different candidate",
-    "chose another candidate",
-    "offered the position to another",
-    "offered the role to another",
-    "not in a position to offer",
-    "not able to offer you",
-    "unable to offer you",
-    "won't be offering you",
-    "will not be offering you",
-    "not be extending an offer",
-    "not extending an offer",
-    "position has been filled",
-    "role has been filled",
-    "position has now been filled",
-    "role has now been filled",
-    "vacancy has been filled",
-    "will not be progressing your application",
-    "won't be progressing your application",
-    "not be progressing your application",
-    "not progressing your application",
-    "will not be moving forward with your",
-    "won't be moving forward with your",
-    "not be moving forward with your",
-    "not moving forward with your",
-    "not to move forward with your",
-    "not to proceed with your",
-    "will not be proceeding with your",
-    "not be proceeding with your",
-    "won't be proceeding with your",
-    "not be taking your application",
-    "not taking your application any further",
-    "unsuccessful on this occasion",
-    "you have not been successful",
-    "you were not successful",
-    "your application was unsuccessful",
-    "your application has been unsuccessful",
-    "application was not successful",
-    "application has not been successful",
-    "not been selected",
-    "were not selected",
-    "was not selected",
-    "not selected to move forward",
-    "not selected for",
-    "not shortlisted",
-    "regret to inform",
-    "regret to let you know",
-    "we are unable to move forward",
-    "we're unable to move forward",
-    "decided not to move forward",
-    "decided not to proceed",
-    "decided not to pursue your",
-    "other candidates whose experience",
-    "candidates whose qualifications more closely",
-    "candidates whose experience more closely",
-    "more closely match",
-    "more closely aligns",
-    "more closely aligned",
-    "not the right fit at this time",
-    "not a fit at this time",
-    "will not be moving on to the next",
-    "won't be moving on to the next",
-    "not advance to the next",
-    "not be advancing",
-    "not advancing your",
-    "not to advance your",
-    "close your application",
-    "closed your application",
-    "your candidacy will not",
-    "not be considered further",
-    "no longer being considered",
-    "no longer under consideration",
-];
+const NEG: &str = r"(?:\bnot\b|n't\b|\bunable to\b|\bno longer\b|\bcannot\b)";
+const GO_ON: &str = r"(?:mov(?:e|ing)|proceed(?:ing)?|progress(?:ing)?|advanc(?:e|ing)|tak(?:e|ing)|go(?:ing)?|continu(?:e|ing)|pursu(?:e|ing))";
+const YOUR: &str = r"(?:your (?:application|candidacy|profile|file|cv|resume)|you\b)";
 
-/// An offer.
-const OFFER: &[&str] = &[
-    "pleased to offer you",
-    "happy to offer you",
-    "delighted to offer you",
-    "excited to offer you",
-    "thrilled to offer you",
-    "glad to offer you",
-    "pleased to extend an offer",
-    "happy to extend an offer",
-    "delighted to extend an offer",
-    "excited to extend an offer",
-    "would like to extend an offer",
-    "like to extend you an offer",
-    "extend you an offer",
-    "extend an offer of employment",
-    "we'd like to offer you",
-    "we would like to offer you",
-    "want to offer you the",
-    "offer you the position",
-    "offer you the role",
-    "offer you the job",
-    "your offer letter",
-    "attached offer letter",
-    "offer letter is attached",
-    "formal offer",
-    "written offer",
-    "you have been selected for the position",
-    "you've been selected for the",
-    "you have been selected for the role",
-    "congratulations on your offer",
-    "welcome you to the team",
-    "welcome you aboard",
-    "welcome you on board",
-    "to join our team as",
-    "to join us as",
-    "you got the job",
-];
+static REJECTED: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        // won't be moving ahead with your application / not progress your candidacy
+        &format!(r"{NEG}[^.;]{{0,40}}\b{GO_ON}\b[^.;]{{0,25}}\b(?:forward|ahead|further|on)\b"),
+        &format!(r"{NEG}[^.;]{{0,40}}\b{GO_ON}\b[^.;]{{0,25}}{YOUR}"),
+        // another candidate / someone else was chosen
+        r"\b(?:mov(?:e|ing)|proceed(?:ing)?|go(?:ing)?|gone|went|pursu(?:e|ing)|select(?:ed|ing)?|cho(?:se|sen|ose)|hir(?:e|ed|ing)|offer(?:ed)? the (?:role|position|job)|decided to offer the (?:role|position|job))\b[^.;]{0,40}\b(?:other|another|different|someone else|a stronger|more (?:suitable|qualified|experienced))\b[^.;]{0,30}\b(?:candidates?|applicants?|person|profiles?|else|direction|experience)",
+        r"\b(?:selected|chosen|chose|hired|gone with|went with|offered (?:it|the (?:role|position|job)) to) (?:someone|somebody|a candidate|an applicant|another)",
+        // the role is filled or closed
+        r"\b(?:position|role|vacancy|job|opening|post)\b[^.;]{0,30}\b(?:been|is|was|now)\b[^.;]{0,10}\b(?:filled|no longer (?:open|available)|closed)\b",
+        // no offer
+        &format!(
+            r"{NEG}[^.;]{{0,30}}\b(?:offer(?:ing)?|extend(?:ing)? (?:you )?an offer)\b[^.;]{{0,30}}\b(?:you|a position|the (?:role|position|job))"
+        ),
+        r"\bnot in a position to offer\b",
+        r"\b(?:unsuccessful|not (?:been )?successful|not (?:been )?selected|not shortlisted|not (?:been )?chosen)\b",
+        r"\bregret (?:to (?:inform|let you know|tell you|say)|that we (?:cannot|can't|are unable|will not|won't))",
+        r"\bdecided not to (?:proceed|move|pursue|advance|progress|continue|offer|go)",
+        r"\bno longer (?:being )?(?:considered|under consideration|in consideration|in the running)",
+        r"\bnot (?:be )?considered further\b",
+        r"\b(?:closed|close) your application\b",
+    ])
+});
 
-/// The employer confirms that the candidate withdrew.
-const WITHDRAWN: &[&str] = &[
-    "withdrawn your application",
-    "withdrawal of your application",
-    "withdrawal of your candidacy",
-    "withdrawn from the process",
-    "withdraw from the process",
-    "withdraw your application",
-    "withdrawing your application",
-    "withdrawing from the process",
-    "withdrawing your candidacy",
-    "withdrawn your candidacy",
-    "application has been withdrawn",
-    "candidacy has been withdrawn",
-    "your decision to withdraw",
-    "respect your decision to",
-    "remove you from consideration",
-    "removed you from consideration",
-    "removed from consideration",
-    "removing you from consideration",
-    "no longer wish to be considered",
-    "no longer want to be considered",
-];
+static OFFER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\boffer(?:ing)? you\b[^.;]{0,40}\b(?:position|role|job|place|post|contract|employment|opportunity|spot)\b",
+        r"\boffer(?:ing)? you the\b",
+        r"\b(?:make|made|extend(?:ing|ed)?|send(?:ing)?|sent|prepar(?:e|ing)) (?:you )?(?:an|a formal|a written|our|the|a verbal) offer\b",
+        r"\b(?:extend(?:ing|ed)?|make|made) you an offer\b",
+        r"\boffer (?:letter|is on its way|of employment|package|pack|details)\b",
+        r"\b(?:your|the attached|attached) (?:formal |written |job )?offer\b",
+        r"\b(?:formal|written|official) offer\b",
+        r"\b(?:want|like|love|excited|delighted|happy|thrilled|glad)\b[^.;]{0,30}\b(?:you|have you)\b[^.;]{0,10}\b(?:join|on board|aboard)\b",
+        r"\bwelcom(?:e|ing) you (?:to|aboard|on board)\b",
+        r"\bemployment contract\b",
+        r"\byou(?:'ve| have) been selected for the (?:position|role|job)\b",
+        r"\byou got the (?:job|role|position)\b",
+    ])
+});
 
-/// Words that turn an outcome phrase into something else ("if you decide
-/// to withdraw your application", "we have not yet decided").
-const HEDGES: &[&str] = &[
-    "if you ",
-    "if we ",
-    "should you ",
-    "whether ",
-    "not yet",
-    "haven't yet",
-    "have not yet",
-    "in case ",
-    "hope ",
-    "i wonder",
-    "any chance",
-    "?",
-];
+static WITHDRAWN: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\bwithdr[ae]w\w*\b[^.;]{0,40}\b(?:you|your|application|candidacy|process|consideration)\b",
+        r"\b(?:you|your|application|candidacy)\b[^.;]{0,40}\bwithdr[ae]w\w*",
+        r"\bwish to withdraw\b",
+        r"\bremov(?:e|ed|ing) (?:you )?from (?:consideration|the (?:recruitment |hiring |interview )?process)\b",
+        r"\b(?:at|per) your request\b",
+        r"\bno longer wish to be considered\b",
+    ])
+});
+
+/// Supposing, asking, or not yet: a sentence that decides nothing.
+static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\bif (?:you|we)\b",
+        r"\bshould you\b",
+        r"\bwhether\b",
+        r"\bnot yet\b",
+        r"\bha(?:ve|s)n't yet\b",
+        r"\bha(?:ve|s) not yet\b",
+        r"\bnot made any decision",
+        r"\bin case\b",
+        r"\bi wonder",
+        r"\bany chance\b",
+        r"\?",
+    ])
+});
 
 /// The outcome a message from the employer announces, and the sentence
 /// that shows it (as written).
 pub fn outcome(text: &str) -> Option<(OutcomeKind, String)> {
     let sentences = sentences(text);
-    // A rejection wins over kind words around it ("we were impressed… but
-    // we have decided to move forward with other candidates").
-    for (kind, phrases) in [
-        (OutcomeKind::Rejected, REJECTED),
-        (OutcomeKind::Withdrawn, WITHDRAWN),
-        (OutcomeKind::Offer, OFFER),
+    // A confirmed withdrawal mentions a closed application; a rejection
+    // often praises first. Each is looked for in every sentence before the
+    // next kind.
+    for (kind, pattern) in [
+        (OutcomeKind::Withdrawn, &*WITHDRAWN),
+        (OutcomeKind::Rejected, &*REJECTED),
+        (OutcomeKind::Offer, &*OFFER),
     ] {
         for (lower, written) in &sentences {
-            if any(lower, phrases) && !any(lower, HEDGES) {
+            if pattern.is_match(lower) && !HEDGE.is_match(lower) {
                 return Some((kind, written.clone()));
             }
         }
@@ -243,199 +156,148 @@ pub fn outcome(text: &str) -> Option<(OutcomeKind, String)> {
     None
 }
 
-/// Sent by the user: withdrawing from an application.
-const USER_WITHDRAWS: &[&str] = &[
-    "withdraw my application",
-    "withdraw my candidacy",
-    "withdraw from the process",
-    "withdraw from consideration",
-    "withdrawing my application",
-    "withdrawing my candidacy",
-    "withdrawing from the process",
-    "withdrawing from consideration",
-    "remove me from consideration",
-    "remove my application",
-];
+static USER_WITHDRAWS: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\bwithdraw(?:ing)? (?:my|me)\b",
+        r"\bwithdraw(?:ing)? from (?:the process|consideration|the search|the running)",
+        r"\bremove me from (?:consideration|the process)",
+        r"\bremove my application\b",
+    ])
+});
 
 /// The user withdraws, and the sentence that says so.
 pub fn user_withdraws(text: &str) -> Option<String> {
     sentences(text)
         .into_iter()
-        .find(|(lower, _)| any(lower, USER_WITHDRAWS) && !any(lower, &["if ", "?"]))
+        .find(|(lower, _)| USER_WITHDRAWS.is_match(lower) && !HEDGE.is_match(lower))
         .map(|(_, written)| written)
 }
 
-const RECOVERY: &[&str] = &[
-    "sorry i missed",
-    "sorry for missing",
-    "sorry to have missed",
-    "apologize for missing",
-    "apologise for missing",
-    "apologies for missing",
-    "apologize for not",
-    "apologise for not",
-    "apologies for not",
-    "i missed our",
-    "i missed the",
-    "missed our call",
-    "missed our interview",
-    "missed the interview",
-    "missed the call",
-    "missed our meeting",
-    "no-show",
-    "could not make it",
-    "couldn't make it",
-    "was unable to join",
-    "wasn't able to join",
-    "unable to attend",
-    "could we reschedule",
-    "can we reschedule",
-    "would it be possible to reschedule",
-    "possible to find another time",
-    "apologize for the mix-up",
-    "apologise for the mix-up",
-    "sincere apologies",
-    "i take full responsibility",
-];
+static RECOVERY: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\b(?:sorry|apolog\w*|regret\w*|forgive)\b[^.;]{0,50}\b(?:miss\w*|not (?:showing|turning) up|no-show|(?:not|n't|unable to)[^.;]{0,15}(?:join\w*|attend\w*|make it|mak\w+ it|connect\w*)|mix-up|mixed up|late)\b",
+        r"\b(?:i|we) missed (?:our|the|your|today's|this morning's|this afternoon's)\b",
+        r"\bmissed (?:our|the) (?:call|interview|meeting|appointment)\b",
+        r"\b(?:couldn't|could not|wasn't able to|was unable to|unable to) (?:make it|join|attend)\b",
+        r"\btake full responsibility\b",
+    ])
+});
 
-const FEEDBACK_REQUEST: &[&str] = &[
-    "any feedback",
-    "some feedback",
-    "your feedback",
-    "brief feedback",
-    "feedback you",
-    "feedback on my",
-    "feedback about my",
-    "feedback regarding",
-    "what i could improve",
-    "what i could do better",
-    "how i could improve",
-    "areas i could improve",
-    "areas for improvement",
-    "areas to improve",
-    "where i fell short",
-    "what i could have done differently",
-    "insight into your decision",
-    "insight into the decision",
-    "what led to the decision",
-    "help me grow",
-    "help me improve",
-];
+static FEEDBACK_TOPIC: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\bfeedback\b",
+        r"\bpointers\b",
+        r"\badvice\b",
+        r"\bwhat i (?:could|can|should|might) (?:improve|work on|do better|have done)",
+        r"\b(?:could|should|might) have (?:gone|done|been) (?:better|differently)",
+        r"\b(?:anything|areas?|where|how) (?:i|to|for)[^.;]{0,20}\bimprove",
+        r"\bfell short\b",
+        r"\binsight into\b",
+        r"\bhelp me (?:grow|improve|learn)\b",
+    ])
+});
 
-const CONGRATULATE: &[&str] = &[
-    "congratulations",
-    "congrats",
-    "congratulate",
-    "great news about",
-    "exciting news about",
-    "saw the news",
-    "read about your",
-    "read the announcement",
-    "well deserved",
-    "well-deserved",
-];
+static ASKING: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\?",
+        r"\b(?:would|could|can|will) you\b",
+        r"\bwould you mind\b",
+        r"\bif (?:you|there)\b",
+        r"\bi'd\b",
+        r"\bi would\b",
+        r"\bwelcome\b",
+        r"\bappreciate\b",
+        r"\bgrateful\b",
+        r"\bvalue\b",
+        r"\blike to (?:know|hear)\b",
+        r"\bplease\b",
+        r"\bmean a lot\b",
+    ])
+});
 
-const STATUS_CHECK: &[&str] = &[
-    "checking in",
-    "check in on",
-    "check in about",
-    "touching base",
-    "touch base",
-    "following up on",
-    "follow up on",
-    "following up regarding",
-    "follow up regarding",
-    "following up about",
-    "follow up about",
-    "any update",
-    "an update on",
-    "update on the",
-    "update on my",
-    "updates on",
-    "status of my application",
-    "status of the position",
-    "status of the role",
-    "status of the search",
-    "status of my candidacy",
-    "where things stand",
-    "where things are",
-    "next steps",
-    "the timeline",
-    "your timeline",
-    "hiring timeline",
-    "decision timeline",
-    "made a decision",
-    "reached a decision",
-    "still interested in the",
-    "remain very interested",
-    "remain interested",
-    "still very interested",
-    "still keen",
-    "haven't heard back",
-    "have not heard back",
-    "wanted to circle back",
-    "circling back",
-];
+static CONGRATULATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\bcongrat\w*",
+        r"\b(?:exciting|great|fantastic|wonderful|amazing|big|brilliant) news\b",
+        r"\b(?:saw|read|noticed|heard|seen)\b[^.;]{0,20}\b(?:news|announcement|press release|article|post)\b",
+        r"\bwell[- ]deserved\b",
+        r"\bquite a milestone\b",
+    ])
+});
 
-const THANK_YOU: &[&str] = &[
-    "thank you for",
-    "thanks for",
-    "thank you so much for",
-    "thank you again",
-    "thanks again",
-    "many thanks",
-    "thank you for taking the time",
-    "grateful for",
-    "appreciated the",
-    "appreciate the time",
-    "appreciate you taking",
-    "appreciated our",
-    "appreciated your",
-    "enjoyed speaking",
-    "enjoyed talking",
-    "enjoyed meeting",
-    "enjoyed our",
-    "great to meet",
-    "great speaking",
-    "pleasure to meet",
-    "pleasure speaking",
-    "pleasure talking",
-];
+static STATUS_CHECK: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\b(?:checking|check) in\b",
+        r"\btouch(?:ing)? base\b",
+        r"\bfollow(?:ing)?[- ]up\b",
+        r"\bcircl(?:e|ing) back\b",
+        r"\b(?:any|an|a quick|a brief|for an?) (?:update|news|progress)\b",
+        r"\b(?:update|updates|news|progress|decision|timeline|timing|status)\b[^.;]{0,40}\b(?:on|about|regarding|of|for)\b[^.;]{0,30}\b(?:role|position|application|candidacy|search|process|opening|job|round|interview|team)\b",
+        r"\bwhere things (?:stand|are)\b",
+        r"\bnext (?:steps|round)\b",
+        r"\b(?:reached|made) a decision\b",
+        r"\bdecision (?:has|have) been made\b",
+        r"\bha(?:ve|s)n't heard back\b",
+        r"\bha(?:ve|s) not heard back\b",
+        r"\b(?:still|remain|remain very|still very) (?:interested|keen)\b",
+    ])
+});
+
+/// Thanks that open a note: a thank-you note says it first.
+static THANKS: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\bthank",
+        r"\bthanks\b",
+        r"\bgratitude\b",
+        r"\bpleasure (?:to|meeting|speaking|talking)",
+        r"\benjoyed\b",
+        r"\bgreat (?:to meet|meeting|speaking|talking)",
+        r"\bappreciat\w* (?:the|your|you|our|being|meeting|speaking|talking)\b[^.;]{0,30}\b(?:time|conversation|chat|call|interview|welcome|tour|answers|insight|opportunity|meeting|taking)",
+        r"\bgrateful for (?:the|your) (?:time|chance|opportunity|conversation)",
+    ])
+});
 
 /// The kind of a note the user sent, read from its words: a missed
-/// interview's recovery first (it thanks and asks too), then feedback
-/// requests, congratulations, status checks, thanks; otherwise `other`.
+/// interview's recovery first (it thanks and asks too), then a request for
+/// feedback, congratulations, a status check (unless it opens with
+/// thanks), thanks; otherwise `other`.
 pub fn touch_kind(subject: &str, body: &str) -> TouchKind {
-    let text = normalize(&format!("{subject}\n{body}"));
+    let body_sentences = sentences(body);
     let subject = normalize(subject);
-    if any(&text, RECOVERY) {
+    let all = || body_sentences.iter().map(|(s, _)| s.as_str());
+    let opening: Vec<&str> = all().take(3).collect();
+    // "Re: next steps" names the thread, not what this note asks.
+    let subject_counts = !subject.starts_with("re:");
+    let in_any =
+        |re: &Regex| all().any(|s| re.is_match(s)) || subject_counts && re.is_match(&subject);
+    // "Thanks,\nSam" signs off; it does not thank.
+    let thanks = |s: &&str| THANKS.is_match(s) && s.split_whitespace().count() > 3;
+    let thanked = all().any(|s| thanks(&s)) || subject_counts && THANKS.is_match(&subject);
+    if in_any(&RECOVERY) {
         TouchKind::Recovery
-    } else if any(&text, FEEDBACK_REQUEST) && !any(&subject, &["thank"]) {
+    } else if all().any(|s| {
+        FEEDBACK_TOPIC.is_match(s)
+            && ASKING.is_match(s)
+            && !s.contains("for your feedback")
+            && !s.contains("for the feedback")
+    }) {
         TouchKind::FeedbackRequest
-    } else if any(&text, CONGRATULATE) {
+    } else if in_any(&CONGRATULATE) {
         TouchKind::Congratulate
-    } else if any(&text, STATUS_CHECK)
-        && !(any(&subject, &["thank"]) || any(&first_sentences(&text), THANK_YOU))
+    } else if in_any(&STATUS_CHECK)
+        && !(subject.contains("thank")
+            || opening
+                .iter()
+                .any(|s| thanks(s) && !STATUS_CHECK.is_match(s)))
     {
         TouchKind::StatusCheck
-    } else if any(&text, THANK_YOU) {
+    } else if thanked {
         TouchKind::ThankYou
-    } else if any(&text, STATUS_CHECK) {
+    } else if in_any(&STATUS_CHECK) {
         TouchKind::StatusCheck
     } else {
         TouchKind::Other
     }
-}
-
-/// The greeting line and the first two sentences after it: where a
-/// thank-you says what it is.
-fn first_sentences(text: &str) -> String {
-    sentences(text)
-        .into_iter()
-        .take(3)
-        .map(|(l, _)| l)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
