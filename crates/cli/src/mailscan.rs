@@ -188,7 +188,7 @@ fn user_emails(ctx: &Ctx) -> Result<Vec<String>> {
     }
     if emails.is_empty() {
         render::err(&format!(
-            "{} Debrief does not know your address, so no mail reads as sent by you; add it with: debrief profile --add-email you@example.com\n",
+            "{} Debrief does not know your address, so no mail reads as sent by you; add it with: debrief profile --email you@example.com\n",
             render::paint(render::YELLOW, "warning:")
         ));
     }

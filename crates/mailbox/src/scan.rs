@@ -139,7 +139,8 @@ pub struct Proposal {
     pub evidence: String,
 }
 
-/// The stable id of a proposal.
+/// The stable id of a proposal: of the Message-ID (a person's address for
+/// a `person`), the kind and the application.
 pub fn proposal_id(message_id: &str, kind: &str, application: &str) -> String {
     let key = format!("{message_id}\u{0}{kind}\u{0}{application}");
     format!("{:016x}", fnv1a64(key.as_bytes()))
@@ -526,7 +527,13 @@ fn propose(
     let mut out = Vec::new();
     let app_id = working[m.app].id.clone();
     let push = |proposed: Proposed, evidence: String, out: &mut Vec<Proposal>| {
-        let id = proposal_id(&mail.message_id, proposed.kind(), &app_id);
+        // A person is proposed once for all their mail: the address stands
+        // in for the Message-ID, so ignoring them holds for every message.
+        let key = match &proposed {
+            Proposed::Person { email, .. } => email.as_str(),
+            _ => mail.message_id.as_str(),
+        };
+        let id = proposal_id(key, proposed.kind(), &app_id);
         if !ctx.ignored.contains(&id) {
             out.push(Proposal {
                 id,
