@@ -54,3 +54,55 @@ pub fn settled_position<'a>(
     }
     mark
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scanned(folder: &str, position: u64, proposals: &[&str]) -> Scanned {
+        Scanned {
+            folder: folder.to_string(),
+            position,
+            proposals: proposals.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_mark_stops_at_the_first_message_still_waiting() {
+        // Read in date order; positions in folder order.
+        let messages = [
+            scanned("INBOX", 30, &["c"]),
+            scanned("INBOX", 10, &[]),
+            scanned("INBOX", 20, &["b"]),
+            scanned("Sent", 5, &["s"]),
+        ];
+        let pending = |id: &str| id == "c";
+        assert_eq!(settled_position(&messages, "INBOX", pending), Some(20));
+        assert_eq!(settled_position(&messages, "INBOX", |_| true), Some(10));
+        assert_eq!(settled_position(&messages, "Sent", |_| true), None);
+        assert_eq!(settled_position(&messages, "Sent", |_| false), Some(5));
+    }
+
+    #[test]
+    fn an_mbox_is_read_again_from_its_mark_unless_it_was_rewritten() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("box.mbox");
+        let one = "From a@b Mon Nov 30 12:00:00 2026\nSubject: one\nMessage-ID: <1@x>\n\nbody\n\n";
+        let two = "From a@b Mon Nov 30 12:01:00 2026\nSubject: two\nMessage-ID: <2@x>\n\nbody\n\n";
+        std::fs::write(&path, one).expect("write");
+        let first = read_mbox(&path, None).expect("read");
+        assert_eq!(first.messages.len(), 1);
+        let position = first.messages[0].position;
+        let mark = Mark {
+            position,
+            validity: mbox_validity(&first.head, position),
+        };
+        std::fs::write(&path, format!("{one}{two}")).expect("append");
+        let next = read_mbox(&path, Some(&mark)).expect("read");
+        assert_eq!(next.messages.len(), 1, "only the appended message");
+        assert!(String::from_utf8_lossy(&next.messages[0].bytes).contains("Subject: two"));
+        std::fs::write(&path, format!("{two}{one}")).expect("rewrite");
+        let again = read_mbox(&path, Some(&mark)).expect("read");
+        assert_eq!(again.messages.len(), 2, "a rewritten file is read whole");
+    }
+}

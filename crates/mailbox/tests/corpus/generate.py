@@ -442,6 +442,25 @@ for k in range(200):
     message("skip", frm, addr(*USER), subj.format(C=C), text.format(C=C), 5 + (k % 50), 8, bulk=bulk)
 
 R.shuffle(msgs)
+
+import sys
+if len(sys.argv) == 4 and sys.argv[1] == "--bench":
+    # A large mailbox for the benchmark (docs/BENCHMARKS.md): the corpus
+    # repeated with fresh Message-IDs until it has N messages.
+    n, path = int(sys.argv[2]), sys.argv[3]
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        for k in range(n):
+            label, text = msgs[k % len(msgs)]
+            text = text.replace("Message-ID: <", f"Message-ID: <r{k // len(msgs)}.", 1)
+            out.write("From bench@debrief.example Mon Nov  2 09:00:00 2026\n")
+            for line in text.split("\n"):
+                if line.startswith("From ") or line.startswith(">From "):
+                    line = ">" + line
+                out.write(line + "\n")
+            out.write("\n")
+    print(n, "messages in", path)
+    sys.exit(0)
+
 with open("corpus.mbox", "w", encoding="utf-8", newline="\n") as out:
     for label, text in msgs:
         out.write("From corpus@debrief.example Mon Nov  2 09:00:00 2026\n")
