@@ -486,6 +486,7 @@ impl Gen {
                 on,
                 feedback,
                 stay_in_touch: self.rng.chance(30),
+                message_id: None,
             });
         } else {
             app.stage = if held.is_empty() {
@@ -575,6 +576,7 @@ impl Gen {
                 replied_at: None,
                 forced: false,
                 note: None,
+                message_id: None,
             });
         };
         let lag = self.rng.range(0, 2);
@@ -630,6 +632,7 @@ impl Gen {
                             .rng
                             .chance(30)
                             .then(|| (*self.rng.pick(NOTES)).to_string()),
+                        message_id: None,
                     });
                 }
             }
@@ -669,6 +672,7 @@ impl Gen {
                 replied_at: None,
                 forced: kind == TouchKind::StatusCheck && self.rng.chance(3),
                 note: None,
+                message_id: None,
             });
         }
         out.sort_by_key(|t| t.at);

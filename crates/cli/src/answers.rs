@@ -147,6 +147,7 @@ pub fn log_touch(ctx: &mut Ctx, t: TouchInput) -> Result<Touched> {
         replied_at: None,
         forced: false,
         note: t.note,
+        message_id: None,
     };
     let engine = Engine::new(&ctx.profile()?).map_err(Failure::input)?;
     let tz = ctx.tz()?;

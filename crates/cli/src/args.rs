@@ -84,6 +84,9 @@ pub enum Command {
     /// Calendars: import invites (.ics), export interviews and reminders, the feed.
     #[command(subcommand)]
     Ics(IcsCommand),
+    /// Your mailbox, read-only: proposals for notes sent, replies, outcomes, invitations.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -869,4 +872,43 @@ pub enum Scheduler {
     Systemd,
     /// print the crontab line
     Cron,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Read a mailbox (read-only) and propose what it means for the store:
+    /// notes you sent, replies, outcomes, invitations, new people.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["mbox", "maildir", "imap"])))]
+    Scan(MailScanArgs),
+    /// Never propose these again (ids from `debrief mail scan`).
+    Ignore(MailIgnoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailScanArgs {
+    /// An mbox file (Thunderbird, Google Takeout, mutt).
+    #[arg(long, value_name = "FILE")]
+    pub mbox: Option<PathBuf>,
+    /// A Maildir (mbsync, offlineimap, notmuch); its subfolders are read too.
+    #[arg(long, value_name = "DIR")]
+    pub maildir: Option<PathBuf>,
+    /// An IMAP server over TLS: imaps://USER@HOST[:PORT][/FOLDER]. The
+    /// password comes from DEBRIEF_IMAP_PASSWORD or mail.toml's imap_password.
+    #[arg(long, value_name = "URL")]
+    pub imap: Option<String>,
+    /// Leave mail older than this date alone (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Record the proposals: all of them, or only the ids given.
+    #[arg(long, num_args = 0.., value_name = "ID")]
+    pub apply: Option<Vec<String>>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MailIgnoreArgs {
+    /// Proposal ids.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
 }

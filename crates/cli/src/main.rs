@@ -12,6 +12,7 @@ mod data;
 mod history;
 mod input;
 mod mail;
+mod mailscan;
 mod mcp;
 mod notes;
 mod record;
@@ -128,6 +129,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::Delete(a) => history::delete(&mut ctx, &a),
         Command::Correct(a) => history::correct(&mut ctx, &a),
         Command::Remind(a) => remind::run(&mut ctx, &a),
+        Command::Mail(c) => mailscan::run(&mut ctx, c),
         Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) | Command::Mcp => {
             Ok(())
         }

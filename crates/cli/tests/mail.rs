@@ -126,6 +126,8 @@ fn a_thank_you_drafted_in_debrief_arrives_and_is_logged() {
     assert_eq!(t["channel"], "email");
     assert_eq!(t["at"], FRIDAY);
     assert_eq!(t["note"].as_str().map(str::trim_end), Some(body.trim_end()));
+    // The Message-ID it went out with: a reply then matches by thread.
+    assert_eq!(t["message_id"], v["message_id"]);
     // The agenda no longer asks for Marie's thank-you.
     let agenda: Value =
         serde_json::from_str(&s.ok(&["--now", FRIDAY, "agenda", "--json"])).expect("agenda");

@@ -129,6 +129,7 @@ pub fn dataset(now: Timestamp, timezone: &str) -> Result<Dataset, String> {
         replied_at: None,
         forced: false,
         note: None,
+        message_id: None,
     }];
     globex.news = vec![News {
         on: today.yesterday().unwrap_or(today),
@@ -180,6 +181,7 @@ pub fn dataset(now: Timestamp, timezone: &str) -> Result<Dataset, String> {
         replied_at: Some(at(cal.at(cal.add_business_days(interviewed, 1), 9, 0))),
         forced: false,
         note: None,
+        message_id: None,
     }];
     umbrella.outcome = Some(Outcome {
         kind: OutcomeKind::Rejected,
@@ -201,6 +203,7 @@ pub fn dataset(now: Timestamp, timezone: &str) -> Result<Dataset, String> {
             },
         ],
         stay_in_touch: true,
+        message_id: None,
     });
     apps.push(umbrella);
 

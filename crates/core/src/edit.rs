@@ -870,6 +870,7 @@ pub fn record_outcome(app: &mut Application, kind: OutcomeKind, on: Date, stay_i
         on,
         feedback,
         stay_in_touch,
+        message_id: None,
     });
     app.stage = match kind {
         OutcomeKind::Offer => Stage::Offer,
@@ -1047,6 +1048,7 @@ mod tests {
             replied_at: None,
             forced: false,
             note: None,
+            message_id: None,
         };
         assert_eq!(
             log_touch(
@@ -1147,6 +1149,7 @@ mod tests {
                 replied_at: None,
                 forced: false,
                 note: None,
+                message_id: None,
             });
             assert!(
                 !engine

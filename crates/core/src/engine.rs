@@ -1414,6 +1414,7 @@ mod tests {
             replied_at: None,
             forced: false,
             note: None,
+            message_id: None,
         });
         let w = why(&data);
         assert!(w.contains("the last touch was 3 h ago"), "{w}");

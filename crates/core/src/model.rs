@@ -614,6 +614,10 @@ pub struct Touch {
     /// Extension: the text that was sent, kept for the panel check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The `Message-ID` of the mail this touch was read from (`debrief mail
+    /// scan`), which is how a rescan knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -632,6 +636,9 @@ pub struct Outcome {
     pub feedback: Vec<Feedback>,
     #[serde(default)]
     pub stay_in_touch: bool,
+    /// The `Message-ID` of the mail this outcome was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -287,6 +287,7 @@ mod tests {
                 replied_at: (id == "a").then(|| m("2026-11-21T10:00:00Z")),
                 forced: false,
                 note: None,
+                message_id: None,
             });
             d.applications.push(app);
         }

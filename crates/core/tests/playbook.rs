@@ -110,6 +110,7 @@ fn thank(app: &mut Application, who: &str, at: &str) {
         replied_at: None,
         forced: false,
         note: None,
+        message_id: None,
     });
 }
 
@@ -122,6 +123,7 @@ fn touch(app: &mut Application, who: &str, at: &str, kind: TouchKind) {
         replied_at: None,
         forced: false,
         note: None,
+        message_id: None,
     });
 }
 
@@ -760,6 +762,7 @@ fn no_status_check_without_a_thank_you_or_after_an_outcome() {
         on: date("2026-11-30"),
         feedback: vec![],
         stay_in_touch: false,
+        message_id: None,
     });
     assert!(
         find(
@@ -808,6 +811,7 @@ fn move_on_ten_business_days_after_an_unanswered_check() {
         on: date("2026-12-22"),
         feedback: vec![],
         stay_in_touch: false,
+        message_id: None,
     });
     assert!(
         find(
@@ -866,6 +870,7 @@ fn status_touch(at: &str, who: &str) -> Touch {
         replied_at: None,
         forced: false,
         note: None,
+        message_id: None,
     }
 }
 
@@ -970,6 +975,7 @@ fn rejected(feedback: Vec<Feedback>) -> Application {
         on: date("2026-11-23"),
         feedback,
         stay_in_touch: false,
+        message_id: None,
     });
     app
 }
@@ -1101,6 +1107,7 @@ fn negotiate_after_an_offer() {
         on: date("2026-11-30"),
         feedback: vec![],
         stay_in_touch: false,
+        message_id: None,
     });
     let a = agenda(&data(us(), vec![app]), "2026-11-30T12:00:00-06:00");
     assert_eq!(
@@ -1227,6 +1234,7 @@ fn every_playbook_rule_is_produced_by_the_engine() {
         on: date("2026-11-19"),
         feedback: vec![],
         stay_in_touch: false,
+        message_id: None,
     });
 
     let a = agenda(

@@ -233,6 +233,7 @@ fn generate(seed: u64) -> Application {
             on: date(2026, 12, 1),
             feedback: vec![],
             stay_in_touch: true,
+            message_id: None,
         }),
         _ => None,
     };

@@ -41,6 +41,10 @@ pub struct MailConfig {
     /// Your name as recipients see it. Default: the profile's name.
     #[serde(default)]
     pub name: Option<String>,
+    /// The IMAP password (an app password) for `debrief mail scan --imap`;
+    /// `DEBRIEF_IMAP_PASSWORD` overrides it. Never shown.
+    #[serde(default)]
+    pub imap_password: Option<String>,
 }
 
 impl fmt::Debug for MailConfig {
@@ -49,6 +53,10 @@ impl fmt::Debug for MailConfig {
             .field("smtp_url", &SmtpUrl::redact(self.smtp_url.as_deref()))
             .field("from", &self.from)
             .field("name", &self.name)
+            .field(
+                "imap_password",
+                &self.imap_password.as_ref().map(|_| "(hidden)"),
+            )
             .finish()
     }
 }
@@ -110,6 +118,7 @@ impl MailConfig {
             smtp_url: nonblank(smtp_url).or(self.smtp_url),
             from: nonblank(from).or(self.from),
             name: self.name,
+            imap_password: self.imap_password,
         }
     }
 

@@ -333,6 +333,9 @@ pub fn prepare(
     // 2. The follow-up guard, on a copy: the store changes only after the
     // server took the message.
     let mut app = o.app.clone();
+    // The Message-ID is kept with the touch: a reply then matches by
+    // thread (`debrief mail scan`).
+    let id = message_id(&o.from.address, now);
     let touch = Touch {
         at: o.at,
         person: Some(o.person.to_string()),
@@ -342,6 +345,7 @@ pub fn prepare(
         // Past lint errors: marked forced, as past the guard (below).
         forced: forced_errors > 0,
         note: Some(o.note.body.trim_end().to_string()),
+        message_id: Some(id.clone()),
     };
     let forced = match edit::log_touch(engine, &mut app, touch.clone(), o.force, o.at.ts)? {
         Logged::Refused { allowed_from, why } => {
@@ -357,7 +361,6 @@ pub fn prepare(
     exchange::validate_application(&app, &format!("application '{}'", o.app.id))?;
 
     // 3. The message.
-    let id = message_id(&o.from.address, now);
     let email = build(
         &Note {
             from: o.from,

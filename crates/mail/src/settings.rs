@@ -124,10 +124,11 @@ fn others_can_read(path: &Path, config: &MailConfig) -> Option<String> {
         .is_some_and(|(_, rest)| {
             rest.split('@').next().is_some_and(|a| a.contains(':')) && rest.contains('@')
         });
+    let has_password = has_password || config.imap_password.is_some();
     let meta = std::fs::metadata(path).ok()?;
     (has_password && meta.permissions().mode() & 0o077 != 0).then(|| {
         format!(
-            "{} holds your SMTP password and other users of this computer can read it; run: chmod 600 {}",
+            "{} holds a password and other users of this computer can read it; run: chmod 600 {}",
             path.display(),
             path.display()
         )

@@ -30,7 +30,7 @@ use jiff::tz::Offset;
 
 /// The image format this build writes and reads; images of any other
 /// format are ignored (the application is read from the tables).
-pub(crate) const FORMAT: i64 = 2;
+pub(crate) const FORMAT: i64 = 3;
 
 /// An enumeration with a fixed code table. Append to a table, never
 /// reorder it: the index is what images store.
@@ -137,6 +137,7 @@ pub(crate) fn encode(a: &Application) -> String {
         w.opt(t.replied_at.as_ref(), Writer::moment);
         w.bool(t.forced);
         w.opt_str(t.note.as_deref());
+        w.opt_str(t.message_id.as_deref());
     });
     w.list(&a.news, |w, n| {
         w.date(&n.on);
@@ -155,6 +156,7 @@ pub(crate) fn encode(a: &Application) -> String {
             });
         });
         w.bool(o.stay_in_touch);
+        w.opt_str(o.message_id.as_deref());
     });
     w.list(&a.research, |w, r| {
         w.str(&r.fact);
@@ -247,6 +249,7 @@ pub(crate) fn decode(body: &str) -> Result<Application> {
             replied_at: r.opt(Reader::moment)?,
             forced: r.bool()?,
             note: r.opt(Reader::string)?,
+            message_id: r.opt(Reader::string)?,
         })
     })?;
     a.news = r.list(|r| {
@@ -273,6 +276,7 @@ pub(crate) fn decode(body: &str) -> Result<Application> {
                 })
             })?,
             stay_in_touch: r.bool()?,
+            message_id: r.opt(Reader::string)?,
         })
     })?;
     a.research = r.list(|r| {

@@ -451,6 +451,18 @@ mod tests {
     }
 
     #[test]
+    fn settings_are_kept_and_replaced() {
+        let mut store = SqliteStore::open_in_memory().expect("open");
+        assert_eq!(store.setting("mail.test").expect("read"), None);
+        store.set_setting("mail.test", "1").expect("set");
+        store.set_setting("mail.test", "2").expect("replace");
+        assert_eq!(
+            store.setting("mail.test").expect("read").as_deref(),
+            Some("2")
+        );
+    }
+
+    #[test]
     fn the_feed_secret_is_random_kept_renewed_and_removed() {
         let mut store = SqliteStore::open_in_memory().expect("open");
         assert_eq!(store.feed_secret().expect("read"), None);

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_quiet.sql"),
     include_str!("../migrations/0003_calendar.sql"),
     include_str!("../migrations/0004_journal.sql"),
+    include_str!("../migrations/0005_mail.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

@@ -472,7 +472,7 @@ pub(crate) fn applications(
         scope,
         "touches",
         "at_s, at_ns, at_off, person, channel, kind, replied_at_s, \
-             replied_at_ns, replied_at_off, forced, note",
+             replied_at_ns, replied_at_off, forced, note, message_id",
         "app, position",
         |app, c| {
             app.touches.push(Touch {
@@ -483,6 +483,7 @@ pub(crate) fn applications(
                 replied_at: c.opt_moment()?,
                 forced: c.bool()?,
                 note: c.opt_string()?,
+                message_id: c.opt_string()?,
             });
             Ok(())
         },
@@ -507,7 +508,7 @@ pub(crate) fn applications(
         conn,
         scope,
         "outcomes",
-        r#"kind, "on", stay_in_touch"#,
+        r#"kind, "on", stay_in_touch, message_id"#,
         "app",
         |app, c| {
             let kind = c.parse()?;
@@ -517,6 +518,7 @@ pub(crate) fn applications(
                 on,
                 feedback: Vec::new(),
                 stay_in_touch: c.bool()?,
+                message_id: c.opt_string()?,
             });
             Ok(())
         },

@@ -247,8 +247,9 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
 
     let mut stmt = conn.prepare_cached(
         "INSERT INTO touches (app, position, at, at_s, at_ns, at_off, person, channel, kind,
-                              replied_at, replied_at_s, replied_at_ns, replied_at_off, forced, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                              replied_at, replied_at_s, replied_at_ns, replied_at_off, forced, note,
+                              message_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     for (position, t) in (0_i64..).zip(&a.touches) {
         let at = moment_columns(&t.at);
@@ -270,6 +271,7 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
             replied_off,
             t.forced,
             t.note,
+            t.message_id,
         ])?;
     }
 
@@ -282,13 +284,15 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
 
     if let Some(o) = &a.outcome {
         conn.prepare_cached(
-            r#"INSERT INTO outcomes (app, kind, "on", stay_in_touch) VALUES (?1, ?2, ?3, ?4)"#,
+            r#"INSERT INTO outcomes (app, kind, "on", stay_in_touch, message_id)
+               VALUES (?1, ?2, ?3, ?4, ?5)"#,
         )?
         .execute(params![
             app,
             o.kind.as_str(),
             o.on.to_string(),
-            o.stay_in_touch
+            o.stay_in_touch,
+            o.message_id
         ])?;
         let mut stmt = conn.prepare_cached(
             "INSERT INTO feedback (app, position, text, kind, positive, plan_step, plan_by)

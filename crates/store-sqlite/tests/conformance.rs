@@ -466,6 +466,8 @@ fn back_to_schema_1(path: &Path) {
          ALTER TABLE applications DROP COLUMN version;
          DROP TABLE journal_items;
          DROP TABLE journal;
+         ALTER TABLE touches DROP COLUMN message_id;
+         ALTER TABLE outcomes DROP COLUMN message_id;
          UPDATE application_images SET format = 1;
          PRAGMA user_version = 1;",
     )
@@ -490,6 +492,12 @@ fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
             iv.location = None;
             iv.link = None;
             iv.invite = None;
+        }
+        for t in &mut app.touches {
+            t.message_id = None;
+        }
+        if let Some(o) = &mut app.outcome {
+            o.message_id = None;
         }
     }
     assert_eq!(store.load().expect("load"), data);

@@ -340,6 +340,7 @@ pub fn full_application(id: &str) -> Application {
                 replied_at: Some(moment("2026-11-21T09:05:00+01:00")),
                 forced: true,
                 note: Some(long_note),
+                message_id: Some("<thanks.1@mail.example>".to_string()),
             },
             Touch {
                 at: moment("2026-12-01T09:00:00-06:00"),
@@ -349,6 +350,7 @@ pub fn full_application(id: &str) -> Application {
                 replied_at: None,
                 forced: false,
                 note: None,
+                message_id: None,
             },
         ],
         news: vec![
@@ -388,6 +390,7 @@ pub fn full_application(id: &str) -> Application {
                 },
             ],
             stay_in_touch: true,
+            message_id: Some("<offer@acme.example>".to_string()),
         }),
         research: vec![
             ResearchFact {
@@ -430,6 +433,7 @@ pub fn small_application(id: &str, company: &str) -> Application {
         replied_at: None,
         forced: false,
         note: None,
+        message_id: None,
     }];
     a
 }
@@ -561,12 +565,14 @@ pub fn edge_values_round_trip(new_store: NewStore<'_>) -> Result<(), Failure> {
         replied_at: Some(moment("2026-01-01T00:00:00Z")),
         forced: false,
         note: Some(String::new()),
+        message_id: None,
     }];
     a.outcome = Some(Outcome {
         kind: OutcomeKind::NoResponse,
         on: date("2026-02-28"),
         feedback: vec![],
         stay_in_touch: false,
+        message_id: None,
     });
     a.research = vec![ResearchFact {
         fact: String::new(),
@@ -983,12 +989,14 @@ pub fn settled_application(id: &str) -> Application {
         replied_at: Some(moment("2026-03-04T09:00:00-06:00")),
         forced: false,
         note: None,
+        message_id: None,
     });
     a.outcome = Some(Outcome {
         kind: OutcomeKind::Withdrawn,
         on: date("2026-03-10"),
         feedback: vec![],
         stay_in_touch: false,
+        message_id: None,
     });
     a.stage = Stage::Withdrawn;
     a

@@ -344,6 +344,7 @@ pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) ->
             replied_at: None,
             forced: false,
             note: clean(&t.note),
+            message_id: None,
         };
         match edit::log_touch(&clock.engine, app, touch.clone(), t.force, clock.now)
             .map_err(Problem::from)?

@@ -95,6 +95,8 @@ impl Debrief {
             .env_remove("DEBRIEF_SMTP_URL")
             .env_remove("DEBRIEF_MAIL_FROM")
             .env_remove("DEBRIEF_MAIL_CONFIG")
+            .env_remove("DEBRIEF_IMAP_PASSWORD")
+            .env_remove("DEBRIEF_IMAP_CA")
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("XDG_DATA_HOME", self.path("data"))
             .env("NO_COLOR", "1");
