@@ -16,7 +16,7 @@ use debrief_mailbox::{
     Mark, Proposal, Proposed, RawMessage, ScanContext, apply, maildir_folders, mbox_validity,
     parse_all, read_maildir_folder, read_mbox, scan, settled_position,
 };
-use debrief_store::{Change, StoreReader, StoreWriter};
+use debrief_store::{Change, StoreReader};
 use serde_json::json;
 
 use crate::args::{MailCommand, MailIgnoreArgs, MailScanArgs};
@@ -256,15 +256,19 @@ fn scan_mail(ctx: &mut Ctx, a: &MailScanArgs) -> Result<()> {
     let mut applied = Vec::new();
     if !chosen.is_empty() {
         let engine = Engine::new(&profile).map_err(Failure::input)?;
-        let mut apps = data.applications.clone();
-        let (done, changed) = apply(&chosen, &mut apps, &engine, &tz, &emails, now);
-        let mut changes = Vec::new();
-        for i in changed {
-            exchange::validate_application(&apps[i], &format!("application '{}'", apps[i].id))?;
-            changes.push(Change::PutApplication(apps[i].clone()));
-        }
-        ctx.store.apply(&changes)?;
-        applied = done;
+        // Recorded on the applications as they are inside one journalled
+        // write transaction (undoable; an edit made meanwhile is kept).
+        applied = ctx.update(|u| {
+            let mut apps = u.reader().load()?.applications;
+            let (done, changed) = apply(&chosen, &mut apps, &engine, &tz, &emails, now);
+            let mut changes = Vec::new();
+            for i in changed {
+                exchange::validate_application(&apps[i], &format!("application '{}'", apps[i].id))?;
+                changes.push(Change::PutApplication(apps[i].clone()));
+            }
+            u.apply(&changes)?;
+            Ok(done)
+        })?;
     }
 
     // The marks: each folder settled up to its first message still waiting.
