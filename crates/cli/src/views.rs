@@ -227,7 +227,7 @@ fn rule_json(r: Rule) -> serde_json::Value {
 
 pub fn stats(ctx: &Ctx, as_json: bool) -> Result<()> {
     let data = ctx.store.load()?;
-    let st = stats::compute(&data);
+    let st = stats::compute_at(&data, ctx.now()?);
     if as_json {
         print_json(&st)?;
         return Ok(());
@@ -281,6 +281,19 @@ pub fn stats(ctx: &Ctx, as_json: bool) -> Result<()> {
             r.sent,
             r.replied,
             pct(r.rate)
+        ));
+    }
+    s.push_str(&format!(
+        "\n{}\n",
+        paint(BOLD, "Missed windows (lapsed with nothing done)")
+    ));
+    if st.missed.is_empty() {
+        s.push_str("  None: every chore was done, dismissed, or is still open.\n");
+    }
+    for m in &st.missed {
+        s.push_str(&format!(
+            "  {}  {} thank-you note(s) never sent in time, {} reflection(s) skipped, {} in all\n",
+            m.month, m.thank_yous, m.reflections, m.total
         ));
     }
     s.push_str(&format!("\n{}\n", paint(BOLD, "Mistakes that recur")));

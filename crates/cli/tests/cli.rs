@@ -718,7 +718,7 @@ fn explain_cites_seeds_and_figures() {
     let status = s.ok(&["explain", "status-check"]);
     assert!(status.contains("Where the sources disagree"));
     let all = s.json(&["explain", "--json"]);
-    assert_eq!(all.as_array().expect("rules").len(), 25);
+    assert_eq!(all.as_array().expect("rules").len(), 27);
 }
 
 #[test]

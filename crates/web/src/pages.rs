@@ -1852,9 +1852,9 @@ fn download_note(app: &str, person: &str, kind: &str, subject: &str, body: &str)
 async fn insights(State(st): State<AppState>, h: HeaderMap) -> Response {
     let run = || -> Result<Response> {
         let data = st.load()?;
-        let stats = debrief_core::stats::compute(&data);
         let tz = debrief_core::exchange::parse_timezone(&st.profile()?.timezone)
             .map_err(Problem::internal)?;
+        let stats = debrief_core::stats::compute_at(&data, st.now(&tz)?);
         let months = thank_yous_by_month(&data, &tz, 12);
         let body = charts::insights(&stats, &months);
         Ok(page(
