@@ -10,8 +10,7 @@
 use std::collections::BTreeMap;
 
 use debrief_core::model::{
-    Application, Interview, InterviewFormat, InterviewStatus, InviteRef, Moment, Person,
-    PersonKind, Stage,
+    Application, Interview, InterviewFormat, InterviewStatus, InviteRef, Moment, Person, PersonKind,
 };
 use jiff::civil::Time;
 use jiff::tz::TimeZone;
@@ -101,16 +100,9 @@ impl InvitePlan {
             None => app.interviews.push(self.interview.clone()),
         }
         // An invitation moves the application on, as scheduling by hand
-        // does (`core::edit::schedule_interview`): a panel means the
-        // interviewing stage, any interview at least screening.
+        // does (`core::edit::advance_for_interview`).
         if self.interview.status == InterviewStatus::Scheduled {
-            match app.stage {
-                Stage::Applied | Stage::Screening if self.interview.is_panel() => {
-                    app.stage = Stage::Interviewing;
-                }
-                Stage::Applied => app.stage = Stage::Screening,
-                _ => {}
-            }
+            debrief_core::edit::advance_for_interview(app, self.interview.format);
         }
     }
 
