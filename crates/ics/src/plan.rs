@@ -473,16 +473,7 @@ fn slug(name: &str) -> String {
 
 fn resolve_people(ev: &InviteEvent, existing: Option<&Application>, ctx: &ImportContext) -> People {
     let is_user = |name: Option<&str>, email: Option<&str>| {
-        email.is_some_and(|e| {
-            ctx.user_emails
-                .iter()
-                .any(|u| u.trim().eq_ignore_ascii_case(e))
-        }) || (email.is_none()
-            && name.is_some_and(|n| {
-                ctx.user_name
-                    .as_deref()
-                    .is_some_and(|u| normalize_name(u) == normalize_name(n))
-            }))
+        crate::user::is_user(name, email, &ctx.user_emails, ctx.user_name.as_deref())
     };
     let display = |name: Option<&str>, email: Option<&str>| -> Option<String> {
         match (name, email) {
