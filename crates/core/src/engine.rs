@@ -265,12 +265,32 @@ impl Engine {
     }
 
     /// Every action whose moment passed with nothing done, as of `now`
-    /// (dismissed ones are not counted: the user chose to skip them).
+    /// (dismissed ones are not counted: the user chose to skip them). A
+    /// settled application's chores after each interview count too when
+    /// their moment passed before the outcome (one that came first made
+    /// them moot, not missed).
     pub fn lapsed(&self, data: &Dataset, now: Timestamp) -> Vec<Lapse> {
         let mut lapsed = Vec::new();
         let mut scratch = Vec::new();
         for app in &data.applications {
             self.application_actions_into(app, now, &mut scratch, Some(&mut lapsed));
+            if !app.is_active() {
+                let until = app
+                    .outcome
+                    .as_ref()
+                    .map_or(now, |o| now.min(self.cal.at(o.on, 0, 0)));
+                let mut cx = Cx {
+                    engine: self,
+                    app,
+                    now: until,
+                    out: &mut scratch,
+                    thanked: OnceCell::new(),
+                    lapsed: Some(&mut lapsed),
+                };
+                for iv in &app.interviews {
+                    cx.after(iv);
+                }
+            }
             scratch.clear();
         }
         lapsed

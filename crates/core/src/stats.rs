@@ -395,6 +395,32 @@ mod tests {
         assert_eq!(s.missed[0].by_rule.get("thank-you-note"), Some(&1));
         assert_eq!(s.missed[0].by_rule.get("debrief-capture"), Some(&1));
         assert!(compute(&d).missed.is_empty());
+
+        // Rejected on Tue 1 Dec: the thank-you had lapsed on Mon 30 Nov, so
+        // it was missed; the reflection's fortnight had not run out (moot).
+        let mut rejected = d.clone();
+        rejected.applications[0].outcome = Some(Outcome {
+            kind: OutcomeKind::Rejected,
+            on: "2026-12-01".parse().expect("date"),
+            feedback: vec![],
+            stay_in_touch: false,
+        });
+        rejected.applications[0].stage = Stage::Rejected;
+        let s = compute_at(&rejected, "2026-12-20T12:00:00Z".parse().expect("ts"));
+        let totals: (usize, usize) = s
+            .missed
+            .iter()
+            .fold((0, 0), |(t, r), m| (t + m.thank_yous, r + m.reflections));
+        assert_eq!(totals, (1, 0), "{:?}", s.missed);
+        // Rejected the day after the interview: nothing was missed yet.
+        rejected.applications[0]
+            .outcome
+            .as_mut()
+            .expect("outcome")
+            .on = "2026-11-21".parse().expect("date");
+        let s = compute_at(&rejected, "2026-12-20T12:00:00Z".parse().expect("ts"));
+        let rules: Vec<&String> = s.missed.iter().flat_map(|m| m.by_rule.keys()).collect();
+        assert_eq!(rules, ["request-feedback-call"], "{:?}", s.missed);
     }
 
     #[test]
