@@ -90,7 +90,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     }
     let settings = ImportSettings {
         zone: tz.clone(),
-        user_emails: profile.emails.clone(),
+        user_emails: own_addresses(&profile),
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: a.app.clone(),
     };
@@ -408,4 +408,19 @@ fn feed(ctx: &mut Ctx, a: &IcsFeedArgs) -> Result<()> {
     ));
     render::out(&out);
     Ok(())
+}
+
+/// Your own addresses, which an invite never turns into a person: the
+/// profile's, or the mail settings' sender while the profile has none
+/// (`debrief profile --email` sets them).
+fn own_addresses(profile: &debrief_core::model::Profile) -> Vec<String> {
+    if !profile.emails.is_empty() {
+        return profile.emails.clone();
+    }
+    debrief_mail::Sources::from_env()
+        .load()
+        .ok()
+        .and_then(|s| s.config.sender_address())
+        .into_iter()
+        .collect()
 }

@@ -236,7 +236,7 @@ fn first_sentence(s: &str) -> &str {
 
 pub fn stats(ctx: &Ctx, as_json: bool) -> Result<()> {
     let data = ctx.store.load()?;
-    let st = stats::compute(&data);
+    let st = stats::compute_at(&data, ctx.now()?);
     if as_json {
         print_json(&st)?;
         return Ok(());
@@ -290,6 +290,19 @@ pub fn stats(ctx: &Ctx, as_json: bool) -> Result<()> {
             r.sent,
             r.replied,
             pct(r.rate)
+        ));
+    }
+    s.push_str(&format!(
+        "\n{}\n",
+        paint(BOLD, "Missed windows (lapsed with nothing done)")
+    ));
+    if st.missed.is_empty() {
+        s.push_str("  None: every chore was done, dismissed, or is still open.\n");
+    }
+    for m in &st.missed {
+        s.push_str(&format!(
+            "  {}  {} thank-you note(s) never sent in time, {} reflection(s) skipped, {} in all\n",
+            m.month, m.thank_yous, m.reflections, m.total
         ));
     }
     s.push_str(&format!("\n{}\n", paint(BOLD, "Mistakes that recur")));

@@ -723,7 +723,7 @@ fn explain_cites_seeds_and_figures() {
     let status = s.ok(&["explain", "status-check"]);
     assert!(status.contains("Where the sources disagree"));
     let all = s.json(&["explain", "--json"]);
-    assert_eq!(all.as_array().expect("rules").len(), 25);
+    assert_eq!(all.as_array().expect("rules").len(), 27);
 }
 
 #[test]
@@ -1271,4 +1271,231 @@ fn import_reads_a_byte_order_mark_and_streams_standard_input() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("compny"), "{}", stderr(&out));
     assert_eq!(s.export(), before, "nothing written");
+}
+
+/// `debrief` at a pinned moment (each step of the story has its own).
+fn at(s: &Debrief, now: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--now", now];
+    all.extend_from_slice(args);
+    s.run(&all)
+}
+
+fn ok_at(s: &Debrief, now: &str, args: &[&str]) -> String {
+    let out = at(s, now, args);
+    assert!(
+        out.status.success(),
+        "debrief {args:?} at {now} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn chasing_stops_at_a_booked_round_and_at_a_rejection_and_missed_windows_are_counted() {
+    let s = Debrief::new();
+    let t0 = "2026-11-10T09:00:00-06:00";
+    let app = "acme-corp-data-analyst";
+    ok_at(
+        &s,
+        t0,
+        &[
+            "profile",
+            "--name",
+            "Sam Rivera",
+            "--timezone",
+            "America/Chicago",
+            "--holidays",
+            "US",
+        ],
+    );
+    ok_at(
+        &s,
+        t0,
+        &[
+            "app",
+            "add",
+            "--company",
+            "Acme Corp",
+            "--role",
+            "Data Analyst",
+        ],
+    );
+    ok_at(
+        &s,
+        t0,
+        &["person", "add", "--app", app, "--name", "Marie Dubois"],
+    );
+    ok_at(
+        &s,
+        t0,
+        &["person", "add", "--app", app, "--name", "Raj Patel"],
+    );
+    // A phone screen moves the application to screening; the panel to interviewing.
+    ok_at(
+        &s,
+        t0,
+        &[
+            "interview",
+            "add",
+            "--app",
+            app,
+            "--at",
+            "2026-11-12 10:00",
+            "--with",
+            "raj",
+            "--format",
+            "phone",
+        ],
+    );
+    let stage = |now: &str| -> String {
+        let v: Value =
+            serde_json::from_str(&ok_at(&s, now, &["app", "show", app, "--json"])).expect("json");
+        v["application"]["stage"]
+            .as_str()
+            .or(v["stage"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(stage(t0), "screening");
+    ok_at(
+        &s,
+        t0,
+        &[
+            "interview",
+            "add",
+            "--app",
+            app,
+            "--at",
+            "2026-11-20 10:00",
+            "--minutes",
+            "90",
+            "--with",
+            "marie,raj",
+            "--format",
+            "in-person",
+        ],
+    );
+    assert_eq!(stage(t0), "interviewing");
+    ok_at(
+        &s,
+        "2026-11-20T14:00:00-06:00",
+        &[
+            "touch",
+            "--app",
+            app,
+            "--person",
+            "marie",
+            "--kind",
+            "thank-you",
+        ],
+    );
+
+    // The check opened Mon 7 Dec; on 8 Dec a second round is booked.
+    let t1 = "2026-12-08T09:30:00-06:00";
+    ok_at(
+        &s,
+        t1,
+        &[
+            "interview",
+            "add",
+            "--app",
+            app,
+            "--at",
+            "2026-12-15 10:00",
+            "--with",
+            "marie",
+            "--format",
+            "video",
+        ],
+    );
+    let agenda: Value = serde_json::from_str(&ok_at(&s, t1, &["agenda", "--json"])).expect("json");
+    let rules: Vec<&str> = agenda["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["rule"].as_str())
+        .collect();
+    assert!(
+        !rules.contains(&"status-check") && !rules.contains(&"move-on"),
+        "{rules:?}"
+    );
+    let out = at(
+        &s,
+        t1,
+        &[
+            "touch",
+            "--app",
+            app,
+            "--person",
+            "marie",
+            "--kind",
+            "status-check",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["rule"], "follow-up-guard");
+    assert_eq!(v["allowed_from"], Value::Null);
+    assert!(
+        v["why"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("booked for Tue 15 Dec"),
+        "{v}"
+    );
+
+    // Rejected on Thu 17 Dec: refused, naming the event and its date.
+    ok_at(
+        &s,
+        "2026-12-17T10:00:00-06:00",
+        &["outcome", "--app", app, "--kind", "rejected"],
+    );
+    let out = at(
+        &s,
+        "2026-12-18T10:00:00-06:00",
+        &[
+            "touch",
+            "--app",
+            app,
+            "--person",
+            "marie",
+            "--kind",
+            "status-check",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Acme Corp turned you down on Thu 17 Dec"),
+        "{err}"
+    );
+    assert!(err.contains("stop-chasing"), "{err}");
+    assert_eq!(stage("2026-12-18T10:00:00-06:00"), "rejected");
+
+    // Nothing was reflected on: the first interview's reflection lapsed
+    // (14 days after Thu 12 Nov), and so did the second's (Fri 4 Dec),
+    // both before the rejection.
+    let st: Value = serde_json::from_str(&ok_at(
+        &s,
+        "2027-01-20T10:00:00-06:00",
+        &["stats", "--json"],
+    ))
+    .expect("json");
+    let missed = st["missed"].as_array().expect("missed");
+    let reflections: u64 = missed
+        .iter()
+        .map(|m| m["reflections"].as_u64().unwrap_or(0))
+        .sum();
+    let thank_yous: u64 = missed
+        .iter()
+        .map(|m| m["thank_yous"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(reflections, 2, "{missed:?}");
+    // Raj was never thanked: for the phone screen (lapsed at the panel's
+    // start) nor for the panel (Mon 30 Nov, before the rejection).
+    assert_eq!(thank_yous, 2, "{missed:?}");
+    assert_eq!(missed[0]["month"], "2026-11");
+    let human = ok_at(&s, "2027-01-20T10:00:00-06:00", &["stats"]);
+    assert!(human.contains("Missed windows"), "{human}");
 }

@@ -1036,3 +1036,42 @@ fn a_bad_file_among_several_writes_nothing() {
     let err = s.input_error(&["ics", "import", empty.to_str().expect("path")]);
     assert!(err.contains("no .ics file"), "{err}");
 }
+
+#[test]
+fn a_google_invite_never_adds_a_new_user_as_a_person() {
+    // A new user: a name, no addresses on file. The invite lists them as
+    // "Sam Rivera <sam.rivera@mail.example>".
+    let s = Debrief::at_now();
+    s.ok(&[
+        "profile",
+        "--name",
+        "Sam Rivera",
+        "--timezone",
+        "America/Chicago",
+    ]);
+    s.import(&invite("google-meet.ics"), &[]);
+    let app = s.app("northwind-traders");
+    let names: Vec<String> = people(&app).into_iter().map(|p| p.1).collect();
+    assert!(!names.iter().any(|n| n.contains("Sam")), "{names:?}");
+    assert!(names.iter().any(|n| n == "Priya Raman"), "{names:?}");
+    // So no "Thank Sam Rivera" later: Sam is nobody's interviewer.
+    let interviewers = app["interviews"][0]["interviewers"].to_string();
+    assert!(!interviewers.contains("sam"), "{interviewers}");
+
+    // Another name on file, but the mail settings' sender is the invite's
+    // address: still not a person.
+    let s = Debrief::at_now().env("DEBRIEF_MAIL_FROM", "sam.rivera@mail.example");
+    s.ok(&[
+        "profile",
+        "--name",
+        "Samantha R.",
+        "--timezone",
+        "America/Chicago",
+    ]);
+    s.import(&invite("google-meet.ics"), &[]);
+    let names: Vec<String> = people(&s.app("northwind-traders"))
+        .into_iter()
+        .map(|p| p.1)
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("Sam")), "{names:?}");
+}

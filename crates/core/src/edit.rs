@@ -339,8 +339,8 @@ pub struct NewInterview {
     pub also_met: Vec<String>,
 }
 
-/// Schedules an interview (preparation opens at `scheduled_at`) and moves a
-/// panel's application on to the interviewing stage.
+/// Schedules an interview (preparation opens at `scheduled_at`) and moves
+/// the application's stage on with it ([`advance_for_interview`]).
 pub fn schedule_interview(
     app: &mut Application,
     n: NewInterview,
@@ -365,7 +365,7 @@ pub fn schedule_interview(
             app.interview(c).is_some()
         }),
     };
-    let panel = n.with.len() > 1;
+    let format = n.format;
     let mut iv = Interview::new(&id, n.start);
     iv.minutes = n.minutes;
     iv.format = n.format;
@@ -374,10 +374,22 @@ pub fn schedule_interview(
     iv.scheduled_at = Some(scheduled_at);
     app.interviews.push(iv);
     app.interviews.sort_by_key(|i| i.start);
-    if panel && matches!(app.stage, Stage::Applied | Stage::Screening) {
-        app.stage = Stage::Interviewing;
-    }
+    advance_for_interview(app, format);
     Ok(id)
+}
+
+/// The stage follows a scheduled interview, forward only: a phone
+/// interview moves `applied` to `screening`; any other interview moves
+/// `applied` or `screening` to `interviewing`. Later stages are kept (the
+/// user may still set any stage by hand). Every front end that books an
+/// interview (the CLI, the web app and API, `ics import`) calls this.
+pub fn advance_for_interview(app: &mut Application, format: InterviewFormat) {
+    app.stage = match (format, app.stage) {
+        (InterviewFormat::Phone, Stage::Applied) => Stage::Screening,
+        (InterviewFormat::Phone, stage) => stage,
+        (_, Stage::Applied | Stage::Screening) => Stage::Interviewing,
+        (_, stage) => stage,
+    };
 }
 
 fn check_minutes(minutes: u32) -> Result<()> {
@@ -1109,6 +1121,57 @@ mod tests {
             TouchKind::StatusCheck,
             "the latest unanswered message"
         );
+    }
+
+    #[test]
+    fn the_stage_follows_events_forward_only() {
+        use InterviewFormat::*;
+        for (from, format, to) in [
+            (Stage::Applied, Phone, Stage::Screening),
+            (Stage::Screening, Phone, Stage::Screening),
+            (Stage::Interviewing, Phone, Stage::Interviewing),
+            (Stage::Applied, Video, Stage::Interviewing),
+            (Stage::Screening, InPerson, Stage::Interviewing),
+            (Stage::Offer, Video, Stage::Offer),
+            (Stage::Rejected, Phone, Stage::Rejected),
+            (Stage::Closed, InPerson, Stage::Closed),
+        ] {
+            let mut a = app();
+            a.stage = from;
+            let new = NewInterview {
+                id: None,
+                start: m("2026-11-20T10:00:00Z"),
+                minutes: 30,
+                format,
+                with: vec!["marie".into()],
+                also_met: vec![],
+            };
+            schedule_interview(&mut a, new, m("2026-11-01T09:00:00Z")).expect("scheduled");
+            assert_eq!(a.stage, to, "{from:?} + {format:?}");
+        }
+        for (kind, stage) in [
+            (OutcomeKind::Offer, Stage::Offer),
+            (OutcomeKind::Rejected, Stage::Rejected),
+            (OutcomeKind::Withdrawn, Stage::Withdrawn),
+            (OutcomeKind::NoResponse, Stage::Closed),
+        ] {
+            let mut a = app();
+            a.stage = Stage::Screening;
+            record_outcome(&mut a, kind, "2026-12-01".parse().expect("date"), false);
+            assert_eq!(a.stage, stage);
+        }
+        // By hand, any stage.
+        let mut a = app();
+        a.stage = Stage::Interviewing;
+        update_application(
+            &mut a,
+            &ApplicationFields {
+                stage: Some(Stage::Applied),
+                ..Default::default()
+            },
+        )
+        .expect("by hand");
+        assert_eq!(a.stage, Stage::Applied);
     }
 
     #[test]

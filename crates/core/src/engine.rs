@@ -68,6 +68,23 @@ pub struct Action {
     /// other one would have said (PLAYBOOK §3: 001 vs 004).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyNote>,
+    /// When the action leaves the agenda for good if nothing is done
+    /// (PLAYBOOK `lapse`); `None` for the rules that never lapse. Not part
+    /// of the JSON.
+    #[serde(skip)]
+    pub lapses: Option<Timestamp>,
+}
+
+/// An action whose moment passed with nothing done (PLAYBOOK `lapse`):
+/// gone from the agenda, counted in `stats` ("missed windows").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lapse {
+    pub rule: Rule,
+    pub application: String,
+    pub interview: Option<String>,
+    pub person: Option<String>,
+    /// The moment it lapsed.
+    pub at: Timestamp,
 }
 
 /// How the cadence was chosen, and what the other seed would have advised.
@@ -187,7 +204,7 @@ impl Engine {
         let collect = |part: &[Application]| {
             let mut actions = Vec::with_capacity(part.len() * 2);
             for app in part {
-                self.application_actions_into(app, now, &mut actions);
+                self.application_actions_into(app, now, &mut actions, None);
             }
             sort_actions(&mut actions);
             actions
@@ -209,7 +226,7 @@ impl Engine {
     /// The open actions of one application.
     pub fn application_actions(&self, app: &Application, now: Timestamp) -> Vec<Action> {
         let mut actions = Vec::new();
-        self.application_actions_into(app, now, &mut actions);
+        self.application_actions_into(app, now, &mut actions, None);
         sort_actions(&mut actions);
         actions
     }
@@ -219,20 +236,73 @@ impl Engine {
     ///
     /// Every comparison the rules make with `now` is against a moment in
     /// the application's own data (an interview's start or end, a touch, a
-    /// reply). Once `now` has passed all of them, which actions exist no
-    /// longer changes, only their state and wording. So an application
-    /// without actions at its last recorded moment has none at any later
-    /// one. Stores keep this to skip settled applications when loading an
-    /// agenda (`StoreReader::load_active`); it depends on the profile's
-    /// time zone (local dates decide a few rules), and on nothing else of it.
+    /// reply) or against the moment an action lapses (PLAYBOOK `lapse`).
+    /// After the last recorded moment, which actions exist changes only
+    /// when one lapses (a lapse may bring another: the thank-yous lapsing
+    /// bring the status check, its lapse brings `move-on`). So from the last
+    /// recorded moment we jump to the latest lapse of what is there, until
+    /// nothing is left (quiet) or something never lapses (`None`). Stores
+    /// keep this to skip settled applications when loading an agenda
+    /// (`StoreReader::load_active`); it depends on the profile's time zone
+    /// and holiday calendar (see [`quiet_key`]).
     pub fn quiet_from(&self, app: &Application) -> Option<Timestamp> {
-        let last = last_recorded_moment(app);
-        let mut actions = Vec::new();
-        self.application_actions_into(app, last, &mut actions);
-        actions.is_empty().then_some(last)
+        let mut at = last_recorded_moment(app);
+        // Each round passes at least one lapse; a few rounds are all the
+        // chain of lapses can take.
+        for _ in 0..8 {
+            let mut actions = Vec::new();
+            self.application_actions_into(app, at, &mut actions, None);
+            if actions.is_empty() {
+                return Some(at);
+            }
+            let mut next = at;
+            for a in &actions {
+                next = next.max(a.lapses?);
+            }
+            at = next;
+        }
+        None
     }
 
-    fn application_actions_into(&self, app: &Application, now: Timestamp, out: &mut Vec<Action>) {
+    /// Every action whose moment passed with nothing done, as of `now`
+    /// (dismissed ones are not counted: the user chose to skip them). A
+    /// settled application's chores after each interview count too when
+    /// their moment passed before the outcome (one that came first made
+    /// them moot, not missed).
+    pub fn lapsed(&self, data: &Dataset, now: Timestamp) -> Vec<Lapse> {
+        let mut lapsed = Vec::new();
+        let mut scratch = Vec::new();
+        for app in &data.applications {
+            self.application_actions_into(app, now, &mut scratch, Some(&mut lapsed));
+            if !app.is_active() {
+                let until = app
+                    .outcome
+                    .as_ref()
+                    .map_or(now, |o| now.min(self.cal.at(o.on, 0, 0)));
+                let mut cx = Cx {
+                    engine: self,
+                    app,
+                    now: until,
+                    out: &mut scratch,
+                    thanked: OnceCell::new(),
+                    lapsed: Some(&mut lapsed),
+                };
+                for iv in &app.interviews {
+                    cx.after(iv);
+                }
+            }
+            scratch.clear();
+        }
+        lapsed
+    }
+
+    fn application_actions_into(
+        &self,
+        app: &Application,
+        now: Timestamp,
+        out: &mut Vec<Action>,
+        lapsed: Option<&mut Vec<Lapse>>,
+    ) {
         let start = out.len();
         let mut cx = Cx {
             engine: self,
@@ -240,6 +310,7 @@ impl Engine {
             now,
             out,
             thanked: OnceCell::new(),
+            lapsed,
         };
         if app.is_active() {
             for iv in &app.interviews {
@@ -252,7 +323,7 @@ impl Engine {
         cx.outcome();
         if !app.dismissed.is_empty() {
             let mut own = out.split_off(start);
-            own.retain(|a| !dismissed(app, a));
+            own.retain(|a| !dismissed(app, a.rule, a.interview.as_deref(), a.person.as_deref()));
             out.append(&mut own);
         }
     }
@@ -266,12 +337,22 @@ impl Engine {
     }
 
     /// The follow-up guard (PLAYBOOK `follow-up-guard`): may `touch` be
-    /// logged now? Only status chases are ever refused.
+    /// logged now? Only status chases are ever refused: when chasing is
+    /// over (`stop-chasing`), while an earlier chase is unanswered, before
+    /// the check opens, and after its moment lapsed. It reads the same plan
+    /// as the agenda, so the two agree to the minute.
     pub fn guard(&self, app: &Application, touch: &Touch) -> Verdict {
         if touch.kind != TouchKind::StatusCheck {
             return Verdict::Allowed;
         }
         let at = touch.at.ts;
+        let today = self.cal.local_date(at);
+        if let Some(stop) = chase_stopped(app, at) {
+            return Verdict::Refused {
+                allowed_from: None,
+                why: self.stop_reason(app, &stop, today),
+            };
+        }
         let latest = latest_held_interview(app, at);
         // A second chase while the first is unanswered is refused whether
         // or not an interview has been held (PLAYBOOK `follow-up-guard`).
@@ -291,7 +372,7 @@ impl Engine {
                 allowed_from: None,
                 why: format!(
                     "Your status check of {}{} is still unanswered; a second chase while the first is open reads as pressure. Wait for a reply, or record the outcome (move-on opens {}).",
-                    day(self.cal.local_date(open.at.ts), self.cal.local_date(at)),
+                    day(self.cal.local_date(open.at.ts), today),
                     who.map(|n| format!(" to {n}")).unwrap_or_default(),
                     when(
                         self.cal.at(
@@ -310,36 +391,116 @@ impl Engine {
             // post-interview cadence.
             return Verdict::Allowed;
         };
-        let from = match self.status_check_plan(app, at) {
-            Some(Plan::Open { from, .. }) => CountedFrom::ThankYou(from),
-            // No thank-you yet: count the cadence from the interview day.
+        let from_interview = CountedFrom::Interview(self.cal.local_date(latest.end()));
+        let (plan, open) = match self.status_check_plan(app, at) {
+            Some(Plan::Open {
+                latest,
+                counted,
+                floor,
+            }) => (self.cadence_from(app, latest, counted, floor), true),
+            // The thank-yous are still owed: the check comes once they lapse.
+            Some(Plan::Waiting { latest, floor }) => (
+                self.cadence_from(app, latest, from_interview, Some(floor)),
+                true,
+            ),
+            // A reply came: the cadence counts from the interview day.
             Some(Plan::Cancelled) | None => {
-                CountedFrom::Interview(self.cal.local_date(latest.end()))
+                (self.cadence_from(app, latest, from_interview, None), false)
             }
         };
-        let Some(plan) = self.cadence_from(app, latest, from) else {
+        let Some(plan) = plan else {
             return Verdict::Allowed;
         };
+        let target = app.person(&plan.person);
+        let target_name = target.map(|p| p.name.as_str()).unwrap_or("them");
+        // Chasing someone else than the one person the check goes to: say
+        // who it goes to, and why.
+        let other = touch
+            .person
+            .as_deref()
+            .filter(|p| *p != plan.person)
+            .and_then(|p| app.person(p));
         if at < plan.opens {
-            let who = app
-                .person(&plan.person)
-                .map(|p| p.name.as_str())
-                .unwrap_or("them");
-            return Verdict::Refused {
-                allowed_from: Some(plan.opens),
-                why: format!(
-                    "Too soon to chase {who}: {}. A status check is allowed from {}.",
+            let why = match other {
+                Some(o) => format!(
+                    "Too soon to chase {}: the one status check for {} goes to {target_name}, {}{}. It is allowed from {}.",
+                    o.name,
+                    app.company,
+                    target_reason(app, latest, target, &self.cal),
+                    if plan.note.applied == "stated" {
+                        String::new()
+                    } else {
+                        format!("; {}", plan.basis)
+                    },
+                    when(plan.opens, self.cal.tz()),
+                ),
+                None => format!(
+                    "Too soon to chase {target_name}: {}. A status check is allowed from {}.",
                     plan.basis,
                     when(plan.opens, self.cal.tz()),
+                ),
+            };
+            return Verdict::Refused {
+                allowed_from: Some(plan.opens),
+                why,
+            };
+        }
+        if open && at >= plan.lapses {
+            return Verdict::Refused {
+                allowed_from: None,
+                why: format!(
+                    "The moment for the one status check to {target_name} passed on {} (10 business days after it was due, PLAYBOOK lapse): a chase this late reads as pressure. Let {} go: record the outcome as no-response (move-on).",
+                    day(self.cal.local_date(plan.lapses), today),
+                    app.company,
                 ),
             };
         }
         Verdict::Allowed
     }
 
+    /// The refusal's reason when chasing is over: the event and its date.
+    fn stop_reason(&self, app: &Application, stop: &Stop<'_>, today: Date) -> String {
+        use crate::model::Stage;
+        match stop {
+            Stop::Outcome(o) => {
+                let on = day(o.on, today);
+                match o.kind {
+                    OutcomeKind::Rejected => format!(
+                        "{} turned you down on {on}, so there is nothing left to chase (stop-chasing). Asking for a short feedback call is still worth it.",
+                        app.company
+                    ),
+                    OutcomeKind::Offer => format!(
+                        "{} made you an offer on {on}, so there is nothing left to chase (stop-chasing).",
+                        app.company
+                    ),
+                    OutcomeKind::Withdrawn => format!(
+                        "You withdrew from {} on {on}, so there is nothing left to chase (stop-chasing).",
+                        app.company
+                    ),
+                    OutcomeKind::NoResponse => format!(
+                        "You closed {} as no-response on {on}; chasing again would not help (stop-chasing). Staying in touch is still open.",
+                        app.company
+                    ),
+                }
+            }
+            Stop::Stage(Stage::Offer) => format!(
+                "{} is at the offer stage, so there is nothing left to chase (stop-chasing).",
+                app.company
+            ),
+            Stop::Stage(stage) => format!(
+                "This application is closed (stage {stage}), so there is nothing left to chase (stop-chasing)."
+            ),
+            Stop::Booked(iv) => format!(
+                "The next interview at {} is booked for {}, so there is nothing to chase until it has happened (stop-chasing); the cadence starts again from it.",
+                app.company,
+                day(self.cal.local_date(iv.start.ts), today),
+            ),
+        }
+    }
+
     /// When the one status check of an application opens, if it applies
-    /// (PLAYBOOK §3 "Precise timing"). `at` decides which interviews count
-    /// as held.
+    /// (PLAYBOOK §3 "Precise timing" and "When waiting ends"). `at` decides
+    /// which interviews count as held. Stop conditions are the caller's.
     /// The cadence's wording is left to [`Engine::cadence_from`], which only
     /// the callers that show it pay for.
     fn status_check_plan<'a>(&self, app: &'a Application, at: Timestamp) -> Option<Plan<'a>> {
@@ -350,14 +511,15 @@ impl Engine {
             .filter(|t| {
                 t.kind == TouchKind::ThankYou && t.at.ts >= latest.start.ts && t.at.ts <= at
             })
-            .min_by_key(|t| t.at)?;
+            .min_by_key(|t| t.at);
         let target = status_check_target(app, latest, &self.cal)?;
         let stated = stated_after(Some(target), latest, &self.cal);
+        let since = thanks.map_or(latest.start.ts, |t| t.at.ts);
         let reply = app
             .touches
             .iter()
             .filter_map(|t| t.replied_at)
-            .filter(|r| r.ts >= thanks.at.ts && r.ts <= at)
+            .filter(|r| r.ts >= since && r.ts <= at)
             .min();
         if let Some(r) = reply {
             // A reply cancels the check, unless the person's own date lies
@@ -367,23 +529,52 @@ impl Engine {
                 _ => return Some(Plan::Cancelled),
             }
         }
-        Some(Plan::Open {
-            latest,
-            from: self.cal.local_date(thanks.at.ts),
-        })
+        if let Some(t) = thanks {
+            return Some(Plan::Open {
+                latest,
+                counted: CountedFrom::ThankYou(self.cal.local_date(t.at.ts)),
+                floor: None,
+            });
+        }
+        // No thank-you logged: the check still comes, counted from the
+        // interview's end, once every thank-you owed lapsed (a dismissed
+        // one is not waited for).
+        let owed = latest.interviewers.iter().any(|p| {
+            app.person(p).is_some()
+                && !dismissed(app, Rule::ThankYouNote, Some(&latest.id), Some(p))
+        });
+        let floor = owed.then(|| {
+            chores_lapse(
+                &self.cal,
+                app,
+                latest,
+                latest.end() + SignedDuration::from_hours(24),
+            )
+        });
+        match floor {
+            Some(floor) if at < floor => Some(Plan::Waiting { latest, floor }),
+            _ => Some(Plan::Open {
+                latest,
+                counted: CountedFrom::Interview(self.cal.local_date(latest.end())),
+                floor,
+            }),
+        }
     }
 
-    /// The cadence counted from the thank-you (or, for the guard, the interview).
+    /// The cadence counted from the thank-you (or the interview's end), never
+    /// opening before `floor` (the moment the thank-yous lapsed).
     fn cadence_from(
         &self,
         app: &Application,
         latest: &Interview,
         counted: CountedFrom,
+        floor: Option<Timestamp>,
     ) -> Option<OpenPlan> {
         let (from, after) = match counted {
             CountedFrom::ThankYou(d) => (d, "your thank-you"),
             CountedFrom::Interview(d) => (d, "the interview"),
         };
+        let floor_ts = floor.unwrap_or(Timestamp::MIN);
         let target = status_check_target(app, latest, &self.cal)?;
         let policy = self.policy_for(app);
         let preferred = target.preferred_channel();
@@ -391,12 +582,16 @@ impl Engine {
             match p {
                 // 001: ten business days, email, never phone.
                 Policy::Conservative => (
-                    self.cal.at(self.cal.add_business_days(from, 10), 9, 0),
+                    self.cal
+                        .at(self.cal.add_business_days(from, 10), 9, 0)
+                        .max(floor_ts),
                     preferred.unwrap_or(Channel::Email),
                 ),
                 // 004: a phone call after a few days unless they said otherwise.
                 Policy::Proactive => (
-                    self.cal.at(self.cal.add_business_days(from, 3), 9, 0),
+                    self.cal
+                        .at(self.cal.add_business_days(from, 3), 9, 0)
+                        .max(floor_ts),
                     preferred.unwrap_or(Channel::Phone),
                 ),
             }
@@ -412,7 +607,10 @@ impl Engine {
             &self.cal,
         ) {
             Some(after) => {
-                let opens = self.cal.at(self.cal.add_business_days(after, 1), 9, 0);
+                let opens = self
+                    .cal
+                    .at(self.cal.add_business_days(after, 1), 9, 0)
+                    .max(floor_ts);
                 (
                     opens,
                     preferred.unwrap_or(Channel::Email),
@@ -441,7 +639,7 @@ impl Engine {
                     channel,
                     policy.as_str().to_string(),
                     format!(
-                        "{} policy ({source}; seed {seed}): {n} business days after the thank-you",
+                        "{} policy ({source}; seed {seed}): {n} business days after {after}",
                         policy.as_str()
                     ),
                     format!(
@@ -451,6 +649,13 @@ impl Engine {
                     ),
                 )
             }
+        };
+        let basis = match floor {
+            Some(f) if opens == f => format!(
+                "{basis}; no thank-you went out, so it also waits until the thank-you window closed, {}",
+                when(f, self.cal.tz())
+            ),
+            _ => basis,
         };
         let alternatives = Policy::ALL
             .iter()
@@ -472,6 +677,8 @@ impl Engine {
         Some(OpenPlan {
             opens,
             due,
+            // PLAYBOOK `lapse`: a check never sent lapses 10 bd after it was due.
+            lapses: later_bd(&self.cal, due, 10),
             channel,
             person: target.id.clone(),
             basis,
@@ -484,19 +691,72 @@ impl Engine {
     }
 }
 
+/// Why the status check goes to `target` (for a refusal that names them).
+fn target_reason(
+    app: &Application,
+    latest: &Interview,
+    target: Option<&Person>,
+    cal: &BusinessCalendar,
+) -> String {
+    let Some(t) = target else {
+        return "the person you are waiting on".into();
+    };
+    if let Some(d) = stated_after(Some(t), latest, cal) {
+        return format!("who named {} as the date to wait for", day(d, d));
+    }
+    match t.kind {
+        PersonKind::Recruiter | PersonKind::Coordinator => {
+            format!("the {} who looks after {}'s process", t.kind, app.company)
+        }
+        _ => "who led the latest interview".into(),
+    }
+}
+
+/// What [`Engine::quiet_from`] depends on besides the application: the
+/// profile's time zone (local dates), holiday calendar and days off
+/// (business days decide when actions lapse) and default policy (the
+/// status check's timing). A store that caches `quiet_from` keeps this key
+/// beside it and trusts the value only under the same key.
+pub fn quiet_key(profile: &Profile) -> String {
+    // FNV-1a over the days off: short, stable across runs and platforms.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for d in &profile.holidays.extra {
+        for b in d.to_string().bytes().chain([b',']) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!(
+        "{} {} {} {hash:016x} lapse-1",
+        profile.timezone,
+        profile.holidays.calendar.as_str(),
+        profile.policy.as_str()
+    )
+}
+
 /// What the status-check cadence counts from.
 #[derive(Clone, Copy)]
 enum CountedFrom {
     /// The day the first thank-you after the interview went out.
     ThankYou(Date),
-    /// The interview's day, when no thank-you is logged (the guard only).
+    /// The interview's day, when no thank-you is logged.
     Interview(Date),
 }
 
 enum Plan<'a> {
-    /// The check applies to the round of `latest`, counted from `from`
-    /// (the day the thank-you went out).
-    Open { latest: &'a Interview, from: Date },
+    /// The check applies to the round of `latest`, counted from `counted`,
+    /// not opening before `floor`.
+    Open {
+        latest: &'a Interview,
+        counted: CountedFrom,
+        floor: Option<Timestamp>,
+    },
+    /// No thank-you logged and the thank-yous have not lapsed yet (at
+    /// `floor`): the check is not on the agenda yet.
+    Waiting {
+        latest: &'a Interview,
+        floor: Timestamp,
+    },
     /// A reply came after the thank-you: no chase is needed.
     Cancelled,
 }
@@ -504,6 +764,7 @@ enum Plan<'a> {
 struct OpenPlan {
     opens: Timestamp,
     due: Timestamp,
+    lapses: Timestamp,
     channel: Channel,
     person: String,
     /// "the conservative policy waits 10 business days after …"
@@ -560,11 +821,11 @@ fn sort_actions(actions: &mut [Action]) {
     actions.sort_unstable_by(action_order);
 }
 
-fn dismissed(app: &Application, a: &Action) -> bool {
+fn dismissed(app: &Application, rule: Rule, interview: Option<&str>, person: Option<&str>) -> bool {
     app.dismissed.iter().any(|d| {
-        d.rule == a.rule.id()
-            && (d.interview.is_none() || d.interview == a.interview)
-            && (d.person.is_none() || d.person == a.person)
+        d.rule == rule.id()
+            && (d.interview.is_none() || d.interview.as_deref() == interview)
+            && (d.person.is_none() || d.person.as_deref() == person)
     })
 }
 
@@ -594,6 +855,74 @@ fn latest_held_interview(app: &Application, now: Timestamp) -> Option<&Interview
         .iter()
         .filter(|iv| held(iv, now) && iv.start.ts <= now)
         .max_by_key(|iv| iv.start)
+}
+
+/// The same local time of day, `n` business days after the local day of
+/// `ts` (PLAYBOOK `lapse`: "the same local time on the 5th bd after").
+fn later_bd(cal: &BusinessCalendar, ts: Timestamp, n: u32) -> Timestamp {
+    let dt = cal.tz().to_datetime(ts);
+    cal.at(cal.add_business_days(dt.date(), n), dt.hour(), dt.minute())
+}
+
+/// `n` local calendar days after `ts`, at the same wall-clock time.
+fn days_after(cal: &BusinessCalendar, ts: Timestamp, n: i64) -> Timestamp {
+    ts.to_zoned(cal.tz().clone())
+        .checked_add(n.days())
+        .map_or(Timestamp::MAX, |z| z.timestamp())
+}
+
+/// When the chores right after `iv` that fall due at `due` lapse
+/// (`thank-you-note`, `thank-staff`, `send-questions`, `apologize-slip`,
+/// `handwritten-note`, `explain-distraction`): the same local time on the
+/// 5th business day after `due`, or the start of the application's next
+/// interview held on a later local day, whichever comes first. (An
+/// outcome ends them too: the engine does not look at a settled
+/// application's interviews at all.)
+fn chores_lapse(
+    cal: &BusinessCalendar,
+    app: &Application,
+    iv: &Interview,
+    due: Timestamp,
+) -> Timestamp {
+    let by_time = later_bd(cal, due, 5);
+    let day = cal.local_date(iv.start.ts);
+    app.interviews
+        .iter()
+        .filter(|n| {
+            !matches!(
+                n.status,
+                InterviewStatus::Missed | InterviewStatus::Cancelled
+            ) && n.start.ts > iv.start.ts
+                && cal.local_date(n.start.ts) > day
+        })
+        .map(|n| n.start.ts)
+        .min()
+        .map_or(by_time, |next| next.min(by_time))
+}
+
+/// The next interview booked at `app` that has not happened by `at`.
+fn booked(app: &Application, at: Timestamp) -> Option<&Interview> {
+    app.interviews
+        .iter()
+        .filter(|iv| iv.status == InterviewStatus::Scheduled && iv.end() > at)
+        .min_by_key(|iv| iv.start)
+}
+
+/// Why chasing is over at `at` (PLAYBOOK `stop-chasing`).
+enum Stop<'a> {
+    Outcome(&'a crate::model::Outcome),
+    Stage(crate::model::Stage),
+    Booked(&'a Interview),
+}
+
+fn chase_stopped(app: &Application, at: Timestamp) -> Option<Stop<'_>> {
+    if let Some(o) = &app.outcome {
+        return Some(Stop::Outcome(o));
+    }
+    if app.stage.is_closed() || app.stage == crate::model::Stage::Offer {
+        return Some(Stop::Stage(app.stage));
+    }
+    booked(app, at).map(Stop::Booked)
 }
 
 fn replied_since(app: &Application, since: Timestamp, until: Timestamp) -> bool {
@@ -657,6 +986,8 @@ struct Cx<'a, 'o> {
     /// Who was thanked when: asked for every interviewer of every
     /// interview, so read from the touches once (and only if asked).
     thanked: OnceCell<Vec<(Option<&'a str>, Timestamp)>>,
+    /// Where lapsed actions are counted, when someone asks (`stats`).
+    lapsed: Option<&'o mut Vec<Lapse>>,
 }
 
 struct New<'a> {
@@ -668,6 +999,8 @@ struct New<'a> {
     channel: Option<Channel>,
     title: String,
     why: String,
+    /// When it lapses (PLAYBOOK `lapse`); `None`: never.
+    lapses: Option<Timestamp>,
 }
 
 impl<'a> Cx<'a, '_> {
@@ -692,7 +1025,35 @@ impl<'a> Cx<'a, '_> {
             seeds: n.rule.info().seeds,
             title: n.title,
             policy: None,
+            lapses: n.lapses,
         });
+    }
+
+    /// Has the action of `rule` lapsed at `now` (PLAYBOOK `lapse`)? Then
+    /// it is counted (unless dismissed) and left out; callers ask before
+    /// writing its wording.
+    fn gone(
+        &mut self,
+        rule: Rule,
+        interview: Option<&str>,
+        person: Option<&str>,
+        lapses: Timestamp,
+    ) -> bool {
+        if self.now < lapses {
+            return false;
+        }
+        if let Some(sink) = self.lapsed.as_deref_mut()
+            && !dismissed(self.app, rule, interview, person)
+        {
+            sink.push(Lapse {
+                rule,
+                application: self.app.id.clone(),
+                interview: interview.map(str::to_string),
+                person: person.map(str::to_string),
+                at: lapses,
+            });
+        }
+        true
     }
 
     fn thanked(&self, person: &str, since: Timestamp) -> bool {
@@ -746,6 +1107,7 @@ impl<'a> Cx<'a, '_> {
         if !iv.prepared.research {
             self.push(New {
                 rule: Rule::PrepareResearch,
+                lapses: Some(start),
                 interview: id,
                 person: None,
                 opens,
@@ -766,6 +1128,7 @@ impl<'a> Cx<'a, '_> {
         if !names.is_empty() {
             self.push(New {
                 rule: Rule::PrepareInterviewer,
+                lapses: Some(start),
                 interview: id,
                 person: None,
                 opens,
@@ -781,6 +1144,7 @@ impl<'a> Cx<'a, '_> {
         if iv.prepared.questions < 3 {
             self.push(New {
                 rule: Rule::PrepareQuestions,
+                lapses: Some(start),
                 interview: id,
                 person: None,
                 opens,
@@ -795,6 +1159,7 @@ impl<'a> Cx<'a, '_> {
         }
         self.push(New {
             rule: Rule::AskTimeline,
+            lapses: Some(start),
             interview: id,
             person: None,
             opens,
@@ -808,6 +1173,7 @@ impl<'a> Cx<'a, '_> {
         if iv.format == InterviewFormat::InPerson {
             self.push(New {
                 rule: Rule::BringCards,
+                lapses: Some(start),
                 interview: id,
                 person: None,
                 opens,
@@ -821,6 +1187,7 @@ impl<'a> Cx<'a, '_> {
         }
         self.push(New {
             rule: Rule::InterviewReminder,
+            lapses: Some(start),
             interview: id,
             person: None,
             opens: start - SignedDuration::from_hours(24),
@@ -852,6 +1219,7 @@ impl<'a> Cx<'a, '_> {
         let start = iv.start.ts;
         self.push(New {
             rule: Rule::PrepareContribution,
+            lapses: Some(start),
             interview: Some(&iv.id),
             person: None,
             opens: iv.scheduled_at.map(|m| m.ts).unwrap_or_else(|| start - SignedDuration::from_hours(24 * 7)),
@@ -891,13 +1259,23 @@ impl<'a> Cx<'a, '_> {
                     )
                 })
                 .or_else(|| iv.interviewers.first().and_then(|p| self.app.person(p)));
-            if !self.touched(None, &[TouchKind::Recovery], start) {
+            // PLAYBOOK `lapse`: 5 business days after it was due.
+            let lapses = later_bd(self.cal(), end + SignedDuration::from_hours(4), 5);
+            if !self.touched(None, &[TouchKind::Recovery], start)
+                && !self.gone(
+                    Rule::MissedInterviewRecovery,
+                    id,
+                    scheduler.map(|p| p.id.as_str()),
+                    lapses,
+                )
+            {
                 let label = label();
                 let who = scheduler
                     .map(|p| p.name.clone())
                     .unwrap_or_else(|| "the person who scheduled it".into());
                 self.push(New {
                     rule: Rule::MissedInterviewRecovery,
+                    lapses: Some(lapses),
                     interview: id,
                     person: scheduler.map(|p| p.id.as_str()),
                     opens: start,
@@ -917,6 +1295,8 @@ impl<'a> Cx<'a, '_> {
         }
         let unconfirmed = iv.status == InterviewStatus::Scheduled;
         let now = self.now;
+        // PLAYBOOK `lapse`: when the chores due 24 h after the end lapse.
+        let chores = chores_lapse(self.cal(), app, iv, end + SignedDuration::from_hours(24));
         let ended_cell = OnceCell::new();
         let ended = || {
             ended_cell
@@ -930,7 +1310,8 @@ impl<'a> Cx<'a, '_> {
             .iter()
             .filter_map(|p| app.person(p))
             .any(|p| said_nothing(&p));
-        if unconfirmed || silent {
+        let lapses = days_after(self.cal(), end, 7);
+        if (unconfirmed || silent) && !self.gone(Rule::DebriefCapture, id, None, lapses) {
             let label = label();
             let why = if unconfirmed {
                 format!(
@@ -953,6 +1334,7 @@ impl<'a> Cx<'a, '_> {
             };
             self.push(New {
                 rule: Rule::DebriefCapture,
+                lapses: Some(lapses),
                 interview: id,
                 person: None,
                 opens: end,
@@ -985,20 +1367,23 @@ impl<'a> Cx<'a, '_> {
             } else {
                 ""
             };
-            self.push(New {
-                rule: Rule::ThankYouNote,
-                interview: id,
-                person: Some(pid),
-                opens: end,
-                due: end + SignedDuration::from_hours(24),
-                channel: Some(self.channel_for(p)),
-                title: format!("Thank {}", p.name),
-                why: format!(
-                    "{}{assumed}; no thank-you to {} logged yet.{panel}{late}",
-                    ended(),
-                    p.name
-                ),
-            });
+            if !self.gone(Rule::ThankYouNote, id, Some(pid), chores) {
+                self.push(New {
+                    rule: Rule::ThankYouNote,
+                    lapses: Some(chores),
+                    interview: id,
+                    person: Some(pid),
+                    opens: end,
+                    due: end + SignedDuration::from_hours(24),
+                    channel: Some(self.channel_for(p)),
+                    title: format!("Thank {}", p.name),
+                    why: format!(
+                        "{}{assumed}; no thank-you to {} logged yet.{panel}{late}",
+                        ended(),
+                        p.name
+                    ),
+                });
+            }
             if iv.format == InterviewFormat::InPerson
                 && !self.app.urgent
                 && p.mailing_address.is_some()
@@ -1009,10 +1394,12 @@ impl<'a> Cx<'a, '_> {
                         && t.at.ts >= start
                         && t.person.as_deref() == Some(pid)
                 });
-                if !letter_sent {
-                    let next = self.cal().add_business_days(self.cal().local_date(end), 1);
+                let next = self.cal().add_business_days(self.cal().local_date(end), 1);
+                let lapses = chores_lapse(self.cal(), app, iv, self.cal().at(next, 17, 0));
+                if !letter_sent && !self.gone(Rule::HandwrittenNote, id, Some(pid), lapses) {
                     self.push(New {
                         rule: Rule::HandwrittenNote,
+                        lapses: Some(lapses),
                         interview: id,
                         person: Some(pid),
                         opens: end,
@@ -1032,12 +1419,16 @@ impl<'a> Cx<'a, '_> {
             let Some(p) = self.app.person(pid) else {
                 continue;
             };
-            if p.kind == PersonKind::Interviewer || self.thanked(pid, start) {
+            if p.kind == PersonKind::Interviewer
+                || self.thanked(pid, start)
+                || self.gone(Rule::ThankStaff, id, Some(pid), chores)
+            {
                 continue;
             }
             let label = label();
             self.push(New {
                 rule: Rule::ThankStaff,
+                lapses: Some(chores),
                 interview: id,
                 person: Some(pid),
                 opens: end,
@@ -1047,11 +1438,14 @@ impl<'a> Cx<'a, '_> {
                 why: format!("{} ({}) helped on the day of the {label}; a short thank-you is not logged yet.", p.name, p.kind),
             });
         }
-        if iv.asked_questions == Some(false) && !self.touched(None, &[TouchKind::Questions], start)
+        if iv.asked_questions == Some(false)
+            && !self.touched(None, &[TouchKind::Questions], start)
+            && !self.gone(Rule::SendQuestions, id, None, chores)
         {
             let label = label();
             self.push(New {
                 rule: Rule::SendQuestions,
+                lapses: Some(chores),
                 interview: id,
                 person: None,
                 opens: end,
@@ -1062,7 +1456,9 @@ impl<'a> Cx<'a, '_> {
             });
         }
         let unapologized = |s: &&crate::model::SlipUp| s.noticed && !s.apologized;
-        if iv.slip_ups.iter().any(|s| unapologized(&s)) {
+        if iv.slip_ups.iter().any(|s| unapologized(&s))
+            && !self.gone(Rule::ApologizeSlip, id, None, chores)
+        {
             let label = label();
             let slips: Vec<&str> = iv
                 .slip_ups
@@ -1072,6 +1468,7 @@ impl<'a> Cx<'a, '_> {
                 .collect();
             self.push(New {
                 rule: Rule::ApologizeSlip,
+                lapses: Some(chores),
                 interview: id,
                 person: None,
                 opens: end,
@@ -1084,10 +1481,14 @@ impl<'a> Cx<'a, '_> {
                 ),
             });
         }
-        if iv.disrupted && !self.touched(None, &[TouchKind::Explain], start) {
+        if iv.disrupted
+            && !self.touched(None, &[TouchKind::Explain], start)
+            && !self.gone(Rule::ExplainDistraction, id, None, chores)
+        {
             let label = label();
             self.push(New {
                 rule: Rule::ExplainDistraction,
+                lapses: Some(chores),
                 interview: id,
                 person: None,
                 opens: end,
@@ -1097,9 +1498,11 @@ impl<'a> Cx<'a, '_> {
                 why: format!("You marked the {label} as disrupted by a serious event; a short call or email gives them the context."),
             });
         }
-        if iv.reflection.is_none() {
+        let lapses = days_after(self.cal(), end, 14);
+        if iv.reflection.is_none() && !self.gone(Rule::Reflect, id, None, lapses) {
             self.push(New {
                 rule: Rule::Reflect,
+                lapses: Some(lapses),
                 interview: id,
                 person: None,
                 opens: end,
@@ -1112,12 +1515,16 @@ impl<'a> Cx<'a, '_> {
     }
 
     /// §3 `status-check`: the one chase, with the policy that timed it.
-    fn status_check(&mut self, latest: &Interview, plan: OpenPlan) {
+    fn status_check(&mut self, latest: &Interview, plan: OpenPlan, counted: CountedFrom) {
         let name = self
             .app
             .person(&plan.person)
             .map(|p| p.name.clone())
             .unwrap_or_default();
+        let since = match counted {
+            CountedFrom::ThankYou(_) => "No reply since your thank-you",
+            CountedFrom::Interview(_) => "No thank-you went out and no word since the interview",
+        };
         self.push(New {
             rule: Rule::StatusCheck,
             interview: Some(&latest.id),
@@ -1127,64 +1534,102 @@ impl<'a> Cx<'a, '_> {
             channel: Some(plan.channel),
             title: format!("Ask {name} for an update"),
             why: format!(
-                "No reply since your thank-you; {}. One short {} to {name}, then wait.",
+                "{since}; {}. One short {} to {name}, then wait.",
                 plan.basis, plan.channel,
             ),
+            lapses: Some(plan.lapses),
         });
         if let Some(last) = self.out.last_mut() {
             last.policy = Some(plan.note);
         }
     }
 
-    /// §3: waiting for an answer.
+    /// §3 `move-on`, opening at `opens`, with why.
+    fn move_on(&mut self, latest: &Interview, opens: Timestamp, why: String) {
+        let opens_day = self.cal().local_date(opens);
+        let due = self
+            .cal()
+            .at(self.cal().add_business_days(opens_day, 5), 17, 0);
+        self.push(New {
+            rule: Rule::MoveOn,
+            interview: Some(&latest.id),
+            person: None,
+            opens,
+            due,
+            channel: None,
+            title: format!("Let {} go", self.app.company),
+            why,
+            lapses: None,
+        });
+    }
+
+    /// §3: waiting for an answer, until chasing is over (`stop-chasing`).
     fn waiting(&mut self) {
         let app = self.app;
         let Some(latest) = latest_held_interview(app, self.now) else {
             return;
         };
-        match self.engine.status_check_plan(app, self.now) {
-            Some(Plan::Open { latest, from }) => {
-                let check = app
-                    .touches
-                    .iter()
-                    .filter(|t| t.kind == TouchKind::StatusCheck && t.at.ts >= latest.start.ts)
-                    .min_by_key(|t| t.at);
-                match check {
-                    None => {
-                        if let Some(plan) =
-                            self.engine
-                                .cadence_from(app, latest, CountedFrom::ThankYou(from))
-                        {
-                            self.status_check(latest, plan);
+        let plan = match chase_stopped(app, self.now) {
+            Some(_) => None,
+            None => self.engine.status_check_plan(app, self.now),
+        };
+        if let Some(Plan::Open {
+            latest,
+            counted,
+            floor,
+        }) = plan
+        {
+            let check = app
+                .touches
+                .iter()
+                .filter(|t| t.kind == TouchKind::StatusCheck && t.at.ts >= latest.start.ts)
+                .min_by_key(|t| t.at);
+            match check {
+                None => {
+                    if let Some(plan) = self.engine.cadence_from(app, latest, counted, floor) {
+                        if !self.gone(
+                            Rule::StatusCheck,
+                            Some(&latest.id),
+                            Some(&plan.person),
+                            plan.lapses,
+                        ) {
+                            self.status_check(latest, plan, counted);
+                        } else {
+                            // PLAYBOOK `lapse`: the unsent check's moment
+                            // passed; `move-on` opens then.
+                            let name = app
+                                .person(&plan.person)
+                                .map(|p| p.name.as_str())
+                                .unwrap_or("them");
+                            let why = format!(
+                                "The moment for a status check to {name} passed on {} with no word from {}. Record the outcome as no-response and stop chasing; staying in touch is still open.",
+                                day(
+                                    self.cal().local_date(plan.lapses),
+                                    self.cal().local_date(self.now)
+                                ),
+                                app.company
+                            );
+                            self.move_on(latest, plan.lapses, why);
                         }
                     }
-                    Some(check) if !replied_since(app, check.at.ts, self.now) => {
-                        let from = self.cal().local_date(check.at.ts);
-                        let opens_day = self.cal().add_business_days(from, 10);
-                        let who = check
-                            .person
-                            .as_deref()
-                            .and_then(|p| app.person(p))
-                            .map(|p| format!(" to {}", p.name))
-                            .unwrap_or_default();
-                        self.push(New {
-                            rule: Rule::MoveOn,
-                            interview: Some(&latest.id),
-                            person: None,
-                            opens: self.cal().at(opens_day, 9, 0),
-                            due: self.cal().at(self.cal().add_business_days(opens_day, 5), 17, 0),
-                            channel: None,
-                            title: format!("Let {} go", app.company),
-                            why: format!(
-                                "Your status check{who} on {} has had no reply for 10 business days. Record the outcome as no-response and stop chasing; staying in touch is still open.",
-                                day(from, self.cal().local_date(self.now))
-                            ),
-                        });
-                    }
-                    Some(_) => {}
                 }
+                Some(check) if !replied_since(app, check.at.ts, self.now) => {
+                    let from = self.cal().local_date(check.at.ts);
+                    let opens_day = self.cal().add_business_days(from, 10);
+                    let who = check
+                        .person
+                        .as_deref()
+                        .and_then(|p| app.person(p))
+                        .map(|p| format!(" to {}", p.name))
+                        .unwrap_or_default();
+                    let why = format!(
+                        "Your status check{who} on {} has had no reply for 10 business days. Record the outcome as no-response and stop chasing; staying in touch is still open.",
+                        day(from, self.cal().local_date(self.now))
+                    );
+                    self.move_on(latest, self.cal().at(opens_day, 9, 0), why);
+                }
+                Some(_) => {}
             }
-            Some(Plan::Cancelled) | None => {}
         }
         // `congratulate`: news while waiting, answered with value, not a chase.
         let contact = status_check_target(app, latest, self.cal());
@@ -1195,6 +1640,18 @@ impl<'a> Cx<'a, '_> {
                     && self.cal().local_date(t.at.ts) >= news.on
             });
             if answered {
+                continue;
+            }
+            // PLAYBOOK `lapse`: 10 business days after the news.
+            let lapses = self
+                .cal()
+                .at(self.cal().add_business_days(news.on, 10), 17, 0);
+            if self.gone(
+                Rule::Congratulate,
+                None,
+                contact.map(|p| p.id.as_str()),
+                lapses,
+            ) {
                 continue;
             }
             self.push(New {
@@ -1211,6 +1668,7 @@ impl<'a> Cx<'a, '_> {
                     day(news.on, self.cal().local_date(self.now)),
                     news.text
                 ),
+                lapses: Some(lapses),
             });
         }
     }
@@ -1224,6 +1682,8 @@ impl<'a> Cx<'a, '_> {
         let start_of = self.cal().at(on, 0, 0);
         let cal = &self.engine.cal;
         let within = |n: u32| cal.at(cal.add_business_days(on, n), 17, 0);
+        // PLAYBOOK `lapse`: 17:00 on the 15th business day after the outcome.
+        let after_outcome = within(15);
         let latest = app
             .interviews
             .iter()
@@ -1242,12 +1702,21 @@ impl<'a> Cx<'a, '_> {
                 .iter()
                 .any(|t| kinds.contains(&t.kind) && cal.local_date(t.at.ts) >= on)
         };
-        if outcome.kind == OutcomeKind::Rejected && !touched_since(&[TouchKind::FeedbackRequest]) {
+        if outcome.kind == OutcomeKind::Rejected
+            && !touched_since(&[TouchKind::FeedbackRequest])
+            && !self.gone(
+                Rule::RequestFeedbackCall,
+                latest.map(|iv| iv.id.as_str()),
+                interviewer.map(|p| p.id.as_str()),
+                after_outcome,
+            )
+        {
             let who = interviewer
                 .map(|p| p.name.clone())
                 .unwrap_or_else(|| "your interviewer".into());
             self.push(New {
                 rule: Rule::RequestFeedbackCall,
+                lapses: Some(after_outcome),
                 interview: latest.map(|iv| iv.id.as_str()),
                 person: interviewer.map(|p| p.id.as_str()),
                 opens: start_of,
@@ -1275,6 +1744,7 @@ impl<'a> Cx<'a, '_> {
         if !open_points.is_empty() {
             self.push(New {
                 rule: Rule::ActOnFeedback,
+                lapses: None,
                 interview: None,
                 person: None,
                 opens: start_of,
@@ -1291,9 +1761,18 @@ impl<'a> Cx<'a, '_> {
                 ),
             });
         }
-        if outcome.feedback.iter().any(|f| f.positive) && !touched_since(&[TouchKind::Questions]) {
+        if outcome.feedback.iter().any(|f| f.positive)
+            && !touched_since(&[TouchKind::Questions])
+            && !self.gone(
+                Rule::AskThreeQuestions,
+                None,
+                interviewer.map(|p| p.id.as_str()),
+                after_outcome,
+            )
+        {
             self.push(New {
                 rule: Rule::AskThreeQuestions,
+                lapses: Some(after_outcome),
                 interview: None,
                 person: interviewer.map(|p| p.id.as_str()),
                 opens: start_of,
@@ -1325,6 +1804,7 @@ impl<'a> Cx<'a, '_> {
                 .or(interviewer);
             self.push(New {
                 rule: Rule::StayInTouch,
+                lapses: None,
                 interview: None,
                 person: who.map(|p| p.id.as_str()),
                 opens,
@@ -1352,6 +1832,7 @@ impl<'a> Cx<'a, '_> {
         if outcome.kind == OutcomeKind::Offer {
             self.push(New {
                 rule: Rule::NegotiateAfterOffer,
+                lapses: None,
                 interview: None,
                 person: None,
                 opens: start_of,

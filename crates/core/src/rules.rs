@@ -47,6 +47,8 @@ rules! {
     MoveOn = "move-on",
     Congratulate = "congratulate",
     FollowUpGuard = "follow-up-guard",
+    StopChasing = "stop-chasing",
+    Lapse = "lapse",
     RequestFeedbackCall = "request-feedback-call",
     ActOnFeedback = "act-on-feedback",
     AskThreeQuestions = "ask-three-questions",
@@ -212,7 +214,7 @@ impl Rule {
             StatusCheck => (
                 WAITING,
                 "Ask once, briefly, for an update on the application, by the channel the person asked for (email by default).",
-                "After a thank-you with no reply and no outcome: 09:00 the business day after the date the person named, else 09:00 on the 10th business day after the thank-you (proactive policy: the 3rd, by phone). Due 17:00 two business days after it opens. A reply cancels it.",
+                "After a thank-you with no reply and no outcome: 09:00 the business day after the date the person named, else 09:00 on the 10th business day after the thank-you (proactive policy: the 3rd, by phone). Due 17:00 two business days after it opens. A reply cancels it; stop-chasing ends it. When no thank-you went out, it still comes, counted from the interview's end, once the thank-yous lapsed (or were dismissed).",
                 &["001", "004"],
                 &[15, 16, 17, 18, 20, 21],
             ),
@@ -236,6 +238,20 @@ impl Rule {
                 "Whenever a status-check touch is logged or sent.",
                 &["000", "001"],
                 &[16],
+            ),
+            StopChasing => (
+                WAITING,
+                "Stop chasing once the answer is in or a next step is booked: after any outcome, at the offer, rejected, withdrawn or closed stage, and while a later interview is booked and not yet held. The agenda drops the status check and move-on, and the follow-up guard refuses a chase, naming the event and its date.",
+                "As soon as an outcome is recorded, the stage ends the search, or the next interview is scheduled; after that interview is held, the cadence starts again from it.",
+                &["000", "001"],
+                &[16],
+            ),
+            Lapse => (
+                WAITING,
+                "Let a chore go once its moment has passed for good, so the agenda only lists what can still be done today. Missed windows are counted in stats and Insights, not hidden.",
+                "Thank-yous, a note to staff, questions, an apology, a handwritten note and an explanation lapse at the start of the next interview held on a later day, at an outcome, or at the same time on the 5th business day after they were due. Capture lapses 7 days after the end, reflection 14 days after. Preparation ends at the interview's start. Missed-interview recovery lapses 5 business days after due; a feedback call and the three questions at 17:00 on the 15th business day after the outcome; congratulations 10 business days after the news; a status check never sent 10 business days after it was due (move-on opens then). Acting on feedback and staying in touch never lapse.",
+                &["001", "004"],
+                &[],
             ),
             RequestFeedbackCall => (
                 OUTCOME,
@@ -405,6 +421,6 @@ mod tests {
                 assert!(figure(*n).is_some(), "{r} cites missing figure {n}");
             }
         }
-        assert_eq!(Rule::ALL.len(), 25);
+        assert_eq!(Rule::ALL.len(), 27);
     }
 }

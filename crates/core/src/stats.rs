@@ -4,10 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::engine::Engine;
 use crate::model::{Channel, Dataset, InterviewStatus, Stage, TouchKind};
+use crate::rules::Rule;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
@@ -20,6 +22,24 @@ pub struct Stats {
     pub replies_by_kind: Vec<ReplyRate>,
     /// Mistakes named in two or more reflections, most frequent first.
     pub recurring_mistakes: Vec<Recurring>,
+    /// Windows that passed with nothing done (PLAYBOOK `lapse`), per local
+    /// month of the lapse, oldest first; empty from [`compute`], filled by
+    /// [`compute_at`].
+    pub missed: Vec<MissedMonth>,
+}
+
+/// The actions that lapsed in one month (PLAYBOOK `lapse`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissedMonth {
+    /// `2026-11`, in the profile's zone.
+    pub month: String,
+    pub total: usize,
+    /// Thank-you notes never sent in time (`thank-you-note`).
+    pub thank_yous: usize,
+    /// Reflections skipped (`reflect`).
+    pub reflections: usize,
+    /// Every rule that lapsed, by rule id.
+    pub by_rule: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,6 +111,39 @@ fn mistake_key(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// [`compute`] plus the windows missed as of `now` (`missed`), counted
+/// with the profile's business calendar.
+pub fn compute_at(d: &Dataset, now: Timestamp) -> Stats {
+    let mut stats = compute(d);
+    let Ok(engine) = Engine::new(&d.profile) else {
+        return stats;
+    };
+    let mut months: BTreeMap<String, MissedMonth> = BTreeMap::new();
+    for lapse in engine.lapsed(d, now) {
+        let month = lapse
+            .at
+            .to_zoned(engine.calendar().tz().clone())
+            .strftime("%Y-%m")
+            .to_string();
+        let m = months.entry(month.clone()).or_insert_with(|| MissedMonth {
+            month,
+            total: 0,
+            thank_yous: 0,
+            reflections: 0,
+            by_rule: BTreeMap::new(),
+        });
+        m.total += 1;
+        match lapse.rule {
+            Rule::ThankYouNote => m.thank_yous += 1,
+            Rule::Reflect => m.reflections += 1,
+            _ => {}
+        }
+        *m.by_rule.entry(lapse.rule.id().to_string()).or_default() += 1;
+    }
+    stats.missed = months.into_values().collect();
+    stats
 }
 
 pub fn compute(d: &Dataset) -> Stats {
@@ -240,6 +293,7 @@ pub fn compute(d: &Dataset) -> Stats {
                 .collect(),
         ),
         recurring_mistakes: recurring,
+        missed: Vec::new(),
     }
 }
 
@@ -314,6 +368,61 @@ mod tests {
         assert_eq!(s.funnel[2].stage, Stage::Interviewing);
         assert_eq!(s.funnel[2].count, 2);
         assert_eq!(s.funnel[0].reached, 2, "interviewing implies applied");
+    }
+
+    #[test]
+    fn missed_windows_are_counted_per_month() {
+        let mut d = Dataset::default();
+        d.profile.timezone = "America/Chicago".into();
+        let mut app = Application::new("a", "Co", "Role");
+        app.people
+            .push(Person::new("p", "Pat", PersonKind::Interviewer));
+        let mut iv = Interview::new("i", m("2026-11-20T10:00:00-06:00"));
+        iv.status = InterviewStatus::Done;
+        iv.interviewers = vec!["p".into()];
+        app.interviews.push(iv);
+        d.applications.push(app);
+        // Before anything lapsed: nothing missed.
+        let early = compute_at(&d, "2026-11-21T09:00:00Z".parse().expect("ts"));
+        assert!(early.missed.is_empty(), "{:?}", early.missed);
+        // Thank-you (due Sat 21 Nov) lapsed Mon 30 Nov, the reflection 4 Dec.
+        let s = compute_at(&d, "2026-12-05T12:00:00Z".parse().expect("ts"));
+        let months: Vec<(&str, usize, usize)> = s
+            .missed
+            .iter()
+            .map(|m| (m.month.as_str(), m.thank_yous, m.reflections))
+            .collect();
+        assert_eq!(months, [("2026-11", 1, 0), ("2026-12", 0, 1)]);
+        assert_eq!(s.missed[0].by_rule.get("thank-you-note"), Some(&1));
+        assert_eq!(s.missed[0].by_rule.get("debrief-capture"), Some(&1));
+        assert!(compute(&d).missed.is_empty());
+
+        // Rejected on Tue 1 Dec: the thank-you had lapsed on Mon 30 Nov, so
+        // it was missed; the reflection's fortnight had not run out (moot).
+        let mut rejected = d.clone();
+        rejected.applications[0].outcome = Some(Outcome {
+            kind: OutcomeKind::Rejected,
+            on: "2026-12-01".parse().expect("date"),
+            feedback: vec![],
+            stay_in_touch: false,
+            message_id: None,
+        });
+        rejected.applications[0].stage = Stage::Rejected;
+        let s = compute_at(&rejected, "2026-12-20T12:00:00Z".parse().expect("ts"));
+        let totals: (usize, usize) = s
+            .missed
+            .iter()
+            .fold((0, 0), |(t, r), m| (t + m.thank_yous, r + m.reflections));
+        assert_eq!(totals, (1, 0), "{:?}", s.missed);
+        // Rejected the day after the interview: nothing was missed yet.
+        rejected.applications[0]
+            .outcome
+            .as_mut()
+            .expect("outcome")
+            .on = "2026-11-21".parse().expect("date");
+        let s = compute_at(&rejected, "2026-12-20T12:00:00Z".parse().expect("ts"));
+        let rules: Vec<&String> = s.missed.iter().flat_map(|m| m.by_rule.keys()).collect();
+        assert_eq!(rules, ["request-feedback-call"], "{:?}", s.missed);
     }
 
     #[test]

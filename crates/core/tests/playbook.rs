@@ -747,10 +747,11 @@ fn a_reply_cancels_the_status_check_unless_their_date_lies_after_it() {
 }
 
 #[test]
-fn no_status_check_without_a_thank_you_or_after_an_outcome() {
+fn no_status_check_while_thank_yous_are_owed_or_after_an_outcome() {
+    // No thank-you logged, the thank-yous not lapsed yet: no check.
     assert!(
         find(
-            &agenda(&data(us(), vec![acme()]), "2026-12-10T09:00:00-06:00"),
+            &agenda(&data(us(), vec![acme()]), "2026-11-25T09:00:00-06:00"),
             Rule::StatusCheck,
             None
         )
@@ -1148,7 +1149,8 @@ fn a_dismissed_action_disappears_and_only_that_one() {
 fn actions_are_ordered_overdue_then_due_then_upcoming() {
     let mut late = acme();
     late.id = "late".into();
-    late.interviews[0].start = m("2026-11-10T10:00:00-06:00");
+    // Two days earlier: overdue, not yet lapsed.
+    late.interviews[0].start = m("2026-11-18T10:00:00-06:00");
     let a = agenda(
         &data(us(), vec![upcoming(), acme(), late]),
         "2026-11-20T13:00:00-06:00",
@@ -1244,7 +1246,9 @@ fn every_playbook_rule_is_produced_by_the_engine() {
     let seen: BTreeSet<Rule> = a.iter().map(|a| a.rule).collect();
     let missing: Vec<_> = Rule::ALL
         .iter()
-        .filter(|r| **r != Rule::FollowUpGuard && !seen.contains(r))
+        .filter(|r| {
+            !matches!(r, Rule::FollowUpGuard | Rule::StopChasing | Rule::Lapse) && !seen.contains(r)
+        })
         .collect();
     assert!(missing.is_empty(), "rules never produced: {missing:?}");
     for action in &a {
@@ -1253,4 +1257,583 @@ fn every_playbook_rule_is_produced_by_the_engine() {
             "{action:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------- stop-chasing
+
+fn engine_for(p: &Profile) -> Engine {
+    Engine::new(p).expect("engine")
+}
+
+fn with_policy(policy: Policy) -> Profile {
+    let mut p = us();
+    p.policy = policy;
+    p
+}
+
+fn refused_without_date(v: Verdict) -> String {
+    match v {
+        Verdict::Refused {
+            allowed_from: None,
+            why,
+        } => why,
+        v => panic!("expected a refusal without a date, got {v:?}"),
+    }
+}
+
+/// Acme, thanked, with a second round booked for Tue 15 Dec 10:00–11:00.
+fn second_round_booked() -> Application {
+    let mut app = thanked();
+    let mut second = Interview::new("second", m("2026-12-15T10:00:00-06:00"));
+    second.interviewers = vec!["marie".into()];
+    second.scheduled_at = Some(m("2026-12-08T08:00:00-06:00"));
+    app.interviews.push(second);
+    app
+}
+
+#[test]
+fn stop_chasing_once_the_next_interview_is_booked_until_it_is_held() {
+    for policy in Policy::ALL {
+        let p = with_policy(*policy);
+        let e = engine_for(&p);
+        let app = second_round_booked();
+        let d = data(p.clone(), vec![app.clone()]);
+        // The check had opened (7 Dec conservative, 25 Nov proactive).
+        for now in ["2026-12-08T09:00:00-06:00", "2026-12-15T10:59:00-06:00"] {
+            let a = agenda(&d, now);
+            assert!(
+                find(&a, Rule::StatusCheck, None).is_none()
+                    && find(&a, Rule::MoveOn, None).is_none(),
+                "{policy:?} at {now}: {a:?}"
+            );
+            let why = refused_without_date(e.guard(&app, &status_touch(now, "marie")));
+            assert!(
+                why.contains("the next interview at Acme Corp is booked for Tue 15 Dec")
+                    || why.contains("The next interview at Acme Corp is booked for Tue 15 Dec"),
+                "{why}"
+            );
+        }
+        // At 11:00 the second round is over (assumed held): the cadence
+        // starts again from it, and waits for its thank-you first.
+        let now = "2026-12-15T11:00:00-06:00";
+        let a = agenda(&d, now);
+        assert!(find(&a, Rule::StatusCheck, None).is_none(), "{a:?}");
+        get(&a, Rule::ThankYouNote, Some("marie"));
+        let mut thanked_again = app.clone();
+        thank(&mut thanked_again, "marie", "2026-12-15T15:00:00-06:00");
+        let d2 = data(p.clone(), vec![thanked_again.clone()]);
+        let s = get(
+            &agenda(&d2, "2026-12-15T16:00:00-06:00"),
+            Rule::StatusCheck,
+            Some("marie"),
+        )
+        .clone();
+        assert_eq!(s.interview.as_deref(), Some("second"));
+        let expected = match policy {
+            // 16,17,18,21,22,23,24,(25 Christmas),28,29,30 → Wed 30 Dec.
+            Policy::Conservative => "2026-12-30T09:00:00-06:00",
+            // 16,17,18 → Fri 18 Dec, by phone.
+            Policy::Proactive => "2026-12-18T09:00:00-06:00",
+        };
+        assert_eq!(s.opens.to_string(), expected, "{policy:?}");
+        match e.guard(
+            &thanked_again,
+            &status_touch("2026-12-16T09:00:00-06:00", "marie"),
+        ) {
+            Verdict::Refused {
+                allowed_from: Some(t),
+                ..
+            } => assert_eq!(t, s.opens.ts),
+            v => panic!("expected a dated refusal, got {v:?}"),
+        }
+    }
+}
+
+#[test]
+fn stop_chasing_after_any_outcome_or_end_stage() {
+    let e = engine_for(&us());
+    let now = "2026-12-11T09:00:00-06:00";
+    for (kind, words) in [
+        (
+            OutcomeKind::Rejected,
+            "Acme Corp turned you down on Thu 10 Dec",
+        ),
+        (
+            OutcomeKind::Offer,
+            "Acme Corp made you an offer on Thu 10 Dec",
+        ),
+        (
+            OutcomeKind::Withdrawn,
+            "You withdrew from Acme Corp on Thu 10 Dec",
+        ),
+        (
+            OutcomeKind::NoResponse,
+            "You closed Acme Corp as no-response on Thu 10 Dec",
+        ),
+    ] {
+        let mut app = thanked();
+        app.outcome = Some(Outcome {
+            kind,
+            on: date("2026-12-10"),
+            feedback: vec![],
+            stay_in_touch: false,
+            message_id: None,
+        });
+        let a = agenda(&data(us(), vec![app.clone()]), now);
+        assert!(
+            find(&a, Rule::StatusCheck, None).is_none() && find(&a, Rule::MoveOn, None).is_none()
+        );
+        let why = refused_without_date(e.guard(&app, &status_touch(now, "marie")));
+        assert!(why.contains(words), "{kind:?}: {why}");
+    }
+    for stage in [
+        Stage::Offer,
+        Stage::Rejected,
+        Stage::Withdrawn,
+        Stage::Closed,
+    ] {
+        let mut app = thanked();
+        app.stage = stage;
+        let a = agenda(&data(us(), vec![app.clone()]), now);
+        assert!(find(&a, Rule::StatusCheck, None).is_none(), "{stage:?}");
+        let why = refused_without_date(e.guard(&app, &status_touch(now, "marie")));
+        assert!(why.contains("nothing left to chase"), "{stage:?}: {why}");
+    }
+    // The same application without the stop: allowed (the check opened 7 Dec).
+    assert_eq!(
+        e.guard(&thanked(), &status_touch(now, "marie")),
+        Verdict::Allowed
+    );
+}
+
+#[test]
+fn the_guard_names_the_one_person_the_check_goes_to() {
+    let mut app = thanked();
+    app.people
+        .push(person("priya", "Priya Shah", PersonKind::Recruiter));
+    app.people[0].prefers = Some(Prefers {
+        channel: Some(Channel::Email),
+        after: Some(date("2026-12-08")),
+    });
+    let e = engine_for(&us());
+    match e.guard(&app, &status_touch("2026-12-07T10:00:00-06:00", "priya")) {
+        Verdict::Refused {
+            allowed_from: Some(t),
+            why,
+        } => {
+            assert_eq!(t, ts("2026-12-09T09:00:00-06:00"));
+            assert!(
+                why.starts_with("Too soon to chase Priya Shah: the one status check for Acme Corp goes to Marie Dubois, who named Tue 8 Dec as the date to wait for")
+                    && why.contains("allowed from Wed 9 Dec 09:00"),
+                "{why}"
+            );
+        }
+        v => panic!("expected a refusal, got {v:?}"),
+    }
+}
+
+// ---------------------------------------------------------------- lapse
+
+fn lapsed_rules(d: &Dataset, now: &str) -> Vec<(Rule, Option<String>, String)> {
+    let e = engine_for(&d.profile);
+    e.lapsed(d, ts(now))
+        .into_iter()
+        .map(|l| {
+            (
+                l.rule,
+                l.person,
+                Moment::in_zone(
+                    l.at,
+                    &jiff::tz::TimeZone::get(&d.profile.timezone).expect("tz"),
+                )
+                .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Acme with every after-interview chore owed: nothing sent, the
+/// receptionist met, no questions asked, a noticed slip, disrupted, no
+/// notes and no reflection, Marie's postal address known.
+fn everything_owed() -> Application {
+    let mut app = acme();
+    app.people[0].said.clear();
+    app.people[0].mailing_address = Some("1 Main St, Chicago".into());
+    let iv = &mut app.interviews[0];
+    iv.also_met = vec!["dana".into()];
+    iv.asked_questions = Some(false);
+    iv.disrupted = true;
+    iv.reflection = None;
+    iv.slip_ups = vec![SlipUp {
+        text: "called Marie 'Mary' once".into(),
+        noticed: true,
+        apologized: false,
+    }];
+    app
+}
+
+#[test]
+fn the_chores_after_an_interview_lapse_on_the_fifth_business_day_after_due() {
+    // Due Sat 21 Nov 11:30; 5 bd: 23, 24, 25, (26 Thanksgiving), 27, 30
+    // → Mon 30 Nov 11:30, whatever the policy.
+    let chores = [
+        Rule::ThankYouNote,
+        Rule::ThankStaff,
+        Rule::SendQuestions,
+        Rule::ApologizeSlip,
+        Rule::ExplainDistraction,
+    ];
+    for policy in Policy::ALL {
+        let d = data(with_policy(*policy), vec![everything_owed()]);
+        let before = agenda(&d, "2026-11-30T11:29:00-06:00");
+        for rule in chores {
+            let a = get(&before, rule, None);
+            assert_eq!(a.state, State::Overdue);
+            assert_eq!(a.lapses, Some(ts("2026-11-30T11:30:00-06:00")), "{rule}");
+        }
+        let after = agenda(&d, "2026-11-30T11:30:00-06:00");
+        for rule in chores {
+            assert!(find(&after, rule, None).is_none(), "{rule} lapsed");
+        }
+        let lapsed = lapsed_rules(&d, "2026-11-30T11:30:00-06:00");
+        for rule in chores {
+            assert!(
+                lapsed
+                    .iter()
+                    .any(|(r, _, at)| *r == rule && at == "2026-11-30T11:30:00-06:00"),
+                "{rule}: {lapsed:?}"
+            );
+        }
+        assert_eq!(
+            lapsed
+                .iter()
+                .filter(|(r, _, _)| *r == Rule::ThankYouNote)
+                .count(),
+            2,
+            "one per interviewer"
+        );
+        // The handwritten note was due Mon 23 Nov 17:00 → 24, 25, (26), 27,
+        // 30, 1 → lapses Tue 1 Dec 17:00.
+        get(&after, Rule::HandwrittenNote, Some("marie"));
+        assert!(
+            find(
+                &agenda(&d, "2026-12-01T17:00:00-06:00"),
+                Rule::HandwrittenNote,
+                None
+            )
+            .is_none()
+        );
+        assert!(
+            get(
+                &agenda(&d, "2026-11-30T16:59:00-06:00"),
+                Rule::HandwrittenNote,
+                None
+            )
+            .state
+                == State::Overdue
+        );
+    }
+}
+
+#[test]
+fn capture_lapses_after_seven_days_and_reflect_after_fourteen() {
+    let d = data(us(), vec![everything_owed()]);
+    get(
+        &agenda(&d, "2026-11-27T11:29:00-06:00"),
+        Rule::DebriefCapture,
+        None,
+    );
+    assert!(
+        find(
+            &agenda(&d, "2026-11-27T11:30:00-06:00"),
+            Rule::DebriefCapture,
+            None
+        )
+        .is_none()
+    );
+    get(
+        &agenda(&d, "2026-12-04T11:29:00-06:00"),
+        Rule::Reflect,
+        None,
+    );
+    assert!(
+        find(
+            &agenda(&d, "2026-12-04T11:30:00-06:00"),
+            Rule::Reflect,
+            None
+        )
+        .is_none()
+    );
+    let lapsed = lapsed_rules(&d, "2026-12-05T00:00:00-06:00");
+    assert!(lapsed.contains(&(Rule::Reflect, None, "2026-12-04T11:30:00-06:00".into())));
+    assert!(lapsed.contains(&(
+        Rule::DebriefCapture,
+        None,
+        "2026-11-27T11:30:00-06:00".into()
+    )));
+}
+
+#[test]
+fn a_dismissed_chore_is_not_counted_as_missed() {
+    let mut app = everything_owed();
+    app.dismissed.push(Dismissal {
+        rule: "reflect".into(),
+        interview: None,
+        person: None,
+        at: m("2026-11-21T09:00:00-06:00"),
+        reason: "done on paper".into(),
+    });
+    let lapsed = lapsed_rules(&data(us(), vec![app]), "2026-12-05T00:00:00-06:00");
+    assert!(
+        lapsed.iter().all(|(r, _, _)| *r != Rule::Reflect),
+        "{lapsed:?}"
+    );
+}
+
+#[test]
+fn the_chores_lapse_when_the_next_interview_on_a_later_day_starts() {
+    let mut app = everything_owed();
+    let mut second = Interview::new("second", m("2026-11-24T10:00:00-06:00"));
+    second.interviewers = vec!["raj".into()];
+    app.interviews.push(second);
+    let d = data(us(), vec![app]);
+    get(
+        &agenda(&d, "2026-11-24T09:59:00-06:00"),
+        Rule::ThankYouNote,
+        Some("marie"),
+    );
+    let a = agenda(&d, "2026-11-24T10:00:00-06:00");
+    assert!(
+        a.iter()
+            .all(|x| x.rule != Rule::ThankYouNote || x.interview.as_deref() == Some("second")),
+        "{a:?}"
+    );
+}
+
+#[test]
+fn the_chores_lapse_across_christmas_in_england() {
+    // Wed 23 Dec 2026 10:00–11:00 London, due Thu 24 Dec 11:00; 5 bd:
+    // (25 Christmas, 26–27 weekend, 28 Boxing Day observed) 29, 30, 31,
+    // (1 Jan) 4, 5 → Tue 5 Jan 2027 11:00.
+    let mut app = Application::new("uk", "Brit Ltd", "Analyst");
+    app.people = vec![person("ann", "Ann Smith", PersonKind::Interviewer)];
+    let mut iv = Interview::new("one", m("2026-12-23T10:00:00+00:00"));
+    iv.status = InterviewStatus::Done;
+    iv.interviewers = vec!["ann".into()];
+    app.interviews = vec![iv];
+    let d = data(profile("Europe/London", HolidayCalendar::GbEng), vec![app]);
+    let a = get(
+        &agenda(&d, "2027-01-05T10:59:00+00:00"),
+        Rule::ThankYouNote,
+        None,
+    )
+    .clone();
+    assert_eq!(a.lapses, Some(ts("2027-01-05T11:00:00Z")));
+    assert!(
+        find(
+            &agenda(&d, "2027-01-05T11:00:00+00:00"),
+            Rule::ThankYouNote,
+            None
+        )
+        .is_none()
+    );
+}
+
+#[test]
+fn missed_interview_recovery_lapses_five_business_days_after_due() {
+    let mut app = acme();
+    app.interviews[0].status = InterviewStatus::Missed;
+    let d = data(us(), vec![app]);
+    // Due Fri 20 Nov 15:30 → 23, 24, 25, 27, 30 → Mon 30 Nov 15:30.
+    get(
+        &agenda(&d, "2026-11-30T15:29:00-06:00"),
+        Rule::MissedInterviewRecovery,
+        None,
+    );
+    assert!(
+        find(
+            &agenda(&d, "2026-11-30T15:30:00-06:00"),
+            Rule::MissedInterviewRecovery,
+            None
+        )
+        .is_none()
+    );
+}
+
+#[test]
+fn outcome_chores_lapse_at_17_00_on_the_fifteenth_business_day() {
+    let d = data(
+        us(),
+        vec![rejected(vec![Feedback {
+            text: "strong SQL".into(),
+            positive: true,
+            kind: Some(FeedbackKind::Skill),
+            plan: None,
+        }])],
+    );
+    // Rejected Mon 23 Nov; 15 bd with Thanksgiving skipped → Tue 15 Dec.
+    let before = agenda(&d, "2026-12-15T16:59:00-06:00");
+    get(&before, Rule::RequestFeedbackCall, None);
+    get(&before, Rule::AskThreeQuestions, None);
+    let after = agenda(&d, "2026-12-15T17:00:00-06:00");
+    assert!(find(&after, Rule::RequestFeedbackCall, None).is_none());
+    assert!(find(&after, Rule::AskThreeQuestions, None).is_none());
+}
+
+#[test]
+fn congratulate_lapses_ten_business_days_after_the_news() {
+    let mut app = thanked();
+    app.news.push(News {
+        on: date("2026-11-25"),
+        text: "Opened a Singapore office".into(),
+    });
+    let d = data(us(), vec![app]);
+    // 27, 30, 1, 2, 3, 4, 7, 8, 9, 10 → Thu 10 Dec 17:00.
+    get(
+        &agenda(&d, "2026-12-10T16:59:00-06:00"),
+        Rule::Congratulate,
+        None,
+    );
+    assert!(
+        find(
+            &agenda(&d, "2026-12-10T17:00:00-06:00"),
+            Rule::Congratulate,
+            None
+        )
+        .is_none()
+    );
+}
+
+#[test]
+fn an_unsent_status_check_lapses_and_move_on_opens_then() {
+    for (policy, lapse, move_due) in [
+        // Opens Mon 7 Dec, due Wed 9 Dec 17:00; 10 bd → Wed 23 Dec 17:00.
+        // move-on: 24, (25), 28, 29, 30, 31 → Thu 31 Dec 17:00.
+        (
+            Policy::Conservative,
+            "2026-12-23T17:00:00-06:00",
+            "2026-12-31T17:00:00-06:00",
+        ),
+        // Opens Wed 25 Nov, due ((26 Thanksgiving), 27, 30) Mon 30 Nov
+        // 17:00; 10 bd → Mon 14 Dec 17:00; move-on due Mon 21 Dec.
+        (
+            Policy::Proactive,
+            "2026-12-14T17:00:00-06:00",
+            "2026-12-21T17:00:00-06:00",
+        ),
+    ] {
+        let p = with_policy(policy);
+        let e = engine_for(&p);
+        let app = thanked();
+        let d = data(p.clone(), vec![app.clone()]);
+        let just_before = (ts(lapse) - jiff::SignedDuration::from_mins(1)).to_string();
+        let s = get(&agenda(&d, &just_before), Rule::StatusCheck, None).clone();
+        assert_eq!(s.state, State::Overdue);
+        assert_eq!(s.lapses, Some(ts(lapse)), "{policy:?}");
+        assert!(find(&agenda(&d, &just_before), Rule::MoveOn, None).is_none());
+        assert_eq!(
+            e.guard(&app, &status_touch(&just_before, "marie")),
+            Verdict::Allowed
+        );
+        let a = agenda(&d, lapse);
+        assert!(find(&a, Rule::StatusCheck, None).is_none(), "{policy:?}");
+        let mv = get(&a, Rule::MoveOn, None);
+        assert_eq!(mv.opens.ts, ts(lapse));
+        assert_eq!(mv.due.ts, ts(move_due), "{policy:?}");
+        let why = refused_without_date(e.guard(&app, &status_touch(lapse, "marie")));
+        assert!(why.contains("passed"), "{why}");
+        assert!(
+            lapsed_rules(&d, lapse)
+                .iter()
+                .any(|(r, _, _)| *r == Rule::StatusCheck)
+        );
+    }
+}
+
+#[test]
+fn the_status_check_without_a_thank_you_counts_from_the_interview_end() {
+    // Thank-yous lapse Mon 30 Nov 11:30.
+    // Conservative: 10 bd after Fri 20 Nov → Mon 7 Dec 09:00 (later).
+    // Proactive: 3 bd → Wed 25 Nov 09:00, earlier: the lapse wins.
+    for (policy, opens) in [
+        (Policy::Conservative, "2026-12-07T09:00:00-06:00"),
+        (Policy::Proactive, "2026-11-30T11:30:00-06:00"),
+    ] {
+        let p = with_policy(policy);
+        let e = engine_for(&p);
+        let app = acme();
+        let d = data(p.clone(), vec![app.clone()]);
+        assert!(
+            find(
+                &agenda(&d, "2026-11-30T11:29:00-06:00"),
+                Rule::StatusCheck,
+                None
+            )
+            .is_none(),
+            "not while the thank-yous are owed"
+        );
+        let s = get(
+            &agenda(&d, "2026-11-30T11:30:00-06:00"),
+            Rule::StatusCheck,
+            None,
+        )
+        .clone();
+        assert_eq!(s.opens.to_string(), opens, "{policy:?}");
+        assert!(s.why.contains("No thank-you went out"), "{}", s.why);
+        let minute_before = (ts(opens) - jiff::SignedDuration::from_mins(1)).to_string();
+        match e.guard(&app, &status_touch(&minute_before, "marie")) {
+            Verdict::Refused {
+                allowed_from: Some(t),
+                ..
+            } => assert_eq!(t, ts(opens)),
+            v => panic!("{policy:?}: expected a dated refusal, got {v:?}"),
+        }
+        assert_eq!(
+            e.guard(&app, &status_touch(opens, "marie")),
+            Verdict::Allowed
+        );
+        // Dismissing the thank-yous: no waiting for their lapse.
+        let mut dismissed = app.clone();
+        dismissed.dismissed.push(Dismissal {
+            rule: "thank-you-note".into(),
+            interview: None,
+            person: None,
+            at: m("2026-11-21T09:00:00-06:00"),
+            reason: "thanked in person".into(),
+        });
+        let d = data(p.clone(), vec![dismissed]);
+        let s = get(
+            &agenda(&d, "2026-11-23T09:00:00-06:00"),
+            Rule::StatusCheck,
+            None,
+        )
+        .clone();
+        let usual = match policy {
+            Policy::Conservative => "2026-12-07T09:00:00-06:00",
+            Policy::Proactive => "2026-11-25T09:00:00-06:00",
+        };
+        assert_eq!(s.opens.to_string(), usual);
+    }
+}
+
+#[test]
+fn quiet_from_is_exact_with_lapses() {
+    let e = engine_for(&us());
+    // A rejection with no feedback call asked: quiet once that lapses.
+    let app = rejected(vec![]);
+    let q = e
+        .quiet_from(&app)
+        .expect("quiet once the feedback call lapses");
+    assert_eq!(q, ts("2026-12-15T17:00:00-06:00"));
+    assert!(
+        !e.application_actions(&app, q - jiff::SignedDuration::from_mins(1))
+            .is_empty()
+    );
+    assert!(e.application_actions(&app, q).is_empty());
+    // An interview with nothing sent ends in move-on, which never lapses.
+    assert_eq!(e.quiet_from(&acme()), None);
+    // The holiday calendar moves the moment: without US holidays
+    // Thanksgiving counts, so the lapse comes a day earlier.
+    let none = engine_for(&profile("America/Chicago", HolidayCalendar::None));
+    assert_eq!(none.quiet_from(&app), Some(ts("2026-12-14T17:00:00-06:00")));
 }

@@ -27,6 +27,7 @@ mod export;
 mod file;
 mod import;
 mod plan;
+mod user;
 mod zones;
 
 pub use event::{
@@ -48,6 +49,7 @@ pub use plan::{
     ImportContext, InvitePlan, PlanAction, find_application, imported_invites,
     interview_from_invite, interview_id_for_uid, plan_invites,
 };
+pub use user::is_user;
 pub use zones::windows_to_iana;
 
 /// Why a file could not be read as a calendar at all.

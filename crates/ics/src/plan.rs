@@ -10,8 +10,7 @@
 use std::collections::BTreeMap;
 
 use debrief_core::model::{
-    Application, Interview, InterviewFormat, InterviewStatus, InviteRef, Moment, Person,
-    PersonKind, Stage,
+    Application, Interview, InterviewFormat, InterviewStatus, InviteRef, Moment, Person, PersonKind,
 };
 use jiff::civil::Time;
 use jiff::tz::TimeZone;
@@ -104,17 +103,10 @@ impl InvitePlan {
     }
 
     /// An invitation moves the application on, as scheduling by hand does
-    /// (`core::edit::schedule_interview`): a panel means the interviewing
-    /// stage, any interview at least screening.
+    /// (`core::edit::advance_for_interview`).
     pub(crate) fn advance_stage(&self, app: &mut Application) {
         if self.interview.status == InterviewStatus::Scheduled {
-            match app.stage {
-                Stage::Applied | Stage::Screening if self.interview.is_panel() => {
-                    app.stage = Stage::Interviewing;
-                }
-                Stage::Applied => app.stage = Stage::Screening,
-                _ => {}
-            }
+            debrief_core::edit::advance_for_interview(app, self.interview.format);
         }
     }
 
@@ -530,16 +522,7 @@ fn slug(name: &str) -> String {
 
 fn resolve_people(ev: &InviteEvent, existing: Option<&dyn Known>, ctx: &ImportContext) -> People {
     let is_user = |name: Option<&str>, email: Option<&str>| {
-        email.is_some_and(|e| {
-            ctx.user_emails
-                .iter()
-                .any(|u| u.trim().eq_ignore_ascii_case(e))
-        }) || (email.is_none()
-            && name.is_some_and(|n| {
-                ctx.user_name
-                    .as_deref()
-                    .is_some_and(|u| normalize_name(u) == normalize_name(n))
-            }))
+        crate::user::is_user(name, email, &ctx.user_emails, ctx.user_name.as_deref())
     };
     let display = |name: Option<&str>, email: Option<&str>| -> Option<String> {
         match (name, email) {

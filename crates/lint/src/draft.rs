@@ -3,8 +3,13 @@
 //! A draft thanks, refers to something this person said, states fit, owns a
 //! noticed slip (`apologize-slip`), adds questions when none were asked
 //! (`send-questions`) and stays brief. Panel members get drafts that differ in
-//! substance: their own words are quoted, and the order and wording of the
-//! other sentences vary with the person's place in the panel.
+//! substance: each refers to the topic that person raised, and the order and
+//! wording of the other sentences vary with the person's place in the panel.
+//!
+//! What the user recorded under `said` is their own paraphrase, not the
+//! person's words: a draft never quotes it or attributes it as a quotation.
+//! It names the topic ([`topic`]) in the
+//! candidate's voice ("what you told me about APAC expansion").
 
 use debrief_core::model::{Application, Interview, InterviewStatus, Person, SlipUp};
 use jiff::Timestamp;
@@ -217,6 +222,393 @@ fn quotable(s: &str) -> String {
         .to_string()
 }
 
+/// Words that end a topic's subject: auxiliaries and common verbs.
+const VERBS: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "should",
+    "must",
+    "may",
+    "might",
+    "do",
+    "does",
+    "did",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "doesn't",
+    "don't",
+    "didn't",
+    "won't",
+    "can't",
+    "hasn't",
+    "haven't",
+    "need",
+    "needs",
+    "want",
+    "wants",
+    "plan",
+    "plans",
+    "hope",
+    "hopes",
+    "expect",
+    "expects",
+    "aim",
+    "aims",
+    "intend",
+    "intends",
+    "struggle",
+    "struggles",
+    "take",
+    "takes",
+    "run",
+    "runs",
+    "own",
+    "owns",
+    "mean",
+    "means",
+    "grew",
+    "grow",
+    "grows",
+    "love",
+    "loves",
+    "like",
+    "likes",
+    "think",
+    "thinks",
+    "say",
+    "says",
+    "keep",
+    "keeps",
+    "get",
+    "gets",
+    "make",
+    "makes",
+    "use",
+    "uses",
+    "lack",
+    "lacks",
+    "rely",
+    "relies",
+    "care",
+    "cares",
+    "matter",
+    "matters",
+    "see",
+    "sees",
+    "feel",
+    "feels",
+    "became",
+    "become",
+    "becomes",
+    "remain",
+    "remains",
+    "seem",
+    "seems",
+    "go",
+    "goes",
+    "went",
+    "come",
+    "comes",
+    "came",
+    "spend",
+    "spends",
+    "spent",
+    "face",
+    "faces",
+    "value",
+    "values",
+    "prefer",
+    "prefers",
+    "ship",
+    "ships",
+    "support",
+    "supports",
+    "handle",
+    "handles",
+    "build",
+    "builds",
+    "built",
+    "sell",
+    "sells",
+    "sold",
+    "serve",
+    "serves",
+    "drive",
+    "drives",
+    "lead",
+    "leads",
+    "led",
+    "work",
+    "works",
+    "focus",
+    "focuses",
+];
+/// Subjects that say nothing about the topic on their own.
+const GENERIC: &[&str] = &[
+    "we",
+    "they",
+    "it",
+    "i",
+    "you",
+    "he",
+    "she",
+    "team",
+    "company",
+    "everyone",
+    "people",
+    "everybody",
+    "there",
+    "this",
+    "that",
+    "which",
+    "who",
+    "what",
+    "one",
+    "someone",
+];
+/// Words a topic never ends on.
+const TRAILING: &[&str] = &[
+    "the", "a", "an", "to", "of", "for", "with", "and", "or", "but", "in", "on", "at", "by",
+    "from", "who", "that", "which", "is", "are", "be", "our", "their", "its", "my", "your", "this",
+    "these", "those", "as", "than", "not", "no", "still", "also", "now", "really", "just",
+    "already", "very", "so", "more", "most", "every", "each", "some", "any",
+];
+/// Verbs after which the rest of the line is an intention ("we want to …").
+const INTENT: &[&str] = &[
+    "need", "needs", "want", "wants", "plan", "plans", "hope", "hopes", "expect", "expects", "aim",
+    "aims", "intend", "intends",
+];
+
+fn is_verb(word: &str, index: usize) -> bool {
+    // The first word is the subject's ("Support tickets …", "Work is …").
+    let w = word.to_lowercase();
+    index > 0 && (VERBS.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed")))
+}
+
+/// The last words of `words` up to `max`, without trailing function words.
+fn trimmed(words: &[&str], max: usize) -> Vec<String> {
+    let mut out: Vec<String> = words.iter().take(max).map(|w| w.to_string()).collect();
+    while out
+        .last()
+        .is_some_and(|w| TRAILING.contains(&w.to_lowercase().as_str()))
+    {
+        out.pop();
+    }
+    out
+}
+
+/// What a line recorded under `said` is about, as a short noun phrase in
+/// the candidate's voice: "APAC expansion is next year's top priority" →
+/// "APAC expansion"; "Our patients struggle with the booking flow" → "your
+/// patients"; "We are moving the warehouse to Snowflake this spring" →
+/// "moving the warehouse"; "We want to halve onboarding time"
+/// → "the plan to halve onboarding". At most four words of the line in a
+/// row, never a quotation. `None` when nothing usable is left.
+pub fn topic(said: &str, names: &[&str]) -> Option<String> {
+    let line = quotable(said);
+    let raw: Vec<&str> = line.split_whitespace().collect();
+    let words: Vec<&str> = raw
+        .iter()
+        .copied()
+        .map(|w| {
+            w.trim_matches(|c: char| {
+                matches!(
+                    c,
+                    ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '\'' | '\u{2018}' | '\u{2019}'
+                )
+            })
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let verb = words.iter().enumerate().position(|(i, w)| is_verb(w, i));
+    let (subject, predicate): (&[&str], &[&str]) = match verb {
+        Some(v) => (&words[..v], &words[v + 1..]),
+        None => (&words[..], &[]),
+    };
+    // The subject, with "our" said back as "your".
+    let mut lead: Option<&str> = None;
+    let mut rest = subject;
+    if let Some((first, tail)) = subject.split_first() {
+        match first.to_lowercase().as_str() {
+            "the" => (lead, rest) = (Some("the"), tail),
+            "our" => (lead, rest) = (Some("your"), tail),
+            "a" | "an" | "my" | "this" | "that" | "these" | "those" => rest = tail,
+            _ => {}
+        }
+    }
+    let generic = rest.is_empty()
+        || rest
+            .iter()
+            .all(|w| GENERIC.contains(&w.to_lowercase().as_str()))
+        || (content_words(&rest.iter().map(|w| w.to_string()).collect::<Vec<_>>()) < 2
+            && predicate_is_gerund(predicate));
+    let phrase: Vec<String> = if !generic && rest.len() <= 4 {
+        let mut p = trimmed(rest, 4);
+        if let Some(l) = lead
+            && !p.is_empty()
+            && p.len() < 4
+        {
+            p.insert(0, l.to_string());
+        }
+        p
+    } else if !generic {
+        // A long subject: its richest phrase is picked below.
+        Vec::new()
+    } else {
+        // A generic subject ("we", "the team"): the predicate carries the topic.
+        let verb_word = verb.map(|v| words[v].to_lowercase()).unwrap_or_default();
+        let mut pred = predicate;
+        while let Some((first, tail)) = pred.split_first() {
+            if matches!(
+                first.to_lowercase().as_str(),
+                "to" | "be" | "being" | "been" | "still" | "also" | "now" | "really" | "just"
+            ) {
+                pred = tail;
+            } else {
+                break;
+            }
+        }
+        if pred.is_empty() {
+            Vec::new()
+        } else if INTENT.contains(&verb_word.as_str()) {
+            let mut p = trimmed(pred, 2);
+            if !p.is_empty() {
+                p.splice(0..0, ["the".to_string(), "plan".into(), "to".into()]);
+            }
+            p
+        } else if pred[0].to_lowercase().ends_with("ing") {
+            trimmed(pred, 4)
+        } else {
+            // "They have no owner for the design system": what follows.
+            trimmed(pred, 4)
+        }
+    };
+    // A topic that names too little ("half the team") gives way to the
+    // richest noun phrase of the line ("the last six months"), the
+    // earliest of equals.
+    let phrase = if content_words(&phrase) >= 2 {
+        phrase
+    } else {
+        let mut best = phrase;
+        for c in chunks(&raw) {
+            if content_words(&c) > content_words(&best) {
+                best = c;
+            }
+        }
+        best
+    };
+    if phrase.is_empty() {
+        return None;
+    }
+    let mut text = phrase.join(" ");
+    // Lowercase a plain first word ("Latency" → "latency"), never a name
+    // or an acronym ("APAC", "Snowflake" when a name says so).
+    let first = phrase[0].as_str();
+    let plain = first.chars().skip(1).all(|c| !c.is_uppercase())
+        && !names
+            .iter()
+            .any(|n| n.split_whitespace().any(|w| w.eq_ignore_ascii_case(first)));
+    if plain && let Some(c) = first.chars().next() {
+        text = format!("{}{}", c.to_lowercase(), &text[c.len_utf8()..]);
+    }
+    Some(text)
+}
+
+/// Does the predicate (after the verb) go on with an "-ing" word ("is
+/// moving from nightly batches …")?
+fn predicate_is_gerund(predicate: &[&str]) -> bool {
+    predicate
+        .iter()
+        .find(|w| {
+            !matches!(
+                w.to_lowercase().as_str(),
+                "to" | "be" | "being" | "been" | "still" | "also" | "now" | "really" | "just"
+            )
+        })
+        .is_some_and(|w| w.len() > 4 && w.to_lowercase().ends_with("ing"))
+}
+
+/// Words a topic needs more of than these to say something.
+fn content_words(phrase: &[String]) -> usize {
+    const EMPTY: &[&str] = &[
+        "half", "all", "many", "much", "few", "lot", "lots", "thing", "things", "way", "ways",
+        "kind", "sort", "your", "plan",
+    ];
+    phrase
+        .iter()
+        .map(|w| w.to_lowercase())
+        .filter(|w| {
+            w.chars().count() >= 3
+                && !TRAILING.contains(&w.as_str())
+                && !GENERIC.contains(&w.as_str())
+                && !EMPTY.contains(&w.as_str())
+        })
+        .count()
+}
+
+/// The noun phrases of a line: its words split at verbs, commas and the
+/// words that join phrases, each trimmed to at most five words, earliest
+/// first ("the" kept in front, "our" said back as "your").
+fn chunks(raw: &[&str]) -> Vec<Vec<String>> {
+    const JOINS: &[&str] = &[
+        "and", "or", "but", "because", "after", "before", "since", "while", "when", "with", "in",
+        "on", "at", "by", "from", "for", "to", "than", "as", "that", "which", "who", "so", "if",
+        "into", "over", "about", "not", "no",
+    ];
+    fn flush(current: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        let mut c = std::mem::take(current);
+        if c.first().is_some_and(|w| w.eq_ignore_ascii_case("our")) {
+            c[0] = "your".into();
+        }
+        let words: Vec<&str> = c.iter().map(String::as_str).collect();
+        let start = usize::from(words.first().is_some_and(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "a" | "an" | "this" | "that" | "these" | "those" | "my"
+            )
+        }));
+        let c = trimmed(&words[start.min(words.len())..], 4);
+        if !c.is_empty() {
+            out.push(c);
+        }
+    }
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for (i, w) in raw.iter().enumerate() {
+        let ends = w.ends_with([',', ';', ':']);
+        let word: String = w
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+            .to_string();
+        if word.is_empty() {
+            continue;
+        }
+        if is_verb(&word, i) || JOINS.contains(&word.to_lowercase().as_str()) {
+            flush(&mut current, &mut out);
+        } else {
+            current.push(word);
+        }
+        if ends {
+            flush(&mut current, &mut out);
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
 /// A slip-up as a clause said to `to`: their name becomes "you" ("Called
 /// Marie 'Mary' once" → "called you 'Mary' once"), and the first letter is
 /// lowercased unless the clause starts with someone's name or an acronym.
@@ -301,6 +693,86 @@ fn addressed(text: &str, to: &Person) -> String {
     out
 }
 
+/// Verbs a slip is usually written with, in the past tense, so that "I"
+/// in front makes it a sentence ("Forgot your name" → "I forgot your name").
+const PAST: &[&str] = &[
+    "forgot",
+    "spilled",
+    "spilt",
+    "said",
+    "got",
+    "ran",
+    "was",
+    "were",
+    "lost",
+    "went",
+    "took",
+    "gave",
+    "left",
+    "came",
+    "misspoke",
+    "froze",
+    "mistook",
+    "misheard",
+    "misread",
+    "broke",
+    "had",
+    "did",
+    "made",
+    "kept",
+    "let",
+    "put",
+    "wore",
+    "fell",
+    "overran",
+    "ate",
+    "drank",
+    "cut",
+    "brought",
+    "swore",
+    "forgotten",
+    "spoke",
+    "told",
+    "sent",
+    "knew",
+    "thought",
+    "began",
+    "sat",
+    "stood",
+    "wrote",
+    "drew",
+    "blanked",
+    "mixed",
+];
+
+/// A slip (already said to the recipient by [`clause`]) as a first-person
+/// clause, when it reads as one: "called you 'Mary' once" → "I called you
+/// 'Mary' once". `None` when it does not start with a verb in the past
+/// tense (or with "I"): then the draft quotes it as the candidate's note.
+fn first_person(c: &str) -> Option<String> {
+    let first = c.split_whitespace().next()?;
+    let word: String = first
+        .chars()
+        .filter(|ch| ch.is_alphanumeric() || *ch == '\'')
+        .collect::<String>()
+        .to_lowercase();
+    if first == "I" || first.starts_with("I'") {
+        return Some(c.to_string());
+    }
+    let past = PAST.contains(&word.as_str())
+        || (word.len() > 3 && word.ends_with("ed") && word.chars().all(char::is_alphabetic));
+    past.then(|| format!("I {c}"))
+}
+
+/// `text` with its first letter in capitals, to start a sentence.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn article(word: &str) -> &'static str {
     match word.chars().next().map(|c| c.to_ascii_lowercase()) {
         Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
@@ -382,12 +854,89 @@ impl<'a> Writer<'a> {
         Some(z.strftime("%A, %B %-d").to_string())
     }
 
+    /// What this person raised, as a topic in the candidate's voice (never
+    /// their recorded line itself: see [`topic`]).
     fn said(&self) -> Option<String> {
+        let mut names: Vec<&str> = self.app.people.iter().map(|p| p.name.as_str()).collect();
+        names.push(self.app.company.as_str());
         self.person
             .said
             .iter()
-            .map(|s| quotable(s))
-            .find(|s| s.split_whitespace().count() >= 2)
+            .filter(|s| s.split_whitespace().count() >= 2)
+            .find_map(|s| topic(s, &names))
+    }
+
+    /// Why the candidate fits, from what the store knows: a research fact
+    /// with the candidate's line on how they would contribute, else the
+    /// topic this person raised, else the role.
+    fn fit(&self, fv: usize) -> String {
+        let role = self.role();
+        let company = self.company();
+        let a = article(&role);
+        let research: Vec<(String, String)> = self
+            .app
+            .research
+            .iter()
+            .filter_map(|r| {
+                let c = r.contribution.as_deref().map(quotable)?;
+                let f = quotable(&r.fact);
+                (!c.is_empty() && !f.is_empty()).then_some((f, c))
+            })
+            .collect();
+        // One research line per panel member at most: two notes of one
+        // panel never share it.
+        if let Some((fact, contribution)) = research.get(self.v) {
+            return match fv % 3 {
+                0 => format!(
+                    "Reading about {company} ({fact}), I saw where I could help as {a} {role}: {contribution}."
+                ),
+                1 => format!(
+                    "My research on {company} points to where I would contribute ({fact}): {contribution}."
+                ),
+                _ => format!(
+                    "Here is what I would bring to the {role} role, with {company}'s situation in mind ({fact}): {contribution}."
+                ),
+            };
+        }
+        if let Some(t) = self.said() {
+            return match fv {
+                0 => format!(
+                    "My experience speaks directly to {t}, which is a large part of why the {role} role appeals to me."
+                ),
+                1 => format!(
+                    "I have worked on problems close to {t}, and I would bring that experience to {company} as {a} {role}."
+                ),
+                2 => format!(
+                    "Helping with {t} is exactly the kind of work my skills suit as {a} {role}."
+                ),
+                3 => format!(
+                    "{} is where my background would count most for {company}.",
+                    capitalized(&t)
+                ),
+                4 => format!(
+                    "I'd relish taking on {t} from day one; it matches what the {role} role needs from me."
+                ),
+                _ => format!(
+                    "My experience maps well onto {t}, and I'd enjoy putting it to work at {company}."
+                ),
+            };
+        }
+        match fv {
+            0 => format!(
+                "I'm confident my experience fits what the {role} role needs, and I'd like to put it to work for {company}."
+            ),
+            1 => "Our talk confirmed that my skills match the problems you described.".to_string(),
+            2 => format!(
+                "I believe I could bring steady, practical experience to {company} as {a} {role}."
+            ),
+            3 => format!("I would welcome the chance to contribute to that work as {a} {role}."),
+            4 => format!(
+                "What you described is close to my experience, and it is why the {role} role appeals to me."
+            ),
+            _ => format!(
+                "My background lines up well with that, and I'd enjoy bringing it to {company}."
+            ),
+        }
     }
 
     fn title(&self) -> Option<String> {
@@ -491,47 +1040,41 @@ impl<'a> Writer<'a> {
         };
         let reference = match (self.said(), self.title()) {
             (Some(s), _) => match rv {
-                0 => format!("One thing you said has stayed with me: “{s}”."),
-                1 => format!("I keep coming back to your remark: “{s}”."),
-                2 => format!("Your words, “{s}”, made the stakes of the work concrete for me."),
-                _ => {
-                    format!("Hearing you say “{s}” told me a lot about where the team is heading.")
+                0 => format!("Our conversation about {s} has stayed with me."),
+                1 => format!("I keep coming back to what you told me about {s}."),
+                2 => {
+                    format!("Hearing your view on {s} made the stakes of the work concrete for me.")
                 }
+                _ => format!(
+                    "What you shared about {s} told me a lot about where the team is heading."
+                ),
             },
             (None, Some(t)) => {
                 format!("It was useful to hear how the work looks from your side as {t}.")
             }
             (None, None) => String::new(),
         };
-        let a = article(&role);
-        let fit = match fv {
-            0 => format!(
-                "I'm confident my experience fits what the {role} role needs, and I'd like to put it to work for {company}."
-            ),
-            1 => "Our talk confirmed that my skills match the problems you described.".to_string(),
-            2 => format!(
-                "I believe I could bring steady, practical experience to {company} as {a} {role}."
-            ),
-            3 => format!("I would welcome the chance to contribute to that work as {a} {role}."),
-            4 => format!(
-                "What you described is close to my experience, and it is why the {role} role appeals to me."
-            ),
-            _ => format!(
-                "My background lines up well with that, and I'd enjoy bringing it to {company}."
-            ),
-        };
+        let fit = self.fit(fv);
         let apology: Vec<String> = self
             .slips()
             .iter()
             .map(|s| {
                 let c = clause(&s.text, self.person, &self.app.people);
-                match fv {
-                    0 => format!("I also want to own one slip: {c}. I'm sorry about that."),
-                    1 => format!(
-                        "One correction I owe you: {c}; that was my mistake, and I apologize."
+                // Whole sentences: the slip in the first person when it
+                // reads as a clause, else quoted as the candidate's own note.
+                match (first_person(&c), fv) {
+                    (Some(i), 0) => {
+                        format!("I also want to own one slip: {i}, and I'm sorry about that.")
+                    }
+                    (Some(i), 1) => format!("One more thing: {i}, and I apologize for that."),
+                    (Some(i), 2 | 4) => format!("I'm sorry that {i}."),
+                    (Some(i), _) => format!("Please excuse one moment on my part: {i}."),
+                    (None, 0 | 2 | 4) => {
+                        format!("I noted one slip of mine afterwards, “{c}”, and I'm sorry for it.")
+                    }
+                    (None, _) => format!(
+                        "Please accept my apology for one slip on my part, which I noted as “{c}”."
                     ),
-                    2 | 4 => format!("I'd like to apologize for one moment in particular: {c}."),
-                    _ => format!("Please accept my apology for one slip on my part: {c}."),
                 }
             })
             .collect();
@@ -659,7 +1202,7 @@ impl<'a> Writer<'a> {
         let p1 = format!(
             "Thank you for letting me know your decision about the {role} role, and for the time you and your colleagues spent with me."
         );
-        let p2 = "I'd value your honest view of how I came across and what I could do better next time. Would you have fifteen minutes for a short call in the next couple of weeks? I'll be grateful for whatever you can share.".to_string();
+        let p2 = "I'd value your honest view of how I came across and what I could do better next time. Would you have ten minutes for a short call in the next couple of weeks? I'll be grateful for whatever you can share.".to_string();
         Draft {
             subject: format!("A short call about my {role} interview?"),
             body: self.paragraphs(&[p1, p2]),
@@ -672,7 +1215,7 @@ impl<'a> Writer<'a> {
             format!("I read the news, “{n}”, and it brought our conversation back to mind.")
         } else if let Some(s) = self.said() {
             format!(
-                "I've been thinking about your point, “{s}”, and came across an article on it you might enjoy: [link]."
+                "I've been thinking about our conversation on {s}, and came across an article on it you might enjoy: [link]."
             )
         } else if let Some(f) = self
             .app
@@ -705,7 +1248,7 @@ impl<'a> Writer<'a> {
         };
         let tie = self
             .said()
-            .map(|s| format!(" It fits what you told me: “{s}”."))
+            .map(|s| format!(" It fits what you told me about {s}."))
             .unwrap_or_default();
         let body = format!(
             "Congratulations on the news: “{n}”.{tie} It is good to see the team's work recognised, and I wish you every success with what comes next."
@@ -766,5 +1309,104 @@ mod tests {
             "mixed up Mariette and you"
         );
         assert_eq!(c("SQL answer was wrong", &marie), "SQL answer was wrong");
+    }
+
+    #[test]
+    fn a_said_line_becomes_a_short_topic_never_a_quotation() {
+        let names = ["Marie Dubois", "Acme Corp"];
+        for (said, want) in [
+            (
+                "APAC expansion is next year's top priority",
+                "APAC expansion",
+            ),
+            (
+                "We are moving the warehouse to Snowflake this spring",
+                "moving the warehouse",
+            ),
+            (
+                "Our patients struggle with the booking flow",
+                "the booking flow",
+            ),
+            (
+                "Support tickets doubled after the mobile launch",
+                "support tickets",
+            ),
+            (
+                "We want to halve onboarding time for new clients",
+                "the plan to halve onboarding",
+            ),
+            (
+                "Latency on the search API is the main complaint",
+                "the search API",
+            ),
+            (
+                "The design system has no owner right now.",
+                "the design system",
+            ),
+            ("Release testing still takes three days", "release testing"),
+            (
+                "\"Quality\" means fewer hotfixes, not more tests",
+                "fewer hotfixes",
+            ),
+            (
+                "Half the team joined in the last six months",
+                "the last six months",
+            ),
+            (
+                "Customers in Brazil are the fastest-growing segment",
+                "customers in Brazil",
+            ),
+            (
+                "The platform team owns on-call for every service",
+                "the platform team",
+            ),
+            (
+                "Our customers love the new dashboards",
+                "the new dashboards",
+            ),
+            (
+                "The warehouse is moving from nightly batches to streaming",
+                "moving from nightly batches",
+            ),
+        ] {
+            assert_eq!(topic(said, &names).as_deref(), Some(want), "{said}");
+        }
+    }
+
+    #[test]
+    fn every_slip_apology_is_a_whole_sentence() {
+        let marie = person("marie", "Marie Dubois");
+        let people = [marie.clone()];
+        for (slip, want) in [
+            (
+                "forgot your name for a second",
+                Some("I forgot your name for a second"),
+            ),
+            ("Called Marie 'Mary' once", Some("I called you 'Mary' once")),
+            ("spilled water", Some("I spilled water")),
+            (
+                "Spilled my water on the table.",
+                Some("I spilled my water on the table"),
+            ),
+            (
+                "Arrived ten minutes late",
+                Some("I arrived ten minutes late"),
+            ),
+            ("was late", Some("I was late")),
+            (
+                "I mixed up the product names",
+                Some("I mixed up the product names"),
+            ),
+            (
+                "Mixed up Marie's two questions",
+                Some("I mixed up your two questions"),
+            ),
+            ("late arrival", None),
+            ("SQL answer was wrong", None),
+            ("my phone rang twice", None),
+        ] {
+            let c = clause(slip, &marie, &people);
+            assert_eq!(first_person(&c).as_deref(), want, "{slip}");
+        }
     }
 }

@@ -181,6 +181,26 @@ fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
         }
     }
     let mut out = Vec::new();
+    // The recipient's own topic, named back in two or more of the words
+    // recorded from them ("the benefits portal"), is theirs, not the writer's.
+    for said in ctx.recipient.iter().flat_map(|p| &p.said) {
+        let seq = name_parts(said);
+        for i in 0..note.tokens.len() {
+            let longest = (0..seq.len())
+                .map(|j| {
+                    note.tokens[i..]
+                        .iter()
+                        .zip(&seq[j..])
+                        .take_while(|(t, s)| t.norm == **s)
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
+            if longest >= 2 {
+                out.push(i..i + longest);
+            }
+        }
+    }
     for seq in names.iter().filter(|s| !s.is_empty()) {
         let n = seq.len();
         for i in 0..note.tokens.len().saturating_sub(n - 1) {

@@ -4,7 +4,7 @@
 
 use debrief_core::model::{
     Application, Interview, InterviewStatus, Moment, News, Outcome, OutcomeKind, Person,
-    PersonKind, RecruiterKind, SlipUp, Stage,
+    PersonKind, RecruiterKind, ResearchFact, SlipUp, Stage,
 };
 use debrief_lint::{Context, NoteKind, Severity, draft, lint, panel};
 use jiff::Timestamp;
@@ -103,6 +103,22 @@ const SLIPS: &[&str] = &[
     "Misquoted the revenue figure from the annual report",
     "Arrived ten minutes late to the video call",
     "Lost track of the question about stakeholder conflict",
+    "forgot the name of their CRM for a second",
+    "spilled water",
+    "coffee stain on my printed CV",
+    "my phone rang during the demo",
+    "Blanked on the SQL window-function question.",
+];
+const RESEARCH: &[(&str, &str)] = &[
+    (
+        "Opened a Singapore office in 2025",
+        "my two years building APAC sales reporting",
+    ),
+    (
+        "Annual report names churn as the top risk",
+        "the retention dashboards I built at my last job",
+    ),
+    ("Moving to a new data platform", "hands-on migration work"),
 ];
 const NEWS: &[&str] = &[
     "Opened an office in Singapore",
@@ -215,6 +231,13 @@ fn generate(seed: u64) -> Application {
         missed.interviewers = vec!["p0".into()];
         app.interviews.push(missed);
     }
+    if r.chance(40) {
+        let (fact, contribution) = *r.pick(RESEARCH);
+        app.research.push(ResearchFact {
+            fact: fact.into(),
+            contribution: Some(contribution.into()),
+        });
+    }
     if r.chance(60) {
         app.news.push(News {
             on: date(2026, 11, 25),
@@ -238,6 +261,39 @@ fn generate(seed: u64) -> Application {
         _ => None,
     };
     app
+}
+
+/// What the user recorded under `said` is their paraphrase: a draft never
+/// puts it in quotation marks, and never repeats six or more of its words
+/// in a row.
+fn never_quotes_what_they_said(app: &Application, body: &str, seed: u64) {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_lowercase())
+            .collect()
+    };
+    let text = words(body);
+    for said in app.people.iter().flat_map(|p| &p.said) {
+        let trimmed = said.trim().trim_end_matches('.');
+        for quoted in [
+            format!("“{trimmed}"),
+            format!("\"{trimmed}"),
+            format!("'{trimmed}"),
+        ] {
+            assert!(
+                !body.contains(&quoted),
+                "seed {seed}: quoted {said:?}:\n{body}"
+            );
+        }
+        let s = words(said);
+        for run in s.windows(6) {
+            assert!(
+                !text.windows(6).any(|w| w == run),
+                "seed {seed}: six words of {said:?} verbatim:\n{body}"
+            );
+        }
+    }
 }
 
 fn kinds_for(p: &Person) -> Vec<NoteKind> {
@@ -283,6 +339,7 @@ fn every_draft_passes_the_linter_and_the_panel_check() {
                     }
                 };
                 assert!(!d.subject.trim().is_empty());
+                never_quotes_what_they_said(&app, &d.body, seed);
                 let ctx = Context::for_person(&app, &p.id).kind(kind).at(now);
                 let found = lint(&d.body, &ctx);
                 // A placeholder left for the writer is flagged until filled in.
@@ -389,7 +446,7 @@ fn drafts_carry_what_the_person_said_and_the_apology() {
         "the slip concerns Marie only: {}",
         r.body
     );
-    assert!(r.body.contains("Snowflake"));
+    assert!(r.body.contains("moving the warehouse"), "{}", r.body);
     assert!(
         m.body.contains('?') && r.body.contains('?'),
         "questions added"

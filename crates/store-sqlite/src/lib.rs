@@ -208,7 +208,14 @@ impl StoreReader for SqliteStore {
     fn load_active(&self, now: Timestamp, zone: &str) -> Result<Dataset, StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
         let profile = read::profile(&tx)?;
-        let applications = read::all_applications(&tx, Some((now.as_second(), zone)))?;
+        // Rows are keyed by the zone, holiday calendar and policy they were
+        // computed with; a zone other than the profile's matches no row.
+        let key = if zone == profile.timezone {
+            debrief_core::engine::quiet_key(&profile)
+        } else {
+            zone.to_string()
+        };
+        let applications = read::all_applications(&tx, Some((now.as_second(), &key)))?;
         tx.commit().map_err(backend)?;
         Ok(Dataset {
             profile,

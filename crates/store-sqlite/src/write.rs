@@ -85,7 +85,9 @@ impl Quiet {
             // A zone the engine cannot read (validation refuses those) only
             // means nothing is skipped: every row is stored as may-act.
             engine: Engine::new(profile).ok(),
-            zone: profile.timezone.clone(),
+            // The zone, holiday calendar and policy: a change to any of
+            // them recomputes every row (`Engine::quiet_from` depends on them).
+            zone: debrief_core::engine::quiet_key(profile),
         }
     }
 

@@ -504,3 +504,80 @@ fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
     assert_eq!(store.feed_secret().expect("settings table"), None);
     store.renew_feed_secret().expect("settings are writable");
 }
+
+#[test]
+fn quietness_follows_the_holiday_calendar_not_only_the_zone() {
+    use debrief_core::engine::Engine;
+    use debrief_core::model::{HolidayCalendar, Holidays, Policy};
+    // A rejection on Mon 23 Nov 2026 with no feedback call asked: the
+    // suggestion lapses at 17:00 on the 15th business day after, Tue 15 Dec
+    // with US holidays (Thanksgiving skipped), Mon 14 Dec without.
+    let (_dir, path) = temp_db();
+    let mut profile = Profile {
+        name: "Sam Rivera".into(),
+        timezone: "America/Chicago".into(),
+        holidays: Holidays {
+            calendar: HolidayCalendar::None,
+            extra: vec![],
+        },
+        policy: Policy::Conservative,
+        emails: vec![],
+    };
+    let mut app = conformance::settled_application("rejected");
+    app.outcome = Some(debrief_core::model::Outcome {
+        kind: debrief_core::model::OutcomeKind::Rejected,
+        on: "2026-11-23".parse().expect("date"),
+        feedback: vec![],
+        stay_in_touch: false,
+        message_id: None,
+    });
+    app.stage = debrief_core::model::Stage::Rejected;
+    app.touches
+        .retain(|t| t.kind != debrief_core::model::TouchKind::FeedbackRequest);
+    let mut store = SqliteStore::open(&path).expect("open");
+    store
+        .apply(&[
+            Change::SetProfile(profile.clone()),
+            Change::PutApplication(app.clone()),
+        ])
+        .expect("apply");
+    let between = "2026-12-14T23:30:00Z"; // Mon 14 Dec 17:30 Chicago
+    let zone = "America/Chicago";
+    let engine = Engine::new(&profile).expect("engine");
+    let quiet = engine.quiet_from(&app).expect("quiet once the call lapses");
+    assert!(
+        quiet <= between.parse::<Timestamp>().expect("ts"),
+        "{quiet}"
+    );
+    assert!(ids_active_at(&store, between, zone).is_empty());
+
+    // With US holidays the suggestion is still open on Mon 14 Dec 17:30:
+    // the stored quietness must move with the calendar.
+    profile.holidays.calendar = HolidayCalendar::Us;
+    store
+        .apply(&[Change::SetProfile(profile.clone())])
+        .expect("profile");
+    assert_eq!(ids_active_at(&store, between, zone), ["rejected"]);
+    let data = store
+        .load_active(between.parse().expect("ts"), zone)
+        .expect("load");
+    let actions = Engine::new(&profile)
+        .expect("engine")
+        .agenda(&data, between.parse().expect("ts"))
+        .actions;
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.rule == debrief_core::rules::Rule::RequestFeedbackCall),
+        "{actions:?}"
+    );
+    // A day off moves it too (and is part of the key).
+    profile.holidays.extra = vec!["2026-12-01".parse().expect("date")];
+    store
+        .apply(&[Change::SetProfile(profile)])
+        .expect("profile");
+    assert_eq!(
+        ids_active_at(&store, "2026-12-15T23:30:00Z", zone),
+        ["rejected"]
+    );
+}

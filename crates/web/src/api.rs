@@ -351,7 +351,10 @@ struct Page<'a> {
 }
 
 async fn stats(State(st): State<AppState>) -> Answer {
-    ok(debrief_core::stats::compute(&st.load()?))
+    let data = st.load()?;
+    let tz = debrief_core::exchange::parse_timezone(&data.profile.timezone)
+        .map_err(Problem::internal)?;
+    ok(debrief_core::stats::compute_at(&data, st.now(&tz)?))
 }
 
 async fn applications(State(st): State<AppState>) -> Answer {

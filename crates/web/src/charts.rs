@@ -175,6 +175,27 @@ pub fn insights(s: &Stats, months: &[Month]) -> Markup {
             h2 #kind-h { "Replies by kind of message" }
             (rates("Share of messages answered, by kind", &s.replies_by_kind))
         }
+        section aria-labelledby="missed-h" {
+            h2 #missed-h { "Missed windows" }
+            @if s.missed.is_empty() {
+                p.muted { "Nothing lapsed: every chore was done, dismissed, or is still open." }
+            } @else {
+                p.muted { "Chores whose moment passed with nothing done (they left the agenda), by the month they lapsed." }
+                table.missed {
+                    thead { tr { th scope="col" { "Month" } th scope="col" { "Thank-you notes never sent in time" } th scope="col" { "Reflections skipped" } th scope="col" { "All missed windows" } } }
+                    tbody {
+                        @for m in &s.missed {
+                            tr {
+                                th scope="row" { (m.month) }
+                                td { (m.thank_yous) }
+                                td { (m.reflections) }
+                                td title=(m.by_rule.iter().map(|(r, n)| format!("{r}: {n}")).collect::<Vec<_>>().join(", ")) { (m.total) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         section aria-labelledby="mistakes-h" {
             h2 #mistakes-h { "Mistakes that recur" }
             @if s.recurring_mistakes.is_empty() {

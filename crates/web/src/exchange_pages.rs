@@ -79,9 +79,21 @@ fn import_invite(
     if let Some(id) = app {
         st.application(id)?;
     }
+    // Your addresses: the profile's, or the mail settings' sender while
+    // the profile has none.
+    let user_emails = if profile.emails.is_empty() {
+        st.mail()
+            .load()
+            .ok()
+            .and_then(|s| s.config.sender_address())
+            .into_iter()
+            .collect()
+    } else {
+        profile.emails.clone()
+    };
     let settings = ImportSettings {
         zone: tz,
-        user_emails: profile.emails.clone(),
+        user_emails,
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: app.map(str::to_string),
     };

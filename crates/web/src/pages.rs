@@ -1865,9 +1865,9 @@ fn download_note(app: &str, person: &str, kind: &str, subject: &str, body: &str)
 async fn insights(State(st): State<AppState>, h: HeaderMap) -> Response {
     let run = || -> Result<Response> {
         let data = st.load()?;
-        let stats = debrief_core::stats::compute(&data);
         let tz = debrief_core::exchange::parse_timezone(&st.profile()?.timezone)
             .map_err(Problem::internal)?;
+        let stats = debrief_core::stats::compute_at(&data, st.now(&tz)?);
         let months = thank_yous_by_month(&data, &tz, 12);
         let body = charts::insights(&stats, &months);
         Ok(page(
@@ -1950,11 +1950,14 @@ fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<Response> {
         section aria-labelledby="profile-h" {
             h2 #profile-h { "Profile" }
             form.stack method="post" action="/settings/profile" {
-                (form_error(s, f, &["name", "timezone", "extra"]))
+                (form_error(s, f, &["name", "timezone", "extra", "emails"]))
                 label for="profile-name" { "Your name (signs your notes)" }
                 input #profile-name type="text" name="name" required maxlength="200" value=(s.value(f, "name", &p.name))
                     aria-describedby=[describedby(s, f, "name")];
                 (field_error(s, f, "name"))
+                label for="profile-emails" { "Your email addresses, one per line (a calendar invite never adds you as a person)" }
+                textarea #profile-emails name="emails" rows="2" aria-describedby=[describedby(s, f, "emails")] { (s.value(f, "emails", &p.emails.join("\n"))) }
+                (field_error(s, f, "emails"))
                 label for="profile-timezone" { "Time zone (IANA name, e.g. America/Chicago)" }
                 input #profile-timezone type="text" name="timezone" required value=(s.value(f, "timezone", &p.timezone))
                     aria-describedby=[describedby(s, f, "timezone")];
@@ -2027,6 +2030,19 @@ async fn profile_save(
         extra.sort();
         extra.dedup();
         p.holidays.extra = extra;
+        // A form without the field (an older page) keeps the addresses.
+        if f.has("emails") {
+            let mut emails: Vec<String> = Vec::new();
+            for line in f.lines("emails") {
+                let e = line.trim().to_string();
+                ops::one_line("emails", &e)?;
+                debrief_core::exchange::check_email(&e).map_err(|m| Problem::field("emails", m))?;
+                if !emails.iter().any(|x| x.eq_ignore_ascii_case(&e)) {
+                    emails.push(e);
+                }
+            }
+            p.emails = emails;
+        }
         debrief_core::exchange::validate_profile(&p)?;
         st.apply(&[Change::SetProfile(p)])
     };
