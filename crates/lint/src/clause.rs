@@ -624,6 +624,9 @@ fn blanket_apology(note: &Note, r: &Reading, kind: Option<NoteKind>) -> Vec<Find
                         &["didn't", "go", "well"],
                     ],
                 );
+            if !apology && !poor {
+                continue;
+            }
             let scope = has(w, SCOPE);
             // Who or what is judged: the writer, or the interview as a whole —
             // not "my internet provider has been terrible".
@@ -683,13 +686,15 @@ fn excuse(note: &Note, r: &Reading) -> Vec<Finding> {
     let mut out = Vec::new();
     for (s, clauses) in r.each() {
         let sw = words(note, s.first, s.last);
-        if seq(sw, OWNING) {
+        // Most sentences name no cause at all: look at the rest only then.
+        let candidate = |w: &[Token]| has(w, STATE_CAUSE) || has(w, OUTSIDE_CAUSE) || seq(w, BLAME);
+        if !candidate(sw) || seq(sw, OWNING) {
             continue;
         }
         let (because, sorry, me) = (has(sw, BECAUSE), has(sw, APOLOGY), has(sw, FIRST_PERSON));
         for c in clauses {
             let w = words(note, c.first, c.last);
-            if quoted(w) {
+            if quoted(w) || !candidate(w) {
                 continue;
             }
             let state = has(w, STATE_CAUSE) && (has(w, FIRST_PERSON) || because || sorry);
@@ -735,49 +740,60 @@ fn pushy(note: &Note, r: &Reading, kind: Option<NoteKind>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (s, clauses) in r.each() {
         let sw = words(note, s.first, s.last);
-        let hedged = seq(sw, HEDGE);
-        let requests = seq(sw, REQUEST);
-        let asks = s.question
-            || seq(
-                sw,
-                &[
-                    &["let", "me", "know"],
-                    &["tell", "me"],
-                    &["like", "to", "know"],
-                    &["like", "to", "hear"],
-                    &["love", "to", "hear"],
-                    &["hear", "about", "my"],
-                    &["get", "back", "to", "me"],
-                    &["confirm"],
-                ],
-            );
+        // The sentence's features, read only for a clause that may need them.
+        let mut features: Option<(bool, bool, bool)> = None;
+        let mut sentence = || {
+            *features.get_or_insert_with(|| {
+                let asks = s.question
+                    || seq(
+                        sw,
+                        &[
+                            &["let", "me", "know"],
+                            &["tell", "me"],
+                            &["like", "to", "know"],
+                            &["like", "to", "hear"],
+                            &["love", "to", "hear"],
+                            &["hear", "about", "my"],
+                            &["get", "back", "to", "me"],
+                            &["confirm"],
+                        ],
+                    );
+                (seq(sw, HEDGE), seq(sw, REQUEST), asks)
+            })
+        };
         for c in clauses {
             let w = words(note, c.first, c.last);
             if quoted(w) {
                 continue;
             }
-            let deadline = seq(w, DEADLINE) && requests && !hedged;
+            let has_deadline = seq(w, DEADLINE);
             let complaint = seq(w, COMPLAINT);
             let leverage = seq(w, LEVERAGE) && !has(w, NEGATION);
             let demand = seq(w, DEMAND) && !has(w, &["if", "anything", "from"]);
             // The decision about the writer, not "how does the team decide".
-            let about_decision = seq(w, DECIDED)
-                || (has(w, NEWS)
-                    && has(
-                        w,
-                        &[
-                            "yet",
-                            "role",
-                            "position",
-                            "job",
-                            "application",
-                            "decision",
-                            "hiring",
-                            "me",
-                            "candidacy",
-                        ],
-                    ));
-            let chasing = no_asking && asks && about_decision && !hedged;
+            let about_decision = no_asking
+                && (seq(w, DECIDED)
+                    || (has(w, NEWS)
+                        && has(
+                            w,
+                            &[
+                                "yet",
+                                "role",
+                                "position",
+                                "job",
+                                "application",
+                                "decision",
+                                "hiring",
+                                "me",
+                                "candidacy",
+                            ],
+                        )));
+            if !(has_deadline || complaint || leverage || demand || about_decision) {
+                continue;
+            }
+            let (hedged, requests, asks) = sentence();
+            let deadline = has_deadline && requests && !hedged;
+            let chasing = about_decision && asks && !hedged;
             if deadline || complaint || leverage || demand || chasing {
                 let (why, fix) = if chasing {
                     (

@@ -979,6 +979,14 @@ const STOCK_WORDS: &[&str] = &[
     "incredible",
 ];
 
+/// [`STOCK_WORDS`] sorted once for binary search.
+static STOCK_SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut v = STOCK_WORDS.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+});
+
 /// Names of days and months: a date is not a detail about the person.
 const CALENDAR_WORDS: &[&str] = &[
     "monday",
@@ -1045,7 +1053,7 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
     for (t, stem) in content() {
         if t.norm.chars().count() >= 4
             && !t.has_digit
-            && !STOCK_WORDS.contains(&t.norm.as_str())
+            && STOCK_SORTED.binary_search(&t.norm.as_str()).is_err()
             && !blanks
                 .iter()
                 .any(|b| b.start <= t.span.start && t.span.end <= b.end)
