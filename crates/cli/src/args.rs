@@ -729,7 +729,8 @@ pub enum LintFormat {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// The notes (Markdown or plain text), or - for standard input.
+    /// The notes (Markdown or plain text), or - for standard input; a
+    /// directory stands for the notes in it (.txt, .md, .note, .eml).
     #[arg(value_name = "FILE", required_unless_present_any = ["panel", "list_rules"])]
     pub files: Vec<PathBuf>,
     /// Check against what the store knows about this application.

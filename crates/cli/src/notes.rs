@@ -58,7 +58,9 @@ pub(crate) fn load_pack(
 /// detected and named on stderr, a binary file refused (exit 2).
 pub(crate) fn read_note(path: &Path) -> Result<(String, String)> {
     let (text, _) = crate::input::read_text(path, u64::MAX, "", false)?;
-    Ok((input_name(path), text))
+    let name = input_name(path);
+    debrief_lint::check_size(&text).map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    Ok((name, text))
 }
 
 fn print(
@@ -153,14 +155,55 @@ fn list_rules(a: &LintArgs, pack: &RulePack, user: Option<&Path>, store: Option<
     render::out(&s);
 }
 
+/// The note files of a directory given as FILE: its `.txt`, `.md`,
+/// `.markdown`, `.note` and `.eml` files (not hidden, not in
+/// subdirectories), by name, so a batch is one process.
+fn notes_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    const NOTE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "note", "eml", "text"];
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::input(format!("cannot read directory {}: {e}", dir.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .filter(|p| {
+            p.extension().is_some_and(|x| {
+                NOTE_EXTENSIONS.contains(&x.to_string_lossy().to_ascii_lowercase().as_str())
+            })
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Failure::input(format!(
+            "{} holds no notes: debrief lint reads its .txt, .md, .note and .eml files",
+            dir.display()
+        )));
+    }
+    Ok(files)
+}
+
 /// Reads the FILE arguments; standard input (`-`) may be one of them, once.
+/// A directory stands for the notes in it.
 fn read_notes(files: &[PathBuf]) -> Result<Vec<(String, String)>> {
     if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
         return Err(Failure::input(
             "standard input (-) can be read only once; give it as one FILE",
         ));
     }
-    files.iter().map(|f| read_note(f)).collect()
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        if f.as_os_str() != "-" && f.is_dir() {
+            for n in notes_in(f)? {
+                out.push(read_note(&n)?);
+            }
+        } else {
+            out.push(read_note(f)?);
+        }
+    }
+    Ok(out)
 }
 
 /// `debrief lint` with no `--app`: the context-free rules, no store opened.

@@ -119,6 +119,12 @@ fn every_draft_of_every_kind_lints_clean() {
                 let want = if placeholders.is_empty() { 0 } else { 1 };
                 assert_eq!(code, Some(want), "{app_id} {to} {kind}: {diags:#?}");
                 for x in &diags {
+                    // The demo already logged a thank-you to some people: a
+                    // second one is flagged, rightly, whatever its wording.
+                    if x["rule"] == "lint/already-sent" {
+                        assert!(kind.starts_with("thank") || *kind == "congratulate");
+                        continue;
+                    }
                     // Only one note may carry a finding: a thank-you that is
                     // simply late, which the draft cannot change.
                     assert!(
@@ -273,7 +279,8 @@ fn each_problem_of_the_issue_is_caught_where_it_is() {
     ]);
     let got = findings(&out);
     assert!(
-        got.contains(&("4:14".into(), "warning".into(), "lint/pushy".into())),
+        // The finding underlines the clause, "Please reply ASAP".
+        got.contains(&("4:1".into(), "warning".into(), "lint/pushy".into())),
         "{got:?}"
     );
 
@@ -656,6 +663,17 @@ fn hostile_files_never_crash_the_binary() {
                 args.extend_from_slice(context);
                 args.push(p);
                 let out = d.run(&args);
+                // A megabyte is past the free-text limit: refused, limit named.
+                if name == "big.txt" {
+                    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+                    assert!(
+                        stderr(&out).contains("at most 20000 characters"),
+                        "{}",
+                        stderr(&out)
+                    );
+                    assert!(stdout(&out).is_empty());
+                    continue;
+                }
                 // A binary file is no note: refused (exit 2), never garbled.
                 let refused = name == "binary.bin"
                     && out.status.code() == Some(2)
@@ -783,4 +801,81 @@ fn drafts_refuse_what_they_cannot_write_and_placeholders_block_sending() {
         rules.contains("lint/placeholder") && rules.contains("error"),
         "{rules}"
     );
+}
+
+#[test]
+fn many_files_and_a_directory_are_linted_in_one_process() {
+    let d = Debrief::demo();
+    let dir = d.path("notes");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("a.txt"),
+        "Hi Marie,\n\nThank you for the panel. Please reply ASAP.\n\nSam\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("b.md"),
+        "Hi Raj,\n\nThank you for the panel. I apologize for everything, I am so sorry.\n\nSam\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("skip.png"), [0u8, 1, 2]).expect("write");
+    std::fs::write(dir.join(".hidden.txt"), "Please reply ASAP.").expect("write");
+    let dir_s = dir.to_str().expect("path");
+    let (code, diags) = d.lint_json(&[dir_s]);
+    assert_eq!(code, Some(0), "warnings only");
+    let paths: std::collections::BTreeSet<&str> =
+        diags.iter().filter_map(|x| x["path"].as_str()).collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(
+        paths
+            .iter()
+            .all(|p| p.ends_with("a.txt") || p.ends_with("b.md"))
+    );
+    assert!(diags.iter().any(|x| x["rule"] == "lint/pushy"));
+    assert!(diags.iter().any(|x| x["rule"] == "lint/blanket-apology"));
+    // Files and a directory together; the human summary counts the notes.
+    let extra = d.note("c.txt", "Dear Marie,\n\nThank you.\n\nSam\n");
+    let out = d.run(&["lint", dir_s, &extra]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("in 3 notes"), "{}", stdout(&out));
+    // A directory without notes is bad input.
+    let empty = d.path("empty");
+    std::fs::create_dir_all(&empty).expect("dir");
+    let out = d.run(&["lint", empty.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("holds no notes"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_second_thank_you_is_flagged_with_the_date_of_the_first() {
+    let d = Debrief::demo();
+    let note = d.note(
+        "again.txt",
+        "Dear Marie,\n\nThank you again for Saturday's panel. Expanding into APAC is work I did at my last job.\n\nBest,\nSam\n",
+    );
+    let (_, before) = d.lint_json(&["--app", "demo-northwind", "--to", "marie", &note]);
+    assert!(before.iter().all(|x| x["rule"] != "lint/already-sent"));
+    d.ok(&[
+        "touch",
+        "--app",
+        "demo-northwind",
+        "--person",
+        "marie",
+        "--kind",
+        "thank-you",
+        "--channel",
+        "email",
+    ]);
+    let (code, after) = d.lint_json(&["--app", "demo-northwind", "--to", "marie", &note]);
+    assert_eq!(code, Some(0), "a warning: the exit code stays 0");
+    let found = after
+        .iter()
+        .find(|x| x["rule"] == "lint/already-sent")
+        .expect("already-sent");
+    assert_eq!(found["severity"], "warning");
+    let message = found["message"].as_str().expect("message");
+    assert!(message.contains("Sunday, November 22, 2026"), "{message}");
+    // Raj has not been thanked: nothing to repeat.
+    let (_, raj) = d.lint_json(&["--app", "demo-northwind", "--to", "raj", &note]);
+    assert!(raj.iter().all(|x| x["rule"] != "lint/already-sent"));
 }

@@ -564,3 +564,28 @@ fn tls_settings_the_server_does_not_match_are_explained_and_nothing_is_logged() 
     }
     assert!(sink.received().is_empty());
 }
+
+#[test]
+fn a_second_thank_you_warns_with_the_first_date_and_yes_sends_it() {
+    let Some(sink) = Sink::start(&[]) else { return };
+    let s = Debrief::imported()
+        .env("DEBRIEF_SMTP_URL", &sink.url())
+        .env("DEBRIEF_MAIL_FROM", FROM);
+    let note = s.draft("marie", FRIDAY);
+    let out = s.send(FRIDAY, "marie", "thank-you", &note, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("lint/already-sent"),
+        "{}",
+        stderr(&out)
+    );
+    // The same note again on Saturday: a warning naming Friday's note; not
+    // on a terminal, --yes goes ahead as for any warning.
+    let saturday = "2026-11-21T10:00:00-06:00";
+    let out = s.send(saturday, "marie", "thank-you", &note, &["--yes"]);
+    let err = stderr(&out);
+    assert!(err.contains("lint/already-sent"), "{err}");
+    assert!(err.contains("Friday, November 20, 2026"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(sink.received().len(), 2);
+}

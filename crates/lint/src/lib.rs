@@ -19,6 +19,7 @@ use debrief_core::model::{Application, Interview, Person, TouchKind};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+mod clause;
 pub mod draft;
 pub mod output;
 pub mod pack;
@@ -330,6 +331,27 @@ pub fn lint_report(note: &str, ctx: &Context) -> Report {
             })
             .collect(),
     }
+}
+
+/// The longest note checked, in characters: the store's free-text limit
+/// (`TEXT_MAX`), so a note that could not be kept with its touch is refused
+/// before it is read, not reported as merely long.
+pub const NOTE_MAX: usize = debrief_core::edit::TEXT_MAX;
+
+/// Refuses a note over [`NOTE_MAX`] characters, naming the limit. Every
+/// front end calls it before [`lint`]; a refusal is bad input (exit 2).
+pub fn check_size(note: &str) -> Result<(), String> {
+    // Bytes bound characters from above: most notes skip the count.
+    if note.len() <= NOTE_MAX {
+        return Ok(());
+    }
+    let n = note.chars().count();
+    if n <= NOTE_MAX {
+        return Ok(());
+    }
+    Err(format!(
+        "the note is {n} characters long; a note can be at most {NOTE_MAX} characters (the free-text limit, TEXT_MAX). Cut it down, or keep the rest for an addendum"
+    ))
 }
 
 /// True when any finding is an error (the CLI exits 1).

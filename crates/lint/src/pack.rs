@@ -33,6 +33,7 @@ pub const CODE_RULES: &[&str] = &[
     "lint/panel-duplicate",
     "lint/late",
     "lint/placeholder",
+    "lint/already-sent",
 ];
 
 /// Why a rule pack could not be read.
@@ -670,6 +671,7 @@ const BUILTIN_IDS: &[&str] = &[
     "lint/other-candidate",
     "lint/feedback-by-email",
     "lint/placeholder",
+    "lint/already-sent",
 ];
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub(crate) struct Note<'t> {
     pub index: LineIndex<'t>,
     /// Per token: its stem, or `None` for a stop word. Built on first use.
     stems: std::cell::OnceCell<Vec<Option<String>>>,
+    /// Sentences and clauses (`clause.rs`). Built on first use.
+    reading: std::cell::OnceCell<crate::clause::Reading>,
 }
 
 impl<'t> Note<'t> {
@@ -49,7 +51,13 @@ impl<'t> Note<'t> {
             tokens,
             index: LineIndex::new(text),
             stems: std::cell::OnceCell::new(),
+            reading: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The note's sentences and clauses, read once.
+    pub(crate) fn reading(&self) -> &crate::clause::Reading {
+        self.reading.get_or_init(|| crate::clause::read(self))
     }
 
     /// Indices of the words the writer wrote as the message: the body, then
@@ -78,7 +86,7 @@ impl<'t> Note<'t> {
             .and_then(|s| s.as_deref())
     }
 
-    fn span_of(&self, from: usize, to_excl: usize) -> Span {
+    pub(crate) fn span_of(&self, from: usize, to_excl: usize) -> Span {
         match (
             self.tokens.get(from),
             to_excl.checked_sub(1).and_then(|i| self.tokens.get(i)),
@@ -155,10 +163,16 @@ pub(crate) fn run(text: &str, ctx: &Context) -> (Vec<Diagnostic>, Vec<(String, u
         {
             continue;
         }
+        // The fit said in plain words ("I ran that floor for six years").
+        if rule.id == "lint/missing-fit" && crate::clause::states_fit(&note) {
+            continue;
+        }
         match rule.rule_type() {
             RuleType::Code => code_rule(rule, severity, &note, ctx, &mut out),
             _ => {
-                let more = phrase_rule(ri, rule, severity, &note, &matches, &mut out);
+                let before = out.len();
+                let mut more = phrase_rule(ri, rule, severity, &note, &matches, &mut out);
+                more += clause_rule(rule, severity, &note, ctx, before, &mut out);
                 if more > 0 {
                     left_out.push((rule.id.clone(), more));
                 }
@@ -166,6 +180,47 @@ pub(crate) fn run(text: &str, ctx: &Context) -> (Vec<Diagnostic>, Vec<(String, u
         }
     }
     (out, left_out)
+}
+
+/// What the sentence-level reading (`clause.rs`) finds for an intent rule,
+/// where the rule's phrases found nothing overlapping. Returns how many
+/// were left out past [`MAX_PER_RULE`].
+fn clause_rule(
+    rule: &RuleDef,
+    severity: Severity,
+    note: &Note,
+    ctx: &Context,
+    from: usize,
+    out: &mut Vec<Diagnostic>,
+) -> usize {
+    let found = crate::clause::findings(note, ctx.kind, &rule.id);
+    if found.is_empty() {
+        return 0;
+    }
+    let mut beyond = 0;
+    for (span, message, suggestion) in found {
+        let d = note.diag(&rule.id, severity, &span, message, suggestion);
+        // A phrase of the pack already found it: keep its wording, and add
+        // the clause's suggestion when it had none.
+        let overlapping = out.get_mut(from..).and_then(|found| {
+            found.iter_mut().find(|o| {
+                (o.line, o.column) <= (d.end_line, d.end_column)
+                    && (d.line, d.column) <= (o.end_line, o.end_column)
+            })
+        });
+        if let Some(o) = overlapping {
+            if o.suggestion.is_none() {
+                o.suggestion = d.suggestion;
+            }
+            continue;
+        }
+        if out.len() - from >= MAX_PER_RULE {
+            beyond += 1;
+            continue;
+        }
+        out.push(d);
+    }
+    beyond
 }
 
 fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
@@ -340,9 +395,16 @@ fn phrase_rule(
             }
         }
         _ => {
+            let widen = crate::clause::INTENT_RULES.contains(&rule.id.as_str());
             for m in hits.into_iter() {
-                let span = note.span_of(m.start, m.end);
-                let text = note.text.get(span.clone()).unwrap_or_default();
+                let found = note.span_of(m.start, m.end);
+                let text = note.text.get(found.clone()).unwrap_or_default();
+                // The underline covers the clause the phrase sits in.
+                let span = if widen && !matches!(m.role, PhraseRole::Swap(_)) {
+                    crate::clause::clause_around(note, &found)
+                } else {
+                    found
+                };
                 let suggestion = match &m.role {
                     PhraseRole::Swap(to) => Some(to.clone()),
                     _ => None,
@@ -377,6 +439,7 @@ fn code_rule(
             .into_iter()
             .collect(),
         "lint/placeholder" => placeholders(note),
+        "lint/already-sent" => already_sent(note, ctx).into_iter().collect(),
         _ => Vec::new(),
     };
     for (span, message, suggestion) in found {
@@ -384,7 +447,7 @@ fn code_rule(
     }
 }
 
-type Finding = (Span, String, Option<String>);
+pub(crate) type Finding = (Span, String, Option<String>);
 
 /// Store facts the conditions need, computed on first use.
 #[derive(Default)]
@@ -684,17 +747,51 @@ pub(crate) fn is_stop(w: &str) -> bool {
     STOP_SORTED.binary_search(&w).is_ok()
 }
 
-/// A crude stem: plural and possessive endings off, long words cut to five letters.
+/// The word with its inflection taken off, so "migrated", "migrating",
+/// "migrates" and "migrate" meet at one key (and "migration" with them),
+/// while different words stay apart: "excellent" is never "Excel".
 pub(crate) fn stem(w: &str) -> String {
-    let w = w.strip_suffix("'s").unwrap_or(w);
-    let n = w.chars().count();
-    if n > 5 {
-        w.chars().take(5).collect()
-    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") {
-        w.chars().take(n - 1).collect()
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix('\''))
+        .unwrap_or(w);
+    let n = w.len();
+    let cut = |suffix: &str, keep: usize| -> Option<&str> {
+        w.strip_suffix(suffix).filter(|base| base.len() >= keep)
+    };
+    let base: String = if let Some(b) = cut("ies", 3) {
+        format!("{b}y")
+    } else if let Some(b) = cut("ations", 3).or_else(|| cut("ation", 3)) {
+        format!("{b}at")
+    } else if let Some(b) = cut("tions", 3).or_else(|| cut("tion", 3)) {
+        format!("{b}t")
+    } else if let Some(b) = cut("ing", 3).or_else(|| cut("ed", 3)) {
+        b.to_string()
+    } else if let Some(b) = cut("sses", 2) {
+        format!("{b}ss")
+    } else if let Some(b) = cut("shes", 2)
+        .or_else(|| cut("ches", 2))
+        .or_else(|| cut("xes", 2))
+    {
+        format!("{b}{}", &w[b.len()..w.len() - 2])
+    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
+        w[..n - 1].to_string()
     } else {
         w.to_string()
+    };
+    // "migrate" and "migrat(ed)", "plann(ing)" and "plan" meet.
+    let mut b = base;
+    if b.len() > 3 && b.ends_with('e') && !b.ends_with("ee") {
+        b.pop();
     }
+    let bytes = b.as_bytes();
+    if bytes.len() > 3 {
+        let (x, y) = (bytes[bytes.len() - 1], bytes[bytes.len() - 2]);
+        if x == y && !matches!(x, b'l' | b's' | b'z' | b'e' | b'o') && x.is_ascii_alphabetic() {
+            b.pop();
+        }
+    }
+    b
 }
 
 /// Content words of a free text, as stems, with whether each is a strong
@@ -725,6 +822,214 @@ fn name_parts(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The vocabulary of stock notes beyond [`GENERIC_WORDS`]: a note made of
+/// these words could go to anyone.
+const STOCK_WORDS: &[&str] = &[
+    "pleasure",
+    "speaking",
+    "taking",
+    "confident",
+    "fit",
+    "opportunity",
+    "opportunities",
+    "provide",
+    "additional",
+    "information",
+    "joining",
+    "join",
+    "consideration",
+    "considering",
+    "sincerely",
+    "chance",
+    "enjoyed",
+    "hope",
+    "hoping",
+    "soon",
+    "steps",
+    "step",
+    "process",
+    "contribute",
+    "skills",
+    "experience",
+    "qualifications",
+    "eager",
+    "enthusiasm",
+    "value",
+    "valuable",
+    "insight",
+    "insights",
+    "wonderful",
+    "nice",
+    "appreciated",
+    "grateful",
+    "happy",
+    "glad",
+    "touch",
+    "base",
+    "following",
+    "follow",
+    "checking",
+    "wanted",
+    "writing",
+    "reach",
+    "reaching",
+    "again",
+    "truly",
+    "genuinely",
+    "congratulations",
+    "congrats",
+    "promotion",
+    "success",
+    "successful",
+    "career",
+    "wishing",
+    "wish",
+    "wishes",
+    "deserved",
+    "deserve",
+    "luck",
+    "continued",
+    "news",
+    "hiring",
+    "manager",
+    "managers",
+    "member",
+    "members",
+    "staff",
+    "office",
+    "everyone",
+    "candidacy",
+    "application",
+    "applied",
+    "decision",
+    "timeline",
+    "update",
+    "question",
+    "questions",
+    "answer",
+    "answers",
+    "contact",
+    "email",
+    "call",
+    "please",
+    "free",
+    "hesitate",
+    "further",
+    "anything",
+    "else",
+    "hear",
+    "back",
+    "know",
+    "excitement",
+    "thrilled",
+    "delighted",
+    "pleased",
+    "forward",
+    "looking",
+    "best",
+    "kind",
+    "warm",
+    "regards",
+    "thanks",
+    "thank",
+    "today",
+    "morning",
+    "afternoon",
+    "evening",
+    "meeting",
+    "organization",
+    "organisation",
+    "company",
+    "position",
+    "role",
+    "interview",
+    "interviewing",
+    "great",
+    "good",
+    "perfect",
+    "ideal",
+    "candidate",
+    "strong",
+    "hard",
+    "worker",
+    "player",
+    "passionate",
+    "motivated",
+    "learner",
+    "quick",
+    "confirm",
+    "reply",
+    "respond",
+    "expect",
+    "latest",
+    "decide",
+    "decided",
+    "excited",
+    "exciting",
+    "interested",
+    "interest",
+    "really",
+    "very",
+    "highly",
+    "extremely",
+    "definitely",
+    "certainly",
+    "speak",
+    "spoke",
+    "spoken",
+    "talked",
+    "conversation",
+    "conversations",
+    "discussing",
+    "details",
+    "detail",
+    "time",
+    "today's",
+    "yesterday's",
+    "week",
+    "weekend",
+    "hiring",
+    "news",
+    "exciting",
+    "role's",
+    "amazing",
+    "awesome",
+    "fantastic",
+    "lovely",
+    "incredible",
+];
+
+/// [`STOCK_WORDS`] sorted once for binary search.
+static STOCK_SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut v = STOCK_WORDS.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+});
+
+/// Names of days and months: a date is not a detail about the person.
+const CALENDAR_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// Is anything in the note specific to this person or company?
 fn is_specific(note: &Note, ctx: &Context) -> bool {
     let mut excluded: HashSet<String> = HashSet::new();
@@ -740,9 +1045,17 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
     }
     // A proper noun or a number of the writer's own is specific, whatever
     // the store holds: look for one before reading the store's texts.
+    // A template's blanks ("[Job Title]") and the days of the calendar
+    // ("by Friday") say nothing about this person or company.
+    let blanks: Vec<Span> = placeholders(note).into_iter().map(|f| f.0).collect();
     let own = |t: &Token| {
         let proper = (t.cap && !t.sentence_start) || (t.all_caps && t.norm.chars().count() >= 2);
-        (proper || t.has_digit) && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
+        (proper || t.has_digit)
+            && !matches!(t.norm.as_str(), "i" | "i'm" | "i've" | "i'd" | "i'll")
+            && !CALENDAR_WORDS.contains(&t.norm.as_str())
+            && !blanks
+                .iter()
+                .any(|b| b.start <= t.span.start && t.span.end <= b.end)
     };
     let content = || {
         note.body_words().filter_map(|i| {
@@ -753,6 +1066,24 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
     };
     if content().any(|(t, _)| own(t)) {
         return true;
+    }
+    // Or enough words of substance: three content words that no stock
+    // note uses ("onboarding", "redesigned", "productive").
+    let mut seen: Vec<&str> = Vec::new();
+    for (t, stem) in content() {
+        if t.norm.chars().count() >= 4
+            && !t.has_digit
+            && STOCK_SORTED.binary_search(&t.norm.as_str()).is_err()
+            && !blanks
+                .iter()
+                .any(|b| b.start <= t.span.start && t.span.end <= b.end)
+            && !seen.contains(&stem)
+        {
+            seen.push(stem);
+            if seen.len() >= 3 {
+                return true;
+            }
+        }
     }
     let mut sources: HashSet<String> = HashSet::new();
     if let Some(app) = ctx.app {
@@ -1126,6 +1457,12 @@ fn no_reference(note: &Note, ctx: &Context) -> Option<Finding> {
 
 // --- lint/placeholder -------------------------------------------------------
 
+/// Markup that may sit in a pasted note: not a blank to fill in.
+const HTML_TAGS: &[&str] = &[
+    "a", "b", "i", "p", "u", "br", "em", "hr", "li", "ol", "ul", "td", "tr", "div", "img", "span",
+    "body", "head", "html", "table", "strong",
+];
+
 /// Bracketed text left for the writer to fill in ("[Reason: …]", "[link]",
 /// "[your name]", "{{company}}"), anywhere in the note. Markdown links
 /// ("[text](url)", "[text][ref]", "[ref]: url") and footnote numbers ("[1]")
@@ -1135,12 +1472,16 @@ fn placeholders(note: &Note) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut from = 0;
     while out.len() < MAX_PER_RULE {
-        let Some(rel) = text.get(from..).and_then(|t| t.find(['[', '{'])) else {
+        let Some(rel) = text.get(from..).and_then(|t| t.find(['[', '{', '<'])) else {
             break;
         };
         let open = from + rel;
         let (close, width) = if text[open..].starts_with("{{") {
             ("}}", 2)
+        } else if text[open..].starts_with('{') {
+            ("}", 1)
+        } else if text[open..].starts_with('<') {
+            (">", 1)
         } else if text[open..].starts_with('[') {
             ("]", 1)
         } else {
@@ -1160,9 +1501,19 @@ fn placeholders(note: &Note) -> Vec<Finding> {
         let end = inner_start + inner_len + close.len();
         let after = text[end..].chars().next();
         let before = text[..open].chars().next_back();
-        let markdown =
-            width == 1 && (matches!(after, Some('(' | '[' | ':')) || before == Some(']'));
-        let words = inner.chars().any(char::is_alphabetic);
+        let markdown = width == 1
+            && close == "]"
+            && (matches!(after, Some('(' | '[' | ':')) || before == Some(']'));
+        // "<Your Name>", "<date>": words and spaces only. An address
+        // ("<sam@example.com>", "<https://…>") or markup is not a blank.
+        let angle_ok = (close != ">" && close != "}")
+            || (inner
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '\'' | '/' | '.' | '-' | '_'))
+                && !inner.contains("://")
+                && inner.chars().next().is_some_and(char::is_alphabetic)
+                && !HTML_TAGS.contains(&inner.to_ascii_lowercase().as_str()));
+        let words = inner.chars().any(char::is_alphabetic) && angle_ok;
         if words && !markdown && inner.chars().count() <= 120 {
             let shown = &text[open..end];
             out.push((
@@ -1174,6 +1525,74 @@ fn placeholders(note: &Note) -> Vec<Finding> {
         from = end;
     }
     out
+}
+
+// --- lint/already-sent -------------------------------------------------------
+
+/// A second thank-you to someone already thanked for the same interview, or
+/// a second congratulation on news already congratulated (PLAYBOOK §5).
+fn already_sent(note: &Note, ctx: &Context) -> Option<Finding> {
+    let app = ctx.app?;
+    let person = ctx.recipient?;
+    let kind = ctx.kind?;
+    let before_now = |t: &&debrief_core::model::Touch| ctx.now.is_none_or(|n| t.at.ts <= n);
+    let to_them = |t: &&debrief_core::model::Touch| t.person.as_deref() == Some(person.id.as_str());
+    let first_name = person
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or(&person.name);
+    let (first, what) = match kind {
+        crate::NoteKind::ThankYou | crate::NoteKind::ThankStaff => {
+            let iv = the_interview(ctx)?;
+            let first = app
+                .touches
+                .iter()
+                .filter(to_them)
+                .filter(before_now)
+                .filter(|t| t.kind == TouchKind::ThankYou && t.at.ts >= iv.start.ts)
+                .min_by_key(|t| t.at)?;
+            (
+                first,
+                format!("You already thanked {first_name} for this interview"),
+            )
+        }
+        crate::NoteKind::Congratulate => {
+            let news = app.news.iter().map(|n| n.on).max()?;
+            let first = app
+                .touches
+                .iter()
+                .filter(to_them)
+                .filter(before_now)
+                .filter(|t| {
+                    t.kind == TouchKind::Congratulate
+                        && t.at
+                            .ts
+                            .to_zoned(jiff::tz::TimeZone::fixed(t.at.offset))
+                            .date()
+                            >= news
+                })
+                .min_by_key(|t| t.at)?;
+            (
+                first,
+                format!("You already congratulated {first_name} on this news"),
+            )
+        }
+        _ => return None,
+    };
+    let day = first
+        .at
+        .ts
+        .to_zoned(jiff::tz::TimeZone::fixed(first.at.offset))
+        .strftime("%A, %B %-d, %Y")
+        .to_string();
+    Some((
+        note.anchor(),
+        format!(
+            "{what} on {day}; a second note reads as pressure. Keep this one unsent, or if something new happened, say only that in a short follow-up."
+        ),
+        None,
+    ))
 }
 
 // --- lint/late --------------------------------------------------------------

@@ -587,6 +587,7 @@ struct LintRequest {
 /// interview, and the user's `rules.toml` beside the store applies.
 async fn lint(State(st): State<AppState>, b: Bytes) -> Answer {
     let r: LintRequest = body(&b)?;
+    debrief_lint::check_size(&r.text).map_err(|e| Problem::field("text", e))?;
     let pack = st.rule_pack()?;
     let app = match (&r.app, &r.person) {
         (Some(id), _) => Some(st.application(id).map_err(|mut p| {

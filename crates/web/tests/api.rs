@@ -1501,3 +1501,42 @@ fn settings_keep_your_email_addresses_one_per_line() {
         json!(["sam@rivera.dev", "Sam.Rivera@mail.example"])
     );
 }
+
+#[test]
+fn lint_flags_a_second_thank_you_and_refuses_a_note_over_the_limit() {
+    let s = demo_server();
+    // The demo already logged a thank-you to Lee for the Globex interview.
+    let note = "Hi Lee,\n\nThank you again for the interview.\n\nBest,\nAlex\n";
+    let r = post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": note, "app": "demo-globex", "person": "lee" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let diags = r.json()["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .clone();
+    let again = diags
+        .iter()
+        .find(|d| d["rule"] == "lint/already-sent")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(again["severity"], "warning");
+    // The demo's dates follow the clock: the first note's date is named.
+    let message = again["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("You already thanked Lee for this interview on ")
+            && message.contains(", 2026;"),
+        "{again}"
+    );
+    let long = "a".repeat(debrief_lint::NOTE_MAX + 1);
+    let r = post_json(
+        &s,
+        "/api/v1/lint",
+        &json!({ "text": long, "app": "demo-globex", "person": "lee" }),
+    );
+    // A field error, as for every other field over its limit.
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["field"], "text");
+    assert!(r.body.contains("20000"), "{}", r.body);
+}
