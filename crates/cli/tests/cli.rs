@@ -1193,7 +1193,9 @@ fn the_human_agenda_shows_a_screenful() {
                 ],
                 "interviews": [{
                     "id": "panel",
-                    "start": format!("2026-11-{:02}T10:00:00-06:00", 2 + i % 10),
+                    // Ten panels on Wed 18 Nov, 09:00 to 18:00: every
+                    // thank-you is overdue on the 20th, none has lapsed yet.
+                    "start": format!("2026-11-18T{:02}:00:00-06:00", 9 + i % 10),
                     "minutes": 60,
                     "format": "video",
                     "status": "done",
@@ -1240,11 +1242,12 @@ fn the_human_agenda_shows_a_screenful() {
         )),
         "{text}"
     );
-    // Most urgent first: what fell due most recently (the interviews of
-    // 11 November, then 10 November…); those of 2 November are left out.
-    let first = text.find("Company 09").expect("Company 09 shown");
-    assert!(first < text.find("Company 08").expect("Company 08 shown"));
-    assert!(!text.contains("Company 00"), "{text}");
+    // Most urgent first: what fell due most recently (the panels of 18:00,
+    // then 17:00…); those of 09:00 are left out.
+    let overdue_part = text.split("DUE NOW").next().unwrap_or_default();
+    let first = overdue_part.find("Company 09").expect("Company 09 shown");
+    assert!(first < overdue_part.find("Company 08").expect("Company 08 shown"));
+    assert!(!overdue_part.contains("Company 00"), "{text}");
 
     let all = s.ok(&["--now", now, "agenda", "--all"]);
     assert_eq!(all.matches("[thank-you-note]").count(), 60, "{all}");
