@@ -269,7 +269,17 @@ fn notifications_reach_a_real_notification_daemon_once() {
     );
     assert!(shown.contains(&"Thank Raj Patel".to_string()), "{shown:?}");
     // The second run, a little later, shows nothing new.
-    let (rc, shown, err) = in_session(&d, &dir, "2026-11-20 17:15").expect("the daemon again");
+    // A fresh session bus and display each time; on a loaded machine the
+    // second one can fail to come up at once, so it gets a few tries (a
+    // run that announces nothing announces nothing again).
+    let again = (0..3).find_map(|_| {
+        let r = in_session(&d, &dir, "2026-11-20 17:15");
+        if r.is_none() {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+        r
+    });
+    let (rc, shown, err) = again.expect("the daemon again, within three tries");
     assert_eq!(rc, 0, "{err}");
     assert!(shown.is_empty(), "{shown:?}");
 }
