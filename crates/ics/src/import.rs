@@ -162,7 +162,13 @@ impl<'s> Importer<'s> {
     /// Imports one file's events; `parser_warnings` come first in its
     /// warnings.
     pub fn file(&mut self, events: &[InviteEvent], parser_warnings: Vec<String>) -> FileImport {
-        self.events(events.iter(), events.len(), parser_warnings)
+        self.events(
+            events.iter(),
+            events.len(),
+            parser_warnings,
+            true,
+            (None, false),
+        )
     }
 
     /// [`Importer::file`] taking the events: each is freed once its report
@@ -173,22 +179,30 @@ impl<'s> Importer<'s> {
         parser_warnings: Vec<String>,
     ) -> FileImport {
         let n = events.len();
-        self.events(events.into_iter(), n, parser_warnings)
+        self.events(events.into_iter(), n, parser_warnings, true, (None, false))
     }
 
+    /// `retry`: events skipped for want of an application get a second
+    /// pass once the file has created one (starting from `start`, where
+    /// the file's events went), so the order of a file's events does not
+    /// decide what it imports, and importing it again changes nothing.
     fn events<E: std::borrow::Borrow<InviteEvent>>(
         &mut self,
         events: impl Iterator<Item = E>,
         count: usize,
         parser_warnings: Vec<String>,
+        retry: bool,
+        start: (Option<(String, String)>, bool),
     ) -> FileImport {
         let mut warnings = parser_warnings;
         let mut reports = Vec::with_capacity(count);
         // The application every event of this file so far went to, if they
         // all went to one: where an event with no clue of its own belongs.
-        let mut file_app: Option<(String, String)> = None;
-        let mut file_apps_differ = false;
+        let (mut file_app, mut file_apps_differ) = start;
         let mut own_export = 0;
+        // Events skipped for want of an application: (report, warning).
+        let mut unplaced: Vec<(usize, usize)> = Vec::new();
+        let created_before = self.created.len();
 
         for item in events {
             let ev: &InviteEvent = item.borrow();
@@ -247,7 +261,17 @@ impl<'s> Importer<'s> {
             let (target, why) = match choice {
                 Choice::Existing { index, why } => (Target::Stored(index), why),
                 Choice::New { application, why } => (Target::New(application), why),
-                Choice::Ambiguous { why } | Choice::Unknown { why } => {
+                Choice::Ambiguous { why } => {
+                    warnings.push(format!(
+                        "{label} skipped: {why}; pass --app ID to choose one (debrief app list)"
+                    ));
+                    reports.push(report);
+                    continue;
+                }
+                Choice::Unknown { why } => {
+                    if self.settings.target.is_none() {
+                        unplaced.push((reports.len(), warnings.len()));
+                    }
                     warnings.push(format!(
                         "{label} skipped: {why}; pass --app ID to choose one (debrief app list)"
                     ));
@@ -370,6 +394,37 @@ impl<'s> Importer<'s> {
                 }
             }
             reports.push(report);
+        }
+
+        // A second pass for the events that found no application, now that
+        // later events of the file created one they may belong to.
+        if retry && !unplaced.is_empty() && self.created.len() > created_before {
+            let again: Vec<InviteEvent> = unplaced
+                .iter()
+                .map(|&(r, _)| reports[r].event.clone())
+                .collect();
+            let n = again.len();
+            let start = (file_app.clone(), file_apps_differ);
+            let second = self.events(again.into_iter(), n, Vec::new(), false, start);
+            let mut placed = Vec::new();
+            for (&(r, w), report) in unplaced.iter().zip(second.events) {
+                if report.action != ImportAction::Skip {
+                    reports[r] = report;
+                    placed.push(w);
+                }
+            }
+            warnings = warnings
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !placed.contains(i))
+                .map(|(_, w)| w)
+                .chain(
+                    second
+                        .warnings
+                        .into_iter()
+                        .filter(|w| !w.contains(" skipped: ")),
+                )
+                .collect();
         }
 
         if own_export > 0 {

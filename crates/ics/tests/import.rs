@@ -167,3 +167,29 @@ fn an_invite_is_never_copied_into_a_second_application() {
         second.warnings
     );
 }
+
+/// An event with no company of its own that comes before the event that
+/// makes its application is placed there too (a second pass), so the order
+/// of a file's events does not decide what it imports, and importing the
+/// file again changes nothing.
+#[test]
+fn an_event_before_the_one_that_makes_its_application_is_placed_too() {
+    let text = calendar(&[
+        "UID:first@x\r\nDTSTART:20261203T150000Z\r\nSUMMARY:Call\r\nATTENDEE;CN=Sam Rivera:mailto:sam@rivera.dev\r\n",
+        "UID:second@x\r\nDTSTART:20261210T150000Z\r\nSUMMARY:Panel\r\nORGANIZER;CN=Ann Lee:mailto:ann@globex.example\r\n",
+    ]);
+    let parsed = parse_invites(&text).expect("calendar");
+    let r = import_invites(&parsed.events, &[], parsed.warnings, &settings(None));
+    assert_eq!(r.created, ["globex"]);
+    assert_eq!(r.events[0].action, ImportAction::Create, "{:?}", r.warnings);
+    assert_eq!(r.events[0].application.as_deref(), Some("globex"));
+    assert!(
+        r.warnings.iter().all(|w| !w.contains("skipped")),
+        "no skip warning is left for the placed event: {:?}",
+        r.warnings
+    );
+    assert_eq!(r.changed[0].interviews.len(), 2);
+
+    let again = import_invites(&parsed.events, &r.changed, vec![], &settings(None));
+    assert!(again.changed.is_empty(), "{:?}", again.events);
+}
