@@ -7,31 +7,19 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::codec::{backend, corrupt};
+use crate::settings;
 
 const VERSION_SEQ: &str = "version_seq";
 
-pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
-    conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")
-        .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
-        .map_err(backend)
-}
-
-pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)")
-        .and_then(|mut s| s.execute(params![key, value]))
-        .map_err(backend)?;
-    Ok(())
-}
-
 /// The last version handed out.
 pub(crate) fn last_version(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(setting(conn, VERSION_SEQ)?
+    Ok(settings::get(conn, VERSION_SEQ)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0))
 }
 
 pub(crate) fn save_last_version(conn: &Connection, v: i64) -> Result<(), StoreError> {
-    set_setting(conn, VERSION_SEQ, &v.to_string())
+    settings::set(conn, VERSION_SEQ, &v.to_string())
 }
 
 pub(crate) fn version(conn: &Connection, id: &str) -> Result<Option<u64>, StoreError> {

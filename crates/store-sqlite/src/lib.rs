@@ -368,10 +368,10 @@ impl Transaction for SqliteTx<'_> {
         journal::prune(&self.tx, before)
     }
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        journal::setting(&self.tx, key)
+        settings::get(&self.tx, key)
     }
     fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        journal::set_setting(&self.tx, key, value)
+        settings::set(&self.tx, key, value)
     }
 }
 
