@@ -42,7 +42,7 @@ pub fn explain(id: &str, db: Option<&Path>) -> Result<Value> {
     if let Some(r) = Rule::from_id(id) {
         return Ok(rule(r));
     }
-    let (pack, _) = crate::notes::load_pack(None, db)?;
+    let (pack, _) = crate::input::load_pack(None, db)?;
     let lint_rules = debrief_lint::output::rules_of(&pack);
     if let Some(r) = lint_rules.iter().find(|r| r.id == id) {
         return serde_json::to_value(r).map_err(|e| Failure::input(format!("{id}: {e}")));
@@ -99,7 +99,7 @@ pub fn app_show(ctx: &Ctx, id: &str) -> Result<Value> {
 /// composer gets it.
 pub fn draft(ctx: &Ctx, app_id: &str, person: &str, kind: NoteKind) -> Result<Value> {
     let app = ctx.application(app_id)?;
-    crate::record::person_ref(&app, person)?;
+    crate::ctx::person_ref(&app, person)?;
     let now = ctx.now()?;
     let profile = ctx.profile()?;
     let candidate = if profile.name.trim().is_empty() {
@@ -108,7 +108,7 @@ pub fn draft(ctx: &Ctx, app_id: &str, person: &str, kind: NoteKind) -> Result<Va
         profile.name
     };
     let d = debrief_lint::draft(&app, person, kind, &candidate, now).map_err(Failure::input)?;
-    let (pack, _) = crate::notes::load_pack(None, Some(&ctx.db_path))?;
+    let (pack, _) = crate::input::load_pack(None, Some(&ctx.db_path))?;
     let cx = debrief_lint::note_context(&app, Some(person), Some(kind), now, &pack);
     let diags = debrief_lint::lint(&d.body, &cx);
     Ok(json!({"subject": d.subject, "text": d.body, "diagnostics": diags}))
@@ -161,9 +161,9 @@ pub fn log_touch(ctx: &mut Ctx, t: TouchInput) -> Result<Touched> {
                 &u.application_ids()?,
             ));
         };
-        let person_name = crate::record::person_ref(&app, t.person)?.name.clone();
-        let logged = edit::log_touch(&engine, &mut app, touch, t.force, now)
-            .map_err(crate::record::refused)?;
+        let person_name = crate::ctx::person_ref(&app, t.person)?.name.clone();
+        let logged =
+            edit::log_touch(&engine, &mut app, touch, t.force, now).map_err(crate::ctx::refused)?;
         if !matches!(logged, Logged::Refused { .. }) {
             debrief_core::exchange::validate_application(
                 &app,

@@ -322,3 +322,25 @@ impl Ctx {
         })
     }
 }
+
+/// A person of `app` by id, or the refusal (exit 2) naming the ones there are.
+pub(crate) fn person_ref<'a>(
+    app: &'a Application,
+    id: &str,
+) -> Result<&'a debrief_core::model::Person> {
+    debrief_core::edit::person(app, id, "person").map_err(refused)
+}
+
+/// A refused edit (exit 2), naming the flag at fault as other input errors
+/// do (`--by: …`); positional arguments and unknown ids need no flag.
+pub(crate) fn refused(e: EditError) -> Failure {
+    let flag = match e.field.as_str() {
+        "text" | "fact" | "said" | "rule" | "person" | "interview" | "went_well" => {
+            return e.into();
+        }
+        "apologized" => "--mark-apologized".to_string(),
+        "start" => "--at".to_string(),
+        field => format!("--{}", field.replace('_', "-")),
+    };
+    Failure::input(format!("{flag}: {}", e.message))
+}

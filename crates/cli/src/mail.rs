@@ -27,7 +27,7 @@ use debrief_mail::{Party, Settings, SmtpUrl, Sources};
 
 use crate::args::SendArgs;
 use crate::ctx::{Ctx, Failure, Result};
-use crate::notes::{load_pack, read_note};
+use crate::input::{load_pack, read_note};
 use crate::render;
 
 /// The settings in force, with a word about a password file others can read.

@@ -300,6 +300,8 @@ impl Debrief {
     /// or the context-free rules without an application.
     fn lint(&self, p: LintParams) -> Result<Value> {
         let kind: Option<NoteKind> = p.kind.map(|k| parse("kind", &k.0)).transpose()?;
+        // The same free-text limit as `debrief lint FILE` and the API.
+        debrief_lint::check_size(&p.text).map_err(|e| Failure::input(format!("text: {e}")))?;
         let db = self.db.clone();
         let diags = match &p.app {
             None => {
@@ -308,7 +310,7 @@ impl Debrief {
                         "person: give app too (the person is looked up in it)",
                     ));
                 }
-                let (pack, _) = crate::notes::load_pack(None, db.as_deref())?;
+                let (pack, _) = crate::input::load_pack(None, db.as_deref())?;
                 let mut cx = debrief_lint::Context::new().pack(&pack);
                 cx.kind = kind;
                 debrief_lint::lint(&p.text, &cx)
@@ -317,9 +319,9 @@ impl Debrief {
                 let ctx = self.open(None, true)?;
                 let app = ctx.application(id)?;
                 if let Some(person) = &p.person {
-                    crate::record::person_ref(&app, person)?;
+                    crate::ctx::person_ref(&app, person)?;
                 }
-                let (pack, _) = crate::notes::load_pack(None, Some(&ctx.db_path))?;
+                let (pack, _) = crate::input::load_pack(None, Some(&ctx.db_path))?;
                 let cx =
                     debrief_lint::note_context(&app, p.person.as_deref(), kind, ctx.now()?, &pack);
                 debrief_lint::lint(&p.text, &cx)

@@ -5,16 +5,16 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use debrief_core::edit::{
-    self, ApplicationFields, EditError, InterviewDone, NewFeedback, NewInterview, NewReflection,
-    NewResearch, PersonFields, Preparation, Said,
+    self, ApplicationFields, InterviewDone, NewFeedback, NewInterview, NewReflection, NewResearch,
+    PersonFields, Preparation, Said,
 };
 use debrief_core::input::{parse_date, slug};
-use debrief_core::model::{Application, InterviewStatus, Person, Policy, SlipUp};
+use debrief_core::model::{Application, InterviewStatus, Policy, SlipUp};
 use debrief_core::text::when;
 use debrief_store::{Change, StoreReader};
 
 use crate::args::*;
-use crate::ctx::{Ctx, Failure, Result};
+use crate::ctx::{Ctx, Failure, Result, refused};
 use crate::render;
 
 /// "Acme Corp — Data Analyst", or the company alone.
@@ -24,24 +24,6 @@ fn app_label(app: &Application) -> String {
     } else {
         format!("{} — {}", app.company, app.role)
     }
-}
-
-pub(crate) fn person_ref<'a>(app: &'a Application, id: &str) -> Result<&'a Person> {
-    edit::person(app, id, "person").map_err(refused)
-}
-
-/// A refused edit (exit 2), naming the flag at fault as other input errors
-/// do (`--by: …`); positional arguments and unknown ids need no flag.
-pub(crate) fn refused(e: EditError) -> Failure {
-    let flag = match e.field.as_str() {
-        "text" | "fact" | "said" | "rule" | "person" | "interview" | "went_well" => {
-            return e.into();
-        }
-        "apologized" => "--mark-apologized".to_string(),
-        "start" => "--at".to_string(),
-        field => format!("--{}", field.replace('_', "-")),
-    };
-    Failure::input(format!("{flag}: {}", e.message))
 }
 
 pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {

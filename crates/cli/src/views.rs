@@ -142,7 +142,7 @@ pub fn explain(a: &ExplainArgs, db: Option<&std::path::Path>) -> Result<()> {
     // A linter rule (`lint/wrong-name`): the same facts `debrief lint
     // --list-rules` gives, with the user's rule pack laid over.
     let Some(rule) = Rule::from_id(id) else {
-        let (pack, _) = crate::notes::load_pack(None, db)?;
+        let (pack, _) = crate::input::load_pack(None, db)?;
         let lint_rules = debrief_lint::output::rules_of(&pack);
         return match lint_rules.iter().find(|r| r.id == *id) {
             Some(r) => explain_lint_rule(r, false),
