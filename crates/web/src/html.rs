@@ -241,7 +241,7 @@ pub fn page_html(
                         div.flash.(kind) role="status" {
                             (msg)
                             // Every change's confirmation can be taken back.
-                            @if kind == "ok" { " " (crate::removal::undo_button()) }
+                            @if kind == "ok" { " " (undo_button()) }
                         }
                     }
                     (body)
@@ -305,4 +305,14 @@ pub fn download(body: impl IntoResponse, content_type: &'static str, name: &str)
         HeaderValue::from_static("private, no-store"),
     );
     res
+}
+
+/// The Undo button shown with every confirmation (a POST form; the
+/// cross-site checks of every form apply).
+pub fn undo_button() -> Markup {
+    html! {
+        form.inline method="post" action="/undo" {
+            button type="submit" { "Undo" }
+        }
+    }
 }

@@ -19,7 +19,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::html::redirect_with;
+use crate::html::{redirect_with, undo_button};
 use crate::state::{AppState, Problem, Result};
 
 /// Under `/api/v1`.
@@ -27,29 +27,10 @@ pub fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/history", get(history))
         .route("/undo", post(undo_api))
+        // touches, replies, news, research, feedback, dismissals: by number
         .route(
-            "/applications/{id}/touches/{n}",
-            delete(touch_delete).patch(touch_patch),
-        )
-        .route(
-            "/applications/{id}/replies/{n}",
-            delete(reply_delete).patch(reply_patch),
-        )
-        .route(
-            "/applications/{id}/news/{n}",
-            delete(news_delete).patch(news_patch),
-        )
-        .route(
-            "/applications/{id}/research/{n}",
-            delete(research_delete).patch(research_patch),
-        )
-        .route(
-            "/applications/{id}/feedback/{n}",
-            delete(feedback_delete).patch(feedback_patch),
-        )
-        .route(
-            "/applications/{id}/dismissals/{n}",
-            delete(dismissal_delete).patch(dismissal_patch),
+            "/applications/{id}/{kind}/{n}",
+            delete(indexed_delete).patch(indexed_patch),
         )
         .route(
             "/applications/{id}/people/{person}/said/{n}",
@@ -228,25 +209,36 @@ fn correct_from(st: &AppState, id: &str, target: &Target, b: &Bytes) -> Result<R
     Ok(axum::Json(st.application(id)?).into_response())
 }
 
-macro_rules! indexed_patch {
-    ($name:ident, $variant:ident, $field:ident) => {
-        async fn $name(
-            State(st): State<AppState>,
-            Path((id, n)): Path<(String, String)>,
-            b: Bytes,
-        ) -> Result<Response> {
-            let $field = number(&n)?;
-            correct_from(&st, &id, &Target::$variant { $field }, &b)
-        }
-    };
+/// The numbered record a path names (`touches/2`, `feedback/1`…).
+fn indexed_target(kind: &str, n: &str) -> Result<Target> {
+    let index = number(n)?;
+    Ok(match kind {
+        "touches" => Target::Touch { index },
+        "replies" => Target::Reply { index },
+        "news" => Target::News { index },
+        "research" => Target::Research { index },
+        "feedback" => Target::Feedback { point: index },
+        "dismissals" => Target::Dismissal { index },
+        other => return Err(Problem::not_found(format!("no records called '{other}'"))),
+    })
 }
 
-indexed_patch!(touch_patch, Touch, index);
-indexed_patch!(reply_patch, Reply, index);
-indexed_patch!(news_patch, News, index);
-indexed_patch!(research_patch, Research, index);
-indexed_patch!(feedback_patch, Feedback, point);
-indexed_patch!(dismissal_patch, Dismissal, index);
+/// `DELETE /api/v1/applications/{id}/{kind}/{n}`.
+async fn indexed_delete(
+    State(st): State<AppState>,
+    Path((id, kind, n)): Path<(String, String, String)>,
+) -> Result<Response> {
+    deleted(remove_from(&st, &id, &indexed_target(&kind, &n)?)?)
+}
+
+/// `PATCH /api/v1/applications/{id}/{kind}/{n}`.
+async fn indexed_patch(
+    State(st): State<AppState>,
+    Path((id, kind, n)): Path<(String, String, String)>,
+    b: Bytes,
+) -> Result<Response> {
+    correct_from(&st, &id, &indexed_target(&kind, &n)?, &b)
+}
 
 async fn said_patch(
     State(st): State<AppState>,
@@ -273,25 +265,6 @@ async fn reflection_patch(
 ) -> Result<Response> {
     correct_from(&st, &id, &Target::Reflection { interview }, &b)
 }
-
-macro_rules! indexed {
-    ($name:ident, $variant:ident, $field:ident) => {
-        async fn $name(
-            State(st): State<AppState>,
-            Path((id, n)): Path<(String, String)>,
-        ) -> Result<Response> {
-            let $field = number(&n)?;
-            deleted(remove_from(&st, &id, &Target::$variant { $field })?)
-        }
-    };
-}
-
-indexed!(touch_delete, Touch, index);
-indexed!(reply_delete, Reply, index);
-indexed!(news_delete, News, index);
-indexed!(research_delete, Research, index);
-indexed!(feedback_delete, Feedback, point);
-indexed!(dismissal_delete, Dismissal, index);
 
 async fn said_delete(
     State(st): State<AppState>,
@@ -396,16 +369,6 @@ async fn undo_page(State(st): State<AppState>, h: HeaderMap) -> Response {
             redirect_with(&to, "ok", &format!("Undid {}.", what.join(", ")))
         }
         Err(p) => redirect_with(&to, "error", &format!("Nothing was undone: {p}")),
-    }
-}
-
-/// The Undo button shown with every confirmation (a POST form; the
-/// cross-site checks of every form apply).
-pub fn undo_button() -> Markup {
-    html! {
-        form.inline method="post" action="/undo" {
-            button type="submit" { "Undo" }
-        }
     }
 }
 
