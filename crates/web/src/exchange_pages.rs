@@ -29,11 +29,11 @@ use debrief_store::Change;
 use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use maud::{Markup, html};
 
+use crate::html::app_url;
 use crate::html::{
     Fields, Nav, Sticky, describedby, download, error_page, field_error, page, redirect_with,
     safe_name,
 };
-use crate::pages::app_url;
 use crate::state::{AppState, Problem, Result};
 
 pub fn routes() -> Router<AppState> {
@@ -979,7 +979,7 @@ pub fn settings_links() -> Markup {
 
 pub fn calendar_link(app: Option<&str>) -> Markup {
     let href = match app {
-        Some(id) => format!("/export.ics?app={}", crate::pages::urlencode(id)),
+        Some(id) => format!("/export.ics?app={}", crate::html::urlencode(id)),
         None => "/export.ics".to_string(),
     };
     html! {

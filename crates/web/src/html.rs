@@ -316,3 +316,33 @@ pub fn undo_button() -> Markup {
         }
     }
 }
+
+/// A Delete button for one record of application `id`: a POST form (the
+/// cross-site checks of every form apply); the confirmation that follows
+/// carries Undo.
+pub fn delete_button(id: &str, fields: &[(&str, String)], label: &str) -> Markup {
+    html! {
+        form.inline.delete method="post" action=(format!("/applications/{}/delete", urlencode(id))) {
+            @for (k, v) in fields { input type="hidden" name=(k) value=(v); }
+            button type="submit" { (label) }
+        }
+    }
+}
+
+/// The page of application `id`.
+pub(crate) fn app_url(id: &str) -> String {
+    format!("/applications/{}", urlencode(id))
+}
+
+pub(crate) fn urlencode(s: &str) -> String {
+    // Path segments: keep the unreserved set, escape the rest.
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

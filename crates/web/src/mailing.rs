@@ -27,8 +27,9 @@ use debrief_mail::{Party, SendError, SmtpUrl};
 use maud::{Markup, html};
 use serde_json::Value;
 
+use crate::html::app_url;
 use crate::html::{Fields, Sticky, error_page, redirect_with};
-use crate::pages::{Typed, app_url, composer_page};
+use crate::pages::{Typed, composer_page};
 use crate::state::{AppState, Problem, Result};
 
 type Form = axum::extract::Form<Vec<(String, String)>>;

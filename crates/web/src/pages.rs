@@ -21,8 +21,8 @@ use maud::{Markup, html};
 
 use crate::charts;
 use crate::html::{
-    Fields, Nav, Sticky, describedby, error_page, field_error, form_error, page, redirect_with,
-    select,
+    Fields, Nav, Sticky, app_url, describedby, error_page, field_error, form_error, page,
+    redirect_with, select, urlencode,
 };
 use crate::ops::{self, Logged};
 use debrief_core::input::parse_date;
@@ -70,23 +70,6 @@ pub fn routes() -> Router<AppState> {
 /// Renders a page-producing result, turning a failure into an error page.
 fn respond(h: &HeaderMap, r: Result<Response>) -> Response {
     r.unwrap_or_else(|p| error_page(h, &p))
-}
-
-pub(crate) fn app_url(id: &str) -> String {
-    format!("/applications/{}", urlencode(id))
-}
-
-pub(crate) fn urlencode(s: &str) -> String {
-    // Path segments: keep the unreserved set, escape the rest.
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn person_name<'a>(app: &'a Application, id: &'a str) -> &'a str {
@@ -608,9 +591,9 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
                     @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
                 }
-                " " (crate::removal::delete_button(&app.id, &[("what", "interview".into()), ("interview", iv.id.clone())], "Delete the interview"))
+                " " (crate::html::delete_button(&app.id, &[("what", "interview".into()), ("interview", iv.id.clone())], "Delete the interview"))
                 @if !iv.slip_ups.is_empty() {
-                    ul { @for (n, sl) in iv.slip_ups.iter().enumerate() { li { "Slip-up: " (sl.text) @if sl.noticed { " (they noticed)" } " " (crate::removal::delete_button(&app.id, &[("what", "slip".into()), ("interview", iv.id.clone()), ("index", (n + 1).to_string())], "Delete")) } } }
+                    ul { @for (n, sl) in iv.slip_ups.iter().enumerate() { li { "Slip-up: " (sl.text) @if sl.noticed { " (they noticed)" } " " (crate::html::delete_button(&app.id, &[("what", "slip".into()), ("interview", iv.id.clone()), ("index", (n + 1).to_string())], "Delete")) } } }
                 }
                 @if let Some(r) = &iv.reflection {
                     dl.reflection {
@@ -620,7 +603,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                         @if !r.missing_info.is_empty() { dt { "What I lacked" } dd { (r.missing_info.join("; ")) } }
                         @if let Some(q) = &r.hardest_question { dt { "Hardest question" } dd { (q) } }
                     }
-                    (crate::removal::delete_button(&app.id, &[("what", "reflection".into()), ("interview", iv.id.clone())], "Delete the reflection"))
+                    (crate::html::delete_button(&app.id, &[("what", "reflection".into()), ("interview", iv.id.clone())], "Delete the reflection"))
                 }
             },
         });
@@ -637,20 +620,20 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 "Sent " (t.kind) " to " (who) " by " (t.channel)
                 @if t.forced { " " span.badge.urgent { "past the guard" } }
                 @if let Some(n) = &t.note { details { summary { "The note" } pre.note { (n) } } }
-                " " (crate::removal::delete_button(&app.id, &[("what", "touch".into()), ("index", (n + 1).to_string())], "Delete"))
+                " " (crate::html::delete_button(&app.id, &[("what", "touch".into()), ("index", (n + 1).to_string())], "Delete"))
             },
         });
         if let Some(r) = t.replied_at {
             events.push(Event {
                 at: r.ts,
-                what: html! { (who) " replied to your " (t.kind) " " (crate::removal::delete_button(&app.id, &[("what", "reply".into()), ("index", (n + 1).to_string())], "Delete")) },
+                what: html! { (who) " replied to your " (t.kind) " " (crate::html::delete_button(&app.id, &[("what", "reply".into()), ("index", (n + 1).to_string())], "Delete")) },
             });
         }
     }
     for (k, n) in app.news.iter().enumerate() {
         events.push(Event {
             at: midnight(n.on),
-            what: html! { "News: " (n.text) " " (crate::removal::delete_button(&app.id, &[("what", "news".into()), ("index", (k + 1).to_string())], "Delete")) },
+            what: html! { "News: " (n.text) " " (crate::html::delete_button(&app.id, &[("what", "news".into()), ("index", (k + 1).to_string())], "Delete")) },
         });
     }
     if let Some(o) = &app.outcome {
@@ -658,15 +641,15 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
             at: midnight(o.on),
             what: html! {
                 "Outcome: " strong { (o.kind) }
-                " " (crate::removal::delete_button(&app.id, &[("what", "outcome".into())], "Delete the outcome"))
-                @for (k, fb) in o.feedback.iter().enumerate() { br; "Feedback: " (fb.text) " " (crate::removal::delete_button(&app.id, &[("what", "feedback".into()), ("index", (k + 1).to_string())], "Delete")) }
+                " " (crate::html::delete_button(&app.id, &[("what", "outcome".into())], "Delete the outcome"))
+                @for (k, fb) in o.feedback.iter().enumerate() { br; "Feedback: " (fb.text) " " (crate::html::delete_button(&app.id, &[("what", "feedback".into()), ("index", (k + 1).to_string())], "Delete")) }
             },
         });
     }
     for (k, d) in app.dismissed.iter().enumerate() {
         events.push(Event {
             at: d.at.ts,
-            what: html! { "Set aside " code { (d.rule) } @if !d.reason.is_empty() { ": " (d.reason) } " " (crate::removal::delete_button(&app.id, &[("what", "dismissal".into()), ("index", (k + 1).to_string())], "Delete")) },
+            what: html! { "Set aside " code { (d.rule) } @if !d.reason.is_empty() { ": " (d.reason) } " " (crate::html::delete_button(&app.id, &[("what", "dismissal".into()), ("index", (k + 1).to_string())], "Delete")) },
         });
     }
     events.sort_by_key(|e| e.at);
@@ -709,7 +692,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                             @if let Some(d) = pr.after { " · said to follow up after " (d) }
                         }
                         " · " a href=(format!("{url}/compose?person={}", urlencode(&p.id))) { "Write to " (p.name) }
-                        " " (crate::removal::delete_button(
+                        " " (crate::html::delete_button(
                             &app.id,
                             &[("what", "person".into()), ("person", p.id.clone()), ("from_panels", "true".into())],
                             if app.interviews.iter().any(|iv| iv.interviewers.contains(&p.id) || iv.also_met.contains(&p.id)) {
@@ -718,7 +701,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                                 "Delete"
                             },
                         ))
-                        @if !p.said.is_empty() { ul { @for (k, x) in p.said.iter().enumerate() { li { "Said: " (x) " " (crate::removal::delete_button(&app.id, &[("what", "said".into()), ("person", p.id.clone()), ("index", (k + 1).to_string())], "Delete")) } } } }
+                        @if !p.said.is_empty() { ul { @for (k, x) in p.said.iter().enumerate() { li { "Said: " (x) " " (crate::html::delete_button(&app.id, &[("what", "said".into()), ("person", p.id.clone()), ("index", (k + 1).to_string())], "Delete")) } } } }
                         details.edit open[s.form == "edit-person" && s.values.get("person") == p.id] {
                             summary { "Edit " (p.name) }
                             (edit_person_form(&url, i, p, s))
@@ -730,7 +713,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
         @if !app.research.is_empty() {
             section aria-labelledby="research-h" {
                 h2 #research-h { "Research" }
-                ul { @for (k, r) in app.research.iter().enumerate() { li { (r.fact) @if let Some(c) = &r.contribution { " — how I would help: " (c) } " " (crate::removal::delete_button(&app.id, &[("what", "research".into()), ("index", (k + 1).to_string())], "Delete")) } } }
+                ul { @for (k, r) in app.research.iter().enumerate() { li { (r.fact) @if let Some(c) = &r.contribution { " — how I would help: " (c) } " " (crate::html::delete_button(&app.id, &[("what", "research".into()), ("index", (k + 1).to_string())], "Delete")) } } }
             }
         }
         div.forms {

@@ -19,7 +19,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::html::{redirect_with, undo_button};
+use crate::html::{app_url, redirect_with, undo_button};
 use crate::state::{AppState, Problem, Result};
 
 /// Under `/api/v1`.
@@ -51,18 +51,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/undo", post(undo_page))
         .route("/applications/{id}/delete", post(delete_page))
-}
-
-/// A Delete button for one record of application `id`: a POST form (the
-/// cross-site checks of every form apply); the confirmation that follows
-/// carries Undo.
-pub fn delete_button(id: &str, fields: &[(&str, String)], label: &str) -> Markup {
-    html! {
-        form.inline.delete method="post" action=(format!("/applications/{}/delete", crate::pages::urlencode(id))) {
-            @for (k, v) in fields { input type="hidden" name=(k) value=(v); }
-            button type="submit" { (label) }
-        }
-    }
 }
 
 /// The record a Delete button names.
@@ -109,7 +97,7 @@ async fn delete_page(
     Path(id): Path<String>,
     axum::Form(f): axum::Form<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let to = crate::pages::app_url(&id);
+    let to = app_url(&id);
     let run = || -> Result<String> {
         let target = page_target(&f)?;
         remove_from(&st, &id, &target)
