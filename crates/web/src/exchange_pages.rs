@@ -49,7 +49,7 @@ pub fn api_routes() -> Router<AppState> {
         .route("/ics/import", post(api_ics_import))
         .route("/ics/export", get(api_ics_export))
         .route("/import-csv", post(api_import_csv))
-        .layer(axum::middleware::map_response(crate::api::json_errors))
+        .layer(axum::middleware::map_response(crate::wire::json_errors))
 }
 
 /// A file that cannot be used at all: 400, naming the file (and the line).
@@ -283,7 +283,7 @@ async fn api_ics_import(
     RawQuery(raw): RawQuery,
     b: Bytes,
 ) -> Result<Response> {
-    let q: IcsQuery = crate::api::query(raw.as_deref())?;
+    let q: IcsQuery = crate::wire::query(raw.as_deref())?;
     uploaded(&b, "calendar (.ics) text")?;
     let app = q.app.as_deref().filter(|a| !a.is_empty());
     let result = import_invite(&st, &b, app, q.dry_run)?;
@@ -307,7 +307,7 @@ fn calendar_response(st: &AppState, app: Option<&str>) -> Result<Response> {
 
 /// `debrief ics export [--app ID]`.
 async fn api_ics_export(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
-    let q: ExportQuery = crate::api::query(raw.as_deref())?;
+    let q: ExportQuery = crate::wire::query(raw.as_deref())?;
     calendar_response(&st, q.app.as_deref().filter(|a| !a.is_empty()))
 }
 

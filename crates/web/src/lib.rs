@@ -32,6 +32,7 @@ mod security;
 pub mod server;
 mod snapshot;
 mod state;
+mod wire;
 
 pub use security::CSP;
 pub use state::AppState;
@@ -123,7 +124,7 @@ async fn retry_after(mut res: axum::response::Response) -> axum::response::Respo
 /// axum's own refusals of a page request (a form over the size limit, a
 /// body of the wrong kind) answer in plain text with the library's words;
 /// the user gets a page saying what happened and what to do. The API's
-/// answers are JSON already (`api::json_errors`) and pass untouched.
+/// answers are JSON already (`wire::json_errors`) and pass untouched.
 async fn readable_errors(res: axum::response::Response) -> axum::response::Response {
     let status = res.status();
     let plain = res

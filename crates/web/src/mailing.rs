@@ -43,7 +43,7 @@ pub fn routes() -> Router<AppState> {
 pub fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/send", post(api_send))
-        .layer(axum::middleware::map_response(crate::api::json_errors))
+        .layer(axum::middleware::map_response(crate::wire::json_errors))
 }
 
 /// How the mail settings stand.
@@ -238,7 +238,7 @@ fn json_with(status: StatusCode, v: Value) -> Response {
 /// with the diagnostics when lint says no, 409 with the guard's refusal,
 /// 502 when the server refused or could not be reached (nothing logged).
 async fn api_send(State(st): State<AppState>, b: Bytes) -> Response {
-    let r: ApiSend = match crate::api::body(&b) {
+    let r: ApiSend = match crate::wire::body(&b) {
         Ok(r) => r,
         Err(p) => return p.into_response(),
     };

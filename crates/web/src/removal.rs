@@ -155,7 +155,7 @@ pub async fn person_delete(
     Path((id, person)): Path<(String, String)>,
     RawQuery(q): RawQuery,
 ) -> Result<Response> {
-    let q: PersonQuery = crate::api::query(q.as_deref())?;
+    let q: PersonQuery = crate::wire::query(q.as_deref())?;
     deleted(remove_from(
         &st,
         &id,
@@ -190,7 +190,7 @@ fn number(n: &str) -> Result<usize> {
 /// Changes fields of `target` from a JSON object of exchange-format
 /// fields, in one transaction; answers the application.
 fn correct_from(st: &AppState, id: &str, target: &Target, b: &Bytes) -> Result<Response> {
-    let patch: serde_json::Map<String, serde_json::Value> = crate::api::body(b)?;
+    let patch: serde_json::Map<String, serde_json::Value> = crate::wire::body(b)?;
     st.edit(id, |app| {
         Ok::<_, Problem>(remove::correct(app, target, &patch)?)
     })?;
@@ -318,7 +318,7 @@ struct UndoQuery {
 /// latest N, in one transaction that is itself undoable (so the next
 /// undo puts them back).
 async fn undo_api(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
-    let q: UndoQuery = crate::api::query(q.as_deref())?;
+    let q: UndoQuery = crate::wire::query(q.as_deref())?;
     let count = q.count.unwrap_or(1);
     if count == 0 {
         return Err(Problem::field("count", "at least 1"));
