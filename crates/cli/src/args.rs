@@ -214,6 +214,9 @@ impl Command {
             | Command::Draft(_)
             | Command::Stats(_) => true,
             Command::History(h) => h.keep_days.is_none(),
+            // Nothing to take back, or to announce, in a store that is not
+            // there: neither creates one.
+            Command::Undo(_) | Command::Remind(_) => true,
             Command::App(c) => matches!(c, AppCommand::List(_) | AppCommand::Show { .. }),
             Command::Ics(c) => matches!(c, IcsCommand::Export(_)),
             _ => false,

@@ -1131,11 +1131,15 @@ fn reading_a_store_that_is_not_there_creates_nothing() {
         &["export"][..],
         &["stats"][..],
         &["app", "list"][..],
+        &["history"][..],
+        &["undo"][..],
+        &["remind"][..],
     ] {
         // Not the harness's store: this one must not exist.
         let out = Command::new(env!("CARGO_BIN_EXE_debrief"))
             .arg("--db")
             .arg(db)
+            .args(["--now", "2026-12-02T09:00:00Z"])
             .args(args)
             .env("NO_COLOR", "1")
             .env_remove("DEBRIEF_DB")
@@ -1160,6 +1164,8 @@ fn reading_a_store_that_is_not_there_creates_nothing() {
         .args([
             "--db",
             db,
+            "--now",
+            "2026-12-02T09:00:00Z",
             "app",
             "add",
             "--company",

@@ -67,10 +67,16 @@ fn missing(field: &str, message: String) -> EditError {
 /// Checks a 1-based position in a list of `len` things called `what`.
 fn position(index: usize, len: usize, what: &str, app: &str) -> Result<usize, EditError> {
     if index == 0 || index > len {
+        // "touches", "slip-ups", "said lines".
+        let many = if what.ends_with("ch") {
+            format!("{what}es")
+        } else {
+            format!("{what}s")
+        };
         let known = match len {
-            0 => format!("application '{app}' has no {what}s"),
+            0 => format!("application '{app}' has no {many}"),
             1 => format!("application '{app}' has 1 {what} (number 1)"),
-            n => format!("application '{app}' has {n} {what}s (numbers 1 to {n})"),
+            n => format!("application '{app}' has {n} {many} (numbers 1 to {n})"),
         };
         return Err(missing(
             "index",
