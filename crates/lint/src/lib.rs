@@ -6,6 +6,10 @@
 //!
 //! Code map:
 //! - `text`: words, sentences, greeting/body/signature (`parse_note`), positions.
+//! - `words`: stop words and stems.
+//! - `reading`: a note's body as sentences and clauses (words and positions only).
+//! - `note`: a note as the rules see it (parts, tokens, cached stems and reading).
+//! - `clause`: the intent rules, decided per clause from the reading.
 //! - `pack`: rule packs in TOML; the phrase rules are data (`rules/builtin.toml`).
 //! - `rules`: the rules that need the store (names, slip-ups, what people said, timing).
 //! - `panel`: similarity between the notes for one panel.
@@ -21,11 +25,14 @@ use serde::{Deserialize, Serialize};
 
 mod clause;
 pub mod draft;
+mod note;
 pub mod output;
 pub mod pack;
 pub mod panel;
+mod reading;
 mod rules;
 pub mod text;
+mod words;
 
 pub use draft::{DRAFTABLE, Draft, DraftError, draft};
 pub use output::{RuleMeta, rules};
