@@ -401,6 +401,7 @@ pub(crate) fn findings(note: &Note, kind: Option<NoteKind>, rule: &str) -> Vec<F
         "lint/other-candidate" => other_candidate(note, reading),
         "lint/feedback-by-email" => feedback_by_email(note, reading),
         "lint/dismissive" => dismissive(note, reading),
+        "lint/concern-too-early" => concern_too_early(note, reading),
         _ => Vec::new(),
     }
 }
@@ -936,5 +937,229 @@ pub(crate) fn states_fit(note: &Note) -> bool {
             ],
         );
         (done && (measured || has(w, &["at", "for", "similar", "same", "exactly"]))) || knowing
+    })
+}
+
+// --- lint/concern-too-early -----------------------------------------------------
+
+/// What a concern is about: the writer's gap, move, notice, visa, commute,
+/// hours, start date, family or health. Each entry is a word sequence.
+const CONCERN_TOPIC: &[&[&str]] = &[
+    &["employment", "gap"],
+    &["career", "gap"],
+    &["resume", "gap"],
+    &["cv", "gap"],
+    &["gap", "in", "my"],
+    &["gap", "in", "employment"],
+    &["career", "break"],
+    &["between", "jobs"],
+    &["out", "of", "work"],
+    &["relocation"],
+    &["relocate"],
+    &["relocating"],
+    &["notice", "period"],
+    &["weeks", "notice"],
+    &["weeks'", "notice"],
+    &["months", "notice"],
+    &["months'", "notice"],
+    &["month", "notice"],
+    &["notice", "at"],
+    &["visa"],
+    &["sponsorship"],
+    &["sponsor"],
+    &["work", "permit"],
+    &["commute"],
+    &["commuting"],
+    &["fully", "remote"],
+    &["remote", "only"],
+    &["only", "work", "remotely"],
+    &["work", "remotely"],
+    &["part", "time"],
+    &["start", "until"],
+    &["start", "before"],
+    &["start", "after"],
+    &["starting", "until"],
+    &["childcare"],
+    &["child", "care"],
+    &["maternity"],
+    &["paternity"],
+    &["parental", "leave"],
+    &["non", "compete"],
+    &["noncompete"],
+    &["background", "check"],
+    &["health", "condition"],
+    &["medical", "condition"],
+];
+
+/// A move is the writer's only when the writer moves ("we are moving to
+/// Denver"), not the company ("Pinnacle's move to a four-day week").
+const MOVE: &[&[&str]] = &[
+    &["moving", "to"],
+    &["move", "to"],
+    &["moving", "my"],
+    &["moving", "our"],
+    &["moving", "next"],
+    &["moving", "in"],
+    &["moving", "abroad"],
+    &["moving", "away"],
+];
+const MOVER: &[&str] = &[
+    "i", "i'm", "i'll", "i'd", "we", "we're", "we'll", "we'd", "my", "our", "need",
+];
+
+/// "We are moving to Denver", "I would need to move to": the writer, as
+/// the subject, before the move; not "Moving to Snowflake is a project I
+/// know well".
+fn writer_moves(w: &[Token]) -> bool {
+    MOVE.iter().any(|p| {
+        w.windows(p.len()).enumerate().any(|(i, win)| {
+            win.iter().zip(p.iter()).all(|(t, x)| t.norm.as_str() == *x)
+                && w.get(..i).is_some_and(|before| has(before, MOVER))
+        })
+    })
+}
+
+/// The writer's own situation or need: who the concern belongs to.
+const OWN_NEED: &[&str] = &[
+    "i", "i'm", "i'd", "i'll", "i've", "my", "me", "we", "we're", "we'll", "our", "us", "need",
+    "needs", "require", "requires", "can't", "cannot",
+];
+
+/// Turns the topic into a reassurance, or a fact of the past.
+const NO_CONCERN: &[&[&str]] = &[
+    &["don't", "need"],
+    &["do", "not", "need"],
+    &["won't", "need"],
+    &["will", "not", "need"],
+    &["wouldn't", "need"],
+    &["would", "not", "need"],
+    &["no", "need"],
+    &["without", "sponsorship"],
+    &["no", "notice"],
+    &["start", "immediately"],
+    &["happy", "to", "relocate"],
+    &["willing", "to", "relocate"],
+    &["open", "to", "relocating"],
+    &["already", "live"],
+    &["relocation", "package"],
+];
+
+/// Someone else brought the topic up: the writer answers, not raises.
+const THEIRS: &[&[&str]] = &[
+    &["you", "mentioned"],
+    &["you", "explained"],
+    &["you", "asked"],
+    &["you", "described"],
+    &["you", "said"],
+    &["you", "told"],
+    &["your", "relocation"],
+    &["your", "remote"],
+    &["for", "explaining"],
+    &["for", "walking"],
+    &["the", "team's"],
+    &["the", "company's"],
+];
+
+/// A concern the writer raises about their own situation: a clause that
+/// names the topic, belongs to the writer (first person, or a need), is not
+/// turned into a reassurance ("I won't need sponsorship"), is not a past
+/// fact ("I moved to Leeds in 2019") and is not the reader's own topic
+/// handed back ("thank you for explaining the relocation package").
+fn concern_too_early(note: &Note, r: &Reading) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (s, clauses) in r.each() {
+        let sw = words(note, s.first, s.last);
+        let topic = |w: &[Token]| seq(w, CONCERN_TOPIC) || writer_moves(w);
+        if !topic(sw) {
+            continue;
+        }
+        let sentence_own = has(sw, OWN_NEED);
+        for c in clauses {
+            let w = words(note, c.first, c.last);
+            if quoted(w) || !topic(w) {
+                continue;
+            }
+            let own = has(w, OWN_NEED) || (sentence_own && !has(w, SECOND_PERSON));
+            let reassured = seq(w, NO_CONCERN) || seq(sw, NO_CONCERN);
+            let theirs = seq(w, THEIRS) && !has(w, &["i", "my", "we", "our", "need"]);
+            // "I relocated to Leeds in 2019": done, not pending.
+            let past = has(w, &["relocated", "moved", "commuted", "sponsored"])
+                && !has(w, &["need", "will", "would", "until", "next"]);
+            if own && !reassured && !theirs && !past {
+                out.push(finding(
+                    note,
+                    c,
+                    format!(
+                        "'{}' raises a concern before a second interview; with an inside recruiter or the hiring manager it is better kept for later.",
+                        shown(note, c.first, c.last)
+                    ),
+                    Some("Keep this for after a second interview, or tell an outside recruiter now."),
+                ));
+                break;
+            }
+        }
+    }
+    out
+}
+
+// --- lint/missing-thanks ------------------------------------------------------------
+
+const THANK: &[&str] = &[
+    "thank",
+    "thanks",
+    "thanked",
+    "thanking",
+    "thankful",
+    "grateful",
+    "gratitude",
+    "appreciate",
+    "appreciated",
+    "appreciation",
+    "appreciative",
+    "thx",
+];
+
+/// Thanks that are a request in disguise: for a favour not yet done.
+const REQUEST_THANKS: &[&[&str]] = &[
+    &["in", "advance"],
+    &["would", "appreciate"],
+    &["i'd", "appreciate"],
+    &["would", "really", "appreciate"],
+    &["i'd", "really", "appreciate"],
+    &["would", "be", "grateful"],
+    &["i'd", "be", "grateful"],
+    &["would", "be", "thankful"],
+    &["i'd", "be", "thankful"],
+    &["will", "appreciate"],
+    &["appreciate", "it", "if"],
+    &["appreciate", "any"],
+    &["appreciate", "an", "update"],
+    &["appreciate", "a", "reply"],
+    &["appreciate", "hearing"],
+    &["grateful", "if"],
+];
+
+/// Whether some clause of the body actually thanks: a thanking word said
+/// by the writer, not quoted, not negated, and not a request dressed as
+/// thanks ("I would appreciate an update", "thanks in advance").
+pub(crate) fn thanks(note: &Note) -> bool {
+    let r = note.reading();
+    r.clauses.iter().any(|c| {
+        let w = words(note, c.first, c.last);
+        if quoted(w) || !has(w, THANK) {
+            return false;
+        }
+        let request = seq(w, REQUEST_THANKS);
+        let negated = seq(
+            w,
+            &[
+                &["no", "thanks"],
+                &["not", "grateful"],
+                &["never", "thanked"],
+                &["didn't", "thank"],
+                &["forgot", "to", "thank"],
+            ],
+        );
+        !request && !negated
     })
 }

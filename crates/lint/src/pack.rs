@@ -25,6 +25,10 @@ const BUILTIN_TOML: &str = include_str!("../rules/builtin.toml");
 static BUILTIN: LazyLock<RulePack> =
     LazyLock::new(|| RulePack::parse(BUILTIN_TOML).unwrap_or_default());
 
+/// Phrase rules whose built-in decision is made per clause in `clause.rs`:
+/// their entry needs no phrases (phrases a pack gives them are found too).
+pub(crate) const DECIDED_BY_CLAUSES: &[&str] = &["lint/concern-too-early", "lint/missing-thanks"];
+
 /// Rules implemented in code; a pack may only configure them.
 pub const CODE_RULES: &[&str] = &[
     "lint/wrong-name",
@@ -581,7 +585,8 @@ impl RulePack {
             };
             match def.ty {
                 Some(RuleType::Existence) | Some(RuleType::Occurrence)
-                    if def.tokens.as_ref().is_none_or(|t| t.is_empty())
+                    if !DECIDED_BY_CLAUSES.contains(&def.id.as_str())
+                        && def.tokens.as_ref().is_none_or(|t| t.is_empty())
                         && def.swap.as_ref().is_none_or(|s| s.is_empty()) =>
                 {
                     return Err(err(

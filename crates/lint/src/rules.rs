@@ -52,6 +52,10 @@ pub(crate) fn run(text: &str, ctx: &Context) -> (Vec<Diagnostic>, Vec<(String, u
         if rule.id == "lint/missing-fit" && crate::clause::states_fit(&note) {
             continue;
         }
+        // Thanks said by the writer, not a request dressed as thanks.
+        if rule.id == "lint/missing-thanks" && crate::clause::thanks(&note) {
+            continue;
+        }
         match rule.rule_type() {
             RuleType::Code => code_rule(rule, severity, &note, ctx, &mut out),
             _ => {

@@ -232,3 +232,82 @@ fn a_note_over_the_free_text_limit_is_refused_naming_it() {
     assert!(e.contains(&debrief_lint::NOTE_MAX.to_string()), "{e}");
     assert!(debrief_lint::check_size(&"é".repeat(debrief_lint::NOTE_MAX)).is_ok());
 }
+
+/// Lints with the application (one interview held, inside recruiter), so
+/// the store conditions of `lint/concern-too-early` hold.
+fn check_with_app(note: &str, kind: NoteKind, rule: &str) -> Vec<String> {
+    let app = app();
+    let ctx = Context {
+        app: Some(&app),
+        ..Context::default()
+    }
+    .kind(kind);
+    spans(note, &lint(note, &ctx), rule)
+}
+
+#[test]
+fn a_concern_is_the_writers_own_need_at_its_clause() {
+    let note = "Dear Raj,\n\nThank you for the tour of the warehouse. I should mention that I will need visa sponsorship to take the job.\n\nBest,\nSam\n";
+    assert_eq!(
+        check_with_app(note, NoteKind::ThankYou, "lint/concern-too-early"),
+        ["I should mention that I will need visa sponsorship to take the job"]
+    );
+    let note = "Dear Raj,\n\nThank you for the tour. I should let you know that we are moving to Denver next spring.\n\nBest,\nSam\n";
+    assert_eq!(
+        check_with_app(note, NoteKind::ThankYou, "lint/concern-too-early"),
+        ["I should let you know that we are moving to Denver next spring"]
+    );
+}
+
+#[test]
+fn a_concern_that_is_not_raised_is_left_alone() {
+    for body in [
+        // The company's move, not the writer's.
+        "Thank you for telling me about Acme's move to a four-day week.",
+        "Moving to Snowflake this spring is a project I know well.",
+        // A reassurance, and a fact of the past.
+        "I won't need sponsorship, and I can start immediately.",
+        "I relocated to Austin in 2019 and have run the Excel forecasts there since.",
+        // The reader's topic, handed back.
+        "Thank you for explaining the relocation package.",
+        // Quoted.
+        "You said \"visa sponsorship\" is handled by HR.",
+    ] {
+        let note = format!("Dear Raj,\n\n{body}\n\nBest,\nSam\n");
+        assert_eq!(
+            check_with_app(&note, NoteKind::ThankYou, "lint/concern-too-early"),
+            Vec::<String>::new(),
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn thanks_must_thank_not_ask() {
+    // A request dressed as thanks does not thank.
+    for body in [
+        "I would appreciate an update on the Data Analyst role.",
+        "Thanks in advance for letting me know where things stand.",
+        "I'd be grateful if you could share the next steps.",
+    ] {
+        let note = format!("Dear Raj,\n\n{body}\n\nBest,\nSam\n");
+        assert_eq!(
+            check(&note, NoteKind::ThankYou, "lint/missing-thanks").len(),
+            1,
+            "{body}"
+        );
+    }
+    for body in [
+        "Thank you for the tour of the warehouse.",
+        "I really appreciated the time you took to walk me through the Excel forecasts.",
+        "I am grateful for the chance to meet the team.",
+        "I wanted to thank you for Friday's conversation.",
+    ] {
+        let note = format!("Dear Raj,\n\n{body}\n\nBest,\nSam\n");
+        assert_eq!(
+            check(&note, NoteKind::ThankYou, "lint/missing-thanks"),
+            Vec::<String>::new(),
+            "{body}"
+        );
+    }
+}
