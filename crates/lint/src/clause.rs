@@ -1007,6 +1007,17 @@ const MOVER: &[&str] = &[
     "i", "i'm", "i'll", "i'd", "we", "we're", "we'll", "we'd", "my", "our", "need",
 ];
 
+/// A concern topic in plain words: not inside a name ("Relocation
+/// Partners", "Visa Europe"), written with capitals mid-sentence.
+fn names_concern(w: &[Token]) -> bool {
+    CONCERN_TOPIC.iter().any(|p| {
+        w.windows(p.len()).any(|win| {
+            win.iter().zip(p.iter()).all(|(t, x)| t.norm.as_str() == *x)
+                && !win.iter().any(|t| t.cap && !t.sentence_start)
+        })
+    })
+}
+
 /// "We are moving to Denver", "I would need to move to": the writer, as
 /// the subject, before the move; not "Moving to Snowflake is a project I
 /// know well".
@@ -1069,7 +1080,7 @@ fn concern_too_early(note: &Note, r: &Reading) -> Vec<Finding> {
     let mut out = Vec::new();
     for (s, clauses) in r.each() {
         let sw = words(note, s.first, s.last);
-        let topic = |w: &[Token]| seq(w, CONCERN_TOPIC) || writer_moves(w);
+        let topic = |w: &[Token]| names_concern(w) || writer_moves(w);
         if !topic(sw) {
             continue;
         }

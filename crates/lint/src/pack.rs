@@ -775,7 +775,7 @@ id = "lint/pushy"
 severity = "off"
 
 [[rule]]
-id = "lint/generic"
+id = "lint/excuse"
 also = ["circle back"]
 
 [[rule]]
@@ -792,7 +792,7 @@ swap = { "synergy" = "working together" }
         assert_eq!(merged.severity("lint/too-long"), Some(Severity::Warning));
         assert_eq!(merged.severity("lint/pushy"), None);
         assert_eq!(merged.severity("me/jargon"), Some(Severity::Info));
-        let g = merged.get("lint/generic").expect("generic");
+        let g = merged.get("lint/excuse").expect("excuse");
         assert!(g.also.contains(&"circle back".to_string()));
         assert!(g.tokens.as_ref().is_some_and(|t| t.len() > 5));
         let origin = |id: &str| merged.get(id).map(|r| r.origin);

@@ -2,7 +2,6 @@
 //! store (names, slip-ups, what people said, timing, the panel).
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use debrief_core::model::{
     Application, Interview, InterviewStatus, OutcomeKind, Person, PersonKind, RecruiterKind,
@@ -12,7 +11,7 @@ use debrief_core::model::{
 use crate::note::{Finding, Note};
 use crate::pack::{Condition, PhraseMatch, PhraseRole, RuleDef, RuleType};
 use crate::text::{Span, Token, first_line, tokenize};
-use crate::words::{is_stop, stem};
+use crate::words::{is_stock, is_stop, stem};
 use crate::{Context, Diagnostic, Severity, panel};
 
 /// The findings, and per rule how many more it found than it reports.
@@ -405,191 +404,6 @@ fn name_parts(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// The vocabulary of stock notes beyond [`GENERIC_WORDS`]: a note made of
-/// these words could go to anyone.
-const STOCK_WORDS: &[&str] = &[
-    "pleasure",
-    "speaking",
-    "taking",
-    "confident",
-    "fit",
-    "opportunity",
-    "opportunities",
-    "provide",
-    "additional",
-    "information",
-    "joining",
-    "join",
-    "consideration",
-    "considering",
-    "sincerely",
-    "chance",
-    "enjoyed",
-    "hope",
-    "hoping",
-    "soon",
-    "steps",
-    "step",
-    "process",
-    "contribute",
-    "skills",
-    "experience",
-    "qualifications",
-    "eager",
-    "enthusiasm",
-    "value",
-    "valuable",
-    "insight",
-    "insights",
-    "wonderful",
-    "nice",
-    "appreciated",
-    "grateful",
-    "happy",
-    "glad",
-    "touch",
-    "base",
-    "following",
-    "follow",
-    "checking",
-    "wanted",
-    "writing",
-    "reach",
-    "reaching",
-    "again",
-    "truly",
-    "genuinely",
-    "congratulations",
-    "congrats",
-    "promotion",
-    "success",
-    "successful",
-    "career",
-    "wishing",
-    "wish",
-    "wishes",
-    "deserved",
-    "deserve",
-    "luck",
-    "continued",
-    "news",
-    "hiring",
-    "manager",
-    "managers",
-    "member",
-    "members",
-    "staff",
-    "office",
-    "everyone",
-    "candidacy",
-    "application",
-    "applied",
-    "decision",
-    "timeline",
-    "update",
-    "question",
-    "questions",
-    "answer",
-    "answers",
-    "contact",
-    "email",
-    "call",
-    "please",
-    "free",
-    "hesitate",
-    "further",
-    "anything",
-    "else",
-    "hear",
-    "back",
-    "know",
-    "excitement",
-    "thrilled",
-    "delighted",
-    "pleased",
-    "forward",
-    "looking",
-    "best",
-    "kind",
-    "warm",
-    "regards",
-    "thanks",
-    "thank",
-    "today",
-    "morning",
-    "afternoon",
-    "evening",
-    "meeting",
-    "organization",
-    "organisation",
-    "company",
-    "position",
-    "role",
-    "interview",
-    "interviewing",
-    "great",
-    "good",
-    "perfect",
-    "ideal",
-    "candidate",
-    "strong",
-    "hard",
-    "worker",
-    "player",
-    "passionate",
-    "motivated",
-    "learner",
-    "quick",
-    "confirm",
-    "reply",
-    "respond",
-    "expect",
-    "latest",
-    "decide",
-    "decided",
-    "excited",
-    "exciting",
-    "interested",
-    "interest",
-    "really",
-    "very",
-    "highly",
-    "extremely",
-    "definitely",
-    "certainly",
-    "speak",
-    "spoke",
-    "spoken",
-    "talked",
-    "conversation",
-    "conversations",
-    "discussing",
-    "details",
-    "detail",
-    "time",
-    "today's",
-    "yesterday's",
-    "week",
-    "weekend",
-    "hiring",
-    "news",
-    "exciting",
-    "role's",
-    "amazing",
-    "awesome",
-    "fantastic",
-    "lovely",
-    "incredible",
-];
-
-/// [`STOCK_WORDS`] sorted once for binary search.
-static STOCK_SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut v = STOCK_WORDS.to_vec();
-    v.sort_unstable();
-    v.dedup();
-    v
-});
-
 /// Names of days and months: a date is not a detail about the person.
 const CALENDAR_WORDS: &[&str] = &[
     "monday",
@@ -656,7 +470,7 @@ fn is_specific(note: &Note, ctx: &Context) -> bool {
     for (t, stem) in content() {
         if t.norm.chars().count() >= 4
             && !t.has_digit
-            && STOCK_SORTED.binary_search(&t.norm.as_str()).is_err()
+            && !is_stock(&t.norm)
             && !blanks
                 .iter()
                 .any(|b| b.start <= t.span.start && t.span.end <= b.end)
@@ -895,43 +709,6 @@ const ADMISSION_CUES: &[&str] = &[
     "should",
 ];
 
-struct Sentence<'n> {
-    /// Stems of the sentence's content words (a sentence has few; a list beats a set).
-    stems: Vec<&'n str>,
-    cue: bool,
-    first: usize,
-    last: usize,
-}
-
-fn sentences<'n>(note: &'n Note) -> Vec<Sentence<'n>> {
-    let mut out: Vec<Sentence> = Vec::new();
-    let mut current: Option<usize> = None;
-    for i in note.body_words() {
-        let Some(t) = note.tokens.get(i) else {
-            continue;
-        };
-        if current != Some(t.sentence) {
-            current = Some(t.sentence);
-            out.push(Sentence {
-                stems: Vec::new(),
-                cue: false,
-                first: i,
-                last: i,
-            });
-        }
-        if let Some(s) = out.last_mut() {
-            s.last = i;
-            s.cue |= ADMISSION_CUES.iter().any(|c| t.norm.starts_with(c));
-            if let Some(stem) = note.stem(i)
-                && !s.stems.contains(&stem)
-            {
-                s.stems.push(stem);
-            }
-        }
-    }
-    out
-}
-
 /// The interview the note follows: the given one, else the latest the
 /// recipient took part in, else the latest at all.
 fn the_interview<'a>(ctx: &Context<'a>) -> Option<&'a Interview> {
@@ -964,36 +741,71 @@ fn unnoticed_mistake(note: &Note, ctx: &Context) -> Vec<Finding> {
         .map(|s| keywords(&s.text).into_iter().map(|k| k.0).collect())
         .collect();
     let mut out = Vec::new();
-    for s in sentences(note) {
+    let r = note.reading();
+    for s in &r.sentences {
+        // The sentence's content words, as stems (a sentence has few; a list
+        // beats a set), and whether it admits something.
+        let mut stems: Vec<&str> = Vec::new();
+        let mut cue = false;
+        for i in s.first..=s.last {
+            let Some(t) = note.tokens.get(i) else {
+                continue;
+            };
+            if t.quoted {
+                continue;
+            }
+            cue |= ADMISSION_CUES.iter().any(|c| t.norm.starts_with(c));
+            if let Some(stem) = note.stem(i)
+                && !stems.contains(&stem)
+            {
+                stems.push(stem);
+            }
+        }
         let mut best: Option<(f64, usize)> = None;
         for (si, keys) in slip_keys.iter().enumerate() {
             let n = keys.len();
-            let k = keys
-                .iter()
-                .filter(|x| s.stems.contains(&x.as_str()))
-                .count();
+            let k = keys.iter().filter(|x| stems.contains(&x.as_str())).count();
             if n == 0 || k == 0 {
                 continue;
             }
-            let mentions = (k >= 2 || n <= 2) && (s.cue || k * 10 >= n * 6);
+            let mentions = (k >= 2 || n <= 2) && (cue || k * 10 >= n * 6);
             let score = k as f64 / n as f64;
             if mentions && best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, si));
             }
         }
-        if let Some((_, si)) = best
-            && let Some(slip) = slips.get(si)
-            && !slip.noticed
-        {
-            out.push((
-                note.span_of(s.first, s.last + 1),
-                format!(
-                    "This brings up a slip-up the interviewer is not recorded as noticing ('{}'); pointing it out only draws attention to it.",
-                    slip.text.trim()
-                ),
-                None,
-            ));
+        let Some((_, si)) = best else {
+            continue;
+        };
+        let (Some(slip), Some(keys)) = (slips.get(si), slip_keys.get(si)) else {
+            continue;
+        };
+        if slip.noticed {
+            continue;
         }
+        // Underline the clause that names the slip (the most of its words).
+        let hits = |c: &crate::reading::Clause| {
+            (c.first..=c.last)
+                .filter(|&i| note.stem(i).is_some_and(|st| keys.iter().any(|k| k == st)))
+                .count()
+        };
+        let clauses = r.clauses.get(s.clauses.clone()).unwrap_or(&[]);
+        let span = clauses
+            .iter()
+            .max_by_key(|c| (hits(c), std::cmp::Reverse(c.first)))
+            .filter(|c| hits(c) > 0)
+            .map_or_else(
+                || note.span_of(s.first, s.last + 1),
+                |c| note.span_of(c.first, c.last + 1),
+            );
+        out.push((
+            span,
+            format!(
+                "This brings up a slip-up the interviewer is not recorded as noticing ('{}'); pointing it out only draws attention to it.",
+                slip.text.trim()
+            ),
+            None,
+        ));
     }
     out
 }
