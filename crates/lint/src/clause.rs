@@ -402,6 +402,7 @@ pub(crate) fn findings(note: &Note, kind: Option<NoteKind>, rule: &str) -> Vec<F
         "lint/feedback-by-email" => feedback_by_email(note, reading),
         "lint/dismissive" => dismissive(note, reading),
         "lint/concern-too-early" => concern_too_early(note, reading),
+        "lint/generic" => generic(note, reading),
         _ => Vec::new(),
     }
 }
@@ -1173,4 +1174,53 @@ pub(crate) fn thanks(note: &Note) -> bool {
         );
         !request && !negated
     })
+}
+
+// --- lint/generic ----------------------------------------------------------------------
+
+/// A note with nothing specific in it (the rule's `nothing-specific`
+/// condition, checked before this runs) is generic when stock clauses
+/// carry it: at least half of its clauses are made only of stop words and
+/// stock vocabulary ("thank you for your time", "I look forward to hearing
+/// from you"); clauses that only press for an answer are left out of the
+/// count. The first stock clause is shown. Not a phrase list: any clause made only of stock words counts,
+/// and a note that names the role and says how the writer fits is not
+/// carried by its one closing courtesy.
+fn generic(note: &Note, r: &Reading) -> Vec<Finding> {
+    // Pressure ("I need to hear back this week") is neither stock nor
+    // specific: `lint/pushy` speaks to it, and it does not count here.
+    let pressure = |w: &[Token]| seq(w, DEADLINE) || seq(w, DEMAND) || seq(w, COMPLAINT);
+    let mut total = 0;
+    let mut carried: Vec<&Clause> = Vec::new();
+    for c in &r.clauses {
+        let w = words(note, c.first, c.last);
+        if pressure(w) {
+            continue;
+        }
+        total += 1;
+        let stock = w.len() >= 3
+            && !quoted(w)
+            && w.iter()
+                .all(|t| crate::words::is_stop(&t.norm) || crate::words::is_stock(&t.norm));
+        if stock {
+            carried.push(c);
+        }
+    }
+    let Some(c) = carried.first() else {
+        return Vec::new();
+    };
+    if carried.len() * 2 < total {
+        return Vec::new();
+    }
+    vec![finding(
+        note,
+        c,
+        format!(
+            "Stock phrases such as '{}' carry this note and nothing in it is specific to this person or company.",
+            shown(note, c.first, c.last)
+        ),
+        Some(
+            "Add one concrete detail: something they said, a project of theirs, or how you would help.",
+        ),
+    )]
 }

@@ -27,7 +27,11 @@ static BUILTIN: LazyLock<RulePack> =
 
 /// Phrase rules whose built-in decision is made per clause in `clause.rs`:
 /// their entry needs no phrases (phrases a pack gives them are found too).
-pub(crate) const DECIDED_BY_CLAUSES: &[&str] = &["lint/concern-too-early", "lint/missing-thanks"];
+pub(crate) const DECIDED_BY_CLAUSES: &[&str] = &[
+    "lint/concern-too-early",
+    "lint/generic",
+    "lint/missing-thanks",
+];
 
 /// Rules implemented in code; a pack may only configure them.
 pub const CODE_RULES: &[&str] = &[

@@ -311,3 +311,26 @@ fn thanks_must_thank_not_ask() {
         );
     }
 }
+
+#[test]
+fn a_note_carried_by_stock_clauses_is_generic_at_its_first_stock_clause() {
+    // No detail, and its clauses are stock once the pressure is set aside.
+    let note = "Hi,\n\nThanks for your time. I really need to know if I got the job, so please get back to me today.\n\nRob\n";
+    assert_eq!(
+        check(note, NoteKind::ThankYou, "lint/generic"),
+        ["Thanks for your time"]
+    );
+    // No phrase of the old list, still only stock words.
+    let note = "Hi,\n\nIt was really great to talk with you today. I look forward to the next steps.\n\nSam\n";
+    assert_eq!(
+        check(note, NoteKind::ThankYou, "lint/generic"),
+        ["I look forward to the next steps"]
+    );
+    // One closing courtesy does not carry a note that says how the writer
+    // fits (what a draft without recorded details looks like).
+    let note = "Dear Kofi,\n\nThank you for meeting with me on Friday to talk about the Support Engineer role at Initech. I'm confident my experience fits what the Support Engineer role needs, and I'd like to put it to work for Initech. I look forward to the next steps.\n\nBest regards,\nSam\n";
+    assert_eq!(
+        check(note, NoteKind::ThankYou, "lint/generic"),
+        Vec::<String>::new()
+    );
+}
