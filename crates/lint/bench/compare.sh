@@ -15,6 +15,10 @@
 #   (d) what each tool flags: per note, does it report anything? Recall on
 #       the notes labelled bad, and how many notes labelled good it leaves
 #       clean.
+#   (e) the same on the 201 real notes of tests/real/ (both splits), and
+#       debrief's per-rule counts there.
+# A benchmark, not a test: .ci/run does not run it, and nothing in
+# `cargo test` needs the peers.
 # then prints a summary with PASS/FAIL against the issue's targets.
 #
 # Needs cargo, python3 (venv) and npm. hyperfine and jq are installed with
@@ -294,6 +298,43 @@ for t in debrief-context "${TOOLS[@]}"; do
     END { print c + 0, k + 0 }' "$TMP/labels" "$OUT/flags.txt")
 done
 
+# --- (e) the real notes ----------------------------------------------------------------
+# The 201 real notes of tests/real/ (both splits), the same words for every
+# tool: debrief checks each as tests/real.rs does (its kind, an application
+# at its company); a note counts as flagged by debrief on a warning or an
+# error (an info such as missing-fit does not), by a peer on anything.
+say "(e) the real-notes corpus (tests/real/), what each tool flags"
+REAL="$TMP/real"
+"$SPEED" --real "$REAL" >"$OUT/flags-real-debrief.tsv"
+{
+  awk -F'\t' '{ print "FLAG debrief", $1, ($5 == "" ? 0 : 1) }' "$OUT/flags-real-debrief.tsv"
+  if ((HAVE_PROSELINT)); then
+    "$PEERS/venv/bin/python" "$TMP/proselint_inproc.py" "$REAL" | grep '^FLAG'
+  fi
+  if ((HAVE_WRITE_GOOD || HAVE_ALEX)); then
+    node "$PEERS/npm/inproc.mjs" "$REAL" "${node_tools[@]}" | grep '^FLAG'
+  fi
+} >"$OUT/flags-real.txt"
+awk -F'\t' '{ print $1, ($3 == "" ? "good" : "bad") }' "$OUT/flags-real-debrief.tsv" >"$TMP/real-labels"
+REAL_BAD=$(grep -c ' bad$' "$TMP/real-labels")
+REAL_GOOD=$(grep -c ' good$' "$TMP/real-labels")
+declare -A REAL_CAUGHT REAL_CLEAN
+for t in "${TOOLS[@]}"; do
+  read -r REAL_CAUGHT[$t] REAL_CLEAN[$t] < <(awk -v t="$t" '
+    NR == FNR { label[$1] = $2; next }
+    $1 == "FLAG" && $2 == t { if (label[$3] == "bad" && $4 > 0) c++; if (label[$3] == "good" && $4 == 0) k++ }
+    END { print c + 0, k + 0 }' "$TMP/real-labels" "$OUT/flags-real.txt")
+done
+# Per rule, debrief only (the peers have no rule that names these problems):
+# labelled, found of those, and clean notes the rule warned on.
+awk -F'\t' '
+  { n = split($3, want, ","); m = split($4, got, ",")
+    delete g; for (j = 1; j <= m; j++) if (got[j] != "") g[got[j]] = 1
+    for (j = 1; j <= n; j++) if (want[j] != "") { lab[want[j]]++; if (want[j] in g) tp[want[j]]++ }
+    m = split($5, loud, ","); if ($3 == "") for (j = 1; j <= m; j++) if (loud[j] != "") fp[loud[j]]++ }
+  END { for (r in lab) printf "| `%s` | %d | %d | %d |\n", r, lab[r], tp[r] + 0, fp[r] + 0 }' \
+  "$OUT/flags-real-debrief.tsv" | sort >"$OUT/real-per-rule.md"
+
 # --- summary ---------------------------------------------------------------------------
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "<") ? (v < t) : (v >= t); print ok ? "PASS" : "FAIL" }'; }
 FASTEST=""; FASTEST_MS=""
@@ -343,6 +384,20 @@ say "summary"
   else
     echo "| whole corpus >= ${TARGET_RATIO}× faster than the fastest peer | no peer installed | SKIPPED |"
   fi
+  echo
+  echo "real notes (tests/real/, both splits): $((REAL_BAD + REAL_GOOD)) notes ($REAL_BAD labelled with a rule, $REAL_GOOD clean)"
+  echo
+  echo "| tool | labelled notes flagged | clean notes left clean |"
+  echo "|---|---:|---:|"
+  for t in "${TOOLS[@]}"; do
+    printf '| %s | %s | %s |\n' "$t" "$(pct "${REAL_CAUGHT[$t]}" "$REAL_BAD")" "$(pct "${REAL_CLEAN[$t]}" "$REAL_GOOD")"
+  done
+  echo
+  echo "debrief per rule on the real notes (both splits):"
+  echo
+  echo "| rule | labelled | found | clean notes warned |"
+  echo "|---|---:|---:|---:|"
+  cat "$OUT/real-per-rule.md"
   echo
   echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; a busy machine inflates every number)"
 } | tee "$OUT/summary.md"

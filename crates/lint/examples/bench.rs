@@ -13,6 +13,13 @@
 //!
 //! `--flagged` prints one line per note, tab-separated: name, the rules it is
 //! labelled with, the rules found with its context, the rules found without.
+//!
+//! `--real DIR` does the same for the real-notes corpus (`tests/real/`,
+//! both splits), checked as `tests/real.rs` checks them (the note's kind, an
+//! application at its company with one interview held), and writes each
+//! note's text to `DIR/<id>.md` so the peers read the same words:
+//! name, split, labelled rules, rules found, rules found as a warning or
+//! an error.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -68,6 +75,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         contexts.push(corpus.context(case)?);
     }
 
+    if let Some(i) = args.iter().position(|a| a == "--real") {
+        let dir = args.get(i + 1).ok_or("--real DIR")?;
+        return real(std::path::Path::new(dir));
+    }
     if args.iter().any(|a| a == "--flagged") {
         for (case, ctx) in corpus.cases.iter().zip(&contexts) {
             println!(
@@ -117,5 +128,55 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "# lint context_notes_per_s={ctx_median:.0} plain_notes_per_s={plain_median:.0} notes={}",
         corpus.cases.len()
     );
+    Ok(())
+}
+
+/// The real-notes corpus, flagged as `tests/real.rs` checks it.
+fn real(dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real");
+    for split in ["dev", "test"] {
+        let text = std::fs::read_to_string(root.join(format!("{split}.jsonl")))?;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let n: serde_json::Value = serde_json::from_str(line)?;
+            let field = |k: &str| n.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+            let (id, body) = (field("id"), field("text"));
+            let kind: debrief_lint::NoteKind = field("kind").parse()?;
+            let company = n
+                .get("company")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Example Co");
+            let app: debrief_core::model::Application = serde_json::from_value(serde_json::json!({
+                "id": "real", "company": company, "role": "Coordinator",
+                "stage": "interviewing", "recruiter": "inside", "people": [],
+                "interviews": [{ "id": "first", "start": "2026-11-20T10:00:00Z", "minutes": 60,
+                                 "format": "video", "status": "done", "interviewers": [] }]
+            }))?;
+            let ctx = Context {
+                app: Some(&app),
+                ..Context::default()
+            }
+            .kind(kind);
+            let expect: Vec<&str> = n
+                .get("expect")
+                .and_then(|v| v.as_array())
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let found = lint(body, &ctx);
+            let loud: BTreeSet<&str> = found
+                .iter()
+                .filter(|d| d.severity >= debrief_lint::Severity::Warning)
+                .map(|d| d.rule.as_str())
+                .collect();
+            let any: BTreeSet<&str> = found.iter().map(|d| d.rule.as_str()).collect();
+            std::fs::write(dir.join(format!("{id}.md")), body)?;
+            println!(
+                "{id}\t{split}\t{}\t{}\t{}",
+                expect.join(","),
+                any.into_iter().collect::<Vec<_>>().join(","),
+                loud.into_iter().collect::<Vec<_>>().join(",")
+            );
+        }
+    }
     Ok(())
 }
