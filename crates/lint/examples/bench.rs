@@ -146,12 +146,13 @@ fn real(dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
                 .get("company")
                 .and_then(|v| v.as_str())
                 .unwrap_or("Example Co");
-            let app: debrief_core::model::Application = serde_json::from_value(serde_json::json!({
-                "id": "real", "company": company, "role": "Coordinator",
-                "stage": "interviewing", "recruiter": "inside", "people": [],
-                "interviews": [{ "id": "first", "start": "2026-11-20T10:00:00Z", "minutes": 60,
-                                 "format": "video", "status": "done", "interviewers": [] }]
-            }))?;
+            let app: debrief_core::model::Application =
+                serde_json::from_value(serde_json::json!({
+                    "id": "real", "company": company, "role": "Coordinator",
+                    "stage": "interviewing", "recruiter": "inside", "people": [],
+                    "interviews": [{ "id": "first", "start": "2026-11-20T10:00:00Z", "minutes": 60,
+                                     "format": "video", "status": "done", "interviewers": [] }]
+                }))?;
             let ctx = Context {
                 app: Some(&app),
                 ..Context::default()

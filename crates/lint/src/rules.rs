@@ -796,7 +796,13 @@ fn unnoticed_mistake(note: &Note, ctx: &Context) -> Vec<Finding> {
             .filter(|c| hits(c) > 0)
             .map_or_else(
                 || note.span_of(s.first, s.last + 1),
-                |c| note.span_of(c.first, c.last + 1),
+                |c| {
+                    // "Also, the figures I gave were mixed up": a lead-in of
+                    // stop words belongs to the clause it introduces.
+                    let lead_in = (s.first..c.first).all(|i| note.stem(i).is_none());
+                    let from = if lead_in { s.first } else { c.first };
+                    note.span_of(from, c.last + 1)
+                },
             );
         out.push((
             span,

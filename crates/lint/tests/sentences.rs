@@ -334,3 +334,21 @@ fn a_note_carried_by_stock_clauses_is_generic_at_its_first_stock_clause() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn an_unnoticed_slip_is_underlined_at_the_clause_that_names_it() {
+    let mut app = app();
+    app.interviews[0].slip_ups = serde_json::from_value(serde_json::json!([
+        { "text": "gave the wrong revenue figures for the third quarter", "noticed": false }
+    ]))
+    .expect("slip");
+    let ctx = Context::for_person(&app, "marie").kind(NoteKind::ThankYou);
+    let note = "Dear Marie,\n\nThank you for Saturday, and I enjoyed the Excel forecasts. I loved the office, but the revenue figures I gave for the third quarter were mixed up.\nAlso, the revenue figures for the third quarter were wrong.\n\nBest,\nSam\n";
+    assert_eq!(
+        spans(note, &lint(note, &ctx), "lint/unnoticed-mistake"),
+        [
+            "but the revenue figures I gave for the third quarter were mixed up",
+            "Also, the revenue figures for the third quarter were wrong"
+        ]
+    );
+}
