@@ -380,14 +380,21 @@ fn quoted(toks: &[Token]) -> bool {
     !toks.is_empty() && toks.iter().all(|t| t.quoted)
 }
 
+/// The clause as quoted in a message: invisible and bidirectional marks
+/// left out (they would reorder or hide the message's own words on a
+/// terminal), cut at 80 characters.
 fn shown(note: &Note, first: usize, last: usize) -> String {
     let span = note.span_of(first, last + 1);
-    let s = note.text.get(span).unwrap_or_default().trim();
+    let raw = note.text.get(span).unwrap_or_default().trim();
+    let s: String = raw
+        .chars()
+        .filter(|c| !crate::text::is_invisible(*c))
+        .collect();
     if s.chars().count() > 80 {
         let cut: String = s.chars().take(77).collect();
         format!("{cut}…")
     } else {
-        s.to_string()
+        s
     }
 }
 

@@ -163,8 +163,13 @@ fn protected_ranges(note: &Note, ctx: &Context) -> Vec<std::ops::Range<usize>> {
 pub(crate) const MAX_PER_RULE: usize = 25;
 
 fn render(template: &str, m: &str, count: usize, rule: &RuleDef) -> String {
+    // Invisible and bidirectional marks stay out of the message.
+    let m: String = m
+        .chars()
+        .filter(|c| !crate::text::is_invisible(*c))
+        .collect();
     template
-        .replace("{match}", m)
+        .replace("{match}", &m)
         .replace("{count}", &count.to_string())
         .replace("{max}", &rule.max.unwrap_or(0).to_string())
         .replace("{min}", &rule.min.unwrap_or(0).to_string())

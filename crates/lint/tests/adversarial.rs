@@ -50,6 +50,19 @@ fn invisible_marks_do_not_hide_what_the_words_say() {
             "U+{:04X}: {rules:?}",
             mark as u32
         );
+        // The message quotes the words without the mark: a bidirectional
+        // control must not reorder the message on a terminal.
+        let app = app();
+        let found = lint(
+            &note,
+            &Context::for_person(&app, "marie").kind(NoteKind::ThankYou),
+        );
+        for d in &found {
+            assert!(
+                !d.message.chars().any(debrief_lint::text::is_invisible),
+                "{d:?}"
+            );
+        }
         let note = format!("Dear Marie,\n\nSorry I did so ba{mark}dly overall.\n\nBest,\nSam\n");
         assert!(
             rules_of(&note, NoteKind::StatusCheck)
