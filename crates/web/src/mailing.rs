@@ -196,9 +196,9 @@ async fn send_note(st: &AppState, r: SendRequest<'_>) -> Result<Done, NotSent> {
         return Err(NotSent::Smtp { server, error });
     }
     // Only now is the touch logged, into the application as it is now.
-    let logged = st.edit(r.app, |a| {
-        prepared.log_into(a);
-        Ok::<(), Problem>(())
+    let if_match = crate::state::current_if_match();
+    let logged = st.run(&format!("edit application {}", r.app), |store, origin| {
+        debrief_app::touch::log_sent(store, origin, r.app, if_match, prepared.touch.clone())
     });
     if let Err(p) = logged {
         return Err(NotSent::Unlogged(Problem::internal(format!(

@@ -8,6 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
+use debrief_app::timeline::Item;
 use debrief_core::engine::{Action, State as ActionState};
 use debrief_core::model::{
     Application, Channel, Dataset, HolidayCalendar, InterviewFormat, InterviewStatus, OutcomeKind,
@@ -555,6 +556,14 @@ async fn application(State(st): State<AppState>, Path(id): Path<String>, h: Head
     respond(&h, application_page(&st, &h, &id, &Sticky::default()))
 }
 
+/// Who a touch went to, by name.
+fn touch_who<'a>(app: &'a Application, t: &'a debrief_core::model::Touch) -> &'a str {
+    t.person
+        .as_deref()
+        .map(|p| person_name(app, p))
+        .unwrap_or("them")
+}
+
 /// One dated line of the timeline.
 struct Event {
     at: jiff::Timestamp,
@@ -571,88 +580,75 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
         .as_ref()
         .map(|p| p.status)
         .unwrap_or(StatusCode::OK);
-    let midnight = |d: jiff::civil::Date| {
-        d.to_zoned(clock.tz.clone())
-            .map(|z| z.timestamp())
-            .unwrap_or(clock.now)
-    };
+    // The order and the moments are the application layer's; slip-ups
+    // show inside their interview here.
     let mut events: Vec<Event> = Vec::new();
-    for iv in &app.interviews {
-        let names: Vec<&str> = iv
-            .interviewers
-            .iter()
-            .map(|p| person_name(&app, p))
-            .collect();
-        events.push(Event {
-            at: iv.start.ts,
-            what: html! {
-                "Interview " strong { (iv.id) } " (" (iv.format) ", " (iv.minutes) " min, " (iv.status) ")"
-                @if !names.is_empty() { " with " (names.join(", ")) }
-                " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
-                    @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
-                }
-                " " (crate::html::delete_button(&app.id, &[("what", "interview".into()), ("interview", iv.id.clone())], "Delete the interview"))
-                @if !iv.slip_ups.is_empty() {
-                    ul { @for (n, sl) in iv.slip_ups.iter().enumerate() { li { "Slip-up: " (sl.text) @if sl.noticed { " (they noticed)" } " " (crate::html::delete_button(&app.id, &[("what", "slip".into()), ("interview", iv.id.clone()), ("index", (n + 1).to_string())], "Delete")) } } }
-                }
-                @if let Some(r) = &iv.reflection {
-                    dl.reflection {
-                        @if !r.went_well.is_empty() { dt { "Went well" } dd { (r.went_well) } }
-                        @if !r.change.is_empty() { dt { "One change" } dd { (r.change) } }
-                        @if !r.mistakes.is_empty() { dt { "Mistakes" } dd { (r.mistakes.join("; ")) } }
-                        @if !r.missing_info.is_empty() { dt { "What I lacked" } dd { (r.missing_info.join("; ")) } }
-                        @if let Some(q) = &r.hardest_question { dt { "Hardest question" } dd { (q) } }
+    for entry in debrief_app::timeline::timeline(&app, &clock.engine) {
+        let what = match entry.item {
+            Item::Interview(i) => {
+                let iv = &app.interviews[i];
+                let names: Vec<&str> = iv
+                    .interviewers
+                    .iter()
+                    .map(|p| person_name(&app, p))
+                    .collect();
+                html! {
+                    "Interview " strong { (iv.id) } " (" (iv.format) ", " (iv.minutes) " min, " (iv.status) ")"
+                    @if !names.is_empty() { " with " (names.join(", ")) }
+                    " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
+                        @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
                     }
-                    (crate::html::delete_button(&app.id, &[("what", "reflection".into()), ("interview", iv.id.clone())], "Delete the reflection"))
+                    " " (crate::html::delete_button(&app.id, &[("what", "interview".into()), ("interview", iv.id.clone())], "Delete the interview"))
+                    @if !iv.slip_ups.is_empty() {
+                        ul { @for (n, sl) in iv.slip_ups.iter().enumerate() { li { "Slip-up: " (sl.text) @if sl.noticed { " (they noticed)" } " " (crate::html::delete_button(&app.id, &[("what", "slip".into()), ("interview", iv.id.clone()), ("index", (n + 1).to_string())], "Delete")) } } }
+                    }
+                    @if let Some(r) = &iv.reflection {
+                        dl.reflection {
+                            @if !r.went_well.is_empty() { dt { "Went well" } dd { (r.went_well) } }
+                            @if !r.change.is_empty() { dt { "One change" } dd { (r.change) } }
+                            @if !r.mistakes.is_empty() { dt { "Mistakes" } dd { (r.mistakes.join("; ")) } }
+                            @if !r.missing_info.is_empty() { dt { "What I lacked" } dd { (r.missing_info.join("; ")) } }
+                            @if let Some(q) = &r.hardest_question { dt { "Hardest question" } dd { (q) } }
+                        }
+                        (crate::html::delete_button(&app.id, &[("what", "reflection".into()), ("interview", iv.id.clone())], "Delete the reflection"))
+                    }
                 }
-            },
-        });
+            }
+            Item::SlipUp { .. } => continue,
+            Item::Touch(n) => {
+                let t = &app.touches[n];
+                let who = touch_who(&app, t);
+                html! {
+                    "Sent " (t.kind) " to " (who) " by " (t.channel)
+                    @if t.forced { " " span.badge.urgent { "past the guard" } }
+                    @if let Some(n) = &t.note { details { summary { "The note" } pre.note { (n) } } }
+                    " " (crate::html::delete_button(&app.id, &[("what", "touch".into()), ("index", (n + 1).to_string())], "Delete"))
+                }
+            }
+            Item::Reply(n) => {
+                let t = &app.touches[n];
+                let who = touch_who(&app, t);
+                html! { (who) " replied to your " (t.kind) " " (crate::html::delete_button(&app.id, &[("what", "reply".into()), ("index", (n + 1).to_string())], "Delete")) }
+            }
+            Item::News(k) => {
+                let n = &app.news[k];
+                html! { "News: " (n.text) " " (crate::html::delete_button(&app.id, &[("what", "news".into()), ("index", (k + 1).to_string())], "Delete")) }
+            }
+            Item::Outcome => {
+                let Some(o) = &app.outcome else { continue };
+                html! {
+                    "Outcome: " strong { (o.kind) }
+                    " " (crate::html::delete_button(&app.id, &[("what", "outcome".into())], "Delete the outcome"))
+                    @for (k, fb) in o.feedback.iter().enumerate() { br; "Feedback: " (fb.text) " " (crate::html::delete_button(&app.id, &[("what", "feedback".into()), ("index", (k + 1).to_string())], "Delete")) }
+                }
+            }
+            Item::Dismissal(k) => {
+                let d = &app.dismissed[k];
+                html! { "Set aside " code { (d.rule) } @if !d.reason.is_empty() { ": " (d.reason) } " " (crate::html::delete_button(&app.id, &[("what", "dismissal".into()), ("index", (k + 1).to_string())], "Delete")) }
+            }
+        };
+        events.push(Event { at: entry.at, what });
     }
-    for (n, t) in app.touches.iter().enumerate() {
-        let who = t
-            .person
-            .as_deref()
-            .map(|p| person_name(&app, p))
-            .unwrap_or("them");
-        events.push(Event {
-            at: t.at.ts,
-            what: html! {
-                "Sent " (t.kind) " to " (who) " by " (t.channel)
-                @if t.forced { " " span.badge.urgent { "past the guard" } }
-                @if let Some(n) = &t.note { details { summary { "The note" } pre.note { (n) } } }
-                " " (crate::html::delete_button(&app.id, &[("what", "touch".into()), ("index", (n + 1).to_string())], "Delete"))
-            },
-        });
-        if let Some(r) = t.replied_at {
-            events.push(Event {
-                at: r.ts,
-                what: html! { (who) " replied to your " (t.kind) " " (crate::html::delete_button(&app.id, &[("what", "reply".into()), ("index", (n + 1).to_string())], "Delete")) },
-            });
-        }
-    }
-    for (k, n) in app.news.iter().enumerate() {
-        events.push(Event {
-            at: midnight(n.on),
-            what: html! { "News: " (n.text) " " (crate::html::delete_button(&app.id, &[("what", "news".into()), ("index", (k + 1).to_string())], "Delete")) },
-        });
-    }
-    if let Some(o) = &app.outcome {
-        events.push(Event {
-            at: midnight(o.on),
-            what: html! {
-                "Outcome: " strong { (o.kind) }
-                " " (crate::html::delete_button(&app.id, &[("what", "outcome".into())], "Delete the outcome"))
-                @for (k, fb) in o.feedback.iter().enumerate() { br; "Feedback: " (fb.text) " " (crate::html::delete_button(&app.id, &[("what", "feedback".into()), ("index", (k + 1).to_string())], "Delete")) }
-            },
-        });
-    }
-    for (k, d) in app.dismissed.iter().enumerate() {
-        events.push(Event {
-            at: d.at.ts,
-            what: html! { "Set aside " code { (d.rule) } @if !d.reason.is_empty() { ": " (d.reason) } " " (crate::html::delete_button(&app.id, &[("what", "dismissal".into()), ("index", (k + 1).to_string())], "Delete")) },
-        });
-    }
-    events.sort_by_key(|e| e.at);
 
     let body = html! {
         h1 { (app.company) @if !app.role.is_empty() { " — " (app.role) } }
@@ -2035,33 +2031,24 @@ async fn profile_save(
     }
 }
 
-/// Reads an exchange document into the store: one transaction.
+/// Reads an exchange document into the store as it is parsed, in one
+/// transaction (`debrief_app::imports::exchange`, as `debrief import`).
 pub fn import_text(st: &AppState, text: &str, replace: bool) -> Result<(usize, usize)> {
-    // A document without a profile keeps the stored one (FORMAT.md §1).
-    let mut profile = None;
-    let mut applications = Vec::new();
-    debrief_core::exchange::parse_each_slice(text.as_bytes(), |piece| {
-        match piece {
-            debrief_core::exchange::Piece::Profile(p) => profile = Some(p),
-            debrief_core::exchange::Piece::Application(a) => applications.push(a),
-        }
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .map_err(|e| match e {
-        debrief_core::exchange::EachError::Exchange(e) => Problem::from(e),
-        debrief_core::exchange::EachError::Receiver(never) => match never {},
-    })?;
     let what = if replace {
         "import, replacing every application"
     } else {
         "import"
     };
-    st.update(what, |u| {
-        let existing = u.application_ids()?;
-        let plan = debrief_store::import_plan(profile, applications, &existing, replace);
-        u.apply(&plan.changes)?;
-        Ok((plan.added, plan.updated))
-    })
+    let done = st.run(what, |store, origin| {
+        debrief_app::imports::exchange(
+            store,
+            Some(origin),
+            debrief_app::imports::Document::Bytes(text.as_bytes()),
+            replace,
+            &mut || {},
+        )
+    })?;
+    Ok((done.counts.added, done.counts.updated))
 }
 
 fn too_big() -> Problem {

@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use axum::http::StatusCode;
+use debrief_app::{AppError, BoxStore};
 use debrief_core::edit::EditError;
 use debrief_core::engine::Engine;
-use debrief_core::exchange::{self, ExchangeError, parse_timezone};
+use debrief_core::exchange::{ExchangeError, parse_timezone};
 use debrief_core::input::{clock_now, effective_profile, parse_date, parse_time, system_zone};
 use debrief_core::model::{Application, Dataset, Moment, Profile};
-use debrief_store::{Change, Origin, Source, StoreError, StoreReader, Unit};
-use debrief_store_sqlite::SqliteStore;
+use debrief_store::{Change, Origin, Source, StoreError, Unit};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -105,11 +105,40 @@ impl From<StoreError> for Problem {
     }
 }
 
-impl From<debrief_store::unit::EditFailure<Problem>> for Problem {
-    fn from(e: debrief_store::unit::EditFailure<Problem>) -> Self {
+/// The application layer's refusals as HTTP statuses (the same as the
+/// store's and core's errors they carry).
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Self {
         match e {
-            debrief_store::unit::EditFailure::Store(e) => e.into(),
-            debrief_store::unit::EditFailure::Edit(p) => p,
+            AppError::Store(e) => e.into(),
+            AppError::Exchange(e) => e.into(),
+            AppError::Edit(e) => e.into(),
+            AppError::UnknownApplication { id, .. } => {
+                Problem::not_found(format!("no application with id '{id}'"))
+            }
+            e @ (AppError::Invite(_) | AppError::Csv(_)) => Problem::field("file", e.to_string()),
+        }
+    }
+}
+
+/// A front end's own error beside the application layer's, inside one
+/// call of it.
+enum Either<E> {
+    App(AppError),
+    Own(E),
+}
+
+impl<E> From<AppError> for Either<E> {
+    fn from(e: AppError) -> Self {
+        Either::App(e)
+    }
+}
+
+impl<E: From<Problem>> Either<E> {
+    fn into_own(self) -> E {
+        match self {
+            Either::App(e) => Problem::from(e).into(),
+            Either::Own(e) => e,
         }
     }
 }
@@ -241,7 +270,8 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Mutex<SqliteStore>,
+    /// Any backend: only [`open_store`] names one.
+    store: Mutex<BoxStore>,
     /// `--now`, as given: read in the profile's zone each time, so a changed
     /// zone changes what a civil `--now` means, as in the CLI.
     now: Option<String>,
@@ -258,12 +288,12 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(store: SqliteStore, now: Option<String>) -> AppState {
+    pub fn new(store: BoxStore, now: Option<String>) -> AppState {
         AppState::with_path(store, now, None, debrief_mail::Sources::from_env())
     }
 
     fn with_path(
-        store: SqliteStore,
+        store: BoxStore,
         now: Option<String>,
         path: Option<PathBuf>,
         mail: debrief_mail::Sources,
@@ -294,7 +324,7 @@ impl AppState {
         mail: debrief_mail::Sources,
     ) -> Result<AppState, StoreError> {
         Ok(AppState::with_path(
-            SqliteStore::open(path)?,
+            open_store(path)?,
             now,
             Some(path.to_path_buf()),
             mail,
@@ -363,7 +393,7 @@ impl AppState {
         let profile = effective_profile(store.profile()?, system_zone);
         let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
         let now = self.now(&tz)?;
-        let snap = Arc::new(Snapshot::build(&store, profile, now, version, minute)?);
+        let snap = Arc::new(Snapshot::build(&**store, profile, now, version, minute)?);
         drop(store);
         if let Ok(mut slot) = self.inner.snapshot.write() {
             *slot = Some(snap.clone());
@@ -373,7 +403,7 @@ impl AppState {
 
     /// The store, locked. Every use is short and synchronous (small SQLite
     /// reads and one-transaction writes), so a plain mutex is enough.
-    pub fn store(&self) -> Result<MutexGuard<'_, SqliteStore>> {
+    pub fn store(&self) -> Result<MutexGuard<'_, BoxStore>> {
         self.inner
             .store
             .lock()
@@ -390,7 +420,7 @@ impl AppState {
         let now = parse_time(text, &tz)
             .map_err(|e| Problem::field("now", e))?
             .ts;
-        Snapshot::build(&store, profile, now, version, -1)
+        Snapshot::build(&**store, profile, now, version, -1)
     }
 
     /// The saved profile; before one is saved, the system's zone (as the
@@ -486,49 +516,64 @@ impl AppState {
         work: impl FnOnce(&mut Unit<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let origin = self.origin(what)?;
+        self.with_store(|store| {
+            debrief_app::update(store, &origin, |u| work(u).map_err(Either::Own))
+                .map_err(Either::into_own)
+        })
+    }
+
+    /// Runs one call of the application layer on the store, under the
+    /// lock, and records that the store may have changed.
+    pub fn with_store<T, E: From<Problem>>(
+        &self,
+        call: impl FnOnce(&mut dyn debrief_store::Store) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut store = self.store()?;
-        let out = debrief_store::update(&mut *store, &origin, |u| {
-            work(u).map_err(debrief_store::unit::EditFailure::Edit)
-        });
+        let out = call(&mut **store);
         self.bump();
-        match out {
-            Ok(v) => Ok(v),
-            Err(debrief_store::unit::EditFailure::Store(e)) => Err(Problem::from(e).into()),
-            Err(debrief_store::unit::EditFailure::Edit(e)) => Err(e),
-        }
+        out
+    }
+
+    /// Runs one use case of the application layer that writes, as `what`
+    /// in the history, from the request's front end at the clock's now.
+    pub fn run<T>(
+        &self,
+        what: &str,
+        call: impl FnOnce(&mut dyn debrief_store::Store, &Origin) -> Result<T, AppError>,
+    ) -> Result<T> {
+        let origin = self.origin(what)?;
+        self.with_store(|store| Ok(call(store, &origin)?))
     }
 
     /// Loads an application, lets `edit` change it, validates the result and
-    /// writes it, in one transaction; with the request's `If-Match`, only
-    /// while the application is at that version (else 412). On any error
-    /// nothing is written.
+    /// writes it, in one transaction (`debrief_app::edit_app`); with the
+    /// request's `If-Match`, only while the application is at that
+    /// version (else 412). On any error nothing is written.
     pub fn edit<T, E: From<Problem>>(
         &self,
         id: &str,
         edit: impl FnOnce(&mut Application) -> Result<T, E>,
     ) -> Result<T, E> {
         let if_match = write_ctx().if_match;
-        self.update(&format!("edit application {id}"), |u| {
-            if let Some(v) = if_match {
-                u.expect_version(id, v).map_err(Problem::from)?;
-            }
-            let mut app = u
-                .application(id)
-                .map_err(Problem::from)?
-                .ok_or_else(|| Problem::not_found(format!("no application with id '{id}'")))?;
-            let out = edit(&mut app)?;
-            exchange::validate_application(&app, &format!("application '{id}'"))
-                .map_err(Problem::from)?;
-            u.apply(&[Change::PutApplication(app)])
-                .map_err(Problem::from)?;
-            Ok(out)
+        let origin = self.origin(format!("edit application {id}"))?;
+        self.with_store(|store| {
+            debrief_app::edit_app(store, &origin, id, if_match, |app| {
+                edit(app).map_err(Either::Own)
+            })
+            .map_err(Either::into_own)
         })
     }
 
     /// Writes `changes` in one journalled transaction.
     pub fn apply(&self, changes: &[Change]) -> Result<()> {
-        self.update("change the store", |u| Ok(u.apply(changes)?))
+        let origin = self.origin("change the store")?;
+        self.with_store(|store| Ok(debrief_app::apply(store, &origin, changes)?))
     }
+}
+
+/// Opens the store at `path`: start-up, the one place a backend is named.
+pub fn open_store(path: &Path) -> Result<BoxStore, StoreError> {
+    Ok(Box::new(debrief_store_sqlite::SqliteStore::open(path)?))
 }
 
 /// The profile, its zone, the current time and the engine, read together.
