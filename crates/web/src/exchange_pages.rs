@@ -484,7 +484,7 @@ fn too_big() -> Problem {
         status: StatusCode::PAYLOAD_TOO_LARGE,
         message: format!(
             "the file is larger than {} MB; use the command line for it",
-            crate::BODY_LIMIT_BYTES >> 20
+            crate::wire::BODY_LIMIT_BYTES >> 20
         ),
         field: Some("file".into()),
     }
@@ -496,7 +496,7 @@ async fn read_upload(h: &HeaderMap, mut mp: Multipart) -> Result<Upload> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > crate::BODY_LIMIT_BYTES);
+        .is_some_and(|n| n > crate::wire::BODY_LIMIT_BYTES);
     let failed = |e: &axum::extract::multipart::MultipartError| {
         let mut cause: Option<&dyn std::error::Error> = Some(e);
         while let Some(c) = cause {

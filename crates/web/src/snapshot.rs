@@ -34,7 +34,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::state::{Problem, Result};
+use crate::problem::{Problem, Result};
 
 /// What a cached answer depends on in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
