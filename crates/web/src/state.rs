@@ -1,5 +1,5 @@
-//! What every handler shares: the store behind a mutex, the clock, and the
-//! one error type both the pages and the API render.
+//! What every handler shares: the store (any backend) behind a mutex, the
+//! clock, and the calls into `debrief-app` (`Problem` lives in `problem.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
