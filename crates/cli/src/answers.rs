@@ -4,13 +4,11 @@
 
 use std::path::Path;
 
-use debrief_core::edit::{self, Logged};
 use debrief_core::engine::{Agenda, Engine};
 use debrief_core::input::closest;
 use debrief_core::model::{Channel, Dataset, Moment, Touch, TouchKind};
 use debrief_core::rules::{Rule, figure};
 use debrief_lint::NoteKind;
-use debrief_store::{Change, StoreReader};
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, Failure, Result};
@@ -154,27 +152,15 @@ pub fn log_touch(ctx: &mut Ctx, t: TouchInput) -> Result<Touched> {
     let now = ctx.now()?;
     // Read, guard and write in one transaction: a touch logged by another
     // command meanwhile is seen by the guard and kept.
-    let (person_name, logged) = ctx.update(|u| {
-        let Some(mut app) = u.application(t.app)? else {
-            return Err(crate::ctx::unknown_application(
-                t.app,
-                &u.application_ids()?,
-            ));
-        };
-        let person_name = crate::ctx::person_ref(&app, t.person)?.name.clone();
-        let logged =
-            edit::log_touch(&engine, &mut app, touch, t.force, now).map_err(crate::ctx::refused)?;
-        if !matches!(logged, Logged::Refused { .. }) {
-            debrief_core::exchange::validate_application(
-                &app,
-                &format!("application '{}'", t.app),
-            )?;
-            u.apply(&[Change::PutApplication(app)])?;
-        }
-        Ok((person_name, logged))
+    let touched = ctx.run(|store, origin| {
+        debrief_app::touch::log_touch(store, origin, t.app, None, &engine, touch, t.force, now)
     })?;
-    let forced = match logged {
-        Logged::Refused { allowed_from, why } => {
+    let (forced, person_name) = match touched {
+        debrief_app::touch::Touched::Refused {
+            allowed_from,
+            why,
+            person_name,
+        } => {
             return Ok(Touched {
                 json: json!({
                     "logged": false,
@@ -185,11 +171,14 @@ pub fn log_touch(ctx: &mut Ctx, t: TouchInput) -> Result<Touched> {
                 refused: true,
                 forced: None,
                 at,
-                person_name,
+                person_name: person_name.unwrap_or_default(),
             });
         }
-        Logged::Forced { why } => Some(why),
-        Logged::Yes => None,
+        debrief_app::touch::Touched::Logged {
+            forced,
+            person_name,
+            ..
+        } => (forced, person_name.unwrap_or_default()),
     };
     Ok(Touched {
         json: json!({

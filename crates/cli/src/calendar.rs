@@ -8,10 +8,9 @@ use debrief_core::model::Dataset;
 use std::path::PathBuf;
 
 use debrief_ics::{
-    EventReport, FileImport, ImportAction, ImportResult, ImportSettings, Importer, StoreCalendar,
-    event_span, export_store, format_name, is_debrief_uid, read_invites,
+    EventReport, ImportAction, ImportResult, ImportSettings, StoreCalendar, event_span,
+    export_store, format_name, is_debrief_uid, read_invites,
 };
-use debrief_store::{Change, StoreReader};
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
@@ -96,33 +95,17 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     };
     // The read and its write in one transaction: an edit another command
     // makes meanwhile is never overwritten.
-    let dry_run = a.dry_run;
-    let (done, any_change, created) = ctx.update(|u| {
-        let data = u.reader().load()?;
-        let mut importer = Importer::new(data.applications, &settings);
-        let done: Vec<(String, FileImport)> = files
-            .into_iter()
-            .map(|(name, parsed)| {
-                let result = importer.file_owned(parsed.events, parsed.warnings);
-                (name, result)
-            })
-            .collect();
-        let changed = importer.take_changed();
-        let created = importer.created().to_vec();
-        // The process ends soon: freeing the store's applications one by
-        // one would take as long as reading them.
-        std::mem::forget(importer);
-        let skipped_all = done
-            .iter()
-            .all(|(_, f)| f.events.iter().all(|e| e.action == ImportAction::Skip));
-        let any_change = !changed.is_empty();
-        if !skipped_all && !dry_run && any_change {
-            let changes: Vec<Change> = changed.into_iter().map(Change::PutApplication).collect();
-            u.apply(&changes)?;
-            std::mem::forget(changes);
-        }
-        Ok((done, any_change, created))
-    })?;
+    let origin = ctx.origin()?;
+    let debrief_app::imports::InviteFiles {
+        files: done,
+        any_change,
+        created,
+    } = debrief_app::imports::invite_files(
+        &mut *ctx.store,
+        (!a.dry_run).then_some(&origin),
+        files,
+        &settings,
+    )?;
     // Every event skipped (no application for it, Debrief's own export…):
     // the files were read, so this is the command finding a problem (exit
     // 1), with the report saying why, not bad input.
@@ -351,7 +334,7 @@ struct FeedJson {
 
 fn feed(ctx: &mut Ctx, a: &IcsFeedArgs) -> Result<()> {
     if a.off {
-        let was_on = ctx.store.remove_feed_secret()?;
+        let was_on = ctx.run(debrief_app::settings::remove_feed_secret)?;
         if a.json {
             return render::json(
                 &FeedJson {
@@ -370,11 +353,11 @@ fn feed(ctx: &mut Ctx, a: &IcsFeedArgs) -> Result<()> {
         });
         return Ok(());
     }
-    let before = ctx.store.feed_secret()?;
+    let before = debrief_app::settings::feed_secret(&*ctx.store)?;
     let secret = if a.revoke {
-        ctx.store.renew_feed_secret()?
+        ctx.run(debrief_app::settings::renew_feed_secret)?
     } else {
-        ctx.store.feed_secret_or_new()?
+        ctx.run(debrief_app::settings::feed_secret_or_new)?
     };
     let renewed = before.as_deref() != Some(secret.as_str());
     let path = format!("/calendar/{secret}.ics");

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 
 use std::cell::OnceCell;
 
+use debrief_app::{AppError, BoxStore};
 use debrief_core::edit::EditError;
-use debrief_core::exchange::{self, ExchangeError, parse_timezone};
+use debrief_core::exchange::{ExchangeError, parse_timezone};
 pub use debrief_core::input::system_zone;
 use debrief_core::input::{clock_now, closest, effective_profile, parse_date, parse_time};
 use debrief_core::model::{Application, Moment, Profile};
-use debrief_store::{Change, Origin, Source, StoreError, StoreReader, Unit};
-use debrief_store_sqlite::SqliteStore;
+use debrief_store::{Change, Origin, Source, StoreError, Unit};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -42,6 +42,20 @@ impl From<StoreError> for Failure {
             Failure::Busy(e.to_string())
         } else {
             Failure::Input(e.to_string())
+        }
+    }
+}
+
+/// The application layer's refusals, as exit codes: busy is 3, an
+/// unknown application names the ones there are, a refused edit names its
+/// flag; everything else is bad input (2).
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(e) => e.into(),
+            AppError::Edit(e) => refused(e),
+            AppError::UnknownApplication { id, known } => unknown_application(&id, &known),
+            e => Failure::Input(e.to_string()),
         }
     }
 }
@@ -114,7 +128,8 @@ pub fn default_db_path() -> Result<PathBuf> {
 }
 
 pub struct Ctx {
-    pub store: SqliteStore,
+    /// Any backend: only [`open_store`] names one.
+    pub store: BoxStore,
     pub db_path: PathBuf,
     now_text: Option<String>,
     /// Read once per command: the clock, times and the engine all need it.
@@ -197,18 +212,14 @@ impl Ctx {
             Some(p) => p.to_path_buf(),
             None => default_db_path()?,
         };
-        let opened = if reads_only && !db_path.exists() {
-            if db.is_some() {
-                crate::render::err(&format!(
-                    "{} there is no store at {} yet; showing an empty one (nothing is created).\n",
-                    crate::render::paint(crate::render::DIM, "note:"),
-                    db_path.display()
-                ));
-            }
-            SqliteStore::open_in_memory()
-        } else {
-            SqliteStore::open(&db_path)
-        };
+        if reads_only && !db_path.exists() && db.is_some() {
+            crate::render::err(&format!(
+                "{} there is no store at {} yet; showing an empty one (nothing is created).\n",
+                crate::render::paint(crate::render::DIM, "note:"),
+                db_path.display()
+            ));
+        }
+        let opened = open_store(&db_path, reads_only && !db_path.exists());
         let store = opened.map_err(|e| {
             let msg = format!("cannot open the store at {}: {e}", db_path.display());
             if e.is_busy() {
@@ -295,32 +306,52 @@ impl Ctx {
     /// nothing is written.
     pub fn update<T>(&mut self, work: impl FnOnce(&mut Unit<'_>) -> Result<T>) -> Result<T> {
         let origin = self.origin()?;
-        debrief_store::update(&mut self.store, &origin, work)
+        debrief_app::update(&mut *self.store, &origin, work)
+    }
+
+    /// Runs one use case of the application layer at this command's
+    /// clock, recorded in the history as this command.
+    pub fn run<T>(
+        &mut self,
+        call: impl FnOnce(&mut dyn debrief_store::Store, &Origin) -> Result<T, AppError>,
+    ) -> Result<T> {
+        let origin = self.origin()?;
+        Ok(call(&mut *self.store, &origin)?)
+    }
+
+    /// Keeps `value` under the store setting `key` (never exported).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.run(|store, origin| debrief_app::settings::set(store, origin, key, value))
     }
 
     /// Writes `changes` in one journalled transaction.
     pub fn write(&mut self, changes: &[Change]) -> Result<()> {
-        self.update(|u| Ok(u.apply(changes)?))
+        let origin = self.origin()?;
+        Ok(debrief_app::apply(&mut *self.store, &origin, changes)?)
     }
 
     /// Loads an application, lets `edit` change it, validates the result and
-    /// writes it back, all in one transaction. On any error nothing is
-    /// written.
+    /// writes it back, all in one transaction (`debrief_app::edit_app`). On
+    /// any error nothing is written.
     pub fn update_app<T>(
         &mut self,
         id: &str,
         edit: impl FnOnce(&mut Application) -> Result<T>,
     ) -> Result<T> {
-        self.update(|u| {
-            let Some(mut app) = u.application(id)? else {
-                return Err(unknown_application(id, &u.application_ids()?));
-            };
-            let out = edit(&mut app)?;
-            exchange::validate_application(&app, &format!("application '{id}'"))?;
-            u.apply(&[Change::PutApplication(app)])?;
-            Ok(out)
-        })
+        let origin = self.origin()?;
+        debrief_app::edit_app(&mut *self.store, &origin, id, None, edit)
     }
+}
+
+/// Opens the store at `path` (start-up: the one place a backend is named);
+/// `empty`: a fresh one in memory instead, creating nothing.
+pub fn open_store(path: &Path, empty: bool) -> std::result::Result<BoxStore, StoreError> {
+    use debrief_store_sqlite::SqliteStore;
+    Ok(if empty {
+        Box::new(SqliteStore::open_in_memory()?)
+    } else {
+        Box::new(SqliteStore::open(path)?)
+    })
 }
 
 /// A person of `app` by id, or the refusal (exit 2) naming the ones there are.

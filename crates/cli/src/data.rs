@@ -1,8 +1,9 @@
 //! Whole-store commands: import, export, demo, profile.
 
+use debrief_app::{AppError, imports};
 use debrief_core::demo::{self, DEMO_PREFIX};
-use debrief_core::exchange::{self, EachError, Piece, parse_timezone};
-use debrief_store::{Change, ChangeSink, ImportCounts, StoreError, StoreReader};
+use debrief_core::exchange::{self, parse_timezone};
+use debrief_store::{Change, ImportCounts};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{AgendaArgs, ExportArgs, ImportArgs, ProfileArgs};
@@ -27,7 +28,6 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         )?;
     }
     let (source, size) = open_document(&a.file)?;
-    let mut source = Some(source);
     let bar = (size > PROGRESS_ABOVE_BYTES).then(|| {
         // indicatif draws only when standard error is a terminal.
         let bar = ProgressBar::new_spinner();
@@ -38,84 +38,57 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         bar.set_message(name.clone());
         bar
     });
-    let stored_profile = ctx.store.profile()?;
-    let mut existing = ctx.store.application_ids()?;
-    // Ids only: the document refuses a repeated one, so a list is a set.
-    let mut incoming: Vec<String> = Vec::new();
-    let mut profile: Option<debrief_core::model::Profile> = None;
-    let mut broken: Option<exchange::ExchangeError> = None;
-    let mut read = |sink: &mut ChangeSink<'_>| -> std::result::Result<(), StoreError> {
-        if a.replace {
-            sink(&Change::DeleteAllApplications)?;
-        }
-        let each_piece = |piece| match piece {
-            // A document without a profile keeps the stored one (FORMAT §1).
-            Piece::Profile(p) => {
-                profile = Some(p.clone());
-                sink(&Change::SetProfile(p))
-            }
-            Piece::Application(app) => {
-                if let Some(b) = &bar {
-                    b.inc(1);
-                }
-                incoming.push(app.id.clone());
-                sink(&Change::PutApplication(app))
-            }
-        };
-        let each = match source.take() {
-            Some(Document::Bytes(text)) => exchange::parse_each_slice(&text, each_piece),
-            Some(Document::Stream(reader)) => exchange::parse_each(reader, each_piece),
-            None => Ok(()),
-        };
-        match each {
-            Ok(()) => Ok(()),
-            Err(EachError::Receiver(e)) => Err(e),
-            Err(EachError::Exchange(e)) => {
-                broken = Some(e);
-                Err(StoreError::Cancelled)
-            }
-        }
-    };
     let mut backup = None;
-    let written = if a.dry_run {
-        read(&mut |_| Ok(()))
-    } else {
-        if a.replace && !existing.is_empty() {
-            let path = backup_path(&ctx.db_path, ctx.now()?);
-            ctx.store.backup_to(&path).map_err(|e| {
-                Failure::input(format!(
-                    "cannot write a backup to {} before replacing: {e}; nothing was imported",
-                    path.display()
-                ))
-            })?;
-            backup = Some(path);
+    if a.replace && !a.dry_run && !ctx.store.application_ids()?.is_empty() {
+        let path = backup_path(&ctx.db_path, ctx.now()?);
+        ctx.store.backup_to(&path).map_err(|e| {
+            Failure::input(format!(
+                "cannot write a backup to {} before replacing: {e}; nothing was imported",
+                path.display()
+            ))
+        })?;
+        backup = Some(path);
+    }
+    let bytes;
+    let doc = match source {
+        Document::Bytes(text) => {
+            bytes = text;
+            imports::Document::Bytes(&bytes)
         }
-        let origin = ctx.origin()?;
-        debrief_store::update(&mut ctx.store, &origin, |u| {
-            // The counts from inside the transaction.
-            existing = u.application_ids()?;
-            read(&mut |c| u.apply(std::slice::from_ref(c)))
-        })
+        Document::Stream(reader) => imports::Document::Stream(reader),
     };
+    let origin = ctx.origin()?;
+    let done = imports::exchange(
+        &mut *ctx.store,
+        (!a.dry_run).then_some(&origin),
+        doc,
+        a.replace,
+        &mut || {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        },
+    );
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    if let Some(e) = broken {
-        return Err(Failure::input(format!("{name}: {e}")));
-    }
-    written?;
+    let done = done.map_err(|e| match e {
+        AppError::Exchange(e) => Failure::input(format!("{name}: {e}")),
+        e => e.into(),
+    })?;
     ctx.forget_profile();
 
-    let count = incoming.len();
-    let ImportCounts {
-        added,
-        updated,
-        removed,
-    } = ImportCounts::of(
-        existing.iter().map(String::as_str),
-        incoming.iter().map(String::as_str),
-        a.replace,
-    );
+    let imports::ExchangeImport {
+        profile,
+        stored_profile,
+        count,
+        counts:
+            ImportCounts {
+                added,
+                updated,
+                removed,
+            },
+    } = done;
     let summary = format!(
         "{name}: {count} application{} ({added} new, {updated} updated{})",
         if count == 1 { "" } else { "s" },

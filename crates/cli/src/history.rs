@@ -1,7 +1,7 @@
 //! `debrief history` and `debrief undo` (FORMAT.md §2): the journal of
 //! changes the store keeps, and taking changes back.
 
-use debrief_store::{JournalEntry, StoreReader, unit};
+use debrief_store::JournalEntry;
 use serde_json::json;
 
 use crate::args::{CorrectArgs, DeleteArgs, DeleteKind, HistoryArgs, UndoArgs};
@@ -58,7 +58,7 @@ pub fn history(ctx: &mut Ctx, a: &HistoryArgs) -> Result<()> {
         if days == 0 {
             return Err(Failure::input("--keep-days: at least 1 day"));
         }
-        ctx.update(|u| Ok(u.set_setting(unit::JOURNAL_DAYS_SETTING, &days.to_string())?))?;
+        ctx.run(|store, origin| debrief_app::history::set_journal_days(store, origin, days))?;
         render::out(&format!(
             "The history now keeps {days} day{} of changes.\n",
             if days == 1 { "" } else { "s" }
@@ -66,7 +66,7 @@ pub fn history(ctx: &mut Ctx, a: &HistoryArgs) -> Result<()> {
         return Ok(());
     }
     let tz = ctx.tz()?;
-    let entries = ctx.store.history(a.limit, false)?;
+    let entries = debrief_app::history::entries(&*ctx.store, a.limit, false)?;
     if a.json {
         let list: Vec<serde_json::Value> = entries.iter().map(|e| entry_json(e, &tz)).collect();
         render::out(&format!("{}\n", json!({ "changes": list })));
@@ -105,8 +105,7 @@ pub fn undo(ctx: &mut Ctx, a: &UndoArgs) -> Result<()> {
     if a.count == 0 {
         return Err(Failure::input("undo: the count must be at least 1"));
     }
-    let origin = ctx.origin()?;
-    let done = unit::undo(&mut ctx.store, &origin, a.count)?;
+    let done = ctx.run(|store, origin| debrief_app::history::undo(store, origin, a.count))?;
     ctx.forget_profile();
     let tz = ctx.tz()?;
     if a.json {

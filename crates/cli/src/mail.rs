@@ -234,11 +234,7 @@ pub fn send(ctx: &mut Ctx, a: &SendArgs) -> Result<()> {
     // transaction on the application as it is now (another command may
     // have changed it while the message was being sent).
     let touch = prepared.touch.clone();
-    ctx.update_app(&a.app, |app| {
-        app.touches.push(touch);
-        app.touches.sort_by_key(|t| t.at);
-        Ok(())
-    })
+    ctx.run(|store, origin| debrief_app::touch::log_sent(store, origin, &a.app, None, touch))
     .map_err(|e| {
         let why = match e {
             Failure::Input(m) | Failure::Busy(m) => m,

@@ -16,7 +16,7 @@ use debrief_mailbox::{
     Mark, Proposal, Proposed, RawMessage, ScanContext, apply, maildir_folders, mbox_validity,
     parse_all, read_maildir_folder, read_mbox, scan, settled_position,
 };
-use debrief_store::{Change, StoreReader};
+use debrief_store::Change;
 use serde_json::json;
 
 use crate::args::{MailCommand, MailIgnoreArgs, MailScanArgs};
@@ -59,7 +59,7 @@ fn ignore(ctx: &mut Ctx, a: &MailIgnoreArgs) -> Result<()> {
         }
     }
     let text = serde_json::to_string(&list).map_err(Failure::input)?;
-    ctx.store.set_setting(IGNORED, &text)?;
+    ctx.set_setting(IGNORED, &text)?;
     render::out(&format!(
         "Ignored {added} proposal{}; `debrief mail scan` will not show {} again.\n",
         if added == 1 { "" } else { "s" },
@@ -288,8 +288,7 @@ fn scan_mail(ctx: &mut Ctx, a: &MailScanArgs) -> Result<()> {
         };
         let mark = Mark { position, validity };
         let text = serde_json::to_string(&mark).map_err(Failure::input)?;
-        ctx.store
-            .set_setting(&mark_key(&read.source, folder), &text)?;
+        ctx.set_setting(&mark_key(&read.source, folder), &text)?;
     }
 
     if a.json {

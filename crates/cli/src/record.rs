@@ -11,7 +11,7 @@ use debrief_core::edit::{
 use debrief_core::input::{parse_date, slug};
 use debrief_core::model::{Application, InterviewStatus, Policy, SlipUp};
 use debrief_core::text::when;
-use debrief_store::{Change, StoreReader};
+use debrief_store::Change;
 
 use crate::args::*;
 use crate::ctx::{Ctx, Failure, Result, refused};
@@ -96,12 +96,7 @@ pub fn app(ctx: &mut Ctx, c: AppCommand) -> Result<()> {
                 yes,
                 &format!("Remove application '{id}' and everything recorded for it?"),
             )?;
-            ctx.update(|u| {
-                if u.application(&id)?.is_none() {
-                    return Err(crate::ctx::unknown_application(&id, &u.application_ids()?));
-                }
-                Ok(u.apply(&[Change::DeleteApplication(id.clone())])?)
-            })?;
+            ctx.run(|store, origin| debrief_app::remove_app(store, origin, &id, None))?;
             render::out(&format!(
                 "Removed application '{id}'. Changed your mind? `debrief undo` brings it back.\n"
             ));

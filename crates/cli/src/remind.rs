@@ -121,7 +121,7 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
         keys: open.iter().map(|x| key(x)).collect(),
     };
     let stored = serde_json::to_string(&after).map_err(|e| Failure::input(e.to_string()))?;
-    ctx.store.set_setting(KEY, &stored)?;
+    ctx.set_setting(KEY, &stored)?;
     Ok(())
 }
 

@@ -7,7 +7,6 @@
 
 use std::io::IsTerminal;
 
-use debrief_store::{Change, StoreReader};
 use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -65,7 +64,6 @@ pub fn import_csv(ctx: &mut Ctx, a: &ImportCsvArgs) -> Result<()> {
         a.json,
     )?;
     let name = input_name(&a.file);
-    let existing = ctx.store.load()?.applications;
 
     let show_progress = text.len() > PROGRESS_FROM && std::io::stderr().is_terminal();
     let bar = if show_progress {
@@ -81,30 +79,33 @@ pub fn import_csv(ctx: &mut Ctx, a: &ImportCsvArgs) -> Result<()> {
     } else {
         ProgressBar::hidden()
     };
-    let mut plan = debrief_trackers::plan(&text, &mapping, &existing, &mut |b| bar.set_position(b))
-        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    // The plan and its write in one transaction: an application another
+    // command adds meanwhile is seen, never duplicated.
+    let mut spinner = ProgressBar::hidden();
+    let origin = ctx.origin()?;
+    let plan = debrief_app::imports::tracker_csv(
+        &mut *ctx.store,
+        (!a.dry_run).then_some(&origin),
+        &text,
+        &mapping,
+        &mut |b| bar.set_position(b),
+        &mut |n| {
+            bar.finish_and_clear();
+            if show_progress {
+                let sp = ProgressBar::new_spinner();
+                sp.set_draw_target(ProgressDrawTarget::stderr());
+                sp.set_message(format!("writing {n} applications"));
+                sp.enable_steady_tick(std::time::Duration::from_millis(120));
+                spinner = sp;
+            }
+        },
+    );
     bar.finish_and_clear();
-
-    plan.keep_valid();
-
-    if !a.dry_run && !plan.create.is_empty() {
-        let changes: Vec<Change> = plan
-            .create
-            .iter()
-            .map(|p| Change::PutApplication(p.application.clone()))
-            .collect();
-        let spinner = if show_progress {
-            let sp = ProgressBar::new_spinner();
-            sp.set_draw_target(ProgressDrawTarget::stderr());
-            sp.set_message(format!("writing {} applications", changes.len()));
-            sp.enable_steady_tick(std::time::Duration::from_millis(120));
-            sp
-        } else {
-            ProgressBar::hidden()
-        };
-        ctx.write(&changes)?;
-        spinner.finish_and_clear();
-    }
+    spinner.finish_and_clear();
+    let plan = plan.map_err(|e| match e {
+        debrief_app::AppError::Csv(e) => Failure::input(format!("{name}: {e}")),
+        e => e.into(),
+    })?;
     if a.json {
         json_report(&name, &plan, a.dry_run);
     } else {

@@ -7,7 +7,6 @@ use debrief_core::engine::Engine;
 use debrief_core::rules::{Rule, figure};
 use debrief_core::stats;
 use debrief_core::text::when;
-use debrief_store::StoreReader;
 
 use crate::args::{AgendaArgs, ExplainArgs};
 
@@ -393,31 +392,33 @@ pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
             }
         }
     }
-    // One timeline of everything dated.
+    // One timeline of everything dated, in the application layer's order.
+    use debrief_app::timeline::Item;
     let mut events: Vec<(jiff::Timestamp, String)> = Vec::new();
-    for iv in &app.interviews {
-        let names: Vec<&str> = iv
-            .interviewers
-            .iter()
-            .filter_map(|p| app.person(p))
-            .map(|p| p.name.as_str())
-            .collect();
-        events.push((
-            iv.start.ts,
-            format!(
-                "{} {} interview '{}' with {} ({})",
-                iv.status,
-                iv.format,
-                iv.id,
-                names.join(", "),
-                iv.minutes
-            ),
-        ));
-        for (n, sl) in (1..).zip(&iv.slip_ups) {
-            events.push((
-                iv.end(),
+    for entry in debrief_app::timeline::timeline(&app, &engine) {
+        let what = match entry.item {
+            Item::Interview(i) => {
+                let iv = &app.interviews[i];
+                let names: Vec<&str> = iv
+                    .interviewers
+                    .iter()
+                    .filter_map(|p| app.person(p))
+                    .map(|p| p.name.as_str())
+                    .collect();
                 format!(
-                    "  slip-up {n}: {} ({}{})",
+                    "{} {} interview '{}' with {} ({})",
+                    iv.status,
+                    iv.format,
+                    iv.id,
+                    names.join(", "),
+                    iv.minutes
+                )
+            }
+            Item::SlipUp { interview, slip } => {
+                let sl = &app.interviews[interview].slip_ups[slip];
+                format!(
+                    "  slip-up {}: {} ({}{})",
+                    slip + 1,
                     sl.text,
                     if sl.noticed {
                         "noticed"
@@ -425,57 +426,51 @@ pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
                         "maybe unnoticed"
                     },
                     if sl.apologized { ", apologized" } else { "" }
+                )
+            }
+            Item::Touch(n) => {
+                let t = &app.touches[n];
+                let who = t
+                    .person
+                    .as_deref()
+                    .and_then(|p| app.person(p))
+                    .map(|p| p.name.as_str())
+                    .unwrap_or("—");
+                format!(
+                    "{} to {who} by {}{} {}",
+                    t.kind,
+                    t.channel,
+                    if t.forced {
+                        " (forced past the guard)"
+                    } else {
+                        ""
+                    },
+                    paint(DIM, &format!("[touch {}]", n + 1))
+                )
+            }
+            Item::Reply(n) => format!("reply to your {}", app.touches[n].kind),
+            Item::News(k) => format!(
+                "news: {} {}",
+                app.news[k].text,
+                paint(DIM, &format!("[news {}]", k + 1))
+            ),
+            Item::Outcome => match &app.outcome {
+                Some(o) => format!(
+                    "outcome: {}{}",
+                    o.kind,
+                    if o.stay_in_touch {
+                        " (staying in touch)"
+                    } else {
+                        ""
+                    }
                 ),
-            ));
-        }
+                None => continue,
+            },
+            // The human view does not list set-aside actions.
+            Item::Dismissal(_) => continue,
+        };
+        events.push((entry.at, what));
     }
-    for (n, t) in (1..).zip(&app.touches) {
-        let who = t
-            .person
-            .as_deref()
-            .and_then(|p| app.person(p))
-            .map(|p| p.name.as_str())
-            .unwrap_or("—");
-        events.push((
-            t.at.ts,
-            format!(
-                "{} to {who} by {}{} {}",
-                t.kind,
-                t.channel,
-                if t.forced {
-                    " (forced past the guard)"
-                } else {
-                    ""
-                },
-                paint(DIM, &format!("[touch {n}]"))
-            ),
-        ));
-        if let Some(r) = t.replied_at {
-            events.push((r.ts, format!("reply to your {}", t.kind)));
-        }
-    }
-    let cal = engine.calendar();
-    for (k, n) in (1..).zip(&app.news) {
-        events.push((
-            cal.at(n.on, 0, 0),
-            format!("news: {} {}", n.text, paint(DIM, &format!("[news {k}]"))),
-        ));
-    }
-    if let Some(o) = &app.outcome {
-        events.push((
-            cal.at(o.on, 0, 0),
-            format!(
-                "outcome: {}{}",
-                o.kind,
-                if o.stay_in_touch {
-                    " (staying in touch)"
-                } else {
-                    ""
-                }
-            ),
-        ));
-    }
-    events.sort_by_key(|e| e.0);
     if !events.is_empty() {
         s.push_str(&format!("\n{}\n", paint(BOLD, "Timeline")));
         for (ts, what) in &events {

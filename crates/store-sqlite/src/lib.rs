@@ -120,64 +120,6 @@ impl SqliteStore {
         tx.commit().map_err(backend)
     }
 
-    /// The secret in the calendar feed's URL (`/calendar/<secret>.ics`), or
-    /// `None` while the feed is off. Never part of an export.
-    pub fn feed_secret(&self) -> Result<Option<String>, StoreError> {
-        settings::feed_secret(&self.conn)
-    }
-
-    /// Makes a new feed secret and returns it; the old URL, if any, stops
-    /// working at once.
-    pub fn renew_feed_secret(&mut self) -> Result<String, StoreError> {
-        let tx = self.conn.transaction().map_err(backend)?;
-        let secret = settings::new_feed_secret(&tx)?;
-        tx.commit().map_err(backend)?;
-        Ok(secret)
-    }
-
-    /// The feed secret, made on first use.
-    pub fn feed_secret_or_new(&mut self) -> Result<String, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(backend)?;
-        let secret = match settings::feed_secret(&tx)? {
-            Some(s) => s,
-            None => settings::new_feed_secret(&tx)?,
-        };
-        tx.commit().map_err(backend)?;
-        Ok(secret)
-    }
-
-    /// Turns the feed off; says whether it was on.
-    pub fn remove_feed_secret(&mut self) -> Result<bool, StoreError> {
-        settings::remove_feed_secret(&self.conn)
-    }
-
-    /// Writes a consistent copy of the whole store to `path` (a new file),
-    /// as of one moment, while others may keep writing (`VACUUM INTO`).
-    pub fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
-        let target = path.to_str().ok_or_else(|| {
-            StoreError::Backend(format!("{} is not a UTF-8 path", path.display()))
-        })?;
-        self.conn
-            .execute("VACUUM INTO ?1", [target])
-            .map_err(backend)?;
-        Ok(())
-    }
-
-    /// A value kept in this store file and never exported (`settings`),
-    /// by the caller's `key`.
-    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        settings::get(&self.conn, key)
-    }
-
-    /// Keeps `value` under `key` (replacing it); the calendar feed's key is
-    /// refused (it has its own methods).
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        settings::set(&self.conn, key, value)
-    }
-
     /// The schema version of the open file (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn
@@ -248,6 +190,22 @@ impl StoreReader for SqliteStore {
         let entries = journal::history(&tx, limit, open_only)?;
         tx.commit().map_err(backend)?;
         Ok(entries)
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        settings::get(&self.conn, key)
+    }
+
+    /// Writes a consistent copy of the whole store to `path` (a new file),
+    /// as of one moment, while others may keep writing (`VACUUM INTO`).
+    fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
+        let target = path.to_str().ok_or_else(|| {
+            StoreError::Backend(format!("{} is not a UTF-8 path", path.display()))
+        })?;
+        self.conn
+            .execute("VACUUM INTO ?1", [target])
+            .map_err(backend)?;
+        Ok(())
     }
 }
 
@@ -335,6 +293,9 @@ impl StoreReader for SqliteTx<'_> {
     fn history(&self, limit: usize, open_only: bool) -> Result<Vec<JournalEntry>, StoreError> {
         journal::history(&self.tx, limit, open_only)
     }
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        settings::get(&self.tx, key)
+    }
 }
 
 impl Transaction for SqliteTx<'_> {
@@ -367,11 +328,11 @@ impl Transaction for SqliteTx<'_> {
     fn journal_prune(&mut self, before: Timestamp) -> Result<(), StoreError> {
         journal::prune(&self.tx, before)
     }
-    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        settings::get(&self.tx, key)
-    }
     fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         settings::set(&self.tx, key, value)
+    }
+    fn remove_setting(&mut self, key: &str) -> Result<bool, StoreError> {
+        settings::remove(&self.tx, key)
     }
 }
 
@@ -446,46 +407,24 @@ mod tests {
     }
 
     #[test]
-    fn a_setting_is_kept_replaced_and_cannot_overwrite_the_feed_secret() {
+    fn settings_are_kept_in_the_settings_table() {
         let mut store = SqliteStore::open_in_memory().expect("open");
-        assert_eq!(store.setting("remind").expect("read"), None);
-        store.set_setting("remind", "one").expect("set");
-        store.set_setting("remind", "two").expect("replace");
-        assert_eq!(store.setting("remind").expect("read"), Some("two".into()));
-        let secret = store.feed_secret_or_new().expect("make");
-        assert!(store.set_setting("calendar_feed_secret", "x").is_err());
-        assert_eq!(store.feed_secret().expect("read"), Some(secret));
-    }
-
-    #[test]
-    fn settings_are_kept_and_replaced() {
-        let mut store = SqliteStore::open_in_memory().expect("open");
-        assert_eq!(store.setting("mail.test").expect("read"), None);
-        store.set_setting("mail.test", "1").expect("set");
-        store.set_setting("mail.test", "2").expect("replace");
+        let origin = Origin::new(debrief_store::Source::Cli, Timestamp::UNIX_EPOCH, "set");
+        debrief_store::update(&mut store, &origin, |u| u.set_setting("mail.test", "2"))
+            .expect("set");
+        let raw: String = store
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'mail.test'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("row");
+        assert_eq!(raw, "2");
         assert_eq!(
             store.setting("mail.test").expect("read").as_deref(),
             Some("2")
         );
-    }
-
-    #[test]
-    fn the_feed_secret_is_random_kept_renewed_and_removed() {
-        let mut store = SqliteStore::open_in_memory().expect("open");
-        assert_eq!(store.feed_secret().expect("read"), None);
-        let first = store.feed_secret_or_new().expect("make");
-        assert_eq!(first.len(), 64);
-        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_eq!(store.feed_secret_or_new().expect("same"), first);
-        let second = store.renew_feed_secret().expect("renew");
-        assert_ne!(second, first);
-        assert_eq!(store.feed_secret().expect("read"), Some(second));
-        assert!(store.remove_feed_secret().expect("remove"));
-        assert!(!store.remove_feed_secret().expect("again"));
-        assert_eq!(store.feed_secret().expect("read"), None);
-        // Not part of the data: loading and exporting never see it.
-        store.renew_feed_secret().expect("renew");
-        assert_eq!(store.load().expect("load"), Dataset::default());
     }
 
     #[test]

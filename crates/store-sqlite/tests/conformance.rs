@@ -45,6 +45,9 @@ impl StoreReader for Checked {
     ) -> Result<Vec<debrief_store::JournalEntry>, StoreError> {
         self.0.history(limit, open_only)
     }
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.0.setting(key)
+    }
 }
 
 impl StoreWriter for Checked {
@@ -126,6 +129,7 @@ conformance_tests!(
     stale_write_is_refused,
     undo_reverts_and_is_undoable,
     undo_refuses_to_overwrite_unjournalled_changes,
+    settings_are_kept_replaced_and_removed,
 );
 
 /// Runs one check that needs several handles on one store: each handle a
@@ -501,8 +505,19 @@ fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
         }
     }
     assert_eq!(store.load().expect("load"), data);
-    assert_eq!(store.feed_secret().expect("settings table"), None);
-    store.renew_feed_secret().expect("settings are writable");
+    assert_eq!(
+        store
+            .setting("calendar_feed_secret")
+            .expect("settings table"),
+        None
+    );
+    let origin = debrief_store::Origin::new(
+        debrief_store::Source::Cli,
+        Timestamp::UNIX_EPOCH,
+        "settings are writable",
+    );
+    debrief_store::update(&mut store, &origin, |u| u.set_setting("remind", "{}"))
+        .expect("settings are writable");
 }
 
 #[test]

@@ -94,6 +94,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         "undo_refuses_to_overwrite_unjournalled_changes",
         undo_refuses_to_overwrite_unjournalled_changes,
     ),
+    (
+        "settings_are_kept_replaced_and_removed",
+        settings_are_kept_replaced_and_removed,
+    ),
 ];
 
 /// Opens another handle on one and the same store (a second process, a
@@ -1499,4 +1503,89 @@ pub fn a_write_waits_for_another_writer(open: OpenShared<'_>) -> Result<(), Fail
         Err(_) => return Err(c.fail("the second writer panicked")),
     }
     c.ids(&*holder, "after both writers", &["first", "second"])
+}
+
+/// The store's own settings (the calendar feed's secret among them): kept
+/// by key, replaced, removed, seen inside the transaction that wrote them,
+/// rolled back with a failed one, never journalled and never part of the
+/// data.
+pub fn settings_are_kept_replaced_and_removed(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("settings_are_kept_replaced_and_removed");
+    let mut store = c.store(new_store)?;
+    let key = "calendar_feed_secret";
+    c.equal(
+        "a setting never set",
+        &c.ok("setting", store.setting(key))?,
+        &None,
+    )?;
+    let seen = crate::update(&mut *store, &origin("set"), |u| {
+        u.set_setting(key, "one")?;
+        u.set_setting("remind", "x")?;
+        u.setting(key)
+    });
+    c.equal(
+        "read inside the transaction",
+        &c.ok("update", seen)?,
+        &Some("one".to_string()),
+    )?;
+    c.equal(
+        "after the write",
+        &c.ok("setting", store.setting(key))?,
+        &Some("one".to_string()),
+    )?;
+    let replaced = crate::update(&mut *store, &origin("replace"), |u| {
+        u.set_setting(key, "two")
+    });
+    c.ok("replace", replaced)?;
+    c.equal(
+        "after replacing",
+        &c.ok("setting", store.setting(key))?,
+        &Some("two".to_string()),
+    )?;
+    let failed: Result<(), Refused> = crate::update(&mut *store, &origin("fail"), |u| {
+        u.set_setting(key, "three")?;
+        Err(Refused::No)
+    });
+    if !matches!(failed, Err(Refused::No)) {
+        return Err(c.fail(format!("a refused update returned {failed:?}")));
+    }
+    c.equal(
+        "after a failed write",
+        &c.ok("setting", store.setting(key))?,
+        &Some("two".to_string()),
+    )?;
+    c.equal(
+        "the other key",
+        &c.ok("setting", store.setting("remind"))?,
+        &Some("x".to_string()),
+    )?;
+    c.equal(
+        "journal entries",
+        &c.ok("history", store.history(10, false))?.len(),
+        &0,
+    )?;
+    c.equal(
+        "the data",
+        &c.ok("load", store.load())?,
+        &Dataset::default(),
+    )?;
+    let removed = crate::update(&mut *store, &origin("remove"), |u| {
+        Ok::<_, StoreError>((u.remove_setting(key)?, u.remove_setting(key)?))
+    });
+    c.equal(
+        "removed, then nothing to remove",
+        &c.ok("remove", removed)?,
+        &(true, false),
+    )?;
+    c.equal(
+        "after removing",
+        &c.ok("setting", store.setting(key))?,
+        &None,
+    )?;
+    c.equal(
+        "the other key stays",
+        &c.ok("setting", store.setting("remind"))?,
+        &Some("x".to_string()),
+    )?;
+    Ok(())
 }

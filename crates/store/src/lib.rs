@@ -181,6 +181,19 @@ pub trait StoreReader {
     /// The journal, newest first, at most `limit` entries; with
     /// `open_only`, only the entries no undo has reverted.
     fn history(&self, limit: usize, open_only: bool) -> Result<Vec<JournalEntry>, StoreError>;
+    /// A value of the store's own settings by `key` (never exported: the
+    /// calendar feed's secret, what `debrief remind` announced, the
+    /// journal's days…). Written through [`Unit::set_setting`].
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Writes a consistent copy of the whole store to a new file at
+    /// `path` (the backup before `import --replace`). The default refuses:
+    /// a backend that is not one file has no such copy.
+    fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        Err(StoreError::Backend(format!(
+            "this store cannot be copied to a file ({})",
+            path.display()
+        )))
+    }
 }
 
 /// Write access to a store.

@@ -124,9 +124,11 @@ pub trait Transaction: StoreReader {
     fn journal_end(&mut self, entry: i64, undoes: &[i64]) -> Result<bool, StoreError>;
     /// Forgets journal entries older than `before`.
     fn journal_prune(&mut self, before: Timestamp) -> Result<(), StoreError>;
-    /// A value of the store's own settings (never exported).
-    fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Keeps `value` under `key` in the store's own settings (never
+    /// exported, never journalled), replacing what was there.
     fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Forgets the setting `key`; says whether there was one.
+    fn remove_setting(&mut self, key: &str) -> Result<bool, StoreError>;
 }
 
 /// A read-modify-write in progress: reads see its own writes; every write
@@ -199,6 +201,10 @@ impl<'t> Unit<'t> {
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.tx.set_setting(key, value)
+    }
+
+    pub fn remove_setting(&mut self, key: &str) -> Result<bool, StoreError> {
+        self.tx.remove_setting(key)
     }
 
     fn current(&self, key: Option<&str>) -> Result<Option<String>, StoreError> {

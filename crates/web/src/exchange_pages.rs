@@ -19,13 +19,13 @@ use axum::extract::{Multipart, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use debrief_app::AppError;
 use debrief_core::exchange::parse_timezone;
 use debrief_core::model::Dataset;
 use debrief_ics::{
     EventReport, FileError as IcsFileError, ImportAction, ImportResult, ImportSettings,
-    StoreCalendar, event_span, export_store, format_name, import_parsed, read_invites,
+    StoreCalendar, event_span, export_store, format_name, read_invites,
 };
-use debrief_store::Change;
 use debrief_trackers::{Field, How, Mapping, Plan, Source, StageChoice};
 use maud::{Markup, html};
 
@@ -97,30 +97,23 @@ fn import_invite(
         user_name: Some(profile.name.trim().to_string()).filter(|n| !n.is_empty()),
         target: app.map(str::to_string),
     };
-    let problem = |e: IcsFileError| match &e {
-        IcsFileError::NothingImported { .. } => Problem::field("file", e.to_string()),
-        _ => bad_file(e.to_string()),
+    let problem = |e: AppError| match e {
+        AppError::Invite(e @ IcsFileError::NothingImported { .. }) => {
+            Problem::field("file", e.to_string())
+        }
+        AppError::Invite(e) => bad_file(e.to_string()),
+        e => Problem::from(e),
     };
-    if dry_run {
-        let data = st.load()?;
-        return import_parsed(parsed, &data.applications, &settings).map_err(problem);
-    }
     // The read and its write in one transaction: nothing another writer
     // does in between is overwritten.
-    st.update("import a calendar invite", |u| {
-        let data = u.reader().load()?;
-        let result = import_parsed(parsed, &data.applications, &settings).map_err(problem)?;
-        drop(data);
-        if result.changes() {
-            let changes: Vec<Change> = result
-                .changed
-                .iter()
-                .cloned()
-                .map(Change::PutApplication)
-                .collect();
-            u.apply(&changes)?;
-        }
-        Ok(result)
+    if dry_run {
+        let mut store = st.store()?;
+        return debrief_app::imports::invite(&mut **store, None, parsed, &settings)
+            .map_err(problem);
+    }
+    let origin = st.origin("import a calendar invite")?;
+    st.with_store(|store| {
+        debrief_app::imports::invite(store, Some(&origin), parsed, &settings).map_err(problem)
     })
 }
 
@@ -232,29 +225,19 @@ const FIELDS: [(Field, &str, &str); 4] = [
 /// `debrief import-csv`: the plan, validated; unless `dry_run`, the new
 /// applications written in one transaction under the lock of the read.
 fn import_csv(st: &AppState, text: &str, mapping: &Mapping, dry_run: bool) -> Result<Plan> {
-    let work = |reader: &dyn debrief_store::StoreReader| -> Result<Plan> {
-        let existing = reader.load()?.applications;
-        let mut plan = debrief_trackers::plan(text, mapping, &existing, &mut |_| {})
-            .map_err(|e| csv_file_problem(&e))?;
-        plan.keep_valid();
-        Ok(plan)
+    let run = |store: &mut dyn debrief_store::Store, origin: Option<&debrief_store::Origin>| {
+        debrief_app::imports::tracker_csv(store, origin, text, mapping, &mut |_| {}, &mut |_| {})
+            .map_err(|e| match e {
+                AppError::Csv(e) => csv_file_problem(&e),
+                e => Problem::from(e),
+            })
     };
     if dry_run {
-        let store = st.store()?;
-        return work(&*store);
+        let mut store = st.store()?;
+        return run(&mut **store, None);
     }
-    st.update("import a tracker's CSV", |u| {
-        let plan = work(u.reader())?;
-        if !plan.create.is_empty() {
-            let changes: Vec<Change> = plan
-                .create
-                .iter()
-                .map(|p| Change::PutApplication(p.application.clone()))
-                .collect();
-            u.apply(&changes)?;
-        }
-        Ok(plan)
-    })
+    let origin = st.origin("import a tracker's CSV")?;
+    st.with_store(|store| run(store, Some(&origin)))
 }
 
 // ------------------------------------------------------------- the API
@@ -501,7 +484,7 @@ fn too_big() -> Problem {
         status: StatusCode::PAYLOAD_TOO_LARGE,
         message: format!(
             "the file is larger than {} MB; use the command line for it",
-            crate::BODY_LIMIT_BYTES >> 20
+            crate::wire::BODY_LIMIT_BYTES >> 20
         ),
         field: Some("file".into()),
     }
@@ -513,7 +496,7 @@ async fn read_upload(h: &HeaderMap, mut mp: Multipart) -> Result<Upload> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > crate::BODY_LIMIT_BYTES);
+        .is_some_and(|n| n > crate::wire::BODY_LIMIT_BYTES);
     let failed = |e: &axum::extract::multipart::MultipartError| {
         let mut cause: Option<&dyn std::error::Error> = Some(e);
         while let Some(c) = cause {

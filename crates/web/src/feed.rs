@@ -64,7 +64,10 @@ async fn calendar(State(st): State<AppState>, Path(file): Path<String>) -> Respo
     let Some(given) = file.strip_suffix(".ics") else {
         return not_found();
     };
-    let secret = match st.store().and_then(|s| Ok(s.feed_secret()?)) {
+    let secret = match st
+        .store()
+        .and_then(|s| Ok(debrief_app::settings::feed_secret(&**s)?))
+    {
         Ok(Some(secret)) => secret,
         Ok(None) => return not_found(),
         Err(p) => return problem(&p),
@@ -118,7 +121,7 @@ fn feed_url(request: &HeaderMap, secret: &str) -> String {
 
 /// The Settings page's "Calendar feed" section.
 pub fn settings_section(st: &AppState, request: &HeaderMap) -> Result<Markup> {
-    let secret = st.store()?.feed_secret()?;
+    let secret = debrief_app::settings::feed_secret(&**st.store()?)?;
     Ok(html! {
         section aria-labelledby="calendar-feed" {
             h2 #calendar-feed { "Calendar feed" }
@@ -150,9 +153,12 @@ pub fn settings_section(st: &AppState, request: &HeaderMap) -> Result<Markup> {
 async fn renew(State(st): State<AppState>, h: HeaderMap) -> Response {
     let had = st
         .store()
-        .and_then(|s| Ok(s.feed_secret()?.is_some()))
+        .and_then(|s| Ok(debrief_app::settings::feed_secret(&**s)?.is_some()))
         .unwrap_or(false);
-    match st.store().and_then(|mut s| Ok(s.renew_feed_secret()?)) {
+    match st.run(
+        "renew the calendar feed",
+        debrief_app::settings::renew_feed_secret,
+    ) {
         Ok(_) => redirect_with(
             "/settings#calendar-feed",
             "ok",
@@ -167,7 +173,10 @@ async fn renew(State(st): State<AppState>, h: HeaderMap) -> Response {
 }
 
 async fn turn_off(State(st): State<AppState>, h: HeaderMap) -> Response {
-    match st.store().and_then(|mut s| Ok(s.remove_feed_secret()?)) {
+    match st.run(
+        "turn the calendar feed off",
+        debrief_app::settings::remove_feed_secret,
+    ) {
         Ok(_) => redirect_with(
             "/settings#calendar-feed",
             "ok",

@@ -27,6 +27,7 @@ mod html;
 mod mailing;
 mod ops;
 mod pages;
+mod problem;
 mod removal;
 mod security;
 pub mod server;
@@ -37,9 +38,7 @@ mod wire;
 pub use security::CSP;
 pub use state::AppState;
 
-/// Largest request body accepted: room for a big exchange file, small
-/// enough that a runaway upload cannot exhaust memory.
-pub const BODY_LIMIT_BYTES: usize = 8 << 20;
+pub use wire::BODY_LIMIT_BYTES;
 
 /// How `debrief serve` was asked to run.
 #[derive(Debug, Clone)]
@@ -82,7 +81,6 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         .merge(pages::routes())
         .merge(feed::routes())
         .merge(exchange_pages::routes())
-        .merge(mailing::routes())
         .merge(removal::routes())
         .nest(
             "/api/v1",

@@ -15,30 +15,20 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use debrief_core::model::Application;
-use debrief_core::text::when;
 use debrief_lint::{NoteKind, RulePack};
 use debrief_mail::outbox::{self, NoteText, Outgoing, Prepared, Stop};
 use debrief_mail::{Party, SendError, SmtpUrl};
 use maud::{Markup, html};
 use serde_json::Value;
 
+use crate::html::Sticky;
 use crate::html::app_url;
-use crate::html::{Fields, Sticky, error_page, redirect_with};
-use crate::pages::{Typed, composer_page};
 use crate::state::{AppState, Problem, Result};
-
-type Form = axum::extract::Form<Vec<(String, String)>>;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/applications/{id}/compose/eml", post(eml))
-        .route("/applications/{id}/compose/send", post(send_form))
-}
 
 pub fn api_routes() -> Router<AppState> {
     Router::new()
@@ -89,20 +79,20 @@ fn how_to_set_up(st: &AppState) -> Markup {
 // ------------------------------------------------------------- sending
 
 /// What to send.
-struct SendRequest<'a> {
-    app: &'a str,
-    person: &'a str,
-    kind: NoteKind,
-    text: &'a str,
-    subject: Option<&'a str>,
-    force: bool,
-    dry_run: bool,
+pub(crate) struct SendRequest<'a> {
+    pub(crate) app: &'a str,
+    pub(crate) person: &'a str,
+    pub(crate) kind: NoteKind,
+    pub(crate) text: &'a str,
+    pub(crate) subject: Option<&'a str>,
+    pub(crate) force: bool,
+    pub(crate) dry_run: bool,
     /// Where the note came from, for the diagnostics' `path`.
-    source: &'a str,
+    pub(crate) source: &'a str,
 }
 
 /// Why nothing went out (or, for `Unlogged`, why it went out unlogged).
-enum NotSent {
+pub(crate) enum NotSent {
     /// Bad input or settings: nothing tried.
     Problem(Problem),
     /// Lint errors or the guard: `debrief send --json`'s refusal.
@@ -120,7 +110,7 @@ impl From<Problem> for NotSent {
 }
 
 /// A stop that is bad input, in the API's and the forms' terms.
-fn input_problem(stop: Stop) -> NotSent {
+pub(crate) fn input_problem(stop: Stop) -> NotSent {
     match stop {
         Stop::NoAddress { app, person, name } => NotSent::Problem(Problem::field(
             "person",
@@ -135,7 +125,7 @@ fn input_problem(stop: Stop) -> NotSent {
     }
 }
 
-enum Done {
+pub(crate) enum Done {
     DryRun(Value),
     Sent {
         prepared: Box<Prepared>,
@@ -144,7 +134,7 @@ enum Done {
 }
 
 /// read → lint → follow-up guard → SMTP → log, as `debrief send`.
-async fn send_note(st: &AppState, r: SendRequest<'_>) -> Result<Done, NotSent> {
+pub(crate) async fn send_note(st: &AppState, r: SendRequest<'_>) -> Result<Done, NotSent> {
     let app: Application = st.application(r.app)?;
     let to = outbox::recipient(&app, r.person, "person").map_err(input_problem)?;
     let note = NoteText::read(r.text).map_err(input_problem)?;
@@ -196,9 +186,9 @@ async fn send_note(st: &AppState, r: SendRequest<'_>) -> Result<Done, NotSent> {
         return Err(NotSent::Smtp { server, error });
     }
     // Only now is the touch logged, into the application as it is now.
-    let logged = st.edit(r.app, |a| {
-        prepared.log_into(a);
-        Ok::<(), Problem>(())
+    let if_match = crate::state::current_if_match();
+    let logged = st.run(&format!("edit application {}", r.app), |store, origin| {
+        debrief_app::touch::log_sent(store, origin, r.app, if_match, prepared.touch.clone())
     });
     if let Err(p) = logged {
         return Err(NotSent::Unlogged(Problem::internal(format!(
@@ -273,164 +263,6 @@ async fn api_send(State(st): State<AppState>, b: Bytes) -> Response {
             StatusCode::BAD_GATEWAY,
             outbox::smtp_failure(&server, &error),
         ),
-    }
-}
-
-/// The composer again, with what was typed and why nothing went out.
-fn composer_again(
-    st: &AppState,
-    h: &HeaderMap,
-    id: &str,
-    form: &'static str,
-    f: Fields,
-    p: Problem,
-) -> Response {
-    let typed = Typed {
-        subject: f.get("subject").to_string(),
-        body: f.get("body").to_string(),
-        channel: f.get("channel").to_string(),
-    };
-    let person = f.get("person").to_string();
-    let kind = f.get("kind").to_string();
-    let s = Sticky::failed(form, f, p);
-    composer_page(st, h, id, Some(&person), Some(&kind), Some(typed), &s)
-        .unwrap_or_else(|p| error_page(h, &p))
-}
-
-fn kind_of(f: &Fields) -> Result<NoteKind> {
-    match f.opt("kind") {
-        Some(k) => k.parse().map_err(|e: String| Problem::field("kind", e)),
-        None => Ok(NoteKind::ThankYou),
-    }
-}
-
-/// The composer's Send.
-async fn send_form(
-    State(st): State<AppState>,
-    Path(id): Path<String>,
-    h: HeaderMap,
-    axum::extract::Form(f): Form,
-) -> Response {
-    let f = Fields(f);
-    let kind = match kind_of(&f) {
-        Ok(k) => k,
-        Err(p) => return error_page(&h, &p),
-    };
-    let request = SendRequest {
-        app: &id,
-        person: f.get("person"),
-        kind,
-        text: f.get("body"),
-        subject: Some(f.get("subject")),
-        force: f.get("send_anyway") == "true",
-        dry_run: false,
-        source: "note",
-    };
-    let outcome = send_note(&st, request).await;
-    let problem = match outcome {
-        Ok(Done::Sent { prepared, server }) => {
-            let tz = st.clock().map(|c| c.tz).ok();
-            let at = match &tz {
-                Some(tz) => when(prepared.touch.at.ts, tz),
-                None => prepared.touch.at.to_string(),
-            };
-            return redirect_with(
-                &app_url(&id),
-                "ok",
-                &format!(
-                    "Sent “{}” to {} <{}> through {server}. Logged {} to {} by email at {at}{}.",
-                    prepared.subject,
-                    prepared.to.name,
-                    prepared.to.address,
-                    kind.touch_kind(),
-                    prepared.to.name,
-                    if prepared.forced.is_some() {
-                        ", past the follow-up guard"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-        }
-        Ok(Done::DryRun(_)) => Problem::internal("a dry run from the composer"),
-        Err(NotSent::Problem(p) | NotSent::Unlogged(p)) => p,
-        Err(NotSent::Refused(Stop::Lint { diagnostics })) => {
-            let n = diagnostics
-                .iter()
-                .filter(|d| d.severity == debrief_lint::Severity::Error)
-                .count();
-            Problem {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                message: format!(
-                    "the linter found {n} error{} in the note (listed under “What to look at”). Fix {}, or tick “Send anyway”.",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "it" } else { "them" }
-                ),
-                field: Some("send_anyway".into()),
-            }
-        }
-        Err(NotSent::Refused(Stop::Guard {
-            allowed_from, why, ..
-        })) => Problem {
-            status: StatusCode::CONFLICT,
-            message: match allowed_from {
-                Some(t) => format!("{why} Allowed from {t}. Nothing was sent or logged."),
-                None => format!("{why} Nothing was sent or logged."),
-            },
-            field: Some("send_anyway".into()),
-        },
-        Err(NotSent::Refused(other)) => Problem::bad(other.to_string()),
-        Err(NotSent::Smtp { error, .. }) => Problem {
-            status: StatusCode::BAD_GATEWAY,
-            message: format!("{error}. Nothing was logged."),
-            field: Some("smtp".into()),
-        },
-    };
-    composer_again(&st, &h, &id, "email", f, problem)
-}
-
-/// The composer's "Download as email (.eml)": `debrief draft --eml`'s
-/// message, with the subject and note as typed.
-async fn eml(
-    State(st): State<AppState>,
-    Path(id): Path<String>,
-    h: HeaderMap,
-    axum::extract::Form(f): Form,
-) -> Response {
-    let f = Fields(f);
-    let run = || -> Result<(Vec<u8>, String)> {
-        let kind = kind_of(&f)?;
-        let app = st.application(&id)?;
-        let person = f.get("person");
-        let to = outbox::recipient(&app, person, "person").map_err(|s| match input_problem(s) {
-            NotSent::Problem(p) => p,
-            _ => Problem::bad("no recipient"),
-        })?;
-        let note = NoteText::read(f.get("body"))
-            .map_err(|_| Problem::field("body", "the note is empty; write something first"))?;
-        let clock = st.clock()?;
-        let from = st
-            .mail()
-            .load()
-            .and_then(|s| s.sender(&clock.profile.name))
-            .map_err(|e| Problem::bad(e.0))?;
-        let subject = f
-            .opt("subject")
-            .or_else(|| note.subject.clone())
-            .unwrap_or_else(|| outbox::default_subject(&app, person, kind, &from.name, clock.now));
-        let email = outbox::draft_email(&from, &to, &subject, note.body, clock.now)
-            .map_err(|e| Problem::bad(e.to_string()))?;
-        let name = format!(
-            "{}-{}-{}.eml",
-            crate::html::safe_name(&id),
-            crate::html::safe_name(person),
-            kind.as_str()
-        );
-        Ok((email.formatted(), name))
-    };
-    match run() {
-        Ok((bytes, name)) => crate::html::download(bytes, "message/rfc822", &name),
-        Err(p) => composer_again(&st, &h, &id, "eml", f, p),
     }
 }
 

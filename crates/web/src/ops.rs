@@ -331,62 +331,46 @@ pub enum Logged {
     },
 }
 
-/// Logs a touch through the follow-up guard; a refusal writes nothing.
+/// Logs a touch through the follow-up guard (`debrief_app::touch`); a
+/// refusal writes nothing.
 pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) -> Result<Logged> {
     long_text_opt("note", &t.note)?;
     let at = clock.time_or_now(t.at.as_deref().unwrap_or(""), "at")?;
-    let result = state.edit(app_id, |app| {
-        let touch = Touch {
-            at,
-            person: Some(t.person.clone()),
-            channel: t.channel,
-            kind: t.kind,
-            replied_at: None,
-            forced: false,
-            note: clean(&t.note),
-            message_id: None,
-        };
-        match edit::log_touch(&clock.engine, app, touch.clone(), t.force, clock.now)
-            .map_err(Problem::from)?
-        {
-            // An error, so that `edit` abandons the (unchanged) application.
-            edit::Logged::Refused { allowed_from, why } => Err(Stop::Refused {
-                allowed_from: allowed_from.map(|ts| Moment::in_zone(ts, &clock.tz).to_string()),
-                why,
-            }),
-            edit::Logged::Yes => Ok(Logged::Yes {
-                forced: false,
-                touch,
-            }),
-            edit::Logged::Forced { .. } => Ok(Logged::Yes {
-                forced: true,
-                touch: Touch {
-                    forced: true,
-                    ..touch
-                },
-            }),
-        }
-    });
-    match result {
-        Ok(logged) => Ok(logged),
-        Err(Stop::Refused { allowed_from, why }) => Ok(Logged::Refused { allowed_from, why }),
-        Err(Stop::Problem(p)) => Err(p),
-    }
-}
-
-/// Why logging a touch stopped before writing.
-enum Stop {
-    Refused {
-        allowed_from: Option<String>,
-        why: String,
-    },
-    Problem(Problem),
-}
-
-impl From<Problem> for Stop {
-    fn from(p: Problem) -> Stop {
-        Stop::Problem(p)
-    }
+    let touch = Touch {
+        at,
+        person: Some(t.person.clone()),
+        channel: t.channel,
+        kind: t.kind,
+        replied_at: None,
+        forced: false,
+        note: clean(&t.note),
+        message_id: None,
+    };
+    let if_match = crate::state::current_if_match();
+    let touched = state.run(&format!("edit application {app_id}"), |store, origin| {
+        debrief_app::touch::log_touch(
+            store,
+            origin,
+            app_id,
+            if_match,
+            &clock.engine,
+            touch,
+            t.force,
+            clock.now,
+        )
+    })?;
+    Ok(match touched {
+        debrief_app::touch::Touched::Logged { touch, forced, .. } => Logged::Yes {
+            forced: forced.is_some(),
+            touch,
+        },
+        debrief_app::touch::Touched::Refused {
+            allowed_from, why, ..
+        } => Logged::Refused {
+            allowed_from: allowed_from.map(|ts| Moment::in_zone(ts, &clock.tz).to_string()),
+            why,
+        },
+    })
 }
 
 /// Marks an agenda action done or dismissed (`debrief done`).

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use debrief_core::remove::{self, Target};
-use debrief_store::{Change, JournalEntry, StoreReader};
+use debrief_store::JournalEntry;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
@@ -130,14 +130,8 @@ pub async fn application_delete(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let if_match = crate::state::current_if_match();
-    st.update(&format!("delete application {id}"), |u| {
-        if let Some(v) = if_match {
-            u.expect_version(&id, v)?;
-        }
-        if u.application(&id)?.is_none() {
-            return Err(Problem::not_found(format!("no application with id '{id}'")));
-        }
-        Ok(u.apply(&[Change::DeleteApplication(id.clone())])?)
+    st.run(&format!("delete application {id}"), |store, origin| {
+        debrief_app::remove_app(store, origin, &id, if_match)
     })?;
     deleted(format!("application {id}"))
 }
@@ -292,19 +286,15 @@ fn entry_json(e: &JournalEntry) -> serde_json::Value {
 
 /// `GET /api/v1/history`: the latest 50 changes, newest first.
 async fn history(State(st): State<AppState>) -> Result<Response> {
-    let entries = st.store()?.history(50, false)?;
+    let entries = debrief_app::history::entries(&**st.store()?, 50, false)?;
     let list: Vec<serde_json::Value> = entries.iter().map(entry_json).collect();
     Ok(axum::Json(json!({ "changes": list })).into_response())
 }
 
 fn undo_last(st: &AppState, count: usize) -> Result<debrief_store::Undone> {
-    let origin = st.origin("undo")?;
-    let done = {
-        let mut store = st.store()?;
-        debrief_store::undo(&mut *store, &origin, count)
-    };
-    st.changed();
-    Ok(done?)
+    st.run("undo", |store, origin| {
+        debrief_app::history::undo(store, origin, count)
+    })
 }
 
 #[derive(Deserialize)]
@@ -362,7 +352,7 @@ async fn undo_page(State(st): State<AppState>, h: HeaderMap) -> Response {
 
 /// Settings' History section: the latest changes, newest first.
 pub fn settings_section(st: &AppState) -> Result<Markup> {
-    let entries = st.store()?.history(20, false)?;
+    let entries = debrief_app::history::entries(&**st.store()?, 20, false)?;
     Ok(html! {
         section aria-labelledby="history-h" #history {
             h2 #history-h { "History" }

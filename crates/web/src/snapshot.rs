@@ -30,12 +30,11 @@ use axum::response::{IntoResponse, Response};
 use debrief_core::engine::{Action, Agenda, Engine, State as ActionState};
 use debrief_core::model::Profile;
 use debrief_store::{ApplicationSummary, StoreReader};
-use debrief_store_sqlite::SqliteStore;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::state::{Problem, Result};
+use crate::problem::{Problem, Result};
 
 /// What a cached answer depends on in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -212,7 +211,7 @@ impl Snapshot {
     /// skips the settled ones, as for `debrief agenda`) and summarises
     /// every application for the board from the store's small tables.
     pub fn build(
-        store: &SqliteStore,
+        store: &dyn StoreReader,
         profile: Profile,
         now: Timestamp,
         version: Version,

@@ -1,115 +1,42 @@
-//! What every handler shares: the store behind a mutex, the clock, and the
-//! one error type both the pages and the API render.
+//! What every handler shares: the store (any backend) behind a mutex, the
+//! clock, and the calls into `debrief-app` (`Problem` lives in `problem.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use axum::http::StatusCode;
-use debrief_core::edit::EditError;
+use debrief_app::{AppError, BoxStore};
 use debrief_core::engine::Engine;
-use debrief_core::exchange::{self, ExchangeError, parse_timezone};
+use debrief_core::exchange::parse_timezone;
 use debrief_core::input::{clock_now, effective_profile, parse_date, parse_time, system_zone};
 use debrief_core::model::{Application, Dataset, Moment, Profile};
-use debrief_store::{Change, Origin, Source, StoreError, StoreReader, Unit};
-use debrief_store_sqlite::SqliteStore;
+use debrief_store::{Change, Origin, Source, StoreError, Unit};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+pub use crate::problem::{Problem, Result};
 use crate::snapshot::{Snapshot, Version};
 
-/// Something a request got wrong (or the store did), with the field at fault.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub status: StatusCode,
-    pub message: String,
-    /// The form field or JSON path at fault, when there is one.
-    pub field: Option<String>,
+/// A front end's own error beside the application layer's, inside one
+/// call of it.
+enum Either<E> {
+    App(AppError),
+    Own(E),
 }
 
-impl Problem {
-    /// Bad input: 422, naming the field.
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: message.into(),
-            field: Some(field.into()),
-        }
-    }
-
-    pub fn bad(message: impl Into<String>) -> Problem {
-        Problem {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: message.into(),
-            field: None,
-        }
-    }
-
-    pub fn not_found(message: impl Into<String>) -> Problem {
-        Problem {
-            status: StatusCode::NOT_FOUND,
-            message: message.into(),
-            field: None,
-        }
-    }
-
-    /// An unknown id in `field`: 404, naming the field.
-    pub fn missing(field: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            status: StatusCode::NOT_FOUND,
-            message: message.into(),
-            field: Some(field.into()),
-        }
-    }
-
-    pub fn internal(message: impl Into<String>) -> Problem {
-        Problem {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: message.into(),
-            field: None,
-        }
-    }
-
-    /// Is this problem about `name` (for showing it next to that field)?
-    pub fn is_for(&self, name: &str) -> bool {
-        self.field.as_deref() == Some(name)
+impl<E> From<AppError> for Either<E> {
+    fn from(e: AppError) -> Self {
+        Either::App(e)
     }
 }
 
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.field {
-            Some(field) => write!(f, "{field}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl From<StoreError> for Problem {
-    fn from(e: StoreError) -> Self {
-        let status = match &e {
-            StoreError::UnknownApplication(_) => StatusCode::NOT_FOUND,
-            // FORMAT.md §2's exit 3: the client may try again (the
-            // response carries `Retry-After`, see `lib.rs`).
-            StoreError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
-            StoreError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
-            StoreError::Conflict(_) => StatusCode::CONFLICT,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        Problem {
-            status,
-            message: e.to_string(),
-            field: None,
-        }
-    }
-}
-
-impl From<debrief_store::unit::EditFailure<Problem>> for Problem {
-    fn from(e: debrief_store::unit::EditFailure<Problem>) -> Self {
-        match e {
-            debrief_store::unit::EditFailure::Store(e) => e.into(),
-            debrief_store::unit::EditFailure::Edit(p) => p,
+impl<E: From<Problem>> Either<E> {
+    fn into_own(self) -> E {
+        match self {
+            Either::App(e) => Problem::from(e).into(),
+            Either::Own(e) => e,
         }
     }
 }
@@ -202,38 +129,6 @@ fn write_ctx() -> WriteContext {
     })
 }
 
-impl From<EditError> for Problem {
-    fn from(e: EditError) -> Self {
-        Problem {
-            status: if e.missing {
-                StatusCode::NOT_FOUND
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            },
-            message: e.message,
-            field: Some(e.field),
-        }
-    }
-}
-
-impl From<ExchangeError> for Problem {
-    fn from(e: ExchangeError) -> Self {
-        // The path goes in `field` only: shown as "field: message", the
-        // error's own rendering would name it twice.
-        let message = match (e.line, e.column) {
-            (Some(l), Some(c)) => format!("{} (line {l}, column {c})", e.message),
-            _ => e.message.clone(),
-        };
-        Problem {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message,
-            field: (!e.path.is_empty()).then(|| e.path.clone()),
-        }
-    }
-}
-
-pub type Result<T, E = Problem> = std::result::Result<T, E>;
-
 /// The state every handler gets: cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -241,7 +136,8 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Mutex<SqliteStore>,
+    /// Any backend: only [`open_store`] names one.
+    store: Mutex<BoxStore>,
     /// `--now`, as given: read in the profile's zone each time, so a changed
     /// zone changes what a civil `--now` means, as in the CLI.
     now: Option<String>,
@@ -258,12 +154,12 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(store: SqliteStore, now: Option<String>) -> AppState {
+    pub fn new(store: BoxStore, now: Option<String>) -> AppState {
         AppState::with_path(store, now, None, debrief_mail::Sources::from_env())
     }
 
     fn with_path(
-        store: SqliteStore,
+        store: BoxStore,
         now: Option<String>,
         path: Option<PathBuf>,
         mail: debrief_mail::Sources,
@@ -294,7 +190,7 @@ impl AppState {
         mail: debrief_mail::Sources,
     ) -> Result<AppState, StoreError> {
         Ok(AppState::with_path(
-            SqliteStore::open(path)?,
+            open_store(path)?,
             now,
             Some(path.to_path_buf()),
             mail,
@@ -363,7 +259,7 @@ impl AppState {
         let profile = effective_profile(store.profile()?, system_zone);
         let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
         let now = self.now(&tz)?;
-        let snap = Arc::new(Snapshot::build(&store, profile, now, version, minute)?);
+        let snap = Arc::new(Snapshot::build(&**store, profile, now, version, minute)?);
         drop(store);
         if let Ok(mut slot) = self.inner.snapshot.write() {
             *slot = Some(snap.clone());
@@ -373,7 +269,7 @@ impl AppState {
 
     /// The store, locked. Every use is short and synchronous (small SQLite
     /// reads and one-transaction writes), so a plain mutex is enough.
-    pub fn store(&self) -> Result<MutexGuard<'_, SqliteStore>> {
+    pub fn store(&self) -> Result<MutexGuard<'_, BoxStore>> {
         self.inner
             .store
             .lock()
@@ -390,7 +286,7 @@ impl AppState {
         let now = parse_time(text, &tz)
             .map_err(|e| Problem::field("now", e))?
             .ts;
-        Snapshot::build(&store, profile, now, version, -1)
+        Snapshot::build(&**store, profile, now, version, -1)
     }
 
     /// The saved profile; before one is saved, the system's zone (as the
@@ -486,49 +382,64 @@ impl AppState {
         work: impl FnOnce(&mut Unit<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let origin = self.origin(what)?;
+        self.with_store(|store| {
+            debrief_app::update(store, &origin, |u| work(u).map_err(Either::Own))
+                .map_err(Either::into_own)
+        })
+    }
+
+    /// Runs one call of the application layer on the store, under the
+    /// lock, and records that the store may have changed.
+    pub fn with_store<T, E: From<Problem>>(
+        &self,
+        call: impl FnOnce(&mut dyn debrief_store::Store) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut store = self.store()?;
-        let out = debrief_store::update(&mut *store, &origin, |u| {
-            work(u).map_err(debrief_store::unit::EditFailure::Edit)
-        });
+        let out = call(&mut **store);
         self.bump();
-        match out {
-            Ok(v) => Ok(v),
-            Err(debrief_store::unit::EditFailure::Store(e)) => Err(Problem::from(e).into()),
-            Err(debrief_store::unit::EditFailure::Edit(e)) => Err(e),
-        }
+        out
+    }
+
+    /// Runs one use case of the application layer that writes, as `what`
+    /// in the history, from the request's front end at the clock's now.
+    pub fn run<T>(
+        &self,
+        what: &str,
+        call: impl FnOnce(&mut dyn debrief_store::Store, &Origin) -> Result<T, AppError>,
+    ) -> Result<T> {
+        let origin = self.origin(what)?;
+        self.with_store(|store| Ok(call(store, &origin)?))
     }
 
     /// Loads an application, lets `edit` change it, validates the result and
-    /// writes it, in one transaction; with the request's `If-Match`, only
-    /// while the application is at that version (else 412). On any error
-    /// nothing is written.
+    /// writes it, in one transaction (`debrief_app::edit_app`); with the
+    /// request's `If-Match`, only while the application is at that
+    /// version (else 412). On any error nothing is written.
     pub fn edit<T, E: From<Problem>>(
         &self,
         id: &str,
         edit: impl FnOnce(&mut Application) -> Result<T, E>,
     ) -> Result<T, E> {
         let if_match = write_ctx().if_match;
-        self.update(&format!("edit application {id}"), |u| {
-            if let Some(v) = if_match {
-                u.expect_version(id, v).map_err(Problem::from)?;
-            }
-            let mut app = u
-                .application(id)
-                .map_err(Problem::from)?
-                .ok_or_else(|| Problem::not_found(format!("no application with id '{id}'")))?;
-            let out = edit(&mut app)?;
-            exchange::validate_application(&app, &format!("application '{id}'"))
-                .map_err(Problem::from)?;
-            u.apply(&[Change::PutApplication(app)])
-                .map_err(Problem::from)?;
-            Ok(out)
+        let origin = self.origin(format!("edit application {id}"))?;
+        self.with_store(|store| {
+            debrief_app::edit_app(store, &origin, id, if_match, |app| {
+                edit(app).map_err(Either::Own)
+            })
+            .map_err(Either::into_own)
         })
     }
 
     /// Writes `changes` in one journalled transaction.
     pub fn apply(&self, changes: &[Change]) -> Result<()> {
-        self.update("change the store", |u| Ok(u.apply(changes)?))
+        let origin = self.origin("change the store")?;
+        self.with_store(|store| Ok(debrief_app::apply(store, &origin, changes)?))
     }
+}
+
+/// Opens the store at `path`: start-up, the one place a backend is named.
+pub fn open_store(path: &Path) -> Result<BoxStore, StoreError> {
+    Ok(Box::new(debrief_store_sqlite::SqliteStore::open(path)?))
 }
 
 /// The profile, its zone, the current time and the engine, read together.

@@ -8,6 +8,10 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+/// Largest request body accepted: room for a big exchange file, small
+/// enough that a runaway upload cannot exhaust memory.
+pub const BODY_LIMIT_BYTES: usize = 8 << 20;
+
 use crate::state::{Problem, Result};
 
 /// axum's own refusals (a body over the size limit, a malformed path or
@@ -29,7 +33,7 @@ pub(crate) async fn json_errors(res: Response) -> Response {
     let message = match status {
         StatusCode::PAYLOAD_TOO_LARGE => format!(
             "the request body is larger than {} MB",
-            crate::BODY_LIMIT_BYTES >> 20
+            BODY_LIMIT_BYTES >> 20
         ),
         _ if text.is_empty() => status
             .canonical_reason()

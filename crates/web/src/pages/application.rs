@@ -1,0 +1,798 @@
+//! One application: its next actions, timeline, interviews, people and
+//! the forms that change them.
+
+use crate::html::{
+    Fields, Nav, Sticky, app_url, describedby, error_page, field_error, form_error, page,
+    redirect_with, select, urlencode,
+};
+use crate::ops::{self, Logged};
+use crate::state::{AppState, Problem, Result};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use debrief_app::timeline::Item;
+use debrief_core::model::{
+    Application, Channel, InterviewFormat, InterviewStatus, OutcomeKind, PersonKind, TouchKind,
+};
+use debrief_core::text::when;
+use maud::{Markup, html};
+
+use super::common::{Form, action_card, app_form, name_of, person_name, read_app_form, respond};
+
+pub(super) async fn application(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+) -> Response {
+    respond(&h, application_page(&st, &h, &id, &Sticky::default()))
+}
+
+/// Who a touch went to, by name.
+fn touch_who<'a>(app: &'a Application, t: &'a debrief_core::model::Touch) -> &'a str {
+    t.person
+        .as_deref()
+        .map(|p| person_name(app, p))
+        .unwrap_or("them")
+}
+
+/// One dated line of the timeline.
+struct Event {
+    at: jiff::Timestamp,
+    what: Markup,
+}
+
+fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Result<Response> {
+    let app = st.application(id)?;
+    let clock = st.clock()?;
+    let actions = clock.engine.application_actions(&app, clock.now);
+    let url = app_url(&app.id);
+    let status = s
+        .problem
+        .as_ref()
+        .map(|p| p.status)
+        .unwrap_or(StatusCode::OK);
+    // The order and the moments are the application layer's; slip-ups
+    // show inside their interview here.
+    let mut events: Vec<Event> = Vec::new();
+    for entry in debrief_app::timeline::timeline(&app, &clock.engine) {
+        let what = match entry.item {
+            Item::Interview(i) => {
+                let iv = &app.interviews[i];
+                let names: Vec<&str> = iv
+                    .interviewers
+                    .iter()
+                    .map(|p| person_name(&app, p))
+                    .collect();
+                html! {
+                    "Interview " strong { (iv.id) } " (" (iv.format) ", " (iv.minutes) " min, " (iv.status) ")"
+                    @if !names.is_empty() { " with " (names.join(", ")) }
+                    " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
+                        @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
+                    }
+                    " " (crate::html::delete_button(&app.id, &[("what", "interview".into()), ("interview", iv.id.clone())], "Delete the interview"))
+                    @if !iv.slip_ups.is_empty() {
+                        ul { @for (n, sl) in iv.slip_ups.iter().enumerate() { li { "Slip-up: " (sl.text) @if sl.noticed { " (they noticed)" } " " (crate::html::delete_button(&app.id, &[("what", "slip".into()), ("interview", iv.id.clone()), ("index", (n + 1).to_string())], "Delete")) } } }
+                    }
+                    @if let Some(r) = &iv.reflection {
+                        dl.reflection {
+                            @if !r.went_well.is_empty() { dt { "Went well" } dd { (r.went_well) } }
+                            @if !r.change.is_empty() { dt { "One change" } dd { (r.change) } }
+                            @if !r.mistakes.is_empty() { dt { "Mistakes" } dd { (r.mistakes.join("; ")) } }
+                            @if !r.missing_info.is_empty() { dt { "What I lacked" } dd { (r.missing_info.join("; ")) } }
+                            @if let Some(q) = &r.hardest_question { dt { "Hardest question" } dd { (q) } }
+                        }
+                        (crate::html::delete_button(&app.id, &[("what", "reflection".into()), ("interview", iv.id.clone())], "Delete the reflection"))
+                    }
+                }
+            }
+            Item::SlipUp { .. } => continue,
+            Item::Touch(n) => {
+                let t = &app.touches[n];
+                let who = touch_who(&app, t);
+                html! {
+                    "Sent " (t.kind) " to " (who) " by " (t.channel)
+                    @if t.forced { " " span.badge.urgent { "past the guard" } }
+                    @if let Some(n) = &t.note { details { summary { "The note" } pre.note { (n) } } }
+                    " " (crate::html::delete_button(&app.id, &[("what", "touch".into()), ("index", (n + 1).to_string())], "Delete"))
+                }
+            }
+            Item::Reply(n) => {
+                let t = &app.touches[n];
+                let who = touch_who(&app, t);
+                html! { (who) " replied to your " (t.kind) " " (crate::html::delete_button(&app.id, &[("what", "reply".into()), ("index", (n + 1).to_string())], "Delete")) }
+            }
+            Item::News(k) => {
+                let n = &app.news[k];
+                html! { "News: " (n.text) " " (crate::html::delete_button(&app.id, &[("what", "news".into()), ("index", (k + 1).to_string())], "Delete")) }
+            }
+            Item::Outcome => {
+                let Some(o) = &app.outcome else { continue };
+                html! {
+                    "Outcome: " strong { (o.kind) }
+                    " " (crate::html::delete_button(&app.id, &[("what", "outcome".into())], "Delete the outcome"))
+                    @for (k, fb) in o.feedback.iter().enumerate() { br; "Feedback: " (fb.text) " " (crate::html::delete_button(&app.id, &[("what", "feedback".into()), ("index", (k + 1).to_string())], "Delete")) }
+                }
+            }
+            Item::Dismissal(k) => {
+                let d = &app.dismissed[k];
+                html! { "Set aside " code { (d.rule) } @if !d.reason.is_empty() { ": " (d.reason) } " " (crate::html::delete_button(&app.id, &[("what", "dismissal".into()), ("index", (k + 1).to_string())], "Delete")) }
+            }
+        };
+        events.push(Event { at: entry.at, what });
+    }
+
+    let body = html! {
+        h1 { (app.company) @if !app.role.is_empty() { " — " (app.role) } }
+        p.lede { "Stage: " strong { (app.stage) } @if app.urgent { " · " span.badge.urgent { "urgent" } } }
+        section aria-labelledby="next" {
+            h2 #next { "Next actions" }
+            @if actions.is_empty() { p.muted { "Nothing to do for this application right now." } }
+            ul.actions { @for a in &actions { (action_card(a, &app.company, &clock.tz, &url)) } }
+        }
+        section aria-labelledby="timeline" {
+            h2 #timeline { "Timeline" }
+            @if events.is_empty() { p.muted { "Nothing recorded yet." } }
+            ol.timeline {
+                @for e in &events {
+                    li { time datetime=(e.at.to_string()) { (when(e.at, &clock.tz)) } " " (e.what) }
+                }
+            }
+        }
+        section aria-labelledby="interviews" {
+            h2 #interviews { "Interviews" }
+            @if app.interviews.is_empty() { p.muted { "None scheduled yet." } }
+            @for (i, iv) in app.interviews.iter().enumerate() {
+                (interview_panel(&app, i, iv, &url, &clock.tz, s))
+            }
+        }
+        section aria-labelledby="people" {
+            h2 #people { "People" }
+            @if app.people.is_empty() { p.muted { "No one yet." } }
+            ul.people {
+                @for (i, p) in app.people.iter().enumerate() {
+                    li id=(format!("person-{}", p.id)) {
+                        strong { (p.name) } " (" (p.kind) @if let Some(t) = &p.title { ", " (t) } ")"
+                        @if let Some(e) = &p.email { " · " (e) }
+                        @if let Some(ph) = &p.phone { " · " (ph) }
+                        @if let Some(pr) = &p.prefers {
+                            @if let Some(c) = pr.channel { " · prefers " (c) }
+                            @if let Some(d) = pr.after { " · said to follow up after " (d) }
+                        }
+                        " · " a href=(format!("{url}/compose?person={}", urlencode(&p.id))) { "Write to " (p.name) }
+                        " " (crate::html::delete_button(
+                            &app.id,
+                            &[("what", "person".into()), ("person", p.id.clone()), ("from_panels", "true".into())],
+                            if app.interviews.iter().any(|iv| iv.interviewers.contains(&p.id) || iv.also_met.contains(&p.id)) {
+                                "Delete (and take them off the interview panels)"
+                            } else {
+                                "Delete"
+                            },
+                        ))
+                        @if !p.said.is_empty() { ul { @for (k, x) in p.said.iter().enumerate() { li { "Said: " (x) " " (crate::html::delete_button(&app.id, &[("what", "said".into()), ("person", p.id.clone()), ("index", (k + 1).to_string())], "Delete")) } } } }
+                        details.edit open[s.form == "edit-person" && s.values.get("person") == p.id] {
+                            summary { "Edit " (p.name) }
+                            (edit_person_form(&url, i, p, s))
+                        }
+                    }
+                }
+            }
+        }
+        @if !app.research.is_empty() {
+            section aria-labelledby="research-h" {
+                h2 #research-h { "Research" }
+                ul { @for (k, r) in app.research.iter().enumerate() { li { (r.fact) @if let Some(c) = &r.contribution { " — how I would help: " (c) } " " (crate::html::delete_button(&app.id, &[("what", "research".into()), ("index", (k + 1).to_string())], "Delete")) } } }
+            }
+        }
+        div.forms {
+            section aria-labelledby="log-touch" { h2 #log-touch { "Log a message or call" } (touch_form(&app, &url, s)) }
+            section aria-labelledby="add-person" { h2 #add-person { "Add a person" } (person_form(&url, s)) }
+            section aria-labelledby="add-interview" { h2 #add-interview { "Schedule an interview" } (interview_form(&app, &url, s)) }
+            section aria-labelledby="add-invite" { h2 #add-invite { "From a calendar invite" } (crate::exchange_pages::invite_form(&app.id)) }
+            section aria-labelledby="add-reply" {
+                h2 #add-reply { "They replied" }
+                form.stack method="post" action=(format!("{url}/replies")) {
+                    (form_error(s, "reply", &[]))
+                    label for="reply-person" { "Who replied" }
+                    (person_select("person", "reply-person", &app, "", Some("anyone")))
+                    label for="reply-at" { "When (blank: now)" }
+                    input #reply-at type="text" name="at" placeholder="2026-11-24 09:30";
+                    button type="submit" { "Record the reply" }
+                }
+            }
+            section aria-labelledby="add-news" {
+                h2 #add-news { "Company news" }
+                form.stack method="post" action=(format!("{url}/news")) {
+                    (form_error(s, "news", &["text"]))
+                    label for="news-text" { "What happened" }
+                    input #news-text type="text" name="text" required maxlength="500";
+                    (field_error(s, "news", "text"))
+                    label for="news-on" { "On (blank: today)" }
+                    input #news-on type="date" name="on";
+                    button type="submit" { "Record the news" }
+                }
+            }
+            section aria-labelledby="set-outcome" {
+                h2 #set-outcome { "Outcome" }
+                form.stack method="post" action=(format!("{url}/outcome")) {
+                    (form_error(s, "outcome", &[]))
+                    label for="outcome-kind" { "Result" }
+                    (select("kind", "outcome-kind", OutcomeKind::ALL, "", None))
+                    label for="outcome-on" { "On (blank: today)" }
+                    input #outcome-on type="date" name="on";
+                    label.check { input type="checkbox" name="stay_in_touch" value="true"; " Stay in touch" }
+                    button type="submit" data-confirm="Record this outcome? It closes the chase." { "Record the outcome" }
+                }
+            }
+            section aria-labelledby="add-research" {
+                h2 #add-research { "Research" }
+                form.stack method="post" action=(format!("{url}/research")) {
+                    (form_error(s, "research", &["fact"]))
+                    label for="research-fact" { "A fact about the company" }
+                    input #research-fact type="text" name="fact" required maxlength="500" value=(s.value("research", "fact", ""))
+                        aria-describedby=[describedby(s, "research", "fact")];
+                    (field_error(s, "research", "fact"))
+                    label for="research-contribution" { "How you would contribute to it" }
+                    input #research-contribution type="text" name="contribution" maxlength="500" value=(s.value("research", "contribution", ""));
+                    button type="submit" { "Record the research" }
+                }
+            }
+            @if let Some(o) = &app.outcome {
+                section aria-labelledby="add-feedback" {
+                    h2 #add-feedback { "Feedback" }
+                    @if !o.feedback.is_empty() {
+                        ol.feedback {
+                            @for f in &o.feedback {
+                                li {
+                                    (f.text)
+                                    @if let Some(k) = f.kind { " · " (k) }
+                                    @if f.positive { " · positive" }
+                                    @if let Some(pl) = &f.plan { " · plan: " (pl.step) " by " (pl.by) }
+                                }
+                            }
+                        }
+                    }
+                    (feedback_form(&url, o.feedback.len(), s))
+                }
+            }
+            section aria-labelledby="edit-app" { h2 #edit-app { "Edit" } (app_form(&url, "edit-app", s, Some(&app))) }
+        }
+    };
+    Ok(page(h, status, &app.company, Some(Nav::Applications), body))
+}
+
+/// One interview: its state, and the forms to reschedule it, mark it
+/// missed or cancelled, record preparation and apologies.
+fn interview_panel(
+    app: &Application,
+    i: usize,
+    iv: &debrief_core::model::Interview,
+    url: &str,
+    tz: &jiff::tz::TimeZone,
+    s: &Sticky,
+) -> Markup {
+    let names: Vec<&str> = iv
+        .interviewers
+        .iter()
+        .map(|p| person_name(app, p))
+        .collect();
+    let action = format!("{url}/interviews/{}", urlencode(&iv.id));
+    let f = "edit-interview";
+    let mine = s.form == f && s.values.get("interview") == iv.id;
+    let local = iv
+        .start
+        .ts
+        .to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    html! {
+        article.interview id=(format!("interview-{}", iv.id)) aria-labelledby=(format!("iv-h-{i}")) {
+            h3 id=(format!("iv-h-{i}")) {
+                (when(iv.start.ts, tz)) " · " (iv.format) ", " (iv.minutes) " min · " span.status { (iv.status) }
+            }
+            @if !names.is_empty() { p { "With " (names.join(", ")) } }
+            @if !iv.also_met.is_empty() {
+                p { "Also met: " (iv.also_met.iter().map(|p| person_name(app, p)).collect::<Vec<_>>().join(", ")) }
+            }
+            p { a.button href=(format!("{action}/debrief")) {
+                @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
+            } }
+            @if mine { (form_error(s, f, &[])) }
+            div.buttons {
+                @if iv.status != InterviewStatus::Missed {
+                    form method="post" action=(action) {
+                        input type="hidden" name="interview" value=(iv.id);
+                        input type="hidden" name="status" value="missed";
+                        button.secondary type="submit" data-confirm="Mark this interview missed?" { "I missed it" }
+                    }
+                }
+                @if iv.status != InterviewStatus::Cancelled {
+                    form method="post" action=(action) {
+                        input type="hidden" name="interview" value=(iv.id);
+                        input type="hidden" name="status" value="cancelled";
+                        button.secondary type="submit" data-confirm="Mark this interview cancelled?" { "It was cancelled" }
+                    }
+                }
+            }
+            details.edit open[mine] {
+                summary { "Reschedule or prepare" }
+                form.stack method="post" action=(action) {
+                    input type="hidden" name="interview" value=(iv.id);
+                    label for=(format!("iv-start-{i}")) { "Starts (your time zone)" }
+                    input type="datetime-local" id=(format!("iv-start-{i}")) name="start"
+                        value=(if mine { s.values.get("start") } else { &local })
+                        aria-describedby=[if mine { describedby(s, f, "start") } else { None }];
+                    @if mine { (field_error(s, f, "start")) }
+                    label for=(format!("iv-minutes-{i}")) { "Minutes" }
+                    input type="number" id=(format!("iv-minutes-{i}")) name="minutes" min="1" max="1440" value=(iv.minutes);
+                    @if mine { (field_error(s, f, "minutes")) }
+                    label.check { input type="checkbox" name="research" value="true" checked[iv.prepared.research]; " I researched the company" }
+                    label for=(format!("iv-questions-{i}")) { "Questions prepared" }
+                    input type="number" id=(format!("iv-questions-{i}")) name="questions" min="0" max="50" value=(iv.prepared.questions);
+                    @if mine { (field_error(s, f, "questions")) }
+                    button type="submit" { "Save" }
+                }
+            }
+            @if !iv.slip_ups.is_empty() {
+                ul.slips {
+                    @for (n, sl) in iv.slip_ups.iter().enumerate() {
+                        li {
+                            "Slip-up: " (sl.text)
+                            @if sl.noticed { " (they noticed)" }
+                            @if sl.apologized { " · apologized" } @else if sl.noticed {
+                                form.inline method="post" action=(action) {
+                                    input type="hidden" name="interview" value=(iv.id);
+                                    input type="hidden" name="apologized" value=(n + 1);
+                                    button.secondary type="submit" { "I apologized" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn edit_person_form(url: &str, i: usize, p: &debrief_core::model::Person, s: &Sticky) -> Markup {
+    let f = "edit-person";
+    let mine = s.form == f && s.values.get("person") == p.id;
+    let v = |name: &str, current: &str| -> String {
+        if mine {
+            s.values.get(name).to_string()
+        } else {
+            current.to_string()
+        }
+    };
+    let id = |n: &str| format!("ep-{i}-{n}");
+    let err = |n: &str| {
+        if mine {
+            field_error(s, f, n)
+        } else {
+            html! {}
+        }
+    };
+    html! {
+        form.stack method="post" action=(format!("{url}/people/{}", urlencode(&p.id))) {
+            @if mine { (form_error(s, f, &["name", "after", "email"])) }
+            input type="hidden" name="person" value=(p.id);
+            label for=(id("name")) { "Name (spelled exactly)" }
+            input type="text" id=(id("name")) name="name" required maxlength="200" value=(v("name", &p.name));
+            (err("name"))
+            label for=(id("kind")) { "Role in the process" }
+            (select("kind", &id("kind"), PersonKind::ALL, &v("kind", &p.kind.to_string()), None))
+            label for=(id("title")) { "Job title" }
+            input type="text" id=(id("title")) name="title" maxlength="200" value=(v("title", p.title.as_deref().unwrap_or("")));
+            label for=(id("email")) { "Email" }
+            input type="email" id=(id("email")) name="email" maxlength="200" value=(v("email", p.email.as_deref().unwrap_or("")));
+            (err("email"))
+            label for=(id("phone")) { "Phone" }
+            input type="text" id=(id("phone")) name="phone" maxlength="100" value=(v("phone", p.phone.as_deref().unwrap_or("")));
+            label for=(id("prefers")) { "How they want to be contacted" }
+            (select("prefers", &id("prefers"), Channel::ALL, &v("prefers", &p.preferred_channel().map(|c| c.to_string()).unwrap_or_default()), Some("not said")))
+            label for=(id("after")) { "Their date: \"if you haven't heard by…\"" }
+            input type="date" id=(id("after")) name="after" value=(v("after", &p.stated_after().map(|d| d.to_string()).unwrap_or_default()));
+            (err("after"))
+            button type="submit" { "Save " (p.name) }
+        }
+    }
+}
+
+fn feedback_form(url: &str, points: usize, s: &Sticky) -> Markup {
+    let f = "feedback";
+    html! {
+        form.stack method="post" action=(format!("{url}/feedback")) {
+            (form_error(s, f, &["text", "point", "plan", "by"]))
+            @if points > 0 {
+                label for="feedback-point" { "Which point (blank: a new one)" }
+                input #feedback-point type="number" name="point" min="1" max=(points) value=(s.value(f, "point", ""));
+                (field_error(s, f, "point"))
+            }
+            label for="feedback-text" { "What they said" }
+            textarea #feedback-text name="text" rows="2" maxlength="2000" { (s.value(f, "text", "")) }
+            (field_error(s, f, "text"))
+            label for="feedback-kind" { "Is it a behaviour to change or a skill to build?" }
+            (select("kind", "feedback-kind", debrief_core::model::FeedbackKind::ALL, s.value(f, "kind", ""), Some("not sorted yet")))
+            label.check { input type="checkbox" name="positive" value="true"; " It was praise" }
+            label for="feedback-plan" { "For a skill: the next step" }
+            input #feedback-plan type="text" name="plan" maxlength="500" value=(s.value(f, "plan", ""));
+            (field_error(s, f, "plan"))
+            label for="feedback-by" { "By" }
+            input #feedback-by type="date" name="by" value=(s.value(f, "by", ""));
+            (field_error(s, f, "by"))
+            button type="submit" { "Record the feedback" }
+        }
+    }
+}
+
+fn person_select(
+    name: &str,
+    id: &str,
+    app: &Application,
+    selected: &str,
+    blank: Option<&str>,
+) -> Markup {
+    html! {
+        select name=(name) id=(id) {
+            @if let Some(b) = blank { option value="" { (b) } }
+            @for p in &app.people {
+                option value=(p.id) selected[p.id == selected] { (p.name) " (" (p.kind) ")" }
+            }
+        }
+    }
+}
+
+fn touch_form(app: &Application, url: &str, s: &Sticky) -> Markup {
+    let f = "touch";
+    html! {
+        @if app.people.is_empty() {
+            p.muted { "Add a person first." }
+        } @else {
+            form.stack method="post" action=(format!("{url}/touches")) {
+                (form_error(s, f, &["person", "kind", "channel", "at", "force"]))
+                label for="touch-person" { "To" }
+                (person_select("person", "touch-person", app, s.value(f, "person", ""), None))
+                label for="touch-kind" { "Kind" }
+                (select("kind", "touch-kind", TouchKind::ALL, s.value(f, "kind", "thank-you"), None))
+                label for="touch-channel" { "Channel" }
+                (select("channel", "touch-channel", Channel::ALL, s.value(f, "channel", "email"), None))
+                label for="touch-at" { "When (blank: now)" }
+                input #touch-at type="text" name="at" placeholder="2026-11-24 09:30" value=(s.value(f, "at", ""))
+                    aria-describedby=[describedby(s, f, "at")];
+                (field_error(s, f, "at"))
+                @if let Some(msg) = s.error_for(f, "force") {
+                    div.refusal role="alert" id="touch-force-error" {
+                        p { strong { "Not logged (follow-up-guard). " } (msg) }
+                        label.check { input type="checkbox" name="force" value="true"; " Log it anyway" }
+                    }
+                }
+                button type="submit" { "Log it" }
+            }
+        }
+    }
+}
+
+fn person_form(url: &str, s: &Sticky) -> Markup {
+    let f = "person";
+    html! {
+        form.stack method="post" action=(format!("{url}/people")) {
+            (form_error(s, f, &["name", "after"]))
+            label for="person-name" { "Name" }
+            input #person-name type="text" name="name" required maxlength="200" value=(s.value(f, "name", ""))
+                aria-describedby=[describedby(s, f, "name")];
+            (field_error(s, f, "name"))
+            label for="person-kind" { "Role in the process" }
+            (select("kind", "person-kind", PersonKind::ALL, s.value(f, "kind", "interviewer"), None))
+            label for="person-title" { "Job title" }
+            input #person-title type="text" name="title" maxlength="200" value=(s.value(f, "title", ""));
+            label for="person-email" { "Email" }
+            input #person-email type="email" name="email" maxlength="200" value=(s.value(f, "email", ""));
+            button type="submit" { "Add person" }
+        }
+    }
+}
+
+fn interview_form(app: &Application, url: &str, s: &Sticky) -> Markup {
+    let f = "interview";
+    html! {
+        form.stack method="post" action=(format!("{url}/interviews")) {
+            (form_error(s, f, &["start", "minutes", "with"]))
+            label for="interview-start" { "Starts (your time zone)" }
+            input #interview-start type="datetime-local" name="start" required value=(s.value(f, "start", ""))
+                aria-describedby=[describedby(s, f, "start")];
+            (field_error(s, f, "start"))
+            label for="interview-minutes" { "Minutes" }
+            input #interview-minutes type="number" name="minutes" min="1" max="1440" value=(s.value(f, "minutes", "60"));
+            (field_error(s, f, "minutes"))
+            label for="interview-format" { "Format" }
+            (select("format", "interview-format", InterviewFormat::ALL, s.value(f, "format", "video"), None))
+            fieldset {
+                legend { "Interviewers" }
+                @if app.people.is_empty() { p.muted { "Add people first, or name them in the debrief." } }
+                @for p in &app.people {
+                    label.check { input type="checkbox" name="with" value=(p.id); " " (p.name) }
+                }
+            }
+            button type="submit" { "Schedule" }
+        }
+    }
+}
+
+/// Shared shape of the application's small POST handlers: edit, then
+/// redirect with `ok`, or show the page again with the error.
+fn app_post(
+    st: &AppState,
+    h: &HeaderMap,
+    id: &str,
+    form: &'static str,
+    f: Fields,
+    run: impl FnOnce(&Fields) -> Result<String>,
+) -> Response {
+    match run(&f) {
+        Ok(msg) => redirect_with(&app_url(id), "ok", &msg),
+        Err(p) if p.status == StatusCode::NOT_FOUND && p.field.is_none() => error_page(h, &p),
+        Err(p) => respond(h, application_page(st, h, id, &Sticky::failed(form, f, p))),
+    }
+}
+
+pub(super) async fn application_edit(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "edit-app", Fields(f), |f| {
+        let a = read_app_form(f)?;
+        st.edit(&id, |app| ops::update_application(app, &a))?;
+        Ok("Saved.".into())
+    })
+}
+
+pub(super) async fn person_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "person", Fields(f), |f| {
+        let p = ops::NewPerson {
+            name: f.get("name").to_string(),
+            kind: f.parse::<PersonKind>("kind")?,
+            title: f.opt("title"),
+            email: f.opt("email"),
+            ..Default::default()
+        };
+        let pid = st.edit(&id, |app| ops::add_person(app, &p))?;
+        Ok(format!("Added {} ({pid}).", p.name.trim()))
+    })
+}
+
+pub(super) async fn interview_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "interview", Fields(f), |f| {
+        let clock = st.clock()?;
+        let minutes = match f.opt("minutes") {
+            None => None,
+            Some(m) => Some(m.parse::<u32>().map_err(|_| {
+                Problem::field("minutes", format!("'{m}' is not a number of minutes"))
+            })?),
+        };
+        let iv = ops::NewInterview {
+            start: f.get("start").to_string(),
+            id: None,
+            minutes,
+            format: f.parse::<InterviewFormat>("format")?,
+            with: f.all("with"),
+        };
+        let iid = st.edit(&id, |app| ops::add_interview(app, &iv, &clock))?;
+        Ok(format!("Scheduled interview {iid}."))
+    })
+}
+
+pub(super) async fn touch_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "touch", Fields(f), |f| {
+        let clock = st.clock()?;
+        let t = ops::NewTouch {
+            person: f.get("person").to_string(),
+            kind: f
+                .parse::<TouchKind>("kind")?
+                .ok_or_else(|| Problem::field("kind", "which kind of message?"))?,
+            channel: f.parse::<Channel>("channel")?.unwrap_or(Channel::Email),
+            at: f.opt("at"),
+            note: f.opt("note"),
+            force: f.get("force") == "true",
+        };
+        match ops::log_touch(&st, &id, &t, &clock)? {
+            Logged::Yes { forced, touch } => Ok(format!(
+                "Logged the {} to {}{}.",
+                touch.kind,
+                name_of(&st, &id, &t.person),
+                if forced {
+                    ", past the follow-up guard"
+                } else {
+                    ""
+                }
+            )),
+            Logged::Refused { allowed_from, why } => Err(Problem {
+                status: StatusCode::CONFLICT,
+                message: match allowed_from {
+                    Some(t) => format!("{why} Allowed from {t}."),
+                    None => why,
+                },
+                field: Some("force".into()),
+            }),
+        }
+    })
+}
+
+pub(super) async fn reply_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "reply", Fields(f), |f| {
+        let clock = st.clock()?;
+        let at = clock.time_or_now(f.get("at"), "at")?;
+        let person = f.opt("person");
+        st.edit(&id, |app| ops::reply(app, person.as_deref(), at))?;
+        Ok("Recorded the reply.".into())
+    })
+}
+
+pub(super) async fn news_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "news", Fields(f), |f| {
+        let clock = st.clock()?;
+        let on = clock.date_or_today(f.get("on"), "on")?;
+        st.edit(&id, |app| ops::news(app, on, f.get("text")))?;
+        Ok("Recorded the news. A congratulation adds value and is not a chase.".into())
+    })
+}
+
+pub(super) async fn outcome_set(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "outcome", Fields(f), |f| {
+        let clock = st.clock()?;
+        let kind = f
+            .parse::<OutcomeKind>("kind")?
+            .ok_or_else(|| Problem::field("kind", "which outcome?"))?;
+        let on = clock.date_or_today(f.get("on"), "on")?;
+        st.edit(&id, |app| {
+            ops::outcome(app, kind, on, f.get("stay_in_touch") == "true")
+        })?;
+        Ok(format!("Recorded the outcome: {kind}."))
+    })
+}
+
+pub(super) async fn person_edit(
+    State(st): State<AppState>,
+    Path((id, pid)): Path<(String, String)>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let mut f = Fields(f);
+    if !f.has("person") {
+        f.0.push(("person".into(), pid.clone()));
+    }
+    app_post(&st, &h, &id, "edit-person", f, |f| {
+        let u = ops::PersonUpdate {
+            name: Some(f.get("name").to_string()),
+            kind: f.parse::<PersonKind>("kind")?,
+            title: Some(f.get("title").to_string()),
+            email: Some(f.get("email").to_string()),
+            phone: Some(f.get("phone").to_string()),
+            prefers: f.parse::<Channel>("prefers")?,
+            after: f.opt("after"),
+        };
+        st.edit(&id, |app| ops::update_person(app, &pid, &u))?;
+        Ok(format!("Saved {}.", f.get("name").trim()))
+    })
+}
+
+pub(super) async fn interview_edit(
+    State(st): State<AppState>,
+    Path((id, iv)): Path<(String, String)>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let mut f = Fields(f);
+    if !f.has("interview") {
+        f.0.push(("interview".into(), iv.clone()));
+    }
+    app_post(&st, &h, &id, "edit-interview", f, |f| {
+        let clock = st.clock()?;
+        let number = |name: &str| -> Result<Option<u32>> {
+            f.opt(name)
+                .map(|m| {
+                    m.parse::<u32>()
+                        .map_err(|_| Problem::field(name, format!("'{m}' is not a whole number")))
+                })
+                .transpose()
+        };
+        let mut apologized = Vec::new();
+        for n in f.all("apologized") {
+            apologized.push(n.trim().parse::<usize>().map_err(|_| {
+                Problem::field("apologized", format!("'{n}' is not a slip-up number"))
+            })?);
+        }
+        let status = f.parse::<InterviewStatus>("status")?;
+        let editing = f.has("start");
+        let u = ops::InterviewUpdate {
+            status,
+            research: editing.then(|| f.get("research") == "true"),
+            questions: number("questions")?,
+            apologized,
+            start: f.opt("start"),
+            minutes: number("minutes")?,
+        };
+        st.edit(&id, |app| ops::update_interview(app, &iv, &u, &clock))?;
+        Ok(match status {
+            Some(InterviewStatus::Missed) => {
+                "Marked it missed. Contact the scheduler now: see Next actions.".to_string()
+            }
+            Some(s) => format!("Marked it {s}."),
+            None if !u.apologized.is_empty() => "Marked the apology made.".to_string(),
+            None => "Saved the interview.".to_string(),
+        })
+    })
+}
+
+pub(super) async fn research_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "research", Fields(f), |f| {
+        let r = ops::NewResearch {
+            fact: f.get("fact").to_string(),
+            contribution: f.opt("contribution"),
+        };
+        st.edit(&id, |app| ops::research(app, &r))?;
+        Ok("Recorded the research.".into())
+    })
+}
+
+pub(super) async fn feedback_add(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    app_post(&st, &h, &id, "feedback", Fields(f), |f| {
+        let point = f
+            .opt("point")
+            .map(|p| {
+                p.parse::<usize>()
+                    .map_err(|_| Problem::field("point", format!("'{p}' is not a point number")))
+            })
+            .transpose()?;
+        let fb = ops::NewFeedback {
+            text: f.opt("text"),
+            point,
+            kind: f.parse::<debrief_core::model::FeedbackKind>("kind")?,
+            positive: f.get("positive") == "true",
+            plan: f.opt("plan"),
+            by: f.opt("by"),
+        };
+        let n = st.edit(&id, |app| ops::feedback(app, &fb))?;
+        Ok(format!("Recorded feedback point {n}."))
+    })
+}
