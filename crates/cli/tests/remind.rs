@@ -424,3 +424,48 @@ fn without_systemd_install_prints_the_crontab_line() {
         "nothing written"
     );
 }
+
+/// Two `remind` processes started together on one store: every action
+/// comes out of exactly one of them (the claim is one store transaction).
+/// Several rounds, each on a fresh store, so the two really overlap.
+#[test]
+fn two_reminders_at_once_announce_each_action_once() {
+    for round in 0..6 {
+        let d = Debrief::imported();
+        let spawn = || {
+            d.command(&["--now", AFTERNOON, "remind", "--json"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn debrief remind")
+        };
+        let (a, b) = (spawn(), spawn());
+        let mut lists = Vec::new();
+        for child in [a, b] {
+            let out = child.wait_with_output().expect("run debrief remind");
+            assert!(out.status.success(), "round {round}: {}", stderr(&out));
+            let v: Value = serde_json::from_str(&stdout(&out)).expect("remind --json");
+            lists.push(announced(&v));
+        }
+        let all: Vec<&(String, String)> = lists.iter().flatten().collect();
+        let mut unique = all.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            all.len(),
+            unique.len(),
+            "round {round}: announced twice: {lists:?}"
+        );
+        assert!(
+            has(&lists.concat(), "thank-you-note", "marie")
+                && has(&lists.concat(), "thank-you-note", "raj"),
+            "round {round}: {lists:?}"
+        );
+        // And a third run finds nothing left.
+        assert_eq!(
+            announced(&remind_json(&d, AFTERNOON, &[])),
+            Vec::<(String, String)>::new()
+        );
+    }
+}
