@@ -13,6 +13,9 @@
 //! at once on one store announce each action once; if a channel asked for
 //! fails, the claim is given back and the next reminder tries again.
 //!
+//! `--digest HH:MM|off` sets the web app's daily digest (the `digest`
+//! setting `debrief serve` reads); `--json` shows it.
+//!
 //! `--install` writes a systemd user timer (or prints the crontab line
 //! where systemd is absent) running `debrief remind --notify` every 15
 //! minutes; `--uninstall` removes it.
@@ -26,6 +29,8 @@ use debrief_core::text::when;
 use debrief_mail::{Note, Party, Purpose, Sources};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+
+use debrief_web::push::{DIGEST_KEY, DigestSetting};
 
 use crate::args::{RemindArgs, Scheduler};
 use crate::ctx::{Ctx, Failure, Result};
@@ -62,6 +67,9 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
     }
     if a.uninstall {
         return uninstall(a);
+    }
+    if let Some(choice) = &a.digest {
+        return set_digest(ctx, choice, a.json);
     }
     let (data, engine, agenda) = crate::answers::agenda(ctx, None)?;
     let tz = engine.calendar().tz().clone();
@@ -109,6 +117,7 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
         let v = json!({
             "now": agenda.now,
             "since": since,
+            "digest": digest(ctx)?,
             "actions": new,
             "already_announced": open.len() - new.len(),
         });
@@ -123,6 +132,47 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
         release(ctx, &claimed, since, now)?;
         render::err("Nothing was marked as announced: the next reminder tries again.\n");
         return Err(Failure::Problem);
+    }
+    Ok(())
+}
+
+/// The web app's daily digest setting, as `debrief serve` reads it.
+fn digest(ctx: &Ctx) -> Result<DigestSetting> {
+    Ok(DigestSetting::parse(
+        ctx.store.setting(DIGEST_KEY)?.as_deref(),
+    ))
+}
+
+/// `--digest HH:MM|off`: the setting the web app's Settings page shows,
+/// written in one transaction.
+fn set_digest(ctx: &mut Ctx, choice: &str, as_json: bool) -> Result<()> {
+    let choice = choice.trim();
+    let d = ctx.update(|u| {
+        let d = if choice.eq_ignore_ascii_case("off") {
+            DigestSetting {
+                enabled: false,
+                ..DigestSetting::parse(u.setting(DIGEST_KEY)?.as_deref())
+            }
+        } else {
+            DigestSetting::at(choice)
+                .map_err(|e| Failure::input(format!("--digest: {e}, or off")))?
+        };
+        let text = serde_json::to_string(&d).map_err(|e| Failure::input(e.to_string()))?;
+        u.set_setting(DIGEST_KEY, &text)?;
+        Ok(d)
+    })?;
+    if as_json {
+        render::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&d).unwrap_or_default()
+        ));
+    } else if d.enabled {
+        render::out(&format!(
+            "The daily digest comes at {} (your time) while `debrief serve` runs, to every browser you turned notifications on in (Settings → Daily digest).\n",
+            d.at
+        ));
+    } else {
+        render::out("The daily digest is off.\n");
     }
     Ok(())
 }

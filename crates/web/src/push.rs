@@ -100,6 +100,15 @@ impl DigestSetting {
             .unwrap_or_default()
     }
 
+    /// On, at `text` (`HH:MM`, written back as two digits each).
+    pub fn at(text: &str) -> std::result::Result<DigestSetting, String> {
+        let time = parse_at(text)?;
+        Ok(DigestSetting {
+            enabled: true,
+            at: time.strftime("%H:%M").to_string(),
+        })
+    }
+
     pub fn time(&self) -> jiff::civil::Time {
         parse_at(&self.at).unwrap_or(jiff::civil::Time::constant(8, 0, 0, 0))
     }
@@ -123,10 +132,9 @@ pub fn digest_setting(st: &AppState) -> Result<DigestSetting> {
 }
 
 fn save_digest(st: &AppState, enabled: bool, at: &str) -> Result<DigestSetting> {
-    let time = parse_at(at).map_err(|e| Problem::field("at", e))?;
     let setting = DigestSetting {
         enabled,
-        at: time.strftime("%H:%M").to_string(),
+        ..DigestSetting::at(at).map_err(|e| Problem::field("at", e))?
     };
     let text = serde_json::to_string(&setting).map_err(|e| Problem::internal(e.to_string()))?;
     st.update("change the daily digest", |u| {
@@ -615,10 +623,16 @@ pub async fn send(st: &AppState, digest: &Digest) -> Result<Sent> {
     let payload = serde_json::to_vec(digest).map_err(|e| Problem::internal(e.to_string()))?;
     let now_unix = jiff::Timestamp::now().as_second();
     let mut requests = Vec::new();
+    let mut unusable = Vec::new();
     for s in &subs {
-        let body = encrypt(s, &payload)?;
-        let auth = authorization(&key, &s.endpoint, now_unix, contact.as_deref())?;
-        requests.push((s.endpoint.clone(), auth, body));
+        // One broken subscription does not keep the others waiting.
+        match encrypt(s, &payload) {
+            Ok(body) => {
+                let auth = authorization(&key, &s.endpoint, now_unix, contact.as_deref())?;
+                requests.push((s.endpoint.clone(), auth, body));
+            }
+            Err(p) => unusable.push(format!("{}: {}", origin_of(&s.endpoint), p.message)),
+        }
     }
     let results = tokio::task::spawn_blocking(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -647,10 +661,13 @@ pub async fn send(st: &AppState, digest: &Digest) -> Result<Sent> {
     })
     .await
     .map_err(|e| Problem::internal(format!("the push sender stopped: {e}")))?;
-    let mut sent = Sent::default();
+    let mut sent = Sent {
+        failed: unusable,
+        ..Sent::default()
+    };
     let mut gone = Vec::new();
     for (endpoint, r) in results {
-        let origin = endpoint.split('/').take(3).collect::<Vec<_>>().join("/");
+        let origin = origin_of(&endpoint);
         match r {
             Ok(200..=202) => sent.delivered += 1,
             Ok(404 | 410) => gone.push(endpoint),
@@ -667,6 +684,12 @@ pub async fn send(st: &AppState, digest: &Digest) -> Result<Sent> {
         })?;
     }
     Ok(sent)
+}
+
+/// `https://host:port` of an endpoint: what may be printed (the path
+/// identifies the browser).
+fn origin_of(endpoint: &str) -> String {
+    endpoint.split('/').take(3).collect::<Vec<_>>().join("/")
 }
 
 async fn send_test(State(st): State<AppState>) -> Response {
