@@ -469,6 +469,16 @@ fn bad_subscriptions_and_times_are_refused_with_the_field_named() {
     assert_eq!(p["field"], "at");
     // Nothing was stored.
     let (_, d) = w.send("GET", "/api/v1/settings/digest", None);
+    // The API document lists the endpoints.
+    let (_, o) = w.send("GET", "/api/v1/openapi.json", None);
+    for path in [
+        "/api/v1/settings/digest",
+        "/api/v1/push/key",
+        "/api/v1/push/subscriptions",
+        "/api/v1/push/test",
+    ] {
+        assert!(o["paths"].get(path).is_some(), "{path}");
+    }
     assert_eq!(d, json!({"enabled": false, "at": "08:00"}));
     // The settings page shows the section, and the form works without
     // JavaScript.
