@@ -216,7 +216,9 @@ impl Command {
             Command::History(h) => h.keep_days.is_none(),
             // Nothing to take back, or to announce, in a store that is not
             // there: neither creates one.
-            Command::Undo(_) | Command::Remind(_) => true,
+            Command::Undo(_) => true,
+            // Setting the web app's digest writes the store.
+            Command::Remind(r) => r.digest.is_none(),
             Command::App(c) => matches!(c, AppCommand::List(_) | AppCommand::Show { .. }),
             Command::Ics(c) => matches!(c, IcsCommand::Export(_)),
             _ => false,
@@ -866,6 +868,11 @@ pub struct RemindArgs {
     /// How --install and --uninstall schedule it.
     #[arg(long, value_enum, default_value = "auto", value_name = "HOW")]
     pub with: Scheduler,
+    /// Set the daily digest `debrief serve` sends to your browsers: a
+    /// local time (HH:MM) or `off` (the same setting as the web app's
+    /// Settings → Daily digest).
+    #[arg(long, value_name = "HH:MM|off", conflicts_with_all = ["install", "uninstall", "notify", "email"])]
+    pub digest: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -8,8 +8,13 @@
 //! `remind`, never exported): the keys of the actions announced that are
 //! still open, and when the last reminder ran. A key is the action's rule,
 //! application, interview, person and opening moment, so an action whose
-//! window moves (a rescheduled interview) is announced again. Nothing is
-//! marked announced unless every channel asked for delivered it.
+//! window moves (a rescheduled interview) is announced again. A run claims
+//! what it announces in one write transaction, so two reminders running
+//! at once on one store announce each action once; if a channel asked for
+//! fails, the claim is given back and the next reminder tries again.
+//!
+//! `--digest HH:MM|off` sets the web app's daily digest (the `digest`
+//! setting `debrief serve` reads); `--json` shows it.
 //!
 //! `--install` writes a systemd user timer (or prints the crontab line
 //! where systemd is absent) running `debrief remind --notify` every 15
@@ -24,6 +29,8 @@ use debrief_core::text::when;
 use debrief_mail::{Note, Party, Purpose, Sources};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+
+use debrief_web::push::{DIGEST_KEY, DigestSetting};
 
 use crate::args::{RemindArgs, Scheduler};
 use crate::ctx::{Ctx, Failure, Result};
@@ -61,27 +68,36 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
     if a.uninstall {
         return uninstall(a);
     }
+    if let Some(choice) = &a.digest {
+        return set_digest(ctx, choice, a.json);
+    }
     let (data, engine, agenda) = crate::answers::agenda(ctx, None)?;
     let tz = engine.calendar().tz().clone();
-    let before: Announced = match ctx.store.setting(KEY)? {
-        Some(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
-            render::err(&format!(
-                "{} what earlier reminders announced cannot be read ({e}); starting afresh.\n",
-                render::paint(render::YELLOW, "warning:")
-            ));
-            Announced::default()
-        }),
-        None => Announced::default(),
-    };
     let open: Vec<&Action> = agenda
         .actions
         .iter()
         .filter(|x| matches!(x.state, State::Due | State::Overdue))
         .collect();
+    let open_keys: BTreeSet<String> = open.iter().map(|x| key(x)).collect();
+    // Claim what is new in one write transaction: a second `remind`
+    // running at the same moment waits for it, then finds these actions
+    // announced, so each is announced once.
+    let now = agenda.now;
+    let (since, claimed) = ctx.update(|u| {
+        let before = read(u.setting(KEY)?);
+        let claimed: BTreeSet<String> = open_keys.difference(&before.keys).cloned().collect();
+        // Keep only what is still open: the list never grows past the agenda.
+        let after = Announced {
+            last: Some(now),
+            keys: open_keys.clone(),
+        };
+        u.set_setting(KEY, &write(&after)?)?;
+        Ok((before.last, claimed))
+    })?;
     let new: Vec<&Action> = open
         .iter()
         .copied()
-        .filter(|x| !before.keys.contains(&key(x)))
+        .filter(|x| claimed.contains(&key(x)))
         .collect();
     let company = |id: &str| {
         data.applications
@@ -89,7 +105,7 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
             .find(|x| x.id == id)
             .map_or_else(|| id.to_string(), |x| x.company.clone())
     };
-    let text = human(&new, before.last, &tz, &company);
+    let text = human(&new, since, &tz, &company);
     let mut delivered = true;
     if a.notify && !new.is_empty() {
         delivered &= notify(&new, &tz, &company);
@@ -100,7 +116,8 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
     if a.json {
         let v = json!({
             "now": agenda.now,
-            "since": before.last,
+            "since": since,
+            "digest": digest(ctx)?,
             "actions": new,
             "already_announced": open.len() - new.len(),
         });
@@ -112,17 +129,89 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
         render::out(&text);
     }
     if !delivered {
+        release(ctx, &claimed, since, now)?;
         render::err("Nothing was marked as announced: the next reminder tries again.\n");
         return Err(Failure::Problem);
     }
-    // Keep only what is still open: the list never grows past the agenda.
-    let after = Announced {
-        last: Some(agenda.now),
-        keys: open.iter().map(|x| key(x)).collect(),
-    };
-    let stored = serde_json::to_string(&after).map_err(|e| Failure::input(e.to_string()))?;
-    ctx.set_setting(KEY, &stored)?;
     Ok(())
+}
+
+/// The web app's daily digest setting, as `debrief serve` reads it.
+fn digest(ctx: &Ctx) -> Result<DigestSetting> {
+    Ok(DigestSetting::parse(
+        ctx.store.setting(DIGEST_KEY)?.as_deref(),
+    ))
+}
+
+/// `--digest HH:MM|off`: the setting the web app's Settings page shows,
+/// written in one transaction.
+fn set_digest(ctx: &mut Ctx, choice: &str, as_json: bool) -> Result<()> {
+    let choice = choice.trim();
+    let d = ctx.update(|u| {
+        let d = if choice.eq_ignore_ascii_case("off") {
+            DigestSetting {
+                enabled: false,
+                ..DigestSetting::parse(u.setting(DIGEST_KEY)?.as_deref())
+            }
+        } else {
+            DigestSetting::at(choice)
+                .map_err(|e| Failure::input(format!("--digest: {e}, or off")))?
+        };
+        let text = serde_json::to_string(&d).map_err(|e| Failure::input(e.to_string()))?;
+        u.set_setting(DIGEST_KEY, &text)?;
+        Ok(d)
+    })?;
+    if as_json {
+        render::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&d).unwrap_or_default()
+        ));
+    } else if d.enabled {
+        render::out(&format!(
+            "The daily digest comes at {} (your time) while `debrief serve` runs, to every browser you turned notifications on in (Settings → Daily digest).\n",
+            d.at
+        ));
+    } else {
+        render::out("The daily digest is off.\n");
+    }
+    Ok(())
+}
+
+/// What earlier reminders announced, as stored (afresh if unreadable).
+fn read(stored: Option<String>) -> Announced {
+    match stored {
+        Some(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
+            render::err(&format!(
+                "{} what earlier reminders announced cannot be read ({e}); starting afresh.\n",
+                render::paint(render::YELLOW, "warning:")
+            ));
+            Announced::default()
+        }),
+        None => Announced::default(),
+    }
+}
+
+fn write(a: &Announced) -> Result<String> {
+    serde_json::to_string(a).map_err(|e| Failure::input(e.to_string()))
+}
+
+/// Gives back the claim on what could not be delivered, so the next
+/// reminder announces it again.
+fn release(
+    ctx: &mut Ctx,
+    claimed: &BTreeSet<String>,
+    since: Option<Moment>,
+    now: Moment,
+) -> Result<()> {
+    ctx.update(|u| {
+        let mut a = read(u.setting(KEY)?);
+        a.keys.retain(|k| !claimed.contains(k));
+        if a.last == Some(now) {
+            a.last = since;
+        }
+        u.set_setting(KEY, &write(&a)?)?;
+        Ok(())
+    })
 }
 
 fn human(

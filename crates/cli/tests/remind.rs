@@ -424,3 +424,114 @@ fn without_systemd_install_prints_the_crontab_line() {
         "nothing written"
     );
 }
+
+/// Two `remind` processes started together on one store: every action
+/// comes out of exactly one of them (the claim is one store transaction).
+/// Several rounds, each on a fresh store, so the two really overlap.
+#[test]
+fn two_reminders_at_once_announce_each_action_once() {
+    for round in 0..6 {
+        let d = Debrief::imported();
+        let spawn = || {
+            d.command(&["--now", AFTERNOON, "remind", "--json"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn debrief remind")
+        };
+        let (a, b) = (spawn(), spawn());
+        let mut lists = Vec::new();
+        for child in [a, b] {
+            let out = child.wait_with_output().expect("run debrief remind");
+            assert!(out.status.success(), "round {round}: {}", stderr(&out));
+            let v: Value = serde_json::from_str(&stdout(&out)).expect("remind --json");
+            lists.push(announced(&v));
+        }
+        let all: Vec<&(String, String)> = lists.iter().flatten().collect();
+        let mut unique = all.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            all.len(),
+            unique.len(),
+            "round {round}: announced twice: {lists:?}"
+        );
+        assert!(
+            has(&lists.concat(), "thank-you-note", "marie")
+                && has(&lists.concat(), "thank-you-note", "raj"),
+            "round {round}: {lists:?}"
+        );
+        // And a third run finds nothing left.
+        assert_eq!(
+            announced(&remind_json(&d, AFTERNOON, &[])),
+            Vec::<(String, String)>::new()
+        );
+    }
+}
+
+/// `--digest` writes the setting the web app's Settings shows and its
+/// scheduler reads: the server started on the store answers the same.
+#[test]
+fn the_digest_set_here_is_the_one_the_server_reads() {
+    let d = Debrief::imported();
+    let text = d.ok(&["--now", AFTERNOON, "remind", "--digest", "7:45"]);
+    assert!(text.contains("The daily digest comes at 07:45"), "{text}");
+    let v = remind_json(&d, AFTERNOON, &[]);
+    assert_eq!(
+        v["digest"],
+        serde_json::json!({"enabled": true, "at": "07:45"})
+    );
+
+    let err = d.input_error(&["--now", AFTERNOON, "remind", "--digest", "25:00"]);
+    assert!(
+        err.contains("--digest: '25:00' is not a time of day"),
+        "{err}"
+    );
+    // Refused: the stored setting is untouched.
+    assert_eq!(remind_json(&d, AFTERNOON, &[])["digest"]["at"], "07:45");
+
+    let mut server = d
+        .command(&["--now", AFTERNOON, "serve", "--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start debrief serve");
+    let mut out = std::io::BufReader::new(server.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut out, &mut line).expect("first line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .map(|rest| rest.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let answer = (|| -> std::io::Result<String> {
+        use std::io::Read;
+        let mut s = std::net::TcpStream::connect(&addr)?;
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+        write!(
+            s,
+            "GET /api/v1/settings/digest HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut body = String::new();
+        s.read_to_string(&mut body)?;
+        Ok(body)
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let answer = answer.expect("GET the digest setting");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answer.ends_with(r#"{"enabled":true,"at":"07:45"}"#),
+        "{answer}"
+    );
+
+    let text = d.ok(&["--now", AFTERNOON, "remind", "--digest", "off"]);
+    assert_eq!(text, "The daily digest is off.\n");
+    assert_eq!(
+        remind_json(&d, AFTERNOON, &[])["digest"],
+        serde_json::json!({"enabled": false, "at": "07:45"})
+    );
+}

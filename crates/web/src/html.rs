@@ -221,7 +221,9 @@ pub fn page_html(
                 title { (title) " · Debrief" }
                 link rel="stylesheet" href="/assets/style.css";
                 link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
+                link rel="manifest" href="/manifest.webmanifest";
                 script src="/assets/app.js" defer {}
+                script src="/assets/push.js" defer {}
             }
             body {
                 a.skip href="#main" { "Skip to content" }

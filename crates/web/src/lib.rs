@@ -7,7 +7,8 @@
 //! operations, over `debrief_core::edit`), `pages` and `html` (the HTML
 //! side), `api` (JSON), `charts` (SVG for Insights), `feed` (the subscribable
 //! calendar at a secret address), `security` (headers
-//! and cross-site checks). Invariants: every write is one `Store::apply`,
+//! and cross-site checks), `push` (the daily digest, Web Push, the
+//! manifest and service worker). Invariants: every write is one `Store::apply`,
 //! so a request either records everything it was asked to or nothing; and
 //! every write bumps the version, so no cached answer outlives it.
 
@@ -28,6 +29,7 @@ mod mailing;
 mod ops;
 mod pages;
 mod problem;
+pub mod push;
 mod removal;
 mod security;
 pub mod server;
@@ -82,12 +84,14 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         .merge(feed::routes())
         .merge(exchange_pages::routes())
         .merge(removal::routes())
+        .merge(push::routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(exchange_pages::api_routes())
                 .merge(mailing::api_routes())
-                .merge(removal::api_routes()),
+                .merge(removal::api_routes())
+                .merge(push::api_routes()),
         )
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
@@ -237,14 +241,18 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
     if let Some(now) = &config.now {
         println!("The clock is fixed at {now} (--now).");
     }
-    server::serve_with(
+    // The daily digest (Web Push): checks once a minute; sends nothing
+    // unless the user turned it on and a browser subscribed.
+    let digest = push::start(state.clone(), std::time::Duration::from_secs(60));
+    let served = server::serve_with(
         listener,
         router(state, loopback),
         config.limits,
         shutdown_signal(),
     )
-    .await
-    .map_err(WebError::Serve)?;
+    .await;
+    digest.abort();
+    served.map_err(WebError::Serve)?;
     println!("Stopped; every finished request was saved.");
     Ok(())
 }

@@ -31,6 +31,7 @@ pub(super) fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<
     let calendar_feed = crate::feed::settings_section(st, h)?;
     let email = crate::mailing::settings_section(st)?;
     let history = crate::removal::settings_section(st)?;
+    let digest = crate::push::settings_section(st)?;
     let body = html! {
         h1 { "Settings" }
         section aria-labelledby="profile-h" {
@@ -78,6 +79,7 @@ pub(super) fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<
         }
         (calendar_feed)
         (email)
+        (digest)
         (history)
     };
     Ok(page(h, status, "Settings", Some(Nav::Settings), body))
