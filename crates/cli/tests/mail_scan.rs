@@ -459,3 +459,63 @@ fn garbage_in_an_mbox_is_skipped_not_fatal() {
     ]);
     assert_eq!(v["proposals"].as_array().expect("proposals").len(), 0);
 }
+
+/// The store's `mail.*` settings (marks, ignored ids, waiting proposals).
+fn mail_settings(d: &Debrief) -> BTreeMap<String, String> {
+    let conn = rusqlite::Connection::open(d.db()).expect("open the store");
+    let mut stmt = conn
+        .prepare("SELECT key, value FROM settings WHERE key LIKE 'mail.%'")
+        .expect("query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect()
+}
+
+#[test]
+fn marks_and_the_waiting_list_are_written_with_the_applied_changes_or_not_at_all() {
+    let d = with_address();
+    let file = mbox(&d);
+    let file = file.to_str().expect("path");
+    // A refused --apply writes nothing at all: no mark, no waiting list.
+    d.input_error(&[
+        "mail",
+        "scan",
+        "--mbox",
+        file,
+        "--apply",
+        "0123456789abcdef",
+    ]);
+    assert!(mail_settings(&d).is_empty(), "{:?}", mail_settings(&d));
+
+    let v = d.json(&["mail", "scan", "--mbox", file, "--json"]);
+    let ids: Vec<String> = v["proposals"]
+        .as_array()
+        .expect("proposals")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id").to_string())
+        .collect();
+    let thanks = find(&v, "touch")["id"].as_str().expect("id").to_string();
+    d.json(&["mail", "scan", "--mbox", file, "--apply", &thanks, "--json"]);
+    let settings = mail_settings(&d);
+    let pending = &settings["mail.pending"];
+    for id in &ids {
+        assert_eq!(
+            pending.contains(id.as_str()),
+            id != &thanks,
+            "{id} in the waiting list: {pending}"
+        );
+    }
+    // Everything applied: the whole file is settled, nothing waits.
+    d.json(&["mail", "scan", "--mbox", file, "--apply", "--json"]);
+    let settings = mail_settings(&d);
+    assert!(
+        settings.keys().any(|k| k.starts_with("mail.mark:mbox:")),
+        "{settings:?}"
+    );
+    assert!(
+        !ids.iter()
+            .any(|id| settings["mail.pending"].contains(id.as_str())),
+        "{settings:?}"
+    );
+}
