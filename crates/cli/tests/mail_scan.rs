@@ -519,3 +519,63 @@ fn marks_and_the_waiting_list_are_written_with_the_applied_changes_or_not_at_all
         "{settings:?}"
     );
 }
+
+#[test]
+fn serve_scans_on_a_schedule_only_when_asked_and_only_proposes() {
+    let d = with_address();
+    let e = d.input_error(&["serve", "--addr", "127.0.0.1:0", "--scan-mail-every", "2m"]);
+    assert!(e.contains("out of range"), "{e}");
+    let e = d.input_error(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--scan-mail-every",
+        "often",
+    ]);
+    assert!(e.contains("not an interval"), "{e}");
+    let e = d.input_error(&["serve", "--addr", "127.0.0.1:0", "--scan-mail-every", "1h"]);
+    assert!(e.contains("no mailbox to scan"), "{e}");
+
+    // With a mailbox: the first scan runs as the server starts (the clock
+    // pinned by --now), proposes, and records nothing.
+    let file = mbox(&d);
+    let before = d.export();
+    let mut child = d
+        .command(&["serve", "--addr", "127.0.0.1:0", "--scan-mail-every", "1h"])
+        .env("DEBRIEF_MAIL_SCAN", format!("mbox:{}", file.display()))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
+    let mut seen = Vec::new();
+    let scanned = loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            panic!("serve stopped: {seen:?}");
+        };
+        if line.starts_with("Scanned ") {
+            break line;
+        }
+        seen.push(line);
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("Scanning your mailbox every 1h")),
+        "{seen:?}"
+    );
+    assert!(
+        scanned.contains("7 proposals waiting in the Inbox"),
+        "{scanned}"
+    );
+    assert_eq!(d.export(), before, "a scheduled scan records nothing");
+    let settings = mail_settings(&d);
+    assert!(
+        settings["mail.pending"].contains("<thanks-marie@rivera.example>"),
+        "{settings:?}"
+    );
+}

@@ -81,7 +81,8 @@ impl Serve {
             .env_remove("DEBRIEF_NOW")
             .env_remove("DEBRIEF_SMTP_URL")
             .env_remove("DEBRIEF_MAIL_FROM")
-            .env_remove("DEBRIEF_MAIL_CONFIG");
+            .env_remove("DEBRIEF_MAIL_CONFIG")
+            .env_remove("DEBRIEF_MAIL_SCAN");
         if let Some(dir) = db.parent() {
             cmd.env("XDG_CONFIG_HOME", dir.join("config"));
         }
