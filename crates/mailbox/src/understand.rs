@@ -3,7 +3,8 @@
 //! message from an employer is a rejection, an offer or the confirmation
 //! of a withdrawal — with the sentence that shows it.
 //!
-//! Patterns over single sentences (lower case, curly quotes straightened):
+//! Patterns over single sentences (lower case, curly quotes straightened),
+//! then over their clauses (`clauses`: split at `;`, `:`, dashes, "but"):
 //! a verb of going on, negated ("won't be moving ahead with your
 //! application"); another candidate chosen; a role filled; an offer made
 //! to "you"; a withdrawal confirmed. A sentence that only supposes
@@ -135,6 +136,75 @@ static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+/// The clauses of a normalized sentence: split at `;`, `:`, dashes and
+/// "but", so that a hedge ("if …") or praise in one clause does not speak
+/// for the other ("Your skills are impressive, but you are not the right
+/// match").
+pub fn clauses(sentence: &str) -> Vec<&str> {
+    CLAUSE_BREAK
+        .split(sentence)
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| re(&[r"[;:]\s", r"\s-\s", r",?\s+but\s+"]));
+
+/// A clause about the candidate's own progress: who (you, your
+/// application) and where to (the next stage, further, forward).
+const CANDIDATE: &str = r"(?:\byou\b|\byour (?:application|candidacy|profile|cv|resume)\b)";
+const STAGE: &str = r"(?:\bnext (?:stage|step|round|phase)\b|\bfinal (?:stage|round)\b|\bfurther\b|\bforward\b|\bahead\b|\bon-site\b|\bonsite\b)";
+
+/// Clause-level readings of a rejection: a negated clause that moves the
+/// candidate nowhere; a decision against the candidate; the role given to
+/// someone who is not the candidate; not a fit.
+static REJECTED_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        &format!(r"{NEG}[^.;]{{0,60}}{STAGE}"),
+        r"\bdecided against\b",
+        &format!(r"\bpass(?:ing)? on {CANDIDATE}"),
+        &format!(
+            r"\b{GO_ON}\b[^.;]{{0,15}}\bwith (?:an? |the )?(?:other |another |different |internal |external )?(?:candidates?|applicants?)\b"
+        ),
+        r"\b(?:gone|went|go(?:ing)?) to (?:an? |another |the other )?(?:internal|external|other|another|different)\b[^.;]{0,15}\b(?:candidate|applicant|hire)",
+        r"\bfilled (?:the|this|that) (?:role|position|opening|vacancy|post)\b",
+        r"\bnot (?:the right|a (?:good|strong|close)|the best) (?:match|fit)\b",
+    ])
+});
+
+/// Is `clause` about the candidate (else a negated "not … further" may be
+/// about anything)?
+static ABOUT_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        CANDIDATE,
+        r"\bcandidat",
+        r"\bapplica",
+        r"\brole\b|\bposition\b|\bpost\b",
+    ])
+});
+
+static OFFER_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\b(?:like|love|want|pleased|delighted|happy|thrilled) to hire you\b",
+        r"\b(?:our|an|the) offer to you\b",
+        r"^welcome (?:aboard|on board)\b",
+    ])
+});
+
+/// Which outcome a clause reads as, by the clause-level readings.
+fn clause_outcome(clause: &str) -> Option<OutcomeKind> {
+    if HEDGE.is_match(clause) {
+        return None;
+    }
+    if REJECTED_CLAUSE.is_match(clause) && ABOUT_CANDIDATE.is_match(clause) {
+        return Some(OutcomeKind::Rejected);
+    }
+    if OFFER_CLAUSE.is_match(clause) {
+        return Some(OutcomeKind::Offer);
+    }
+    None
+}
+
 /// The outcome a message from the employer announces, and the sentence
 /// that shows it (as written).
 pub fn outcome(text: &str) -> Option<(OutcomeKind, String)> {
@@ -150,6 +220,20 @@ pub fn outcome(text: &str) -> Option<(OutcomeKind, String)> {
         for (lower, written) in &sentences {
             if pattern.is_match(lower) && !HEDGE.is_match(lower) {
                 return Some((kind, written.clone()));
+            }
+        }
+    }
+    // Then clause by clause, rejections before offers.
+    for want in [OutcomeKind::Rejected, OutcomeKind::Offer] {
+        for (lower, written) in &sentences {
+            if lower.contains('?') {
+                continue;
+            }
+            if clauses(lower)
+                .iter()
+                .any(|c| clause_outcome(c) == Some(want))
+            {
+                return Some((want, written.clone()));
             }
         }
     }
@@ -320,6 +404,32 @@ mod tests {
             outcome(
                 "We have not yet made a decision; if we decide to move forward with other candidates we'll tell you."
             ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_clause_speaks_for_itself() {
+        assert_eq!(
+            clauses("your skills are impressive, but you are not the right match for this role."),
+            [
+                "your skills are impressive",
+                "you are not the right match for this role."
+            ]
+        );
+        let (kind, evidence) =
+            outcome("Your skills are impressive, but you are not the right match for this role.")
+                .expect("a rejection");
+        assert_eq!(kind, OutcomeKind::Rejected);
+        assert!(evidence.starts_with("Your skills"));
+        // Negated, but about a meeting, not the candidate's progress.
+        assert_eq!(
+            outcome("We will not be in the office on Monday, so the call moves to Tuesday."),
+            None
+        );
+        // Supposing, in its own clause.
+        assert_eq!(
+            outcome("If we don't move forward, we will still keep your details on file."),
             None
         );
     }
