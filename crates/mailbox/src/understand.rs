@@ -327,6 +327,37 @@ static STATUS_CHECK: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+/// A status check in other words: a clause that asks to be told (a
+/// question, "let me know", "keen to hear") about the decision or the
+/// process — what is asked, not which stock phrase asks it.
+static ASKS_TO_KNOW: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\?",
+        r"\blet me know\b",
+        r"\b(?:love|like|keen|hoping|eager|glad) to (?:know|hear|learn)\b",
+        r"\b(?:a sense|an idea|any idea) of\b",
+        r"\btell me\b",
+    ])
+});
+static ABOUT_DECISION: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\bdecisions?\b",
+        r"\bdecide\b",
+        r"\bmovement\b",
+        r"\bprogress(?:ing|ed)?\b",
+        r"\bwhere (?:i|we|things) (?:am|are|stand)\b",
+        r"\btimeline\b",
+        r"\bhear back\b",
+    ])
+});
+
+fn asks_about_the_decision(sentence: &str) -> bool {
+    clauses(sentence)
+        .iter()
+        .any(|c| ASKS_TO_KNOW.is_match(c) && ABOUT_DECISION.is_match(c))
+        || (sentence.contains('?') && ABOUT_DECISION.is_match(sentence))
+}
+
 /// Thanks that open a note: a thank-you note says it first.
 static THANKS: LazyLock<Regex> = LazyLock::new(|| {
     re(&[
@@ -354,6 +385,7 @@ pub fn touch_kind(subject: &str, body: &str) -> TouchKind {
     let subject_counts = !subject.starts_with("re:");
     let in_any =
         |re: &Regex| all().any(|s| re.is_match(s)) || subject_counts && re.is_match(&subject);
+    let status = || in_any(&STATUS_CHECK) || all().any(asks_about_the_decision);
     // "Thanks,\nSam" signs off; it does not thank.
     let thanks = |s: &&str| THANKS.is_match(s) && s.split_whitespace().count() > 3;
     let thanked = all().any(|s| thanks(&s)) || subject_counts && THANKS.is_match(&subject);
@@ -368,7 +400,7 @@ pub fn touch_kind(subject: &str, body: &str) -> TouchKind {
         TouchKind::FeedbackRequest
     } else if in_any(&CONGRATULATE) {
         TouchKind::Congratulate
-    } else if in_any(&STATUS_CHECK)
+    } else if status()
         && !(subject.contains("thank")
             || opening
                 .iter()
@@ -377,7 +409,7 @@ pub fn touch_kind(subject: &str, body: &str) -> TouchKind {
         TouchKind::StatusCheck
     } else if thanked {
         TouchKind::ThankYou
-    } else if in_any(&STATUS_CHECK) {
+    } else if status() {
         TouchKind::StatusCheck
     } else {
         TouchKind::Other
