@@ -149,9 +149,15 @@ pub fn scan_configured(st: &AppState) -> std::result::Result<Vec<ScanReport>, Pr
             now: clock.now,
             user_emails: emails.clone(),
         };
-        let result = {
-            let mut store = st.store()?;
-            debrief_mailbox::scan_source(&mut *store, &origin, &req)
+        // Reading an IMAP server takes a while: on a connection of its
+        // own, so pages stay served meanwhile (the write transaction at
+        // the end waits for other writers like any other).
+        let result = match st.own_connection()? {
+            Some(mut own) => debrief_mailbox::scan_source(&mut own, &origin, &req),
+            None => {
+                let mut store = st.store()?;
+                debrief_mailbox::scan_source(&mut *store, &origin, &req)
+            }
         };
         st.changed();
         out.push(match result {
