@@ -241,6 +241,33 @@ pub struct ServeArgs {
     /// Most connections open at once; at the cap the longest-idle one is closed.
     #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub max_connections: u64,
+    /// Scan the mailboxes named in mail.toml's `scan` (or DEBRIEF_MAIL_SCAN)
+    /// at start and then this often (30m, 1h, 1d), proposing only: review
+    /// the proposals on the Inbox page. Off by default.
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_interval)]
+    pub scan_mail_every: Option<std::time::Duration>,
+}
+
+/// `30m`, `1h`, `2h`, `1d`: at least 5 minutes, at most a week.
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("'{t}' is not an interval; write 30m, 1h or 1d"))?;
+    let secs = match unit {
+        "m" | "min" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86400),
+        _ => return Err(format!("'{t}' is not an interval; write 30m, 1h or 1d")),
+    };
+    if !(300..=7 * 86400).contains(&secs) {
+        return Err(format!(
+            "'{t}' is out of range: scan between every 5m and every 7d"
+        ));
+    }
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 #[derive(Debug, Subcommand)]

@@ -319,11 +319,6 @@ impl Ctx {
         Ok(call(&mut *self.store, &origin)?)
     }
 
-    /// Keeps `value` under the store setting `key` (never exported).
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.run(|store, origin| debrief_app::settings::set(store, origin, key, value))
-    }
-
     /// Writes `changes` in one journalled transaction.
     pub fn write(&mut self, changes: &[Change]) -> Result<()> {
         let origin = self.origin()?;

@@ -91,6 +91,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
                 idle_timeout: std::time::Duration::from_secs(a.idle_timeout),
                 max_connections: usize::try_from(a.max_connections).unwrap_or(usize::MAX),
             },
+            scan_mail_every: a.scan_mail_every,
         };
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }

@@ -459,3 +459,123 @@ fn garbage_in_an_mbox_is_skipped_not_fatal() {
     ]);
     assert_eq!(v["proposals"].as_array().expect("proposals").len(), 0);
 }
+
+/// The store's `mail.*` settings (marks, ignored ids, waiting proposals).
+fn mail_settings(d: &Debrief) -> BTreeMap<String, String> {
+    let conn = rusqlite::Connection::open(d.db()).expect("open the store");
+    let mut stmt = conn
+        .prepare("SELECT key, value FROM settings WHERE key LIKE 'mail.%'")
+        .expect("query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect()
+}
+
+#[test]
+fn marks_and_the_waiting_list_are_written_with_the_applied_changes_or_not_at_all() {
+    let d = with_address();
+    let file = mbox(&d);
+    let file = file.to_str().expect("path");
+    // A refused --apply writes nothing at all: no mark, no waiting list.
+    d.input_error(&[
+        "mail",
+        "scan",
+        "--mbox",
+        file,
+        "--apply",
+        "0123456789abcdef",
+    ]);
+    assert!(mail_settings(&d).is_empty(), "{:?}", mail_settings(&d));
+
+    let v = d.json(&["mail", "scan", "--mbox", file, "--json"]);
+    let ids: Vec<String> = v["proposals"]
+        .as_array()
+        .expect("proposals")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id").to_string())
+        .collect();
+    let thanks = find(&v, "touch")["id"].as_str().expect("id").to_string();
+    d.json(&["mail", "scan", "--mbox", file, "--apply", &thanks, "--json"]);
+    let settings = mail_settings(&d);
+    let pending = &settings["mail.pending"];
+    for id in &ids {
+        assert_eq!(
+            pending.contains(id.as_str()),
+            id != &thanks,
+            "{id} in the waiting list: {pending}"
+        );
+    }
+    // Everything applied: the whole file is settled, nothing waits.
+    d.json(&["mail", "scan", "--mbox", file, "--apply", "--json"]);
+    let settings = mail_settings(&d);
+    assert!(
+        settings.keys().any(|k| k.starts_with("mail.mark:mbox:")),
+        "{settings:?}"
+    );
+    assert!(
+        !ids.iter()
+            .any(|id| settings["mail.pending"].contains(id.as_str())),
+        "{settings:?}"
+    );
+}
+
+#[test]
+fn serve_scans_on_a_schedule_only_when_asked_and_only_proposes() {
+    let d = with_address();
+    let e = d.input_error(&["serve", "--addr", "127.0.0.1:0", "--scan-mail-every", "2m"]);
+    assert!(e.contains("out of range"), "{e}");
+    let e = d.input_error(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--scan-mail-every",
+        "often",
+    ]);
+    assert!(e.contains("not an interval"), "{e}");
+    let e = d.input_error(&["serve", "--addr", "127.0.0.1:0", "--scan-mail-every", "1h"]);
+    assert!(e.contains("no mailbox to scan"), "{e}");
+
+    // With a mailbox: the first scan runs as the server starts (the clock
+    // pinned by --now), proposes, and records nothing.
+    let file = mbox(&d);
+    let before = d.export();
+    let mut child = d
+        .command(&["serve", "--addr", "127.0.0.1:0", "--scan-mail-every", "1h"])
+        .env("DEBRIEF_MAIL_SCAN", format!("mbox:{}", file.display()))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
+    let mut seen = Vec::new();
+    let scanned = loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            panic!("serve stopped: {seen:?}");
+        };
+        if line.starts_with("Scanned ") {
+            break line;
+        }
+        seen.push(line);
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("Scanning your mailbox every 1h")),
+        "{seen:?}"
+    );
+    assert!(
+        scanned.contains("7 proposals waiting in the Inbox"),
+        "{scanned}"
+    );
+    assert_eq!(d.export(), before, "a scheduled scan records nothing");
+    let settings = mail_settings(&d);
+    assert!(
+        settings["mail.pending"].contains("<thanks-marie@rivera.example>"),
+        "{settings:?}"
+    );
+}

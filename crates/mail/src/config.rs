@@ -45,6 +45,12 @@ pub struct MailConfig {
     /// `DEBRIEF_IMAP_PASSWORD` overrides it. Never shown.
     #[serde(default)]
     pub imap_password: Option<String>,
+    /// The mailboxes the web app's Inbox and `debrief serve
+    /// --scan-mail-every` read: `mbox:PATH`, `maildir:PATH` or
+    /// `imaps://USER@HOST/…`; `DEBRIEF_MAIL_SCAN` (`;` between several)
+    /// overrides it.
+    #[serde(default)]
+    pub scan: Vec<String>,
 }
 
 impl fmt::Debug for MailConfig {
@@ -57,6 +63,7 @@ impl fmt::Debug for MailConfig {
                 "imap_password",
                 &self.imap_password.as_ref().map(|_| "(hidden)"),
             )
+            .field("scan", &self.scan)
             .finish()
     }
 }
@@ -119,6 +126,7 @@ impl MailConfig {
             from: nonblank(from).or(self.from),
             name: self.name,
             imap_password: self.imap_password,
+            scan: self.scan,
         }
     }
 

@@ -24,6 +24,9 @@ pub struct Sources {
     pub config_file: Option<PathBuf>,
     /// The file was named (`DEBRIEF_MAIL_CONFIG`): a missing one is an error.
     pub config_named: bool,
+    /// `DEBRIEF_MAIL_SCAN`: the mailboxes to scan, `;` between several
+    /// (over `mail.toml`'s `scan`).
+    pub mail_scan: Option<String>,
 }
 
 impl fmt::Debug for Sources {
@@ -33,6 +36,7 @@ impl fmt::Debug for Sources {
             .field("mail_from", &self.mail_from)
             .field("config_file", &self.config_file)
             .field("config_named", &self.config_named)
+            .field("mail_scan", &self.mail_scan)
             .finish()
     }
 }
@@ -64,6 +68,7 @@ impl Sources {
             mail_from: env("DEBRIEF_MAIL_FROM"),
             config_file,
             config_named,
+            mail_scan: env("DEBRIEF_MAIL_SCAN"),
         }
     }
 
@@ -104,8 +109,17 @@ impl Sources {
             },
             None => MailConfig::default(),
         };
+        let mut config = file.overridden_by(self.smtp_url.clone(), self.mail_from.clone());
+        if let Some(list) = &self.mail_scan {
+            config.scan = list
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
         Ok(Settings {
-            config: file.overridden_by(self.smtp_url.clone(), self.mail_from.clone()),
+            config,
             url_from_env: self.smtp_url.is_some(),
             where_to_configure: self.where_to_configure(),
             warnings,

@@ -9,12 +9,12 @@ use debrief_core::model::{Application, PersonKind, Touch};
 use debrief_ics::{ImportSettings, import_invites, is_debrief_uid, read_invites};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scan::{Proposal, Proposed};
 
 /// What recording one proposal did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Applied {
     pub id: String,
     pub recorded: bool,

@@ -10,12 +10,16 @@
 //! - `understand`: what the words say (touch kinds, outcomes).
 //! - `scan`: mail against the store's applications → [`Proposal`]s.
 //! - `apply`: accepted proposals → edits of the applications.
+//! - `session`: one scan of a source against the store (marks, recording
+//!   and the waiting list in one transaction), and the decisions on a
+//!   waiting proposal (accept, edit, ignore): what every front end calls.
 
 mod apply;
 mod clean;
 pub mod imap;
 mod parse;
 mod scan;
+mod session;
 mod source;
 pub mod understand;
 
@@ -25,6 +29,10 @@ pub use parse::{Mail, Mailbox, fnv1a64, parse};
 pub use scan::{
     Proposal, Proposed, SHARED_DOMAINS, ScanContext, ScanResult, Scanned, is_shared_domain,
     parse_all, proposal_id, scan,
+};
+pub use session::{
+    Changes, Decider, IGNORED, MailError, MailSource, PENDING, Pending, ScanOutcome, ScanRequest,
+    accept, ignore, is_proposal_id, pending, scan_source, user_emails,
 };
 pub use source::{
     Mark, MboxRead, RawMessage, SourceError, maildir_folders, mbox_validity, read_maildir_folder,

@@ -11,7 +11,7 @@ use debrief_core::model::{Application, Channel, Moment, OutcomeKind, Profile, To
 use debrief_ics::{ImportAction, ImportSettings, import_invites, is_debrief_uid, read_invites};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::parse::{Mail, Mailbox, fnv1a64};
 use crate::understand;
@@ -81,7 +81,7 @@ pub fn is_shared_domain(domain: &str) -> bool {
 }
 
 /// What a proposal would record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Proposed {
     /// The user sent a note.
@@ -127,7 +127,7 @@ impl Proposed {
 }
 
 /// One thing the mail suggests recording.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Proposal {
     /// A stable hash of the Message-ID, the kind and the application.
     pub id: String,

@@ -3,7 +3,8 @@
 //! message from an employer is a rejection, an offer or the confirmation
 //! of a withdrawal — with the sentence that shows it.
 //!
-//! Patterns over single sentences (lower case, curly quotes straightened):
+//! Patterns over single sentences (lower case, curly quotes straightened),
+//! then over their clauses (`clauses`: split at `;`, `:`, dashes, "but"):
 //! a verb of going on, negated ("won't be moving ahead with your
 //! application"); another candidate chosen; a role filled; an offer made
 //! to "you"; a withdrawal confirmed. A sentence that only supposes
@@ -135,6 +136,75 @@ static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+/// The clauses of a normalized sentence: split at `;`, `:`, dashes and
+/// "but", so that a hedge ("if …") or praise in one clause does not speak
+/// for the other ("Your skills are impressive, but you are not the right
+/// match").
+pub fn clauses(sentence: &str) -> Vec<&str> {
+    CLAUSE_BREAK
+        .split(sentence)
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| re(&[r"[;:]\s", r"\s-\s", r",?\s+but\s+"]));
+
+/// A clause about the candidate's own progress: who (you, your
+/// application) and where to (the next stage, further, forward).
+const CANDIDATE: &str = r"(?:\byou\b|\byour (?:application|candidacy|profile|cv|resume)\b)";
+const STAGE: &str = r"(?:\bnext (?:stage|step|round|phase)\b|\bfinal (?:stage|round)\b|\bfurther\b|\bforward\b|\bahead\b|\bon-site\b|\bonsite\b)";
+
+/// Clause-level readings of a rejection: a negated clause that moves the
+/// candidate nowhere; a decision against the candidate; the role given to
+/// someone who is not the candidate; not a fit.
+static REJECTED_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        &format!(r"{NEG}[^.;]{{0,60}}{STAGE}"),
+        r"\bdecided against\b",
+        &format!(r"\bpass(?:ing)? on {CANDIDATE}"),
+        &format!(
+            r"\b{GO_ON}\b[^.;]{{0,15}}\bwith (?:an? |the )?(?:other |another |different |internal |external )?(?:candidates?|applicants?)\b"
+        ),
+        r"\b(?:gone|went|go(?:ing)?) to (?:an? |another |the other )?(?:internal|external|other|another|different)\b[^.;]{0,15}\b(?:candidate|applicant|hire)",
+        r"\bfilled (?:the|this|that) (?:role|position|opening|vacancy|post)\b",
+        r"\bnot (?:the right|a (?:good|strong|close)|the best) (?:match|fit)\b",
+    ])
+});
+
+/// Is `clause` about the candidate (else a negated "not … further" may be
+/// about anything)?
+static ABOUT_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        CANDIDATE,
+        r"\bcandidat",
+        r"\bapplica",
+        r"\brole\b|\bposition\b|\bpost\b",
+    ])
+});
+
+static OFFER_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\b(?:like|love|want|pleased|delighted|happy|thrilled) to hire you\b",
+        r"\b(?:our|an|the) offer to you\b",
+        r"^welcome (?:aboard|on board)\b",
+    ])
+});
+
+/// Which outcome a clause reads as, by the clause-level readings.
+fn clause_outcome(clause: &str) -> Option<OutcomeKind> {
+    if HEDGE.is_match(clause) {
+        return None;
+    }
+    if REJECTED_CLAUSE.is_match(clause) && ABOUT_CANDIDATE.is_match(clause) {
+        return Some(OutcomeKind::Rejected);
+    }
+    if OFFER_CLAUSE.is_match(clause) {
+        return Some(OutcomeKind::Offer);
+    }
+    None
+}
+
 /// The outcome a message from the employer announces, and the sentence
 /// that shows it (as written).
 pub fn outcome(text: &str) -> Option<(OutcomeKind, String)> {
@@ -150,6 +220,20 @@ pub fn outcome(text: &str) -> Option<(OutcomeKind, String)> {
         for (lower, written) in &sentences {
             if pattern.is_match(lower) && !HEDGE.is_match(lower) {
                 return Some((kind, written.clone()));
+            }
+        }
+    }
+    // Then clause by clause, rejections before offers.
+    for want in [OutcomeKind::Rejected, OutcomeKind::Offer] {
+        for (lower, written) in &sentences {
+            if lower.contains('?') {
+                continue;
+            }
+            if clauses(lower)
+                .iter()
+                .any(|c| clause_outcome(c) == Some(want))
+            {
+                return Some((want, written.clone()));
             }
         }
     }
@@ -243,6 +327,37 @@ static STATUS_CHECK: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+/// A status check in other words: a clause that asks to be told (a
+/// question, "let me know", "keen to hear") about the decision or the
+/// process — what is asked, not which stock phrase asks it.
+static ASKS_TO_KNOW: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\?",
+        r"\blet me know\b",
+        r"\b(?:love|like|keen|hoping|eager|glad) to (?:know|hear|learn)\b",
+        r"\b(?:a sense|an idea|any idea) of\b",
+        r"\btell me\b",
+    ])
+});
+static ABOUT_DECISION: LazyLock<Regex> = LazyLock::new(|| {
+    re(&[
+        r"\bdecisions?\b",
+        r"\bdecide\b",
+        r"\bmovement\b",
+        r"\bprogress(?:ing|ed)?\b",
+        r"\bwhere (?:i|we|things) (?:am|are|stand)\b",
+        r"\btimeline\b",
+        r"\bhear back\b",
+    ])
+});
+
+fn asks_about_the_decision(sentence: &str) -> bool {
+    clauses(sentence)
+        .iter()
+        .any(|c| ASKS_TO_KNOW.is_match(c) && ABOUT_DECISION.is_match(c))
+        || (sentence.contains('?') && ABOUT_DECISION.is_match(sentence))
+}
+
 /// Thanks that open a note: a thank-you note says it first.
 static THANKS: LazyLock<Regex> = LazyLock::new(|| {
     re(&[
@@ -270,6 +385,7 @@ pub fn touch_kind(subject: &str, body: &str) -> TouchKind {
     let subject_counts = !subject.starts_with("re:");
     let in_any =
         |re: &Regex| all().any(|s| re.is_match(s)) || subject_counts && re.is_match(&subject);
+    let status = || in_any(&STATUS_CHECK) || all().any(asks_about_the_decision);
     // "Thanks,\nSam" signs off; it does not thank.
     let thanks = |s: &&str| THANKS.is_match(s) && s.split_whitespace().count() > 3;
     let thanked = all().any(|s| thanks(&s)) || subject_counts && THANKS.is_match(&subject);
@@ -284,7 +400,7 @@ pub fn touch_kind(subject: &str, body: &str) -> TouchKind {
         TouchKind::FeedbackRequest
     } else if in_any(&CONGRATULATE) {
         TouchKind::Congratulate
-    } else if in_any(&STATUS_CHECK)
+    } else if status()
         && !(subject.contains("thank")
             || opening
                 .iter()
@@ -293,7 +409,7 @@ pub fn touch_kind(subject: &str, body: &str) -> TouchKind {
         TouchKind::StatusCheck
     } else if thanked {
         TouchKind::ThankYou
-    } else if in_any(&STATUS_CHECK) {
+    } else if status() {
         TouchKind::StatusCheck
     } else {
         TouchKind::Other
@@ -320,6 +436,32 @@ mod tests {
             outcome(
                 "We have not yet made a decision; if we decide to move forward with other candidates we'll tell you."
             ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_clause_speaks_for_itself() {
+        assert_eq!(
+            clauses("your skills are impressive, but you are not the right match for this role."),
+            [
+                "your skills are impressive",
+                "you are not the right match for this role."
+            ]
+        );
+        let (kind, evidence) =
+            outcome("Your skills are impressive, but you are not the right match for this role.")
+                .expect("a rejection");
+        assert_eq!(kind, OutcomeKind::Rejected);
+        assert!(evidence.starts_with("Your skills"));
+        // Negated, but about a meeting, not the candidate's progress.
+        assert_eq!(
+            outcome("We will not be in the office on Monday, so the call moves to Tuesday."),
+            None
+        );
+        // Supposing, in its own clause.
+        assert_eq!(
+            outcome("If we don't move forward, we will still keep your details on file."),
             None
         );
     }

@@ -150,6 +150,7 @@ pub enum Nav {
     Today,
     Applications,
     Insights,
+    Inbox,
     Settings,
 }
 
@@ -234,6 +235,7 @@ pub fn page_html(
                             (nav_item("/", "Today", nav == Some(Nav::Today)))
                             (nav_item("/applications", "Applications", nav == Some(Nav::Applications)))
                             (nav_item("/insights", "Insights", nav == Some(Nav::Insights)))
+                            (nav_item("/inbox", "Inbox", nav == Some(Nav::Inbox)))
                             (nav_item("/settings", "Settings", nav == Some(Nav::Settings)))
                         }
                     }

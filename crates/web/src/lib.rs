@@ -6,7 +6,8 @@
 //! agenda kept between requests), `ops` (request shapes and the recording
 //! operations, over `debrief_core::edit`), `pages` and `html` (the HTML
 //! side), `api` (JSON), `charts` (SVG for Insights), `feed` (the subscribable
-//! calendar at a secret address), `security` (headers
+//! calendar at a secret address), `inbox` (the mailbox's proposals:
+//! Accept / Edit / Ignore, Scan now, the scheduled scan), `security` (headers
 //! and cross-site checks), `push` (the daily digest, Web Push, the
 //! manifest and service worker). Invariants: every write is one `Store::apply`,
 //! so a request either records everything it was asked to or nothing; and
@@ -25,6 +26,7 @@ mod charts;
 mod exchange_pages;
 mod feed;
 mod html;
+pub mod inbox;
 mod mailing;
 mod ops;
 mod pages;
@@ -51,6 +53,9 @@ pub struct ServeConfig {
     pub now: Option<String>,
     /// Timeouts and the connection cap (`server::Limits`).
     pub limits: server::Limits,
+    /// `--scan-mail-every`: scan the configured mailboxes (proposing only)
+    /// at start and then this often; `None`: never (the default).
+    pub scan_mail_every: Option<std::time::Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +78,8 @@ pub enum WebError {
     Clock(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("--scan-mail-every: {0}")]
+    MailScan(String),
 }
 
 /// Every route, with the security layers. `loopback` says whether the
@@ -83,6 +90,7 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         .merge(pages::routes())
         .merge(feed::routes())
         .merge(exchange_pages::routes())
+        .merge(inbox::routes())
         .merge(removal::routes())
         .merge(push::routes())
         .nest(
@@ -90,6 +98,7 @@ pub fn router(state: AppState, loopback: bool) -> Router {
             api::routes()
                 .merge(exchange_pages::api_routes())
                 .merge(mailing::api_routes())
+                .merge(inbox::api_routes())
                 .merge(removal::api_routes())
                 .merge(push::api_routes()),
         )
@@ -218,6 +227,16 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
         })?;
     // Read the clock once now, so a bad --now fails here and not on every page.
     state.clock().map_err(|p| WebError::Clock(p.message))?;
+    // A scheduled scan needs a mailbox to read: say so now, not hourly.
+    if config.scan_mail_every.is_some() {
+        let conf = inbox::configured(&state).map_err(WebError::MailScan)?;
+        if conf.sources.is_empty() {
+            return Err(WebError::MailScan(format!(
+                "no mailbox to scan: write scan = [\"maildir:/path/to/Mail\"] {}, or set DEBRIEF_MAIL_SCAN",
+                state.mail().where_to_configure()
+            )));
+        }
+    }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| WebError::Bind {
@@ -244,6 +263,15 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
     // The daily digest (Web Push): checks once a minute; sends nothing
     // unless the user turned it on and a browser subscribed.
     let digest = push::start(state.clone(), std::time::Duration::from_secs(60));
+    if let Some(every) = config.scan_mail_every {
+        println!(
+            "Scanning your mailbox every {} (proposals only; review them at http://{local}/inbox).",
+            jiff::SignedDuration::try_from(every)
+                .map(|d| format!("{d:#}"))
+                .unwrap_or_else(|_| format!("{every:?}"))
+        );
+        tokio::spawn(inbox::scan_every(state.clone(), every));
+    }
     let served = server::serve_with(
         listener,
         router(state, loopback),

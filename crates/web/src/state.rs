@@ -276,6 +276,16 @@ impl AppState {
             .map_err(|_| Problem::internal("the store is unavailable after an earlier failure"))
     }
 
+    /// A connection of its own to the same store file, for long work (a
+    /// mail scan reading an IMAP server) that must not hold the shared one;
+    /// `None` for a store without a file (then use [`AppState::store`]).
+    pub fn own_connection(&self) -> Result<Option<BoxStore>> {
+        match &self.inner.path {
+            Some(p) => Ok(Some(open_store(p)?)),
+            None => Ok(None),
+        }
+    }
+
     /// The agenda at another moment (`?now=`, what-if): built like a
     /// snapshot, not kept.
     pub fn what_if(&self, text: &str) -> Result<Snapshot> {

@@ -81,7 +81,8 @@ impl Serve {
             .env_remove("DEBRIEF_NOW")
             .env_remove("DEBRIEF_SMTP_URL")
             .env_remove("DEBRIEF_MAIL_FROM")
-            .env_remove("DEBRIEF_MAIL_CONFIG");
+            .env_remove("DEBRIEF_MAIL_CONFIG")
+            .env_remove("DEBRIEF_MAIL_SCAN");
         if let Some(dir) = db.parent() {
             cmd.env("XDG_CONFIG_HOME", dir.join("config"));
         }
@@ -1087,6 +1088,152 @@ fn an_invite_in_and_an_email_draft_out_in_the_browser() {
         assert!(text.contains("APAC expansion"), "{text}");
         let touches = server.get_json("/api/v1/applications/acme-analyst/touches");
         assert_eq!(touches, serde_json::json!([]), "a draft logs nothing");
+        let _ = c.close().await;
+    });
+}
+
+/// The Inbox: a Maildir named in `DEBRIEF_MAIL_SCAN`, "Scan now" from the
+/// navigation's Inbox, one proposal accepted with Edit (another kind) and
+/// another ignored; the store holds exactly what was accepted.
+#[test]
+fn the_inbox_accepts_one_proposal_and_ignores_another_in_the_browser() {
+    let Some((chromium, driver)) = browser_tools() else {
+        return;
+    };
+    let bin = debrief_binary();
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("debrief.db");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cli/tests/fixtures/acme.json");
+    let mut data: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("json");
+    data["profile"]["emails"] = serde_json::json!(["sam@rivera.example"]);
+    let file = dir.path().join("sam.json");
+    std::fs::write(&file, data.to_string()).expect("write");
+    let out = Command::new(&bin)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&file)
+        .output()
+        .expect("import");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let maildir = dir.path().join("Mail");
+    for sub in ["cur", "new", "tmp", ".Sent/cur", ".Sent/new", ".Sent/tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).expect("mkdir");
+    }
+    let mail = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mailbox/tests/mail");
+    for (name, folder) in [("sent-1-thanks", ".Sent"), ("inbox-7-rejection", "")] {
+        std::fs::copy(
+            mail.join(format!("{name}.eml")),
+            maildir.join(folder).join("cur").join(format!("{name}:2,S")),
+        )
+        .expect("deliver");
+    }
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    let profile = tempfile::tempdir().expect("profile dir");
+    let scan = format!("maildir:{}", maildir.display());
+    let server = Serve::start_with(
+        &bin,
+        &db,
+        "2026-12-01T09:00:00-06:00",
+        &[("DEBRIEF_MAIL_SCAN", scan.as_str())],
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let c = connect(port, profile.path(), &chromium).await;
+        let base = server.base.clone();
+        goto(&c, &format!("{base}/")).await;
+        submit(
+            &c,
+            "//nav[@aria-label='Main']//a[normalize-space()='Inbox']",
+            false,
+        )
+        .await;
+        let t = text(&c).await;
+        assert!(t.contains("Nothing waits for a decision"), "{t}");
+        submit(&c, "//button[normalize-space()='Scan now']", false).await;
+        let t = text(&c).await;
+        assert!(t.contains("Scanned: 2 new proposals"), "{t}");
+        assert!(t.contains("You sent a thank-you to marie"), "{t}");
+        assert!(t.contains("Outcome: rejected"), "{t}");
+        assert!(
+            t.contains("move forward with other candidates"),
+            "the evidence: {t}"
+        );
+        shot(&c, "inbox").await;
+        let before = server.get_json("/api/v1/applications/acme-analyst");
+
+        // Edit the thank-you into another kind, and accept it.
+        let touch = "//li[@data-kind='touch']";
+        click(&c, &format!("{touch}//summary[normalize-space()='Edit']")).await;
+        let select = c
+            .find(Locator::XPath(&format!(
+                "{touch}//select[@name='touch_kind']"
+            )))
+            .await
+            .expect("the kind")
+            .attr("id")
+            .await
+            .expect("id")
+            .expect("an id");
+        choose(&c, &select, "other").await;
+        submit(
+            &c,
+            &format!("{touch}//button[normalize-space()='Accept with changes']"),
+            false,
+        )
+        .await;
+        let t = text(&c).await;
+        assert!(t.contains("Recorded"), "{t}");
+        assert!(
+            !t.contains("You sent a thank-you"),
+            "accepted, off the list: {t}"
+        );
+
+        // Ignore the rejection.
+        submit(
+            &c,
+            "//li[@data-kind='outcome']//button[normalize-space()='Ignore']",
+            false,
+        )
+        .await;
+        let t = text(&c).await;
+        assert!(t.contains("will not come back"), "{t}");
+        assert!(t.contains("Nothing waits for a decision"), "{t}");
+
+        let after = server.get_json("/api/v1/applications/acme-analyst");
+        let new: Vec<&Value> = after["touches"]
+            .as_array()
+            .expect("touches")
+            .iter()
+            .filter(|t| t["message_id"] == "<thanks-marie@rivera.example>")
+            .collect();
+        assert_eq!(new.len(), 1, "{after:#}");
+        assert_eq!(new[0]["kind"], "other", "the edited kind");
+        assert_eq!(new[0]["at"], "2026-11-20T17:30:00-06:00");
+        assert_eq!(
+            after["outcome"], before["outcome"],
+            "the ignored rejection is not recorded"
+        );
+        assert_eq!(
+            server.get_json("/api/v1/inbox")["proposals"],
+            serde_json::json!([])
+        );
         let _ = c.close().await;
     });
 }

@@ -97,6 +97,7 @@ impl Debrief {
             .env_remove("DEBRIEF_MAIL_CONFIG")
             .env_remove("DEBRIEF_IMAP_PASSWORD")
             .env_remove("DEBRIEF_IMAP_CA")
+            .env_remove("DEBRIEF_MAIL_SCAN")
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("XDG_DATA_HOME", self.path("data"))
             .env("NO_COLOR", "1");
