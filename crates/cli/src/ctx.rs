@@ -13,6 +13,7 @@ use debrief_core::input::{clock_now, closest, effective_profile, parse_date, par
 use debrief_core::model::{Application, Moment, Profile};
 use debrief_store::{Change, Origin, Source, StoreError, StoreReader, Unit};
 use debrief_store_sqlite::SqliteStore;
+use debrief_web::backend::AnyStore;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -114,7 +115,7 @@ pub fn default_db_path() -> Result<PathBuf> {
 }
 
 pub struct Ctx {
-    pub store: SqliteStore,
+    pub store: AnyStore,
     pub db_path: PathBuf,
     now_text: Option<String>,
     /// Read once per command: the clock, times and the engine all need it.
@@ -168,11 +169,16 @@ pub fn command_words() -> String {
     let mut words = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--db" || arg == "--now" {
+        if arg == "--db" || arg == "--now" || arg == "--database" {
             args.next();
             continue;
         }
-        if arg.starts_with("--db=") || arg.starts_with("--now=") || arg == "--yes" || arg == "-y" {
+        if arg.starts_with("--db=")
+            || arg.starts_with("--now=")
+            || arg.starts_with("--database=")
+            || arg == "--yes"
+            || arg == "-y"
+        {
             continue;
         }
         words.push(if arg.contains(' ') {
@@ -193,10 +199,38 @@ impl Ctx {
     /// not create a store that is not there (a mistyped `--db` would leave
     /// an empty file and its folders behind): it sees an empty one.
     pub fn open(db: Option<&Path>, now: Option<String>, reads_only: bool) -> Result<Ctx> {
+        Ctx::open_in(db, None, now, reads_only)
+    }
+
+    /// Like [`Ctx::open`]; with `database`, the default vault of that
+    /// PostgreSQL database instead of the SQLite file.
+    pub fn open_in(
+        db: Option<&Path>,
+        database: Option<&str>,
+        now: Option<String>,
+        reads_only: bool,
+    ) -> Result<Ctx> {
         let db_path = match db {
             Some(p) => p.to_path_buf(),
             None => default_db_path()?,
         };
+        if let Some(url) = database {
+            let store = debrief_store_postgres::PgStore::connect(url).map_err(|e| {
+                let msg = format!("cannot open the database: {e}");
+                if e.is_busy() {
+                    Failure::Busy(msg)
+                } else {
+                    Failure::input(msg)
+                }
+            })?;
+            return Ok(Ctx {
+                store: store.into(),
+                db_path,
+                now_text: now,
+                profile: OnceCell::new(),
+                what: command_words(),
+            });
+        }
         let opened = if reads_only && !db_path.exists() {
             if db.is_some() {
                 crate::render::err(&format!(
@@ -209,7 +243,7 @@ impl Ctx {
         } else {
             SqliteStore::open(&db_path)
         };
-        let store = opened.map_err(|e| {
+        let store = opened.map(AnyStore::from).map_err(|e| {
             let msg = format!("cannot open the store at {}: {e}", db_path.display());
             if e.is_busy() {
                 Failure::Busy(msg)

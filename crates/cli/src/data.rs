@@ -80,7 +80,9 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
     let written = if a.dry_run {
         read(&mut |_| Ok(()))
     } else {
-        if a.replace && !existing.is_empty() {
+        // PostgreSQL is backed up with its own tools; the journal still
+        // lets `debrief undo` take the replace back.
+        if a.replace && !existing.is_empty() && ctx.store.is_file() {
             let path = backup_path(&ctx.db_path, ctx.now()?);
             ctx.store.backup_to(&path).map_err(|e| {
                 Failure::input(format!(

@@ -104,7 +104,14 @@ impl Conn {
         let client = block_on(connecting)
             .map_err(|e| StoreError::Backend(format!("cannot connect to {label}: {e}")))?
             .map_err(|e| {
-                StoreError::Backend(format!("cannot connect to {label}: {}", message(&e)))
+                let text = format!("cannot connect to {label}: {}", message(&e));
+                if e.as_db_error().is_some() {
+                    // The server answered and refused (password, database).
+                    StoreError::Backend(text)
+                } else {
+                    // Unreachable: trying again may work (exit 3, HTTP 503).
+                    StoreError::Busy(text)
+                }
             })?;
         let conn = Conn {
             client,

@@ -93,9 +93,40 @@ impl PgStore {
         ops::setting(&self.conn, self.vault, key)
     }
 
-    /// Keeps `value` under `key`, replacing it.
+    /// Keeps `value` under `key`, replacing it; the calendar feed's key is
+    /// refused (it has its own methods), as in the SQLite store.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        ops::set_setting(&self.conn, self.vault, key, value)
+        ops::set_setting_checked(&self.conn, self.vault, key, value)
+    }
+
+    /// The secret in the calendar feed's URL, or `None` while the feed is
+    /// off. Never part of an export.
+    pub fn feed_secret(&self) -> Result<Option<String>, StoreError> {
+        ops::setting(&self.conn, self.vault, ops::FEED_SECRET)
+    }
+
+    /// Makes a new feed secret and returns it; the old URL stops working.
+    pub fn renew_feed_secret(&mut self) -> Result<String, StoreError> {
+        let tx = PgTx::begin(&self.conn, self.vault)?;
+        let secret = ops::new_feed_secret(&self.conn, self.vault)?;
+        tx.commit()?;
+        Ok(secret)
+    }
+
+    /// The feed secret, made on first use.
+    pub fn feed_secret_or_new(&mut self) -> Result<String, StoreError> {
+        let tx = PgTx::begin(&self.conn, self.vault)?;
+        let secret = match ops::setting(&self.conn, self.vault, ops::FEED_SECRET)? {
+            Some(s) => s,
+            None => ops::new_feed_secret(&self.conn, self.vault)?,
+        };
+        tx.commit()?;
+        Ok(secret)
+    }
+
+    /// Turns the feed off; says whether it was on.
+    pub fn remove_feed_secret(&mut self) -> Result<bool, StoreError> {
+        ops::remove_setting(&self.conn, self.vault, ops::FEED_SECRET)
     }
 
     /// Every setting of the vault, by key.
@@ -334,7 +365,7 @@ impl Transaction for PgTx<'_> {
         ops::setting(self.conn(), self.vault, key)
     }
     fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        ops::set_setting(self.conn(), self.vault, key, value)
+        ops::set_setting_checked(self.conn(), self.vault, key, value)
     }
 }
 

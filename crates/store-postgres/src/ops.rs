@@ -268,6 +268,44 @@ pub(crate) fn set_setting(
     Ok(())
 }
 
+/// The setting holding the calendar feed's secret (its own methods only).
+pub(crate) const FEED_SECRET: &str = "calendar_feed_secret";
+
+pub(crate) fn set_setting_checked(
+    conn: &Conn,
+    vault: i64,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
+    if key == FEED_SECRET {
+        return Err(StoreError::Backend(format!(
+            "the setting '{key}' is reserved"
+        )));
+    }
+    set_setting(conn, vault, key, value)
+}
+
+pub(crate) fn remove_setting(conn: &Conn, vault: i64, key: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM settings WHERE vault_id = $1 AND key = $2",
+        &[&vault, &key],
+    )? > 0)
+}
+
+/// 64 lowercase hex digits from the server's cryptographic generator
+/// (`gen_random_uuid`, 122 random bits each, two of them hashed): a URL
+/// nobody can guess.
+pub(crate) fn new_feed_secret(conn: &Conn, vault: i64) -> Result<String, StoreError> {
+    let secret: String = conn
+        .query_one(
+            "SELECT encode(sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')), 'hex')",
+            &[],
+        )?
+        .get(0);
+    set_setting(conn, vault, FEED_SECRET, &secret)?;
+    Ok(secret)
+}
+
 pub(crate) fn settings(conn: &Conn, vault: i64) -> Result<Vec<(String, String)>, StoreError> {
     Ok(conn
         .query(

@@ -20,6 +20,7 @@ use axum::http::{HeaderValue, header};
 use axum::routing::get;
 
 mod api;
+pub mod backend;
 mod charts;
 mod exchange_pages;
 mod feed;
@@ -45,6 +46,9 @@ pub const BODY_LIMIT_BYTES: usize = 8 << 20;
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     pub db: PathBuf,
+    /// `--database URL`: serve the default vault of this PostgreSQL
+    /// database instead of the SQLite file `db`.
+    pub database: Option<String>,
     pub addr: SocketAddr,
     /// `--now`: a fixed clock for pages and API; `None` for the system clock.
     pub now: Option<String>,
@@ -209,11 +213,17 @@ async fn favicon() -> impl axum::response::IntoResponse {
 /// Runs the server until Ctrl-C (or SIGTERM). Requests in flight finish
 /// first, so a write that has started is never cut off.
 pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
-    let state =
-        AppState::open(&config.db, config.now.clone()).map_err(|source| WebError::Store {
-            path: config.db.display().to_string(),
-            source,
-        })?;
+    let opened = match &config.database {
+        Some(url) => AppState::open_database(url, config.now.clone()),
+        None => AppState::open(&config.db, config.now.clone()),
+    };
+    let state = opened.map_err(|source| WebError::Store {
+        path: match &config.database {
+            Some(_) => "the database".to_string(),
+            None => config.db.display().to_string(),
+        },
+        source,
+    })?;
     // Read the clock once now, so a bad --now fails here and not on every page.
     state.clock().map_err(|p| WebError::Clock(p.message))?;
     let listener = tokio::net::TcpListener::bind(config.addr)
@@ -226,7 +236,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
     let loopback = local.ip().is_loopback();
     println!(
         "Debrief is serving {} at http://{local}/",
-        config.db.display()
+        state.describe(&config.db)
     );
     if loopback {
         println!("Only this computer can reach it (loopback address). Press Ctrl-C to stop.");

@@ -24,13 +24,13 @@ use std::io::Write as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use crate::backend::AnyStore;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use debrief_core::engine::{Action, Agenda, Engine, State as ActionState};
 use debrief_core::model::Profile;
 use debrief_store::{ApplicationSummary, StoreReader};
-use debrief_store_sqlite::SqliteStore;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -212,7 +212,7 @@ impl Snapshot {
     /// skips the settled ones, as for `debrief agenda`) and summarises
     /// every application for the board from the store's small tables.
     pub fn build(
-        store: &SqliteStore,
+        store: &AnyStore,
         profile: Profile,
         now: Timestamp,
         version: Version,

@@ -13,6 +13,8 @@ use debrief_core::input::{clock_now, effective_profile, parse_date, parse_time, 
 use debrief_core::model::{Application, Dataset, Moment, Profile};
 use debrief_store::{Change, Origin, Source, StoreError, StoreReader, Unit};
 use debrief_store_sqlite::SqliteStore;
+
+use crate::backend::AnyStore;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -241,7 +243,7 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Mutex<SqliteStore>,
+    store: Mutex<AnyStore>,
     /// `--now`, as given: read in the profile's zone each time, so a changed
     /// zone changes what a civil `--now` means, as in the CLI.
     now: Option<String>,
@@ -258,19 +260,19 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(store: SqliteStore, now: Option<String>) -> AppState {
+    pub fn new(store: impl Into<AnyStore>, now: Option<String>) -> AppState {
         AppState::with_path(store, now, None, debrief_mail::Sources::from_env())
     }
 
     fn with_path(
-        store: SqliteStore,
+        store: impl Into<AnyStore>,
         now: Option<String>,
         path: Option<PathBuf>,
         mail: debrief_mail::Sources,
     ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
-                store: Mutex::new(store),
+                store: Mutex::new(store.into()),
                 now,
                 path,
                 revision: AtomicU64::new(0),
@@ -285,6 +287,25 @@ impl AppState {
     /// environment (and `mail.toml`), as `debrief send` reads them.
     pub fn open(path: &Path, now: Option<String>) -> Result<AppState, StoreError> {
         AppState::open_with_mail(path, now, debrief_mail::Sources::from_env())
+    }
+
+    /// Opens the default vault of the PostgreSQL database at `url`; mail
+    /// settings as for [`AppState::open`].
+    pub fn open_database(url: &str, now: Option<String>) -> Result<AppState, StoreError> {
+        Ok(AppState::with_path(
+            debrief_store_postgres::PgStore::connect(url)?,
+            now,
+            None,
+            debrief_mail::Sources::from_env(),
+        ))
+    }
+
+    /// Where the data is, for messages (never a password).
+    pub fn describe(&self, file: &Path) -> String {
+        match self.store() {
+            Ok(s) => s.describe(file),
+            Err(_) => file.display().to_string(),
+        }
     }
 
     /// Opens the SQLite store at `path`, with mail settings from `mail`.
@@ -373,7 +394,7 @@ impl AppState {
 
     /// The store, locked. Every use is short and synchronous (small SQLite
     /// reads and one-transaction writes), so a plain mutex is enough.
-    pub fn store(&self) -> Result<MutexGuard<'_, SqliteStore>> {
+    pub fn store(&self) -> Result<MutexGuard<'_, AnyStore>> {
         self.inner
             .store
             .lock()
