@@ -186,3 +186,86 @@ fn an_unreachable_database_is_exit_3_without_the_password() {
     assert!(stderr(&out).contains("127.0.0.1:1"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("secret-pw"), "{}", stderr(&out));
 }
+
+/// One HTTP/1.1 request on a new connection; the whole answer.
+fn http(addr: &str, method: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).expect("read");
+    answer
+}
+
+/// `debrief serve --database URL`: the web app reads and writes the vault
+/// from inside its async handlers.
+#[test]
+fn serve_reads_and_writes_the_database() {
+    use std::io::BufRead;
+    let Some(url) = database_url("serve_reads_and_writes_the_database") else {
+        return;
+    };
+    let target = fresh_database(&url, &format!("debrief_serve_{}", std::process::id()));
+    let d = Debrief::imported().now(NOW);
+    let from = d.db().to_str().expect("utf-8 path").to_string();
+    ok(&d, &target, &["migrate", "--from", &from]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_debrief"))
+        .args([
+            "--database",
+            &target,
+            "--now",
+            NOW,
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .current_dir(d.dir())
+        .env_remove("DEBRIEF_DB")
+        .env_remove("DEBRIEF_DATABASE_URL")
+        .env("XDG_CONFIG_HOME", d.path("config"))
+        .env("XDG_DATA_HOME", d.path("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start debrief serve");
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("first line");
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    assert!(!line.contains("debrief:debrief@"), "no password: {line}");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .map(|rest| rest.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+
+    let agenda = http(&addr, "GET", "/api/v1/agenda", "");
+    assert!(agenda.starts_with("HTTP/1.1 200"), "{agenda}");
+    assert!(agenda.contains("acme-analyst"), "{agenda}");
+    // A write through the API: the fixture's application under another id.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::FIXTURE).expect("fixture"))
+            .expect("json");
+    doc["applications"][0]["id"] = "acme-2".into();
+    let imported = http(&addr, "POST", "/api/v1/import", &doc.to_string());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(imported.starts_with("HTTP/1.1 200"), "{imported}");
+    let exported: serde_json::Value =
+        serde_json::from_str(&ok(&d, &target, &["export"])).expect("json");
+    let ids: Vec<&str> = exported["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .filter_map(|a| a["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["acme-analyst", "acme-2"]);
+}
