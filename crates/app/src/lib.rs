@@ -22,11 +22,13 @@ use debrief_store::{Change, Origin, Store, Unit};
 mod error;
 pub mod history;
 pub mod imports;
+pub mod location;
 pub mod settings;
 pub mod timeline;
 pub mod touch;
 
 pub use error::AppError;
+pub use location::{Location, open};
 
 /// The store as the front ends hold it: any backend, opened once at
 /// start-up.

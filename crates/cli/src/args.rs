@@ -17,6 +17,17 @@ pub struct Cli {
     #[arg(long, global = true, env = "DEBRIEF_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Keep the data in PostgreSQL instead of a SQLite file:
+    /// postgres://USER:PASSWORD@HOST:PORT/DATABASE (its default vault).
+    #[arg(
+        long,
+        global = true,
+        env = "DEBRIEF_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
+
     /// Pretend the clock reads TIME (RFC 3339, or "YYYY-MM-DD HH:MM" in your
     /// profile's time zone): for what-if questions and tests.
     #[arg(long, global = true, env = "DEBRIEF_NOW", value_name = "TIME")]
@@ -111,6 +122,19 @@ pub enum Command {
     /// The follow-ups that became due since the last reminder, once each;
     /// --install runs it every 15 minutes.
     Remind(RemindArgs),
+    /// Copy a SQLite store into PostgreSQL: `--from FILE.db --database URL`
+    /// (profile, applications, settings; checked after copying).
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The SQLite store to copy from.
+    #[arg(long, value_name = "FILE.db")]
+    pub from: PathBuf,
+    /// Overwrite what the database's vault holds (refused otherwise).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use std::cell::OnceCell;
 
-use debrief_app::{AppError, BoxStore};
+use debrief_app::{AppError, BoxStore, Location};
 use debrief_core::edit::EditError;
 use debrief_core::exchange::{ExchangeError, parse_timezone};
 pub use debrief_core::input::system_zone;
@@ -128,8 +128,10 @@ pub fn default_db_path() -> Result<PathBuf> {
 }
 
 pub struct Ctx {
-    /// Any backend: only [`open_store`] names one.
+    /// Any backend: only `debrief_app::open` names one.
     pub store: BoxStore,
+    /// Where the store is (the file, or a PostgreSQL database).
+    pub location: Location,
     pub db_path: PathBuf,
     now_text: Option<String>,
     /// Read once per command: the clock, times and the engine all need it.
@@ -183,11 +185,16 @@ pub fn command_words() -> String {
     let mut words = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--db" || arg == "--now" {
+        if arg == "--db" || arg == "--now" || arg == "--database" {
             args.next();
             continue;
         }
-        if arg.starts_with("--db=") || arg.starts_with("--now=") || arg == "--yes" || arg == "-y" {
+        if arg.starts_with("--db=")
+            || arg.starts_with("--now=")
+            || arg.starts_with("--database=")
+            || arg == "--yes"
+            || arg == "-y"
+        {
             continue;
         }
         words.push(if arg.contains(' ') {
@@ -208,20 +215,38 @@ impl Ctx {
     /// not create a store that is not there (a mistyped `--db` would leave
     /// an empty file and its folders behind): it sees an empty one.
     pub fn open(db: Option<&Path>, now: Option<String>, reads_only: bool) -> Result<Ctx> {
+        Ctx::open_in(db, None, now, reads_only)
+    }
+
+    /// Like [`Ctx::open`]; with `database`, the default vault of that
+    /// PostgreSQL database instead of the SQLite file.
+    pub fn open_in(
+        db: Option<&Path>,
+        database: Option<&str>,
+        now: Option<String>,
+        reads_only: bool,
+    ) -> Result<Ctx> {
         let db_path = match db {
             Some(p) => p.to_path_buf(),
             None => default_db_path()?,
         };
-        if reads_only && !db_path.exists() && db.is_some() {
+        let location = match database {
+            Some(url) => Location::Database(url.to_string()),
+            None => Location::File(db_path.clone()),
+        };
+        let missing = location.is_file() && !db_path.exists();
+        if reads_only && missing && db.is_some() {
             crate::render::err(&format!(
                 "{} there is no store at {} yet; showing an empty one (nothing is created).\n",
                 crate::render::paint(crate::render::DIM, "note:"),
                 db_path.display()
             ));
         }
-        let opened = open_store(&db_path, reads_only && !db_path.exists());
-        let store = opened.map_err(|e| {
-            let msg = format!("cannot open the store at {}: {e}", db_path.display());
+        let store = debrief_app::open(&location, reads_only && missing).map_err(|e| {
+            let msg = match &location {
+                Location::File(p) => format!("cannot open the store at {}: {e}", p.display()),
+                Location::Database(_) => format!("cannot open the database: {e}"),
+            };
             if e.is_busy() {
                 Failure::Busy(msg)
             } else {
@@ -231,6 +256,7 @@ impl Ctx {
         Ok(Ctx {
             store,
             db_path,
+            location,
             now_text: now,
             profile: OnceCell::new(),
             what: command_words(),
@@ -336,17 +362,6 @@ impl Ctx {
         let origin = self.origin()?;
         debrief_app::edit_app(&mut *self.store, &origin, id, None, edit)
     }
-}
-
-/// Opens the store at `path` (start-up: the one place a backend is named);
-/// `empty`: a fresh one in memory instead, creating nothing.
-pub fn open_store(path: &Path, empty: bool) -> std::result::Result<BoxStore, StoreError> {
-    use debrief_store_sqlite::SqliteStore;
-    Ok(if empty {
-        Box::new(SqliteStore::open_in_memory()?)
-    } else {
-        Box::new(SqliteStore::open(path)?)
-    })
 }
 
 /// A person of `app` by id, or the refusal (exit 2) naming the ones there are.

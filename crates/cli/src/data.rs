@@ -39,7 +39,10 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         bar
     });
     let mut backup = None;
-    if a.replace && !a.dry_run && !ctx.store.application_ids()?.is_empty() {
+    // PostgreSQL is backed up with its own tools; the journal still lets
+    // `debrief undo` take the replace back.
+    if a.replace && !a.dry_run && ctx.location.is_file() && !ctx.store.application_ids()?.is_empty()
+    {
         let path = backup_path(&ctx.db_path, ctx.now()?);
         ctx.store.backup_to(&path).map_err(|e| {
             Failure::input(format!(

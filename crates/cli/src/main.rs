@@ -14,6 +14,7 @@ mod input;
 mod mail;
 mod mailscan;
 mod mcp;
+mod migrate;
 mod notes;
 mod record;
 mod remind;
@@ -77,6 +78,11 @@ fn run(cli: Cli) -> ctx::Result<()> {
         // Context-free linting needs no store.
         return notes::lint_without_store(a, cli.db.as_deref());
     }
+    if cli.db.is_some() && cli.database.is_some() {
+        return Err(Failure::input(
+            "--db (a SQLite file, or DEBRIEF_DB) and --database (PostgreSQL, or DEBRIEF_DATABASE_URL) name two different stores; give only one",
+        ));
+    }
     if let Command::Serve(a) = &cli.command {
         let db = match &cli.db {
             Some(p) => p.clone(),
@@ -84,6 +90,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         };
         let config = debrief_web::ServeConfig {
             db,
+            database: cli.database.clone(),
             addr: a.addr,
             now: cli.now.clone(),
             limits: debrief_web::server::Limits {
@@ -98,8 +105,16 @@ fn run(cli: Cli) -> ctx::Result<()> {
     if let Command::Mcp = &cli.command {
         return mcp::serve(cli.db, cli.now);
     }
+    if let Command::Migrate(a) = &cli.command {
+        return migrate::run(a, cli.database.as_deref());
+    }
     let reads_only = cli.command.only_reads();
-    let mut ctx = Ctx::open(cli.db.as_deref(), cli.now, reads_only)?;
+    let mut ctx = Ctx::open_in(
+        cli.db.as_deref(),
+        cli.database.as_deref(),
+        cli.now,
+        reads_only,
+    )?;
     match cli.command {
         Command::Demo => data::demo(&mut ctx),
         Command::Agenda(a) => views::agenda(&ctx, &a),
@@ -131,8 +146,10 @@ fn run(cli: Cli) -> ctx::Result<()> {
         Command::Correct(a) => history::correct(&mut ctx, &a),
         Command::Remind(a) => remind::run(&mut ctx, &a),
         Command::Mail(c) => mailscan::run(&mut ctx, c),
-        Command::Explain(_) | Command::Completions { .. } | Command::Serve(_) | Command::Mcp => {
-            Ok(())
-        }
+        Command::Explain(_)
+        | Command::Completions { .. }
+        | Command::Serve(_)
+        | Command::Mcp
+        | Command::Migrate(_) => Ok(()),
     }
 }

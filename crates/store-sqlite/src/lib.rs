@@ -120,6 +120,12 @@ impl SqliteStore {
         tx.commit().map_err(backend)
     }
 
+    /// Every setting kept in this file, the feed secret included (not the
+    /// version sequence), by key: what `debrief migrate` copies.
+    pub fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
+        settings::all(&self.conn)
+    }
+
     /// The schema version of the open file (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn

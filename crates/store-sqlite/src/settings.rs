@@ -29,3 +29,16 @@ pub(crate) fn remove(conn: &Connection, key: &str) -> Result<bool, StoreError> {
         .map_err(backend)?;
     Ok(n > 0)
 }
+
+/// Every per-file value, by key, with the calendar feed's secret and
+/// without the store's own bookkeeping (the version sequence): what a copy
+/// of the store into another backend takes along.
+pub(crate) fn all(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT key, value FROM settings WHERE key <> 'version_seq' ORDER BY key")
+        .map_err(backend)?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(backend)?;
+    rows.collect::<Result<_, _>>().map_err(backend)
+}

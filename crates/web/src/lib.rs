@@ -20,6 +20,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
+use debrief_app::Location;
 
 mod api;
 mod charts;
@@ -48,6 +49,9 @@ pub use wire::BODY_LIMIT_BYTES;
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     pub db: PathBuf,
+    /// `--database URL`: serve the default vault of this PostgreSQL
+    /// database instead of the SQLite file `db`.
+    pub database: Option<String>,
     pub addr: SocketAddr,
     /// `--now`: a fixed clock for pages and API; `None` for the system clock.
     pub now: Option<String>,
@@ -220,11 +224,19 @@ async fn favicon() -> impl axum::response::IntoResponse {
 /// Runs the server until Ctrl-C (or SIGTERM). Requests in flight finish
 /// first, so a write that has started is never cut off.
 pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
-    let state =
-        AppState::open(&config.db, config.now.clone()).map_err(|source| WebError::Store {
-            path: config.db.display().to_string(),
-            source,
-        })?;
+    let location = match &config.database {
+        Some(url) => Location::Database(url.clone()),
+        None => Location::File(config.db.clone()),
+    };
+    let state = AppState::open_at(
+        &location,
+        config.now.clone(),
+        debrief_mail::Sources::from_env(),
+    )
+    .map_err(|source| WebError::Store {
+        path: location.describe(),
+        source,
+    })?;
     // Read the clock once now, so a bad --now fails here and not on every page.
     state.clock().map_err(|p| WebError::Clock(p.message))?;
     // A scheduled scan needs a mailbox to read: say so now, not hourly.
@@ -247,7 +259,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
     let loopback = local.ip().is_loopback();
     println!(
         "Debrief is serving {} at http://{local}/",
-        config.db.display()
+        location.describe()
     );
     if loopback {
         println!("Only this computer can reach it (loopback address). Press Ctrl-C to stop.");

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use axum::http::StatusCode;
-use debrief_app::{AppError, BoxStore};
+use debrief_app::{AppError, BoxStore, Location};
 use debrief_core::engine::Engine;
 use debrief_core::exchange::parse_timezone;
 use debrief_core::input::{clock_now, effective_profile, parse_date, parse_time, system_zone};
@@ -136,7 +136,7 @@ pub struct AppState {
 }
 
 struct Inner {
-    /// Any backend: only [`open_store`] names one.
+    /// Any backend: only `debrief_app::open` names one.
     store: Mutex<BoxStore>,
     /// `--now`, as given: read in the profile's zone each time, so a changed
     /// zone changes what a civil `--now` means, as in the CLI.
@@ -189,10 +189,20 @@ impl AppState {
         now: Option<String>,
         mail: debrief_mail::Sources,
     ) -> Result<AppState, StoreError> {
+        AppState::open_at(&Location::File(path.to_path_buf()), now, mail)
+    }
+
+    /// Opens the store at `location` (a SQLite file or a PostgreSQL
+    /// database), with mail settings from `mail`.
+    pub fn open_at(
+        location: &Location,
+        now: Option<String>,
+        mail: debrief_mail::Sources,
+    ) -> Result<AppState, StoreError> {
         Ok(AppState::with_path(
-            open_store(path)?,
+            debrief_app::open(location, false)?,
             now,
-            Some(path.to_path_buf()),
+            location.path().map(Path::to_path_buf),
             mail,
         ))
     }
@@ -281,7 +291,7 @@ impl AppState {
     /// `None` for a store without a file (then use [`AppState::store`]).
     pub fn own_connection(&self) -> Result<Option<BoxStore>> {
         match &self.inner.path {
-            Some(p) => Ok(Some(open_store(p)?)),
+            Some(p) => Ok(Some(debrief_app::open(&Location::File(p.clone()), false)?)),
             None => Ok(None),
         }
     }
@@ -445,11 +455,6 @@ impl AppState {
         let origin = self.origin("change the store")?;
         self.with_store(|store| Ok(debrief_app::apply(store, &origin, changes)?))
     }
-}
-
-/// Opens the store at `path`: start-up, the one place a backend is named.
-pub fn open_store(path: &Path) -> Result<BoxStore, StoreError> {
-    Ok(Box::new(debrief_store_sqlite::SqliteStore::open(path)?))
 }
 
 /// The profile, its zone, the current time and the engine, read together.

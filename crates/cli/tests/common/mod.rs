@@ -92,6 +92,7 @@ impl Debrief {
             .current_dir(self.dir())
             .env_remove("DEBRIEF_NOW")
             .env_remove("DEBRIEF_DB")
+            .env_remove("DEBRIEF_DATABASE_URL")
             .env_remove("DEBRIEF_SMTP_URL")
             .env_remove("DEBRIEF_MAIL_FROM")
             .env_remove("DEBRIEF_MAIL_CONFIG")

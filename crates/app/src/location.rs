@@ -1,0 +1,90 @@
+//! Where the data is, and the one place that opens a backend for it: the
+//! front ends hold a [`BoxStore`] and never name SQLite or PostgreSQL.
+
+use std::path::{Path, PathBuf};
+
+use debrief_store::StoreError;
+
+use crate::BoxStore;
+
+/// A store's address, as the user gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A SQLite file (`--db`, `DEBRIEF_DB`, or the default path).
+    File(PathBuf),
+    /// The default vault of a PostgreSQL database (`--database`,
+    /// `DEBRIEF_DATABASE_URL`).
+    Database(String),
+}
+
+impl Location {
+    /// A file on this machine (which can be copied aside before a
+    /// replacing import), not a server.
+    pub fn is_file(&self) -> bool {
+        matches!(self, Location::File(_))
+    }
+
+    /// The file, if this is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Location::File(p) => Some(p),
+            Location::Database(_) => None,
+        }
+    }
+
+    /// For messages: the file, or the database URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Database(url) => without_password(url),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user@host/db`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split_once(':').map_or(user, |(u, _)| u);
+            format!("{scheme}://{user}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Opens the store at `location`. With `empty`, a file that is not there
+/// is not created: the caller sees an empty store in memory (a command
+/// that only reads must not leave a file behind a mistyped path).
+pub fn open(location: &Location, empty: bool) -> Result<BoxStore, StoreError> {
+    use debrief_store_postgres::PgStore;
+    use debrief_store_sqlite::SqliteStore;
+    Ok(match location {
+        Location::File(_) if empty => Box::new(SqliteStore::open_in_memory()?),
+        Location::File(path) => Box::new(SqliteStore::open(path)?),
+        Location::Database(url) => Box::new(PgStore::connect(url)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_described_database_never_shows_its_password() {
+        let l = Location::Database("postgres://debrief:s3cret@db.example:5432/debrief".into());
+        assert_eq!(l.describe(), "postgres://debrief@db.example:5432/debrief");
+        assert!(!l.is_file());
+        let plain = Location::Database("postgres://localhost/debrief".into());
+        assert_eq!(plain.describe(), "postgres://localhost/debrief");
+        let f = Location::File(PathBuf::from("/tmp/x.db"));
+        assert!(f.is_file());
+        assert_eq!(f.describe(), "/tmp/x.db");
+    }
+}

@@ -1,0 +1,243 @@
+//! One connection to PostgreSQL, usable from synchronous code on any
+//! thread, including a thread that runs an async runtime (an axum
+//! handler): the connection's I/O runs on a small runtime of its own, and
+//! the store's calls wait for the client's answers with
+//! `futures_executor::block_on`, which needs no runtime (the client talks
+//! to the connection task over channels). `tokio`'s own `block_on` would
+//! panic inside a runtime; this does not.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use debrief_store::StoreError;
+use futures_executor::block_on;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, Config, NoTls, Row, Statement};
+
+/// How long a write waits for another writer of the same vault before
+/// giving up with [`StoreError::Busy`] (PostgreSQL's `lock_timeout`).
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long connecting may take when the URL does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub(crate) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// The runtime that drives every connection's I/O: one worker thread,
+/// started on first use and kept for the life of the process.
+fn runtime() -> Result<&'static tokio::runtime::Runtime, StoreError> {
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("debrief-postgres")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| StoreError::Backend(format!("cannot start the PostgreSQL I/O thread: {e}")))
+}
+
+/// A connection and its prepared statements. Not `Sync`: one caller at a
+/// time (a transaction is a state of the connection).
+pub(crate) struct Conn {
+    client: Client,
+    statements: RefCell<HashMap<&'static str, Statement>>,
+    /// The URL without its password, for messages.
+    pub(crate) label: String,
+}
+
+/// `postgres://USER@HOST:PORT/DATABASE`: what the URL names, never its
+/// password.
+fn label(config: &Config) -> String {
+    let user = config.get_user().unwrap_or("");
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            tokio_postgres::config::Host::Tcp(name) => name.clone(),
+            tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let port = config
+        .get_ports()
+        .first()
+        .map_or(String::new(), |p| format!(":{p}"));
+    let db = config.get_dbname().unwrap_or(user);
+    let at = if user.is_empty() {
+        String::new()
+    } else {
+        format!("{user}@")
+    };
+    format!("postgres://{at}{}{port}/{db}", hosts.join(","))
+}
+
+impl Conn {
+    pub(crate) fn connect(url: &str) -> Result<Conn, StoreError> {
+        let mut config: Config = url.parse().map_err(|e| {
+            StoreError::Backend(format!(
+                "the database URL is not a PostgreSQL URL like postgres://USER:PASSWORD@HOST:PORT/DATABASE ({e})"
+            ))
+        })?;
+        let label = label(&config);
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("debrief");
+        }
+        let rt = runtime()?;
+        let connecting = rt.spawn(async move {
+            let (client, connection) = config.connect(NoTls).await?;
+            tokio::spawn(async move {
+                // Ends when the client is dropped or the server goes away;
+                // the client's next call reports the latter.
+                let _ = connection.await;
+            });
+            Ok::<Client, tokio_postgres::Error>(client)
+        });
+        let client = block_on(connecting)
+            .map_err(|e| StoreError::Backend(format!("cannot connect to {label}: {e}")))?
+            .map_err(|e| {
+                let text = format!("cannot connect to {label}: {}", message(&e));
+                if e.as_db_error().is_some() {
+                    // The server answered and refused (password, database).
+                    StoreError::Backend(text)
+                } else {
+                    // Unreachable: trying again may work (exit 3, HTTP 503).
+                    StoreError::Busy(text)
+                }
+            })?;
+        let conn = Conn {
+            client,
+            statements: RefCell::new(HashMap::new()),
+            label,
+        };
+        conn.batch(&format!(
+            "SET lock_timeout = '{}ms'; SET TIME ZONE 'UTC'",
+            LOCK_TIMEOUT.as_millis()
+        ))?;
+        Ok(conn)
+    }
+
+    fn statement(&self, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let statement = block_on(self.client.prepare(sql)).map_err(|e| self.error(e))?;
+        self.statements.borrow_mut().insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    pub(crate) fn query(
+        &self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>, StoreError> {
+        let statement = self.statement(sql)?;
+        block_on(self.client.query(&statement, params)).map_err(|e| self.error(e))
+    }
+
+    pub(crate) fn query_opt(
+        &self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, StoreError> {
+        let statement = self.statement(sql)?;
+        block_on(self.client.query_opt(&statement, params)).map_err(|e| self.error(e))
+    }
+
+    pub(crate) fn query_one(
+        &self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Row, StoreError> {
+        let statement = self.statement(sql)?;
+        block_on(self.client.query_one(&statement, params)).map_err(|e| self.error(e))
+    }
+
+    pub(crate) fn execute(&self, sql: &'static str, params: Params<'_>) -> Result<u64, StoreError> {
+        let statement = self.statement(sql)?;
+        block_on(self.client.execute(&statement, params)).map_err(|e| self.error(e))
+    }
+
+    /// Runs statements without parameters (transaction control, DDL).
+    pub(crate) fn batch(&self, sql: &str) -> Result<(), StoreError> {
+        block_on(self.client.batch_execute(sql)).map_err(|e| self.error(e))
+    }
+
+    /// Maps PostgreSQL's errors onto the store's: waiting too long for
+    /// another writer is [`StoreError::Busy`] (exit 3, HTTP 503).
+    pub(crate) fn error(&self, e: tokio_postgres::Error) -> StoreError {
+        let busy = [
+            SqlState::LOCK_NOT_AVAILABLE,
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+            SqlState::TOO_MANY_CONNECTIONS,
+            SqlState::CANNOT_CONNECT_NOW,
+        ];
+        match e.code() {
+            Some(code) if busy.contains(code) => StoreError::Busy(format!(
+                "another writer held it for more than {} seconds ({})",
+                LOCK_TIMEOUT.as_secs(),
+                message(&e)
+            )),
+            _ if e.is_closed() => StoreError::Backend(format!(
+                "the connection to {} was closed; is the server still running?",
+                self.label
+            )),
+            _ => StoreError::Backend(format!("{}: {}", self.label, message(&e))),
+        }
+    }
+}
+
+/// The server's message (with its detail) rather than "db error: …".
+fn message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_string(),
+        },
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                text.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            text
+        }
+    }
+}
+
+/// A transaction in progress on a connection: rolled back when dropped
+/// unless committed, so an early return or a panic writes nothing.
+pub(crate) struct Tx<'c> {
+    pub(crate) conn: &'c Conn,
+    done: bool,
+}
+
+impl<'c> Tx<'c> {
+    pub(crate) fn begin(conn: &'c Conn, sql: &str) -> Result<Tx<'c>, StoreError> {
+        conn.batch(sql)?;
+        Ok(Tx { conn, done: false })
+    }
+
+    pub(crate) fn commit(mut self) -> Result<(), StoreError> {
+        self.done = true;
+        self.conn.batch("COMMIT")
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.conn.batch("ROLLBACK");
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! The statements, each scoped to one vault; callers choose the
+//! transaction they run in.
+
+use debrief_core::model::{Application, Profile};
+use debrief_store::{ApplicationSummary, JournalEntry, JournalItem, Origin, Source, StoreError};
+use jiff::Timestamp;
+use tokio_postgres::Row;
+use tokio_postgres::types::Json;
+
+use crate::conn::Conn;
+use crate::quiet::Quiet;
+
+fn corrupt(what: &str, why: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {why}"))
+}
+
+/// The vault named `name`, made if missing.
+pub(crate) fn vault(conn: &Conn, name: &str) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO vaults (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
+        &[&name],
+    )?;
+    Ok(conn
+        .query_one("SELECT id FROM vaults WHERE name = $1", &[&name])?
+        .get(0))
+}
+
+/// Takes the vault's write lock (waiting up to the lock timeout) and
+/// returns the last version handed out.
+pub(crate) fn lock(conn: &Conn, vault: i64) -> Result<i64, StoreError> {
+    conn.query_opt(
+        "SELECT last_version FROM vaults WHERE id = $1 FOR UPDATE",
+        &[&vault],
+    )?
+    .map(|r| r.get(0))
+    .ok_or_else(|| StoreError::Backend(format!("the vault {vault} no longer exists")))
+}
+
+pub(crate) fn save_last_version(conn: &Conn, vault: i64, v: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE vaults SET last_version = $2 WHERE id = $1",
+        &[&vault, &v],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn profile(conn: &Conn, vault: i64) -> Result<Profile, StoreError> {
+    match conn.query_opt("SELECT body FROM profiles WHERE vault_id = $1", &[&vault])? {
+        None => Ok(Profile::default()),
+        Some(row) => row
+            .try_get::<_, Json<Profile>>(0)
+            .map(|j| j.0)
+            .map_err(|e| corrupt("the profile", e)),
+    }
+}
+
+pub(crate) fn has_profile(conn: &Conn, vault: i64) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_opt("SELECT 1 FROM profiles WHERE vault_id = $1", &[&vault])?
+        .is_some())
+}
+
+fn application_of(row: &Row) -> Result<Application, StoreError> {
+    row.try_get::<_, Json<Application>>(0)
+        .map(|j| j.0)
+        .map_err(|e| corrupt("an application", e))
+}
+
+/// Every application in insertion order; with `active` `(now, key)`, only
+/// those that may act at `now` (Unix seconds) when quietness is computed
+/// under `key`.
+pub(crate) fn applications(
+    conn: &Conn,
+    vault: i64,
+    active: Option<(i64, &str)>,
+) -> Result<Vec<Application>, StoreError> {
+    let rows = match active {
+        None => conn.query(
+            "SELECT body FROM applications WHERE vault_id = $1 ORDER BY position",
+            &[&vault],
+        )?,
+        Some((now, key)) => conn.query(
+            "SELECT body FROM applications
+             WHERE vault_id = $1
+               AND (quiet_from IS NULL OR quiet_key IS DISTINCT FROM $3 OR quiet_from > $2)
+             ORDER BY position",
+            &[&vault, &now, &key],
+        )?,
+    };
+    rows.iter().map(application_of).collect()
+}
+
+pub(crate) fn application(
+    conn: &Conn,
+    vault: i64,
+    id: &str,
+) -> Result<Option<Application>, StoreError> {
+    conn.query_opt(
+        "SELECT body FROM applications WHERE vault_id = $1 AND id = $2",
+        &[&vault, &id],
+    )?
+    .as_ref()
+    .map(application_of)
+    .transpose()
+}
+
+pub(crate) fn application_ids(conn: &Conn, vault: i64) -> Result<Vec<String>, StoreError> {
+    Ok(conn
+        .query(
+            "SELECT id FROM applications WHERE vault_id = $1 ORDER BY position",
+            &[&vault],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+fn count(n: i32) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+pub(crate) fn summaries(conn: &Conn, vault: i64) -> Result<Vec<ApplicationSummary>, StoreError> {
+    let rows = conn.query(
+        "SELECT id, company, role, stage, urgent, people, interviews, touches, outcome
+         FROM applications WHERE vault_id = $1 ORDER BY position",
+        &[&vault],
+    )?;
+    rows.iter()
+        .map(|r| {
+            let stage: String = r.get(3);
+            let outcome: Option<String> = r.get(8);
+            Ok(ApplicationSummary {
+                id: r.get(0),
+                company: r.get(1),
+                role: r.get(2),
+                stage: stage.parse().map_err(|e| corrupt("applications", e))?,
+                urgent: r.get(4),
+                people: count(r.get(5)),
+                interviews: count(r.get(6)),
+                touches: count(r.get(7)),
+                outcome: outcome
+                    .map(|o| o.parse())
+                    .transpose()
+                    .map_err(|e| corrupt("applications", e))?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn version(conn: &Conn, vault: i64, id: &str) -> Result<Option<u64>, StoreError> {
+    Ok(conn
+        .query_opt(
+            "SELECT version FROM applications WHERE vault_id = $1 AND id = $2",
+            &[&vault, &id],
+        )?
+        .map(|r| u64::try_from(r.get::<_, i64>(0)).unwrap_or(0)))
+}
+
+pub(crate) fn set_profile(conn: &Conn, vault: i64, p: &Profile) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO profiles (vault_id, body) VALUES ($1, $2)
+         ON CONFLICT (vault_id) DO UPDATE SET body = excluded.body",
+        &[&vault, &Json(p)],
+    )?;
+    Ok(())
+}
+
+fn small(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Inserts the application, or replaces the one with the same id in its
+/// place in the insertion order.
+pub(crate) fn put_application(
+    conn: &Conn,
+    vault: i64,
+    a: &Application,
+    quiet: &Quiet,
+    version: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO applications (vault_id, id, version, quiet_from, quiet_key, company, role,
+                                   stage, urgent, people, interviews, touches, outcome, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (vault_id, id) DO UPDATE SET
+             version = excluded.version, quiet_from = excluded.quiet_from,
+             quiet_key = excluded.quiet_key, company = excluded.company, role = excluded.role,
+             stage = excluded.stage, urgent = excluded.urgent, people = excluded.people,
+             interviews = excluded.interviews, touches = excluded.touches,
+             outcome = excluded.outcome, body = excluded.body",
+        &[
+            &vault,
+            &a.id,
+            &version,
+            &quiet.seconds(a),
+            &quiet.key(),
+            &a.company,
+            &a.role,
+            &a.stage.as_str(),
+            &a.urgent,
+            &small(a.people.len()),
+            &small(a.interviews.len()),
+            &small(a.touches.len()),
+            &a.outcome.as_ref().map(|o| o.kind.as_str()),
+            &Json(a),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn delete_application(conn: &Conn, vault: i64, id: &str) -> Result<(), StoreError> {
+    let n = conn.execute(
+        "DELETE FROM applications WHERE vault_id = $1 AND id = $2",
+        &[&vault, &id],
+    )?;
+    if n == 0 {
+        return Err(StoreError::UnknownApplication(id.to_string()));
+    }
+    Ok(())
+}
+
+pub(crate) fn delete_all_applications(conn: &Conn, vault: i64) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM applications WHERE vault_id = $1", &[&vault])?;
+    Ok(())
+}
+
+/// Recomputes `quiet_from` of every application computed under another
+/// key than `quiet`'s (after the profile's zone, holidays or policy
+/// changed).
+pub(crate) fn refresh_quiet(conn: &Conn, vault: i64, quiet: &Quiet) -> Result<(), StoreError> {
+    let rows = conn.query(
+        "SELECT body FROM applications WHERE vault_id = $1 AND quiet_key IS DISTINCT FROM $2",
+        &[&vault, &quiet.key()],
+    )?;
+    for row in &rows {
+        let a = application_of(row)?;
+        conn.execute(
+            "UPDATE applications SET quiet_from = $3, quiet_key = $4
+             WHERE vault_id = $1 AND id = $2",
+            &[&vault, &a.id, &quiet.seconds(&a), &quiet.key()],
+        )?;
+    }
+    Ok(())
+}
+
+// Settings.
+
+pub(crate) fn setting(conn: &Conn, vault: i64, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_opt(
+            "SELECT value FROM settings WHERE vault_id = $1 AND key = $2",
+            &[&vault, &key],
+        )?
+        .map(|r| r.get(0)))
+}
+
+pub(crate) fn set_setting(
+    conn: &Conn,
+    vault: i64,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO settings (vault_id, key, value) VALUES ($1, $2, $3)
+         ON CONFLICT (vault_id, key) DO UPDATE SET value = excluded.value",
+        &[&vault, &key, &value],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn remove_setting(conn: &Conn, vault: i64, key: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM settings WHERE vault_id = $1 AND key = $2",
+        &[&vault, &key],
+    )? > 0)
+}
+
+pub(crate) fn settings(conn: &Conn, vault: i64) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(conn
+        .query(
+            "SELECT key, value FROM settings WHERE vault_id = $1 ORDER BY key",
+            &[&vault],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
+
+// The journal: the same rows and semantics as the SQLite backend's
+// (`debrief_store::unit` holds the logic). Ids are numbered per vault,
+// the next one after the highest still kept.
+
+pub(crate) fn journal_begin(conn: &Conn, vault: i64, origin: &Origin) -> Result<i64, StoreError> {
+    Ok(conn
+        .query_one(
+            "INSERT INTO journal (vault_id, id, at, at_s, source, what)
+             SELECT $1, coalesce(max(id), 0) + 1, $2, $3, $4, $5 FROM journal WHERE vault_id = $1
+             RETURNING id",
+            &[
+                &vault,
+                &origin.at.to_string(),
+                &origin.at.as_second(),
+                &origin.source.as_str(),
+                &origin.what,
+            ],
+        )?
+        .get(0))
+}
+
+pub(crate) fn journal_item(
+    conn: &Conn,
+    vault: i64,
+    entry: i64,
+    position: usize,
+    app: Option<&str>,
+    before: Option<&str>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO journal_items (vault_id, entry, position, app, before, after)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+        &[&vault, &entry, &small(position), &app, &before],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn journal_after(
+    conn: &Conn,
+    vault: i64,
+    entry: i64,
+    position: usize,
+    after: Option<&str>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE journal_items SET after = $4 WHERE vault_id = $1 AND entry = $2 AND position = $3",
+        &[&vault, &entry, &small(position), &after],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn journal_end(
+    conn: &Conn,
+    vault: i64,
+    entry: i64,
+    undoes: &[i64],
+) -> Result<bool, StoreError> {
+    conn.execute(
+        "DELETE FROM journal_items
+         WHERE vault_id = $1 AND entry = $2 AND before IS NOT DISTINCT FROM after",
+        &[&vault, &entry],
+    )?;
+    let items: i64 = conn
+        .query_one(
+            "SELECT count(*) FROM journal_items WHERE vault_id = $1 AND entry = $2",
+            &[&vault, &entry],
+        )?
+        .get(0);
+    if items == 0 && undoes.is_empty() {
+        conn.execute(
+            "DELETE FROM journal WHERE vault_id = $1 AND id = $2",
+            &[&vault, &entry],
+        )?;
+        return Ok(false);
+    }
+    if !undoes.is_empty() {
+        let undoes = undoes.to_vec();
+        conn.execute(
+            "UPDATE journal SET undoes = $3 WHERE vault_id = $1 AND id = $2",
+            &[&vault, &entry, &undoes],
+        )?;
+        conn.execute(
+            "UPDATE journal SET undone_by = $2 WHERE vault_id = $1 AND id = ANY($3)",
+            &[&vault, &entry, &undoes],
+        )?;
+    }
+    Ok(true)
+}
+
+pub(crate) fn journal_prune(conn: &Conn, vault: i64, before: Timestamp) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM journal WHERE vault_id = $1 AND at_s < $2",
+        &[&vault, &before.as_second()],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn history(
+    conn: &Conn,
+    vault: i64,
+    limit: usize,
+    open_only: bool,
+) -> Result<Vec<JournalEntry>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = conn.query(
+        "SELECT id, at, source, what, undoes, undone_by FROM journal
+         WHERE vault_id = $1 AND (NOT $3 OR undone_by IS NULL)
+         ORDER BY id DESC LIMIT $2",
+        &[&vault, &limit, &open_only],
+    )?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let at: String = r.get(1);
+        let source: String = r.get(2);
+        entries.push(JournalEntry {
+            id: r.get(0),
+            at: at.parse().map_err(|e| corrupt("journal", e))?,
+            source: Source::parse(&source)
+                .ok_or_else(|| corrupt("journal", format!("unknown source '{source}'")))?,
+            what: r.get(3),
+            items: Vec::new(),
+            undoes: r.get::<_, Option<Vec<i64>>>(4).unwrap_or_default(),
+            undone_by: r.get(5),
+        });
+    }
+    if entries.is_empty() {
+        return Ok(entries);
+    }
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let items = conn.query(
+        "SELECT entry, app, before, after FROM journal_items
+         WHERE vault_id = $1 AND entry = ANY($2) ORDER BY entry, position",
+        &[&vault, &ids],
+    )?;
+    for r in &items {
+        let entry: i64 = r.get(0);
+        if let Some(e) = entries.iter_mut().find(|e| e.id == entry) {
+            e.items.push(JournalItem {
+                app: r.get(1),
+                before: r.get(2),
+                after: r.get(3),
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// Empties the vault: profile, applications, settings and journal; the
+/// version sequence goes on (versions are never reused).
+pub(crate) fn clear(conn: &Conn, vault: i64) -> Result<(), StoreError> {
+    for sql in [
+        "DELETE FROM applications WHERE vault_id = $1",
+        "DELETE FROM profiles WHERE vault_id = $1",
+        "DELETE FROM settings WHERE vault_id = $1",
+        "DELETE FROM journal WHERE vault_id = $1",
+    ] {
+        conn.execute(sql, &[&vault])?;
+    }
+    Ok(())
+}

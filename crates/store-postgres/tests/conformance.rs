@@ -1,0 +1,114 @@
+//! The shared conformance suite against a real PostgreSQL server
+//! (`DEBRIEF_TEST_DATABASE_URL`; `.ci/postgres` starts one), each store on
+//! a fresh vault. Without the variable every test says loudly that it was
+//! skipped, and passes.
+
+mod common;
+
+use debrief_store::conformance::{self, Failure};
+use debrief_store::{Store, StoreError};
+use debrief_store_postgres::PgStore;
+
+/// Runs one conformance check, each store a new vault.
+fn check(
+    name: &'static str,
+    run: fn(conformance::NewStore<'_>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let Some(url) = common::database_url(name) else {
+        return Ok(());
+    };
+    let new_store = || -> Result<Box<dyn Store>, StoreError> {
+        let vault = common::fresh_vault(&url, name);
+        Ok(Box::new(PgStore::connect_vault(&url, &vault)?))
+    };
+    run(&new_store)
+}
+
+macro_rules! conformance_tests {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            #[test]
+            fn $name() -> Result<(), Failure> {
+                check(stringify!($name), conformance::$name)
+            }
+        )+
+
+        /// Every check in the suite has a test above (a new check must be added).
+        #[test]
+        fn every_conformance_check_has_a_test() {
+            let named = [$(stringify!($name)),+];
+            for (check, _) in conformance::CHECKS {
+                assert!(named.contains(check), "no #[test] for conformance::{check}");
+            }
+        }
+    };
+}
+
+conformance_tests!(
+    empty_store_has_default_profile_and_no_applications,
+    profile_round_trip,
+    full_application_round_trip,
+    edge_values_round_trip,
+    replace_keeps_position,
+    delete_application,
+    unknown_delete_fails_and_rolls_back,
+    delete_all_applications,
+    application_lookup_and_ids,
+    batch_is_atomic,
+    empty_batch_changes_nothing,
+    load_active_keeps_every_acting_application,
+    apply_each_is_one_transaction,
+    summaries_match_the_applications,
+    update_is_one_journalled_transaction,
+    versions_change_and_are_never_reused,
+    stale_write_is_refused,
+    undo_reverts_and_is_undoable,
+    undo_refuses_to_overwrite_unjournalled_changes,
+    settings_are_kept_replaced_and_removed,
+);
+
+/// Runs one check that needs several handles on one store: each handle its
+/// own connection to the same new vault, as separate processes would have.
+fn check_shared(
+    name: &'static str,
+    run: fn(conformance::OpenShared<'_>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let Some(url) = common::database_url(name) else {
+        return Ok(());
+    };
+    let vault = common::fresh_vault(&url, name);
+    let open = || -> Result<Box<dyn Store + Send>, StoreError> {
+        Ok(Box::new(PgStore::connect_vault(&url, &vault)?))
+    };
+    run(&open)
+}
+
+#[test]
+fn concurrent_updates_lose_nothing() -> Result<(), Failure> {
+    check_shared(
+        "concurrent_updates_lose_nothing",
+        conformance::concurrent_updates_lose_nothing,
+    )
+}
+
+#[test]
+fn a_write_waits_for_another_writer() -> Result<(), Failure> {
+    check_shared(
+        "a_write_waits_for_another_writer",
+        conformance::a_write_waits_for_another_writer,
+    )
+}
+
+#[test]
+fn every_shared_check_has_a_test() {
+    for (check, _) in conformance::SHARED_CHECKS {
+        assert!(
+            [
+                "concurrent_updates_lose_nothing",
+                "a_write_waits_for_another_writer"
+            ]
+            .contains(check),
+            "no #[test] for conformance::{check}"
+        );
+    }
+}
