@@ -103,7 +103,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }
     if let Command::Mcp = &cli.command {
-        return mcp::serve(cli.db, cli.now);
+        return mcp::serve(cli.db, cli.database, cli.now);
     }
     if let Command::Migrate(a) = &cli.command {
         return migrate::run(a, cli.database.as_deref());

@@ -32,13 +32,13 @@ use crate::ctx::{Ctx, Failure, Result};
 const RULE_PREFIX: &str = "debrief://rules/";
 
 /// Runs the server until the client closes standard input.
-pub fn serve(db: Option<PathBuf>, now: Option<String>) -> Result<()> {
+pub fn serve(db: Option<PathBuf>, database: Option<String>, now: Option<String>) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::input(format!("cannot start the MCP server: {e}")))?;
     runtime.block_on(async move {
-        let server = Debrief::new(db, now)
+        let server = Debrief::new(db, database, now)
             .serve(rmcp::transport::stdio())
             .await
             .map_err(|e| Failure::input(format!("MCP: the client did not connect: {e}")))?;
@@ -157,6 +157,8 @@ fn parse<T: std::str::FromStr<Err = String>>(field: &str, s: &str) -> Result<T> 
 #[derive(Debug, Clone)]
 pub struct Debrief {
     db: Option<PathBuf>,
+    /// `--database`: a PostgreSQL database instead of the SQLite file.
+    database: Option<String>,
     now: Option<String>,
 }
 
@@ -185,8 +187,9 @@ fn pretty(v: &Value) -> String {
 
 impl Debrief {
     fn open(&self, now: Option<String>, reads_only: bool) -> Result<Ctx> {
-        Ctx::open(
+        Ctx::open_in(
             self.db.as_deref(),
+            self.database.as_deref(),
             now.or_else(|| self.now.clone()),
             reads_only,
         )
@@ -195,8 +198,8 @@ impl Debrief {
 
 #[tool_router]
 impl Debrief {
-    pub fn new(db: Option<PathBuf>, now: Option<String>) -> Debrief {
-        Debrief { db, now }
+    pub fn new(db: Option<PathBuf>, database: Option<String>, now: Option<String>) -> Debrief {
+        Debrief { db, database, now }
     }
 
     #[tool(

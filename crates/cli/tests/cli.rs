@@ -784,7 +784,7 @@ fn completions_are_generated() {
 
 #[test]
 fn a_store_from_a_newer_debrief_is_refused_not_damaged() {
-    let s = Debrief::new();
+    let s = Debrief::sqlite();
     std::fs::write(s.db(), b"this is not a database at all, just text").expect("write");
     let out = s.run(&["agenda"]);
     assert_eq!(out.status.code(), Some(2));
@@ -1012,7 +1012,7 @@ fn an_empty_agenda_suggests_adding_applications_only_when_there_are_none() {
 
 #[test]
 fn explain_shows_linter_rules_as_list_rules_does() {
-    let s = Debrief::new();
+    let s = Debrief::sqlite();
     let text = s.ok(&["explain", "lint/wrong-name"]);
     assert!(text.contains("lint/wrong-name"), "{text}");
     assert!(text.contains("error"), "{text}");

@@ -133,7 +133,7 @@ fn concurrent_writers_lose_no_acknowledged_write() {
 /// command waits, then fails with exit 3 and says so; nothing is written.
 #[test]
 fn a_store_locked_too_long_is_exit_3() {
-    let d = Debrief::imported().now(NOW);
+    let d = Debrief::sqlite_imported().now(NOW);
     let holder = rusqlite::Connection::open(d.db()).expect("open the store");
     holder
         .execute_batch("BEGIN IMMEDIATE")
@@ -205,7 +205,7 @@ fn importing_a_file_without_a_profile_keeps_the_stored_one() {
 /// with the pinned clock first and says where; `undo` brings things back.
 #[test]
 fn destructive_commands_need_yes_back_up_and_can_be_undone() {
-    let d = Debrief::imported().now(NOW);
+    let d = Debrief::sqlite_imported().now(NOW);
     d.ok(&["app", "add", "--company", "Globex", "--role", "Lead"]);
     let before = d.export();
     let empty = d.write("empty.json", r#"{"format":"debrief/1","applications":[]}"#);
@@ -223,7 +223,7 @@ fn destructive_commands_need_yes_back_up_and_can_be_undone() {
     assert!(backup.exists(), "no backup at {}", backup.display());
     assert!(ids(&d).is_empty());
     // The backup is a store holding what was there.
-    let copy = Debrief::new().now(NOW);
+    let copy = Debrief::sqlite().now(NOW);
     std::fs::copy(&backup, copy.db()).expect("copy the backup");
     assert_eq!(ids(&copy), ["acme-analyst", "globex-lead"]);
 

@@ -233,7 +233,7 @@ proptest! {
 fn pristine() -> Vec<u8> {
     static STORE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     STORE
-        .get_or_init(|| read(Debrief::imported().now(NOW).db()))
+        .get_or_init(|| read(Debrief::sqlite_imported().now(NOW).db()))
         .clone()
 }
 
@@ -248,7 +248,7 @@ fn import_leaves_a_failure_unchanged(
     ext: &str,
     failed: &[i32],
 ) -> Result<(), TestCaseError> {
-    let d = Debrief::new().now(NOW);
+    let d = Debrief::sqlite().now(NOW);
     std::fs::write(d.db(), store).expect("copy the store");
     let input = d.write(&format!("input.{ext}"), file);
     let mut all = args.to_vec();

@@ -17,6 +17,12 @@ impl Debrief {
         Debrief::new().now(NOW)
     }
 
+    /// [`Debrief::empty`] on a SQLite file, for the tests about the file
+    /// and what lies beside it.
+    fn empty_file() -> Debrief {
+        Debrief::sqlite().now(NOW)
+    }
+
     /// A store filled by `debrief demo`.
     fn demo() -> Debrief {
         let d = Debrief::empty();
@@ -331,7 +337,7 @@ fn each_problem_of_the_issue_is_caught_where_it_is() {
 
 #[test]
 fn several_notes_in_one_run() {
-    let d = Debrief::empty();
+    let d = Debrief::empty_file();
     let good = d.note(
         "good.txt",
         "Dear Marie,\n\nThank you for the tour of the Lyon warehouse.\n\nBest,\nSam\n",
@@ -495,7 +501,8 @@ fn machine_formats_name_the_file_and_the_place() {
 
 #[test]
 fn a_user_rule_pack_beside_the_store_changes_the_rules() {
-    let d = Debrief::demo();
+    let d = Debrief::empty_file();
+    d.ok(&["demo"]);
     let note = d.note(
         "note.txt",
         "Dear Marie,\n\nThank you. Expanding into APAC fits my work; our synergy would be strong.\nSorry I did so badly. Please reply ASAP.\n\nBest,\nSam\n",

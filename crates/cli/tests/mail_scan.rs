@@ -66,7 +66,15 @@ fn maildir(d: &Debrief) -> PathBuf {
 }
 
 fn with_address() -> Debrief {
-    let d = Debrief::imported().now(NOW);
+    address(Debrief::imported().now(NOW))
+}
+
+/// On a SQLite file, for the tests that look inside it.
+fn with_address_on_file() -> Debrief {
+    address(Debrief::sqlite_imported().now(NOW))
+}
+
+fn address(d: Debrief) -> Debrief {
     d.ok(&["profile", "--email", "sam@rivera.example"]);
     d
 }
@@ -474,7 +482,7 @@ fn mail_settings(d: &Debrief) -> BTreeMap<String, String> {
 
 #[test]
 fn marks_and_the_waiting_list_are_written_with_the_applied_changes_or_not_at_all() {
-    let d = with_address();
+    let d = with_address_on_file();
     let file = mbox(&d);
     let file = file.to_str().expect("path");
     // A refused --apply writes nothing at all: no mark, no waiting list.
@@ -522,7 +530,7 @@ fn marks_and_the_waiting_list_are_written_with_the_applied_changes_or_not_at_all
 
 #[test]
 fn serve_scans_on_a_schedule_only_when_asked_and_only_proposes() {
-    let d = with_address();
+    let d = with_address_on_file();
     let e = d.input_error(&["serve", "--addr", "127.0.0.1:0", "--scan-mail-every", "2m"]);
     assert!(e.contains("out of range"), "{e}");
     let e = d.input_error(&[

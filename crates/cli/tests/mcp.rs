@@ -49,7 +49,10 @@ fn client(d: &Debrief, now: &str, plan: &Value) -> Value {
     let mut child = Command::new("python3")
         .arg(CLIENT)
         .arg(env!("CARGO_BIN_EXE_debrief"))
-        .arg(d.db())
+        .arg(match d.database() {
+            Some(url) => url.to_string(),
+            None => d.db().display().to_string(),
+        })
         .arg(now)
         .current_dir(d.dir())
         .env("XDG_CONFIG_HOME", d.path("config"))

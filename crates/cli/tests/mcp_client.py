@@ -31,7 +31,8 @@ except ImportError as e:  # pragma: no cover - reported by the Rust test
 async def main(binary, db, now, plan):
     params = StdioServerParameters(
         command=binary,
-        args=["--db", db, "--now", now, "mcp"],
+        # A PostgreSQL URL is a --database, anything else the SQLite file.
+        args=["--database" if db.startswith("postgres") else "--db", db, "--now", now, "mcp"],
         # The test's isolated environment (XDG_* point into its temp dir).
         env={k: v for k, v in os.environ.items() if k.startswith("XDG_") or k == "PATH"}
         | {"NO_COLOR": "1"},

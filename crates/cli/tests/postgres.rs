@@ -79,7 +79,7 @@ fn migrate_copies_a_sqlite_store_losslessly_and_the_copy_is_usable() {
         return;
     };
     let target = fresh_database(&url, &format!("debrief_cli_{}", std::process::id()));
-    let d = Debrief::imported().now(NOW);
+    let d = Debrief::sqlite_imported().now(NOW);
     // Settings travel too: the journal's days and the calendar feed's secret.
     d.ok(&["history", "--keep-days", "30"]);
     let feed = d.json(&["ics", "feed", "--json"]);
@@ -158,7 +158,7 @@ fn migrate_copies_a_sqlite_store_losslessly_and_the_copy_is_usable() {
 #[test]
 fn db_and_database_together_and_migrate_without_a_database_are_input_errors() {
     // No server needed: both are refused before connecting.
-    let d = Debrief::new().now(NOW);
+    let d = Debrief::sqlite().now(NOW);
     let err = d.input_error(&[
         "--database",
         "postgres://u:secret-pw@127.0.0.1:1/x",
@@ -180,7 +180,7 @@ fn db_and_database_together_and_migrate_without_a_database_are_input_errors() {
 
 #[test]
 fn an_unreachable_database_is_exit_3_without_the_password() {
-    let d = Debrief::new();
+    let d = Debrief::sqlite();
     let out = on_database(&d, "postgres://u:secret-pw@127.0.0.1:1/x", &["agenda"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("127.0.0.1:1"), "{}", stderr(&out));
@@ -213,7 +213,7 @@ fn serve_reads_and_writes_the_database() {
         return;
     };
     let target = fresh_database(&url, &format!("debrief_serve_{}", std::process::id()));
-    let d = Debrief::imported().now(NOW);
+    let d = Debrief::sqlite_imported().now(NOW);
     let from = d.db().to_str().expect("utf-8 path").to_string();
     ok(&d, &target, &["migrate", "--from", &from]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_debrief"))

@@ -252,7 +252,7 @@ fn notifications_reach_a_real_notification_daemon_once() {
         );
         return;
     }
-    let d = Debrief::imported();
+    let d = Debrief::sqlite_imported();
     let dir = d.path("session");
     std::fs::create_dir_all(&dir).expect("session dir");
     let Some((rc, shown, err)) = in_session(&d, &dir, AFTERNOON) else {
@@ -341,7 +341,7 @@ fn a_digest_that_cannot_be_sent_is_not_marked_announced() {
 
 #[test]
 fn install_writes_a_systemd_user_timer_and_uninstall_removes_it() {
-    let d = Debrief::imported();
+    let d = Debrief::sqlite_imported();
     // systemctl here records what it was asked: the test machine has no
     // user service manager to turn a timer on (the unit files are real).
     let bin = d.path("bin");
@@ -405,7 +405,7 @@ fn install_writes_a_systemd_user_timer_and_uninstall_removes_it() {
 
 #[test]
 fn without_systemd_install_prints_the_crontab_line() {
-    let d = Debrief::imported();
+    let d = Debrief::sqlite_imported();
     let out = d.ok(&["remind", "--install", "--with", "cron", "--email"]);
     let line = out
         .lines()

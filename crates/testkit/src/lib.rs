@@ -4,6 +4,8 @@
 //! `smtp_sink.py` beside this crate, for the tests that send mail from the
 //! command line and from the web app.
 
+pub mod pg;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};

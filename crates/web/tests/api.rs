@@ -816,8 +816,7 @@ fn drafts_are_written_and_checked() {
 /// The agenda API serves exactly what `debrief agenda --json` prints: the
 /// engine's agenda of the whole store, as pretty JSON and a newline.
 fn cli_agenda_bytes(s: &Server, now: &str) -> Vec<u8> {
-    use debrief_store::StoreReader;
-    let store = debrief_store_sqlite::SqliteStore::open(&s.db).expect("store");
+    let store = s.store();
     let data = store.load().expect("load");
     let tz = debrief_core::exchange::parse_timezone(&data.profile.timezone).expect("tz");
     let now = debrief_core::input::parse_time(now, &tz).expect("now").ts;
@@ -937,8 +936,7 @@ fn a_write_by_another_process_is_seen() {
     let _ = get(&s, "/"); // build the snapshot
     // What `debrief app add` does, on its own connection.
     {
-        use debrief_store::StoreWriter;
-        let mut store = debrief_store_sqlite::SqliteStore::open(&s.db).expect("store");
+        let mut store = s.store();
         let app = debrief_core::model::Application::new("globex", "Globex", "Analyst");
         store
             .apply(&[debrief_store::Change::PutApplication(app)])
@@ -1072,7 +1070,11 @@ fn an_upload_over_the_limit_is_refused_by_the_field() {
 
 /// The demo store, as `debrief demo` fills it at `NOW`.
 fn demo_server() -> Server {
-    let s = Server::start(Some(NOW));
+    demo_in(Server::start(Some(NOW)))
+}
+
+/// The demo imported into `s`.
+fn demo_in(s: Server) -> Server {
     let now: jiff::Timestamp = "2026-11-20T21:00:00Z".parse().expect("ts");
     let demo = debrief_core::demo::dataset(now, "America/Chicago").expect("demo");
     let r = post_json(
@@ -1096,7 +1098,8 @@ fn lint_rules(r: &Reply) -> Vec<String> {
 
 #[test]
 fn lint_builds_the_context_the_cli_does() {
-    let s = demo_server();
+    // The rule pack beside the store: a SQLite file's folder.
+    let s = demo_in(Server::start_sqlite(Some(NOW)));
     let note = "Hi Marie,\n\nThank you for your time today. I enjoyed our talk.\n\nBest,\nAlex\n";
     // A note with a recipient is a thank-you, as `debrief lint --to marie`.
     let to_marie = lint_rules(&post_json(
@@ -1114,8 +1117,8 @@ fn lint_builds_the_context_the_cli_does() {
     ));
     assert_eq!(to_marie, as_thank_you);
     // Exactly what the linter finds in the CLI's context.
-    let store = debrief_store_sqlite::SqliteStore::open(&s.db).expect("store");
-    let app = debrief_store::StoreReader::application(&store, "demo-northwind")
+    let store = s.store();
+    let app = debrief_store::StoreReader::application(&*store, "demo-northwind")
         .expect("read")
         .expect("app");
     let now: jiff::Timestamp = "2026-11-20T21:00:00Z".parse().expect("ts");

@@ -1,5 +1,8 @@
 //! The one harness of the command line's end-to-end tests: the real
-//! `debrief` binary on a real SQLite file in a fresh temporary directory.
+//! `debrief` binary on a real SQLite file in a fresh temporary directory,
+//! or, with `DEBRIEF_TEST_BACKEND=postgres`, on a fresh PostgreSQL
+//! database of its own (`debrief_testkit::pg`). A test about the SQLite
+//! file itself (backups, "creates nothing") uses [`Debrief::sqlite`].
 //!
 //! Every run is isolated from the machine it runs on: no `DEBRIEF_*`
 //! variable from the caller's shell, and the configuration and data
@@ -26,10 +29,23 @@ pub struct Debrief {
     db: PathBuf,
     now: Option<String>,
     env: Vec<(String, String)>,
+    /// The PostgreSQL database instead of `db`, when the suite runs there.
+    database: Option<debrief_testkit::pg::TestDatabase>,
 }
 
 impl Debrief {
+    /// A new store on the backend the suite runs on.
     pub fn new() -> Debrief {
+        let mut d = Debrief::sqlite();
+        if debrief_testkit::pg::on_postgres() {
+            d.database = Some(debrief_testkit::pg::TestDatabase::new());
+        }
+        d
+    }
+
+    /// A new store that is a SQLite file whatever the suite runs on: for
+    /// tests of the file itself.
+    pub fn sqlite() -> Debrief {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("debrief.db");
         Debrief {
@@ -37,12 +53,25 @@ impl Debrief {
             db,
             now: None,
             env: Vec::new(),
+            database: None,
         }
+    }
+
+    /// The `--database` URL when this store is on PostgreSQL.
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_ref().map(|d| d.url())
     }
 
     /// A new store with [`FIXTURE`] imported.
     pub fn imported() -> Debrief {
         let d = Debrief::new();
+        d.ok(&["import", FIXTURE]);
+        d
+    }
+
+    /// [`Debrief::imported`] on a SQLite file whatever the suite runs on.
+    pub fn sqlite_imported() -> Debrief {
+        let d = Debrief::sqlite();
         d.ok(&["import", FIXTURE]);
         d
     }
@@ -64,7 +93,13 @@ impl Debrief {
         self.dir.path()
     }
 
+    /// The SQLite file (a test that needs one makes its store with
+    /// [`Debrief::sqlite`]).
     pub fn db(&self) -> &Path {
+        assert!(
+            self.database.is_none(),
+            "this test reads the SQLite file: make its store with Debrief::sqlite()"
+        );
         &self.db
     }
 
@@ -84,7 +119,10 @@ impl Debrief {
     /// caller's to set.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
-        cmd.arg("--db").arg(&self.db);
+        match &self.database {
+            Some(d) => cmd.arg("--database").arg(d.url()),
+            None => cmd.arg("--db").arg(&self.db),
+        };
         if let Some(now) = &self.now {
             cmd.arg("--now").arg(now);
         }

@@ -1,20 +1,26 @@
-//! A real server on 127.0.0.1:0 over a temporary SQLite file, and a small
-//! HTTP client that never follows redirects and never treats 4xx as errors.
+//! A real server on 127.0.0.1:0 over a temporary SQLite file (or, with
+//! `DEBRIEF_TEST_BACKEND=postgres`, a fresh PostgreSQL database of its
+//! own), and a small HTTP client that never follows redirects and never
+//! treats 4xx as errors.
 
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use debrief_app::{BoxStore, Location};
 use debrief_web::AppState;
 
 pub const NOW: &str = "2026-11-20T15:00:00-06:00";
 
 pub struct Server {
     pub addr: SocketAddr,
+    /// The SQLite file, when the store is one (see [`Server::location`]).
     pub db: PathBuf,
+    pub location: Location,
     _dir: tempfile::TempDir,
     _runtime: tokio::runtime::Runtime,
+    _database: Option<debrief_testkit::pg::TestDatabase>,
 }
 
 impl Server {
@@ -25,9 +31,23 @@ impl Server {
 
     /// With these mail settings (as `DEBRIEF_SMTP_URL`… would give).
     pub fn start_with_mail(now: Option<&str>, mail: debrief_mail::Sources) -> Server {
+        Server::start_on(now, mail, debrief_testkit::pg::on_postgres())
+    }
+
+    /// On a SQLite file whatever the suite runs on: for tests of the file.
+    pub fn start_sqlite(now: Option<&str>) -> Server {
+        Server::start_on(now, debrief_mail::Sources::none(), false)
+    }
+
+    fn start_on(now: Option<&str>, mail: debrief_mail::Sources, postgres: bool) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("debrief.db");
-        let state = AppState::open_with_mail(&db, now.map(str::to_string), mail).expect("store");
+        let database = postgres.then(debrief_testkit::pg::TestDatabase::new);
+        let location = match &database {
+            Some(d) => Location::Database(d.url().to_string()),
+            None => Location::File(db.clone()),
+        };
+        let state = AppState::open_at(&location, now.map(str::to_string), mail).expect("store");
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -43,9 +63,16 @@ impl Server {
         Server {
             addr,
             db,
+            location,
             _dir: dir,
             _runtime: runtime,
+            _database: database,
         }
+    }
+
+    /// A handle of its own on the server's store, to look behind the API.
+    pub fn store(&self) -> BoxStore {
+        debrief_app::open(&self.location, false).expect("open the server's store")
     }
 
     pub fn url(&self, path: &str) -> String {
