@@ -211,15 +211,11 @@ pub fn command_words() -> String {
 }
 
 impl Ctx {
-    /// Opens the store for one command. A command that `reads_only` does
+    /// Opens the store for one command: the SQLite file `db` (or the
+    /// default one), or with `database` the default vault of that
+    /// PostgreSQL database. A command that `reads_only` does
     /// not create a store that is not there (a mistyped `--db` would leave
     /// an empty file and its folders behind): it sees an empty one.
-    pub fn open(db: Option<&Path>, now: Option<String>, reads_only: bool) -> Result<Ctx> {
-        Ctx::open_in(db, None, now, reads_only)
-    }
-
-    /// Like [`Ctx::open`]; with `database`, the default vault of that
-    /// PostgreSQL database instead of the SQLite file.
     pub fn open_in(
         db: Option<&Path>,
         database: Option<&str>,
