@@ -356,6 +356,14 @@ fn use_systemd(with: Scheduler) -> bool {
 fn command(ctx: &Ctx, a: &RemindArgs) -> Result<Vec<String>> {
     let exe = std::env::current_exe()
         .map_err(|e| Failure::input(format!("cannot tell where debrief is installed: {e}")))?;
+    if !ctx.location.is_file() {
+        // The timer would have to carry the database URL, password and all,
+        // in a file under ~/.config; better say how to do it on purpose.
+        return Err(Failure::input(
+            "remind --install writes the store's address into a timer, and a --database URL carries its password; \
+             schedule `debrief remind --notify` yourself with DEBRIEF_DATABASE_URL in that job's environment (docs/hosting.md); nothing was installed",
+        ));
+    }
     let db = std::path::absolute(&ctx.db_path)?;
     let mut args = vec![
         exe.display().to_string(),

@@ -12,9 +12,10 @@ use common::{Debrief, stderr, stdout};
 
 const NOW: &str = "2026-11-21T09:00:00-06:00";
 
-fn database_url(test: &str) -> Option<String> {
+/// A fresh database of the test server, or `None` (said loudly) without one.
+fn database(test: &str) -> Option<debrief_testkit::pg::TestDatabase> {
     match std::env::var("DEBRIEF_TEST_DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
+        Ok(url) if !url.trim().is_empty() => Some(debrief_testkit::pg::TestDatabase::new()),
         _ => {
             eprintln!(
                 "!! SKIPPED {test}: DEBRIEF_TEST_DATABASE_URL is not set, so the command line was not run on PostgreSQL.\n\
@@ -23,23 +24,6 @@ fn database_url(test: &str) -> Option<String> {
             None
         }
     }
-}
-
-/// A new, empty database on the test server (made with `psql`), so the
-/// default vault starts empty; its URL.
-fn fresh_database(url: &str, name: &str) -> String {
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        let out = Command::new("psql")
-            .args([url, "-v", "ON_ERROR_STOP=1", "-qc", &sql])
-            .output()
-            .expect("psql (apt-get install postgresql-client)");
-        assert!(out.status.success(), "{sql}: {}", stderr(&out));
-    }
-    let (base, _) = url.rsplit_once('/').expect("a URL with a database");
-    format!("{base}/{name}")
 }
 
 /// `debrief --database URL --now NOW args`, isolated like the harness's
@@ -75,10 +59,10 @@ fn ok(d: &Debrief, url: &str, args: &[&str]) -> String {
 
 #[test]
 fn migrate_copies_a_sqlite_store_losslessly_and_the_copy_is_usable() {
-    let Some(url) = database_url("migrate_copies_a_sqlite_store_losslessly") else {
+    let Some(db) = database("migrate_copies_a_sqlite_store_losslessly") else {
         return;
     };
-    let target = fresh_database(&url, &format!("debrief_cli_{}", std::process::id()));
+    let target = db.url().to_string();
     let d = Debrief::sqlite_imported().now(NOW);
     // Settings travel too: the journal's days and the calendar feed's secret.
     d.ok(&["history", "--keep-days", "30"]);
@@ -209,10 +193,10 @@ fn http(addr: &str, method: &str, path: &str, body: &str) -> String {
 #[test]
 fn serve_reads_and_writes_the_database() {
     use std::io::BufRead;
-    let Some(url) = database_url("serve_reads_and_writes_the_database") else {
+    let Some(db) = database("serve_reads_and_writes_the_database") else {
         return;
     };
-    let target = fresh_database(&url, &format!("debrief_serve_{}", std::process::id()));
+    let target = db.url().to_string();
     let d = Debrief::sqlite_imported().now(NOW);
     let from = d.db().to_str().expect("utf-8 path").to_string();
     ok(&d, &target, &["migrate", "--from", &from]);
@@ -268,4 +252,24 @@ fn serve_reads_and_writes_the_database() {
         .filter_map(|a| a["id"].as_str())
         .collect();
     assert_eq!(ids, ["acme-analyst", "acme-2"]);
+}
+
+#[test]
+fn remind_install_refuses_to_write_a_database_url_into_a_timer() {
+    let Some(db) = database("remind_install_refuses_to_write_a_database_url_into_a_timer") else {
+        return;
+    };
+    let d = Debrief::sqlite();
+    let out = on_database(&d, db.url(), &["remind", "--install", "--with", "systemd"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let e = stderr(&out);
+    assert!(
+        e.contains("DEBRIEF_DATABASE_URL") && e.contains("nothing was installed"),
+        "{e}"
+    );
+    assert!(!e.contains("debrief:debrief@"), "the password leaked: {e}");
+    assert!(
+        !d.path("config").join("systemd").exists(),
+        "a unit was written"
+    );
 }
