@@ -333,6 +333,15 @@ pub fn when_text(s: &str, tz: &jiff::tz::TimeZone) -> String {
         .unwrap_or_else(|_| s.to_string())
 }
 
+/// The follow-up guard's refusal in words: its reason, then from when a
+/// message is allowed unless the reason says so already.
+pub fn refusal_words(why: &str, allowed_from: Option<&str>, tz: &jiff::tz::TimeZone) -> String {
+    match allowed_from.map(|t| when_text(t, tz)) {
+        Some(at) if !why.contains(&at) => format!("{why} Allowed from {at}."),
+        _ => why.to_string(),
+    }
+}
+
 /// A day in the pages' style: "Fri 11 Dec" (with the year when it is not
 /// this year's).
 pub fn day(d: jiff::civil::Date, today: jiff::civil::Date) -> String {
@@ -450,6 +459,20 @@ mod tests {
         assert_eq!(
             in_words("acme-analyst-2 stays", name),
             "acme-analyst-2 stays"
+        );
+    }
+
+    #[test]
+    fn a_refusal_says_when_once() {
+        let tz = jiff::tz::TimeZone::UTC;
+        let at = Some("2026-12-07T09:00:00+00:00");
+        assert_eq!(
+            refusal_words("Too soon.", at, &tz),
+            "Too soon. Allowed from Mon 7 Dec, 9:00."
+        );
+        assert_eq!(
+            refusal_words("Allowed from Mon 7 Dec, 9:00.", at, &tz),
+            "Allowed from Mon 7 Dec, 9:00."
         );
     }
 }

@@ -732,13 +732,7 @@ pub(super) async fn touch_add(
             )),
             Logged::Refused { allowed_from, why } => Err(Problem {
                 status: StatusCode::CONFLICT,
-                message: match allowed_from {
-                    Some(t) => format!(
-                        "{why} Allowed from {}.",
-                        crate::html::when_text(&t, &clock.tz)
-                    ),
-                    None => why,
-                },
+                message: crate::html::refusal_words(&why, allowed_from.as_deref(), &clock.tz),
                 field: Some("force".into()),
             }),
         }

@@ -327,10 +327,7 @@ pub(super) async fn composer_post(
         Ok(Logged::Refused { allowed_from, why }) => {
             let p = Problem {
                 status: StatusCode::CONFLICT,
-                message: match allowed_from {
-                    Some(t) => format!("{why} Allowed from {}.", tz_words(&st, &t)),
-                    None => why,
-                },
+                message: crate::html::refusal_words(&why, allowed_from.as_deref(), &zone(&st)),
                 field: Some("force".into()),
             };
             let s = Sticky::failed("compose", f.clone(), p);
@@ -470,13 +467,10 @@ pub(super) async fn send_form(
             allowed_from, why, ..
         })) => Problem {
             status: StatusCode::CONFLICT,
-            message: match allowed_from {
-                Some(t) => format!(
-                    "{why} Allowed from {}. Nothing was sent or logged.",
-                    tz_words(&st, &t)
-                ),
-                None => format!("{why} Nothing was sent or logged."),
-            },
+            message: format!(
+                "{} Nothing was sent or logged.",
+                crate::html::refusal_words(&why, allowed_from.as_deref(), &zone(&st))
+            ),
             field: Some("send_anyway".into()),
         },
         Err(NotSent::Refused(other)) => Problem::bad(other.to_string()),
@@ -545,8 +539,7 @@ pub(super) async fn eml(
     }
 }
 
-/// An RFC 3339 moment in the pages' style, in the profile's time zone.
-fn tz_words(st: &AppState, t: &str) -> String {
-    let tz = st.clock().map(|c| c.tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    crate::html::when_text(t, &tz)
+/// The profile's time zone, for the words of a refusal.
+fn zone(st: &AppState) -> jiff::tz::TimeZone {
+    st.clock().map(|c| c.tz).unwrap_or(jiff::tz::TimeZone::UTC)
 }

@@ -239,12 +239,10 @@ pub(super) async fn action_log(
             &back,
             "warn",
             &format!(
-                "Not logged: the follow-up guard held back this {} to {}. {why}{}",
+                "Not logged: the follow-up guard held back this {} to {}. {}",
                 f.get("kind"),
                 name_of(&st, f.get("app"), f.get("person")),
-                allowed_from
-                    .map(|t| format!(" Allowed from {}.", crate::html::when_text(&t, &tz)))
-                    .unwrap_or_default()
+                crate::html::refusal_words(&why, allowed_from.as_deref(), &tz)
             ),
         ),
         Err(p) => redirect_with(&back, "error", &format!("Not logged: {p}")),
