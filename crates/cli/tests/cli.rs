@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use common::{Debrief, FIXTURE, stderr};
 use serde_json::Value;
 
-/// The morning after the Acme panel (ended Fri 20 Nov 11:30 Chicago).
+/// The morning after the Acme panel (ended Fri 20 Nov, 11:30 Chicago).
 const SAT_MORNING: &str = "2026-11-21T09:00:00-06:00";
 
 impl Debrief {
@@ -103,7 +103,7 @@ fn the_guard_refuses_an_early_chase_and_force_logs_it() {
     let refusal: Value = serde_json::from_slice(&out.stdout).expect("refusal JSON");
     assert_eq!(refusal["logged"], false);
     assert_eq!(refusal["rule"], "follow-up-guard");
-    // Fri 20 Nov + 10 business days, Thanksgiving skipped: Mon 7 Dec 09:00.
+    // Fri 20 Nov + 10 business days, Thanksgiving skipped: Mon 7 Dec, 9:00.
     assert_eq!(refusal["allowed_from"], "2026-12-07T09:00:00-06:00");
     assert!(
         refusal["why"]
@@ -203,7 +203,7 @@ fn a_reply_cancels_the_status_check() {
     // A time people read, in the profile's zone, not a raw timestamp.
     assert_eq!(
         said.trim(),
-        "Recorded the reply to your thank-you of Fri 20 Nov 17:00."
+        "Recorded the reply to your thank-you of Fri 20 Nov, 17:00."
     );
     assert!(!has(
         &s.agenda("2026-12-08T09:00:00-06:00"),

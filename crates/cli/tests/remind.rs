@@ -97,7 +97,7 @@ fn the_thank_you_is_announced_once_when_its_window_opens() {
     // The human form says the same; what was announced is not exported.
     let text = d.ok(&["--now", "2026-12-07 09:45", "remind"]);
     assert!(
-        text.starts_with("Nothing new became due since Mon 7 Dec 09:30."),
+        text.starts_with("Nothing new became due since Mon 7 Dec, 9:30."),
         "{text}"
     );
     assert!(!d.ok(&["export"]).contains("thank-you-note|"));
@@ -112,7 +112,7 @@ fn the_human_reminder_names_each_action_with_its_why() {
         text.contains("Thank Marie Dubois  [thank-you-note]"),
         "{text}"
     );
-    assert!(text.contains("Acme Corp · due Sat 21 Nov 11:30"), "{text}");
+    assert!(text.contains("Acme Corp · due Sat 21 Nov, 11:30"), "{text}");
     assert!(
         text.contains("no thank-you to Marie Dubois logged yet"),
         "{text}"

@@ -35,10 +35,10 @@ pub fn day(d: Date, today: Date) -> String {
     }
 }
 
-/// "Fri 20 Nov 10:00" in `tz`.
+/// "Fri 20 Nov, 10:00" in `tz`.
 pub fn when(ts: Timestamp, tz: &TimeZone) -> String {
     let z = ts.to_zoned(tz.clone());
-    z.strftime("%a %-d %b %H:%M").to_string()
+    z.strftime("%a %-d %b, %-H:%M").to_string()
 }
 
 /// "Marie", "Marie and Raj", "Marie, Raj and Lee".
@@ -95,5 +95,9 @@ mod tests {
             day(d, Date::new(2027, 1, 2).expect("date")),
             "Fri 20 Nov 2026"
         );
+        let t: Timestamp = "2026-12-14T09:05:00Z".parse().expect("time");
+        assert_eq!(when(t, &TimeZone::UTC), "Mon 14 Dec, 9:05");
+        let t: Timestamp = "2026-12-14T17:30:00Z".parse().expect("time");
+        assert_eq!(when(t, &TimeZone::UTC), "Mon 14 Dec, 17:30");
     }
 }

@@ -653,7 +653,7 @@ fn proactive_policy_checks_after_three_days_by_phone_unless_told_otherwise() {
     app.policy = Some(Policy::Proactive);
     let a = agenda(&data(us(), vec![app.clone()]), "2026-11-23T09:00:00-06:00");
     let s = get(&a, Rule::StatusCheck, None);
-    // Mon 23, Tue 24, Wed 25 → opens Wed 25 Nov 09:00; due two bd later, Thanksgiving skipped.
+    // Mon 23, Tue 24, Wed 25 → opens Wed 25 Nov, 9:00; due two bd later, Thanksgiving skipped.
     assert_eq!(s.opens.to_string(), "2026-11-25T09:00:00-06:00");
     assert_eq!(s.due.to_string(), "2026-11-30T17:00:00-06:00");
     assert_eq!(s.channel, Some(Channel::Phone));
@@ -792,7 +792,7 @@ fn move_on_ten_business_days_after_an_unanswered_check() {
     );
     let mv = get(&a, Rule::MoveOn, None);
     assert_eq!(mv.opens.to_string(), "2026-12-21T09:00:00-06:00");
-    // 22, 23, 24, (25 Christmas), 28, 29 → due Tue 29 Dec 17:00.
+    // 22, 23, 24, (25 Christmas), 28, 29 → due Tue 29 Dec, 17:00.
     assert_eq!(mv.due.to_string(), "2026-12-29T17:00:00-06:00");
     assert_eq!(mv.state, State::Upcoming);
 
@@ -989,7 +989,7 @@ fn request_feedback_call_after_a_rejection_due_three_business_days_later() {
     );
     let r = get(&a, Rule::RequestFeedbackCall, Some("marie"));
     assert_eq!(r.opens.to_string(), "2026-11-23T00:00:00-06:00");
-    // 24, 25, (26 Thanksgiving), 27 → Fri 27 Nov 17:00.
+    // 24, 25, (26 Thanksgiving), 27 → Fri 27 Nov, 17:00.
     assert_eq!(r.due.to_string(), "2026-11-27T17:00:00-06:00");
     assert!(
         find(&a, Rule::ThankYouNote, None).is_none() && find(&a, Rule::StatusCheck, None).is_none()
@@ -1281,7 +1281,7 @@ fn refused_without_date(v: Verdict) -> String {
     }
 }
 
-/// Acme, thanked, with a second round booked for Tue 15 Dec 10:00–11:00.
+/// Acme, thanked, with a second round booked for Tue 15 Dec, 10:00–11:00.
 fn second_round_booked() -> Application {
     let mut app = thanked();
     let mut second = Interview::new("second", m("2026-12-15T10:00:00-06:00"));
@@ -1424,7 +1424,7 @@ fn the_guard_names_the_one_person_the_check_goes_to() {
             assert_eq!(t, ts("2026-12-09T09:00:00-06:00"));
             assert!(
                 why.starts_with("Too soon to chase Priya Shah: the one status check for Acme Corp goes to Marie Dubois, who named Tue 8 Dec as the date to wait for")
-                    && why.contains("allowed from Wed 9 Dec 09:00"),
+                    && why.contains("allowed from Wed 9 Dec, 9:00"),
                 "{why}"
             );
         }
@@ -1474,8 +1474,8 @@ fn everything_owed() -> Application {
 
 #[test]
 fn the_chores_after_an_interview_lapse_on_the_fifth_business_day_after_due() {
-    // Due Sat 21 Nov 11:30; 5 bd: 23, 24, 25, (26 Thanksgiving), 27, 30
-    // → Mon 30 Nov 11:30, whatever the policy.
+    // Due Sat 21 Nov, 11:30; 5 bd: 23, 24, 25, (26 Thanksgiving), 27, 30
+    // → Mon 30 Nov, 11:30, whatever the policy.
     let chores = [
         Rule::ThankYouNote,
         Rule::ThankStaff,
@@ -1512,8 +1512,8 @@ fn the_chores_after_an_interview_lapse_on_the_fifth_business_day_after_due() {
             2,
             "one per interviewer"
         );
-        // The handwritten note was due Mon 23 Nov 17:00 → 24, 25, (26), 27,
-        // 30, 1 → lapses Tue 1 Dec 17:00.
+        // The handwritten note was due Mon 23 Nov, 17:00 → 24, 25, (26), 27,
+        // 30, 1 → lapses Tue 1 Dec, 17:00.
         get(&after, Rule::HandwrittenNote, Some("marie"));
         assert!(
             find(
@@ -1612,7 +1612,7 @@ fn the_chores_lapse_when_the_next_interview_on_a_later_day_starts() {
 
 #[test]
 fn the_chores_lapse_across_christmas_in_england() {
-    // Wed 23 Dec 2026 10:00–11:00 London, due Thu 24 Dec 11:00; 5 bd:
+    // Wed 23 Dec 2026 10:00–11:00 London, due Thu 24 Dec, 11:00; 5 bd:
     // (25 Christmas, 26–27 weekend, 28 Boxing Day observed) 29, 30, 31,
     // (1 Jan) 4, 5 → Tue 5 Jan 2027 11:00.
     let mut app = Application::new("uk", "Brit Ltd", "Analyst");
@@ -1644,7 +1644,7 @@ fn missed_interview_recovery_lapses_five_business_days_after_due() {
     let mut app = acme();
     app.interviews[0].status = InterviewStatus::Missed;
     let d = data(us(), vec![app]);
-    // Due Fri 20 Nov 15:30 → 23, 24, 25, 27, 30 → Mon 30 Nov 15:30.
+    // Due Fri 20 Nov, 15:30 → 23, 24, 25, 27, 30 → Mon 30 Nov, 15:30.
     get(
         &agenda(&d, "2026-11-30T15:29:00-06:00"),
         Rule::MissedInterviewRecovery,
@@ -1688,7 +1688,7 @@ fn congratulate_lapses_ten_business_days_after_the_news() {
         text: "Opened a Singapore office".into(),
     });
     let d = data(us(), vec![app]);
-    // 27, 30, 1, 2, 3, 4, 7, 8, 9, 10 → Thu 10 Dec 17:00.
+    // 27, 30, 1, 2, 3, 4, 7, 8, 9, 10 → Thu 10 Dec, 17:00.
     get(
         &agenda(&d, "2026-12-10T16:59:00-06:00"),
         Rule::Congratulate,
@@ -1707,15 +1707,15 @@ fn congratulate_lapses_ten_business_days_after_the_news() {
 #[test]
 fn an_unsent_status_check_lapses_and_move_on_opens_then() {
     for (policy, lapse, move_due) in [
-        // Opens Mon 7 Dec, due Wed 9 Dec 17:00; 10 bd → Wed 23 Dec 17:00.
-        // move-on: 24, (25), 28, 29, 30, 31 → Thu 31 Dec 17:00.
+        // Opens Mon 7 Dec, due Wed 9 Dec, 17:00; 10 bd → Wed 23 Dec, 17:00.
+        // move-on: 24, (25), 28, 29, 30, 31 → Thu 31 Dec, 17:00.
         (
             Policy::Conservative,
             "2026-12-23T17:00:00-06:00",
             "2026-12-31T17:00:00-06:00",
         ),
         // Opens Wed 25 Nov, due ((26 Thanksgiving), 27, 30) Mon 30 Nov
-        // 17:00; 10 bd → Mon 14 Dec 17:00; move-on due Mon 21 Dec.
+        // 17:00; 10 bd → Mon 14 Dec, 17:00; move-on due Mon 21 Dec.
         (
             Policy::Proactive,
             "2026-12-14T17:00:00-06:00",
@@ -1752,9 +1752,9 @@ fn an_unsent_status_check_lapses_and_move_on_opens_then() {
 
 #[test]
 fn the_status_check_without_a_thank_you_counts_from_the_interview_end() {
-    // Thank-yous lapse Mon 30 Nov 11:30.
-    // Conservative: 10 bd after Fri 20 Nov → Mon 7 Dec 09:00 (later).
-    // Proactive: 3 bd → Wed 25 Nov 09:00, earlier: the lapse wins.
+    // Thank-yous lapse Mon 30 Nov, 11:30.
+    // Conservative: 10 bd after Fri 20 Nov → Mon 7 Dec, 9:00 (later).
+    // Proactive: 3 bd → Wed 25 Nov, 9:00, earlier: the lapse wins.
     for (policy, opens) in [
         (Policy::Conservative, "2026-12-07T09:00:00-06:00"),
         (Policy::Proactive, "2026-11-30T11:30:00-06:00"),

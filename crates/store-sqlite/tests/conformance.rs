@@ -556,7 +556,7 @@ fn quietness_follows_the_holiday_calendar_not_only_the_zone() {
             Change::PutApplication(app.clone()),
         ])
         .expect("apply");
-    let between = "2026-12-14T23:30:00Z"; // Mon 14 Dec 17:30 Chicago
+    let between = "2026-12-14T23:30:00Z"; // Mon 14 Dec, 17:30 Chicago
     let zone = "America/Chicago";
     let engine = Engine::new(&profile).expect("engine");
     let quiet = engine.quiet_from(&app).expect("quiet once the call lapses");
@@ -566,7 +566,7 @@ fn quietness_follows_the_holiday_calendar_not_only_the_zone() {
     );
     assert!(ids_active_at(&store, between, zone).is_empty());
 
-    // With US holidays the suggestion is still open on Mon 14 Dec 17:30:
+    // With US holidays the suggestion is still open on Mon 14 Dec, 17:30:
     // the stored quietness must move with the calendar.
     profile.holidays.calendar = HolidayCalendar::Us;
     store

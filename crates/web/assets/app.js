@@ -5,8 +5,21 @@
 document.addEventListener("submit", (event) => {
   const button = event.submitter;
   const question = button && button.getAttribute("data-confirm");
-  if (question && !window.confirm(question)) {
+  if (!question) {
+    return;
+  }
+  if (!window.confirm(question)) {
     event.preventDefault();
+    return;
+  }
+  // A yes the server must hear (the composer's "log it with the errors").
+  const adds = button.getAttribute("data-confirm-adds");
+  if (adds) {
+    const yes = document.createElement("input");
+    yes.type = "hidden";
+    yes.name = adds;
+    yes.value = "true";
+    event.target.appendChild(yes);
   }
 });
 
@@ -40,6 +53,15 @@ document.addEventListener("submit", (event) => {
       const answer = await response.json();
       // The server escapes every value in these fragments (maud).
       out.innerHTML = answer.html;
+      // Log as sent asks first while the note has errors.
+      const log = document.getElementById("log-sent");
+      if (log) {
+        if (out.querySelector("li.error")) {
+          log.setAttribute("data-confirm", "The note has errors (see What to look at). Log it as sent anyway?");
+        } else {
+          log.removeAttribute("data-confirm");
+        }
+      }
       const panel = document.getElementById("panel");
       if (panel && answer.panel_html) {
         panel.innerHTML = answer.panel_html;

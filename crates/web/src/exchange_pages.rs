@@ -590,7 +590,7 @@ async fn ics_upload(State(st): State<AppState>, h: HeaderMap, mp: Multipart) -> 
     let app = f.opt("app");
     let confirmed = f.get("step") == "import";
     match import_invite(&st, &bytes, app.as_deref(), !confirmed) {
-        Ok(result) if confirmed => imported_invite(&result),
+        Ok(result) if confirmed => imported_invite(&st, &result),
         Ok(result) => {
             let text = String::from_utf8_lossy(&bytes);
             ics_preview(&st, &h, &name, &text, app.as_deref(), &result)
@@ -601,7 +601,12 @@ async fn ics_upload(State(st): State<AppState>, h: HeaderMap, mp: Multipart) -> 
 }
 
 /// After the import: to the application, when the file was about one.
-fn imported_invite(r: &ImportResult) -> Response {
+fn imported_invite(st: &AppState, r: &ImportResult) -> Response {
+    let tz = st
+        .profile()
+        .ok()
+        .and_then(|p| parse_timezone(&p.timezone).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
     let acted: Vec<&EventReport> = r
         .events
         .iter()
@@ -615,7 +620,10 @@ fn imported_invite(r: &ImportResult) -> Response {
         .collect();
     apps.sort_unstable();
     apps.dedup();
-    let mut said: Vec<String> = acted.iter().map(|e| sentence(&e.outcome(false))).collect();
+    let mut said: Vec<String> = acted
+        .iter()
+        .map(|e| sentence(&event_words(st, r, e, &tz, false)))
+        .collect();
     if said.is_empty() {
         said.push("Nothing to change: this invite was already imported.".into());
     }
@@ -631,6 +639,59 @@ fn imported_invite(r: &ImportResult) -> Response {
         ),
         _ => redirect_with("/applications", "ok", &said.join(" ")),
     }
+}
+
+/// An application in words: "Stripe (Data Analyst)", from the file's
+/// result when it creates or changes it, else from the store.
+fn app_words(st: &AppState, r: &ImportResult, id: &str) -> String {
+    let named = |a: &debrief_core::model::Application| {
+        if a.role.is_empty() {
+            a.company.clone()
+        } else {
+            format!("{} ({})", a.company, a.role)
+        }
+    };
+    r.changed
+        .iter()
+        .find(|a| a.id == id)
+        .map(named)
+        .or_else(|| st.application(id).ok().map(|a| named(&a)))
+        .unwrap_or_else(|| "the application".to_string())
+}
+
+/// What importing an event does (or would do), in words: the interview by
+/// its time, the application by its company (`EventReport::outcome`
+/// names both by id, as the command line's JSON does).
+fn event_words(
+    st: &AppState,
+    r: &ImportResult,
+    ev: &EventReport,
+    tz: &jiff::tz::TimeZone,
+    dry_run: bool,
+) -> String {
+    let at = event_span(ev, tz);
+    let app = ev
+        .application
+        .as_deref()
+        .map(|a| app_words(st, r, a))
+        .unwrap_or_else(|| "the application".to_string());
+    let cancelled = ev.event.status == debrief_ics::EventStatus::Cancelled;
+    let verb = match (ev.action, cancelled, dry_run) {
+        (ImportAction::Create, _, true) => "Would create",
+        (ImportAction::Create, _, false) => "Created",
+        (ImportAction::Update, true, true) => "Would cancel",
+        (ImportAction::Update, true, false) => "Cancelled",
+        (ImportAction::Update, false, true) => "Would update",
+        (ImportAction::Update, false, false) => "Updated",
+        (ImportAction::Unchanged, _, _) => {
+            return format!(
+                "Already imported: the interview of {at} at {app}; nothing {}changed",
+                if dry_run { "would be " } else { "" }
+            );
+        }
+        _ => return ev.outcome(dry_run),
+    };
+    format!("{verb} the interview of {at} at {app}")
 }
 
 fn sentence(s: &str) -> String {
@@ -682,13 +743,14 @@ fn ics_preview(
                     @if let Some(link) = &ev.event.link { " · " (link) }
                     @else if let Some(place) = &ev.event.location { " · " (place.replace('\n', ", ")) }
                 }
-                p { strong { (ev.outcome(true)) } }
+                p { strong { (event_words(st, r, ev, &tz, true)) } }
                 @if let (Some(why), Some(a)) = (&ev.chosen_because, &ev.application) {
                     @if ev.action != ImportAction::Skip {
+                        @let a = app_words(st, r, a);
                         p.muted {
-                            @if ev.application_created { "A new application '" (a) "': " (why) }
-                            @else if why == "--app" { "Application '" (a) "', as you chose." }
-                            @else { "Application '" (a) "' because " (why) }
+                            @if ev.application_created { "A new application, " (a) ": " (why) }
+                            @else if why == "--app" { (a) ", as you chose." }
+                            @else { (a) " because " (why) }
                         }
                     }
                 }

@@ -213,7 +213,7 @@ pub fn page_html(
     nav: Option<Nav>,
     body: Markup,
 ) -> Markup {
-    html! {
+    let markup = html! {
         (DOCTYPE)
         html lang="en" {
             head {
@@ -242,7 +242,7 @@ pub fn page_html(
                 }
                 main #main tabindex="-1" {
                     @if let Some((kind, msg)) = flash {
-                        div.flash.(kind) role="status" {
+                        div.flash.(kind) role=(if kind == "ok" { "status" } else { "alert" }) {
                             (msg)
                             // Every change's confirmation can be taken back.
                             @if kind == "ok" { " " (undo_button()) }
@@ -253,7 +253,13 @@ pub fn page_html(
                 footer { "Debrief runs on this computer; your data stays in your store." }
             }
         }
-    }
+    };
+    // Each render's forms carry a key of their own: a double click sends
+    // a form twice, and it runs once (`once.rs`).
+    maud::PreEscaped(crate::once::stamp(
+        &markup.into_string(),
+        &crate::once::fresh_key(),
+    ))
 }
 
 fn nav_item(href: &str, label: &str, current: bool) -> Markup {
@@ -279,6 +285,93 @@ pub fn error_page(request: &HeaderMap, p: &Problem) -> Response {
             p { a href="/" { "Back to Today" } }
         },
     )
+}
+
+/// The page for an address nothing answers.
+pub fn not_found_page(request: &HeaderMap) -> Response {
+    page(
+        request,
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        None,
+        html! {
+            h1 { "There is no page here" }
+            p { "The address may be mistyped, or what it showed was deleted." }
+            ul {
+                li { a href="/" { "Today" } ": what to do now" }
+                li { a href="/applications" { "Applications" } ": every application, by stage" }
+                li { a href="/settings" { "Settings" } }
+            }
+        },
+    )
+}
+
+/// What went wrong with a form shown again, at the top of the page where
+/// it is seen, with a link down to the form (`anchor`: its field or
+/// section id).
+pub fn problem_banner(s: &Sticky, anchor: &str) -> Markup {
+    html! {
+        @if let Some(p) = &s.problem {
+            div.flash.error role="alert" {
+                strong { "Not saved. " } (p.to_string())
+                " " a href=(format!("#{anchor}")) { "Go to the form" }
+            }
+        }
+    }
+}
+
+/// A moment in the one style every page uses: "Mon 14 Dec, 9:00".
+pub fn when(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    debrief_core::text::when(ts, tz)
+}
+
+/// A moment written as RFC 3339 (as the app layer hands some over), in
+/// the pages' style; the text itself if it is not one.
+pub fn when_text(s: &str, tz: &jiff::tz::TimeZone) -> String {
+    s.parse::<jiff::Timestamp>()
+        .map(|t| when(t, tz))
+        .unwrap_or_else(|_| s.to_string())
+}
+
+/// The follow-up guard's refusal in words: its reason, then from when a
+/// message is allowed unless the reason says so already.
+pub fn refusal_words(why: &str, allowed_from: Option<&str>, tz: &jiff::tz::TimeZone) -> String {
+    match allowed_from.map(|t| when_text(t, tz)) {
+        Some(at) if !why.contains(&at) => format!("{why} Allowed from {at}."),
+        _ => why.to_string(),
+    }
+}
+
+/// A day in the pages' style: "Fri 11 Dec" (with the year when it is not
+/// this year's).
+pub fn day(d: jiff::civil::Date, today: jiff::civil::Date) -> String {
+    debrief_core::text::day(d, today)
+}
+
+/// `text` (a history label such as "edit application acme-analyst") with
+/// each word `name` knows (an id) replaced by what people call it.
+pub fn in_words(text: &str, name: impl Fn(&str) -> Option<String>) -> String {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, word(c) && i < text.len()) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                let w = &text[s..i];
+                out.push_str(&name(w).unwrap_or_else(|| w.to_string()));
+                start = None;
+            }
+            _ => {}
+        }
+        if !(word(c) && i < text.len()) && i < text.len() {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A file name made of an id: letters, digits and dashes only.
@@ -349,4 +442,37 @@ pub(crate) fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_become_names() {
+        let name = |w: &str| (w == "acme-analyst").then(|| "Acme Corp".to_string());
+        assert_eq!(
+            in_words("edit application acme-analyst.", name),
+            "edit application Acme Corp."
+        );
+        assert_eq!(in_words("acme-analyst", name), "Acme Corp");
+        assert_eq!(
+            in_words("acme-analyst-2 stays", name),
+            "acme-analyst-2 stays"
+        );
+    }
+
+    #[test]
+    fn a_refusal_says_when_once() {
+        let tz = jiff::tz::TimeZone::UTC;
+        let at = Some("2026-12-07T09:00:00+00:00");
+        assert_eq!(
+            refusal_words("Too soon.", at, &tz),
+            "Too soon. Allowed from Mon 7 Dec, 9:00."
+        );
+        assert_eq!(
+            refusal_words("Allowed from Mon 7 Dec, 9:00.", at, &tz),
+            "Allowed from Mon 7 Dec, 9:00."
+        );
+    }
 }

@@ -281,11 +281,7 @@ fn inbox_body(st: &AppState) -> Result<Markup> {
     let waiting = list(st)?;
     let clock = st.clock()?;
     let conf = configured(st);
-    let when = |m: &Moment| {
-        m.ts.to_zoned(clock.tz.clone())
-            .strftime("%a %-d %b %Y %H:%M")
-            .to_string()
-    };
+    let when = |m: &Moment| crate::html::when(m.ts, &clock.tz);
     Ok(html! {
         h1 { "Inbox" }
         p {

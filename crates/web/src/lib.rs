@@ -29,6 +29,7 @@ mod feed;
 mod html;
 pub mod inbox;
 mod mailing;
+mod once;
 mod ops;
 mod pages;
 mod problem;
@@ -110,7 +111,9 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         .route("/assets/app.js", get(script))
         .route("/favicon.ico", get(favicon))
         .route("/assets/favicon.svg", get(favicon))
+        .fallback(not_found)
         .with_state(state.clone())
+        .layer(axum::middleware::from_fn(once::guard))
         .layer(axum::middleware::from_fn_with_state(
             state,
             state::write_context,
@@ -123,6 +126,22 @@ pub fn router(state: AppState, loopback: bool) -> Router {
             security::guard,
         ))
         .layer(axum::middleware::from_fn(security::headers))
+}
+
+/// An address nothing answers: a page saying so (the API's, JSON).
+async fn not_found(uri: axum::http::Uri, h: axum::http::HeaderMap) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        return (
+            axum::http::StatusCode::NOT_FOUND,
+            axum::Json(serde_json::json!({
+                "message": format!("no such address: {}", uri.path()),
+                "field": null,
+            })),
+        )
+            .into_response();
+    }
+    html::not_found_page(&h)
 }
 
 /// A busy store answers 503 (FORMAT.md §2's exit 3): say when to try

@@ -339,10 +339,11 @@ async fn undo_page(State(st): State<AppState>, h: HeaderMap) -> Response {
     match undo_last(&st, 1) {
         Ok(done) if done.reverted.is_empty() => redirect_with(&to, "ok", "Nothing to undo."),
         Ok(done) => {
+            let names = app_names(&st);
             let what: Vec<String> = done
                 .reverted
                 .iter()
-                .map(|e| format!("“{}”", e.what))
+                .map(|e| format!("“{}”", crate::html::in_words(&e.what, &names)))
                 .collect();
             redirect_with(&to, "ok", &format!("Undid {}.", what.join(", ")))
         }
@@ -350,9 +351,17 @@ async fn undo_page(State(st): State<AppState>, h: HeaderMap) -> Response {
     }
 }
 
+/// Applications by company rather than id, for history labels.
+fn app_names(st: &AppState) -> impl Fn(&str) -> Option<String> + use<> {
+    let snap = st.snapshot().ok();
+    move |w: &str| snap.as_ref()?.app(w).map(|a| a.app.company.clone())
+}
+
 /// Settings' History section: the latest changes, newest first.
 pub fn settings_section(st: &AppState) -> Result<Markup> {
     let entries = debrief_app::history::entries(&**st.store()?, 20, false)?;
+    let names = app_names(st);
+    let tz = st.clock().map(|c| c.tz).unwrap_or(jiff::tz::TimeZone::UTC);
     Ok(html! {
         section aria-labelledby="history-h" #history {
             h2 #history-h { "History" }
@@ -365,8 +374,8 @@ pub fn settings_section(st: &AppState) -> Result<Markup> {
                     @for e in &entries {
                         li {
                             strong { "#" (e.id) } " "
-                            time datetime=(e.at.to_string()) { (e.at.strftime("%Y-%m-%d %H:%M UTC")) }
-                            " · " (e.source.as_str()) " · " (e.what)
+                            time datetime=(e.at.to_string()) { (crate::html::when(e.at, &tz)) }
+                            " · " (e.source.as_str()) " · " (crate::html::in_words(&e.what, &names))
                             @if let Some(by) = e.undone_by { " (undone by #" (by) ")" }
                         }
                     }

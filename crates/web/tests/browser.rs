@@ -191,6 +191,20 @@ async fn text(c: &Client) -> String {
         .expect("text")
 }
 
+/// Whether the element `css` is wholly inside the viewport as the page
+/// stands (no scrolling).
+async fn in_viewport(c: &Client, css: &str) -> bool {
+    c.execute(
+        "const e = document.querySelector(arguments[0]); if (!e) return false; \
+         const r = e.getBoundingClientRect(); \
+         return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;",
+        vec![Value::from(css)],
+    )
+    .await
+    .map(|v| v == Value::Bool(true))
+    .unwrap_or(false)
+}
+
 async fn goto(c: &Client, url: &str) {
     c.goto(url)
         .await
@@ -438,7 +452,10 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     .await;
     submit(c, "//button[normalize-space()='Schedule']", false).await;
     let t = text(c).await;
-    assert!(t.contains("Scheduled interview interview-1."), "{t}");
+    assert!(
+        t.contains("Scheduled the interview for Fri 20 Nov, 10:00."),
+        "{t}"
+    );
     // Preparation is now on the list, each with its why.
     for title in [
         "Research Acme Corp",
@@ -475,7 +492,10 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     )
     .await;
     let t = text(c).await;
-    assert!(t.contains("Saved the interview."), "{t}");
+    assert!(
+        t.contains("Saved the interview of Fri 20 Nov, 10:00."),
+        "{t}"
+    );
     assert!(!t.contains("Prepare three questions"), "{t}");
     goto(c, &base).await;
     let t = text(c).await;
@@ -541,7 +561,7 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
         t.contains("APAC expansion") && t.contains("Dana Lee (receptionist)"),
         "{t}"
     );
-    assert!(t.contains("said to follow up after 2026-12-04"), "{t}");
+    assert!(t.contains("said to follow up after Fri 4 Dec"), "{t}");
     assert!(
         !t.contains("Capture the interview") && !t.contains("Reflect on the interview"),
         "{t}"
@@ -657,18 +677,29 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     choose(c, "touch-person", "marie").await;
     choose(c, "touch-kind", "status-check").await;
     submit(c, "//button[normalize-space()='Log it']", false).await;
+    // The refusal is at the top of the page, in the viewport, in words.
     let refusal = c
-        .find(Locator::Css("div.refusal"))
+        .find(Locator::Css("#refusal"))
         .await
         .expect("refusal")
         .text()
         .await
         .expect("t");
     assert!(
-        refusal.contains("Not logged (follow-up-guard)"),
+        refusal.contains(
+            "Not logged: the follow-up guard held back this status-check to Marie Dubois."
+        ),
         "{refusal}"
     );
-    assert!(refusal.contains("Allowed from 2026-12-07"), "{refusal}");
+    assert_eq!(
+        refusal.matches("llowed from Mon 7 Dec, 9:00.").count(),
+        1,
+        "when, in words, once: {refusal}"
+    );
+    assert!(
+        in_viewport(c, "#refusal").await,
+        "the refusal is seen without scrolling"
+    );
     shot(c, "guard-refusal").await;
     let touches = server.get_json(&format!("/api/v1/applications/{APP}/touches"));
     assert_eq!(touches.as_array().map(Vec::len), Some(3), "{touches}");
@@ -727,7 +758,10 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     )
     .await;
     let t = text(c).await;
-    assert!(t.contains("Marked it missed."), "{t}");
+    assert!(
+        t.contains("Marked the interview of Mon 7 Dec, 14:00 missed."),
+        "{t}"
+    );
     let recovery = "//li[@data-rule='missed-interview-recovery']";
     assert!(exists(c, recovery).await, "{t}");
     // A message to someone named is logged; otherwise it is marked done.
@@ -782,7 +816,7 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     let t = text(c).await;
     assert!(
         t.contains("Recorded feedback point 1.")
-            && t.contains("plan: Finish an advanced SQL course by 2027-01-15"),
+            && t.contains("plan: Finish an advanced SQL course by Fri 15 Jan 2027"),
         "{t}"
     );
 
@@ -807,7 +841,8 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     )
     .await;
     let t = text(c).await;
-    assert!(t.contains("Dismissed request-feedback-call."), "{t}");
+    assert!(t.contains("Dismissed: "), "{t}");
+    assert!(!t.contains("request-feedback-call"), "{t}");
     assert!(!exists(c, call).await, "{t}");
     goto(c, &app_url).await;
     assert!(
@@ -1008,7 +1043,8 @@ fn an_invite_in_and_an_email_draft_out_in_the_browser() {
         &bin,
         &db,
         "2026-11-26T09:00:00-06:00",
-        &[("DEBRIEF_MAIL_FROM", "sam.rivera@mail.example")],
+        // No mail settings: the draft's sender is the profile's address.
+        &[],
     );
     let invite = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../ics/tests/invites/teams.ics")
@@ -1036,7 +1072,7 @@ fn an_invite_in_and_an_email_draft_out_in_the_browser() {
         submit(&c, "//form[@action='/import/ics']//button[normalize-space()='Preview']", false).await;
         let t = text(&c).await;
         assert!(t.contains("Nothing is saved yet"), "{t}");
-        assert!(t.contains("Would create interview"), "{t}");
+        assert!(t.contains("Would create the interview"), "{t}");
         assert!(t.contains("Marie Dubois") && t.contains("Raj Patel"), "{t}");
         shot(&c, "import-invite-preview").await;
         let before = server.get_json("/api/v1/applications");
@@ -1044,7 +1080,7 @@ fn an_invite_in_and_an_email_draft_out_in_the_browser() {
 
         submit(&c, "//button[normalize-space()='Import']", false).await;
         let t = text(&c).await;
-        assert!(t.contains("Created interview"), "{t}");
+        assert!(t.contains("Created the interview"), "{t}");
         assert!(t.contains("Contoso"), "{t}");
         for who in ["Marie Dubois", "Raj Patel"] {
             assert!(
@@ -1053,7 +1089,7 @@ fn an_invite_in_and_an_email_draft_out_in_the_browser() {
             );
         }
         assert!(
-            t.contains("Interview ics-") && t.contains("video"),
+            t.contains("Interview (video"),
             "the interview in the timeline: {t}"
         );
         shot(&c, "import-invite-done").await;
@@ -1234,6 +1270,407 @@ fn the_inbox_accepts_one_proposal_and_ignores_another_in_the_browser() {
             server.get_json("/api/v1/inbox")["proposals"],
             serde_json::json!([])
         );
+        let _ = c.close().await;
+    });
+}
+
+/// A request to the API with a JSON body: (status, answer).
+fn api(base: &str, method: &str, path: &str, body: &Value) -> (u16, Value) {
+    let url = format!("{base}{path}");
+    let agent = common::agent();
+    let mut r = match method {
+        "POST" => agent.post(&url).send_json(body),
+        "PUT" => agent.put(&url).send_json(body),
+        _ => panic!("{method}"),
+    }
+    .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let status = r.status().as_u16();
+    let text = r.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Every id the store holds that a person could mistake for words
+/// (applications, people, interviews; the ones with a dash or a digit).
+fn store_ids(export: &Value) -> Vec<String> {
+    let mut ids = Vec::new();
+    for a in export["applications"].as_array().into_iter().flatten() {
+        ids.extend(a["id"].as_str().map(String::from));
+        for list in ["people", "interviews"] {
+            for x in a[list].as_array().into_iter().flatten() {
+                ids.extend(x["id"].as_str().map(String::from));
+            }
+        }
+    }
+    ids.retain(|id| id.contains('-') || id.chars().any(|c| c.is_ascii_digit()));
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// `id` standing alone in `text` (not part of a longer word).
+fn shows_id(text: &str, id: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(id).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + id.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+/// Machine-made ids, whatever the store: `interview-2`, `ics-63f6af157514`.
+fn id_pattern(text: &str) -> Option<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .find(|w| {
+            let num = |p: &str| {
+                w.strip_prefix(p)
+                    .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()))
+            };
+            let hex = w
+                .strip_prefix("ics-")
+                .is_some_and(|r| r.len() >= 8 && r.chars().all(|c| c.is_ascii_hexdigit()));
+            num("interview-") || hex || w.starts_with("demo-")
+        })
+        .map(String::from)
+}
+
+async fn body_text(c: &Client) -> String {
+    c.execute("return document.body.innerText;", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+async fn page_width(c: &Client) -> (i64, i64) {
+    let v = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .expect("widths");
+    (v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0))
+}
+
+/// WCAG contrast of two `rgb(…)` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let lum = |s: &str| -> f64 {
+        let n: Vec<f64> = s
+            .trim_start_matches("rgba(")
+            .trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(',')
+            .take(3)
+            .map(|x| x.trim().parse::<f64>().unwrap_or(0.0) / 255.0)
+            .map(|c| {
+                if c <= 0.03928 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            })
+            .collect();
+        0.2126 * n[0] + 0.7152 * n[1] + 0.0722 * n[2]
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+const DEMO_NOW: &str = "2026-11-20T15:00:00-06:00";
+
+/// Feedback that is seen, words rather than ids, and only the actions
+/// that make sense, on the demo store plus one application with a
+/// 200-character company name and a 90-character address: a double click
+/// on "Log as sent" logs once (and so do two copies of one form sent at
+/// once); every outcome shows at the top of the viewport; no page shows an
+/// id or is wider than a 390 px phone; an unknown address is a real 404
+/// page; the focus ring stands out (3:1); "It happened" marks a past
+/// interview done and opens its debrief; a done interview offers no "I
+/// missed it", a rejected application no "Schedule an interview", and the
+/// outcome has no default.
+#[test]
+fn feedback_words_and_sensible_actions_in_the_browser() {
+    let Some((chromium, driver)) = browser_tools() else {
+        return;
+    };
+    let bin = debrief_binary();
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("debrief.db");
+    let out = Command::new(&bin)
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", DEMO_NOW, "demo"])
+        .env("TZ", "America/Chicago")
+        .env_remove("DEBRIEF_NOW")
+        .output()
+        .expect("demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Serve::start(&bin, &db, DEMO_NOW);
+    let base = server.base.clone();
+
+    // The long one: a 200-character company, a 90-character address, an
+    // interview yesterday still marked scheduled.
+    let company = "Supercalifragilistic".repeat(10);
+    let email = format!("{}@{}.example", "p".repeat(40), "t".repeat(41));
+    assert_eq!((company.len(), email.len()), (200, 90));
+    let (s, v) = api(
+        &base,
+        "POST",
+        "/api/v1/applications",
+        &serde_json::json!({"company": company, "role": "Analyst", "id": "long-co", "stage": "interviewing"}),
+    );
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = api(
+        &base,
+        "POST",
+        "/api/v1/applications/long-co/people",
+        &serde_json::json!({"name": "Pat Long", "id": "pat-long", "email": email}),
+    );
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = api(
+        &base,
+        "POST",
+        "/api/v1/applications/long-co/interviews",
+        &serde_json::json!({"start": "2026-11-19T10:00:00-06:00", "id": "iv-yesterday", "with": ["pat-long"]}),
+    );
+    assert_eq!(s, 201, "{v}");
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    let profile = tempfile::tempdir().expect("profile dir");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let c = connect(port, profile.path(), &chromium).await;
+        c.set_window_size(1280, 900).await.expect("1280 wide");
+        let app = format!("{base}/applications/long-co");
+
+        // ---- Only sensible actions; It happened, then the debrief.
+        goto(&c, &app).await;
+        let panel = "//article[@id='interview-iv-yesterday']";
+        assert!(exists(&c, &format!("{panel}//button[normalize-space()='I missed it']")).await);
+        let outcome = c
+            .execute("const s = document.getElementById('outcome-kind'); return [s.value, s.required];", vec![])
+            .await
+            .expect("outcome");
+        assert_eq!(outcome, serde_json::json!(["", true]), "no outcome is chosen for you");
+        shot(&c, "sensible-before-1280").await;
+        submit(&c, &format!("{panel}//button[normalize-space()='It happened']"), false).await;
+        let t = text(&c).await;
+        assert!(
+            t.contains("Marked the interview of Thu 19 Nov, 10:00 done. Now the debrief"),
+            "{t}"
+        );
+        assert!(in_viewport(&c, ".flash").await, "the confirmation is seen");
+        let url = c.current_url().await.expect("url");
+        assert!(url.path().ends_with("/interviews/iv-yesterday/debrief"), "{url}");
+        let ivs = server.get_json("/api/v1/applications/long-co/interviews");
+        assert_eq!(ivs[0]["status"], "done", "{ivs}");
+        goto(&c, &app).await;
+        for gone in ["I missed it", "It happened", "It was cancelled"] {
+            assert!(
+                !exists(&c, &format!("{panel}//button[normalize-space()='{gone}']")).await,
+                "{gone} on a done interview"
+            );
+        }
+
+        // ---- Two copies of one form sent at once (as a double click
+        // sends them): one message logged, both answered with it.
+        let logged = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 const f = document.querySelector('form[action$=\"/touches\"]'); \
+                 f.querySelector('[name=person]').value = 'pat-long'; \
+                 f.querySelector('[name=kind]').value = 'thank-you'; \
+                 const body = () => new URLSearchParams(new FormData(f)); \
+                 Promise.all([1, 2].map(() => fetch(f.action, {method: 'POST', body: body()}))) \
+                   .then(rs => done(rs.map(r => r.status))).catch(e => done(String(e)));",
+                vec![],
+            )
+            .await
+            .expect("two posts");
+        assert_eq!(logged, serde_json::json!([200, 200]), "both answered");
+        let touches = server.get_json("/api/v1/applications/long-co/touches");
+        assert_eq!(touches.as_array().map(Vec::len), Some(1), "logged once: {touches}");
+
+        // ---- A real double click on Today's "Log as sent".
+        goto(&c, &base).await;
+        let card = "(//li[contains(@class,'action')][.//button[normalize-space()='Log as sent']])[1]";
+        let app_id = c
+            .execute(
+                "const li = document.evaluate(arguments[0], document, null, 9, null).singleNodeValue; \
+                 return li.querySelector('input[name=app]').value;",
+                vec![Value::from(card)],
+            )
+            .await
+            .expect("app id");
+        let app_id = app_id.as_str().expect("an app").to_string();
+        let before = server.get_json(&format!("/api/v1/applications/{app_id}/touches"));
+        let n = before.as_array().map(Vec::len).unwrap_or(0);
+        let button = c
+            .find(Locator::XPath(&format!("{card}//button[normalize-space()='Log as sent']")))
+            .await
+            .expect("Log as sent");
+        c.execute("window.__old_page = true;", vec![]).await.expect("mark");
+        let mouse = fantoccini::actions::MouseActions::new("mouse".into())
+            .then(fantoccini::actions::PointerAction::MoveToElement { element: button, duration: None, x: 0.0, y: 0.0 })
+            .then(fantoccini::actions::PointerAction::Down { button: fantoccini::actions::MOUSE_BUTTON_LEFT })
+            .then(fantoccini::actions::PointerAction::Up { button: fantoccini::actions::MOUSE_BUTTON_LEFT })
+            .then(fantoccini::actions::PointerAction::Down { button: fantoccini::actions::MOUSE_BUTTON_LEFT })
+            .then(fantoccini::actions::PointerAction::Up { button: fantoccini::actions::MOUSE_BUTTON_LEFT });
+        use fantoccini::actions::InputSource as _;
+        c.perform_actions(mouse).await.expect("double click");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while c
+            .execute("return window.__old_page === undefined && document.readyState === 'complete';", vec![])
+            .await
+            .map(|v| v != Value::Bool(true))
+            .unwrap_or(true)
+        {
+            assert!(Instant::now() < deadline, "no page after the double click");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let after = server.get_json(&format!("/api/v1/applications/{app_id}/touches"));
+        assert_eq!(after.as_array().map(Vec::len), Some(n + 1), "a double click logs once: {after}");
+        let t = text(&c).await;
+        assert!(t.contains("Logged the "), "{t}");
+        assert!(in_viewport(&c, ".flash").await, "the confirmation is seen: {t}");
+        shot(&c, "double-click-logged-1280").await;
+
+        // ---- A rejected application offers nothing to schedule.
+        let (s, v) = api(&base, "PUT", "/api/v1/applications/long-co/outcome", &serde_json::json!({"kind": "rejected"}));
+        assert_eq!(s, 200, "{v}");
+        goto(&c, &app).await;
+        assert!(!exists(&c, "//h2[normalize-space()='Schedule an interview']").await);
+        assert!(!exists(&c, "//button[normalize-space()='Schedule']").await);
+
+        // ---- The composer asks before logging a note with errors.
+        goto(&c, &format!("{app}/compose?person=pat-long")).await;
+        type_into(&c, "note", "Hi Pat,\n\nThank you for your time on Thursday.\n\nBest,\n[your name]").await;
+        wait_for_text(&c, "#diagnostics", "placeholder").await;
+        click(&c, "//button[@id='log-sent']").await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let question = loop {
+            if let Ok(q) = c.get_alert_text().await {
+                break q;
+            }
+            assert!(Instant::now() < deadline, "no question before logging a note with errors");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(question.contains("The note has errors"), "{question}");
+        c.dismiss_alert().await.expect("say no");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let touches = server.get_json("/api/v1/applications/long-co/touches");
+        assert_eq!(touches.as_array().map(Vec::len), Some(1), "no means nothing logged: {touches}");
+        shot(&c, "composer-errors-1280").await;
+        // Without the script, the server asks instead.
+        let refused = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 const f = document.getElementById('composer'); const b = new URLSearchParams(new FormData(f)); const to = f.getAttribute('action'); \
+                 b.set('action', 'send'); \
+                 fetch(to, {method: 'POST', body: b}).then(r => r.text().then(t => done([r.status, t]))).catch(e => done(String(e)));",
+                vec![],
+            )
+            .await
+            .expect("post");
+        assert_eq!(refused[0], 422, "{refused}");
+        assert!(refused[1].as_str().unwrap_or("").contains("Log it with them"), "{refused}");
+        submit(&c, "//button[@id='log-sent']", true).await;
+        let t = text(&c).await;
+        assert!(t.contains("Logged the thank-you to Pat Long, with the note."), "{t}");
+        let touches = server.get_json("/api/v1/applications/long-co/touches");
+        assert_eq!(touches.as_array().map(Vec::len), Some(2), "yes logs it: {touches}");
+
+        // ---- A real 404 page.
+        let mut r = common::agent().get(&format!("{base}/no/such/page")).call().expect("GET");
+        assert_eq!(r.status().as_u16(), 404);
+        let b = r.body_mut().read_to_string().unwrap_or_default();
+        assert!(b.contains("There is no page here"), "{b}");
+        goto(&c, &format!("{base}/no/such/page")).await;
+        shot(&c, "not-found-1280").await;
+
+        // ---- The focus ring: at least 3:1 against the page.
+        goto(&c, &app).await;
+        let ring = c
+            .execute(
+                "const e = document.getElementById('news-text'); e.focus(); \
+                 const s = getComputedStyle(e); \
+                 return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor, getComputedStyle(document.body).backgroundColor];",
+                vec![],
+            )
+            .await
+            .expect("ring");
+        assert_eq!(ring[0], "solid", "{ring}");
+        assert!(ring[1].as_f64().unwrap_or(0.0) >= 2.0, "{ring}");
+        let ratio = contrast(ring[2].as_str().unwrap_or(""), ring[3].as_str().unwrap_or(""));
+        assert!(ratio >= 3.0, "focus ring contrast {ratio:.2}:1: {ring}");
+
+        // ---- Every page: no id in the words; no wider than a phone.
+        let export = server.get_json("/api/v1/export");
+        let ids = store_ids(&export);
+        assert!(ids.iter().any(|i| i.starts_with("demo-")), "{ids:?}");
+        let mut pages: Vec<String> = [
+            "/", "/?show=overdue", "/?show=due", "/?show=upcoming", "/applications",
+            "/insights", "/settings", "/inbox", "/import", "/no/such/page",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        for a in export["applications"].as_array().into_iter().flatten() {
+            let id = a["id"].as_str().unwrap_or_default();
+            pages.push(format!("/applications/{id}"));
+            for iv in a["interviews"].as_array().into_iter().flatten() {
+                pages.push(format!("/applications/{id}/interviews/{}/debrief", iv["id"].as_str().unwrap_or_default()));
+            }
+            for p in a["people"].as_array().into_iter().flatten() {
+                pages.push(format!("/applications/{id}/compose?person={}", p["id"].as_str().unwrap_or_default()));
+            }
+        }
+        let mut wrong = Vec::new();
+        for width in [1280, 390] {
+            c.set_window_size(width, 900).await.expect("window");
+            for p in &pages {
+                goto(&c, &format!("{base}{p}")).await;
+                let t = body_text(&c).await;
+                if width == 1280 {
+                    if let Some(id) = id_pattern(&t) {
+                        wrong.push(format!("{p} shows an id: {id}"));
+                    }
+                    for id in ids.iter().filter(|id| shows_id(&t, id)) {
+                        let at = t.find(id.as_str()).unwrap_or(0);
+                        let around: String = t[at.saturating_sub(60)..].chars().take(120).collect();
+                        wrong.push(format!("{p} shows the id {id}: …{around}…"));
+                    }
+                } else {
+                    let (scroll, inner) = page_width(&c).await;
+                    if scroll > inner {
+                        wrong.push(format!("{p} is {scroll} px wide at {inner} px"));
+                    }
+                }
+            }
+            goto(&c, &app).await;
+            shot(&c, &format!("long-application-{width}")).await;
+            goto(&c, &base).await;
+            shot(&c, &format!("today-{width}")).await;
+            goto(&c, &format!("{base}/no/such/page")).await;
+            shot(&c, &format!("not-found-{width}")).await;
+        }
+        assert!(wrong.is_empty(), "{} pages scanned:\n{}", pages.len(), wrong.join("\n"));
         let _ = c.close().await;
     });
 }

@@ -279,7 +279,7 @@ fn the_invite_page_previews_then_imports_and_shows_people() {
     let preview = post_multipart(&s, "/import/ics", &[], Some(("file", "teams.ics", &teams)));
     assert_eq!(preview.status, 200, "{}", preview.body);
     let b = &preview.body;
-    assert!(b.contains("Would create interview"), "{b}");
+    assert!(b.contains("Would create the interview"), "{b}");
     assert!(b.contains("Marie Dubois"), "the people by name: {b}");
     assert!(b.contains("People to add"), "{b}");
     assert!(b.contains("name=\"text\""), "the preview carries the file");
@@ -298,7 +298,7 @@ fn the_invite_page_previews_then_imports_and_shows_people() {
     assert!(to.starts_with("/applications/contoso"), "{to}");
     let (kind, msg) = flash(&done).expect("flash");
     assert_eq!(kind, "ok");
-    assert!(msg.contains("Created interview"), "{msg}");
+    assert!(msg.contains("Created the interview"), "{msg}");
     let shown = get(&s, to.split('#').next().expect("path")).body;
     assert!(shown.contains("Marie Dubois") && shown.contains("Raj Patel"));
     assert!(shown.contains("ics-"), "the interview: {shown}");
@@ -322,10 +322,13 @@ fn the_application_page_imports_an_invite_into_itself_and_errors_show_on_the_for
     );
     assert_eq!(preview.status, 200, "{}", preview.body);
     assert!(preview.body.contains("as you chose"), "{}", preview.body);
+    // The application by its company, never its id.
     assert!(
-        preview.body.contains("in &#39;acme-analyst&#39;")
-            || preview.body.contains("in 'acme-analyst'")
+        preview.body.contains("at Acme Corp (Data Analyst)"),
+        "{}",
+        preview.body
     );
+    assert!(!preview.body.contains(">acme-analyst"), "{}", preview.body);
 
     let broken = post_multipart(
         &s,

@@ -436,7 +436,7 @@ fn overdue_thank_yous_are_in_the_digest() {
     let message: Value = serde_json::from_slice(&browser.decrypt(&r.body)).expect("JSON");
     let body = message["body"].as_str().expect("body");
     assert!(
-        body.contains("Overdue: Thank Marie Dubois · Acme Corp · was due Sat 21 Nov 11:30"),
+        body.contains("Overdue: Thank Marie Dubois · Acme Corp · was due Sat 21 Nov, 11:30"),
         "{body}"
     );
     assert!(

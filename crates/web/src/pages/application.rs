@@ -45,6 +45,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
     let app = st.application(id)?;
     let clock = st.clock()?;
     let actions = clock.engine.application_actions(&app, clock.now);
+    let today = clock.now.to_zoned(clock.tz.clone()).date();
     let url = app_url(&app.id);
     let status = s
         .problem
@@ -64,7 +65,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                     .map(|p| person_name(&app, p))
                     .collect();
                 html! {
-                    "Interview " strong { (iv.id) } " (" (iv.format) ", " (iv.minutes) " min, " (iv.status) ")"
+                    "Interview (" (iv.format) ", " (iv.minutes) " min, " (iv.status) ")"
                     @if !names.is_empty() { " with " (names.join(", ")) }
                     " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
                         @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
@@ -122,6 +123,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
     }
 
     let body = html! {
+        (form_banner(&app, &url, s))
         h1 { (app.company) @if !app.role.is_empty() { " — " (app.role) } }
         p.lede { "Stage: " strong { (app.stage) } @if app.urgent { " · " span.badge.urgent { "urgent" } } }
         section aria-labelledby="next" {
@@ -142,7 +144,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
             h2 #interviews { "Interviews" }
             @if app.interviews.is_empty() { p.muted { "None scheduled yet." } }
             @for (i, iv) in app.interviews.iter().enumerate() {
-                (interview_panel(&app, i, iv, &url, &clock.tz, s))
+                (interview_panel(&app, i, iv, &url, &clock.tz, clock.now, s))
             }
         }
         section aria-labelledby="people" {
@@ -156,7 +158,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                         @if let Some(ph) = &p.phone { " · " (ph) }
                         @if let Some(pr) = &p.prefers {
                             @if let Some(c) = pr.channel { " · prefers " (c) }
-                            @if let Some(d) = pr.after { " · said to follow up after " (d) }
+                            @if let Some(d) = pr.after { " · said to follow up after " (crate::html::day(d, today)) }
                         }
                         " · " a href=(format!("{url}/compose?person={}", urlencode(&p.id))) { "Write to " (p.name) }
                         " " (crate::html::delete_button(
@@ -186,8 +188,10 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
         div.forms {
             section aria-labelledby="log-touch" { h2 #log-touch { "Log a message or call" } (touch_form(&app, &url, s)) }
             section aria-labelledby="add-person" { h2 #add-person { "Add a person" } (person_form(&url, s)) }
-            section aria-labelledby="add-interview" { h2 #add-interview { "Schedule an interview" } (interview_form(&app, &url, s)) }
-            section aria-labelledby="add-invite" { h2 #add-invite { "From a calendar invite" } (crate::exchange_pages::invite_form(&app.id)) }
+            @if !closed(&app) {
+                section aria-labelledby="add-interview" { h2 #add-interview { "Schedule an interview" } (interview_form(&app, &url, s)) }
+                section aria-labelledby="add-invite" { h2 #add-invite { "From a calendar invite" } (crate::exchange_pages::invite_form(&app.id)) }
+            }
             section aria-labelledby="add-reply" {
                 h2 #add-reply { "They replied" }
                 form.stack method="post" action=(format!("{url}/replies")) {
@@ -216,7 +220,9 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 form.stack method="post" action=(format!("{url}/outcome")) {
                     (form_error(s, "outcome", &[]))
                     label for="outcome-kind" { "Result" }
-                    (select("kind", "outcome-kind", OutcomeKind::ALL, "", None))
+                    // No default: an outcome is a deliberate choice, never
+                    // what Enter happens to send.
+                    (select_required("kind", "outcome-kind", OutcomeKind::ALL, s.value("outcome", "kind", ""), "Choose the result…"))
                     label for="outcome-on" { "On (blank: today)" }
                     input #outcome-on type="date" name="on";
                     label.check { input type="checkbox" name="stay_in_touch" value="true"; " Stay in touch" }
@@ -246,7 +252,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                                     (f.text)
                                     @if let Some(k) = f.kind { " · " (k) }
                                     @if f.positive { " · positive" }
-                                    @if let Some(pl) = &f.plan { " · plan: " (pl.step) " by " (pl.by) }
+                                    @if let Some(pl) = &f.plan { " · plan: " (pl.step) " by " (crate::html::day(pl.by, today)) }
                                 }
                             }
                         }
@@ -268,8 +274,10 @@ fn interview_panel(
     iv: &debrief_core::model::Interview,
     url: &str,
     tz: &jiff::tz::TimeZone,
+    now: jiff::Timestamp,
     s: &Sticky,
 ) -> Markup {
+    let started = iv.start.ts <= now;
     let names: Vec<&str> = iv
         .interviewers
         .iter()
@@ -298,14 +306,22 @@ fn interview_panel(
             } }
             @if mine { (form_error(s, f, &[])) }
             div.buttons {
-                @if iv.status != InterviewStatus::Missed {
+                // Only what makes sense now: a done interview was neither
+                // missed nor cancelled; one still to come cannot have
+                // happened or been missed yet.
+                @if iv.status == InterviewStatus::Scheduled && started {
+                    form method="post" action=(action) {
+                        input type="hidden" name="interview" value=(iv.id);
+                        input type="hidden" name="status" value="done";
+                        button type="submit" { "It happened" }
+                    }
                     form method="post" action=(action) {
                         input type="hidden" name="interview" value=(iv.id);
                         input type="hidden" name="status" value="missed";
                         button.secondary type="submit" data-confirm="Mark this interview missed?" { "I missed it" }
                     }
                 }
-                @if iv.status != InterviewStatus::Cancelled {
+                @if iv.status == InterviewStatus::Scheduled {
                     form method="post" action=(action) {
                         input type="hidden" name="interview" value=(iv.id);
                         input type="hidden" name="status" value="cancelled";
@@ -461,7 +477,7 @@ fn touch_form(app: &Application, url: &str, s: &Sticky) -> Markup {
                 (field_error(s, f, "at"))
                 @if let Some(msg) = s.error_for(f, "force") {
                     div.refusal role="alert" id="touch-force-error" {
-                        p { strong { "Not logged (follow-up-guard). " } (msg) }
+                        p { strong { "Not logged: the follow-up guard. " } (msg) }
                         label.check { input type="checkbox" name="force" value="true"; " Log it anyway" }
                     }
                 }
@@ -517,6 +533,76 @@ fn interview_form(app: &Application, url: &str, s: &Sticky) -> Markup {
     }
 }
 
+/// A `<select>` with no default: a blank first choice the browser will
+/// not send (`required`), so the choice is deliberate.
+fn select_required<T: Copy + std::fmt::Display>(
+    name: &str,
+    id: &str,
+    all: &[T],
+    selected: &str,
+    prompt: &str,
+) -> Markup {
+    html! {
+        select name=(name) id=(id) required {
+            option value="" disabled selected[selected.is_empty()] { (prompt) }
+            @for v in all {
+                @let wire = v.to_string();
+                option value=(wire) selected[wire == selected] { (wire) }
+            }
+        }
+    }
+}
+
+/// A closed application: nothing more to schedule.
+fn closed(app: &Application) -> bool {
+    app.stage.is_closed()
+        || app.outcome.as_ref().is_some_and(|o| {
+            matches!(
+                o.kind,
+                OutcomeKind::Rejected | OutcomeKind::Withdrawn | OutcomeKind::NoResponse
+            )
+        })
+}
+
+/// The outcome of a form shown again, at the top of the page where it is
+/// seen: the follow-up guard's refusal in words with **Log it anyway**
+/// right there, or any other error with a link down to its form.
+fn form_banner(app: &Application, url: &str, s: &Sticky) -> Markup {
+    let Some(p) = &s.problem else {
+        return html! {};
+    };
+    if s.form == "touch" && p.is_for("force") {
+        let who = person_name(app, s.values.get("person"));
+        return html! {
+            div.flash.warn role="alert" id="refusal" {
+                strong { "Not logged: the follow-up guard held back this " (s.values.get("kind")) " to " (who) ". " }
+                (p.message)
+                form.inline method="post" action=(format!("{url}/touches")) {
+                    @for name in ["person", "kind", "channel", "at", "note"] {
+                        input type="hidden" name=(name) value=(s.values.get(name));
+                    }
+                    input type="hidden" name="force" value="true";
+                    button.secondary type="submit" { "Log it anyway" }
+                }
+            }
+        };
+    }
+    let anchor = match s.form {
+        "touch" => "log-touch".to_string(),
+        "person" => "add-person".to_string(),
+        "interview" => "add-interview".to_string(),
+        "reply" => "add-reply".to_string(),
+        "news" => "add-news".to_string(),
+        "outcome" => "set-outcome".to_string(),
+        "research" => "add-research".to_string(),
+        "feedback" => "add-feedback".to_string(),
+        "edit-person" => format!("person-{}", s.values.get("person")),
+        "edit-interview" => format!("interview-{}", s.values.get("interview")),
+        _ => "main".to_string(),
+    };
+    crate::html::problem_banner(s, &anchor)
+}
+
 /// Shared shape of the application's small POST handlers: edit, then
 /// redirect with `ok`, or show the page again with the error.
 fn app_post(
@@ -527,8 +613,20 @@ fn app_post(
     f: Fields,
     run: impl FnOnce(&Fields) -> Result<String>,
 ) -> Response {
+    app_post_to(st, h, id, form, f, |f| Ok((app_url(id), run(f)?)))
+}
+
+/// `app_post`, the handler choosing where to go next.
+fn app_post_to(
+    st: &AppState,
+    h: &HeaderMap,
+    id: &str,
+    form: &'static str,
+    f: Fields,
+    run: impl FnOnce(&Fields) -> Result<(String, String)>,
+) -> Response {
     match run(&f) {
-        Ok(msg) => redirect_with(&app_url(id), "ok", &msg),
+        Ok((to, msg)) => redirect_with(&to, "ok", &msg),
         Err(p) if p.status == StatusCode::NOT_FOUND && p.field.is_none() => error_page(h, &p),
         Err(p) => respond(h, application_page(st, h, id, &Sticky::failed(form, f, p))),
     }
@@ -561,8 +659,8 @@ pub(super) async fn person_add(
             email: f.opt("email"),
             ..Default::default()
         };
-        let pid = st.edit(&id, |app| ops::add_person(app, &p))?;
-        Ok(format!("Added {} ({pid}).", p.name.trim()))
+        st.edit(&id, |app| ops::add_person(app, &p))?;
+        Ok(format!("Added {}.", p.name.trim()))
     })
 }
 
@@ -588,7 +686,18 @@ pub(super) async fn interview_add(
             with: f.all("with"),
         };
         let iid = st.edit(&id, |app| ops::add_interview(app, &iv, &clock))?;
-        Ok(format!("Scheduled interview {iid}."))
+        let on = st
+            .application(&id)
+            .ok()
+            .and_then(|a| {
+                a.interviews
+                    .iter()
+                    .find(|i| i.id == iid)
+                    .map(|i| i.start.ts)
+            })
+            .map(|t| format!(" for {}", crate::html::when(t, &clock.tz)))
+            .unwrap_or_default();
+        Ok(format!("Scheduled the interview{on}."))
     })
 }
 
@@ -623,10 +732,7 @@ pub(super) async fn touch_add(
             )),
             Logged::Refused { allowed_from, why } => Err(Problem {
                 status: StatusCode::CONFLICT,
-                message: match allowed_from {
-                    Some(t) => format!("{why} Allowed from {t}."),
-                    None => why,
-                },
+                message: crate::html::refusal_words(&why, allowed_from.as_deref(), &clock.tz),
                 field: Some("force".into()),
             }),
         }
@@ -716,7 +822,7 @@ pub(super) async fn interview_edit(
     if !f.has("interview") {
         f.0.push(("interview".into(), iv.clone()));
     }
-    app_post(&st, &h, &id, "edit-interview", f, |f| {
+    app_post_to(&st, &h, &id, "edit-interview", f, |f| {
         let clock = st.clock()?;
         let number = |name: &str| -> Result<Option<u32>> {
             f.opt(name)
@@ -743,13 +849,28 @@ pub(super) async fn interview_edit(
             minutes: number("minutes")?,
         };
         st.edit(&id, |app| ops::update_interview(app, &iv, &u, &clock))?;
+        let on = st
+            .application(&id)
+            .ok()
+            .and_then(|a| a.interviews.iter().find(|i| i.id == iv).map(|i| i.start.ts))
+            .map(|t| crate::html::when(t, &clock.tz))
+            .unwrap_or_else(|| "it".into());
+        let back = app_url(&id);
         Ok(match status {
-            Some(InterviewStatus::Missed) => {
-                "Marked it missed. Contact the scheduler now: see Next actions.".to_string()
-            }
-            Some(s) => format!("Marked it {s}."),
-            None if !u.apologized.is_empty() => "Marked the apology made.".to_string(),
-            None => "Saved the interview.".to_string(),
+            // It happened: straight on to the debrief, while it is fresh.
+            Some(InterviewStatus::Done) => (
+                format!("{back}/interviews/{}/debrief", urlencode(&iv)),
+                format!("Marked the interview of {on} done. Now the debrief, while it is fresh."),
+            ),
+            Some(InterviewStatus::Missed) => (
+                back,
+                format!(
+                    "Marked the interview of {on} missed. Contact the scheduler now: see Next actions."
+                ),
+            ),
+            Some(s) => (back, format!("Marked the interview of {on} {s}.")),
+            None if !u.apologized.is_empty() => (back, "Marked the apology made.".to_string()),
+            None => (back, format!("Saved the interview of {on}.")),
         })
     })
 }

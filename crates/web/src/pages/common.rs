@@ -135,6 +135,7 @@ fn hidden_action(a: &Action, back: &str) -> Markup {
         input type="hidden" name="rule" value=(a.rule.id());
         input type="hidden" name="interview" value=(a.interview.as_deref().unwrap_or(""));
         input type="hidden" name="back" value=(back);
+        input type="hidden" name="title" value=(a.title);
         @if let Some(p) = &a.person { input type="hidden" name="person" value=(p); }
     }
 }

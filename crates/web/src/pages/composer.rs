@@ -97,6 +97,7 @@ pub(crate) fn composer_page(
     let pack = st.rule_pack()?;
     let cx = debrief_lint::note_context(&app, Some(person), Some(kind), clock.now, &pack);
     let diags = debrief_lint::lint(&typed.body, &cx);
+    let errors = error_count(&diags);
     let status = s
         .problem
         .as_ref()
@@ -123,15 +124,25 @@ pub(crate) fn composer_page(
             (select("channel", "compose-channel", Channel::ALL, &typed.channel, None))
             @if let Some(msg) = s.error_for(f, "force") {
                 div.refusal role="alert" {
-                    p { strong { "Not logged (follow-up-guard). " } (msg) }
+                    p { strong { "Not logged: the follow-up guard. " } (msg) }
                     label.check { input type="checkbox" name="force" value="true"; " Log it anyway" }
+                }
+            }
+            @if let Some(msg) = s.error_for(f, "lint_anyway") {
+                div.refusal role="alert" #lint-refusal {
+                    p { strong { "Not logged. " } (msg) }
+                    label.check { input type="checkbox" name="lint_anyway" value="true"; " Log it with them" }
                 }
             }
             div.buttons {
                 button.secondary type="submit" name="action" value="check" { "Check again" }
                 button.secondary type="button" #copy-note hidden { "Copy the note" }
                 button.secondary type="submit" name="action" value="download" { "Download as a file" }
-                button type="submit" name="action" value="send" { "Log as sent" }
+                // With errors in the note, it asks first (app.js keeps
+                // the question in step with the live check); without
+                // JavaScript the server asks (`lint_anyway`).
+                button #log-sent type="submit" name="action" value="send"
+                    data-confirm=[(errors > 0).then(|| LINT_QUESTION)] data-confirm-adds="lint_anyway" { "Log as sent" }
             }
             (crate::mailing::composer_tools(st, &app, person, s))
         }
@@ -269,6 +280,24 @@ pub(super) async fn composer_post(
         let note_kind: NoteKind = kind
             .parse()
             .map_err(|e: String| Problem::field("kind", e))?;
+        if f.get("lint_anyway") != "true" {
+            let app = st.application(&id)?;
+            let pack = st.rule_pack()?;
+            let cx =
+                debrief_lint::note_context(&app, Some(&person), Some(note_kind), clock.now, &pack);
+            let n = error_count(&debrief_lint::lint(f.get("body"), &cx));
+            if n > 0 {
+                return Err(Problem {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    message: format!(
+                        "The note has {n} error{} (under What to look at). Fix {}, or tick the box and press Log as sent again.",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "it" } else { "them" }
+                    ),
+                    field: Some("lint_anyway".into()),
+                });
+            }
+        }
         let subject = f.get("subject").trim();
         let note = if subject.is_empty() {
             f.get("body").to_string()
@@ -298,10 +327,7 @@ pub(super) async fn composer_post(
         Ok(Logged::Refused { allowed_from, why }) => {
             let p = Problem {
                 status: StatusCode::CONFLICT,
-                message: match allowed_from {
-                    Some(t) => format!("{why} Allowed from {t}."),
-                    None => why,
-                },
+                message: crate::html::refusal_words(&why, allowed_from.as_deref(), &zone(&st)),
                 field: Some("force".into()),
             };
             let s = Sticky::failed("compose", f.clone(), p);
@@ -310,8 +336,25 @@ pub(super) async fn composer_post(
                 composer_page(&st, &h, &id, Some(&person), Some(&kind), Some(typed()), &s),
             )
         }
+        Err(p) if p.is_for("lint_anyway") => {
+            let s = Sticky::failed("compose", f.clone(), p);
+            respond(
+                &h,
+                composer_page(&st, &h, &id, Some(&person), Some(&kind), Some(typed()), &s),
+            )
+        }
         Err(p) => error_page(&h, &p),
     }
+}
+
+/// What the Log as sent button asks when the note has errors.
+const LINT_QUESTION: &str = "The note has errors (see What to look at). Log it as sent anyway?";
+
+fn error_count(diags: &[debrief_lint::Diagnostic]) -> usize {
+    diags
+        .iter()
+        .filter(|d| matches!(d.severity, debrief_lint::Severity::Error))
+        .count()
 }
 
 /// The note as a text file, to attach or paste from elsewhere.
@@ -424,10 +467,10 @@ pub(super) async fn send_form(
             allowed_from, why, ..
         })) => Problem {
             status: StatusCode::CONFLICT,
-            message: match allowed_from {
-                Some(t) => format!("{why} Allowed from {t}. Nothing was sent or logged."),
-                None => format!("{why} Nothing was sent or logged."),
-            },
+            message: format!(
+                "{} Nothing was sent or logged.",
+                crate::html::refusal_words(&why, allowed_from.as_deref(), &zone(&st))
+            ),
             field: Some("send_anyway".into()),
         },
         Err(NotSent::Refused(other)) => Problem::bad(other.to_string()),
@@ -460,11 +503,22 @@ pub(super) async fn eml(
         let note = NoteText::read(f.get("body"))
             .map_err(|_| Problem::field("body", "the note is empty; write something first"))?;
         let clock = st.clock()?;
-        let from = st
-            .mail()
-            .load()
-            .and_then(|s| s.sender(&clock.profile.name))
-            .map_err(|e| Problem::bad(e.0))?;
+        // The mail settings' sender, else the first of your addresses in
+        // Settings → Profile: a draft works out of the box.
+        let from = match st.mail().load().and_then(|s| s.sender(&clock.profile.name)) {
+            Ok(p) => p,
+            Err(e) => match clock.profile.emails.first() {
+                Some(a) => {
+                    debrief_mail::Party::new(clock.profile.name.trim().to_string(), a.clone())
+                }
+                None => {
+                    return Err(Problem::bad(format!(
+                        "{} Or add your address in Settings → Profile (Your email addresses).",
+                        e.0
+                    )));
+                }
+            },
+        };
         let subject = f
             .opt("subject")
             .or_else(|| note.subject.clone())
@@ -483,4 +537,9 @@ pub(super) async fn eml(
         Ok((bytes, name)) => crate::html::download(bytes, "message/rfc822", &name),
         Err(p) => composer_again(&st, &h, &id, "eml", f, p),
     }
+}
+
+/// The profile's time zone, for the words of a refusal.
+fn zone(st: &AppState) -> jiff::tz::TimeZone {
+    st.clock().map(|c| c.tz).unwrap_or(jiff::tz::TimeZone::UTC)
 }

@@ -32,9 +32,12 @@ fn debrief_page(
 ) -> Result<Response> {
     let app = st.application(id)?;
     let clock = st.clock()?;
-    let iv = app
-        .interview(iv_id)
-        .ok_or_else(|| Problem::not_found(format!("no interview '{iv_id}' in '{id}'")))?;
+    let iv = app.interview(iv_id).ok_or_else(|| {
+        Problem::not_found(format!(
+            "{} has no such interview: it may have been deleted",
+            app.company
+        ))
+    })?;
     let f = "debrief";
     let status = s
         .problem
@@ -53,7 +56,7 @@ fn debrief_page(
     let r = iv.reflection.clone().unwrap_or_default();
     let body = html! {
         h1 { "Debrief: " (app.company) }
-        p.lede { "Interview " (iv.id) ", " (when(iv.start.ts, &clock.tz)) ". Write it down now, while you remember. Blank fields are fine." }
+        p.lede { "The interview of " (when(iv.start.ts, &clock.tz)) ", " (iv.format) ". Write it down now, while you remember. Blank fields are fine." }
         form.stack method="post" action=(format!("{}/interviews/{}/debrief", app_url(&app.id), urlencode(&iv.id))) {
             (form_error(s, f, &["newcomers"]))
             h2 { "Who was there" }

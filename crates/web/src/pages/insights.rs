@@ -15,7 +15,15 @@ pub(super) async fn insights(State(st): State<AppState>, h: HeaderMap) -> Respon
         let data = st.load()?;
         let tz = debrief_core::exchange::parse_timezone(&st.profile()?.timezone)
             .map_err(Problem::internal)?;
-        let stats = debrief_core::stats::compute_at(&data, st.now(&tz)?);
+        let mut stats = debrief_core::stats::compute_at(&data, st.now(&tz)?);
+        // Charts and lists name applications by company, never by id.
+        for m in &mut stats.recurring_mistakes {
+            for a in &mut m.applications {
+                if let Some(app) = data.applications.iter().find(|x| &x.id == a) {
+                    *a = app.company.clone();
+                }
+            }
+        }
         let months = thank_yous_by_month(&data, &tz, 12);
         let body = charts::insights(&stats, &months);
         Ok(page(

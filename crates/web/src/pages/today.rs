@@ -210,6 +210,7 @@ pub(super) async fn action_log(
 ) -> Response {
     let f = Fields(f);
     let back = back_to(&f);
+    let tz = st.clock().map(|c| c.tz).unwrap_or(jiff::tz::TimeZone::UTC);
     let run = || -> Result<Logged> {
         let clock = st.clock()?;
         let t = ops::NewTouch {
@@ -234,10 +235,15 @@ pub(super) async fn action_log(
                 name_of(&st, f.get("app"), f.get("person"))
             ),
         ),
-        Ok(Logged::Refused { why, .. }) => redirect_with(
+        Ok(Logged::Refused { why, allowed_from }) => redirect_with(
             &back,
             "warn",
-            &format!("Not logged (follow-up-guard): {why}"),
+            &format!(
+                "Not logged: the follow-up guard held back this {} to {}. {}",
+                f.get("kind"),
+                name_of(&st, f.get("app"), f.get("person")),
+                crate::html::refusal_words(&why, allowed_from.as_deref(), &tz)
+            ),
         ),
         Err(p) => redirect_with(&back, "error", &format!("Not logged: {p}")),
     }
@@ -259,11 +265,14 @@ pub(super) async fn action_dismiss(
         let clock = st.clock()?;
         st.edit(f.get("app"), |app| ops::dismiss(app, &d, &clock))
     };
+    // The card's own title names the action in words (the rule's id is
+    // for `debrief explain`).
+    let what = f.opt("title").unwrap_or_else(|| "the action".into());
     match run() {
-        Ok(rule) if d.reason.trim() == "done" => {
-            redirect_with(&back, "ok", &format!("Marked {rule} done."))
+        Ok(_) if d.reason.trim() == "done" => {
+            redirect_with(&back, "ok", &format!("Marked done: {what}."))
         }
-        Ok(rule) => redirect_with(&back, "ok", &format!("Dismissed {rule}.")),
+        Ok(_) => redirect_with(&back, "ok", &format!("Dismissed: {what}.")),
         Err(p) => redirect_with(&back, "error", &format!("Nothing changed: {p}")),
     }
 }
