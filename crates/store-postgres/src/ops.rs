@@ -456,23 +456,8 @@ pub(crate) fn journal_begin(conn: &Conn, vault: i64, origin: &Origin) -> Result<
         .get(0))
 }
 
-pub(crate) fn journal_item(
-    conn: &Conn,
-    vault: i64,
-    entry: i64,
-    position: usize,
-    app: Option<&str>,
-    before: Option<&str>,
-) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO journal_items (vault_id, entry, position, app, before, after)
-         VALUES ($1, $2, $3, $4, $5, $5)",
-        &[&vault, &entry, &small(position), &app, &before],
-    )?;
-    Ok(())
-}
-
-/// Several [`journal_item`]s of one entry in one statement:
+/// Journal items of one entry (what each record held before; `after`
+/// starts the same), in one statement:
 /// `(position, app, before)`.
 pub(crate) fn journal_items(
     conn: &Conn,
@@ -495,7 +480,8 @@ pub(crate) fn journal_items(
     Ok(())
 }
 
-/// Several [`journal_after`]s of one entry in one statement:
+/// What journal items of one entry hold after the entry's changes, in one
+/// statement:
 /// `(position, after)`.
 pub(crate) fn journal_afters(
     conn: &Conn,
@@ -513,21 +499,6 @@ pub(crate) fn journal_afters(
          FROM unnest($3::integer[], $4::text[]) AS u (position, after)
          WHERE j.vault_id = $1 AND j.entry = $2 AND j.position = u.position",
         &[&vault, &entry, &positions, &texts],
-    )?;
-    Ok(())
-}
-
-#[allow(dead_code)]
-pub(crate) fn journal_after(
-    conn: &Conn,
-    vault: i64,
-    entry: i64,
-    position: usize,
-    after: Option<&str>,
-) -> Result<(), StoreError> {
-    conn.execute(
-        "UPDATE journal_items SET after = $4 WHERE vault_id = $1 AND entry = $2 AND position = $3",
-        &[&vault, &entry, &small(position), &after],
     )?;
     Ok(())
 }
