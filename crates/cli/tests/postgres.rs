@@ -273,3 +273,106 @@ fn remind_install_refuses_to_write_a_database_url_into_a_timer() {
         "a unit was written"
     );
 }
+
+/// The JSON body of an HTTP answer.
+fn body_json(answer: &str) -> serde_json::Value {
+    let (head, body) = answer.split_once("\r\n\r\n").expect("a header and a body");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// The agenda's thank-you notes still to send to `person`.
+fn thank_yous_to(agenda: &serde_json::Value, person: &str) -> usize {
+    agenda["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter(|a| a["rule"] == "thank-you-note" && a["person"] == person)
+        .count()
+}
+
+/// `debrief serve --database URL` sees what other processes write: a
+/// `debrief touch` and a `debrief app add` with `--database`, run while
+/// the server has its agenda cached, show in the next GET
+/// (`StoreReader::revision`: the vault's write counter).
+#[test]
+fn serve_sees_writes_by_other_processes() {
+    use std::io::BufRead;
+    let Some(db) = database("serve_sees_writes_by_other_processes") else {
+        return;
+    };
+    let target = db.url().to_string();
+    let d = Debrief::sqlite_imported().now(NOW);
+    let from = d.db().to_str().expect("utf-8 path").to_string();
+    ok(&d, &target, &["migrate", "--from", &from]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_debrief"))
+        .args([
+            "--database",
+            &target,
+            "--now",
+            NOW,
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .current_dir(d.dir())
+        .env_remove("DEBRIEF_DB")
+        .env_remove("DEBRIEF_DATABASE_URL")
+        .env("XDG_CONFIG_HOME", d.path("config"))
+        .env("XDG_DATA_HOME", d.path("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start debrief serve");
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("first line");
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .map(|rest| rest.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+
+    let before = body_json(&http(&addr, "GET", "/api/v1/agenda", ""));
+    assert!(thank_yous_to(&before, "marie") > 0, "{before:#}");
+    // Served from the cache while nothing changes.
+    assert_eq!(body_json(&http(&addr, "GET", "/api/v1/agenda", "")), before);
+
+    ok(
+        &d,
+        &target,
+        &[
+            "touch",
+            "--app",
+            "acme-analyst",
+            "--person",
+            "marie",
+            "--kind",
+            "thank-you",
+            "--channel",
+            "email",
+        ],
+    );
+    let after_touch = body_json(&http(&addr, "GET", "/api/v1/agenda", ""));
+    ok(
+        &d,
+        &target,
+        &["app", "add", "--company", "Globex", "--id", "globex-seen"],
+    );
+    let board = http(&addr, "GET", "/api/v1/applications", "");
+    let today = http(&addr, "GET", "/", "");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        thank_yous_to(&after_touch, "marie"),
+        0,
+        "the thank-you logged by another process is still asked for: {after_touch:#}"
+    );
+    assert!(
+        board.contains("globex-seen"),
+        "the application added by another process is missing: {board}"
+    );
+    assert!(today.starts_with("HTTP/1.1 200"), "{today}");
+}

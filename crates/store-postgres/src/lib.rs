@@ -16,6 +16,8 @@ use debrief_store::{
     StoreWriter, Transaction,
 };
 use jiff::Timestamp;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 mod conn;
 mod migrations;
@@ -200,10 +202,25 @@ impl StoreReader for PgStore {
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         ops::setting(&self.conn, self.vault, key)
     }
+
+    /// The vault's write counter (`vaults.revision`).
+    fn revision(&self) -> Result<Option<u64>, StoreError> {
+        ops::revision(&self.conn, self.vault)
+    }
 }
+
+/// How many writes of one kind a transaction gathers before sending them
+/// in one statement.
+const BATCH: usize = 1000;
 
 /// One write transaction: the vault's row is locked before the first
 /// read, so a read-modify-write never loses another writer's change.
+///
+/// Writes of applications and journal items are gathered and sent in
+/// batches of [`BATCH`] (one statement each) instead of one round trip
+/// each; every read that could see them sends them first, or answers from
+/// them. Since the vault's lock keeps every other writer out until the
+/// end, what the transaction knows of the vault's ids stays true.
 struct PgTx<'c> {
     tx: Tx<'c>,
     vault: i64,
@@ -212,7 +229,28 @@ struct PgTx<'c> {
     quiet: Quiet,
     stored_key: String,
     last_version: i64,
-    saved_version: i64,
+    state: RefCell<Buffered>,
+}
+
+/// What a write transaction holds back or remembers.
+#[derive(Default)]
+struct Buffered {
+    /// Applications to write, in order, one row per id.
+    puts: Vec<ops::PendingRow>,
+    put_index: HashMap<String, usize>,
+    /// The key the pending rows' quietness was computed with.
+    puts_key: String,
+    /// Every application id in the vault, once read (the writes keep it
+    /// up to date): an id not in it needs no query.
+    known: Option<HashSet<String>>,
+    /// Applications read ahead (see `PgTx::application`), and how many
+    /// reads went to the server so far.
+    ahead: HashMap<String, Application>,
+    misses: usize,
+    /// Journal items to insert: the entry and `(position, app, before)`.
+    items: Option<(i64, Vec<(usize, Option<String>, Option<String>)>)>,
+    /// Journal items' `after`s to write: the entry and `(position, after)`.
+    afters: Option<(i64, Vec<(usize, Option<String>)>)>,
 }
 
 impl<'c> PgTx<'c> {
@@ -227,7 +265,7 @@ impl<'c> PgTx<'c> {
             quiet,
             stored_key,
             last_version,
-            saved_version: last_version,
+            state: RefCell::new(Buffered::default()),
         })
     }
 
@@ -235,33 +273,105 @@ impl<'c> PgTx<'c> {
         self.tx.conn
     }
 
+    /// Sends the gathered application rows.
+    fn flush_puts(&self) -> Result<(), StoreError> {
+        let mut st = self.state.borrow_mut();
+        if st.puts.is_empty() {
+            return Ok(());
+        }
+        let rows = std::mem::take(&mut st.puts);
+        st.put_index.clear();
+        ops::put_applications(self.conn(), self.vault, &rows, &st.puts_key)
+    }
+
+    /// Sends the gathered journal items and their `after`s.
+    fn flush_journal(&self) -> Result<(), StoreError> {
+        let (items, afters) = {
+            let mut st = self.state.borrow_mut();
+            (st.items.take(), st.afters.take())
+        };
+        if let Some((entry, items)) = items {
+            ops::journal_items(self.conn(), self.vault, entry, &items)?;
+        }
+        if let Some((entry, afters)) = afters {
+            ops::journal_afters(self.conn(), self.vault, entry, &afters)?;
+        }
+        Ok(())
+    }
+
+    /// Sends everything gathered.
+    fn flush(&self) -> Result<(), StoreError> {
+        self.flush_puts()?;
+        self.flush_journal()
+    }
+
     fn write_one(&mut self, change: &Change) -> Result<(), StoreError> {
         let (conn, vault) = (self.conn(), self.vault);
         match change {
             Change::SetProfile(p) => {
+                // The rows gathered so far were computed with the old one.
+                self.flush_puts()?;
                 ops::set_profile(conn, vault, p)?;
                 self.quiet = Quiet::new(p);
             }
             Change::PutApplication(a) => {
                 self.last_version += 1;
-                ops::put_application(conn, vault, a, &self.quiet, self.last_version)?;
+                let row = ops::PendingRow::of(a, &self.quiet, self.last_version)?;
+                let full = {
+                    let st = &mut *self.state.borrow_mut();
+                    if st.puts.is_empty() {
+                        st.puts_key = self.quiet.key().to_string();
+                    }
+                    st.ahead.remove(&a.id);
+                    if let Some(known) = &mut st.known {
+                        known.insert(a.id.clone());
+                    }
+                    match st.put_index.get(&a.id) {
+                        // A second write of the same id replaces the first,
+                        // in its place (as it would in the table).
+                        Some(&i) => st.puts[i] = row,
+                        None => {
+                            st.put_index.insert(a.id.clone(), st.puts.len());
+                            st.puts.push(row);
+                        }
+                    }
+                    st.puts.len() >= BATCH
+                };
+                if full {
+                    self.flush_puts()?;
+                }
             }
-            Change::DeleteApplication(id) => ops::delete_application(conn, vault, id)?,
-            Change::DeleteAllApplications => ops::delete_all_applications(conn, vault)?,
+            Change::DeleteApplication(id) => {
+                self.flush_puts()?;
+                ops::delete_application(conn, vault, id)?;
+                let mut st = self.state.borrow_mut();
+                st.ahead.remove(id);
+                if let Some(known) = &mut st.known {
+                    known.remove(id);
+                }
+            }
+            Change::DeleteAllApplications => {
+                self.flush_puts()?;
+                ops::delete_all_applications(conn, vault)?;
+                let mut st = self.state.borrow_mut();
+                st.ahead.clear();
+                st.known = Some(HashSet::new());
+            }
         }
         Ok(())
     }
 
     fn commit(self) -> Result<(), StoreError> {
+        self.flush()?;
         let (conn, vault) = (self.conn(), self.vault);
         if self.quiet.key() != self.stored_key {
             // Local dates decide a few rules: every row's quietness moves
             // with the profile.
             ops::refresh_quiet(conn, vault, &self.quiet)?;
         }
-        if self.last_version != self.saved_version {
-            ops::save_last_version(conn, vault, self.last_version)?;
-        }
+        // Always: a write that changed only settings or the journal moves
+        // the revision too.
+        ops::save_last_version(conn, vault, self.last_version)?;
         self.tx.commit()
     }
 }
@@ -271,25 +381,77 @@ impl StoreReader for PgTx<'_> {
         ops::profile(self.conn(), self.vault)
     }
     fn load(&self) -> Result<Dataset, StoreError> {
+        self.flush_puts()?;
         Ok(Dataset {
             profile: ops::profile(self.conn(), self.vault)?,
             applications: ops::applications(self.conn(), self.vault, None)?,
             ..Dataset::default()
         })
     }
+    /// From what the transaction gathered, or read ahead, or knows is
+    /// absent; else from the server. From the third read that goes to the
+    /// server on, each reads the applications that follow in insertion
+    /// order too (up to [`BATCH`]): a journal reads every application an
+    /// import wrote, in that order, before and after.
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
-        ops::application(self.conn(), self.vault, id)
+        let ahead = {
+            let mut st = self.state.borrow_mut();
+            if let Some(&i) = st.put_index.get(id) {
+                return st.puts[i].application().map(Some);
+            }
+            if let Some(a) = st.ahead.remove(id) {
+                return Ok(Some(a));
+            }
+            if st.known.as_ref().is_some_and(|k| !k.contains(id)) {
+                return Ok(None);
+            }
+            st.misses += 1;
+            match st.misses {
+                0..=2 => 0,
+                n => (n * 8).min(BATCH),
+            }
+        };
+        if ahead == 0 {
+            return ops::application(self.conn(), self.vault, id);
+        }
+        // What is read ahead must be what the table holds at the end.
+        self.flush_puts()?;
+        let mut found = None;
+        let mut read = HashMap::new();
+        for a in ops::applications_from(self.conn(), self.vault, id, ahead)? {
+            if a.id == id {
+                found = Some(a);
+            } else {
+                read.insert(a.id.clone(), a);
+            }
+        }
+        self.state.borrow_mut().ahead = read;
+        Ok(found)
     }
     fn summaries(&self) -> Result<Vec<ApplicationSummary>, StoreError> {
+        self.flush_puts()?;
         ops::summaries(self.conn(), self.vault)
     }
     fn application_ids(&self) -> Result<Vec<String>, StoreError> {
-        ops::application_ids(self.conn(), self.vault)
+        self.flush_puts()?;
+        let ids = ops::application_ids(self.conn(), self.vault)?;
+        self.state.borrow_mut().known = Some(ids.iter().cloned().collect());
+        Ok(ids)
     }
     fn version(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        {
+            let st = self.state.borrow();
+            if let Some(&i) = st.put_index.get(id) {
+                return Ok(Some(u64::try_from(st.puts[i].version).unwrap_or(0)));
+            }
+            if st.known.as_ref().is_some_and(|k| !k.contains(id)) {
+                return Ok(None);
+            }
+        }
         ops::version(self.conn(), self.vault, id)
     }
     fn history(&self, limit: usize, open_only: bool) -> Result<Vec<JournalEntry>, StoreError> {
+        self.flush_journal()?;
         ops::history(self.conn(), self.vault, limit, open_only)
     }
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -302,6 +464,7 @@ impl Transaction for PgTx<'_> {
         changes.iter().try_for_each(|c| self.write_one(c))
     }
     fn journal_begin(&mut self, origin: &Origin) -> Result<i64, StoreError> {
+        self.flush_journal()?;
         ops::journal_begin(self.conn(), self.vault, origin)
     }
     fn journal_item(
@@ -311,7 +474,25 @@ impl Transaction for PgTx<'_> {
         app: Option<&str>,
         before: Option<&str>,
     ) -> Result<(), StoreError> {
-        ops::journal_item(self.conn(), self.vault, entry, position, app, before)
+        let full = {
+            let mut st = self.state.borrow_mut();
+            if st.afters.is_some() || st.items.as_ref().is_some_and(|(e, _)| *e != entry) {
+                drop(st);
+                self.flush_journal()?;
+                st = self.state.borrow_mut();
+            }
+            let (_, items) = st.items.get_or_insert_with(|| (entry, Vec::new()));
+            items.push((
+                position,
+                app.map(str::to_string),
+                before.map(str::to_string),
+            ));
+            items.len() >= BATCH
+        };
+        if full {
+            self.flush_journal()?;
+        }
+        Ok(())
     }
     fn journal_after(
         &mut self,
@@ -319,12 +500,28 @@ impl Transaction for PgTx<'_> {
         position: usize,
         after: Option<&str>,
     ) -> Result<(), StoreError> {
-        ops::journal_after(self.conn(), self.vault, entry, position, after)
+        let full = {
+            let mut st = self.state.borrow_mut();
+            if st.items.is_some() || st.afters.as_ref().is_some_and(|(e, _)| *e != entry) {
+                drop(st);
+                self.flush_journal()?;
+                st = self.state.borrow_mut();
+            }
+            let (_, afters) = st.afters.get_or_insert_with(|| (entry, Vec::new()));
+            afters.push((position, after.map(str::to_string)));
+            afters.len() >= BATCH
+        };
+        if full {
+            self.flush_journal()?;
+        }
+        Ok(())
     }
     fn journal_end(&mut self, entry: i64, undoes: &[i64]) -> Result<bool, StoreError> {
+        self.flush_journal()?;
         ops::journal_end(self.conn(), self.vault, entry, undoes)
     }
     fn journal_prune(&mut self, before: Timestamp) -> Result<(), StoreError> {
+        self.flush_journal()?;
         ops::journal_prune(self.conn(), self.vault, before)
     }
     fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {

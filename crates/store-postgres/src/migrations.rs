@@ -6,7 +6,11 @@ use debrief_store::StoreError;
 use crate::conn::{Conn, Tx};
 
 /// Every migration, oldest first. Never edit or reorder a shipped one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_revision.sql"),
+    include_str!("../migrations/0003_json_bodies.sql"),
+];
 
 /// The schema version this build writes: the number of migrations it knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

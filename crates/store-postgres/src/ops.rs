@@ -5,7 +5,7 @@ use debrief_core::model::{Application, Profile};
 use debrief_store::{ApplicationSummary, JournalEntry, JournalItem, Origin, Source, StoreError};
 use jiff::Timestamp;
 use tokio_postgres::Row;
-use tokio_postgres::types::Json;
+use tokio_postgres::types::{FromSql, Json, Type};
 
 use crate::conn::Conn;
 use crate::quiet::Quiet;
@@ -36,12 +36,21 @@ pub(crate) fn lock(conn: &Conn, vault: i64) -> Result<i64, StoreError> {
     .ok_or_else(|| StoreError::Backend(format!("the vault {vault} no longer exists")))
 }
 
+/// Ends a write transaction's work: saves the last version handed out
+/// and bumps the vault's revision (under the lock `lock` took).
 pub(crate) fn save_last_version(conn: &Conn, vault: i64, v: i64) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE vaults SET last_version = $2 WHERE id = $1",
+        "UPDATE vaults SET last_version = $2, revision = revision + 1 WHERE id = $1",
         &[&vault, &v],
     )?;
     Ok(())
+}
+
+/// The vault's revision: moves with every committed write transaction.
+pub(crate) fn revision(conn: &Conn, vault: i64) -> Result<Option<u64>, StoreError> {
+    Ok(conn
+        .query_opt("SELECT revision FROM vaults WHERE id = $1", &[&vault])?
+        .map(|r| u64::try_from(r.get::<_, i64>(0)).unwrap_or(0)))
 }
 
 pub(crate) fn profile(conn: &Conn, vault: i64) -> Result<Profile, StoreError> {
@@ -61,9 +70,62 @@ pub(crate) fn has_profile(conn: &Conn, vault: i64) -> Result<bool, StoreError> {
 }
 
 fn application_of(row: &Row) -> Result<Application, StoreError> {
-    row.try_get::<_, Json<Application>>(0)
-        .map(|j| j.0)
+    decode(body_of(row, 0)?)
+}
+
+/// A stored body's JSON text, as the server sends it: `json` as is,
+/// `jsonb` (schema 1) after its version byte.
+struct Body<'a>(&'a [u8]);
+
+impl<'a> FromSql<'a> for Body<'a> {
+    fn from_sql(
+        ty: &Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        if *ty == Type::JSONB {
+            match raw.split_first() {
+                Some((1, text)) => Ok(Body(text)),
+                _ => Err("unsupported JSONB encoding version".into()),
+            }
+        } else {
+            Ok(Body(raw))
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::JSON || *ty == Type::JSONB
+    }
+}
+
+fn body_of(row: &Row, column: usize) -> Result<&[u8], StoreError> {
+    row.try_get::<_, Body<'_>>(column)
+        .map(|b| b.0)
         .map_err(|e| corrupt("an application", e))
+}
+
+fn decode(text: &[u8]) -> Result<Application, StoreError> {
+    serde_json::from_slice(text).map_err(|e| corrupt("an application", e))
+}
+
+/// Below this many bodies, decoding stays on the calling thread.
+const PARALLEL_FROM: usize = 256;
+
+/// Decodes the bodies in column `column` of `rows`, on every core.
+fn decode_all(rows: &[Row], column: usize) -> Result<Vec<Application>, StoreError> {
+    let bodies = rows
+        .iter()
+        .map(|r| body_of(r, column))
+        .collect::<Result<Vec<&[u8]>, StoreError>>()?;
+    let parts = debrief_core::parallel::map_chunks(&bodies, PARALLEL_FROM, |part| {
+        part.iter()
+            .map(|b| decode(b))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let mut all = Vec::with_capacity(bodies.len());
+    for part in parts {
+        all.extend(part?);
+    }
+    Ok(all)
 }
 
 /// Every application in insertion order; with `active` `(now, key)`, only
@@ -87,7 +149,26 @@ pub(crate) fn applications(
             &[&vault, &now, &key],
         )?,
     };
-    rows.iter().map(application_of).collect()
+    decode_all(&rows, 0)
+}
+
+/// Application `id` and up to `limit - 1` that follow it in insertion
+/// order (none if `id` is unknown).
+pub(crate) fn applications_from(
+    conn: &Conn,
+    vault: i64,
+    id: &str,
+    limit: usize,
+) -> Result<Vec<Application>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = conn.query(
+        "SELECT body FROM applications
+         WHERE vault_id = $1
+           AND position >= (SELECT position FROM applications WHERE vault_id = $1 AND id = $2)
+         ORDER BY position LIMIT $3",
+        &[&vault, &id, &limit],
+    )?;
+    decode_all(&rows, 0)
 }
 
 pub(crate) fn application(
@@ -169,19 +250,87 @@ fn small(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// Inserts the application, or replaces the one with the same id in its
-/// place in the insertion order.
-pub(crate) fn put_application(
+/// An application ready to be written: its columns, and its body as JSON
+/// text.
+pub(crate) struct PendingRow {
+    pub(crate) id: String,
+    pub(crate) version: i64,
+    pub(crate) quiet_from: Option<i64>,
+    pub(crate) company: String,
+    pub(crate) role: String,
+    pub(crate) stage: &'static str,
+    pub(crate) urgent: bool,
+    pub(crate) people: i32,
+    pub(crate) interviews: i32,
+    pub(crate) touches: i32,
+    pub(crate) outcome: Option<&'static str>,
+    pub(crate) body: String,
+}
+
+impl PendingRow {
+    pub(crate) fn of(
+        a: &Application,
+        quiet: &Quiet,
+        version: i64,
+    ) -> Result<PendingRow, StoreError> {
+        Ok(PendingRow {
+            id: a.id.clone(),
+            version,
+            quiet_from: quiet.seconds(a),
+            company: a.company.clone(),
+            role: a.role.clone(),
+            stage: a.stage.as_str(),
+            urgent: a.urgent,
+            people: small(a.people.len()),
+            interviews: small(a.interviews.len()),
+            touches: small(a.touches.len()),
+            outcome: a.outcome.as_ref().map(|o| o.kind.as_str()),
+            body: serde_json::to_string(a).map_err(|e| {
+                StoreError::Backend(format!("cannot write application '{}': {e}", a.id))
+            })?,
+        })
+    }
+
+    pub(crate) fn application(&self) -> Result<Application, StoreError> {
+        decode(self.body.as_bytes())
+    }
+}
+
+/// Inserts the applications, or replaces those with the same ids in their
+/// places in the insertion order, in one statement; new ones take
+/// positions in the order given. The ids must differ.
+pub(crate) fn put_applications(
     conn: &Conn,
     vault: i64,
-    a: &Application,
-    quiet: &Quiet,
-    version: i64,
+    rows: &[PendingRow],
+    quiet_key: &str,
 ) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let versions: Vec<i64> = rows.iter().map(|r| r.version).collect();
+    let quiet: Vec<Option<i64>> = rows.iter().map(|r| r.quiet_from).collect();
+    let companies: Vec<&str> = rows.iter().map(|r| r.company.as_str()).collect();
+    let roles: Vec<&str> = rows.iter().map(|r| r.role.as_str()).collect();
+    let stages: Vec<&str> = rows.iter().map(|r| r.stage).collect();
+    let urgent: Vec<bool> = rows.iter().map(|r| r.urgent).collect();
+    let people: Vec<i32> = rows.iter().map(|r| r.people).collect();
+    let interviews: Vec<i32> = rows.iter().map(|r| r.interviews).collect();
+    let touches: Vec<i32> = rows.iter().map(|r| r.touches).collect();
+    let outcomes: Vec<Option<&str>> = rows.iter().map(|r| r.outcome).collect();
+    let bodies: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
     conn.execute(
         "INSERT INTO applications (vault_id, id, version, quiet_from, quiet_key, company, role,
                                    stage, urgent, people, interviews, touches, outcome, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         SELECT $1, u.id, u.version, u.quiet_from, $2, u.company, u.role, u.stage, u.urgent,
+                u.people, u.interviews, u.touches, u.outcome, u.body::json
+         FROM unnest($3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+                     $9::boolean[], $10::integer[], $11::integer[], $12::integer[], $13::text[],
+                     $14::text[])
+              WITH ORDINALITY AS u (id, version, quiet_from, company, role, stage, urgent,
+                                    people, interviews, touches, outcome, body, n)
+         ORDER BY u.n
          ON CONFLICT (vault_id, id) DO UPDATE SET
              version = excluded.version, quiet_from = excluded.quiet_from,
              quiet_key = excluded.quiet_key, company = excluded.company, role = excluded.role,
@@ -190,19 +339,19 @@ pub(crate) fn put_application(
              outcome = excluded.outcome, body = excluded.body",
         &[
             &vault,
-            &a.id,
-            &version,
-            &quiet.seconds(a),
-            &quiet.key(),
-            &a.company,
-            &a.role,
-            &a.stage.as_str(),
-            &a.urgent,
-            &small(a.people.len()),
-            &small(a.interviews.len()),
-            &small(a.touches.len()),
-            &a.outcome.as_ref().map(|o| o.kind.as_str()),
-            &Json(a),
+            &quiet_key,
+            &ids,
+            &versions,
+            &quiet,
+            &companies,
+            &roles,
+            &stages,
+            &urgent,
+            &people,
+            &interviews,
+            &touches,
+            &outcomes,
+            &bodies,
         ],
     )?;
     Ok(())
@@ -307,32 +456,49 @@ pub(crate) fn journal_begin(conn: &Conn, vault: i64, origin: &Origin) -> Result<
         .get(0))
 }
 
-pub(crate) fn journal_item(
+/// Journal items of one entry (what each record held before; `after`
+/// starts the same), in one statement:
+/// `(position, app, before)`.
+pub(crate) fn journal_items(
     conn: &Conn,
     vault: i64,
     entry: i64,
-    position: usize,
-    app: Option<&str>,
-    before: Option<&str>,
+    items: &[(usize, Option<String>, Option<String>)],
 ) -> Result<(), StoreError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let positions: Vec<i32> = items.iter().map(|i| small(i.0)).collect();
+    let apps: Vec<Option<&str>> = items.iter().map(|i| i.1.as_deref()).collect();
+    let befores: Vec<Option<&str>> = items.iter().map(|i| i.2.as_deref()).collect();
     conn.execute(
         "INSERT INTO journal_items (vault_id, entry, position, app, before, after)
-         VALUES ($1, $2, $3, $4, $5, $5)",
-        &[&vault, &entry, &small(position), &app, &before],
+         SELECT $1, $2, u.position, u.app, u.before, u.before
+         FROM unnest($3::integer[], $4::text[], $5::text[]) AS u (position, app, before)",
+        &[&vault, &entry, &positions, &apps, &befores],
     )?;
     Ok(())
 }
 
-pub(crate) fn journal_after(
+/// What journal items of one entry hold after the entry's changes, in one
+/// statement:
+/// `(position, after)`.
+pub(crate) fn journal_afters(
     conn: &Conn,
     vault: i64,
     entry: i64,
-    position: usize,
-    after: Option<&str>,
+    afters: &[(usize, Option<String>)],
 ) -> Result<(), StoreError> {
+    if afters.is_empty() {
+        return Ok(());
+    }
+    let positions: Vec<i32> = afters.iter().map(|i| small(i.0)).collect();
+    let texts: Vec<Option<&str>> = afters.iter().map(|i| i.1.as_deref()).collect();
     conn.execute(
-        "UPDATE journal_items SET after = $4 WHERE vault_id = $1 AND entry = $2 AND position = $3",
-        &[&vault, &entry, &small(position), &after],
+        "UPDATE journal_items AS j SET after = u.after
+         FROM unnest($3::integer[], $4::text[]) AS u (position, after)
+         WHERE j.vault_id = $1 AND j.entry = $2 AND j.position = u.position",
+        &[&vault, &entry, &positions, &texts],
     )?;
     Ok(())
 }

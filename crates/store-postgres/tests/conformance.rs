@@ -100,12 +100,21 @@ fn a_write_waits_for_another_writer() -> Result<(), Failure> {
 }
 
 #[test]
+fn revision_sees_other_writers() -> Result<(), Failure> {
+    check_shared(
+        "revision_sees_other_writers",
+        conformance::revision_sees_other_writers,
+    )
+}
+
+#[test]
 fn every_shared_check_has_a_test() {
     for (check, _) in conformance::SHARED_CHECKS {
         assert!(
             [
                 "concurrent_updates_lose_nothing",
-                "a_write_waits_for_another_writer"
+                "a_write_waits_for_another_writer",
+                "revision_sees_other_writers"
             ]
             .contains(check),
             "no #[test] for conformance::{check}"

@@ -40,6 +40,9 @@ const STATEMENT_CACHE: usize = 64;
 /// A Debrief store in one SQLite file (or in memory, for tests).
 pub struct SqliteStore {
     conn: Connection,
+    /// Write transactions this handle committed: `PRAGMA data_version`
+    /// only moves for other connections' commits.
+    own_writes: u64,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -102,7 +105,10 @@ impl SqliteStore {
         conn.execute_batch("PRAGMA foreign_keys = ON")
             .map_err(backend)?;
         migrations::migrate(&mut conn, label)?;
-        Ok(SqliteStore { conn })
+        Ok(SqliteStore {
+            conn,
+            own_writes: 0,
+        })
     }
 
     /// The journal mode in use (`wal` for a file); for diagnostics.
@@ -200,6 +206,18 @@ impl StoreReader for SqliteStore {
 
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         settings::get(&self.conn, key)
+    }
+
+    /// `PRAGMA data_version` (moves when another connection, in this
+    /// process or another, commits) beside this handle's own commits.
+    fn revision(&self) -> Result<Option<u64>, StoreError> {
+        let others: i64 = self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .map_err(backend)?;
+        Ok(Some(
+            (self.own_writes << 32) | (others as u64 & 0xffff_ffff),
+        ))
     }
 
     /// Writes a consistent copy of the whole store to `path` (a new file),
@@ -354,7 +372,9 @@ impl StoreWriter for SqliteStore {
         // Dropping the transaction on an early return rolls everything back.
         let mut tx = SqliteTx::begin(&mut self.conn)?;
         produce(&mut |change| tx.write_one(change))?;
-        tx.commit()
+        tx.commit()?;
+        self.own_writes += 1;
+        Ok(())
     }
 
     fn transaction(
@@ -363,7 +383,9 @@ impl StoreWriter for SqliteStore {
     ) -> Result<(), StoreError> {
         let mut tx = SqliteTx::begin(&mut self.conn)?;
         work(&mut tx)?;
-        tx.commit()
+        tx.commit()?;
+        self.own_writes += 1;
+        Ok(())
     }
 }
 

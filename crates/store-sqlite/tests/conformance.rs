@@ -48,6 +48,9 @@ impl StoreReader for Checked {
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.0.setting(key)
     }
+    fn revision(&self) -> Result<Option<u64>, StoreError> {
+        self.0.revision()
+    }
 }
 
 impl StoreWriter for Checked {
@@ -158,12 +161,18 @@ fn a_write_waits_for_another_writer() -> Result<(), Failure> {
 }
 
 #[test]
+fn revision_sees_other_writers() -> Result<(), Failure> {
+    check_shared(conformance::revision_sees_other_writers)
+}
+
+#[test]
 fn every_shared_check_has_a_test() {
     for (check, _) in conformance::SHARED_CHECKS {
         assert!(
             [
                 "concurrent_updates_lose_nothing",
-                "a_write_waits_for_another_writer"
+                "a_write_waits_for_another_writer",
+                "revision_sees_other_writers"
             ]
             .contains(check),
             "no #[test] for conformance::{check}"

@@ -118,6 +118,7 @@ pub const SHARED_CHECKS: &[(&str, SharedCheck)] = &[
         "a_write_waits_for_another_writer",
         a_write_waits_for_another_writer,
     ),
+    ("revision_sees_other_writers", revision_sees_other_writers),
 ];
 
 /// Runs every check against fresh stores; returns all failures.
@@ -1503,6 +1504,75 @@ pub fn a_write_waits_for_another_writer(open: OpenShared<'_>) -> Result<(), Fail
         Err(_) => return Err(c.fail("the second writer panicked")),
     }
     c.ids(&*holder, "after both writers", &["first", "second"])
+}
+
+/// `StoreReader::revision`: stays put while nothing is written, and
+/// moves with every committed write, whether through the handle that reads
+/// it or through another one (another process, for a server's cache);
+/// a failed write may or may not move it. Both backends report one.
+pub fn revision_sees_other_writers(open: OpenShared<'_>) -> Result<(), Failure> {
+    let c = Checker::new("revision_sees_other_writers");
+    let mut reader = open().map_err(|e| c.fail(format!("open: {e}")))?;
+    let mut writer = open().map_err(|e| c.fail(format!("open: {e}")))?;
+    let revision = |store: &dyn Store, step: &str| -> Result<u64, Failure> {
+        c.ok(&format!("revision() {step}"), store.revision())?
+            .ok_or_else(|| c.fail(format!("revision() {step}: the store reports none")))
+    };
+    let r0 = revision(&*reader, "at the start")?;
+    c.equal(
+        "revision() read twice with nothing written",
+        &revision(&*reader, "again")?,
+        &r0,
+    )?;
+    let _ = c.load(&*reader, "between")?;
+    c.equal(
+        "revision() after a read",
+        &revision(&*reader, "after a read")?,
+        &r0,
+    )?;
+    c.apply(
+        &mut *writer,
+        "another handle's put",
+        &[put(&Application::new("a", "A", ""))],
+    )?;
+    let r1 = revision(&*reader, "after another handle's put")?;
+    if r1 == r0 {
+        return Err(c.fail(format!(
+            "revision() stayed at {r0} after another handle wrote an application"
+        )));
+    }
+    c.ok(
+        "another handle's setting",
+        crate::update(&mut *writer, &origin("set"), |u| u.set_setting("k", "v")),
+    )?;
+    let r2 = revision(&*reader, "after another handle's setting")?;
+    if r2 == r1 {
+        return Err(c.fail(format!(
+            "revision() stayed at {r1} after another handle changed a setting"
+        )));
+    }
+    c.apply(
+        &mut *reader,
+        "its own put",
+        &[put(&Application::new("b", "B", ""))],
+    )?;
+    let r3 = revision(&*reader, "after its own put")?;
+    if r3 == r2 {
+        return Err(c.fail(format!(
+            "revision() stayed at {r2} after the same handle wrote"
+        )));
+    }
+    let seen_by_writer = revision(&*writer, "seen by the writer")?;
+    c.equal(
+        "the writer's revision() read twice",
+        &revision(&*writer, "seen by the writer again")?,
+        &seen_by_writer,
+    )?;
+    c.equal(
+        "revision() with nothing written since",
+        &revision(&*reader, "at the end")?,
+        &r3,
+    )
 }
 
 /// The store's own settings (the calendar feed's secret among them): kept

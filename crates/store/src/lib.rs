@@ -185,6 +185,14 @@ pub trait StoreReader {
     /// calendar feed's secret, what `debrief remind` announced, the
     /// journal's days…). Written through [`Unit::set_setting`].
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// A number that changes whenever the store changes, through this
+    /// handle or any other (another process included), and stays the same
+    /// while nothing is written: what a long-running reader (the web
+    /// server's agenda cache) compares to know its copy is stale. Cheap:
+    /// one small query. `None` when the backend cannot tell.
+    fn revision(&self) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
     /// Writes a consistent copy of the whole store to a new file at
     /// `path` (the backup before `import --replace`). The default refuses:
     /// a backend that is not one file has no such copy.

@@ -8,8 +8,10 @@
 //! its key changes:
 //!
 //! - the store's [`Version`]: a counter every write through the server
-//!   bumps, plus the size and modification time of the SQLite file and its
-//!   write-ahead log, so a `debrief` command run beside the server is seen;
+//!   bumps, the store's own revision (`StoreReader::revision`: SQLite's
+//!   `data_version`, PostgreSQL's per-vault write counter), plus the size
+//!   and modification time of the SQLite file and its write-ahead log, so a
+//!   `debrief` command run beside the server is seen on either backend;
 //! - the minute of the clock (with `--now`, the clock never moves).
 //!
 //! So the agenda is at most a minute old, and never older than the last
@@ -41,13 +43,16 @@ use crate::problem::{Problem, Result};
 pub struct Version {
     /// Writes made through this server.
     pub revision: u64,
+    /// The store's revision (`StoreReader::revision`): moves when any
+    /// process writes.
+    pub store: Option<u64>,
     /// (modified, in ns since the epoch; length) of the store file and of
     /// its write-ahead log: changes when another process writes.
     pub files: [(i128, u64); 2],
 }
 
 impl Version {
-    pub fn of(revision: u64, db: Option<&Path>) -> Version {
+    pub fn of(revision: u64, store: Option<u64>, db: Option<&Path>) -> Version {
         let stat = |p: &Path| -> (i128, u64) {
             match std::fs::metadata(p) {
                 Ok(m) => {
@@ -70,7 +75,11 @@ impl Version {
             }
             None => [(0, 0); 2],
         };
-        Version { revision, files }
+        Version {
+            revision,
+            store,
+            files,
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Instant;
 
 use axum::http::StatusCode;
 use debrief_app::{AppError, BoxStore, Location};
@@ -145,6 +146,8 @@ struct Inner {
     path: Option<PathBuf>,
     /// Bumped by every write through this server.
     revision: AtomicU64,
+    /// When the store's revision was last read, and what it was.
+    checked: Mutex<Option<(Instant, Option<u64>)>>,
     /// The last agenda computed (see `snapshot`).
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Held while a snapshot is built, so concurrent requests build it once.
@@ -170,6 +173,7 @@ impl AppState {
                 now,
                 path,
                 revision: AtomicU64::new(0),
+                checked: Mutex::new(None),
                 snapshot: RwLock::new(None),
                 building: Mutex::new(()),
                 mail,
@@ -212,10 +216,53 @@ impl AppState {
         &self.inner.mail
     }
 
-    /// What cached answers depend on in the store.
+    /// What cached answers depend on in the store, as of no earlier than
+    /// this call: the store's revision is read once for every request that
+    /// arrived before the read started (so many concurrent requests cost
+    /// one small query, and a write committed before a request arrived is
+    /// always seen by it).
     pub fn version(&self) -> Version {
+        let arrived = Instant::now();
+        match self.store() {
+            Ok(store) => match self.checked_since(arrived) {
+                Some(v) => v,
+                None => self.version_of(&**store),
+            },
+            Err(_) => self.version_without_store(),
+        }
+    }
+
+    /// The last revision read, if that read started at or after `arrived`.
+    fn checked_since(&self, arrived: Instant) -> Option<Version> {
+        let (started, store) = (*self.inner.checked.lock().ok()?)?;
+        (started >= arrived).then(|| {
+            Version::of(
+                self.inner.revision.load(Ordering::Acquire),
+                store,
+                self.inner.path.as_deref(),
+            )
+        })
+    }
+
+    /// [`AppState::version`] with the store already locked. The store's
+    /// revision is read before anything that depends on it, so a write
+    /// in between makes the answer look stale, never fresh.
+    fn version_of(&self, store: &dyn debrief_store::Store) -> Version {
+        let started = Instant::now();
+        let revision = self.inner.revision.load(Ordering::Acquire);
+        // A store that cannot answer now is treated as unchanged until it
+        // can; the next answer differs from `None` and rebuilds.
+        let store = store.revision().ok().flatten();
+        if let Ok(mut checked) = self.inner.checked.lock() {
+            *checked = Some((started, store));
+        }
+        Version::of(revision, store, self.inner.path.as_deref())
+    }
+
+    fn version_without_store(&self) -> Version {
         Version::of(
             self.inner.revision.load(Ordering::Acquire),
+            None,
             self.inner.path.as_deref(),
         )
     }
@@ -264,7 +311,7 @@ impl AppState {
             *slot = None;
         }
         let store = self.store()?;
-        let version = self.version();
+        let version = self.version_of(&**store);
         let minute = self.minute();
         let profile = effective_profile(store.profile()?, system_zone);
         let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
@@ -300,7 +347,7 @@ impl AppState {
     /// snapshot, not kept.
     pub fn what_if(&self, text: &str) -> Result<Snapshot> {
         let store = self.store()?;
-        let version = self.version();
+        let version = self.version_of(&**store);
         let profile = effective_profile(store.profile()?, system_zone);
         let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
         let now = parse_time(text, &tz)
