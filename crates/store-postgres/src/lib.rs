@@ -248,10 +248,15 @@ struct Buffered {
     ahead: HashMap<String, Application>,
     misses: usize,
     /// Journal items to insert: the entry and `(position, app, before)`.
-    items: Option<(i64, Vec<(usize, Option<String>, Option<String>)>)>,
+    items: Option<(i64, Vec<PendingItem>)>,
     /// Journal items' `after`s to write: the entry and `(position, after)`.
-    afters: Option<(i64, Vec<(usize, Option<String>)>)>,
+    afters: Option<(i64, Vec<PendingAfter>)>,
 }
+
+/// A journal item waiting to be inserted: `(position, app, before)`.
+type PendingItem = (usize, Option<String>, Option<String>);
+/// A journal item's `after` waiting to be written: `(position, after)`.
+type PendingAfter = (usize, Option<String>);
 
 impl<'c> PgTx<'c> {
     fn begin(conn: &'c Conn, vault: i64) -> Result<PgTx<'c>, StoreError> {
