@@ -8,7 +8,11 @@ use common::*;
 use serde_json::json;
 
 fn seeded() -> Server {
-    let s = Server::start(Some(NOW));
+    seed(Server::start(Some(NOW)))
+}
+
+/// The sample imported into `s`.
+fn seed(s: Server) -> Server {
     let r = post_json(&s, "/api/v1/import", &sample());
     assert_eq!(r.status, 200, "{}", r.body);
     s
@@ -186,7 +190,9 @@ fn every_record_can_be_deleted_and_the_delete_undone() {
 
 #[test]
 fn a_busy_store_is_503_with_retry_after() {
-    let s = seeded();
+    // Another program holds the SQLite file's write lock (PostgreSQL's
+    // lock timeout has its own test in crates/store-postgres).
+    let s = seed(Server::start_sqlite(Some(NOW)));
     let holder = rusqlite::Connection::open(&s.db).expect("open the store");
     holder
         .execute_batch("BEGIN IMMEDIATE")
