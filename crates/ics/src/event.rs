@@ -438,7 +438,13 @@ fn party(p: &Property) -> (Option<String>, Option<String>) {
         value
     };
     let email = Some(address.trim_matches(['<', '>']))
-        .filter(|a| a.contains('@') && !a.contains(char::is_whitespace) && a.len() <= 320)
+        // No control characters either: an address is never stored with
+        // one (a NUL in the middle left the whole event unimportable).
+        .filter(|a| {
+            a.contains('@')
+                && !a.contains(|c: char| c.is_whitespace() || c.is_control())
+                && a.len() <= 320
+        })
         .map(str::to_string);
     let name = p
         .param("CN")

@@ -147,6 +147,41 @@ pub struct Importer<'s> {
     created: Vec<String>,
 }
 
+/// The order a file's events are imported in: the file's, except that
+/// where one meeting (one UID) appears more than once, its versions swap
+/// places so that each comes before any with a higher `SEQUENCE` (the
+/// other events keep their places). So a cancellation written before the
+/// invitation it cancels still wins, and importing the file again changes
+/// nothing.
+fn sequence_order(events: &[InviteEvent]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, ev) in events.iter().enumerate() {
+        groups.entry(ev.uid.as_str()).or_default().push(i);
+    }
+    for slots in groups.values().filter(|g| g.len() > 1) {
+        let mut members = slots.clone();
+        members.sort_by_key(|&i| (events[i].sequence, i));
+        for (&slot, &member) in slots.iter().zip(&members) {
+            order[slot] = member;
+        }
+    }
+    order
+}
+
+/// The reports of events imported in `order`, back in the file's order.
+fn in_file_order(mut file: FileImport, order: &[usize]) -> FileImport {
+    if order.iter().enumerate().all(|(k, &i)| k == i) || file.events.len() != order.len() {
+        return file;
+    }
+    let mut slots: Vec<Option<EventReport>> = (0..order.len()).map(|_| None).collect();
+    for (report, &i) in file.events.drain(..).zip(order) {
+        slots[i] = Some(report);
+    }
+    file.events = slots.into_iter().flatten().collect();
+    file
+}
+
 impl<'s> Importer<'s> {
     /// Over `apps`, the whole store's applications.
     pub fn new(apps: Vec<Application>, settings: &'s ImportSettings) -> Importer<'s> {
@@ -162,13 +197,15 @@ impl<'s> Importer<'s> {
     /// Imports one file's events; `parser_warnings` come first in its
     /// warnings.
     pub fn file(&mut self, events: &[InviteEvent], parser_warnings: Vec<String>) -> FileImport {
-        self.events(
-            events.iter(),
+        let order = sequence_order(events);
+        let file = self.events(
+            order.iter().map(|&i| &events[i]),
             events.len(),
             parser_warnings,
             true,
             (None, false),
-        )
+        );
+        in_file_order(file, &order)
     }
 
     /// [`Importer::file`] taking the events: each is freed once its report
@@ -179,7 +216,14 @@ impl<'s> Importer<'s> {
         parser_warnings: Vec<String>,
     ) -> FileImport {
         let n = events.len();
-        self.events(events.into_iter(), n, parser_warnings, true, (None, false))
+        let order = sequence_order(&events);
+        let mut slots: Vec<Option<InviteEvent>> = events.into_iter().map(Some).collect();
+        let ordered = order
+            .iter()
+            .filter_map(|&i| slots[i].take())
+            .collect::<Vec<_>>();
+        let file = self.events(ordered.into_iter(), n, parser_warnings, true, (None, false));
+        in_file_order(file, &order)
     }
 
     /// `retry`: events skipped for want of an application get a second

@@ -330,3 +330,26 @@ fn slicing_never_splits_a_character() {
     let tz = "BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:Z\nBEGIN:STANDARD\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SÜ\nEND:STANDARD\nBEGIN:DAYLIGHT\nTZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=€\nEND:DAYLIGHT\nEND:VTIMEZONE\nBEGIN:VEVENT\nDTSTART;TZID=Z:20261203T100000\nEND:VEVENT\nEND:VCALENDAR\n";
     exercise(tz.as_bytes());
 }
+
+/// Found by `mutated_files_never_panic` (2026-12-02): a NUL byte put into
+/// one corpus file made a second import of the same file change the store.
+#[test]
+fn a_nul_byte_found_by_the_fuzzer_imports_once() {
+    let corpus = corpus();
+    let (name, original) = &corpus[6310338302778100605usize % corpus.len()];
+    let mut bytes = original.clone();
+    apply(&mut bytes, &Mutation::Flip(14713581116458813373, 0));
+    assert_eq!(name, "libical__libical__classify.ics");
+    // `Mailto\0C@example.com`: an attendee address with a NUL in it.
+    exercise(&bytes);
+}
+
+/// Found by `line_soups_never_panic` (2026-12-02): a cancellation (the
+/// higher SEQUENCE) written before the invitation it cancels, in one file.
+/// Imported in the file's order the invitation won, and a second import
+/// of the same file then cancelled it.
+#[test]
+fn a_cancellation_written_before_its_invitation_still_wins() {
+    let text = "BEGIN:VEVENT\nUID:same\nSEQUENCE:4294967295\nSTATUS:CANCELLED\nDTSTART:20261203T100000Z\nBEGIN:VEVENT\nDTSTART:16010101T020000\nUID:same\n";
+    exercise(text.as_bytes());
+}
