@@ -48,6 +48,9 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, StoreError> {
 pub(crate) struct Conn {
     client: Client,
     statements: RefCell<HashMap<&'static str, Statement>>,
+    /// The vault this connection works on, named again in every
+    /// transaction (`SET LOCAL`) for row-level security.
+    vault: std::cell::Cell<Option<i64>>,
     /// The URL without its password, for messages.
     pub(crate) label: String,
 }
@@ -116,6 +119,7 @@ impl Conn {
         let conn = Conn {
             client,
             statements: RefCell::new(HashMap::new()),
+            vault: std::cell::Cell::new(None),
             label,
         };
         conn.batch(&format!(
@@ -123,6 +127,18 @@ impl Conn {
             LOCK_TIMEOUT.as_millis()
         ))?;
         Ok(conn)
+    }
+
+    /// Binds the connection to one vault for row-level security
+    /// (migration 0004): the session's `debrief.vault` (for statements
+    /// outside a transaction) and, named again with `SET LOCAL` semantics,
+    /// every transaction's.
+    pub(crate) fn bind_vault(&self, vault: i64) -> Result<(), StoreError> {
+        self.batch(&format!(
+            "SELECT set_config('debrief.vault', '{vault}', false)"
+        ))?;
+        self.vault.set(Some(vault));
+        Ok(())
     }
 
     fn statement(&self, sql: &'static str) -> Result<Statement, StoreError> {
@@ -223,8 +239,16 @@ pub(crate) struct Tx<'c> {
 }
 
 impl<'c> Tx<'c> {
+    /// Starts a transaction with `sql` (`BEGIN …`); on a connection bound
+    /// to a vault, the transaction names it (`set_config(…, true)`, which
+    /// is `SET LOCAL`) in the same round trip.
     pub(crate) fn begin(conn: &'c Conn, sql: &str) -> Result<Tx<'c>, StoreError> {
-        conn.batch(sql)?;
+        match conn.vault.get() {
+            Some(vault) => conn.batch(&format!(
+                "{sql}; SELECT set_config('debrief.vault', '{vault}', true)"
+            ))?,
+            None => conn.batch(sql)?,
+        }
         Ok(Tx { conn, done: false })
     }
 

@@ -20,6 +20,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 mod conn;
+pub mod hosted;
 mod migrations;
 mod ops;
 mod quiet;
@@ -68,6 +69,7 @@ impl PgStore {
         let conn = Conn::connect(url)?;
         migrations::migrate(&conn)?;
         let id = ops::vault(&conn, vault)?;
+        conn.bind_vault(id)?;
         Ok(PgStore {
             conn,
             vault: id,

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_revision.sql"),
     include_str!("../migrations/0003_json_bodies.sql"),
+    include_str!("../migrations/0004_accounts.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

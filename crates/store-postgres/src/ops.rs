@@ -46,6 +46,16 @@ pub(crate) fn save_last_version(conn: &Conn, vault: i64, v: i64) -> Result<(), S
     Ok(())
 }
 
+/// Moves the vault's revision (a write that changes no application, such
+/// as a share), under the lock `lock` took.
+pub(crate) fn bump_revision(conn: &Conn, vault: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE vaults SET revision = revision + 1 WHERE id = $1",
+        &[&vault],
+    )?;
+    Ok(())
+}
+
 /// The vault's revision: moves with every committed write transaction.
 pub(crate) fn revision(conn: &Conn, vault: i64) -> Result<Option<u64>, StoreError> {
     Ok(conn

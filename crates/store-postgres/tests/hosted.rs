@@ -1,0 +1,307 @@
+//! Hosted mode's storage (FORMAT.md §3): every vault table under forced
+//! row-level security, a server role that owns nothing and sees one vault
+//! per transaction, accounts, tokens, sessions and shares. Against
+//! `DEBRIEF_TEST_DATABASE_URL` (`.ci/postgres`, which also makes the role
+//! `debrief_app`); skipped loudly without it.
+
+mod common;
+
+use debrief_store::conformance::{sample_profile, small_application};
+use debrief_store::{Change, StoreReader, StoreWriter};
+use debrief_store_postgres::PgStore;
+use debrief_store_postgres::hosted::{Directory, Role};
+use jiff::Timestamp;
+
+fn at(s: i64) -> Timestamp {
+    Timestamp::from_second(s).expect("time")
+}
+
+/// The test server's URL for `user`/`password` on database `db`.
+fn as_user(url: &str, user: &str, password: &str) -> String {
+    let rest = url.split_once('@').map_or(url, |(_, rest)| rest);
+    format!("postgres://{user}:{password}@{rest}")
+}
+
+/// Rows `statements` (one query) return, run as the URL's role, each as
+/// text.
+fn rows(url: &str, statements: &str) -> Result<Vec<String>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        let task = tokio::spawn(connection);
+        let out = client.simple_query(statements).await;
+        drop(client);
+        let _ = task.await;
+        let out = out.map_err(|e| {
+            e.as_db_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_string())
+        })?;
+        Ok(out
+            .into_iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => {
+                    Some(r.get(0).unwrap_or("").to_string())
+                }
+                _ => None,
+            })
+            .collect())
+    })
+}
+
+#[test]
+fn every_vault_table_has_forced_row_level_security_and_a_policy() {
+    let Some(url) = common::database_url("every_vault_table_has_forced_rls") else {
+        return;
+    };
+    let name = format!("debrief_rls_{}", std::process::id());
+    let db = common::fresh_database(&url, &name);
+    drop(Directory::connect(&db).expect("migrate"));
+    let tables = rows(
+        &db,
+        "SELECT c.relname || ':' || c.relrowsecurity || ':' || c.relforcerowsecurity || ':' ||
+                (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname)
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relkind = 'r'
+           AND EXISTS (SELECT 1 FROM pg_attribute a
+                       WHERE a.attrelid = c.oid AND a.attname = 'vault_id' AND NOT a.attisdropped)
+         ORDER BY c.relname",
+    )
+    .expect("catalog");
+    // The tables known today; a new one must come with its policy.
+    for known in [
+        "applications",
+        "journal",
+        "journal_items",
+        "profiles",
+        "settings",
+        "shares",
+    ] {
+        assert!(
+            tables.iter().any(|t| t.starts_with(&format!("{known}:"))),
+            "{known} missing from {tables:?}"
+        );
+    }
+    for t in &tables {
+        let parts: Vec<&str> = t.split(':').collect();
+        assert_eq!(
+            parts[1..3],
+            ["true", "true"],
+            "{}: row-level security must be enabled and forced",
+            parts[0]
+        );
+        assert_ne!(parts[3], "0", "{}: no policy", parts[0]);
+    }
+    common::drop_database(&url, &name);
+}
+
+#[test]
+fn a_role_that_owns_nothing_sees_one_vault_per_transaction() {
+    let Some(url) = common::database_url("a_role_that_owns_nothing") else {
+        return;
+    };
+    let name = format!("debrief_rls_role_{}", std::process::id());
+    let db = common::fresh_database(&url, &name);
+    // The owner migrates and grants; the server connects as debrief_app.
+    let dir = Directory::connect(&db).expect("migrate");
+    dir.grant_to("debrief_app").expect("grant");
+    let mut a = PgStore::connect_vault(&db, "a").expect("vault a");
+    let mut b = PgStore::connect_vault(&db, "b").expect("vault b");
+    a.apply(&[
+        Change::SetProfile(sample_profile()),
+        Change::PutApplication(small_application("acme-a", "Acme")),
+    ])
+    .expect("write a");
+    b.apply(&[Change::PutApplication(small_application("bolt-b", "Bolt"))])
+        .expect("write b");
+
+    let app_url = as_user(&db, "debrief_app", "debrief_app");
+    let served = PgStore::connect_vault(&app_url, "a")
+        .expect("debrief_app connects (is the role there? .ci/postgres makes it)");
+    assert_eq!(served.application_ids().expect("ids"), ["acme-a"]);
+    assert!(served.application("bolt-b").expect("read").is_none());
+
+    // Without naming a vault, the role (and even the owner: FORCE) sees
+    // no row at all.
+    for who in [&app_url, &db] {
+        let seen = rows(who, "SELECT count(*) FROM applications").expect("count");
+        assert_eq!(seen, ["0"], "{who}");
+    }
+    // Naming vault a, vault b's rows stay out of reach, for reads and
+    // writes alike.
+    let ids = rows(
+        &app_url,
+        "BEGIN; SELECT set_config('debrief.vault', (SELECT id FROM vaults WHERE name = 'a')::text, true);
+         SELECT id FROM applications ORDER BY id; COMMIT",
+    )
+    .expect("read");
+    // (The first row is set_config's answer.)
+    assert_eq!(ids[1..], ["acme-a"]);
+    let smuggled = rows(
+        &app_url,
+        "BEGIN; SELECT set_config('debrief.vault', (SELECT id FROM vaults WHERE name = 'a')::text, true);
+         INSERT INTO settings (vault_id, key, value)
+         SELECT id, 'x', 'y' FROM vaults WHERE name = 'b'; COMMIT",
+    );
+    assert!(
+        smuggled
+            .as_ref()
+            .is_err_and(|e| e.contains("row-level security")),
+        "{smuggled:?}"
+    );
+    // The role owns nothing, so it cannot turn the policy off.
+    let off = rows(
+        &app_url,
+        "ALTER TABLE applications NO FORCE ROW LEVEL SECURITY",
+    );
+    assert!(off.is_err_and(|e| e.contains("owner")));
+    drop((a, b, served, dir));
+    common::drop_database(&url, &name);
+}
+
+#[test]
+fn accounts_tokens_sessions_and_shares() {
+    let Some(url) = common::database_url("accounts_tokens_sessions_and_shares") else {
+        return;
+    };
+    let name = format!("debrief_accounts_{}", std::process::id());
+    let db = common::fresh_database(&url, &name);
+    let dir = Directory::connect(&db).expect("migrate");
+    assert!(!dir.has_accounts().expect("count"));
+    let ana = dir
+        .add_account(
+            "Ana@Example.org",
+            "Ana",
+            Role::Candidate,
+            "pw-ana-1",
+            at(1_000),
+        )
+        .expect("add ana");
+    assert_eq!(ana.email, "ana@example.org");
+    let cole = dir
+        .add_account(
+            "cole@example.org",
+            "Cole",
+            Role::Coach,
+            "pw-cole-1",
+            at(1_000),
+        )
+        .expect("add cole");
+    let again = dir.add_account("ana@example.org", "Ana", Role::Coach, "x", at(1_000));
+    assert!(again.is_err_and(|e| e.to_string().contains("already exists")));
+    assert!(
+        dir.add_account("not an email", "X", Role::Admin, "x", at(1_000))
+            .is_err_and(|e| e.to_string().contains("not an email"))
+    );
+    assert!(dir.has_accounts().expect("count"));
+    assert_eq!(dir.accounts().expect("list").len(), 2);
+    assert!(dir.vault_of(&ana).expect("vault").is_some());
+    assert!(dir.vault_of(&cole).expect("vault").is_none());
+
+    // Passwords: the stored PHC string verifies, a wrong one does not.
+    let (who, hash) = dir
+        .password_of("ANA@example.org")
+        .expect("read")
+        .expect("ana");
+    assert_eq!(who, ana);
+    assert!(debrief_store_postgres::hosted::verify_password(
+        &hash, "pw-ana-1"
+    ));
+    assert!(!debrief_store_postgres::hosted::verify_password(
+        &hash, "pw-ana-2"
+    ));
+
+    // Tokens: shown once, found by their hash, one per label, revocable.
+    let token = dir.new_token(&ana, "laptop", at(1_000)).expect("token");
+    assert_eq!(dir.token_account(&token).expect("find"), Some(ana.clone()));
+    assert!(dir.new_token(&ana, "laptop", at(1_000)).is_err());
+    assert!(dir.token_account("dbt_nonsense").expect("find").is_none());
+    let stored = rows(&db, "SELECT encode(hash, 'hex') FROM api_tokens").expect("tokens");
+    assert!(!stored.iter().any(|h| token.contains(h.as_str())));
+    assert!(dir.revoke_token(&ana, "laptop").expect("revoke"));
+    assert!(dir.token_account(&token).expect("find").is_none());
+    assert!(!dir.revoke_token(&ana, "laptop").expect("revoke"));
+
+    // Sessions expire and end.
+    let session = dir
+        .new_session(&cole, at(1_000), at(2_000))
+        .expect("session");
+    assert_eq!(
+        dir.session_account(&session, at(1_999)).expect("find"),
+        Some(cole.clone())
+    );
+    assert!(
+        dir.session_account(&session, at(2_000))
+            .expect("find")
+            .is_none()
+    );
+    let session = dir
+        .new_session(&cole, at(1_000), at(2_000))
+        .expect("session");
+    dir.end_session(&session).expect("end");
+    assert!(
+        dir.session_account(&session, at(1_500))
+            .expect("find")
+            .is_none()
+    );
+
+    // Shares: effective at once, in the candidate's history, revocable.
+    assert!(dir.shared_with(&cole).expect("caseload").is_empty());
+    let (coach, added) = dir
+        .share(&ana, "cole@example.org", at(3_000))
+        .expect("share")
+        .expect("a coach");
+    assert!(added && coach == cole);
+    assert!(
+        dir.share(&ana, "ana@example.org", at(3_000))
+            .expect("share")
+            .is_none()
+    );
+    assert!(
+        dir.share(&ana, "nobody@example.org", at(3_000))
+            .expect("share")
+            .is_none()
+    );
+    assert_eq!(
+        dir.shared_with(&cole).expect("caseload"),
+        std::slice::from_ref(&ana)
+    );
+    assert_eq!(dir.shares_of(&ana).expect("shares")[0].coach, cole);
+    assert_eq!(
+        dir.shared_candidate(&cole, ana.id).expect("one").as_ref(),
+        Some(&ana)
+    );
+    let vault = PgStore::connect_vault(&db, &ana.vault_name()).expect("ana's vault");
+    let history = vault.history(10, false).expect("history");
+    assert_eq!(history[0].what, "share read access with cole@example.org");
+    assert!(
+        dir.unshare(&ana, "cole@example.org", at(4_000))
+            .expect("unshare")
+    );
+    assert!(dir.shared_with(&cole).expect("caseload").is_empty());
+    assert!(dir.shared_candidate(&cole, ana.id).expect("one").is_none());
+    let history = vault.history(10, false).expect("history");
+    assert_eq!(history[0].what, "stop sharing with cole@example.org");
+
+    // Disabling ends every way in.
+    let session = dir
+        .new_session(&ana, at(1_000), at(9_000))
+        .expect("session");
+    let token = dir.new_token(&ana, "phone", at(1_000)).expect("token");
+    dir.disable("ana@example.org")
+        .expect("disable")
+        .expect("ana");
+    assert!(
+        dir.session_account(&session, at(1_500))
+            .expect("find")
+            .is_none()
+    );
+    assert!(dir.token_account(&token).expect("find").is_none());
+    assert!(dir.password_of("ana@example.org").expect("read").is_none());
+    drop((vault, dir));
+    common::drop_database(&url, &name);
+}
