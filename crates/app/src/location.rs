@@ -15,6 +15,9 @@ pub enum Location {
     /// The default vault of a PostgreSQL database (`--database`,
     /// `DEBRIEF_DATABASE_URL`).
     Database(String),
+    /// A named vault of a PostgreSQL database: one account's store in
+    /// hosted mode (FORMAT.md §3).
+    Vault { url: String, vault: String },
 }
 
 impl Location {
@@ -28,7 +31,7 @@ impl Location {
     pub fn path(&self) -> Option<&Path> {
         match self {
             Location::File(p) => Some(p),
-            Location::Database(_) => None,
+            Location::Database(_) | Location::Vault { .. } => None,
         }
     }
 
@@ -37,6 +40,7 @@ impl Location {
         match self {
             Location::File(p) => p.display().to_string(),
             Location::Database(url) => without_password(url),
+            Location::Vault { url, vault } => format!("{} (vault {vault})", without_password(url)),
         }
     }
 }
@@ -69,6 +73,7 @@ pub fn open(location: &Location, empty: bool) -> Result<BoxStore, StoreError> {
         Location::File(_) if empty => Box::new(SqliteStore::open_in_memory()?),
         Location::File(path) => Box::new(SqliteStore::open(path)?),
         Location::Database(url) => Box::new(PgStore::connect(url)?),
+        Location::Vault { url, vault } => Box::new(PgStore::connect_vault(url, vault)?),
     })
 }
 

@@ -125,6 +125,72 @@ pub enum Command {
     /// Copy a SQLite store into PostgreSQL: `--from FILE.db --database URL`
     /// (profile, applications, settings; checked after copying).
     Migrate(MigrateArgs),
+    /// Hosted mode on PostgreSQL (`--database`): accounts, API tokens,
+    /// migrations (docs/hosting.md).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Accounts: add (password on standard input), list, disable.
+    #[command(subcommand)]
+    User(AdminUserCommand),
+    /// An API token for an account, printed once as {"token": "…"}; or
+    /// --revoke LABEL ends one.
+    Token(AdminTokenArgs),
+    /// Bring the database's schema up to date (as the role that owns it),
+    /// so the server can connect as a role that owns nothing.
+    Migrate(AdminMigrateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminUserCommand {
+    /// Add an account; reads its password from standard input (first line)
+    /// and prints {"id", "email", "role"}. A candidate gets a vault.
+    Add(AdminUserAddArgs),
+    /// Every account, as JSON lines: id, email, name, role, disabled.
+    List,
+    /// Disable an account: its password, tokens and sessions stop working.
+    Disable(AdminEmailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdminUserAddArgs {
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// candidate (owns a vault), coach (reads what is shared with them) or admin.
+    #[arg(long, value_parser = ["candidate", "coach", "admin"])]
+    pub role: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AdminEmailArgs {
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AdminTokenArgs {
+    /// The account the token is for.
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+    /// What the token is called (one token per label and account).
+    #[arg(long, value_name = "TEXT", default_value = "api")]
+    pub label: String,
+    /// End the token with this label instead of making one.
+    #[arg(long, value_name = "LABEL", conflicts_with = "label")]
+    pub revoke: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AdminMigrateArgs {
+    /// Also grant this role (one that owns nothing) the rights a server
+    /// needs on every table: read and write rows, never change the schema.
+    #[arg(long, value_name = "ROLE")]
+    pub grant_to: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +336,11 @@ pub struct ServeArgs {
     /// the proposals on the Inbox page. Off by default.
     #[arg(long, value_name = "INTERVAL", value_parser = parse_interval)]
     pub scan_mail_every: Option<std::time::Duration>,
+    /// A reverse proxy's address (repeatable): hosted mode believes its
+    /// X-Forwarded-For (sign-in throttling) and X-Forwarded-Proto (Secure
+    /// cookies), and no one else's.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// `30m`, `1h`, `2h`, `1d`: at least 5 minutes, at most a week.

@@ -241,7 +241,9 @@ impl Ctx {
         let store = debrief_app::open(&location, reads_only && missing).map_err(|e| {
             let msg = match &location {
                 Location::File(p) => format!("cannot open the store at {}: {e}", p.display()),
-                Location::Database(_) => format!("cannot open the database: {e}"),
+                Location::Database(_) | Location::Vault { .. } => {
+                    format!("cannot open the database: {e}")
+                }
             };
             if e.is_busy() {
                 Failure::Busy(msg)

@@ -4,6 +4,7 @@
 //! problem, 2 bad input or usage (nothing written), 3 the store could not
 //! be used right now (busy beyond its wait; nothing written).
 
+mod admin;
 mod answers;
 mod args;
 mod calendar;
@@ -99,6 +100,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
                 max_connections: usize::try_from(a.max_connections).unwrap_or(usize::MAX),
             },
             scan_mail_every: a.scan_mail_every,
+            trusted_proxies: a.trusted_proxies.clone(),
         };
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }
@@ -107,6 +109,9 @@ fn run(cli: Cli) -> ctx::Result<()> {
     }
     if let Command::Migrate(a) = &cli.command {
         return migrate::run(a, cli.database.as_deref());
+    }
+    if let Command::Admin(a) = &cli.command {
+        return admin::run(a, cli.database.as_deref(), cli.now.as_deref());
     }
     let reads_only = cli.command.only_reads();
     let mut ctx = Ctx::open_in(
@@ -150,6 +155,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
         | Command::Completions { .. }
         | Command::Serve(_)
         | Command::Mcp
-        | Command::Migrate(_) => Ok(()),
+        | Command::Migrate(_)
+        | Command::Admin(_) => Ok(()),
     }
 }

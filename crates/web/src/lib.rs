@@ -23,9 +23,11 @@ use axum::routing::get;
 use debrief_app::Location;
 
 mod api;
+mod caseload;
 mod charts;
 mod exchange_pages;
 mod feed;
+pub mod hosted;
 mod html;
 pub mod inbox;
 mod mailing;
@@ -61,6 +63,9 @@ pub struct ServeConfig {
     /// `--scan-mail-every`: scan the configured mailboxes (proposing only)
     /// at start and then this often; `None`: never (the default).
     pub scan_mail_every: Option<std::time::Duration>,
+    /// `--trusted-proxy`: reverse proxies whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` hosted mode believes.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +90,10 @@ pub enum WebError {
     Runtime(std::io::Error),
     #[error("--scan-mail-every: {0}")]
     MailScan(String),
+    #[error(
+        "{0} is not a loopback address, and the database has no accounts: anyone could read and change its data. Add accounts first (debrief admin user add, docs/hosting.md) or listen on 127.0.0.1"
+    )]
+    Unprotected(SocketAddr),
 }
 
 /// Every route, with the security layers. `loopback` says whether the
@@ -243,6 +252,20 @@ async fn favicon() -> impl axum::response::IntoResponse {
 /// Runs the server until Ctrl-C (or SIGTERM). Requests in flight finish
 /// first, so a write that has started is never cut off.
 pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
+    if let Some(url) = config.database.clone() {
+        let hosted = debrief_store_postgres::hosted::Directory::connect(&url)
+            .and_then(|d| d.has_accounts())
+            .map_err(|source| WebError::Store {
+                path: Location::Database(url.clone()).describe(),
+                source,
+            })?;
+        if hosted {
+            return serve_hosted(config, url).await;
+        }
+        if !config.addr.ip().is_loopback() {
+            return Err(WebError::Unprotected(config.addr));
+        }
+    }
     let location = match &config.database {
         Some(url) => Location::Database(url.clone()),
         None => Location::File(config.db.clone()),
@@ -311,6 +334,49 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
     )
     .await;
     digest.abort();
+    served.map_err(WebError::Serve)?;
+    println!("Stopped; every finished request was saved.");
+    Ok(())
+}
+
+/// Hosted mode: the database has accounts, so every request signs in and
+/// goes to the vault its caller may use (`hosted.rs`).
+async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> {
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| WebError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let local = listener.local_addr().map_err(WebError::Serve)?;
+    let loopback = local.ip().is_loopback();
+    let hosted = hosted::Hosted::open(
+        &url,
+        config.now.clone(),
+        debrief_mail::Sources::from_env(),
+        loopback,
+        hosted::HostedConfig {
+            trusted_proxies: config.trusted_proxies.clone(),
+        },
+    )
+    .map_err(|source| WebError::Store {
+        path: Location::Database(url.clone()).describe(),
+        source,
+    })?;
+    println!(
+        "Debrief is serving the accounts of {} at http://{local}/ (sign in at /login)",
+        Location::Database(url).describe()
+    );
+    if let Some(now) = &config.now {
+        println!("The clock is fixed at {now} (--now).");
+    }
+    let served = server::serve_with(
+        listener,
+        hosted::router(std::sync::Arc::new(hosted)),
+        config.limits,
+        shutdown_signal(),
+    )
+    .await;
     served.map_err(WebError::Serve)?;
     println!("Stopped; every finished request was saved.");
     Ok(())

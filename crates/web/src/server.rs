@@ -119,7 +119,7 @@ pub async fn serve_with(
                 () = &mut shutdown => return drain(tasks, &registry).await,
             }
         }
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 // Out of file descriptors and the like: wait, never stop.
@@ -162,7 +162,11 @@ pub async fn serve_with(
                 busy.store(true, Ordering::Relaxed);
                 async move {
                     use tower::ServiceExt;
-                    let res = router.oneshot(req.map(axum::body::Body::new)).await;
+                    let mut req = req.map(axum::body::Body::new);
+                    // The client's address, for hosted mode's sign-in throttle.
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    let res = router.oneshot(req).await;
                     busy.store(false, Ordering::Relaxed);
                     res
                 }

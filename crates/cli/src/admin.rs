@@ -1,0 +1,163 @@
+//! `debrief admin …` (FORMAT.md §3): the operator's commands of hosted
+//! mode — accounts, API tokens, migrations — over
+//! `debrief_store_postgres::hosted::Directory`. Like `migrate.rs`, this
+//! module names the PostgreSQL backend: accounts exist only there.
+
+use std::io::BufRead;
+
+use debrief_core::input::{clock_now, parse_time};
+use debrief_store_postgres::hosted::{Account, Directory, Role};
+use jiff::Timestamp;
+use serde_json::json;
+
+use crate::args::{AdminCommand, AdminTokenArgs, AdminUserAddArgs, AdminUserCommand};
+use crate::ctx::{Failure, Result};
+
+/// The shortest password `admin user add` accepts.
+const PASSWORD_MIN: usize = 10;
+
+pub fn run(command: &AdminCommand, database: Option<&str>, now: Option<&str>) -> Result<()> {
+    let Some(url) = database else {
+        return Err(Failure::input(
+            "admin needs --database URL (or DEBRIEF_DATABASE_URL): accounts live in a PostgreSQL database",
+        ));
+    };
+    let now = match now {
+        Some(text) => {
+            parse_time(text, &jiff::tz::TimeZone::UTC)
+                .map_err(|e| Failure::input(format!("--now: {e}")))?
+                .ts
+        }
+        None => clock_now(),
+    };
+    let dir = Directory::connect(url).map_err(|e| {
+        let msg = format!("cannot open the database: {e}");
+        if e.is_busy() {
+            Failure::Busy(msg)
+        } else {
+            Failure::input(msg)
+        }
+    })?;
+    match command {
+        AdminCommand::User(AdminUserCommand::Add(a)) => add(&dir, a, now),
+        AdminCommand::User(AdminUserCommand::List) => {
+            for a in dir.accounts()? {
+                println!("{}", account_json(&a, true));
+            }
+            Ok(())
+        }
+        AdminCommand::User(AdminUserCommand::Disable(a)) => match dir.disable(&a.email)? {
+            Some(account) => {
+                println!("{}", account_json(&account, true));
+                Ok(())
+            }
+            None => Err(no_account(&a.email)),
+        },
+        AdminCommand::Token(a) => token(&dir, a, now),
+        AdminCommand::Migrate(a) => {
+            if let Some(role) = &a.grant_to {
+                dir.grant_to(role)
+                    .map_err(|e| Failure::input(format!("--grant-to: {e}")))?;
+            }
+            println!(
+                "{}",
+                json!({"schema": debrief_store_postgres::SCHEMA_VERSION, "granted_to": a.grant_to})
+            );
+            Ok(())
+        }
+    }
+}
+
+fn no_account(email: &str) -> Failure {
+    Failure::input(format!(
+        "--email: no account has the email '{email}' (debrief admin user list shows them)"
+    ))
+}
+
+fn account_json(a: &Account, full: bool) -> serde_json::Value {
+    if full {
+        json!({"id": a.id.to_string(), "email": a.email, "name": a.name, "role": a.role.as_str(), "disabled": a.disabled})
+    } else {
+        json!({"id": a.id.to_string(), "email": a.email, "role": a.role.as_str()})
+    }
+}
+
+/// The password: the first line of standard input, without its line end.
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        Failure::input(format!("cannot read the password from standard input: {e}"))
+    })?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.chars().count() < PASSWORD_MIN {
+        return Err(Failure::input(format!(
+            "the password (standard input, first line) must have at least {PASSWORD_MIN} characters"
+        )));
+    }
+    if password.chars().any(char::is_control) {
+        return Err(Failure::input(
+            "the password (standard input, first line) has a control character",
+        ));
+    }
+    Ok(password)
+}
+
+fn add(dir: &Directory, a: &AdminUserAddArgs, now: Timestamp) -> Result<()> {
+    let email = debrief_store_postgres::hosted::normalize_email(&a.email)
+        .map_err(|e| Failure::input(format!("--email: {e}")))?;
+    let name = a.name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(Failure::input(
+            "--name: give the person's name, one line of at most 200 characters",
+        ));
+    }
+    let role =
+        Role::parse(&a.role).ok_or_else(|| Failure::input("--role: candidate, coach or admin"))?;
+    let password = read_password()?;
+    let account = dir
+        .add_account(&email, name, role, &password, now)
+        .map_err(|e| match e {
+            debrief_store::StoreError::Conflict(m) => Failure::input(format!("--email: {m}")),
+            e => Failure::from(e),
+        })?;
+    println!("{}", account_json(&account, false));
+    Ok(())
+}
+
+fn token(dir: &Directory, a: &AdminTokenArgs, now: Timestamp) -> Result<()> {
+    let account = dir.account(&a.email)?.ok_or_else(|| no_account(&a.email))?;
+    if let Some(label) = &a.revoke {
+        if !dir.revoke_token(&account, label)? {
+            let labels = dir.token_labels(&account)?;
+            return Err(Failure::input(format!(
+                "--revoke: {} has no token labelled '{label}' (it has: {})",
+                account.email,
+                if labels.is_empty() {
+                    "none".to_string()
+                } else {
+                    labels.join(", ")
+                }
+            )));
+        }
+        println!("{}", json!({"revoked": label, "email": account.email}));
+        return Ok(());
+    }
+    if account.disabled {
+        return Err(Failure::input(format!(
+            "--email: the account {} is disabled",
+            account.email
+        )));
+    }
+    let label = a.label.trim();
+    if label.is_empty() || label.chars().count() > 100 || label.chars().any(char::is_control) {
+        return Err(Failure::input(
+            "--label: one line of at most 100 characters",
+        ));
+    }
+    let secret = dir.new_token(&account, label, now).map_err(|e| match e {
+        debrief_store::StoreError::Conflict(m) => Failure::input(format!("--label: {m}")),
+        e => Failure::from(e),
+    })?;
+    println!("{}", json!({"token": secret}));
+    Ok(())
+}

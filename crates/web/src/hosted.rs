@@ -1,0 +1,712 @@
+//! Hosted mode (FORMAT.md §3): `debrief serve --database URL` once the
+//! database has accounts. This module is the access layer in front of the
+//! single-person app: it signs people in (`/login`, a session cookie; API
+//! tokens as `Authorization: Bearer`), throttles failed sign-ins per
+//! account and per client address, and hands each request to the router
+//! of the one vault the caller may use — a candidate's own (read and
+//! write), or, for a coach, a sharing candidate's under
+//! `/candidates/{id}/…` and `/api/v1/candidates/{id}/…` (reads only: a
+//! write is 403). Anything else, including an id of a vault the caller may
+//! not read, answers exactly as an id that does not exist (404).
+//!
+//! Underneath, every vault's router holds a store bound to that vault, and
+//! PostgreSQL's forced row-level security keeps its connection to it
+//! (`debrief-store-postgres`, migration 0004). Vault routers are opened on
+//! first use and the least recently used closed beyond [`OPEN_VAULTS`].
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use debrief_app::Location;
+use debrief_store_postgres::hosted::{self as accounts, Account, Directory, Role};
+use jiff::Timestamp;
+use maud::{DOCTYPE, Markup, html};
+use serde_json::json;
+
+use crate::state::AppState;
+
+/// How many vault routers (each with its own database connection) stay
+/// open at once; the least recently used is closed beyond that.
+pub const OPEN_VAULTS: usize = 48;
+
+/// How long a sign-in lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// The session cookie's name.
+const COOKIE: &str = "debrief_session";
+
+/// Failed sign-ins (per account, per address) before the next waits.
+const FREE_FAILURES: u32 = 5;
+
+/// How hosted mode was asked to run.
+#[derive(Debug, Clone, Default)]
+pub struct HostedConfig {
+    /// Addresses of reverse proxies whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// What the access layer holds.
+pub struct Hosted {
+    url: String,
+    now: Option<String>,
+    mail: debrief_mail::Sources,
+    loopback: bool,
+    config: HostedConfig,
+    dir: Mutex<Directory>,
+    vaults: Mutex<Vaults>,
+    throttle: Mutex<Throttle>,
+}
+
+#[derive(Default)]
+struct Vaults {
+    tick: u64,
+    open: HashMap<String, (AppState, Router, u64)>,
+}
+
+/// Failed sign-ins by key (`account:EMAIL`, `address:IP`).
+#[derive(Default)]
+pub struct Throttle {
+    failures: HashMap<String, (u32, Instant)>,
+}
+
+impl Throttle {
+    /// How long `key` must wait before trying again, if at all.
+    pub fn wait(&self, key: &str, now: Instant) -> Option<Duration> {
+        let (count, last) = self.failures.get(key)?;
+        if *count < FREE_FAILURES {
+            return None;
+        }
+        // 2 s after the fifth failure, doubling, at most 15 minutes.
+        let shift = (count - FREE_FAILURES).min(9);
+        let pause = Duration::from_secs(2u64 << shift).min(Duration::from_secs(900));
+        let until = *last + pause;
+        (until > now).then(|| until - now)
+    }
+
+    pub fn failed(&mut self, key: &str, now: Instant) {
+        let entry = self.failures.entry(key.to_string()).or_insert((0, now));
+        entry.0 = entry.0.saturating_add(1);
+        entry.1 = now;
+        if self.failures.len() > 100_000 {
+            // Forget the quiet ones rather than grow without end.
+            self.failures
+                .retain(|_, (_, at)| now.duration_since(*at) < Duration::from_secs(900));
+        }
+    }
+
+    pub fn succeeded(&mut self, key: &str) {
+        self.failures.remove(key);
+    }
+}
+
+impl Hosted {
+    /// Opens the directory of the database at `url`.
+    pub fn open(
+        url: &str,
+        now: Option<String>,
+        mail: debrief_mail::Sources,
+        loopback: bool,
+        config: HostedConfig,
+    ) -> Result<Hosted, debrief_store::StoreError> {
+        Ok(Hosted {
+            url: url.to_string(),
+            now,
+            mail,
+            loopback,
+            config,
+            dir: Mutex::new(Directory::connect(url)?),
+            vaults: Mutex::new(Vaults::default()),
+            throttle: Mutex::new(Throttle::default()),
+        })
+    }
+
+    fn dir(&self) -> std::sync::MutexGuard<'_, Directory> {
+        self.dir.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The clock: `--now` when given, else the system's.
+    fn now(&self) -> Timestamp {
+        self.now
+            .as_deref()
+            .and_then(|t| {
+                debrief_core::input::parse_time(t, &jiff::tz::TimeZone::UTC)
+                    .ok()
+                    .map(|m| m.ts)
+            })
+            .unwrap_or_else(debrief_core::input::clock_now)
+    }
+
+    /// The router (and state) of a candidate's vault, opened on first use.
+    fn vault(&self, candidate: &Account) -> Result<(AppState, Router), Response> {
+        let name = candidate.vault_name();
+        let mut v = self.vaults.lock().unwrap_or_else(|p| p.into_inner());
+        v.tick += 1;
+        let tick = v.tick;
+        if let Some((state, router, used)) = v.open.get_mut(&name) {
+            *used = tick;
+            return Ok((state.clone(), router.clone()));
+        }
+        let location = Location::Vault {
+            url: self.url.clone(),
+            vault: name.clone(),
+        };
+        let state = AppState::open_at(&location, self.now.clone(), self.mail.clone())
+            .map_err(|e| unavailable(&e.to_string()))?;
+        let router = crate::router(state.clone(), self.loopback);
+        if v.open.len() >= OPEN_VAULTS
+            && let Some(oldest) = v
+                .open
+                .iter()
+                .min_by_key(|(_, (_, _, used))| *used)
+                .map(|(k, _)| k.clone())
+        {
+            v.open.remove(&oldest);
+        }
+        v.open.insert(name, (state.clone(), router.clone(), tick));
+        Ok((state, router))
+    }
+
+    /// The signed-in caller, from a bearer token or the session cookie.
+    fn caller(&self, headers: &HeaderMap) -> Result<Option<Account>, Response> {
+        if let Some(auth) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        {
+            let Some(token) = auth.strip_prefix("Bearer ") else {
+                return Ok(None);
+            };
+            return self
+                .dir()
+                .token_account(token.trim())
+                .map_err(|e| unavailable(&e.to_string()));
+        }
+        let Some(secret) = session_cookie(headers) else {
+            return Ok(None);
+        };
+        self.dir()
+            .session_account(&secret, self.now())
+            .map_err(|e| unavailable(&e.to_string()))
+    }
+
+    /// The client's address: the connection's peer, or, from a trusted
+    /// proxy, the last address in `X-Forwarded-For` that is not a proxy.
+    fn client(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        let peer = peer?.ip();
+        if !self.config.trusted_proxies.contains(&peer) {
+            return Some(peer);
+        }
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !self.config.trusted_proxies.contains(ip))
+            .or(Some(peer))
+    }
+
+    /// Whether the browser reached us over HTTPS (directly we never do; a
+    /// trusted proxy says so with `X-Forwarded-Proto`).
+    fn https(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+        peer.is_some_and(|p| self.config.trusted_proxies.contains(&p.ip()))
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+    }
+}
+
+/// The routes of hosted mode: sign-in, health, sharing, the caseload, and
+/// everything else handed to the caller's vault.
+pub fn router(hosted: Arc<Hosted>) -> Router {
+    use axum::routing::{get, post};
+    let exposure = crate::security::Exposure {
+        loopback: hosted.loopback,
+    };
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/assets/style.css", get(crate::style))
+        .route("/assets/app.js", get(crate::script))
+        .route("/favicon.ico", get(crate::favicon))
+        .route("/assets/favicon.svg", get(crate::favicon))
+        .fallback(dispatch)
+        .with_state(hosted)
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::BODY_LIMIT_BYTES,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            exposure,
+            crate::security::guard,
+        ))
+        .layer(axum::middleware::from_fn(crate::security::headers))
+}
+
+fn unavailable(why: &str) -> Response {
+    tracing_free_log(why);
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "2")],
+        axum::Json(json!({"message": "the database could not be used right now; try again in a moment", "field": null})),
+    )
+        .into_response()
+}
+
+/// Logs a server-side failure without personal data (the store's
+/// messages name the database, never a person).
+fn tracing_free_log(why: &str) {
+    eprintln!("debrief: {why}");
+}
+
+/// 401 with nothing else said (API), or the sign-in page (browser).
+fn unauthorized(uri: &Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response();
+    }
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response()
+}
+
+fn not_found(uri: &Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return (
+            StatusCode::NOT_FOUND,
+            axum::Json(
+                json!({"message": format!("no such address: {}", uri.path()), "field": null}),
+            ),
+        )
+            .into_response();
+    }
+    page(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        None,
+        html! { h1 { "There is no page here" } p { a href="/" { "Back" } } },
+    )
+}
+
+fn forbidden(uri: &Uri, why: &str) -> Response {
+    if uri.path().starts_with("/api/") {
+        return (
+            StatusCode::FORBIDDEN,
+            axum::Json(json!({"message": why, "field": null})),
+        )
+            .into_response();
+    }
+    page(
+        StatusCode::FORBIDDEN,
+        "Not allowed",
+        None,
+        html! { h1 { "Not allowed" } p role="alert" { (why) } p { a href="/" { "Back" } } },
+    )
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// A page of hosted mode's own (sign-in, sharing, the caseload).
+pub(crate) fn page(
+    status: StatusCode,
+    title: &str,
+    who: Option<&Account>,
+    body: Markup,
+) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Debrief" }
+                link rel="stylesheet" href="/assets/style.css";
+                link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "Debrief" }
+                    @if let Some(a) = who {
+                        nav aria-label="Account" {
+                            ul {
+                                @if a.role == Role::Candidate {
+                                    li { a href="/" { "Today" } }
+                                    li { a href="/sharing" { "Sharing" } }
+                                }
+                                @if a.role == Role::Coach {
+                                    li { a href="/" { "Caseload" } }
+                                }
+                                li {
+                                    form method="post" action="/logout" {
+                                        button type="submit" { "Sign out " (a.email) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main { (body) }
+            }
+        }
+    };
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        markup.into_string(),
+    )
+        .into_response()
+}
+
+fn login_form(message: Option<&str>, email: &str) -> Markup {
+    html! {
+        h1 { "Sign in" }
+        @if let Some(m) = message { p.flash.error role="alert" { (m) } }
+        form method="post" action="/login" {
+            p { label { "Email " input type="email" name="email" required autocomplete="username" value=(email); } }
+            p { label { "Password " input type="password" name="password" required autocomplete="current-password"; } }
+            p { button type="submit" { "Sign in" } }
+        }
+    }
+}
+
+async fn login_page() -> Response {
+    page(StatusCode::OK, "Sign in", None, login_form(None, ""))
+}
+
+#[derive(serde::Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+}
+
+/// A hash to check against when the email is unknown, so a wrong email
+/// costs what a wrong password does.
+fn decoy() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| accounts::hash_password("decoy password").unwrap_or_default())
+}
+
+async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(p)| *p);
+    let headers = req.headers().clone();
+    let form: LoginForm = match axum::body::to_bytes(req.into_body(), 16 << 10)
+        .await
+        .ok()
+        .and_then(|b| serde_urlencoded::from_bytes(&b).ok())
+    {
+        Some(f) => f,
+        None => {
+            return page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Sign in",
+                None,
+                login_form(Some("Give your email and password."), ""),
+            );
+        }
+    };
+    let email = form.email.trim().to_lowercase();
+    let keys = [
+        format!("account:{email}"),
+        format!(
+            "address:{}",
+            h.client(peer, &headers)
+                .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+        ),
+    ];
+    let started = Instant::now();
+    let wait = {
+        let t = h.throttle.lock().unwrap_or_else(|p| p.into_inner());
+        keys.iter().filter_map(|k| t.wait(k, started)).max()
+    };
+    if let Some(wait) = wait {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Sign in",
+            None,
+            login_form(
+                Some(&format!("Too many failed sign-ins. Try again in {secs} s.")),
+                &email,
+            ),
+        );
+    }
+    let found = match h.dir().password_of(&email) {
+        Ok(found) => found,
+        Err(e) => return unavailable(&e.to_string()),
+    };
+    let password = form.password.clone();
+    let hash = found
+        .as_ref()
+        .map_or_else(|| decoy().to_string(), |(_, hash)| hash.clone());
+    // Argon2 is slow on purpose: off the async threads.
+    let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&hash, &password))
+        .await
+        .unwrap_or(false);
+    let account = match found {
+        Some((account, _)) if ok => account,
+        _ => {
+            let mut t = h.throttle.lock().unwrap_or_else(|p| p.into_inner());
+            for k in &keys {
+                t.failed(k, Instant::now());
+            }
+            return page(
+                StatusCode::UNAUTHORIZED,
+                "Sign in",
+                None,
+                login_form(Some("Wrong email or password."), &email),
+            );
+        }
+    };
+    h.throttle
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .succeeded(&keys[0]);
+    let now = h.now();
+    let expires = now
+        .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
+        .unwrap_or(now);
+    let secret = match h.dir().new_session(&account, now, expires) {
+        Ok(s) => s,
+        Err(e) => return unavailable(&e.to_string()),
+    };
+    let secure = !h.loopback || h.https(peer, &headers);
+    let cookie = format!(
+        "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        SESSION_HOURS * 3600,
+        if secure { "; Secure" } else { "" }
+    );
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn logout(State(h): State<Arc<Hosted>>, headers: HeaderMap) -> Response {
+    if let Some(secret) = session_cookie(&headers)
+        && let Err(e) = h.dir().end_session(&secret)
+    {
+        return unavailable(&e.to_string());
+    }
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("debrief_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    res
+}
+
+/// Alive: the process answers.
+async fn healthz() -> Response {
+    (StatusCode::OK, axum::Json(json!({"status": "ok"}))).into_response()
+}
+
+/// Ready: the database answers.
+async fn readyz(State(h): State<Arc<Hosted>>) -> Response {
+    match h.dir().has_accounts() {
+        Ok(_) => (StatusCode::OK, axum::Json(json!({"status": "ready"}))).into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({"status": "the database does not answer"})),
+        )
+            .into_response(),
+    }
+}
+
+/// Every other request: who is asking, then which vault (if any) it goes to.
+async fn dispatch(State(h): State<Arc<Hosted>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let caller = match h.caller(req.headers()) {
+        Ok(Some(c)) => c,
+        Ok(None) => return unauthorized(req.uri()),
+        Err(res) => return res,
+    };
+    if path == "/api/v1/sharing"
+        || path.starts_with("/api/v1/sharing/")
+        || path == "/sharing"
+        || path.starts_with("/sharing/")
+    {
+        return crate::caseload::sharing(&h, &caller, req).await;
+    }
+    if path == "/api/v1/caseload" || (path == "/" && caller.role == Role::Coach) {
+        return crate::caseload::caseload(&h, &caller, req).await;
+    }
+    if let Some((id, rest, api)) = candidate_path(&path) {
+        return for_coach(&h, &caller, id, rest, api, req).await;
+    }
+    match caller.role {
+        Role::Candidate => match h.vault(&caller) {
+            Ok((_, router)) => forward(router, req).await,
+            Err(res) => res,
+        },
+        Role::Admin if path == "/" => crate::caseload::admin_page(&h, &caller),
+        Role::Coach | Role::Admin => not_found(req.uri()),
+    }
+}
+
+/// `/candidates/{id}/…` or `/api/v1/candidates/{id}/…`: the id and the
+/// rest of the path, and whether it is the API's.
+fn candidate_path(path: &str) -> Option<(&str, &str, bool)> {
+    let (rest, api) = match path.strip_prefix("/api/v1/candidates/") {
+        Some(rest) => (rest, true),
+        None => (path.strip_prefix("/candidates/")?, false),
+    };
+    let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    Some((id, tail, api))
+}
+
+/// A coach reading one sharing candidate's vault, read-only.
+async fn for_coach(
+    h: &Hosted,
+    caller: &Account,
+    id: &str,
+    rest: &str,
+    api: bool,
+    req: Request,
+) -> Response {
+    let uri = req.uri().clone();
+    let candidate = match id.parse::<i64>() {
+        Ok(id) if caller.role == Role::Coach => match h.dir().shared_candidate(caller, id) {
+            Ok(c) => c,
+            Err(e) => return unavailable(&e.to_string()),
+        },
+        _ => None,
+    };
+    let Some(candidate) = candidate else {
+        // Not shared with this caller, or no such candidate: the same 404.
+        return not_found(&uri);
+    };
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return forbidden(
+            &uri,
+            "a coach reads a candidate's data and never changes it",
+        );
+    }
+    let target = if api {
+        match rest.split('/').next().unwrap_or("") {
+            "agenda" | "stats" | "applications" => format!("/api/v1/{rest}"),
+            _ => return not_found(&uri),
+        }
+    } else {
+        match rest.split('/').next().unwrap_or("") {
+            "" => "/".to_string(),
+            "applications" | "insights" => format!("/{rest}"),
+            _ => return not_found(&uri),
+        }
+    };
+    let target = match uri.query() {
+        Some(q) => format!("{target}?{q}"),
+        None => target,
+    };
+    let (mut parts, body) = req.into_parts();
+    parts.uri = match target.parse() {
+        Ok(u) => u,
+        Err(_) => return not_found(&uri),
+    };
+    match h.vault(&candidate) {
+        Ok((_, router)) => forward(router, Request::from_parts(parts, body)).await,
+        Err(res) => res,
+    }
+}
+
+async fn forward(router: Router, req: Request) -> Response {
+    use tower::ServiceExt;
+    match router.oneshot(req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    }
+}
+
+impl Hosted {
+    /// The caseload and sharing modules' way to a vault.
+    pub(crate) fn vault_state(&self, candidate: &Account) -> Result<AppState, Response> {
+        self.vault(candidate).map(|(s, _)| s)
+    }
+
+    pub(crate) fn directory(&self) -> std::sync::MutexGuard<'_, Directory> {
+        self.dir()
+    }
+
+    pub(crate) fn clock(&self) -> Timestamp {
+        self.now()
+    }
+}
+
+/// A response a module of hosted mode gives when the store failed.
+pub(crate) fn store_failed(e: &debrief_store::StoreError) -> Response {
+    unavailable(&e.to_string())
+}
+
+pub(crate) fn problem_response(p: &crate::state::Problem) -> Response {
+    p.clone().into_response()
+}
+
+pub(crate) fn not_found_for(uri: &Uri) -> Response {
+    not_found(uri)
+}
+
+pub(crate) fn forbidden_for(uri: &Uri, why: &str) -> Response {
+    forbidden(uri, why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_wait_longer_each_time_past_the_free_ones() {
+        let mut t = Throttle::default();
+        let start = Instant::now();
+        for _ in 0..FREE_FAILURES - 1 {
+            t.failed("account:a", start);
+        }
+        assert_eq!(t.wait("account:a", start), None);
+        t.failed("account:a", start);
+        assert_eq!(t.wait("account:a", start), Some(Duration::from_secs(2)));
+        t.failed("account:a", start);
+        assert_eq!(t.wait("account:a", start), Some(Duration::from_secs(4)));
+        assert_eq!(t.wait("account:a", start + Duration::from_secs(4)), None);
+        assert_eq!(t.wait("address:1.2.3.4", start), None);
+        t.succeeded("account:a");
+        assert_eq!(t.wait("account:a", start), None);
+    }
+
+    #[test]
+    fn candidate_paths() {
+        assert_eq!(
+            candidate_path("/api/v1/candidates/7/agenda"),
+            Some(("7", "agenda", true))
+        );
+        assert_eq!(candidate_path("/candidates/7"), Some(("7", "", false)));
+        assert_eq!(candidate_path("/applications/x"), None);
+    }
+}
