@@ -568,7 +568,9 @@ async fn dispatch(State(h): State<Arc<Hosted>>, req: Request) -> Response {
             Ok((_, router)) => forward(router, req).await,
             Err(res) => res,
         },
-        Role::Admin if path == "/" => crate::caseload::admin_page(&h, &caller),
+        Role::Admin if path == "/" && matches!(*req.method(), Method::GET | Method::HEAD) => {
+            crate::caseload::admin_page(&h, &caller)
+        }
         Role::Coach | Role::Admin => not_found(req.uri()),
     }
 }
