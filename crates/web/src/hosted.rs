@@ -14,6 +14,10 @@
 //! (`debrief-store-postgres`, migration 0004). Vault routers are opened on
 //! first use and the least recently used closed beyond [`OPEN_VAULTS`].
 
+// A refusal here is the response itself (401, 403, 404, 503), made once
+// and returned as is; boxing it would only move the allocation.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
