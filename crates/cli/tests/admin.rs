@@ -32,7 +32,7 @@ fn text(b: &[u8]) -> String {
 
 #[test]
 fn accounts_and_tokens_from_the_command_line() {
-    if std::env::var("DEBRIEF_TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
+    if !std::env::var("DEBRIEF_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
         eprintln!("!! SKIPPED admin tests: DEBRIEF_TEST_DATABASE_URL is not set (.ci/postgres)");
         return;
     }
