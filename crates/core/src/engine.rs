@@ -21,7 +21,9 @@ use crate::rules::Rule;
 use crate::text::{ago, day, name_list, when};
 
 /// Where an action stands at `now`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     Overdue,
@@ -50,7 +52,7 @@ impl State {
 }
 
 /// One thing the user should do, and why (FORMAT.md §2 `agenda --json`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Action {
     pub rule: Rule,
     pub state: State,
@@ -88,7 +90,7 @@ pub struct Lapse {
 }
 
 /// How the cadence was chosen, and what the other seed would have advised.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PolicyNote {
     /// `conservative`, `proactive`, or `stated` when the person's own date won.
     pub applied: String,
@@ -96,7 +98,7 @@ pub struct PolicyNote {
     pub alternatives: Vec<PolicyAlternative>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PolicyAlternative {
     pub policy: Policy,
     pub opens: Moment,
@@ -104,7 +106,7 @@ pub struct PolicyAlternative {
 }
 
 /// The whole agenda at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Agenda {
     pub now: Moment,
     pub timezone: String,

@@ -12,6 +12,7 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, Zoned};
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The format tag every exchange file carries.
@@ -122,12 +123,43 @@ impl<'de> Deserialize<'de> for Moment {
     }
 }
 
+impl JsonSchema for Moment {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Moment".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 with its offset, e.g. 2026-11-20T10:00:00-06:00",
+        })
+    }
+}
+
+/// A calendar day's JSON Schema (`2026-11-20`), for the `Date` fields.
+pub struct DaySchema;
+
+impl JsonSchema for DaySchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Day".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date" })
+    }
+}
+
 /// Declares a string enum with its wire names in one place, so the JSON,
 /// the command line and the docs can never spell a value differently.
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident $human:literal { $($variant:ident = $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
         pub enum $name {
             $(#[serde(rename = $wire)] $variant),+
         }
@@ -278,7 +310,7 @@ fn default_minutes() -> u32 {
 }
 
 /// A whole exchange file: the profile and every application.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dataset {
     pub format: String,
@@ -298,7 +330,7 @@ impl Default for Dataset {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     #[serde(default)]
@@ -332,16 +364,17 @@ impl Default for Profile {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Holidays {
     #[serde(default)]
     pub calendar: HolidayCalendar,
     #[serde(default)]
+    #[schemars(with = "Vec<DaySchema>")]
     pub extra: Vec<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Application {
     pub id: String,
@@ -409,7 +442,7 @@ impl Application {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     pub id: String,
@@ -460,17 +493,18 @@ impl Person {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prefers {
     #[serde(default)]
     pub channel: Option<Channel>,
     /// "If you haven't heard by this date…": the person's own timeline.
     #[serde(default)]
+    #[schemars(with = "Option<DaySchema>")]
     pub after: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Interview {
     pub id: String,
@@ -515,7 +549,7 @@ pub struct Interview {
 
 /// Extension: which calendar invite an interview came from (iCalendar
 /// `UID`) and the version last imported (`SEQUENCE`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteRef {
     pub uid: String,
@@ -562,7 +596,7 @@ impl Interview {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prepared {
     #[serde(default)]
@@ -571,7 +605,7 @@ pub struct Prepared {
     pub questions: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlipUp {
     pub text: String,
@@ -581,7 +615,7 @@ pub struct SlipUp {
     pub apologized: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reflection {
     #[serde(default)]
@@ -598,7 +632,7 @@ pub struct Reflection {
     pub hardest_question: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Touch {
     pub at: Moment,
@@ -620,17 +654,19 @@ pub struct Touch {
     pub message_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct News {
+    #[schemars(with = "DaySchema")]
     pub on: Date,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     pub kind: OutcomeKind,
+    #[schemars(with = "DaySchema")]
     pub on: Date,
     #[serde(default)]
     pub feedback: Vec<Feedback>,
@@ -641,7 +677,7 @@ pub struct Outcome {
     pub message_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Feedback {
     pub text: String,
@@ -655,14 +691,15 @@ pub struct Feedback {
     pub plan: Option<LearningPlan>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LearningPlan {
     pub step: String,
+    #[schemars(with = "DaySchema")]
     pub by: Date,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResearchFact {
     pub fact: String,
@@ -671,7 +708,7 @@ pub struct ResearchFact {
 }
 
 /// An action the user has dealt with outside Debrief, or chosen to skip.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dismissal {
     pub rule: String,

@@ -68,6 +68,18 @@ impl Serialize for Rule {
     }
 }
 
+/// A rule on the wire: one of the ids.
+impl schemars::JsonSchema for Rule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rule".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        schemars::json_schema!({ "type": "string", "enum": ids })
+    }
+}
+
 /// What a person reads about a rule (`debrief explain`).
 #[derive(Debug, Clone, Copy)]
 pub struct RuleInfo {

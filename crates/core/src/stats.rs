@@ -11,7 +11,7 @@ use crate::engine::Engine;
 use crate::model::{Channel, Dataset, InterviewStatus, Stage, TouchKind};
 use crate::rules::Rule;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Stats {
     pub applications: usize,
     pub interviews_held: usize,
@@ -29,7 +29,7 @@ pub struct Stats {
 }
 
 /// The actions that lapsed in one month (PLAYBOOK `lapse`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MissedMonth {
     /// `2026-11`, in the profile's zone.
     pub month: String,
@@ -42,7 +42,7 @@ pub struct MissedMonth {
     pub by_rule: BTreeMap<String, usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StageCount {
     pub stage: Stage,
     pub count: usize,
@@ -50,7 +50,7 @@ pub struct StageCount {
     pub reached: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ThankYouStats {
     /// Interviewers owed a note (held interviews × interviewers).
     pub owed: usize,
@@ -60,7 +60,7 @@ pub struct ThankYouStats {
     pub share_within_24h: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ReplyRate {
     pub key: String,
     pub sent: usize,
@@ -68,7 +68,7 @@ pub struct ReplyRate {
     pub rate: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Recurring {
     pub mistake: String,
     pub times: usize,

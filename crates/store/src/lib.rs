@@ -80,7 +80,7 @@ impl StoreError {
 
 /// What a list of applications shows (a board, an API listing), without
 /// reading each application whole.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct ApplicationSummary {
     pub id: String,
     pub company: String,

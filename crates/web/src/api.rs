@@ -16,13 +16,11 @@ use debrief_core::rules::Rule;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::ops::{self, Logged};
+use crate::ops::{self, AgendaPage as Page, DraftRequest, Logged};
 use crate::snapshot::pretty_json;
 
 use crate::state::{AppState, Problem, Result};
 use crate::wire::{body, json_errors, query};
-
-const OPENAPI: &str = include_str!("../assets/openapi.json");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -92,7 +90,7 @@ async fn openapi() -> Response {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        OPENAPI,
+        crate::openapi::text(),
     )
         .into_response()
 }
@@ -189,20 +187,6 @@ async fn agenda(State(st): State<AppState>, h: HeaderMap, RawQuery(raw): RawQuer
         body,
     )
         .into_response())
-}
-
-/// The agenda's shape, with the paging fields when paged.
-#[derive(serde::Serialize)]
-struct Page<'a> {
-    now: &'a debrief_core::model::Moment,
-    timezone: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    offset: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    limit: Option<usize>,
-    actions: Vec<&'a Action>,
 }
 
 async fn stats(State(st): State<AppState>) -> Answer {
@@ -334,15 +318,6 @@ async fn feedback_add(State(st): State<AppState>, Path(id): Path<String>, b: Byt
     let point = st.edit(&id, |app| ops::feedback(app, &f))?;
     let app = st.application(&id)?;
     created(json!({ "point": point, "outcome": app.outcome }))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DraftRequest {
-    app: String,
-    person: String,
-    #[serde(default)]
-    kind: Option<debrief_lint::NoteKind>,
 }
 
 /// A first draft for one person, with the linter's findings on it.

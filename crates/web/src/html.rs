@@ -51,6 +51,12 @@ impl Fields {
             .collect()
     }
 
+    /// The form as the typed shape the API reads (`ops`' structs); see
+    /// `wire::form`.
+    pub fn typed<T: serde::de::DeserializeOwned>(&self, page_only: &[&str]) -> Result<T, Problem> {
+        crate::wire::form(&self.0, page_only)
+    }
+
     /// A wire-enum value (`stage`, `channel`…), blank meaning `None`.
     pub fn parse<T: std::str::FromStr<Err = String>>(
         &self,

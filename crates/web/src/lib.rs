@@ -32,6 +32,7 @@ mod html;
 pub mod inbox;
 mod mailing;
 mod once;
+mod openapi;
 mod ops;
 mod pages;
 mod problem;

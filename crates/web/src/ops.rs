@@ -12,6 +12,7 @@ use debrief_core::model::{
 use debrief_core::rules::Rule;
 use debrief_store::Change;
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::state::{AppState, Clock, Problem, Result};
@@ -50,7 +51,7 @@ fn date(text: &Option<String>, field: &str) -> Result<Option<Date>> {
 }
 
 /// A new application (`debrief app add`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApplication {
     pub company: String,
@@ -109,7 +110,7 @@ pub fn update_application(app: &mut Application, a: &NewApplication) -> Result<(
 }
 
 /// A person met at an application (`debrief person add`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
     pub name: String,
@@ -155,7 +156,7 @@ pub fn add_person(app: &mut Application, a: &NewPerson) -> Result<String> {
 }
 
 /// An interview put in the diary (`debrief interview add`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInterview {
     /// RFC 3339, or "YYYY-MM-DD HH:MM" in the profile's zone.
@@ -193,7 +194,7 @@ pub fn add_interview(app: &mut Application, a: &NewInterview, clock: &Clock) -> 
 
 /// One person in the debrief: were they there, what they said, and the
 /// timeline and channel they named.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DebriefPerson {
     pub id: String,
@@ -210,7 +211,7 @@ pub struct DebriefPerson {
 }
 
 /// Everything the debrief form captures, right after an interview.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Debrief {
     #[serde(default)]
@@ -302,7 +303,7 @@ pub fn debrief(
 }
 
 /// A message or call to log (`debrief touch`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTouch {
     pub person: String,
@@ -374,7 +375,7 @@ pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) ->
 }
 
 /// Marks an agenda action done or dismissed (`debrief done`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDismissal {
     pub rule: String,
@@ -445,7 +446,7 @@ pub fn note_kind_for_rule(rule: Rule) -> Option<debrief_lint::NoteKind> {
 
 /// Changes to a person (`debrief person set`): absent fields stay as they
 /// are, a blank text clears one.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonUpdate {
     #[serde(default)]
@@ -487,7 +488,7 @@ pub fn update_person(app: &mut Application, id: &str, u: &PersonUpdate) -> Resul
 
 /// An interview's status and preparation (`debrief interview missed`,
 /// `cancel`, `prepared`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterviewUpdate {
     #[serde(default)]
@@ -540,7 +541,7 @@ pub fn update_interview(
 
 /// A fact learned about the company, with how you would contribute
 /// (`debrief research`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewResearch {
     pub fact: String,
@@ -560,7 +561,7 @@ pub fn research(app: &mut Application, r: &NewResearch) -> Result<()> {
 
 /// A point of feedback after the outcome, or a change to one
 /// (`debrief feedback`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewFeedback {
     /// The feedback itself; needed unless `point` names an existing one.
@@ -597,7 +598,7 @@ pub fn feedback(app: &mut Application, f: &NewFeedback) -> Result<usize> {
 }
 
 /// "They replied" (`debrief reply`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewReply {
     /// Who replied; absent: to the latest unanswered message to anyone.
@@ -609,7 +610,7 @@ pub struct NewReply {
 }
 
 /// Company news (`debrief news`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNews {
     pub text: String,
@@ -619,7 +620,7 @@ pub struct NewNews {
 }
 
 /// The outcome (`debrief outcome`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOutcome {
     pub kind: OutcomeKind,
@@ -628,4 +629,30 @@ pub struct NewOutcome {
     pub on: Option<String>,
     #[serde(default)]
     pub stay_in_touch: bool,
+}
+
+/// A first draft for one person (`POST /api/v1/drafts`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftRequest {
+    pub app: String,
+    pub person: String,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub kind: Option<debrief_lint::NoteKind>,
+}
+
+/// The agenda's shape (`GET /api/v1/agenda`), with the paging fields when
+/// paged.
+#[derive(Serialize, JsonSchema)]
+pub struct AgendaPage<'a> {
+    pub now: &'a Moment,
+    pub timezone: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+    pub actions: Vec<&'a debrief_core::engine::Action>,
 }

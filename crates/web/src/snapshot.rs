@@ -85,7 +85,7 @@ impl Version {
 
 /// One application as the board and `/api/v1/applications` list it: the
 /// store's summary and how many of its actions are due.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AppSummary {
     #[serde(flatten)]
     pub app: ApplicationSummary,

@@ -96,6 +96,59 @@ pub(crate) fn query<T: DeserializeOwned>(raw: Option<&str>) -> Result<T> {
     })
 }
 
+/// A url-encoded form read into the same typed shape the API reads from
+/// JSON (`ops`' structs). A blank field counts as not given, as an empty
+/// input means on a page, unless the shape requires it (then the edit
+/// says what is wrong with the empty text); `page_only` names the fields
+/// the page adds for itself (where to go back to, which record). Every
+/// failure names its field, a pick-list's with the value and the choices.
+pub(crate) fn form<T: DeserializeOwned>(
+    pairs: &[(String, String)],
+    page_only: &[&str],
+) -> Result<T> {
+    let mut blank_kept: Vec<&str> = vec![];
+    loop {
+        let mut kept = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            let k = k.as_str();
+            if !page_only.contains(&k) && (!v.trim().is_empty() || blank_kept.contains(&k)) {
+                kept.append_pair(k, v.trim());
+            }
+        }
+        let kept = kept.finish();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(kept.as_bytes()));
+        let e = match serde_path_to_error::deserialize(de) {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
+        };
+        let path = e.path().to_string();
+        let text = e.into_inner().to_string();
+        if let Some(rest) = text.strip_prefix("missing field `") {
+            let name = rest.split('`').next().unwrap_or("");
+            if let Some((k, _)) = pairs.iter().find(|(k, _)| k == name)
+                && !blank_kept.contains(&k.as_str())
+            {
+                blank_kept.push(k);
+                continue;
+            }
+        }
+        let Some(rest) = text.strip_prefix("unknown variant `") else {
+            return Err(readable(&path, &text));
+        };
+        let (value, choices) = rest.split_once('`').unwrap_or((rest, ""));
+        let choices = choices
+            .split_once("expected one of ")
+            .or_else(|| choices.split_once("expected "))
+            .map(|(_, c)| c.replace('`', ""))
+            .unwrap_or_default();
+        return Err(Problem {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: format!("'{value}' is not a choice here; choose {choices}"),
+            field: Some(path),
+        });
+    }
+}
+
 /// A deserializer's complaint in the user's words, naming the field: no
 /// Rust type names ("struct NewApplication", "usize") reach the client.
 fn readable(path: &str, text: &str) -> Problem {

@@ -652,13 +652,7 @@ pub(super) async fn person_add(
     axum::extract::Form(f): Form,
 ) -> Response {
     app_post(&st, &h, &id, "person", Fields(f), |f| {
-        let p = ops::NewPerson {
-            name: f.get("name").to_string(),
-            kind: f.parse::<PersonKind>("kind")?,
-            title: f.opt("title"),
-            email: f.opt("email"),
-            ..Default::default()
-        };
+        let p: ops::NewPerson = f.typed(&[])?;
         st.edit(&id, |app| ops::add_person(app, &p))?;
         Ok(format!("Added {}.", p.name.trim()))
     })
@@ -672,19 +666,9 @@ pub(super) async fn interview_add(
 ) -> Response {
     app_post(&st, &h, &id, "interview", Fields(f), |f| {
         let clock = st.clock()?;
-        let minutes = match f.opt("minutes") {
-            None => None,
-            Some(m) => Some(m.parse::<u32>().map_err(|_| {
-                Problem::field("minutes", format!("'{m}' is not a number of minutes"))
-            })?),
-        };
-        let iv = ops::NewInterview {
-            start: f.get("start").to_string(),
-            id: None,
-            minutes,
-            format: f.parse::<InterviewFormat>("format")?,
-            with: f.all("with"),
-        };
+        // A form repeats `with` for each interviewer; the struct's list.
+        let mut iv: ops::NewInterview = f.typed(&["with"])?;
+        iv.with = f.all("with");
         let iid = st.edit(&id, |app| ops::add_interview(app, &iv, &clock))?;
         let on = st
             .application(&id)
@@ -709,16 +693,7 @@ pub(super) async fn touch_add(
 ) -> Response {
     app_post(&st, &h, &id, "touch", Fields(f), |f| {
         let clock = st.clock()?;
-        let t = ops::NewTouch {
-            person: f.get("person").to_string(),
-            kind: f
-                .parse::<TouchKind>("kind")?
-                .ok_or_else(|| Problem::field("kind", "which kind of message?"))?,
-            channel: f.parse::<Channel>("channel")?.unwrap_or(Channel::Email),
-            at: f.opt("at"),
-            note: f.opt("note"),
-            force: f.get("force") == "true",
-        };
+        let t: ops::NewTouch = f.typed(&[])?;
         match ops::log_touch(&st, &id, &t, &clock)? {
             Logged::Yes { forced, touch } => Ok(format!(
                 "Logged the {} to {}{}.",
@@ -747,9 +722,9 @@ pub(super) async fn reply_add(
 ) -> Response {
     app_post(&st, &h, &id, "reply", Fields(f), |f| {
         let clock = st.clock()?;
-        let at = clock.time_or_now(f.get("at"), "at")?;
-        let person = f.opt("person");
-        st.edit(&id, |app| ops::reply(app, person.as_deref(), at))?;
+        let r: ops::NewReply = f.typed(&[])?;
+        let at = clock.time_or_now(r.at.as_deref().unwrap_or(""), "at")?;
+        st.edit(&id, |app| ops::reply(app, r.person.as_deref(), at))?;
         Ok("Recorded the reply.".into())
     })
 }
@@ -762,8 +737,9 @@ pub(super) async fn news_add(
 ) -> Response {
     app_post(&st, &h, &id, "news", Fields(f), |f| {
         let clock = st.clock()?;
-        let on = clock.date_or_today(f.get("on"), "on")?;
-        st.edit(&id, |app| ops::news(app, on, f.get("text")))?;
+        let n: ops::NewNews = f.typed(&[])?;
+        let on = clock.date_or_today(n.on.as_deref().unwrap_or(""), "on")?;
+        st.edit(&id, |app| ops::news(app, on, &n.text))?;
         Ok("Recorded the news. A congratulation adds value and is not a chase.".into())
     })
 }
@@ -776,14 +752,10 @@ pub(super) async fn outcome_set(
 ) -> Response {
     app_post(&st, &h, &id, "outcome", Fields(f), |f| {
         let clock = st.clock()?;
-        let kind = f
-            .parse::<OutcomeKind>("kind")?
-            .ok_or_else(|| Problem::field("kind", "which outcome?"))?;
-        let on = clock.date_or_today(f.get("on"), "on")?;
-        st.edit(&id, |app| {
-            ops::outcome(app, kind, on, f.get("stay_in_touch") == "true")
-        })?;
-        Ok(format!("Recorded the outcome: {kind}."))
+        let o: ops::NewOutcome = f.typed(&[])?;
+        let on = clock.date_or_today(o.on.as_deref().unwrap_or(""), "on")?;
+        st.edit(&id, |app| ops::outcome(app, o.kind, on, o.stay_in_touch))?;
+        Ok(format!("Recorded the outcome: {}.", o.kind))
     })
 }
 
@@ -798,15 +770,11 @@ pub(super) async fn person_edit(
         f.0.push(("person".into(), pid.clone()));
     }
     app_post(&st, &h, &id, "edit-person", f, |f| {
-        let u = ops::PersonUpdate {
-            name: Some(f.get("name").to_string()),
-            kind: f.parse::<PersonKind>("kind")?,
-            title: Some(f.get("title").to_string()),
-            email: Some(f.get("email").to_string()),
-            phone: Some(f.get("phone").to_string()),
-            prefers: f.parse::<Channel>("prefers")?,
-            after: f.opt("after"),
-        };
+        let mut u: ops::PersonUpdate = f.typed(&["person"])?;
+        // The form sends every text: a blank one clears it.
+        for text in [&mut u.name, &mut u.title, &mut u.email, &mut u.phone] {
+            text.get_or_insert_default();
+        }
         st.edit(&id, |app| ops::update_person(app, &pid, &u))?;
         Ok(format!("Saved {}.", f.get("name").trim()))
     })
@@ -824,30 +792,17 @@ pub(super) async fn interview_edit(
     }
     app_post_to(&st, &h, &id, "edit-interview", f, |f| {
         let clock = st.clock()?;
-        let number = |name: &str| -> Result<Option<u32>> {
-            f.opt(name)
-                .map(|m| {
-                    m.parse::<u32>()
-                        .map_err(|_| Problem::field(name, format!("'{m}' is not a whole number")))
-                })
-                .transpose()
-        };
-        let mut apologized = Vec::new();
+        let mut u: ops::InterviewUpdate = f.typed(&["interview", "apologized"])?;
+        // A form repeats `apologized` for each slip-up ticked.
         for n in f.all("apologized") {
-            apologized.push(n.trim().parse::<usize>().map_err(|_| {
+            u.apologized.push(n.trim().parse::<usize>().map_err(|_| {
                 Problem::field("apologized", format!("'{n}' is not a slip-up number"))
             })?);
         }
-        let status = f.parse::<InterviewStatus>("status")?;
+        // The edit form's research box sends nothing when unticked.
         let editing = f.has("start");
-        let u = ops::InterviewUpdate {
-            status,
-            research: editing.then(|| f.get("research") == "true"),
-            questions: number("questions")?,
-            apologized,
-            start: f.opt("start"),
-            minutes: number("minutes")?,
-        };
+        u.research = editing.then(|| u.research.unwrap_or(false));
+        let status = u.status;
         st.edit(&id, |app| ops::update_interview(app, &iv, &u, &clock))?;
         let on = st
             .application(&id)
@@ -882,10 +837,7 @@ pub(super) async fn research_add(
     axum::extract::Form(f): Form,
 ) -> Response {
     app_post(&st, &h, &id, "research", Fields(f), |f| {
-        let r = ops::NewResearch {
-            fact: f.get("fact").to_string(),
-            contribution: f.opt("contribution"),
-        };
+        let r: ops::NewResearch = f.typed(&[])?;
         st.edit(&id, |app| ops::research(app, &r))?;
         Ok("Recorded the research.".into())
     })
@@ -898,21 +850,7 @@ pub(super) async fn feedback_add(
     axum::extract::Form(f): Form,
 ) -> Response {
     app_post(&st, &h, &id, "feedback", Fields(f), |f| {
-        let point = f
-            .opt("point")
-            .map(|p| {
-                p.parse::<usize>()
-                    .map_err(|_| Problem::field("point", format!("'{p}' is not a point number")))
-            })
-            .transpose()?;
-        let fb = ops::NewFeedback {
-            text: f.opt("text"),
-            point,
-            kind: f.parse::<debrief_core::model::FeedbackKind>("kind")?,
-            positive: f.get("positive") == "true",
-            plan: f.opt("plan"),
-            by: f.opt("by"),
-        };
+        let fb: ops::NewFeedback = f.typed(&[])?;
         let n = st.edit(&id, |app| ops::feedback(app, &fb))?;
         Ok(format!("Recorded feedback point {n}."))
     })

@@ -186,13 +186,5 @@ pub(super) fn app_form(
 }
 
 pub(super) fn read_app_form(f: &Fields) -> Result<ops::NewApplication> {
-    Ok(ops::NewApplication {
-        company: f.get("company").to_string(),
-        role: f.get("role").to_string(),
-        id: f.opt("id"),
-        stage: f.parse::<Stage>("stage")?.unwrap_or_default(),
-        urgent: f.get("urgent") == "true",
-        recruiter: f.parse::<RecruiterKind>("recruiter")?.unwrap_or_default(),
-        policy: f.parse::<Policy>("policy")?,
-    })
+    f.typed(&[])
 }

@@ -8,7 +8,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use debrief_core::engine::{Action, State as ActionState};
-use debrief_core::model::{Channel, TouchKind};
 use debrief_core::rules::Rule;
 use debrief_core::text::when;
 use maud::{Markup, html};
@@ -213,16 +212,7 @@ pub(super) async fn action_log(
     let tz = st.clock().map(|c| c.tz).unwrap_or(jiff::tz::TimeZone::UTC);
     let run = || -> Result<Logged> {
         let clock = st.clock()?;
-        let t = ops::NewTouch {
-            person: f.get("person").to_string(),
-            kind: f
-                .parse::<TouchKind>("kind")?
-                .ok_or_else(|| Problem::field("kind", "which kind of message?"))?,
-            channel: f.parse::<Channel>("channel")?.unwrap_or(Channel::Email),
-            at: None,
-            note: None,
-            force: false,
-        };
+        let t: ops::NewTouch = f.typed(&["app", "back", "rule", "interview", "title"])?;
         ops::log_touch(&st, f.get("app"), &t, &clock)
     };
     match run() {
@@ -255,13 +245,8 @@ pub(super) async fn action_dismiss(
 ) -> Response {
     let f = Fields(f);
     let back = back_to(&f);
-    let d = ops::NewDismissal {
-        rule: f.get("rule").to_string(),
-        interview: f.opt("interview"),
-        person: f.opt("person"),
-        reason: f.get("reason").to_string(),
-    };
     let run = || -> Result<Rule> {
+        let d: ops::NewDismissal = f.typed(&["app", "back", "title"])?;
         let clock = st.clock()?;
         st.edit(f.get("app"), |app| ops::dismiss(app, &d, &clock))
     };
@@ -269,7 +254,7 @@ pub(super) async fn action_dismiss(
     // for `debrief explain`).
     let what = f.opt("title").unwrap_or_else(|| "the action".into());
     match run() {
-        Ok(_) if d.reason.trim() == "done" => {
+        Ok(_) if f.get("reason").trim() == "done" => {
             redirect_with(&back, "ok", &format!("Marked done: {what}."))
         }
         Ok(_) => redirect_with(&back, "ok", &format!("Dismissed: {what}.")),
