@@ -64,7 +64,7 @@ pub struct Action {
     pub channel: Option<Channel>,
     pub why: String,
     pub seeds: &'static [&'static str],
-    /// Extension: a short imperative line for lists ("Thank Marie Dubois").
+    /// Extension: a short imperative line for lists ("Thank Dana Lee").
     pub title: String,
     /// Extension: for `status-check`, which policy applied and what the
     /// other one would have said (PLAYBOOK §3: 001 vs 004).
