@@ -108,6 +108,60 @@ pub fn update_application(app: &mut Application, a: &NewApplication) -> Result<(
     Ok(edit::update_application(app, &a.fields())?)
 }
 
+/// Moves an application to `stage` (the board's drag and stage menu);
+/// returns its company, for the message.
+pub fn set_stage(app: &mut Application, stage: Stage) -> Result<String> {
+    let fields = edit::ApplicationFields {
+        stage: Some(stage),
+        ..Default::default()
+    };
+    edit::update_application(app, &fields)?;
+    Ok(app.company.clone())
+}
+
+/// Some of an application's own fields (`PATCH /api/v1/applications/{id}`):
+/// the ones given change, the rest stay. `policy: null` follows the
+/// profile's policy again.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationPatch {
+    #[serde(default)]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    #[serde(default)]
+    pub urgent: Option<bool>,
+    #[serde(default)]
+    pub recruiter: Option<RecruiterKind>,
+    #[serde(default, deserialize_with = "present")]
+    pub policy: Option<Option<Policy>>,
+}
+
+/// A field that is present (even as `null`) is `Some`.
+fn present<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+pub fn patch_application(app: &mut Application, p: &ApplicationPatch) -> Result<()> {
+    one_line_opt("company", &p.company)?;
+    one_line_opt("role", &p.role)?;
+    let fields = edit::ApplicationFields {
+        company: p.company.clone(),
+        role: p.role.clone(),
+        stage: p.stage,
+        urgent: p.urgent,
+        recruiter: p.recruiter,
+        policy: p.policy,
+    };
+    Ok(edit::update_application(app, &fields)?)
+}
+
 /// A person met at an application (`debrief person add`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

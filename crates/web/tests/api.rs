@@ -445,7 +445,7 @@ fn forms_redirect_with_a_message_or_show_the_error_by_the_field() {
         .body_mut()
         .read_to_string()
         .expect("body");
-    assert!(page.contains("Added the application."), "{page}");
+    assert!(page.contains("Added Initech."), "{page}");
     let r = post_form(
         &s,
         "/settings/profile",
