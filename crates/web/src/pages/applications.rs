@@ -105,7 +105,7 @@ fn card(a: &crate::snapshot::AppSummary, back: &str) -> Markup {
     let select_id = format!("move-{}", urlencode(id));
     html! {
         li.card draggable="true" data-app=(id) {
-            a.name href=(app_url(id)) { strong { (a.app.company) } }
+            a.name href=(app_url(id)) title=(a.app.company) { strong { (a.app.company) } }
             @if !a.app.role.is_empty() { span.role { (a.app.role) } }
             @if a.to_do > 0 || a.app.urgent {
                 span.badges {
