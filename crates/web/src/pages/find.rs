@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::html;
 
-use crate::html::{Nav, app_url, download, page, urlencode, when};
+use crate::html::{Nav, app_url, day, download, page, urlencode, when};
 use crate::state::{AppState, Result};
 
 use super::common::{respond, thousands};
@@ -111,6 +111,7 @@ pub(super) async fn people(State(st): State<AppState>, h: HeaderMap) -> Response
 fn people_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
     let snap = st.snapshot()?;
     let everyone = crate::people::contacts(&st.load()?, &snap);
+    let today = snap.now.to_zoned(snap.tz.clone()).date();
     let body = html! {
         h1 { "People" }
         p.lede { "Everyone you met, across applications: when you were last in touch, and when staying in touch is due." }
@@ -138,7 +139,7 @@ fn people_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
                         p.meta {
                             "Last in touch: "
                             @match c.last_contact { Some(t) => { (when(t, &snap.tz)) }, None => { "never" } }
-                            @if let Some(d) = c.stay_in_touch_due { " · Stay in touch by " (when(d, &snap.tz)) }
+                            @if let Some(d) = c.stay_in_touch_due { " · Stay in touch by " (day(d.to_zoned(snap.tz.clone()).date(), today)) }
                         }
                         @if let Some(a) = c.at.first() {
                             a href=(format!("/people/vcard?app={}&person={}", urlencode(&a.app), urlencode(&a.person))) download { "Contact card (.vcf)" }
