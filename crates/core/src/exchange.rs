@@ -426,6 +426,24 @@ fn free_text(text: &str, path: impl FnOnce() -> String) -> Result<(), ExchangeEr
 fn check_texts(app: &Application, here: &str) -> Result<(), ExchangeError> {
     one_line(&app.company, || format!("{here}.company"))?;
     one_line(&app.role, || format!("{here}.role"))?;
+    for (field, v) in [
+        ("posting_url", &app.posting_url),
+        ("location", &app.location),
+        ("salary", &app.salary),
+        ("source", &app.source),
+    ] {
+        if let Some(v) = v {
+            one_line(v, || format!("{here}.{field}"))?;
+        }
+    }
+    if let Some(u) = &app.posting_url
+        && !is_web_address(u)
+    {
+        return Err(ExchangeError::at(
+            format!("{here}.posting_url"),
+            format!("'{u}' is not a web address; it starts with https:// or http://"),
+        ));
+    }
     for (j, p) in app.people.iter().enumerate() {
         let ph = || format!("{here}.people[{j}]");
         one_line(&p.name, || format!("{}.name", ph()))?;
@@ -618,6 +636,15 @@ pub fn validate_application(app: &Application, here: &str) -> Result<(), Exchang
         }
     }
     Ok(())
+}
+
+/// An `http://` or `https://` address with something after the scheme
+/// (any case), the only kind a page links to.
+pub fn is_web_address(u: &str) -> bool {
+    let lower = u.trim().to_ascii_lowercase();
+    ["https://", "http://"]
+        .iter()
+        .any(|s| lower.strip_prefix(s).is_some_and(|rest| !rest.is_empty()))
 }
 
 #[cfg(test)]

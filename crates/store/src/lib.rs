@@ -91,6 +91,8 @@ pub struct ApplicationSummary {
     pub interviews: usize,
     pub touches: usize,
     pub outcome: Option<OutcomeKind>,
+    /// Archived by the user: off the board and the agenda.
+    pub archived: bool,
 }
 
 impl ApplicationSummary {
@@ -105,6 +107,7 @@ impl ApplicationSummary {
             interviews: a.interviews.len(),
             touches: a.touches.len(),
             outcome: a.outcome.as_ref().map(|o| o.kind),
+            archived: a.archived,
         }
     }
 }

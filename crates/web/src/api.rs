@@ -222,6 +222,7 @@ async fn stats(State(st): State<AppState>) -> Answer {
 struct ApplicationsQuery {
     stage: Option<String>,
     due: Option<String>,
+    archived: Option<String>,
     q: Option<String>,
     sort: Option<String>,
 }
@@ -231,13 +232,19 @@ struct ApplicationsQuery {
 async fn applications(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Answer {
     let q: ApplicationsQuery = query(raw.as_deref())?;
     let snap = st.snapshot()?;
-    if q.stage.is_none() && q.due.is_none() && q.q.is_none() && q.sort.is_none() {
+    if q.stage.is_none()
+        && q.due.is_none()
+        && q.archived.is_none()
+        && q.q.is_none()
+        && q.sort.is_none()
+    {
         return ok(&snap.apps);
     }
     let given = q.sort.is_some();
     let mut filter = crate::search::Filter::read(|k| match k {
         "stage" => q.stage.clone(),
         "due" => q.due.clone(),
+        "archived" => q.archived.clone(),
         "q" => q.q.clone(),
         "sort" => q.sort.clone(),
         _ => None,

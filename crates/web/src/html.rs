@@ -282,6 +282,8 @@ pub fn page_html(
                                 input #quick-company type="text" name="company" required maxlength="200";
                                 label for="quick-role" { "Role" }
                                 input #quick-role type="text" name="role" maxlength="200";
+                                label for="quick-posting" { "Job posting (optional)" }
+                                input #quick-posting type="url" name="posting_url" maxlength="200" placeholder="https://";
                                 button type="submit" { "Add it" }
                             }
                         }

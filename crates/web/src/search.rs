@@ -258,6 +258,8 @@ impl Sort {
 pub struct Filter {
     pub stage: Option<Stage>,
     pub due: bool,
+    /// The archived applications instead of the others.
+    pub archived: bool,
     pub q: Option<String>,
     pub sort: Sort,
 }
@@ -273,16 +275,16 @@ impl Filter {
                     .map_err(|e| Problem::field("stage", e))?,
             ),
         };
-        let due = match get("due").as_deref().map(str::trim) {
-            None | Some("") | Some("false") => false,
-            Some("true") | Some("1") | Some("on") => true,
-            Some(other) => {
-                return Err(Problem::field(
-                    "due",
-                    format!("'{other}' is not true or false"),
-                ));
-            }
+        let flag = |name: &str| match get(name).as_deref().map(str::trim) {
+            None | Some("") | Some("false") => Ok(false),
+            Some("true") | Some("1") | Some("on") => Ok(true),
+            Some(other) => Err(Problem::field(
+                name,
+                format!("'{other}' is not true or false"),
+            )),
         };
+        let due = flag("due")?;
+        let archived = flag("archived")?;
         let q = get("q")
             .map(|q| q.trim().to_string())
             .filter(|q| !q.is_empty());
@@ -296,13 +298,18 @@ impl Filter {
         Ok(Filter {
             stage,
             due,
+            archived,
             q,
             sort,
         })
     }
 
     pub fn is_set(&self) -> bool {
-        self.stage.is_some() || self.due || self.q.is_some() || self.sort != Sort::Recent
+        self.stage.is_some()
+            || self.due
+            || self.archived
+            || self.q.is_some()
+            || self.sort != Sort::Recent
     }
 
     /// The applications that pass, in the chosen order.
@@ -310,6 +317,7 @@ impl Filter {
         let n = self.q.as_deref().map(Needle::new);
         let mut out: Vec<&AppSummary> = apps
             .iter()
+            .filter(|a| a.app.archived == self.archived)
             .filter(|a| self.stage.is_none_or(|s| a.app.stage == s))
             .filter(|a| !self.due || a.to_do > 0)
             .filter(|a| {

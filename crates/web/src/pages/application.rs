@@ -125,7 +125,31 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
     let body = html! {
         (form_banner(&app, &url, s))
         h1 { (app.company) @if !app.role.is_empty() { " — " (app.role) } }
-        p.lede { "Stage: " strong { (app.stage) } @if app.urgent { " · " span.badge.urgent { "urgent" } } }
+        p.lede {
+            "Stage: " strong { (app.stage) }
+            @if app.urgent { " · " span.badge.urgent { "urgent" } }
+            @if app.archived { " · " span.badge { "archived" } }
+        }
+        @if app.posting_url.is_some() || app.location.is_some() || app.salary.is_some() || app.applied_on.is_some() || app.source.is_some() {
+            p.meta.details {
+                @if let Some(u) = app.posting_url.as_deref().filter(|u| debrief_core::exchange::is_web_address(u)) {
+                    a href=(u) rel="noopener noreferrer" target="_blank" { "The job posting" } " · "
+                }
+                @if let Some(l) = &app.location { (l) " · " }
+                @if let Some(s) = &app.salary { (s) " · " }
+                @if let Some(d) = app.applied_on { "applied " (crate::html::day(d, today)) " · " }
+                @if let Some(s) = &app.source { "via " (s) }
+            }
+        }
+        form.inline method="post" action=(format!("{url}/archive")) {
+            @if app.archived {
+                input type="hidden" name="archived" value="false";
+                button.secondary.small type="submit" { "Bring back to the board" }
+            } @else {
+                input type="hidden" name="archived" value="true";
+                button.secondary.small type="submit" { "Archive" }
+            }
+        }
         // Links down the page: they work without JavaScript.
         nav.in-page aria-label="On this page" {
             ul {

@@ -58,11 +58,16 @@ fn applications_page(
         @if let Some(p) = &s.problem {
             div.flash.error role="alert" { strong { "Not filtered. " } (p.to_string()) }
         }
-        h1 { "Applications" }
+        h1 { @if filter.archived { "Archived applications" } @else { "Applications" } }
         p { a.button href="#add-app" { "Add an application" } " " a href="/people" { "Everyone you met" } }
         (filter_form(filter))
         @if filter.is_set() {
             p.muted role="status" { (thousands(shown.len())) " of " (thousands(snap.apps.len())) " applications. " a href="/applications" { "Show all" } }
+        } @else {
+            @let archived = snap.apps.iter().filter(|a| a.app.archived).count();
+            @if archived > 0 {
+                p.muted { (thousands(archived)) " archived, not on the board: " a href="/applications?archived=true" { "see them" } "." }
+            }
         }
         p.muted.hint { "Move a card by dragging it to another column, or with its " em { "Stage" } " menu and " em { "Move" } "." }
         div.board-scroll {
@@ -148,6 +153,7 @@ fn filter_form(f: &Filter) -> Markup {
                 }
             }
             label.check { input type="checkbox" name="due" value="true" checked[f.due]; " Only with actions due" }
+            label.check { input type="checkbox" name="archived" value="true" checked[f.archived]; " Archived ones instead" }
             button.secondary type="submit" { "Filter" }
         }
     }
@@ -161,6 +167,9 @@ fn board_url(f: &Filter) -> String {
     }
     if f.due {
         q.append_pair("due", "true");
+    }
+    if f.archived {
+        q.append_pair("archived", "true");
     }
     if let Some(t) = &f.q {
         q.append_pair("q", t);
@@ -199,6 +208,31 @@ pub(super) async fn application_add(
                 &Filter::default(),
             ),
         ),
+    }
+}
+
+/// Archive or bring back an application (`archived=true|false`), then
+/// its page, whose message carries Undo.
+pub(super) async fn archive(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    h: HeaderMap,
+    axum::extract::Form(f): Form,
+) -> Response {
+    let f = Fields(f);
+    let archived = f.get("archived") == "true";
+    match st.edit(&id, |app| ops::set_archived(app, archived)) {
+        Ok(company) if archived => redirect_with(
+            &app_url(&id),
+            "ok",
+            &format!("Archived {company}: it left the board and Today; Search still finds it."),
+        ),
+        Ok(company) => redirect_with(
+            &app_url(&id),
+            "ok",
+            &format!("{company} is back on the board."),
+        ),
+        Err(p) => crate::html::error_page(&h, &p),
     }
 }
 

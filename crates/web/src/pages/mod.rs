@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
             get(application::application).post(application::application_edit),
         )
         .route("/applications/{id}/stage", post(applications::stage_move))
+        .route("/applications/{id}/archive", post(applications::archive))
         .route("/search", get(find::search))
         .route("/people", get(find::people))
         .route("/people/vcard", get(find::vcard))
