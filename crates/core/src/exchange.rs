@@ -61,6 +61,9 @@ pub fn parse(text: &str) -> Result<Dataset, ExchangeError> {
 }
 
 /// One part of an exchange document, as [`parse_each`] hands it over.
+// Pieces are handed over one at a time, never stored in bulk: the size of
+// the larger variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     Profile(Profile),

@@ -17,6 +17,9 @@ pub use unit::{
 };
 
 /// One write. A command's writes are applied together or not at all.
+// A change holds the application it writes; boxing it would only add an
+// allocation to every write.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// Replace the profile.

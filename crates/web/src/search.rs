@@ -332,7 +332,7 @@ impl Filter {
             // Stable: ties keep the newest first.
             Sort::ToDo => {
                 out.reverse();
-                out.sort_by(|a, b| b.to_do.cmp(&a.to_do));
+                out.sort_by_key(|a| std::cmp::Reverse(a.to_do));
             }
         }
         out
