@@ -305,6 +305,10 @@ impl Engine {
         out: &mut Vec<Action>,
         lapsed: Option<&mut Vec<Lapse>>,
     ) {
+        // Archived by the user: nothing to do, nothing missed.
+        if app.archived {
+            return;
+        }
         let start = out.len();
         let mut cx = Cx {
             engine: self,

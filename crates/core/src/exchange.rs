@@ -61,6 +61,9 @@ pub fn parse(text: &str) -> Result<Dataset, ExchangeError> {
 }
 
 /// One part of an exchange document, as [`parse_each`] hands it over.
+// Pieces are handed over one at a time, never stored in bulk: the size of
+// the larger variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     Profile(Profile),
@@ -426,6 +429,24 @@ fn free_text(text: &str, path: impl FnOnce() -> String) -> Result<(), ExchangeEr
 fn check_texts(app: &Application, here: &str) -> Result<(), ExchangeError> {
     one_line(&app.company, || format!("{here}.company"))?;
     one_line(&app.role, || format!("{here}.role"))?;
+    for (field, v) in [
+        ("posting_url", &app.posting_url),
+        ("location", &app.location),
+        ("salary", &app.salary),
+        ("source", &app.source),
+    ] {
+        if let Some(v) = v {
+            one_line(v, || format!("{here}.{field}"))?;
+        }
+    }
+    if let Some(u) = &app.posting_url
+        && !is_web_address(u)
+    {
+        return Err(ExchangeError::at(
+            format!("{here}.posting_url"),
+            format!("'{u}' is not a web address; it starts with https:// or http://"),
+        ));
+    }
     for (j, p) in app.people.iter().enumerate() {
         let ph = || format!("{here}.people[{j}]");
         one_line(&p.name, || format!("{}.name", ph()))?;
@@ -618,6 +639,15 @@ pub fn validate_application(app: &Application, here: &str) -> Result<(), Exchang
         }
     }
     Ok(())
+}
+
+/// An `http://` or `https://` address with something after the scheme
+/// (any case), the only kind a page links to.
+pub fn is_web_address(u: &str) -> bool {
+    let lower = u.trim().to_ascii_lowercase();
+    ["https://", "http://"]
+        .iter()
+        .any(|s| lower.strip_prefix(s).is_some_and(|rest| !rest.is_empty()))
 }
 
 #[cfg(test)]

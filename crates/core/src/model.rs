@@ -406,6 +406,27 @@ pub struct Application {
     /// Extension: actions the user marked done or dismissed, with a reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dismissed: Vec<Dismissal>,
+    /// Extension: the job posting's address (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posting_url: Option<String>,
+    /// Extension: where the job is, as posted ("Berlin or remote").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Extension: the salary range in the posting's words ("€60–70k").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salary: Option<String>,
+    /// Extension: the day the application was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DaySchema>")]
+    pub applied_on: Option<Date>,
+    /// Extension: where the job came from (a referral, a job board, a
+    /// recruiter…), in the user's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Extension: set aside by the user: off the board and the agenda,
+    /// kept and searchable.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub archived: bool,
 }
 
 impl Application {
@@ -425,6 +446,12 @@ impl Application {
             outcome: None,
             research: vec![],
             dismissed: vec![],
+            posting_url: None,
+            location: None,
+            salary: None,
+            applied_on: None,
+            source: None,
+            archived: false,
         }
     }
 

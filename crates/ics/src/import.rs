@@ -605,6 +605,12 @@ fn shell(app: &Application) -> Application {
         outcome: app.outcome.clone(),
         research: vec![],
         dismissed: vec![],
+        posting_url: app.posting_url.clone(),
+        location: app.location.clone(),
+        salary: app.salary.clone(),
+        applied_on: app.applied_on,
+        source: app.source.clone(),
+        archived: app.archived,
     }
 }
 

@@ -212,7 +212,8 @@ fn count(n: i32) -> usize {
 
 pub(crate) fn summaries(conn: &Conn, vault: i64) -> Result<Vec<ApplicationSummary>, StoreError> {
     let rows = conn.query(
-        "SELECT id, company, role, stage, urgent, people, interviews, touches, outcome
+        "SELECT id, company, role, stage, urgent, people, interviews, touches, outcome,
+                COALESCE((body->>'archived')::boolean, false)
          FROM applications WHERE vault_id = $1 ORDER BY position",
         &[&vault],
     )?;
@@ -233,6 +234,7 @@ pub(crate) fn summaries(conn: &Conn, vault: i64) -> Result<Vec<ApplicationSummar
                     .map(|o| o.parse())
                     .transpose()
                     .map_err(|e| corrupt("applications", e))?,
+                archived: r.get(9),
             })
         })
         .collect()

@@ -30,7 +30,7 @@ use jiff::tz::Offset;
 
 /// The image format this build writes and reads; images of any other
 /// format are ignored (the application is read from the tables).
-pub(crate) const FORMAT: i64 = 3;
+pub(crate) const FORMAT: i64 = 4;
 
 /// An enumeration with a fixed code table. Append to a table, never
 /// reorder it: the index is what images store.
@@ -169,6 +169,12 @@ pub(crate) fn encode(a: &Application) -> String {
         w.moment(&d.at);
         w.str(&d.reason);
     });
+    w.opt_str(a.posting_url.as_deref());
+    w.opt_str(a.location.as_deref());
+    w.opt_str(a.salary.as_deref());
+    w.opt(a.applied_on.as_ref(), |w, d| w.date(d));
+    w.opt_str(a.source.as_deref());
+    w.bool(a.archived);
     w.0
 }
 
@@ -294,6 +300,12 @@ pub(crate) fn decode(body: &str) -> Result<Application> {
             reason: r.string()?,
         })
     })?;
+    a.posting_url = r.opt(Reader::string)?;
+    a.location = r.opt(Reader::string)?;
+    a.salary = r.opt(Reader::string)?;
+    a.applied_on = r.opt(Reader::date)?;
+    a.source = r.opt(Reader::string)?;
+    a.archived = r.bool()?;
     if r.pos != body.len() {
         return Err(ImageError(format!(
             "{} bytes left over after the application",

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_calendar.sql"),
     include_str!("../migrations/0004_journal.sql"),
     include_str!("../migrations/0005_mail.sql"),
+    include_str!("../migrations/0006_app_details.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

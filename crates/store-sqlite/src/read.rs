@@ -83,7 +83,8 @@ pub(crate) fn summaries(conn: &Connection) -> Result<Vec<ApplicationSummary>, St
                 (SELECT count(*) FROM people p WHERE p.app = a.pk),
                 (SELECT count(*) FROM interviews i WHERE i.app = a.pk),
                 (SELECT count(*) FROM touches t WHERE t.app = a.pk),
-                (SELECT o.kind FROM outcomes o WHERE o.app = a.pk)
+                (SELECT o.kind FROM outcomes o WHERE o.app = a.pk),
+                a.archived
          FROM applications a ORDER BY a.pk",
         Scope::All,
         |row| {
@@ -98,6 +99,7 @@ pub(crate) fn summaries(conn: &Connection) -> Result<Vec<ApplicationSummary>, St
                 interviews: c.count()?,
                 touches: c.count()?,
                 outcome: c.opt_parse()?,
+                archived: c.bool()?,
             });
             Ok(())
         },
@@ -341,7 +343,8 @@ pub(crate) fn applications(
     for_each_row(
         conn,
         &format!(
-            "SELECT pk, id, company, role, stage, urgent, recruiter, policy
+            "SELECT pk, id, company, role, stage, urgent, recruiter, policy,
+                    posting_url, location, salary, applied_on, source, archived
              FROM applications {} ORDER BY pk",
             scope.filter("pk")
         ),
@@ -354,6 +357,12 @@ pub(crate) fn applications(
             a.urgent = c.bool()?;
             a.recruiter = c.parse()?;
             a.policy = c.opt_parse()?;
+            a.posting_url = c.opt_string()?;
+            a.location = c.opt_string()?;
+            a.salary = c.opt_string()?;
+            a.applied_on = c.opt_date()?;
+            a.source = c.opt_string()?;
+            a.archived = c.bool()?;
             parents.apps.push(a);
             Ok(())
         },

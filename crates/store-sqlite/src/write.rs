@@ -144,8 +144,9 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
     }
     conn.prepare_cached(
         "INSERT INTO applications (pk, id, company, role, stage, urgent, recruiter, policy,
-                                   quiet_from, quiet_zone, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                   quiet_from, quiet_zone, version, posting_url, location,
+                                   salary, applied_on, source, archived)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         existing,
@@ -159,6 +160,12 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
         quiet.seconds(a),
         quiet.zone(),
         version,
+        a.posting_url,
+        a.location,
+        a.salary,
+        a.applied_on.map(|d| d.to_string()),
+        a.source,
+        a.archived,
     ])?;
     let app = match existing {
         Some(pk) => pk,

@@ -481,6 +481,12 @@ fn back_to_schema_1(path: &Path) {
          DROP TABLE journal;
          ALTER TABLE touches DROP COLUMN message_id;
          ALTER TABLE outcomes DROP COLUMN message_id;
+         ALTER TABLE applications DROP COLUMN posting_url;
+         ALTER TABLE applications DROP COLUMN location;
+         ALTER TABLE applications DROP COLUMN salary;
+         ALTER TABLE applications DROP COLUMN applied_on;
+         ALTER TABLE applications DROP COLUMN source;
+         ALTER TABLE applications DROP COLUMN archived;
          UPDATE application_images SET format = 1;
          PRAGMA user_version = 1;",
     )
@@ -512,6 +518,12 @@ fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
         if let Some(o) = &mut app.outcome {
             o.message_id = None;
         }
+        app.posting_url = None;
+        app.location = None;
+        app.salary = None;
+        app.applied_on = None;
+        app.source = None;
+        app.archived = false;
     }
     assert_eq!(store.load().expect("load"), data);
     assert_eq!(

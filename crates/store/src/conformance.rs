@@ -423,6 +423,12 @@ pub fn full_application(id: &str) -> Application {
                 reason: String::new(),
             },
         ],
+        posting_url: Some("https://jobs.example/acme/4711?ref=debrief&lang=fr".to_string()),
+        location: Some("Chicago, IL — hybrid; 2 days/week".to_string()),
+        salary: Some("$95,000–$110,000 + bonus".to_string()),
+        applied_on: Some(jiff::civil::date(2026, 11, 2)),
+        source: Some("referral (Raj)".to_string()),
+        archived: false,
     }
 }
 

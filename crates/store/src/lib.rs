@@ -17,6 +17,9 @@ pub use unit::{
 };
 
 /// One write. A command's writes are applied together or not at all.
+// A change holds the application it writes; boxing it would only add an
+// allocation to every write.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// Replace the profile.
@@ -91,6 +94,8 @@ pub struct ApplicationSummary {
     pub interviews: usize,
     pub touches: usize,
     pub outcome: Option<OutcomeKind>,
+    /// Archived by the user: off the board and the agenda.
+    pub archived: bool,
 }
 
 impl ApplicationSummary {
@@ -105,6 +110,7 @@ impl ApplicationSummary {
             interviews: a.interviews.len(),
             touches: a.touches.len(),
             outcome: a.outcome.as_ref().map(|o| o.kind),
+            archived: a.archived,
         }
     }
 }

@@ -95,3 +95,58 @@ document.addEventListener("submit", (event) => {
     }
   });
 })();
+
+// The board: drag a card to another column to move it. The drop submits
+// the card's own stage form (the way without a mouse, and without this
+// script), so the server, the message and its Undo are the same.
+(() => {
+  const columns = document.querySelectorAll(".board .column[data-stage]");
+  if (!columns.length) {
+    return;
+  }
+  let dragged = null;
+  document.querySelectorAll(".board .card[draggable]").forEach((card) => {
+    card.addEventListener("dragstart", (event) => {
+      dragged = card;
+      card.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", card.dataset.app || "");
+    });
+    card.addEventListener("dragend", () => {
+      card.classList.remove("dragging");
+      columns.forEach((c) => c.classList.remove("drop-target"));
+      dragged = null;
+    });
+  });
+  columns.forEach((column) => {
+    column.addEventListener("dragover", (event) => {
+      if (!dragged) {
+        return;
+      }
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+      column.classList.add("drop-target");
+    });
+    column.addEventListener("dragleave", (event) => {
+      if (!column.contains(event.relatedTarget)) {
+        column.classList.remove("drop-target");
+      }
+    });
+    column.addEventListener("drop", (event) => {
+      event.preventDefault();
+      column.classList.remove("drop-target");
+      const card = dragged;
+      if (!card) {
+        return;
+      }
+      const form = card.querySelector("form.move");
+      const select = form && form.querySelector("select[name=stage]");
+      if (!select || select.value === column.dataset.stage) {
+        return;
+      }
+      select.value = column.dataset.stage;
+      column.querySelector("ul").appendChild(card);
+      form.requestSubmit();
+    });
+  });
+})();

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             "/applications/{id}",
             get(application)
                 .put(application_put)
+                .patch(application_patch)
                 .delete(crate::removal::application_delete),
         )
         .route("/applications/{id}/people", get(people).post(person_add))
@@ -62,6 +63,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/applications/{id}/feedback", post(feedback_add))
         .route("/applications/{id}/dismissals", post(dismiss))
+        .route("/search", get(search))
+        .route("/people", get(everyone))
+        .route("/people/vcard", get(everyone_vcard))
         .route("/drafts", post(draft))
         .route("/lint", post(lint))
         .route("/export", get(export))
@@ -196,8 +200,80 @@ async fn stats(State(st): State<AppState>) -> Answer {
     ok(debrief_core::stats::compute_at(&data, st.now(&tz)?))
 }
 
-async fn applications(State(st): State<AppState>) -> Answer {
-    ok(&st.snapshot()?.apps)
+/// `GET /applications[?stage=S][&due=true][&q=WORDS][&sort=…]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplicationsQuery {
+    stage: Option<String>,
+    due: Option<String>,
+    archived: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
+}
+
+/// The list; filtered and ordered as the board is when asked (without
+/// `sort`, in the order they were added).
+async fn applications(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Answer {
+    let q: ApplicationsQuery = query(raw.as_deref())?;
+    let snap = st.snapshot()?;
+    if q.stage.is_none()
+        && q.due.is_none()
+        && q.archived.is_none()
+        && q.q.is_none()
+        && q.sort.is_none()
+    {
+        return ok(&snap.apps);
+    }
+    let given = q.sort.is_some();
+    let mut filter = crate::search::Filter::read(|k| match k {
+        "stage" => q.stage.clone(),
+        "due" => q.due.clone(),
+        "archived" => q.archived.clone(),
+        "q" => q.q.clone(),
+        "sort" => q.sort.clone(),
+        _ => None,
+    })?;
+    if !given {
+        filter.sort = crate::search::Sort::Oldest;
+    }
+    ok(filter.apply(&snap.apps))
+}
+
+/// Changes the fields given (`{"stage": "offer"}` moves it on the board).
+async fn application_patch(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+    let p: ops::ApplicationPatch = body(&b)?;
+    st.edit(&id, |app| ops::patch_application(app, &p))?;
+    ok(st.application(&id)?)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+/// `GET /search?q=WORDS`: applications, people and notes that hold every
+/// word (any case).
+async fn search(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Answer {
+    let q: SearchQuery = query(raw.as_deref())?;
+    let q = crate::search::check_query(q.q.as_deref().unwrap_or(""))?;
+    ok(crate::search::search(&st.load()?, &q))
+}
+
+/// `GET /people`: everyone met, across applications.
+async fn everyone(State(st): State<AppState>) -> Answer {
+    let snap = st.snapshot()?;
+    ok(crate::people::contacts(&st.load()?, &snap))
+}
+
+/// `GET /people/vcard[?app=ID&person=ID]`: vCard 4.0.
+async fn everyone_vcard(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Answer {
+    let (text, name) = crate::people::vcard_file(&st, raw.as_deref())?;
+    Ok(crate::html::download(
+        text,
+        "text/vcard; charset=utf-8",
+        &name,
+    ))
 }
 
 async fn application_add(State(st): State<AppState>, b: Bytes) -> Answer {

@@ -155,6 +155,7 @@ pub fn select<T: Copy + std::fmt::Display>(
 pub enum Nav {
     Today,
     Applications,
+    People,
     Insights,
     Inbox,
     Settings,
@@ -179,9 +180,32 @@ pub fn take_flash(headers: &HeaderMap) -> Option<(String, String)> {
     Some((kind, msg))
 }
 
+/// Where the last POST's redirect landed (kept with its message), for the
+/// Undo button to come back to: browsers send no `Referer` under our
+/// `no-referrer` policy.
+pub fn flash_back(headers: &HeaderMap) -> Option<String> {
+    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
+    let raw = cookies
+        .split(';')
+        .map(str::trim)
+        .find_map(|c| c.strip_prefix(&format!("{FLASH_COOKIE}=")))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).ok()?;
+    pairs
+        .into_iter()
+        .find(|(k, _)| k == "b")
+        .map(|(_, v)| v)
+        .filter(|b| local_path(b))
+}
+
+/// A path on this site (not `//elsewhere`, not `/\elsewhere`).
+pub fn local_path(p: &str) -> bool {
+    p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains(['\r', '\n'])
+}
+
 /// Redirects (303) after a POST, leaving a message for the next page.
 pub fn redirect_with(to: &str, kind: &str, message: &str) -> Response {
-    let value = serde_urlencoded::to_string([("k", kind), ("m", message)]).unwrap_or_default();
+    let value =
+        serde_urlencoded::to_string([("k", kind), ("m", message), ("b", to)]).unwrap_or_default();
     let cookie = format!("{FLASH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=60");
     let mut res = Redirect::to(to).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -199,7 +223,8 @@ pub fn page(
     body: Markup,
 ) -> Response {
     let flash = take_flash(request);
-    let markup = page_html(flash.as_ref(), title, nav, body);
+    let back = flash_back(request);
+    let markup = page_html(flash.as_ref(), back.as_deref(), title, nav, body);
     let mut res = (status, maud_html(markup)).into_response();
     if flash.is_some() {
         res.headers_mut().append(
@@ -212,9 +237,11 @@ pub fn page(
     res
 }
 
-/// The whole page as markup, with `flash` shown above the body.
+/// The whole page as markup, with `flash` shown above the body (its Undo
+/// coming back to `back`).
 pub fn page_html(
     flash: Option<&(String, String)>,
+    back: Option<&str>,
     title: &str,
     nav: Option<Nav>,
     body: Markup,
@@ -240,9 +267,31 @@ pub fn page_html(
                         ul {
                             (nav_item("/", "Today", nav == Some(Nav::Today)))
                             (nav_item("/applications", "Applications", nav == Some(Nav::Applications)))
+                            (nav_item("/people", "People", nav == Some(Nav::People)))
                             (nav_item("/insights", "Insights", nav == Some(Nav::Insights)))
                             (nav_item("/inbox", "Inbox", nav == Some(Nav::Inbox)))
                             (nav_item("/settings", "Settings", nav == Some(Nav::Settings)))
+                        }
+                    }
+                    // On every page: search, and adding an application
+                    // in two fields (both plain forms).
+                    div.tools {
+                        form.site-search method="get" action="/search" role="search" {
+                            label.vh for="site-q" { "Search applications, people and notes" }
+                            input #site-q type="search" name="q" maxlength="200" placeholder="Search";
+                            button.secondary.small type="submit" { "Search" }
+                        }
+                        details.quick-add {
+                            summary { "Quick add" }
+                            form.stack method="post" action="/applications" {
+                                label for="quick-company" { "Company" }
+                                input #quick-company type="text" name="company" required maxlength="200";
+                                label for="quick-role" { "Role" }
+                                input #quick-role type="text" name="role" maxlength="200";
+                                label for="quick-posting" { "Job posting (optional)" }
+                                input #quick-posting type="url" name="posting_url" maxlength="200" placeholder="https://";
+                                button type="submit" { "Add it" }
+                            }
                         }
                     }
                 }
@@ -251,7 +300,7 @@ pub fn page_html(
                         div.flash.(kind) role=(if kind == "ok" { "status" } else { "alert" }) {
                             (msg)
                             // Every change's confirmation can be taken back.
-                            @if kind == "ok" { " " (undo_button()) }
+                            @if kind == "ok" { " " (undo_button(back)) }
                         }
                     }
                     (body)
@@ -411,10 +460,11 @@ pub fn download(body: impl IntoResponse, content_type: &'static str, name: &str)
 }
 
 /// The Undo button shown with every confirmation (a POST form; the
-/// cross-site checks of every form apply).
-pub fn undo_button() -> Markup {
+/// cross-site checks of every form apply), coming back to `back`.
+pub fn undo_button(back: Option<&str>) -> Markup {
     html! {
         form.inline method="post" action="/undo" {
+            @if let Some(b) = back { input type="hidden" name="back" value=(b); }
             button type="submit" { "Undo" }
         }
     }

@@ -258,7 +258,16 @@ fn operations() -> Vec<Op> {
         op(GET, "/stats", "Funnel, thank-you timeliness, reply rates, recurring mistakes")
             .answer(200, "OK", ty::<Stats>),
         op(GET, "/applications", "Every application with its counts (to_do: actions overdue or due now)")
+            .about("Without parameters: every application not archived, as the board shows them. With any of them: the board's filters and sort.")
+            .param(r##"{"name": "stage", "in": "query", "schema": {"type": "string"}, "description": "Only this stage"}"##)
+            .param(r##"{"name": "due", "in": "query", "schema": {"type": "string"}, "description": "Only applications with actions overdue or due now"}"##)
+            .param(r##"{"name": "archived", "in": "query", "schema": {"type": "string"}, "description": "The archived applications instead"}"##)
+            .param(r##"{"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Company or role holds every word"}"##)
+            .param(r##"{"name": "sort", "in": "query", "schema": {"enum": ["recent", "oldest", "company", "to-do"]}}"##)
             .answer(200, "OK", ty::<Vec<AppSummary>>),
+        op(PATCH, "/applications/{id}", "Change some of an application's own fields (those given change; archived takes it off the board and the agenda)")
+            .body(ty::<ops::ApplicationPatch>)
+            .answer(200, "OK", ty::<Application>),
         op(POST, "/applications", "Add an application")
             .body(ty::<ops::NewApplication>)
             .answer(201, "Created", ty::<Application>),
@@ -344,6 +353,18 @@ fn operations() -> Vec<Op> {
             .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
             .answer_named(412, "Error", "Error")
             .answer_named(503, "Error", "Error"),
+        op(GET, "/search", "Applications, people and notes that hold every word of q (any case): the first 50 of each, with totals")
+            .param(r##"{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}}"##)
+            .answer(200, "OK", ty::<crate::search::Found>),
+        op(GET, "/people", "Everyone met, across applications (one entry per email address, else per name), with the last contact and the stay-in-touch date")
+            .answer(200, "OK", ty::<Vec<crate::people::Contact>>),
+        op(GET, "/people/vcard", "Everyone, or one person, as vCard 4.0 (RFC 6350)")
+            .param(r##"{"name": "app", "in": "query", "schema": {"type": "string"}}"##)
+            .param(r##"{"name": "person", "in": "query", "schema": {"type": "string"}}"##)
+            .answer_media(200, "vCard 4.0", "text/vcard", r##"{"type": "string"}"##)
+            .answer_named(404, "No such person", "Error")
+            .answer_named(422, "Only one of app and person given", "Error")
+            .own_errors(),
         op(POST, "/drafts", "A first draft of a note to one person, with the linter's findings on it")
             .body(ty::<ops::DraftRequest>)
             .answer_raw(200, "OK", r##"{"type": "object", "additionalProperties": false, "required": ["app", "person", "kind", "subject", "body", "diagnostics"], "properties": {"app": {"type": "string"}, "person": {"type": "string"}, "kind": {"type": "string"}, "subject": {"type": "string"}, "body": {"type": "string"}, "diagnostics": {"type": "array", "items": {"type": "object"}}}}"##),

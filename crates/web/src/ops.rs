@@ -67,13 +67,38 @@ pub struct NewApplication {
     pub recruiter: RecruiterKind,
     #[serde(default)]
     pub policy: Option<Policy>,
+    /// The job posting's address (http or https).
+    #[serde(default)]
+    pub posting_url: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    /// The salary range as posted, in its words.
+    #[serde(default)]
+    pub salary: Option<String>,
+    /// The day applied: YYYY-MM-DD.
+    #[serde(default)]
+    pub applied_on: Option<String>,
+    /// Where the job came from: a referral, a job board, a recruiter…
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 impl NewApplication {
     fn check(&self) -> Result<()> {
         one_line("company", &self.company)?;
         one_line("role", &self.role)?;
-        one_line_opt("id", &self.id)
+        one_line_opt("id", &self.id)?;
+        self.details().check()
+    }
+
+    fn details(&self) -> Details {
+        Details {
+            posting_url: Some(self.posting_url.clone().unwrap_or_default()),
+            location: Some(self.location.clone().unwrap_or_default()),
+            salary: Some(self.salary.clone().unwrap_or_default()),
+            applied_on: Some(self.applied_on.clone().unwrap_or_default()),
+            source: Some(self.source.clone().unwrap_or_default()),
+        }
     }
 
     /// Every field, as a form or a request body gives them all.
@@ -89,12 +114,60 @@ impl NewApplication {
     }
 }
 
+/// The fields people keep about a job (exchange extensions): `None`
+/// leaves one as it is, a blank text clears it.
+#[derive(Debug, Clone, Default)]
+struct Details {
+    posting_url: Option<String>,
+    location: Option<String>,
+    salary: Option<String>,
+    applied_on: Option<String>,
+    source: Option<String>,
+}
+
+impl Details {
+    fn check(&self) -> Result<()> {
+        one_line_opt("posting_url", &self.posting_url)?;
+        one_line_opt("location", &self.location)?;
+        one_line_opt("salary", &self.salary)?;
+        one_line_opt("source", &self.source)?;
+        if let Some(u) = clean(&self.posting_url)
+            && !debrief_core::exchange::is_web_address(&u)
+        {
+            return Err(Problem::field(
+                "posting_url",
+                format!("'{u}' is not a web address; it starts with https:// or http://"),
+            ));
+        }
+        date(&self.applied_on, "applied_on").map(drop)
+    }
+
+    fn apply(&self, app: &mut Application) -> Result<()> {
+        self.check()?;
+        for (slot, v) in [
+            (&mut app.posting_url, &self.posting_url),
+            (&mut app.location, &self.location),
+            (&mut app.salary, &self.salary),
+            (&mut app.source, &self.source),
+        ] {
+            if v.is_some() {
+                *slot = clean(v);
+            }
+        }
+        if self.applied_on.is_some() {
+            app.applied_on = date(&self.applied_on, "applied_on")?;
+        }
+        Ok(())
+    }
+}
+
 pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
     a.check()?;
     // The id is chosen inside the write transaction.
     state.update("add an application", |u| {
         let known = u.application_ids()?;
-        let app = edit::new_application(a.id.as_deref(), &a.fields(), &known)?;
+        let mut app = edit::new_application(a.id.as_deref(), &a.fields(), &known)?;
+        a.details().apply(&mut app)?;
         let id = app.id.clone();
         debrief_core::exchange::validate_application(&app, "application")?;
         u.apply(&[Change::PutApplication(app)])?;
@@ -106,7 +179,97 @@ pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
 /// sends them all.
 pub fn update_application(app: &mut Application, a: &NewApplication) -> Result<()> {
     a.check()?;
-    Ok(edit::update_application(app, &a.fields())?)
+    edit::update_application(app, &a.fields())?;
+    a.details().apply(app)
+}
+
+/// Archives an application (off the board and the agenda, kept and
+/// searchable) or brings it back; returns its company, for the message.
+pub fn set_archived(app: &mut Application, archived: bool) -> Result<String> {
+    app.archived = archived;
+    Ok(app.company.clone())
+}
+
+/// Moves an application to `stage` (the board's drag and stage menu);
+/// returns its company, for the message.
+pub fn set_stage(app: &mut Application, stage: Stage) -> Result<String> {
+    let fields = edit::ApplicationFields {
+        stage: Some(stage),
+        ..Default::default()
+    };
+    edit::update_application(app, &fields)?;
+    Ok(app.company.clone())
+}
+
+/// Some of an application's own fields (`PATCH /api/v1/applications/{id}`):
+/// the ones given change, the rest stay. `policy: null` follows the
+/// profile's policy again.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationPatch {
+    #[serde(default)]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    #[serde(default)]
+    pub urgent: Option<bool>,
+    #[serde(default)]
+    pub recruiter: Option<RecruiterKind>,
+    #[serde(default, deserialize_with = "present")]
+    pub policy: Option<Option<Policy>>,
+    /// A blank text clears the field.
+    #[serde(default)]
+    pub posting_url: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub salary: Option<String>,
+    /// YYYY-MM-DD; blank clears it.
+    #[serde(default)]
+    pub applied_on: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Archived: off the board and the agenda, kept and searchable.
+    #[serde(default)]
+    pub archived: Option<bool>,
+}
+
+/// A field that is present (even as `null`) is `Some`.
+fn present<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+pub fn patch_application(app: &mut Application, p: &ApplicationPatch) -> Result<()> {
+    one_line_opt("company", &p.company)?;
+    one_line_opt("role", &p.role)?;
+    let fields = edit::ApplicationFields {
+        company: p.company.clone(),
+        role: p.role.clone(),
+        stage: p.stage,
+        urgent: p.urgent,
+        recruiter: p.recruiter,
+        policy: p.policy,
+    };
+    let details = Details {
+        posting_url: p.posting_url.clone(),
+        location: p.location.clone(),
+        salary: p.salary.clone(),
+        applied_on: p.applied_on.clone(),
+        source: p.source.clone(),
+    };
+    details.check()?;
+    edit::update_application(app, &fields)?;
+    details.apply(app)?;
+    if let Some(a) = p.archived {
+        app.archived = a;
+    }
+    Ok(())
 }
 
 /// A person met at an application (`debrief person add`).

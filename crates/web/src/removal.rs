@@ -334,8 +334,13 @@ fn back(h: &HeaderMap) -> String {
 }
 
 /// The Undo button of a change's confirmation.
-async fn undo_page(State(st): State<AppState>, h: HeaderMap) -> Response {
-    let to = back(&h);
+async fn undo_page(State(st): State<AppState>, h: HeaderMap, body: axum::body::Bytes) -> Response {
+    // The page the confirmation was shown on, else the Referer's.
+    let to = form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "back")
+        .map(|(_, v)| v.into_owned())
+        .filter(|b| crate::html::local_path(b))
+        .unwrap_or_else(|| back(&h));
     match undo_last(&st, 1) {
         Ok(done) if done.reverted.is_empty() => redirect_with(&to, "ok", "Nothing to undo."),
         Ok(done) => {
@@ -369,7 +374,7 @@ pub fn settings_section(st: &AppState) -> Result<Markup> {
                 p { "No changes recorded yet." }
             } @else {
                 p { "The latest changes to your store, newest first. Undo takes back the newest one; an undo can be undone too." }
-                (undo_button())
+                (undo_button(Some("/settings#history")))
                 ol.history {
                     @for e in &entries {
                         li {

@@ -445,7 +445,7 @@ fn forms_redirect_with_a_message_or_show_the_error_by_the_field() {
         .body_mut()
         .read_to_string()
         .expect("body");
-    assert!(page.contains("Added the application."), "{page}");
+    assert!(page.contains("Added Initech."), "{page}");
     let r = post_form(
         &s,
         "/settings/profile",
@@ -1542,4 +1542,164 @@ fn lint_flags_a_second_thank_you_and_refuses_a_note_over_the_limit() {
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(r.json()["field"], "text");
     assert!(r.body.contains("20000"), "{}", r.body);
+}
+
+/// The fields people keep and archiving: set through the API and the form,
+/// exported only when set, refused with the field named when wrong; an
+/// archived application leaves the board and the agenda, stays in search,
+/// and comes back.
+#[test]
+fn job_details_and_archiving() {
+    let s = seeded();
+    // An old file (no new fields) exports without them.
+    let export = get(&s, "/api/v1/export").body;
+    for field in [
+        "posting_url",
+        "location",
+        "salary",
+        "applied_on",
+        "source",
+        "archived",
+    ] {
+        assert!(!export.contains(field), "{field} written while unset");
+    }
+    let r = patch_json(
+        &s,
+        "/api/v1/applications/acme-analyst",
+        &json!({"posting_url": "https://jobs.example/acme/1", "location": "Chicago; hybrid",
+                "salary": "$95k–$110k", "applied_on": "2026-11-02", "source": "referral"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a = r.json();
+    assert_eq!(a["posting_url"], "https://jobs.example/acme/1");
+    assert_eq!(a["applied_on"], "2026-11-02");
+    assert_eq!(a["source"], "referral");
+    assert!(a.get("archived").is_none(), "false is not written: {a}");
+    // Bad values name their field; nothing changes.
+    for (body, field) in [
+        (json!({"posting_url": "javascript:alert(1)"}), "posting_url"),
+        (json!({"applied_on": "2 Nov"}), "applied_on"),
+        (json!({"location": "two\nlines"}), "location"),
+    ] {
+        let r = patch_json(&s, "/api/v1/applications/acme-analyst", &body);
+        assert_eq!(r.status, 422, "{body}: {}", r.body);
+        assert_eq!(r.json()["field"], field, "{}", r.body);
+    }
+    assert_eq!(
+        get(&s, "/api/v1/applications/acme-analyst").json()["posting_url"],
+        "https://jobs.example/acme/1"
+    );
+    // The page shows them, the link only for a web address.
+    let page = get(&s, "/applications/acme-analyst").body;
+    assert!(
+        page.contains(r#"href="https://jobs.example/acme/1""#),
+        "posting link"
+    );
+    assert!(page.contains("Chicago; hybrid") && page.contains("via referral"));
+    // A blank text clears one.
+    let r = patch_json(
+        &s,
+        "/api/v1/applications/acme-analyst",
+        &json!({"salary": ""}),
+    );
+    assert!(r.json().get("salary").is_none(), "{}", r.body);
+    // The form sets them too.
+    let r = post_form(
+        &s,
+        "/applications",
+        &[
+            ("company", "Initech"),
+            ("posting_url", "https://initech.example/jobs/9"),
+            ("applied_on", "2026-11-10"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let initech = get(&s, "/api/v1/applications/initech").json();
+    assert_eq!(initech["posting_url"], "https://initech.example/jobs/9");
+    assert_eq!(initech["applied_on"], "2026-11-10");
+
+    // Archive: off the board and the agenda, still found.
+    let before = get(&s, "/api/v1/agenda?app=acme-analyst").json();
+    assert!(
+        !before["actions"].as_array().expect("actions").is_empty(),
+        "{before}"
+    );
+    let r = post_form(
+        &s,
+        "/applications/acme-analyst/archive",
+        &[("archived", "true")],
+    );
+    assert_eq!(r.status, 303);
+    let (_, msg) = flash(&r).expect("message");
+    assert!(msg.contains("Archived Acme Corp"), "{msg}");
+    let after = get(&s, "/api/v1/agenda?app=acme-analyst").json();
+    assert_eq!(after["actions"], json!([]), "{after}");
+    let board = get(&s, "/applications").body;
+    assert!(
+        !board.contains(r#"data-app="acme-analyst""#),
+        "off the board"
+    );
+    assert!(board.contains("1 archived"), "the board says so");
+    let archived = get(&s, "/applications?archived=true").body;
+    assert!(archived.contains(r#"data-app="acme-analyst""#));
+    let listed = get(&s, "/api/v1/applications?archived=true").json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["archived"], true);
+    let found = get(&s, "/api/v1/search?q=acme").json();
+    assert_eq!(found["applications"][0]["app"], "acme-analyst", "{found}");
+    assert!(export_has_archived(&s));
+    // Back again, by the API.
+    let r = patch_json(
+        &s,
+        "/api/v1/applications/acme-analyst",
+        &json!({"archived": false}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        get(&s, "/api/v1/agenda?app=acme-analyst").json()["actions"],
+        before["actions"]
+    );
+}
+
+fn export_has_archived(s: &Server) -> bool {
+    get(s, "/api/v1/export").json()["applications"][0]["archived"] == true
+}
+
+/// Search and the board's filters through the API, and the vCard of one
+/// person read back.
+#[test]
+fn search_filters_people_and_vcards() {
+    let s = seeded();
+    let r = get(&s, "/api/v1/search?q=MARIE");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["people"][0]["person"], "marie", "{}", r.body);
+    let r = get(&s, "/api/v1/search?q=");
+    assert_eq!((r.status, r.json()["field"].clone()), (422, json!("q")));
+    let r = get(&s, "/api/v1/applications?sort=sideways");
+    assert_eq!((r.status, r.json()["field"].clone()), (422, json!("sort")));
+    let r = get(&s, "/api/v1/applications?stage=offer");
+    assert_eq!(r.json(), json!([]));
+    let r = patch_json(
+        &s,
+        "/api/v1/applications/acme-analyst",
+        &json!({"stage": "offer"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = get(&s, "/api/v1/applications?stage=offer");
+    assert_eq!(r.json()[0]["id"], "acme-analyst");
+    let people = get(&s, "/api/v1/people").json();
+    assert_eq!(people.as_array().map(Vec::len), Some(2), "{people}");
+    let r = get(&s, "/api/v1/people/vcard?app=acme-analyst&person=marie");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.header("content-type")
+            .is_some_and(|c| c.starts_with("text/vcard"))
+    );
+    assert!(r.body.contains("\r\nFN:Marie Dubois\r\n"), "{}", r.body);
+    assert!(r.body.contains("ORG:Acme Corp\r\n"), "{}", r.body);
+    let r = get(&s, "/api/v1/people/vcard?app=acme-analyst&person=nobody");
+    assert_eq!(
+        (r.status, r.json()["field"].clone()),
+        (404, json!("person"))
+    );
 }

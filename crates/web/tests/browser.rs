@@ -422,7 +422,7 @@ async fn journey(c: &Client, bin: &Path, db: &Path, dir: &Path) {
     submit(c, "//button[normalize-space()='Add application']", false).await;
     let t = text(c).await;
     assert!(
-        t.contains("Added the application.") && t.contains("Acme Corp — Data Analyst"),
+        t.contains("Added Acme Corp.") && t.contains("Acme Corp — Data Analyst"),
         "{t}"
     );
 
@@ -1671,6 +1671,307 @@ fn feedback_words_and_sensible_actions_in_the_browser() {
             shot(&c, &format!("not-found-{width}")).await;
         }
         assert!(wrong.is_empty(), "{} pages scanned:\n{}", pages.len(), wrong.join("\n"));
+        let _ = c.close().await;
+    });
+}
+
+/// Waits for the page a click or a script started to load.
+async fn wait_new_page(c: &Client, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let fresh = c
+            .execute(
+                "return window.__old_page === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .map(|v| v == Value::Bool(true))
+            .unwrap_or(false);
+        if fresh {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no new page after {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The stage the API gives for application `id`.
+fn stage_of(server: &Serve, id: &str) -> String {
+    server.get_json(&format!("/api/v1/applications/{id}"))["stage"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The board and finding things, on the demo store plus an application
+/// with a 200-character company and a 90-character address: a card
+/// dragged to another column moves there and Undo puts it back; the stage
+/// menu does the same from the keyboard; Quick add from another page;
+/// search finds a person and a note; the People page and its vCard; no
+/// page wider than a 390 px phone or showing an id; screenshots of every
+/// page at 1280 and 390 px.
+#[test]
+fn the_board_moves_cards_and_search_finds_in_the_browser() {
+    let Some((chromium, driver)) = browser_tools() else {
+        return;
+    };
+    let bin = debrief_binary();
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("debrief.db");
+    let out = Command::new(&bin)
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", DEMO_NOW, "demo"])
+        .env("TZ", "America/Chicago")
+        .env_remove("DEBRIEF_NOW")
+        .output()
+        .expect("demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Serve::start(&bin, &db, DEMO_NOW);
+    let base = server.base.clone();
+    let company = "Supercalifragilistic".repeat(10);
+    let email = format!("{}@{}.example", "p".repeat(40), "t".repeat(41));
+    for (path, body) in [
+        (
+            "/api/v1/applications",
+            serde_json::json!({"company": company, "role": "Analyst", "id": "long-co", "stage": "interviewing"}),
+        ),
+        (
+            "/api/v1/applications/long-co/people",
+            serde_json::json!({"name": "Pat Long", "id": "pat-long", "email": email, "title": "Head of Data, EMEA"}),
+        ),
+        (
+            "/api/v1/applications/long-co/news",
+            serde_json::json!({"text": "They opened an office in Lisbon", "on": "2026-11-18"}),
+        ),
+    ] {
+        let (s, v) = api(&base, "POST", path, &body);
+        assert_eq!(s, 201, "{path}: {v}");
+    }
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    let profile = tempfile::tempdir().expect("profile dir");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let c = connect(port, profile.path(), &chromium).await;
+        c.set_window_size(1280, 900).await.expect("1280 wide");
+
+        // ---- The board: a column per stage, all seven side by side at 1280 px.
+        goto(&c, &format!("{base}/applications")).await;
+        let fit = c
+            .execute(
+                "const b = document.querySelector('.board-scroll'); \
+                 return [b.scrollWidth, b.clientWidth, document.querySelectorAll('.board .column').length];",
+                vec![],
+            )
+            .await
+            .expect("board");
+        assert_eq!(fit[2], 7, "a column per stage: {fit}");
+        assert!(fit[0].as_i64() <= fit[1].as_i64(), "the columns fit 1280 px: {fit}");
+        assert_eq!(stage_of(&server, "long-co"), "interviewing");
+
+        // ---- Drag the card to Offer. Chromium's WebDriver cannot hold
+        // an HTML5 drag, so the drag's events are dispatched to the page's
+        // own handlers, as the browser sends them for a mouse.
+        c.execute("window.__old_page = true;", vec![]).await.expect("mark");
+        c.execute(
+            "const card = document.querySelector('.card[data-app=\"long-co\"]'); \
+             const to = document.querySelector('.column[data-stage=\"offer\"]'); \
+             const dt = new DataTransfer(); \
+             const fire = (el, type) => el.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt})); \
+             fire(card, 'dragstart'); fire(to, 'dragenter'); fire(to, 'dragover'); fire(to, 'drop'); fire(card, 'dragend');",
+            vec![],
+        )
+        .await
+        .expect("drag");
+        wait_new_page(&c, "the drop").await;
+        let t = text(&c).await;
+        assert!(t.contains(&format!("Moved {company} to offer.")), "{t}");
+        assert!(in_viewport(&c, ".flash").await, "the confirmation is seen");
+        assert_eq!(stage_of(&server, "long-co"), "offer");
+        let in_offer = c
+            .execute(
+                "return !!document.querySelector('.column[data-stage=\"offer\"] .card[data-app=\"long-co\"]');",
+                vec![],
+            )
+            .await
+            .expect("where");
+        assert_eq!(in_offer, Value::Bool(true), "the card is in Offer");
+        shot(&c, "board-moved-1280").await;
+        submit(&c, "//div[contains(@class,'flash')]//button[normalize-space()='Undo']", false).await;
+        let url = c.current_url().await.expect("url");
+        assert_eq!(url.path(), "/applications", "Undo comes back to the board");
+        let t = text(&c).await;
+        assert!(t.contains("Undid"), "{t}");
+        assert_eq!(stage_of(&server, "long-co"), "interviewing");
+
+        // ---- The same from the keyboard: the card's stage menu, then Move.
+        let select = c.find(Locator::Id("move-long-co")).await.expect("stage menu");
+        select.send_keys("s").await.expect("type a letter");
+        let chosen = c
+            .execute("return document.getElementById('move-long-co').value;", vec![])
+            .await
+            .expect("value");
+        assert_eq!(chosen, "screening", "typing S chooses Screening");
+        let mv = c
+            .find(Locator::XPath("//li[@data-app='long-co']//button[normalize-space()='Move']"))
+            .await
+            .expect("Move");
+        c.execute("window.__old_page = true;", vec![]).await.expect("mark");
+        mv.send_keys("\u{E007}").await.expect("Enter");
+        wait_new_page(&c, "Move").await;
+        assert!(text(&c).await.contains(&format!("Moved {company} to screening.")));
+        assert_eq!(stage_of(&server, "long-co"), "screening");
+        // Without the script: the stage menu is a plain form.
+        let plain = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 const f = document.querySelector('li[data-app=\"long-co\"] form.move'); \
+                 const b = new URLSearchParams(new FormData(f)); b.set('stage', 'interviewing'); \
+                 fetch(f.action, {method: 'POST', body: b, redirect: 'manual'}).then(r => done(r.type)).catch(e => done(String(e)));",
+                vec![],
+            )
+            .await
+            .expect("post");
+        assert_eq!(plain, "opaqueredirect", "a 303 back to the board");
+        assert_eq!(stage_of(&server, "long-co"), "interviewing");
+
+        // ---- Filters: only Interviewing, only with actions due.
+        goto(&c, &format!("{base}/applications?stage=interviewing&sort=company")).await;
+        let cols = c
+            .execute("return [...document.querySelectorAll('.board .column')].map(c => c.dataset.stage);", vec![])
+            .await
+            .expect("columns");
+        assert_eq!(cols, serde_json::json!(["interviewing"]));
+        assert!(exists(&c, "//li[@data-app='long-co']").await);
+        shot(&c, "board-filtered-1280").await;
+
+        // ---- Quick add, from another page.
+        goto(&c, &format!("{base}/insights")).await;
+        click(&c, "//details[contains(@class,'quick-add')]/summary").await;
+        type_into(&c, "quick-company", "Globex Quick").await;
+        type_into(&c, "quick-role", "Engineer").await;
+        submit(&c, "//button[normalize-space()='Add it']", false).await;
+        let t = text(&c).await;
+        assert!(t.contains("Added Globex Quick.") && t.contains("Globex Quick — Engineer"), "{t}");
+        let url = c.current_url().await.expect("url");
+        assert!(url.path().starts_with("/applications/globex-quick"), "{url}");
+
+        // ---- Search from the header: a person, then a note.
+        type_into(&c, "site-q", "pat long").await;
+        submit(&c, "//form[contains(@class,'site-search')]//button", false).await;
+        let t = text(&c).await;
+        assert!(t.contains("Pat Long, Head of Data, EMEA at Supercalifragilistic"), "{t}");
+        type_into(&c, "search-q", "LISBON").await;
+        submit(&c, "//main//button[normalize-space()='Search']", false).await;
+        let t = text(&c).await;
+        assert!(t.contains("They opened an office in Lisbon"), "{t}");
+        shot(&c, "search-1280").await;
+        click(&c, "//section[@aria-labelledby='found-notes']//a").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let url = c.current_url().await.expect("url");
+        assert_eq!(url.path(), "/applications/long-co");
+
+        // ---- People, and their contact card.
+        goto(&c, &format!("{base}/people")).await;
+        let t = text(&c).await;
+        assert!(t.contains("Pat Long") && t.contains("Last in touch: never"), "{t}");
+        let mut r = common::agent()
+            .get(&format!("{base}/people/vcard?app=long-co&person=pat-long"))
+            .call()
+            .expect("vcard");
+        assert_eq!(r.status().as_u16(), 200);
+        let card = r.body_mut().read_to_string().expect("card");
+        let unfolded = card.replace("\r\n ", "");
+        assert!(unfolded.contains("\r\nFN:Pat Long\r\n"), "{card}");
+        assert!(unfolded.contains(&format!("EMAIL;TYPE=work;PREF=1:{email}\r\n")), "{card}");
+        assert!(unfolded.contains("TITLE:Head of Data\\, EMEA\r\n"), "{card}");
+        assert!(card.split("\r\n").all(|l| l.len() <= 75), "folded: {card}");
+
+        // ---- The application page: a way down it that needs no script.
+        goto(&c, &format!("{base}/applications/long-co")).await;
+        for (label, to) in [("Interviews", "interviews"), ("People", "people"), ("Outcome", "set-outcome")] {
+            click(&c, &format!("//nav[contains(@class,'in-page')]//a[normalize-space()='{label}']")).await;
+            let url = c.current_url().await.expect("url");
+            assert_eq!(url.fragment(), Some(to));
+            let top = c
+                .execute(
+                    "return document.getElementById(arguments[0]).getBoundingClientRect().top;",
+                    vec![Value::from(to)],
+                )
+                .await
+                .expect("top");
+            let top = top.as_f64().unwrap_or(f64::MAX);
+            assert!((-2.0..200.0).contains(&top), "{label} is scrolled to: top at {top}");
+        }
+
+        // ---- Every page: no id shown, no wider than a phone; a screenshot each.
+        let export = server.get_json("/api/v1/export");
+        let ids = store_ids(&export);
+        let demo = export["applications"][0]["id"].as_str().unwrap_or_default().to_string();
+        let demo_iv = export["applications"][0]["interviews"][0]["id"].as_str().unwrap_or_default().to_string();
+        let demo_person = export["applications"][0]["people"][0]["id"].as_str().unwrap_or_default().to_string();
+        let pages = [
+            ("today", "/".to_string()),
+            ("board", "/applications".to_string()),
+            ("board-due", "/applications?due=true&sort=to-do".to_string()),
+            ("search", "/search?q=a".to_string()),
+            ("people", "/people".to_string()),
+            ("application", format!("/applications/{demo}")),
+            ("application-long", "/applications/long-co".to_string()),
+            ("debrief", format!("/applications/{demo}/interviews/{demo_iv}/debrief")),
+            ("composer", format!("/applications/{demo}/compose?person={demo_person}")),
+            ("insights", "/insights".to_string()),
+            ("inbox", "/inbox".to_string()),
+            ("import", "/import".to_string()),
+            ("settings", "/settings".to_string()),
+            ("not-found", "/no/such/page".to_string()),
+        ];
+        let mut wrong = Vec::new();
+        for width in [1280, 390] {
+            c.set_window_size(width, 900).await.expect("window");
+            for (name, p) in &pages {
+                goto(&c, &format!("{base}{p}")).await;
+                let t = body_text(&c).await;
+                if let Some(id) = id_pattern(&t) {
+                    wrong.push(format!("{p} at {width} px shows an id: {id}"));
+                }
+                for id in ids.iter().filter(|id| shows_id(&t, id)) {
+                    wrong.push(format!("{p} at {width} px shows the id {id}"));
+                }
+                let (scroll, inner) = page_width(&c).await;
+                if scroll > inner {
+                    let culprits = c
+                        .execute(
+                            "return [...document.querySelectorAll('body *')] \
+                               .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 \
+                                 && ![...e.children].some(k => k.getBoundingClientRect().right > window.innerWidth + 1)) \
+                               .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
+                            vec![],
+                        )
+                        .await
+                        .unwrap_or(Value::Null);
+                    wrong.push(format!("{p} is {scroll} px wide at {inner} px: {culprits}"));
+                }
+                shot(&c, &format!("page-{name}-{width}")).await;
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         let _ = c.close().await;
     });
 }

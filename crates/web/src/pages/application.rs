@@ -125,7 +125,42 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
     let body = html! {
         (form_banner(&app, &url, s))
         h1 { (app.company) @if !app.role.is_empty() { " — " (app.role) } }
-        p.lede { "Stage: " strong { (app.stage) } @if app.urgent { " · " span.badge.urgent { "urgent" } } }
+        p.lede {
+            "Stage: " strong { (app.stage) }
+            @if app.urgent { " · " span.badge.urgent { "urgent" } }
+            @if app.archived { " · " span.badge { "archived" } }
+        }
+        @if app.posting_url.is_some() || app.location.is_some() || app.salary.is_some() || app.applied_on.is_some() || app.source.is_some() {
+            p.meta.details {
+                @if let Some(u) = app.posting_url.as_deref().filter(|u| debrief_core::exchange::is_web_address(u)) {
+                    a href=(u) rel="noopener noreferrer" target="_blank" { "The job posting" } " · "
+                }
+                @if let Some(l) = &app.location { (l) " · " }
+                @if let Some(s) = &app.salary { (s) " · " }
+                @if let Some(d) = app.applied_on { "applied " (crate::html::day(d, today)) " · " }
+                @if let Some(s) = &app.source { "via " (s) }
+            }
+        }
+        form.inline method="post" action=(format!("{url}/archive")) {
+            @if app.archived {
+                input type="hidden" name="archived" value="false";
+                button.secondary.small type="submit" { "Bring back to the board" }
+            } @else {
+                input type="hidden" name="archived" value="true";
+                button.secondary.small type="submit" { "Archive" }
+            }
+        }
+        // Links down the page: they work without JavaScript.
+        nav.in-page aria-label="On this page" {
+            ul {
+                li { a href="#next" { "Overview" } }
+                li { a href="#interviews" { "Interviews" } }
+                li { a href="#people" { "People" } }
+                li { a href="#log-touch" { "Messages" } }
+                li { a href=(if app.research.is_empty() { "#add-research" } else { "#research-h" }) { "Notes & research" } }
+                li { a href="#set-outcome" { "Outcome" } }
+            }
+        }
         section aria-labelledby="next" {
             h2 #next { "Next actions" }
             @if actions.is_empty() { p.muted { "Nothing to do for this application right now." } }
@@ -216,7 +251,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 }
             }
             section aria-labelledby="set-outcome" {
-                h2 #set-outcome { "Outcome" }
+                h2 #set-outcome { "Outcome" @if let Some(o) = &app.outcome { ": " (o.kind) } }
                 form.stack method="post" action=(format!("{url}/outcome")) {
                     (form_error(s, "outcome", &[]))
                     label for="outcome-kind" { "Result" }
@@ -226,7 +261,9 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                     label for="outcome-on" { "On (blank: today)" }
                     input #outcome-on type="date" name="on";
                     label.check { input type="checkbox" name="stay_in_touch" value="true"; " Stay in touch" }
-                    button type="submit" data-confirm="Record this outcome? It closes the chase." { "Record the outcome" }
+                    button type="submit" data-confirm="Record this outcome? It closes the chase." {
+                        @if app.outcome.is_some() { "Change the outcome" } @else { "Record the outcome" }
+                    }
                 }
             }
             section aria-labelledby="add-research" {

@@ -160,7 +160,7 @@ pub(super) fn app_form(
         .unwrap_or_default();
     html! {
         form.stack method="post" action=(action) {
-            (form_error(s, form, &["company", "role", "stage", "recruiter", "policy"]))
+            (form_error(s, form, &["company", "role", "stage", "recruiter", "policy", "posting_url", "applied_on"]))
             label for=(id("company")) { "Company" }
             input #(id("company")) type="text" name="company" required maxlength="200"
                 value=(s.value(form, "company", app.map(|a| a.company.as_str()).unwrap_or("")))
@@ -179,6 +179,31 @@ pub(super) fn app_form(
             label.check {
                 input type="checkbox" name="urgent" value="true" checked[app.is_some_and(|a| a.urgent)];
                 " Urgent (another offer is waiting)"
+            }
+            @let text = |name: &str, v: Option<&String>| s.value(form, name, v.map(String::as_str).unwrap_or("")).to_string();
+            label for=(id("posting_url")) { "Job posting (address)" }
+            input #(id("posting_url")) type="url" name="posting_url" maxlength="200" placeholder="https://"
+                value=(text("posting_url", app.and_then(|a| a.posting_url.as_ref())))
+                aria-invalid=[s.error_for(form, "posting_url").map(|_| "true")]
+                aria-describedby=[describedby(s, form, "posting_url")];
+            (field_error(s, form, "posting_url"))
+            label for=(id("location")) { "Location" }
+            input #(id("location")) type="text" name="location" maxlength="200" placeholder="e.g. Berlin or remote"
+                value=(text("location", app.and_then(|a| a.location.as_ref())));
+            label for=(id("salary")) { "Salary range, as posted" }
+            input #(id("salary")) type="text" name="salary" maxlength="200" placeholder="e.g. €60–70k"
+                value=(text("salary", app.and_then(|a| a.salary.as_ref())));
+            label for=(id("applied_on")) { "Applied on" }
+            input #(id("applied_on")) type="date" name="applied_on"
+                value=(text("applied_on", app.and_then(|a| a.applied_on).map(|d| d.to_string()).as_ref()))
+                aria-invalid=[s.error_for(form, "applied_on").map(|_| "true")]
+                aria-describedby=[describedby(s, form, "applied_on")];
+            (field_error(s, form, "applied_on"))
+            label for=(id("source")) { "Where it came from" }
+            input #(id("source")) type="text" name="source" maxlength="200" list="sources" placeholder="referral, job board, recruiter…"
+                value=(text("source", app.and_then(|a| a.source.as_ref())));
+            datalist #sources {
+                @for v in ["referral", "job board", "recruiter", "company website", "LinkedIn", "networking event"] { option value=(v) {} }
             }
             button type="submit" { @if app.is_some() { "Save changes" } @else { "Add application" } }
         }

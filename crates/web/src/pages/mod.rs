@@ -8,6 +8,7 @@ mod applications;
 mod common;
 mod composer;
 mod debrief;
+mod find;
 mod import;
 mod insights;
 mod settings;
@@ -34,6 +35,11 @@ pub fn routes() -> Router<AppState> {
             "/applications/{id}",
             get(application::application).post(application::application_edit),
         )
+        .route("/applications/{id}/stage", post(applications::stage_move))
+        .route("/applications/{id}/archive", post(applications::archive))
+        .route("/search", get(find::search))
+        .route("/people", get(find::people))
+        .route("/people/vcard", get(find::vcard))
         .route("/applications/{id}/people", post(application::person_add))
         .route(
             "/applications/{id}/people/{person}",

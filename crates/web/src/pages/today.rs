@@ -76,8 +76,13 @@ pub(super) async fn today(
             match &*slot {
                 Some(r) => r.clone(),
                 None => {
-                    let html =
-                        crate::html::page_html(None, "Today", Some(Nav::Today), today_body(&snap));
+                    let html = crate::html::page_html(
+                        None,
+                        None,
+                        "Today",
+                        Some(Nav::Today),
+                        today_body(&snap),
+                    );
                     let r = std::sync::Arc::new(crate::snapshot::Ready::new(
                         "text/html; charset=utf-8",
                         format!("today-{}", snap.etag),
