@@ -953,7 +953,8 @@ pub struct ImportCsvArgs {
     /// Which tracker wrote the file.
     #[arg(long, value_enum)]
     pub from: CsvSource,
-    /// The column for a field: company, role, stage or id. Repeatable.
+    /// The column for a field: company, role, stage, id, posting_url,
+    /// location, salary, applied_on or source. Repeatable.
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
     /// A mapping file (TOML): [columns], [stages], delimiter.

@@ -208,7 +208,7 @@ fn files_and_mappings_that_cannot_be_used_exit_2_and_write_nothing() {
     let empty = dir.path().join("empty.csv");
     std::fs::write(&empty, "").expect("write");
     let bad_map = dir.path().join("map.toml");
-    std::fs::write(&bad_map, "[columns]\ncompany = \"A\"\nsalary = \"B\"\n").expect("write");
+    std::fs::write(&bad_map, "[columns]\ncompany = \"A\"\nwage = \"B\"\n").expect("write");
     for (args, want) in [
         (
             vec!["import-csv", "--from", "mapped", &huntr],
@@ -224,10 +224,10 @@ fn files_and_mappings_that_cannot_be_used_exit_2_and_write_nothing() {
                 "--from",
                 "mapped",
                 "--map",
-                "salary=salary",
+                "wage=salary",
                 &huntr,
             ],
-            "--map 'salary' is not a field",
+            "--map 'wage' is not a field",
         ),
         (
             vec![
@@ -264,7 +264,7 @@ fn files_and_mappings_that_cannot_be_used_exit_2_and_write_nothing() {
                 bad_map.to_str().expect("p"),
                 &huntr,
             ],
-            "map.toml: 'salary' is not a field",
+            "map.toml: 'wage' is not a field",
         ),
         (
             vec!["import-csv", "--from", "huntr", "/nonexistent/jobs.csv"],

@@ -262,7 +262,7 @@ pub fn plan(
                 columns.push((field, header[i].clone()));
             }
             // A column the user named must be there; a preset's optional
-            // ones (role, stage, id) may be missing.
+            // ones (role, stage, id, the job's details) may be missing.
             None if field == Field::Company || mapping.source == Source::Mapped => {
                 return Err(FileError::MissingColumn {
                     field,
@@ -463,6 +463,24 @@ pub fn plan(
         let id = ids.make(&company, &role);
         let mut application = Application::new(id, company, role);
         application.stage = stage;
+        // The job's details, where the file has them: a cell that would not
+        // pass the store's checks (an address that is not http(s), a day
+        // that is not one, a very long text) is left out, not the row.
+        let detail = |field: Field| {
+            cell(field)
+                .ok()
+                .flatten()
+                .filter(|s| !s.is_empty() && s.chars().count() <= MAX_NAME)
+        };
+        application.posting_url = detail(Field::PostingUrl).filter(|u| {
+            let l = u.to_ascii_lowercase();
+            l.starts_with("https://") || l.starts_with("http://")
+        });
+        application.location = detail(Field::Location);
+        application.salary = detail(Field::Salary);
+        application.source = detail(Field::JobSource);
+        application.applied_on = detail(Field::AppliedOn)
+            .and_then(|s| s.get(..10).unwrap_or(&s).parse::<jiff::civil::Date>().ok());
         plan.create.push(Planned {
             line,
             application,

@@ -55,10 +55,31 @@ pub enum Field {
     /// The other tracker's own id for the job: a row whose id was seen
     /// earlier in the file is a duplicate.
     Id,
+    /// The job posting's address (kept only when it is http:// or https://).
+    PostingUrl,
+    /// Where the job is, as posted.
+    Location,
+    /// The salary range in the posting's words.
+    Salary,
+    /// The day the application was sent (the cell's first ten characters,
+    /// YYYY-MM-DD).
+    AppliedOn,
+    /// Where the job came from (referral, a board, a recruiter…).
+    JobSource,
 }
 
 impl Field {
-    pub const ALL: [Field; 4] = [Field::Company, Field::Role, Field::Stage, Field::Id];
+    pub const ALL: [Field; 9] = [
+        Field::Company,
+        Field::Role,
+        Field::Stage,
+        Field::Id,
+        Field::PostingUrl,
+        Field::Location,
+        Field::Salary,
+        Field::AppliedOn,
+        Field::JobSource,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,6 +87,11 @@ impl Field {
             Field::Role => "role",
             Field::Stage => "stage",
             Field::Id => "id",
+            Field::PostingUrl => "posting_url",
+            Field::Location => "location",
+            Field::Salary => "salary",
+            Field::AppliedOn => "applied_on",
+            Field::JobSource => "source",
         }
     }
 }
@@ -84,6 +110,11 @@ impl FromStr for Field {
             "role" | "title" | "position" => Field::Role,
             "stage" | "status" | "list" => Field::Stage,
             "id" => Field::Id,
+            "posting_url" | "url" => Field::PostingUrl,
+            "location" => Field::Location,
+            "salary" => Field::Salary,
+            "applied_on" | "applied" => Field::AppliedOn,
+            "source" => Field::JobSource,
             other => return Err(MappingError::UnknownField(other.to_string())),
         })
     }
@@ -122,7 +153,9 @@ impl FromStr for StageChoice {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
-    #[error("'{0}' is not a field; map company, role, stage or id")]
+    #[error(
+        "'{0}' is not a field; map company, role, stage, id, posting_url, location, salary, applied_on or source"
+    )]
     UnknownField(String),
     #[error("{0}")]
     BadStage(String),
@@ -171,11 +204,18 @@ impl Mapping {
                     names(&["listName", "list", "status", "stage"]),
                 );
                 columns.insert(Field::Id, names(&["id", "jobId", "job id"]));
+                // The job's details as Huntr's export names them.
+                columns.insert(Field::PostingUrl, names(&["url"]));
+                columns.insert(Field::Location, names(&["location"]));
+                columns.insert(Field::Salary, names(&["salary"]));
             }
             Source::JobSync => {
                 columns.insert(Field::Company, names(&["Company"]));
                 columns.insert(Field::Role, names(&["JobTitle", "job title", "title"]));
                 columns.insert(Field::Stage, names(&["Status"]));
+                columns.insert(Field::Location, names(&["Location"]));
+                columns.insert(Field::AppliedOn, names(&["appliedDate"]));
+                columns.insert(Field::JobSource, names(&["JobSource"]));
                 // `index` only counts rows: no id.
             }
             Source::Mapped => {}
@@ -417,7 +457,7 @@ mod tests {
         assert_eq!(m.columns[&Field::Role], vec!["Job Title"]);
         assert_eq!(m.stages[1], ("a=b".to_string(), StageChoice::Skip));
         assert!(matches!(
-            m.map("salary=Pay"),
+            m.map("wage=Pay"),
             Err(MappingError::UnknownField(_))
         ));
         assert!(matches!(m.map("company"), Err(MappingError::BadMap(_))));

@@ -89,9 +89,12 @@ fn a_huntr_export_comes_in_with_its_stages() {
             (Field::Role, "title".to_string()),
             (Field::Stage, "listName".to_string()),
             (Field::Id, "id".to_string()),
+            (Field::PostingUrl, "url".to_string()),
+            (Field::Location, "location".to_string()),
+            (Field::Salary, "salary".to_string()),
         ]
     );
-    assert!(p.ignored.contains(&"salary".to_string()));
+    assert!(p.ignored.contains(&"description".to_string()));
 }
 
 #[test]
@@ -308,4 +311,73 @@ proptest! {
         let text = format!("companyName{sep}title{sep}listName\n{text}");
         let _ = plan(&text, &Mapping::new(Source::Huntr), &[], &mut |_| {});
     }
+}
+
+#[test]
+fn the_presets_bring_the_jobs_details_and_leave_out_cells_that_do_not_fit() {
+    let huntr = run(
+        &fixture("huntr-jobs.csv"),
+        &Mapping::new(Source::Huntr),
+        &[],
+    );
+    let acme = &huntr
+        .create
+        .iter()
+        .find(|c| c.application.company == "Acme Corp")
+        .expect("Acme is created")
+        .application;
+    assert_eq!(acme.salary.as_deref(), Some("$85,000 - $95,000"));
+    assert_eq!(acme.location.as_deref(), Some("Chicago, IL"));
+    assert_eq!(
+        acme.posting_url.as_deref(),
+        Some("https://jobs.acme.example/4411")
+    );
+    assert!(!huntr.ignored.iter().any(|c| c == "salary" || c == "url"));
+
+    let jobsync = run(
+        &fixture("jobsync-jobs.csv"),
+        &Mapping::new(Source::JobSync),
+        &[],
+    );
+    let acme = &jobsync
+        .create
+        .iter()
+        .find(|c| c.application.company == "Acme Corp")
+        .expect("Acme is created")
+        .application;
+    assert_eq!(
+        acme.applied_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-09-15")
+    );
+    assert_eq!(acme.location.as_deref(), Some("Chicago, IL"));
+    assert_eq!(acme.source.as_deref(), Some("LinkedIn"));
+
+    // A day that is not one, and an address that is not a web page, are
+    // left out; the row still comes in.
+    let text = "companyName,title,listName,url,location\nInitech,Analyst,Applied,javascript:alert(1),\"Austin,\n TX\"\n";
+    let p = run(text, &Mapping::new(Source::Huntr), &[]);
+    assert_eq!(p.create.len(), 1, "{:?}", p.problems);
+    assert_eq!(p.create[0].application.posting_url, None);
+    assert_eq!(
+        p.create[0].application.location.as_deref(),
+        Some("Austin, TX")
+    );
+    let text = "Company,JobTitle,Status,appliedDate\nInitech,Analyst,Applied,N/A\n";
+    let p = run(text, &Mapping::new(Source::JobSync), &[]);
+    assert_eq!(p.create.len(), 1);
+    assert_eq!(p.create[0].application.applied_on, None);
+
+    // --map names them too.
+    let mut m = Mapping::new(Source::Mapped);
+    m.map("company=Employer").expect("maps");
+    m.map("applied_on=Sent").expect("maps");
+    m.map("source=Via").expect("maps");
+    let p = run("Employer,Sent,Via\nInitech,2026-10-01,referral\n", &m, &[]);
+    let a = &p.create[0].application;
+    assert_eq!(
+        a.applied_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-10-01")
+    );
+    assert_eq!(a.source.as_deref(), Some("referral"));
+    assert!(matches!("salary".parse::<Field>(), Ok(Field::Salary)));
 }

@@ -215,11 +215,20 @@ fn csv_file_problem(e: &debrief_trackers::FileError) -> Problem {
 }
 
 /// The columns a person can name: (field, form name, label).
-const FIELDS: [(Field, &str, &str); 4] = [
+const FIELDS: [(Field, &str, &str); 9] = [
     (Field::Company, "company", "Company column"),
     (Field::Role, "role", "Role column"),
     (Field::Stage, "stage", "Stage column"),
     (Field::Id, "id", "The tracker's id column"),
+    (Field::PostingUrl, "posting_url", "Posting address column"),
+    (Field::Location, "location", "Location column"),
+    (Field::Salary, "salary", "Salary (as posted) column"),
+    (Field::AppliedOn, "applied_on", "Day applied column"),
+    (
+        Field::JobSource,
+        "job_source",
+        "Source (referral, board…) column",
+    ),
 ];
 
 /// `debrief import-csv`: the plan, validated; unless `dry_run`, the new

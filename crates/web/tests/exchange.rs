@@ -457,6 +457,30 @@ fn a_tracker_csv_is_planned_imported_once_and_bad_rows_are_named() {
     let v: Value = r.json();
     assert_eq!(v["created"][1]["stage"], "rejected");
     assert_eq!(v["stages"][0]["how"], "yours");
+
+    // The job's details come in where the file has them.
+    let details = "Company,JobTitle,Status,appliedDate,Location,JobSource\nVandelay,Importer,Applied,2026-10-07,\"Queens, NY\",referral\n";
+    let r = post_bytes(
+        &s,
+        "/api/v1/import-csv?from=jobsync",
+        "text/csv",
+        details.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["created"][0]["id"]
+        .as_str()
+        .expect("created")
+        .to_string();
+    let a = get(&s, &format!("/api/v1/applications/{id}")).json();
+    assert_eq!(
+        (&a["applied_on"], &a["location"], &a["source"]),
+        (
+            &json!("2026-10-07"),
+            &json!("Queens, NY"),
+            &json!("referral")
+        ),
+        "{a}"
+    );
 }
 
 #[test]
