@@ -155,8 +155,24 @@ impl World {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// The next push the service receives within about `within`, counted
+    /// in short sleeps rather than against a deadline: under libfaketime
+    /// (CI's far-future run) a futex wait with an absolute monotonic
+    /// deadline never ends, and here nothing arriving is a good outcome.
     fn next_push(&self, within: Duration) -> Option<Received> {
-        self.inbox.recv_timeout(within).ok()
+        const STEP: Duration = Duration::from_millis(20);
+        let mut waited = Duration::ZERO;
+        loop {
+            match self.inbox.try_recv() {
+                Ok(r) => return Some(r),
+                Err(mpsc::TryRecvError::Disconnected) => return None,
+                Err(mpsc::TryRecvError::Empty) if waited >= within => return None,
+                Err(mpsc::TryRecvError::Empty) => {
+                    std::thread::sleep(STEP);
+                    waited += STEP;
+                }
+            }
+        }
     }
 }
 
