@@ -61,7 +61,7 @@ pub struct Hosted {
     url: String,
     now: Option<String>,
     mail: debrief_mail::Sources,
-    loopback: bool,
+    pub(crate) loopback: bool,
     config: HostedConfig,
     dir: Mutex<Directory>,
     vaults: Mutex<Vaults>,
@@ -148,7 +148,7 @@ impl Hosted {
     }
 
     /// The router (and state) of a candidate's vault, opened on first use.
-    fn vault(&self, candidate: &Account) -> Result<(AppState, Router), Response> {
+    pub(crate) fn vault(&self, candidate: &Account) -> Result<(AppState, Router), Response> {
         let name = candidate.vault_name();
         let mut v = self.vaults.lock().unwrap_or_else(|p| p.into_inner());
         v.tick += 1;
@@ -178,7 +178,7 @@ impl Hosted {
     }
 
     /// The signed-in caller, from a bearer token or the session cookie.
-    fn caller(&self, headers: &HeaderMap) -> Result<Option<Account>, Response> {
+    pub(crate) fn caller(&self, headers: &HeaderMap) -> Result<Option<Account>, Response> {
         if let Some(auth) = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -231,34 +231,6 @@ impl Hosted {
     }
 }
 
-/// The routes of hosted mode: sign-in, health, sharing, the caseload, and
-/// everything else handed to the caller's vault.
-pub fn router(hosted: Arc<Hosted>) -> Router {
-    use axum::routing::{get, post};
-    let exposure = crate::security::Exposure {
-        loopback: hosted.loopback,
-    };
-    Router::new()
-        .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/assets/style.css", get(crate::style))
-        .route("/assets/app.js", get(crate::script))
-        .route("/favicon.ico", get(crate::favicon))
-        .route("/assets/favicon.svg", get(crate::favicon))
-        .fallback(dispatch)
-        .with_state(hosted)
-        .layer(axum::extract::DefaultBodyLimit::max(
-            crate::BODY_LIMIT_BYTES,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            exposure,
-            crate::security::guard,
-        ))
-        .layer(axum::middleware::from_fn(crate::security::headers))
-}
-
 fn unavailable(why: &str) -> Response {
     tracing_free_log(why);
     (
@@ -276,7 +248,7 @@ fn tracing_free_log(why: &str) {
 }
 
 /// 401 with nothing else said (API), or the sign-in page (browser).
-fn unauthorized(uri: &Uri) -> Response {
+pub(crate) fn unauthorized(uri: &Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return (
             StatusCode::UNAUTHORIZED,
@@ -287,7 +259,7 @@ fn unauthorized(uri: &Uri) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response()
 }
 
-fn not_found(uri: &Uri) -> Response {
+pub(crate) fn not_found(uri: &Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return (
             StatusCode::NOT_FOUND,
@@ -399,7 +371,7 @@ fn login_form(message: Option<&str>, email: &str) -> Markup {
     }
 }
 
-async fn login_page() -> Response {
+pub(crate) async fn login_page() -> Response {
     page(StatusCode::OK, "Sign in", None, login_form(None, ""))
 }
 
@@ -416,7 +388,7 @@ fn decoy() -> &'static str {
     DECOY.get_or_init(|| accounts::hash_password("decoy password").unwrap_or_default())
 }
 
-async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Response {
+pub(crate) async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Response {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -515,7 +487,7 @@ async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Response {
     res
 }
 
-async fn logout(State(h): State<Arc<Hosted>>, headers: HeaderMap) -> Response {
+pub(crate) async fn logout(State(h): State<Arc<Hosted>>, headers: HeaderMap) -> Response {
     if let Some(secret) = session_cookie(&headers)
         && let Err(e) = h.dir().end_session(&secret)
     {
@@ -530,12 +502,12 @@ async fn logout(State(h): State<Arc<Hosted>>, headers: HeaderMap) -> Response {
 }
 
 /// Alive: the process answers.
-async fn healthz() -> Response {
+pub(crate) async fn healthz() -> Response {
     (StatusCode::OK, axum::Json(json!({"status": "ok"}))).into_response()
 }
 
 /// Ready: the database answers.
-async fn readyz(State(h): State<Arc<Hosted>>) -> Response {
+pub(crate) async fn readyz(State(h): State<Arc<Hosted>>) -> Response {
     match h.dir().has_accounts() {
         Ok(_) => (StatusCode::OK, axum::Json(json!({"status": "ready"}))).into_response(),
         Err(_) => (
@@ -546,42 +518,9 @@ async fn readyz(State(h): State<Arc<Hosted>>) -> Response {
     }
 }
 
-/// Every other request: who is asking, then which vault (if any) it goes to.
-async fn dispatch(State(h): State<Arc<Hosted>>, req: Request) -> Response {
-    let path = req.uri().path().to_string();
-    let caller = match h.caller(req.headers()) {
-        Ok(Some(c)) => c,
-        Ok(None) => return unauthorized(req.uri()),
-        Err(res) => return res,
-    };
-    if path == "/api/v1/sharing"
-        || path.starts_with("/api/v1/sharing/")
-        || path == "/sharing"
-        || path.starts_with("/sharing/")
-    {
-        return crate::caseload::sharing(&h, &caller, req).await;
-    }
-    if path == "/api/v1/caseload" || (path == "/" && caller.role == Role::Coach) {
-        return crate::caseload::caseload(&h, &caller, req).await;
-    }
-    if let Some((id, rest, api)) = candidate_path(&path) {
-        return for_coach(&h, &caller, id, rest, api, req).await;
-    }
-    match caller.role {
-        Role::Candidate => match h.vault(&caller) {
-            Ok((_, router)) => forward(router, req).await,
-            Err(res) => res,
-        },
-        Role::Admin if path == "/" && matches!(*req.method(), Method::GET | Method::HEAD) => {
-            crate::caseload::admin_page(&h, &caller)
-        }
-        Role::Coach | Role::Admin => not_found(req.uri()),
-    }
-}
-
 /// `/candidates/{id}/…` or `/api/v1/candidates/{id}/…`: the id and the
 /// rest of the path, and whether it is the API's.
-fn candidate_path(path: &str) -> Option<(&str, &str, bool)> {
+pub(crate) fn candidate_path(path: &str) -> Option<(&str, &str, bool)> {
     let (rest, api) = match path.strip_prefix("/api/v1/candidates/") {
         Some(rest) => (rest, true),
         None => (path.strip_prefix("/candidates/")?, false),
@@ -591,7 +530,7 @@ fn candidate_path(path: &str) -> Option<(&str, &str, bool)> {
 }
 
 /// A coach reading one sharing candidate's vault, read-only.
-async fn for_coach(
+pub(crate) async fn for_coach(
     h: &Hosted,
     caller: &Account,
     id: &str,
@@ -644,7 +583,7 @@ async fn for_coach(
     }
 }
 
-async fn forward(router: Router, req: Request) -> Response {
+pub(crate) async fn forward(router: Router, req: Request) -> Response {
     use tower::ServiceExt;
     match router.oneshot(req).await {
         Ok(res) => res,

@@ -27,6 +27,7 @@ mod caseload;
 mod charts;
 mod exchange_pages;
 mod feed;
+pub mod gate;
 pub mod hosted;
 mod html;
 pub mod inbox;
@@ -375,7 +376,7 @@ async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> 
     }
     let served = server::serve_with(
         listener,
-        hosted::router(std::sync::Arc::new(hosted)),
+        gate::router(std::sync::Arc::new(hosted)),
         config.limits,
         shutdown_signal(),
     )

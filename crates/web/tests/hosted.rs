@@ -100,7 +100,7 @@ fn start() -> Option<Site> {
     let addr = listener.local_addr().expect("addr");
     runtime.spawn(debrief_web::server::serve_with(
         listener,
-        debrief_web::hosted::router(Arc::new(hosted)),
+        debrief_web::gate::router(Arc::new(hosted)),
         debrief_web::server::Limits {
             header_timeout: std::time::Duration::from_secs(10),
             idle_timeout: std::time::Duration::from_secs(60),
@@ -249,7 +249,8 @@ fn vault_routes() -> Vec<String> {
             .and_then(|n| n.to_str())
             .unwrap_or("")
             .to_string();
-        if name == "hosted.rs" {
+        // Hosted mode's own router (sign-in, health), not a vault's.
+        if name == "gate.rs" || name == "hosted.rs" {
             continue;
         }
         let text = std::fs::read_to_string(&f).expect("read");
