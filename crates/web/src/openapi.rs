@@ -243,6 +243,25 @@ impl Op {
     }
 }
 
+/// `DELETE` of an application or one record in it: undoable, honours
+/// `If-Match`, answers what was deleted.
+fn deletion(path: &'static str, summary: &'static str) -> Op {
+    op(DELETE, path, summary)
+        .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
+        .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
+        .answer_named(412, "Error", "Error")
+        .answer_named(503, "Error", "Error")
+}
+
+/// `PATCH` of one record: fields named change, the rest stay.
+fn correction(path: &'static str) -> Op {
+    op(PATCH, path, r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
+        .body_raw("application/json", r##"{"type": "object"}"##)
+        .answer(200, "OK", ty::<Application>)
+        .answer_named(412, "Error", "Error")
+        .answer_named(503, "Error", "Error")
+}
+
 /// Every route under `/api/v1`, in the order the routers declare them.
 fn operations() -> Vec<Op> {
     vec![
@@ -276,11 +295,7 @@ fn operations() -> Vec<Op> {
         op(PUT, "/applications/{id}", "Replace an application whole (exchange format)")
             .body(ty::<Application>)
             .answer(200, "OK", ty::<Application>),
-        op(DELETE, "/applications/{id}", "Delete an application and everything in it (undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
+        deletion("/applications/{id}", "Delete an application and everything in it (undoable)"),
         op(GET, "/applications/{id}/people", "The people of an application")
             .answer(200, "OK", ty::<Vec<Person>>),
         op(POST, "/applications/{id}/people", "Add a person")
@@ -328,11 +343,7 @@ fn operations() -> Vec<Op> {
         op(PATCH, "/applications/{id}/interviews/{iv}", "Mark missed or cancelled, reschedule, record preparation or apologies")
             .body(ty::<ops::InterviewUpdate>)
             .answer(200, "OK", ty::<Interview>),
-        op(DELETE, "/applications/{id}/interviews/{iv}", "Delete an interview (undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
+        deletion("/applications/{id}/interviews/{iv}", "Delete an interview (undoable)"),
         op(POST, "/applications/{id}/replies", "Record a reply to the latest unanswered message")
             .body(ty::<ops::NewReply>)
             .answer_raw(201, "Created", r##"{"type": "object", "additionalProperties": false, "required": ["replied", "application", "to"], "properties": {"replied": {"const": true}, "application": {"type": "string"}, "to": {"$ref": "#/components/schemas/Touch"}}}"##),
@@ -348,11 +359,7 @@ fn operations() -> Vec<Op> {
         op(PUT, "/applications/{id}/outcome", "Record the outcome (keeps feedback already recorded; sets the stage)")
             .body(ty::<ops::NewOutcome>)
             .answer(200, "OK", ty::<Option<Outcome>>),
-        op(DELETE, "/applications/{id}/outcome", "Delete the outcome (undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
+        deletion("/applications/{id}/outcome", "Delete the outcome (undoable)"),
         op(GET, "/search", "Applications, people and notes that hold every word of q (any case): the first 50 of each, with totals")
             .param(r##"{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}}"##)
             .answer(200, "OK", ty::<crate::search::Found>),
@@ -407,96 +414,24 @@ fn operations() -> Vec<Op> {
             .answer_raw(422, r##"Lint errors ({sent: false, logged: false, reason: "lint", diagnostics}), or bad input or mail settings ({message, field}: no address for the person, an empty note, no SMTP server set up…)"##, r##"{"type": "object"}"##)
             .answer_raw(502, r##"The server refused the message or could not be reached: {sent: false, logged: false, reason: "smtp", server, error}; nothing logged"##, r##"{"type": "object"}"##)
             .own_errors(),
-        op(DELETE, "/applications/{id}/touches/{n}", "Delete touch n (from 1, in time order; undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/touches/{n}", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(DELETE, "/applications/{id}/replies/{n}", "Delete the reply recorded on touch n (undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/replies/{n}", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(DELETE, "/applications/{id}/news/{n}", "Delete news item n (from 1; undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/news/{n}", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(DELETE, "/applications/{id}/research/{n}", "Delete research fact n (from 1; undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/research/{n}", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(DELETE, "/applications/{id}/feedback/{n}", "Delete feedback point n (from 1; undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/feedback/{n}", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(DELETE, "/applications/{id}/dismissals/{n}", "Delete dismissal n (from 1; undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/dismissals/{n}", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(DELETE, "/applications/{id}/people/{person}/said/{n}", "Delete what a person said, line n (from 1; undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/people/{person}/said/{n}", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(DELETE, "/applications/{id}/interviews/{iv}/slip-ups/{n}", "Delete slip-up n of an interview (from 1; undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/interviews/{iv}/slip-ups/{n}", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(DELETE, "/applications/{id}/interviews/{iv}/reflection", "Delete the reflection on an interview (undoable)")
-            .param(r##"{"name": "If-Match", "in": "header", "required": false, "description": "The ETag (\"vN\") of the application as last read: the write happens only if it is still current, else 412.", "schema": {"type": "string"}}"##)
-            .answer_raw(200, r##"Deleted: {"deleted": what}"##, r##"{"type": "object", "additionalProperties": false, "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}"##)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
-        op(PATCH, "/applications/{id}/interviews/{iv}/reflection", r##"Correct fields of this record: a JSON object of its exchange-format fields (a said line: {"text": …}); fields not named stay. Answers the application. Undoable; honours If-Match."##)
-            .body_raw("application/json", r##"{"type": "object"}"##)
-            .answer(200, "OK", ty::<Application>)
-            .answer_named(412, "Error", "Error")
-            .answer_named(503, "Error", "Error"),
+        deletion("/applications/{id}/touches/{n}", "Delete touch n (from 1, in time order; undoable)"),
+        correction("/applications/{id}/touches/{n}"),
+        deletion("/applications/{id}/replies/{n}", "Delete the reply recorded on touch n (undoable)"),
+        correction("/applications/{id}/replies/{n}"),
+        deletion("/applications/{id}/news/{n}", "Delete news item n (from 1; undoable)"),
+        correction("/applications/{id}/news/{n}"),
+        deletion("/applications/{id}/research/{n}", "Delete research fact n (from 1; undoable)"),
+        correction("/applications/{id}/research/{n}"),
+        deletion("/applications/{id}/feedback/{n}", "Delete feedback point n (from 1; undoable)"),
+        correction("/applications/{id}/feedback/{n}"),
+        deletion("/applications/{id}/dismissals/{n}", "Delete dismissal n (from 1; undoable)"),
+        correction("/applications/{id}/dismissals/{n}"),
+        deletion("/applications/{id}/people/{person}/said/{n}", "Delete what a person said, line n (from 1; undoable)"),
+        correction("/applications/{id}/people/{person}/said/{n}"),
+        deletion("/applications/{id}/interviews/{iv}/slip-ups/{n}", "Delete slip-up n of an interview (from 1; undoable)"),
+        correction("/applications/{id}/interviews/{iv}/slip-ups/{n}"),
+        deletion("/applications/{id}/interviews/{iv}/reflection", "Delete the reflection on an interview (undoable)"),
+        correction("/applications/{id}/interviews/{iv}/reflection"),
         op(GET, "/history", "The latest 50 changes to the store, newest first: {changes: [{id, at, source (cli|web|api), what, applications, profile, undoes, undone_by}]}")
             .answer_raw(200, "OK", r##"{"type": "object"}"##)
             .own_errors(),
