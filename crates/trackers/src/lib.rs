@@ -197,7 +197,7 @@ impl Ids {
     }
 }
 
-fn hint_for(source: Source, header: &[String]) -> String {
+fn hint_for(source: Source, field: Field, header: &[String]) -> String {
     let has = |names: &[String]| {
         header
             .iter()
@@ -213,8 +213,8 @@ fn hint_for(source: Source, header: &[String]) -> String {
         }
     }
     match source {
-        Source::Mapped => ". Name it with --map company=COLUMN".to_string(),
-        _ => ". Name it with --map company=COLUMN, or use --from mapped".to_string(),
+        Source::Mapped => format!(". Name it with --map {field}=COLUMN"),
+        _ => format!(". Name it with --map {field}=COLUMN, or use --from mapped"),
     }
 }
 
@@ -268,7 +268,7 @@ pub fn plan(
                     field,
                     tried: format!("looked for {}", wanted.join(", ")),
                     found: header.join(", "),
-                    hint: hint_for(mapping.source, &header),
+                    hint: hint_for(mapping.source, field, &header),
                 });
             }
             None => {}
@@ -279,7 +279,7 @@ pub fn plan(
             field: Field::Company,
             tried: "no column was named for it".to_string(),
             found: header.join(", "),
-            hint: hint_for(mapping.source, &header),
+            hint: hint_for(mapping.source, Field::Company, &header),
         });
     };
     let used: HashSet<usize> = at.values().copied().collect();

@@ -381,3 +381,18 @@ fn the_presets_bring_the_jobs_details_and_leave_out_cells_that_do_not_fit() {
     assert_eq!(a.source.as_deref(), Some("referral"));
     assert!(matches!("salary".parse::<Field>(), Ok(Field::Salary)));
 }
+
+#[test]
+fn a_missing_mapped_column_is_named_in_the_hint() {
+    let mut m = Mapping::new(Source::Mapped);
+    m.map("company=Employer").expect("maps");
+    m.map("applied_on=Nope").expect("maps");
+    let e = plan("Employer,Sent\nInitech,2026-10-01\n", &m, &[], &mut |_| {})
+        .expect_err("the column is missing");
+    let text = e.to_string();
+    assert!(
+        text.contains("no applied_on column: looked for Nope"),
+        "{text}"
+    );
+    assert!(text.contains("--map applied_on=COLUMN"), "{text}");
+}
