@@ -280,6 +280,16 @@ fn human_report(name: &str, plan: &Plan, dry_run: bool, encoding: Option<&str>) 
         }
         render::err(&e);
     }
+    if !plan.details_left_out.is_empty() {
+        let mut e = format!(
+            "\n{} job details that do not fit were left out (the rows came in):\n",
+            render::paint(render::YELLOW, "warning:"),
+        );
+        for p in plan.details_left_out.iter().take(50) {
+            e.push_str(&format!("  {name}:{}: {}\n", p.line, p.message));
+        }
+        render::err(&e);
+    }
     if dry_run {
         render::out("\nDry run: nothing was written.\n");
     }

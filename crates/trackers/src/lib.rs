@@ -108,6 +108,9 @@ pub struct Plan {
     pub known: Vec<Known>,
     pub skipped: Vec<Skipped>,
     pub problems: Vec<Problem>,
+    /// Job details (a posting URL, a day applied…) left out of an
+    /// application that was still created, and why.
+    pub details_left_out: Vec<Problem>,
     /// In order of first appearance.
     pub stages: Vec<StageUse>,
 }
@@ -313,6 +316,7 @@ pub fn plan(
         known: Vec::new(),
         skipped: Vec::new(),
         problems: Vec::new(),
+        details_left_out: Vec::new(),
         stages: Vec::new(),
     };
     let mut stage_index: HashMap<String, usize> = HashMap::new();
@@ -465,22 +469,38 @@ pub fn plan(
         application.stage = stage;
         // The job's details, where the file has them: a cell that would not
         // pass the store's checks (an address that is not http(s), a day
-        // that is not one, a very long text) is left out, not the row.
-        let detail = |field: Field| {
-            cell(field)
-                .ok()
-                .flatten()
-                .filter(|s| !s.is_empty() && s.chars().count() <= MAX_NAME)
+        // that is not one, a very long text) is left out, not the row, and
+        // the report says so.
+        let mut detail = |field: Field, fits: &dyn Fn(&str) -> bool, why: &str| {
+            let text = cell(field).ok().flatten().filter(|s| !s.is_empty())?;
+            if text.chars().count() <= MAX_NAME && fits(&text) {
+                return Some(text);
+            }
+            plan.details_left_out.push(Problem {
+                line,
+                message: format!("the {field} '{}' was left out: {why}", short(&text)),
+            });
+            None
         };
-        application.posting_url = detail(Field::PostingUrl).filter(|u| {
-            let l = u.to_ascii_lowercase();
-            l.starts_with("https://") || l.starts_with("http://")
-        });
-        application.location = detail(Field::Location);
-        application.salary = detail(Field::Salary);
-        application.source = detail(Field::JobSource);
-        application.applied_on = detail(Field::AppliedOn)
-            .and_then(|s| s.get(..10).unwrap_or(&s).parse::<jiff::civil::Date>().ok());
+        let any = |_: &str| true;
+        let long = "longer than 200 characters";
+        application.posting_url = detail(
+            Field::PostingUrl,
+            &|u| {
+                let l = u.to_ascii_lowercase();
+                l.starts_with("https://") || l.starts_with("http://")
+            },
+            "not an http:// or https:// address",
+        );
+        application.location = detail(Field::Location, &any, long);
+        application.salary = detail(Field::Salary, &any, long);
+        application.source = detail(Field::JobSource, &any, long);
+        application.applied_on = detail(
+            Field::AppliedOn,
+            &|d| day(d).is_some(),
+            "not a day (YYYY-MM-DD)",
+        )
+        .and_then(|d| day(&d));
         plan.create.push(Planned {
             line,
             application,
@@ -489,6 +509,20 @@ pub fn plan(
     }
     progress(text.len() as u64);
     Ok(plan)
+}
+
+/// A cell's first ten characters as a day (`2026-09-15`, also from
+/// `2026-09-15T10:00:00Z`).
+fn day(cell: &str) -> Option<jiff::civil::Date> {
+    cell.get(..10).unwrap_or(cell).parse().ok()
+}
+
+/// At most 40 characters of a cell, for a message.
+fn short(cell: &str) -> String {
+    match cell.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &cell[..i]),
+        None => cell.to_string(),
+    }
 }
 
 /// The line a record starting at a byte offset is on, skipping the blank
@@ -570,6 +604,7 @@ impl Plan {
             "already": self.known.iter().map(|k| json!({"line": k.line, "id": k.id})).collect::<Vec<_>>(),
             "skipped": self.skipped.iter().map(|s| json!({"line": s.line, "reason": s.reason})).collect::<Vec<_>>(),
             "problems": self.problems.iter().map(|p| json!({"line": p.line, "message": p.message})).collect::<Vec<_>>(),
+            "details_left_out": self.details_left_out.iter().map(|p| json!({"line": p.line, "message": p.message})).collect::<Vec<_>>(),
             "stages": self.stages.iter().map(|u| json!({
                 "value": u.value,
                 "stage": u.choice.to_string(),

@@ -358,6 +358,14 @@ fn the_presets_bring_the_jobs_details_and_leave_out_cells_that_do_not_fit() {
     let p = run(text, &Mapping::new(Source::Huntr), &[]);
     assert_eq!(p.create.len(), 1, "{:?}", p.problems);
     assert_eq!(p.create[0].application.posting_url, None);
+    assert_eq!(p.details_left_out.len(), 1, "{:?}", p.details_left_out);
+    assert!(
+        p.details_left_out[0]
+            .message
+            .contains("posting_url 'javascript:alert(1)' was left out"),
+        "{:?}",
+        p.details_left_out
+    );
     assert_eq!(
         p.create[0].application.location.as_deref(),
         Some("Austin, TX")
@@ -366,6 +374,7 @@ fn the_presets_bring_the_jobs_details_and_leave_out_cells_that_do_not_fit() {
     let p = run(text, &Mapping::new(Source::JobSync), &[]);
     assert_eq!(p.create.len(), 1);
     assert_eq!(p.create[0].application.applied_on, None);
+    assert_eq!(p.details_left_out[0].line, 2);
 
     // --map names them too.
     let mut m = Mapping::new(Source::Mapped);
