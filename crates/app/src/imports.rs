@@ -3,11 +3,11 @@
 //! that applies it (none with a dry run).
 
 use debrief_core::exchange::{self, EachError, Piece};
-use debrief_core::model::{Application, Profile};
+use debrief_core::model::Profile;
 use debrief_ics::{
-    FileImport, ImportAction, ImportResult, ImportSettings, Importer, ParsedCalendar,
+    FileImport, ImportAction, ImportResult, ImportSettings, Importer, InviteEvent, ParsedCalendar,
 };
-use debrief_store::{Change, ChangeSink, ImportCounts, Origin, Store, StoreError};
+use debrief_store::{Change, ChangeSink, ImportCounts, Origin, Store, StoreError, StoreReader};
 use debrief_trackers::{Mapping, Plan};
 
 use crate::{AppError, plan_apply};
@@ -127,8 +127,8 @@ pub fn invite_files(
     settings: &ImportSettings,
 ) -> Result<InviteFiles, AppError> {
     plan_apply(store, origin, |reader| {
-        let data = reader.load()?;
-        let mut importer = Importer::new(data.applications, settings);
+        let events = files.iter().flat_map(|(_, parsed)| &parsed.events);
+        let mut importer = importer_for(reader, events, settings)?;
         let done: Vec<(String, FileImport)> = files
             .into_iter()
             .map(|(name, parsed)| {
@@ -138,9 +138,6 @@ pub fn invite_files(
             .collect();
         let changed = importer.take_changed();
         let created = importer.created().to_vec();
-        // The command ends soon: freeing the store's applications one by
-        // one would take as long as reading them.
-        std::mem::forget(importer);
         let skipped_all = done
             .iter()
             .all(|(_, f)| f.events.iter().all(|e| e.action == ImportAction::Skip));
@@ -171,9 +168,11 @@ pub fn invite(
     settings: &ImportSettings,
 ) -> Result<ImportResult, AppError> {
     plan_apply(store, origin, |reader| {
-        let data = reader.load()?;
-        let result = debrief_ics::import_parsed(parsed, &data.applications, settings)?;
-        drop(data);
+        let importer = importer_for(reader, &parsed.events, settings)?;
+        let result = importer.one_file(&parsed.events, parsed.warnings);
+        if let Some(refused) = result.nothing_imported() {
+            return Err(refused.into());
+        }
         let changes = if result.changes() {
             result
                 .changed
@@ -186,6 +185,26 @@ pub fn invite(
         };
         Ok((result, changes))
     })
+}
+
+/// An importer over the applications these events may go to: the one
+/// `--app` names, or those holding one of their lookup keys
+/// ([`debrief_ics::lookup_keys`]), read through the store's index
+/// instead of the whole store. It chooses what an importer over every
+/// application would.
+fn importer_for<'s, 'e>(
+    reader: &dyn StoreReader,
+    events: impl IntoIterator<Item = &'e InviteEvent>,
+    settings: &'s ImportSettings,
+) -> Result<Importer<'s>, AppError> {
+    let mut apps = reader.find_applications(&debrief_ics::lookup_keys(events, settings))?;
+    if let Some(id) = &settings.target
+        && !apps.iter().any(|a| a.id == *id)
+    {
+        // Only it changes, so where it stands among the others is moot.
+        apps.extend(reader.application(id)?);
+    }
+    Ok(Importer::over(apps, reader.application_ids()?, settings))
 }
 
 // ------------------------------------------------------------- trackers
@@ -203,7 +222,17 @@ pub fn tracker_csv(
     writing: &mut dyn FnMut(usize),
 ) -> Result<Plan, AppError> {
     plan_apply(store, origin, |reader| {
-        let existing: Vec<Application> = reader.load()?.applications;
+        // Company, role and id are all a row is matched by: the
+        // summaries, not the whole store.
+        let existing: Vec<debrief_trackers::StoredJob> = reader
+            .summaries()?
+            .into_iter()
+            .map(|s| debrief_trackers::StoredJob {
+                id: s.id,
+                company: s.company,
+                role: s.role,
+            })
+            .collect();
         let mut plan = debrief_trackers::plan(text, mapping, &existing, progress)?;
         drop(existing);
         plan.keep_valid();

@@ -2,11 +2,12 @@
 //! server's tools (`mcp.rs`): one function per answer, so the two can never
 //! drift apart (a test in `tests/mcp.rs` compares them).
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use debrief_core::engine::{Agenda, Engine};
+use debrief_core::engine::{Agenda, Engine, merge_actions};
 use debrief_core::input::closest;
-use debrief_core::model::{Channel, Dataset, Moment, Touch, TouchKind};
+use debrief_core::model::{Application, Channel, Moment, Profile, Touch, TouchKind};
 use debrief_core::rules::{Rule, figure};
 use debrief_lint::NoteKind;
 use serde_json::{Value, json};
@@ -15,23 +16,66 @@ use crate::ctx::{Ctx, Failure, Result};
 
 /// The agenda at the context's `now`, of one application or of the whole
 /// store (skipping the applications that can no longer yield an action),
-/// with the engine and data it was computed from.
-pub fn agenda(ctx: &Ctx, app: Option<&str>) -> Result<(Dataset, Engine, Agenda)> {
+/// with the profile and engine it was computed with and the company of
+/// every application it read.
+pub struct AgendaAnswer {
+    pub profile: Profile,
+    pub engine: Engine,
+    pub agenda: Agenda,
+    /// Application id → company, for every application read.
+    pub companies: HashMap<String, String>,
+}
+
+impl AgendaAnswer {
+    /// The company of an application of the agenda, or its id.
+    pub fn company(&self, id: &str) -> String {
+        self.companies
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+/// How many applications the agenda reads at a time: its memory holds one
+/// chunk and the actions, not the store.
+const AGENDA_CHUNK: usize = 4_096;
+
+pub fn agenda(ctx: &Ctx, app: Option<&str>) -> Result<AgendaAnswer> {
     // Before a profile is saved, the system's zone, as everywhere else.
     let profile = ctx.profile()?;
     let now = ctx.now()?;
-    // One application needs one read, not the whole store.
-    let mut data = match app {
-        Some(id) => Dataset {
-            applications: vec![ctx.application(id)?],
-            ..Dataset::default()
-        },
-        None => ctx.store.load_active(now, &profile.timezone)?,
+    let engine = Engine::new(&profile).map_err(Failure::input)?;
+    let mut companies = HashMap::new();
+    let actions = match app {
+        // One application needs one read, not the whole store.
+        Some(id) => {
+            let a = ctx.application(id)?;
+            companies.insert(a.id.clone(), a.company.clone());
+            engine.actions_of(std::slice::from_ref(&a), now)
+        }
+        None => {
+            let mut parts = Vec::new();
+            let mut chunk: Vec<Application> = Vec::with_capacity(AGENDA_CHUNK);
+            ctx.store.each_active(now, &profile.timezone, &mut |a| {
+                companies.insert(a.id.clone(), a.company.clone());
+                chunk.push(a);
+                if chunk.len() == AGENDA_CHUNK {
+                    parts.push(engine.actions_of(&chunk, now));
+                    chunk.clear();
+                }
+                Ok(())
+            })?;
+            parts.push(engine.actions_of(&chunk, now));
+            merge_actions(parts)
+        }
     };
-    data.profile = profile;
-    let engine = Engine::new(&data.profile).map_err(Failure::input)?;
-    let agenda = engine.agenda(&data, now);
-    Ok((data, engine, agenda))
+    let agenda = engine.agenda_of(actions, now);
+    Ok(AgendaAnswer {
+        profile,
+        engine,
+        agenda,
+        companies,
+    })
 }
 
 /// `debrief explain RULE --json`: a playbook rule, or a linter rule

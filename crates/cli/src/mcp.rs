@@ -211,8 +211,8 @@ impl Debrief {
         // newline): written on every core for a large agenda.
         let text = (|| {
             let ctx = self.open(p.now, true)?;
-            let (_, _, agenda) = answers::agenda(&ctx, p.app.as_deref())?;
-            String::from_utf8(agenda.to_pretty_json())
+            let answer = answers::agenda(&ctx, p.app.as_deref())?;
+            String::from_utf8(answer.agenda.to_pretty_json())
                 .map_err(|e| Failure::input(format!("agenda: {e}")))
         })();
         match text {

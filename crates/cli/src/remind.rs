@@ -71,8 +71,9 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
     if let Some(choice) = &a.digest {
         return set_digest(ctx, choice, a.json);
     }
-    let (data, engine, agenda) = crate::answers::agenda(ctx, None)?;
-    let tz = engine.calendar().tz().clone();
+    let answer = crate::answers::agenda(ctx, None)?;
+    let agenda = &answer.agenda;
+    let tz = answer.engine.calendar().tz().clone();
     let open: Vec<&Action> = agenda
         .actions
         .iter()
@@ -99,12 +100,7 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
         .copied()
         .filter(|x| claimed.contains(&key(x)))
         .collect();
-    let company = |id: &str| {
-        data.applications
-            .iter()
-            .find(|x| x.id == id)
-            .map_or_else(|| id.to_string(), |x| x.company.clone())
-    };
+    let company = |id: &str| answer.company(id);
     let text = human(&new, since, &tz, &company);
     let mut delivered = true;
     if a.notify && !new.is_empty() {

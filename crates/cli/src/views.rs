@@ -1,6 +1,5 @@
 //! Read-only views: agenda, explain, stats, application list and timeline.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use debrief_core::engine::Engine;
@@ -18,10 +17,11 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 }
 
 pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
-    let (data, engine, agenda) = crate::answers::agenda(ctx, a.app.as_deref())?;
+    let answer = crate::answers::agenda(ctx, a.app.as_deref())?;
+    let agenda = &answer.agenda;
     if a.json {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        match write_agenda_json(&agenda, &mut out).and_then(|()| out.flush()) {
+        match write_agenda_json(agenda, &mut out).and_then(|()| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 return Err(Failure::input(format!("cannot write JSON: {e}")));
             }
@@ -29,32 +29,21 @@ pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
         }
         // The process ends right after this; freeing a large store item by
         // item took as long as loading it (~50 ms at 10,000 applications).
-        std::mem::forget(agenda);
-        std::mem::forget(data);
+        std::mem::forget(answer);
         return Ok(());
     }
-    let companies: HashMap<&str, &str> = data
-        .applications
-        .iter()
-        .map(|x| (x.id.as_str(), x.company.as_str()))
-        .collect();
     // Only an empty agenda needs to know whether there is anything at all.
     let has_applications = !agenda.actions.is_empty()
-        || !data.applications.is_empty()
+        || !answer.companies.is_empty()
         || !ctx.store.application_ids()?.is_empty();
     let text = render::agenda(
-        &agenda,
-        &data.profile.name,
-        engine.calendar().tz(),
+        agenda,
+        &answer.profile.name,
+        answer.engine.calendar().tz(),
         (!a.all).then_some(14),
         (!a.all).then_some(render::SCREENFUL),
         has_applications,
-        |id| {
-            companies
-                .get(id)
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| id.to_string())
-        },
+        |id| answer.company(id),
     );
     render::out(&text);
     Ok(())
@@ -234,8 +223,13 @@ fn first_sentence(s: &str) -> &str {
 }
 
 pub fn stats(ctx: &Ctx, as_json: bool) -> Result<()> {
-    let data = ctx.store.load()?;
-    let st = stats::compute_at(&data, ctx.now()?);
+    // One application at a time: memory holds the tally, not the store.
+    let mut tally = stats::Tally::at(&ctx.store.profile()?, ctx.now()?);
+    ctx.store.each_application(&mut |a| {
+        tally.add(&a);
+        Ok(())
+    })?;
+    let st = tally.finish();
     if as_json {
         print_json(&st)?;
         return Ok(());

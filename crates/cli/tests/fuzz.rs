@@ -217,7 +217,9 @@ proptest! {
         if let Ok((text, _)) = debrief_trackers::decode(&bytes) {
             prop_assert!(!text.contains('\0'));
             let mapping = debrief_trackers::Mapping::new(debrief_trackers::Source::Huntr);
-            if let Ok(mut plan) = debrief_trackers::plan(&text, &mapping, &applications(), &mut |_| {}) {
+            let jobs: Vec<debrief_trackers::StoredJob> =
+                applications().iter().map(debrief_trackers::StoredJob::from).collect();
+            if let Ok(mut plan) = debrief_trackers::plan(&text, &mapping, &jobs, &mut |_| {}) {
                 plan.keep_valid();
                 for p in &plan.create {
                     prop_assert!(debrief_core::exchange::validate_application(&p.application, "app").is_ok());

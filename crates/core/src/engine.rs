@@ -202,7 +202,24 @@ impl Engine {
 
     /// Every open action across all applications, most pressing first.
     pub fn agenda(&self, data: &Dataset, now: Timestamp) -> Agenda {
-        let apps = &data.applications;
+        self.agenda_of(self.actions_of(&data.applications, now), now)
+    }
+
+    /// The agenda of actions already sorted ([`Engine::actions_of`],
+    /// [`merge_actions`]).
+    pub fn agenda_of(&self, actions: Vec<Action>, now: Timestamp) -> Agenda {
+        Agenda {
+            now: self.moment(now),
+            timezone: self.timezone.clone(),
+            actions,
+        }
+    }
+
+    /// The open actions of `apps`, most pressing first: the agenda of a
+    /// part of the store (a store read a chunk at a time gives each chunk
+    /// here and joins the lists with [`merge_actions`]; the order is
+    /// total, so the result is the agenda of the whole).
+    pub fn actions_of(&self, apps: &[Application], now: Timestamp) -> Vec<Action> {
         let collect = |part: &[Application]| {
             let mut actions = Vec::with_capacity(part.len() * 2);
             for app in part {
@@ -214,15 +231,10 @@ impl Engine {
         // Applications are independent: a large store is split across the
         // cores and the sorted parts merged (the order is total, so the
         // result is the same as one thread's).
-        let actions = crate::parallel::map_chunks(apps, PARALLEL_FROM, collect)
+        crate::parallel::map_chunks(apps, PARALLEL_FROM, collect)
             .into_iter()
             .reduce(merge_sorted)
-            .unwrap_or_default();
-        Agenda {
-            now: self.moment(now),
-            timezone: self.timezone.clone(),
-            actions,
-        }
+            .unwrap_or_default()
     }
 
     /// The open actions of one application.
@@ -273,29 +285,33 @@ impl Engine {
     /// them moot, not missed).
     pub fn lapsed(&self, data: &Dataset, now: Timestamp) -> Vec<Lapse> {
         let mut lapsed = Vec::new();
-        let mut scratch = Vec::new();
         for app in &data.applications {
-            self.application_actions_into(app, now, &mut scratch, Some(&mut lapsed));
-            if !app.is_active() {
-                let until = app
-                    .outcome
-                    .as_ref()
-                    .map_or(now, |o| now.min(self.cal.at(o.on, 0, 0)));
-                let mut cx = Cx {
-                    engine: self,
-                    app,
-                    now: until,
-                    out: &mut scratch,
-                    thanked: OnceCell::new(),
-                    lapsed: Some(&mut lapsed),
-                };
-                for iv in &app.interviews {
-                    cx.after(iv);
-                }
-            }
-            scratch.clear();
+            self.lapsed_into(app, now, &mut lapsed);
         }
         lapsed
+    }
+
+    /// [`Engine::lapsed`] for one application, appended to `lapsed`.
+    pub fn lapsed_into(&self, app: &Application, now: Timestamp, lapsed: &mut Vec<Lapse>) {
+        let mut scratch = Vec::new();
+        self.application_actions_into(app, now, &mut scratch, Some(lapsed));
+        if !app.is_active() {
+            let until = app
+                .outcome
+                .as_ref()
+                .map_or(now, |o| now.min(self.cal.at(o.on, 0, 0)));
+            let mut cx = Cx {
+                engine: self,
+                app,
+                now: until,
+                out: &mut scratch,
+                thanked: OnceCell::new(),
+                lapsed: Some(lapsed),
+            };
+            for iv in &app.interviews {
+                cx.after(iv);
+            }
+        }
     }
 
     fn application_actions_into(
@@ -803,6 +819,24 @@ fn action_order(a: &Action, b: &Action) -> std::cmp::Ordering {
             &b.person,
             &b.why,
         ))
+}
+
+/// Joins lists of actions each sorted most pressing first
+/// ([`Engine::actions_of`]) into one, pairwise, so each action moves about
+/// log₂ of the number of lists times.
+pub fn merge_actions(mut parts: Vec<Vec<Action>>) -> Vec<Action> {
+    while parts.len() > 1 {
+        let mut next = Vec::with_capacity(parts.len().div_ceil(2));
+        let mut it = parts.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => merge_sorted(a, b),
+                None => a,
+            });
+        }
+        parts = next;
+    }
+    parts.pop().unwrap_or_default()
 }
 
 /// Merges two lists sorted by [`action_order`].

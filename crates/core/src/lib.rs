@@ -10,6 +10,7 @@ pub mod edit;
 pub mod engine;
 pub mod exchange;
 pub mod input;
+pub mod keys;
 pub mod model;
 pub mod parallel;
 pub mod remove;

@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::engine::Engine;
-use crate::model::{Channel, Dataset, InterviewStatus, Stage, TouchKind};
+use crate::model::{Application, Channel, Dataset, InterviewStatus, Stage, TouchKind};
 use crate::rules::Rule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -116,47 +116,54 @@ fn mistake_key(s: &str) -> String {
 /// [`compute`] plus the windows missed as of `now` (`missed`), counted
 /// with the profile's business calendar.
 pub fn compute_at(d: &Dataset, now: Timestamp) -> Stats {
-    let mut stats = compute(d);
-    let Ok(engine) = Engine::new(&d.profile) else {
-        return stats;
-    };
-    let mut months: BTreeMap<String, MissedMonth> = BTreeMap::new();
-    for lapse in engine.lapsed(d, now) {
-        let month = lapse
-            .at
-            .to_zoned(engine.calendar().tz().clone())
-            .strftime("%Y-%m")
-            .to_string();
-        let m = months.entry(month.clone()).or_insert_with(|| MissedMonth {
-            month,
-            total: 0,
-            thank_yous: 0,
-            reflections: 0,
-            by_rule: BTreeMap::new(),
-        });
-        m.total += 1;
-        match lapse.rule {
-            Rule::ThankYouNote => m.thank_yous += 1,
-            Rule::Reflect => m.reflections += 1,
-            _ => {}
-        }
-        *m.by_rule.entry(lapse.rule.id().to_string()).or_default() += 1;
+    let mut tally = Tally::at(&d.profile, now);
+    for app in &d.applications {
+        tally.add(app);
     }
-    stats.missed = months.into_values().collect();
-    stats
+    tally.finish()
 }
 
 pub fn compute(d: &Dataset) -> Stats {
-    let mut counts: BTreeMap<Stage, usize> = BTreeMap::new();
-    let mut reached = [0usize; 4];
-    let mut interviews_held = 0;
-    let (mut owed, mut sent, mut within) = (0, 0, 0);
-    let mut by_channel: BTreeMap<Channel, (usize, usize)> = BTreeMap::new();
-    let mut by_kind: BTreeMap<TouchKind, (usize, usize)> = BTreeMap::new();
-    let mut mistakes: BTreeMap<String, (String, usize, Vec<String>)> = BTreeMap::new();
-
+    let mut tally = Tally::default();
     for app in &d.applications {
-        *counts.entry(app.stage).or_default() += 1;
+        tally.add(app);
+    }
+    tally.finish()
+}
+
+/// [`Stats`] gathered one application at a time, so a store can be read
+/// as a stream: what [`compute`] and [`compute_at`] do over a dataset.
+#[derive(Default)]
+pub struct Tally {
+    applications: usize,
+    counts: BTreeMap<Stage, usize>,
+    reached: [usize; 4],
+    interviews_held: usize,
+    owed: usize,
+    sent: usize,
+    within: usize,
+    by_channel: BTreeMap<Channel, (usize, usize)>,
+    by_kind: BTreeMap<TouchKind, (usize, usize)>,
+    mistakes: BTreeMap<String, (String, usize, Vec<String>)>,
+    /// The engine and moment the missed windows are counted at, if any.
+    missed_at: Option<(Engine, Timestamp)>,
+    lapses: Vec<crate::engine::Lapse>,
+    months: BTreeMap<String, MissedMonth>,
+}
+
+impl Tally {
+    /// A tally that also counts the windows missed as of `now`
+    /// ([`compute_at`]); without a usable calendar, only the rest.
+    pub fn at(profile: &crate::model::Profile, now: Timestamp) -> Tally {
+        Tally {
+            missed_at: Engine::new(profile).ok().map(|e| (e, now)),
+            ..Tally::default()
+        }
+    }
+
+    pub fn add(&mut self, app: &Application) {
+        self.applications += 1;
+        *self.counts.entry(app.stage).or_default() += 1;
         let held_any = app
             .interviews
             .iter()
@@ -165,7 +172,8 @@ pub fn compute(d: &Dataset) -> Stats {
             .outcome
             .as_ref()
             .is_some_and(|o| o.kind == crate::model::OutcomeKind::Offer);
-        for slot in reached
+        for slot in self
+            .reached
             .iter_mut()
             .take(depth(app.stage, held_any, offered) + 1)
         {
@@ -176,10 +184,10 @@ pub fn compute(d: &Dataset) -> Stats {
             .iter()
             .filter(|i| i.status == InterviewStatus::Done)
         {
-            interviews_held += 1;
+            self.interviews_held += 1;
             let end = iv.end();
             for pid in &iv.interviewers {
-                owed += 1;
+                self.owed += 1;
                 let first = app
                     .touches
                     .iter()
@@ -190,9 +198,9 @@ pub fn compute(d: &Dataset) -> Stats {
                     })
                     .min_by_key(|t| t.at);
                 if let Some(t) = first {
-                    sent += 1;
+                    self.sent += 1;
                     if t.at.ts <= end + SignedDuration::from_hours(24) {
-                        within += 1;
+                        self.within += 1;
                     }
                 }
             }
@@ -201,7 +209,8 @@ pub fn compute(d: &Dataset) -> Stats {
                 if key.is_empty() {
                     continue;
                 }
-                let e = mistakes
+                let e = self
+                    .mistakes
                     .entry(key)
                     .or_insert_with(|| (m.trim().to_string(), 0, vec![]));
                 e.1 += 1;
@@ -212,88 +221,120 @@ pub fn compute(d: &Dataset) -> Stats {
         }
         for t in &app.touches {
             let replied = usize::from(t.replied_at.is_some());
-            let c = by_channel.entry(t.channel).or_default();
+            let c = self.by_channel.entry(t.channel).or_default();
             c.0 += 1;
             c.1 += replied;
-            let k = by_kind.entry(t.kind).or_default();
+            let k = self.by_kind.entry(t.kind).or_default();
             k.0 += 1;
             k.1 += replied;
         }
+        if let Some((engine, now)) = &self.missed_at {
+            engine.lapsed_into(app, *now, &mut self.lapses);
+            for lapse in self.lapses.drain(..) {
+                let month = lapse
+                    .at
+                    .to_zoned(engine.calendar().tz().clone())
+                    .strftime("%Y-%m")
+                    .to_string();
+                let m = self
+                    .months
+                    .entry(month.clone())
+                    .or_insert_with(|| MissedMonth {
+                        month,
+                        total: 0,
+                        thank_yous: 0,
+                        reflections: 0,
+                        by_rule: BTreeMap::new(),
+                    });
+                m.total += 1;
+                match lapse.rule {
+                    Rule::ThankYouNote => m.thank_yous += 1,
+                    Rule::Reflect => m.reflections += 1,
+                    _ => {}
+                }
+                *m.by_rule.entry(lapse.rule.id().to_string()).or_default() += 1;
+            }
+        }
     }
 
-    let pipeline = [
-        Stage::Applied,
-        Stage::Screening,
-        Stage::Interviewing,
-        Stage::Offer,
-    ];
-    let mut funnel: Vec<StageCount> = pipeline
-        .iter()
-        .enumerate()
-        .map(|(i, &stage)| StageCount {
-            stage,
-            count: counts.get(&stage).copied().unwrap_or(0),
-            reached: reached[i],
-        })
-        .collect();
-    // An end stage is reached by exactly the applications now in it.
-    for stage in [Stage::Rejected, Stage::Withdrawn, Stage::Closed] {
-        let count = counts.get(&stage).copied().unwrap_or(0);
-        funnel.push(StageCount {
-            stage,
-            count,
-            reached: count,
-        });
-    }
-    let to_rates = |m: BTreeMap<String, (usize, usize)>| {
-        m.into_iter()
-            .map(|(key, (s, r))| ReplyRate {
-                key,
-                sent: s,
-                replied: r,
-                rate: rate(s, r),
+    pub fn finish(self) -> Stats {
+        let counts = self.counts;
+        let reached = self.reached;
+        let pipeline = [
+            Stage::Applied,
+            Stage::Screening,
+            Stage::Interviewing,
+            Stage::Offer,
+        ];
+        let mut funnel: Vec<StageCount> = pipeline
+            .iter()
+            .enumerate()
+            .map(|(i, &stage)| StageCount {
+                stage,
+                count: counts.get(&stage).copied().unwrap_or(0),
+                reached: reached[i],
             })
-            .collect()
-    };
-    let mut recurring: Vec<Recurring> = mistakes
-        .into_values()
-        .filter(|(_, n, _)| *n >= 2)
-        .map(|(mistake, times, applications)| Recurring {
-            mistake,
-            times,
-            applications,
-        })
-        .collect();
-    recurring.sort_by(|a, b| {
-        b.times
-            .cmp(&a.times)
-            .then_with(|| a.mistake.cmp(&b.mistake))
-    });
-
-    Stats {
-        applications: d.applications.len(),
-        interviews_held,
-        funnel,
-        thank_yous: ThankYouStats {
-            owed,
-            sent,
-            within_24h: within,
-            share_within_24h: rate(owed, within),
-        },
-        replies_by_channel: to_rates(
-            by_channel
-                .into_iter()
-                .map(|(k, v)| (k.as_str().to_string(), v))
-                .collect(),
-        ),
-        replies_by_kind: to_rates(
-            by_kind
-                .into_iter()
-                .map(|(k, v)| (k.as_str().to_string(), v))
-                .collect(),
-        ),
-        recurring_mistakes: recurring,
-        missed: Vec::new(),
+            .collect();
+        // An end stage is reached by exactly the applications now in it.
+        for stage in [Stage::Rejected, Stage::Withdrawn, Stage::Closed] {
+            let count = counts.get(&stage).copied().unwrap_or(0);
+            funnel.push(StageCount {
+                stage,
+                count,
+                reached: count,
+            });
+        }
+        let to_rates = |m: BTreeMap<String, (usize, usize)>| {
+            m.into_iter()
+                .map(|(key, (s, r))| ReplyRate {
+                    key,
+                    sent: s,
+                    replied: r,
+                    rate: rate(s, r),
+                })
+                .collect()
+        };
+        let mut recurring: Vec<Recurring> = self
+            .mistakes
+            .into_values()
+            .filter(|(_, n, _)| *n >= 2)
+            .map(|(mistake, times, applications)| Recurring {
+                mistake,
+                times,
+                applications,
+            })
+            .collect();
+        recurring.sort_by(|a, b| {
+            b.times
+                .cmp(&a.times)
+                .then_with(|| a.mistake.cmp(&b.mistake))
+        });
+        let (owed, sent, within) = (self.owed, self.sent, self.within);
+        Stats {
+            applications: self.applications,
+            interviews_held: self.interviews_held,
+            funnel,
+            thank_yous: ThankYouStats {
+                owed,
+                sent,
+                within_24h: within,
+                share_within_24h: rate(owed, within),
+            },
+            replies_by_channel: to_rates(
+                self.by_channel
+                    .into_iter()
+                    .map(|(k, v)| (k.as_str().to_string(), v))
+                    .collect(),
+            ),
+            replies_by_kind: to_rates(
+                self.by_kind
+                    .into_iter()
+                    .map(|(k, v)| (k.as_str().to_string(), v))
+                    .collect(),
+            ),
+            recurring_mistakes: recurring,
+            missed: self.months.into_values().collect(),
+        }
     }
 }
 

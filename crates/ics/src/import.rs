@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use debrief_core::exchange::{ExchangeError, validate_application};
 use debrief_core::input::{slug, unique_id};
+use debrief_core::keys::{self, company_words, domain_of, label_spellings};
 use debrief_core::model::{Application, Interview, Person, Stage};
 use jiff::SignedDuration;
 use jiff::tz::TimeZone;
@@ -115,15 +116,7 @@ pub fn import_invites(
     parser_warnings: Vec<String>,
     settings: &ImportSettings,
 ) -> ImportResult {
-    let mut importer = Importer::new(apps.to_vec(), settings);
-    let file = importer.file(events, parser_warnings);
-    ImportResult {
-        events: file.events,
-        warnings: file.warnings,
-        own_export: file.own_export,
-        changed: importer.changed(),
-        created: importer.created,
-    }
+    Importer::new(apps.to_vec(), settings).one_file(events, parser_warnings)
 }
 
 /// One file's part of an import: what each event did and the warnings.
@@ -185,12 +178,44 @@ fn in_file_order(mut file: FileImport, order: &[usize]) -> FileImport {
 impl<'s> Importer<'s> {
     /// Over `apps`, the whole store's applications.
     pub fn new(apps: Vec<Application>, settings: &'s ImportSettings) -> Importer<'s> {
+        Importer::over(apps, Vec::new(), settings)
+    }
+
+    /// Over `apps`, the store's applications that hold one of the keys
+    /// [`lookup_keys`] gives for the events to come, in store order; `taken`
+    /// the ids of the store's other applications (a new application's id
+    /// is never one of them). It chooses what [`Importer::new`] over the
+    /// whole store would.
+    pub fn over(
+        apps: Vec<Application>,
+        taken: Vec<String>,
+        settings: &'s ImportSettings,
+    ) -> Importer<'s> {
+        let mut look = Lookup::new(&apps);
+        look.taken = taken.into_iter().collect();
         Importer {
-            look: Lookup::new(&apps),
+            look,
             working: apps,
             settings,
             changed: BTreeSet::new(),
             created: Vec::new(),
+        }
+    }
+
+    /// An import of one file, whole: [`Importer::file`] and what it
+    /// changed and made.
+    pub fn one_file(
+        mut self,
+        events: &[InviteEvent],
+        parser_warnings: Vec<String>,
+    ) -> ImportResult {
+        let file = self.file(events, parser_warnings);
+        ImportResult {
+            events: file.events,
+            warnings: file.warnings,
+            own_export: file.own_export,
+            changed: self.changed(),
+            created: self.created,
         }
     }
 
@@ -712,6 +737,9 @@ struct Lookup {
     word_counts: BTreeSet<usize>,
     /// Each application's own index, made when an event first goes to it.
     apps: Vec<Option<AppIndex>>,
+    /// Ids of the store's applications that were not read (an import over
+    /// the applications its events may touch): never given to a new one.
+    taken: std::collections::HashSet<String>,
 }
 
 impl Lookup {
@@ -727,15 +755,10 @@ impl Lookup {
     fn add(&mut self, i: usize, a: &Application) {
         self.ids.entry(a.id.clone()).or_insert(i);
         let words = company_words(&a.company);
-        if let Some(first) = words.first() {
-            for k in 1..=words.len() {
-                if k > 1 || first.len() >= 3 {
-                    self.labels
-                        .entry(words[..k].concat())
-                        .or_default()
-                        .insert(i);
-                }
-            }
+        for spelt in label_spellings(&words) {
+            self.labels.entry(spelt).or_default().insert(i);
+        }
+        if !words.is_empty() {
             self.companies.entry(words.join(" ")).or_default().insert(i);
             self.word_counts.insert(words.len());
         }
@@ -1005,36 +1028,6 @@ const SERVICES: &[&str] = &[
 /// Second-level labels under a country code (`co.uk`, `com.au`).
 const SECOND_LEVEL: &[&str] = &["co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"];
 
-/// Words that do not tell companies apart.
-const LEGAL_WORDS: &[&str] = &[
-    "the",
-    "inc",
-    "corp",
-    "corporation",
-    "company",
-    "co",
-    "gmbh",
-    "ag",
-    "ltd",
-    "limited",
-    "llc",
-    "plc",
-    "sa",
-    "sas",
-    "bv",
-    "nv",
-    "group",
-    "holding",
-    "holdings",
-];
-
-fn domain_of(email: &str) -> Option<String> {
-    email
-        .rsplit_once('@')
-        .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
-        .filter(|d| d.contains('.'))
-}
-
 fn is_generic(domain: &str) -> bool {
     let under = |list: &[&str]| {
         list.iter()
@@ -1118,15 +1111,6 @@ fn named_in_title(label: &str, title: &str) -> Option<String> {
         open = w.chars().last().is_some_and(char::is_alphanumeric);
     }
     Some(name.join(" "))
-}
-
-/// The company's distinctive words, lowercase ASCII letters and digits.
-fn company_words(company: &str) -> Vec<String> {
-    slug(company)
-        .split('-')
-        .filter(|w| !w.is_empty() && !LEGAL_WORDS.contains(w))
-        .map(str::to_string)
-        .collect()
 }
 
 /// Does a domain label (`contoso`, `northwind-traders`, `nwtraders`) name
@@ -1226,6 +1210,58 @@ fn settle(
 ///
 /// Several equal matches are settled by the role named in the title, else
 /// reported as ambiguous.
+/// The keys ([`debrief_core::keys`]) of every application these events may
+/// go to, by the rules of [`choose_application`]: their interviews and
+/// invites, the addresses and company domains of the people they name,
+/// what those domains spell, and the companies their titles may name. A
+/// store answers them with the applications to import over
+/// ([`Importer::over`]). With `settings.target` the events go to that
+/// application, which the caller reads by its id too; the keys then only
+/// find the applications already holding the events (an invite is never
+/// copied into a second application).
+pub fn lookup_keys<'e>(
+    events: impl IntoIterator<Item = &'e InviteEvent>,
+    settings: &ImportSettings,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let user_emails = &settings.user_emails;
+    let own_domains: Vec<String> = user_emails.iter().filter_map(|u| domain_of(u)).collect();
+    for ev in events {
+        if is_debrief_uid(&ev.uid) {
+            continue;
+        }
+        out.insert(keys::interview(&interview_id_for_uid(&ev.uid)));
+        out.insert(keys::invite(&ev.uid));
+        if settings.target.is_some() {
+            continue;
+        }
+        for (_, address) in others(ev, user_emails) {
+            out.insert(keys::email(address));
+            let Some(domain) = domain_of(address) else {
+                continue;
+            };
+            if is_generic(&domain) || own_domains.contains(&domain) {
+                continue;
+            }
+            if let Some(label) = company_label(&domain) {
+                let spelt: String = label.chars().filter(|c| *c != '-').collect();
+                out.insert(keys::label(&spelt));
+            }
+            out.insert(keys::domain(&domain));
+        }
+        // Every run of the title's words: a company of n words is named by
+        // a run of n (the slug is at most 48 characters, so this is small).
+        let title = slug(&ev.summary);
+        let words: Vec<&str> = title.split('-').filter(|w| !w.is_empty()).collect();
+        for n in 1..=words.len() {
+            for w in words.windows(n) {
+                out.insert(keys::company(&w.join(" ")));
+            }
+        }
+    }
+    out
+}
+
 pub fn choose_application(
     ev: &InviteEvent,
     apps: &[Application],
@@ -1365,7 +1401,9 @@ fn choose_indexed(
         if company.is_empty() {
             continue;
         }
-        let id = unique_id(&slug(&company), |c| look.ids.contains_key(c));
+        let id = unique_id(&slug(&company), |c| {
+            look.ids.contains_key(c) || look.taken.contains(c)
+        });
         let mut application = Application::new(id, company.clone(), "");
         application.stage = Stage::Applied;
         return Choice::New {

@@ -43,7 +43,7 @@ pub use file::{
 };
 pub use import::{
     Choice, EventReport, FileImport, ImportAction, ImportResult, ImportSettings, Importer,
-    choose_application, import_invites, is_debrief_uid,
+    choose_application, import_invites, is_debrief_uid, lookup_keys,
 };
 pub use plan::{
     ImportContext, InvitePlan, PlanAction, find_application, imported_invites,

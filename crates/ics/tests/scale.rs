@@ -173,3 +173,71 @@ fn a_large_calendar_imported_twice_changes_nothing() {
         );
     }
 }
+
+/// An import over the applications the events' lookup keys find (what a
+/// store with an index reads, `StoreReader::find_applications`) reports
+/// and writes exactly what an import over every application does: for
+/// the whole file, for every event alone (one invite into a big store),
+/// into the store as the first import left it, and with `--app`.
+#[test]
+fn an_import_over_the_applications_its_keys_find_is_the_whole_import() {
+    use debrief_core::keys;
+    use debrief_ics::{ImportResult, Importer, InviteEvent, lookup_keys};
+
+    fn over_keys(events: &[InviteEvent], apps: &[Application], s: &ImportSettings) -> ImportResult {
+        let wanted = lookup_keys(events, s);
+        let subset: Vec<Application> = apps
+            .iter()
+            .filter(|a| s.target.as_deref() == Some(&a.id) || keys::holds_any(a, &wanted))
+            .cloned()
+            .collect();
+        let taken = apps.iter().map(|a| a.id.clone()).collect();
+        Importer::over(subset, taken, s).one_file(events, vec![])
+    }
+    fn same(a: &ImportResult, b: &ImportResult, what: &str) {
+        let json = |r: &ImportResult| {
+            (
+                serde_json::to_string(&r.summary(false)).expect("json"),
+                serde_json::to_string(&r.changed).expect("json"),
+                r.created.clone(),
+            )
+        };
+        assert_eq!(json(a), json(b), "{what}");
+    }
+
+    let parsed = parse_invites(&calendar(2000)).expect("calendar");
+    let stored = store();
+    let first = import_invites(&parsed.events, &stored, vec![], &settings(None));
+    let mut after = stored.clone();
+    for app in &first.changed {
+        match after.iter_mut().find(|a| a.id == app.id) {
+            Some(slot) => *slot = app.clone(),
+            None => after.push(app.clone()),
+        }
+    }
+    for (apps, target) in [
+        (&stored, None),
+        (&after, None),
+        (&stored, Some("firm3")),
+        // Invites other applications hold already: never copied into firm3.
+        (&after, Some("firm3")),
+        (&Vec::new(), None),
+    ] {
+        let s = settings(target);
+        let whole = import_invites(&parsed.events, apps, vec![], &s);
+        same(
+            &over_keys(&parsed.events, apps, &s),
+            &whole,
+            "the whole file",
+        );
+        for (i, ev) in parsed.events.iter().enumerate().step_by(7) {
+            let one = std::slice::from_ref(ev);
+            let whole = import_invites(one, apps, vec![], &s);
+            same(
+                &over_keys(one, apps, &s),
+                &whole,
+                &format!("event {i} alone"),
+            );
+        }
+    }
+}

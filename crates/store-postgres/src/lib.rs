@@ -182,6 +182,16 @@ impl StoreReader for PgStore {
         ops::application(&self.conn, self.vault, id)
     }
 
+    fn find_applications(
+        &self,
+        keys: &std::collections::BTreeSet<String>,
+    ) -> Result<Vec<Application>, StoreError> {
+        let tx = Tx::begin(&self.conn, READ)?;
+        let found = ops::find_applications(&self.conn, self.vault, keys)?;
+        tx.commit()?;
+        Ok(found)
+    }
+
     fn summaries(&self) -> Result<Vec<ApplicationSummary>, StoreError> {
         ops::summaries(&self.conn, self.vault)
     }
@@ -394,6 +404,13 @@ impl StoreReader for PgTx<'_> {
             applications: ops::applications(self.conn(), self.vault, None)?,
             ..Dataset::default()
         })
+    }
+    fn find_applications(
+        &self,
+        keys: &std::collections::BTreeSet<String>,
+    ) -> Result<Vec<Application>, StoreError> {
+        self.flush_puts()?;
+        ops::find_applications(self.conn(), self.vault, keys)
     }
     /// From what the transaction gathered, or read ahead, or knows is
     /// absent; else from the server. From the third read that goes to the

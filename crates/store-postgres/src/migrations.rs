@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_revision.sql"),
     include_str!("../migrations/0003_json_bodies.sql"),
     include_str!("../migrations/0004_accounts.sql"),
+    include_str!("../migrations/0005_keys.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

@@ -162,6 +162,29 @@ pub(crate) fn applications(
     decode_all(&rows, 0)
 }
 
+/// The applications holding one of `keys`, in insertion order, through
+/// the `keys` index (migration 0005); rows written before it have no keys
+/// yet and are read and checked here.
+pub(crate) fn find_applications(
+    conn: &Conn,
+    vault: i64,
+    keys: &std::collections::BTreeSet<String>,
+) -> Result<Vec<Application>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let rows = conn.query(
+        "SELECT body FROM applications
+         WHERE vault_id = $1 AND (keys && $2::text[] OR keys IS NULL)
+         ORDER BY position",
+        &[&vault, &wanted],
+    )?;
+    let mut apps = decode_all(&rows, 0)?;
+    apps.retain(|a| debrief_core::keys::holds_any(a, keys));
+    Ok(apps)
+}
+
 /// Application `id` and up to `limit - 1` that follow it in insertion
 /// order (none if `id` is unknown).
 pub(crate) fn applications_from(
@@ -277,6 +300,9 @@ pub(crate) struct PendingRow {
     pub(crate) touches: i32,
     pub(crate) outcome: Option<&'static str>,
     pub(crate) body: String,
+    /// Its lookup keys (`debrief_core::keys::of`) as a JSON array: any
+    /// text survives the trip into a `text[]` column.
+    pub(crate) keys: String,
 }
 
 impl PendingRow {
@@ -298,6 +324,9 @@ impl PendingRow {
             touches: small(a.touches.len()),
             outcome: a.outcome.as_ref().map(|o| o.kind.as_str()),
             body: serde_json::to_string(a).map_err(|e| {
+                StoreError::Backend(format!("cannot write application '{}': {e}", a.id))
+            })?,
+            keys: serde_json::to_string(&debrief_core::keys::of(a)).map_err(|e| {
                 StoreError::Backend(format!("cannot write application '{}': {e}", a.id))
             })?,
         })
@@ -332,23 +361,26 @@ pub(crate) fn put_applications(
     let touches: Vec<i32> = rows.iter().map(|r| r.touches).collect();
     let outcomes: Vec<Option<&str>> = rows.iter().map(|r| r.outcome).collect();
     let bodies: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+    let keys: Vec<&str> = rows.iter().map(|r| r.keys.as_str()).collect();
     conn.execute(
         "INSERT INTO applications (vault_id, id, version, quiet_from, quiet_key, company, role,
-                                   stage, urgent, people, interviews, touches, outcome, body)
+                                   stage, urgent, people, interviews, touches, outcome, body,
+                                   keys)
          SELECT $1, u.id, u.version, u.quiet_from, $2, u.company, u.role, u.stage, u.urgent,
-                u.people, u.interviews, u.touches, u.outcome, u.body::json
+                u.people, u.interviews, u.touches, u.outcome, u.body::json,
+                ARRAY(SELECT json_array_elements_text(u.keys::json))
          FROM unnest($3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
                      $9::boolean[], $10::integer[], $11::integer[], $12::integer[], $13::text[],
-                     $14::text[])
+                     $14::text[], $15::text[])
               WITH ORDINALITY AS u (id, version, quiet_from, company, role, stage, urgent,
-                                    people, interviews, touches, outcome, body, n)
+                                    people, interviews, touches, outcome, body, keys, n)
          ORDER BY u.n
          ON CONFLICT (vault_id, id) DO UPDATE SET
              version = excluded.version, quiet_from = excluded.quiet_from,
              quiet_key = excluded.quiet_key, company = excluded.company, role = excluded.role,
              stage = excluded.stage, urgent = excluded.urgent, people = excluded.people,
              interviews = excluded.interviews, touches = excluded.touches,
-             outcome = excluded.outcome, body = excluded.body",
+             outcome = excluded.outcome, body = excluded.body, keys = excluded.keys",
         &[
             &vault,
             &quiet_key,
@@ -364,6 +396,7 @@ pub(crate) fn put_applications(
             &touches,
             &outcomes,
             &bodies,
+            &keys,
         ],
     )?;
     Ok(())

@@ -54,6 +54,8 @@ conformance_tests!(
     unknown_delete_fails_and_rolls_back,
     delete_all_applications,
     application_lookup_and_ids,
+    find_applications_by_key,
+    each_application_walks_the_store,
     batch_is_atomic,
     empty_batch_changes_nothing,
     load_active_keeps_every_acting_application,

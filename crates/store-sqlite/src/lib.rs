@@ -126,6 +126,15 @@ impl SqliteStore {
         tx.commit().map_err(backend)
     }
 
+    /// Checks that the lookup keys (`application_keys`) are exactly those
+    /// of the applications stored (`debrief_core::keys::of`); names the
+    /// first application whose keys differ.
+    pub fn check_keys(&self) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        read::check_keys(&tx)?;
+        tx.commit().map_err(backend)
+    }
+
     /// Every setting kept in this file, the feed secret included (not the
     /// version sequence), by key: what `debrief migrate` copies.
     pub fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
@@ -181,6 +190,44 @@ impl StoreReader for SqliteStore {
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
         let found = read::one_application(&tx, id)?;
+        tx.commit().map_err(backend)?;
+        Ok(found)
+    }
+
+    fn each_application(
+        &self,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        read::each_application(&tx, None, each)?;
+        tx.commit().map_err(backend)
+    }
+
+    fn each_active(
+        &self,
+        now: Timestamp,
+        zone: &str,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        let profile = read::profile(&tx)?;
+        // As `load_active`: rows are keyed by the zone, holiday calendar
+        // and policy they were computed with.
+        let key = if zone == profile.timezone {
+            debrief_core::engine::quiet_key(&profile)
+        } else {
+            zone.to_string()
+        };
+        read::each_application(&tx, Some((now.as_second(), &key)), each)?;
+        tx.commit().map_err(backend)
+    }
+
+    fn find_applications(
+        &self,
+        keys: &std::collections::BTreeSet<String>,
+    ) -> Result<Vec<Application>, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        let found = read::find_applications(&tx, keys)?;
         tx.commit().map_err(backend)?;
         Ok(found)
     }
@@ -308,8 +355,17 @@ impl StoreReader for SqliteTx<'_> {
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         read::one_application(&self.tx, id)
     }
+    fn find_applications(
+        &self,
+        keys: &std::collections::BTreeSet<String>,
+    ) -> Result<Vec<Application>, StoreError> {
+        read::find_applications(&self.tx, keys)
+    }
     fn application_ids(&self) -> Result<Vec<String>, StoreError> {
         read::application_ids(&self.tx)
+    }
+    fn summaries(&self) -> Result<Vec<debrief_store::ApplicationSummary>, StoreError> {
+        read::summaries(&self.tx)
     }
     fn version(&self, id: &str) -> Result<Option<u64>, StoreError> {
         journal::version(&self.tx, id)

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_journal.sql"),
     include_str!("../migrations/0005_mail.sql"),
     include_str!("../migrations/0006_app_details.sql"),
+    include_str!("../migrations/0007_keys.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.
@@ -92,6 +93,10 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
     ))
     .map_err(backend)?;
     crate::write::rebuild_missing_images(&tx)?;
+    if version < 7 {
+        // 0007 added the lookup keys: index the rows already there.
+        crate::write::rebuild_keys(&tx)?;
+    }
     if version < 2 {
         // 0002 added `quiet_from`: compute it for the rows already there.
         let profile = crate::read::profile(&tx)?;

@@ -126,6 +126,81 @@ pub(crate) fn applications_outside_zone(
     Ok(found)
 }
 
+/// Every application with its key, in insertion order.
+pub(crate) fn applications_with_keys(
+    conn: &Connection,
+) -> Result<Vec<(i64, Application)>, StoreError> {
+    let keys: Vec<i64> = conn
+        .prepare_cached("SELECT pk FROM applications ORDER BY pk")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(backend)?;
+    let mut found = Vec::with_capacity(keys.len());
+    for key in keys {
+        if let Some(a) = application_by_key(conn, key)? {
+            found.push((key, a));
+        }
+    }
+    Ok(found)
+}
+
+/// See `SqliteStore::check_keys`.
+pub(crate) fn check_keys(conn: &Connection) -> Result<(), StoreError> {
+    let mut stored: std::collections::BTreeMap<i64, std::collections::BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    let mut stmt = conn
+        .prepare_cached("SELECT app, key FROM application_keys")
+        .map_err(backend)?;
+    let mut rows = stmt.query([]).map_err(backend)?;
+    while let Some(row) = rows.next().map_err(backend)? {
+        let app: i64 = row.get(0).map_err(backend)?;
+        stored
+            .entry(app)
+            .or_default()
+            .insert(row.get(1).map_err(backend)?);
+    }
+    for (key, a) in applications_with_keys(conn)? {
+        let expected = debrief_core::keys::of(&a);
+        let found = stored.remove(&key).unwrap_or_default();
+        if found != expected {
+            return Err(StoreError::Corrupt(format!(
+                "the lookup keys of application '{}' are {found:?}, not {expected:?}",
+                a.id
+            )));
+        }
+    }
+    if let Some(app) = stored.keys().next() {
+        return Err(StoreError::Corrupt(format!(
+            "lookup keys of a missing application (key {app})"
+        )));
+    }
+    Ok(())
+}
+
+/// The applications holding one of `keys` (`application_keys`, migration
+/// 0007), in insertion order.
+pub(crate) fn find_applications(
+    conn: &Connection,
+    keys: &std::collections::BTreeSet<String>,
+) -> Result<Vec<Application>, StoreError> {
+    let mut found = std::collections::BTreeSet::new();
+    let mut stmt = conn
+        .prepare_cached("SELECT app FROM application_keys WHERE key = ?1")
+        .map_err(backend)?;
+    for key in keys {
+        let mut rows = stmt.query([key]).map_err(backend)?;
+        while let Some(row) = rows.next().map_err(backend)? {
+            found.insert(row.get::<_, i64>(0).map_err(backend)?);
+        }
+    }
+    let mut apps = Vec::with_capacity(found.len());
+    for key in found {
+        if let Some(a) = application_by_key(conn, key)? {
+            apps.push(a);
+        }
+    }
+    Ok(apps)
+}
+
 /// One application by key, from its load image if it has a good one.
 fn application_by_key(conn: &Connection, key: i64) -> Result<Option<Application>, StoreError> {
     let body: Option<String> = conn
@@ -177,6 +252,69 @@ pub(crate) fn all_applications(
         Some(apps) => Ok(apps),
         None => applications(conn, Scope::All),
     }
+}
+
+/// How many applications [`each_application`] decodes at a time.
+const EACH_CHUNK: usize = 1_024;
+
+/// Every application in insertion order, `EACH_CHUNK` at a time (decoded
+/// on every core), handed to `each`: memory holds one chunk, not the store.
+pub(crate) fn each_application(
+    conn: &Connection,
+    active: Active<'_>,
+    each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT a.pk, i.body FROM applications a
+             LEFT JOIN application_images i ON i.app = a.pk AND i.format = ?1
+             WHERE ?2 IS NULL OR a.quiet_from IS NULL OR a.quiet_zone IS NOT ?3
+                   OR a.quiet_from > ?2
+             ORDER BY a.pk",
+        )
+        .map_err(backend)?;
+    let (now, zone) = active.unzip();
+    let mut rows = stmt
+        .query(rusqlite::params![image::FORMAT, now, zone])
+        .map_err(backend)?;
+    let mut chunk: Vec<(i64, Option<String>)> = Vec::with_capacity(EACH_CHUNK);
+    let flush = |chunk: &mut Vec<(i64, Option<String>)>,
+                 each: &mut dyn FnMut(Application) -> Result<(), StoreError>|
+     -> Result<(), StoreError> {
+        let decoded = debrief_core::parallel::map_chunks(chunk, PARALLEL_FROM / 4, |part| {
+            part.iter()
+                .map(|(_, body)| body.as_deref().and_then(|b| image::decode(b).ok()))
+                .collect::<Vec<Option<Application>>>()
+        });
+        for ((key, _), app) in chunk.iter().zip(decoded.into_iter().flatten()) {
+            // An image missing or of another format: read from the tables.
+            let app = match app {
+                Some(a) => a,
+                None => match application_by_key(conn, *key)? {
+                    Some(a) => a,
+                    None => continue,
+                },
+            };
+            each(app)?;
+        }
+        chunk.clear();
+        Ok(())
+    };
+    while let Some(row) = rows.next().map_err(backend)? {
+        let key: i64 = row.get(0).map_err(backend)?;
+        let body = row
+            .get_ref(1)
+            .map_err(backend)?
+            .as_str_or_null()
+            .ok()
+            .flatten()
+            .map(str::to_owned);
+        chunk.push((key, body));
+        if chunk.len() == EACH_CHUNK {
+            flush(&mut chunk, each)?;
+        }
+    }
+    flush(&mut chunk, each)
 }
 
 /// From this many images on, decoding is split across the cores.

@@ -11,6 +11,7 @@ use crate::{image, read};
 /// Tables holding an application's children, leaves first, so deleting
 /// them in this order never leaves a row whose parent is gone.
 const CHILD_TABLES: &[&str] = &[
+    "application_keys",
     "application_images",
     "interview_people",
     "interviews",
@@ -347,7 +348,29 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
         ])?;
     }
 
-    write_image(conn, app, a)
+    write_image(conn, app, a)?;
+    write_keys(conn, app, a)
+}
+
+/// Indexes what finds the application (`debrief_core::keys`); its old keys
+/// went with its row.
+fn write_keys(conn: &Connection, app: i64, a: &Application) -> rusqlite::Result<()> {
+    let mut stmt =
+        conn.prepare_cached("INSERT OR IGNORE INTO application_keys (key, app) VALUES (?1, ?2)")?;
+    for key in debrief_core::keys::of(a) {
+        stmt.execute(params![key, app])?;
+    }
+    Ok(())
+}
+
+/// Indexes every application's keys afresh (after migration 0007).
+pub(crate) fn rebuild_keys(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch("DELETE FROM application_keys")
+        .map_err(backend)?;
+    for (key, a) in read::applications_with_keys(conn)? {
+        write_keys(conn, key, &a).map_err(backend)?;
+    }
+    Ok(())
 }
 
 /// Writes the load images that are missing or of an older format, from

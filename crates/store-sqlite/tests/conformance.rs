@@ -29,6 +29,26 @@ impl StoreReader for Checked {
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         self.0.application(id)
     }
+    fn find_applications(
+        &self,
+        keys: &std::collections::BTreeSet<String>,
+    ) -> Result<Vec<Application>, StoreError> {
+        self.0.find_applications(keys)
+    }
+    fn each_application(
+        &self,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.0.each_application(each)
+    }
+    fn each_active(
+        &self,
+        now: Timestamp,
+        zone: &str,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.0.each_active(now, zone, each)
+    }
     fn application_ids(&self) -> Result<Vec<String>, StoreError> {
         self.0.application_ids()
     }
@@ -57,6 +77,7 @@ impl StoreWriter for Checked {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
         let result = self.0.apply(changes);
         self.0.check_load_images()?;
+        self.0.check_keys()?;
         result
     }
     fn apply_each(
@@ -65,6 +86,7 @@ impl StoreWriter for Checked {
     ) -> Result<(), StoreError> {
         let result = self.0.apply_each(produce);
         self.0.check_load_images()?;
+        self.0.check_keys()?;
         result
     }
     fn transaction(
@@ -73,6 +95,7 @@ impl StoreWriter for Checked {
     ) -> Result<(), StoreError> {
         let result = self.0.transaction(work);
         self.0.check_load_images()?;
+        self.0.check_keys()?;
         result
     }
 }
@@ -122,6 +145,8 @@ conformance_tests!(
     unknown_delete_fails_and_rolls_back,
     delete_all_applications,
     application_lookup_and_ids,
+    find_applications_by_key,
+    each_application_walks_the_store,
     batch_is_atomic,
     empty_batch_changes_nothing,
     load_active_keeps_every_acting_application,
@@ -475,6 +500,7 @@ fn back_to_schema_1(path: &Path) {
          ALTER TABLE interviews DROP COLUMN invite_uid;
          ALTER TABLE interviews DROP COLUMN invite_sequence;
          ALTER TABLE profile DROP COLUMN emails;
+         DROP TABLE application_keys;
          DROP TABLE settings;
          ALTER TABLE applications DROP COLUMN version;
          DROP TABLE journal_items;
@@ -504,6 +530,9 @@ fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
     store
         .check_load_images()
         .expect("images rebuilt in the new format");
+    store
+        .check_keys()
+        .expect("lookup keys indexed by the migration");
     // Everything 0001 could hold is still there; the new fields are empty.
     data.profile.emails.clear();
     for app in &mut data.applications {

@@ -13,6 +13,7 @@
 //! }
 //! ```
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use debrief_core::model::{
@@ -70,6 +71,11 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("delete_all_applications", delete_all_applications),
     ("application_lookup_and_ids", application_lookup_and_ids),
+    ("find_applications_by_key", find_applications_by_key),
+    (
+        "each_application_walks_the_store",
+        each_application_walks_the_store,
+    ),
     ("batch_is_atomic", batch_is_atomic),
     ("empty_batch_changes_nothing", empty_batch_changes_nothing),
     (
@@ -881,6 +887,148 @@ pub fn application_lookup_and_ids(new_store: NewStore<'_>) -> Result<(), Failure
     Ok(())
 }
 
+/// `find_applications` answers what filtering `load()` by the keys
+/// (`debrief_core::keys`) would, in insertion order, outside and inside a
+/// transaction, and forgets the keys a rewrite or a delete took away.
+pub fn find_applications_by_key(new_store: NewStore<'_>) -> Result<(), Failure> {
+    use debrief_core::keys;
+    let c = Checker::new("find_applications_by_key");
+    let mut store = c.store(new_store)?;
+    let mut nw = small_application("nw", "Northwind Traders Ltd.");
+    nw.people[0].email = Some(" Ana@Northwind.Example ".to_string());
+    let apps = vec![
+        full_application("zeta"),
+        small_application("alpha", "Contoso"),
+        nw,
+        full_application("beta"),
+    ];
+    c.apply(
+        &mut *store,
+        "puts",
+        &apps.iter().map(put).collect::<Vec<_>>(),
+    )?;
+
+    let store_ref: &mut dyn Store = &mut *store;
+    for (wanted, ids) in [
+        (vec![], vec![]),
+        (vec!["e:ana@northwind.example"], vec!["nw"]),
+        (
+            vec!["d:northwind.example", "c:contoso"],
+            vec!["alpha", "nw"],
+        ),
+        (vec!["l:northwindtraders"], vec!["nw"]),
+        (vec!["c:northwind traders"], vec!["nw"]),
+        (vec!["e:marie@acme.example"], vec!["zeta", "beta"]),
+        (vec!["e:nobody@nowhere.example", "x:unknown"], vec![]),
+    ] {
+        let wanted: BTreeSet<String> = wanted.iter().map(|k| k.to_string()).collect();
+        let found = c.ok("find_applications()", store_ref.find_applications(&wanted))?;
+        let found_ids: Vec<String> = found.iter().map(|a| a.id.clone()).collect();
+        c.equal(
+            &format!("ids found by {wanted:?}"),
+            &found_ids,
+            &to_strings(&ids),
+        )?;
+        let mut expected = c.load(store_ref, "after the puts")?.applications;
+        expected.retain(|a| keys::holds_any(a, &wanted));
+        c.equal(&format!("find_applications({wanted:?})"), &found, &expected)?;
+    }
+    // Every key of every application finds it, inside a transaction too.
+    for a in &apps {
+        let wanted = keys::of(a);
+        let mut inside = Vec::new();
+        c.ok(
+            "transaction()",
+            store_ref.transaction(&mut |tx| {
+                inside = tx.find_applications(&wanted)?;
+                Ok(())
+            }),
+        )?;
+        if !inside.iter().any(|b| b.id == a.id) {
+            return Err(c.fail(format!("'{}' is not found by its own keys", a.id)));
+        }
+    }
+    // A rewrite drops the keys it took away; a delete drops them all.
+    let mut renamed = small_application("alpha", "Fabrikam");
+    renamed.people[0].email = Some("jo@fabrikam.example".to_string());
+    c.apply(
+        store_ref,
+        "rewrite and delete",
+        &[put(&renamed), Change::DeleteApplication("nw".to_string())],
+    )?;
+    for (wanted, ids) in [
+        (vec!["c:contoso"], vec![]),
+        (vec!["c:fabrikam", "d:fabrikam.example"], vec!["alpha"]),
+        (vec!["e:ana@northwind.example", "l:northwind"], vec![]),
+    ] {
+        let wanted: BTreeSet<String> = wanted.iter().map(|k| k.to_string()).collect();
+        let found = c.ok("find_applications()", store_ref.find_applications(&wanted))?;
+        let found_ids: Vec<String> = found.iter().map(|a| a.id.clone()).collect();
+        c.equal(
+            &format!("ids found by {wanted:?} after a rewrite and a delete"),
+            &found_ids,
+            &to_strings(&ids),
+        )?;
+    }
+    c.apply(store_ref, "delete all", &[Change::DeleteAllApplications])?;
+    let everything: BTreeSet<String> = apps.iter().flat_map(keys::of).collect();
+    c.equal(
+        "find_applications() after deleting everything",
+        &c.ok(
+            "find_applications()",
+            store_ref.find_applications(&everything),
+        )?,
+        &Vec::new(),
+    )
+}
+
+/// `each_application` hands over what `load()` holds, in the same order,
+/// across more applications than one chunk of a backend's read; an error
+/// from the callee stops the walk and comes back unchanged.
+pub fn each_application_walks_the_store(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("each_application_walks_the_store");
+    let mut store = c.store(new_store)?;
+    let mut walked = Vec::new();
+    c.ok(
+        "each_application() on an empty store",
+        store.each_application(&mut |a| {
+            walked.push(a);
+            Ok(())
+        }),
+    )?;
+    c.equal("applications of an empty store", &walked, &Vec::new())?;
+    let mut changes = vec![put(&full_application("first"))];
+    changes.extend((0..2_100).map(|n| put(&small_application(&format!("app-{n}"), "Contoso"))));
+    changes.push(put(&full_application("last")));
+    // A rewrite keeps its place.
+    changes.push(put(&small_application("app-7", "Fabrikam")));
+    c.apply(&mut *store, "puts", &changes)?;
+    let loaded = c.load(&*store, "after the puts")?.applications;
+    c.ok(
+        "each_application()",
+        store.each_application(&mut |a| {
+            walked.push(a);
+            Ok(())
+        }),
+    )?;
+    c.equal("each_application() against load()", &walked, &loaded)?;
+    let mut seen = 0;
+    let stopped = store.each_application(&mut |_| {
+        seen += 1;
+        if seen == 3 {
+            Err(StoreError::Backend("stop here".to_string()))
+        } else {
+            Ok(())
+        }
+    });
+    match stopped {
+        Err(StoreError::Backend(m)) if m == "stop here" && seen == 3 => Ok(()),
+        other => Err(c.fail(format!(
+            "an error from the callee should stop the walk at once: {other:?} after {seen}"
+        ))),
+    }
+}
+
 /// Applies `changes` to a plain dataset: the reference the store must match.
 fn apply_to_dataset(data: &mut Dataset, changes: &[Change]) -> Result<(), StoreError> {
     for change in changes {
@@ -1074,6 +1222,20 @@ pub fn load_active_keeps_every_acting_application(new_store: NewStore<'_>) -> Re
                 &format!("the agenda at {at} in {zone} from load_active"),
                 &engine.agenda(&active, now).actions,
                 &engine.agenda(&all, now).actions,
+            )?;
+            // `each_active` walks what `load_active` reads, in its order.
+            let mut walked = Vec::new();
+            c.ok(
+                &format!("each_active({at}, {zone})"),
+                store.each_active(now, zone, &mut |a| {
+                    walked.push(a);
+                    Ok(())
+                }),
+            )?;
+            c.equal(
+                &format!("each_active({at}, {zone}) against load_active"),
+                &walked,
+                &active.applications,
             )?;
         }
     }

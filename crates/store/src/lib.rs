@@ -6,6 +6,8 @@
 //! whole change set in the domain first, then applies it in one call, so a
 //! failed command leaves the store exactly as it was.
 
+use std::collections::BTreeSet;
+
 use debrief_core::model::{Application, Dataset, OutcomeKind, Profile, Stage};
 use jiff::Timestamp;
 
@@ -166,6 +168,33 @@ pub trait StoreReader {
         let _ = (now, zone);
         self.load()
     }
+    /// Every application, in insertion order, handed to `each` one at a
+    /// time from one consistent snapshot: what export and stats read
+    /// without holding the whole store in memory. An error from `each`
+    /// stops the walk and is returned. The default loads everything.
+    fn each_application(
+        &self,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for a in self.load()?.applications {
+            each(a)?;
+        }
+        Ok(())
+    }
+    /// [`StoreReader::load_active`]'s applications handed to `each` one at
+    /// a time, in insertion order, from one snapshot: what an agenda reads
+    /// a chunk at a time. The default walks `load_active`.
+    fn each_active(
+        &self,
+        now: Timestamp,
+        zone: &str,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for a in self.load_active(now, zone)?.applications {
+            each(a)?;
+        }
+        Ok(())
+    }
     /// One application, or `None` if the id is unknown.
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError>;
     /// A summary of every application, in insertion order. The default
@@ -177,6 +206,18 @@ pub trait StoreReader {
             .iter()
             .map(ApplicationSummary::of)
             .collect())
+    }
+    /// Every application holding at least one of `keys`
+    /// ([`debrief_core::keys`]: interviews, invites, addresses, domains,
+    /// company names), in insertion order: what an import reads instead of
+    /// the whole store. The default loads everything and keeps those.
+    fn find_applications(&self, keys: &BTreeSet<String>) -> Result<Vec<Application>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut apps = self.load()?.applications;
+        apps.retain(|a| debrief_core::keys::holds_any(a, keys));
+        Ok(apps)
     }
     /// Every application id, in insertion order.
     fn application_ids(&self) -> Result<Vec<String>, StoreError>;

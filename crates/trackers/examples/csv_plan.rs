@@ -65,7 +65,11 @@ fn main() {
     let mapping = Mapping::new(Source::Huntr);
     let run = || {
         let (text, _) = decode(&bytes).expect("text");
-        plan(&text, &mapping, &existing, &mut |_| {}).expect("plans")
+        let jobs: Vec<debrief_trackers::StoredJob> = existing
+            .iter()
+            .map(debrief_trackers::StoredJob::from)
+            .collect();
+        plan(&text, &mapping, &jobs, &mut |_| {}).expect("plans")
     };
     let p = run();
     let mut times: Vec<Duration> = (0..iterations)

@@ -221,12 +221,33 @@ fn hint_for(source: Source, field: Field, header: &[String]) -> String {
     }
 }
 
+/// What the planner needs of a stored application: a row matches a stored
+/// job by company and role, and a new one's id must differ from every id.
+/// (A store answers these from its summaries, without reading whole
+/// applications.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredJob {
+    pub id: String,
+    pub company: String,
+    pub role: String,
+}
+
+impl From<&Application> for StoredJob {
+    fn from(a: &Application) -> StoredJob {
+        StoredJob {
+            id: a.id.clone(),
+            company: a.company.clone(),
+            role: a.role.clone(),
+        }
+    }
+}
+
 /// Reads `text` with `mapping` and plans the import against `existing`.
 /// `progress` is told how many bytes have been read, now and then.
 pub fn plan(
     text: &str,
     mapping: &Mapping,
-    existing: &[Application],
+    existing: &[StoredJob],
     progress: &mut dyn FnMut(u64),
 ) -> Result<Plan, FileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -1,7 +1,9 @@
 //! The sample exports in `fixtures/` through the planner.
 
 use debrief_core::model::{Application, Stage};
-use debrief_trackers::{Field, FileError, How, Mapping, Plan, Source, StageChoice, decode, plan};
+use debrief_trackers::{
+    Field, FileError, How, Mapping, Plan, Source, StageChoice, StoredJob, decode, plan,
+};
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> String {
@@ -10,7 +12,8 @@ fn fixture(name: &str) -> String {
 }
 
 fn run(text: &str, mapping: &Mapping, existing: &[Application]) -> Plan {
-    plan(text, mapping, existing, &mut |_| {}).expect("plans")
+    let jobs: Vec<StoredJob> = existing.iter().map(StoredJob::from).collect();
+    plan(text, mapping, &jobs, &mut |_| {}).expect("plans")
 }
 
 /// A plan in a few lines, for snapshots.
