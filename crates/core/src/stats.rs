@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::engine::Engine;
-use crate::model::{Channel, Dataset, InterviewStatus, Stage, TouchKind};
+use crate::model::{AppId, Channel, Dataset, InterviewStatus, Stage, TouchKind};
 use crate::rules::Rule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -72,7 +72,7 @@ pub struct ReplyRate {
 pub struct Recurring {
     pub mistake: String,
     pub times: usize,
-    pub applications: Vec<String>,
+    pub applications: Vec<AppId>,
 }
 
 /// How far an application got: a rejection after interviews still counts
@@ -153,7 +153,7 @@ pub fn compute(d: &Dataset) -> Stats {
     let (mut owed, mut sent, mut within) = (0, 0, 0);
     let mut by_channel: BTreeMap<Channel, (usize, usize)> = BTreeMap::new();
     let mut by_kind: BTreeMap<TouchKind, (usize, usize)> = BTreeMap::new();
-    let mut mistakes: BTreeMap<String, (String, usize, Vec<String>)> = BTreeMap::new();
+    let mut mistakes: BTreeMap<String, (String, usize, Vec<AppId>)> = BTreeMap::new();
 
     for app in &d.applications {
         *counts.entry(app.stage).or_default() += 1;
