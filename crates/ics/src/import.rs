@@ -416,7 +416,11 @@ impl<'s> Importer<'s> {
                 continue;
             }
             report.people_added = plan.new_people.iter().map(|p| p.id.to_string()).collect();
-            report.people_updated = plan.updated_people.iter().map(|p| p.id.to_string()).collect();
+            report.people_updated = plan
+                .updated_people
+                .iter()
+                .map(|p| p.id.to_string())
+                .collect();
             match &file_app {
                 None => file_app = Some((app_id.to_string(), ev.summary.clone())),
                 Some((id, _)) if *id != app_id => file_apps_differ = true,
@@ -772,7 +776,10 @@ impl Lookup {
     }
 
     fn add_interview(&mut self, i: usize, iv: &Interview) {
-        self.interviews.entry(iv.id.to_string()).or_default().push(i);
+        self.interviews
+            .entry(iv.id.to_string())
+            .or_default()
+            .push(i);
         if let Some(v) = &iv.invite {
             self.invites.entry(v.uid.clone()).or_default().push(i);
         }
