@@ -4,7 +4,7 @@
 //! was (`#[serde(transparent)]`, the same JSON Schema), so files, the API
 //! and the stores see no difference.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::ops::Deref;
 
@@ -16,7 +16,6 @@ macro_rules! string_id {
         $(#[$meta])*
         #[derive(
             Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            JsonSchema,
         )]
         #[serde(transparent)]
         pub struct $name(String);
@@ -32,6 +31,26 @@ macro_rules! string_id {
 
             pub fn into_string(self) -> String {
                 self.0
+            }
+        }
+
+        // The schema is the string's, inline: the OpenAPI document names
+        // no id type (a derive would add a named, described schema).
+        impl JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> Cow<'static, str> {
+                String::schema_name()
+            }
+
+            fn schema_id() -> Cow<'static, str> {
+                String::schema_id()
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                String::json_schema(generator)
             }
         }
 
@@ -151,9 +170,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&id).expect("json"), r#""marie""#);
         let back: PersonId = serde_json::from_str(r#""marie""#).expect("id");
         assert_eq!(back, id);
+        let schema = |s: schemars::Schema| {
+            let mut v = serde_json::to_value(s).expect("schema");
+            v.as_object_mut().map(|o| o.remove("title"));
+            v
+        };
         assert_eq!(
-            serde_json::to_value(schemars::schema_for!(AppId)).expect("schema")["type"],
-            "string"
+            schema(schemars::schema_for!(Option<AppId>)),
+            schema(schemars::schema_for!(Option<String>))
+        );
+        assert_eq!(
+            schema(schemars::schema_for!(Vec<PersonId>)),
+            schema(schemars::schema_for!(Vec<String>))
         );
     }
 

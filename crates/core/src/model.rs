@@ -741,9 +741,8 @@ pub struct ResearchFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dismissal {
-    /// A playbook rule's id; an id that names none is refused with its
-    /// path, like a dangling reference (the schema says string, as it
-    /// always has).
+    // A playbook rule's id; one that names none is refused with its path.
+    // The schema stays a plain string, without a description, as it was.
     #[schemars(with = "String")]
     pub rule: Rule,
     #[serde(default, skip_serializing_if = "Option::is_none")]
