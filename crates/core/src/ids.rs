@@ -190,6 +190,8 @@ mod tests {
         let mut m = HashMap::new();
         m.insert(AppId::from("acme"), 1);
         assert_eq!(m.get("acme"), Some(&1));
-        assert!(AppId::from("acme") == "acme" && "acme" == AppId::from("acme"));
+        let id = AppId::from("acme");
+        assert_eq!(id, "acme");
+        assert_eq!("acme", id);
     }
 }
