@@ -995,6 +995,34 @@ mod tests {
     }
 
     #[test]
+    fn a_dismissal_takes_a_rule_and_typed_ids() {
+        let e = rule(" status-chek ").unwrap_err();
+        assert_eq!(e.field, "rule");
+        assert!(e.message.contains("did you mean 'status-check'"), "{e}");
+        let mut a = app();
+        let at = m("2026-11-20T10:00:00Z");
+        let marie = PersonId::from("marie");
+        let done = dismiss(
+            &mut a,
+            rule("status-check").expect("a rule"),
+            None,
+            Some(&marie),
+            at,
+            " done ",
+        );
+        assert_eq!(done, Ok(Rule::StatusCheck));
+        assert_eq!(a.dismissed[0].rule, Rule::StatusCheck);
+        assert_eq!(a.dismissed[0].person.as_ref(), Some(&marie));
+        assert_eq!(a.dismissed[0].reason, "done");
+        // A blank id is none; an unknown interview is named.
+        let blank = PersonId::from(" ");
+        dismiss(&mut a, Rule::Reflect, None, Some(&blank), at, "x").expect("blank is none");
+        assert_eq!(a.dismissed[1].person, None);
+        let e = dismiss(&mut a, Rule::Reflect, Some(&"nope".into()), None, at, "x").unwrap_err();
+        assert_eq!(e.field, "interview");
+    }
+
+    #[test]
     fn unknown_people_and_interviews_are_named_with_a_suggestion() {
         let mut a = app();
         let e = person(&a, "mari", "person").unwrap_err();
