@@ -64,7 +64,7 @@ pub fn exchange(
             }
             Piece::Application(app) => {
                 each();
-                incoming.push(app.id.clone());
+                incoming.push(app.id.to_string());
                 sink(&Change::PutApplication(app))
             }
         };

@@ -9,9 +9,10 @@
 use debrief_core::model::{
     Application, Channel, Dataset, Dismissal, FORMAT_TAG, Feedback, FeedbackKind, HolidayCalendar,
     Holidays, Interview, InterviewFormat, InterviewStatus, LearningPlan, Moment, News, Outcome,
-    OutcomeKind, Person, PersonKind, Policy, Prefers, Prepared, Profile, RecruiterKind, Reflection,
-    ResearchFact, SlipUp, Stage, Touch, TouchKind,
+    OutcomeKind, Person, PersonId, PersonKind, Policy, Prefers, Prepared, Profile, RecruiterKind,
+    Reflection, ResearchFact, SlipUp, Stage, Touch, TouchKind,
 };
+use debrief_core::rules::Rule;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
@@ -323,12 +324,12 @@ impl Gen {
         {
             last.kind = PersonKind::Interviewer;
         }
-        let interviewers: Vec<String> = people
+        let interviewers: Vec<PersonId> = people
             .iter()
             .filter(|p| p.kind == PersonKind::Interviewer)
             .map(|p| p.id.clone())
             .collect();
-        let staff: Vec<String> = people
+        let staff: Vec<PersonId> = people
             .iter()
             .filter(|p| p.kind != PersonKind::Interviewer)
             .map(|p| p.id.clone())
@@ -507,7 +508,7 @@ impl Gen {
         {
             let at = self.at(o.on, 18, 0)?.min(self.now);
             app.dismissed.push(Dismissal {
-                rule: "negotiate-after-offer".into(),
+                rule: Rule::NegotiateAfterOffer,
                 interview: None,
                 person: None,
                 at: self.moment(at),
@@ -537,7 +538,7 @@ impl Gen {
             && self.rng.chance(5)
         {
             app.dismissed.push(Dismissal {
-                rule: "reflect".into(),
+                rule: Rule::Reflect,
                 interview: Some(app.interviews[k].id.clone()),
                 person: None,
                 at: self.moment(app.interviews[k].end() + Gen::hours(30)),

@@ -183,7 +183,7 @@ pub fn log_touch(ctx: &mut Ctx, t: TouchInput) -> Result<Touched> {
     let at = ctx.time_or_now(t.at, "--at")?;
     let touch = Touch {
         at,
-        person: Some(t.person.to_string()),
+        person: Some(t.person.into()),
         channel: t.channel,
         kind: t.kind,
         replied_at: None,

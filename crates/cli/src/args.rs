@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use debrief_core::model::{
-    Channel, FeedbackKind, HolidayCalendar, InterviewFormat, OutcomeKind, PersonKind, Policy,
-    RecruiterKind, Stage, TouchKind,
+    Channel, FeedbackKind, HolidayCalendar, InterviewFormat, InterviewId, OutcomeKind, PersonId,
+    PersonKind, Policy, RecruiterKind, Stage, TouchKind,
 };
 
 /// Debrief: what to do after each job interview, and why.
@@ -244,10 +244,10 @@ pub struct DeleteArgs {
     pub app: String,
     /// The person (person, said).
     #[arg(long)]
-    pub person: Option<String>,
+    pub person: Option<PersonId>,
     /// The interview (interview, slip, reflection).
     #[arg(long)]
-    pub interview: Option<String>,
+    pub interview: Option<InterviewId>,
     /// Which one, counting from 1 (touch, reply, said, slip, news,
     /// research, feedback, dismissal).
     #[arg(long, short = 'n')]
@@ -270,10 +270,10 @@ pub struct CorrectArgs {
     pub app: String,
     /// The person (person, said).
     #[arg(long)]
-    pub person: Option<String>,
+    pub person: Option<PersonId>,
     /// The interview (interview, slip, reflection).
     #[arg(long)]
-    pub interview: Option<String>,
+    pub interview: Option<InterviewId>,
     /// Which one, counting from 1, as `debrief app show` numbers them.
     #[arg(long, short = 'n')]
     pub index: Option<usize>,
@@ -566,7 +566,7 @@ pub struct PersonArgs {
     pub app: String,
     /// The person's id (default for add: made from the name).
     #[arg(long = "person", visible_alias = "id", value_name = "ID")]
-    pub person: Option<String>,
+    pub person: Option<PersonId>,
     /// Exact spelling matters: it is checked in every note.
     #[arg(long)]
     pub name: Option<String>,
@@ -609,7 +609,7 @@ pub struct InterviewRef {
     #[arg(long, value_name = "ID")]
     pub app: String,
     #[arg(long = "interview", value_name = "ID")]
-    pub interview: String,
+    pub interview: InterviewId,
 }
 
 #[derive(Debug, Args)]
@@ -630,7 +630,7 @@ pub struct InterviewAddArgs {
     pub app: String,
     /// Default: interview-1, interview-2, …
     #[arg(long = "interview", visible_alias = "id", value_name = "ID")]
-    pub interview: Option<String>,
+    pub interview: Option<InterviewId>,
     /// Start (RFC 3339, or "YYYY-MM-DD HH:MM" in your time zone).
     #[arg(long, value_name = "TIME")]
     pub at: String,
@@ -640,10 +640,10 @@ pub struct InterviewAddArgs {
     pub format: InterviewFormat,
     /// Interviewer ids, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub with: Vec<String>,
+    pub with: Vec<PersonId>,
     /// Others met on the day (receptionist, coordinator), comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub also_met: Vec<String>,
+    pub also_met: Vec<PersonId>,
 }
 
 #[derive(Debug, Args)]
@@ -658,7 +658,7 @@ pub struct InterviewDoneArgs {
     pub disrupted: bool,
     /// Others met on the day, comma-separated (added).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub also_met: Vec<String>,
+    pub also_met: Vec<PersonId>,
 }
 
 #[derive(Debug, Args)]
@@ -676,7 +676,7 @@ pub struct SaidArgs {
     #[arg(long, value_name = "ID")]
     pub app: String,
     #[arg(long, value_name = "ID")]
-    pub person: String,
+    pub person: PersonId,
     /// What they said, in your words.
     pub text: String,
 }
@@ -686,7 +686,7 @@ pub struct SlipArgs {
     #[arg(long, value_name = "ID")]
     pub app: String,
     #[arg(long = "interview", value_name = "ID")]
-    pub interview: String,
+    pub interview: InterviewId,
     /// The slip-up, to add it.
     pub text: Option<String>,
     /// They surely noticed it.
@@ -705,7 +705,7 @@ pub struct TouchArgs {
     #[arg(long, value_name = "ID")]
     pub app: String,
     #[arg(long, value_name = "ID")]
-    pub person: String,
+    pub person: PersonId,
     #[arg(long, value_parser = parse_wire::<TouchKind>)]
     pub kind: TouchKind,
     #[arg(long, value_parser = parse_wire::<Channel>, default_value = "email")]
@@ -729,7 +729,7 @@ pub struct ReplyArgs {
     pub app: String,
     /// Who replied (default: the reply answers your latest message).
     #[arg(long, value_name = "ID")]
-    pub person: Option<String>,
+    pub person: Option<PersonId>,
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
 }
@@ -797,9 +797,9 @@ pub struct DoneArgs {
     #[arg(long, value_name = "ID")]
     pub app: String,
     #[arg(long, value_name = "ID")]
-    pub interview: Option<String>,
+    pub interview: Option<InterviewId>,
     #[arg(long, value_name = "ID")]
-    pub person: Option<String>,
+    pub person: Option<PersonId>,
     #[arg(long, default_value = "")]
     pub reason: String,
 }
@@ -809,7 +809,7 @@ pub struct ReflectArgs {
     #[arg(long, value_name = "ID")]
     pub app: String,
     #[arg(long = "interview", value_name = "ID")]
-    pub interview: String,
+    pub interview: InterviewId,
     /// What went well (asked first, on purpose).
     #[arg(long)]
     pub went_well: Option<String>,

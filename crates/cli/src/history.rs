@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::args::{CorrectArgs, DeleteArgs, DeleteKind, HistoryArgs, UndoArgs};
 use crate::ctx::{Ctx, Failure, Result};
 use crate::render;
+use debrief_core::model::{InterviewId, PersonId};
 use debrief_core::remove::Target;
 
 fn entry_json(e: &JournalEntry, tz: &jiff::tz::TimeZone) -> serde_json::Value {
@@ -166,16 +167,15 @@ pub fn delete(ctx: &mut Ctx, a: &DeleteArgs) -> Result<()> {
 fn target(
     what: DeleteKind,
     app: &str,
-    person: &Option<String>,
-    interview: &Option<String>,
+    person: &Option<PersonId>,
+    interview: &Option<InterviewId>,
     index: Option<usize>,
     from_panels: bool,
 ) -> Result<Option<Target>> {
     let kind = format!("{what:?}").to_lowercase();
-    let need = |v: &Option<String>, flag: &str| {
-        v.clone()
-            .ok_or_else(|| Failure::input(format!("{kind}: say which with {flag}")))
-    };
+    let missing = |flag: &str| Failure::input(format!("{kind}: say which with {flag}"));
+    let person = || person.clone().ok_or_else(|| missing("--person"));
+    let interview = || interview.clone().ok_or_else(|| missing("--interview"));
     let index = || {
         index.ok_or_else(|| {
             Failure::input(format!(
@@ -186,27 +186,25 @@ fn target(
     Ok(match what {
         DeleteKind::Application => None,
         DeleteKind::Person => Some(Target::Person {
-            id: need(person, "--person")?,
+            id: person()?,
             from_panels,
         }),
-        DeleteKind::Interview => Some(Target::Interview {
-            id: need(interview, "--interview")?,
-        }),
+        DeleteKind::Interview => Some(Target::Interview { id: interview()? }),
         DeleteKind::Touch => Some(Target::Touch { index: index()? }),
         DeleteKind::Reply => Some(Target::Reply { index: index()? }),
         DeleteKind::Said => Some(Target::Said {
-            person: need(person, "--person")?,
+            person: person()?,
             index: index()?,
         }),
         DeleteKind::Slip => Some(Target::SlipUp {
-            interview: need(interview, "--interview")?,
+            interview: interview()?,
             index: index()?,
         }),
         DeleteKind::News => Some(Target::News { index: index()? }),
         DeleteKind::Research => Some(Target::Research { index: index()? }),
         DeleteKind::Feedback => Some(Target::Feedback { point: index()? }),
         DeleteKind::Reflection => Some(Target::Reflection {
-            interview: need(interview, "--interview")?,
+            interview: interview()?,
         }),
         DeleteKind::Dismissal => Some(Target::Dismissal { index: index()? }),
         DeleteKind::Outcome => Some(Target::Outcome),

@@ -9,7 +9,7 @@ use debrief_core::edit::{
     PersonFields, Preparation, Said,
 };
 use debrief_core::input::{parse_date, slug};
-use debrief_core::model::{Application, InterviewStatus, Policy, SlipUp};
+use debrief_core::model::{Application, InterviewStatus, PersonId, Policy, SlipUp};
 use debrief_core::text::when;
 use debrief_store::Change;
 
@@ -127,7 +127,7 @@ pub fn person(ctx: &mut Ctx, c: PersonCommand) -> Result<()> {
         after,
     };
     // The person holding the plain id when a new one gets a suffix.
-    let mut namesake: Option<(String, String)> = None;
+    let mut namesake: Option<(PersonId, String)> = None;
     let id = ctx.update_app(&a.app, |app| {
         if adding {
             let base = slug(
@@ -353,7 +353,7 @@ pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
     let at = ctx.time_or_now(a.at.as_deref(), "--at")?;
     let tz = ctx.tz()?;
     let msg = ctx.update_app(&a.app, |app| {
-        let t = edit::record_reply(app, a.person.as_deref(), at).map_err(refused)?;
+        let t = edit::record_reply(app, a.person.as_ref(), at).map_err(refused)?;
         Ok(format!(
             "Recorded the reply to your {} of {}.",
             t.kind,
@@ -425,9 +425,9 @@ pub fn done(ctx: &mut Ctx, a: &DoneArgs) -> Result<()> {
     let rule = ctx.update_app(&a.app, |app| {
         Ok(edit::dismiss(
             app,
-            &a.rule,
-            a.interview.as_deref(),
-            a.person.as_deref(),
+            edit::rule(&a.rule)?,
+            a.interview.as_ref(),
+            a.person.as_ref(),
             at,
             &a.reason,
         )?)

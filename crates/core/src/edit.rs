@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::engine::{Engine, Verdict};
+use crate::ids::{AppId, InterviewId, PersonId};
 use crate::input::{closest, slug, unique_id};
 use crate::model::{
     Application, Channel, Dismissal, Feedback, FeedbackKind, Interview, InterviewFormat,
@@ -146,7 +147,7 @@ pub fn interview_mut<'a>(
     id: &str,
     field: &str,
 ) -> Result<&'a mut Interview> {
-    let known: Vec<String> = app.interviews.iter().map(|i| i.id.clone()).collect();
+    let known: Vec<String> = app.interviews.iter().map(|i| i.id.to_string()).collect();
     let app_id = app.id.clone();
     app.interviews
         .iter_mut()
@@ -171,16 +172,17 @@ pub fn application_id(
     company: &str,
     role: &str,
     known: &[String],
-) -> Result<String> {
+) -> Result<AppId> {
     match clean(given) {
         Some(id) if known.contains(&id) => Err(EditError::field(
             "id",
             format!("an application with id '{id}' already exists"),
         )),
-        Some(id) => Ok(id),
+        Some(id) => Ok(id.into()),
         None => Ok(unique_id(&slug(&format!("{company} {role}")), |c| {
             known.iter().any(|k| k == c)
-        })),
+        })
+        .into()),
     }
 }
 
@@ -297,7 +299,7 @@ impl PersonFields {
 }
 
 /// Adds a person; the id defaults to their first name, made unique.
-pub fn add_person(app: &mut Application, id: Option<&str>, f: &PersonFields) -> Result<String> {
+pub fn add_person(app: &mut Application, id: Option<&str>, f: &PersonFields) -> Result<PersonId> {
     let name = nonempty(f.name.as_deref().unwrap_or(""), "name", "the name")?;
     let id = match clean(id) {
         Some(id) if app.person(&id).is_some() => {
@@ -312,7 +314,8 @@ pub fn add_person(app: &mut Application, id: Option<&str>, f: &PersonFields) -> 
             |c| app.person(c).is_some(),
         ),
     };
-    let mut p = Person::new(&id, name, f.kind.unwrap_or(PersonKind::Interviewer));
+    let id = PersonId::from(id);
+    let mut p = Person::new(id.clone(), name, f.kind.unwrap_or(PersonKind::Interviewer));
     f.apply(&mut p)?;
     app.people.push(p);
     Ok(id)
@@ -329,14 +332,15 @@ pub fn update_person(app: &mut Application, id: &str, f: &PersonFields) -> Resul
 /// An interview to put in the diary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewInterview {
-    pub id: Option<String>,
+    /// The id asked for; `None` (or blank) makes one.
+    pub id: Option<InterviewId>,
     pub start: Moment,
     pub minutes: u32,
     pub format: InterviewFormat,
     /// Interviewer ids.
-    pub with: Vec<String>,
+    pub with: Vec<PersonId>,
     /// Others met on the day (receptionist, coordinator).
-    pub also_met: Vec<String>,
+    pub also_met: Vec<PersonId>,
 }
 
 /// Schedules an interview (preparation opens at `scheduled_at`) and moves
@@ -345,7 +349,7 @@ pub fn schedule_interview(
     app: &mut Application,
     n: NewInterview,
     scheduled_at: Moment,
-) -> Result<String> {
+) -> Result<InterviewId> {
     for p in &n.with {
         person(app, p, "with")?;
     }
@@ -365,8 +369,9 @@ pub fn schedule_interview(
             app.interview(c).is_some()
         }),
     };
+    let id = InterviewId::from(id);
     let format = n.format;
-    let mut iv = Interview::new(&id, n.start);
+    let mut iv = Interview::new(id.clone(), n.start);
     iv.minutes = n.minutes;
     iv.format = n.format;
     iv.interviewers = n.with;
@@ -411,7 +416,11 @@ pub struct Reschedule {
 
 /// Moves an interview (keeping the interviews in order of their start). A
 /// cancelled or missed interview given a new time is back on: scheduled.
-pub fn reschedule_interview(app: &mut Application, interview: &str, r: &Reschedule) -> Result<()> {
+pub fn reschedule_interview(
+    app: &mut Application,
+    interview: &InterviewId,
+    r: &Reschedule,
+) -> Result<()> {
     interview_mut(app, interview, "interview")?;
     if let Some(m) = r.minutes {
         check_minutes(m)?;
@@ -438,7 +447,7 @@ pub fn reschedule_interview(app: &mut Application, interview: &str, r: &Reschedu
 /// happened is [`mark_done`].
 pub fn set_interview_status(
     app: &mut Application,
-    interview: &str,
+    interview: &InterviewId,
     status: InterviewStatus,
 ) -> Result<()> {
     interview_mut(app, interview, "interview")?.status = status;
@@ -454,10 +463,10 @@ pub struct InterviewDone {
     pub disrupted: bool,
     /// Who interviewed you, when it differs from the diary; empty keeps the
     /// interviewers scheduled.
-    pub interviewers: Vec<String>,
+    pub interviewers: Vec<PersonId>,
     /// Others met on the day, added to those recorded (an interviewer is
     /// never also listed here).
-    pub also_met: Vec<String>,
+    pub also_met: Vec<PersonId>,
 }
 
 /// Marks an interview done with what happened; naming more than one
@@ -467,7 +476,7 @@ pub struct InterviewDone {
 /// An interview that has not started by `now` cannot be done yet.
 pub fn mark_done(
     app: &mut Application,
-    interview: &str,
+    interview: &InterviewId,
     d: &InterviewDone,
     now: Timestamp,
 ) -> Result<()> {
@@ -486,7 +495,7 @@ pub fn mark_done(
     for p in &d.also_met {
         person(app, p, "also_met")?;
     }
-    let mut interviewers: Vec<String> = Vec::new();
+    let mut interviewers: Vec<PersonId> = Vec::new();
     for p in &d.interviewers {
         if !interviewers.contains(p) {
             interviewers.push(p.clone());
@@ -527,7 +536,11 @@ pub struct Preparation {
     pub questions: Option<u32>,
 }
 
-pub fn record_preparation(app: &mut Application, interview: &str, p: &Preparation) -> Result<()> {
+pub fn record_preparation(
+    app: &mut Application,
+    interview: &InterviewId,
+    p: &Preparation,
+) -> Result<()> {
     let iv = interview_mut(app, interview, "interview")?;
     if let Some(q) = p.questions
         && q > MAX_QUESTIONS
@@ -547,7 +560,7 @@ pub fn record_preparation(app: &mut Application, interview: &str, p: &Preparatio
 }
 
 /// Adds a slip-up to an interview; returns its number (1-based).
-pub fn add_slip_up(app: &mut Application, interview: &str, slip: &SlipUp) -> Result<usize> {
+pub fn add_slip_up(app: &mut Application, interview: &InterviewId, slip: &SlipUp) -> Result<usize> {
     let iv = interview_mut(app, interview, "interview")?;
     let text = text(&slip.text, "text", "the slip-up")?;
     iv.slip_ups.push(SlipUp {
@@ -559,7 +572,11 @@ pub fn add_slip_up(app: &mut Application, interview: &str, slip: &SlipUp) -> Res
 }
 
 /// Marks slip-up `number` (1-based) of an interview apologized for.
-pub fn mark_apologized(app: &mut Application, interview: &str, number: usize) -> Result<()> {
+pub fn mark_apologized(
+    app: &mut Application,
+    interview: &InterviewId,
+    number: usize,
+) -> Result<()> {
     let iv = interview_mut(app, interview, "interview")?;
     let count = iv.slip_ups.len();
     let id = iv.id.clone();
@@ -580,7 +597,7 @@ pub fn mark_apologized(app: &mut Application, interview: &str, number: usize) ->
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Said {
     /// The person's id.
-    pub person: String,
+    pub person: PersonId,
     /// What they said, one statement each; blank ones are passed over.
     pub said: Vec<String>,
     /// How they want to be followed up with.
@@ -760,7 +777,7 @@ impl NewReflection {
 /// Adds to an interview's reflection: an answer given replaces the one
 /// recorded, a blank one keeps it, and mistakes and missing information
 /// join those recorded (each once).
-pub fn reflect(app: &mut Application, interview: &str, r: &NewReflection) -> Result<()> {
+pub fn reflect(app: &mut Application, interview: &InterviewId, r: &NewReflection) -> Result<()> {
     let iv = interview_mut(app, interview, "interview")?;
     if r.is_empty() {
         return Err(EditError::field(
@@ -851,7 +868,7 @@ const FUTURE_SLACK_MINUTES: i64 = 10;
 /// `person`, if given); returns the message answered.
 pub fn record_reply<'a>(
     app: &'a mut Application,
-    who: Option<&str>,
+    who: Option<&PersonId>,
     at: Moment,
 ) -> Result<&'a Touch> {
     if let Some(p) = who {
@@ -861,7 +878,7 @@ pub fn record_reply<'a>(
     let t = app
         .touches
         .iter_mut()
-        .filter(|t| t.replied_at.is_none() && t.at <= at && (who.is_none() || t.person.as_deref() == who))
+        .filter(|t| t.replied_at.is_none() && t.at <= at && (who.is_none() || t.person.as_ref() == who))
         .max_by_key(|t| t.at)
         .ok_or_else(|| {
             EditError::field(
@@ -892,26 +909,33 @@ pub fn record_outcome(app: &mut Application, kind: OutcomeKind, on: Date, stay_i
     };
 }
 
-/// Marks an agenda action done or dismissed, with a reason.
-pub fn dismiss(
-    app: &mut Application,
-    rule: &str,
-    interview: Option<&str>,
-    who: Option<&str>,
-    at: Moment,
-    reason: &str,
-) -> Result<Rule> {
-    let rule = Rule::from_id(rule.trim()).ok_or_else(|| {
+/// The rule a person named (`status-check`), or an error suggesting the
+/// one meant: how a front end reads the rule it hands to [`dismiss`].
+pub fn rule(id: &str) -> Result<Rule> {
+    Rule::from_id(id.trim()).ok_or_else(|| {
         let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-        let hint = closest(rule, &ids)
+        let hint = closest(id, &ids)
             .map(|k| format!("; did you mean '{k}'?"))
             .unwrap_or_default();
         EditError::field(
             "rule",
-            format!("unknown rule '{rule}'{hint} (see debrief explain)"),
+            format!("unknown rule '{id}'{hint} (see debrief explain)"),
         )
-    })?;
-    let (interview, who) = (clean(interview), clean(who));
+    })
+}
+
+/// Marks an agenda action done or dismissed, with a reason. A blank
+/// interview or person id is none.
+pub fn dismiss(
+    app: &mut Application,
+    rule: Rule,
+    interview: Option<&InterviewId>,
+    who: Option<&PersonId>,
+    at: Moment,
+    reason: &str,
+) -> Result<Rule> {
+    let interview = clean(interview.map(InterviewId::as_str)).map(InterviewId::from);
+    let who = clean(who.map(PersonId::as_str)).map(PersonId::from);
     if let Some(p) = &who {
         person(app, p, "person")?;
     }
@@ -923,7 +947,7 @@ pub fn dismiss(
         })?;
     }
     app.dismissed.push(Dismissal {
-        rule: rule.id().into(),
+        rule,
         interview,
         person: who,
         at,
@@ -968,6 +992,34 @@ mod tests {
             PersonKind::Interviewer,
         ));
         a
+    }
+
+    #[test]
+    fn a_dismissal_takes_a_rule_and_typed_ids() {
+        let e = rule(" status-chek ").unwrap_err();
+        assert_eq!(e.field, "rule");
+        assert!(e.message.contains("did you mean 'status-check'"), "{e}");
+        let mut a = app();
+        let at = m("2026-11-20T10:00:00Z");
+        let marie = PersonId::from("marie");
+        let done = dismiss(
+            &mut a,
+            rule("status-check").expect("a rule"),
+            None,
+            Some(&marie),
+            at,
+            " done ",
+        );
+        assert_eq!(done, Ok(Rule::StatusCheck));
+        assert_eq!(a.dismissed[0].rule, Rule::StatusCheck);
+        assert_eq!(a.dismissed[0].person.as_ref(), Some(&marie));
+        assert_eq!(a.dismissed[0].reason, "done");
+        // A blank id is none; an unknown interview is named.
+        let blank = PersonId::from(" ");
+        dismiss(&mut a, Rule::Reflect, None, Some(&blank), at, "x").expect("blank is none");
+        assert_eq!(a.dismissed[1].person, None);
+        let e = dismiss(&mut a, Rule::Reflect, Some(&"nope".into()), None, at, "x").unwrap_err();
+        assert_eq!(e.field, "interview");
     }
 
     #[test]
@@ -1016,7 +1068,7 @@ mod tests {
             start: m(start),
             minutes,
             format: InterviewFormat::Video,
-            with: with.into_iter().map(String::from).collect(),
+            with: with.into_iter().map(PersonId::from).collect(),
             also_met: vec![],
         };
         let at = m("2026-11-01T09:00:00Z");
@@ -1115,7 +1167,7 @@ mod tests {
         assert_eq!(future.map_err(|e| e.field), Err("at".to_string()));
         assert_eq!(a, before);
         let answered =
-            record_reply(&mut a, Some("marie"), m("2026-11-24T10:00:00Z")).expect("reply");
+            record_reply(&mut a, Some(&"marie".into()), m("2026-11-24T10:00:00Z")).expect("reply");
         assert_eq!(
             answered.kind,
             TouchKind::StatusCheck,
@@ -1346,7 +1398,7 @@ mod tests {
             .push(Interview::new("final", m("2026-11-25T10:00:00Z")));
         reschedule_interview(
             &mut a,
-            "panel",
+            &"panel".into(),
             &Reschedule {
                 start: Some(m("2026-11-27T14:00:00-06:00")),
                 minutes: Some(45),
@@ -1359,7 +1411,7 @@ mod tests {
             "2026-11-27T14:00:00-06:00"
         );
         assert_eq!(a.interviews[1].minutes, 45);
-        reschedule_interview(&mut a, "panel", &Reschedule::default()).expect("no change");
+        reschedule_interview(&mut a, &"panel".into(), &Reschedule::default()).expect("no change");
         assert_eq!(a.interviews[1].minutes, 45);
         for minutes in [0, 1441] {
             let r = Reschedule {
@@ -1367,26 +1419,30 @@ mod tests {
                 ..Default::default()
             };
             assert_eq!(
-                refused(reschedule_interview(&mut a, "panel", &r)),
+                refused(reschedule_interview(&mut a, &"panel".into(), &r)),
                 ("minutes".into(), false)
             );
         }
-        unknown_interview(reschedule_interview(&mut a, "nope", &Reschedule::default()));
+        unknown_interview(reschedule_interview(
+            &mut a,
+            &"nope".into(),
+            &Reschedule::default(),
+        ));
 
         // A cancelled interview moved to a new time is back on; changing
         // only its length leaves it cancelled.
-        set_interview_status(&mut a, "panel", InterviewStatus::Cancelled).expect("cancel");
+        set_interview_status(&mut a, &"panel".into(), InterviewStatus::Cancelled).expect("cancel");
         let longer = Reschedule {
             minutes: Some(60),
             ..Default::default()
         };
-        reschedule_interview(&mut a, "panel", &longer).expect("longer");
+        reschedule_interview(&mut a, &"panel".into(), &longer).expect("longer");
         assert_eq!(a.interviews[1].status, InterviewStatus::Cancelled);
         let moved = Reschedule {
             start: Some(m("2026-11-30T14:00:00-06:00")),
             minutes: None,
         };
-        reschedule_interview(&mut a, "panel", &moved).expect("moved again");
+        reschedule_interview(&mut a, &"panel".into(), &moved).expect("moved again");
         let panel = a.interview("panel").expect("panel");
         assert_eq!(panel.status, InterviewStatus::Scheduled);
     }
@@ -1399,12 +1455,12 @@ mod tests {
             InterviewStatus::Scheduled,
             InterviewStatus::Cancelled,
         ] {
-            set_interview_status(&mut a, "panel", status).expect("status");
+            set_interview_status(&mut a, &"panel".into(), status).expect("status");
             assert_eq!(a.interviews[0].status, status);
         }
         unknown_interview(set_interview_status(
             &mut a,
-            "nope",
+            &"nope".into(),
             InterviewStatus::Missed,
         ));
     }
@@ -1421,12 +1477,12 @@ mod tests {
         let early: Timestamp = "2000-01-01T00:00:00Z".parse().expect("early");
         let untouched = a.clone();
         assert_eq!(
-            refused(mark_done(&mut a, "panel", &d, early)),
+            refused(mark_done(&mut a, &"panel".into(), &d, early)),
             ("interview".to_string(), false),
             "an interview that has not started cannot be done"
         );
         assert_eq!(a, untouched);
-        mark_done(&mut a, "panel", &d, LATE).expect("done");
+        mark_done(&mut a, &"panel".into(), &d, LATE).expect("done");
         let iv = &a.interviews[0];
         assert_eq!(iv.status, InterviewStatus::Done);
         assert_eq!(iv.interviewers, ["marie"], "kept from the diary");
@@ -1439,7 +1495,7 @@ mod tests {
             interviewers: vec!["marie".into(), "raj".into(), "dana".into(), "raj".into()],
             ..Default::default()
         };
-        mark_done(&mut a, "panel", &d, LATE).expect("again");
+        mark_done(&mut a, &"panel".into(), &d, LATE).expect("again");
         let iv = &a.interviews[0];
         assert_eq!(iv.interviewers, ["marie", "raj", "dana"]);
         assert!(iv.also_met.is_empty(), "{:?}", iv.also_met);
@@ -1452,20 +1508,35 @@ mod tests {
 
         let before = a.clone();
         let bad = |interviewers: Vec<&str>, also_met: Vec<&str>| InterviewDone {
-            interviewers: interviewers.into_iter().map(String::from).collect(),
-            also_met: also_met.into_iter().map(String::from).collect(),
+            interviewers: interviewers.into_iter().map(PersonId::from).collect(),
+            also_met: also_met.into_iter().map(PersonId::from).collect(),
             ..Default::default()
         };
         assert_eq!(
-            refused(mark_done(&mut a, "panel", &bad(vec!["zed"], vec![]), LATE)),
+            refused(mark_done(
+                &mut a,
+                &"panel".into(),
+                &bad(vec!["zed"], vec![]),
+                LATE
+            )),
             ("interviewers".into(), false)
         );
         assert_eq!(
-            refused(mark_done(&mut a, "panel", &bad(vec![], vec!["dan"]), LATE)),
+            refused(mark_done(
+                &mut a,
+                &"panel".into(),
+                &bad(vec![], vec!["dan"]),
+                LATE
+            )),
             ("also_met".into(), false)
         );
         assert_eq!(a, before);
-        unknown_interview(mark_done(&mut a, "nope", &InterviewDone::default(), LATE));
+        unknown_interview(mark_done(
+            &mut a,
+            &"nope".into(),
+            &InterviewDone::default(),
+            LATE,
+        ));
     }
 
     #[test]
@@ -1475,10 +1546,10 @@ mod tests {
             research: Some(true),
             questions: Some(3),
         };
-        record_preparation(&mut a, "panel", &p).expect("prepared");
+        record_preparation(&mut a, &"panel".into(), &p).expect("prepared");
         record_preparation(
             &mut a,
-            "panel",
+            &"panel".into(),
             &Preparation {
                 questions: Some(MAX_QUESTIONS),
                 ..Default::default()
@@ -1493,11 +1564,11 @@ mod tests {
         };
         let before = a.clone();
         assert_eq!(
-            refused(record_preparation(&mut a, "panel", &too_many)),
+            refused(record_preparation(&mut a, &"panel".into(), &too_many)),
             ("questions".into(), false)
         );
         assert_eq!(a, before);
-        unknown_interview(record_preparation(&mut a, "nope", &p));
+        unknown_interview(record_preparation(&mut a, &"nope".into(), &p));
     }
 
     #[test]
@@ -1509,27 +1580,27 @@ mod tests {
             apologized: false,
         };
         assert_eq!(
-            add_slip_up(&mut a, "panel", &slip(" Called her Mary ")),
+            add_slip_up(&mut a, &"panel".into(), &slip(" Called her Mary ")),
             Ok(1)
         );
-        assert_eq!(add_slip_up(&mut a, "panel", &slip("Late")), Ok(2));
+        assert_eq!(add_slip_up(&mut a, &"panel".into(), &slip("Late")), Ok(2));
         assert_eq!(a.interviews[0].slip_ups[0].text, "Called her Mary");
         assert!(a.interviews[0].slip_ups[0].noticed);
-        mark_apologized(&mut a, "panel", 2).expect("apologized");
+        mark_apologized(&mut a, &"panel".into(), 2).expect("apologized");
         assert!(a.interviews[0].slip_ups[1].apologized);
         assert!(!a.interviews[0].slip_ups[0].apologized);
         assert_eq!(
-            refused(add_slip_up(&mut a, "panel", &slip(" "))),
+            refused(add_slip_up(&mut a, &"panel".into(), &slip(" "))),
             ("text".into(), false)
         );
         for n in [0, 3] {
             assert_eq!(
-                refused(mark_apologized(&mut a, "panel", n)),
+                refused(mark_apologized(&mut a, &"panel".into(), n)),
                 ("apologized".into(), false)
             );
         }
-        unknown_interview(add_slip_up(&mut a, "nope", &slip("x")));
-        unknown_interview(mark_apologized(&mut a, "nope", 1));
+        unknown_interview(add_slip_up(&mut a, &"nope".into(), &slip("x")));
+        unknown_interview(mark_apologized(&mut a, &"nope".into(), 1));
     }
 
     #[test]
@@ -1699,14 +1770,14 @@ mod tests {
             mistakes: vec!["Rushed".into(), " ".into()],
             ..Default::default()
         };
-        reflect(&mut a, "panel", &first).expect("reflected");
+        reflect(&mut a, &"panel".into(), &first).expect("reflected");
         let later = NewReflection {
             mistakes: vec!["Rushed".into(), "Forgot the figures".into()],
             missing: vec!["Team size".into()],
             hardest: "Why leave? Growth.".into(),
             ..Default::default()
         };
-        reflect(&mut a, "panel", &later).expect("added");
+        reflect(&mut a, &"panel".into(), &later).expect("added");
         let r = a.interviews[0].reflection.clone().expect("reflection");
         assert_eq!(r.went_well, "Rapport", "a blank answer keeps it");
         assert_eq!(r.change, "Bring numbers");
@@ -1719,10 +1790,10 @@ mod tests {
         };
         assert!(empty.is_empty());
         assert_eq!(
-            refused(reflect(&mut a, "panel", &empty)),
+            refused(reflect(&mut a, &"panel".into(), &empty)),
             ("went_well".into(), false)
         );
-        unknown_interview(reflect(&mut a, "nope", &first));
+        unknown_interview(reflect(&mut a, &"nope".into(), &first));
     }
 
     #[test]

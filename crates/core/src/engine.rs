@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::calendar::BusinessCalendar;
 use crate::exchange::parse_timezone;
+use crate::ids::{AppId, InterviewId, PersonId};
 use crate::model::{
     Application, Channel, Dataset, Interview, InterviewFormat, InterviewStatus, Moment,
     OutcomeKind, Person, PersonKind, Policy, Profile, Touch, TouchKind,
@@ -56,9 +57,9 @@ impl State {
 pub struct Action {
     pub rule: Rule,
     pub state: State,
-    pub application: String,
-    pub interview: Option<String>,
-    pub person: Option<String>,
+    pub application: AppId,
+    pub interview: Option<InterviewId>,
+    pub person: Option<PersonId>,
     pub opens: Moment,
     pub due: Moment,
     pub channel: Option<Channel>,
@@ -82,9 +83,9 @@ pub struct Action {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Lapse {
     pub rule: Rule,
-    pub application: String,
-    pub interview: Option<String>,
-    pub person: Option<String>,
+    pub application: AppId,
+    pub interview: Option<InterviewId>,
+    pub person: Option<PersonId>,
     /// The moment it lapsed.
     pub at: Timestamp,
 }
@@ -788,7 +789,7 @@ struct OpenPlan {
     due: Timestamp,
     lapses: Timestamp,
     channel: Channel,
-    person: String,
+    person: PersonId,
     /// "the conservative policy waits 10 business days after …"
     basis: String,
     note: PolicyNote,
@@ -863,7 +864,7 @@ fn sort_actions(actions: &mut [Action]) {
 
 fn dismissed(app: &Application, rule: Rule, interview: Option<&str>, person: Option<&str>) -> bool {
     app.dismissed.iter().any(|d| {
-        d.rule == rule.id()
+        d.rule == rule
             && (d.interview.is_none() || d.interview.as_deref() == interview)
             && (d.person.is_none() || d.person.as_deref() == person)
     })
@@ -1056,8 +1057,8 @@ impl<'a> Cx<'a, '_> {
             rule: n.rule,
             state: State::at(self.now, opens, n.due),
             application: self.app.id.clone(),
-            interview: n.interview.map(str::to_string),
-            person: n.person.map(str::to_string),
+            interview: n.interview.map(InterviewId::from),
+            person: n.person.map(PersonId::from),
             opens: self.engine.moment(opens),
             due: self.engine.moment(n.due),
             channel: n.channel,
@@ -1088,8 +1089,8 @@ impl<'a> Cx<'a, '_> {
             sink.push(Lapse {
                 rule,
                 application: self.app.id.clone(),
-                interview: interview.map(str::to_string),
-                person: person.map(str::to_string),
+                interview: interview.map(InterviewId::from),
+                person: person.map(PersonId::from),
                 at: lapses,
             });
         }

@@ -8,7 +8,7 @@ use std::fmt;
 
 use jiff::tz::TimeZone;
 
-use crate::model::{Application, Dataset, FORMAT_TAG, Profile};
+use crate::model::{AppId, Application, Dataset, FORMAT_TAG, Profile};
 
 /// One problem in an exchange file, located by its JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,7 +148,7 @@ struct EachState<'f, E> {
     /// Set when validation or the receiver stopped the reading; serde only
     /// carries a message back.
     stopped: Option<EachError<E>>,
-    ids: HashSet<String>,
+    ids: HashSet<AppId>,
 }
 
 impl<E> EachState<'_, E> {
@@ -289,12 +289,19 @@ fn json_error(path: String, inner: &serde_json::Error) -> ExchangeError {
     if message.starts_with("invalid unicode code point") {
         message = "this text is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8 and try again".to_string();
     }
+    // An unknown rule id reads as the reference check it used to be (the
+    // path, no position), like a dangling person.
+    let placed = line > 0 && !is_unknown_rule(&message);
     ExchangeError {
         path,
         message,
-        line: (line > 0).then_some(line),
-        column: (line > 0).then_some(column),
+        line: placed.then_some(line),
+        column: placed.then_some(column),
     }
+}
+
+fn is_unknown_rule(message: &str) -> bool {
+    message.starts_with("unknown rule '") && message.ends_with('\'')
 }
 
 /// serde_json's message without its own " at line L column C" tail.
@@ -619,13 +626,9 @@ pub fn validate_application(app: &Application, here: &str) -> Result<(), Exchang
             ));
         }
     }
+    // A dismissal's rule is a `Rule`: an unknown id never gets this far
+    // (`json_error` reports it).
     for (j, d) in app.dismissed.iter().enumerate() {
-        if crate::rules::Rule::from_id(&d.rule).is_none() {
-            return Err(ExchangeError::at(
-                format!("{here}.dismissed[{j}].rule"),
-                format!("unknown rule '{}'", d.rule),
-            ));
-        }
         if let Some(iv) = &d.interview
             && !interviews.contains(iv.as_str())
         {
@@ -653,6 +656,7 @@ pub fn is_web_address(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Rule;
 
     const MINIMAL: &str = r#"{"format":"debrief/1","profile":{"name":"Sam","timezone":"America/Chicago"},
         "applications":[{"id":"a","company":"Acme","role":"Analyst",
@@ -709,6 +713,31 @@ mod tests {
         let e = parse(&dangling).unwrap_err();
         assert_eq!(e.path, "applications[0].interviews[0].interviewers[0]");
         assert!(e.message.contains("raj"));
+    }
+
+    #[test]
+    fn an_unknown_rule_is_refused_with_its_path_as_before() {
+        let with = |rule: &str| {
+            MINIMAL.replace(
+                r#""role":"Analyst","#,
+                &format!(
+                    r#""role":"Analyst","dismissed":[{{"rule":"{rule}","at":"2026-11-20T10:00:00-06:00"}}],"#
+                ),
+            )
+        };
+        let d = parse(&with("status-check")).expect("a known rule");
+        assert_eq!(d.applications[0].dismissed[0].rule, Rule::StatusCheck);
+        let json = serde_json::to_string(&d).expect("json");
+        assert!(json.contains(r#""rule":"status-check""#), "{json}");
+        for e in [
+            parse(&with("status-chek")).unwrap_err(),
+            parse_by_pieces(&with("status-chek")).unwrap_err(),
+        ] {
+            assert_eq!(
+                e.to_string(),
+                "applications[0].dismissed[0].rule: unknown rule 'status-chek'"
+            );
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod edit;
 pub mod engine;
 pub mod exchange;
+pub mod ids;
 pub mod input;
 pub mod keys;
 pub mod model;

@@ -15,6 +15,9 @@ use jiff::{Timestamp, Zoned};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::ids::{AppId, InterviewId, PersonId};
+use crate::rules::Rule;
+
 /// The format tag every exchange file carries.
 pub const FORMAT_TAG: &str = "debrief/1";
 
@@ -377,7 +380,7 @@ pub struct Holidays {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Application {
-    pub id: String,
+    pub id: AppId,
     pub company: String,
     #[serde(default)]
     pub role: String,
@@ -430,7 +433,7 @@ pub struct Application {
 }
 
 impl Application {
-    pub fn new(id: impl Into<String>, company: impl Into<String>, role: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<AppId>, company: impl Into<String>, role: impl Into<String>) -> Self {
         Application {
             id: id.into(),
             company: company.into(),
@@ -472,7 +475,7 @@ impl Application {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
-    pub id: String,
+    pub id: PersonId,
     pub name: String,
     #[serde(default = "default_person_kind")]
     pub kind: PersonKind,
@@ -497,7 +500,7 @@ fn default_person_kind() -> PersonKind {
 }
 
 impl Person {
-    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: PersonKind) -> Self {
+    pub fn new(id: impl Into<PersonId>, name: impl Into<String>, kind: PersonKind) -> Self {
         Person {
             id: id.into(),
             name: name.into(),
@@ -534,7 +537,7 @@ pub struct Prefers {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Interview {
-    pub id: String,
+    pub id: InterviewId,
     pub start: Moment,
     #[serde(default = "default_minutes")]
     pub minutes: u32,
@@ -543,10 +546,10 @@ pub struct Interview {
     #[serde(default)]
     pub status: InterviewStatus,
     #[serde(default)]
-    pub interviewers: Vec<String>,
+    pub interviewers: Vec<PersonId>,
     /// Others met on the day (receptionist, coordinator): `thank-staff`.
     #[serde(default)]
-    pub also_met: Vec<String>,
+    pub also_met: Vec<PersonId>,
     /// `None` until captured; `Some(false)` triggers `send-questions`.
     #[serde(default)]
     pub asked_questions: Option<bool>,
@@ -589,7 +592,7 @@ fn default_format() -> InterviewFormat {
 }
 
 impl Interview {
-    pub fn new(id: impl Into<String>, start: Moment) -> Self {
+    pub fn new(id: impl Into<InterviewId>, start: Moment) -> Self {
         Interview {
             id: id.into(),
             start,
@@ -664,7 +667,7 @@ pub struct Reflection {
 pub struct Touch {
     pub at: Moment,
     #[serde(default)]
-    pub person: Option<String>,
+    pub person: Option<PersonId>,
     pub channel: Channel,
     pub kind: TouchKind,
     #[serde(default)]
@@ -738,11 +741,14 @@ pub struct ResearchFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dismissal {
-    pub rule: String,
+    // A playbook rule's id; one that names none is refused with its path.
+    // The schema stays a plain string, without a description, as it was.
+    #[schemars(with = "String")]
+    pub rule: Rule,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interview: Option<String>,
+    pub interview: Option<InterviewId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub person: Option<String>,
+    pub person: Option<PersonId>,
     pub at: Moment,
     #[serde(default)]
     pub reason: String,

@@ -9,7 +9,7 @@
 //! slip-ups).
 
 use crate::edit::EditError;
-use crate::model::Application;
+use crate::model::{Application, InterviewId, PersonId};
 
 /// One record to delete.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,11 +17,11 @@ pub enum Target {
     /// A person; with `from_panels`, also taken off every interview panel
     /// (else a person on a panel is refused).
     Person {
-        id: String,
+        id: PersonId,
         from_panels: bool,
     },
     Interview {
-        id: String,
+        id: InterviewId,
     },
     Touch {
         index: usize,
@@ -31,11 +31,11 @@ pub enum Target {
         index: usize,
     },
     Said {
-        person: String,
+        person: PersonId,
         index: usize,
     },
     SlipUp {
-        interview: String,
+        interview: InterviewId,
         index: usize,
     },
     News {
@@ -48,7 +48,7 @@ pub enum Target {
         point: usize,
     },
     Reflection {
-        interview: String,
+        interview: InterviewId,
     },
     Dismissal {
         index: usize,
@@ -102,7 +102,7 @@ pub fn remove(app: &mut Application, target: &Target) -> Result<String, EditErro
                 .interviews
                 .iter()
                 .filter(|i| i.interviewers.contains(id) || i.also_met.contains(id))
-                .map(|i| i.id.clone())
+                .map(|i| i.id.to_string())
                 .collect();
             if !panels.is_empty() && !from_panels {
                 return Err(EditError::field(

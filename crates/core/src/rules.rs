@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! rules {
     ($($variant:ident = $id:literal),+ $(,)?) => {
@@ -66,6 +66,29 @@ impl Serialize for Rule {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
     }
+}
+
+/// An id that names no rule is refused with the validator's words
+/// ("unknown rule 'x'"), never kept as something else.
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        id.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::str::FromStr for Rule {
+    type Err = String;
+
+    fn from_str(id: &str) -> Result<Self, String> {
+        Rule::from_id(id).ok_or_else(|| unknown_rule(id))
+    }
+}
+
+/// "unknown rule 'x'": what an exchange file, a store or a patch naming no
+/// rule is told.
+pub fn unknown_rule(id: &str) -> String {
+    format!("unknown rule '{id}'")
 }
 
 /// A rule on the wire: one of the ids.

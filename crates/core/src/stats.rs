@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::engine::Engine;
-use crate::model::{Application, Channel, Dataset, InterviewStatus, Stage, TouchKind};
+use crate::model::{AppId, Application, Channel, Dataset, InterviewStatus, Stage, TouchKind};
 use crate::rules::Rule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -72,7 +72,7 @@ pub struct ReplyRate {
 pub struct Recurring {
     pub mistake: String,
     pub times: usize,
-    pub applications: Vec<String>,
+    pub applications: Vec<AppId>,
 }
 
 /// How far an application got: a rejection after interviews still counts
@@ -144,7 +144,7 @@ pub struct Tally {
     within: usize,
     by_channel: BTreeMap<Channel, (usize, usize)>,
     by_kind: BTreeMap<TouchKind, (usize, usize)>,
-    mistakes: BTreeMap<String, (String, usize, Vec<String>)>,
+    mistakes: BTreeMap<String, (String, usize, Vec<AppId>)>,
     /// The engine and moment the missed windows are counted at, if any.
     missed_at: Option<(Engine, Timestamp)>,
     lapses: Vec<crate::engine::Lapse>,

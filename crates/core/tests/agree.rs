@@ -189,7 +189,7 @@ fn build(c: &Case) -> (Application, Timestamp) {
     app.touches.sort_by_key(|t| t.at);
     if c.dismissed_thanks {
         app.dismissed.push(Dismissal {
-            rule: "thank-you-note".into(),
+            rule: Rule::ThankYouNote,
             interview: None,
             person: None,
             at: m(base()),

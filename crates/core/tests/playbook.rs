@@ -1134,7 +1134,7 @@ fn negotiate_after_an_offer() {
 fn a_dismissed_action_disappears_and_only_that_one() {
     let mut app = acme();
     app.dismissed.push(Dismissal {
-        rule: "thank-you-note".into(),
+        rule: Rule::ThankYouNote,
         interview: Some("panel".into()),
         person: Some("raj".into()),
         at: m("2026-11-20T12:00:00-06:00"),
@@ -1441,7 +1441,7 @@ fn lapsed_rules(d: &Dataset, now: &str) -> Vec<(Rule, Option<String>, String)> {
         .map(|l| {
             (
                 l.rule,
-                l.person,
+                l.person.map(String::from),
                 Moment::in_zone(
                     l.at,
                     &jiff::tz::TimeZone::get(&d.profile.timezone).expect("tz"),
@@ -1577,7 +1577,7 @@ fn capture_lapses_after_seven_days_and_reflect_after_fourteen() {
 fn a_dismissed_chore_is_not_counted_as_missed() {
     let mut app = everything_owed();
     app.dismissed.push(Dismissal {
-        rule: "reflect".into(),
+        rule: Rule::Reflect,
         interview: None,
         person: None,
         at: m("2026-11-21T09:00:00-06:00"),
@@ -1795,7 +1795,7 @@ fn the_status_check_without_a_thank_you_counts_from_the_interview_end() {
         // Dismissing the thank-yous: no waiting for their lapse.
         let mut dismissed = app.clone();
         dismissed.dismissed.push(Dismissal {
-            rule: "thank-you-note".into(),
+            rule: Rule::ThankYouNote,
             interview: None,
             person: None,
             at: m("2026-11-21T09:00:00-06:00"),

@@ -6,7 +6,9 @@
 //! duplicating them, and snapshot tests stay stable.
 
 use debrief_core::engine::Action;
-use debrief_core::model::{Application, Dataset, Interview, InterviewFormat, InterviewStatus};
+use debrief_core::model::{
+    AppId, Application, Dataset, Interview, InterviewFormat, InterviewId, InterviewStatus, PersonId,
+};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
@@ -39,10 +41,10 @@ impl ExportOptions {
 /// One interview to show in the calendar.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportInterview {
-    pub application: String,
+    pub application: AppId,
     pub company: String,
     pub role: String,
-    pub id: String,
+    pub id: InterviewId,
     pub start: Timestamp,
     pub minutes: u32,
     pub format: InterviewFormat,
@@ -70,7 +72,10 @@ impl ExportInterview {
             people: iv
                 .interviewers
                 .iter()
-                .map(|p| app.person(p).map_or_else(|| p.clone(), |p| p.name.clone()))
+                .map(|p| {
+                    app.person(p)
+                        .map_or_else(|| p.to_string(), |p| p.name.clone())
+                })
                 .collect(),
         }
     }
@@ -86,9 +91,9 @@ pub struct ExportAction {
     pub why: String,
     pub opens: Timestamp,
     pub due: Timestamp,
-    pub application: String,
-    pub interview: Option<String>,
-    pub person: Option<String>,
+    pub application: AppId,
+    pub interview: Option<InterviewId>,
+    pub person: Option<PersonId>,
 }
 
 impl ExportAction {

@@ -352,7 +352,7 @@ impl<'s> Importer<'s> {
                 Target::Stored(i) => self.working[*i].id.clone(),
                 Target::New(app) => app.id.clone(),
             };
-            report.application = Some(app_id.clone());
+            report.application = Some(app_id.to_string());
             report.chosen_because = Some(why);
 
             // One invite, one interview: never copy it into a second application.
@@ -440,10 +440,14 @@ impl<'s> Importer<'s> {
                 reports.push(report);
                 continue;
             }
-            report.people_added = plan.new_people.iter().map(|p| p.id.clone()).collect();
-            report.people_updated = plan.updated_people.iter().map(|p| p.id.clone()).collect();
+            report.people_added = plan.new_people.iter().map(|p| p.id.to_string()).collect();
+            report.people_updated = plan
+                .updated_people
+                .iter()
+                .map(|p| p.id.to_string())
+                .collect();
             match &file_app {
-                None => file_app = Some((app_id.clone(), ev.summary.clone())),
+                None => file_app = Some((app_id.to_string(), ev.summary.clone())),
                 Some((id, _)) if *id != app_id => file_apps_differ = true,
                 Some(_) => {}
             }
@@ -456,7 +460,7 @@ impl<'s> Importer<'s> {
                     let mut next = *app;
                     plan.apply_to(&mut next);
                     report.application_created = true;
-                    self.created.push(next.id.clone());
+                    self.created.push(next.id.to_string());
                     self.changed.insert(self.working.len());
                     self.look.add(self.working.len(), &next);
                     self.working.push(next);
@@ -570,7 +574,7 @@ fn validate_change(
         .into_iter()
         .flatten()
         .copied()
-        .chain(ix.interviews.get(&plan.interview.id).copied())
+        .chain(ix.interviews.get(plan.interview.id.as_str()).copied())
         .collect();
     ivs.sort_unstable();
     ivs.dedup();
@@ -583,7 +587,7 @@ fn validate_change(
         .chain(&plan.interview.interviewers)
         .chain(&plan.interview.also_met)
         .chain(plan.updated_people.iter().map(|p| &p.id))
-        .filter_map(|id| ix.people.get(id).copied())
+        .filter_map(|id| ix.people.get(id.as_str()).copied())
         .collect();
     people.sort_unstable();
     people.dedup();
@@ -662,7 +666,7 @@ impl AppIndex {
             ix.add_person(k, p);
         }
         for (k, iv) in app.interviews.iter().enumerate() {
-            ix.interviews.entry(iv.id.clone()).or_insert(k);
+            ix.interviews.entry(iv.id.to_string()).or_insert(k);
             if let Some(v) = &iv.invite {
                 ix.invites.entry(v.uid.clone()).or_default().push(k);
             }
@@ -671,7 +675,7 @@ impl AppIndex {
     }
 
     fn add_person(&mut self, k: usize, p: &Person) {
-        self.people.entry(p.id.clone()).or_insert(k);
+        self.people.entry(p.id.to_string()).or_insert(k);
         if let Some(e) = &p.email {
             let slot = self
                 .emails
@@ -753,7 +757,7 @@ impl Lookup {
 
     /// `apps[i]`, a new application (or the first of them, at startup).
     fn add(&mut self, i: usize, a: &Application) {
-        self.ids.entry(a.id.clone()).or_insert(i);
+        self.ids.entry(a.id.to_string()).or_insert(i);
         let words = company_words(&a.company);
         for spelt in label_spellings(&words) {
             self.labels.entry(spelt).or_default().insert(i);
@@ -795,7 +799,10 @@ impl Lookup {
     }
 
     fn add_interview(&mut self, i: usize, iv: &Interview) {
-        self.interviews.entry(iv.id.clone()).or_default().push(i);
+        self.interviews
+            .entry(iv.id.to_string())
+            .or_default()
+            .push(i);
         if let Some(v) = &iv.invite {
             self.invites.entry(v.uid.clone()).or_default().push(i);
         }
@@ -867,7 +874,7 @@ impl Lookup {
         let _ = self.app(i, app);
         let mut ix = self.apps[i].take().unwrap_or_else(|| AppIndex::of(app));
         for p in &plan.new_people {
-            if !ix.people.contains_key(&p.id) {
+            if !ix.people.contains_key(p.id.as_str()) {
                 ix.add_person(app.people.len(), p);
                 self.add_person(i, p);
                 app.people.push(p.clone());
@@ -875,7 +882,7 @@ impl Lookup {
         }
         let mut rebuild = false;
         for p in &plan.updated_people {
-            if let Some(&k) = ix.people.get(&p.id) {
+            if let Some(&k) = ix.people.get(p.id.as_str()) {
                 let old = std::mem::replace(&mut app.people[k], p.clone());
                 self.remove_person(i, &old);
                 self.add_person(i, p);
@@ -887,7 +894,7 @@ impl Lookup {
                 }
             }
         }
-        match ix.interviews.get(&plan.interview.id).copied() {
+        match ix.interviews.get(plan.interview.id.as_str()).copied() {
             Some(k) => {
                 let old = std::mem::replace(&mut app.interviews[k], plan.interview.clone());
                 self.remove_interview(i, &old);
@@ -900,7 +907,7 @@ impl Lookup {
             }
             None => {
                 let k = app.interviews.len();
-                ix.interviews.insert(plan.interview.id.clone(), k);
+                ix.interviews.insert(plan.interview.id.to_string(), k);
                 if let Some(v) = &plan.interview.invite {
                     ix.invites.entry(v.uid.clone()).or_default().push(k);
                 }

@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use debrief_core::model::{
-    Application, Interview, InterviewFormat, InterviewStatus, InviteRef, Moment, Person, PersonKind,
+    Application, Interview, InterviewFormat, InterviewStatus, InviteRef, Moment, Person, PersonId,
+    PersonKind,
 };
 use jiff::civil::Time;
 use jiff::tz::TimeZone;
@@ -309,7 +310,7 @@ fn build(
     id: &str,
     ctx: &ImportContext,
     notes: &mut Vec<String>,
-    interviewers: &[String],
+    interviewers: &[PersonId],
 ) -> Interview {
     let (start_ts, minutes) = match (ev.start, ev.end) {
         (EventTime::Instant(s), EventTime::Instant(e)) => {
@@ -432,7 +433,7 @@ struct People {
     new: Vec<Person>,
     updated: Vec<Person>,
     /// Ids of the people who interview, in invite order.
-    interviewers: Vec<String>,
+    interviewers: Vec<PersonId>,
 }
 
 struct Candidate {
@@ -645,6 +646,7 @@ fn resolve_people(ev: &InviteEvent, existing: Option<&dyn Known>, ctx: &ImportCo
                     id = format!("{base}-{n}");
                     n += 1;
                 }
+                let id = PersonId::from(id);
                 let mut person = Person::new(id.clone(), c.name.clone(), c.kind);
                 person.email = c.email.clone();
                 people.new.push(person);

@@ -32,7 +32,7 @@ fn items() -> Vec<ExportItem> {
     );
     panel.minutes = 90;
     panel.format = InterviewFormat::Video;
-    panel.interviewers = vec!["marie".to_string(), "raj".to_string()];
+    panel.interviewers = vec!["marie".into(), "raj".into()];
     let mut video = ExportInterview::new(&app, &panel);
     video.link =
         Some("https://acme.zoom.us/j/85551234567?pwd=QWxhZGRpbjpvcGVuIHNlc2FtZQ.1".to_string());
@@ -64,9 +64,9 @@ fn items() -> Vec<ExportItem> {
             why: "Panel interview ended 21 h ago; no thank-you to Marie Dubois logged yet.".to_string(),
             opens: ts("2026-11-20T17:30:00Z"),
             due: ts("2026-11-21T17:30:00Z"),
-            application: "acme-analyst".to_string(),
-            interview: Some("acme-panel".to_string()),
-            person: Some("marie".to_string()),
+            application: "acme-analyst".into(),
+            interview: Some("acme-panel".into()),
+            person: Some("marie".into()),
         }),
         ExportItem::Action(ExportAction {
             rule: "status-check".to_string(),
@@ -74,7 +74,7 @@ fn items() -> Vec<ExportItem> {
             why: "Ten business days have passed since the panel (001); a short, polite status check is now appropriate — mention the APAC expansion Marie brought up.".to_string(),
             opens: ts("2026-12-04T15:00:00Z"),
             due: ts("2026-12-08T15:00:00Z"),
-            application: "acme-analyst".to_string(),
+            application: "acme-analyst".into(),
             interview: None,
             person: None,
         }),

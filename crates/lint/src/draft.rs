@@ -127,7 +127,7 @@ pub fn draft(
     let person = app
         .person(person_id)
         .ok_or_else(|| DraftError::UnknownPerson {
-            app: app.id.clone(),
+            app: app.id.to_string(),
             person: person_id.to_string(),
             known: app
                 .people

@@ -364,7 +364,7 @@ fn every_draft_passes_the_linter_and_the_panel_check() {
                 );
                 checked += 1;
                 if kind == NoteKind::ThankYou && iv.interviewers.contains(&p.id) {
-                    thank_yous.push((p.id.clone(), d.body));
+                    thank_yous.push((p.id.to_string(), d.body));
                 }
             }
         }

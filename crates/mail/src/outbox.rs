@@ -140,8 +140,8 @@ pub fn recipient(app: &Application, person: &str, field: &str) -> Result<Party, 
     match p.email.as_deref().map(str::trim) {
         Some(e) if !e.is_empty() => Ok(Party::new(p.name.clone(), e)),
         _ => Err(Stop::NoAddress {
-            app: app.id.clone(),
-            person: p.id.clone(),
+            app: app.id.to_string(),
+            person: p.id.to_string(),
             name: p.name.clone(),
         }),
     }
@@ -338,7 +338,7 @@ pub fn prepare(
     let id = message_id(&o.from.address, now);
     let touch = Touch {
         at: o.at,
-        person: Some(o.person.to_string()),
+        person: Some(o.person.into()),
         channel: Channel::Email,
         kind: o.kind.touch_kind(),
         replied_at: None,

@@ -5,7 +5,7 @@
 
 use debrief_core::edit::{self, Logged, PersonFields};
 use debrief_core::engine::Engine;
-use debrief_core::model::{Application, PersonKind, Touch};
+use debrief_core::model::{Application, PersonId, PersonKind, Touch};
 use debrief_ics::{ImportSettings, import_invites, is_debrief_uid, read_invites};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -67,8 +67,11 @@ pub fn apply(
 
 /// A person id that exists in `app`, else none (the person proposal was
 /// ignored).
-fn existing(app: &Application, person: &Option<String>) -> Option<String> {
-    person.as_ref().filter(|p| app.person(p).is_some()).cloned()
+fn existing(app: &Application, person: &Option<String>) -> Option<PersonId> {
+    person
+        .as_deref()
+        .filter(|p| app.person(p).is_some())
+        .map(PersonId::from)
 }
 
 fn apply_one(
@@ -134,7 +137,7 @@ fn apply_one(
         }
         Proposed::Reply { person, at } => {
             let who = existing(app, person);
-            if edit::record_reply(app, who.as_deref(), *at).is_ok() {
+            if edit::record_reply(app, who.as_ref(), *at).is_ok() {
                 return Ok(None);
             }
             edit::record_reply(app, None, *at)
@@ -163,7 +166,7 @@ fn apply_one(
                 zone: zone.clone(),
                 user_emails: user_emails.to_vec(),
                 user_name: None,
-                target: Some(app.id.clone()),
+                target: Some(app.id.to_string()),
             };
             let result = import_invites(&events, std::slice::from_ref(app), vec![], &settings);
             match result.changed.into_iter().next() {

@@ -265,7 +265,7 @@ impl Index {
                 };
                 let domain = email.rsplit_once('@').map(|(_, d)| d.to_string());
                 // The latest application wins an address two share.
-                by_email.insert(email, (i, p.id.clone()));
+                by_email.insert(email, (i, p.id.to_string()));
                 if let Some(d) = domain
                     && !is_shared_domain(&d)
                     && !user_domains.contains(d.as_str())
@@ -525,7 +525,7 @@ fn propose(
     index.by_thread.insert(mail.message_id.clone(), m.app);
     let at = Moment::in_zone(date, tz);
     let mut out = Vec::new();
-    let app_id = working[m.app].id.clone();
+    let app_id = working[m.app].id.to_string();
     let push = |proposed: Proposed, evidence: String, out: &mut Vec<Proposal>| {
         // A person is proposed once for all their mail: the address stands
         // in for the Message-ID, so ignoring them holds for every message.
@@ -614,7 +614,7 @@ fn propose(
         let kind = understand::touch_kind(&mail.subject, &mail.body);
         let touch = Touch {
             at,
-            person: person.clone(),
+            person: person.clone().map(Into::into),
             channel: Channel::Email,
             kind,
             replied_at: None,
@@ -659,7 +659,7 @@ fn propose(
             zone: tz.clone(),
             user_emails: ctx.user_emails.clone(),
             user_name: Some(ctx.profile.name.clone()).filter(|n| !n.is_empty()),
-            target: Some(app.id.clone()),
+            target: Some(app.id.to_string()),
         };
         for cal in &mail.calendars {
             let Ok(parsed) = read_invites(cal, tz) else {

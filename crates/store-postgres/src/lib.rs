@@ -339,16 +339,16 @@ impl<'c> PgTx<'c> {
                     if st.puts.is_empty() {
                         st.puts_key = self.quiet.key().to_string();
                     }
-                    st.ahead.remove(&a.id);
+                    st.ahead.remove(a.id.as_str());
                     if let Some(known) = &mut st.known {
-                        known.insert(a.id.clone());
+                        known.insert(a.id.to_string());
                     }
-                    match st.put_index.get(&a.id) {
+                    match st.put_index.get(a.id.as_str()) {
                         // A second write of the same id replaces the first,
                         // in its place (as it would in the table).
                         Some(&i) => st.puts[i] = row,
                         None => {
-                            st.put_index.insert(a.id.clone(), st.puts.len());
+                            st.put_index.insert(a.id.to_string(), st.puts.len());
                             st.puts.push(row);
                         }
                     }
@@ -446,7 +446,7 @@ impl StoreReader for PgTx<'_> {
             if a.id == id {
                 found = Some(a);
             } else {
-                read.insert(a.id.clone(), a);
+                read.insert(a.id.to_string(), a);
             }
         }
         self.state.borrow_mut().ahead = read;

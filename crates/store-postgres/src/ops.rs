@@ -312,7 +312,7 @@ impl PendingRow {
         version: i64,
     ) -> Result<PendingRow, StoreError> {
         Ok(PendingRow {
-            id: a.id.clone(),
+            id: a.id.to_string(),
             version,
             quiet_from: quiet.seconds(a),
             company: a.company.clone(),
@@ -431,7 +431,7 @@ pub(crate) fn refresh_quiet(conn: &Conn, vault: i64, quiet: &Quiet) -> Result<()
         conn.execute(
             "UPDATE applications SET quiet_from = $3, quiet_key = $4
              WHERE vault_id = $1 AND id = $2",
-            &[&vault, &a.id, &quiet.seconds(&a), &quiet.key()],
+            &[&vault, &a.id.as_str(), &quiet.seconds(&a), &quiet.key()],
         )?;
     }
     Ok(())

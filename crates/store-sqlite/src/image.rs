@@ -163,7 +163,7 @@ pub(crate) fn encode(a: &Application) -> String {
         w.opt_str(r.contribution.as_deref());
     });
     w.list(&a.dismissed, |w, d| {
-        w.str(&d.rule);
+        w.str(d.rule.id());
         w.opt_str(d.interview.as_deref());
         w.opt_str(d.person.as_deref());
         w.moment(&d.at);
@@ -211,8 +211,8 @@ pub(crate) fn decode(body: &str) -> Result<Application> {
         i.minutes = r.u32()?;
         i.format = r.code()?;
         i.status = r.code()?;
-        i.interviewers = r.list(Reader::string)?;
-        i.also_met = r.list(Reader::string)?;
+        i.interviewers = r.list(Reader::id)?;
+        i.also_met = r.list(Reader::id)?;
         i.asked_questions = r.opt(Reader::bool)?;
         i.disrupted = r.bool()?;
         i.prepared = Prepared {
@@ -249,7 +249,7 @@ pub(crate) fn decode(body: &str) -> Result<Application> {
     a.touches = r.list(|r| {
         Ok(Touch {
             at: r.moment()?,
-            person: r.opt(Reader::string)?,
+            person: r.opt(Reader::id)?,
             channel: r.code()?,
             kind: r.code()?,
             replied_at: r.opt(Reader::moment)?,
@@ -293,9 +293,9 @@ pub(crate) fn decode(body: &str) -> Result<Application> {
     })?;
     a.dismissed = r.list(|r| {
         Ok(Dismissal {
-            rule: r.string()?,
-            interview: r.opt(Reader::string)?,
-            person: r.opt(Reader::string)?,
+            rule: r.str()?.parse().map_err(ImageError)?,
+            interview: r.opt(Reader::id)?,
+            person: r.opt(Reader::id)?,
             at: r.moment()?,
             reason: r.string()?,
         })
@@ -462,6 +462,11 @@ impl<'a> Reader<'a> {
 
     fn string(&mut self) -> Result<String> {
         self.str().map(str::to_owned)
+    }
+
+    /// An application's, person's or interview's id.
+    fn id<T: From<String>>(&mut self) -> Result<T> {
+        self.string().map(T::from)
     }
 
     fn code<T: Coded>(&mut self) -> Result<T> {

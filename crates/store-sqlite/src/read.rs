@@ -601,8 +601,8 @@ pub(crate) fn applications(
                     )
                 })?;
             match role {
-                "interviewer" => interview.interviewers.push(person),
-                "also_met" => interview.also_met.push(person),
+                "interviewer" => interview.interviewers.push(person.into()),
+                "also_met" => interview.also_met.push(person.into()),
                 other => {
                     return Err(corrupt(
                         "interview_people",
@@ -624,7 +624,7 @@ pub(crate) fn applications(
         |app, c| {
             app.touches.push(Touch {
                 at: c.moment()?,
-                person: c.opt_string()?,
+                person: c.opt_string()?.map(Into::into),
                 channel: c.parse()?,
                 kind: c.parse()?,
                 replied_at: c.opt_moment()?,
@@ -724,9 +724,9 @@ pub(crate) fn applications(
         "app, position",
         |app, c| {
             app.dismissed.push(Dismissal {
-                rule: c.string()?,
-                interview: c.opt_string()?,
-                person: c.opt_string()?,
+                rule: c.parse()?,
+                interview: c.opt_string()?.map(Into::into),
+                person: c.opt_string()?.map(Into::into),
                 at: c.moment()?,
                 reason: c.string()?,
             });

@@ -137,7 +137,7 @@ pub(crate) fn put_application(
 fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusqlite::Result<()> {
     let existing: Option<i64> = conn
         .prepare_cached("SELECT pk FROM applications WHERE id = ?1")?
-        .query_row([&a.id], |r| r.get(0))
+        .query_row([a.id.as_str()], |r| r.get(0))
         .optional()?;
     if let Some(pk) = existing {
         conn.prepare_cached("DELETE FROM applications WHERE pk = ?1")?
@@ -151,7 +151,7 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
     )?
     .execute(params![
         existing,
-        a.id,
+        a.id.as_str(),
         a.company,
         a.role,
         a.stage.as_str(),
@@ -185,7 +185,7 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
         stmt.execute(params![
             app,
             position,
-            p.id,
+            p.id.as_str(),
             p.name,
             p.kind.as_str(),
             p.title,
@@ -221,7 +221,7 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
         stmt.execute(params![
             app,
             position,
-            i.id,
+            i.id.as_str(),
             start.text,
             start.second,
             start.nanosecond,
@@ -250,7 +250,7 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
         ])?;
         for (role, ids) in [("interviewer", &i.interviewers), ("also_met", &i.also_met)] {
             for (k, person) in (0_i64..).zip(ids) {
-                member.execute(params![app, position, role, k, person])?;
+                member.execute(params![app, position, role, k, person.as_str()])?;
             }
         }
     }
@@ -272,7 +272,7 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
             at.second,
             at.nanosecond,
             at.offset,
-            t.person,
+            t.person.as_deref(),
             t.channel.as_str(),
             t.kind.as_str(),
             replied,
@@ -337,9 +337,9 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
         stmt.execute(params![
             app,
             position,
-            d.rule,
-            d.interview,
-            d.person,
+            d.rule.id(),
+            d.interview.as_deref(),
+            d.person.as_deref(),
             at.text,
             at.second,
             at.nanosecond,

@@ -447,7 +447,7 @@ fn ids_active_at(store: &SqliteStore, at: &str, zone: &str) -> Vec<String> {
         .expect("load_active")
         .applications
         .into_iter()
-        .map(|a| a.id)
+        .map(|a| a.id.into_string())
         .collect()
 }
 

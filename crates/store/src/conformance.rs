@@ -19,9 +19,10 @@ use std::fmt;
 use debrief_core::model::{
     Application, Channel, Dataset, Dismissal, Feedback, FeedbackKind, HolidayCalendar, Holidays,
     Interview, InterviewFormat, InterviewStatus, InviteRef, LearningPlan, Moment, News, Outcome,
-    OutcomeKind, Person, PersonKind, Policy, Prefers, Prepared, Profile, RecruiterKind, Reflection,
-    ResearchFact, SlipUp, Stage, Touch, TouchKind,
+    OutcomeKind, Person, PersonId, PersonKind, Policy, Prefers, Prepared, Profile, RecruiterKind,
+    Reflection, ResearchFact, SlipUp, Stage, Touch, TouchKind,
 };
+use debrief_core::rules::Rule;
 use jiff::civil::Date;
 
 use crate::{Change, Store, StoreError};
@@ -195,7 +196,11 @@ impl Checker {
             &to_strings(expected),
         )?;
         let loaded = self.load(store, step)?;
-        let loaded_ids: Vec<String> = loaded.applications.iter().map(|a| a.id.clone()).collect();
+        let loaded_ids: Vec<String> = loaded
+            .applications
+            .iter()
+            .map(|a| a.id.to_string())
+            .collect();
         self.equal(
             &format!("ids of load().applications {step}"),
             &loaded_ids,
@@ -284,8 +289,8 @@ pub fn full_application(id: &str) -> Application {
     panel.minutes = 90;
     panel.format = InterviewFormat::InPerson;
     panel.status = InterviewStatus::Done;
-    panel.interviewers = vec!["marie".to_string(), "raj".to_string()];
-    panel.also_met = vec!["desk".to_string()];
+    panel.interviewers = vec!["marie".into(), "raj".into()];
+    panel.also_met = vec!["desk".into()];
     panel.asked_questions = Some(true);
     panel.disrupted = true;
     panel.prepared = Prepared {
@@ -325,7 +330,7 @@ pub fn full_application(id: &str) -> Application {
     let mut screen = Interview::new("acme-screen", moment("2026-11-12T16:00:00.123456789Z"));
     screen.format = InterviewFormat::Phone;
     screen.status = InterviewStatus::Cancelled;
-    screen.interviewers = vec!["raj".to_string()];
+    screen.interviewers = vec!["raj".into()];
     screen.asked_questions = Some(false);
     screen.invite = Some(InviteRef {
         uid: "5k2m7q9s1u3w5y7a9c1e3g5i7k@google.com".to_string(),
@@ -333,7 +338,7 @@ pub fn full_application(id: &str) -> Application {
     });
 
     Application {
-        id: id.to_string(),
+        id: id.into(),
         company: "Acme Corp — Société Générale d'Exemples".to_string(),
         role: "Data Analyst (m/w/d) 分析".to_string(),
         stage: Stage::Offer,
@@ -345,7 +350,7 @@ pub fn full_application(id: &str) -> Application {
         touches: vec![
             Touch {
                 at: moment("2026-11-20T17:30:00-06:00"),
-                person: Some("marie".to_string()),
+                person: Some("marie".into()),
                 channel: Channel::Email,
                 kind: TouchKind::ThankYou,
                 replied_at: Some(moment("2026-11-21T09:05:00+01:00")),
@@ -415,14 +420,14 @@ pub fn full_application(id: &str) -> Application {
         ],
         dismissed: vec![
             Dismissal {
-                rule: "thank-staff".to_string(),
-                interview: Some("acme-panel".to_string()),
-                person: Some("desk".to_string()),
+                rule: Rule::ThankStaff,
+                interview: Some("acme-panel".into()),
+                person: Some("desk".into()),
                 at: moment("2026-11-21T08:00:00-06:00"),
                 reason: "Thanked in person".to_string(),
             },
             Dismissal {
-                rule: "status-check".to_string(),
+                rule: Rule::StatusCheck,
                 interview: None,
                 person: None,
                 at: moment("2026-12-02T08:00:00Z"),
@@ -444,7 +449,7 @@ pub fn small_application(id: &str, company: &str) -> Application {
     a.people = vec![Person::new("p1", "Pat One", PersonKind::Hr)];
     a.touches = vec![Touch {
         at: moment("2026-10-01T12:00:00+02:00"),
-        person: Some("p1".to_string()),
+        person: Some("p1".into()),
         channel: Channel::Message,
         kind: TouchKind::Other,
         replied_at: None,
@@ -559,12 +564,12 @@ pub fn edge_values_round_trip(new_store: NewStore<'_>) -> Result<(), Failure> {
     i.minutes = 0;
     i.asked_questions = Some(false);
     i.reflection = Some(Reflection::default());
-    i.also_met = vec!["p2".to_string()];
+    i.also_met = vec!["p2".into()];
     i.location = Some(String::new());
     i.link = Some(String::new());
     let mut j = Interview::new("j", moment("2026-06-01T00:00:00+14:00"));
     j.status = InterviewStatus::Missed;
-    j.interviewers = vec!["".to_string(), "p2".to_string(), "p2".to_string()];
+    j.interviewers = vec!["".into(), "p2".into(), "p2".into()];
     j.reflection = Some(Reflection {
         hardest_question: Some(String::new()),
         ..Reflection::default()
@@ -576,7 +581,7 @@ pub fn edge_values_round_trip(new_store: NewStore<'_>) -> Result<(), Failure> {
     a.interviews = vec![i, j];
     a.touches = vec![Touch {
         at: moment("2026-01-01T00:00:00Z"),
-        person: Some(String::new()),
+        person: Some(PersonId::default()),
         channel: Channel::InPerson,
         kind: TouchKind::Recovery,
         replied_at: Some(moment("2026-01-01T00:00:00Z")),

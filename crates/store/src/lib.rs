@@ -103,7 +103,7 @@ pub struct ApplicationSummary {
 impl ApplicationSummary {
     pub fn of(a: &Application) -> ApplicationSummary {
         ApplicationSummary {
-            id: a.id.clone(),
+            id: a.id.to_string(),
             company: a.company.clone(),
             role: a.role.clone(),
             stage: a.stage,

@@ -324,7 +324,7 @@ pub fn plan(
             .push_back(&a.id);
     }
     let mut ids = Ids {
-        taken: existing.iter().map(|a| a.id.clone()).collect(),
+        taken: existing.iter().map(|a| a.id.to_string()).collect(),
         next: HashMap::new(),
     };
 

@@ -360,7 +360,7 @@ async fn reply_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes)
     let clock = st.clock()?;
     let at = clock.time_or_now(r.at.as_deref().unwrap_or(""), "at")?;
     let answered = st.edit(&id, |app| {
-        edit::record_reply(app, r.person.as_deref(), at)
+        edit::record_reply(app, r.person.as_deref().map(Into::into).as_ref(), at)
             .cloned()
             .map_err(Problem::from)
     })?;

@@ -6,8 +6,8 @@
 use debrief_core::edit::{self, PersonFields};
 use debrief_core::input::parse_date;
 use debrief_core::model::{
-    Application, Channel, FeedbackKind, InterviewFormat, InterviewStatus, Moment, OutcomeKind,
-    PersonKind, Policy, RecruiterKind, SlipUp, Stage, Touch, TouchKind,
+    Application, Channel, FeedbackKind, InterviewFormat, InterviewId, InterviewStatus, Moment,
+    OutcomeKind, PersonKind, Policy, RecruiterKind, SlipUp, Stage, Touch, TouchKind,
 };
 use debrief_core::rules::Rule;
 use debrief_store::Change;
@@ -168,7 +168,7 @@ pub fn add_application(state: &AppState, a: &NewApplication) -> Result<String> {
         let known = u.application_ids()?;
         let mut app = edit::new_application(a.id.as_deref(), &a.fields(), &known)?;
         a.details().apply(&mut app)?;
-        let id = app.id.clone();
+        let id = app.id.to_string();
         debrief_core::exchange::validate_application(&app, "application")?;
         u.apply(&[Change::PutApplication(app)])?;
         Ok(id)
@@ -315,7 +315,7 @@ pub fn add_person(app: &mut Application, a: &NewPerson) -> Result<String> {
         prefers: a.prefers,
         after,
     };
-    Ok(edit::add_person(app, a.id.as_deref(), &fields)?)
+    Ok(edit::add_person(app, a.id.as_deref(), &fields)?.into_string())
 }
 
 /// An interview put in the diary (`debrief interview add`).
@@ -345,14 +345,14 @@ pub fn add_interview(app: &mut Application, a: &NewInterview, clock: &Clock) -> 
         ));
     }
     let new = edit::NewInterview {
-        id: a.id.clone(),
+        id: a.id.as_deref().map(Into::into),
         start: clock.time(&a.start, "start")?,
         minutes: a.minutes.unwrap_or(60),
         format: a.format.unwrap_or(InterviewFormat::Video),
-        with: a.with.clone(),
+        with: a.with.iter().map(Into::into).collect(),
         also_met: vec![],
     };
-    Ok(edit::schedule_interview(app, new, clock.now_moment())?)
+    Ok(edit::schedule_interview(app, new, clock.now_moment())?.into_string())
 }
 
 /// One person in the debrief: were they there, what they said, and the
@@ -408,6 +408,7 @@ pub fn debrief(
     d: &Debrief,
     now: jiff::Timestamp,
 ) -> Result<()> {
+    let interview = &InterviewId::from(interview);
     edit::interview_mut(app, interview, "interview")?;
     for (i, dp) in d.people.iter().enumerate() {
         for (j, said) in dp.said.iter().enumerate() {
@@ -434,12 +435,12 @@ pub fn debrief(
     for (i, dp) in d.people.iter().enumerate() {
         edit::person(app, &dp.id, &format!("people[{i}].id"))?;
         if dp.interviewer {
-            done.interviewers.push(dp.id.clone());
+            done.interviewers.push(dp.id.as_str().into());
         } else if dp.also_met {
-            done.also_met.push(dp.id.clone());
+            done.also_met.push(dp.id.as_str().into());
         }
         let said = edit::Said {
-            person: dp.id.clone(),
+            person: dp.id.as_str().into(),
             said: dp.said.clone(),
             prefers: dp.prefers,
             after: date(&dp.after, &format!("after-{}", dp.id))?,
@@ -502,7 +503,7 @@ pub fn log_touch(state: &AppState, app_id: &str, t: &NewTouch, clock: &Clock) ->
     let at = clock.time_or_now(t.at.as_deref().unwrap_or(""), "at")?;
     let touch = Touch {
         at,
-        person: Some(t.person.clone()),
+        person: Some(t.person.as_str().into()),
         channel: t.channel,
         kind: t.kind,
         replied_at: None,
@@ -564,11 +565,12 @@ pub fn dismiss(app: &mut Application, d: &NewDismissal, clock: &Clock) -> Result
         ));
     }
     at_most("reason", &d.reason, REASON_MAX)?;
+    let rule = edit::rule(&d.rule)?;
     Ok(edit::dismiss(
         app,
-        &d.rule,
-        d.interview.as_deref(),
-        d.person.as_deref(),
+        rule,
+        d.interview.as_deref().map(Into::into).as_ref(),
+        d.person.as_deref().map(Into::into).as_ref(),
         clock.now_moment(),
         &d.reason,
     )?)
@@ -576,7 +578,7 @@ pub fn dismiss(app: &mut Application, d: &NewDismissal, clock: &Clock) -> Result
 
 /// Records a reply to the latest unanswered message (`debrief reply`).
 pub fn reply(app: &mut Application, person: Option<&str>, at: Moment) -> Result<()> {
-    edit::record_reply(app, person, at)?;
+    edit::record_reply(app, person.map(Into::into).as_ref(), at)?;
     Ok(())
 }
 
@@ -681,6 +683,7 @@ pub fn update_interview(
     u: &InterviewUpdate,
     clock: &Clock,
 ) -> Result<()> {
+    let iv = &InterviewId::from(iv);
     let start = clean(&u.start)
         .map(|t| clock.time(&t, "start"))
         .transpose()?;

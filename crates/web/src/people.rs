@@ -80,10 +80,10 @@ pub fn contacts(data: &Dataset, snap: &Snapshot) -> Vec<Contact> {
                 }
             }
             c.at.push(Appearance {
-                app: a.id.clone(),
+                app: a.id.to_string(),
                 company: a.company.clone(),
                 role: a.role.clone(),
-                person: p.id.clone(),
+                person: p.id.to_string(),
                 kind: p.kind,
                 title: p.title.clone(),
             });

@@ -13,6 +13,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use debrief_core::model::{InterviewId, PersonId};
 use debrief_core::remove::{self, Target};
 use debrief_store::JournalEntry;
 use maud::{Markup, html};
@@ -63,27 +64,27 @@ fn page_target(f: &std::collections::HashMap<String, String>) -> Result<Target> 
     };
     Ok(match get("what").as_str() {
         "person" => Target::Person {
-            id: get("person"),
+            id: get("person").into(),
             from_panels: get("from_panels") == "true",
         },
         "interview" => Target::Interview {
-            id: get("interview"),
+            id: get("interview").into(),
         },
         "touch" => Target::Touch { index: index()? },
         "reply" => Target::Reply { index: index()? },
         "said" => Target::Said {
-            person: get("person"),
+            person: get("person").into(),
             index: index()?,
         },
         "slip" => Target::SlipUp {
-            interview: get("interview"),
+            interview: get("interview").into(),
             index: index()?,
         },
         "news" => Target::News { index: index()? },
         "research" => Target::Research { index: index()? },
         "feedback" => Target::Feedback { point: index()? },
         "reflection" => Target::Reflection {
-            interview: get("interview"),
+            interview: get("interview").into(),
         },
         "dismissal" => Target::Dismissal { index: index()? },
         "outcome" => Target::Outcome,
@@ -146,7 +147,7 @@ struct PersonQuery {
 /// `DELETE /api/v1/applications/{id}/people/{person}[?from_panels=true]`.
 pub async fn person_delete(
     State(st): State<AppState>,
-    Path((id, person)): Path<(String, String)>,
+    Path((id, person)): Path<(String, PersonId)>,
     RawQuery(q): RawQuery,
 ) -> Result<Response> {
     let q: PersonQuery = crate::wire::query(q.as_deref())?;
@@ -163,7 +164,7 @@ pub async fn person_delete(
 /// `DELETE /api/v1/applications/{id}/interviews/{iv}`.
 pub async fn interview_delete(
     State(st): State<AppState>,
-    Path((id, iv)): Path<(String, String)>,
+    Path((id, iv)): Path<(String, InterviewId)>,
 ) -> Result<Response> {
     deleted(remove_from(&st, &id, &Target::Interview { id: iv })?)
 }
@@ -224,7 +225,7 @@ async fn indexed_patch(
 
 async fn said_patch(
     State(st): State<AppState>,
-    Path((id, person, n)): Path<(String, String, String)>,
+    Path((id, person, n)): Path<(String, PersonId, String)>,
     b: Bytes,
 ) -> Result<Response> {
     let index = number(&n)?;
@@ -233,7 +234,7 @@ async fn said_patch(
 
 async fn slip_patch(
     State(st): State<AppState>,
-    Path((id, interview, n)): Path<(String, String, String)>,
+    Path((id, interview, n)): Path<(String, InterviewId, String)>,
     b: Bytes,
 ) -> Result<Response> {
     let index = number(&n)?;
@@ -242,7 +243,7 @@ async fn slip_patch(
 
 async fn reflection_patch(
     State(st): State<AppState>,
-    Path((id, interview)): Path<(String, String)>,
+    Path((id, interview)): Path<(String, InterviewId)>,
     b: Bytes,
 ) -> Result<Response> {
     correct_from(&st, &id, &Target::Reflection { interview }, &b)
@@ -250,7 +251,7 @@ async fn reflection_patch(
 
 async fn said_delete(
     State(st): State<AppState>,
-    Path((id, person, n)): Path<(String, String, String)>,
+    Path((id, person, n)): Path<(String, PersonId, String)>,
 ) -> Result<Response> {
     let index = number(&n)?;
     deleted(remove_from(&st, &id, &Target::Said { person, index })?)
@@ -258,7 +259,7 @@ async fn said_delete(
 
 async fn slip_delete(
     State(st): State<AppState>,
-    Path((id, interview, n)): Path<(String, String, String)>,
+    Path((id, interview, n)): Path<(String, InterviewId, String)>,
 ) -> Result<Response> {
     let index = number(&n)?;
     deleted(remove_from(&st, &id, &Target::SlipUp { interview, index })?)
@@ -266,7 +267,7 @@ async fn slip_delete(
 
 async fn reflection_delete(
     State(st): State<AppState>,
-    Path((id, interview)): Path<(String, String)>,
+    Path((id, interview)): Path<(String, InterviewId)>,
 ) -> Result<Response> {
     deleted(remove_from(&st, &id, &Target::Reflection { interview })?)
 }

@@ -125,7 +125,7 @@ pub fn search(data: &Dataset, query: &str) -> Found {
             f.totals.applications += 1;
             if f.applications.len() < SEARCH_TOP {
                 f.applications.push(AppHit {
-                    app: a.id.clone(),
+                    app: a.id.to_string(),
                     company: a.company.clone(),
                     role: a.role.clone(),
                     stage: a.stage,
@@ -143,9 +143,9 @@ pub fn search(data: &Dataset, query: &str) -> Found {
                 f.totals.people += 1;
                 if f.people.len() < SEARCH_TOP {
                     f.people.push(PersonHit {
-                        app: a.id.clone(),
+                        app: a.id.to_string(),
                         company: a.company.clone(),
-                        person: p.id.clone(),
+                        person: p.id.to_string(),
                         name: p.name.clone(),
                         title: p.title.clone(),
                         email: p.email.clone(),
@@ -158,7 +158,7 @@ pub fn search(data: &Dataset, query: &str) -> Found {
                 f.totals.notes += 1;
                 if f.notes.len() < SEARCH_TOP {
                     f.notes.push(NoteHit {
-                        app: a.id.clone(),
+                        app: a.id.to_string(),
                         company: a.company.clone(),
                         kind,
                         excerpt: n.excerpt(text),

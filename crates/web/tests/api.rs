@@ -960,7 +960,7 @@ fn today_shows_the_top_of_each_list_and_pages_the_rest() {
     for i in 0..24 {
         for a in &demo.applications {
             let mut a = a.clone();
-            a.id = format!("{}-{i}", a.id);
+            a.id = format!("{}-{i}", a.id).into();
             big.applications.push(a);
         }
     }

@@ -70,9 +70,9 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                     " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
                         @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
                     }
-                    " " (crate::html::delete_button(&app.id, &[("what", "interview".into()), ("interview", iv.id.clone())], "Delete the interview"))
+                    " " (crate::html::delete_button(&app.id, &[("what", "interview".into()), ("interview", iv.id.to_string())], "Delete the interview"))
                     @if !iv.slip_ups.is_empty() {
-                        ul { @for (n, sl) in iv.slip_ups.iter().enumerate() { li { "Slip-up: " (sl.text) @if sl.noticed { " (they noticed)" } " " (crate::html::delete_button(&app.id, &[("what", "slip".into()), ("interview", iv.id.clone()), ("index", (n + 1).to_string())], "Delete")) } } }
+                        ul { @for (n, sl) in iv.slip_ups.iter().enumerate() { li { "Slip-up: " (sl.text) @if sl.noticed { " (they noticed)" } " " (crate::html::delete_button(&app.id, &[("what", "slip".into()), ("interview", iv.id.to_string()), ("index", (n + 1).to_string())], "Delete")) } } }
                     }
                     @if let Some(r) = &iv.reflection {
                         dl.reflection {
@@ -82,7 +82,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                             @if !r.missing_info.is_empty() { dt { "What I lacked" } dd { (r.missing_info.join("; ")) } }
                             @if let Some(q) = &r.hardest_question { dt { "Hardest question" } dd { (q) } }
                         }
-                        (crate::html::delete_button(&app.id, &[("what", "reflection".into()), ("interview", iv.id.clone())], "Delete the reflection"))
+                        (crate::html::delete_button(&app.id, &[("what", "reflection".into()), ("interview", iv.id.to_string())], "Delete the reflection"))
                     }
                 }
             }
@@ -198,14 +198,14 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                         " · " a href=(format!("{url}/compose?person={}", urlencode(&p.id))) { "Write to " (p.name) }
                         " " (crate::html::delete_button(
                             &app.id,
-                            &[("what", "person".into()), ("person", p.id.clone()), ("from_panels", "true".into())],
+                            &[("what", "person".into()), ("person", p.id.to_string()), ("from_panels", "true".into())],
                             if app.interviews.iter().any(|iv| iv.interviewers.contains(&p.id) || iv.also_met.contains(&p.id)) {
                                 "Delete (and take them off the interview panels)"
                             } else {
                                 "Delete"
                             },
                         ))
-                        @if !p.said.is_empty() { ul { @for (k, x) in p.said.iter().enumerate() { li { "Said: " (x) " " (crate::html::delete_button(&app.id, &[("what", "said".into()), ("person", p.id.clone()), ("index", (k + 1).to_string())], "Delete")) } } } }
+                        @if !p.said.is_empty() { ul { @for (k, x) in p.said.iter().enumerate() { li { "Said: " (x) " " (crate::html::delete_button(&app.id, &[("what", "said".into()), ("person", p.id.to_string()), ("index", (k + 1).to_string())], "Delete")) } } } }
                         details.edit open[s.form == "edit-person" && s.values.get("person") == p.id] {
                             summary { "Edit " (p.name) }
                             (edit_person_form(&url, i, p, s))

@@ -179,7 +179,7 @@ fn panel_notes(app: &Application, person: &str) -> Vec<(String, String, String)>
                 None => note,
             };
             Some((
-                other.clone(),
+                other.to_string(),
                 person_name(app, other).to_string(),
                 body.to_string(),
             ))

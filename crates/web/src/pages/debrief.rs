@@ -149,7 +149,7 @@ pub(super) async fn debrief_save(
         st.edit(&id, |app| {
             let mut people: Vec<ops::DebriefPerson> = Vec::new();
             for p in &app.people {
-                let pid = &p.id;
+                let pid = &p.id.to_string();
                 people.push(ops::DebriefPerson {
                     id: pid.clone(),
                     interviewer: interviewers.contains(pid),

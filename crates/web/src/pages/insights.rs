@@ -20,7 +20,7 @@ pub(super) async fn insights(State(st): State<AppState>, h: HeaderMap) -> Respon
         for m in &mut stats.recurring_mistakes {
             for a in &mut m.applications {
                 if let Some(app) = data.applications.iter().find(|x| &x.id == a) {
-                    *a = app.company.clone();
+                    *a = app.company.as_str().into();
                 }
             }
         }
