@@ -5,6 +5,7 @@
 
 use std::io::BufRead;
 
+use debrief_app::{BoxStore, Location};
 use debrief_core::input::{clock_now, parse_time};
 use debrief_store_postgres::hosted::{Account, Directory, Role};
 use jiff::Timestamp;
@@ -16,12 +17,22 @@ use crate::ctx::{Failure, Result};
 /// The shortest password `admin user add` accepts.
 const PASSWORD_MIN: usize = 10;
 
-pub fn run(command: &AdminCommand, database: Option<&str>, now: Option<&str>) -> Result<()> {
+pub fn run(
+    command: &AdminCommand,
+    database: Option<&str>,
+    account: Option<&str>,
+    now: Option<&str>,
+) -> Result<()> {
     let Some(url) = database else {
         return Err(Failure::input(
             "admin needs --database URL (or DEBRIEF_DATABASE_URL): accounts live in a PostgreSQL database",
         ));
     };
+    if account.is_some() {
+        return Err(Failure::input(
+            "--account is for data commands; admin user and admin token name the account with --email",
+        ));
+    }
     let now = match now {
         Some(text) => {
             parse_time(text, &jiff::tz::TimeZone::UTC)
@@ -30,14 +41,7 @@ pub fn run(command: &AdminCommand, database: Option<&str>, now: Option<&str>) ->
         }
         None => clock_now(),
     };
-    let dir = Directory::connect(url).map_err(|e| {
-        let msg = format!("cannot open the database: {e}");
-        if e.is_busy() {
-            Failure::Busy(msg)
-        } else {
-            Failure::input(msg)
-        }
-    })?;
+    let dir = connect(url)?;
     match command {
         AdminCommand::User(AdminUserCommand::Add(a)) => add(&dir, a, now),
         AdminCommand::User(AdminUserCommand::List) => {
@@ -66,6 +70,72 @@ pub fn run(command: &AdminCommand, database: Option<&str>, now: Option<&str>) ->
             Ok(())
         }
     }
+}
+
+fn connect(url: &str) -> Result<Directory> {
+    Directory::connect(url).map_err(|e| {
+        let msg = format!("cannot open the database: {e}");
+        if e.is_busy() {
+            Failure::Busy(msg)
+        } else {
+            Failure::input(msg)
+        }
+    })
+}
+
+/// The vault a data command acts on (FORMAT.md §3): the candidate
+/// `account`'s, or — only while the database has no accounts — its one
+/// default vault; its location and its store, opened over the connection
+/// the account was looked up with. An unknown account, an account with no
+/// vault (a coach or an admin) or a hosted database without `--account`
+/// is bad input (exit 2), named with what to do.
+pub fn open_vault(url: &str, account: Option<&str>) -> Result<(Location, BoxStore)> {
+    let dir = connect(url)?;
+    let location = vault_of(&dir, url, account)?;
+    let vault = match &location {
+        Location::Vault { vault, .. } => vault.as_str(),
+        _ => debrief_store_postgres::DEFAULT_VAULT,
+    };
+    let store = dir.into_vault(vault)?;
+    Ok((location, Box::new(store)))
+}
+
+/// Like [`open_vault`], without opening the store (the MCP server opens
+/// one per call).
+pub fn vault_location(url: &str, account: Option<&str>) -> Result<Location> {
+    vault_of(&connect(url)?, url, account)
+}
+
+fn vault_of(dir: &Directory, url: &str, account: Option<&str>) -> Result<Location> {
+    let Some(email) = account else {
+        if dir.has_accounts()? {
+            return Err(Failure::input(format!(
+                "{} has accounts (hosted mode): say whose data with --account EMAIL (debrief admin user list shows them)",
+                dir.label()
+            )));
+        }
+        return Ok(Location::Database(url.to_string()));
+    };
+    let found = dir
+        .account(email)?
+        .ok_or_else(|| Failure::input(format!("--account: {}", no_account_text(email))))?;
+    if found.role != Role::Candidate {
+        return Err(Failure::input(format!(
+            "--account: {} is a {} account, which has no vault of its own: only a candidate's account holds data",
+            found.email, found.role
+        )));
+    }
+    Ok(Location::Vault {
+        url: url.to_string(),
+        vault: found.vault_name(),
+    })
+}
+
+fn no_account_text(email: &str) -> String {
+    format!(
+        "no account has the email '{}' (debrief admin user list shows them)",
+        email.trim()
+    )
 }
 
 fn no_account(email: &str) -> Failure {

@@ -28,6 +28,12 @@ pub struct Cli {
     )]
     pub database: Option<String>,
 
+    /// With --database: act on this account's vault (a candidate's; FORMAT.md
+    /// §3). Needed once the database has accounts; without accounts the
+    /// database's one default vault is used.
+    #[arg(long, global = true, env = "DEBRIEF_ACCOUNT", value_name = "EMAIL")]
+    pub account: Option<String>,
+
     /// Pretend the clock reads TIME (RFC 3339, or "YYYY-MM-DD HH:MM" in your
     /// profile's time zone): for what-if questions and tests.
     #[arg(long, global = true, env = "DEBRIEF_NOW", value_name = "TIME")]
