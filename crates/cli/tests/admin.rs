@@ -315,3 +315,172 @@ fn data_commands_act_on_the_vault_of_the_account_named() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--account is for data commands"));
 }
+
+#[test]
+fn backups_of_one_vault_or_all_restore_losslessly_in_one_transaction() {
+    if !on_postgres("admin backup/restore tests") {
+        return;
+    }
+    let db = debrief_testkit::pg::TestDatabase::new();
+    let url = db.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    add_account(url, "ana@example.org", "candidate");
+    add_account(url, "ben@example.org", "candidate");
+    add_account(url, "cole@example.org", "coach");
+    let out = debrief(
+        url,
+        &["--account", "ana@example.org", "import", FIXTURE],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ana = json_of(&debrief(
+        url,
+        &["--account", "ana@example.org", "export"],
+        "",
+    ));
+    let empty = json_of(&debrief(
+        url,
+        &["--account", "ben@example.org", "export"],
+        "",
+    ));
+
+    // One vault: exactly its export.
+    let one = at("ana.json");
+    let out = debrief(
+        url,
+        &[
+            "--account",
+            "ana@example.org",
+            "admin",
+            "backup",
+            "-o",
+            &one,
+        ],
+        "",
+    );
+    let summary = json_of(&out);
+    assert_eq!(summary["applications"], 1, "{summary}");
+    let read = |p: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).expect("backup")).expect("json")
+    };
+    assert_eq!(read(&one), ana);
+    let out = debrief(url, &["admin", "backup", "-o", &one], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--account EMAIL, or --all"));
+    let out = debrief(
+        url,
+        &[
+            "--account",
+            "cole@example.org",
+            "admin",
+            "backup",
+            "-o",
+            &one,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("coach account, which has no vault"));
+
+    // Every candidate: one file each, the data and nothing secret.
+    let all = at("all");
+    let summary = json_of(&debrief(url, &["admin", "backup", "--all", "-o", &all], ""));
+    assert_eq!(
+        summary["vaults"].as_array().map(Vec::len),
+        Some(2),
+        "{summary}"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&all)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["ana@example.org.json", "ben@example.org.json"]);
+    assert_eq!(read(&format!("{all}/ana@example.org.json")), ana);
+    assert_eq!(read(&format!("{all}/ben@example.org.json")), empty);
+    for f in &files {
+        let t = std::fs::read_to_string(format!("{all}/{f}")).expect("read");
+        for secret in ["argon2", "dbt_", "password", "secret"] {
+            assert!(!t.contains(secret), "{f} holds {secret}");
+        }
+    }
+
+    // Restore into an empty vault: its export is the backup's.
+    let restore = |account: &str, file: &str, replace: bool| {
+        let mut args = vec!["--account", account, "admin", "restore", file];
+        if replace {
+            args.push("--replace");
+        }
+        debrief(url, &args, "")
+    };
+    let out = restore("ben@example.org", &one, false);
+    assert_eq!(json_of(&out)["applications"], 1);
+    let ben = json_of(&debrief(
+        url,
+        &["--account", "ben@example.org", "export"],
+        "",
+    ));
+    assert_eq!(ben, ana);
+    // A vault with data is refused without --replace, and left alone.
+    let mut changed = ana.clone();
+    changed["applications"] = serde_json::json!([]);
+    changed["profile"]["name"] = "Ben Okafor".into();
+    let smaller = at("smaller.json");
+    std::fs::write(&smaller, changed.to_string()).expect("write");
+    let out = restore("ben@example.org", &smaller, false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not empty") && text(&out.stderr).contains("--replace"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        json_of(&debrief(
+            url,
+            &["--account", "ben@example.org", "export"],
+            ""
+        )),
+        ana
+    );
+    // A bad file names the field and changes nothing.
+    let bad = at("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"format": "debrief/1", "applications": [{"idd": 1}]}"#,
+    )
+    .expect("write");
+    let out = restore("ben@example.org", &bad, true);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("idd"), "{}", text(&out.stderr));
+    // --replace: the vault becomes the file, in one history entry.
+    let out = restore("ben@example.org", &smaller, true);
+    assert_eq!(json_of(&out)["replaced"], 1);
+    let ben = json_of(&debrief(
+        url,
+        &["--account", "ben@example.org", "export"],
+        "",
+    ));
+    assert_eq!(ben, changed);
+    let out = debrief(url, &["--account", "ben@example.org", "undo"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        json_of(&debrief(
+            url,
+            &["--account", "ben@example.org", "export"],
+            ""
+        )),
+        ana
+    );
+    // Ana's vault was never touched.
+    assert_eq!(
+        json_of(&debrief(
+            url,
+            &["--account", "ana@example.org", "export"],
+            ""
+        )),
+        ana
+    );
+    let out = restore("cole@example.org", &one, true);
+    assert_eq!(out.status.code(), Some(2));
+}
