@@ -35,6 +35,16 @@ pub(crate) struct ShareBody {
     pub coach: String,
 }
 
+/// The Sharing page's and Settings' forms: the coach and where to come
+/// back to (other fields, such as the key `once.rs` puts in every page's
+/// forms, are ignored).
+#[derive(Deserialize)]
+struct ShareForm {
+    coach: String,
+    #[serde(default)]
+    back: Option<String>,
+}
+
 /// A coach as a candidate sees them.
 #[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct CoachRef {
@@ -144,14 +154,21 @@ pub(crate) async fn sharing(h: &Hosted, caller: &Account, req: Request) -> Respo
                 Ok(b) => b,
                 Err(res) => return res,
             };
-            let form: ShareBody = match serde_urlencoded::from_bytes(&bytes) {
+            let form: ShareForm = match serde_urlencoded::from_bytes(&bytes) {
                 Ok(f) => f,
                 Err(_) => return sharing_page(h, caller, Some("Give the coach's email.")),
+            };
+            // Settings' section comes back to Settings; the Sharing page
+            // to itself.
+            let back = if form.back.as_deref() == Some("/settings") {
+                "/settings#sharing"
+            } else {
+                "/sharing"
             };
             if path == "/sharing" {
                 let res = share(h, caller, &form.coach, now, false);
                 if res.status().is_success() {
-                    return see_other("/sharing");
+                    return see_other(back);
                 }
                 return sharing_page(
                     h,
@@ -160,7 +177,7 @@ pub(crate) async fn sharing(h: &Hosted, caller: &Account, req: Request) -> Respo
                 );
             }
             match h.directory().unshare(caller, &form.coach, now) {
-                Ok(_) => see_other("/sharing"),
+                Ok(_) => see_other(back),
                 Err(e) => store_failed(&e),
             }
         }
