@@ -23,6 +23,7 @@ mod error;
 pub mod history;
 pub mod imports;
 pub mod location;
+pub mod restore;
 pub mod settings;
 pub mod timeline;
 pub mod touch;

@@ -5,23 +5,43 @@
 
 use std::io::BufRead;
 
+use std::path::Path;
+
+use debrief_app::{BoxStore, Location};
 use debrief_core::input::{clock_now, parse_time};
+use debrief_core::model::Dataset;
+use debrief_store::{Origin, Source, StoreError, StoreReader};
+use debrief_store_postgres::PgStore;
 use debrief_store_postgres::hosted::{Account, Directory, Role};
 use jiff::Timestamp;
 use serde_json::json;
 
-use crate::args::{AdminCommand, AdminTokenArgs, AdminUserAddArgs, AdminUserCommand};
+use crate::args::{
+    AdminBackupArgs, AdminCommand, AdminRestoreArgs, AdminTokenArgs, AdminUserAddArgs,
+    AdminUserCommand,
+};
 use crate::ctx::{Failure, Result};
 
 /// The shortest password `admin user add` accepts.
 const PASSWORD_MIN: usize = 10;
 
-pub fn run(command: &AdminCommand, database: Option<&str>, now: Option<&str>) -> Result<()> {
+pub fn run(
+    command: &AdminCommand,
+    database: Option<&str>,
+    account: Option<&str>,
+    now: Option<&str>,
+) -> Result<()> {
     let Some(url) = database else {
         return Err(Failure::input(
             "admin needs --database URL (or DEBRIEF_DATABASE_URL): accounts live in a PostgreSQL database",
         ));
     };
+    let takes_account = matches!(command, AdminCommand::Backup(_) | AdminCommand::Restore(_));
+    if account.is_some() && !takes_account {
+        return Err(Failure::input(
+            "--account is for data commands and admin backup/restore; admin user and admin token name the account with --email",
+        ));
+    }
     let now = match now {
         Some(text) => {
             parse_time(text, &jiff::tz::TimeZone::UTC)
@@ -30,14 +50,7 @@ pub fn run(command: &AdminCommand, database: Option<&str>, now: Option<&str>) ->
         }
         None => clock_now(),
     };
-    let dir = Directory::connect(url).map_err(|e| {
-        let msg = format!("cannot open the database: {e}");
-        if e.is_busy() {
-            Failure::Busy(msg)
-        } else {
-            Failure::input(msg)
-        }
-    })?;
+    let dir = connect(url)?;
     match command {
         AdminCommand::User(AdminUserCommand::Add(a)) => add(&dir, a, now),
         AdminCommand::User(AdminUserCommand::List) => {
@@ -54,6 +67,8 @@ pub fn run(command: &AdminCommand, database: Option<&str>, now: Option<&str>) ->
             None => Err(no_account(&a.email)),
         },
         AdminCommand::Token(a) => token(&dir, a, now),
+        AdminCommand::Backup(a) => backup(dir, url, account, a),
+        AdminCommand::Restore(a) => restore(dir, url, account, a, now),
         AdminCommand::Migrate(a) => {
             if let Some(role) = &a.grant_to {
                 dir.grant_to(role)
@@ -66,6 +81,68 @@ pub fn run(command: &AdminCommand, database: Option<&str>, now: Option<&str>) ->
             Ok(())
         }
     }
+}
+
+fn connect(url: &str) -> Result<Directory> {
+    Directory::connect(url).map_err(|e| {
+        let msg = format!("cannot open the database: {e}");
+        if e.is_busy() {
+            Failure::Busy(msg)
+        } else {
+            Failure::input(msg)
+        }
+    })
+}
+
+/// The vault a data command acts on (FORMAT.md §3): the candidate
+/// `account`'s, or — only while the database has no accounts — its one
+/// default vault; its location and its store, opened over the connection
+/// the account was looked up with. An unknown account, an account with no
+/// vault (a coach or an admin) or a hosted database without `--account`
+/// is bad input (exit 2), named with what to do.
+pub fn open_vault(url: &str, account: Option<&str>) -> Result<(Location, BoxStore)> {
+    let dir = connect(url)?;
+    let location = vault_of(&dir, url, account)?;
+    let store = vault_store(dir, &location)?;
+    Ok((location, Box::new(store)))
+}
+
+/// Like [`open_vault`], without opening the store (the MCP server opens
+/// one per call).
+pub fn vault_location(url: &str, account: Option<&str>) -> Result<Location> {
+    vault_of(&connect(url)?, url, account)
+}
+
+fn vault_of(dir: &Directory, url: &str, account: Option<&str>) -> Result<Location> {
+    let Some(email) = account else {
+        if dir.has_accounts()? {
+            return Err(Failure::input(format!(
+                "{} has accounts (hosted mode): say whose data with --account EMAIL (debrief admin user list shows them)",
+                dir.label()
+            )));
+        }
+        return Ok(Location::Database(url.to_string()));
+    };
+    let found = dir
+        .account(email)?
+        .ok_or_else(|| Failure::input(format!("--account: {}", no_account_text(email))))?;
+    if found.role != Role::Candidate {
+        return Err(Failure::input(format!(
+            "--account: {} is a {} account, which has no vault of its own: only a candidate's account holds data",
+            found.email, found.role
+        )));
+    }
+    Ok(Location::Vault {
+        url: url.to_string(),
+        vault: found.vault_name(),
+    })
+}
+
+fn no_account_text(email: &str) -> String {
+    format!(
+        "no account has the email '{}' (debrief admin user list shows them)",
+        email.trim()
+    )
 }
 
 fn no_account(email: &str) -> Failure {
@@ -159,5 +236,113 @@ fn token(dir: &Directory, a: &AdminTokenArgs, now: Timestamp) -> Result<()> {
         e => Failure::from(e),
     })?;
     println!("{}", json!({"token": secret}));
+    Ok(())
+}
+
+/// The store of the vault `location` names, over `dir`'s connection.
+fn vault_store(dir: Directory, location: &Location) -> Result<PgStore> {
+    let vault = match location {
+        Location::Vault { vault, .. } => vault.as_str(),
+        _ => debrief_store_postgres::DEFAULT_VAULT,
+    };
+    Ok(dir.into_vault(vault)?)
+}
+
+/// A file name for an account's backup: its email, with no path
+/// separator in it.
+fn backup_name(email: &str) -> String {
+    let safe: String = email
+        .chars()
+        .map(|c| if matches!(c, '/' | '\\') { '_' } else { c })
+        .collect();
+    format!("{safe}.json")
+}
+
+fn write_backup(data: &Dataset, path: &Path) -> Result<()> {
+    crate::render::json(data, Some(path))
+        .map_err(|e| Failure::input(format!("-o: cannot write {}: {e}", path.display())))
+}
+
+/// `admin backup`: one vault to a file, or (`--all`) every candidate's to
+/// a directory, in the exchange format — the data only: no password hash,
+/// token, session or setting (the calendar feed's secret, push keys).
+fn backup(dir: Directory, url: &str, account: Option<&str>, a: &AdminBackupArgs) -> Result<()> {
+    if !a.all {
+        if account.is_none() && dir.has_accounts()? {
+            return Err(Failure::input(
+                "admin backup: say whose vault with --account EMAIL, or --all for every candidate's",
+            ));
+        }
+        let location = vault_of(&dir, url, account)?;
+        let store = vault_store(dir, &location)?;
+        let data = store.load()?;
+        write_backup(&data, &a.output)?;
+        println!(
+            "{}",
+            json!({"account": account.map(str::trim), "file": a.output.display().to_string(), "applications": data.applications.len()})
+        );
+        return Ok(());
+    }
+    if account.is_some() {
+        return Err(Failure::input(
+            "--all backs up every candidate's vault; leave --account out (or --all, for one)",
+        ));
+    }
+    std::fs::create_dir_all(&a.output).map_err(|e| {
+        Failure::input(format!(
+            "-o: cannot make the directory {}: {e}",
+            a.output.display()
+        ))
+    })?;
+    let mut written = Vec::new();
+    for candidate in dir.accounts()?.iter().filter(|c| c.role == Role::Candidate) {
+        let store = PgStore::connect_vault(url, &candidate.vault_name())?;
+        let data = store.load()?;
+        let path = a.output.join(backup_name(&candidate.email));
+        write_backup(&data, &path)?;
+        written.push(json!({"account": candidate.email, "file": path.display().to_string(), "applications": data.applications.len()}));
+    }
+    println!(
+        "{}",
+        json!({"directory": a.output.display().to_string(), "vaults": written})
+    );
+    Ok(())
+}
+
+/// `admin restore`: the vault's profile and applications become the
+/// file's, in one transaction (one history entry), then read back and
+/// compared: a restore is lossless or reported.
+fn restore(
+    dir: Directory,
+    url: &str,
+    account: Option<&str>,
+    a: &AdminRestoreArgs,
+    now: Timestamp,
+) -> Result<()> {
+    let location = vault_of(&dir, url, account)?;
+    let name = a.file.display().to_string();
+    let (text, _) = crate::input::read_text(&a.file, u64::MAX, "", false)?;
+    let data = debrief_core::exchange::parse(&text)
+        .map_err(|e| Failure::input(format!("{name}: {e}; nothing was restored")))?;
+    let mut store = vault_store(dir, &location)?;
+    let origin = Origin::new(Source::Cli, now, crate::ctx::command_words());
+    let done = debrief_app::restore::restore(&mut store, &origin, data.clone(), a.replace)
+        .map_err(|e| match e {
+            debrief_app::AppError::Store(StoreError::Conflict(m)) => {
+                Failure::input(format!("{m}; nothing was restored"))
+            }
+            e => Failure::from(e),
+        })?;
+    let stored = store.load()?;
+    if stored != data {
+        return Err(Failure::input(format!(
+            "the restored vault of {} differs from {name}; undo it with debrief --account EMAIL undo",
+            location.describe()
+        )));
+    }
+    println!(
+        "{}",
+        json!({"account": account.map(str::trim), "file": name, "applications": done.applications, "replaced": done.replaced})
+    );
     Ok(())
 }

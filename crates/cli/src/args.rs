@@ -28,6 +28,12 @@ pub struct Cli {
     )]
     pub database: Option<String>,
 
+    /// With --database: act on this account's vault (a candidate's; FORMAT.md
+    /// §3). Needed once the database has accounts; without accounts the
+    /// database's one default vault is used.
+    #[arg(long, global = true, env = "DEBRIEF_ACCOUNT", value_name = "EMAIL")]
+    pub account: Option<String>,
+
     /// Pretend the clock reads TIME (RFC 3339, or "YYYY-MM-DD HH:MM" in your
     /// profile's time zone): for what-if questions and tests.
     #[arg(long, global = true, env = "DEBRIEF_NOW", value_name = "TIME")]
@@ -142,6 +148,35 @@ pub enum AdminCommand {
     /// Bring the database's schema up to date (as the role that owns it),
     /// so the server can connect as a role that owns nothing.
     Migrate(AdminMigrateArgs),
+    /// Back up one vault (--account EMAIL) or every candidate's (--all)
+    /// in the exchange format: no password, token or setting.
+    Backup(AdminBackupArgs),
+    /// Restore one vault (--account EMAIL) from an exchange file, in one
+    /// transaction; a vault that holds data needs --replace.
+    Restore(AdminRestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdminBackupArgs {
+    /// Every candidate's vault, one EMAIL.json each in the directory -o
+    /// names (instead of --account's one file).
+    #[arg(long)]
+    pub all: bool,
+    /// The file to write (one vault), or the directory (--all).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AdminRestoreArgs {
+    /// The exchange file (debrief/1 JSON), as `admin backup` or
+    /// `debrief export` wrote it.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Overwrite the vault's profile and applications (refused otherwise
+    /// when it holds any). Undo with `debrief --account EMAIL undo`.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -185,13 +185,14 @@ pub fn command_words() -> String {
     let mut words = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--db" || arg == "--now" || arg == "--database" {
+        if arg == "--db" || arg == "--now" || arg == "--database" || arg == "--account" {
             args.next();
             continue;
         }
         if arg.starts_with("--db=")
             || arg.starts_with("--now=")
             || arg.starts_with("--database=")
+            || arg.starts_with("--account=")
             || arg == "--yes"
             || arg == "-y"
         {
@@ -212,13 +213,13 @@ pub fn command_words() -> String {
 
 impl Ctx {
     /// Opens the store for one command: the SQLite file `db` (or the
-    /// default one), or with `database` the default vault of that
-    /// PostgreSQL database. A command that `reads_only` does
+    /// default one), or `database`, a vault of a PostgreSQL database
+    /// (`admin::vault_location` chose it; the MCP server's). A command that `reads_only` does
     /// not create a store that is not there (a mistyped `--db` would leave
     /// an empty file and its folders behind): it sees an empty one.
     pub fn open_in(
         db: Option<&Path>,
-        database: Option<&str>,
+        database: Option<&Location>,
         now: Option<String>,
         reads_only: bool,
     ) -> Result<Ctx> {
@@ -227,7 +228,7 @@ impl Ctx {
             None => default_db_path()?,
         };
         let location = match database {
-            Some(url) => Location::Database(url.to_string()),
+            Some(l) => l.clone(),
             None => Location::File(db_path.clone()),
         };
         let missing = location.is_file() && !db_path.exists();
@@ -251,6 +252,28 @@ impl Ctx {
                 Failure::input(msg)
             }
         })?;
+        Ok(Ctx {
+            store,
+            db_path,
+            location,
+            now_text: now,
+            profile: OnceCell::new(),
+            what: command_words(),
+        })
+    }
+
+    /// A command's context over a store already opened at `location`
+    /// (`admin::open_vault`: a PostgreSQL vault chosen by account).
+    pub fn with_store(
+        db: Option<&Path>,
+        location: Location,
+        store: BoxStore,
+        now: Option<String>,
+    ) -> Result<Ctx> {
+        let db_path = match db {
+            Some(p) => p.to_path_buf(),
+            None => default_db_path()?,
+        };
         Ok(Ctx {
             store,
             db_path,

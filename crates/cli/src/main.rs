@@ -84,6 +84,16 @@ fn run(cli: Cli) -> ctx::Result<()> {
             "--db (a SQLite file, or DEBRIEF_DB) and --database (PostgreSQL, or DEBRIEF_DATABASE_URL) name two different stores; give only one",
         ));
     }
+    if cli.account.is_some() && cli.database.is_none() {
+        return Err(Failure::input(
+            "--account names an account of a PostgreSQL database; give --database URL (or DEBRIEF_DATABASE_URL) too",
+        ));
+    }
+    if cli.account.is_some() && matches!(cli.command, Command::Serve(_) | Command::Migrate(_)) {
+        return Err(Failure::input(
+            "--account: serve and migrate work on the database, not on one account's vault; leave it out",
+        ));
+    }
     if let Command::Serve(a) = &cli.command {
         let db = match &cli.db {
             Some(p) => p.clone(),
@@ -104,22 +114,34 @@ fn run(cli: Cli) -> ctx::Result<()> {
         };
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }
-    if let Command::Mcp = &cli.command {
-        return mcp::serve(cli.db, cli.database, cli.now);
-    }
     if let Command::Migrate(a) = &cli.command {
         return migrate::run(a, cli.database.as_deref());
     }
     if let Command::Admin(a) = &cli.command {
-        return admin::run(a, cli.database.as_deref(), cli.now.as_deref());
+        return admin::run(
+            a,
+            cli.database.as_deref(),
+            cli.account.as_deref(),
+            cli.now.as_deref(),
+        );
+    }
+    if let Command::Mcp = &cli.command {
+        // The vault the tools act on (FORMAT.md §3), chosen once.
+        let database = match cli.database.as_deref() {
+            Some(url) => Some(admin::vault_location(url, cli.account.as_deref())?),
+            None => None,
+        };
+        return mcp::serve(cli.db, database, cli.now);
     }
     let reads_only = cli.command.only_reads();
-    let mut ctx = Ctx::open_in(
-        cli.db.as_deref(),
-        cli.database.as_deref(),
-        cli.now,
-        reads_only,
-    )?;
+    let mut ctx = match cli.database.as_deref() {
+        // The vault the data commands act on (FORMAT.md §3).
+        Some(url) => {
+            let (location, store) = admin::open_vault(url, cli.account.as_deref())?;
+            Ctx::with_store(cli.db.as_deref(), location, store, cli.now)?
+        }
+        None => Ctx::open_in(cli.db.as_deref(), None, cli.now, reads_only)?,
+    };
     match cli.command {
         Command::Demo => data::demo(&mut ctx),
         Command::Agenda(a) => views::agenda(&ctx, &a),

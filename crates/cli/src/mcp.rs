@@ -28,11 +28,12 @@ use serde_json::{Value, json};
 
 use crate::answers::{self, TouchInput};
 use crate::ctx::{Ctx, Failure, Result};
+use debrief_app::Location;
 
 const RULE_PREFIX: &str = "debrief://rules/";
 
 /// Runs the server until the client closes standard input.
-pub fn serve(db: Option<PathBuf>, database: Option<String>, now: Option<String>) -> Result<()> {
+pub fn serve(db: Option<PathBuf>, database: Option<Location>, now: Option<String>) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -157,8 +158,9 @@ fn parse<T: std::str::FromStr<Err = String>>(field: &str, s: &str) -> Result<T> 
 #[derive(Debug, Clone)]
 pub struct Debrief {
     db: Option<PathBuf>,
-    /// `--database`: a PostgreSQL database instead of the SQLite file.
-    database: Option<String>,
+    /// `--database` (and `--account`): a vault of a PostgreSQL database
+    /// instead of the SQLite file.
+    database: Option<Location>,
     now: Option<String>,
 }
 
@@ -189,7 +191,7 @@ impl Debrief {
     fn open(&self, now: Option<String>, reads_only: bool) -> Result<Ctx> {
         Ctx::open_in(
             self.db.as_deref(),
-            self.database.as_deref(),
+            self.database.as_ref(),
             now.or_else(|| self.now.clone()),
             reads_only,
         )
@@ -198,7 +200,7 @@ impl Debrief {
 
 #[tool_router]
 impl Debrief {
-    pub fn new(db: Option<PathBuf>, database: Option<String>, now: Option<String>) -> Debrief {
+    pub fn new(db: Option<PathBuf>, database: Option<Location>, now: Option<String>) -> Debrief {
         Debrief { db, database, now }
     }
 

@@ -157,3 +157,330 @@ fn accounts_and_tokens_from_the_command_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--grant-to:"));
 }
+
+fn on_postgres(what: &str) -> bool {
+    let ok = std::env::var("DEBRIEF_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+    if !ok {
+        eprintln!("!! SKIPPED {what}: DEBRIEF_TEST_DATABASE_URL is not set (.ci/postgres)");
+    }
+    ok
+}
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/acme.json");
+
+/// Adds an account (the password on standard input), or fails the test.
+fn add_account(url: &str, email: &str, role: &str) {
+    let out = debrief(
+        url,
+        &[
+            "admin", "user", "add", "--email", email, "--name", email, "--role", role,
+        ],
+        "a long password\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn data_commands_act_on_the_vault_of_the_account_named() {
+    if !on_postgres("--account tests") {
+        return;
+    }
+    let db = debrief_testkit::pg::TestDatabase::new();
+    let url = db.url();
+    // No accounts: the one default vault, and --account names nobody.
+    let out = debrief(url, &["import", FIXTURE], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = debrief(url, &["--account", "ana@example.org", "agenda"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--account: no account has the email 'ana@example.org'"),
+        "{}",
+        text(&out.stderr)
+    );
+    let default_vault = json_of(&debrief(url, &["export"], ""));
+    assert_eq!(
+        default_vault["applications"].as_array().map(Vec::len),
+        Some(1)
+    );
+
+    add_account(url, "ana@example.org", "candidate");
+    add_account(url, "ben@example.org", "candidate");
+    add_account(url, "cole@example.org", "coach");
+    add_account(url, "root@example.org", "admin");
+
+    // With accounts, a data command must say whose vault.
+    let out = debrief(url, &["agenda"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("has accounts") && err.contains("--account EMAIL"),
+        "{err}"
+    );
+    assert!(!err.contains("debrief:debrief@"), "the password: {err}");
+
+    let out = debrief(
+        url,
+        &["--account", "Ana@Example.org", "import", FIXTURE],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ana = json_of(&debrief(
+        url,
+        &["--account", "ana@example.org", "export"],
+        "",
+    ));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(FIXTURE).expect("fixture")).expect("json");
+    assert_eq!(ana["applications"], file["applications"]);
+    // Ben's vault is his own, and empty; the environment names him too.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
+    let out = cmd
+        .args(["export"])
+        .env("DEBRIEF_DATABASE_URL", url)
+        .env("DEBRIEF_ACCOUNT", "ben@example.org")
+        .env_remove("DEBRIEF_DB")
+        .output()
+        .expect("run");
+    assert_eq!(json_of(&out)["applications"], serde_json::json!([]));
+    // A write through --account is in that vault's history.
+    let out = debrief(
+        url,
+        &[
+            "--account",
+            "ana@example.org",
+            "news",
+            "--app",
+            "acme-analyst",
+            "--on",
+            "2026-11-19",
+            "Acme opens a Lisbon office",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let history = json_of(&debrief(
+        url,
+        &["--account", "ana@example.org", "history", "--json"],
+        "",
+    ));
+    let latest = history.to_string();
+    assert!(latest.contains("news"), "{latest}");
+    assert!(!latest.contains("--account"), "{latest}");
+    let ben = json_of(&debrief(
+        url,
+        &["--account", "ben@example.org", "export"],
+        "",
+    ));
+    assert_eq!(ben["applications"], serde_json::json!([]));
+
+    // Coaches and admins hold no data; unknown accounts are named.
+    for (email, role) in [("cole@example.org", "coach"), ("root@example.org", "admin")] {
+        let out = debrief(url, &["--account", email, "agenda"], "");
+        assert_eq!(out.status.code(), Some(2), "{email}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "--account: {email} is a {role} account, which has no vault"
+            )),
+            "{err}"
+        );
+    }
+    let out = debrief(url, &["--account", "nobody@example.org", "export"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no account has the email 'nobody@example.org'"));
+    // The default vault was left as it was.
+    let out = debrief(url, &["admin", "user", "list"], "");
+    assert_eq!(text(&out.stdout).lines().count(), 4);
+
+    // --account needs --database, and is not for admin user/token.
+    let out = Command::new(env!("CARGO_BIN_EXE_debrief"))
+        .args(["--account", "ana@example.org", "agenda"])
+        .env_remove("DEBRIEF_DATABASE_URL")
+        .env_remove("DEBRIEF_ACCOUNT")
+        .env_remove("DEBRIEF_DB")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("give --database URL"));
+    let out = debrief(
+        url,
+        &["--account", "ana@example.org", "admin", "user", "list"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--account is for data commands"));
+}
+
+#[test]
+fn backups_of_one_vault_or_all_restore_losslessly_in_one_transaction() {
+    if !on_postgres("admin backup/restore tests") {
+        return;
+    }
+    let db = debrief_testkit::pg::TestDatabase::new();
+    let url = db.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    add_account(url, "ana@example.org", "candidate");
+    add_account(url, "ben@example.org", "candidate");
+    add_account(url, "cole@example.org", "coach");
+    let out = debrief(
+        url,
+        &["--account", "ana@example.org", "import", FIXTURE],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ana = json_of(&debrief(
+        url,
+        &["--account", "ana@example.org", "export"],
+        "",
+    ));
+    let empty = json_of(&debrief(
+        url,
+        &["--account", "ben@example.org", "export"],
+        "",
+    ));
+
+    // One vault: exactly its export.
+    let one = at("ana.json");
+    let out = debrief(
+        url,
+        &[
+            "--account",
+            "ana@example.org",
+            "admin",
+            "backup",
+            "-o",
+            &one,
+        ],
+        "",
+    );
+    let summary = json_of(&out);
+    assert_eq!(summary["applications"], 1, "{summary}");
+    let read = |p: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).expect("backup")).expect("json")
+    };
+    assert_eq!(read(&one), ana);
+    let out = debrief(url, &["admin", "backup", "-o", &one], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--account EMAIL, or --all"));
+    let out = debrief(
+        url,
+        &[
+            "--account",
+            "cole@example.org",
+            "admin",
+            "backup",
+            "-o",
+            &one,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("coach account, which has no vault"));
+
+    // Every candidate: one file each, the data and nothing secret.
+    let all = at("all");
+    let summary = json_of(&debrief(url, &["admin", "backup", "--all", "-o", &all], ""));
+    assert_eq!(
+        summary["vaults"].as_array().map(Vec::len),
+        Some(2),
+        "{summary}"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&all)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["ana@example.org.json", "ben@example.org.json"]);
+    assert_eq!(read(&format!("{all}/ana@example.org.json")), ana);
+    assert_eq!(read(&format!("{all}/ben@example.org.json")), empty);
+    for f in &files {
+        let t = std::fs::read_to_string(format!("{all}/{f}")).expect("read");
+        for secret in ["argon2", "dbt_", "password", "secret"] {
+            assert!(!t.contains(secret), "{f} holds {secret}");
+        }
+    }
+
+    // Restore into an empty vault: its export is the backup's.
+    let restore = |account: &str, file: &str, replace: bool| {
+        let mut args = vec!["--account", account, "admin", "restore", file];
+        if replace {
+            args.push("--replace");
+        }
+        debrief(url, &args, "")
+    };
+    let out = restore("ben@example.org", &one, false);
+    assert_eq!(json_of(&out)["applications"], 1);
+    let ben = json_of(&debrief(
+        url,
+        &["--account", "ben@example.org", "export"],
+        "",
+    ));
+    assert_eq!(ben, ana);
+    // A vault with data is refused without --replace, and left alone.
+    let mut changed = ana.clone();
+    changed["applications"] = serde_json::json!([]);
+    changed["profile"]["name"] = "Ben Okafor".into();
+    let smaller = at("smaller.json");
+    std::fs::write(&smaller, changed.to_string()).expect("write");
+    let out = restore("ben@example.org", &smaller, false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not empty") && text(&out.stderr).contains("--replace"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        json_of(&debrief(
+            url,
+            &["--account", "ben@example.org", "export"],
+            ""
+        )),
+        ana
+    );
+    // A bad file names the field and changes nothing.
+    let bad = at("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"format": "debrief/1", "applications": [{"idd": 1}]}"#,
+    )
+    .expect("write");
+    let out = restore("ben@example.org", &bad, true);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("idd"), "{}", text(&out.stderr));
+    // --replace: the vault becomes the file, in one history entry.
+    let out = restore("ben@example.org", &smaller, true);
+    assert_eq!(json_of(&out)["replaced"], 1);
+    let ben = json_of(&debrief(
+        url,
+        &["--account", "ben@example.org", "export"],
+        "",
+    ));
+    assert_eq!(ben, changed);
+    let out = debrief(url, &["--account", "ben@example.org", "undo"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        json_of(&debrief(
+            url,
+            &["--account", "ben@example.org", "export"],
+            ""
+        )),
+        ana
+    );
+    // Ana's vault was never touched.
+    assert_eq!(
+        json_of(&debrief(
+            url,
+            &["--account", "ana@example.org", "export"],
+            ""
+        )),
+        ana
+    );
+    let out = restore("cole@example.org", &one, true);
+    assert_eq!(out.status.code(), Some(2));
+}

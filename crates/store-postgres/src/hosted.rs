@@ -207,6 +207,13 @@ impl Directory {
         &self.conn.label
     }
 
+    /// The store of the vault named `vault` (made if missing), over this
+    /// directory's connection: a command that looked its account up
+    /// signs in to the server once.
+    pub fn into_vault(self, vault: &str) -> Result<crate::PgStore, StoreError> {
+        crate::PgStore::on(self.conn, vault)
+    }
+
     /// Gives the role `role` what a server needs and nothing more: reading
     /// and writing rows of every table and using the identity sequences,
     /// never owning a table (so forced row-level security binds it) nor

@@ -68,6 +68,16 @@ impl PgStore {
         }
         let conn = Conn::connect(url)?;
         migrations::migrate(&conn)?;
+        PgStore::on(conn, vault)
+    }
+
+    /// The vault `vault` (made if missing) over a connection whose schema
+    /// is up to date (`hosted::Directory::into_vault`: one connection,
+    /// hence one sign-in, for a command that looks an account up first).
+    pub(crate) fn on(conn: Conn, vault: &str) -> Result<PgStore, StoreError> {
+        if vault.trim().is_empty() {
+            return Err(StoreError::Backend("a vault needs a name".into()));
+        }
         let id = ops::vault(&conn, vault)?;
         conn.bind_vault(id)?;
         Ok(PgStore {

@@ -17,6 +17,7 @@ use debrief_core::engine::State as ActionState;
 use debrief_core::rules::Rule;
 use debrief_store_postgres::hosted::{Account, Role};
 use maud::html;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -25,10 +26,51 @@ use crate::hosted::{Hosted, forbidden_for, not_found_for, page, store_failed};
 /// The largest body a sharing request may have.
 const SHARE_BODY_MAX: usize = 4096;
 
-#[derive(Deserialize)]
+/// `POST /api/v1/sharing` (and the Sharing page's form): the coach to
+/// share read access with.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ShareBody {
+pub(crate) struct ShareBody {
+    /// The coach's account email (any case).
+    pub coach: String,
+}
+
+/// The Sharing page's and Settings' forms: the coach and where to come
+/// back to (other fields, such as the key `once.rs` puts in every page's
+/// forms, are ignored).
+#[derive(Deserialize)]
+struct ShareForm {
     coach: String,
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// A coach as a candidate sees them.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct CoachRef {
+    pub email: String,
+    pub name: String,
+}
+
+/// `POST /api/v1/sharing`'s answer: the coach now sharing.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Shared {
+    pub coach: CoachRef,
+}
+
+/// One coach a candidate shares with.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct SharedCoach {
+    pub email: String,
+    pub name: String,
+    /// When the share began (RFC 3339, UTC).
+    pub since: String,
+}
+
+/// `GET /api/v1/sharing`: the coaches, oldest share first.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Sharing {
+    pub coaches: Vec<SharedCoach>,
 }
 
 fn problem(status: StatusCode, field: Option<&str>, message: &str) -> Response {
@@ -62,13 +104,18 @@ pub(crate) async fn sharing(h: &Hosted, caller: &Account, req: Request) -> Respo
     let now = h.clock();
     match (method, path.as_str()) {
         (Method::GET, "/api/v1/sharing") => match h.directory().shares_of(caller) {
-            Ok(shares) => axum::Json(json!({
-                "coaches": shares.iter().map(|s| json!({
-                    "email": s.coach.email,
-                    "name": s.coach.name,
-                    "since": jiff::Timestamp::from_second(s.since).map(|t| t.to_string()).unwrap_or_default(),
-                })).collect::<Vec<_>>()
-            }))
+            Ok(shares) => axum::Json(Sharing {
+                coaches: shares
+                    .iter()
+                    .map(|s| SharedCoach {
+                        email: s.coach.email.clone(),
+                        name: s.coach.name.clone(),
+                        since: jiff::Timestamp::from_second(s.since)
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+            })
             .into_response(),
             Err(e) => store_failed(&e),
         },
@@ -107,14 +154,21 @@ pub(crate) async fn sharing(h: &Hosted, caller: &Account, req: Request) -> Respo
                 Ok(b) => b,
                 Err(res) => return res,
             };
-            let form: ShareBody = match serde_urlencoded::from_bytes(&bytes) {
+            let form: ShareForm = match serde_urlencoded::from_bytes(&bytes) {
                 Ok(f) => f,
                 Err(_) => return sharing_page(h, caller, Some("Give the coach's email.")),
+            };
+            // Settings' section comes back to Settings; the Sharing page
+            // to itself.
+            let back = if form.back.as_deref() == Some("/settings") {
+                "/settings#sharing"
+            } else {
+                "/sharing"
             };
             if path == "/sharing" {
                 let res = share(h, caller, &form.coach, now, false);
                 if res.status().is_success() {
-                    return see_other("/sharing");
+                    return see_other(back);
                 }
                 return sharing_page(
                     h,
@@ -123,7 +177,7 @@ pub(crate) async fn sharing(h: &Hosted, caller: &Account, req: Request) -> Respo
                 );
             }
             match h.directory().unshare(caller, &form.coach, now) {
-                Ok(_) => see_other("/sharing"),
+                Ok(_) => see_other(back),
                 Err(e) => store_failed(&e),
             }
         }
@@ -146,7 +200,12 @@ fn share(h: &Hosted, caller: &Account, email: &str, now: jiff::Timestamp, api: b
             let _ = api;
             (
                 status,
-                axum::Json(json!({"coach": {"email": coach.email, "name": coach.name}})),
+                axum::Json(Shared {
+                    coach: CoachRef {
+                        email: coach.email,
+                        name: coach.name,
+                    },
+                }),
             )
                 .into_response()
         }
@@ -221,8 +280,8 @@ fn sharing_page(h: &Hosted, caller: &Account, error: Option<&str>) -> Response {
 }
 
 /// One sharing candidate's health at a glance: counts and dates only.
-#[derive(Debug, Serialize)]
-pub struct Health {
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Health {
     pub overdue_thank_yous: usize,
     pub status_checks_due: usize,
     pub status_checks_overdue: usize,
@@ -236,12 +295,20 @@ pub struct Health {
     pub last_activity: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct Row {
-    id: String,
-    name: String,
-    email: String,
-    health: Health,
+/// One candidate of a coach's caseload.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Row {
+    /// The candidate's account id (for `/api/v1/candidates/{id}/…`).
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub health: Health,
+}
+
+/// `GET /api/v1/caseload`: the candidates who share with the caller.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Caseload {
+    pub candidates: Vec<Row>,
 }
 
 fn health_of(h: &Hosted, candidate: &Account) -> Result<Health, Response> {
@@ -341,7 +408,7 @@ pub(crate) async fn caseload(h: &Hosted, caller: &Account, req: Request) -> Resp
         }),
     }
     if uri.path().starts_with("/api/") {
-        return axum::Json(json!({ "candidates": rows })).into_response();
+        return axum::Json(Caseload { candidates: rows }).into_response();
     }
     page(
         StatusCode::OK,

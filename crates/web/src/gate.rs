@@ -10,7 +10,9 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::response::Response;
-use debrief_store_postgres::hosted::Role;
+use debrief_store_postgres::hosted::{Account, Role};
+
+use crate::account::{Coach, SignedIn};
 
 use crate::hosted::{
     Hosted, candidate_path, for_coach, forward, healthz, login, login_page, logout, not_found,
@@ -64,16 +66,47 @@ async fn dispatch(State(h): State<Arc<Hosted>>, req: Request) -> Response {
         return crate::caseload::caseload(&h, &caller, req).await;
     }
     if let Some((id, rest, api)) = candidate_path(&path) {
-        return for_coach(&h, &caller, id, rest, api, req).await;
+        let who = signed_in(&h, &caller);
+        return crate::account::scope(who, for_coach(&h, &caller, id, rest, api, req)).await;
     }
     match caller.role {
         Role::Candidate => match h.vault(&caller) {
-            Ok((_, router)) => forward(router, req).await,
+            Ok((_, router)) => {
+                crate::account::scope(signed_in(&h, &caller), forward(router, req)).await
+            }
             Err(res) => res,
         },
         Role::Admin if path == "/" && matches!(*req.method(), Method::GET | Method::HEAD) => {
             crate::caseload::admin_page(&h, &caller)
         }
         Role::Coach | Role::Admin => not_found(req.uri()),
+    }
+}
+
+/// The caller as the vault's pages see them: their email for **Sign
+/// out**, and, for a candidate on their own vault, the coaches with access
+/// (read when Settings asks).
+fn signed_in(h: &Arc<Hosted>, caller: &Account) -> SignedIn {
+    let own_vault = caller.role == Role::Candidate;
+    let (h, account) = (Arc::clone(h), caller.clone());
+    SignedIn {
+        email: caller.email.clone(),
+        own_vault,
+        coaches: Arc::new(move || {
+            if !own_vault {
+                return Ok(Vec::new());
+            }
+            let shares = h
+                .directory()
+                .shares_of(&account)
+                .map_err(|e| e.to_string())?;
+            Ok(shares
+                .into_iter()
+                .map(|s| Coach {
+                    email: s.coach.email,
+                    name: s.coach.name,
+                })
+                .collect())
+        }),
     }
 }

@@ -246,6 +246,7 @@ pub fn page_html(
     nav: Option<Nav>,
     body: Markup,
 ) -> Markup {
+    let signed_in = crate::account::current();
     let markup = html! {
         (DOCTYPE)
         html lang="en" {
@@ -271,6 +272,12 @@ pub fn page_html(
                             (nav_item("/insights", "Insights", nav == Some(Nav::Insights)))
                             (nav_item("/inbox", "Inbox", nav == Some(Nav::Inbox)))
                             (nav_item("/settings", "Settings", nav == Some(Nav::Settings)))
+                        }
+                    }
+                    // Hosted mode: who is signed in, and the way out.
+                    @if let Some(who) = &signed_in {
+                        form.sign-out method="post" action="/logout" {
+                            button.secondary.small type="submit" title=(who.email) { "Sign out" }
                         }
                     }
                     // On every page: search, and adding an application
@@ -305,7 +312,11 @@ pub fn page_html(
                     }
                     (body)
                 }
-                footer { "Debrief runs on this computer; your data stays in your store." }
+                @if let Some(who) = &signed_in {
+                    footer { "Signed in as " (who.email) "." }
+                } @else {
+                    footer { "Debrief runs on this computer; your data stays in your store." }
+                }
             }
         }
     };

@@ -22,6 +22,7 @@ use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use debrief_app::Location;
 
+pub mod account;
 mod api;
 mod caseload;
 mod charts;

@@ -55,10 +55,13 @@ pub fn document() -> Value {
         })
         .into_generator();
     let mut paths = Map::new();
-    for op in operations() {
-        let item = paths
-            .entry(format!("/api/v1{}", op.path))
-            .or_insert_with(|| path_item(op.path));
+    for op in operations().into_iter().chain(hosted_operations()) {
+        let full = if op.root {
+            op.path.to_string()
+        } else {
+            format!("/api/v1{}", op.path)
+        };
+        let item = paths.entry(full).or_insert_with(|| path_item(op.path));
         if let Value::Object(item) = item {
             item.insert(op.method.to_lowercase(), op.render(&mut g));
         }
@@ -69,7 +72,25 @@ pub fn document() -> Value {
         "openapi": "3.1.0",
         "info": { "title": "Debrief API", "version": "1", "description": INFO },
         "paths": paths,
-        "components": { "schemas": schemas },
+        "components": { "schemas": schemas, "securitySchemes": security_schemes() },
+        // Locally no credentials; in hosted mode a bearer token (or the
+        // browser's session cookie).
+        "security": [{}, { "bearer": [] }],
+        "tags": [
+            { "name": "hosted", "description": HOSTED },
+        ],
+    })
+}
+
+const HOSTED: &str = "Hosted mode only (`debrief serve --database URL` once the database has accounts; FORMAT.md §3, docs/hosting.md). Every other `/api/v1` operation then works on the caller's own vault. Without valid credentials every operation but the health checks answers 401 with an empty body and `WWW-Authenticate: Bearer`. An id of a vault the caller may not read answers 404, exactly like an id that does not exist.";
+
+fn security_schemes() -> Value {
+    json!({
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Hosted mode: an API token from `debrief admin token` (`dbt_` and 64 hex digits). Browsers use the session cookie `/login` sets instead. The local server (SQLite, one person) asks for no credentials."
+        }
     })
 }
 
@@ -136,6 +157,17 @@ struct Op {
     answers: Vec<(u16, &'static str, Option<Content>)>,
     /// Lists its own errors instead of the usual 404 and 422.
     own_errors: bool,
+    /// Its path is not under `/api/v1` (the health checks).
+    root: bool,
+    /// Hosted mode's: tagged `hosted`, bearer credentials required (or,
+    /// with `open`, none at all).
+    hosted: Option<Access>,
+}
+
+#[derive(Clone, Copy)]
+enum Access {
+    Bearer,
+    Open,
 }
 
 fn op(method: &'static str, path: &'static str, summary: &'static str) -> Op {
@@ -148,7 +180,22 @@ fn op(method: &'static str, path: &'static str, summary: &'static str) -> Op {
         body: None,
         answers: vec![],
         own_errors: false,
+        root: false,
+        hosted: None,
     }
+}
+
+/// An operation of hosted mode only, for a signed-in caller: 401 without
+/// credentials.
+fn hosted(method: &'static str, path: &'static str, summary: &'static str) -> Op {
+    let mut o = op(method, path, summary)
+        .answer_none(
+            401,
+            "No valid credentials: nothing else said (`WWW-Authenticate: Bearer`)",
+        )
+        .own_errors();
+    o.hosted = Some(Access::Bearer);
+    o
 }
 
 impl Op {
@@ -205,10 +252,28 @@ impl Op {
         self.own_errors = true;
         self
     }
+    /// A health check: outside `/api/v1`, no credentials.
+    fn health(mut self) -> Self {
+        self.root = true;
+        self.hosted = Some(Access::Open);
+        self.own_errors = true;
+        self
+    }
 
     fn render(&self, g: &mut SchemaGenerator) -> Value {
         let mut o = Map::new();
         o.insert("summary".into(), self.summary.into());
+        match self.hosted {
+            Some(Access::Bearer) => {
+                o.insert("tags".into(), json!(["hosted"]));
+                o.insert("security".into(), json!([{ "bearer": [] }]));
+            }
+            Some(Access::Open) => {
+                o.insert("tags".into(), json!(["hosted"]));
+                o.insert("security".into(), json!([]));
+            }
+            None => {}
+        }
         if let Some(about) = self.about {
             o.insert("description".into(), about.into());
         }
@@ -489,5 +554,56 @@ fn operations() -> Vec<Op> {
             .answer_raw(200, "`{ignored: id}`", r##"{"type": "object"}"##)
             .answer_raw(422, "Refused: `{message, field}`", r##"{"type": "object"}"##)
             .own_errors(),
+    ]
+}
+
+/// A candidate's id in the caseload, for `/candidates/{id}/…`.
+const CANDIDATE: &str = r##"{"name": "id", "in": "path", "required": true, "description": "The candidate's account id, as the caseload lists it", "schema": {"type": "string"}}"##;
+
+/// A coach reading one sharing candidate: the same answer as the
+/// candidate's own route, 404 for any id not shared with the caller.
+fn candidate_read(path: &'static str, summary: &'static str, answer: Schema) -> Op {
+    hosted(GET, path, summary)
+        .about("Read-only: a coach reads the vaults of the candidates who share with them, and any write under /api/v1/candidates/{id}/ answers 403. The query parameters are those of the candidate's own route.")
+        .param(CANDIDATE)
+        .answer(200, "OK, as the candidate's own route answers", answer)
+        .answer_named(403, "The caller is a coach and the request a write (any method but GET and HEAD)", "Error")
+        .answer_named(404, "No such candidate, or one who does not share with the caller (the same answer)", "Error")
+}
+
+/// Hosted mode's own routes (FORMAT.md §3), tagged `hosted`.
+fn hosted_operations() -> Vec<Op> {
+    use crate::caseload::{Caseload, ShareBody, Shared, Sharing};
+    vec![
+        hosted(GET, "/sharing", "The coaches the caller (a candidate) shares read access with, oldest share first")
+            .answer(200, "OK", ty::<Sharing>)
+            .answer_named(403, "The caller is not a candidate: only a candidate shares their own data", "Error"),
+        hosted(POST, "/sharing", "Share read access with a coach, at once (a line in the candidate's history)")
+            .body(ty::<ShareBody>)
+            .answer(201, "Shared", ty::<Shared>)
+            .answer(200, "Shared already: nothing changed", ty::<Shared>)
+            .answer_named(403, "The caller is not a candidate", "Error")
+            .answer_named(404, "No enabled coach has that email", "Error")
+            .answer_named(413, "A body over 4 KB", "Error")
+            .answer_named(422, "Not {\"coach\": EMAIL}", "Error"),
+        hosted(DELETE, "/sharing/{email}", "Stop sharing with a coach, at once (a line in the candidate's history)")
+            .answer_none(204, "Revoked")
+            .answer_named(403, "The caller is not a candidate", "Error")
+            .answer_named(404, "The caller does not share with that email", "Error"),
+        hosted(GET, "/caseload", "A coach's caseload: every candidate who shares with them, with counts and dates only (no note's or person's words)")
+            .param(r##"{"name": "sort", "in": "query", "schema": {"enum": ["attention", "name", "activity"]}, "description": "attention (most overdue first, the default), name, or last activity (most recent first)"}"##)
+            .answer(200, "OK", ty::<Caseload>)
+            .answer_named(403, "The caller is not a coach, or the request is a write", "Error")
+            .answer_named(422, "An unknown sort", "Error"),
+        candidate_read("/candidates/{id}/agenda", "A sharing candidate's agenda: their own GET /api/v1/agenda", ty::<ops::AgendaPage<'static>>),
+        candidate_read("/candidates/{id}/stats", "A sharing candidate's activity figures: their own GET /api/v1/stats", ty::<Stats>),
+        candidate_read("/candidates/{id}/applications", "A sharing candidate's applications: their own GET /api/v1/applications", ty::<Vec<AppSummary>>),
+        op(GET, "/healthz", "Alive: the process answers (no credentials)")
+            .health()
+            .answer_raw(200, "Alive", r##"{"type": "object", "additionalProperties": false, "required": ["status"], "properties": {"status": {"const": "ok"}}}"##),
+        op(GET, "/readyz", "Ready: the database answers (no credentials)")
+            .health()
+            .answer_raw(200, "Ready", r##"{"type": "object", "additionalProperties": false, "required": ["status"], "properties": {"status": {"const": "ready"}}}"##)
+            .answer_raw(503, "The database does not answer", r##"{"type": "object", "additionalProperties": false, "required": ["status"], "properties": {"status": {"type": "string"}}}"##),
     ]
 }

@@ -620,3 +620,108 @@ fn health_and_readiness_answer_without_credentials() {
         200
     );
 }
+
+#[test]
+fn settings_lists_the_coaches_and_shares_and_revokes_and_every_page_signs_out() {
+    let Some(site) = start() else { return };
+    let id = site.victim_id;
+    let agenda = format!("/api/v1/candidates/{id}/agenda");
+    let r = site.call("GET", "/settings", Some(&site.victim), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Coaches with access"), "{}", r.body);
+    assert!(r.body.contains(r#"id="no-coaches""#));
+    // Share from Settings: the same use case as POST /api/v1/sharing.
+    let r = site.call(
+        "POST",
+        "/sharing",
+        Some(&site.victim),
+        Some("coach=Coach%40example.org&back=%2Fsettings&_once=0123"),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/settings#sharing"));
+    let r = site.call("GET", "/settings", Some(&site.victim), None);
+    assert!(r.body.contains("coach@example.org"), "{}", r.body);
+    assert!(r.body.contains("Stop sharing with coach@example.org"));
+    assert_eq!(
+        site.call("GET", &agenda, Some(&site.coach), None).status,
+        200
+    );
+    let api = site.call("GET", "/api/v1/sharing", Some(&site.victim), None);
+    assert!(api.body.contains("coach@example.org"), "{}", api.body);
+    // A coach who is not one: said on the Sharing page, nothing shared.
+    let r = site.call(
+        "POST",
+        "/sharing",
+        Some(&site.victim),
+        Some("coach=admin%40example.org&back=%2Fsettings"),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("No coach has the email admin@example.org."));
+    // Every page of hosted mode has its way out: the candidate's own,
+    // the coach's (the caseload, a candidate read), the admin's.
+    for (who, token, path) in [
+        ("candidate", &site.victim, "/".to_string()),
+        ("candidate", &site.victim, "/applications".to_string()),
+        (
+            "candidate",
+            &site.victim,
+            "/applications/acme-analyst".to_string(),
+        ),
+        ("candidate", &site.victim, "/insights".to_string()),
+        ("candidate", &site.victim, "/people".to_string()),
+        ("candidate", &site.victim, "/inbox".to_string()),
+        ("candidate", &site.victim, "/settings".to_string()),
+        ("candidate", &site.victim, "/sharing".to_string()),
+        ("coach", &site.coach, "/".to_string()),
+        ("coach", &site.coach, format!("/candidates/{id}")),
+        ("coach", &site.coach, format!("/candidates/{id}/insights")),
+        ("admin", &site.admin, "/".to_string()),
+    ] {
+        let r = site.call("GET", &path, Some(token), None);
+        assert_eq!(r.status, 200, "{who} {path}: {}", r.body);
+        assert!(
+            r.body.contains(r#"action="/logout""#) && r.body.contains("Sign out"),
+            "{who} {path} has no Sign out"
+        );
+    }
+    // The coach reading a candidate's pages sees no sharing section of
+    // theirs, and cannot reach Settings.
+    let r = site.call(
+        "GET",
+        &format!("/candidates/{id}/settings"),
+        Some(&site.coach),
+        None,
+    );
+    assert_eq!(r.status, 404);
+    // Stop sharing from Settings: at once.
+    let r = site.call(
+        "POST",
+        "/sharing/revoke",
+        Some(&site.victim),
+        Some("coach=coach%40example.org&back=%2Fsettings"),
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/settings#sharing"));
+    assert_eq!(
+        site.call("GET", &agenda, Some(&site.coach), None).status,
+        404
+    );
+    let r = site.call("GET", "/settings", Some(&site.victim), None);
+    assert!(r.body.contains(r#"id="no-coaches""#));
+    // Signing out from a vault's page ends the browser's session.
+    let r = form_login(&site, "victim@example.org", "a long password", &[]);
+    let cookie = r.header("set-cookie").expect("cookie").to_string();
+    let session = cookie.split(';').next().expect("pair").to_string();
+    let r = site.request("GET", "/settings", None, None, &[("cookie", &session)]);
+    assert!(r.body.contains("Signed in as victim@example.org."));
+    let r = site.request(
+        "POST",
+        "/logout",
+        None,
+        Some("_once=1"),
+        &[("cookie", &session)],
+    );
+    assert_eq!(r.status, 303);
+    let r = site.request("GET", "/settings", None, None, &[("cookie", &session)]);
+    assert_eq!(r.header("location"), Some("/login"));
+}

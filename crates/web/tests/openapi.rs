@@ -283,6 +283,8 @@ struct Call {
     path: String,
     body: Option<(&'static str, Vec<u8>)>,
     status: u16,
+    /// The bearer token sent (hosted mode).
+    token: Option<String>,
 }
 
 fn call(method: &'static str, route: &'static str, path: &str, status: u16) -> Call {
@@ -292,6 +294,7 @@ fn call(method: &'static str, route: &'static str, path: &str, status: u16) -> C
         path: path.to_string(),
         body: None,
         status,
+        token: None,
     }
 }
 
@@ -305,16 +308,38 @@ impl Call {
         self.body = Some((content_type, body.to_vec()));
         self
     }
+
+    fn by(mut self, token: &str) -> Call {
+        self.token = Some(token.to_string());
+        self
+    }
+}
+
+/// The path an operation's route is at: under `/api/v1` but for the
+/// health checks.
+fn full_path(path: &str) -> String {
+    if path.starts_with("/healthz") || path.starts_with("/readyz") {
+        path.to_string()
+    } else {
+        format!("/api/v1{path}")
+    }
 }
 
 fn send(s: &Server, c: &Call) -> Reply {
-    let url = s.url(&format!("/api/v1{}", c.path));
+    send_to(s.addr, c)
+}
+
+fn send_to(addr: std::net::SocketAddr, c: &Call) -> Reply {
+    let url = format!("http://{addr}{}", full_path(&c.path));
     let mut r = ureq::http::Request::builder()
         .method(c.method)
         .uri(&url)
-        .header("origin", format!("http://{}", s.addr));
+        .header("origin", format!("http://{addr}"));
     if let Some((ct, _)) = &c.body {
         r = r.header("content-type", *ct);
+    }
+    if let Some(t) = &c.token {
+        r = r.header("authorization", format!("Bearer {t}"));
     }
     let req = r
         .body(c.body.as_ref().map(|(_, b)| b.clone()).unwrap_or_default())
@@ -341,7 +366,7 @@ fn check_answer(doc: &Value, c: &Call, r: &Reply) -> Result<(), String> {
     if r.status != c.status {
         return Err(format!("{what}: expected {}: {}", c.status, r.body));
     }
-    let op = &doc["paths"][format!("/api/v1{}", c.route)][c.method.to_lowercase()];
+    let op = &doc["paths"][full_path(c.route)][c.method.to_lowercase()];
     if !op.is_object() {
         return Err(format!(
             "{what}: {} {} is not documented",
@@ -541,24 +566,266 @@ fn every_documented_route_answers_as_documented() {
     let mut called = BTreeSet::new();
     for c in &calls {
         let r = send(&s, c);
-        called.insert((c.method.to_lowercase(), format!("/api/v1{}", c.route)));
+        called.insert((c.method.to_lowercase(), full_path(c.route)));
         if let Err(e) = check_answer(&doc, c, &r) {
             failures.push(e);
         }
     }
-    let documented: BTreeSet<(String, String)> = doc["paths"]
+    // Hosted mode's own operations are called by the test below.
+    let missed: Vec<_> = operations(&doc, false)
+        .difference(&called)
+        .cloned()
+        .collect();
+    assert!(missed.is_empty(), "documented but never called: {missed:?}");
+    assert!(
+        failures.is_empty(),
+        "{} answers differ from the document:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The documented operations (method, path): hosted mode's own (tagged
+/// `hosted`) or the others.
+fn operations(doc: &Value, hosted: bool) -> BTreeSet<(String, String)> {
+    doc["paths"]
         .as_object()
         .expect("paths")
         .iter()
         .flat_map(|(path, item)| {
             item.as_object()
                 .expect("path item")
-                .keys()
-                .filter(|k| *k != "parameters")
-                .map(move |m| (m.clone(), path.clone()))
+                .iter()
+                .filter(|(k, _)| *k != "parameters")
+                .filter(move |(_, op)| {
+                    let tagged = op["tags"]
+                        .as_array()
+                        .is_some_and(|t| t.iter().any(|t| t == "hosted"));
+                    tagged == hosted
+                })
+                .map(move |(m, _)| (m.clone(), path.clone()))
         })
+        .collect()
+}
+
+#[test]
+fn hosted_operations_are_tagged_and_secured() {
+    let doc = document(&Server::start_sqlite(Some(NOW)));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let hosted = operations(&doc, true);
+    for (method, path) in [
+        ("get", "/api/v1/sharing"),
+        ("post", "/api/v1/sharing"),
+        ("delete", "/api/v1/sharing/{email}"),
+        ("get", "/api/v1/caseload"),
+        ("get", "/api/v1/candidates/{id}/agenda"),
+        ("get", "/api/v1/candidates/{id}/stats"),
+        ("get", "/api/v1/candidates/{id}/applications"),
+        ("get", "/healthz"),
+        ("get", "/readyz"),
+    ] {
+        assert!(
+            hosted.contains(&(method.to_string(), path.to_string())),
+            "{method} {path}"
+        );
+        let op = &doc["paths"][path][method];
+        if path.starts_with("/api/") {
+            assert_eq!(op["security"], json!([{ "bearer": [] }]), "{path}");
+            assert!(op["responses"].get("401").is_some(), "{path}");
+        } else {
+            assert_eq!(op["security"], json!([]), "{path}");
+        }
+    }
+    for path in [
+        "/api/v1/candidates/{id}/agenda",
+        "/api/v1/sharing",
+        "/api/v1/caseload",
+    ] {
+        assert!(
+            doc["paths"][path]["get"]["responses"].get("403").is_some(),
+            "{path}"
+        );
+    }
+}
+
+/// Hosted mode's operations on a real hosted server (PostgreSQL, the
+/// server role owning nothing), each answer checked against the
+/// document, as the test above does for the local server's.
+#[test]
+fn every_hosted_operation_answers_as_documented() {
+    let Some(site) =
+        common::hosted::HostedSite::start(NOW, "the hosted operations of the OpenAPI document")
+    else {
+        return;
+    };
+    let (victim, coach, other, attacker, admin) = (
+        site.victim.as_str(),
+        site.coach.as_str(),
+        site.other_coach.as_str(),
+        site.attacker.as_str(),
+        site.admin.as_str(),
+    );
+    let r = send_to(
+        site.addr,
+        &call("POST", "/import", "/import", 200)
+            .json(sample())
+            .by(victim),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The document as hosted mode serves it (to a signed-in caller).
+    let r = send_to(
+        site.addr,
+        &call("GET", "/openapi.json", "/openapi.json", 200).by(victim),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let doc: Value = serde_json::from_str(&r.body).expect("the document");
+    let id = site.victim_id;
+    let cand = |tail: &str| format!("/candidates/{id}/{tail}");
+    let calls = vec![
+        call("GET", "/healthz", "/healthz", 200),
+        call("GET", "/readyz", "/readyz", 200),
+        call("GET", "/sharing", "/sharing", 401),
+        call("GET", "/sharing", "/sharing", 200).by(victim),
+        call("GET", "/sharing", "/sharing", 403).by(coach),
+        call("POST", "/sharing", "/sharing", 201)
+            .json(json!({ "coach": "Coach@Example.org" }))
+            .by(victim),
+        call("POST", "/sharing", "/sharing", 200)
+            .json(json!({ "coach": "coach@example.org" }))
+            .by(victim),
+        call("POST", "/sharing", "/sharing", 404)
+            .json(json!({ "coach": "admin@example.org" }))
+            .by(victim),
+        call("POST", "/sharing", "/sharing", 422)
+            .json(json!({ "coch": "coach@example.org" }))
+            .by(victim),
+        call("POST", "/sharing", "/sharing", 403)
+            .json(json!({ "coach": "coach@example.org" }))
+            .by(admin),
+        call("POST", "/sharing", "/sharing", 401).json(json!({ "coach": "coach@example.org" })),
+        call("GET", "/sharing", "/sharing", 200).by(victim),
+        call("GET", "/caseload", "/caseload", 200).by(coach),
+        call("GET", "/caseload", "/caseload?sort=name", 200).by(other),
+        call("GET", "/caseload", "/caseload?sort=sideways", 422).by(coach),
+        call("GET", "/caseload", "/caseload", 403).by(victim),
+        call("GET", "/caseload", "/caseload", 401),
+        call("GET", "/candidates/{id}/agenda", &cand("agenda"), 200).by(coach),
+        call(
+            "GET",
+            "/candidates/{id}/agenda",
+            &cand("agenda?state=due&limit=1"),
+            200,
+        )
+        .by(coach),
+        call("GET", "/candidates/{id}/agenda", &cand("agenda"), 404).by(other),
+        call("GET", "/candidates/{id}/agenda", &cand("agenda"), 404).by(attacker),
+        call(
+            "GET",
+            "/candidates/{id}/agenda",
+            "/candidates/987654/agenda",
+            404,
+        )
+        .by(coach),
+        call("GET", "/candidates/{id}/agenda", &cand("agenda"), 401),
+        call("GET", "/candidates/{id}/stats", &cand("stats"), 200).by(coach),
+        call("GET", "/candidates/{id}/stats", &cand("stats"), 404).by(admin),
+        call("GET", "/candidates/{id}/stats", &cand("stats"), 401),
+        call(
+            "GET",
+            "/candidates/{id}/applications",
+            &cand("applications"),
+            200,
+        )
+        .by(coach),
+        call(
+            "GET",
+            "/candidates/{id}/applications",
+            &cand("applications"),
+            404,
+        )
+        .by(other),
+        call(
+            "GET",
+            "/candidates/{id}/applications",
+            &cand("applications"),
+            401,
+        ),
+        call(
+            "DELETE",
+            "/sharing/{email}",
+            "/sharing/coach%40example.org",
+            403,
+        )
+        .by(coach),
+        call(
+            "DELETE",
+            "/sharing/{email}",
+            "/sharing/coach%40example.org",
+            401,
+        ),
+        call(
+            "DELETE",
+            "/sharing/{email}",
+            "/sharing/coach%40example.org",
+            204,
+        )
+        .by(victim),
+        call(
+            "DELETE",
+            "/sharing/{email}",
+            "/sharing/coach%40example.org",
+            404,
+        )
+        .by(victim),
+        call("GET", "/candidates/{id}/agenda", &cand("agenda"), 404).by(coach),
+    ];
+    let mut failures = vec![];
+    let mut called = BTreeSet::new();
+    for c in &calls {
+        let r = send_to(site.addr, c);
+        called.insert((c.method.to_lowercase(), full_path(c.route)));
+        if let Err(e) = check_answer(&doc, c, &r) {
+            failures.push(e);
+        }
+    }
+    // A coach's write under a candidate's prefix is not an operation of
+    // the document, but its answer is the documented 403.
+    let r = send_to(
+        site.addr,
+        &call("POST", "/sharing", "/sharing", 201)
+            .json(json!({ "coach": "coach@example.org" }))
+            .by(victim),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    for method in ["POST", "PUT", "PATCH", "DELETE"] {
+        let r = send_to(
+            site.addr,
+            &call(
+                method,
+                "/candidates/{id}/applications",
+                &cand("applications"),
+                403,
+            )
+            .json(json!({}))
+            .by(coach),
+        );
+        assert_eq!(r.status, 403, "{method}: {}", r.body);
+        let e: Value = serde_json::from_str(&r.body).expect("JSON");
+        check(
+            &doc,
+            &json!({ "$ref": "#/components/schemas/Error" }),
+            &e,
+            "$",
+        )
+        .unwrap_or_else(|e| panic!("{method}: {e}"));
+    }
+    let missed: Vec<_> = operations(&doc, true)
+        .difference(&called)
+        .cloned()
         .collect();
-    let missed: Vec<_> = documented.difference(&called).collect();
     assert!(missed.is_empty(), "documented but never called: {missed:?}");
     assert!(
         failures.is_empty(),

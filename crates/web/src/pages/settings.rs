@@ -77,6 +77,7 @@ pub(super) fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<
             p { a.button href="/export.json" download="debrief-export.json" { "Download everything (JSON)" } }
             p { (crate::exchange_pages::calendar_link(None)) }
         }
+        (crate::account::settings_section())
         (calendar_feed)
         (email)
         (digest)

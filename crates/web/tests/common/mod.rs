@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod hosted;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
