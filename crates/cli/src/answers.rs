@@ -23,7 +23,7 @@ pub struct AgendaAnswer {
     pub engine: Engine,
     pub agenda: Agenda,
     /// Application id → company, for every application read.
-    pub companies: HashMap<String, String>,
+    pub companies: HashMap<debrief_core::model::AppId, String>,
 }
 
 impl AgendaAnswer {

@@ -191,7 +191,7 @@ fn an_import_over_the_applications_its_keys_find_is_the_whole_import() {
             .filter(|a| s.target.as_deref() == Some(&a.id) || keys::holds_any(a, &wanted))
             .cloned()
             .collect();
-        let taken = apps.iter().map(|a| a.id.clone()).collect();
+        let taken = apps.iter().map(|a| a.id.to_string()).collect();
         Importer::over(subset, taken, s).one_file(events, vec![])
     }
     fn same(a: &ImportResult, b: &ImportResult, what: &str) {

@@ -928,7 +928,7 @@ pub fn find_applications_by_key(new_store: NewStore<'_>) -> Result<(), Failure> 
     ] {
         let wanted: BTreeSet<String> = wanted.iter().map(|k| k.to_string()).collect();
         let found = c.ok("find_applications()", store_ref.find_applications(&wanted))?;
-        let found_ids: Vec<String> = found.iter().map(|a| a.id.clone()).collect();
+        let found_ids: Vec<String> = found.iter().map(|a| a.id.to_string()).collect();
         c.equal(
             &format!("ids found by {wanted:?}"),
             &found_ids,
@@ -968,7 +968,7 @@ pub fn find_applications_by_key(new_store: NewStore<'_>) -> Result<(), Failure> 
     ] {
         let wanted: BTreeSet<String> = wanted.iter().map(|k| k.to_string()).collect();
         let found = c.ok("find_applications()", store_ref.find_applications(&wanted))?;
-        let found_ids: Vec<String> = found.iter().map(|a| a.id.clone()).collect();
+        let found_ids: Vec<String> = found.iter().map(|a| a.id.to_string()).collect();
         c.equal(
             &format!("ids found by {wanted:?} after a rewrite and a delete"),
             &found_ids,

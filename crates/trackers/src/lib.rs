@@ -235,7 +235,7 @@ pub struct StoredJob {
 impl From<&Application> for StoredJob {
     fn from(a: &Application) -> StoredJob {
         StoredJob {
-            id: a.id.clone(),
+            id: a.id.to_string(),
             company: a.company.clone(),
             role: a.role.clone(),
         }
