@@ -1,7 +1,8 @@
 //! What finds an application: the lookup keys a store indexes so that an
 //! import reads only the applications it may touch, not the whole store.
 //!
-//! A key is a short text, a kind letter and a value: `i:` an interview id,
+//! A key is a short text, a kind letter and a value: `i:` the id of an
+//! interview made from an invite,
 //! `u:` a calendar invite's UID, `e:` a person's address (trimmed, ASCII
 //! lowercase), `d:` that address's domain, `l:` what a company's name
 //! spells as a domain label (`contoso`, `northwindtraders`), `c:` the
@@ -70,6 +71,11 @@ pub fn label_spellings(words: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The start of the id of every interview made from a calendar invite
+/// (`debrief-ics`'s `interview_id_for_uid`): the only interviews an
+/// import looks up by id, so the only ones given an `i:` key.
+pub const INVITE_INTERVIEW_PREFIX: &str = "ics-";
+
 /// The key of an interview id.
 pub fn interview(id: &str) -> String {
     format!("i:{id}")
@@ -119,7 +125,9 @@ pub fn of(app: &Application) -> BTreeSet<String> {
         }
     }
     for iv in &app.interviews {
-        keys.insert(interview(&iv.id));
+        if iv.id.starts_with(INVITE_INTERVIEW_PREFIX) {
+            keys.insert(interview(&iv.id));
+        }
         if let Some(v) = &iv.invite {
             keys.insert(invite(&v.uid));
         }

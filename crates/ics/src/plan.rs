@@ -120,7 +120,11 @@ impl InvitePlan {
 /// The interview id for a UID: `ics-` and 12 hex digits of a stable hash —
 /// short, safe in paths and shells, the same on every import.
 pub fn interview_id_for_uid(uid: &str) -> String {
-    format!("ics-{:012x}", crate::fnv1a64(uid.trim().as_bytes()) >> 16)
+    format!(
+        "{}{:012x}",
+        debrief_core::keys::INVITE_INTERVIEW_PREFIX,
+        crate::fnv1a64(uid.trim().as_bytes()) >> 16
+    )
 }
 
 /// What planning an invite reads of its application: its interviews by id

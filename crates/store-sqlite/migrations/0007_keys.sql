@@ -5,8 +5,12 @@
 -- Written with the application, in the same transaction; the keys of the
 -- applications already stored are computed right after migrating.
 
+-- A key is kept as a 64-bit FNV-1a hash of its text (`write::key_hash`):
+-- a small integer index; a lookup reads the applications whose hashes
+-- match and keeps those that hold the key itself.
+
 CREATE TABLE application_keys (
-    key TEXT NOT NULL,
+    key INTEGER NOT NULL,
     app INTEGER NOT NULL REFERENCES applications (pk) ON DELETE CASCADE,
     PRIMARY KEY (key, app)
 ) STRICT, WITHOUT ROWID;

@@ -145,7 +145,7 @@ pub(crate) fn applications_with_keys(
 
 /// See `SqliteStore::check_keys`.
 pub(crate) fn check_keys(conn: &Connection) -> Result<(), StoreError> {
-    let mut stored: std::collections::BTreeMap<i64, std::collections::BTreeSet<String>> =
+    let mut stored: std::collections::BTreeMap<i64, std::collections::BTreeSet<i64>> =
         std::collections::BTreeMap::new();
     let mut stmt = conn
         .prepare_cached("SELECT app, key FROM application_keys")
@@ -159,7 +159,10 @@ pub(crate) fn check_keys(conn: &Connection) -> Result<(), StoreError> {
             .insert(row.get(1).map_err(backend)?);
     }
     for (key, a) in applications_with_keys(conn)? {
-        let expected = debrief_core::keys::of(&a);
+        let expected: std::collections::BTreeSet<i64> = debrief_core::keys::of(&a)
+            .iter()
+            .map(|k| crate::write::key_hash(k))
+            .collect();
         let found = stored.remove(&key).unwrap_or_default();
         if found != expected {
             return Err(StoreError::Corrupt(format!(
@@ -187,14 +190,17 @@ pub(crate) fn find_applications(
         .prepare_cached("SELECT app FROM application_keys WHERE key = ?1")
         .map_err(backend)?;
     for key in keys {
-        let mut rows = stmt.query([key]).map_err(backend)?;
+        let mut rows = stmt.query([crate::write::key_hash(key)]).map_err(backend)?;
         while let Some(row) = rows.next().map_err(backend)? {
             found.insert(row.get::<_, i64>(0).map_err(backend)?);
         }
     }
     let mut apps = Vec::with_capacity(found.len());
     for key in found {
-        if let Some(a) = application_by_key(conn, key)? {
+        // Keys are kept hashed: keep only what holds a key itself.
+        if let Some(a) = application_by_key(conn, key)?
+            && debrief_core::keys::holds_any(&a, keys)
+        {
             apps.push(a);
         }
     }
