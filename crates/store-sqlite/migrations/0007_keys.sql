@@ -5,7 +5,7 @@
 -- Written with the application, in the same transaction; the keys of the
 -- applications already stored are computed right after migrating.
 
--- A key is kept as a 64-bit FNV-1a hash of its text (`write::key_hash`):
+-- A key is kept as a 64-bit FNV-1a hash of its text (`codec::key_hash`):
 -- a small integer index; a lookup reads the applications whose hashes
 -- match and keeps those that hold the key itself.
 

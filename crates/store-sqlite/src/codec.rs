@@ -224,3 +224,12 @@ impl<'r, 's> Columns<'r, 's> {
         }
     }
 }
+
+/// How `application_keys` keeps a key: its 64-bit FNV-1a hash (two keys
+/// may share one; a lookup checks the applications it finds).
+pub(crate) fn key_hash(key: &str) -> i64 {
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    i64::from_ne_bytes(h.to_ne_bytes())
+}

@@ -161,7 +161,7 @@ pub(crate) fn check_keys(conn: &Connection) -> Result<(), StoreError> {
     for (key, a) in applications_with_keys(conn)? {
         let expected: std::collections::BTreeSet<i64> = debrief_core::keys::of(&a)
             .iter()
-            .map(|k| crate::write::key_hash(k))
+            .map(|k| crate::codec::key_hash(k))
             .collect();
         let found = stored.remove(&key).unwrap_or_default();
         if found != expected {
@@ -190,7 +190,7 @@ pub(crate) fn find_applications(
         .prepare_cached("SELECT app FROM application_keys WHERE key = ?1")
         .map_err(backend)?;
     for key in keys {
-        let mut rows = stmt.query([crate::write::key_hash(key)]).map_err(backend)?;
+        let mut rows = stmt.query([crate::codec::key_hash(key)]).map_err(backend)?;
         while let Some(row) = rows.next().map_err(backend)? {
             found.insert(row.get::<_, i64>(0).map_err(backend)?);
         }

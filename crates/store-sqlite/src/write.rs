@@ -5,7 +5,7 @@ use debrief_core::model::{Application, Profile};
 use debrief_store::StoreError;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::codec::{backend, json_list, moment_columns, opt_moment_columns};
+use crate::codec::{backend, json_list, key_hash, moment_columns, opt_moment_columns};
 use crate::{image, read};
 
 /// Tables holding an application's children, leaves first, so deleting
@@ -361,15 +361,6 @@ fn write_keys(conn: &Connection, app: i64, a: &Application) -> rusqlite::Result<
         stmt.execute(params![key_hash(&key), app])?;
     }
     Ok(())
-}
-
-/// How `application_keys` keeps a key: its 64-bit FNV-1a hash (two keys
-/// may share one; a lookup checks the applications it finds).
-pub(crate) fn key_hash(key: &str) -> i64 {
-    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    i64::from_ne_bytes(h.to_ne_bytes())
 }
 
 /// Indexes every application's keys afresh (after migration 0007).
