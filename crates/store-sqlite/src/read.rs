@@ -113,26 +113,30 @@ pub(crate) fn applications_outside_zone(
     conn: &Connection,
     zone: &str,
 ) -> Result<Vec<(i64, Application)>, StoreError> {
-    let keys: Vec<i64> = conn
-        .prepare_cached("SELECT pk FROM applications WHERE quiet_zone IS NOT ?1 ORDER BY pk")
-        .and_then(|mut s| s.query_map([zone], |r| r.get(0))?.collect())
-        .map_err(backend)?;
-    let mut found = Vec::with_capacity(keys.len());
-    for key in keys {
-        if let Some(a) = application_by_key(conn, key)? {
-            found.push((key, a));
-        }
-    }
-    Ok(found)
+    applications_by_key(
+        conn,
+        "SELECT pk FROM applications WHERE quiet_zone IS NOT ?1 ORDER BY pk",
+        [zone],
+    )
 }
 
 /// Every application with its key, in insertion order.
 pub(crate) fn applications_with_keys(
     conn: &Connection,
 ) -> Result<Vec<(i64, Application)>, StoreError> {
+    applications_by_key(conn, "SELECT pk FROM applications ORDER BY pk", [])
+}
+
+/// The applications whose keys `pks` (a query of `pk`s) answers, each with
+/// its key, from its load image if it has a good one.
+fn applications_by_key<P: rusqlite::Params>(
+    conn: &Connection,
+    pks: &str,
+    params: P,
+) -> Result<Vec<(i64, Application)>, StoreError> {
     let keys: Vec<i64> = conn
-        .prepare_cached("SELECT pk FROM applications ORDER BY pk")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .prepare_cached(pks)
+        .and_then(|mut s| s.query_map(params, |r| r.get(0))?.collect())
         .map_err(backend)?;
     let mut found = Vec::with_capacity(keys.len());
     for key in keys {
@@ -227,6 +231,15 @@ fn application_by_key(conn: &Connection, key: i64) -> Result<Option<Application>
 /// in the given zone (see `migrations/0002_quiet.sql`).
 pub(crate) type Active<'a> = Option<(i64, &'a str)>;
 
+/// Each application's key and load image in insertion order (the image
+/// NULL when missing or of another format than `?1`); with `?2` (Unix
+/// seconds) and `?3` (a quietness key), only those that may act then.
+const IMAGES_IN_ORDER: &str = "SELECT a.pk, i.body FROM applications a
+     LEFT JOIN application_images i ON i.app = a.pk AND i.format = ?1
+     WHERE ?2 IS NULL OR a.quiet_from IS NULL OR a.quiet_zone IS NOT ?3
+           OR a.quiet_from > ?2
+     ORDER BY a.pk";
+
 /// Every application (or every active one), from the load images; from the
 /// tables if any image is missing or of another format (until the next
 /// open rebuilds them).
@@ -235,21 +248,13 @@ pub(crate) fn all_applications(
     active: Active<'_>,
 ) -> Result<Vec<Application>, StoreError> {
     let mut bodies = Vec::new();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT i.body FROM applications a
-             LEFT JOIN application_images i ON i.app = a.pk AND i.format = ?1
-             WHERE ?2 IS NULL OR a.quiet_from IS NULL OR a.quiet_zone IS NOT ?3
-                   OR a.quiet_from > ?2
-             ORDER BY a.pk",
-        )
-        .map_err(backend)?;
+    let mut stmt = conn.prepare_cached(IMAGES_IN_ORDER).map_err(backend)?;
     let (now, zone) = active.unzip();
     let mut rows = stmt
         .query(rusqlite::params![image::FORMAT, now, zone])
         .map_err(backend)?;
     while let Some(row) = rows.next().map_err(backend)? {
-        match row.get_ref(0).map_err(backend)?.as_str_or_null() {
+        match row.get_ref(1).map_err(backend)?.as_str_or_null() {
             Ok(Some(body)) => bodies.push(body.to_owned()),
             _ => return applications(conn, Scope::All),
         }
@@ -270,15 +275,7 @@ pub(crate) fn each_application(
     active: Active<'_>,
     each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT a.pk, i.body FROM applications a
-             LEFT JOIN application_images i ON i.app = a.pk AND i.format = ?1
-             WHERE ?2 IS NULL OR a.quiet_from IS NULL OR a.quiet_zone IS NOT ?3
-                   OR a.quiet_from > ?2
-             ORDER BY a.pk",
-        )
-        .map_err(backend)?;
+    let mut stmt = conn.prepare_cached(IMAGES_IN_ORDER).map_err(backend)?;
     let (now, zone) = active.unzip();
     let mut rows = stmt
         .query(rusqlite::params![image::FORMAT, now, zone])
