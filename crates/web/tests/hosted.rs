@@ -8,10 +8,7 @@
 //! `DEBRIEF_TEST_DATABASE_URL` (`.ci/postgres`, which also makes the role
 //! `debrief_app`); skipped loudly without it.
 
-use std::sync::Arc;
-
-use debrief_store_postgres::hosted::{Directory, Role};
-use debrief_web::hosted::{Hosted, HostedConfig};
+use debrief_web::hosted::HostedConfig;
 
 const NOW: &str = "2026-11-20T15:00:00-06:00";
 
@@ -26,99 +23,27 @@ const SECRETS: &[&str] = &[
     "reporting to dbt",
 ];
 
-struct Site {
-    addr: std::net::SocketAddr,
-    _runtime: tokio::runtime::Runtime,
-    _db: debrief_testkit::pg::TestDatabase,
-    victim: String,
-    victim_id: i64,
-    attacker: String,
-    coach: String,
-    other_coach: String,
-    admin: String,
-}
+mod common;
 
-fn server_url() -> Option<String> {
-    match std::env::var("DEBRIEF_TEST_DATABASE_URL") {
-        Ok(u) if !u.trim().is_empty() => Some(u),
-        _ => {
-            eprintln!(
-                "!! SKIPPED hosted-mode web tests: DEBRIEF_TEST_DATABASE_URL is not set \
-                 (export DEBRIEF_TEST_DATABASE_URL=\"$(.ci/postgres)\")"
-            );
-            None
-        }
+/// The shared hosted server (`tests/common/hosted.rs`), with the victim's
+/// and the attacker's data.
+struct Site(common::hosted::HostedSite);
+
+impl std::ops::Deref for Site {
+    type Target = common::hosted::HostedSite;
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
-}
-
-fn as_app_role(url: &str) -> String {
-    let rest = url.split_once('@').map_or(url, |(_, rest)| rest);
-    format!("postgres://debrief_app:debrief_app@{rest}")
 }
 
 fn start() -> Option<Site> {
-    server_url()?;
-    let db = debrief_testkit::pg::TestDatabase::new();
-    let now = jiff::Timestamp::from_second(1_795_000_000).expect("time");
-    let dir = Directory::connect(db.url()).expect("migrate");
-    let mut tokens = Vec::new();
-    let mut victim_id = 0;
-    for (email, role) in [
-        ("victim@example.org", Role::Candidate),
-        ("attacker@example.org", Role::Candidate),
-        ("coach@example.org", Role::Coach),
-        ("other-coach@example.org", Role::Coach),
-        ("admin@example.org", Role::Admin),
-    ] {
-        let a = dir
-            .add_account(email, email, role, "a long password", now)
-            .expect("account");
-        if email.starts_with("victim") {
-            victim_id = a.id;
-        }
-        tokens.push(dir.new_token(&a, "test", now).expect("token"));
-    }
-    dir.grant_to("debrief_app").expect("grant");
-    let hosted = Hosted::open(
-        &as_app_role(db.url()),
-        Some(NOW.to_string()),
-        debrief_mail::Sources::none(),
-        true,
+    let site = Site(common::hosted::HostedSite::start_with(
+        NOW,
+        "hosted-mode web tests",
         HostedConfig {
             trusted_proxies: vec!["127.0.0.2".parse().expect("ip")],
         },
-    )
-    .expect("debrief_app connects (.ci/postgres makes the role)");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    runtime.spawn(debrief_web::server::serve_with(
-        listener,
-        debrief_web::gate::router(Arc::new(hosted)),
-        debrief_web::server::Limits {
-            header_timeout: std::time::Duration::from_secs(10),
-            idle_timeout: std::time::Duration::from_secs(60),
-            max_connections: 64,
-        },
-        std::future::pending(),
-    ));
-    let site = Site {
-        addr,
-        _runtime: runtime,
-        _db: db,
-        victim: tokens[0].clone(),
-        victim_id,
-        attacker: tokens[1].clone(),
-        coach: tokens[2].clone(),
-        other_coach: tokens[3].clone(),
-        admin: tokens[4].clone(),
-    };
+    )?);
     let fixture = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../cli/tests/fixtures/acme.json"

@@ -44,6 +44,12 @@ fn as_app_role(url: &str) -> String {
 
 impl HostedSite {
     pub fn start(now: &str, what: &str) -> Option<HostedSite> {
+        HostedSite::start_with(now, what, HostedConfig::default())
+    }
+
+    /// [`HostedSite::start`] with a configuration of its own (trusted
+    /// proxies).
+    pub fn start_with(now: &str, what: &str, config: HostedConfig) -> Option<HostedSite> {
         server_url(what)?;
         let db = debrief_testkit::pg::TestDatabase::new();
         let created = jiff::Timestamp::from_second(1_795_000_000).expect("time");
@@ -71,7 +77,7 @@ impl HostedSite {
             Some(now.to_string()),
             debrief_mail::Sources::none(),
             true,
-            HostedConfig::default(),
+            config,
         )
         .expect("debrief_app connects (.ci/postgres makes the role)");
         let runtime = tokio::runtime::Builder::new_multi_thread()
