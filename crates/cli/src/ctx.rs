@@ -252,14 +252,18 @@ impl Ctx {
                 Failure::input(msg)
             }
         })?;
-        Ok(Ctx {
+        Ok(Ctx::assemble(store, db_path, location, now))
+    }
+
+    fn assemble(store: BoxStore, db_path: PathBuf, location: Location, now: Option<String>) -> Ctx {
+        Ctx {
             store,
             db_path,
             location,
             now_text: now,
             profile: OnceCell::new(),
             what: command_words(),
-        })
+        }
     }
 
     /// A command's context over a store already opened at `location`
@@ -274,14 +278,7 @@ impl Ctx {
             Some(p) => p.to_path_buf(),
             None => default_db_path()?,
         };
-        Ok(Ctx {
-            store,
-            db_path,
-            location,
-            now_text: now,
-            profile: OnceCell::new(),
-            what: command_words(),
-        })
+        Ok(Ctx::assemble(store, db_path, location, now))
     }
 
     /// The saved profile; before one is saved, the system's time zone and
