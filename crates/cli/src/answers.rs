@@ -40,7 +40,10 @@ impl AgendaAnswer {
 /// chunk and the actions, not the store.
 const AGENDA_CHUNK: usize = 4_096;
 
-pub fn agenda(ctx: &Ctx, app: Option<&str>) -> Result<AgendaAnswer> {
+/// `companies`: whether to keep each application's company (what a
+/// human agenda or a reminder prints; `--json` names only ids).
+pub fn agenda(ctx: &Ctx, app: Option<&str>, companies: bool) -> Result<AgendaAnswer> {
+    let keep_companies = companies;
     // Before a profile is saved, the system's zone, as everywhere else.
     let profile = ctx.profile()?;
     let now = ctx.now()?;
@@ -57,7 +60,9 @@ pub fn agenda(ctx: &Ctx, app: Option<&str>) -> Result<AgendaAnswer> {
             let mut parts = Vec::new();
             let mut chunk: Vec<Application> = Vec::with_capacity(AGENDA_CHUNK);
             ctx.store.each_active(now, &profile.timezone, &mut |a| {
-                companies.insert(a.id.clone(), a.company.clone());
+                if keep_companies {
+                    companies.insert(a.id.clone(), a.company.clone());
+                }
                 chunk.push(a);
                 if chunk.len() == AGENDA_CHUNK {
                     parts.push(engine.actions_of(&chunk, now));

@@ -213,7 +213,7 @@ impl Debrief {
         // newline): written on every core for a large agenda.
         let text = (|| {
             let ctx = self.open(p.now, true)?;
-            let answer = answers::agenda(&ctx, p.app.as_deref())?;
+            let answer = answers::agenda(&ctx, p.app.as_deref(), false)?;
             String::from_utf8(answer.agenda.to_pretty_json())
                 .map_err(|e| Failure::input(format!("agenda: {e}")))
         })();

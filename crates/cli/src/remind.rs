@@ -71,7 +71,7 @@ pub fn run(ctx: &mut Ctx, a: &RemindArgs) -> Result<()> {
     if let Some(choice) = &a.digest {
         return set_digest(ctx, choice, a.json);
     }
-    let answer = crate::answers::agenda(ctx, None)?;
+    let answer = crate::answers::agenda(ctx, None, true)?;
     let agenda = &answer.agenda;
     let tz = answer.engine.calendar().tz().clone();
     let open: Vec<&Action> = agenda

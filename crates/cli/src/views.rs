@@ -17,7 +17,7 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 }
 
 pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
-    let answer = crate::answers::agenda(ctx, a.app.as_deref())?;
+    let answer = crate::answers::agenda(ctx, a.app.as_deref(), !a.json)?;
     let agenda = &answer.agenda;
     if a.json {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
