@@ -29,7 +29,7 @@ pub mod timeline;
 pub mod touch;
 
 pub use error::AppError;
-pub use location::{Location, open};
+pub use location::{Location, Vaults, open};
 
 /// The store as the front ends hold it: any backend, opened once at
 /// start-up.

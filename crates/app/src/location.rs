@@ -77,6 +77,31 @@ pub fn open(location: &Location, empty: bool) -> Result<BoxStore, StoreError> {
     })
 }
 
+/// The vaults of one PostgreSQL database over shared connections (hosted
+/// mode): a server keeps a store per vault it serves, and none of them
+/// holds a connection between calls.
+#[derive(Debug, Clone)]
+pub struct Vaults {
+    pool: std::sync::Arc<debrief_store_postgres::Pool>,
+}
+
+impl Vaults {
+    /// Connects to the database at `url` (bringing its schema up to date
+    /// when the role may), keeping up to `idle` connections between calls.
+    pub fn connect(url: &str, idle: usize) -> Result<Vaults, StoreError> {
+        Ok(Vaults {
+            pool: debrief_store_postgres::Pool::connect(url, idle)?,
+        })
+    }
+
+    /// The store of the vault named `vault` (made if missing).
+    pub fn open(&self, vault: &str) -> Result<BoxStore, StoreError> {
+        Ok(Box::new(debrief_store_postgres::PgStore::pooled(
+            &self.pool, vault,
+        )?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

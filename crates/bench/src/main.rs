@@ -7,6 +7,8 @@
 //! debrief-bench engine FILE.json [--iterations N] [--now TIME]
 //! debrief-bench phases DB [--iterations N] [--now TIME]
 //! debrief-bench import-phases FILE.json DB
+//! debrief-bench hosted-setup --database URL [--candidates N] [--coaches N] [--apps N] SEATS
+//! debrief-bench hosted-load [--url URL] [--clients N] [--seconds N] [--import FILE] SEATS
 //! ```
 //!
 //! `engine` times `Engine::agenda` alone, in process. `phases` splits the
@@ -16,6 +18,7 @@
 //! one `# name key=value …` line for scripts.
 
 mod generate;
+mod hosted;
 
 // The same allocator as `debrief`, so in-process phases match the command.
 #[global_allocator]
@@ -45,7 +48,9 @@ const USAGE: &str = "usage:
   debrief-bench generate [--apps N] [--interviews-per-app N] [--touches-per-app N] [--seed N] [--now TIME] [--all-active true] OUT.json
   debrief-bench engine FILE.json [--iterations N] [--now TIME]
   debrief-bench phases DB [--iterations N] [--now TIME]
-  debrief-bench import-phases FILE.json DB";
+  debrief-bench import-phases FILE.json DB
+  debrief-bench hosted-setup --database URL [--candidates N] [--coaches N] [--apps N] [--seed N] [--now TIME] SEATS
+  debrief-bench hosted-load [--url URL] [--clients N] [--seconds N] [--import FILE] SEATS";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -129,6 +134,14 @@ fn run(args: &[String]) -> Result<()> {
         "engine" => engine(&Args::parse(rest, &["iterations", "now"])?),
         "phases" => phases(&Args::parse(rest, &["iterations", "now"])?),
         "import-phases" => import_phases(&Args::parse(rest, &[])?),
+        "hosted-setup" => hosted::setup(&Args::parse(
+            rest,
+            &["database", "candidates", "coaches", "apps", "seed", "now"],
+        )?),
+        "hosted-load" => hosted::load(&Args::parse(
+            rest,
+            &["url", "clients", "seconds", "import"],
+        )?),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())

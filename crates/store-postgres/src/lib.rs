@@ -26,7 +26,8 @@ mod ops;
 mod quiet;
 
 pub use conn::LOCK_TIMEOUT;
-use conn::{Conn, Tx};
+pub use conn::Pool;
+use conn::{Conn, Lease, Source, Tx};
 pub use migrations::SCHEMA_VERSION;
 use quiet::Quiet;
 
@@ -36,7 +37,7 @@ pub const DEFAULT_VAULT: &str = "default";
 
 /// One vault of a Debrief database on a PostgreSQL server.
 pub struct PgStore {
-    conn: Conn,
+    conn: Source,
     vault: i64,
     vault_name: String,
 }
@@ -44,7 +45,7 @@ pub struct PgStore {
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgStore")
-            .field("database", &self.conn.label)
+            .field("database", &self.conn.label())
             .field("vault", &self.vault_name)
             .finish()
     }
@@ -75,16 +76,34 @@ impl PgStore {
     /// is up to date (`hosted::Directory::into_vault`: one connection,
     /// hence one sign-in, for a command that looks an account up first).
     pub(crate) fn on(conn: Conn, vault: &str) -> Result<PgStore, StoreError> {
+        PgStore::over(Source::Own(Box::new(conn)), vault)
+    }
+
+    /// The vault `vault` (made if missing) over a shared [`Pool`]: a store
+    /// that holds no connection between calls, for a server that keeps a
+    /// store per vault.
+    pub fn pooled(pool: &std::sync::Arc<Pool>, vault: &str) -> Result<PgStore, StoreError> {
+        PgStore::over(Source::Pooled(pool.clone()), vault)
+    }
+
+    fn over(conn: Source, vault: &str) -> Result<PgStore, StoreError> {
         if vault.trim().is_empty() {
             return Err(StoreError::Backend("a vault needs a name".into()));
         }
-        let id = ops::vault(&conn, vault)?;
-        conn.bind_vault(id)?;
+        let id = ops::vault(&*conn.lease(None)?, vault)?;
+        if let Source::Own(c) = &conn {
+            c.bind_vault(id)?;
+        }
         Ok(PgStore {
             conn,
             vault: id,
             vault_name: vault.to_string(),
         })
+    }
+
+    /// A connection bound to this store's vault, for one call.
+    fn lease(&self) -> Result<Lease<'_>, StoreError> {
+        self.conn.lease(Some(self.vault))
     }
 
     /// The vault's name.
@@ -94,26 +113,29 @@ impl PgStore {
 
     /// The database, without its password: `postgres://USER@HOST:PORT/DATABASE`.
     pub fn label(&self) -> &str {
-        &self.conn.label
+        self.conn.label()
     }
 
     /// The schema version of the database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        migrations::version(&self.conn)
+        let conn = self.lease()?;
+        migrations::version(&conn)
     }
 
     /// Every setting of the vault, by key.
     pub fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
-        ops::settings(&self.conn, self.vault)
+        let conn = self.lease()?;
+        ops::settings(&conn, self.vault)
     }
 
     /// True while the vault holds nothing: no saved profile, no
     /// application, no setting.
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        let tx = Tx::begin(&self.conn, READ)?;
-        let empty = !ops::has_profile(&self.conn, self.vault)?
-            && ops::application_ids(&self.conn, self.vault)?.is_empty()
-            && ops::settings(&self.conn, self.vault)?.is_empty();
+        let conn = self.lease()?;
+        let tx = Tx::begin(&conn, READ)?;
+        let empty = !ops::has_profile(&conn, self.vault)?
+            && ops::application_ids(&conn, self.vault)?.is_empty()
+            && ops::settings(&conn, self.vault)?.is_empty();
         tx.commit()?;
         Ok(empty)
     }
@@ -128,16 +150,18 @@ impl PgStore {
         settings: &[(String, String)],
         replace: bool,
     ) -> Result<(), StoreError> {
-        let mut tx = PgTx::begin(&self.conn, self.vault)?;
+        let conn = self.lease()?;
+        let mut tx = PgTx::begin(&conn, self.vault)?;
         if replace {
-            ops::clear(&self.conn, self.vault)?;
-        } else if ops::has_profile(&self.conn, self.vault)?
-            || !ops::application_ids(&self.conn, self.vault)?.is_empty()
-            || !ops::settings(&self.conn, self.vault)?.is_empty()
+            ops::clear(&conn, self.vault)?;
+        } else if ops::has_profile(&conn, self.vault)?
+            || !ops::application_ids(&conn, self.vault)?.is_empty()
+            || !ops::settings(&conn, self.vault)?.is_empty()
         {
             return Err(StoreError::Conflict(format!(
                 "the vault '{}' in {} is not empty; pass --replace to overwrite it",
-                self.vault_name, self.conn.label
+                self.vault_name,
+                self.conn.label()
             )));
         }
         tx.write_one(&Change::SetProfile(data.profile.clone()))?;
@@ -145,7 +169,7 @@ impl PgStore {
             tx.write_one(&Change::PutApplication(a.clone()))?;
         }
         for (key, value) in settings {
-            ops::set_setting(&self.conn, self.vault, key, value)?;
+            ops::set_setting(&conn, self.vault, key, value)?;
         }
         tx.commit()
     }
@@ -153,13 +177,15 @@ impl PgStore {
 
 impl StoreReader for PgStore {
     fn profile(&self) -> Result<Profile, StoreError> {
-        ops::profile(&self.conn, self.vault)
+        let conn = self.lease()?;
+        ops::profile(&conn, self.vault)
     }
 
     fn load(&self) -> Result<Dataset, StoreError> {
-        let tx = Tx::begin(&self.conn, READ)?;
-        let profile = ops::profile(&self.conn, self.vault)?;
-        let applications = ops::applications(&self.conn, self.vault, None)?;
+        let conn = self.lease()?;
+        let tx = Tx::begin(&conn, READ)?;
+        let profile = ops::profile(&conn, self.vault)?;
+        let applications = ops::applications(&conn, self.vault, None)?;
         tx.commit()?;
         Ok(Dataset {
             profile,
@@ -169,8 +195,9 @@ impl StoreReader for PgStore {
     }
 
     fn load_active(&self, now: Timestamp, zone: &str) -> Result<Dataset, StoreError> {
-        let tx = Tx::begin(&self.conn, READ)?;
-        let profile = ops::profile(&self.conn, self.vault)?;
+        let conn = self.lease()?;
+        let tx = Tx::begin(&conn, READ)?;
+        let profile = ops::profile(&conn, self.vault)?;
         // Rows are marked with the zone, holidays and policy they were
         // computed with; a zone other than the profile's matches no row.
         let key = if zone == profile.timezone {
@@ -178,8 +205,7 @@ impl StoreReader for PgStore {
         } else {
             zone.to_string()
         };
-        let applications =
-            ops::applications(&self.conn, self.vault, Some((now.as_second(), &key)))?;
+        let applications = ops::applications(&conn, self.vault, Some((now.as_second(), &key)))?;
         tx.commit()?;
         Ok(Dataset {
             profile,
@@ -189,45 +215,53 @@ impl StoreReader for PgStore {
     }
 
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
-        ops::application(&self.conn, self.vault, id)
+        let conn = self.lease()?;
+        ops::application(&conn, self.vault, id)
     }
 
     fn find_applications(
         &self,
         keys: &std::collections::BTreeSet<String>,
     ) -> Result<Vec<Application>, StoreError> {
-        let tx = Tx::begin(&self.conn, READ)?;
-        let found = ops::find_applications(&self.conn, self.vault, keys)?;
+        let conn = self.lease()?;
+        let tx = Tx::begin(&conn, READ)?;
+        let found = ops::find_applications(&conn, self.vault, keys)?;
         tx.commit()?;
         Ok(found)
     }
 
     fn summaries(&self) -> Result<Vec<ApplicationSummary>, StoreError> {
-        ops::summaries(&self.conn, self.vault)
+        let conn = self.lease()?;
+        ops::summaries(&conn, self.vault)
     }
 
     fn application_ids(&self) -> Result<Vec<String>, StoreError> {
-        ops::application_ids(&self.conn, self.vault)
+        let conn = self.lease()?;
+        ops::application_ids(&conn, self.vault)
     }
 
     fn version(&self, id: &str) -> Result<Option<u64>, StoreError> {
-        ops::version(&self.conn, self.vault, id)
+        let conn = self.lease()?;
+        ops::version(&conn, self.vault, id)
     }
 
     fn history(&self, limit: usize, open_only: bool) -> Result<Vec<JournalEntry>, StoreError> {
-        let tx = Tx::begin(&self.conn, READ)?;
-        let entries = ops::history(&self.conn, self.vault, limit, open_only)?;
+        let conn = self.lease()?;
+        let tx = Tx::begin(&conn, READ)?;
+        let entries = ops::history(&conn, self.vault, limit, open_only)?;
         tx.commit()?;
         Ok(entries)
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        ops::setting(&self.conn, self.vault, key)
+        let conn = self.lease()?;
+        ops::setting(&conn, self.vault, key)
     }
 
     /// The vault's write counter (`vaults.revision`).
     fn revision(&self) -> Result<Option<u64>, StoreError> {
-        ops::revision(&self.conn, self.vault)
+        let conn = self.lease()?;
+        ops::revision(&conn, self.vault)
     }
 }
 
@@ -575,8 +609,9 @@ impl StoreWriter for PgStore {
         &mut self,
         produce: &mut dyn FnMut(&mut ChangeSink<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let conn = self.lease()?;
         // Dropping the transaction on an early return rolls everything back.
-        let mut tx = PgTx::begin(&self.conn, self.vault)?;
+        let mut tx = PgTx::begin(&conn, self.vault)?;
         produce(&mut |change| tx.write_one(change))?;
         tx.commit()
     }
@@ -585,7 +620,8 @@ impl StoreWriter for PgStore {
         &mut self,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut tx = PgTx::begin(&self.conn, self.vault)?;
+        let conn = self.lease()?;
+        let mut tx = PgTx::begin(&conn, self.vault)?;
         work(&mut tx)?;
         tx.commit()
     }

@@ -24,6 +24,28 @@ fn check(
     run(&new_store)
 }
 
+/// Runs one conformance check with every store over one shared pool that
+/// keeps a single idle connection (hosted mode's stores): each call takes
+/// the connection the previous vault's call gave back, so the check also
+/// proves a connection is rebound to the caller's vault every time.
+fn check_pooled(
+    name: &'static str,
+    run: fn(conformance::NewStore<'_>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let Some(url) = common::database_url(name) else {
+        return Ok(());
+    };
+    let pool = debrief_store_postgres::Pool::connect(&url, 1).map_err(|e| Failure {
+        check: name,
+        message: format!("cannot connect the pool: {e}"),
+    })?;
+    let new_store = || -> Result<Box<dyn Store>, StoreError> {
+        let vault = common::fresh_vault(&url, name);
+        Ok(Box::new(PgStore::pooled(&pool, &vault)?))
+    };
+    run(&new_store)
+}
+
 macro_rules! conformance_tests {
     ($($name:ident),+ $(,)?) => {
         $(
@@ -32,6 +54,17 @@ macro_rules! conformance_tests {
                 check(stringify!($name), conformance::$name)
             }
         )+
+
+        /// The same checks on pooled stores.
+        mod pooled {
+            use super::*;
+            $(
+                #[test]
+                fn $name() -> Result<(), Failure> {
+                    check_pooled(stringify!($name), conformance::$name)
+                }
+            )+
+        }
 
         /// Every check in the suite has a test above (a new check must be added).
         #[test]

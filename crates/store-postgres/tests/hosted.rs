@@ -305,3 +305,52 @@ fn accounts_tokens_sessions_and_shares() {
     drop((vault, dir));
     common::drop_database(&url, &name);
 }
+
+#[test]
+fn pooled_vaults_share_connections_and_each_sees_only_its_own() {
+    let Some(url) = common::database_url("pooled_vaults_share_connections") else {
+        return;
+    };
+    let name = format!("debrief_pool_{}", std::process::id());
+    let db = common::fresh_database(&url, &name);
+    let dir = Directory::connect(&db).expect("migrate");
+    dir.grant_to("debrief_app").expect("grant");
+    // The server's role, one idle connection: every call below takes the
+    // connection the other vault's call gave back.
+    let app_url = as_user(&db, "debrief_app", "debrief_app");
+    let pool = debrief_store_postgres::Pool::connect(&app_url, 1).expect("pool");
+    let mut a = PgStore::pooled(&pool, "a").expect("vault a");
+    let mut b = PgStore::pooled(&pool, "b").expect("vault b");
+    for i in 0..5 {
+        a.apply(&[Change::PutApplication(small_application(
+            &format!("acme-{i}"),
+            "Acme",
+        ))])
+        .expect("write a");
+        b.apply(&[Change::PutApplication(small_application(
+            &format!("bolt-{i}"),
+            "Bolt",
+        ))])
+        .expect("write b");
+        let (ids_a, ids_b) = (
+            a.application_ids().expect("a"),
+            b.application_ids().expect("b"),
+        );
+        assert_eq!(ids_a.len(), i + 1);
+        assert!(ids_a.iter().all(|id| id.starts_with("acme-")), "{ids_a:?}");
+        assert!(ids_b.iter().all(|id| id.starts_with("bolt-")), "{ids_b:?}");
+        assert!(a.application(&format!("bolt-{i}")).expect("read").is_none());
+    }
+    // A write that fails rolls back and gives the connection back clean:
+    // the other vault's next call works and sees only its own rows.
+    let failed = a.apply(&[
+        Change::PutApplication(small_application("acme-x", "Acme")),
+        Change::DeleteApplication("no-such-id".into()),
+    ]);
+    assert!(failed.is_err());
+    assert_eq!(b.application_ids().expect("b").len(), 5);
+    assert!(a.application("acme-x").expect("read").is_none());
+    assert_eq!(pool.idle(), 1, "the connection came back to the pool");
+    drop((a, b, pool, dir));
+    common::drop_database(&url, &name);
+}

@@ -10,9 +10,13 @@
 //! not read, answers exactly as an id that does not exist (404).
 //!
 //! Underneath, every vault's router holds a store bound to that vault, and
-//! PostgreSQL's forced row-level security keeps its connection to it
-//! (`debrief-store-postgres`, migration 0004). Vault routers are opened on
-//! first use and the least recently used closed beyond [`OPEN_VAULTS`].
+//! PostgreSQL's forced row-level security keeps each of its calls to it
+//! (`debrief-store-postgres`, migration 0004). The stores share a pool of
+//! connections ([`debrief_app::Vaults`]), so a vault holds none between
+//! calls; vault routers are opened on first use (outside any lock: opening
+//! one never holds up requests to another) and the least recently used
+//! dropped beyond [`OPEN_VAULTS`]. Accounts are looked up through
+//! [`DIRECTORIES`] connections, so sign-in checks do not queue behind one.
 
 // A refusal here is the response itself (401, 403, 404, 503), made once
 // and returned as is; boxing it would only move the allocation.
@@ -27,7 +31,6 @@ use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use debrief_app::Location;
 use debrief_store_postgres::hosted::{self as accounts, Account, Directory, Role};
 use jiff::Timestamp;
 use maud::{DOCTYPE, Markup, html};
@@ -35,9 +38,16 @@ use serde_json::json;
 
 use crate::state::AppState;
 
-/// How many vault routers (each with its own database connection) stay
-/// open at once; the least recently used is closed beyond that.
-pub const OPEN_VAULTS: usize = 48;
+/// How many vault routers (with their cached agenda; no connection) stay
+/// open at once; the least recently used is dropped beyond that.
+pub const OPEN_VAULTS: usize = 2048;
+
+/// Connections kept idle in the vaults' shared pool.
+pub const IDLE_CONNECTIONS: usize = 16;
+
+/// Connections for accounts, sessions and tokens (each behind its own lock;
+/// a request takes whichever is free).
+pub const DIRECTORIES: usize = 4;
 
 /// How long a sign-in lasts.
 pub const SESSION_HOURS: i64 = 12;
@@ -58,12 +68,14 @@ pub struct HostedConfig {
 
 /// What the access layer holds.
 pub struct Hosted {
-    url: String,
     now: Option<String>,
     mail: debrief_mail::Sources,
     pub(crate) loopback: bool,
     config: HostedConfig,
-    dir: Mutex<Directory>,
+    dirs: Vec<Mutex<Directory>>,
+    /// Which directory connection the next request tries first.
+    next_dir: std::sync::atomic::AtomicUsize,
+    stores: debrief_app::Vaults,
     vaults: Mutex<Vaults>,
     throttle: Mutex<Throttle>,
 }
@@ -119,20 +131,40 @@ impl Hosted {
         loopback: bool,
         config: HostedConfig,
     ) -> Result<Hosted, debrief_store::StoreError> {
+        let dirs = (0..DIRECTORIES)
+            .map(|_| Directory::connect(url).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Hosted {
-            url: url.to_string(),
             now,
             mail,
             loopback,
             config,
-            dir: Mutex::new(Directory::connect(url)?),
+            dirs,
+            next_dir: std::sync::atomic::AtomicUsize::new(0),
+            stores: debrief_app::Vaults::connect(url, IDLE_CONNECTIONS)?,
             vaults: Mutex::new(Vaults::default()),
             throttle: Mutex::new(Throttle::default()),
         })
     }
 
+    /// A free directory connection, or, when all are busy, the next one's
+    /// queue.
     fn dir(&self) -> std::sync::MutexGuard<'_, Directory> {
-        self.dir.lock().unwrap_or_else(|p| p.into_inner())
+        use std::sync::TryLockError;
+        let n = self.dirs.len();
+        let start = self
+            .next_dir
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        for i in 0..n {
+            match self.dirs[(start + i) % n].try_lock() {
+                Ok(guard) => return guard,
+                Err(TryLockError::Poisoned(p)) => return p.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        self.dirs[start % n]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// The clock: `--now` when given, else the system's.
@@ -150,6 +182,20 @@ impl Hosted {
     /// The router (and state) of a candidate's vault, opened on first use.
     pub(crate) fn vault(&self, candidate: &Account) -> Result<(AppState, Router), Response> {
         let name = candidate.vault_name();
+        {
+            let mut v = self.vaults.lock().unwrap_or_else(|p| p.into_inner());
+            v.tick += 1;
+            let tick = v.tick;
+            if let Some((state, router, used)) = v.open.get_mut(&name) {
+                *used = tick;
+                return Ok((state.clone(), router.clone()));
+            }
+        }
+        // Opened without the lock: other vaults' requests go on meanwhile.
+        // Two requests may open the same vault at once; the first kept wins.
+        let state = AppState::open_vault(&self.stores, &name, self.now.clone(), self.mail.clone())
+            .map_err(|e| unavailable(&e.to_string()))?;
+        let router = crate::router(state.clone(), self.loopback);
         let mut v = self.vaults.lock().unwrap_or_else(|p| p.into_inner());
         v.tick += 1;
         let tick = v.tick;
@@ -157,13 +203,6 @@ impl Hosted {
             *used = tick;
             return Ok((state.clone(), router.clone()));
         }
-        let location = Location::Vault {
-            url: self.url.clone(),
-            vault: name.clone(),
-        };
-        let state = AppState::open_at(&location, self.now.clone(), self.mail.clone())
-            .map_err(|e| unavailable(&e.to_string()))?;
-        let router = crate::router(state.clone(), self.loopback);
         if v.open.len() >= OPEN_VAULTS
             && let Some(oldest) = v
                 .open

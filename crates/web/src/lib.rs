@@ -387,9 +387,25 @@ async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> 
     Ok(())
 }
 
+/// Runtime workers per core when serving from PostgreSQL.
+pub const DATABASE_WORKERS_PER_CORE: usize = 4;
+
 /// `serve` on a runtime of its own, for the synchronous command line.
+///
+/// The store's calls are synchronous and wait on the database inside the
+/// handlers, so on PostgreSQL (a round trip per statement) the runtime
+/// gets [`DATABASE_WORKERS_PER_CORE`] workers per core: while some wait on
+/// the server, others compute. SQLite answers in process and keeps one
+/// worker per core.
 pub fn serve_blocking(config: ServeConfig) -> Result<(), WebError> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let workers = if config.database.is_some() {
+        cores * DATABASE_WORKERS_PER_CORE
+    } else {
+        cores
+    };
     tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
         .enable_all()
         .build()
         .map_err(WebError::Runtime)?

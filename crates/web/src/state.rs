@@ -196,6 +196,16 @@ impl AppState {
         AppState::open_at(&Location::File(path.to_path_buf()), now, mail)
     }
 
+    /// A vault of hosted mode, over the server's shared connections.
+    pub fn open_vault(
+        vaults: &debrief_app::Vaults,
+        vault: &str,
+        now: Option<String>,
+        mail: debrief_mail::Sources,
+    ) -> Result<AppState, StoreError> {
+        Ok(AppState::with_path(vaults.open(vault)?, now, None, mail))
+    }
+
     /// Opens the store at `location` (a SQLite file or a PostgreSQL
     /// database), with mail settings from `mail`.
     pub fn open_at(
