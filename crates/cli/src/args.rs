@@ -376,6 +376,11 @@ pub struct ServeArgs {
     /// cookies), and no one else's.
     #[arg(long = "trusted-proxy", value_name = "IP")]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Log every request (method, route template, status, microseconds;
+    /// never an id, address or account) and the server's warnings on
+    /// standard error, as `text` or `json` (one object per line).
+    #[arg(long, value_name = "FORMAT", env = "DEBRIEF_LOG")]
+    pub log: Option<debrief_web::log::LogFormat>,
 }
 
 /// `30m`, `1h`, `2h`, `1d`: at least 5 minutes, at most a week.

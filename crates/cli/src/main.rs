@@ -111,6 +111,7 @@ fn run(cli: Cli) -> ctx::Result<()> {
             },
             scan_mail_every: a.scan_mail_every,
             trusted_proxies: a.trusted_proxies.clone(),
+            log: a.log,
         };
         return debrief_web::serve_blocking(config).map_err(Failure::input);
     }

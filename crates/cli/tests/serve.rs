@@ -210,3 +210,90 @@ fn stopping_closes_idle_connections_at_once() {
         start.elapsed()
     );
 }
+
+#[test]
+fn log_json_has_one_event_per_request_with_route_templates_and_no_personal_data() {
+    let d = Debrief::imported().now(NOW);
+    let args = ["serve", "--addr", "127.0.0.1:0", "--log", "json"];
+    let mut child = d
+        .command(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start debrief serve");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("first line");
+    let addr: SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.trim().trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let mut err = child.stderr.take().expect("stderr");
+    let asked = [
+        ("/api/v1/agenda", "200"),
+        ("/api/v1/applications/acme-analyst/touches", "200"),
+        (
+            "/applications/acme-analyst?tab=people&who=ana@example.org",
+            "200",
+        ),
+        ("/api/v1/applications/no-such-corp", "404"),
+        ("/nowhere/acme-analyst", "404"),
+    ];
+    for (path, status) in asked {
+        let got = get(addr, path).expect("request");
+        assert!(got.contains(status), "{path}: {got}");
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert!(child.wait().expect("wait").success());
+    let mut text = String::new();
+    err.read_to_string(&mut text).expect("stderr");
+    let events: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let requests: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["message"] == "request")
+        .collect();
+    let routes: Vec<(&str, u64)> = requests
+        .iter()
+        .map(|e| {
+            (
+                e["route"].as_str().unwrap_or("?"),
+                e["status"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            ("/api/v1/agenda", 200),
+            ("/api/v1/applications/{id}/touches", 200),
+            ("/applications/{id}", 200),
+            ("/api/v1/applications/{id}", 404),
+            ("-", 404),
+        ]
+    );
+    for r in &requests {
+        assert_eq!(r["level"], "INFO");
+        assert_eq!(r["method"], "GET");
+        assert!(r["micros"].as_u64().is_some(), "{r}");
+        assert!(r["timestamp"].as_str().is_some(), "{r}");
+    }
+    assert!(events.iter().any(|e| e["message"] == "stopped"), "{text}");
+    // No id, company, email, query or address anywhere in the log.
+    for secret in ["acme", "Acme", "no-such-corp", "ana@", "tab=", "127.0.0.1:"] {
+        let leaked: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains(secret) && !l.contains("\"serving on"))
+            .collect();
+        assert!(leaked.is_empty(), "{secret} in {leaked:?}");
+    }
+}

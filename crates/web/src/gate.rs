@@ -35,8 +35,10 @@ pub fn router(hosted: Arc<Hosted>) -> Router {
         .route("/assets/app.js", get(crate::script))
         .route("/favicon.ico", get(crate::favicon))
         .route("/assets/favicon.svg", get(crate::favicon))
+        .route_layer(axum::middleware::from_fn(crate::log::route))
         .fallback(dispatch)
         .with_state(hosted)
+        .layer(axum::middleware::from_fn(crate::log::hosted))
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::BODY_LIMIT_BYTES,
         ))

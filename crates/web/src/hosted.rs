@@ -270,20 +270,16 @@ impl Hosted {
     }
 }
 
+/// 503, after logging the failure without personal data (the store's
+/// messages name the database, never a person).
 fn unavailable(why: &str) -> Response {
-    tracing_free_log(why);
+    crate::log::warn(why);
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "2")],
         axum::Json(json!({"message": "the database could not be used right now; try again in a moment", "field": null})),
     )
         .into_response()
-}
-
-/// Logs a server-side failure without personal data (the store's
-/// messages name the database, never a person).
-fn tracing_free_log(why: &str) {
-    eprintln!("debrief: {why}");
 }
 
 /// 401 with nothing else said (API), or the sign-in page (browser).

@@ -199,7 +199,7 @@ pub async fn scan_every(st: AppState, every: std::time::Duration) {
             Ok(reports) => {
                 for r in reports {
                     match r.error {
-                        Some(e) => eprintln!("mail scan of {}: {e}", r.source),
+                        Some(e) => crate::log::warn(&format!("mail scan of {}: {e}", r.source)),
                         None => println!(
                             "Scanned {}: {} proposal{} waiting in the Inbox.",
                             r.source,
@@ -209,7 +209,7 @@ pub async fn scan_every(st: AppState, every: std::time::Duration) {
                     }
                 }
             }
-            Err(p) => eprintln!("mail scan: {p}"),
+            Err(p) => crate::log::warn(&format!("mail scan: {p}")),
         }
     }
 }

@@ -32,6 +32,7 @@ pub mod gate;
 pub mod hosted;
 mod html;
 pub mod inbox;
+pub mod log;
 mod mailing;
 mod once;
 mod openapi;
@@ -71,6 +72,9 @@ pub struct ServeConfig {
     /// `--trusted-proxy`: reverse proxies whose `X-Forwarded-For` and
     /// `X-Forwarded-Proto` hosted mode believes.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `--log`: one event per request (and the warnings) on standard
+    /// error, as text or JSON; `None`: no request log.
+    pub log: Option<log::LogFormat>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +129,7 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         .route("/assets/app.js", get(script))
         .route("/favicon.ico", get(favicon))
         .route("/assets/favicon.svg", get(favicon))
+        .route_layer(axum::middleware::from_fn(log::route))
         .fallback(not_found)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn(once::guard))
@@ -257,6 +262,9 @@ async fn favicon() -> impl axum::response::IntoResponse {
 /// Runs the server until Ctrl-C (or SIGTERM). Requests in flight finish
 /// first, so a write that has started is never cut off.
 pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
+    if let Some(format) = config.log {
+        log::init(format);
+    }
     if let Some(url) = config.database.clone() {
         let hosted = debrief_store_postgres::hosted::Directory::connect(&url)
             .and_then(|d| d.has_accounts())
@@ -331,14 +339,16 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
         );
         tokio::spawn(inbox::scan_every(state.clone(), every));
     }
+    log::info(&format!("serving on {local}"));
     let served = server::serve_with(
         listener,
-        router(state, loopback),
+        log::wrap(router(state, loopback)),
         config.limits,
         shutdown_signal(),
     )
     .await;
     digest.abort();
+    log::info("stopped");
     served.map_err(WebError::Serve)?;
     println!("Stopped; every finished request was saved.");
     Ok(())
@@ -375,13 +385,15 @@ async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> 
     if let Some(now) = &config.now {
         println!("The clock is fixed at {now} (--now).");
     }
+    log::info(&format!("serving accounts on {local}"));
     let served = server::serve_with(
         listener,
-        gate::router(std::sync::Arc::new(hosted)),
+        log::wrap(gate::router(std::sync::Arc::new(hosted))),
         config.limits,
         shutdown_signal(),
     )
     .await;
+    log::info("stopped");
     served.map_err(WebError::Serve)?;
     println!("Stopped; every finished request was saved.");
     Ok(())

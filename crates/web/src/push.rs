@@ -767,11 +767,13 @@ pub fn start(st: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
             match tick(&st).await {
                 Ok(Some(sent)) => {
                     for f in &sent.failed {
-                        eprintln!("debrief: the daily digest did not reach {f}");
+                        crate::log::warn(&format!("the daily digest did not reach {f}"));
                     }
                 }
                 Ok(None) => {}
-                Err(p) => eprintln!("debrief: the daily digest was not sent: {}", p.message),
+                Err(p) => {
+                    crate::log::warn(&format!("the daily digest was not sent: {}", p.message));
+                }
             }
         }
     })
