@@ -311,9 +311,17 @@ impl Pool {
         self.idle.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn take(&self) -> Result<Conn, StoreError> {
-        // Pop in its own statement: the lock is not held while connecting.
-        let idle = self.lock().pop();
+    /// An idle connection, one last bound to `vault` if there is one (it
+    /// needs no rebinding), else any; a new one when none is idle.
+    fn take(&self, vault: Option<i64>) -> Result<Conn, StoreError> {
+        // Taken in its own statement: the lock is not held while connecting.
+        let idle = {
+            let mut idle = self.lock();
+            match idle.iter().rposition(|c| vault.is_some() && c.vault.get() == vault) {
+                Some(i) => Some(idle.swap_remove(i)),
+                None => idle.pop(),
+            }
+        };
         match idle {
             Some(conn) => Ok(conn),
             None => Conn::connect(&self.url),
@@ -352,7 +360,7 @@ impl Source {
     pub(crate) fn lease(&self, vault: Option<i64>) -> Result<Lease<'_>, StoreError> {
         let lease = match self {
             Source::Own(c) => Lease::Own(c),
-            Source::Pooled(p) => Lease::Pooled(p, Some(p.take()?)),
+            Source::Pooled(p) => Lease::Pooled(p, Some(p.take(vault)?)),
         };
         if lease.vault.get() != vault {
             match vault {
@@ -364,6 +372,18 @@ impl Source {
             }
         }
         Ok(lease)
+    }
+}
+
+impl Source {
+    /// A connection whatever vault it is bound to, for a statement on a
+    /// table without row-level security that names its row itself
+    /// (`vaults.revision`): no rebinding round trip.
+    pub(crate) fn lease_any(&self) -> Result<Lease<'_>, StoreError> {
+        Ok(match self {
+            Source::Own(c) => Lease::Own(c),
+            Source::Pooled(p) => Lease::Pooled(p, Some(p.take(None)?)),
+        })
     }
 }
 

@@ -260,7 +260,9 @@ impl StoreReader for PgStore {
 
     /// The vault's write counter (`vaults.revision`).
     fn revision(&self) -> Result<Option<u64>, StoreError> {
-        let conn = self.lease()?;
+        // `vaults` has no row-level security and the statement names the
+        // vault: any connection will do, bound or not.
+        let conn = self.conn.lease_any()?;
         ops::revision(&conn, self.vault)
     }
 }
