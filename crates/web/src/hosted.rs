@@ -1,13 +1,14 @@
 //! Hosted mode (FORMAT.md §3): `debrief serve --database URL` once the
 //! database has accounts. This module is the access layer in front of the
-//! single-person app: it signs people in (`/login`, a session cookie; API
-//! tokens as `Authorization: Bearer`), throttles failed sign-ins per
-//! account and per client address, and hands each request to the router
-//! of the one vault the caller may use — a candidate's own (read and
-//! write), or, for a coach, a sharing candidate's under
-//! `/candidates/{id}/…` and `/api/v1/candidates/{id}/…` (reads only: a
-//! write is 403). Anything else, including an id of a vault the caller may
-//! not read, answers exactly as an id that does not exist (404).
+//! single-person app: it signs people in (`/login`, a session cookie — by
+//! password, or through an identity provider at `/login/oidc`, the protocol
+//! in `oidc.rs`; API tokens as `Authorization: Bearer`), throttles failed
+//! password sign-ins per account and per client address, and hands each
+//! request to the router of the one vault the caller may use — a
+//! candidate's own (read and write), or, for a coach, a sharing candidate's
+//! under `/candidates/{id}/…` and `/api/v1/candidates/{id}/…` (reads only:
+//! a write is 403). Anything else, including an id of a vault the caller
+//! may not read, answers exactly as an id that does not exist (404).
 //!
 //! Underneath, every vault's router holds a store bound to that vault, and
 //! PostgreSQL's forced row-level security keeps its connection to it
