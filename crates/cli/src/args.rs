@@ -381,6 +381,27 @@ pub struct ServeArgs {
     /// standard error, as `text` or `json` (one object per line).
     #[arg(long, value_name = "FORMAT", env = "DEBRIEF_LOG")]
     pub log: Option<debrief_web::log::LogFormat>,
+    /// Hosted mode: also let people sign in with this OpenID Connect
+    /// provider (its issuer URL, https). The client secret is read from
+    /// DEBRIEF_OIDC_CLIENT_SECRET, never from the command line. Register
+    /// https://YOUR-HOST/login/oidc/callback as the redirect URI.
+    #[arg(long, value_name = "URL", requires = "oidc_client_id")]
+    pub oidc_issuer: Option<String>,
+    /// The client id Debrief has at the --oidc-issuer provider.
+    #[arg(long, value_name = "ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// The role of an account a first sign-in with the provider makes
+    /// (an existing account, matched by verified email, keeps its own).
+    #[arg(long, value_enum, default_value_t = OidcRole::Candidate, value_name = "ROLE", requires = "oidc_issuer")]
+    pub oidc_role: OidcRole,
+}
+
+/// The roles a sign-in with an identity provider may give a new account
+/// (never admin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OidcRole {
+    Candidate,
+    Coach,
 }
 
 /// `30m`, `1h`, `2h`, `1d`: at least 5 minutes, at most a week.

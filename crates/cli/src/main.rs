@@ -112,8 +112,15 @@ fn run(cli: Cli) -> ctx::Result<()> {
             scan_mail_every: a.scan_mail_every,
             trusted_proxies: a.trusted_proxies.clone(),
             log: a.log,
+            oidc: oidc_settings(a)?,
         };
-        return debrief_web::serve_blocking(config).map_err(Failure::input);
+        return debrief_web::serve_blocking(config).map_err(|e| {
+            if e.is_unavailable() {
+                Failure::Busy(e.to_string())
+            } else {
+                Failure::input(e)
+            }
+        });
     }
     if let Command::Migrate(a) = &cli.command {
         return migrate::run(a, cli.database.as_deref());
@@ -181,4 +188,31 @@ fn run(cli: Cli) -> ctx::Result<()> {
         | Command::Migrate(_)
         | Command::Admin(_) => Ok(()),
     }
+}
+
+/// `--oidc-issuer` and `--oidc-client-id`, with the secret from
+/// `DEBRIEF_OIDC_CLIENT_SECRET` (kept off the command line, where other
+/// users of the machine could read it).
+fn oidc_settings(a: &args::ServeArgs) -> ctx::Result<Option<debrief_web::oidc::OidcSettings>> {
+    let (Some(issuer), Some(client_id)) = (&a.oidc_issuer, &a.oidc_client_id) else {
+        return Ok(None);
+    };
+    let client_secret = std::env::var("DEBRIEF_OIDC_CLIENT_SECRET")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            Failure::input(
+                "--oidc-issuer: set DEBRIEF_OIDC_CLIENT_SECRET to the client secret the provider gave Debrief (it is never taken on the command line)",
+            )
+        })?;
+    use debrief_store_postgres::hosted::Role;
+    Ok(Some(debrief_web::oidc::OidcSettings {
+        issuer: issuer.clone(),
+        client_id: client_id.clone(),
+        client_secret,
+        role: match a.oidc_role {
+            args::OidcRole::Candidate => Role::Candidate,
+            args::OidcRole::Coach => Role::Coach,
+        },
+    }))
 }

@@ -484,3 +484,86 @@ fn backups_of_one_vault_or_all_restore_losslessly_in_one_transaction() {
     let out = restore("cole@example.org", &one, true);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `debrief serve` with an identity provider, with `secret` (or none) in
+/// `DEBRIEF_OIDC_CLIENT_SECRET`: every case here stops before serving.
+fn serve_oidc(database: Option<&str>, secret: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
+    cmd.args(["serve", "--addr", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("DEBRIEF_DB")
+        .env_remove("DEBRIEF_DATABASE_URL")
+        .env_remove("DEBRIEF_OIDC_CLIENT_SECRET")
+        .env("DEBRIEF_NOW", "2026-11-20T15:00:00Z")
+        .stdin(Stdio::null());
+    if let Some(url) = database {
+        cmd.env("DEBRIEF_DATABASE_URL", url);
+    }
+    if let Some(s) = secret {
+        cmd.env("DEBRIEF_OIDC_CLIENT_SECRET", s);
+    }
+    cmd.output().expect("run debrief serve")
+}
+
+#[test]
+fn serve_checks_its_identity_provider_before_it_serves() {
+    const SECRET: &str = "the-client-secret";
+    let oidc = |issuer: &'static str| ["--oidc-issuer", issuer, "--oidc-client-id", "debrief"];
+    // Usage, before any database: a client id alone, an admin role, no
+    // secret, no database.
+    let out = serve_oidc(None, Some(SECRET), &["--oidc-client-id", "debrief"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--oidc-issuer"));
+    let mut admin = oidc("https://id.example.org").to_vec();
+    admin.extend(["--oidc-role", "admin"]);
+    let out = serve_oidc(None, Some(SECRET), &admin);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("candidate, coach"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = serve_oidc(None, None, &oidc("https://id.example.org"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("set DEBRIEF_OIDC_CLIENT_SECRET"));
+    let out = serve_oidc(None, Some(SECRET), &oidc("https://id.example.org"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--oidc-issuer signs people in to accounts")
+            && text(&out.stderr).contains("--database"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    if !on_postgres("serve --oidc-issuer on a database") {
+        return;
+    }
+    let db = debrief_testkit::pg::TestDatabase::new();
+    let url = db.url();
+    // A database without accounts serves one person, who signs in to nothing.
+    let out = serve_oidc(Some(url), Some(SECRET), &oidc("https://id.example.org"));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("has none yet"),
+        "{}",
+        text(&out.stderr)
+    );
+    add_account(url, "ana@example.org", "candidate");
+    // Plain http is taken only on this machine; nothing is asked of it.
+    let out = serve_oidc(Some(url), Some(SECRET), &oidc("http://id.example.org"));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not an https:// URL"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Nothing listens on port 1: try again later (exit 3), and say so.
+    let out = serve_oidc(Some(url), Some(SECRET), &oidc("http://127.0.0.1:1"));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--oidc-issuer http://127.0.0.1:1") && err.contains("reachable"),
+        "{err}"
+    );
+    assert!(!err.contains(SECRET), "the secret is never printed: {err}");
+}

@@ -317,7 +317,10 @@ impl Pool {
         // Taken in its own statement: the lock is not held while connecting.
         let idle = {
             let mut idle = self.lock();
-            match idle.iter().rposition(|c| vault.is_some() && c.vault.get() == vault) {
+            match idle
+                .iter()
+                .rposition(|c| vault.is_some() && c.vault.get() == vault)
+            {
                 Some(i) => Some(idle.swap_remove(i)),
                 None => idle.pop(),
             }

@@ -113,6 +113,11 @@ pub fn secret_hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
+/// The password column of an account made by signing in through an
+/// identity provider: not a PHC string, so [`verify_password`] refuses
+/// every password for it (as `!` locks an account in `/etc/shadow`).
+pub const NO_PASSWORD: &str = "!";
+
 /// Hashes a password with argon2id and a fresh salt (a PHC string).
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
     let salt = SaltString::encode_b64(&random_bytes()?[..16])
@@ -254,8 +259,32 @@ impl Directory {
         password: &str,
         now: Timestamp,
     ) -> Result<Account, StoreError> {
-        let email = normalize_email(email).map_err(StoreError::Conflict)?;
         let hash = hash_password(password)?;
+        self.insert_account(email, name, role, &hash, now)
+    }
+
+    /// Adds an account that signs in only through an identity provider
+    /// (OpenID Connect): its password column holds [`NO_PASSWORD`], which
+    /// no password matches. A candidate's vault is made with it.
+    pub fn add_account_without_password(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<Account, StoreError> {
+        self.insert_account(email, name, role, NO_PASSWORD, now)
+    }
+
+    fn insert_account(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<Account, StoreError> {
+        let email = normalize_email(email).map_err(StoreError::Conflict)?;
         let tx = Tx::begin(&self.conn, "BEGIN")?;
         let row = self.conn.query_opt(
             "INSERT INTO accounts (email, name, role, password, created_at)
@@ -633,6 +662,8 @@ mod tests {
         assert!(verify_password(&hash, "correct horse"));
         assert!(!verify_password(&hash, "correct horse "));
         assert!(!verify_password("not a hash", "correct horse"));
+        assert!(!verify_password(NO_PASSWORD, ""));
+        assert!(!verify_password(NO_PASSWORD, NO_PASSWORD));
     }
 
     #[test]

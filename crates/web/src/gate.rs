@@ -16,7 +16,7 @@ use crate::account::{Coach, SignedIn};
 
 use crate::hosted::{
     Hosted, candidate_path, for_coach, forward, healthz, login, login_page, logout, not_found,
-    readyz, unauthorized,
+    oidc_callback, oidc_start, readyz, unauthorized,
 };
 
 /// The routes of hosted mode: sign-in, health, sharing, the caseload, and
@@ -28,6 +28,8 @@ pub fn router(hosted: Arc<Hosted>) -> Router {
     };
     Router::new()
         .route("/login", get(login_page).post(login))
+        .route("/login/oidc", get(oidc_start))
+        .route("/login/oidc/callback", get(oidc_callback))
         .route("/logout", post(logout))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

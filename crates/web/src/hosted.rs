@@ -1,13 +1,14 @@
 //! Hosted mode (FORMAT.md §3): `debrief serve --database URL` once the
 //! database has accounts. This module is the access layer in front of the
-//! single-person app: it signs people in (`/login`, a session cookie; API
-//! tokens as `Authorization: Bearer`), throttles failed sign-ins per
-//! account and per client address, and hands each request to the router
-//! of the one vault the caller may use — a candidate's own (read and
-//! write), or, for a coach, a sharing candidate's under
-//! `/candidates/{id}/…` and `/api/v1/candidates/{id}/…` (reads only: a
-//! write is 403). Anything else, including an id of a vault the caller may
-//! not read, answers exactly as an id that does not exist (404).
+//! single-person app: it signs people in (`/login`, a session cookie — by
+//! password, or through an identity provider at `/login/oidc`, the protocol
+//! in `oidc.rs`; API tokens as `Authorization: Bearer`), throttles failed
+//! password sign-ins per account and per client address, and hands each
+//! request to the router of the one vault the caller may use — a
+//! candidate's own (read and write), or, for a coach, a sharing candidate's
+//! under `/candidates/{id}/…` and `/api/v1/candidates/{id}/…` (reads only:
+//! a write is 403). Anything else, including an id of a vault the caller
+//! may not read, answers exactly as an id that does not exist (404).
 //!
 //! Underneath, every vault's router holds a store bound to that vault, and
 //! PostgreSQL's forced row-level security keeps each of its calls to it
@@ -36,6 +37,7 @@ use jiff::Timestamp;
 use maud::{DOCTYPE, Markup, html};
 use serde_json::json;
 
+use crate::oidc;
 use crate::state::AppState;
 
 /// How many vault routers (with their cached agenda; no connection) stay
@@ -64,6 +66,9 @@ pub struct HostedConfig {
     /// Addresses of reverse proxies whose `X-Forwarded-For` and
     /// `X-Forwarded-Proto` are believed (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// `--oidc-issuer`: the identity provider people may sign in with,
+    /// discovered at start (`oidc.rs`).
+    pub oidc: Option<Arc<oidc::Provider>>,
 }
 
 /// What the access layer holds.
@@ -329,13 +334,18 @@ fn forbidden(uri: &Uri, why: &str) -> Response {
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
+/// The value of the cookie `name`, if the request has it (not empty).
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
         .filter(|v| !v.is_empty())
 }
@@ -394,10 +404,16 @@ pub(crate) fn page(
         .into_response()
 }
 
-fn login_form(message: Option<&str>, email: &str) -> Markup {
+/// The sign-in form, and the identity provider's button when one is
+/// configured (`--oidc-issuer`).
+fn login_form(h: &Hosted, message: Option<&str>, email: &str) -> Markup {
     html! {
         h1 { "Sign in" }
         @if let Some(m) = message { p.flash.error role="alert" { (m) } }
+        @if let Some(p) = h.oidc() {
+            p { a.button #oidc-sign-in href="/login/oidc" { "Sign in with " (p.host()) } }
+            p.muted { "Or with your email and password:" }
+        }
         form method="post" action="/login" {
             p { label { "Email " input type="email" name="email" required autocomplete="username" value=(email); } }
             p { label { "Password " input type="password" name="password" required autocomplete="current-password"; } }
@@ -406,8 +422,8 @@ fn login_form(message: Option<&str>, email: &str) -> Markup {
     }
 }
 
-pub(crate) async fn login_page() -> Response {
-    page(StatusCode::OK, "Sign in", None, login_form(None, ""))
+pub(crate) async fn login_page(State(h): State<Arc<Hosted>>) -> Response {
+    page(StatusCode::OK, "Sign in", None, login_form(&h, None, ""))
 }
 
 #[derive(serde::Deserialize)]
@@ -440,7 +456,7 @@ pub(crate) async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Respons
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Sign in",
                 None,
-                login_form(Some("Give your email and password."), ""),
+                login_form(&h, Some("Give your email and password."), ""),
             );
         }
     };
@@ -465,6 +481,7 @@ pub(crate) async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Respons
             "Sign in",
             None,
             login_form(
+                &h,
                 Some(&format!("Too many failed sign-ins. Try again in {secs} s.")),
                 &email,
             ),
@@ -493,7 +510,7 @@ pub(crate) async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Respons
                 StatusCode::UNAUTHORIZED,
                 "Sign in",
                 None,
-                login_form(Some("Wrong email or password."), &email),
+                login_form(&h, Some("Wrong email or password."), &email),
             );
         }
     };
@@ -501,15 +518,26 @@ pub(crate) async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Respons
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .succeeded(&keys[0]);
+    signed_in_response(&h, &account, peer, &headers)
+}
+
+/// A new session for `account`: its cookie, and on to the start page.
+/// Password and identity-provider sign-ins end here alike.
+fn signed_in_response(
+    h: &Hosted,
+    account: &Account,
+    peer: Option<SocketAddr>,
+    headers: &HeaderMap,
+) -> Response {
     let now = h.now();
     let expires = now
         .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
         .unwrap_or(now);
-    let secret = match h.dir().new_session(&account, now, expires) {
+    let secret = match h.dir().new_session(account, now, expires) {
         Ok(s) => s,
         Err(e) => return unavailable(&e.to_string()),
     };
-    let secure = !h.loopback || h.https(peer, &headers);
+    let secure = !h.loopback || h.https(peer, headers);
     let cookie = format!(
         "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         SESSION_HOURS * 3600,
@@ -534,6 +562,253 @@ pub(crate) async fn logout(State(h): State<Arc<Hosted>>, headers: HeaderMap) -> 
         HeaderValue::from_static("debrief_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
     );
     res
+}
+
+/// The flow's cookie (`oidc::COOKIE`): the state, for the callback only,
+/// ten minutes at most; `""` and 0 end it.
+fn flow_cookie(value: &str, max_age: u64, secure: bool) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{}={value}; Path=/login/oidc; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        oidc::COOKIE,
+        if secure { "; Secure" } else { "" }
+    ))
+    .ok()
+}
+
+/// A page saying why no one was signed in, with the way back; it also
+/// ends the flow's cookie. No session is made.
+fn not_signed_in(status: StatusCode, why: &str) -> Response {
+    let mut res = page(
+        status,
+        "Sign in",
+        None,
+        html! {
+            h1 { "You are not signed in" }
+            p.flash.error role="alert" { (why) }
+            p { a href="/login" { "Back to sign in" } }
+        },
+    );
+    if let Some(v) = flow_cookie("", 0, false) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn peer_of(req: &Request) -> Option<SocketAddr> {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(p)| *p)
+}
+
+/// `GET /login/oidc` ("Sign in with …"): on to the identity provider,
+/// which answers at `/login/oidc/callback` on the host the browser used.
+pub(crate) async fn oidc_start(State(h): State<Arc<Hosted>>, req: Request) -> Response {
+    let Some(provider) = h.oidc() else {
+        return not_found(req.uri());
+    };
+    let peer = peer_of(&req);
+    let headers = req.headers();
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return not_signed_in(StatusCode::BAD_REQUEST, "The request names no host.");
+    };
+    let https = h.https(peer, headers);
+    let redirect_uri = format!(
+        "{}://{host}/login/oidc/callback",
+        if https { "https" } else { "http" }
+    );
+    let begun = match provider.begin(redirect_uri) {
+        Ok(b) => b,
+        Err(oidc::Refusal::Busy(why)) => {
+            return not_signed_in(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!("Not now: {why}. Try again in a minute."),
+            );
+        }
+        Err(_) => return not_signed_in(StatusCode::SERVICE_UNAVAILABLE, "Try again in a minute."),
+    };
+    let mut res = (StatusCode::SEE_OTHER, [(header::CACHE_CONTROL, "no-store")]).into_response();
+    if let Ok(location) = HeaderValue::from_str(&begun.location) {
+        res.headers_mut().insert(header::LOCATION, location);
+    }
+    let secure = !h.loopback || https;
+    if let Some(c) = flow_cookie(&begun.state, oidc::PENDING_FOR.as_secs(), secure) {
+        res.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    res
+}
+
+#[derive(serde::Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+    iss: Option<String>,
+}
+
+/// `GET /login/oidc/callback`: the provider's answer. Signs in (the same
+/// session as a password sign-in) the account of the verified email —
+/// made with `--oidc-role` on a first sign-in, refused when disabled.
+pub(crate) async fn oidc_callback(State(h): State<Arc<Hosted>>, req: Request) -> Response {
+    let Some(provider) = h.oidc().cloned() else {
+        return not_found(req.uri());
+    };
+    let host = provider.host().to_string();
+    let Ok(query) = serde_urlencoded::from_str::<CallbackQuery>(req.uri().query().unwrap_or(""))
+    else {
+        return not_signed_in(
+            StatusCode::BAD_REQUEST,
+            "This address is not a sign-in answer.",
+        );
+    };
+    // The browser's cookie names the sign-in it started; the answer must
+    // carry the same state (else another site sent it here: refused).
+    let flow = cookie(req.headers(), oidc::COOKIE);
+    let Some(pending) = provider.take(flow.as_deref(), query.state.as_deref()) else {
+        return not_signed_in(
+            StatusCode::BAD_REQUEST,
+            "This sign-in was not started in this browser, was used already, or took longer than 10 minutes. Start again.",
+        );
+    };
+    if query.iss.as_deref().is_some_and(|i| i != provider.issuer()) {
+        return not_signed_in(
+            StatusCode::BAD_REQUEST,
+            "The answer comes from another identity provider than the one configured.",
+        );
+    }
+    if let Some(error) = &query.error {
+        let why = if error == "access_denied" {
+            format!("You did not allow Debrief to sign you in at {host}.")
+        } else {
+            let detail = query
+                .error_description
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            format!("{host} did not sign you in ({error}{detail}).")
+        };
+        return not_signed_in(StatusCode::FORBIDDEN, &why);
+    }
+    let Some(code) = query.code else {
+        return not_signed_in(StatusCode::BAD_REQUEST, "The answer carries no code.");
+    };
+    let now = h.now().as_second();
+    let worker = Arc::clone(&provider);
+    // The code exchange (and UserInfo) is blocking HTTP: off the async threads.
+    let finished = tokio::task::spawn_blocking(move || worker.finish(&code, &pending, now)).await;
+    let identity = match finished {
+        Ok(Ok(identity)) => identity,
+        Ok(Err(oidc::Refusal::Unreachable(why))) => {
+            crate::log::warn(&format!("OpenID Connect: {host}: {why}"));
+            return not_signed_in(
+                StatusCode::BAD_GATEWAY,
+                &format!(
+                    "{host} could not be reached to finish signing in; try again in a moment."
+                ),
+            );
+        }
+        Ok(Err(oidc::Refusal::TokenRefused(why))) => {
+            crate::log::warn(&format!("OpenID Connect: {host} refused the code: {why}"));
+            return not_signed_in(
+                StatusCode::UNAUTHORIZED,
+                &format!("{host} refused to finish this sign-in ({why}). Start again."),
+            );
+        }
+        Ok(Err(oidc::Refusal::BadToken(why))) => {
+            crate::log::warn(&format!("OpenID Connect: {host}: the ID token: {why}"));
+            return not_signed_in(
+                StatusCode::UNAUTHORIZED,
+                &format!(
+                    "The identity token from {host} did not check out ({why}); no one was signed in."
+                ),
+            );
+        }
+        Ok(Err(oidc::Refusal::Busy(why))) => {
+            return not_signed_in(StatusCode::SERVICE_UNAVAILABLE, why);
+        }
+        Err(_) => {
+            return not_signed_in(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The sign-in stopped halfway; start again.",
+            );
+        }
+    };
+    let Some(email) = identity.email else {
+        return not_signed_in(
+            StatusCode::FORBIDDEN,
+            &format!("{host} did not tell Debrief your email address, which names your account."),
+        );
+    };
+    if !identity.verified {
+        return not_signed_in(
+            StatusCode::FORBIDDEN,
+            &format!(
+                "{host} has not verified your email address {email}. Verify it there, then sign in again."
+            ),
+        );
+    }
+    let account = match account_for(&h, &provider, &email, identity.name.as_deref()) {
+        Ok(a) => a,
+        Err(res) => return res,
+    };
+    if account.disabled {
+        return not_signed_in(
+            StatusCode::FORBIDDEN,
+            &format!(
+                "The account {} is disabled; ask whoever runs this Debrief.",
+                account.email
+            ),
+        );
+    }
+    let mut res = signed_in_response(&h, &account, peer_of(&req), req.headers());
+    if let Some(v) = flow_cookie("", 0, false) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The account with this email (any case), made with the provider's role
+/// (`--oidc-role`) and no password on a first sign-in.
+fn account_for(
+    h: &Hosted,
+    provider: &oidc::Provider,
+    email: &str,
+    name: Option<&str>,
+) -> Result<Account, Response> {
+    let dir = h.dir();
+    if let Some(a) = dir
+        .account(email)
+        .map_err(|e| unavailable(&e.to_string()))?
+    {
+        return Ok(a);
+    }
+    let Ok(normal) = accounts::normalize_email(email) else {
+        return Err(not_signed_in(
+            StatusCode::FORBIDDEN,
+            &format!(
+                "{} gave '{email}' as your email, which is not an email address.",
+                provider.host()
+            ),
+        ));
+    };
+    let name = name.map_or_else(
+        || normal.split('@').next().unwrap_or(&normal).to_string(),
+        str::to_string,
+    );
+    match dir.add_account_without_password(&normal, &name, provider.role(), h.now()) {
+        Ok(a) => Ok(a),
+        // Made a moment ago by a sign-in in another tab: that one.
+        Err(debrief_store::StoreError::Conflict(_)) => dir
+            .account(&normal)
+            .map_err(|e| unavailable(&e.to_string()))?
+            .ok_or_else(|| {
+                not_signed_in(
+                    StatusCode::CONFLICT,
+                    "Your account could not be made; try again.",
+                )
+            }),
+        Err(e) => Err(unavailable(&e.to_string())),
+    }
 }
 
 /// Alive: the process answers.
@@ -638,6 +913,11 @@ impl Hosted {
 
     pub(crate) fn clock(&self) -> Timestamp {
         self.now()
+    }
+
+    /// The identity provider, when one is configured.
+    fn oidc(&self) -> Option<&Arc<oidc::Provider>> {
+        self.config.oidc.as_ref()
     }
 }
 

@@ -34,6 +34,7 @@ mod html;
 pub mod inbox;
 pub mod log;
 mod mailing;
+pub mod oidc;
 mod once;
 mod openapi;
 mod ops;
@@ -75,6 +76,9 @@ pub struct ServeConfig {
     /// `--log`: one event per request (and the warnings) on standard
     /// error, as text or JSON; `None`: no request log.
     pub log: Option<log::LogFormat>,
+    /// `--oidc-issuer`…: an identity provider to sign in with (hosted
+    /// mode only).
+    pub oidc: Option<oidc::OidcSettings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +107,18 @@ pub enum WebError {
         "{0} is not a loopback address, and the database has no accounts: anyone could read and change its data. Add accounts first (debrief admin user add, docs/hosting.md) or listen on 127.0.0.1"
     )]
     Unprotected(SocketAddr),
+    #[error("--oidc-issuer signs people in to accounts, which only a hosted database has: {0}")]
+    OidcWithoutAccounts(&'static str),
+    #[error(transparent)]
+    Oidc(#[from] oidc::OidcError),
+}
+
+impl WebError {
+    /// Whether trying again later may work (FORMAT.md: exit 3): the
+    /// identity provider did not answer.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, WebError::Oidc(e) if e.is_unreachable())
+    }
 }
 
 /// Every route, with the security layers. `loopback` says whether the
@@ -265,6 +281,11 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
     if let Some(format) = config.log {
         log::init(format);
     }
+    if config.oidc.is_some() && config.database.is_none() {
+        return Err(WebError::OidcWithoutAccounts(
+            "give --database URL (or DEBRIEF_DATABASE_URL) too",
+        ));
+    }
     if let Some(url) = config.database.clone() {
         let hosted = debrief_store_postgres::hosted::Directory::connect(&url)
             .and_then(|d| d.has_accounts())
@@ -274,6 +295,11 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
             })?;
         if hosted {
             return serve_hosted(config, url).await;
+        }
+        if config.oidc.is_some() {
+            return Err(WebError::OidcWithoutAccounts(
+                "this database has none yet; add the first with debrief admin user add (docs/hosting.md)",
+            ));
         }
         if !config.addr.ip().is_loopback() {
             return Err(WebError::Unprotected(config.addr));
@@ -357,6 +383,15 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
 /// Hosted mode: the database has accounts, so every request signs in and
 /// goes to the vault its caller may use (`hosted.rs`).
 async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> {
+    // The identity provider first: a wrong issuer stops the start.
+    let oidc = match config.oidc.clone() {
+        Some(settings) => Some(std::sync::Arc::new(
+            tokio::task::spawn_blocking(move || oidc::Provider::discover(settings))
+                .await
+                .map_err(|e| WebError::Serve(std::io::Error::other(e)))??,
+        )),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| WebError::Bind {
@@ -372,6 +407,7 @@ async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> 
         loopback,
         hosted::HostedConfig {
             trusted_proxies: config.trusted_proxies.clone(),
+            oidc: oidc.clone(),
         },
     )
     .map_err(|source| WebError::Store {
@@ -382,6 +418,13 @@ async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> 
         "Debrief is serving the accounts of {} at http://{local}/ (sign in at /login)",
         Location::Database(url).describe()
     );
+    if let Some(p) = &oidc {
+        println!(
+            "People may also sign in with {} (new accounts are {}s).",
+            p.issuer(),
+            p.role()
+        );
+    }
     if let Some(now) = &config.now {
         println!("The clock is fixed at {now} (--now).");
     }

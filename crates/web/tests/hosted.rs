@@ -42,6 +42,7 @@ fn start() -> Option<Site> {
         "hosted-mode web tests",
         HostedConfig {
             trusted_proxies: vec!["127.0.0.2".parse().expect("ip")],
+            ..HostedConfig::default()
         },
     )?);
     let fixture = std::fs::read_to_string(concat!(

@@ -50,6 +50,16 @@ impl HostedSite {
     /// [`HostedSite::start`] with a configuration of its own (trusted
     /// proxies).
     pub fn start_with(now: &str, what: &str, config: HostedConfig) -> Option<HostedSite> {
+        HostedSite::start_configured(now, what, |_| config)
+    }
+
+    /// [`HostedSite::start`] with a configuration made once the server's
+    /// address is known (an identity provider needs its callback URL).
+    pub fn start_configured(
+        now: &str,
+        what: &str,
+        config: impl FnOnce(SocketAddr) -> HostedConfig,
+    ) -> Option<HostedSite> {
         server_url(what)?;
         let db = debrief_testkit::pg::TestDatabase::new();
         let created = jiff::Timestamp::from_second(1_795_000_000).expect("time");
@@ -72,14 +82,6 @@ impl HostedSite {
             tokens.push(dir.new_token(&a, "test", created).expect("token"));
         }
         dir.grant_to("debrief_app").expect("grant");
-        let hosted = Hosted::open(
-            &as_app_role(db.url()),
-            Some(now.to_string()),
-            debrief_mail::Sources::none(),
-            true,
-            config,
-        )
-        .expect("debrief_app connects (.ci/postgres makes the role)");
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -89,6 +91,14 @@ impl HostedSite {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let hosted = Hosted::open(
+            &as_app_role(db.url()),
+            Some(now.to_string()),
+            debrief_mail::Sources::none(),
+            true,
+            config(addr),
+        )
+        .expect("debrief_app connects (.ci/postgres makes the role)");
         runtime.spawn(debrief_web::server::serve_with(
             listener,
             debrief_web::gate::router(Arc::new(hosted)),
@@ -110,5 +120,10 @@ impl HostedSite {
             _runtime: runtime,
             _db: db,
         })
+    }
+
+    /// The test database, as its owner (to look behind the server).
+    pub fn database_url(&self) -> &str {
+        self._db.url()
     }
 }
