@@ -40,6 +40,7 @@ mod pages;
 mod people;
 mod problem;
 pub mod push;
+mod readonly;
 mod removal;
 mod search;
 mod security;
