@@ -26,6 +26,7 @@ pub mod account;
 mod api;
 mod caseload;
 mod charts;
+mod cohort;
 mod exchange_pages;
 mod feed;
 pub mod gate;

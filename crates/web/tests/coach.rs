@@ -168,3 +168,292 @@ fn every_link_of_the_drill_down_stays_in_the_candidates_read_only_pages() {
         assert_eq!(status, 404, "{tail}");
     }
 }
+
+fn interview(id: &str, start: &str, minutes: u32, who: &[&str]) -> Value {
+    serde_json::json!({ "id": id, "start": start, "minutes": minutes, "format": "video",
+                        "status": "done", "interviewers": who })
+}
+
+fn thanks(person: &str, at: &str) -> Value {
+    serde_json::json!({ "at": at, "person": person, "channel": "email", "kind": "thank-you",
+                        "note": "SECRET NOTE TEXT" })
+}
+
+fn person(id: &str, name: &str) -> Value {
+    serde_json::json!({ "id": id, "name": name, "kind": "interviewer" })
+}
+
+fn dataset(applications: Value) -> String {
+    serde_json::json!({
+        "format": "debrief/1",
+        "profile": { "name": "Cohort Member", "timezone": "America/Chicago",
+                     "holidays": { "calendar": "US", "extra": [] }, "policy": "conservative" },
+        "applications": applications,
+    })
+    .to_string()
+}
+
+/// The victim's: three applications (applied, interviewing, offer), two
+/// interviews held, three interviewers thanked 4 h, 48 h and 10 h after
+/// the end, one status check made.
+fn victims() -> String {
+    dataset(serde_json::json!([
+        { "id": "a1", "company": "Zed Alpha", "role": "Analyst", "stage": "interviewing",
+          "people": [person("p1", "Zed Secret"), person("p2", "Yan Secret")],
+          "interviews": [interview("a1-iv", "2026-11-10T10:00:00-06:00", 60, &["p1", "p2"])],
+          "touches": [
+              thanks("p1", "2026-11-10T15:00:00-06:00"),
+              thanks("p2", "2026-11-12T11:00:00-06:00"),
+              { "at": "2026-11-17T10:00:00-06:00", "person": "p1", "channel": "email", "kind": "status-check" }
+          ] },
+        { "id": "a2", "company": "Zed Beta", "stage": "offer",
+          "people": [person("q1", "Xia Secret")],
+          "interviews": [interview("a2-iv", "2026-11-05T09:00:00-06:00", 30, &["q1"])],
+          "touches": [thanks("q1", "2026-11-05T19:30:00-06:00")] },
+        { "id": "a3", "company": "Zed Gamma", "stage": "applied", "applied_on": "2026-10-26" }
+    ]))
+}
+
+/// The other candidate's: a rejection after one interview (thanked 2 h
+/// after), an application in screening, and two interviews thanked 4 h
+/// after whose status checks were never made: one is late now (30 Oct),
+/// the other's window lapsed (15 Sep).
+fn others() -> String {
+    dataset(serde_json::json!([
+        { "id": "b1", "company": "Wex Delta", "stage": "rejected",
+          "people": [person("r1", "Wu Secret")],
+          "interviews": [interview("b1-iv", "2026-11-02T10:00:00-06:00", 60, &["r1"])],
+          "touches": [thanks("r1", "2026-11-02T13:00:00-06:00")] },
+        { "id": "b2", "company": "Wex Epsilon", "stage": "screening", "applied_on": "2026-11-02" },
+        { "id": "b3", "company": "Wex Zeta", "stage": "interviewing",
+          "people": [person("r2", "Vi Secret")],
+          "interviews": [interview("b3-iv", "2026-10-30T10:00:00-05:00", 60, &["r2"])],
+          "touches": [thanks("r2", "2026-10-30T15:00:00-05:00")] },
+        { "id": "b4", "company": "Wex Eta", "stage": "interviewing",
+          "people": [person("r3", "Uma Secret")],
+          "interviews": [interview("b4-iv", "2026-09-15T10:00:00-05:00", 60, &["r3"])],
+          "touches": [thanks("r3", "2026-09-15T15:00:00-05:00")] }
+    ]))
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// `(count, reached)` of `stage` in a funnel.
+fn stage(funnel: &Value, name: &str) -> (u64, u64) {
+    let f = funnel
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["stage"] == name))
+        .unwrap_or_else(|| panic!("{name} not in {funnel}"));
+    (
+        f["count"].as_u64().unwrap_or(99),
+        f["reached"].as_u64().unwrap_or(99),
+    )
+}
+
+/// What the cohort's status checks and lapsed windows should be: the
+/// candidates' own agendas and stats (`/api/v1/candidates/ID/…`), summed.
+fn expected_checks(site: &HostedSite, ids: &[i64]) -> (u64, u64, u64, u64) {
+    let (mut due, mut overdue, mut lapsed_checks, mut lapsed) = (0, 0, 0, 0);
+    for id in ids {
+        let (_, agenda) = call(
+            site,
+            "GET",
+            &format!("/api/v1/candidates/{id}/agenda"),
+            &site.coach,
+            None,
+        );
+        let agenda = json(&agenda);
+        for a in agenda["actions"].as_array().into_iter().flatten() {
+            if a["rule"] == "status-check" {
+                due += u64::from(a["state"] == "due");
+                overdue += u64::from(a["state"] == "overdue");
+            }
+        }
+        let (_, stats) = call(
+            site,
+            "GET",
+            &format!("/api/v1/candidates/{id}/stats"),
+            &site.coach,
+            None,
+        );
+        for m in json(&stats)["missed"].as_array().into_iter().flatten() {
+            lapsed += m["total"].as_u64().unwrap_or(0);
+            lapsed_checks += m["by_rule"]["status-check"].as_u64().unwrap_or(0);
+        }
+    }
+    (due, overdue, lapsed_checks, lapsed)
+}
+
+#[test]
+fn cohort_insights_sum_the_sharing_candidates_and_no_one_else() {
+    let Some(site) = HostedSite::start(NOW, "the coach's cohort insights") else {
+        return;
+    };
+    let (status, body) = call(
+        &site,
+        "POST",
+        "/api/v1/import",
+        &site.victim,
+        Some(&victims()),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        &site,
+        "POST",
+        "/api/v1/import",
+        &site.attacker,
+        Some(&others()),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, empty) = call(&site, "GET", "/api/v1/caseload/insights", &site.coach, None);
+    assert_eq!(status, 200, "{empty}");
+    let empty = json(&empty);
+    assert_eq!(empty["candidates"], 0);
+    assert_eq!(empty["applications"], 0);
+    assert_eq!(empty["thank_yous"]["median_delay_hours"], Value::Null);
+    let share = |token: &str| {
+        let (status, body) = call(
+            &site,
+            "POST",
+            "/api/v1/sharing",
+            token,
+            Some(r#"{"coach": "coach@example.org"}"#),
+        );
+        assert_eq!(status, 201, "{body}");
+    };
+
+    // Only the victim shares: the other candidate's data counts for nothing.
+    share(&site.victim);
+    let (status, body) = call(&site, "GET", "/api/v1/caseload/insights", &site.coach, None);
+    assert_eq!(status, 200, "{body}");
+    for secret in ["SECRET", "Zed", "Wex", "Secret"] {
+        assert!(!body.contains(secret), "{secret} in {body}");
+    }
+    let one = json(&body);
+    assert_eq!(one["candidates"], 1);
+    assert_eq!(one["applications"], 3);
+    assert_eq!(one["interviews_held"], 2);
+    assert_eq!(one["offers"], 1);
+    assert_eq!(stage(&one["funnel"], "applied"), (1, 3));
+    assert_eq!(stage(&one["funnel"], "screening"), (0, 2));
+    assert_eq!(stage(&one["funnel"], "interviewing"), (1, 2));
+    assert_eq!(stage(&one["funnel"], "offer"), (1, 1));
+    assert_eq!(stage(&one["funnel"], "rejected"), (0, 0));
+    let t = &one["thank_yous"];
+    assert_eq!(
+        (
+            t["owed"].as_u64(),
+            t["sent"].as_u64(),
+            t["within_24h"].as_u64()
+        ),
+        (Some(3), Some(3), Some(2))
+    );
+    assert!(
+        (t["share_within_24h"].as_f64().unwrap_or(0.0) - 2.0 / 3.0).abs() < 1e-9,
+        "{t}"
+    );
+    assert_eq!(t["median_delay_hours"].as_f64(), Some(10.0));
+    assert_eq!(one["status_checks"]["done"], 1);
+    let (due, overdue, lapsed_checks, lapsed) = expected_checks(&site, &[site.victim_id]);
+    assert_eq!(one["status_checks"]["due"].as_u64(), Some(due));
+    assert_eq!(one["status_checks"]["overdue"].as_u64(), Some(overdue));
+    assert_eq!(one["status_checks"]["lapsed"].as_u64(), Some(lapsed_checks));
+    assert_eq!(one["lapsed_windows"].as_u64(), Some(lapsed));
+    // Another coach, whom no one shares with, sees an empty cohort.
+    let (_, body) = call(
+        &site,
+        "GET",
+        "/api/v1/caseload/insights",
+        &site.other_coach,
+        None,
+    );
+    assert_eq!(json(&body)["applications"], 0);
+
+    // The other candidate shares too: both, summed.
+    share(&site.attacker);
+    let (_, body) = call(&site, "GET", "/api/v1/caseload/insights", &site.coach, None);
+    let both = json(&body);
+    assert_eq!(both["candidates"], 2);
+    assert_eq!(both["applications"], 7);
+    assert_eq!(both["interviews_held"], 5);
+    assert_eq!(both["offers"], 1);
+    assert_eq!(stage(&both["funnel"], "applied"), (1, 7));
+    assert_eq!(stage(&both["funnel"], "screening"), (1, 6));
+    assert_eq!(stage(&both["funnel"], "interviewing"), (3, 5));
+    assert_eq!(stage(&both["funnel"], "rejected"), (1, 1));
+    let t = &both["thank_yous"];
+    assert_eq!(
+        (
+            t["owed"].as_u64(),
+            t["sent"].as_u64(),
+            t["within_24h"].as_u64()
+        ),
+        (Some(6), Some(6), Some(5))
+    );
+    assert!(
+        (t["share_within_24h"].as_f64().unwrap_or(0.0) - 5.0 / 6.0).abs() < 1e-9,
+        "{t}"
+    );
+    // 2, 4, 4, 4, 10 and 48 hours: between the middle two.
+    assert_eq!(t["median_delay_hours"].as_f64(), Some(4.0));
+    let (_, caseload) = call(&site, "GET", "/api/v1/caseload", &site.coach, None);
+    let ids: Vec<i64> = json(&caseload)["candidates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str()?.parse().ok())
+        .collect();
+    assert_eq!(ids.len(), 2, "{caseload}");
+    let (due, overdue, lapsed_checks, lapsed) = expected_checks(&site, &ids);
+    assert_eq!(both["status_checks"]["due"].as_u64(), Some(due));
+    assert_eq!(both["status_checks"]["overdue"].as_u64(), Some(overdue));
+    assert_eq!(
+        both["status_checks"]["lapsed"].as_u64(),
+        Some(lapsed_checks)
+    );
+    assert_eq!(both["lapsed_windows"].as_u64(), Some(lapsed));
+    assert!(lapsed > 0, "the fixture should have lapsed windows: {both}");
+    assert!(due + overdue > 0, "a status check should be open: {both}");
+    assert!(
+        lapsed_checks > 0,
+        "a status check should have lapsed: {both}"
+    );
+
+    // The page, linked from the caseload: the same numbers, no names.
+    let (_, caseload) = call(&site, "GET", "/", &site.coach, None);
+    assert!(
+        caseload.contains(r#"href="/caseload/insights""#),
+        "{caseload}"
+    );
+    let (status, page) = call(&site, "GET", "/caseload/insights", &site.coach, None);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(
+            "2 candidate(s) sharing with you: 7 application(s), 5 interview(s) held, 1 offer(s)."
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<strong>4.0 h</strong>"), "{page}");
+    for secret in ["SECRET", "Zed", "Wex", "Secret"] {
+        assert!(!page.contains(secret), "{secret} on the page");
+    }
+    // Not a coach: refused; a write: refused.
+    let (status, _) = call(
+        &site,
+        "GET",
+        "/api/v1/caseload/insights",
+        &site.victim,
+        None,
+    );
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &site,
+        "POST",
+        "/api/v1/caseload/insights",
+        &site.coach,
+        Some("{}"),
+    );
+    assert_eq!(status, 403);
+}
