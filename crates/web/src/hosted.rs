@@ -572,6 +572,10 @@ pub(crate) async fn for_coach(
         None => target,
     };
     let (mut parts, body) = req.into_parts();
+    if !api {
+        // The page is rewritten on its way back (`readonly.rs`): as text.
+        parts.headers.remove(header::ACCEPT_ENCODING);
+    }
     parts.uri = match target.parse() {
         Ok(u) => u,
         Err(_) => return not_found(&uri),

@@ -208,6 +208,14 @@ pub(crate) async fn respond(res: Response, base: &str) -> Response {
     if !html {
         return Response::from_parts(parts, body);
     }
+    if parts.headers.contains_key(header::CONTENT_ENCODING) {
+        // Compressed despite the request (`hosted::for_coach` asks for
+        // text): not shown with the candidate's own links.
+        parts.status = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+        parts.headers.remove(header::CONTENT_ENCODING);
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::from("This page could not be shown."));
+    }
     let Ok(bytes) = axum::body::to_bytes(body, PAGE_MAX).await else {
         parts.status = axum::http::StatusCode::SERVICE_UNAVAILABLE;
         parts.headers.remove(header::CONTENT_LENGTH);

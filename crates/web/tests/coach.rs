@@ -28,11 +28,16 @@ fn call(
     token: &str,
     body: Option<&str>,
 ) -> (u16, String) {
-    let req = ureq::http::Request::builder()
+    let mut req = ureq::http::Request::builder()
         .method(method)
         .uri(format!("http://{}{path}", site.addr))
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/json");
+    if !path.starts_with("/api/") {
+        // As a browser asks for a page: the vault's pages answer
+        // compressed then, and the coach's view must still be text.
+        req = req.header("accept-encoding", "gzip");
+    }
     let mut r = match body {
         Some(b) => agent().run(req.body(b.to_string()).expect("request")),
         None => agent().run(req.body(()).expect("request")),
