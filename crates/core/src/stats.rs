@@ -428,6 +428,18 @@ mod tests {
         assert_eq!(s.funnel[2].stage, Stage::Interviewing);
         assert_eq!(s.funnel[2].count, 2);
         assert_eq!(s.funnel[0].reached, 2, "interviewing implies applied");
+        // The delays behind those counts, from the interview's end.
+        let minutes = i64::from(d.applications[0].interviews[0].minutes);
+        let delays: Vec<_> = d.applications.iter().flat_map(thank_you_delays).collect();
+        assert_eq!(
+            delays,
+            vec![
+                Some(SignedDuration::from_mins(5 * 60 - minutes)),
+                Some(SignedDuration::from_mins((3 * 24 + 5) * 60 - minutes)),
+            ]
+        );
+        d.applications[1].touches.clear();
+        assert_eq!(thank_you_delays(&d.applications[1]), vec![None]);
     }
 
     #[test]
