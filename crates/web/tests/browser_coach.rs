@@ -416,6 +416,20 @@ fn a_candidate_shares_with_a_coach_and_stops_in_two_browsers() {
             "the caseload names no company: {row}"
         );
         shot(&cole, "hosted-caseload").await;
+        // The cohort's figures, linked from the caseload: hers alone.
+        click_to_new_page(&cole, "#cohort-insights").await;
+        let cohort = main_text(&cole).await;
+        assert!(
+            cohort
+                .contains("1 candidate(s) sharing with you: 1 application(s), 1 interview(s) held"),
+            "{cohort}"
+        );
+        assert!(
+            !cohort.contains("Marie") && !cohort.contains("Acme"),
+            "{cohort}"
+        );
+        shot(&cole, "hosted-cohort-insights").await;
+        cole.goto(&format!("{base}/")).await.expect("goto");
         click_to_new_page(&cole, "#caseload tbody a").await;
         let drill = cole.current_url().await.expect("url");
         assert!(drill.path().starts_with("/candidates/"), "{drill}");
