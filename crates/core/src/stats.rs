@@ -113,6 +113,35 @@ fn mistake_key(s: &str) -> String {
         .join(" ")
 }
 
+/// Each interviewer owed a thank-you for a held interview of `app`, in
+/// order: how long after the interview ended the first note to them went
+/// (`None`: none yet). The one definition of "on time" (within 24 h of the
+/// end) that [`ThankYouStats`] counts and a coach's cohort takes its
+/// median delay from.
+pub fn thank_you_delays(app: &Application) -> Vec<Option<SignedDuration>> {
+    let mut out = Vec::new();
+    for iv in app
+        .interviews
+        .iter()
+        .filter(|i| i.status == InterviewStatus::Done)
+    {
+        let end = iv.end();
+        for pid in &iv.interviewers {
+            let first = app
+                .touches
+                .iter()
+                .filter(|t| {
+                    t.kind == TouchKind::ThankYou
+                        && t.person.as_deref() == Some(pid)
+                        && t.at.ts >= iv.start.ts
+                })
+                .min_by_key(|t| t.at);
+            out.push(first.map(|t| t.at.ts.duration_since(end)));
+        }
+    }
+    out
+}
+
 /// [`compute`] plus the windows missed as of `now` (`missed`), counted
 /// with the profile's business calendar.
 pub fn compute_at(d: &Dataset, now: Timestamp) -> Stats {
@@ -179,31 +208,21 @@ impl Tally {
         {
             *slot += 1;
         }
+        for delay in thank_you_delays(app) {
+            self.owed += 1;
+            if let Some(delay) = delay {
+                self.sent += 1;
+                if delay <= SignedDuration::from_hours(24) {
+                    self.within += 1;
+                }
+            }
+        }
         for iv in app
             .interviews
             .iter()
             .filter(|i| i.status == InterviewStatus::Done)
         {
             self.interviews_held += 1;
-            let end = iv.end();
-            for pid in &iv.interviewers {
-                self.owed += 1;
-                let first = app
-                    .touches
-                    .iter()
-                    .filter(|t| {
-                        t.kind == TouchKind::ThankYou
-                            && t.person.as_deref() == Some(pid)
-                            && t.at.ts >= iv.start.ts
-                    })
-                    .min_by_key(|t| t.at);
-                if let Some(t) = first {
-                    self.sent += 1;
-                    if t.at.ts <= end + SignedDuration::from_hours(24) {
-                        self.within += 1;
-                    }
-                }
-            }
             for m in iv.reflection.iter().flat_map(|r| &r.mistakes) {
                 let key = mistake_key(m);
                 if key.is_empty() {
@@ -409,6 +428,18 @@ mod tests {
         assert_eq!(s.funnel[2].stage, Stage::Interviewing);
         assert_eq!(s.funnel[2].count, 2);
         assert_eq!(s.funnel[0].reached, 2, "interviewing implies applied");
+        // The delays behind those counts, from the interview's end.
+        let minutes = i64::from(d.applications[0].interviews[0].minutes);
+        let delays: Vec<_> = d.applications.iter().flat_map(thank_you_delays).collect();
+        assert_eq!(
+            delays,
+            vec![
+                Some(SignedDuration::from_mins(5 * 60 - minutes)),
+                Some(SignedDuration::from_mins((3 * 24 + 5) * 60 - minutes)),
+            ]
+        );
+        d.applications[1].touches.clear();
+        assert_eq!(thank_you_delays(&d.applications[1]), vec![None]);
     }
 
     #[test]

@@ -44,6 +44,13 @@ pub fn current() -> Option<SignedIn> {
     SIGNED_IN.try_with(Clone::clone).ok()
 }
 
+/// Whether the page is drawn for a coach reading a candidate's vault
+/// (hosted mode's `/candidates/{id}/…`): then it shows no form that
+/// writes, and `readonly.rs` points its links under the candidate's prefix.
+pub fn read_only() -> bool {
+    current().is_some_and(|w| !w.own_vault)
+}
+
 /// Settings' section in hosted mode, for a candidate on their own vault:
 /// the coaches with read access, each with a form to stop, and a form to
 /// share with another — posting to the same use cases as

@@ -419,7 +419,9 @@ pub(crate) async fn caseload(h: &Hosted, caller: &Account, req: Request) -> Resp
             p { "The candidates who share with you. Sort by "
                 a href="/?sort=attention" { "attention" } ", "
                 a href="/?sort=name" { "name" } " or "
-                a href="/?sort=activity" { "last activity" } "." }
+                a href="/?sort=activity" { "last activity" } ". "
+                a href="/caseload/insights" #cohort-insights { "Cohort insights" }
+                ": the funnel, thank-yous and status checks of them all." }
             @if rows.is_empty() {
                 p #no-candidates { "No candidate shares with you yet." }
             } @else {

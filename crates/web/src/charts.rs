@@ -17,7 +17,7 @@ const CHAR_W: f64 = 7.5;
 /// Horizontal bars: (label, value, text shown after the bar). The drawing is
 /// as wide as its longest value text needs, never scaled above its natural
 /// size (`width` = the viewBox's), and shrinks with a narrow screen.
-fn bars(title: &str, rows: &[(String, f64, String)], max: f64) -> Markup {
+pub(crate) fn bars(title: &str, rows: &[(String, f64, String)], max: f64) -> Markup {
     let height = ROW_H * rows.len().max(1) as f64 + 8.0;
     let longest = rows
         .iter()

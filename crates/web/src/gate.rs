@@ -66,6 +66,9 @@ async fn dispatch(State(h): State<Arc<Hosted>>, req: Request) -> Response {
     {
         return crate::caseload::sharing(&h, &caller, req).await;
     }
+    if path == "/api/v1/caseload/insights" || path == "/caseload/insights" {
+        return crate::cohort::insights(&h, &caller, req).await;
+    }
     if path == "/api/v1/caseload" || (path == "/" && caller.role == Role::Coach) {
         return crate::caseload::caseload(&h, &caller, req).await;
     }

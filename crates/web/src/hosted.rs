@@ -872,10 +872,9 @@ pub(crate) async fn for_coach(
             _ => return not_found(&uri),
         }
     } else {
-        match rest.split('/').next().unwrap_or("") {
-            "" => "/".to_string(),
-            "applications" | "insights" => format!("/{rest}"),
-            _ => return not_found(&uri),
+        match crate::readonly::vault_path(rest) {
+            Some(path) => path,
+            None => return not_found(&uri),
         }
     };
     let target = match uri.query() {
@@ -883,12 +882,20 @@ pub(crate) async fn for_coach(
         None => target,
     };
     let (mut parts, body) = req.into_parts();
+    if !api {
+        // The page is rewritten on its way back (`readonly.rs`): as text.
+        parts.headers.remove(header::ACCEPT_ENCODING);
+    }
     parts.uri = match target.parse() {
         Ok(u) => u,
         Err(_) => return not_found(&uri),
     };
     match h.vault(&candidate) {
-        Ok((_, router)) => forward(router, Request::from_parts(parts, body)).await,
+        Ok((_, router)) if api => forward(router, Request::from_parts(parts, body)).await,
+        Ok((_, router)) => {
+            let res = forward(router, Request::from_parts(parts, body)).await;
+            crate::readonly::respond(res, &format!("/candidates/{}", candidate.id)).await
+        }
         Err(res) => res,
     }
 }

@@ -247,6 +247,9 @@ pub fn page_html(
     body: Markup,
 ) -> Markup {
     let signed_in = crate::account::current();
+    if crate::account::read_only() {
+        return read_only_page(flash, title, nav, body);
+    }
     let markup = html! {
         (DOCTYPE)
         html lang="en" {
@@ -326,6 +329,61 @@ pub fn page_html(
         &markup.into_string(),
         &crate::once::fresh_key(),
     ))
+}
+
+/// The frame of a page a coach reads in a candidate's vault (hosted
+/// mode): the candidate's Today, Applications and Insights, the way back
+/// to the caseload, Sign out, and nothing that writes — no search, quick
+/// add, Undo, manifest or push script. `readonly.rs` puts the links under
+/// the candidate's prefix; the two marked `data-scope="account"` stay the
+/// coach's own.
+fn read_only_page(
+    flash: Option<&(String, String)>,
+    title: &str,
+    nav: Option<Nav>,
+    body: Markup,
+) -> Markup {
+    let who = crate::account::current()
+        .map(|w| w.email)
+        .unwrap_or_default();
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Debrief" }
+                link rel="stylesheet" href="/assets/style.css";
+                link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.top {
+                    a.brand href="/" data-scope="account" { "Debrief" }
+                    nav aria-label="Main" {
+                        ul {
+                            li { a href="/" data-scope="account" { "Caseload" } }
+                            (nav_item("/", "Today", nav == Some(Nav::Today)))
+                            (nav_item("/applications", "Applications", nav == Some(Nav::Applications)))
+                            (nav_item("/insights", "Insights", nav == Some(Nav::Insights)))
+                        }
+                    }
+                    form.sign-out method="post" action="/logout" {
+                        button.secondary.small type="submit" title=(who) { "Sign out" }
+                    }
+                }
+                main #main tabindex="-1" {
+                    p.flash.ok role="note" #read-only { "Read-only: a candidate shares this with you. Nothing here can be changed from your account." }
+                    @if let Some((kind, msg)) = flash.filter(|(k, _)| k != "ok") {
+                        div.flash.(kind) role="alert" { (msg) }
+                    }
+                    (body)
+                }
+                footer { "Signed in as " (who) ", reading a candidate's data read-only." }
+            }
+        }
+    }
 }
 
 fn nav_item(href: &str, label: &str, current: bool) -> Markup {

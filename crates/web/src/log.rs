@@ -107,7 +107,14 @@ pub(crate) async fn route(matched: Option<MatchedPath>, req: Request, next: Next
 /// through a router: their template, or `None` to keep what the vault's
 /// router noted (a candidate's own requests).
 fn hosted_template(path: &str) -> Option<&'static str> {
-    const EXACT: [&str; 4] = ["/api/v1/sharing", "/sharing", "/api/v1/caseload", "/"];
+    const EXACT: [&str; 6] = [
+        "/api/v1/sharing",
+        "/sharing",
+        "/api/v1/caseload",
+        "/api/v1/caseload/insights",
+        "/caseload/insights",
+        "/",
+    ];
     if let Some(exact) = EXACT.iter().find(|p| **p == path) {
         return Some(exact);
     }

@@ -595,6 +595,9 @@ fn hosted_operations() -> Vec<Op> {
             .answer(200, "OK", ty::<Caseload>)
             .answer_named(403, "The caller is not a coach, or the request is a write", "Error")
             .answer_named(422, "An unknown sort", "Error"),
+        hosted(GET, "/caseload/insights", "A coach's cohort insights: the activity figures (GET /api/v1/stats) of every candidate who shares with them, summed — the funnel, interviews and offers, thank-you timeliness (share within 24 h, median delay), status checks done and due, lapsed windows. Counts and ratios only (no note's or person's words)")
+            .answer(200, "OK", ty::<crate::cohort::CohortInsights>)
+            .answer_named(403, "The caller is not a coach, or the request is a write", "Error"),
         candidate_read("/candidates/{id}/agenda", "A sharing candidate's agenda: their own GET /api/v1/agenda", ty::<ops::AgendaPage<'static>>),
         candidate_read("/candidates/{id}/stats", "A sharing candidate's activity figures: their own GET /api/v1/stats", ty::<Stats>),
         candidate_read("/candidates/{id}/applications", "A sharing candidate's applications: their own GET /api/v1/applications", ty::<Vec<AppSummary>>),

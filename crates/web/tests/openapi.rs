@@ -621,6 +621,7 @@ fn hosted_operations_are_tagged_and_secured() {
         ("post", "/api/v1/sharing"),
         ("delete", "/api/v1/sharing/{email}"),
         ("get", "/api/v1/caseload"),
+        ("get", "/api/v1/caseload/insights"),
         ("get", "/api/v1/candidates/{id}/agenda"),
         ("get", "/api/v1/candidates/{id}/stats"),
         ("get", "/api/v1/candidates/{id}/applications"),
@@ -643,6 +644,7 @@ fn hosted_operations_are_tagged_and_secured() {
         "/api/v1/candidates/{id}/agenda",
         "/api/v1/sharing",
         "/api/v1/caseload",
+        "/api/v1/caseload/insights",
     ] {
         assert!(
             doc["paths"][path]["get"]["responses"].get("403").is_some(),
@@ -712,6 +714,11 @@ fn every_hosted_operation_answers_as_documented() {
         call("GET", "/caseload", "/caseload?sort=sideways", 422).by(coach),
         call("GET", "/caseload", "/caseload", 403).by(victim),
         call("GET", "/caseload", "/caseload", 401),
+        call("GET", "/caseload/insights", "/caseload/insights", 200).by(coach),
+        call("GET", "/caseload/insights", "/caseload/insights", 200).by(other),
+        call("GET", "/caseload/insights", "/caseload/insights", 403).by(victim),
+        call("GET", "/caseload/insights", "/caseload/insights", 403).by(admin),
+        call("GET", "/caseload/insights", "/caseload/insights", 401),
         call("GET", "/candidates/{id}/agenda", &cand("agenda"), 200).by(coach),
         call(
             "GET",

@@ -52,6 +52,9 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
         .as_ref()
         .map(|p| p.status)
         .unwrap_or(StatusCode::OK);
+    // A coach reading a candidate's application (hosted mode) gets what
+    // it holds, and none of the forms that change it.
+    let writable = !crate::account::read_only();
     // The order and the moments are the application layer's; slip-ups
     // show inside their interview here.
     let mut events: Vec<Event> = Vec::new();
@@ -67,8 +70,10 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 html! {
                     "Interview (" (iv.format) ", " (iv.minutes) " min, " (iv.status) ")"
                     @if !names.is_empty() { " with " (names.join(", ")) }
-                    " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
-                        @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
+                    @if writable {
+                        " · " a href=(format!("{url}/interviews/{}/debrief", urlencode(&iv.id))) {
+                            @if iv.status == InterviewStatus::Done { "Edit the debrief" } @else { "Debrief it" }
+                        }
                     }
                     " " (crate::html::delete_button(&app.id, &[("what", "interview".into()), ("interview", iv.id.to_string())], "Delete the interview"))
                     @if !iv.slip_ups.is_empty() {
@@ -156,9 +161,13 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 li { a href="#next" { "Overview" } }
                 li { a href="#interviews" { "Interviews" } }
                 li { a href="#people" { "People" } }
-                li { a href="#log-touch" { "Messages" } }
-                li { a href=(if app.research.is_empty() { "#add-research" } else { "#research-h" }) { "Notes & research" } }
-                li { a href="#set-outcome" { "Outcome" } }
+                @if writable {
+                    li { a href="#log-touch" { "Messages" } }
+                    li { a href=(if app.research.is_empty() { "#add-research" } else { "#research-h" }) { "Notes & research" } }
+                    li { a href="#set-outcome" { "Outcome" } }
+                } @else if !app.research.is_empty() {
+                    li { a href="#research-h" { "Research" } }
+                }
             }
         }
         section aria-labelledby="next" {
@@ -195,7 +204,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                             @if let Some(c) = pr.channel { " · prefers " (c) }
                             @if let Some(d) = pr.after { " · said to follow up after " (crate::html::day(d, today)) }
                         }
-                        " · " a href=(format!("{url}/compose?person={}", urlencode(&p.id))) { "Write to " (p.name) }
+                        @if writable { " · " a href=(format!("{url}/compose?person={}", urlencode(&p.id))) { "Write to " (p.name) } }
                         " " (crate::html::delete_button(
                             &app.id,
                             &[("what", "person".into()), ("person", p.id.to_string()), ("from_panels", "true".into())],
@@ -220,7 +229,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 ul { @for (k, r) in app.research.iter().enumerate() { li { (r.fact) @if let Some(c) = &r.contribution { " — how I would help: " (c) } " " (crate::html::delete_button(&app.id, &[("what", "research".into()), ("index", (k + 1).to_string())], "Delete")) } } }
             }
         }
-        div.forms {
+        @if writable { div.forms {
             section aria-labelledby="log-touch" { h2 #log-touch { "Log a message or call" } (touch_form(&app, &url, s)) }
             section aria-labelledby="add-person" { h2 #add-person { "Add a person" } (person_form(&url, s)) }
             @if !closed(&app) {
@@ -298,7 +307,7 @@ fn application_page(st: &AppState, h: &HeaderMap, id: &str, s: &Sticky) -> Resul
                 }
             }
             section aria-labelledby="edit-app" { h2 #edit-app { "Edit" } (app_form(&url, "edit-app", s, Some(&app))) }
-        }
+        } }
     };
     Ok(page(h, status, &app.company, Some(Nav::Applications), body))
 }

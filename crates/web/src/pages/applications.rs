@@ -54,12 +54,15 @@ fn applications_page(
         .copied()
         .filter(|st| filter.stage.is_none_or(|f| f == *st))
         .collect();
+    // A coach reading a candidate's board (hosted mode) moves and adds
+    // nothing.
+    let writable = !crate::account::read_only();
     let body = html! {
         @if let Some(p) = &s.problem {
             div.flash.error role="alert" { strong { "Not filtered. " } (p.to_string()) }
         }
         h1 { @if filter.archived { "Archived applications" } @else { "Applications" } }
-        p { a.button href="#add-app" { "Add an application" } " " a href="/people" { "Everyone you met" } }
+        @if writable { p { a.button href="#add-app" { "Add an application" } " " a href="/people" { "Everyone you met" } } }
         (filter_form(filter))
         @if filter.is_set() {
             p.muted role="status" { (thousands(shown.len())) " of " (thousands(snap.apps.len())) " applications. " a href="/applications" { "Show all" } }
@@ -69,7 +72,7 @@ fn applications_page(
                 p.muted { (thousands(archived)) " archived, not on the board: " a href="/applications?archived=true" { "see them" } "." }
             }
         }
-        p.muted.hint { "Move a card by dragging it to another column, or with its " em { "Stage" } " menu and " em { "Move" } "." }
+        @if writable { p.muted.hint { "Move a card by dragging it to another column, or with its " em { "Stage" } " menu and " em { "Move" } "." } }
         div.board-scroll {
             div.board.one[stages.len() == 1] {
                 @for stage in &stages {
@@ -78,7 +81,7 @@ fn applications_page(
                         h2 id=(format!("stage-{stage}")) { (stage) " " span.count { "(" (thousands(apps.len())) ")" } }
                         ul {
                             @for a in apps.iter().take(BOARD_TOP) {
-                                (card(a, &here))
+                                (card(a, &here, writable))
                             }
                         }
                         @if apps.len() > BOARD_TOP {
@@ -88,9 +91,11 @@ fn applications_page(
                 }
             }
         }
-        section aria-labelledby="add-app" {
-            h2 #add-app { "Add an application" }
-            (app_form("/applications", "add-app", s, None))
+        @if writable {
+            section aria-labelledby="add-app" {
+                h2 #add-app { "Add an application" }
+                (app_form("/applications", "add-app", s, None))
+            }
         }
     };
     Ok(page(
@@ -105,11 +110,11 @@ fn applications_page(
 /// One card: the application, what is due, and its stage menu (a form
 /// that works without JavaScript; the script moves cards by dragging and
 /// submits this same form).
-fn card(a: &crate::snapshot::AppSummary, back: &str) -> Markup {
+fn card(a: &crate::snapshot::AppSummary, back: &str, writable: bool) -> Markup {
     let id = &a.app.id;
     let select_id = format!("move-{}", urlencode(id));
     html! {
-        li.card draggable="true" data-app=(id) {
+        li.card draggable=[writable.then_some("true")] data-app=(id) {
             a.name href=(app_url(id)) title=(a.app.company) { strong { (a.app.company) } }
             @if !a.app.role.is_empty() { span.role { (a.app.role) } }
             @if a.to_do > 0 || a.app.urgent {

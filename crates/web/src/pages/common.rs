@@ -74,7 +74,9 @@ pub(super) fn action_card(
             @if let Some(p) = &a.policy {
                 p.meta { "Policy: " (p.applied) ". " (p.reason) }
             }
-            div.buttons {
+            // A coach reading a candidate's agenda sees it, and no button
+            // that would change it.
+            @if !crate::account::read_only() { div.buttons {
                 @if let (Some(kind), Some(person)) = (touch, &a.person) {
                     @if let Some(k) = note {
                         a.button href=(format!("{url}/compose?person={}&kind={}", urlencode(person), k.as_str())) { "Write it" }
@@ -108,7 +110,7 @@ pub(super) fn action_card(
                         button type="submit" data-confirm="Dismiss this action?" { "Dismiss" }
                     }
                 }
-            }
+            } }
         }
     }
 }

@@ -139,7 +139,11 @@ fn today_body(snap: &Snapshot) -> Markup {
             @else { (thousands(now_count)) " things to do now." }
         }
         @if snap.apps.is_empty() {
-            p { "Nothing here yet. " a href="/applications" { "Add an application" } " or " a href="/settings#import" { "import a file" } "." }
+            @if crate::account::read_only() {
+                p { "Nothing here yet." }
+            } @else {
+                p { "Nothing here yet. " a href="/applications" { "Add an application" } " or " a href="/settings#import" { "import a file" } "." }
+            }
         }
         @for (state, title, hint) in LISTS {
             @let all = snap.in_state(state);

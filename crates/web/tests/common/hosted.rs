@@ -37,7 +37,7 @@ pub fn server_url(what: &str) -> Option<String> {
 }
 
 /// The same server and database as the role `.ci/postgres` makes.
-fn as_app_role(url: &str) -> String {
+pub fn as_app_role(url: &str) -> String {
     let rest = url.split_once('@').map_or(url, |(_, rest)| rest);
     format!("postgres://debrief_app:debrief_app@{rest}")
 }
