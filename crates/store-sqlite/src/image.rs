@@ -1108,3 +1108,296 @@ mod tests {
         assert!(e.0.contains("not self-describing"), "{e}");
     }
 }
+
+/// Any application the model can hold, by property: what it writes reads
+/// back equal, and what it reads from a damaged image is an error or an
+/// application, never a panic.
+#[cfg(test)]
+mod properties {
+    use debrief_core::model::{
+        Channel, Dismissal, Feedback, FeedbackKind, Interview, InterviewFormat, InterviewStatus,
+        InviteRef, LearningPlan, Moment, News, Outcome, OutcomeKind, Person, PersonKind, Policy,
+        Prefers, Prepared, RecruiterKind, Reflection, ResearchFact, SlipUp, Stage, Touch,
+        TouchKind,
+    };
+    use debrief_core::rules::Rule;
+    use jiff::Timestamp;
+    use jiff::civil::Date;
+    use jiff::tz::Offset;
+    use proptest::collection::vec;
+    use proptest::option::of;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        "\\PC{0,12}"
+    }
+
+    fn moment() -> impl Strategy<Value = Moment> {
+        (
+            -377_705_116_800_i64..=253_402_207_200,
+            0..1_000_000_000_i32,
+            // Whole minutes: what RFC 3339 (the body) can write.
+            -1_559..=1_559_i32,
+        )
+            .prop_map(|(s, ns, minutes)| {
+                let ts = Timestamp::new(s, if s == 253_402_207_200 { 0 } else { ns })
+                    .unwrap_or(Timestamp::UNIX_EPOCH);
+                let offset = Offset::from_seconds(minutes * 60).unwrap_or(Offset::UTC);
+                Moment::new(ts, offset)
+            })
+    }
+
+    fn date() -> impl Strategy<Value = Date> {
+        (-9999_i16..=9999, 1_i8..=12, 1_i8..=28)
+            .prop_map(|(y, m, d)| Date::new(y, m, d).unwrap_or(Date::ZERO))
+    }
+
+    fn person() -> impl Strategy<Value = Person> {
+        (
+            (text(), text(), select(PersonKind::ALL)),
+            (of(text()), of(text()), of(text()), of(text())),
+            vec(text(), 0..3),
+            of((of(select(Channel::ALL)), of(date()))),
+        )
+            .prop_map(
+                |((id, name, kind), (title, email, phone, address), said, prefers)| {
+                    let mut p = Person::new(id, name, kind);
+                    p.title = title;
+                    p.email = email;
+                    p.phone = phone;
+                    p.mailing_address = address;
+                    p.said = said;
+                    p.prefers = prefers.map(|(channel, after)| Prefers { channel, after });
+                    p
+                },
+            )
+    }
+
+    fn interview() -> impl Strategy<Value = Interview> {
+        (
+            (text(), moment(), any::<u32>(), select(InterviewFormat::ALL)),
+            (
+                select(InterviewStatus::ALL),
+                vec(text(), 0..3),
+                vec(text(), 0..2),
+            ),
+            (
+                of(any::<bool>()),
+                any::<bool>(),
+                any::<bool>(),
+                any::<u32>(),
+            ),
+            vec((text(), any::<bool>(), any::<bool>()), 0..2),
+            of((
+                text(),
+                text(),
+                vec(text(), 0..2),
+                vec(text(), 0..2),
+                of(text()),
+            )),
+            (
+                of(moment()),
+                of(text()),
+                of(text()),
+                of((text(), any::<u32>())),
+            ),
+        )
+            .prop_map(
+                |(
+                    (id, start, minutes, format),
+                    (status, interviewers, also_met),
+                    (asked, disrupted, research, questions),
+                    slips,
+                    reflection,
+                    (scheduled_at, location, link, invite),
+                )| {
+                    let mut i = Interview::new(id, start);
+                    i.minutes = minutes;
+                    i.format = format;
+                    i.status = status;
+                    i.interviewers = interviewers.into_iter().map(Into::into).collect();
+                    i.also_met = also_met.into_iter().map(Into::into).collect();
+                    i.asked_questions = asked;
+                    i.disrupted = disrupted;
+                    i.prepared = Prepared {
+                        research,
+                        questions,
+                    };
+                    i.slip_ups = slips
+                        .into_iter()
+                        .map(|(text, noticed, apologized)| SlipUp {
+                            text,
+                            noticed,
+                            apologized,
+                        })
+                        .collect();
+                    i.reflection =
+                        reflection.map(|(went_well, change, mistakes, missing, hq)| Reflection {
+                            went_well,
+                            change,
+                            mistakes,
+                            missing_info: missing,
+                            hardest_question: hq,
+                        });
+                    i.scheduled_at = scheduled_at;
+                    i.location = location;
+                    i.link = link;
+                    i.invite = invite.map(|(uid, sequence)| InviteRef { uid, sequence });
+                    i
+                },
+            )
+    }
+
+    fn touch() -> impl Strategy<Value = Touch> {
+        (
+            (
+                moment(),
+                of(text()),
+                select(Channel::ALL),
+                select(TouchKind::ALL),
+            ),
+            (of(moment()), any::<bool>(), of(text()), of(text())),
+        )
+            .prop_map(
+                |((at, person, channel, kind), (replied_at, forced, note, message_id))| Touch {
+                    at,
+                    person: person.map(Into::into),
+                    channel,
+                    kind,
+                    replied_at,
+                    forced,
+                    note,
+                    message_id,
+                },
+            )
+    }
+
+    fn outcome() -> impl Strategy<Value = Outcome> {
+        (
+            (select(OutcomeKind::ALL), date(), any::<bool>(), of(text())),
+            vec(
+                (
+                    text(),
+                    of(select(FeedbackKind::ALL)),
+                    any::<bool>(),
+                    of((text(), date())),
+                ),
+                0..3,
+            ),
+        )
+            .prop_map(
+                |((kind, on, stay_in_touch, message_id), feedback)| Outcome {
+                    kind,
+                    on,
+                    feedback: feedback
+                        .into_iter()
+                        .map(|(text, kind, positive, plan)| Feedback {
+                            text,
+                            kind,
+                            positive,
+                            plan: plan.map(|(step, by)| LearningPlan { step, by }),
+                        })
+                        .collect(),
+                    stay_in_touch,
+                    message_id,
+                },
+            )
+    }
+
+    fn application() -> impl Strategy<Value = Application> {
+        (
+            (text(), text(), text(), select(Stage::ALL), any::<bool>()),
+            (select(RecruiterKind::ALL), of(select(Policy::ALL))),
+            (
+                vec(person(), 0..3),
+                vec(interview(), 0..3),
+                vec(touch(), 0..4),
+            ),
+            (vec((date(), text()), 0..2), of(outcome())),
+            vec((text(), of(text())), 0..2),
+            vec(
+                (select(Rule::ALL), of(text()), of(text()), moment(), text()),
+                0..2,
+            ),
+            (of(text()), of(text()), of(text()), of(date()), of(text())),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(
+                    (id, company, role, stage, urgent),
+                    (recruiter, policy),
+                    (people, interviews, touches),
+                    (news, outcome),
+                    research,
+                    dismissed,
+                    (posting_url, location, salary, applied_on, source),
+                    archived,
+                )| {
+                    let mut a = Application::new(id, company, role);
+                    a.stage = stage;
+                    a.urgent = urgent;
+                    a.recruiter = recruiter;
+                    a.policy = policy;
+                    a.people = people;
+                    a.interviews = interviews;
+                    a.touches = touches;
+                    a.news = news
+                        .into_iter()
+                        .map(|(on, text)| News { on, text })
+                        .collect();
+                    a.outcome = outcome;
+                    a.research = research
+                        .into_iter()
+                        .map(|(fact, contribution)| ResearchFact { fact, contribution })
+                        .collect();
+                    a.dismissed = dismissed
+                        .into_iter()
+                        .map(|(rule, interview, person, at, reason)| Dismissal {
+                            rule,
+                            interview: interview.map(Into::into),
+                            person: person.map(Into::into),
+                            at,
+                            reason,
+                        })
+                        .collect();
+                    a.posting_url = posting_url;
+                    a.location = location;
+                    a.salary = salary;
+                    a.applied_on = applied_on;
+                    a.source = source;
+                    a.archived = archived;
+                    a
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn any_application_round_trips(a in application()) {
+            let image = encode(&a).map_err(|e| TestCaseError::fail(e.0))?;
+            prop_assert_eq!(decode(&image).map_err(|e| TestCaseError::fail(e.0))?, a.clone());
+            // The body is the other way in: it agrees.
+            let json = serde_json::to_string(&a).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let from_json: Application =
+                serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(from_json, a);
+        }
+
+        #[test]
+        fn a_damaged_image_is_an_error_or_an_application(
+            a in application(),
+            at in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut image = encode(&a).map_err(|e| TestCaseError::fail(e.0))?;
+            let i = at.index(image.len());
+            image[i] = byte;
+            let _ = decode(&image);
+            let _ = decode(&image[..cut.index(image.len())]);
+        }
+    }
+}
