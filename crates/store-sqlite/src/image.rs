@@ -197,7 +197,7 @@ impl StructWriter<'_> {
         if i < 64 {
             self.bitmap |= u64::from(present) << i;
         } else {
-            if (i - 64) % 8 == 0 {
+            if (i - 64).is_multiple_of(8) {
                 self.more.push(0);
             }
             if let Some(last) = self.more.last_mut() {
@@ -759,7 +759,7 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
         let bitmap = self.take(fields.len().div_ceil(8))?;
         // Bits past the last field: written by a model with more fields.
         if let Some(&last) = bitmap.last()
-            && fields.len() % 8 != 0
+            && !fields.len().is_multiple_of(8)
             && last >> (fields.len() % 8) != 0
         {
             return Err(ImageError(format!(

@@ -659,8 +659,11 @@ fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
         .expect("settings are writable");
 }
 
-/// What a store keeps per application besides the application itself.
-fn rows_of(path: &Path) -> Vec<(i64, String, i64, Option<i64>, Option<String>)> {
+/// What a store keeps per application besides the application itself: key,
+/// id, version, `quiet_from`, `quiet_zone`.
+type AppRow = (i64, String, i64, Option<i64>, Option<String>);
+
+fn rows_of(path: &Path) -> Vec<AppRow> {
     rusqlite::Connection::open(path)
         .and_then(|c| {
             c.prepare(
