@@ -12,8 +12,15 @@
 //!   `skip_serializing_if` left it out (serde calls `skip_field`), and reads
 //!   back as its `#[serde(default)]`;
 //! * integers are LEB128 varints (signed ones zigzagged), booleans and
-//!   option tags one byte, strings and sequences their length then their
-//!   contents, enumerations their variant index, tuples their elements;
+//!   option tags one byte, sequences their length then their elements,
+//!   enumerations their variant index, tuples their elements; a string is
+//!   its length here and its bytes in the image's text section (every
+//!   string, in order, before the data), so the text is validated as UTF-8
+//!   once and each string sliced out of it;
+//! * serde reads a struct as a sequence of its declared fields: an absent
+//!   one is `None`, which derived code reads as the field's default (and
+//!   refuses for a field without one, so a struct whose skipped field has
+//!   no default fails to decode and its body is read);
 //! * it is not self-describing: types that need `deserialize_any`
 //!   (untagged or internally tagged enums, `flatten`) are refused with an
 //!   error, never a panic; the model has none.
@@ -81,29 +88,46 @@ fn unsupported<T>(what: &str) -> Result<T> {
 
 /// Packs an application.
 pub(crate) fn encode(a: &Application) -> Result<Vec<u8>> {
-    let mut w = Writer {
-        out: Vec::with_capacity(1024),
-        scratch: String::new(),
-    };
+    let mut w = Writer::new();
     a.serialize(&mut w)?;
-    Ok(w.out)
+    Ok(w.finish())
 }
 
 /// Unpacks an image; an error for anything that is not one, never a panic.
 pub(crate) fn decode(image: &[u8]) -> Result<Application> {
-    let mut r = Reader {
+    read(image, NoTrace).map(|(a, _)| a)
+}
+
+/// Reads an image with a tracer: the text section is validated as UTF-8
+/// once, then the data section drives serde.
+fn read<Tr: Tracer>(image: &[u8], trace: Tr) -> Result<(Application, Tr)> {
+    let mut head = Reader {
         input: image,
         pos: 0,
-        trace: None,
+        text: "",
+        tpos: 0,
+        trace: NoTrace,
+    };
+    let n = head.len()?;
+    let text = head.take(n)?;
+    let text =
+        std::str::from_utf8(text).map_err(|e| ImageError(format!("the text is not UTF-8: {e}")))?;
+    let data = image.get(head.pos..).unwrap_or_default();
+    let mut r = Reader {
+        input: data,
+        pos: 0,
+        text,
+        tpos: 0,
+        trace,
     };
     let a = Application::deserialize(&mut r)?;
-    if r.pos != image.len() {
+    if r.pos != data.len() || r.tpos != text.len() {
         return Err(ImageError(format!(
             "{} bytes left over after the application",
-            image.len() - r.pos
+            data.len() - r.pos + text.len() - r.tpos
         )));
     }
-    Ok(a)
+    Ok((a, r.trace))
 }
 
 /// The format this build writes and reads: [`VERSION`] and the model's
@@ -139,24 +163,38 @@ fn sample() -> Application {
 /// named by its path from the application (`Application.interviews[].start`).
 fn layout() -> Result<BTreeSet<String>> {
     let image = encode(&sample())?;
-    let mut r = Reader {
-        input: &image,
-        pos: 0,
-        trace: Some(Trace::default()),
-    };
-    Application::deserialize(&mut r)?;
-    Ok(r.trace.map(|t| t.lines).unwrap_or_default())
+    read(&image, Trace::default()).map(|(_, t)| t.lines)
 }
 
 // ---------------------------------------------------------------- writing
 
+/// Writes the data section (`out`) and the text section (`text`: every
+/// string's bytes, in order) apart; an image is the text's length, the
+/// text, then the data.
 struct Writer {
     out: Vec<u8>,
-    /// Reused for `collect_str` (dates).
-    scratch: String,
+    text: String,
 }
 
 impl Writer {
+    fn new() -> Writer {
+        Writer {
+            out: Vec::with_capacity(512),
+            text: String::with_capacity(1024),
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        let mut head = Writer {
+            out: Vec::with_capacity(10 + self.text.len() + self.out.len()),
+            text: String::new(),
+        };
+        head.len(self.text.len());
+        head.out.extend_from_slice(self.text.as_bytes());
+        head.out.extend_from_slice(&self.out);
+        head.out
+    }
+
     fn uint(&mut self, mut v: u64) {
         while v >= 0x80 {
             self.out.push((v as u8) | 0x80);
@@ -278,16 +316,15 @@ impl<'w> Serializer for &'w mut Writer {
         Ok(())
     }
     fn serialize_str(self, v: &str) -> Result<()> {
-        self.bytes(v.as_bytes());
+        self.len(v.len());
+        self.text.push_str(v);
         Ok(())
     }
     fn collect_str<T: fmt::Display + ?Sized>(self, v: &T) -> Result<()> {
         use std::fmt::Write as _;
-        let mut s = std::mem::take(&mut self.scratch);
-        s.clear();
-        write!(s, "{v}").map_err(|e| ImageError(e.to_string()))?;
-        self.bytes(s.as_bytes());
-        self.scratch = s;
+        let start = self.text.len();
+        write!(self.text, "{v}").map_err(|e| ImageError(e.to_string()))?;
+        self.len(self.text.len() - start);
         Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
@@ -483,30 +520,62 @@ struct Trace {
     lines: BTreeSet<String>,
 }
 
-struct Reader<'de> {
-    input: &'de [u8],
-    pos: usize,
-    /// Only while tracing the layout; `None` on every real read.
-    trace: Option<Trace>,
+/// What a [`Reader`] records as it goes: nothing on every real read
+/// ([`NoTrace`], compiled away), the layout for [`format`] ([`Trace`]).
+trait Tracer {
+    fn note(&mut self, what: impl FnOnce() -> String);
+    fn push(&mut self, step: impl FnOnce() -> String);
+    fn pop(&mut self);
 }
 
-impl<'de> Reader<'de> {
+struct NoTrace;
+
+impl Tracer for NoTrace {
+    #[inline(always)]
+    fn note(&mut self, _: impl FnOnce() -> String) {}
+    #[inline(always)]
+    fn push(&mut self, _: impl FnOnce() -> String) {}
+    #[inline(always)]
+    fn pop(&mut self) {}
+}
+
+impl Tracer for Trace {
     fn note(&mut self, what: impl FnOnce() -> String) {
-        if let Some(t) = &mut self.trace {
-            t.lines.insert(format!("{}: {}", t.path.concat(), what()));
-        }
+        self.lines
+            .insert(format!("{}: {}", self.path.concat(), what()));
     }
-
     fn push(&mut self, step: impl FnOnce() -> String) {
-        if let Some(t) = &mut self.trace {
-            t.path.push(step());
-        }
+        self.path.push(step());
+    }
+    fn pop(&mut self) {
+        self.path.pop();
+    }
+}
+
+struct Reader<'de, T = NoTrace> {
+    /// The data section.
+    input: &'de [u8],
+    pos: usize,
+    /// The text section, every string in order, validated once.
+    text: &'de str,
+    tpos: usize,
+    trace: T,
+}
+
+impl<'de, Tr: Tracer> Reader<'de, Tr> {
+    #[inline(always)]
+    fn note(&mut self, what: impl FnOnce() -> String) {
+        self.trace.note(what);
     }
 
+    #[inline(always)]
+    fn push(&mut self, step: impl FnOnce() -> String) {
+        self.trace.push(step);
+    }
+
+    #[inline(always)]
     fn pop(&mut self) {
-        if let Some(t) = &mut self.trace {
-            t.path.pop();
-        }
+        self.trace.pop();
     }
 
     fn byte(&mut self) -> Result<u8> {
@@ -574,10 +643,18 @@ impl<'de> Reader<'de> {
         }
     }
 
+    /// The next string of the text section; slicing only checks that both
+    /// ends fall on character boundaries.
     fn str(&mut self) -> Result<&'de str> {
-        let n = self.len()?;
-        let b = self.take(n)?;
-        std::str::from_utf8(b).map_err(|e| ImageError(format!("a string is not UTF-8: {e}")))
+        let n = self.uint()?;
+        let text: &'de str = self.text;
+        let s = usize::try_from(n)
+            .ok()
+            .and_then(|n| self.tpos.checked_add(n))
+            .and_then(|end| text.get(self.tpos..end))
+            .ok_or_else(|| ImageError(format!("a string of {n} bytes runs past the text")))?;
+        self.tpos += s.len();
+        Ok(s)
     }
 }
 
@@ -590,7 +667,7 @@ macro_rules! read_int {
     )+};
 }
 
-impl<'de> Deserializer<'de> for &mut Reader<'de> {
+impl<'de, Tr: Tracer> Deserializer<'de> for &mut Reader<'de, Tr> {
     type Error = ImageError;
 
     fn is_human_readable(&self) -> bool {
@@ -768,7 +845,10 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
             )));
         }
         self.push(|| format!("{name}."));
-        let v = visitor.visit_map(Fields {
+        // As a sequence: derived code reads the fields in order, no key
+        // matching; an absent one is `None`, which it reads as the field's
+        // `#[serde(default)]` (and refuses, for a field without one).
+        let v = visitor.visit_seq(Fields {
             r: &mut *self,
             fields,
             bitmap,
@@ -808,14 +888,14 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
 }
 
 /// A sequence's or a tuple's elements.
-struct Items<'a, 'de> {
-    r: &'a mut Reader<'de>,
+struct Items<'a, 'de, Tr> {
+    r: &'a mut Reader<'de, Tr>,
     left: usize,
     /// The next element's position in a tuple (traced as `.0`, `.1`, …).
     index: Option<usize>,
 }
 
-impl<'de> SeqAccess<'de> for Items<'_, 'de> {
+impl<'de, Tr: Tracer> SeqAccess<'de> for Items<'_, 'de, Tr> {
     type Error = ImageError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
@@ -840,12 +920,12 @@ impl<'de> SeqAccess<'de> for Items<'_, 'de> {
 }
 
 /// A map's entries.
-struct Pairs<'a, 'de> {
-    r: &'a mut Reader<'de>,
+struct Pairs<'a, 'de, Tr> {
+    r: &'a mut Reader<'de, Tr>,
     left: usize,
 }
 
-impl<'de> MapAccess<'de> for Pairs<'_, 'de> {
+impl<'de, Tr: Tracer> MapAccess<'de> for Pairs<'_, 'de, Tr> {
     type Error = ImageError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
@@ -865,58 +945,50 @@ impl<'de> MapAccess<'de> for Pairs<'_, 'de> {
     }
 }
 
-/// A struct's present fields, in declaration order, each key its index.
-struct Fields<'a, 'de> {
-    r: &'a mut Reader<'de>,
+/// A struct's fields in declaration order, `None` for each absent one.
+struct Fields<'a, 'de, Tr> {
+    r: &'a mut Reader<'de, Tr>,
     fields: &'static [&'static str],
     bitmap: &'de [u8],
     next: usize,
 }
 
-impl<'de> MapAccess<'de> for Fields<'_, 'de> {
+impl<'de, Tr: Tracer> SeqAccess<'de> for Fields<'_, 'de, Tr> {
     type Error = ImageError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        while self.next < self.fields.len() {
-            let i = self.next;
-            self.next += 1;
-            let present = self
-                .bitmap
-                .get(i / 8)
-                .is_some_and(|byte| byte >> (i % 8) & 1 == 1);
-            if present {
-                let key = u64::try_from(i).unwrap_or(u64::MAX);
-                return seed
-                    .deserialize(IntoDeserializer::<ImageError>::into_deserializer(key))
-                    .map(Some);
-            }
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        let i = self.next;
+        let Some(&name) = self.fields.get(i) else {
+            return Ok(None);
+        };
+        self.next += 1;
+        let present = self
+            .bitmap
+            .get(i / 8)
+            .is_some_and(|byte| byte >> (i % 8) & 1 == 1);
+        if !present {
+            return Ok(None);
         }
-        Ok(None)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        let name = self
-            .next
-            .checked_sub(1)
-            .and_then(|i| self.fields.get(i))
-            .copied()
-            .unwrap_or("?");
         self.r.push(|| name.to_string());
         let v = seed.deserialize(&mut *self.r);
         self.r.pop();
-        v
+        v.map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.fields.len() - self.next)
     }
 }
 
 /// An enumeration's variant, by index.
-struct Variant<'a, 'de> {
-    r: &'a mut Reader<'de>,
+struct Variant<'a, 'de, Tr> {
+    r: &'a mut Reader<'de, Tr>,
     index: u32,
 }
 
-impl<'a, 'de> EnumAccess<'de> for Variant<'a, 'de> {
+impl<'a, 'de, Tr: Tracer> EnumAccess<'de> for Variant<'a, 'de, Tr> {
     type Error = ImageError;
-    type Variant = &'a mut Reader<'de>;
+    type Variant = &'a mut Reader<'de, Tr>;
 
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
         let v = seed.deserialize(IntoDeserializer::<ImageError>::into_deserializer(
@@ -926,7 +998,7 @@ impl<'a, 'de> EnumAccess<'de> for Variant<'a, 'de> {
     }
 }
 
-impl<'de> VariantAccess<'de> for &mut Reader<'de> {
+impl<'de, Tr: Tracer> VariantAccess<'de> for &mut Reader<'de, Tr> {
     type Error = ImageError;
 
     fn unit_variant(self) -> Result<()> {
@@ -1001,10 +1073,7 @@ mod tests {
     #[test]
     fn numbers_round_trip() {
         let values = [0, 1, -1, 63, 64, -64, 127, 128, 1 << 40, i64::MAX, i64::MIN];
-        let mut w = Writer {
-            out: Vec::new(),
-            scratch: String::new(),
-        };
+        let mut w = Writer::new();
         for v in values {
             w.int(v);
         }
@@ -1012,7 +1081,9 @@ mod tests {
         let mut r = Reader {
             input: &w.out,
             pos: 0,
-            trace: None,
+            text: &w.text,
+            tpos: 0,
+            trace: NoTrace,
         };
         for v in values {
             assert_eq!(r.int().expect("int"), v);
@@ -1023,7 +1094,9 @@ mod tests {
         let mut r = Reader {
             input: &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
             pos: 0,
-            trace: None,
+            text: "",
+            tpos: 0,
+            trace: NoTrace,
         };
         assert!(r.uint().is_err());
     }
@@ -1094,15 +1167,14 @@ mod tests {
 
     #[test]
     fn self_describing_types_are_refused_not_misread() {
-        let mut w = Writer {
-            out: Vec::new(),
-            scratch: String::new(),
-        };
+        let mut w = Writer::new();
         Untagged::A(7).serialize(&mut w).expect("encode");
         let mut r = Reader {
             input: &w.out,
             pos: 0,
-            trace: None,
+            text: &w.text,
+            tpos: 0,
+            trace: NoTrace,
         };
         let e = Untagged::deserialize(&mut r).expect_err("untagged needs deserialize_any");
         assert!(e.0.contains("not self-describing"), "{e}");
