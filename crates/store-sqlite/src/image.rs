@@ -1151,6 +1151,30 @@ mod tests {
         );
     }
 
+    /// Bits are matched to fields by position: a field the writer never
+    /// visits (`skip_serializing` without `skip_deserializing`) would shift
+    /// every later one. The sample sets every field, so each is written,
+    /// and the JSON (the same `Serialize`) names it.
+    #[test]
+    fn every_field_the_reader_expects_is_written() {
+        let json = serde_json::to_string(&sample()).expect("json");
+        let mut missing = Vec::new();
+        for line in layout().expect("layout") {
+            let Some((_, rest)) = line.split_once(": struct ") else {
+                continue;
+            };
+            let Some((name, fields)) = rest.split_once(" {") else {
+                continue;
+            };
+            for field in fields.trim_end_matches('}').split(", ") {
+                if !json.contains(&format!("\"{field}\":")) {
+                    missing.push(format!("{name}.{field}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "never written: {missing:?}");
+    }
+
     #[test]
     fn the_format_follows_the_layout() {
         assert_eq!(format(), format());
