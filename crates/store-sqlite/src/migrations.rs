@@ -81,11 +81,10 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
     if version == SCHEMA_VERSION {
         // The common case takes no write lock.
         if crate::read::image_format(conn)? != Some(crate::image::format()) {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(backend)?;
-            crate::write::rebuild_missing_images(&tx)?;
-            tx.commit().map_err(backend)?;
+            // Images are a cache: if they cannot be rebuilt now (a
+            // read-only file, another writer holding the lock), loads read
+            // the bodies, and the next open tries again.
+            let _ = rebuild_images(conn);
         }
         return Ok(());
     }
@@ -134,6 +133,16 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
         let profile = crate::read::profile(&tx)?;
         crate::write::refresh_quiet(&tx, &crate::write::Quiet::new(&profile))?;
     }
+    tx.commit().map_err(backend)
+}
+
+/// Rebuilds every load image not of this build's format, in one write
+/// transaction (rolled back on failure).
+fn rebuild_images(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(backend)?;
+    crate::write::rebuild_missing_images(&tx)?;
     tx.commit().map_err(backend)
 }
 

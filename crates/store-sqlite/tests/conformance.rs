@@ -477,6 +477,17 @@ fn images_of_another_format_are_rebuilt_when_the_store_is_opened() {
     )
     .expect("age images");
     drop(conn);
+    // While another writer holds the lock the images cannot be rebuilt:
+    // the store opens anyway and reads the bodies (after the busy timeout).
+    let holder = rusqlite::Connection::open(&path).expect("open raw");
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the lock");
+    let store = SqliteStore::open(&path).expect("open while locked");
+    assert_eq!(store.load().expect("load"), data);
+    assert!(store.check_load_images().is_err(), "still stale");
+    drop(store);
+    holder.execute_batch("ROLLBACK").expect("release");
     let store = SqliteStore::open(&path).expect("open");
     store.check_load_images().expect("rebuilt on open");
     assert_eq!(store.load().expect("load"), data);
