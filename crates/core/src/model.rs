@@ -113,16 +113,35 @@ impl FromStr for Moment {
     }
 }
 
+/// RFC 3339 text in human-readable formats (JSON: the exchange format);
+/// in binary ones (the SQLite store's load images) the three numbers
+/// `(Unix seconds, nanoseconds, offset seconds)`, read without parsing text.
 impl Serialize for Moment {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            (
+                self.ts.as_second(),
+                self.ts.subsec_nanosecond(),
+                self.offset.seconds(),
+            )
+                .serialize(s)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Moment {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        if !d.is_human_readable() {
+            let (second, nanosecond, offset) = <(i64, i32, i32)>::deserialize(d)?;
+            let ts = Timestamp::new(second, nanosecond).map_err(D::Error::custom)?;
+            let offset = Offset::from_seconds(offset).map_err(D::Error::custom)?;
+            return Ok(Moment { ts, offset });
+        }
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        s.parse().map_err(D::Error::custom)
     }
 }
 

@@ -33,38 +33,6 @@ pub(crate) fn corrupt(table: &str, why: impl Display) -> StoreError {
     StoreError::Corrupt(format!("table {table}: {why}"))
 }
 
-/// A time as the columns `x`, `x_s`, `x_ns`, `x_off` hold it.
-pub(crate) struct MomentColumns {
-    pub text: String,
-    pub second: i64,
-    pub nanosecond: i32,
-    pub offset: i32,
-}
-
-pub(crate) fn moment_columns(m: &Moment) -> MomentColumns {
-    MomentColumns {
-        text: m.to_string(),
-        second: m.ts.as_second(),
-        nanosecond: m.ts.subsec_nanosecond(),
-        offset: m.offset.seconds(),
-    }
-}
-
-/// Splits an optional time into nullable columns.
-pub(crate) fn opt_moment_columns(
-    m: Option<&Moment>,
-) -> (Option<String>, Option<i64>, Option<i32>, Option<i32>) {
-    match m.map(moment_columns) {
-        Some(c) => (
-            Some(c.text),
-            Some(c.second),
-            Some(c.nanosecond),
-            Some(c.offset),
-        ),
-        None => (None, None, None, None),
-    }
-}
-
 /// JSON text for a non-empty list, NULL for an empty one (so the common case
 /// costs no parsing when loading).
 pub(crate) fn json_list<T: Serialize>(items: &[T]) -> Result<Option<String>, StoreError> {

@@ -1,418 +1,621 @@
-//! The load image: one application packed into one text, so loading
-//! everything reads one text per application instead of hundreds of
-//! thousands of rows (see `migrations/0001_init.sql`).
+//! The load image: a derived copy of an application for fast loads (see
+//! `migrations/0008_bodies.sql`). The body (serde JSON) is the truth, but
+//! parsing thousands of bodies' RFC 3339 times and escaped strings takes
+//! longer than a whole `debrief agenda` may.
 //!
-//! The encoding is private to this crate and versioned by [`FORMAT`].
-//! An image is UTF-8 text, so it is validated once as a whole and every
-//! string is then sliced out without validating it again (most of the cost
-//! of decoding otherwise): numbers are base-32 varints, least significant
-//! digit first, each digit a printable ASCII byte (`0`…`O` for the last
-//! digit, `P`…`o` for the others; zigzag for signed numbers), so an image
-//! holds no NUL that SQLite's text functions would stop at; strings are
-//! their byte length then their bytes; options and booleans are the number
-//! `0` or `1`; enumerations an
-//! index into this file's own code tables (so reordering a Rust enum cannot
-//! change a stored value), or `ESCAPE` and the wire name for a value the
-//! table does not list yet. Encoder and decoder list the fields in the same
-//! order; change both together and bump [`FORMAT`].
+//! The image is the model's own serde value in a small positional format of
+//! this crate's, so nothing here lists the model's fields:
+//!
+//! * a struct is a presence bitmap (one bit per field the model declares,
+//!   `ceil(fields / 8)` bytes, least significant bit first) and then the
+//!   present fields in declaration order; a field is absent when its
+//!   `skip_serializing_if` left it out (serde calls `skip_field`), and reads
+//!   back as its `#[serde(default)]`;
+//! * integers are LEB128 varints (signed ones zigzagged), booleans and
+//!   option tags one byte, sequences their length then their elements,
+//!   enumerations their variant index, tuples their elements; a string is
+//!   its length here and its bytes in the image's text section (every
+//!   string, in order, before the data), so the text is validated as UTF-8
+//!   once and each string sliced out of it;
+//! * serde reads a struct as a sequence of its declared fields: an absent
+//!   one is `None`, which derived code reads as the field's default (and
+//!   refuses for a field without one, so a struct whose skipped field has
+//!   no default fails to decode and its body is read);
+//! * it is not self-describing: types that need `deserialize_any`
+//!   (untagged or internally tagged enums, `flatten`) are refused with an
+//!   error, never a panic; the model has none.
+//!
+//! A `Moment` is its three numbers here (its non-human-readable form), so
+//! no time is parsed.
+//!
+//! Positions change meaning when the model changes (a field added, moved or
+//! retyped, a variant reordered), so an image records the layout it was
+//! written with: [`format`] is a hash of [`VERSION`] and of the model's
+//! shape as its `Deserialize` reveals it (every struct's field list, every
+//! enum's variant list, the kind of every value), traced once per process
+//! by decoding a sample application that sets every field. Images of any
+//! other format are ignored (the body is read instead) and rebuilt when the
+//! store is next opened.
 
-use std::str::FromStr;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::OnceLock;
 
-use debrief_core::model::{
-    Application, Channel, Dismissal, Feedback, FeedbackKind, Interview, InterviewFormat,
-    InterviewStatus, InviteRef, LearningPlan, Moment, News, Outcome, OutcomeKind, Person,
-    PersonKind, Policy, Prefers, Prepared, RecruiterKind, Reflection, ResearchFact, SlipUp, Stage,
-    Touch, TouchKind,
+use debrief_core::model::Application;
+use serde::de::{
+    self, DeserializeSeed, EnumAccess, IntoDeserializer, MapAccess, SeqAccess, VariantAccess,
+    Visitor,
 };
-use jiff::Timestamp;
-use jiff::civil::Date;
-use jiff::tz::Offset;
+use serde::ser::{self, Serialize};
+use serde::{Deserialize, Deserializer, Serializer};
 
-/// The image format this build writes and reads; images of any other
-/// format are ignored (the application is read from the tables).
-pub(crate) const FORMAT: i64 = 4;
+/// The encoding's own version: bump it when this file changes how it
+/// writes a value (1–4 were the hand-written codec of schemas 1–7).
+pub(crate) const VERSION: i64 = 5;
 
-/// An enumeration with a fixed code table. Append to a table, never
-/// reorder it: the index is what images store.
-trait Coded: Copy + PartialEq + FromStr<Err = String> + 'static {
-    const CODES: &'static [Self];
-    fn wire(self) -> &'static str;
-}
-
-macro_rules! coded {
-    ($($ty:ident: [$($variant:ident),+ $(,)?];)+) => {
-        $(impl Coded for $ty {
-            const CODES: &'static [Self] = &[$($ty::$variant),+];
-            fn wire(self) -> &'static str {
-                self.as_str()
-            }
-        })+
-    };
-}
-
-coded! {
-    Policy: [Conservative, Proactive];
-    Stage: [Applied, Screening, Interviewing, Offer, Rejected, Withdrawn, Closed];
-    RecruiterKind: [Inside, Outside, None];
-    PersonKind: [Interviewer, Recruiter, Hr, Coordinator, Receptionist, Other];
-    InterviewFormat: [Phone, Video, InPerson];
-    InterviewStatus: [Scheduled, Done, Missed, Cancelled];
-    Channel: [Email, Phone, Letter, InPerson, Message];
-    TouchKind: [
-        ThankYou, StatusCheck, Congratulate, Content, Questions, FeedbackRequest, Recovery,
-        Explain, Other,
-    ];
-    OutcomeKind: [Offer, Rejected, Withdrawn, NoResponse];
-    FeedbackKind: [Behavior, Skill];
-}
-
-/// Digit bytes: `LAST + d` ends a number, `MORE + d` has digits after it.
-const LAST: u8 = b'0';
-const MORE: u8 = LAST + 32;
-const END: u8 = MORE + 32;
-
-/// Marks an enumeration value stored by its wire name.
-const ESCAPE: u64 = 31;
-
-pub(crate) fn encode(a: &Application) -> String {
-    let mut w = Writer(String::with_capacity(1024));
-    w.str(&a.id);
-    w.str(&a.company);
-    w.str(&a.role);
-    w.code(a.stage);
-    w.bool(a.urgent);
-    w.code(a.recruiter);
-    w.opt(a.policy.as_ref(), |w, p| w.code(*p));
-    w.list(&a.people, |w, p| {
-        w.str(&p.id);
-        w.str(&p.name);
-        w.code(p.kind);
-        w.opt_str(p.title.as_deref());
-        w.opt_str(p.email.as_deref());
-        w.opt_str(p.phone.as_deref());
-        w.opt_str(p.mailing_address.as_deref());
-        w.list(&p.said, |w, s| w.str(s));
-        w.opt(p.prefers.as_ref(), |w, pr| {
-            w.opt(pr.channel.as_ref(), |w, c| w.code(*c));
-            w.opt(pr.after.as_ref(), Writer::date);
-        });
-    });
-    w.list(&a.interviews, |w, i| {
-        w.str(&i.id);
-        w.moment(&i.start);
-        w.uint(u64::from(i.minutes));
-        w.code(i.format);
-        w.code(i.status);
-        w.list(&i.interviewers, |w, s| w.str(s));
-        w.list(&i.also_met, |w, s| w.str(s));
-        w.opt(i.asked_questions.as_ref(), |w, b| w.bool(*b));
-        w.bool(i.disrupted);
-        w.bool(i.prepared.research);
-        w.uint(u64::from(i.prepared.questions));
-        w.list(&i.slip_ups, |w, s| {
-            w.str(&s.text);
-            w.bool(s.noticed);
-            w.bool(s.apologized);
-        });
-        w.opt(i.reflection.as_ref(), |w, r| {
-            w.str(&r.went_well);
-            w.str(&r.change);
-            w.list(&r.mistakes, |w, s| w.str(s));
-            w.list(&r.missing_info, |w, s| w.str(s));
-            w.opt_str(r.hardest_question.as_deref());
-        });
-        w.opt(i.scheduled_at.as_ref(), Writer::moment);
-        w.opt_str(i.location.as_deref());
-        w.opt_str(i.link.as_deref());
-        w.opt(i.invite.as_ref(), |w, v| {
-            w.str(&v.uid);
-            w.uint(u64::from(v.sequence));
-        });
-    });
-    w.list(&a.touches, |w, t| {
-        w.moment(&t.at);
-        w.opt_str(t.person.as_deref());
-        w.code(t.channel);
-        w.code(t.kind);
-        w.opt(t.replied_at.as_ref(), Writer::moment);
-        w.bool(t.forced);
-        w.opt_str(t.note.as_deref());
-        w.opt_str(t.message_id.as_deref());
-    });
-    w.list(&a.news, |w, n| {
-        w.date(&n.on);
-        w.str(&n.text);
-    });
-    w.opt(a.outcome.as_ref(), |w, o| {
-        w.code(o.kind);
-        w.date(&o.on);
-        w.list(&o.feedback, |w, f| {
-            w.str(&f.text);
-            w.opt(f.kind.as_ref(), |w, k| w.code(*k));
-            w.bool(f.positive);
-            w.opt(f.plan.as_ref(), |w, p| {
-                w.str(&p.step);
-                w.date(&p.by);
-            });
-        });
-        w.bool(o.stay_in_touch);
-        w.opt_str(o.message_id.as_deref());
-    });
-    w.list(&a.research, |w, r| {
-        w.str(&r.fact);
-        w.opt_str(r.contribution.as_deref());
-    });
-    w.list(&a.dismissed, |w, d| {
-        w.str(d.rule.id());
-        w.opt_str(d.interview.as_deref());
-        w.opt_str(d.person.as_deref());
-        w.moment(&d.at);
-        w.str(&d.reason);
-    });
-    w.opt_str(a.posting_url.as_deref());
-    w.opt_str(a.location.as_deref());
-    w.opt_str(a.salary.as_deref());
-    w.opt(a.applied_on.as_ref(), |w, d| w.date(d));
-    w.opt_str(a.source.as_deref());
-    w.bool(a.archived);
-    w.0
-}
-
-/// Why an image could not be decoded; the caller falls back to the tables.
-#[derive(Debug)]
+/// Why an image could not be written or read; a read falls back to the
+/// body.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ImageError(pub String);
+
+impl fmt::Display for ImageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ImageError {}
+
+impl ser::Error for ImageError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        ImageError(msg.to_string())
+    }
+}
+
+impl de::Error for ImageError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        ImageError(msg.to_string())
+    }
+}
 
 type Result<T> = std::result::Result<T, ImageError>;
 
-pub(crate) fn decode(body: &str) -> Result<Application> {
-    let mut r = Reader { text: body, pos: 0 };
-    let mut a = Application::new(r.string()?, r.string()?, r.string()?);
-    a.stage = r.code()?;
-    a.urgent = r.bool()?;
-    a.recruiter = r.code()?;
-    a.policy = r.opt(Reader::code)?;
-    a.people = r.list(|r| {
-        let mut p = Person::new(r.string()?, r.string()?, r.code()?);
-        p.title = r.opt(Reader::string)?;
-        p.email = r.opt(Reader::string)?;
-        p.phone = r.opt(Reader::string)?;
-        p.mailing_address = r.opt(Reader::string)?;
-        p.said = r.list(Reader::string)?;
-        p.prefers = r.opt(|r| {
-            Ok(Prefers {
-                channel: r.opt(Reader::code)?,
-                after: r.opt(Reader::date)?,
-            })
-        })?;
-        Ok(p)
-    })?;
-    a.interviews = r.list(|r| {
-        let mut i = Interview::new(r.string()?, r.moment()?);
-        i.minutes = r.u32()?;
-        i.format = r.code()?;
-        i.status = r.code()?;
-        i.interviewers = r.list(Reader::id)?;
-        i.also_met = r.list(Reader::id)?;
-        i.asked_questions = r.opt(Reader::bool)?;
-        i.disrupted = r.bool()?;
-        i.prepared = Prepared {
-            research: r.bool()?,
-            questions: r.u32()?,
-        };
-        i.slip_ups = r.list(|r| {
-            Ok(SlipUp {
-                text: r.string()?,
-                noticed: r.bool()?,
-                apologized: r.bool()?,
-            })
-        })?;
-        i.reflection = r.opt(|r| {
-            Ok(Reflection {
-                went_well: r.string()?,
-                change: r.string()?,
-                mistakes: r.list(Reader::string)?,
-                missing_info: r.list(Reader::string)?,
-                hardest_question: r.opt(Reader::string)?,
-            })
-        })?;
-        i.scheduled_at = r.opt(Reader::moment)?;
-        i.location = r.opt(Reader::string)?;
-        i.link = r.opt(Reader::string)?;
-        i.invite = r.opt(|r| {
-            Ok(InviteRef {
-                uid: r.string()?,
-                sequence: r.u32()?,
-            })
-        })?;
-        Ok(i)
-    })?;
-    a.touches = r.list(|r| {
-        Ok(Touch {
-            at: r.moment()?,
-            person: r.opt(Reader::id)?,
-            channel: r.code()?,
-            kind: r.code()?,
-            replied_at: r.opt(Reader::moment)?,
-            forced: r.bool()?,
-            note: r.opt(Reader::string)?,
-            message_id: r.opt(Reader::string)?,
-        })
-    })?;
-    a.news = r.list(|r| {
-        Ok(News {
-            on: r.date()?,
-            text: r.string()?,
-        })
-    })?;
-    a.outcome = r.opt(|r| {
-        Ok(Outcome {
-            kind: r.code()?,
-            on: r.date()?,
-            feedback: r.list(|r| {
-                Ok(Feedback {
-                    text: r.string()?,
-                    kind: r.opt(Reader::code)?,
-                    positive: r.bool()?,
-                    plan: r.opt(|r| {
-                        Ok(LearningPlan {
-                            step: r.string()?,
-                            by: r.date()?,
-                        })
-                    })?,
-                })
-            })?,
-            stay_in_touch: r.bool()?,
-            message_id: r.opt(Reader::string)?,
-        })
-    })?;
-    a.research = r.list(|r| {
-        Ok(ResearchFact {
-            fact: r.string()?,
-            contribution: r.opt(Reader::string)?,
-        })
-    })?;
-    a.dismissed = r.list(|r| {
-        Ok(Dismissal {
-            rule: r.str()?.parse().map_err(ImageError)?,
-            interview: r.opt(Reader::id)?,
-            person: r.opt(Reader::id)?,
-            at: r.moment()?,
-            reason: r.string()?,
-        })
-    })?;
-    a.posting_url = r.opt(Reader::string)?;
-    a.location = r.opt(Reader::string)?;
-    a.salary = r.opt(Reader::string)?;
-    a.applied_on = r.opt(Reader::date)?;
-    a.source = r.opt(Reader::string)?;
-    a.archived = r.bool()?;
-    if r.pos != body.len() {
-        return Err(ImageError(format!(
-            "{} bytes left over after the application",
-            body.len() - r.pos
-        )));
-    }
-    Ok(a)
+fn unsupported<T>(what: &str) -> Result<T> {
+    Err(ImageError(format!(
+        "the load image cannot hold {what} (it is not self-describing)"
+    )))
 }
 
-struct Writer(String);
+/// Packs an application.
+pub(crate) fn encode(a: &Application) -> Result<Vec<u8>> {
+    let mut w = Writer::new();
+    a.serialize(&mut w)?;
+    Ok(w.finish())
+}
+
+/// Unpacks an image; an error for anything that is not one, never a panic.
+pub(crate) fn decode(image: &[u8]) -> Result<Application> {
+    read(image, NoTrace).map(|(a, _)| a)
+}
+
+/// Reads an image with a tracer: the text section is validated as UTF-8
+/// once, then the data section drives serde.
+fn read<Tr: Tracer>(image: &[u8], trace: Tr) -> Result<(Application, Tr)> {
+    let mut head = Reader {
+        input: image,
+        pos: 0,
+        text: "",
+        tpos: 0,
+        trace: NoTrace,
+    };
+    let n = head.len()?;
+    let text = head.take(n)?;
+    let text =
+        std::str::from_utf8(text).map_err(|e| ImageError(format!("the text is not UTF-8: {e}")))?;
+    let data = image.get(head.pos..).unwrap_or_default();
+    let mut r = Reader {
+        input: data,
+        pos: 0,
+        text,
+        tpos: 0,
+        trace,
+    };
+    let a = Application::deserialize(&mut r)?;
+    if r.pos != data.len() || r.tpos != text.len() {
+        return Err(ImageError(format!(
+            "{} bytes left over after the application",
+            data.len() - r.pos + text.len() - r.tpos
+        )));
+    }
+    Ok((a, r.trace))
+}
+
+/// The format this build writes and reads: [`VERSION`] and the model's
+/// layout, hashed (see the module's documentation). Positive, below 2^62.
+pub(crate) fn format() -> i64 {
+    static FORMAT: OnceLock<i64> = OnceLock::new();
+    *FORMAT.get_or_init(|| {
+        let mut text = format!("image {VERSION}\n");
+        match layout() {
+            Ok(layout) => layout.iter().for_each(|line| {
+                text.push_str(line);
+                text.push('\n');
+            }),
+            // Cannot happen with a model this format reads (the tests
+            // check); the version alone still tells formats apart.
+            Err(e) => text.push_str(&e.0),
+        }
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        i64::try_from(hash >> 2).unwrap_or(VERSION)
+    })
+}
+
+/// The sample whose decoding reveals the layout: every field set somewhere.
+fn sample() -> Application {
+    let mut a = debrief_store::conformance::full_application("layout");
+    a.archived = true;
+    a
+}
+
+/// The model's shape, one line per struct, enum and value kind, each value
+/// named by its path from the application (`Application.interviews[].start`).
+fn layout() -> Result<BTreeSet<String>> {
+    let image = encode(&sample())?;
+    read(&image, Trace::default()).map(|(_, t)| t.lines)
+}
+
+// ---------------------------------------------------------------- writing
+
+/// Writes the data section (`out`) and the text section (`text`: every
+/// string's bytes, in order) apart; an image is the text's length, the
+/// text, then the data.
+struct Writer {
+    out: Vec<u8>,
+    text: String,
+}
 
 impl Writer {
-    fn uint(&mut self, mut v: u64) {
-        while v >= 32 {
-            self.0.push(char::from(MORE + (v & 31) as u8));
-            v >>= 5;
+    fn new() -> Writer {
+        Writer {
+            out: Vec::with_capacity(512),
+            text: String::with_capacity(1024),
         }
-        self.0.push(char::from(LAST + v as u8));
+    }
+
+    fn finish(self) -> Vec<u8> {
+        let mut head = Writer {
+            out: Vec::with_capacity(10 + self.text.len() + self.out.len()),
+            text: String::new(),
+        };
+        head.len(self.text.len());
+        head.out.extend_from_slice(self.text.as_bytes());
+        head.out.extend_from_slice(&self.out);
+        head.out
+    }
+
+    fn uint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.out.push(v as u8);
     }
 
     fn int(&mut self, v: i64) {
         self.uint(((v << 1) ^ (v >> 63)) as u64);
     }
 
-    fn bool(&mut self, b: bool) {
-        self.uint(u64::from(b));
+    fn len(&mut self, n: usize) {
+        self.uint(n as u64);
     }
 
-    fn str(&mut self, s: &str) {
-        self.uint(s.len() as u64);
-        self.0.push_str(s);
-    }
-
-    fn code<T: Coded>(&mut self, v: T) {
-        match T::CODES.iter().position(|c| *c == v) {
-            Some(i) if (i as u64) < ESCAPE => self.uint(i as u64),
-            _ => {
-                self.uint(ESCAPE);
-                self.str(v.wire());
-            }
-        }
-    }
-
-    fn opt<T: ?Sized>(&mut self, v: Option<&T>, f: impl FnOnce(&mut Self, &T)) {
-        match v {
-            Some(v) => {
-                self.uint(1);
-                f(self, v);
-            }
-            None => self.uint(0),
-        }
-    }
-
-    fn opt_str(&mut self, v: Option<&str>) {
-        self.opt(v, |w, s| w.str(s));
-    }
-
-    fn list<T>(&mut self, items: &[T], mut f: impl FnMut(&mut Self, &T)) {
-        self.uint(items.len() as u64);
-        for item in items {
-            f(self, item);
-        }
-    }
-
-    fn moment(&mut self, m: &Moment) {
-        self.int(m.ts.as_second());
-        self.int(i64::from(m.ts.subsec_nanosecond()));
-        self.int(i64::from(m.offset.seconds()));
-    }
-
-    fn date(&mut self, d: &Date) {
-        self.int(i64::from(d.year()));
-        self.int(i64::from(d.month()));
-        self.int(i64::from(d.day()));
+    fn bytes(&mut self, b: &[u8]) {
+        self.len(b.len());
+        self.out.extend_from_slice(b);
     }
 }
 
-struct Reader<'a> {
-    text: &'a str,
+/// A struct being written: its fields' presence, inserted before them at
+/// the end (the field count is known only then).
+struct StructWriter<'w> {
+    w: &'w mut Writer,
+    start: usize,
+    fields: usize,
+    bitmap: u64,
+    /// Bits of fields from the 65th on.
+    more: Vec<u8>,
+}
+
+impl StructWriter<'_> {
+    fn mark(&mut self, present: bool) {
+        let i = self.fields;
+        self.fields += 1;
+        if i < 64 {
+            self.bitmap |= u64::from(present) << i;
+        } else {
+            if (i - 64).is_multiple_of(8) {
+                self.more.push(0);
+            }
+            if let Some(last) = self.more.last_mut() {
+                *last |= u8::from(present) << ((i - 64) % 8);
+            }
+        }
+    }
+
+    fn finish(self) {
+        let bytes = self.fields.div_ceil(8);
+        let mut map: Vec<u8> = self.bitmap.to_le_bytes().into_iter().take(bytes).collect();
+        map.extend_from_slice(&self.more);
+        self.w.out.splice(self.start..self.start, map);
+    }
+}
+
+impl<'w> Serializer for &'w mut Writer {
+    type Ok = ();
+    type Error = ImageError;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = StructWriter<'w>;
+    type SerializeStructVariant = StructWriter<'w>;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.out.push(u8::from(v));
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.int(v);
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.uint(v);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<()> {
+        self.out.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        self.out.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.uint(u64::from(u32::from(v)));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.len(v.len());
+        self.text.push_str(v);
+        Ok(())
+    }
+    fn collect_str<T: fmt::Display + ?Sized>(self, v: &T) -> Result<()> {
+        use std::fmt::Write as _;
+        let start = self.text.len();
+        write!(self.text, "{v}").map_err(|e| ImageError(e.to_string()))?;
+        self.len(self.text.len() - start);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        self.bytes(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<()> {
+        self.out.push(0);
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<()> {
+        self.out.push(1);
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<()> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<()> {
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, index: u32, _: &'static str) -> Result<()> {
+        self.uint(index.into());
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<()> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        v: &T,
+    ) -> Result<()> {
+        self.uint(index.into());
+        v.serialize(self)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self> {
+        match len {
+            Some(n) => {
+                self.len(n);
+                Ok(self)
+            }
+            None => unsupported("a sequence of unknown length"),
+        }
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self> {
+        Ok(self)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self> {
+        Ok(self)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self> {
+        self.uint(index.into());
+        Ok(self)
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Self> {
+        match len {
+            Some(n) => {
+                self.len(n);
+                Ok(self)
+            }
+            None => unsupported("a map of unknown length"),
+        }
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<StructWriter<'w>> {
+        let start = self.out.len();
+        Ok(StructWriter {
+            w: self,
+            start,
+            fields: 0,
+            bitmap: 0,
+            more: Vec::new(),
+        })
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<StructWriter<'w>> {
+        self.uint(index.into());
+        self.serialize_struct("", 0)
+    }
+}
+
+impl ser::SerializeSeq for &mut Writer {
+    type Ok = ();
+    type Error = ImageError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        v.serialize(&mut **self)
+    }
+    fn end(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for &mut Writer {
+    type Ok = ();
+    type Error = ImageError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        v.serialize(&mut **self)
+    }
+    fn end(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleStruct for &mut Writer {
+    type Ok = ();
+    type Error = ImageError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        v.serialize(&mut **self)
+    }
+    fn end(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleVariant for &mut Writer {
+    type Ok = ();
+    type Error = ImageError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        v.serialize(&mut **self)
+    }
+    fn end(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeMap for &mut Writer {
+    type Ok = ();
+    type Error = ImageError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<()> {
+        k.serialize(&mut **self)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        v.serialize(&mut **self)
+    }
+    fn end(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for StructWriter<'_> {
+    type Ok = ();
+    type Error = ImageError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> Result<()> {
+        self.mark(true);
+        v.serialize(&mut *self.w)
+    }
+    fn skip_field(&mut self, _: &'static str) -> Result<()> {
+        self.mark(false);
+        Ok(())
+    }
+    fn end(self) -> Result<()> {
+        self.finish();
+        Ok(())
+    }
+}
+
+impl ser::SerializeStructVariant for StructWriter<'_> {
+    type Ok = ();
+    type Error = ImageError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> Result<()> {
+        self.mark(true);
+        v.serialize(&mut *self.w)
+    }
+    fn skip_field(&mut self, _: &'static str) -> Result<()> {
+        self.mark(false);
+        Ok(())
+    }
+    fn end(self) -> Result<()> {
+        self.finish();
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+/// What [`layout`] collects while decoding the sample: each line a path
+/// and what was read there.
+#[derive(Default)]
+struct Trace {
+    path: Vec<String>,
+    lines: BTreeSet<String>,
+}
+
+/// What a [`Reader`] records as it goes: nothing on every real read
+/// ([`NoTrace`], compiled away), the layout for [`format`] ([`Trace`]).
+trait Tracer {
+    fn note(&mut self, what: impl FnOnce() -> String);
+    fn push(&mut self, step: impl FnOnce() -> String);
+    fn pop(&mut self);
+}
+
+struct NoTrace;
+
+impl Tracer for NoTrace {
+    #[inline(always)]
+    fn note(&mut self, _: impl FnOnce() -> String) {}
+    #[inline(always)]
+    fn push(&mut self, _: impl FnOnce() -> String) {}
+    #[inline(always)]
+    fn pop(&mut self) {}
+}
+
+impl Tracer for Trace {
+    fn note(&mut self, what: impl FnOnce() -> String) {
+        self.lines
+            .insert(format!("{}: {}", self.path.concat(), what()));
+    }
+    fn push(&mut self, step: impl FnOnce() -> String) {
+        self.path.push(step());
+    }
+    fn pop(&mut self) {
+        self.path.pop();
+    }
+}
+
+struct Reader<'de, T = NoTrace> {
+    /// The data section.
+    input: &'de [u8],
     pos: usize,
+    /// The text section, every string in order, validated once.
+    text: &'de str,
+    tpos: usize,
+    trace: T,
 }
 
-impl<'a> Reader<'a> {
+impl<'de, Tr: Tracer> Reader<'de, Tr> {
+    #[inline(always)]
+    fn note(&mut self, what: impl FnOnce() -> String) {
+        self.trace.note(what);
+    }
+
+    #[inline(always)]
+    fn push(&mut self, step: impl FnOnce() -> String) {
+        self.trace.push(step);
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) {
+        self.trace.pop();
+    }
+
     fn byte(&mut self) -> Result<u8> {
         let b = *self
-            .text
-            .as_bytes()
+            .input
             .get(self.pos)
             .ok_or_else(|| ImageError("the image ends early".to_string()))?;
         self.pos += 1;
         Ok(b)
     }
 
+    fn take(&mut self, n: usize) -> Result<&'de [u8]> {
+        let input: &'de [u8] = self.input;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&end| end <= input.len())
+            .ok_or_else(|| ImageError(format!("a length of {n} runs past the end")))?;
+        let b = &input[self.pos..end];
+        self.pos = end;
+        Ok(b)
+    }
+
     fn uint(&mut self) -> Result<u64> {
         let mut v: u64 = 0;
-        for shift in (0..64).step_by(5) {
-            let (digit, last) = match self.byte()? {
-                b @ LAST..MORE => (b - LAST, true),
-                b @ MORE..END => (b - MORE, false),
-                b => return Err(ImageError(format!("byte {b} is not a digit"))),
-            };
-            v |= u64::from(digit) << shift;
-            if last {
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            if shift == 63 && b > 1 {
+                return Err(ImageError("a number is too long".to_string()));
+            }
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
                 return Ok(v);
             }
+            shift += 7;
+            if shift > 63 {
+                return Err(ImageError("a number is too long".to_string()));
+            }
         }
-        Err(ImageError("a number is too long".to_string()))
     }
 
     fn int(&mut self) -> Result<i64> {
@@ -420,95 +623,402 @@ impl<'a> Reader<'a> {
         Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
     }
 
-    fn narrow<T: TryFrom<i64>>(&mut self) -> Result<T> {
+    fn narrow<T: TryFrom<u64>>(&mut self) -> Result<T> {
+        let v = self.uint()?;
+        T::try_from(v).map_err(|_| ImageError(format!("{v} is out of range")))
+    }
+
+    fn narrow_signed<T: TryFrom<i64>>(&mut self) -> Result<T> {
         let v = self.int()?;
         T::try_from(v).map_err(|_| ImageError(format!("{v} is out of range")))
     }
 
-    fn u32(&mut self) -> Result<u32> {
-        let v = self.uint()?;
-        u32::try_from(v).map_err(|_| ImageError(format!("{v} is out of range")))
-    }
-
-    fn bool(&mut self) -> Result<bool> {
-        match self.uint()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            v => Err(ImageError(format!("{v} is not a boolean"))),
-        }
-    }
-
-    /// A length, checked against the bytes left so corrupt data cannot ask
-    /// for a huge allocation.
+    /// A length, at most the bytes left (every item the model stores takes
+    /// at least one), so corrupt data cannot ask for a huge allocation.
     fn len(&mut self) -> Result<usize> {
         let n = self.uint()?;
         match usize::try_from(n) {
-            Ok(n) if n <= self.text.len() - self.pos => Ok(n),
+            Ok(n) if n <= self.input.len() - self.pos => Ok(n),
             _ => Err(ImageError(format!("a length of {n} runs past the end"))),
         }
     }
 
-    fn str(&mut self) -> Result<&'a str> {
-        let n = self.len()?;
-        // The text was validated as a whole; slicing only checks that both
-        // ends fall on character boundaries.
-        let s = self
-            .text
-            .get(self.pos..self.pos + n)
-            .ok_or_else(|| ImageError("a string is cut inside a character".to_string()))?;
-        self.pos += n;
+    /// The next string of the text section; slicing only checks that both
+    /// ends fall on character boundaries.
+    fn str(&mut self) -> Result<&'de str> {
+        let n = self.uint()?;
+        let text: &'de str = self.text;
+        let s = usize::try_from(n)
+            .ok()
+            .and_then(|n| self.tpos.checked_add(n))
+            .and_then(|end| text.get(self.tpos..end))
+            .ok_or_else(|| ImageError(format!("a string of {n} bytes runs past the text")))?;
+        self.tpos += s.len();
         Ok(s)
     }
+}
 
-    fn string(&mut self) -> Result<String> {
-        self.str().map(str::to_owned)
+macro_rules! read_int {
+    ($($method:ident $visit:ident $read:ident;)+) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            self.note(|| stringify!($method).to_string());
+            visitor.$visit(self.$read()?)
+        }
+    )+};
+}
+
+impl<'de, Tr: Tracer> Deserializer<'de> for &mut Reader<'de, Tr> {
+    type Error = ImageError;
+
+    fn is_human_readable(&self) -> bool {
+        false
     }
 
-    /// An application's, person's or interview's id.
-    fn id<T: From<String>>(&mut self) -> Result<T> {
-        self.string().map(T::from)
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
+        unsupported("a value of a type it does not know (deserialize_any)")
     }
 
-    fn code<T: Coded>(&mut self) -> Result<T> {
-        match self.uint()? {
-            ESCAPE => self.str()?.parse().map_err(ImageError),
-            i => usize::try_from(i)
-                .ok()
-                .and_then(|i| T::CODES.get(i))
-                .copied()
-                .ok_or_else(|| ImageError(format!("{i} is not a known code"))),
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "bool".to_string());
+        match self.byte()? {
+            0 => visitor.visit_bool(false),
+            1 => visitor.visit_bool(true),
+            b => Err(ImageError(format!("{b} is not a boolean"))),
         }
     }
 
-    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
-        match self.bool()? {
-            true => f(self).map(Some),
-            false => Ok(None),
-        }
+    read_int! {
+        deserialize_i8 visit_i8 narrow_signed;
+        deserialize_i16 visit_i16 narrow_signed;
+        deserialize_i32 visit_i32 narrow_signed;
+        deserialize_i64 visit_i64 int;
+        deserialize_u8 visit_u8 narrow;
+        deserialize_u16 visit_u16 narrow;
+        deserialize_u32 visit_u32 narrow;
+        deserialize_u64 visit_u64 uint;
     }
 
-    fn list<T>(&mut self, mut f: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
-        // Every item takes at least one byte, so `len` bounds the count too.
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "f32".to_string());
+        let b = self.take(4)?;
+        let mut a = [0; 4];
+        a.copy_from_slice(b);
+        visitor.visit_f32(f32::from_le_bytes(a))
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "f64".to_string());
+        let b = self.take(8)?;
+        let mut a = [0; 8];
+        a.copy_from_slice(b);
+        visitor.visit_f64(f64::from_le_bytes(a))
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "char".to_string());
+        let v: u32 = self.narrow()?;
+        let c = char::from_u32(v).ok_or_else(|| ImageError(format!("{v} is not a character")))?;
+        visitor.visit_char(c)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "str".to_string());
+        visitor.visit_borrowed_str(self.str()?)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "str".to_string());
+        visitor.visit_borrowed_str(self.str()?)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "bytes".to_string());
         let n = self.len()?;
-        let mut items = Vec::with_capacity(n);
-        for _ in 0..n {
-            items.push(f(self)?);
+        visitor.visit_borrowed_bytes(self.take(n)?)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "option".to_string());
+        match self.byte()? {
+            0 => visitor.visit_none(),
+            1 => {
+                self.push(|| "?".to_string());
+                let v = visitor.visit_some(&mut *self);
+                self.pop();
+                v
+            }
+            b => Err(ImageError(format!("{b} is not an option's tag"))),
         }
-        Ok(items)
     }
 
-    fn moment(&mut self) -> Result<Moment> {
-        let second = self.int()?;
-        let nanosecond = self.narrow()?;
-        let offset = self.narrow()?;
-        let ts = Timestamp::new(second, nanosecond).map_err(|e| ImageError(e.to_string()))?;
-        let offset = Offset::from_seconds(offset).map_err(|e| ImageError(e.to_string()))?;
-        Ok(Moment::new(ts, offset))
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "unit".to_string());
+        visitor.visit_unit()
     }
 
-    fn date(&mut self) -> Result<Date> {
-        let (year, month, day) = (self.narrow()?, self.narrow()?, self.narrow()?);
-        Date::new(year, month, day).map_err(|e| ImageError(e.to_string()))
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.note(|| format!("unit struct {name}"));
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.note(|| format!("newtype {name}"));
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "seq".to_string());
+        let left = self.len()?;
+        self.push(|| "[]".to_string());
+        let v = visitor.visit_seq(Items {
+            r: &mut *self,
+            left,
+            index: None,
+        });
+        self.pop();
+        v
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        self.note(|| format!("tuple {len}"));
+        visitor.visit_seq(Items {
+            r: self,
+            left: len,
+            index: Some(0),
+        })
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.note(|| format!("tuple struct {name} {len}"));
+        visitor.visit_seq(Items {
+            r: self,
+            left: len,
+            index: Some(0),
+        })
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.note(|| "map".to_string());
+        let left = self.len()?;
+        self.push(|| "{}".to_string());
+        let v = visitor.visit_map(Pairs {
+            r: &mut *self,
+            left,
+        });
+        self.pop();
+        v
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.note(|| format!("struct {name} {{{}}}", fields.join(", ")));
+        let bitmap = self.take(fields.len().div_ceil(8))?;
+        // Bits past the last field: written by a model with more fields.
+        if let Some(&last) = bitmap.last()
+            && !fields.len().is_multiple_of(8)
+            && last >> (fields.len() % 8) != 0
+        {
+            return Err(ImageError(format!(
+                "the image of a {name} has more fields than {}",
+                fields.len()
+            )));
+        }
+        self.push(|| format!("{name}."));
+        // As a sequence: derived code reads the fields in order, no key
+        // matching; an absent one is `None`, which it reads as the field's
+        // `#[serde(default)]` (and refuses, for a field without one).
+        let v = visitor.visit_seq(Fields {
+            r: &mut *self,
+            fields,
+            bitmap,
+            next: 0,
+        });
+        self.pop();
+        v
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.note(|| format!("enum {name} {{{}}}", variants.join(", ")));
+        let index: u32 = self.narrow()?;
+        if index as usize >= variants.len() {
+            return Err(ImageError(format!("{index} is not a variant of {name}")));
+        }
+        self.push(|| format!("{name}::"));
+        let v = visitor.visit_enum(Variant {
+            r: &mut *self,
+            index,
+        });
+        self.pop();
+        v
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
+        unsupported("an identifier by name")
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
+        unsupported("a value to skip (an unknown field)")
+    }
+}
+
+/// A sequence's or a tuple's elements.
+struct Items<'a, 'de, Tr> {
+    r: &'a mut Reader<'de, Tr>,
+    left: usize,
+    /// The next element's position in a tuple (traced as `.0`, `.1`, …).
+    index: Option<usize>,
+}
+
+impl<'de, Tr: Tracer> SeqAccess<'de> for Items<'_, 'de, Tr> {
+    type Error = ImageError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        if let Some(i) = self.index.as_mut() {
+            let at = *i;
+            *i += 1;
+            self.r.push(|| format!(".{at}"));
+            let v = seed.deserialize(&mut *self.r);
+            self.r.pop();
+            return v.map(Some);
+        }
+        seed.deserialize(&mut *self.r).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+/// A map's entries.
+struct Pairs<'a, 'de, Tr> {
+    r: &'a mut Reader<'de, Tr>,
+    left: usize,
+}
+
+impl<'de, Tr: Tracer> MapAccess<'de> for Pairs<'_, 'de, Tr> {
+    type Error = ImageError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(&mut *self.r).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        seed.deserialize(&mut *self.r)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+/// A struct's fields in declaration order, `None` for each absent one.
+struct Fields<'a, 'de, Tr> {
+    r: &'a mut Reader<'de, Tr>,
+    fields: &'static [&'static str],
+    bitmap: &'de [u8],
+    next: usize,
+}
+
+impl<'de, Tr: Tracer> SeqAccess<'de> for Fields<'_, 'de, Tr> {
+    type Error = ImageError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        let i = self.next;
+        let Some(&name) = self.fields.get(i) else {
+            return Ok(None);
+        };
+        self.next += 1;
+        let present = self
+            .bitmap
+            .get(i / 8)
+            .is_some_and(|byte| byte >> (i % 8) & 1 == 1);
+        if !present {
+            return Ok(None);
+        }
+        self.r.push(|| name.to_string());
+        let v = seed.deserialize(&mut *self.r);
+        self.r.pop();
+        v.map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.fields.len() - self.next)
+    }
+}
+
+/// An enumeration's variant, by index.
+struct Variant<'a, 'de, Tr> {
+    r: &'a mut Reader<'de, Tr>,
+    index: u32,
+}
+
+impl<'a, 'de, Tr: Tracer> EnumAccess<'de> for Variant<'a, 'de, Tr> {
+    type Error = ImageError;
+    type Variant = &'a mut Reader<'de, Tr>;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
+        let v = seed.deserialize(IntoDeserializer::<ImageError>::into_deserializer(
+            self.index,
+        ))?;
+        Ok((v, self.r))
+    }
+}
+
+impl<'de, Tr: Tracer> VariantAccess<'de> for &mut Reader<'de, Tr> {
+    type Error = ImageError;
+
+    fn unit_variant(self) -> Result<()> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+        seed.deserialize(self)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        de::Deserializer::deserialize_tuple(self, len, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        de::Deserializer::deserialize_struct(self, "variant", fields, visitor)
     }
 }
 
@@ -516,55 +1026,474 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
+    fn samples() -> Vec<Application> {
+        vec![
+            sample(),
+            debrief_store::conformance::full_application("acme"),
+            debrief_store::conformance::small_application("globex", "Globex"),
+            debrief_store::conformance::settled_application("settled"),
+            Application::new("bare", "", ""),
+        ]
+    }
+
     #[test]
-    fn numbers_round_trip_and_stay_ascii() {
-        let values = [0, 1, -1, 63, 64, -64, 4095, 1 << 40, i64::MAX, i64::MIN];
-        let mut w = Writer(String::new());
+    fn applications_round_trip_and_cut_images_are_refused() {
+        for a in samples() {
+            let image = encode(&a).expect("encode");
+            assert_eq!(decode(&image).expect("decode"), a, "{}", a.id);
+            for cut in 0..image.len().min(300) {
+                assert!(decode(&image[..cut]).is_err(), "{}: cut at {cut}", a.id);
+            }
+            let mut longer = image.clone();
+            longer.push(0);
+            assert!(decode(&longer).is_err(), "{}: a byte too many", a.id);
+        }
+    }
+
+    #[test]
+    fn garbage_is_an_error_never_a_panic() {
+        let image = encode(&sample()).expect("encode");
+        // Every single-byte change either decodes to something or fails.
+        for at in 0..image.len().min(2_000) {
+            for b in [0x00, 0x01, 0x7f, 0x80, 0xff] {
+                let mut bad = image.clone();
+                bad[at] = b;
+                let _ = decode(&bad);
+            }
+        }
+        for bad in [
+            &b""[..],
+            b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",
+            b"\x00",
+        ] {
+            assert!(decode(bad).is_err());
+        }
+    }
+
+    #[test]
+    fn numbers_round_trip() {
+        let values = [0, 1, -1, 63, 64, -64, 127, 128, 1 << 40, i64::MAX, i64::MIN];
+        let mut w = Writer::new();
         for v in values {
             w.int(v);
         }
         w.uint(u64::MAX);
-        assert!(w.0.bytes().all(|b| b.is_ascii_graphic()), "{}", w.0);
-        let mut r = Reader { text: &w.0, pos: 0 };
+        let mut r = Reader {
+            input: &w.out,
+            pos: 0,
+            text: &w.text,
+            tpos: 0,
+            trace: NoTrace,
+        };
         for v in values {
             assert_eq!(r.int().expect("int"), v);
         }
         assert_eq!(r.uint().expect("uint"), u64::MAX);
-        assert_eq!(r.pos, w.0.len());
+        assert_eq!(r.pos, w.out.len());
+        // An eleventh byte, or bits past the 64th, are refused.
+        let mut r = Reader {
+            input: &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
+            pos: 0,
+            text: "",
+            tpos: 0,
+            trace: NoTrace,
+        };
+        assert!(r.uint().is_err());
     }
 
     #[test]
-    fn code_tables_list_every_value_once() {
-        fn check<T: Coded + std::fmt::Debug>(all: &[T]) {
-            for v in all {
-                assert_eq!(T::CODES.iter().filter(|c| *c == v).count(), 1, "{v:?}");
-            }
-            assert_eq!(T::CODES.len(), all.len());
-        }
-        check(Policy::ALL);
-        check(Stage::ALL);
-        check(RecruiterKind::ALL);
-        check(PersonKind::ALL);
-        check(InterviewFormat::ALL);
-        check(InterviewStatus::ALL);
-        check(Channel::ALL);
-        check(TouchKind::ALL);
-        check(OutcomeKind::ALL);
-        check(FeedbackKind::ALL);
-    }
-
-    #[test]
-    fn a_full_application_round_trips() {
-        let a = debrief_store::conformance::full_application("acme");
-        let image = encode(&a);
-        assert!(!image.contains('\0'));
+    fn a_field_left_out_costs_one_bit_and_reads_back_as_its_default() {
+        let mut a = Application::new("a", "Acme", "Analyst");
+        let bare = encode(&a).expect("encode").len();
+        a.archived = true;
+        // The bit plus the boolean's byte.
+        assert_eq!(encode(&a).expect("encode").len(), bare + 1);
+        a.archived = false;
+        a.posting_url = Some("https://x.example".to_string());
+        let image = encode(&a).expect("encode");
         assert_eq!(decode(&image).expect("decode"), a);
-        // Truncated or extended images are refused, never mis-read.
-        for cut in [0, 1, image.len() / 2, image.len() - 1] {
-            if let Some(prefix) = image.get(..cut) {
-                assert!(decode(prefix).is_err(), "cut at {cut}");
+    }
+
+    /// The layout covers every field of every struct: the sample sets each
+    /// one somewhere, so a field's type is part of the format. A field
+    /// added to the model must be set in `conformance::full_application`
+    /// (or in `sample`) too.
+    #[test]
+    fn the_sample_sets_every_field_so_the_layout_sees_its_type() {
+        let layout = layout().expect("layout");
+        let mut missing = Vec::new();
+        for line in &layout {
+            let Some((_, rest)) = line.split_once(": struct ") else {
+                continue;
+            };
+            let Some((name, fields)) = rest.split_once(" {") else {
+                continue;
+            };
+            for field in fields.trim_end_matches('}').split(", ") {
+                let prefix = format!("{name}.{field}: ");
+                if !layout.iter().any(|l| l.contains(&prefix)) {
+                    missing.push(format!("{name}.{field}"));
+                }
             }
         }
-        assert!(decode(&format!("{image}x")).is_err());
+        assert!(missing.is_empty(), "never set in the sample: {missing:?}");
+        assert!(
+            layout
+                .iter()
+                .any(|l| l.contains("Interview.start: tuple 3")),
+            "a Moment is its three numbers: {layout:#?}"
+        );
+        assert!(
+            layout
+                .iter()
+                .any(|l| l.contains("enum Stage {applied, screening")),
+            "{layout:#?}"
+        );
+    }
+
+    /// Bits are matched to fields by position: a field the writer never
+    /// visits (`skip_serializing` without `skip_deserializing`) would shift
+    /// every later one. The sample sets every field, so each is written,
+    /// and the JSON (the same `Serialize`) names it.
+    #[test]
+    fn every_field_the_reader_expects_is_written() {
+        let json = serde_json::to_string(&sample()).expect("json");
+        let mut missing = Vec::new();
+        for line in layout().expect("layout") {
+            let Some((_, rest)) = line.split_once(": struct ") else {
+                continue;
+            };
+            let Some((name, fields)) = rest.split_once(" {") else {
+                continue;
+            };
+            for field in fields.trim_end_matches('}').split(", ") {
+                if !json.contains(&format!("\"{field}\":")) {
+                    missing.push(format!("{name}.{field}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "never written: {missing:?}");
+    }
+
+    #[test]
+    fn the_format_follows_the_layout() {
+        assert_eq!(format(), format());
+        assert!(format() > 0);
+        assert!(layout().expect("layout").len() > 50);
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)]
+    enum Untagged {
+        A(u32),
+        B(String),
+    }
+
+    #[test]
+    fn self_describing_types_are_refused_not_misread() {
+        let mut w = Writer::new();
+        Untagged::A(7).serialize(&mut w).expect("encode");
+        let mut r = Reader {
+            input: &w.out,
+            pos: 0,
+            text: &w.text,
+            tpos: 0,
+            trace: NoTrace,
+        };
+        let e = Untagged::deserialize(&mut r).expect_err("untagged needs deserialize_any");
+        assert!(e.0.contains("not self-describing"), "{e}");
+    }
+}
+
+/// Any application the model can hold, by property: what it writes reads
+/// back equal, and what it reads from a damaged image is an error or an
+/// application, never a panic.
+#[cfg(test)]
+mod properties {
+    use debrief_core::model::{
+        Channel, Dismissal, Feedback, FeedbackKind, Interview, InterviewFormat, InterviewStatus,
+        InviteRef, LearningPlan, Moment, News, Outcome, OutcomeKind, Person, PersonKind, Policy,
+        Prefers, Prepared, RecruiterKind, Reflection, ResearchFact, SlipUp, Stage, Touch,
+        TouchKind,
+    };
+    use debrief_core::rules::Rule;
+    use jiff::Timestamp;
+    use jiff::civil::Date;
+    use jiff::tz::Offset;
+    use proptest::collection::vec;
+    use proptest::option::of;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        "\\PC{0,12}"
+    }
+
+    fn moment() -> impl Strategy<Value = Moment> {
+        (
+            -377_705_116_800_i64..=253_402_207_200,
+            0..1_000_000_000_i32,
+            // Whole minutes: what RFC 3339 (the body) can write.
+            -1_559..=1_559_i32,
+        )
+            .prop_map(|(s, ns, minutes)| {
+                let ts = Timestamp::new(s, if s == 253_402_207_200 { 0 } else { ns })
+                    .unwrap_or(Timestamp::UNIX_EPOCH);
+                let offset = Offset::from_seconds(minutes * 60).unwrap_or(Offset::UTC);
+                Moment::new(ts, offset)
+            })
+    }
+
+    fn date() -> impl Strategy<Value = Date> {
+        (-9999_i16..=9999, 1_i8..=12, 1_i8..=28)
+            .prop_map(|(y, m, d)| Date::new(y, m, d).unwrap_or(Date::ZERO))
+    }
+
+    fn person() -> impl Strategy<Value = Person> {
+        (
+            (text(), text(), select(PersonKind::ALL)),
+            (of(text()), of(text()), of(text()), of(text())),
+            vec(text(), 0..3),
+            of((of(select(Channel::ALL)), of(date()))),
+        )
+            .prop_map(
+                |((id, name, kind), (title, email, phone, address), said, prefers)| {
+                    let mut p = Person::new(id, name, kind);
+                    p.title = title;
+                    p.email = email;
+                    p.phone = phone;
+                    p.mailing_address = address;
+                    p.said = said;
+                    p.prefers = prefers.map(|(channel, after)| Prefers { channel, after });
+                    p
+                },
+            )
+    }
+
+    fn interview() -> impl Strategy<Value = Interview> {
+        (
+            (text(), moment(), any::<u32>(), select(InterviewFormat::ALL)),
+            (
+                select(InterviewStatus::ALL),
+                vec(text(), 0..3),
+                vec(text(), 0..2),
+            ),
+            (
+                of(any::<bool>()),
+                any::<bool>(),
+                any::<bool>(),
+                any::<u32>(),
+            ),
+            vec((text(), any::<bool>(), any::<bool>()), 0..2),
+            of((
+                text(),
+                text(),
+                vec(text(), 0..2),
+                vec(text(), 0..2),
+                of(text()),
+            )),
+            (
+                of(moment()),
+                of(text()),
+                of(text()),
+                of((text(), any::<u32>())),
+            ),
+        )
+            .prop_map(
+                |(
+                    (id, start, minutes, format),
+                    (status, interviewers, also_met),
+                    (asked, disrupted, research, questions),
+                    slips,
+                    reflection,
+                    (scheduled_at, location, link, invite),
+                )| {
+                    let mut i = Interview::new(id, start);
+                    i.minutes = minutes;
+                    i.format = format;
+                    i.status = status;
+                    i.interviewers = interviewers.into_iter().map(Into::into).collect();
+                    i.also_met = also_met.into_iter().map(Into::into).collect();
+                    i.asked_questions = asked;
+                    i.disrupted = disrupted;
+                    i.prepared = Prepared {
+                        research,
+                        questions,
+                    };
+                    i.slip_ups = slips
+                        .into_iter()
+                        .map(|(text, noticed, apologized)| SlipUp {
+                            text,
+                            noticed,
+                            apologized,
+                        })
+                        .collect();
+                    i.reflection =
+                        reflection.map(|(went_well, change, mistakes, missing, hq)| Reflection {
+                            went_well,
+                            change,
+                            mistakes,
+                            missing_info: missing,
+                            hardest_question: hq,
+                        });
+                    i.scheduled_at = scheduled_at;
+                    i.location = location;
+                    i.link = link;
+                    i.invite = invite.map(|(uid, sequence)| InviteRef { uid, sequence });
+                    i
+                },
+            )
+    }
+
+    fn touch() -> impl Strategy<Value = Touch> {
+        (
+            (
+                moment(),
+                of(text()),
+                select(Channel::ALL),
+                select(TouchKind::ALL),
+            ),
+            (of(moment()), any::<bool>(), of(text()), of(text())),
+        )
+            .prop_map(
+                |((at, person, channel, kind), (replied_at, forced, note, message_id))| Touch {
+                    at,
+                    person: person.map(Into::into),
+                    channel,
+                    kind,
+                    replied_at,
+                    forced,
+                    note,
+                    message_id,
+                },
+            )
+    }
+
+    fn outcome() -> impl Strategy<Value = Outcome> {
+        (
+            (select(OutcomeKind::ALL), date(), any::<bool>(), of(text())),
+            vec(
+                (
+                    text(),
+                    of(select(FeedbackKind::ALL)),
+                    any::<bool>(),
+                    of((text(), date())),
+                ),
+                0..3,
+            ),
+        )
+            .prop_map(
+                |((kind, on, stay_in_touch, message_id), feedback)| Outcome {
+                    kind,
+                    on,
+                    feedback: feedback
+                        .into_iter()
+                        .map(|(text, kind, positive, plan)| Feedback {
+                            text,
+                            kind,
+                            positive,
+                            plan: plan.map(|(step, by)| LearningPlan { step, by }),
+                        })
+                        .collect(),
+                    stay_in_touch,
+                    message_id,
+                },
+            )
+    }
+
+    fn application() -> impl Strategy<Value = Application> {
+        (
+            (text(), text(), text(), select(Stage::ALL), any::<bool>()),
+            (select(RecruiterKind::ALL), of(select(Policy::ALL))),
+            (
+                vec(person(), 0..3),
+                vec(interview(), 0..3),
+                vec(touch(), 0..4),
+            ),
+            (vec((date(), text()), 0..2), of(outcome())),
+            vec((text(), of(text())), 0..2),
+            vec(
+                (select(Rule::ALL), of(text()), of(text()), moment(), text()),
+                0..2,
+            ),
+            (of(text()), of(text()), of(text()), of(date()), of(text())),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(
+                    (id, company, role, stage, urgent),
+                    (recruiter, policy),
+                    (people, interviews, touches),
+                    (news, outcome),
+                    research,
+                    dismissed,
+                    (posting_url, location, salary, applied_on, source),
+                    archived,
+                )| {
+                    let mut a = Application::new(id, company, role);
+                    a.stage = stage;
+                    a.urgent = urgent;
+                    a.recruiter = recruiter;
+                    a.policy = policy;
+                    a.people = people;
+                    a.interviews = interviews;
+                    a.touches = touches;
+                    a.news = news
+                        .into_iter()
+                        .map(|(on, text)| News { on, text })
+                        .collect();
+                    a.outcome = outcome;
+                    a.research = research
+                        .into_iter()
+                        .map(|(fact, contribution)| ResearchFact { fact, contribution })
+                        .collect();
+                    a.dismissed = dismissed
+                        .into_iter()
+                        .map(|(rule, interview, person, at, reason)| Dismissal {
+                            rule,
+                            interview: interview.map(Into::into),
+                            person: person.map(Into::into),
+                            at,
+                            reason,
+                        })
+                        .collect();
+                    a.posting_url = posting_url;
+                    a.location = location;
+                    a.salary = salary;
+                    a.applied_on = applied_on;
+                    a.source = source;
+                    a.archived = archived;
+                    a
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn any_application_round_trips(a in application()) {
+            let image = encode(&a).map_err(|e| TestCaseError::fail(e.0))?;
+            prop_assert_eq!(decode(&image).map_err(|e| TestCaseError::fail(e.0))?, a.clone());
+            // The body is the other way in: it agrees.
+            let json = serde_json::to_string(&a).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let from_json: Application =
+                serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(from_json, a);
+        }
+
+        #[test]
+        fn a_damaged_image_is_an_error_or_an_application(
+            a in application(),
+            at in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut image = encode(&a).map_err(|e| TestCaseError::fail(e.0))?;
+            let i = at.index(image.len());
+            image[i] = byte;
+            let _ = decode(&image);
+            let _ = decode(&image[..cut.index(image.len())]);
+        }
     }
 }

@@ -1,9 +1,10 @@
 //! Debrief's embedded default store: one SQLite file.
 //!
-//! [`SqliteStore`] implements [`StoreReader`] and [`StoreWriter`] over a
-//! normalized schema (see `migrations/0001_init.sql`). Loading runs one
-//! query per table inside a read transaction and stitches the rows together
-//! in memory; [`StoreWriter::apply`] runs every change in one transaction.
+//! [`SqliteStore`] implements [`StoreReader`] and [`StoreWriter`]. Each
+//! application is stored once, as its serde JSON body, beside the few
+//! columns queries need and a derived binary load image that loads read
+//! (see `migrations/0008_bodies.sql`); [`StoreWriter::apply`] runs every
+//! change in one transaction.
 //!
 //! The file is opened in WAL mode with a busy timeout, so the web server and
 //! the command line can use the same file at once.
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 mod codec;
 mod image;
 mod journal;
+mod legacy;
 mod migrations;
 mod read;
 mod settings;
@@ -118,7 +120,7 @@ impl SqliteStore {
             .map_err(backend)
     }
 
-    /// Checks that every application's load image matches its rows (what
+    /// Checks that every application's load image matches its body (what
     /// `debrief doctor` would run); names the first one that differs.
     pub fn check_load_images(&self) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
@@ -467,7 +469,7 @@ mod tests {
     }
 
     #[test]
-    fn missing_load_images_are_rebuilt_from_the_tables() {
+    fn missing_load_images_are_rebuilt_from_the_bodies() {
         let mut store = SqliteStore::open_in_memory().expect("open");
         let apps: Vec<Application> = (0..3)
             .map(|n| debrief_store::conformance::full_application(&format!("a{n}")))

@@ -15,7 +15,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_mail.sql"),
     include_str!("../migrations/0006_app_details.sql"),
     include_str!("../migrations/0007_keys.sql"),
+    include_str!("../migrations/0008_bodies.sql"),
 ];
+
+/// The number of the migration that replaced the tables with bodies
+/// (`0008_bodies.sql`): before it runs, every application is read with the
+/// old reader (`legacy.rs`), and written back after. Renumber it with the
+/// file.
+const BODIES: usize = 8;
 
 /// The schema version this build writes: the number of migrations it knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -66,12 +73,19 @@ pub(crate) fn check_readable(conn: &Connection, label: &str) -> Result<(), Store
         .map_err(|e| not_a_store(label, e))
 }
 
-/// Brings the schema up to [`SCHEMA_VERSION`] in one transaction.
+/// Brings the schema up to [`SCHEMA_VERSION`] in one transaction, and
+/// the load images up to this build's format.
 pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreError> {
     let version = user_version(conn).map_err(|e| not_a_store(label, e))?;
     check(conn, label, version)?;
     if version == SCHEMA_VERSION {
         // The common case takes no write lock.
+        if crate::read::image_format(conn)? != Some(crate::image::format()) {
+            // Images are a cache: if they cannot be rebuilt now (a
+            // read-only file, another writer holding the lock), loads read
+            // the bodies, and the next open tries again.
+            let _ = rebuild_images(conn);
+        }
         return Ok(());
     }
     // IMMEDIATE: a second process opening the same file waits for us rather
@@ -82,10 +96,31 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
     let version = user_version(&tx).map_err(backend)?;
     check(&tx, label, version)?;
     let start = usize::try_from(version).unwrap_or(0);
+    let mut legacy = Vec::new();
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(start) {
+        if index + 1 == BODIES {
+            // 0008 drops the tables: read every application from them first
+            // (the earlier migrations of this loop brought them to schema 7).
+            legacy = crate::legacy::all(&tx)?;
+        }
         tx.execute_batch(sql).map_err(|e| {
             StoreError::Backend(format!("migration {:04} failed on {label}: {e}", index + 1))
         })?;
+        if index + 1 == BODIES {
+            // ... and write each back as its body, under the same key (the
+            // insertion order), version and quietness, with its image and
+            // lookup keys.
+            for old in std::mem::take(&mut legacy) {
+                crate::write::store(
+                    &tx,
+                    Some(old.key),
+                    &old.application,
+                    old.quiet_from,
+                    old.quiet_zone.as_deref(),
+                    old.version,
+                )?;
+            }
+        }
     }
     // PRAGMA takes no bound parameters; the values are our own constants.
     tx.execute_batch(&format!(
@@ -93,15 +128,21 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
     ))
     .map_err(backend)?;
     crate::write::rebuild_missing_images(&tx)?;
-    if version < 7 {
-        // 0007 added the lookup keys: index the rows already there.
-        crate::write::rebuild_keys(&tx)?;
-    }
     if version < 2 {
         // 0002 added `quiet_from`: compute it for the rows already there.
         let profile = crate::read::profile(&tx)?;
         crate::write::refresh_quiet(&tx, &crate::write::Quiet::new(&profile))?;
     }
+    tx.commit().map_err(backend)
+}
+
+/// Rebuilds every load image not of this build's format, in one write
+/// transaction (rolled back on failure).
+fn rebuild_images(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(backend)?;
+    crate::write::rebuild_missing_images(&tx)?;
     tx.commit().map_err(backend)
 }
 
@@ -114,5 +155,19 @@ pub(crate) fn not_a_store(label: &str, e: rusqlite::Error) -> StoreError {
             ))
         }
         _ => backend(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_is_the_migration_that_drops_the_tables() {
+        // Renumbering the file without `BODIES` would read the old tables
+        // after they are gone (or never write the bodies back).
+        let sql = MIGRATIONS.get(BODIES - 1).copied().unwrap_or_default();
+        assert!(sql.contains("DROP TABLE touches;"), "{sql}");
+        assert!(sql.contains("CREATE TABLE application_bodies"), "{sql}");
     }
 }

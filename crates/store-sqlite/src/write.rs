@@ -1,27 +1,22 @@
-//! Writing changes inside the caller's transaction.
+//! Writing changes inside the caller's transaction. An application is
+//! written as its body (the model's serde JSON, the one truth), the few
+//! columns queries need (all derived from it here), its lookup keys and its
+//! load image.
 
 use debrief_core::engine::Engine;
 use debrief_core::model::{Application, Profile};
 use debrief_store::StoreError;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::codec::{backend, json_list, key_hash, moment_columns, opt_moment_columns};
+use crate::codec::{backend, json_list, key_hash};
 use crate::{image, read};
 
-/// Tables holding an application's children, leaves first, so deleting
-/// them in this order never leaves a row whose parent is gone.
+/// Tables holding what is derived from an application or kept beside it,
+/// so deleting them first never leaves a row whose parent is gone.
 const CHILD_TABLES: &[&str] = &[
     "application_keys",
     "application_images",
-    "interview_people",
-    "interviews",
-    "feedback",
-    "outcomes",
-    "people",
-    "touches",
-    "news",
-    "research",
-    "dismissals",
+    "application_bodies",
 ];
 
 pub(crate) fn set_profile(conn: &Connection, p: &Profile) -> Result<(), StoreError> {
@@ -43,12 +38,6 @@ pub(crate) fn set_profile(conn: &Connection, p: &Profile) -> Result<(), StoreErr
     })
     .map_err(backend)?;
     Ok(())
-}
-
-/// Lets an encoding failure travel through rusqlite's error type inside a
-/// statement closure; it comes back out as a backend error.
-fn to_sql_error(e: StoreError) -> rusqlite::Error {
-    rusqlite::Error::ToSqlConversionFailure(Box::new(e))
 }
 
 pub(crate) fn delete_application(conn: &Connection, id: &str) -> Result<(), StoreError> {
@@ -125,29 +114,59 @@ pub(crate) fn put_application(
     quiet: &Quiet,
     version: i64,
 ) -> Result<(), StoreError> {
-    put(conn, a, quiet, version).map_err(|e| match e {
-        rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast::<StoreError>() {
-            Ok(store_error) => *store_error,
-            Err(other) => StoreError::Backend(other.to_string()),
-        },
-        e => backend(e),
-    })
+    store(conn, None, a, quiet.seconds(a), Some(quiet.zone()), version)
 }
 
-fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusqlite::Result<()> {
-    let existing: Option<i64> = conn
-        .prepare_cached("SELECT pk FROM applications WHERE id = ?1")?
-        .query_row([a.id.as_str()], |r| r.get(0))
-        .optional()?;
+/// Writes an application's row, body, image and keys: under `key` if given
+/// (the upgrade keeps every key), else under its own key if its id is
+/// stored, else under a new key.
+pub(crate) fn store(
+    conn: &Connection,
+    key: Option<i64>,
+    a: &Application,
+    quiet_from: Option<i64>,
+    quiet_zone: Option<&str>,
+    version: i64,
+) -> Result<(), StoreError> {
+    let body = serde_json::to_string(a)
+        .map_err(|e| StoreError::Backend(format!("cannot encode application '{}': {e}", a.id)))?;
+    let image = image::encode(a)
+        .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))?;
+    put(conn, key, a, quiet_from, quiet_zone, version, &body, &image).map_err(backend)
+}
+
+/// The counts kept for `read::summaries`.
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn put(
+    conn: &Connection,
+    key: Option<i64>,
+    a: &Application,
+    quiet_from: Option<i64>,
+    quiet_zone: Option<&str>,
+    version: i64,
+    body: &str,
+    image: &[u8],
+) -> rusqlite::Result<()> {
+    let existing: Option<i64> = match key {
+        Some(key) => Some(key),
+        None => conn
+            .prepare_cached("SELECT pk FROM applications WHERE id = ?1")?
+            .query_row([a.id.as_str()], |r| r.get(0))
+            .optional()?,
+    };
     if let Some(pk) = existing {
+        // Its body, image and keys go by `ON DELETE CASCADE`.
         conn.prepare_cached("DELETE FROM applications WHERE pk = ?1")?
             .execute([pk])?;
     }
     conn.prepare_cached(
-        "INSERT INTO applications (pk, id, company, role, stage, urgent, recruiter, policy,
-                                   quiet_from, quiet_zone, version, posting_url, location,
-                                   salary, applied_on, source, archived)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        "INSERT INTO applications (pk, id, company, role, stage, urgent, archived, people,
+                                   interviews, touches, outcome, quiet_from, quiet_zone, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         existing,
@@ -156,199 +175,22 @@ fn put(conn: &Connection, a: &Application, quiet: &Quiet, version: i64) -> rusql
         a.role,
         a.stage.as_str(),
         a.urgent,
-        a.recruiter.as_str(),
-        a.policy.map(|p| p.as_str()),
-        quiet.seconds(a),
-        quiet.zone(),
-        version,
-        a.posting_url,
-        a.location,
-        a.salary,
-        a.applied_on.map(|d| d.to_string()),
-        a.source,
         a.archived,
+        count(a.people.len()),
+        count(a.interviews.len()),
+        count(a.touches.len()),
+        a.outcome.as_ref().map(|o| o.kind.as_str()),
+        quiet_from,
+        quiet_zone,
+        version,
     ])?;
     let app = match existing {
         Some(pk) => pk,
         None => conn.last_insert_rowid(),
     };
-
-    let json = |r: Result<Option<String>, StoreError>| r.map_err(to_sql_error);
-
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO people (app, position, id, name, kind, title, email, phone, mailing_address,
-                             said, has_prefers, prefers_channel, prefers_after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?;
-    for (position, p) in (0_i64..).zip(&a.people) {
-        let prefers = p.prefers.as_ref();
-        stmt.execute(params![
-            app,
-            position,
-            p.id.as_str(),
-            p.name,
-            p.kind.as_str(),
-            p.title,
-            p.email,
-            p.phone,
-            p.mailing_address,
-            json(json_list(&p.said))?,
-            prefers.is_some(),
-            prefers.and_then(|p| p.channel).map(|c| c.as_str()),
-            prefers.and_then(|p| p.after).map(|d| d.to_string()),
-        ])?;
-    }
-
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO interviews (app, position, id, start, start_s, start_ns, start_off, minutes,
-                                 format, status, asked_questions, disrupted, prepared_research,
-                                 prepared_questions, slip_ups, reflection_went_well,
-                                 reflection_change, reflection_mistakes, reflection_missing_info,
-                                 reflection_hardest_question, scheduled_at, scheduled_at_s,
-                                 scheduled_at_ns, scheduled_at_off, location, link, invite_uid,
-                                 invite_sequence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
-    )?;
-    let mut member = conn.prepare_cached(
-        "INSERT INTO interview_people (app, interview, role, position, person)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (position, i) in (0_i64..).zip(&a.interviews) {
-        let start = moment_columns(&i.start);
-        let r = i.reflection.as_ref();
-        let (sched, sched_s, sched_ns, sched_off) = opt_moment_columns(i.scheduled_at.as_ref());
-        stmt.execute(params![
-            app,
-            position,
-            i.id.as_str(),
-            start.text,
-            start.second,
-            start.nanosecond,
-            start.offset,
-            i.minutes,
-            i.format.as_str(),
-            i.status.as_str(),
-            i.asked_questions,
-            i.disrupted,
-            i.prepared.research,
-            i.prepared.questions,
-            json(json_list(&i.slip_ups))?,
-            r.map(|r| r.went_well.as_str()),
-            r.map(|r| r.change.as_str()),
-            json(r.map_or(Ok(None), |r| json_list(&r.mistakes)))?,
-            json(r.map_or(Ok(None), |r| json_list(&r.missing_info)))?,
-            r.and_then(|r| r.hardest_question.as_deref()),
-            sched,
-            sched_s,
-            sched_ns,
-            sched_off,
-            i.location,
-            i.link,
-            i.invite.as_ref().map(|v| v.uid.as_str()),
-            i.invite.as_ref().map(|v| v.sequence),
-        ])?;
-        for (role, ids) in [("interviewer", &i.interviewers), ("also_met", &i.also_met)] {
-            for (k, person) in (0_i64..).zip(ids) {
-                member.execute(params![app, position, role, k, person.as_str()])?;
-            }
-        }
-    }
-
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO touches (app, position, at, at_s, at_ns, at_off, person, channel, kind,
-                              replied_at, replied_at_s, replied_at_ns, replied_at_off, forced, note,
-                              message_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    )?;
-    for (position, t) in (0_i64..).zip(&a.touches) {
-        let at = moment_columns(&t.at);
-        let (replied, replied_s, replied_ns, replied_off) =
-            opt_moment_columns(t.replied_at.as_ref());
-        stmt.execute(params![
-            app,
-            position,
-            at.text,
-            at.second,
-            at.nanosecond,
-            at.offset,
-            t.person.as_deref(),
-            t.channel.as_str(),
-            t.kind.as_str(),
-            replied,
-            replied_s,
-            replied_ns,
-            replied_off,
-            t.forced,
-            t.note,
-            t.message_id,
-        ])?;
-    }
-
-    let mut stmt = conn.prepare_cached(
-        r#"INSERT INTO news (app, position, "on", text) VALUES (?1, ?2, ?3, ?4)"#,
-    )?;
-    for (position, n) in (0_i64..).zip(&a.news) {
-        stmt.execute(params![app, position, n.on.to_string(), n.text])?;
-    }
-
-    if let Some(o) = &a.outcome {
-        conn.prepare_cached(
-            r#"INSERT INTO outcomes (app, kind, "on", stay_in_touch, message_id)
-               VALUES (?1, ?2, ?3, ?4, ?5)"#,
-        )?
-        .execute(params![
-            app,
-            o.kind.as_str(),
-            o.on.to_string(),
-            o.stay_in_touch,
-            o.message_id
-        ])?;
-        let mut stmt = conn.prepare_cached(
-            "INSERT INTO feedback (app, position, text, kind, positive, plan_step, plan_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for (position, f) in (0_i64..).zip(&o.feedback) {
-            stmt.execute(params![
-                app,
-                position,
-                f.text,
-                f.kind.map(|k| k.as_str()),
-                f.positive,
-                f.plan.as_ref().map(|p| p.step.as_str()),
-                f.plan.as_ref().map(|p| p.by.to_string()),
-            ])?;
-        }
-    }
-
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO research (app, position, fact, contribution) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (position, r) in (0_i64..).zip(&a.research) {
-        stmt.execute(params![app, position, r.fact, r.contribution])?;
-    }
-
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO dismissals (app, position, rule, interview, person, at, at_s, at_ns, at_off, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    for (position, d) in (0_i64..).zip(&a.dismissed) {
-        let at = moment_columns(&d.at);
-        stmt.execute(params![
-            app,
-            position,
-            d.rule.id(),
-            d.interview.as_deref(),
-            d.person.as_deref(),
-            at.text,
-            at.second,
-            at.nanosecond,
-            at.offset,
-            d.reason,
-        ])?;
-    }
-
-    write_image(conn, app, a)?;
+    conn.prepare_cached("INSERT INTO application_bodies (app, body) VALUES (?1, ?2)")?
+        .execute(params![app, body])?;
+    write_image(conn, app, image)?;
     write_keys(conn, app, a)
 }
 
@@ -363,32 +205,27 @@ fn write_keys(conn: &Connection, app: i64, a: &Application) -> rusqlite::Result<
     Ok(())
 }
 
-/// Indexes every application's keys afresh (after migration 0007).
-pub(crate) fn rebuild_keys(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute_batch("DELETE FROM application_keys")
-        .map_err(backend)?;
-    for (key, a) in read::applications_with_keys(conn)? {
-        write_keys(conn, key, &a).map_err(backend)?;
-    }
-    Ok(())
-}
-
-/// Writes the load images that are missing or of an older format, from
-/// the tables (after a migration changed them).
+/// Writes the load images that are missing or of another format, from the
+/// bodies (after a migration, or when a build with another image format
+/// opens the file), and records the format as current.
 pub(crate) fn rebuild_missing_images(conn: &Connection) -> Result<(), StoreError> {
     for key in read::keys_without_image(conn)? {
-        if let Some(a) = read::applications(conn, read::Scope::One(key))?.pop() {
-            write_image(conn, key, &a).map_err(backend)?;
-        }
+        let a = read::body_by_key(conn, key)?;
+        let image = image::encode(&a)
+            .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))?;
+        write_image(conn, key, &image).map_err(backend)?;
     }
+    conn.prepare_cached("INSERT OR REPLACE INTO image_format (singleton, format) VALUES (1, ?1)")
+        .and_then(|mut s| s.execute([image::format()]))
+        .map_err(backend)?;
     Ok(())
 }
 
-/// Stores the packed copy that `load` reads (see `image`).
-pub(crate) fn write_image(conn: &Connection, app: i64, a: &Application) -> rusqlite::Result<()> {
+/// Stores the packed copy that loads read (see `image`).
+fn write_image(conn: &Connection, app: i64, image: &[u8]) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO application_images (app, format, body) VALUES (?1, ?2, ?3)",
+        "INSERT OR REPLACE INTO application_images (app, format, image) VALUES (?1, ?2, ?3)",
     )?
-    .execute(params![app, image::FORMAT, image::encode(a)])?;
+    .execute(params![app, image::format(), image])?;
     Ok(())
 }

@@ -423,21 +423,96 @@ fn failed_batch_leaves_the_file_unchanged_after_reopen() {
 }
 
 #[test]
-fn stale_or_broken_images_fall_back_to_the_tables() {
+fn stale_or_broken_images_fall_back_to_the_bodies() {
     let (_dir, path) = temp_db();
     let data = fill(&path);
     let conn = rusqlite::Connection::open(&path).expect("open raw");
-    conn.execute_batch("UPDATE application_images SET body = 'garbage'")
-        .expect("break images");
+    // acme's image is garbage of the current format; globex's of another
+    // format (what an older build wrote).
+    conn.execute_batch(
+        "UPDATE application_images SET image = x'c1c1ff' WHERE app = 1;
+         UPDATE application_images SET format = 1 WHERE app = 2;",
+    )
+    .expect("break images");
     drop(conn);
     let store = SqliteStore::open(&path).expect("open");
     assert_eq!(store.load().expect("load"), data);
+    let now: Timestamp = "2026-11-22T15:00:00Z".parse().expect("now");
+    assert_eq!(
+        store
+            .load_active(now, "UTC")
+            .expect("load_active")
+            .applications,
+        data.applications
+    );
+    let mut walked = Vec::new();
+    store
+        .each_application(&mut |a| {
+            walked.push(a);
+            Ok(())
+        })
+        .expect("each");
+    assert_eq!(walked, data.applications);
     assert_eq!(
         store.application("acme").expect("application"),
         Some(conformance::full_application("acme"))
     );
+    assert_eq!(
+        store.application("globex").expect("application").as_ref(),
+        data.applications.get(1)
+    );
     let err = store.check_load_images().expect_err("broken images");
     assert!(err.to_string().contains("acme"), "{err}");
+}
+
+#[test]
+fn images_of_another_format_are_rebuilt_when_the_store_is_opened() {
+    let (_dir, path) = temp_db();
+    let data = fill(&path);
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    // As if an older build (another layout of the model) wrote them all.
+    conn.execute_batch(
+        "UPDATE application_images SET format = 1, image = x'00';
+         UPDATE image_format SET format = 1;",
+    )
+    .expect("age images");
+    drop(conn);
+    // While another writer holds the lock the images cannot be rebuilt:
+    // the store opens anyway and reads the bodies (after the busy timeout).
+    let holder = rusqlite::Connection::open(&path).expect("open raw");
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the lock");
+    let store = SqliteStore::open(&path).expect("open while locked");
+    assert_eq!(store.load().expect("load"), data);
+    assert!(store.check_load_images().is_err(), "still stale");
+    drop(store);
+    holder.execute_batch("ROLLBACK").expect("release");
+    let store = SqliteStore::open(&path).expect("open");
+    store.check_load_images().expect("rebuilt on open");
+    assert_eq!(store.load().expect("load"), data);
+}
+
+#[test]
+fn a_body_that_cannot_be_read_is_corrupt_not_a_panic() {
+    let (_dir, path) = temp_db();
+    fill(&path);
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    conn.execute_batch(
+        "UPDATE application_bodies SET body = '{\"id\": 3' WHERE app = 2;
+         DELETE FROM application_images WHERE app = 2;",
+    )
+    .expect("break a body");
+    drop(conn);
+    let store = SqliteStore::open(&path).expect("open");
+    for err in [
+        store.load().expect_err("unreadable body"),
+        store.application("globex").expect_err("unreadable body"),
+    ] {
+        assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+        assert!(err.to_string().contains("body"), "{err}");
+    }
+    assert!(store.application("acme").expect("acme").is_some());
 }
 
 fn ids_active_at(store: &SqliteStore, at: &str, zone: &str) -> Vec<String> {
@@ -481,13 +556,38 @@ fn agenda_loads_skip_settled_applications_and_the_migration_computes_quietness()
 
     // A store written before migration 0002 has no quietness: the
     // migration computes it for the rows already there.
+    let (_old, path) = schema_7_fixture();
     back_to_schema_1(&path);
     let store = SqliteStore::open(&path).expect("reopen and migrate");
     assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
     assert_eq!(ids_active_at(&store, late, chicago), ["acme"]);
+    assert_eq!(
+        ids_active_at(&store, "2026-03-01T00:00:00Z", chicago),
+        ["acme", "globex", "settled"]
+    );
 }
 
-/// Turns the file back into what 0001 alone made: no quietness, no
+/// A store made by the last build with the normalized tables (schema 7,
+/// main at 98f9d53), kept as SQL text (`sqlite3 schema7.db .dump`, plus the
+/// two header values a dump leaves out): that build's `debrief import` of
+/// the conformance suite's sample profile and its full, small and settled
+/// applications (`acme`, `globex`, `settled`), a `debrief urgent` and a
+/// `debrief undo` (so the journal holds entries); `schema7.json` is that
+/// build's `debrief export` of it. Written to a file in a temporary
+/// directory.
+fn schema_7_fixture() -> (TempDir, PathBuf) {
+    let (dir, path) = temp_db();
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+    rusqlite::Connection::open(&path)
+        .and_then(|c| c.execute_batch(include_str!("fixtures/schema7.sql")))
+        .expect("write the fixture");
+    (dir, path)
+}
+
+/// What `schema7.json` holds: the fixture's export by the build that made it.
+const SCHEMA_7_EXPORT: &str = include_str!("fixtures/schema7.json");
+
+/// Turns a schema-7 file back into what 0001 alone made: no quietness, no
 /// calendar columns, no settings, no versions or journal, images in the
 /// old format.
 fn back_to_schema_1(path: &Path) {
@@ -521,8 +621,8 @@ fn back_to_schema_1(path: &Path) {
 
 #[test]
 fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
-    let (_dir, path) = temp_db();
-    let mut data = fill(&path);
+    let (_dir, path) = schema_7_fixture();
+    let mut data: Dataset = serde_json::from_str(SCHEMA_7_EXPORT).expect("fixture export");
     back_to_schema_1(&path);
 
     let mut store = SqliteStore::open(&path).expect("upgrade");
@@ -568,6 +668,87 @@ fn a_store_from_before_the_calendar_migration_is_upgraded_in_place() {
     );
     debrief_store::update(&mut store, &origin, |u| u.set_setting("remind", "{}"))
         .expect("settings are writable");
+}
+
+/// What a store keeps per application besides the application itself: key,
+/// id, version, `quiet_from`, `quiet_zone`.
+type AppRow = (i64, String, i64, Option<i64>, Option<String>);
+
+fn rows_of(path: &Path) -> Vec<AppRow> {
+    rusqlite::Connection::open(path)
+        .and_then(|c| {
+            c.prepare(
+                "SELECT pk, id, version, quiet_from, quiet_zone FROM applications ORDER BY pk",
+            )?
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect()
+        })
+        .expect("application rows")
+}
+
+/// The upgrade to bodies (0008) loses nothing: a store made by the last
+/// build with the normalized tables exports byte for byte what that build
+/// exported, and keeps its keys, versions, quietness, journal and settings.
+#[test]
+fn a_schema_7_store_is_upgraded_to_bodies_losslessly() {
+    let (_dir, path) = schema_7_fixture();
+    let before = rows_of(&path);
+    assert_eq!(before.len(), 3);
+    assert!(
+        before.iter().all(|r| r.2 > 0 && r.4.is_some()),
+        "{before:?}"
+    );
+    let journal_before: i64 = rusqlite::Connection::open(&path)
+        .and_then(|c| c.query_row("SELECT count(*) FROM journal", [], |r| r.get(0)))
+        .expect("journal");
+    assert!(journal_before > 0);
+
+    let store = SqliteStore::open(&path).expect("upgrade");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    store.check_load_images().expect("an image of every body");
+    store
+        .check_keys()
+        .expect("lookup keys of every application");
+    let data = store.load().expect("load");
+    let mut export = serde_json::to_string_pretty(&data).expect("export");
+    export.push('\n');
+    assert!(export == SCHEMA_7_EXPORT, "the export changed:\n{export}");
+    assert_eq!(
+        store.application_ids().expect("ids"),
+        ["acme", "globex", "settled"]
+    );
+    for (summary, app) in store
+        .summaries()
+        .expect("summaries")
+        .iter()
+        .zip(&data.applications)
+    {
+        assert_eq!(summary.id, app.id.as_str());
+        assert_eq!(summary.people, app.people.len());
+        assert_eq!(summary.interviews, app.interviews.len());
+        assert_eq!(summary.touches, app.touches.len());
+        assert_eq!(summary.outcome, app.outcome.as_ref().map(|o| o.kind));
+    }
+    let history = store.history(100, false).expect("history");
+    assert_eq!(
+        history.len(),
+        usize::try_from(journal_before).expect("count")
+    );
+    for app in &data.applications {
+        assert_eq!(
+            store.application(&app.id).expect("one").as_ref(),
+            Some(app),
+            "{}",
+            app.id
+        );
+    }
+    drop(store);
+    assert_eq!(rows_of(&path), before, "keys, versions and quietness kept");
+    // Reopening migrates nothing more.
+    let store = SqliteStore::open(&path).expect("reopen");
+    assert_eq!(store.load().expect("load"), data);
 }
 
 #[test]
