@@ -332,6 +332,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
             )));
         }
     }
+    let stop = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| WebError::Bind {
@@ -372,7 +373,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
         listener,
         log::wrap(router(state, loopback)),
         config.limits,
-        shutdown_signal(),
+        stop,
     )
     .await;
     digest.abort();
@@ -394,6 +395,7 @@ async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> 
         )),
         None => None,
     };
+    let stop = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| WebError::Bind {
@@ -435,7 +437,7 @@ async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> 
         listener,
         log::wrap(gate::router(std::sync::Arc::new(hosted))),
         config.limits,
-        shutdown_signal(),
+        stop,
     )
     .await;
     log::info("stopped");
@@ -469,26 +471,40 @@ pub fn serve_blocking(config: ServeConfig) -> Result<(), WebError> {
         .block_on(serve(config))
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        // If the handler cannot be installed, run until killed instead.
+/// Ctrl-C or SIGTERM. The handlers are installed by this call, not when
+/// the future is first polled: a client that saw the address printed after
+/// it may stop the server at once, and that stop must be the graceful one
+/// (the default action of SIGTERM would kill the process mid-request).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let (interrupt, term) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            // A handler that could not be installed waits forever: the
+            // other still stops the server, or it runs until killed.
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(interrupt) => {},
+                () = wait(term) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
     }
 }
