@@ -3,9 +3,10 @@
 //! touch --json`'s (with HTTP 409), export and import the exchange format.
 //! Every error is `{"message": …, "field": …}`.
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -22,7 +23,7 @@ use crate::snapshot::pretty_json;
 use crate::state::{AppState, Problem, Result};
 use crate::wire::{body, json_errors, query};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/agenda", get(agenda))
@@ -113,7 +114,11 @@ struct AgendaQuery {
 /// (gzip and `If-None-Match` honoured). `?now=` computes another moment;
 /// `?app=` keeps one application; `?state=`, `?limit=`, `?offset=` return
 /// one page and add `total`, `offset` and `limit`.
-async fn agenda(State(st): State<AppState>, h: HeaderMap, RawQuery(raw): RawQuery) -> Answer {
+async fn agenda(
+    Extension(st): Extension<AppState>,
+    h: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Answer {
     let q: AgendaQuery = query(raw.as_deref())?;
     let what_if;
     let snap_arc;
@@ -193,7 +198,7 @@ async fn agenda(State(st): State<AppState>, h: HeaderMap, RawQuery(raw): RawQuer
         .into_response())
 }
 
-async fn stats(State(st): State<AppState>) -> Answer {
+async fn stats(Extension(st): Extension<AppState>) -> Answer {
     let data = st.load()?;
     let tz = debrief_core::exchange::parse_timezone(&data.profile.timezone)
         .map_err(Problem::internal)?;
@@ -213,7 +218,7 @@ struct ApplicationsQuery {
 
 /// The list; filtered and ordered as the board is when asked (without
 /// `sort`, in the order they were added).
-async fn applications(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Answer {
+async fn applications(Extension(st): Extension<AppState>, RawQuery(raw): RawQuery) -> Answer {
     let q: ApplicationsQuery = query(raw.as_deref())?;
     let snap = st.snapshot()?;
     if q.stage.is_none()
@@ -240,7 +245,11 @@ async fn applications(State(st): State<AppState>, RawQuery(raw): RawQuery) -> An
 }
 
 /// Changes the fields given (`{"stage": "offer"}` moves it on the board).
-async fn application_patch(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn application_patch(
+    Extension(st): Extension<AppState>,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Answer {
     let p: ops::ApplicationPatch = body(&b)?;
     st.edit(&id, |app| ops::patch_application(app, &p))?;
     ok(st.application(&id)?)
@@ -254,20 +263,20 @@ struct SearchQuery {
 
 /// `GET /search?q=WORDS`: applications, people and notes that hold every
 /// word (any case).
-async fn search(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Answer {
+async fn search(Extension(st): Extension<AppState>, RawQuery(raw): RawQuery) -> Answer {
     let q: SearchQuery = query(raw.as_deref())?;
     let q = crate::search::check_query(q.q.as_deref().unwrap_or(""))?;
     ok(crate::search::search(&st.load()?, &q))
 }
 
 /// `GET /people`: everyone met, across applications.
-async fn everyone(State(st): State<AppState>) -> Answer {
+async fn everyone(Extension(st): Extension<AppState>) -> Answer {
     let snap = st.snapshot()?;
     ok(crate::people::contacts(&st.load()?, &snap))
 }
 
 /// `GET /people/vcard[?app=ID&person=ID]`: vCard 4.0.
-async fn everyone_vcard(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Answer {
+async fn everyone_vcard(Extension(st): Extension<AppState>, RawQuery(raw): RawQuery) -> Answer {
     let (text, name) = crate::people::vcard_file(&st, raw.as_deref())?;
     Ok(crate::html::download(
         text,
@@ -276,18 +285,22 @@ async fn everyone_vcard(State(st): State<AppState>, RawQuery(raw): RawQuery) -> 
     ))
 }
 
-async fn application_add(State(st): State<AppState>, b: Bytes) -> Answer {
+async fn application_add(Extension(st): Extension<AppState>, b: Bytes) -> Answer {
     let a: ops::NewApplication = body(&b)?;
     let id = ops::add_application(&st, &a)?;
     created(st.application(&id)?)
 }
 
-async fn application(State(st): State<AppState>, Path(id): Path<String>) -> Answer {
+async fn application(Extension(st): Extension<AppState>, Path(id): Path<String>) -> Answer {
     ok(st.application(&id)?)
 }
 
 /// Replaces an application whole, as in the exchange format.
-async fn application_put(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn application_put(
+    Extension(st): Extension<AppState>,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Answer {
     let new: Application = body(&b)?;
     if new.id != id {
         return Err(Problem::field(
@@ -302,18 +315,25 @@ async fn application_put(State(st): State<AppState>, Path(id): Path<String>, b: 
     ok(st.application(&id)?)
 }
 
-async fn people(State(st): State<AppState>, Path(id): Path<String>) -> Answer {
+async fn people(Extension(st): Extension<AppState>, Path(id): Path<String>) -> Answer {
     ok(st.application(&id)?.people)
 }
 
-async fn person_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn person_add(
+    Extension(st): Extension<AppState>,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Answer {
     let p: ops::NewPerson = body(&b)?;
     let pid = st.edit(&id, |app| ops::add_person(app, &p))?;
     let app = st.application(&id)?;
     created(app.person(&pid).cloned())
 }
 
-async fn person(State(st): State<AppState>, Path((id, pid)): Path<(String, String)>) -> Answer {
+async fn person(
+    Extension(st): Extension<AppState>,
+    Path((id, pid)): Path<(String, String)>,
+) -> Answer {
     let app = st.application(&id)?;
     match app.person(&pid) {
         Some(p) => ok(p),
@@ -323,7 +343,7 @@ async fn person(State(st): State<AppState>, Path((id, pid)): Path<(String, Strin
 
 /// Changes a person: absent fields stay, blank texts clear.
 async fn person_patch(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, pid)): Path<(String, String)>,
     b: Bytes,
 ) -> Answer {
@@ -335,7 +355,10 @@ async fn person_patch(
     ok(st.application(&id)?.person(&pid).cloned())
 }
 
-async fn interview(State(st): State<AppState>, Path((id, iv)): Path<(String, String)>) -> Answer {
+async fn interview(
+    Extension(st): Extension<AppState>,
+    Path((id, iv)): Path<(String, String)>,
+) -> Answer {
     let app = st.application(&id)?;
     match app.interview(&iv) {
         Some(i) => ok(i),
@@ -345,7 +368,7 @@ async fn interview(State(st): State<AppState>, Path((id, iv)): Path<(String, Str
 
 /// Status (missed, cancelled…), preparation, slip-ups apologized for.
 async fn interview_patch(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, iv)): Path<(String, String)>,
     b: Bytes,
 ) -> Answer {
@@ -355,7 +378,7 @@ async fn interview_patch(
     ok(st.application(&id)?.interview(&iv).cloned())
 }
 
-async fn reply_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn reply_add(Extension(st): Extension<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
     let r: ops::NewReply = body(&b)?;
     let clock = st.clock()?;
     let at = clock.time_or_now(r.at.as_deref().unwrap_or(""), "at")?;
@@ -367,7 +390,7 @@ async fn reply_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes)
     created(json!({ "replied": true, "application": id, "to": answered }))
 }
 
-async fn news_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn news_add(Extension(st): Extension<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
     let n: ops::NewNews = body(&b)?;
     let clock = st.clock()?;
     let on = clock.date_or_today(n.on.as_deref().unwrap_or(""), "on")?;
@@ -375,13 +398,21 @@ async fn news_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) 
     created(st.application(&id)?.news)
 }
 
-async fn research_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn research_add(
+    Extension(st): Extension<AppState>,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Answer {
     let r: ops::NewResearch = body(&b)?;
     st.edit(&id, |app| ops::research(app, &r))?;
     created(st.application(&id)?.research)
 }
 
-async fn outcome_put(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn outcome_put(
+    Extension(st): Extension<AppState>,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Answer {
     let o: ops::NewOutcome = body(&b)?;
     let clock = st.clock()?;
     let on = clock.date_or_today(o.on.as_deref().unwrap_or(""), "on")?;
@@ -389,7 +420,11 @@ async fn outcome_put(State(st): State<AppState>, Path(id): Path<String>, b: Byte
     ok(st.application(&id)?.outcome)
 }
 
-async fn feedback_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn feedback_add(
+    Extension(st): Extension<AppState>,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Answer {
     let f: ops::NewFeedback = body(&b)?;
     let point = st.edit(&id, |app| ops::feedback(app, &f))?;
     let app = st.application(&id)?;
@@ -397,7 +432,7 @@ async fn feedback_add(State(st): State<AppState>, Path(id): Path<String>, b: Byt
 }
 
 /// A first draft for one person, with the linter's findings on it.
-async fn draft(State(st): State<AppState>, b: Bytes) -> Answer {
+async fn draft(Extension(st): Extension<AppState>, b: Bytes) -> Answer {
     let r: DraftRequest = body(&b)?;
     let app = st.application(&r.app)?;
     edit::person(&app, &r.person, "person")?;
@@ -414,11 +449,15 @@ async fn draft(State(st): State<AppState>, b: Bytes) -> Answer {
     }))
 }
 
-async fn interviews(State(st): State<AppState>, Path(id): Path<String>) -> Answer {
+async fn interviews(Extension(st): Extension<AppState>, Path(id): Path<String>) -> Answer {
     ok(st.application(&id)?.interviews)
 }
 
-async fn interview_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn interview_add(
+    Extension(st): Extension<AppState>,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Answer {
     let iv: ops::NewInterview = body(&b)?;
     let clock = st.clock()?;
     let iid = st.edit(&id, |app| ops::add_interview(app, &iv, &clock))?;
@@ -427,7 +466,7 @@ async fn interview_add(State(st): State<AppState>, Path(id): Path<String>, b: By
 }
 
 async fn debrief(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, iv)): Path<(String, String)>,
     b: Bytes,
 ) -> Answer {
@@ -438,13 +477,13 @@ async fn debrief(
     ok(app.interview(&iv).cloned())
 }
 
-async fn touches(State(st): State<AppState>, Path(id): Path<String>) -> Answer {
+async fn touches(Extension(st): Extension<AppState>, Path(id): Path<String>) -> Answer {
     ok(st.application(&id)?.touches)
 }
 
 /// Logs a touch through the follow-up guard: 409 and the CLI's refusal
 /// JSON when it says no (nothing written), 201 otherwise.
-async fn touch_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn touch_add(Extension(st): Extension<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
     let t: ops::NewTouch = body(&b)?;
     let clock = st.clock()?;
     match ops::log_touch(&st, &id, &t, &clock)? {
@@ -465,7 +504,7 @@ async fn touch_add(State(st): State<AppState>, Path(id): Path<String>, b: Bytes)
     }
 }
 
-async fn dismiss(State(st): State<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
+async fn dismiss(Extension(st): Extension<AppState>, Path(id): Path<String>, b: Bytes) -> Answer {
     let d: ops::NewDismissal = body(&b)?;
     let clock = st.clock()?;
     let rule = st.edit(&id, |app| ops::dismiss(app, &d, &clock))?;
@@ -491,7 +530,7 @@ struct LintRequest {
 /// in the context `debrief lint` builds: a note with a recipient is a
 /// thank-you unless `kind` says otherwise, it follows the recipient's latest
 /// interview, and the user's `rules.toml` beside the store applies.
-async fn lint(State(st): State<AppState>, b: Bytes) -> Answer {
+async fn lint(Extension(st): Extension<AppState>, b: Bytes) -> Answer {
     let r: LintRequest = body(&b)?;
     debrief_lint::check_size(&r.text).map_err(|e| Problem::field("text", e))?;
     let pack = st.rule_pack()?;
@@ -546,7 +585,7 @@ async fn lint(State(st): State<AppState>, b: Bytes) -> Answer {
     ok(json!({ "diagnostics": diags }))
 }
 
-async fn export(State(st): State<AppState>) -> Answer {
+async fn export(Extension(st): Extension<AppState>) -> Answer {
     ok(st.load()?)
 }
 
@@ -556,7 +595,7 @@ struct ImportQuery {
     replace: bool,
 }
 
-async fn import(State(st): State<AppState>, RawQuery(raw): RawQuery, b: Bytes) -> Answer {
+async fn import(Extension(st): Extension<AppState>, RawQuery(raw): RawQuery, b: Bytes) -> Answer {
     let q: ImportQuery = query(raw.as_deref())?;
     let text = std::str::from_utf8(&b).map_err(|_| Problem::bad("the body is not UTF-8 text"))?;
     let (added, updated) = crate::pages::import_text(&st, text, q.replace)?;

@@ -13,9 +13,10 @@
 
 use std::borrow::Cow;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Query, RawQuery, State};
+use axum::extract::{Multipart, Query, RawQuery};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -36,7 +37,7 @@ use crate::html::{
 };
 use crate::state::{AppState, Problem, Result};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/import", get(import_page))
         .route("/import/ics", post(ics_upload))
@@ -44,7 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/export.ics", get(calendar_download))
 }
 
-pub fn api_routes() -> Router<AppState> {
+pub fn api_routes() -> Router {
     Router::new()
         .route("/ics/import", post(api_ics_import))
         .route("/ics/export", get(api_ics_export))
@@ -271,7 +272,7 @@ fn uploaded(b: &Bytes, what: &str) -> Result<()> {
 
 /// `debrief ics import --json`, with `?app=` and `?dry_run=true`.
 async fn api_ics_import(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     RawQuery(raw): RawQuery,
     b: Bytes,
 ) -> Result<Response> {
@@ -298,7 +299,10 @@ fn calendar_response(st: &AppState, app: Option<&str>) -> Result<Response> {
 }
 
 /// `debrief ics export [--app ID]`.
-async fn api_ics_export(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
+async fn api_ics_export(
+    Extension(st): Extension<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response> {
     let q: ExportQuery = crate::wire::query(raw.as_deref())?;
     calendar_response(&st, q.app.as_deref().filter(|a| !a.is_empty()))
 }
@@ -307,7 +311,7 @@ async fn api_ics_export(State(st): State<AppState>, RawQuery(raw): RawQuery) -> 
 /// `?map=FIELD=COLUMN` and `?stage=VALUE=STAGE` (each repeatable),
 /// `?dry_run=true`, `?name=` (the file's name in the answer).
 async fn api_import_csv(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     RawQuery(raw): RawQuery,
     b: Bytes,
 ) -> Result<Response> {
@@ -378,7 +382,7 @@ struct ImportPageQuery {
 }
 
 async fn import_page(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Query(q): Query<ImportPageQuery>,
     h: HeaderMap,
 ) -> Response {
@@ -581,7 +585,7 @@ fn import_failed(
     import_form_page(st, h, &s).unwrap_or_else(|p| error_page(h, &p))
 }
 
-async fn ics_upload(State(st): State<AppState>, h: HeaderMap, mp: Multipart) -> Response {
+async fn ics_upload(Extension(st): Extension<AppState>, h: HeaderMap, mp: Multipart) -> Response {
     let up = match read_upload(&h, mp).await {
         Ok(up) => up,
         Err(p) => return import_failed(&st, &h, "ics", &Fields::default(), p),
@@ -808,7 +812,7 @@ fn ics_preview(
     ))
 }
 
-async fn csv_upload(State(st): State<AppState>, h: HeaderMap, mp: Multipart) -> Response {
+async fn csv_upload(Extension(st): Extension<AppState>, h: HeaderMap, mp: Multipart) -> Response {
     let up = match read_upload(&h, mp).await {
         Ok(up) => up,
         Err(p) => return import_failed(&st, &h, "csv", &Fields::default(), p),
@@ -1014,7 +1018,7 @@ fn csv_preview(
 }
 
 async fn calendar_download(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Query(q): Query<ExportQuery>,
     h: HeaderMap,
 ) -> Response {

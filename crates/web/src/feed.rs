@@ -6,8 +6,9 @@
 //! --revoke`. An unknown or revoked secret is a plain 404, and no response
 //! on this path may be kept by a shared cache.
 
+use axum::Extension;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,7 +18,7 @@ use maud::{Markup, html};
 use crate::html::{error_page, redirect_with};
 use crate::state::{AppState, Problem, Result};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/calendar/{file}", get(calendar))
         .route("/settings/calendar-feed", post(renew))
@@ -60,7 +61,7 @@ fn not_found() -> Response {
     )
 }
 
-async fn calendar(State(st): State<AppState>, Path(file): Path<String>) -> Response {
+async fn calendar(Extension(st): Extension<AppState>, Path(file): Path<String>) -> Response {
     let Some(given) = file.strip_suffix(".ics") else {
         return not_found();
     };
@@ -150,7 +151,7 @@ pub fn settings_section(st: &AppState, request: &HeaderMap) -> Result<Markup> {
     })
 }
 
-async fn renew(State(st): State<AppState>, h: HeaderMap) -> Response {
+async fn renew(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
     let had = st
         .store()
         .and_then(|s| Ok(debrief_app::settings::feed_secret(&**s)?.is_some()))
@@ -172,7 +173,7 @@ async fn renew(State(st): State<AppState>, h: HeaderMap) -> Response {
     }
 }
 
-async fn turn_off(State(st): State<AppState>, h: HeaderMap) -> Response {
+async fn turn_off(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
     match st.run(
         "turn the calendar feed off",
         debrief_app::settings::remove_feed_secret,

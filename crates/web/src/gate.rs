@@ -78,8 +78,8 @@ async fn dispatch(State(h): State<Arc<Hosted>>, req: Request) -> Response {
     }
     match caller.role {
         Role::Candidate => match h.vault(&caller) {
-            Ok((_, router)) => {
-                crate::account::scope(signed_in(&h, &caller), forward(router, req)).await
+            Ok((state, router)) => {
+                crate::account::scope(signed_in(&h, &caller), forward(router, state, req)).await
             }
             Err(res) => res,
         },

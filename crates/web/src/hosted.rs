@@ -81,6 +81,9 @@ pub struct Hosted {
     /// Which directory connection the next request tries first.
     next_dir: std::sync::atomic::AtomicUsize,
     stores: debrief_app::Vaults,
+    /// The routes every vault shares (`crate::routes`); a request carries
+    /// its vault's state as an extension.
+    routes: Router,
     vaults: Mutex<Vaults>,
     throttle: Mutex<Throttle>,
 }
@@ -88,7 +91,7 @@ pub struct Hosted {
 #[derive(Default)]
 struct Vaults {
     tick: u64,
-    open: HashMap<String, (AppState, Router, u64)>,
+    open: HashMap<String, (AppState, u64)>,
 }
 
 /// Failed sign-ins by key (`account:EMAIL`, `address:IP`).
@@ -147,6 +150,7 @@ impl Hosted {
             dirs,
             next_dir: std::sync::atomic::AtomicUsize::new(0),
             stores: debrief_app::Vaults::connect(url, IDLE_CONNECTIONS)?,
+            routes: crate::routes(loopback),
             vaults: Mutex::new(Vaults::default()),
             throttle: Mutex::new(Throttle::default()),
         })
@@ -184,41 +188,41 @@ impl Hosted {
             .unwrap_or_else(debrief_core::input::clock_now)
     }
 
-    /// The router (and state) of a candidate's vault, opened on first use.
+    /// The state of a candidate's vault (opened on first use) and the
+    /// router every vault shares; [`forward`] hands a request to it.
     pub(crate) fn vault(&self, candidate: &Account) -> Result<(AppState, Router), Response> {
         let name = candidate.vault_name();
         {
             let mut v = self.vaults.lock().unwrap_or_else(|p| p.into_inner());
             v.tick += 1;
             let tick = v.tick;
-            if let Some((state, router, used)) = v.open.get_mut(&name) {
+            if let Some((state, used)) = v.open.get_mut(&name) {
                 *used = tick;
-                return Ok((state.clone(), router.clone()));
+                return Ok((state.clone(), self.routes.clone()));
             }
         }
         // Opened without the lock: other vaults' requests go on meanwhile.
         // Two requests may open the same vault at once; the first kept wins.
         let state = AppState::open_vault(&self.stores, &name, self.now.clone(), self.mail.clone())
             .map_err(|e| unavailable(&e.to_string()))?;
-        let router = crate::router(state.clone(), self.loopback);
         let mut v = self.vaults.lock().unwrap_or_else(|p| p.into_inner());
         v.tick += 1;
         let tick = v.tick;
-        if let Some((state, router, used)) = v.open.get_mut(&name) {
+        if let Some((state, used)) = v.open.get_mut(&name) {
             *used = tick;
-            return Ok((state.clone(), router.clone()));
+            return Ok((state.clone(), self.routes.clone()));
         }
         if v.open.len() >= OPEN_VAULTS
             && let Some(oldest) = v
                 .open
                 .iter()
-                .min_by_key(|(_, (_, _, used))| *used)
+                .min_by_key(|(_, (_, used))| *used)
                 .map(|(k, _)| k.clone())
         {
             v.open.remove(&oldest);
         }
-        v.open.insert(name, (state.clone(), router.clone(), tick));
-        Ok((state, router))
+        v.open.insert(name, (state.clone(), tick));
+        Ok((state, self.routes.clone()))
     }
 
     /// The signed-in caller, from a bearer token or the session cookie.
@@ -891,17 +895,21 @@ pub(crate) async fn for_coach(
         Err(_) => return not_found(&uri),
     };
     match h.vault(&candidate) {
-        Ok((_, router)) if api => forward(router, Request::from_parts(parts, body)).await,
-        Ok((_, router)) => {
-            let res = forward(router, Request::from_parts(parts, body)).await;
+        Ok((state, router)) if api => {
+            forward(router, state, Request::from_parts(parts, body)).await
+        }
+        Ok((state, router)) => {
+            let res = forward(router, state, Request::from_parts(parts, body)).await;
             crate::readonly::respond(res, &format!("/candidates/{}", candidate.id)).await
         }
         Err(res) => res,
     }
 }
 
-pub(crate) async fn forward(router: Router, req: Request) -> Response {
+/// Hands `req` to the vault routes with `state` as the vault it works on.
+pub(crate) async fn forward(router: Router, state: AppState, mut req: Request) -> Response {
     use tower::ServiceExt;
+    req.extensions_mut().insert(state);
     match router.oneshot(req).await {
         Ok(res) => res,
         Err(never) => match never {},

@@ -18,9 +18,10 @@
 //!   `POST /api/v1/inbox/{id}/accept` (optional JSON body with the changed
 //!   fields), `POST /api/v1/inbox/{id}/ignore`.
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -38,7 +39,7 @@ use crate::state::{AppState, Problem, Result};
 
 type Form = axum::extract::Form<Vec<(String, String)>>;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/inbox", get(inbox_page))
         .route("/inbox/scan", post(scan_form))
@@ -46,7 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{id}/ignore", post(ignore_form))
 }
 
-pub fn api_routes() -> Router<AppState> {
+pub fn api_routes() -> Router {
     Router::new()
         .route("/inbox", get(api_list))
         .route("/inbox/scan", post(api_scan))
@@ -270,7 +271,7 @@ fn form_changes(st: &AppState, f: &Fields) -> Result<Changes> {
 
 // ------------------------------------------------------------------ pages
 
-async fn inbox_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+async fn inbox_page(Extension(st): Extension<AppState>, headers: HeaderMap) -> Response {
     match inbox_body(&st) {
         Ok(body) => page(&headers, StatusCode::OK, "Inbox", Some(Nav::Inbox), body),
         Err(p) => error_page(&headers, &p),
@@ -427,7 +428,7 @@ fn applied_message(d: &Applied) -> String {
 }
 
 async fn accept_form(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     axum::extract::Form(fields): Form,
@@ -443,7 +444,7 @@ async fn accept_form(
 }
 
 async fn ignore_form(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
@@ -457,7 +458,7 @@ async fn ignore_form(
     }
 }
 
-async fn scan_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
+async fn scan_form(Extension(st): Extension<AppState>, headers: HeaderMap) -> Response {
     let s = st.clone();
     match blocking(move || scan_configured(&s)).await {
         Ok(reports) => {
@@ -494,7 +495,7 @@ struct ApiChanges {
     name: Option<String>,
 }
 
-async fn api_list(State(st): State<AppState>) -> Result<Response> {
+async fn api_list(Extension(st): Extension<AppState>) -> Result<Response> {
     let waiting = list(&st)?;
     let proposals: Vec<serde_json::Value> = waiting
         .iter()
@@ -509,7 +510,7 @@ async fn api_list(State(st): State<AppState>) -> Result<Response> {
 }
 
 async fn api_accept(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response> {
@@ -538,12 +539,15 @@ async fn api_accept(
     Ok((status, axum::Json(d)).into_response())
 }
 
-async fn api_ignore(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response> {
+async fn api_ignore(
+    Extension(st): Extension<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response> {
     ignore(&st, &id)?;
     Ok(axum::Json(json!({ "ignored": id.to_lowercase() })).into_response())
 }
 
-async fn api_scan(State(st): State<AppState>) -> Result<Response> {
+async fn api_scan(Extension(st): Extension<AppState>) -> Result<Response> {
     let s = st.clone();
     let reports = blocking(move || scan_configured(&s)).await?;
     Ok(axum::Json(json!({ "scanned": reports })).into_response())

@@ -123,11 +123,20 @@ impl WebError {
     }
 }
 
-/// Every route, with the security layers. `loopback` says whether the
-/// server listens on a loopback address (then other host names are refused).
+/// Every route over one store (the local server, the tests). `loopback`
+/// says whether the server listens on a loopback address (then other host
+/// names are refused).
 pub fn router(state: AppState, loopback: bool) -> Router {
+    routes(loopback).layer(axum::Extension(state))
+}
+
+/// Every route, with the security layers, over no store in particular:
+/// each request carries the `AppState` it works on as an extension
+/// ([`router`] adds one for every request; hosted mode, the caller's
+/// vault's). One route table serves every vault of a hosted server.
+pub fn routes(loopback: bool) -> Router {
     let exposure = security::Exposure { loopback };
-    Router::new()
+    let routes = Router::new()
         .merge(pages::routes())
         .merge(feed::routes())
         .merge(exchange_pages::routes())
@@ -148,13 +157,13 @@ pub fn router(state: AppState, loopback: bool) -> Router {
         .route("/favicon.ico", get(favicon))
         .route("/assets/favicon.svg", get(favicon))
         .route_layer(axum::middleware::from_fn(log::route))
-        .fallback(not_found)
-        .with_state(state.clone())
+        .fallback(not_found);
+    // The layers wrap the route table once, not each of its routes (what
+    // `Router::layer` on the table would do).
+    Router::new()
+        .fallback_service(routes)
         .layer(axum::middleware::from_fn(once::guard))
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            state::write_context,
-        ))
+        .layer(axum::middleware::from_fn(state::write_context))
         .layer(axum::middleware::map_response(retry_after))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::map_response(readable_errors))

@@ -13,9 +13,9 @@
 //!
 //! The SMTP password is never shown: pages name the server as `host:port`.
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -30,7 +30,7 @@ use crate::html::Sticky;
 use crate::html::app_url;
 use crate::state::{AppState, Problem, Result};
 
-pub fn api_routes() -> Router<AppState> {
+pub fn api_routes() -> Router {
     Router::new()
         .route("/send", post(api_send))
         .layer(axum::middleware::map_response(crate::wire::json_errors))
@@ -227,7 +227,7 @@ fn json_with(status: StatusCode, v: Value) -> Response {
 /// `debrief send --json`: 201 sent and logged, 200 for a dry run; 422
 /// with the diagnostics when lint says no, 409 with the guard's refusal,
 /// 502 when the server refused or could not be reached (nothing logged).
-async fn api_send(State(st): State<AppState>, b: Bytes) -> Response {
+async fn api_send(Extension(st): Extension<AppState>, b: Bytes) -> Response {
     let r: ApiSend = match crate::wire::body(&b) {
         Ok(r) => r,
         Err(p) => return p.into_response(),

@@ -22,9 +22,9 @@
 
 use std::time::Duration;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -55,7 +55,7 @@ const MAX_PLAINTEXT: usize = 3993;
 /// Most subscriptions kept (each is one request per digest).
 const MAX_SUBSCRIPTIONS: usize = 20;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/settings/digest", post(digest_save))
         .route("/manifest.webmanifest", get(manifest))
@@ -63,7 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/push.js", get(page_script))
 }
 
-pub fn api_routes() -> Router<AppState> {
+pub fn api_routes() -> Router {
     Router::new()
         .route("/push/key", get(public_key))
         .route("/push/subscriptions", post(subscribe).delete(unsubscribe))
@@ -145,7 +145,7 @@ fn save_digest(st: &AppState, enabled: bool, at: &str) -> Result<DigestSetting> 
 }
 
 async fn digest_save(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     axum::extract::Form(f): axum::extract::Form<Vec<(String, String)>>,
 ) -> Response {
     let f = Fields(f);
@@ -165,14 +165,14 @@ async fn digest_save(
     }
 }
 
-async fn digest_get(State(st): State<AppState>) -> Response {
+async fn digest_get(Extension(st): Extension<AppState>) -> Response {
     match digest_setting(&st) {
         Ok(d) => axum::Json(d).into_response(),
         Err(p) => p.into_response(),
     }
 }
 
-async fn digest_put(State(st): State<AppState>, body: Bytes) -> Response {
+async fn digest_put(Extension(st): Extension<AppState>, body: Bytes) -> Response {
     let run = || -> Result<DigestSetting> {
         let d: DigestSetting = crate::wire::body(&body)?;
         save_digest(&st, d.enabled, &d.at)
@@ -329,7 +329,7 @@ fn write_subscriptions(u: &mut debrief_store::Unit<'_>, list: &[Subscription]) -
     Ok(())
 }
 
-async fn subscribe(State(st): State<AppState>, body: Bytes) -> Response {
+async fn subscribe(Extension(st): Extension<AppState>, body: Bytes) -> Response {
     let run = || -> Result<usize> {
         let sub = check(crate::wire::body(&body)?)?;
         st.update("subscribe a browser to the digest", |u| {
@@ -351,7 +351,7 @@ async fn subscribe(State(st): State<AppState>, body: Bytes) -> Response {
     }
 }
 
-async fn unsubscribe(State(st): State<AppState>, body: Bytes) -> Response {
+async fn unsubscribe(Extension(st): Extension<AppState>, body: Bytes) -> Response {
     let run = || -> Result<(bool, usize)> {
         let b: EndpointBody = crate::wire::body(&body)?;
         st.update("unsubscribe a browser from the digest", |u| {
@@ -397,7 +397,7 @@ fn vapid(st: &AppState) -> Result<EcdsaKeyPair> {
     })
 }
 
-async fn public_key(State(st): State<AppState>) -> Response {
+async fn public_key(Extension(st): Extension<AppState>) -> Response {
     match vapid(&st) {
         Ok(k) => {
             axum::Json(json!({ "public_key": B64.encode(k.public_key().as_ref()) })).into_response()
@@ -692,7 +692,7 @@ fn origin_of(endpoint: &str) -> String {
     endpoint.split('/').take(3).collect::<Vec<_>>().join("/")
 }
 
-async fn send_test(State(st): State<AppState>) -> Response {
+async fn send_test(Extension(st): Extension<AppState>) -> Response {
     let run = async {
         if subscriptions(&st)?.is_empty() {
             return Err(Problem::bad(

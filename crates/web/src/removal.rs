@@ -7,9 +7,10 @@
 //! `debrief delete`; each runs in one transaction, honours `If-Match`
 //! and is undoable.
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -24,7 +25,7 @@ use crate::html::{app_url, redirect_with, undo_button};
 use crate::state::{AppState, Problem, Result};
 
 /// Under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
+pub fn api_routes() -> Router {
     Router::new()
         .route("/history", get(history))
         .route("/undo", post(undo_api))
@@ -48,7 +49,7 @@ pub fn api_routes() -> Router<AppState> {
 }
 
 /// Page routes.
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/undo", post(undo_page))
         .route("/applications/{id}/delete", post(delete_page))
@@ -94,7 +95,7 @@ fn page_target(f: &std::collections::HashMap<String, String>) -> Result<Target> 
 
 /// `POST /applications/{id}/delete`: the pages' Delete buttons.
 async fn delete_page(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     axum::Form(f): axum::Form<std::collections::HashMap<String, String>>,
 ) -> Response {
@@ -127,7 +128,7 @@ fn deleted(what: String) -> Result<Response> {
 
 /// `DELETE /api/v1/applications/{id}`.
 pub async fn application_delete(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response> {
     let if_match = crate::state::current_if_match();
@@ -146,7 +147,7 @@ struct PersonQuery {
 
 /// `DELETE /api/v1/applications/{id}/people/{person}[?from_panels=true]`.
 pub async fn person_delete(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, person)): Path<(String, PersonId)>,
     RawQuery(q): RawQuery,
 ) -> Result<Response> {
@@ -163,7 +164,7 @@ pub async fn person_delete(
 
 /// `DELETE /api/v1/applications/{id}/interviews/{iv}`.
 pub async fn interview_delete(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, iv)): Path<(String, InterviewId)>,
 ) -> Result<Response> {
     deleted(remove_from(&st, &id, &Target::Interview { id: iv })?)
@@ -171,7 +172,7 @@ pub async fn interview_delete(
 
 /// `DELETE /api/v1/applications/{id}/outcome`.
 pub async fn outcome_delete(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response> {
     deleted(remove_from(&st, &id, &Target::Outcome)?)
@@ -208,7 +209,7 @@ fn indexed_target(kind: &str, n: &str) -> Result<Target> {
 
 /// `DELETE /api/v1/applications/{id}/{kind}/{n}`.
 async fn indexed_delete(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, kind, n)): Path<(String, String, String)>,
 ) -> Result<Response> {
     deleted(remove_from(&st, &id, &indexed_target(&kind, &n)?)?)
@@ -216,7 +217,7 @@ async fn indexed_delete(
 
 /// `PATCH /api/v1/applications/{id}/{kind}/{n}`.
 async fn indexed_patch(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, kind, n)): Path<(String, String, String)>,
     b: Bytes,
 ) -> Result<Response> {
@@ -224,7 +225,7 @@ async fn indexed_patch(
 }
 
 async fn said_patch(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, person, n)): Path<(String, PersonId, String)>,
     b: Bytes,
 ) -> Result<Response> {
@@ -233,7 +234,7 @@ async fn said_patch(
 }
 
 async fn slip_patch(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, interview, n)): Path<(String, InterviewId, String)>,
     b: Bytes,
 ) -> Result<Response> {
@@ -242,7 +243,7 @@ async fn slip_patch(
 }
 
 async fn reflection_patch(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, interview)): Path<(String, InterviewId)>,
     b: Bytes,
 ) -> Result<Response> {
@@ -250,7 +251,7 @@ async fn reflection_patch(
 }
 
 async fn said_delete(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, person, n)): Path<(String, PersonId, String)>,
 ) -> Result<Response> {
     let index = number(&n)?;
@@ -258,7 +259,7 @@ async fn said_delete(
 }
 
 async fn slip_delete(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, interview, n)): Path<(String, InterviewId, String)>,
 ) -> Result<Response> {
     let index = number(&n)?;
@@ -266,7 +267,7 @@ async fn slip_delete(
 }
 
 async fn reflection_delete(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, interview)): Path<(String, InterviewId)>,
 ) -> Result<Response> {
     deleted(remove_from(&st, &id, &Target::Reflection { interview })?)
@@ -286,7 +287,7 @@ fn entry_json(e: &JournalEntry) -> serde_json::Value {
 }
 
 /// `GET /api/v1/history`: the latest 50 changes, newest first.
-async fn history(State(st): State<AppState>) -> Result<Response> {
+async fn history(Extension(st): Extension<AppState>) -> Result<Response> {
     let entries = debrief_app::history::entries(&**st.store()?, 50, false)?;
     let list: Vec<serde_json::Value> = entries.iter().map(entry_json).collect();
     Ok(axum::Json(json!({ "changes": list })).into_response())
@@ -308,7 +309,7 @@ struct UndoQuery {
 /// `POST /api/v1/undo[?count=N]`: takes back the latest change, or the
 /// latest N, in one transaction that is itself undoable (so the next
 /// undo puts them back).
-async fn undo_api(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
+async fn undo_api(Extension(st): Extension<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
     let q: UndoQuery = crate::wire::query(q.as_deref())?;
     let count = q.count.unwrap_or(1);
     if count == 0 {
@@ -335,7 +336,11 @@ fn back(h: &HeaderMap) -> String {
 }
 
 /// The Undo button of a change's confirmation.
-async fn undo_page(State(st): State<AppState>, h: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn undo_page(
+    Extension(st): Extension<AppState>,
+    h: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     // The page the confirmation was shown on, else the Referer's.
     let to = form_urlencoded::parse(&body)
         .find(|(k, _)| k == "back")

@@ -61,7 +61,7 @@ pub struct WriteContext {
 /// the request makes; after an API request about one application, answers
 /// with its version as the `ETag`.
 pub async fn write_context(
-    axum::extract::State(st): axum::extract::State<AppState>,
+    axum::Extension(st): axum::Extension<AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {

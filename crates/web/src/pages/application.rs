@@ -7,7 +7,8 @@ use crate::html::{
 };
 use crate::ops::{self, Logged};
 use crate::state::{AppState, Problem, Result};
-use axum::extract::{Path, State};
+use axum::Extension;
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use debrief_app::timeline::Item;
@@ -20,7 +21,7 @@ use maud::{Markup, html};
 use super::common::{Form, action_card, app_form, name_of, person_name, read_app_form, respond};
 
 pub(super) async fn application(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
 ) -> Response {
@@ -679,7 +680,7 @@ fn app_post_to(
 }
 
 pub(super) async fn application_edit(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -692,7 +693,7 @@ pub(super) async fn application_edit(
 }
 
 pub(super) async fn person_add(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -705,7 +706,7 @@ pub(super) async fn person_add(
 }
 
 pub(super) async fn interview_add(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -732,7 +733,7 @@ pub(super) async fn interview_add(
 }
 
 pub(super) async fn touch_add(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -761,7 +762,7 @@ pub(super) async fn touch_add(
 }
 
 pub(super) async fn reply_add(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -776,7 +777,7 @@ pub(super) async fn reply_add(
 }
 
 pub(super) async fn news_add(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -791,7 +792,7 @@ pub(super) async fn news_add(
 }
 
 pub(super) async fn outcome_set(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -806,7 +807,7 @@ pub(super) async fn outcome_set(
 }
 
 pub(super) async fn person_edit(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, pid)): Path<(String, String)>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -827,7 +828,7 @@ pub(super) async fn person_edit(
 }
 
 pub(super) async fn interview_edit(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, iv)): Path<(String, String)>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -877,7 +878,7 @@ pub(super) async fn interview_edit(
 }
 
 pub(super) async fn research_add(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -890,7 +891,7 @@ pub(super) async fn research_add(
 }
 
 pub(super) async fn feedback_add(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,

@@ -6,7 +6,8 @@ use crate::html::{Fields, Nav, Sticky, app_url, local_path, page, redirect_with,
 use crate::ops::{self};
 use crate::search::{Filter, Sort};
 use crate::state::{AppState, Result};
-use axum::extract::{Path, RawQuery, State};
+use axum::Extension;
+use axum::extract::{Path, RawQuery};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use debrief_core::model::Stage;
@@ -15,7 +16,7 @@ use maud::{Markup, html};
 use super::common::{Form, app_form, read_app_form, respond, thousands};
 
 pub(super) async fn applications(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     h: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
@@ -194,7 +195,7 @@ fn board_url(f: &Filter) -> String {
 const BOARD_TOP: usize = 100;
 
 pub(super) async fn application_add(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
 ) -> Response {
@@ -219,7 +220,7 @@ pub(super) async fn application_add(
 /// Archive or bring back an application (`archived=true|false`), then
 /// its page, whose message carries Undo.
 pub(super) async fn archive(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -245,7 +246,7 @@ pub(super) async fn archive(
 /// application to the stage and comes back to the board, whose message
 /// carries Undo.
 pub(super) async fn stage_move(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,

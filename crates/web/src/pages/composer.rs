@@ -6,7 +6,8 @@ use crate::html::{
 };
 use crate::ops::{self, Logged};
 use crate::state::{AppState, Problem, Result};
-use axum::extract::{Path, Query, State};
+use axum::Extension;
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use debrief_core::model::{Application, Channel, TouchKind};
@@ -25,7 +26,7 @@ pub(super) struct ComposeQuery {
 }
 
 pub(super) async fn composer(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     Query(q): Query<ComposeQuery>,
     h: HeaderMap,
@@ -245,7 +246,7 @@ pub fn diagnostics(diags: &[debrief_lint::Diagnostic]) -> Markup {
 }
 
 pub(super) async fn composer_post(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -400,7 +401,7 @@ fn kind_of(f: &Fields) -> Result<NoteKind> {
 
 /// The composer's Send.
 pub(super) async fn send_form(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
@@ -486,7 +487,7 @@ pub(super) async fn send_form(
 /// The composer's "Download as email (.eml)": `debrief draft --eml`'s
 /// message, with the subject and note as typed.
 pub(super) async fn eml(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path(id): Path<String>,
     h: HeaderMap,
     axum::extract::Form(f): Form,

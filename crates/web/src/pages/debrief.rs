@@ -6,7 +6,8 @@ use crate::html::{
 };
 use crate::ops::{self};
 use crate::state::{AppState, Problem, Result};
-use axum::extract::{Path, State};
+use axum::Extension;
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use debrief_core::model::{Channel, PersonKind, SlipUp};
@@ -16,7 +17,7 @@ use maud::html;
 use super::common::{Form, respond};
 
 pub(super) async fn debrief_form(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, iv)): Path<(String, String)>,
     h: HeaderMap,
 ) -> Response {
@@ -120,7 +121,7 @@ fn debrief_page(
 }
 
 pub(super) async fn debrief_save(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Path((id, iv)): Path<(String, String)>,
     h: HeaderMap,
     axum::extract::Form(f): Form,

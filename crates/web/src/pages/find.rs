@@ -1,7 +1,8 @@
 //! Search across applications, people and notes; everyone you met, with
 //! their contact cards.
 
-use axum::extract::{RawQuery, State};
+use axum::Extension;
+use axum::extract::RawQuery;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::html;
@@ -26,7 +27,7 @@ fn field(fields: &[(String, String)], name: &str) -> Option<String> {
 
 /// `GET /search?q=WORDS`.
 pub(super) async fn search(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     h: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
@@ -104,7 +105,7 @@ fn search_page(st: &AppState, h: &HeaderMap, raw: Option<&str>) -> Result<Respon
 }
 
 /// `GET /people`: everyone met, across applications.
-pub(super) async fn people(State(st): State<AppState>, h: HeaderMap) -> Response {
+pub(super) async fn people(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
     respond(&h, people_page(&st, &h))
 }
 
@@ -154,7 +155,7 @@ fn people_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
 
 /// `GET /people/vcard[?app=ID&person=ID]`: everyone's card, or one.
 pub(super) async fn vcard(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     h: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {

@@ -2,7 +2,8 @@
 
 use crate::html::{Fields, Sticky, redirect_with};
 use crate::state::{AppState, Problem, Result};
-use axum::extract::{Multipart, State};
+use axum::Extension;
+use axum::extract::Multipart;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
@@ -55,7 +56,7 @@ fn upload_failed(e: &axum::extract::multipart::MultipartError) -> Problem {
 }
 
 pub(super) async fn import(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     h: HeaderMap,
     mut mp: Multipart,
 ) -> Response {
@@ -116,7 +117,7 @@ pub(super) async fn import(
     }
 }
 
-pub(super) async fn export(State(st): State<AppState>, h: HeaderMap) -> Response {
+pub(super) async fn export(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
     let run = || -> Result<Response> {
         let data = st.load()?;
         let mut json = serde_json::to_string_pretty(&data)

@@ -3,14 +3,14 @@
 use crate::charts;
 use crate::html::{Nav, page};
 use crate::state::{AppState, Problem, Result};
-use axum::extract::State;
+use axum::Extension;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use debrief_core::model::Dataset;
 
 use super::common::respond;
 
-pub(super) async fn insights(State(st): State<AppState>, h: HeaderMap) -> Response {
+pub(super) async fn insights(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
     let run = || -> Result<Response> {
         let data = st.load()?;
         let tz = debrief_core::exchange::parse_timezone(&st.profile()?.timezone)

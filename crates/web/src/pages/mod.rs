@@ -20,9 +20,7 @@ pub(crate) use import::import_text;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/", get(today::today))
         .route("/actions/log", post(today::action_log))

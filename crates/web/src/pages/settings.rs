@@ -5,7 +5,7 @@ use crate::html::{
 };
 use crate::ops::{self};
 use crate::state::{AppState, Problem, Result};
-use axum::extract::State;
+use axum::Extension;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use debrief_core::input::parse_date;
@@ -15,7 +15,7 @@ use maud::html;
 
 use super::common::{Form, respond};
 
-pub(super) async fn settings(State(st): State<AppState>, h: HeaderMap) -> Response {
+pub(super) async fn settings(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
     respond(&h, settings_page(&st, &h, &Sticky::default()))
 }
 
@@ -87,7 +87,7 @@ pub(super) fn settings_page(st: &AppState, h: &HeaderMap, s: &Sticky) -> Result<
 }
 
 pub(super) async fn profile_save(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     h: HeaderMap,
     axum::extract::Form(f): Form,
 ) -> Response {

@@ -4,7 +4,8 @@ use crate::html::{Fields, Nav, page, redirect_with};
 use crate::ops::{self, Logged};
 use crate::snapshot::Snapshot;
 use crate::state::{AppState, Problem, Result};
-use axum::extract::{Query, State};
+use axum::Extension;
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use debrief_core::engine::{Action, State as ActionState};
@@ -30,7 +31,7 @@ const PAGE_SIZE: usize = 50;
 const HORIZON_DAYS: i64 = 14;
 
 pub(super) async fn today(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     Query(q): Query<TodayQuery>,
     h: HeaderMap,
 ) -> Response {
@@ -213,7 +214,7 @@ fn back_to(f: &Fields) -> String {
 }
 
 pub(super) async fn action_log(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     axum::extract::Form(f): Form,
 ) -> Response {
     let f = Fields(f);
@@ -249,7 +250,7 @@ pub(super) async fn action_log(
 }
 
 pub(super) async fn action_dismiss(
-    State(st): State<AppState>,
+    Extension(st): Extension<AppState>,
     axum::extract::Form(f): Form,
 ) -> Response {
     let f = Fields(f);
