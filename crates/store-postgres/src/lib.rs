@@ -23,12 +23,14 @@ mod conn;
 pub mod hosted;
 mod migrations;
 mod ops;
+mod pool;
 mod quiet;
 
 pub use conn::LOCK_TIMEOUT;
-pub use conn::Pool;
-use conn::{Conn, Lease, Source, Tx};
+use conn::{Conn, Tx};
 pub use migrations::SCHEMA_VERSION;
+pub use pool::Pool;
+use pool::{Lease, Source};
 use quiet::Quiet;
 
 /// The vault `connect` opens: the one person's data when a database
