@@ -2,7 +2,7 @@
 //! chart carries a text table too, for screen readers and for reading exact
 //! numbers.
 
-use debrief_core::stats::{ReplyRate, Stats};
+use debrief_core::stats::{ReplyRate, StageCount, Stats};
 use maud::{Markup, html};
 
 const BAR_W: f64 = 240.0;
@@ -131,9 +131,10 @@ fn over_time(months: &[Month]) -> Markup {
     }
 }
 
-pub fn insights(s: &Stats, months: &[Month]) -> Markup {
-    let funnel: Vec<(String, f64, String)> = s
-        .funnel
+/// The funnel: applications that reached each stage (the insights page,
+/// a coach's cohort insights).
+pub fn funnel_bars(funnel: &[StageCount]) -> Markup {
+    let bars_of: Vec<(String, f64, String)> = funnel
         .iter()
         .map(|f| {
             (
@@ -143,27 +144,41 @@ pub fn insights(s: &Stats, months: &[Month]) -> Markup {
             )
         })
         .collect();
-    let max = s.funnel.iter().map(|f| f.reached).max().unwrap_or(0) as f64;
-    let t = &s.thank_yous;
+    let max = funnel.iter().map(|f| f.reached).max().unwrap_or(0) as f64;
+    bars("Applications that reached each stage", &bars_of, max)
+}
+
+/// Thank-you notes owed, sent, and sent within 24 hours (`share` of the
+/// owed).
+pub fn thank_you_bars(owed: usize, sent: usize, within_24h: usize, share: f64) -> Markup {
     let thanks = vec![
-        ("owed".to_string(), t.owed as f64, t.owed.to_string()),
-        ("sent".to_string(), t.sent as f64, t.sent.to_string()),
+        ("owed".to_string(), owed as f64, owed.to_string()),
+        ("sent".to_string(), sent as f64, sent.to_string()),
         (
             "within 24 h".to_string(),
-            t.within_24h as f64,
-            format!("{} ({})", t.within_24h, pct(t.share_within_24h)),
+            within_24h as f64,
+            format!("{within_24h} ({})", pct(share)),
         ),
     ];
+    bars(
+        "Thank-you notes owed, sent, and sent within 24 hours",
+        &thanks,
+        owed.max(sent) as f64,
+    )
+}
+
+pub fn insights(s: &Stats, months: &[Month]) -> Markup {
+    let t = &s.thank_yous;
     html! {
         h1 { "Insights" }
         p.lede { (s.applications) " application(s), " (s.interviews_held) " interview(s) held." }
         section aria-labelledby="funnel-h" {
             h2 #funnel-h { "Funnel by stage" }
-            (bars("Applications that reached each stage", &funnel, max))
+            (funnel_bars(&s.funnel))
         }
         section aria-labelledby="thanks-h" {
             h2 #thanks-h { "Thank-you notes within 24 hours" }
-            (bars("Thank-you notes owed, sent, and sent within 24 hours", &thanks, t.owed.max(t.sent) as f64))
+            (thank_you_bars(t.owed, t.sent, t.within_24h, t.share_within_24h))
             h3 { "Month by month" }
             (over_time(months))
         }

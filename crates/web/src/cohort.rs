@@ -224,33 +224,8 @@ pub(crate) async fn insights(h: &Hosted, caller: &Account, req: Request) -> Resp
     insights_page(caller, &cohort)
 }
 
-fn pct(r: f64) -> String {
-    format!("{:.0}%", r * 100.0)
-}
-
 fn insights_page(caller: &Account, c: &CohortInsights) -> Response {
-    let funnel: Vec<(String, f64, String)> = c
-        .funnel
-        .iter()
-        .map(|f| {
-            (
-                f.stage.to_string(),
-                f.reached as f64,
-                format!("{} reached, {} now", f.reached, f.count),
-            )
-        })
-        .collect();
-    let max = c.funnel.iter().map(|f| f.reached).max().unwrap_or(0) as f64;
     let t = &c.thank_yous;
-    let thanks = vec![
-        ("owed".to_string(), t.owed as f64, t.owed.to_string()),
-        ("sent".to_string(), t.sent as f64, t.sent.to_string()),
-        (
-            "within 24 h".to_string(),
-            t.within_24h as f64,
-            format!("{} ({})", t.within_24h, pct(t.share_within_24h)),
-        ),
-    ];
     let s = &c.status_checks;
     page(
         StatusCode::OK,
@@ -267,11 +242,11 @@ fn insights_page(caller: &Account, c: &CohortInsights) -> Response {
                 a href="/" { "Back to the caseload" } "." }
             section aria-labelledby="funnel-h" {
                 h2 #funnel-h { "Funnel by stage" }
-                (crate::charts::bars("Applications that reached each stage", &funnel, max))
+                (crate::charts::funnel_bars(&c.funnel))
             }
             section aria-labelledby="thanks-h" {
                 h2 #thanks-h { "Thank-you notes within 24 hours" }
-                (crate::charts::bars("Thank-you notes owed, sent, and sent within 24 hours", &thanks, t.owed.max(t.sent) as f64))
+                (crate::charts::thank_you_bars(t.owed, t.sent, t.within_24h, t.share_within_24h))
                 p #median-delay {
                     "Median delay from the interview's end to the note: "
                     @match t.median_delay_hours {
