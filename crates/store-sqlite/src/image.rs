@@ -418,49 +418,29 @@ impl<'w> Serializer for &'w mut Writer {
     }
 }
 
-impl ser::SerializeSeq for &mut Writer {
-    type Ok = ();
-    type Error = ImageError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<()> {
-        Ok(())
-    }
+/// Sequences, tuples and tuple structs and variants: their elements one
+/// after another (the length, if any, was written when they began).
+macro_rules! elements_in_order {
+    ($($tr:ident :: $method:ident),+ $(,)?) => {$(
+        impl ser::$tr for &mut Writer {
+            type Ok = ();
+            type Error = ImageError;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+                v.serialize(&mut **self)
+            }
+            fn end(self) -> Result<()> {
+                Ok(())
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeTuple for &mut Writer {
-    type Ok = ();
-    type Error = ImageError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<()> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for &mut Writer {
-    type Ok = ();
-    type Error = ImageError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<()> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Writer {
-    type Ok = ();
-    type Error = ImageError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<()> {
-        Ok(())
-    }
-}
+elements_in_order!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
 
 impl ser::SerializeMap for &mut Writer {
     type Ok = ();
@@ -476,39 +456,35 @@ impl ser::SerializeMap for &mut Writer {
     }
 }
 
-impl ser::SerializeStruct for StructWriter<'_> {
-    type Ok = ();
-    type Error = ImageError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> Result<()> {
-        self.mark(true);
-        v.serialize(&mut *self.w)
-    }
-    fn skip_field(&mut self, _: &'static str) -> Result<()> {
-        self.mark(false);
-        Ok(())
-    }
-    fn end(self) -> Result<()> {
-        self.finish();
-        Ok(())
-    }
+/// Structs and struct variants: a presence bit for every field (serde
+/// calls `skip_field` for a `skip_serializing_if` one), then the present
+/// fields in order.
+macro_rules! fields_with_presence {
+    ($($tr:ident),+ $(,)?) => {$(
+        impl ser::$tr for StructWriter<'_> {
+            type Ok = ();
+            type Error = ImageError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                _: &'static str,
+                v: &T,
+            ) -> Result<()> {
+                self.mark(true);
+                v.serialize(&mut *self.w)
+            }
+            fn skip_field(&mut self, _: &'static str) -> Result<()> {
+                self.mark(false);
+                Ok(())
+            }
+            fn end(self) -> Result<()> {
+                self.finish();
+                Ok(())
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeStructVariant for StructWriter<'_> {
-    type Ok = ();
-    type Error = ImageError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> Result<()> {
-        self.mark(true);
-        v.serialize(&mut *self.w)
-    }
-    fn skip_field(&mut self, _: &'static str) -> Result<()> {
-        self.mark(false);
-        Ok(())
-    }
-    fn end(self) -> Result<()> {
-        self.finish();
-        Ok(())
-    }
-}
+fields_with_presence!(SerializeStruct, SerializeStructVariant);
 
 // ---------------------------------------------------------------- reading
 
