@@ -16,6 +16,8 @@
 
 mod common;
 
+use common::browser::*;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -23,41 +25,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use common::HOSTILE;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::Value;
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|p| p.is_file())
-}
-
-/// The `debrief` binary of this build, built first if needed.
-fn debrief_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("DEBRIEF_BIN") {
-        return PathBuf::from(p);
-    }
-    // target/<profile>/deps/browser-… → target/<profile>/debrief
-    let exe = std::env::current_exe().expect("test exe");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
-    let release = profile_dir.file_name().is_some_and(|n| n == "release");
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo
-        .args(["build", "--quiet", "-p", "debrief", "--bin", "debrief"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    if release {
-        cargo.arg("--release");
-    }
-    let status = cargo.status().expect("run cargo build");
-    assert!(status.success(), "cargo build -p debrief failed");
-    let bin = profile_dir.join(format!("debrief{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.is_file(), "no binary at {}", bin.display());
-    bin
-}
 
 /// `debrief serve` running on a free loopback port.
 struct Serve {
@@ -154,33 +123,6 @@ impl Drop for Serve {
     }
 }
 
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-fn screenshots_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&dir).expect("screenshot dir");
-    dir
-}
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.expect("screenshot");
-    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).expect("write screenshot");
-}
-
 /// What a person sees in the main landmark.
 async fn text(c: &Client) -> String {
     c.find(Locator::Css("main"))
@@ -269,22 +211,7 @@ async fn submit(c: &Client, xpath: &str, confirm: bool) {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let fresh = c
-            .execute(
-                "return window.__old_page === undefined && document.readyState === 'complete';",
-                vec![],
-            )
-            .await
-            .map(|v| v == Value::Bool(true))
-            .unwrap_or(false);
-        if fresh {
-            return;
-        }
-        assert!(Instant::now() < deadline, "no new page after {xpath}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_new_page(c, xpath).await;
 }
 
 /// Waits until `css` shows `needle` (live updates from script).
@@ -307,49 +234,6 @@ async fn wait_until(c: &Client, css: &str, ok: impl Fn(&str) -> bool, what: &str
             "{css} never showed {what:?}: {t}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn connect(port: u16, profile: &Path, chromium: &Path) -> Client {
-    connect_with(port, profile, chromium, None).await
-}
-
-/// `downloads`: where downloaded files go (without asking).
-async fn connect_with(
-    port: u16,
-    profile: &Path,
-    chromium: &Path,
-    downloads: Option<&Path>,
-) -> Client {
-    let mut caps = serde_json::Map::new();
-    let mut options = serde_json::json!({
-        "binary": chromium,
-        "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--window-size=1100,1400",
-            format!("--user-data-dir={}", profile.display()),
-        ],
-    });
-    if let Some(dir) = downloads {
-        options["prefs"] = serde_json::json!({
-            "download.default_directory": dir,
-            "download.prompt_for_download": false,
-            "download.directory_upgrade": true,
-        });
-    }
-    caps.insert("goog:chromeOptions".into(), options);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await;
-        match attempt {
-            Ok(c) => return c,
-            Err(e) if Instant::now() > deadline => panic!("cannot reach chromedriver: {e}"),
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
     }
 }
 
@@ -1673,26 +1557,6 @@ fn feedback_words_and_sensible_actions_in_the_browser() {
         assert!(wrong.is_empty(), "{} pages scanned:\n{}", pages.len(), wrong.join("\n"));
         let _ = c.close().await;
     });
-}
-
-/// Waits for the page a click or a script started to load.
-async fn wait_new_page(c: &Client, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let fresh = c
-            .execute(
-                "return window.__old_page === undefined && document.readyState === 'complete';",
-                vec![],
-            )
-            .await
-            .map(|v| v == Value::Bool(true))
-            .unwrap_or(false);
-        if fresh {
-            return;
-        }
-        assert!(Instant::now() < deadline, "no new page after {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// The stage the API gives for application `id`.

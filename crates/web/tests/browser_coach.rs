@@ -14,60 +14,18 @@
 
 mod common;
 
+use common::browser::*;
+
 use std::io::{BufRead, BufReader, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
+use fantoccini::{Client, Locator};
+use serde_json::Value;
 
 const NOW: &str = "2026-11-20T15:00:00-06:00";
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|p| p.is_file())
-}
-
-fn loud(lines: &[&str]) {
-    let bar = "!".repeat(72);
-    let mut text = format!("\n{bar}\n");
-    for l in lines {
-        text.push_str(&format!("!!! {l}\n"));
-    }
-    text.push_str(&bar);
-    // Straight to stderr: libtest hides `eprintln!` output of a passing test.
-    let _ = writeln!(std::io::stderr(), "{text}\n");
-}
-
-/// The `debrief` binary of this build, built first if needed.
-fn debrief_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("DEBRIEF_BIN") {
-        return PathBuf::from(p);
-    }
-    // target/<profile>/deps/browser_coach-… → target/<profile>/debrief
-    let exe = std::env::current_exe().expect("test exe");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
-    let release = profile_dir.file_name().is_some_and(|n| n == "release");
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo
-        .args(["build", "--quiet", "-p", "debrief", "--bin", "debrief"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    if release {
-        cargo.arg("--release");
-    }
-    let status = cargo.status().expect("run cargo build");
-    assert!(status.success(), "cargo build -p debrief failed");
-    let bin = profile_dir.join(format!("debrief{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.is_file(), "no binary at {}", bin.display());
-    bin
-}
 
 /// `debrief ARGS` with `stdin`, as an operator runs it (no clock, mail or
 /// store of this machine's).
@@ -108,13 +66,6 @@ impl Drop for Running {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
 /// `debrief serve` on the database as the role that owns nothing; its URL.
 fn serve(bin: &Path, app_url: &str) -> (Running, String) {
     let mut child = Command::new(bin)
@@ -145,45 +96,6 @@ fn serve(bin: &Path, app_url: &str) -> (Running, String) {
     (Running(child), base)
 }
 
-async fn connect(port: u16, profile: &Path, chromium: &Path) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1100,1400",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await;
-        match attempt {
-            Ok(c) => return c,
-            Err(e) if Instant::now() > deadline => panic!("cannot reach chromedriver: {e}"),
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-}
-
-fn screenshots_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&dir).expect("screenshot dir");
-    dir
-}
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.expect("screenshot");
-    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).expect("write screenshot");
-}
-
 async fn main_text(c: &Client) -> String {
     c.find(Locator::Css("main"))
         .await
@@ -205,22 +117,7 @@ async fn click_to_new_page(c: &Client, css: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let fresh = c
-            .execute(
-                "return window.__old_page === undefined && document.readyState === 'complete';",
-                vec![],
-            )
-            .await
-            .map(|v| v == Value::Bool(true))
-            .unwrap_or(false);
-        if fresh {
-            return;
-        }
-        assert!(Instant::now() < deadline, "no new page after {css}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_new_page(c, css).await;
 }
 
 async fn sign_in(c: &Client, base: &str, email: &str, password: &str) {

@@ -13,74 +13,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use common::browser::*;
+
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::Locator;
 use serde_json::{Value, json};
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|p| p.is_file())
-}
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-fn loud(lines: &[&str]) {
-    use std::io::Write as _;
-    let bar = "!".repeat(72);
-    let mut text = format!("\n{bar}\n");
-    for l in lines {
-        text.push_str(&format!("!!! {l}\n"));
-    }
-    text.push_str(&bar);
-    // Straight to stderr: libtest hides `eprintln!` output of a passing test.
-    let _ = writeln!(std::io::stderr(), "{text}\n");
-}
-
-async fn connect(port: u16, profile: &Path, chromium: &Path) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await;
-        match attempt {
-            Ok(c) => return c,
-            Err(e) if Instant::now() > deadline => panic!("cannot reach chromedriver: {e}"),
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-}
 
 /// Waits (at most 10 s) for the service worker to be active.
 const READY: &str = r#"

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod hosted;
 
 use std::net::SocketAddr;
