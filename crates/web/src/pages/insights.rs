@@ -1,31 +1,48 @@
 //! Insights: activity figures and charts.
 
+use std::collections::{BTreeMap, HashMap};
+
 use crate::charts;
 use crate::html::{Nav, page};
 use crate::state::{AppState, Problem, Result};
 use axum::Extension;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use debrief_core::model::Dataset;
+use debrief_core::model::{AppId, Application};
+use debrief_core::stats::Tally;
 
 use super::common::respond;
 
+/// How many months of thank-you timeliness the chart shows.
+const MONTHS: usize = 12;
+
 pub(super) async fn insights(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
     let run = || -> Result<Response> {
-        let data = st.load()?;
-        let tz = debrief_core::exchange::parse_timezone(&st.profile()?.timezone)
-            .map_err(Problem::internal)?;
-        let mut stats = debrief_core::stats::compute_at(&data, st.now(&tz)?);
+        let profile = st.profile()?;
+        let tz =
+            debrief_core::exchange::parse_timezone(&profile.timezone).map_err(Problem::internal)?;
+        let now = st.now(&tz)?;
+        // One application at a time, as `debrief stats` reads them: memory
+        // holds the tallies and each application's company, not the store.
+        let mut tally = Tally::at(&profile, now);
+        let mut months = ByMonth::new(tz);
+        let mut companies: HashMap<AppId, String> = HashMap::new();
+        st.store()?.each_application(&mut |a| {
+            tally.add(&a);
+            months.add(&a);
+            companies.insert(a.id.clone(), a.company);
+            Ok(())
+        })?;
+        let mut stats = tally.finish();
         // Charts and lists name applications by company, never by id.
         for m in &mut stats.recurring_mistakes {
             for a in &mut m.applications {
-                if let Some(app) = data.applications.iter().find(|x| &x.id == a) {
-                    *a = app.company.as_str().into();
+                if let Some(company) = companies.get(a) {
+                    *a = company.as_str().into();
                 }
             }
         }
-        let months = thank_yous_by_month(&data, &tz, 12);
-        let body = charts::insights(&stats, &months);
+        let body = charts::insights(&stats, &months.last(MONTHS));
         Ok(page(
             &h,
             StatusCode::OK,
@@ -37,48 +54,56 @@ pub(super) async fn insights(Extension(st): Extension<AppState>, h: HeaderMap) -
     respond(&h, run())
 }
 
-/// Thank-you timeliness month by month (the last `last` months with a
-/// held interview): the same count as `stats`, run on each month's
-/// interviews, so there is one definition of "on time".
-fn thank_yous_by_month(data: &Dataset, tz: &jiff::tz::TimeZone, last: usize) -> Vec<charts::Month> {
-    let month = |iv: &debrief_core::model::Interview| {
+/// Thank-you timeliness month by month: the same count as `stats`, run on
+/// each month's interviews (an application counted in a month with only
+/// that month's interviews), so there is one definition of "on time".
+struct ByMonth {
+    tz: jiff::tz::TimeZone,
+    months: BTreeMap<String, Tally>,
+}
+
+impl ByMonth {
+    fn new(tz: jiff::tz::TimeZone) -> ByMonth {
+        ByMonth {
+            tz,
+            months: BTreeMap::new(),
+        }
+    }
+
+    fn month(&self, iv: &debrief_core::model::Interview) -> String {
         iv.start
             .ts
-            .to_zoned(tz.clone())
+            .to_zoned(self.tz.clone())
             .strftime("%Y-%m")
             .to_string()
-    };
-    let mut keys: Vec<String> = data
-        .applications
-        .iter()
-        .flat_map(|a| a.interviews.iter().map(month))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    let keys = &keys[keys.len().saturating_sub(last)..];
-    keys.iter()
-        .map(|key| {
-            let apps = data
-                .applications
-                .iter()
-                .filter(|a| a.interviews.iter().any(|iv| &month(iv) == key))
-                .map(|a| {
-                    let mut a = a.clone();
-                    a.interviews.retain(|iv| &month(iv) == key);
-                    a
-                })
-                .collect();
-            let part = Dataset {
-                applications: apps,
-                ..Dataset::default()
-            };
-            let t = debrief_core::stats::compute(&part).thank_yous;
-            charts::Month {
-                month: key.clone(),
-                owed: t.owed,
-                within: t.within_24h,
-            }
-        })
-        .filter(|m| m.owed > 0)
-        .collect()
+    }
+
+    fn add(&mut self, a: &Application) {
+        let mut keys: Vec<String> = a.interviews.iter().map(|iv| self.month(iv)).collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            let mut part = a.clone();
+            part.interviews.retain(|iv| self.month(iv) == key);
+            self.months.entry(key).or_default().add(&part);
+        }
+    }
+
+    /// The last `n` months with an interview, those with a thank-you owed.
+    fn last(self, n: usize) -> Vec<charts::Month> {
+        let skip = self.months.len().saturating_sub(n);
+        self.months
+            .into_iter()
+            .skip(skip)
+            .map(|(month, tally)| {
+                let t = tally.finish().thank_yous;
+                charts::Month {
+                    month,
+                    owed: t.owed,
+                    within: t.within_24h,
+                }
+            })
+            .filter(|m| m.owed > 0)
+            .collect()
+    }
 }
