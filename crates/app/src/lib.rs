@@ -20,6 +20,7 @@ use debrief_store::unit::EditFailure;
 use debrief_store::{Change, Origin, Store, Unit};
 
 mod error;
+pub mod export;
 pub mod history;
 pub mod imports;
 pub mod location;

@@ -124,9 +124,10 @@ pub fn rule(r: Rule) -> Value {
 
 /// `debrief app list --json`.
 pub fn app_list(ctx: &Ctx) -> Result<Value> {
-    let data = ctx.store.load()?;
+    // The store's small table of summaries, not every application whole.
+    let summaries = ctx.store.summaries()?;
     Ok(Value::Array(
-        data.applications
+        summaries
             .iter()
             .map(|a| json!({"id": a.id, "company": a.company, "role": a.role, "stage": a.stage}))
             .collect(),

@@ -219,64 +219,27 @@ fn open_document(path: &std::path::Path) -> Result<(Document, u64)> {
 }
 
 pub fn export(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
-    let profile = ctx.store.profile()?;
-    let document = Streamed {
-        format: debrief_core::model::FORMAT_TAG,
-        profile: &profile,
-        applications: Each {
-            store: &*ctx.store,
-            failed: std::cell::RefCell::new(None),
-        },
-    };
-    let written = render::json(&document, a.output.as_deref());
-    // A read of the store that failed midway is the store's error, not
-    // the output's.
-    if let Some(e) = document.applications.failed.into_inner() {
-        return Err(e.into());
-    }
-    written.map_err(|e| match &a.output {
+    use std::io::Write as _;
+    let cannot = |e: std::io::Error| match &a.output {
         Some(p) => Failure::input(format!("cannot write {}: {e}", p.display())),
         None => Failure::input(format!("cannot write JSON: {e}")),
-    })
-}
-
-/// The exchange document as `Dataset` serializes it (the same fields in
-/// the same order, so the same bytes), its applications read from the
-/// store one at a time as they are written: export's memory holds one
-/// chunk of the store, not all of it.
-#[derive(serde::Serialize)]
-struct Streamed<'a> {
-    format: &'a str,
-    profile: &'a debrief_core::model::Profile,
-    applications: Each<'a>,
-}
-
-struct Each<'a> {
-    store: &'a dyn debrief_store::Store,
-    /// The store's error, if reading it failed midway.
-    failed: std::cell::RefCell<Option<debrief_store::StoreError>>,
-}
-
-impl serde::Serialize for Each<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let mut seq = s.serialize_seq(None)?;
-        let mut written: Option<S::Error> = None;
-        let walked = self.store.each_application(&mut |a| {
-            seq.serialize_element(&a).map_err(|e| {
-                written = Some(e);
-                debrief_store::StoreError::Backend("the output failed".to_string())
-            })
-        });
-        if let Some(e) = written {
-            return Err(e);
+    };
+    let sink: Box<dyn std::io::Write> = match &a.output {
+        Some(p) => Box::new(std::fs::File::create(p).map_err(cannot)?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, sink);
+    let written = debrief_app::export::write_document(&*ctx.store, &mut out, true)
+        .and_then(|()| Ok(out.write_all(b"\n").and_then(|()| out.flush())?));
+    match written {
+        Ok(()) => Ok(()),
+        Err(debrief_app::export::ExportError::Store(e)) => Err(e.into()),
+        Err(debrief_app::export::ExportError::Write(e))
+            if e.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            Ok(())
         }
-        if let Err(e) = walked {
-            let message = e.to_string();
-            *self.failed.borrow_mut() = Some(e);
-            return Err(S::Error::custom(message));
-        }
-        seq.end()
+        Err(debrief_app::export::ExportError::Write(e)) => Err(cannot(e)),
     }
 }
 

@@ -320,15 +320,15 @@ pub fn app_list(ctx: &Ctx, as_json: bool) -> Result<()> {
     if as_json {
         return print_json(&crate::answers::app_list(ctx)?);
     }
-    let data = ctx.store.load()?;
-    if data.applications.is_empty() {
+    let summaries = ctx.store.summaries()?;
+    if summaries.is_empty() {
         render::out(
             "No applications yet. Add one: debrief app add --company \"Acme\" --role \"Analyst\"\n",
         );
         return Ok(());
     }
     let mut s = String::new();
-    for a in &data.applications {
+    for a in &summaries {
         s.push_str(&format!(
             "{:<28} {:<13} {} — {}\n",
             a.id,

@@ -199,10 +199,18 @@ async fn agenda(
 }
 
 async fn stats(Extension(st): Extension<AppState>) -> Answer {
-    let data = st.load()?;
-    let tz = debrief_core::exchange::parse_timezone(&data.profile.timezone)
-        .map_err(Problem::internal)?;
-    ok(debrief_core::stats::compute_at(&data, st.now(&tz)?))
+    // One application at a time, as `debrief stats`: memory holds the
+    // tally, not the store.
+    let store = st.store()?;
+    let profile = store.profile()?;
+    let tz =
+        debrief_core::exchange::parse_timezone(&profile.timezone).map_err(Problem::internal)?;
+    let mut tally = debrief_core::stats::Tally::at(&profile, st.now(&tz)?);
+    store.each_application(&mut |a| {
+        tally.add(&a);
+        Ok(())
+    })?;
+    ok(tally.finish())
 }
 
 /// `GET /applications[?stage=S][&due=true][&q=WORDS][&sort=…]`.
@@ -266,13 +274,13 @@ struct SearchQuery {
 async fn search(Extension(st): Extension<AppState>, RawQuery(raw): RawQuery) -> Answer {
     let q: SearchQuery = query(raw.as_deref())?;
     let q = crate::search::check_query(q.q.as_deref().unwrap_or(""))?;
-    ok(crate::search::search(&st.load()?, &q))
+    ok(crate::search::search_store(&**st.store()?, &q)?)
 }
 
 /// `GET /people`: everyone met, across applications.
 async fn everyone(Extension(st): Extension<AppState>) -> Answer {
     let snap = st.snapshot()?;
-    ok(crate::people::contacts(&st.load()?, &snap))
+    ok(crate::people::contacts_in(&**st.store()?, &snap)?)
 }
 
 /// `GET /people/vcard[?app=ID&person=ID]`: vCard 4.0.
@@ -586,7 +594,12 @@ async fn lint(Extension(st): Extension<AppState>, b: Bytes) -> Answer {
 }
 
 async fn export(Extension(st): Extension<AppState>) -> Answer {
-    ok(st.load()?)
+    let mut res = crate::streamed::document(&st, false)?;
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    Ok(res)
 }
 
 #[derive(Debug, Deserialize)]

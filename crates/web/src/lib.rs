@@ -50,6 +50,7 @@ mod security;
 pub mod server;
 mod snapshot;
 mod state;
+mod streamed;
 mod wire;
 
 pub use security::CSP;

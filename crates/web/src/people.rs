@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use debrief_core::model::{Dataset, PersonKind};
+use debrief_core::model::{Application, PersonKind};
+use debrief_store::StoreReader;
+
 use debrief_core::rules::Rule;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -40,28 +42,53 @@ pub struct Contact {
     pub stay_in_touch_due: Option<Timestamp>,
 }
 
-/// Everyone in `data`, by name; the agenda in `snap` gives the
+/// Everyone in the store, read one application at a time (memory holds
+/// the contacts, not the store), by name; the agenda in `snap` gives the
 /// stay-in-touch dates.
-pub fn contacts(data: &Dataset, snap: &Snapshot) -> Vec<Contact> {
-    let mut due: HashMap<(&str, &str), Timestamp> = HashMap::new();
-    for a in &snap.agenda.actions {
-        if let (Rule::StayInTouch, Some(p)) = (a.rule, &a.person) {
-            let slot = due
-                .entry((a.application.as_str(), p.as_str()))
-                .or_insert(a.due.ts);
-            *slot = (*slot).min(a.due.ts);
+pub fn contacts_in(store: &dyn StoreReader, snap: &Snapshot) -> crate::state::Result<Vec<Contact>> {
+    let mut c = Contacts::new(snap);
+    store.each_application(&mut |a| {
+        c.add(&a);
+        Ok(())
+    })?;
+    Ok(c.finish())
+}
+
+/// The contacts gathered so far.
+struct Contacts<'s> {
+    /// The agenda's stay-in-touch dates by (application, person).
+    due: HashMap<(&'s str, &'s str), Timestamp>,
+    out: Vec<Contact>,
+    /// Where each person (by address, else by name) is in `out`.
+    by_key: HashMap<String, usize>,
+}
+
+impl<'s> Contacts<'s> {
+    fn new(snap: &'s Snapshot) -> Contacts<'s> {
+        let mut due: HashMap<(&str, &str), Timestamp> = HashMap::new();
+        for a in &snap.agenda.actions {
+            if let (Rule::StayInTouch, Some(p)) = (a.rule, &a.person) {
+                let slot = due
+                    .entry((a.application.as_str(), p.as_str()))
+                    .or_insert(a.due.ts);
+                *slot = (*slot).min(a.due.ts);
+            }
+        }
+        Contacts {
+            due,
+            out: Vec::new(),
+            by_key: HashMap::new(),
         }
     }
-    let mut out: Vec<Contact> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    for a in &data.applications {
+
+    fn add(&mut self, a: &Application) {
         for p in &a.people {
             let key = match p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
                 Some(e) => format!("e:{}", e.to_lowercase()),
                 None => format!("n:{}", p.name.trim().to_lowercase()),
             };
-            let i = *by_key.entry(key).or_insert_with(|| {
-                out.push(Contact {
+            let i = *self.by_key.entry(key).or_insert_with(|| {
+                self.out.push(Contact {
                     name: p.name.trim().to_string(),
                     emails: vec![],
                     phones: vec![],
@@ -69,9 +96,9 @@ pub fn contacts(data: &Dataset, snap: &Snapshot) -> Vec<Contact> {
                     last_contact: None,
                     stay_in_touch_due: None,
                 });
-                out.len() - 1
+                self.out.len() - 1
             });
-            let c = &mut out[i];
+            let c = &mut self.out[i];
             for (list, v) in [(&mut c.emails, &p.email), (&mut c.phones, &p.phone)] {
                 if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty())
                     && !list.iter().any(|x| x.eq_ignore_ascii_case(v))
@@ -95,13 +122,17 @@ pub fn contacts(data: &Dataset, snap: &Snapshot) -> Vec<Contact> {
                 let latest = t.replied_at.map_or(t.at.ts, |r| r.ts.max(t.at.ts));
                 c.last_contact = Some(c.last_contact.map_or(latest, |l| l.max(latest)));
             }
-            if let Some(d) = due.get(&(a.id.as_str(), p.id.as_str())) {
+            if let Some(d) = self.due.get(&(a.id.as_str(), p.id.as_str())) {
                 c.stay_in_touch_due = Some(c.stay_in_touch_due.map_or(*d, |x| x.min(*d)));
             }
         }
     }
-    out.sort_by_cached_key(|c| c.name.to_lowercase());
-    out
+
+    fn finish(self) -> Vec<Contact> {
+        let mut out = self.out;
+        out.sort_by_cached_key(|c| c.name.to_lowercase());
+        out
+    }
 }
 
 /// The contact cards of `people`, one vCard 4.0 each (RFC 6350): CRLF line
@@ -156,7 +187,7 @@ pub fn vcard_file(
 ) -> crate::state::Result<(String, String)> {
     let q: VcardQuery = crate::wire::query(query)?;
     let snap = st.snapshot()?;
-    let everyone = contacts(&st.load()?, &snap);
+    let everyone = contacts_in(&**st.store()?, &snap)?;
     match (q.app, q.person) {
         (None, None) => Ok((vcards(&everyone), "debrief-people.vcf".into())),
         (Some(app), Some(person)) => {

@@ -533,15 +533,13 @@ pub struct Digest {
 /// today and no thank-you is overdue.
 pub fn digest(st: &AppState) -> Result<Option<Digest>> {
     let clock = st.clock()?;
-    let data = st.load()?;
-    let agenda = clock.engine.agenda(&data, clock.now);
+    // The agenda every page shows (the applications that can still act,
+    // kept between requests), and each company from its board summary:
+    // the store is not read whole.
+    let snap = st.snapshot()?;
+    let agenda = &snap.agenda;
     let today = clock.today();
-    let company = |id: &str| {
-        data.applications
-            .iter()
-            .find(|a| a.id == id)
-            .map_or_else(|| id.to_string(), |a| a.company.clone())
-    };
+    let company = |id: &str| snap.company(id).to_string();
     let due_today: Vec<&Action> = agenda
         .actions
         .iter()

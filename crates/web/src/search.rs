@@ -5,7 +5,8 @@
 //! Search reads the whole store (`StoreReader::load`), as export does: it
 //! runs only when asked, never for the board or Today.
 
-use debrief_core::model::{Application, Dataset, Stage};
+use debrief_core::model::{Application, Stage};
+use debrief_store::StoreReader;
 use serde::{Deserialize, Serialize};
 
 use crate::snapshot::AppSummary;
@@ -113,14 +114,37 @@ pub fn check_query(q: &str) -> Result<String> {
     Ok(q.to_string())
 }
 
-/// Searches every application, person and note of `data` for `query`.
-pub fn search(data: &Dataset, query: &str) -> Found {
-    let n = Needle::new(query);
-    let mut f = Found {
-        query: query.to_string(),
-        ..Found::default()
-    };
-    for a in &data.applications {
+/// Searches every application, person and note of a store for `query`,
+/// reading it one application at a time: memory holds the hits (at most
+/// `SEARCH_TOP` of each kind), not the store.
+pub fn search_store(store: &dyn StoreReader, query: &str) -> Result<Found> {
+    let mut s = Search::new(query);
+    store.each_application(&mut |a| {
+        s.add(&a);
+        Ok(())
+    })?;
+    Ok(s.finish())
+}
+
+/// A search fed one application at a time.
+pub struct Search {
+    n: Needle,
+    f: Found,
+}
+
+impl Search {
+    pub fn new(query: &str) -> Search {
+        Search {
+            n: Needle::new(query),
+            f: Found {
+                query: query.to_string(),
+                ..Found::default()
+            },
+        }
+    }
+
+    pub fn add(&mut self, a: &Application) {
+        let (n, f) = (&self.n, &mut self.f);
         if n.hits(&a.company) || n.hits(&a.role) || n.hits(&format!("{} {}", a.company, a.role)) {
             f.totals.applications += 1;
             if f.applications.len() < SEARCH_TOP {
@@ -167,7 +191,10 @@ pub fn search(data: &Dataset, query: &str) -> Found {
             }
         }
     }
-    f
+
+    pub fn finish(self) -> Found {
+        self.f
+    }
 }
 
 /// Every free text of an application, with what it is.

@@ -41,7 +41,7 @@ fn search_page(st: &AppState, h: &HeaderMap, raw: Option<&str>) -> Result<Respon
         (None, None)
     } else {
         match crate::search::check_query(&typed) {
-            Ok(q) => (Some(crate::search::search(&st.load()?, &q)), None),
+            Ok(q) => (Some(crate::search::search_store(&**st.store()?, &q)?), None),
             Err(p) => (None, Some(p)),
         }
     };
@@ -111,7 +111,7 @@ pub(super) async fn people(Extension(st): Extension<AppState>, h: HeaderMap) -> 
 
 fn people_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
     let snap = st.snapshot()?;
-    let everyone = crate::people::contacts(&st.load()?, &snap);
+    let everyone = crate::people::contacts_in(&**st.store()?, &snap)?;
     let today = snap.now.to_zoned(snap.tz.clone()).date();
     let body = html! {
         h1 { "People" }

@@ -119,12 +119,8 @@ pub(super) async fn import(
 
 pub(super) async fn export(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
     let run = || -> Result<Response> {
-        let data = st.load()?;
-        let mut json = serde_json::to_string_pretty(&data)
-            .map_err(|e| Problem::internal(format!("cannot write JSON: {e}")))?;
-        json.push('\n');
         Ok(crate::html::download(
-            json,
+            crate::streamed::document(&st, true)?,
             "application/json",
             "debrief-export.json",
         ))
