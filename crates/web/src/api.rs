@@ -134,7 +134,7 @@ async fn agenda(
     };
     let paged = q.state.is_some() || q.limit.is_some() || q.offset.is_some();
     if q.now.is_none() && q.app.is_none() && !paged {
-        return Ok(snap.json.respond(&h));
+        return Ok(snap.json().respond(&h));
     }
     let state = match q.state.as_deref() {
         None | Some("") => None,

@@ -38,6 +38,9 @@ use serde::Serialize;
 
 use crate::problem::{Problem, Result};
 
+/// How many applications the agenda reads at a time (as `debrief agenda`).
+const AGENDA_CHUNK: usize = 4_096;
+
 /// What a cached answer depends on in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Version {
@@ -207,8 +210,9 @@ pub struct Snapshot {
     /// Every application, in insertion order.
     pub apps: Vec<AppSummary>,
     index: HashMap<String, usize>,
-    /// `GET /api/v1/agenda`: the bytes of `debrief agenda --json`.
-    pub json: Ready,
+    /// `GET /api/v1/agenda`: the bytes of `debrief agenda --json`, made
+    /// on first use ([`Snapshot::json`]).
+    json: Mutex<Option<Arc<Ready>>>,
     /// The default Today page without a message on it, made on first use.
     pub today: Mutex<Option<Arc<Ready>>>,
     /// The tag of everything derived from this snapshot.
@@ -229,9 +233,22 @@ impl Snapshot {
         let tz =
             debrief_core::exchange::parse_timezone(&profile.timezone).map_err(Problem::internal)?;
         let engine = Engine::new(&profile).map_err(Problem::internal)?;
+        // The applications that can act, a chunk at a time (as `debrief
+        // agenda` reads them): memory holds one chunk and the actions.
         let agenda = {
-            let active = store.load_active(now, &profile.timezone)?;
-            engine.agenda(&active, now)
+            let mut parts = Vec::new();
+            let mut chunk = Vec::with_capacity(AGENDA_CHUNK);
+            store.each_active(now, &profile.timezone, &mut |a| {
+                chunk.push(a);
+                if chunk.len() == AGENDA_CHUNK {
+                    parts.push(engine.actions_of(&chunk, now));
+                    chunk.clear();
+                }
+                Ok(())
+            })?;
+            parts.push(engine.actions_of(&chunk, now));
+            drop(chunk);
+            engine.agenda_of(debrief_core::engine::merge_actions(parts), now)
         };
         let mut to_do: HashMap<&str, usize> = HashMap::new();
         for a in agenda
@@ -260,15 +277,6 @@ impl Snapshot {
             (version, now.as_second(), &profile.timezone).hash(&mut h);
             format!("{:016x}", h.finish())
         };
-        let json = Ready::new(
-            "application/json",
-            format!("agenda-{etag}"),
-            Bytes::from({
-                let mut body = agenda.to_pretty_json();
-                body.push(b'\n');
-                body
-            }),
-        );
         Ok(Snapshot {
             version,
             minute,
@@ -279,10 +287,29 @@ impl Snapshot {
             agenda,
             apps,
             index,
-            json,
+            json: Mutex::new(None),
             today: Mutex::new(None),
             etag,
         })
+    }
+
+    /// `GET /api/v1/agenda`'s bytes (those of `debrief agenda --json`),
+    /// made on first use and kept with the snapshot.
+    pub fn json(&self) -> Arc<Ready> {
+        let make = || {
+            let mut body = self.agenda.to_pretty_json();
+            body.push(b'\n');
+            Arc::new(Ready::new(
+                "application/json",
+                format!("agenda-{}", self.etag),
+                Bytes::from(body),
+            ))
+        };
+        match self.json.lock() {
+            Ok(mut slot) => slot.get_or_insert_with(make).clone(),
+            // A panic while making it: make it again, unkept.
+            Err(_) => make(),
+        }
     }
 
     pub fn app(&self, id: &str) -> Option<&AppSummary> {
