@@ -21,7 +21,13 @@ pub fn paint(style: Style, text: &str) -> String {
 
 /// Prints to standard output, colour stripped where it does not belong.
 pub fn out(text: &str) {
-    let mut o = anstream::stdout();
+    // The colour filter writes each piece between escapes on its own, and
+    // standard output flushes at every line: a buffer under the filter
+    // makes a 20,000-event report a few writes instead of 64,000.
+    let stdout = std::io::stdout();
+    let choice = anstream::AutoStream::choice(&stdout);
+    let raw: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
+    let mut o = anstream::AutoStream::new(raw, choice);
     // A closed pipe (`debrief agenda | head`) is not an error worth a panic.
     let _ = o.write_all(text.as_bytes());
     let _ = o.flush();

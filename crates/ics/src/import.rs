@@ -275,7 +275,8 @@ impl<'s> Importer<'s> {
 
         for item in events {
             let ev: &InviteEvent = item.borrow();
-            let label = describe(ev);
+            // Only a message needs it: made when one is written.
+            let label = || describe(ev);
             let mut report = EventReport {
                 event: ev.clone(),
                 action: ImportAction::Skip,
@@ -332,7 +333,8 @@ impl<'s> Importer<'s> {
                 Choice::New { application, why } => (Target::New(application), why),
                 Choice::Ambiguous { why } => {
                     warnings.push(format!(
-                        "{label} skipped: {why}; pass --app ID to choose one (debrief app list)"
+                        "{} skipped: {why}; pass --app ID to choose one (debrief app list)",
+                        label()
                     ));
                     reports.push(report);
                     continue;
@@ -342,7 +344,8 @@ impl<'s> Importer<'s> {
                         unplaced.push((reports.len(), warnings.len()));
                     }
                     warnings.push(format!(
-                        "{label} skipped: {why}; pass --app ID to choose one (debrief app list)"
+                        "{} skipped: {why}; pass --app ID to choose one (debrief app list)",
+                        label()
                     ));
                     reports.push(report);
                     continue;
@@ -361,7 +364,7 @@ impl<'s> Importer<'s> {
             {
                 let other = &self.working[other].id;
                 warnings.push(format!(
-                    "{label} skipped: it was imported into application '{other}' already; import it there (--app {other}) or leave --app out"
+                    "{} skipped: it was imported into application '{other}' already; import it there (--app {other}) or leave --app out", label()
                 ));
                 reports.push(report);
                 continue;
@@ -397,7 +400,7 @@ impl<'s> Importer<'s> {
                 && ev.sequence < last
             {
                 warnings.push(format!(
-                    "{label} ignored: it is SEQUENCE {}, older than the SEQUENCE {last} already imported",
+                    "{} ignored: it is SEQUENCE {}, older than the SEQUENCE {last} already imported", label(),
                     ev.sequence
                 ));
                 report.action = ImportAction::Ignore;
@@ -435,7 +438,7 @@ impl<'s> Importer<'s> {
                 }
             };
             if let Err(e) = valid {
-                warnings.push(format!("{label} skipped: {e}"));
+                warnings.push(format!("{} skipped: {e}", label()));
                 report.action = ImportAction::Skip;
                 reports.push(report);
                 continue;
