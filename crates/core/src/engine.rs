@@ -307,6 +307,7 @@ impl Engine {
                 now: until,
                 out: &mut scratch,
                 thanked: OnceCell::new(),
+                starts: OnceCell::new(),
                 lapsed: Some(lapsed),
             };
             for iv in &app.interviews {
@@ -333,6 +334,7 @@ impl Engine {
             now,
             out,
             thanked: OnceCell::new(),
+            starts: OnceCell::new(),
             lapsed,
         };
         if app.is_active() {
@@ -569,7 +571,7 @@ impl Engine {
         let floor = owed.then(|| {
             chores_lapse(
                 &self.cal,
-                app,
+                &held_starts(app),
                 latest,
                 latest.end() + SignedDuration::from_hours(24),
             )
@@ -919,26 +921,44 @@ fn days_after(cal: &BusinessCalendar, ts: Timestamp, n: i64) -> Timestamp {
 /// interview held on a later local day, whichever comes first. (An
 /// outcome ends them too: the engine does not look at a settled
 /// application's interviews at all.)
+///
+/// `starts`: the starts of the application's interviews that are not
+/// missed or cancelled, sorted ([`held_starts`]), so an application with
+/// thousands of interviews costs a binary search per chore, not a scan.
 fn chores_lapse(
     cal: &BusinessCalendar,
-    app: &Application,
+    starts: &[Timestamp],
     iv: &Interview,
     due: Timestamp,
 ) -> Timestamp {
     let by_time = later_bd(cal, due, 5);
     let day = cal.local_date(iv.start.ts);
-    app.interviews
+    // The first later start on a later local day is the earliest; one at
+    // or after `by_time` would not change the answer.
+    let from = starts.partition_point(|s| *s <= iv.start.ts);
+    starts[from..]
+        .iter()
+        .take_while(|s| **s < by_time)
+        .find(|s| cal.local_date(**s) > day)
+        .map_or(by_time, |next| (*next).min(by_time))
+}
+
+/// The starts of `app`'s interviews that are not missed or cancelled, in
+/// order: what [`chores_lapse`] searches.
+fn held_starts(app: &Application) -> Vec<Timestamp> {
+    let mut starts: Vec<Timestamp> = app
+        .interviews
         .iter()
         .filter(|n| {
             !matches!(
                 n.status,
                 InterviewStatus::Missed | InterviewStatus::Cancelled
-            ) && n.start.ts > iv.start.ts
-                && cal.local_date(n.start.ts) > day
+            )
         })
         .map(|n| n.start.ts)
-        .min()
-        .map_or(by_time, |next| next.min(by_time))
+        .collect();
+    starts.sort_unstable();
+    starts
 }
 
 /// The next interview booked at `app` that has not happened by `at`.
@@ -1027,6 +1047,8 @@ struct Cx<'a, 'o> {
     /// Who was thanked when: asked for every interviewer of every
     /// interview, so read from the touches once (and only if asked).
     thanked: OnceCell<Vec<(Option<&'a str>, Timestamp)>>,
+    /// [`held_starts`] of the application, made once if asked.
+    starts: OnceCell<Vec<Timestamp>>,
     /// Where lapsed actions are counted, when someone asks (`stats`).
     lapsed: Option<&'o mut Vec<Lapse>>,
 }
@@ -1047,6 +1069,10 @@ struct New<'a> {
 impl<'a> Cx<'a, '_> {
     fn cal(&self) -> &BusinessCalendar {
         &self.engine.cal
+    }
+
+    fn starts(&self) -> &[Timestamp] {
+        self.starts.get_or_init(|| held_starts(self.app))
     }
 
     fn push(&mut self, n: New<'_>) {
@@ -1337,7 +1363,12 @@ impl<'a> Cx<'a, '_> {
         let unconfirmed = iv.status == InterviewStatus::Scheduled;
         let now = self.now;
         // PLAYBOOK `lapse`: when the chores due 24 h after the end lapse.
-        let chores = chores_lapse(self.cal(), app, iv, end + SignedDuration::from_hours(24));
+        let chores = chores_lapse(
+            self.cal(),
+            self.starts(),
+            iv,
+            end + SignedDuration::from_hours(24),
+        );
         let ended_cell = OnceCell::new();
         let ended = || {
             ended_cell
@@ -1436,7 +1467,8 @@ impl<'a> Cx<'a, '_> {
                         && t.person.as_deref() == Some(pid)
                 });
                 let next = self.cal().add_business_days(self.cal().local_date(end), 1);
-                let lapses = chores_lapse(self.cal(), app, iv, self.cal().at(next, 17, 0));
+                let lapses =
+                    chores_lapse(self.cal(), self.starts(), iv, self.cal().at(next, 17, 0));
                 if !letter_sent && !self.gone(Rule::HandwrittenNote, id, Some(pid), lapses) {
                     self.push(New {
                         rule: Rule::HandwrittenNote,
