@@ -185,7 +185,7 @@ const READ_WHOLE_BYTES: u64 = 64 << 20;
 /// An exchange document to import: in memory, or read as it is parsed.
 enum Document {
     Bytes(Vec<u8>),
-    Stream(Box<dyn std::io::BufRead>),
+    Stream(Box<dyn std::io::BufRead + Send>),
 }
 
 /// Opens FILE (or standard input for `-`), past a UTF-8 byte order mark;
@@ -194,7 +194,7 @@ fn open_document(path: &std::path::Path) -> Result<(Document, u64)> {
     use std::io::{BufRead, BufReader, Read};
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     let cannot = |e: std::io::Error| Failure::input(format!("cannot read {}: {e}", path.display()));
-    let (mut reader, size): (Box<dyn BufRead>, u64) = if path.as_os_str() == "-" {
+    let (mut reader, size): (Box<dyn BufRead + Send>, u64) = if path.as_os_str() == "-" {
         (
             Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
             0,

@@ -93,8 +93,17 @@ pub fn parse_each<R: std::io::Read, E>(
             format!("cannot read the document: {e}"),
         ))
     })?;
+    // serde_json reads a stream one byte at a time (`io::Bytes`); over a
+    // `BufReader` each byte comes straight from its buffer, where over any
+    // other reader (a `Chain` over a boxed `dyn BufRead`, the command
+    // line's) it is a call through the chain and the box: a tenth of a
+    // 100,000-application import.
+    let reader = std::io::BufReader::with_capacity(STREAM_BUFFER, reader);
     each_from(serde_json::Deserializer::from_reader(reader), each)
 }
+
+/// The buffer [`parse_each`] reads through.
+const STREAM_BUFFER: usize = 64 << 10;
 
 /// [`parse_each`] over a document already in memory: about twice as fast
 /// as reading it from a stream.

@@ -95,6 +95,7 @@ conformance_tests!(
     apply_each_is_one_transaction,
     summaries_match_the_applications,
     update_is_one_journalled_transaction,
+    journal_keeps_what_each_application_ends_as,
     versions_change_and_are_never_reused,
     stale_write_is_refused,
     undo_reverts_and_is_undoable,

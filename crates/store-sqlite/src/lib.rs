@@ -39,6 +39,19 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// store runs, so none is compiled twice.
 const STATEMENT_CACHE: usize = 64;
 
+/// A transaction writing many applications (an import) grows its page
+/// cache with them, by [`BULK_CACHE_BYTES_PER_APPLICATION`] each, checked
+/// every [`BULK_CACHE_STEP`] applications, up to [`BULK_CACHE_MAX_KIB`].
+/// SQLite's default cache (2 MB) holds a small part of the indexes an
+/// import inserts into at random (the hashed lookup keys, about 120 bytes
+/// an application, and the ids): past 10,000 applications nearly every
+/// key inserted spilled a dirty page to the WAL and read another back,
+/// which made a 100,000-application import cost more than ten times a
+/// 10,000 one. The cache returns to its size when the transaction ends.
+const BULK_CACHE_STEP: u32 = 1_024;
+const BULK_CACHE_BYTES_PER_APPLICATION: i64 = 512;
+const BULK_CACHE_MAX_KIB: i64 = 64 << 10;
+
 /// A Debrief store in one SQLite file (or in memory, for tests).
 pub struct SqliteStore {
     conn: Connection,
@@ -82,6 +95,19 @@ impl SqliteStore {
     fn init(mut conn: Connection, label: &str, wal: bool) -> Result<SqliteStore, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // Plans that do not depend on the values bound. Without this, the
+        // planner marks a statement whose `WHERE` compares a column with a
+        // parameter to be compiled again after a rebinding, and the
+        // statement cache clears every statement's bindings when it takes
+        // it back: each call of a cached lookup (`read::one_application`,
+        // twice per application an import writes) compiled it anew. The
+        // store keeps no statistics (no `ANALYZE`) and matches no pattern
+        // bound as a parameter, so no plan here gained from the values.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )
+        .map_err(backend)?;
         // Read the header before changing anything, so a file that is not a
         // database is reported as such and left untouched.
         migrations::check_readable(&conn, label)?;
@@ -293,10 +319,18 @@ struct SqliteTx<'c> {
     stored_zone: String,
     /// The last version handed out, once read.
     version: Option<i64>,
+    /// Applications written so far.
+    puts: u32,
+    /// The connection's `cache_size` before this transaction enlarged it,
+    /// for the store to restore once the transaction is over.
+    cache_before: &'c std::cell::Cell<Option<i64>>,
 }
 
 impl<'c> SqliteTx<'c> {
-    fn begin(conn: &'c mut Connection) -> Result<SqliteTx<'c>, StoreError> {
+    fn begin(
+        conn: &'c mut Connection,
+        cache_before: &'c std::cell::Cell<Option<i64>>,
+    ) -> Result<SqliteTx<'c>, StoreError> {
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(backend)?;
@@ -307,7 +341,45 @@ impl<'c> SqliteTx<'c> {
             quiet,
             stored_zone,
             version: None,
+            puts: 0,
+            cache_before,
         })
+    }
+
+    /// Counts an application written; grows the page cache of a bulk
+    /// write with the applications written (see [`BULK_CACHE_STEP`]).
+    fn count_put(&mut self) -> Result<(), StoreError> {
+        self.puts = self.puts.saturating_add(1);
+        if !self.puts.is_multiple_of(BULK_CACHE_STEP) {
+            return Ok(());
+        }
+        let before = match self.cache_before.get() {
+            Some(size) => size,
+            None => self
+                .tx
+                .pragma_query_value(None, "cache_size", |r| r.get(0))
+                .map_err(backend)?,
+        };
+        // `cache_size` is in pages when positive, in KiB when negative.
+        let before_kib = if before < 0 {
+            -before
+        } else {
+            before.saturating_mul(
+                self.tx
+                    .pragma_query_value(None, "page_size", |r| r.get(0))
+                    .map_err(backend)?,
+            ) / 1024
+        };
+        let wanted_kib = (i64::from(self.puts) * BULK_CACHE_BYTES_PER_APPLICATION / 1024)
+            .min(BULK_CACHE_MAX_KIB);
+        if wanted_kib <= before_kib {
+            return Ok(());
+        }
+        self.tx
+            .execute_batch(&format!("PRAGMA cache_size = {}", -wanted_kib))
+            .map_err(backend)?;
+        self.cache_before.set(Some(before));
+        Ok(())
     }
 
     fn write_one(&mut self, change: &Change) -> Result<(), StoreError> {
@@ -322,6 +394,7 @@ impl<'c> SqliteTx<'c> {
                     None => journal::last_version(&self.tx)? + 1,
                 };
                 self.version = Some(next);
+                self.count_put()?;
                 write::put_application(&self.tx, a, &self.quiet, next)?;
             }
             Change::DeleteApplication(id) => write::delete_application(&self.tx, id)?,
@@ -404,6 +477,13 @@ impl Transaction for SqliteTx<'_> {
     ) -> Result<(), StoreError> {
         journal::after(&self.tx, entry, position, after)
     }
+    fn journal_after_applications(
+        &mut self,
+        entry: i64,
+        items: &[(usize, &str)],
+    ) -> Result<(), StoreError> {
+        journal::after_applications(&self.tx, entry, items)
+    }
     fn journal_end(&mut self, entry: i64, undoes: &[i64]) -> Result<bool, StoreError> {
         journal::end(&self.tx, entry, undoes)
     }
@@ -427,21 +507,46 @@ impl StoreWriter for SqliteStore {
         &mut self,
         produce: &mut dyn FnMut(&mut debrief_store::ChangeSink<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let cache_before = std::cell::Cell::new(None);
         // Dropping the transaction on an early return rolls everything back.
-        let mut tx = SqliteTx::begin(&mut self.conn)?;
-        produce(&mut |change| tx.write_one(change))?;
-        tx.commit()?;
-        self.own_writes += 1;
-        Ok(())
+        let written = SqliteTx::begin(&mut self.conn, &cache_before).and_then(|mut tx| {
+            produce(&mut |change| tx.write_one(change))?;
+            tx.commit()
+        });
+        self.after_transaction(written, cache_before.get())
     }
 
     fn transaction(
         &mut self,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut tx = SqliteTx::begin(&mut self.conn)?;
-        work(&mut tx)?;
-        tx.commit()?;
+        let cache_before = std::cell::Cell::new(None);
+        let written = SqliteTx::begin(&mut self.conn, &cache_before).and_then(|mut tx| {
+            work(&mut tx)?;
+            tx.commit()
+        });
+        self.after_transaction(written, cache_before.get())
+    }
+}
+
+impl SqliteStore {
+    /// Counts a committed write and gives the page cache back its size if
+    /// a bulk write enlarged it (see [`BULK_CACHE_STEP`]).
+    fn after_transaction(
+        &mut self,
+        written: Result<(), StoreError>,
+        cache_before: Option<i64>,
+    ) -> Result<(), StoreError> {
+        // Shrinking frees the pages beyond the new size.
+        let restored = match cache_before {
+            Some(size) => self
+                .conn
+                .execute_batch(&format!("PRAGMA cache_size = {size}"))
+                .map_err(backend),
+            None => Ok(()),
+        };
+        written?;
+        restored?;
         self.own_writes += 1;
         Ok(())
     }
@@ -466,6 +571,112 @@ mod tests {
         // NORMAL = 1
         assert_eq!(pragma("synchronous"), 1);
         assert_eq!(store.journal_mode().expect("mode"), "wal");
+    }
+
+    use rusqlite::OptionalExtension;
+
+    #[test]
+    fn cached_lookups_are_not_compiled_again() {
+        let mut store = SqliteStore::open_in_memory().expect("open");
+        let apps: Vec<Change> = (0..3)
+            .map(|n| {
+                Change::PutApplication(debrief_store::conformance::full_application(&format!(
+                    "a{n}"
+                )))
+            })
+            .collect();
+        store.apply(&apps).expect("apply");
+        // What `read::one_application` runs for every application an import
+        // journals: a parameter compared in a join.
+        let sql = "SELECT a.pk, i.image FROM applications a
+             LEFT JOIN application_images i ON i.app = a.pk AND i.format = ?2
+             WHERE a.id = ?1";
+        let reprepared = |store: &SqliteStore| -> i32 {
+            store.conn.flush_prepared_statement_cache();
+            for id in ["a0", "a1", "nope", "a2"] {
+                let mut stmt = store.conn.prepare_cached(sql).expect("prepare");
+                let found = stmt
+                    .query_row(rusqlite::params![id, image::format()], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .optional()
+                    .expect("query");
+                assert_eq!(found.is_some(), id != "nope");
+            }
+            let stmt = store.conn.prepare_cached(sql).expect("prepare");
+            stmt.get_status(rusqlite::StatementStatus::RePrepare)
+        };
+        assert_eq!(reprepared(&store), 0, "compiled again after a rebinding");
+        // What the setting prevents: plans that depend on the values bound.
+        let qpsg = rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG;
+        store.conn.set_db_config(qpsg, false).expect("qpsg off");
+        assert!(reprepared(&store) > 0, "the cache's rebindings recompile");
+        store.conn.set_db_config(qpsg, true).expect("qpsg on");
+    }
+
+    #[test]
+    fn a_bulk_write_gives_the_page_cache_back() {
+        let mut store = SqliteStore::open_in_memory().expect("open");
+        let cache = |store: &SqliteStore| -> i64 {
+            store
+                .conn
+                .pragma_query_value(None, "cache_size", |r| r.get(0))
+                .expect("cache_size")
+        };
+        let before = cache(&store);
+        let n = BULK_CACHE_STEP as usize * 5;
+        {
+            let cache_before = std::cell::Cell::new(None);
+            let mut tx = SqliteTx::begin(&mut store.conn, &cache_before).expect("begin");
+            for i in 0..n {
+                let a = debrief_store::conformance::small_application(&format!("t{i}"), "Acme");
+                tx.write_one(&Change::PutApplication(a)).expect("put");
+            }
+            let during: i64 = tx
+                .tx
+                .pragma_query_value(None, "cache_size", |r| r.get(0))
+                .expect("cache_size");
+            let wanted = n as i64 * BULK_CACHE_BYTES_PER_APPLICATION / 1024;
+            assert_eq!(
+                during, -wanted,
+                "the cache grows with the applications written"
+            );
+            assert_eq!(cache_before.get(), Some(before));
+            // Dropped: rolled back.
+        }
+        store
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = {before}"))
+            .expect("reset");
+
+        store
+            .apply_each(&mut |sink| {
+                for i in 0..n {
+                    let a = debrief_store::conformance::small_application(&format!("a{i}"), "Acme");
+                    sink(&Change::PutApplication(a))?;
+                }
+                Ok(())
+            })
+            .expect("bulk write");
+        assert_eq!(cache(&store), before, "cache_size given back after commit");
+        assert_eq!(store.application_ids().expect("ids").len(), n);
+        store.check_keys().expect("keys");
+
+        // And after a write that fails half-way (rolled back).
+        let failed = store.apply_each(&mut |sink| {
+            for i in 0..n {
+                let a = debrief_store::conformance::small_application(&format!("b{i}"), "Acme");
+                sink(&Change::PutApplication(a))?;
+            }
+            Err(StoreError::Cancelled)
+        });
+        assert!(matches!(failed, Err(StoreError::Cancelled)));
+        assert_eq!(
+            cache(&store),
+            before,
+            "cache_size given back after a rollback"
+        );
+        assert_eq!(store.application_ids().expect("ids").len(), n);
     }
 
     #[test]

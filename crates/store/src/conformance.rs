@@ -92,6 +92,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         update_is_one_journalled_transaction,
     ),
     (
+        "journal_keeps_what_each_application_ends_as",
+        journal_keeps_what_each_application_ends_as,
+    ),
+    (
         "versions_change_and_are_never_reused",
         versions_change_and_are_never_reused,
     ),
@@ -1360,6 +1364,83 @@ fn news(text: &str) -> News {
         on: date("2026-11-25"),
         text: text.to_string(),
     }
+}
+
+/// A journal entry keeps, for each application it changed, the exchange
+/// JSON it held before its first change and the one it ends as (`None`:
+/// gone), however many times the entry changed it; the profile beside
+/// them.
+pub fn journal_keeps_what_each_application_ends_as(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("journal_keeps_what_each_application_ends_as");
+    let mut store = c.store(new_store)?;
+    let kept = full_application("kept");
+    let gone = small_application("gone", "Gone Corp");
+    c.ok(
+        "seed",
+        crate::update(&mut *store, &origin("seed"), |u| {
+            u.apply(&[put(&kept), put(&gone)])
+        }),
+    )?;
+    let json = |a: &Application| serde_json::to_string(a).map_err(|e| c.fail(e.to_string()));
+    let mut edited = kept.clone();
+    edited.news.push(news("moved on"));
+    let added = full_application("added");
+    let mut added_twice = added.clone();
+    added_twice.news.push(news("second write"));
+    let brief = small_application("brief", "Brief Inc");
+    let profile_before = serde_json::to_string(&c.ok("profile", store.profile())?)
+        .map_err(|e| c.fail(e.to_string()))?;
+    let mut profile = sample_profile();
+    profile.name = "Journal Check".into();
+    c.ok(
+        "update",
+        crate::update(&mut *store, &origin("mixed"), |u| {
+            u.apply(&[
+                put(&added),
+                Change::SetProfile(profile.clone()),
+                put(&edited),
+                Change::DeleteApplication("gone".into()),
+                put(&brief),
+                put(&added_twice),
+                Change::DeleteApplication("brief".into()),
+            ])
+        }),
+    )?;
+    let history = c.ok("history", store.history(1, false))?;
+    let entry = history
+        .first()
+        .ok_or_else(|| c.fail("no journal entry".to_string()))?;
+    let items: Vec<(Option<&str>, Option<&str>, Option<&str>)> = entry
+        .items
+        .iter()
+        .map(|i| (i.app.as_deref(), i.before.as_deref(), i.after.as_deref()))
+        .collect();
+    // "brief" came and went: its before and after are both nothing, so
+    // the entry does not keep it.
+    let (added_after, kept_before, kept_after, gone_before) = (
+        json(&added_twice)?,
+        json(&kept)?,
+        json(&edited)?,
+        json(&gone)?,
+    );
+    let profile_after = serde_json::to_string(&profile).map_err(|e| c.fail(e.to_string()))?;
+    let stored_profile = c.ok("profile", store.profile())?;
+    c.equal("profile stored", &stored_profile, &profile)?;
+    let wanted: Vec<(Option<&str>, Option<&str>, Option<&str>)> = vec![
+        (Some("added"), None, Some(added_after.as_str())),
+        (
+            None,
+            Some(profile_before.as_str()),
+            Some(profile_after.as_str()),
+        ),
+        (
+            Some("kept"),
+            Some(kept_before.as_str()),
+            Some(kept_after.as_str()),
+        ),
+        (Some("gone"), Some(gone_before.as_str()), None),
+    ];
+    c.equal("journal items", &items, &wanted)
 }
 
 /// `update` reads and writes in one transaction, journals the change with

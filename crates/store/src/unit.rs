@@ -118,6 +118,22 @@ pub trait Transaction: StoreReader {
         position: usize,
         after: Option<&str>,
     ) -> Result<(), StoreError>;
+    /// Records what each application item of `entry` (its position and
+    /// id; every application item the entry has) holds after the entry's
+    /// changes, as [`Transaction::journal_after`] with the application's
+    /// exchange JSON (`None`: gone). A backend may do it from what it
+    /// stored (an import's entry has an item per application).
+    fn journal_after_applications(
+        &mut self,
+        entry: i64,
+        items: &[(usize, &str)],
+    ) -> Result<(), StoreError> {
+        for &(position, id) in items {
+            let after = self.application(id)?.map(|a| to_json(&a)).transpose()?;
+            self.journal_after(entry, position, after.as_deref())?;
+        }
+        Ok(())
+    }
     /// Ends `entry`: forgets its items whose before and after are the
     /// same, marks the entries it `undoes` as undone by it, and removes it
     /// if nothing is left (no item, no undo). Says whether it stays.
@@ -275,10 +291,17 @@ impl<'t> Unit<'t> {
             None => self.tx.journal_begin(self.origin)?,
         };
         let keys = std::mem::take(&mut self.keys);
+        let mut applications = Vec::with_capacity(keys.len());
         for (position, key) in keys.iter().enumerate() {
-            let after = self.current(key.as_deref())?;
-            self.tx.journal_after(entry, position, after.as_deref())?;
+            match key {
+                Some(id) => applications.push((position, id.as_str())),
+                None => {
+                    let after = self.current(None)?;
+                    self.tx.journal_after(entry, position, after.as_deref())?;
+                }
+            }
         }
+        self.tx.journal_after_applications(entry, &applications)?;
         Ok(self.tx.journal_end(entry, undoes)?.then_some(entry))
     }
 }
