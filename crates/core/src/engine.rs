@@ -932,14 +932,15 @@ fn chores_lapse(
     due: Timestamp,
 ) -> Timestamp {
     let by_time = later_bd(cal, due, 5);
-    let day = cal.local_date(iv.start.ts);
-    // The first later start on a later local day is the earliest; one at
-    // or after `by_time` would not change the answer.
-    let from = starts.partition_point(|s| *s <= iv.start.ts);
-    starts[from..]
-        .iter()
-        .take_while(|s| **s < by_time)
-        .find(|s| cal.local_date(**s) > day)
+    // The first start on a later local day: at or after the first instant
+    // of the next day (later than the interview's own start).
+    let Ok(tomorrow) = cal.local_date(iv.start.ts).tomorrow() else {
+        return by_time;
+    };
+    let next_day = cal.at(tomorrow, 0, 0);
+    let from = starts.partition_point(|s| *s < next_day || *s <= iv.start.ts);
+    starts
+        .get(from)
         .map_or(by_time, |next| (*next).min(by_time))
 }
 

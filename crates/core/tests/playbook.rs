@@ -1611,6 +1611,34 @@ fn the_chores_lapse_when_the_next_interview_on_a_later_day_starts() {
 }
 
 #[test]
+fn a_later_interview_the_same_day_or_a_cancelled_one_does_not_end_the_chores() {
+    // The panel is on Fri 20 Nov at 10:00 (Chicago). A second round the
+    // same afternoon, and a cancelled one on Monday, leave the thank-you
+    // owed; it lapses only on the 5th business day after it was due.
+    let mut app = everything_owed();
+    let mut same_day = Interview::new("afternoon", m("2026-11-20T15:00:00-06:00"));
+    same_day.interviewers = vec!["raj".into()];
+    let mut cancelled = Interview::new("monday", m("2026-11-23T10:00:00-06:00"));
+    cancelled.status = InterviewStatus::Cancelled;
+    app.interviews.push(same_day);
+    app.interviews.push(cancelled);
+    let d = data(us(), vec![app]);
+    get(
+        &agenda(&d, "2026-11-23T11:00:00-06:00"),
+        Rule::ThankYouNote,
+        Some("marie"),
+    );
+    // Due Sat 21 Nov 11:00 (24 h after the end): the 5th business day
+    // after is Fri 27 Nov with Thanksgiving off.
+    let late = agenda(&d, "2026-11-30T12:00:00-06:00");
+    assert!(
+        late.iter()
+            .all(|x| x.rule != Rule::ThankYouNote || x.interview.as_deref() != Some("panel")),
+        "{late:?}"
+    );
+}
+
+#[test]
 fn the_chores_lapse_across_christmas_in_england() {
     // Wed 23 Dec 2026 10:00–11:00 London, due Thu 24 Dec, 11:00; 5 bd:
     // (25 Christmas, 26–27 weekend, 28 Boxing Day observed) 29, 30, 31,
