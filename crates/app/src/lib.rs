@@ -19,6 +19,7 @@ use debrief_core::model::Application;
 use debrief_store::unit::EditFailure;
 use debrief_store::{Change, Origin, Store, Unit};
 
+pub mod agenda;
 mod error;
 pub mod export;
 pub mod history;

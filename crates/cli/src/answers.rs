@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use debrief_core::engine::{Agenda, Engine, merge_actions};
+use debrief_core::engine::{Agenda, Engine};
 use debrief_core::input::closest;
-use debrief_core::model::{Application, Channel, Moment, Profile, Touch, TouchKind};
+use debrief_core::model::{Channel, Moment, Profile, Touch, TouchKind};
 use debrief_core::rules::{Rule, figure};
 use debrief_lint::NoteKind;
 use serde_json::{Value, json};
@@ -36,10 +36,6 @@ impl AgendaAnswer {
     }
 }
 
-/// How many applications the agenda reads at a time: its memory holds one
-/// chunk and the actions, not the store.
-const AGENDA_CHUNK: usize = 4_096;
-
 /// `companies`: whether to keep each application's company (what a
 /// human agenda or a reminder prints; `--json` names only ids).
 pub fn agenda(ctx: &Ctx, app: Option<&str>, companies: bool) -> Result<AgendaAnswer> {
@@ -56,23 +52,17 @@ pub fn agenda(ctx: &Ctx, app: Option<&str>, companies: bool) -> Result<AgendaAns
             companies.insert(a.id.clone(), a.company.clone());
             engine.actions_of(std::slice::from_ref(&a), now)
         }
-        None => {
-            let mut parts = Vec::new();
-            let mut chunk: Vec<Application> = Vec::with_capacity(AGENDA_CHUNK);
-            ctx.store.each_active(now, &profile.timezone, &mut |a| {
+        None => debrief_app::agenda::active_actions(
+            &*ctx.store,
+            &engine,
+            now,
+            &profile.timezone,
+            &mut |a| {
                 if keep_companies {
                     companies.insert(a.id.clone(), a.company.clone());
                 }
-                chunk.push(a);
-                if chunk.len() == AGENDA_CHUNK {
-                    parts.push(engine.actions_of(&chunk, now));
-                    chunk.clear();
-                }
-                Ok(())
-            })?;
-            parts.push(engine.actions_of(&chunk, now));
-            merge_actions(parts)
-        }
+            },
+        )?,
     };
     let agenda = engine.agenda_of(actions, now);
     Ok(AgendaAnswer {

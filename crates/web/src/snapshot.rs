@@ -38,9 +38,6 @@ use serde::Serialize;
 
 use crate::problem::{Problem, Result};
 
-/// How many applications the agenda reads at a time (as `debrief agenda`).
-const AGENDA_CHUNK: usize = 4_096;
-
 /// What a cached answer depends on in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Version {
@@ -235,21 +232,16 @@ impl Snapshot {
         let engine = Engine::new(&profile).map_err(Problem::internal)?;
         // The applications that can act, a chunk at a time (as `debrief
         // agenda` reads them): memory holds one chunk and the actions.
-        let agenda = {
-            let mut parts = Vec::new();
-            let mut chunk = Vec::with_capacity(AGENDA_CHUNK);
-            store.each_active(now, &profile.timezone, &mut |a| {
-                chunk.push(a);
-                if chunk.len() == AGENDA_CHUNK {
-                    parts.push(engine.actions_of(&chunk, now));
-                    chunk.clear();
-                }
-                Ok(())
-            })?;
-            parts.push(engine.actions_of(&chunk, now));
-            drop(chunk);
-            engine.agenda_of(debrief_core::engine::merge_actions(parts), now)
-        };
+        let agenda = engine.agenda_of(
+            debrief_app::agenda::active_actions(
+                store,
+                &engine,
+                now,
+                &profile.timezone,
+                &mut |_| {},
+            )?,
+            now,
+        );
         let mut to_do: HashMap<&str, usize> = HashMap::new();
         for a in agenda
             .actions
