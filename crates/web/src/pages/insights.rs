@@ -79,12 +79,15 @@ impl ByMonth {
     }
 
     fn add(&mut self, a: &Application) {
-        let mut keys: Vec<String> = a.interviews.iter().map(|iv| self.month(iv)).collect();
+        // Each interview's month, computed once (a time-zone conversion).
+        let months: Vec<String> = a.interviews.iter().map(|iv| self.month(iv)).collect();
+        let mut keys = months.clone();
         keys.sort();
         keys.dedup();
         for key in keys {
             let mut part = a.clone();
-            part.interviews.retain(|iv| self.month(iv) == key);
+            let mut of_month = months.iter().map(|m| *m == key);
+            part.interviews.retain(|_| of_month.next().unwrap_or(false));
             self.months.entry(key).or_default().add(&part);
         }
     }
