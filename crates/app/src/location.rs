@@ -94,6 +94,13 @@ impl Vaults {
         })
     }
 
+    /// A number that moves whenever an account or an API token may have
+    /// changed in the database, whoever changed it; `None` while the
+    /// server is not listening for changes (then nothing may be kept).
+    pub fn accounts_epoch(&self) -> Option<u64> {
+        self.pool.watch().accounts_epoch()
+    }
+
     /// The store of the vault named `vault` (made if missing).
     pub fn open(&self, vault: &str) -> Result<BoxStore, StoreError> {
         Ok(Box::new(debrief_store_postgres::PgStore::pooled(

@@ -28,7 +28,7 @@ pub(crate) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
 /// The runtime that drives every connection's I/O: one worker thread,
 /// started on first use and kept for the life of the process.
-fn runtime() -> Result<&'static tokio::runtime::Runtime, StoreError> {
+pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime, StoreError> {
     static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {

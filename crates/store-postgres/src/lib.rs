@@ -25,6 +25,7 @@ mod migrations;
 mod ops;
 mod pool;
 mod quiet;
+pub mod watch;
 
 pub use conn::LOCK_TIMEOUT;
 use conn::{Conn, Tx};
@@ -32,6 +33,7 @@ pub use migrations::SCHEMA_VERSION;
 pub use pool::Pool;
 use pool::{Lease, Source};
 use quiet::Quiet;
+pub use watch::Watch;
 
 /// The vault `connect` opens: the one person's data when a database
 /// serves one person.
@@ -173,7 +175,17 @@ impl PgStore {
         for (key, value) in settings {
             ops::set_setting(&conn, self.vault, key, value)?;
         }
-        tx.commit()
+        self.wrote(tx.commit())
+    }
+
+    /// After a write transaction: the revision a pool's watch kept for
+    /// this vault is forgotten, so this process's next read sees its own
+    /// write without waiting for the notification.
+    fn wrote(&self, committed: Result<(), StoreError>) -> Result<(), StoreError> {
+        if let Source::Pooled(pool) = &self.conn {
+            pool.watch().forget(self.vault);
+        }
+        committed
     }
 }
 
@@ -264,8 +276,20 @@ impl StoreReader for PgStore {
     fn revision(&self) -> Result<Option<u64>, StoreError> {
         // `vaults` has no row-level security and the statement names the
         // vault: any connection will do, bound or not.
-        let conn = self.conn.lease_any()?;
-        ops::revision(&conn, self.vault)
+        let Source::Pooled(pool) = &self.conn else {
+            return ops::revision(&*self.conn.lease_any()?, self.vault);
+        };
+        // A server: the revision its watch heard, while it listens.
+        let watch = pool.watch();
+        if let Some(revision) = watch.revision(self.vault) {
+            return Ok(Some(revision));
+        }
+        let ticket = watch.ticket();
+        let revision = ops::revision(&*self.conn.lease_any()?, self.vault)?;
+        if let Some(revision) = revision {
+            watch.learn(self.vault, revision, ticket);
+        }
+        Ok(revision)
     }
 }
 
@@ -617,7 +641,7 @@ impl StoreWriter for PgStore {
         // Dropping the transaction on an early return rolls everything back.
         let mut tx = PgTx::begin(&conn, self.vault)?;
         produce(&mut |change| tx.write_one(change))?;
-        tx.commit()
+        self.wrote(tx.commit())
     }
 
     fn transaction(
@@ -627,6 +651,6 @@ impl StoreWriter for PgStore {
         let conn = self.lease()?;
         let mut tx = PgTx::begin(&conn, self.vault)?;
         work(&mut tx)?;
-        tx.commit()
+        self.wrote(tx.commit())
     }
 }

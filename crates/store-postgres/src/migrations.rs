@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_json_bodies.sql"),
     include_str!("../migrations/0004_accounts.sql"),
     include_str!("../migrations/0005_keys.sql"),
+    include_str!("../migrations/0006_notify.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

@@ -17,6 +17,9 @@ pub struct Pool {
     pub(crate) label: String,
     idle: std::sync::Mutex<Vec<Conn>>,
     max_idle: usize,
+    /// Keeps each vault's revision and the tokens' epoch true by
+    /// listening (`watch.rs`).
+    watch: crate::Watch,
 }
 
 impl std::fmt::Debug for Pool {
@@ -39,7 +42,13 @@ impl Pool {
             label: first.label.clone(),
             idle: std::sync::Mutex::new(vec![first]),
             max_idle: max_idle.max(1),
+            watch: crate::Watch::start(url),
         }))
+    }
+
+    /// What the pool's listening connection keeps true.
+    pub fn watch(&self) -> &crate::Watch {
+        &self.watch
     }
 
     /// How many connections wait idle (for tests and reports).

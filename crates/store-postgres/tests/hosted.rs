@@ -354,3 +354,106 @@ fn pooled_vaults_share_connections_and_each_sees_only_its_own() {
     drop((a, b, pool, dir));
     common::drop_database(&url, &name);
 }
+
+/// Waits up to `seconds` for `done` (a notification arrives a moment
+/// after its commit; this is a deadline, not a timing).
+fn eventually(seconds: u64, mut done: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < until {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    done()
+}
+
+#[test]
+fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
+    let Some(url) = common::database_url("a_pool_keeps_revisions_true") else {
+        return;
+    };
+    let name = format!("debrief_watch_{}", std::process::id());
+    let db = common::fresh_database(&url, &name);
+    let dir = Directory::connect(&db).expect("migrate");
+    // As the owner, so the test may cut the listening connection below
+    // (a role may end its own connections).
+    let pool = debrief_store_postgres::Pool::connect(&db, 2).expect("pool");
+    assert!(
+        eventually(10, || pool.watch().is_live()),
+        "the pool's watch listens"
+    );
+    let mut served = PgStore::pooled(&pool, "a").expect("vault a");
+    let first = served
+        .revision()
+        .expect("revision")
+        .expect("a vault has one");
+
+    // Another process (the command line, as the owner) writes: the server's
+    // store, which kept the revision, hears of it without asking.
+    let mut elsewhere = PgStore::connect_vault(&db, "a").expect("own connection");
+    elsewhere
+        .apply(&[Change::PutApplication(small_application("acme", "Acme"))])
+        .expect("write elsewhere");
+    let written = elsewhere.revision().expect("revision").expect("moved");
+    assert!(written > first);
+    assert!(
+        eventually(5, || served.revision().expect("revision") == Some(written)),
+        "the notification moved the kept revision"
+    );
+
+    // Its own write is seen at once, without waiting for the notification.
+    served
+        .apply(&[Change::PutApplication(small_application("bolt", "Bolt"))])
+        .expect("own write");
+    assert!(served.revision().expect("revision").expect("moved") > written);
+
+    // A revoked token moves the epoch tokens are kept by.
+    let ana = dir
+        .add_account(
+            "ana@example.org",
+            "Ana",
+            Role::Candidate,
+            "a long password",
+            at(1),
+        )
+        .expect("account");
+    dir.new_token(&ana, "laptop", at(2)).expect("token");
+    let epoch = pool.watch().accounts_epoch().expect("listening");
+    assert!(dir.revoke_token(&ana, "laptop").expect("revoke"));
+    assert!(
+        eventually(5, || pool.watch().accounts_epoch() != Some(epoch)),
+        "a revocation is announced"
+    );
+    let epoch = pool.watch().accounts_epoch().expect("listening");
+    dir.disable("ana@example.org").expect("disable");
+    assert!(
+        eventually(5, || pool.watch().accounts_epoch() != Some(epoch)),
+        "a disabled account is announced"
+    );
+
+    // The listening connection is cut: nothing is kept meanwhile, so a
+    // write elsewhere is seen at once; then it listens again by itself.
+    rows(
+        &db,
+        &format!(
+            "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity \
+             WHERE application_name = '{}' AND datname = current_database()",
+            debrief_store_postgres::watch::APPLICATION_NAME
+        ),
+    )
+    .expect("terminate the listener");
+    assert!(eventually(5, || !pool.watch().is_live()), "it noticed");
+    assert_eq!(pool.watch().accounts_epoch(), None);
+    elsewhere
+        .apply(&[Change::PutApplication(small_application("cleo", "Cleo"))])
+        .expect("write elsewhere");
+    let latest = elsewhere.revision().expect("revision");
+    assert_eq!(served.revision().expect("revision"), latest);
+    assert!(
+        eventually(10, || pool.watch().is_live()),
+        "it listens again"
+    );
+    drop((served, elsewhere, pool, dir));
+    common::drop_database(&url, &name);
+}

@@ -86,6 +86,44 @@ pub struct Hosted {
     routes: Router,
     vaults: Mutex<Vaults>,
     throttle: Mutex<Throttle>,
+    /// The accounts of API tokens looked up lately (see [`Tokens`]).
+    tokens: Mutex<Tokens>,
+}
+
+/// The accounts of API tokens already looked up, by the token's SHA-256,
+/// kept while the database announces no change to any account or token
+/// (`debrief_app::Vaults::accounts_epoch`): a revoked token or a disabled
+/// account is refused as soon as the announcement arrives, and nothing is
+/// kept while the server cannot listen.
+#[derive(Default)]
+struct Tokens {
+    epoch: u64,
+    accounts: HashMap<Vec<u8>, Account>,
+}
+
+/// At most this many tokens are kept (all are forgotten past it).
+const KEPT_TOKENS: usize = 100_000;
+
+impl Tokens {
+    /// The kept account of `hash`, if kept as of `epoch`.
+    fn get(&mut self, hash: &[u8], epoch: u64) -> Option<Account> {
+        if self.epoch != epoch {
+            self.accounts.clear();
+            self.epoch = epoch;
+        }
+        self.accounts.get(hash).cloned()
+    }
+
+    /// Keeps an account looked up when the epoch was `epoch`, if it still is.
+    fn keep(&mut self, hash: Vec<u8>, account: Account, epoch: u64, now: Option<u64>) {
+        if now != Some(epoch) || self.epoch != epoch {
+            return;
+        }
+        if self.accounts.len() >= KEPT_TOKENS {
+            self.accounts.clear();
+        }
+        self.accounts.insert(hash, account);
+    }
 }
 
 #[derive(Default)]
@@ -153,6 +191,7 @@ impl Hosted {
             routes: crate::routes(loopback),
             vaults: Mutex::new(Vaults::default()),
             throttle: Mutex::new(Throttle::default()),
+            tokens: Mutex::new(Tokens::default()),
         })
     }
 
@@ -234,10 +273,7 @@ impl Hosted {
             let Some(token) = auth.strip_prefix("Bearer ") else {
                 return Ok(None);
             };
-            return self
-                .dir()
-                .token_account(token.trim())
-                .map_err(|e| unavailable(&e.to_string()));
+            return self.token_account(token.trim());
         }
         let Some(secret) = session_cookie(headers) else {
             return Ok(None);
@@ -245,6 +281,28 @@ impl Hosted {
         self.dir()
             .session_account(&secret, self.now())
             .map_err(|e| unavailable(&e.to_string()))
+    }
+
+    /// The account of an API token: kept from an earlier request while the
+    /// database announces no account or token change, else looked up.
+    fn token_account(&self, token: &str) -> Result<Option<Account>, Response> {
+        let tokens = || self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        let epoch = self.stores.accounts_epoch();
+        let hash = accounts::secret_hash(token);
+        if let Some(epoch) = epoch
+            && let Some(account) = tokens().get(&hash, epoch)
+        {
+            return Ok(Some(account));
+        }
+        let account = self
+            .dir()
+            .token_account(token)
+            .map_err(|e| unavailable(&e.to_string()))?;
+        // Unknown tokens are not kept: guessing costs a query each time.
+        if let (Some(epoch), Some(account)) = (epoch, &account) {
+            tokens().keep(hash, account.clone(), epoch, self.stores.accounts_epoch());
+        }
+        Ok(account)
     }
 
     /// The client's address: the connection's peer, or, from a trusted
@@ -823,7 +881,16 @@ pub(crate) async fn healthz() -> Response {
 /// Ready: the database answers.
 pub(crate) async fn readyz(State(h): State<Arc<Hosted>>) -> Response {
     match h.dir().has_accounts() {
-        Ok(_) => (StatusCode::OK, axum::Json(json!({"status": "ready"}))).into_response(),
+        Ok(_) => (
+            StatusCode::OK,
+            // `listening`: whether the server hears the database announce
+            // changes (tokens and revisions are then kept between requests).
+            axum::Json(json!({
+                "status": "ready",
+                "listening": h.stores.accounts_epoch().is_some(),
+            })),
+        )
+            .into_response(),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             axum::Json(json!({"status": "the database does not answer"})),

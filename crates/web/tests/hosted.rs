@@ -651,3 +651,89 @@ fn settings_lists_the_coaches_and_shares_and_revokes_and_every_page_signs_out() 
     let r = site.request("GET", "/settings", None, None, &[("cookie", &session)]);
     assert_eq!(r.header("location"), Some("/login"));
 }
+
+/// Waits up to `seconds` for `done` (a notification arrives a moment
+/// after its commit: a deadline, not a timing).
+fn eventually(seconds: u64, mut done: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < until {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    done()
+}
+
+#[test]
+fn revocations_and_writes_from_elsewhere_reach_a_server_that_remembers() {
+    use debrief_store::{Change, StoreWriter};
+    use debrief_store_postgres::hosted::Directory;
+    let Some(site) = start() else {
+        return;
+    };
+    let ready = site.call("GET", "/readyz", None, None);
+    assert_eq!(ready.status, 200);
+    assert!(
+        eventually(10, || {
+            site.call("GET", "/readyz", None, None)
+                .body
+                .contains(r#""listening":true"#)
+        }),
+        "the server listens for changes: {}",
+        ready.body
+    );
+    // Read twice: the token's account and the vault's revision are kept.
+    for _ in 0..2 {
+        let r = site.call("GET", "/api/v1/applications", Some(&site.victim), None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(!r.body.contains("zeta-labs"));
+    }
+
+    // The command line (the database's owner) writes into the vault: the
+    // server's next answers show it, though it asked nothing in between.
+    let vault = debrief_store_postgres::hosted::vault_name(site.victim_id);
+    let mut elsewhere = debrief_store_postgres::PgStore::connect_vault(site.database_url(), &vault)
+        .expect("the vault, as its owner");
+    elsewhere
+        .apply(&[Change::PutApplication(
+            debrief_store::conformance::small_application("zeta-labs", "Zeta Labs"),
+        )])
+        .expect("write elsewhere");
+    assert!(
+        eventually(5, || {
+            site.call("GET", "/api/v1/applications", Some(&site.victim), None)
+                .body
+                .contains("zeta-labs")
+        }),
+        "a write from elsewhere reaches the server"
+    );
+
+    // `admin token --revoke` elsewhere: the kept token stops working.
+    let dir = Directory::connect(site.database_url()).expect("directory");
+    let victim = dir
+        .account("victim@example.org")
+        .expect("read")
+        .expect("the victim");
+    assert!(dir.revoke_token(&victim, "test").expect("revoke"));
+    assert!(
+        eventually(5, || {
+            site.call("GET", "/api/v1/agenda", Some(&site.victim), None)
+                .status
+                == 401
+        }),
+        "a revoked token is refused"
+    );
+    // Disabling an account ends its kept token too.
+    let r = site.call("GET", "/api/v1/agenda", Some(&site.attacker), None);
+    assert_eq!(r.status, 200);
+    dir.disable("attacker@example.org").expect("disable");
+    assert!(
+        eventually(5, || {
+            site.call("GET", "/api/v1/agenda", Some(&site.attacker), None)
+                .status
+                == 401
+        }),
+        "a disabled account's token is refused"
+    );
+}
