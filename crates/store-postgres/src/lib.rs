@@ -44,6 +44,9 @@ pub struct PgStore {
     conn: Source,
     vault: i64,
     vault_name: String,
+    /// The profile as of a revision (pooled stores, while the pool's watch
+    /// listens): read once per change of the vault, not on every call.
+    kept_profile: std::sync::Mutex<Option<(u64, Profile)>>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -102,6 +105,7 @@ impl PgStore {
             conn,
             vault: id,
             vault_name: vault.to_string(),
+            kept_profile: std::sync::Mutex::new(None),
         })
     }
 
@@ -155,7 +159,7 @@ impl PgStore {
         replace: bool,
     ) -> Result<(), StoreError> {
         let conn = self.lease()?;
-        let mut tx = PgTx::begin(&conn, self.vault)?;
+        let mut tx = self.begin_write(&conn)?;
         if replace {
             ops::clear(&conn, self.vault)?;
         } else if ops::has_profile(&conn, self.vault)?
@@ -187,12 +191,51 @@ impl PgStore {
         }
         committed
     }
+
+    /// The vault's revision as the pool's watch knows it (pooled stores,
+    /// while it listens and once it heard or read one).
+    fn watched_revision(&self) -> Option<u64> {
+        match &self.conn {
+            Source::Pooled(pool) => pool.watch().revision(self.vault),
+            Source::Own(_) => None,
+        }
+    }
+
+    fn kept_profile(&self) -> std::sync::MutexGuard<'_, Option<(u64, Profile)>> {
+        self.kept_profile.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The profile kept as of `revision`, if that is the one kept.
+    fn profile_as_of(&self, revision: u64) -> Option<Profile> {
+        self.kept_profile()
+            .as_ref()
+            .filter(|(r, _)| *r == revision)
+            .map(|(_, p)| p.clone())
+    }
+
+    /// A write transaction on `conn`, its quietness from the kept profile
+    /// when the locked vault is still at the kept revision.
+    fn begin_write<'c>(&self, conn: &'c Conn) -> Result<PgTx<'c>, StoreError> {
+        let kept = self.kept_profile().clone();
+        PgTx::begin(conn, self.vault, kept)
+    }
 }
 
 impl StoreReader for PgStore {
     fn profile(&self) -> Result<Profile, StoreError> {
+        // The revision first: a profile read after it is at least as new,
+        // so keeping the pair never ties an older profile to a newer
+        // revision (see `watch.rs`).
+        let revision = self.watched_revision();
+        if let Some(p) = revision.and_then(|r| self.profile_as_of(r)) {
+            return Ok(p);
+        }
         let conn = self.lease()?;
-        ops::profile(&conn, self.vault)
+        let profile = ops::profile(&conn, self.vault)?;
+        if let Some(r) = revision {
+            *self.kept_profile() = Some((r, profile.clone()));
+        }
+        Ok(profile)
     }
 
     fn load(&self) -> Result<Dataset, StoreError> {
@@ -343,10 +386,21 @@ type PendingItem = (usize, Option<String>, Option<String>);
 type PendingAfter = (usize, Option<String>);
 
 impl<'c> PgTx<'c> {
-    fn begin(conn: &'c Conn, vault: i64) -> Result<PgTx<'c>, StoreError> {
+    /// Begins, locks the vault and reads its profile, unless `kept` holds
+    /// the profile as of the revision the lock found (under the lock the
+    /// revision is exact, so the kept profile is the stored one).
+    fn begin(
+        conn: &'c Conn,
+        vault: i64,
+        kept: Option<(u64, Profile)>,
+    ) -> Result<PgTx<'c>, StoreError> {
         let tx = Tx::begin(conn, "BEGIN")?;
-        let last_version = ops::lock(conn, vault)?;
-        let quiet = Quiet::new(&ops::profile(conn, vault)?);
+        let (last_version, revision) = ops::lock(conn, vault)?;
+        let profile = match kept {
+            Some((r, p)) if r == revision => p,
+            _ => ops::profile(conn, vault)?,
+        };
+        let quiet = Quiet::new(&profile);
         let stored_key = quiet.key().to_string();
         Ok(PgTx {
             tx,
@@ -508,7 +562,17 @@ impl StoreReader for PgTx<'_> {
             }
         };
         if ahead == 0 {
-            return ops::application(self.conn(), self.vault, id);
+            // Kept for the next read of the same id (a change reads what it
+            // changes, then the journal reads it again for its `before`);
+            // a write of the id drops it.
+            let found = ops::application(self.conn(), self.vault, id)?;
+            if let Some(a) = &found {
+                self.state
+                    .borrow_mut()
+                    .ahead
+                    .insert(a.id.to_string(), a.clone());
+            }
+            return Ok(found);
         }
         // What is read ahead must be what the table holds at the end.
         self.flush_puts()?;
@@ -639,7 +703,7 @@ impl StoreWriter for PgStore {
     ) -> Result<(), StoreError> {
         let conn = self.lease()?;
         // Dropping the transaction on an early return rolls everything back.
-        let mut tx = PgTx::begin(&conn, self.vault)?;
+        let mut tx = self.begin_write(&conn)?;
         produce(&mut |change| tx.write_one(change))?;
         self.wrote(tx.commit())
     }
@@ -649,7 +713,7 @@ impl StoreWriter for PgStore {
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let conn = self.lease()?;
-        let mut tx = PgTx::begin(&conn, self.vault)?;
+        let mut tx = self.begin_write(&conn)?;
         work(&mut tx)?;
         self.wrote(tx.commit())
     }

@@ -27,12 +27,13 @@ pub(crate) fn vault(conn: &Conn, name: &str) -> Result<i64, StoreError> {
 
 /// Takes the vault's write lock (waiting up to the lock timeout) and
 /// returns the last version handed out.
-pub(crate) fn lock(conn: &Conn, vault: i64) -> Result<i64, StoreError> {
+/// The vault's last version handed out and its revision, locked.
+pub(crate) fn lock(conn: &Conn, vault: i64) -> Result<(i64, u64), StoreError> {
     conn.query_opt(
-        "SELECT last_version FROM vaults WHERE id = $1 FOR UPDATE",
+        "SELECT last_version, revision FROM vaults WHERE id = $1 FOR UPDATE",
         &[&vault],
     )?
-    .map(|r| r.get(0))
+    .map(|r| (r.get(0), u64::try_from(r.get::<_, i64>(1)).unwrap_or(0)))
     .ok_or_else(|| StoreError::Backend(format!("the vault {vault} no longer exists")))
 }
 
@@ -554,14 +555,17 @@ pub(crate) fn journal_end(
     entry: i64,
     undoes: &[i64],
 ) -> Result<bool, StoreError> {
-    conn.execute(
-        "DELETE FROM journal_items
-         WHERE vault_id = $1 AND entry = $2 AND before IS NOT DISTINCT FROM after",
-        &[&vault, &entry],
-    )?;
+    // One round trip: the items that changed nothing go, and the count of
+    // those left is what the entry held before (the statement's snapshot)
+    // less what went.
     let items: i64 = conn
         .query_one(
-            "SELECT count(*) FROM journal_items WHERE vault_id = $1 AND entry = $2",
+            "WITH gone AS (
+                 DELETE FROM journal_items
+                 WHERE vault_id = $1 AND entry = $2 AND before IS NOT DISTINCT FROM after
+                 RETURNING 1)
+             SELECT (SELECT count(*) FROM journal_items WHERE vault_id = $1 AND entry = $2)
+                  - (SELECT count(*) FROM gone)",
             &[&vault, &entry],
         )?
         .get(0);

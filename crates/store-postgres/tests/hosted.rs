@@ -408,6 +408,40 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
         .expect("own write");
     assert!(served.revision().expect("revision").expect("moved") > written);
 
+    // The profile is kept by revision too: a change elsewhere reaches the
+    // server's store, its own change is seen at once, and a write
+    // transaction after a change elsewhere sees the new one.
+    let mut profile = sample_profile();
+    assert_ne!(served.profile().expect("profile").name, "Elsewhere");
+    profile.name = "Elsewhere".into();
+    elsewhere
+        .apply(&[Change::SetProfile(profile.clone())])
+        .expect("profile elsewhere");
+    assert!(
+        eventually(5, || served.profile().expect("profile").name == "Elsewhere"),
+        "a profile written elsewhere reaches the kept one"
+    );
+    profile.name = "Served".into();
+    served
+        .apply(&[Change::SetProfile(profile.clone())])
+        .expect("own profile");
+    assert_eq!(served.profile().expect("profile").name, "Served");
+    profile.name = "Again elsewhere".into();
+    elsewhere
+        .apply(&[Change::SetProfile(profile.clone())])
+        .expect("profile elsewhere");
+    let mut seen = String::new();
+    served
+        .transaction(&mut |tx| {
+            seen = tx.profile()?.name;
+            Ok(())
+        })
+        .expect("a write transaction");
+    assert_eq!(
+        seen, "Again elsewhere",
+        "a transaction reads under the lock"
+    );
+
     // A revoked token moves the epoch tokens are kept by.
     let ana = dir
         .add_account(
