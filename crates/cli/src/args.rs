@@ -394,6 +394,16 @@ pub struct ServeArgs {
     /// (an existing account, matched by verified email, keeps its own).
     #[arg(long, value_enum, default_value_t = OidcRole::Candidate, value_name = "ROLE", requires = "oidc_issuer")]
     pub oidc_role: OidcRole,
+    /// Make accounts on a first sign-in with the provider only for
+    /// verified emails at this domain (exactly, any case; repeatable).
+    /// Existing accounts sign in whatever their domain. Without it, any
+    /// verified email at the provider makes an account.
+    #[arg(
+        long = "oidc-allow-domain",
+        value_name = "DOMAIN",
+        requires = "oidc_issuer"
+    )]
+    pub oidc_allow_domains: Vec<String>,
 }
 
 /// The roles a sign-in with an identity provider may give a new account

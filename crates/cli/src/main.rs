@@ -217,5 +217,6 @@ fn oidc_settings(a: &args::ServeArgs) -> ctx::Result<Option<debrief_web::oidc::O
             args::OidcRole::Candidate => Role::Candidate,
             args::OidcRole::Coach => Role::Coach,
         },
+        allow_domains: a.oidc_allow_domains.clone(),
     }))
 }

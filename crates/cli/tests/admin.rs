@@ -557,6 +557,21 @@ fn serve_checks_its_identity_provider_before_it_serves() {
         "{}",
         text(&out.stderr)
     );
+    // A domain to allow that is none: said before the provider is asked.
+    let mut wildcard = oidc("http://127.0.0.1:1").to_vec();
+    wildcard.extend([
+        "--oidc-allow-domain",
+        "example.org",
+        "--oidc-allow-domain",
+        "*.example.org",
+    ]);
+    let out = serve_oidc(Some(url), Some(SECRET), &wildcard);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--oidc-allow-domain '*.example.org' is not a domain"),
+        "{}",
+        text(&out.stderr)
+    );
     // Nothing listens on port 1: try again later (exit 3), and say so.
     let out = serve_oidc(Some(url), Some(SECRET), &oidc("http://127.0.0.1:1"));
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));

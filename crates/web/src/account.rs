@@ -17,6 +17,26 @@ pub struct Coach {
     pub name: String,
 }
 
+/// The candidate whose vault a coach is reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub email: String,
+    pub name: String,
+}
+
+impl Candidate {
+    /// How the read-only pages name them: `Ana Ruiz (ana@example.org)`,
+    /// or the email alone when the name is empty or the email itself.
+    pub fn label(&self) -> String {
+        let name = self.name.trim();
+        if name.is_empty() || name.eq_ignore_ascii_case(self.email.trim()) {
+            self.email.clone()
+        } else {
+            format!("{name} ({})", self.email)
+        }
+    }
+}
+
 /// Reads the coaches with access when a page asks (one query, for
 /// Settings only); the message of a failure.
 pub type Coaches = Arc<dyn Fn() -> Result<Vec<Coach>, String> + Send + Sync>;
@@ -28,6 +48,9 @@ pub struct SignedIn {
     /// A candidate on their own vault (not a coach reading one).
     pub own_vault: bool,
     pub coaches: Coaches,
+    /// For a coach reading a sharing candidate's vault: whose it is (set
+    /// by the access layer once it knows, named on every page).
+    pub reading: Option<Candidate>,
 }
 
 tokio::task_local! {
@@ -42,6 +65,11 @@ pub async fn scope<F: Future>(who: SignedIn, work: F) -> F::Output {
 /// The caller, in hosted mode.
 pub fn current() -> Option<SignedIn> {
     SIGNED_IN.try_with(Clone::clone).ok()
+}
+
+/// The candidate whose vault the page shows to a coach, if it does.
+pub fn reading() -> Option<Candidate> {
+    current().and_then(|w| w.reading)
 }
 
 /// Whether the page is drawn for a coach reading a candidate's vault

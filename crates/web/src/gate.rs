@@ -99,6 +99,7 @@ fn signed_in(h: &Arc<Hosted>, caller: &Account) -> SignedIn {
     SignedIn {
         email: caller.email.clone(),
         own_vault,
+        reading: None,
         coaches: Arc::new(move || {
             if !own_vault {
                 return Ok(Vec::new());

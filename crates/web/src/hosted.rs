@@ -523,21 +523,8 @@ pub(crate) async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Respons
         }
     };
     let email = form.email.trim().to_lowercase();
-    let keys = [
-        format!("account:{email}"),
-        format!(
-            "address:{}",
-            h.client(peer, &headers)
-                .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
-        ),
-    ];
-    let started = Instant::now();
-    let wait = {
-        let t = h.throttle.lock().unwrap_or_else(|p| p.into_inner());
-        keys.iter().filter_map(|k| t.wait(k, started)).max()
-    };
-    if let Some(wait) = wait {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let keys = [format!("account:{email}"), h.address_key(peer, &headers)];
+    if let Some(secs) = h.waiting(&keys) {
         return page(
             StatusCode::TOO_MANY_REQUESTS,
             "Sign in",
@@ -564,10 +551,7 @@ pub(crate) async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Respons
     let account = match found {
         Some((account, _)) if ok => account,
         _ => {
-            let mut t = h.throttle.lock().unwrap_or_else(|p| p.into_inner());
-            for k in &keys {
-                t.failed(k, Instant::now());
-            }
+            h.failed(&keys);
             return page(
                 StatusCode::UNAUTHORIZED,
                 "Sign in",
@@ -581,6 +565,35 @@ pub(crate) async fn login(State(h): State<Arc<Hosted>>, req: Request) -> Respons
         .unwrap_or_else(|p| p.into_inner())
         .succeeded(&keys[0]);
     signed_in_response(&h, &account, peer, &headers)
+}
+
+impl Hosted {
+    /// The throttle's key for the client's address (`address:IP`): failed
+    /// password and identity-provider sign-ins from one address count
+    /// together.
+    fn address_key(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
+        format!(
+            "address:{}",
+            self.client(peer, headers)
+                .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+        )
+    }
+
+    /// Whole seconds to wait before any of `keys` may try again, if any.
+    fn waiting(&self, keys: &[String]) -> Option<u64> {
+        let now = Instant::now();
+        let t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
+        let wait = keys.iter().filter_map(|k| t.wait(k, now)).max()?;
+        Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+    }
+
+    /// Counts a failed sign-in against each of `keys`.
+    fn failed(&self, keys: &[String]) {
+        let mut t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
+        for k in keys {
+            t.failed(k, Instant::now());
+        }
+    }
 }
 
 /// A new session for `account`: its cookie, and on to the start page.
@@ -656,6 +669,23 @@ fn not_signed_in(status: StatusCode, why: &str) -> Response {
     res
 }
 
+/// [`not_signed_in`] with `Retry-After`.
+fn not_signed_in_for(status: StatusCode, why: &str, secs: u64) -> Response {
+    let mut res = not_signed_in(status, why);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    res
+}
+
+/// 429: this address failed to sign in too often; when it may again.
+fn too_many(secs: u64) -> Response {
+    not_signed_in_for(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!("Too many failed sign-ins from your address. Try again in {secs} s."),
+        secs,
+    )
+}
+
 fn peer_of(req: &Request) -> Option<SocketAddr> {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -670,6 +700,12 @@ pub(crate) async fn oidc_start(State(h): State<Arc<Hosted>>, req: Request) -> Re
     };
     let peer = peer_of(&req);
     let headers = req.headers();
+    // An address that failed too often waits here already, before the
+    // provider is bothered.
+    let address = h.address_key(peer, headers);
+    if let Some(secs) = h.waiting(std::slice::from_ref(&address)) {
+        return too_many(secs);
+    }
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return not_signed_in(StatusCode::BAD_REQUEST, "The request names no host.");
     };
@@ -678,8 +714,18 @@ pub(crate) async fn oidc_start(State(h): State<Arc<Hosted>>, req: Request) -> Re
         "{}://{host}/login/oidc/callback",
         if https { "https" } else { "http" }
     );
-    let begun = match provider.begin(redirect_uri) {
+    let begun = match provider.begin(redirect_uri, h.client(peer, headers)) {
         Ok(b) => b,
+        Err(oidc::Refusal::TooMany(wait)) => {
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            return not_signed_in_for(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "Too many sign-ins were started from your address and not finished. Try again in {secs} s."
+                ),
+                secs,
+            );
+        }
         Err(oidc::Refusal::Busy(why)) => {
             return not_signed_in(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -716,9 +762,20 @@ pub(crate) async fn oidc_callback(State(h): State<Arc<Hosted>>, req: Request) ->
         return not_found(req.uri());
     };
     let host = provider.host().to_string();
+    // Answers that do not check out (a wrong or spent state, a refused
+    // code or token) count against the client's address as wrong
+    // passwords do; past a few, it waits.
+    let address = [h.address_key(peer_of(&req), req.headers())];
+    if let Some(secs) = h.waiting(&address) {
+        return too_many(secs);
+    }
+    let refused = |status: StatusCode, why: &str| {
+        h.failed(&address);
+        not_signed_in(status, why)
+    };
     let Ok(query) = serde_urlencoded::from_str::<CallbackQuery>(req.uri().query().unwrap_or(""))
     else {
-        return not_signed_in(
+        return refused(
             StatusCode::BAD_REQUEST,
             "This address is not a sign-in answer.",
         );
@@ -727,13 +784,13 @@ pub(crate) async fn oidc_callback(State(h): State<Arc<Hosted>>, req: Request) ->
     // carry the same state (else another site sent it here: refused).
     let flow = cookie(req.headers(), oidc::COOKIE);
     let Some(pending) = provider.take(flow.as_deref(), query.state.as_deref()) else {
-        return not_signed_in(
+        return refused(
             StatusCode::BAD_REQUEST,
-            "This sign-in was not started in this browser, was used already, or took longer than 10 minutes. Start again.",
+            "This sign-in was not started in this browser, was used already, took longer than 10 minutes, or was started before this server restarted. Start again.",
         );
     };
     if query.iss.as_deref().is_some_and(|i| i != provider.issuer()) {
-        return not_signed_in(
+        return refused(
             StatusCode::BAD_REQUEST,
             "The answer comes from another identity provider than the one configured.",
         );
@@ -752,7 +809,7 @@ pub(crate) async fn oidc_callback(State(h): State<Arc<Hosted>>, req: Request) ->
         return not_signed_in(StatusCode::FORBIDDEN, &why);
     }
     let Some(code) = query.code else {
-        return not_signed_in(StatusCode::BAD_REQUEST, "The answer carries no code.");
+        return refused(StatusCode::BAD_REQUEST, "The answer carries no code.");
     };
     let now = h.now().as_second();
     let worker = Arc::clone(&provider);
@@ -771,14 +828,14 @@ pub(crate) async fn oidc_callback(State(h): State<Arc<Hosted>>, req: Request) ->
         }
         Ok(Err(oidc::Refusal::TokenRefused(why))) => {
             crate::log::warn(&format!("OpenID Connect: {host} refused the code: {why}"));
-            return not_signed_in(
+            return refused(
                 StatusCode::UNAUTHORIZED,
                 &format!("{host} refused to finish this sign-in ({why}). Start again."),
             );
         }
         Ok(Err(oidc::Refusal::BadToken(why))) => {
             crate::log::warn(&format!("OpenID Connect: {host}: the ID token: {why}"));
-            return not_signed_in(
+            return refused(
                 StatusCode::UNAUTHORIZED,
                 &format!(
                     "The identity token from {host} did not check out ({why}); no one was signed in."
@@ -787,6 +844,9 @@ pub(crate) async fn oidc_callback(State(h): State<Arc<Hosted>>, req: Request) ->
         }
         Ok(Err(oidc::Refusal::Busy(why))) => {
             return not_signed_in(StatusCode::SERVICE_UNAVAILABLE, why);
+        }
+        Ok(Err(oidc::Refusal::TooMany(_))) => {
+            return not_signed_in(StatusCode::SERVICE_UNAVAILABLE, "Try again in a minute.");
         }
         Err(_) => {
             return not_signed_in(
@@ -830,7 +890,8 @@ pub(crate) async fn oidc_callback(State(h): State<Arc<Hosted>>, req: Request) ->
 }
 
 /// The account with this email (any case), made with the provider's role
-/// (`--oidc-role`) and no password on a first sign-in.
+/// (`--oidc-role`) and no password on a first sign-in — only at an
+/// allowed domain when `--oidc-allow-domain` gives any.
 fn account_for(
     h: &Hosted,
     provider: &oidc::Provider,
@@ -853,6 +914,16 @@ fn account_for(
             ),
         ));
     };
+    // `--oidc-allow-domain`: no account is made for another domain.
+    if !provider.may_create(&normal) {
+        return Err(not_signed_in(
+            StatusCode::FORBIDDEN,
+            &format!(
+                "There is no account for {normal} here, and this Debrief makes new accounts only for email addresses at {}. If you have an account under another email, sign in with that one; otherwise ask whoever runs this Debrief to add you.",
+                provider.allow_domains().join(", ")
+            ),
+        ));
+    }
     let name = name.map_or_else(
         || normal.split('@').next().unwrap_or(&normal).to_string(),
         str::to_string,
@@ -966,7 +1037,18 @@ pub(crate) async fn for_coach(
             forward(router, state, Request::from_parts(parts, body)).await
         }
         Ok((state, router)) => {
-            let res = forward(router, state, Request::from_parts(parts, body)).await;
+            // The pages name whose vault they show (`account::reading`).
+            let req = Request::from_parts(parts, body);
+            let res = match crate::account::current() {
+                Some(mut who) => {
+                    who.reading = Some(crate::account::Candidate {
+                        email: candidate.email.clone(),
+                        name: candidate.name.clone(),
+                    });
+                    crate::account::scope(who, forward(router, state, req)).await
+                }
+                None => forward(router, state, req).await,
+            };
             crate::readonly::respond(res, &format!("/candidates/{}", candidate.id)).await
         }
         Err(res) => res,

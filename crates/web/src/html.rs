@@ -346,6 +346,9 @@ fn read_only_page(
     let who = crate::account::current()
         .map(|w| w.email)
         .unwrap_or_default();
+    // Whose vault this is, so that a coach with many candidates always
+    // knows (maud escapes the name like any value).
+    let whose = crate::account::reading().map_or_else(|| "a candidate".to_string(), |c| c.label());
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -374,13 +377,13 @@ fn read_only_page(
                     }
                 }
                 main #main tabindex="-1" {
-                    p.flash.ok role="note" #read-only { "Read-only: a candidate shares this with you. Nothing here can be changed from your account." }
+                    p.flash.ok role="note" #read-only { "Read-only: " strong #reading { (whose) } " shares this with you. Nothing here can be changed from your account." }
                     @if let Some((kind, msg)) = flash.filter(|(k, _)| k != "ok") {
                         div.flash.(kind) role="alert" { (msg) }
                     }
                     (body)
                 }
-                footer { "Signed in as " (who) ", reading a candidate's data read-only." }
+                footer { "Signed in as " (who) ", reading the data of " (whose) " read-only." }
             }
         }
     }

@@ -438,6 +438,7 @@ async fn serve_hosted(config: ServeConfig, url: String) -> Result<(), WebError> 
             p.issuer(),
             p.role()
         );
+        println!("{}", p.sign_up_note());
     }
     if let Some(now) = &config.now {
         println!("The clock is fixed at {now} (--now).");

@@ -26,6 +26,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -42,8 +43,13 @@ pub const COOKIE: &str = "debrief_oidc";
 /// How long a started sign-in may take at the provider.
 pub const PENDING_FOR: Duration = Duration::from_secs(600);
 
-/// Sign-ins in progress at once, beyond which new ones wait.
-const MAX_PENDING: usize = 10_000;
+/// Sign-ins in progress at once, beyond which new ones wait (each holds
+/// a few hundred bytes: a few megabytes at most).
+pub const MAX_PENDING: usize = 10_000;
+
+/// Sign-ins in progress from one client address, beyond which that
+/// address waits (so that one address cannot fill [`MAX_PENDING`]).
+pub const MAX_PENDING_PER_ADDRESS: usize = 100;
 
 /// How far the provider's clock may be from ours (seconds).
 const LEEWAY: i64 = 60;
@@ -62,6 +68,11 @@ pub struct OidcSettings {
     pub client_secret: String,
     /// `--oidc-role`: the role of accounts a first sign-in makes.
     pub role: Role,
+    /// `--oidc-allow-domain` (repeatable): when any, a first sign-in makes
+    /// an account only for a verified email at one of these domains
+    /// (exactly, in any case); existing accounts sign in whatever their
+    /// domain. Empty: any verified email at the provider makes one.
+    pub allow_domains: Vec<String>,
 }
 
 impl fmt::Debug for OidcSettings {
@@ -71,6 +82,7 @@ impl fmt::Debug for OidcSettings {
             .field("client_id", &self.client_id)
             .field("client_secret", &"(hidden)")
             .field("role", &self.role)
+            .field("allow_domains", &self.allow_domains)
             .finish()
     }
 }
@@ -124,7 +136,72 @@ pub struct Pending {
     nonce: String,
     verifier: String,
     redirect_uri: String,
+    /// The client address it was started from, when known.
+    client: Option<IpAddr>,
     started: Instant,
+}
+
+/// The sign-ins in progress, by state: in this server's memory only (a
+/// restart forgets them: those sign-ins must be begun again), at most
+/// [`MAX_PENDING`] ([`MAX_PENDING_PER_ADDRESS`] from one address), each
+/// for [`PENDING_FOR`] and one use.
+#[derive(Default)]
+pub struct PendingSignIns {
+    by_state: HashMap<String, Pending>,
+}
+
+/// Why a sign-in could not be begun now.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Full {
+    /// Too many sign-ins under way from everyone.
+    Everyone,
+    /// Too many from this address: the wait until its oldest expires.
+    Address(Duration),
+}
+
+impl PendingSignIns {
+    /// Keeps `pending` under `state`, after forgetting the expired ones.
+    fn insert(&mut self, state: String, pending: Pending, now: Instant) -> Result<(), Full> {
+        self.by_state
+            .retain(|_, p| now.saturating_duration_since(p.started) < PENDING_FOR);
+        if let Some(client) = pending.client {
+            let mine = self
+                .by_state
+                .values()
+                .filter(|p| p.client == Some(client))
+                .map(|p| p.started);
+            let (count, oldest) = mine.fold((0usize, None::<Instant>), |(n, o), s| {
+                (n + 1, Some(o.map_or(s, |o| o.min(s))))
+            });
+            if count >= MAX_PENDING_PER_ADDRESS {
+                let until = oldest.map_or(now, |o| o + PENDING_FOR);
+                return Err(Full::Address(until.saturating_duration_since(now)));
+            }
+        }
+        if self.by_state.len() >= MAX_PENDING {
+            return Err(Full::Everyone);
+        }
+        self.by_state.insert(state, pending);
+        Ok(())
+    }
+
+    /// The sign-in `cookie` names, once (a mismatch spends it too), if the
+    /// answer's `state` is the same and it is not older than [`PENDING_FOR`].
+    fn take(&mut self, cookie: Option<&str>, state: Option<&str>, now: Instant) -> Option<Pending> {
+        let cookie = cookie?;
+        let pending = self.by_state.remove(cookie)?;
+        (Some(cookie) == state && now.saturating_duration_since(pending.started) < PENDING_FOR)
+            .then_some(pending)
+    }
+
+    /// How many are kept (expired ones included until the next insert).
+    pub fn len(&self) -> usize {
+        self.by_state.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_state.is_empty()
+    }
 }
 
 /// A discovered provider and the sign-ins in progress with it.
@@ -139,7 +216,7 @@ pub struct Provider {
     /// `client_secret_post` when the provider does not take HTTP Basic.
     secret_in_body: bool,
     keys: Mutex<Keys>,
-    pending: Mutex<HashMap<String, Pending>>,
+    pending: Mutex<PendingSignIns>,
     agent: ureq::Agent,
 }
 
@@ -245,6 +322,8 @@ impl Provider {
                 "the client secret is missing: set DEBRIEF_OIDC_CLIENT_SECRET".into(),
             ));
         }
+        let mut settings = settings;
+        settings.allow_domains = allowed_domains(&settings.allow_domains).map_err(invalid)?;
         if !matches!(settings.role, Role::Candidate | Role::Coach) {
             return Err(invalid(
                 "--oidc-role is candidate or coach: no one becomes an admin by signing in".into(),
@@ -328,7 +407,7 @@ impl Provider {
                 keys,
                 read: Instant::now(),
             }),
-            pending: Mutex::new(HashMap::new()),
+            pending: Mutex::new(PendingSignIns::default()),
             agent,
         })
     }
@@ -348,8 +427,28 @@ impl Provider {
         &self.settings.issuer
     }
 
-    fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
+    fn pending(&self) -> std::sync::MutexGuard<'_, PendingSignIns> {
         self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `--oidc-allow-domain`'s domains (lowercase); empty when any
+    /// verified email may make an account.
+    pub fn allow_domains(&self) -> &[String] {
+        &self.settings.allow_domains
+    }
+
+    /// Whether a first sign-in with `email` may make an account.
+    pub fn may_create(&self, email: &str) -> bool {
+        may_create(&self.settings.allow_domains, email)
+    }
+
+    /// The line `serve` prints at start about who may make an account.
+    pub fn sign_up_note(&self) -> String {
+        sign_up_note(
+            &self.settings.issuer,
+            self.settings.role,
+            &self.settings.allow_domains,
+        )
     }
 
     /// The keys, read again when none fits a token (the provider rotated
@@ -439,6 +538,60 @@ impl Provider {
             identity = Identity::from_claims(&info);
         }
         Ok(identity)
+    }
+}
+
+/// `--oidc-allow-domain`'s values, checked and lowercased (a leading `@`
+/// and a trailing `.` are dropped); the message when one is no domain.
+fn allowed_domains(given: &[String]) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in given {
+        let d = raw.trim();
+        let d = d.strip_prefix('@').unwrap_or(d);
+        let d = d.strip_suffix('.').unwrap_or(d).to_lowercase();
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        };
+        if d.is_empty() || d.len() > 253 || !d.split('.').all(label_ok) {
+            return Err(format!(
+                "--oidc-allow-domain '{raw}' is not a domain; give one like example.org (no @, no wildcard), once per domain"
+            ));
+        }
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `email`'s domain is one of `domains` exactly (any case), or
+/// `domains` is empty.
+fn may_create(domains: &[String], email: &str) -> bool {
+    if domains.is_empty() {
+        return true;
+    }
+    let Some((_, domain)) = email.trim().rsplit_once('@') else {
+        return false;
+    };
+    let domain = domain.strip_suffix('.').unwrap_or(domain).to_lowercase();
+    domains.contains(&domain)
+}
+
+/// What `serve` says at start about the accounts a first sign-in makes.
+fn sign_up_note(issuer: &str, role: Role, domains: &[String]) -> String {
+    if domains.is_empty() {
+        format!(
+            "Anyone with a verified email at {issuer} can sign in and so make a new {role} account; to allow only your organisation's addresses, give --oidc-allow-domain DOMAIN (repeatable)."
+        )
+    } else {
+        format!(
+            "A first sign-in with {issuer} makes a new {role} account only for an email at {} (--oidc-allow-domain); existing accounts sign in whatever their domain.",
+            domains.join(", ")
+        )
     }
 }
 
@@ -663,6 +816,9 @@ pub enum Refusal {
     BadToken(String),
     /// Too many sign-ins under way, or no random numbers: later.
     Busy(&'static str),
+    /// Too many sign-ins under way from this client address: how long
+    /// until it may begin another.
+    TooMany(Duration),
 }
 
 /// A sign-in begun: the state for the browser's cookie, and the
@@ -673,9 +829,10 @@ pub struct Begun {
 }
 
 impl Provider {
-    /// Begins a sign-in that the provider answers at `redirect_uri`: a
-    /// fresh state, nonce and PKCE verifier, kept here for ten minutes.
-    pub fn begin(&self, redirect_uri: String) -> Result<Begun, Refusal> {
+    /// Begins a sign-in that the provider answers at `redirect_uri`, for
+    /// the browser at `client`: a fresh state, nonce and PKCE verifier,
+    /// kept here for ten minutes.
+    pub fn begin(&self, redirect_uri: String, client: Option<IpAddr>) -> Result<Begun, Refusal> {
         let (Ok(state), Ok(nonce), Ok(verifier)) = (random_text(), random_text(), random_text())
         else {
             return Err(Refusal::Busy("the server has no random numbers right now"));
@@ -690,20 +847,19 @@ impl Provider {
             .append_pair("code_challenge", &challenge(&verifier))
             .append_pair("code_challenge_method", "S256")
             .finish();
-        let mut pending = self.pending();
-        pending.retain(|_, p| p.started.elapsed() < PENDING_FOR);
-        if pending.len() >= MAX_PENDING {
-            return Err(Refusal::Busy("too many sign-ins are under way"));
+        let now = Instant::now();
+        let pending = Pending {
+            nonce,
+            verifier,
+            redirect_uri,
+            client,
+            started: now,
+        };
+        match self.pending().insert(state.clone(), pending, now) {
+            Ok(()) => {}
+            Err(Full::Everyone) => return Err(Refusal::Busy("too many sign-ins are under way")),
+            Err(Full::Address(wait)) => return Err(Refusal::TooMany(wait)),
         }
-        pending.insert(
-            state.clone(),
-            Pending {
-                nonce,
-                verifier,
-                redirect_uri,
-                started: Instant::now(),
-            },
-        );
         let endpoint = &self.authorization_endpoint;
         let joint = if endpoint.contains('?') { '&' } else { '?' };
         Ok(Begun {
@@ -716,8 +872,12 @@ impl Provider {
     /// answer carries the same state and it is not older than ten
     /// minutes. A mismatch spends it too.
     pub fn take(&self, cookie: Option<&str>, state: Option<&str>) -> Option<Pending> {
-        let pending = self.pending().remove(cookie?)?;
-        (Some(cookie?) == state && pending.started.elapsed() < PENDING_FOR).then_some(pending)
+        self.pending().take(cookie, state, Instant::now())
+    }
+
+    /// How many sign-ins are kept in memory now.
+    pub fn pending_count(&self) -> usize {
+        self.pending().len()
     }
 }
 
@@ -914,6 +1074,137 @@ mod tests {
         assert!(https_or_loopback("http://id.example.org").is_none());
         assert!(https_or_loopback("ftp://id.example.org").is_none());
         assert!(https_or_loopback("accounts.example.org").is_none());
+    }
+
+    fn pending(client: Option<IpAddr>, started: Instant) -> Pending {
+        Pending {
+            nonce: "n".into(),
+            verifier: "v".into(),
+            redirect_uri: "http://127.0.0.1/login/oidc/callback".into(),
+            client,
+            started,
+        }
+    }
+
+    #[test]
+    fn a_started_sign_in_is_taken_once_with_its_state_within_ten_minutes() {
+        let t0 = Instant::now();
+        let mut p = PendingSignIns::default();
+        p.insert("s1".into(), pending(None, t0), t0).expect("kept");
+        p.insert("s2".into(), pending(None, t0), t0).expect("kept");
+        p.insert("s3".into(), pending(None, t0), t0).expect("kept");
+        let almost = t0 + PENDING_FOR - Duration::from_secs(1);
+        assert!(p.take(Some("s1"), Some("s1"), almost).is_some());
+        assert!(p.take(Some("s1"), Some("s1"), almost).is_none(), "one use");
+        // Another state than the cookie's spends the cookie's sign-in.
+        assert!(p.take(Some("s2"), Some("s3"), t0).is_none());
+        assert!(p.take(Some("s2"), Some("s2"), t0).is_none());
+        assert!(p.take(None, Some("s3"), t0).is_none());
+        // Ten minutes on, it is gone.
+        assert!(p.take(Some("s3"), Some("s3"), t0 + PENDING_FOR).is_none());
+    }
+
+    #[test]
+    fn started_sign_ins_are_bounded_and_expired_ones_forgotten() {
+        let t0 = Instant::now();
+        let mut p = PendingSignIns::default();
+        for i in 0..MAX_PENDING {
+            p.insert(format!("s{i}"), pending(None, t0), t0)
+                .expect("room");
+        }
+        assert_eq!(p.len(), MAX_PENDING);
+        assert_eq!(
+            p.insert("one-more".into(), pending(None, t0), t0),
+            Err(Full::Everyone)
+        );
+        assert_eq!(p.len(), MAX_PENDING);
+        // Once they have expired, they make room (and are dropped).
+        let later = t0 + PENDING_FOR;
+        p.insert("one-more".into(), pending(None, later), later)
+            .expect("room again");
+        assert_eq!(p.len(), 1);
+    }
+
+    #[test]
+    fn one_address_cannot_fill_the_sign_ins() {
+        let t0 = Instant::now();
+        let a: IpAddr = "203.0.113.7".parse().expect("ip");
+        let b: IpAddr = "203.0.113.8".parse().expect("ip");
+        let mut p = PendingSignIns::default();
+        for i in 0..MAX_PENDING_PER_ADDRESS {
+            let at = t0 + Duration::from_secs(i as u64);
+            p.insert(format!("a{i}"), pending(Some(a), at), at)
+                .expect("room");
+        }
+        let now = t0 + Duration::from_secs(200);
+        // It waits until its oldest expires; another address does not.
+        assert_eq!(
+            p.insert("a-more".into(), pending(Some(a), now), now),
+            Err(Full::Address(PENDING_FOR - Duration::from_secs(200)))
+        );
+        p.insert("b0".into(), pending(Some(b), now), now)
+            .expect("another address");
+        let later = t0 + PENDING_FOR;
+        p.insert("a-more".into(), pending(Some(a), later), later)
+            .expect("the oldest expired");
+    }
+
+    #[test]
+    fn allowed_domains_are_whole_domains_in_any_case() {
+        let domains = allowed_domains(&[
+            "Example.ORG".into(),
+            "@uni.example.".into(),
+            "example.org".into(),
+        ])
+        .expect("domains");
+        assert_eq!(domains, ["example.org", "uni.example"]);
+        assert!(may_create(&domains, "ana@example.org"));
+        assert!(may_create(&domains, "Ana@EXAMPLE.org"));
+        assert!(may_create(&domains, "bo@Uni.Example"));
+        assert!(
+            !may_create(&domains, "ana@mail.example.org"),
+            "not a subdomain"
+        );
+        assert!(!may_create(&domains, "ana@example.org.evil.test"));
+        assert!(!may_create(&domains, "ana@notexample.org"));
+        assert!(!may_create(&domains, "example.org"));
+        assert!(!may_create(&domains, "ana@example.org@evil.test"));
+        assert!(may_create(&[], "anyone@anywhere.test"));
+        for bad in [
+            "",
+            "*.example.org",
+            "ana@example.org",
+            "exa mple.org",
+            "a..b",
+            "-x.org",
+        ] {
+            assert!(allowed_domains(&[bad.into()]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn serve_says_who_may_make_an_account() {
+        let open = sign_up_note("https://id.example", Role::Candidate, &[]);
+        assert!(
+            open.contains("Anyone with a verified email at https://id.example"),
+            "{open}"
+        );
+        assert!(open.contains("candidate account"), "{open}");
+        assert!(open.contains("--oidc-allow-domain DOMAIN"), "{open}");
+        let limited = sign_up_note(
+            "https://id.example",
+            Role::Coach,
+            &["example.org".into(), "uni.example".into()],
+        );
+        assert!(
+            limited.contains("only for an email at example.org, uni.example"),
+            "{limited}"
+        );
+        assert!(limited.contains("new coach account"), "{limited}");
+        assert!(
+            !limited.contains('\n') && !open.contains('\n'),
+            "one line each"
+        );
     }
 
     #[test]

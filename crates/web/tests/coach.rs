@@ -462,3 +462,85 @@ fn cohort_insights_sum_the_sharing_candidates_and_no_one_else() {
     );
     assert_eq!(status, 403);
 }
+
+#[test]
+fn each_read_only_page_names_the_candidate_it_shows_and_no_other() {
+    let Some(site) = HostedSite::start(NOW, "the coach's read-only banner") else {
+        return;
+    };
+    let dir =
+        debrief_store_postgres::hosted::Directory::connect(site.database_url()).expect("directory");
+    let created = jiff::Timestamp::from_second(1_795_000_000).expect("time");
+    let mut shown = Vec::new();
+    for (email, name) in [
+        ("ana@example.org", "Ana <Ruiz> & Co"),
+        ("bea@example.org", "Bea Brandt"),
+    ] {
+        let a = dir
+            .add_account(
+                email,
+                name,
+                debrief_store_postgres::hosted::Role::Candidate,
+                "a long password",
+                created,
+            )
+            .expect("account");
+        let token = dir.new_token(&a, "test", created).expect("token");
+        let (status, body) = call(
+            &site,
+            "POST",
+            "/api/v1/sharing",
+            &token,
+            Some(r#"{"coach": "coach@example.org"}"#),
+        );
+        assert_eq!(status, 201, "{body}");
+        shown.push(a.id);
+    }
+    let ana = "Ana &lt;Ruiz&gt; &amp; Co (ana@example.org)";
+    let bea = "Bea Brandt (bea@example.org)";
+    for (id, mine, theirs) in [
+        (shown[0], ana, ["Brandt", "bea@example.org"]),
+        (shown[1], bea, ["Ruiz", "ana@example.org"]),
+    ] {
+        for tail in ["", "/applications", "/insights"] {
+            let path = format!("/candidates/{id}{tail}");
+            let (status, html) = call(&site, "GET", &path, &site.coach, None);
+            assert_eq!(status, 200, "{path}: {html}");
+            assert!(
+                html.contains(&format!(
+                    r#"Read-only: <strong id="reading">{mine}</strong> shares this with you."#
+                )),
+                "{path}: the banner names {mine}: {html}"
+            );
+            assert!(
+                html.contains(&format!("reading the data of {mine} read-only.")),
+                "{path}: the footer names {mine}: {html}"
+            );
+            for other in theirs {
+                assert!(!html.contains(other), "{path} names {other}: {html}");
+            }
+            assert!(!html.contains("<Ruiz>"), "{path}: the name is escaped");
+        }
+    }
+    // A name that is the email itself is said once.
+    let (status, body) = call(
+        &site,
+        "POST",
+        "/api/v1/sharing",
+        &site.victim,
+        Some(r#"{"coach": "coach@example.org"}"#),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (_, html) = call(
+        &site,
+        "GET",
+        &format!("/candidates/{}", site.victim_id),
+        &site.coach,
+        None,
+    );
+    assert!(
+        html.contains(r#"<strong id="reading">victim@example.org</strong>"#),
+        "{html}"
+    );
+    assert!(!html.contains("(victim@example.org)"), "{html}");
+}

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use common::hosted::HostedSite;
 use debrief_store_postgres::hosted::{Directory, Role};
 use debrief_web::hosted::HostedConfig;
-use debrief_web::oidc::{OidcSettings, Provider};
+use debrief_web::oidc::{self as oidc_limits, OidcSettings, Provider};
 
 const NOW: &str = "2026-11-20T15:00:00-06:00";
 const CLIENT_ID: &str = "debrief-test";
@@ -121,6 +121,7 @@ fn start_provider(dir: &std::path::Path, redirect_uri: &str, now: i64) -> NodePr
 
 struct Reply {
     status: u16,
+    retry_after: Option<String>,
     location: Option<String>,
     set_cookies: Vec<String>,
     body: String,
@@ -130,6 +131,8 @@ struct Reply {
 struct Browser {
     agent: ureq::Agent,
     jar: HashMap<String, HashMap<String, String>>,
+    /// `X-Forwarded-For`, as a trusted proxy would send it.
+    forwarded_for: Option<String>,
 }
 
 fn authority(url: &str) -> String {
@@ -145,6 +148,15 @@ impl Browser {
                 .build()
                 .into(),
             jar: HashMap::new(),
+            forwarded_for: None,
+        }
+    }
+
+    /// A browser behind a trusted proxy, at client address `ip`.
+    fn at(ip: &str) -> Browser {
+        Browser {
+            forwarded_for: Some(ip.to_string()),
+            ..Browser::new()
         }
     }
 
@@ -166,12 +178,18 @@ impl Browser {
                 if !cookies.is_empty() {
                     req = req.header("cookie", &cookies);
                 }
+                if let Some(ip) = &self.forwarded_for {
+                    req = req.header("x-forwarded-for", ip);
+                }
                 req.send_form(pairs.iter().copied())
             }
             None => {
                 let mut req = self.agent.get(url);
                 if !cookies.is_empty() {
                     req = req.header("cookie", &cookies);
+                }
+                if let Some(ip) = &self.forwarded_for {
+                    req = req.header("x-forwarded-for", ip);
                 }
                 req.call()
             }
@@ -212,6 +230,11 @@ impl Browser {
             });
         Reply {
             status: r.status().as_u16(),
+            retry_after: r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
             location,
             set_cookies,
             body: r.body_mut().read_to_string().unwrap_or_default(),
@@ -264,6 +287,8 @@ enum Way {
 struct Test {
     site: HostedSite,
     provider: NodeProvider,
+    /// Debrief's side of the provider (its sign-ins in progress).
+    debrief: Arc<Provider>,
 }
 
 impl Test {
@@ -324,10 +349,13 @@ impl Test {
     }
 }
 
-fn start() -> Option<Test> {
+/// A hosted site with the provider: new accounts only at `allow_domains`
+/// (any when empty); `X-Forwarded-For` believed when `behind_proxy`.
+fn start(allow_domains: &[&str], behind_proxy: bool) -> Option<Test> {
     let dir = provider_dir()?;
     let now = NOW.parse::<jiff::Timestamp>().expect("NOW").as_second();
     let mut provider = None;
+    let mut debrief = None;
     let site = HostedSite::start_configured(NOW, "the OpenID Connect sign-in test", |addr| {
         let p = start_provider(&dir, &format!("http://{addr}/login/oidc/callback"), now);
         let discovered = Provider::discover(OidcSettings {
@@ -335,23 +363,31 @@ fn start() -> Option<Test> {
             client_id: CLIENT_ID.into(),
             client_secret: CLIENT_SECRET.into(),
             role: Role::Candidate,
+            allow_domains: allow_domains.iter().map(|d| d.to_string()).collect(),
         })
         .expect("discovery");
         provider = Some(p);
+        let discovered = Arc::new(discovered);
+        debrief = Some(Arc::clone(&discovered));
         HostedConfig {
-            oidc: Some(Arc::new(discovered)),
-            ..HostedConfig::default()
+            oidc: Some(discovered),
+            trusted_proxies: if behind_proxy {
+                vec!["127.0.0.1".parse().expect("ip")]
+            } else {
+                Vec::new()
+            },
         }
     })?;
     Some(Test {
         site,
         provider: provider.expect("provider started"),
+        debrief: debrief.expect("discovered"),
     })
 }
 
 #[test]
 fn signing_in_with_a_real_identity_provider() {
-    let Some(t) = start() else { return };
+    let Some(t) = start(&[], false) else { return };
     let dir = t.directory();
     let accounts_before = dir.accounts().expect("accounts").len();
     let host = authority(&t.provider.issuer);
@@ -469,4 +505,156 @@ fn without_a_provider_there_is_no_button_and_no_route() {
         let r = b.get(&format!("http://{}{path}", site.addr));
         assert_eq!(r.status, 404, "{path}: {}", r.body);
     }
+}
+
+#[test]
+fn with_allowed_domains_only_those_make_accounts_and_existing_ones_still_sign_in() {
+    let Some(t) = start(&["EXAMPLE.org"], false) else {
+        return;
+    };
+    let dir = t.directory();
+    let created = jiff::Timestamp::from_second(1_795_000_000).expect("time");
+    // An account made by the operator at a domain that is not allowed.
+    dir.add_account_without_password(
+        "guest@elsewhere.test",
+        "Gus Guest",
+        Role::Candidate,
+        created,
+    )
+    .expect("guest");
+    let accounts_before = dir.accounts().expect("accounts").len();
+
+    // At the allowed domain (in another case than given): made.
+    let mut b = Browser::new();
+    let r = t.sign_in(&mut b, "newcomer", Way::Allow);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(t.signed_in(&b));
+    assert!(
+        dir.account("newcomer@example.org")
+            .expect("lookup")
+            .is_some()
+    );
+    assert_eq!(dir.accounts().expect("accounts").len(), accounts_before + 1);
+
+    // Another domain, and a subdomain of the allowed one: refused, said
+    // why in plain words, nothing made, no one signed in.
+    for (login, email) in [
+        ("outsider", "out@elsewhere.test"),
+        ("subdomain", "sub@mail.example.org"),
+    ] {
+        let mut b = Browser::new();
+        let r = t.sign_in(&mut b, login, Way::Allow);
+        assert_eq!(r.status, 403, "{login}: {}", r.body);
+        assert!(
+            r.body
+                .contains(&format!("There is no account for {email} here"))
+                && r.body
+                    .contains("makes new accounts only for email addresses at example.org"),
+            "{login}: {}",
+            r.body
+        );
+        assert!(!t.signed_in(&b), "{login}");
+        assert_eq!(b.get(&t.url("/")).status, 303, "{login}: back to /login");
+        assert_eq!(dir.account(email).expect("lookup"), None, "{login}");
+    }
+    assert_eq!(dir.accounts().expect("accounts").len(), accounts_before + 1);
+
+    // An existing account at another domain still signs in (its email
+    // in another case at the provider).
+    let mut g = Browser::new();
+    let r = t.sign_in(&mut g, "guest", Way::Allow);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(t.signed_in(&g));
+    let today = g.get(&t.url("/"));
+    assert!(
+        today.body.contains(r#"title="guest@elsewhere.test""#),
+        "signed in as the guest: {}",
+        today.body
+    );
+    assert_eq!(dir.accounts().expect("accounts").len(), accounts_before + 1);
+}
+
+/// The `state` of the provider address `/login/oidc` sends to.
+fn state_of(location: &str) -> String {
+    location
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("state="))
+        .expect("a state")
+        .to_string()
+}
+
+#[test]
+fn failed_answers_from_one_address_make_it_wait_and_starts_are_bounded() {
+    let Some(t) = start(&[], true) else { return };
+    let dir = t.directory();
+    let accounts_before = dir.accounts().expect("accounts").len();
+    let callback = t.url("/login/oidc/callback");
+
+    // One refused code at the provider (a started sign-in, a made-up
+    // code), then four answers with no sign-in started.
+    let mut b = Browser::at("203.0.113.5");
+    let r = b.get(&t.url("/login/oidc"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let state = state_of(r.location.as_deref().expect("to the provider"));
+    let r = b.get(&format!("{callback}?code=made-up&state={state}"));
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert!(r.body.contains("refused to finish"), "{}", r.body);
+    for _ in 0..4 {
+        let r = b.get(&format!("{callback}?code=x&state=y"));
+        assert_eq!(r.status, 400, "{}", r.body);
+    }
+    // Now that address waits, at the callback and at the start, with
+    // the user-visible wait, and for passwords too (one count per address).
+    let pending_before = t.debrief.pending_count();
+    for path in ["/login/oidc/callback?code=x&state=y", "/login/oidc"] {
+        let r = b.get(&t.url(path));
+        assert_eq!(r.status, 429, "{path}: {}", r.body);
+        assert!(
+            r.body
+                .contains("Too many failed sign-ins from your address. Try again in 2 s."),
+            "{path}: {}",
+            r.body
+        );
+        assert_eq!(r.retry_after.as_deref(), Some("2"), "{path}");
+        assert!(r.location.is_none(), "{path}: not sent to the provider");
+    }
+    assert_eq!(t.debrief.pending_count(), pending_before, "nothing kept");
+    let r = b.post(
+        &t.url("/login"),
+        &[
+            ("email", "victim@example.org"),
+            ("password", "a long password"),
+        ],
+    );
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("Try again in 2 s."), "{}", r.body);
+
+    // Another address is not held up: it signs in.
+    let mut other = Browser::at("203.0.113.6");
+    let r = t.sign_in(&mut other, "newcomer", Way::Allow);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(t.signed_in(&other));
+
+    // Sign-ins started and never finished: one address may keep at most
+    // 100 under way; the next waits for the oldest to expire.
+    let mut starter = Browser::at("203.0.113.7");
+    for i in 0..100 {
+        let r = starter.get(&t.url("/login/oidc"));
+        assert_eq!(r.status, 303, "start {i}: {}", r.body);
+    }
+    let r = starter.get(&t.url("/login/oidc"));
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "Too many sign-ins were started from your address and not finished. Try again in"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(r.retry_after.is_some());
+    assert!(t.debrief.pending_count() <= oidc_limits::MAX_PENDING);
+    // A further address still may.
+    let r = Browser::at("203.0.113.8").get(&t.url("/login/oidc"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(dir.accounts().expect("accounts").len(), accounts_before + 1);
 }

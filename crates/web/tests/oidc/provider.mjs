@@ -51,6 +51,11 @@ const USERS = {
   victim: { email: 'Victim@Example.org', email_verified: true, name: 'Victim' },
   disabled: { email: 'other-coach@example.org', email_verified: true, name: 'Gone' },
   unverified: { email: 'unverified@example.org', email_verified: false, name: 'Una' },
+  // For --oidc-allow-domain: another domain, a subdomain, and an account
+  // the test makes beforehand at another domain.
+  outsider: { email: 'out@elsewhere.test', email_verified: true, name: 'Otto Outsider' },
+  subdomain: { email: 'sub@mail.example.org', email_verified: true, name: 'Sue Sub' },
+  guest: { email: 'Guest@Elsewhere.test', email_verified: true, name: 'Gus Guest' },
 };
 
 const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
