@@ -158,6 +158,7 @@ impl PgStore {
         settings: &[(String, String)],
         replace: bool,
     ) -> Result<(), StoreError> {
+        let ticket = self.ticket();
         let conn = self.lease()?;
         let mut tx = self.begin_write(&conn)?;
         if replace {
@@ -179,17 +180,42 @@ impl PgStore {
         for (key, value) in settings {
             ops::set_setting(&conn, self.vault, key, value)?;
         }
-        self.wrote(tx.commit())
+        self.wrote(ticket, tx.commit())
     }
 
-    /// After a write transaction: the revision a pool's watch kept for
-    /// this vault is forgotten, so this process's next read sees its own
-    /// write without waiting for the notification.
-    fn wrote(&self, committed: Result<(), StoreError>) -> Result<(), StoreError> {
-        if let Source::Pooled(pool) = &self.conn {
-            pool.watch().forget(self.vault);
+    /// After a write transaction: a pool's watch learns the revision it
+    /// committed as (so this process's next read sees its own write
+    /// without waiting for the notification), and the profile is kept as
+    /// of it when the transaction did not change it.
+    fn wrote(
+        &self,
+        ticket: Option<watch::Ticket>,
+        committed: Result<Committed, StoreError>,
+    ) -> Result<(), StoreError> {
+        let (Source::Pooled(pool), Some(ticket)) = (&self.conn, ticket) else {
+            return committed.map(|_| ());
+        };
+        let watch = pool.watch();
+        match committed {
+            Ok(c) => {
+                watch.learn(self.vault, c.revision, ticket);
+                *self.kept_profile() = c.profile.map(|p| (c.revision, p));
+                Ok(())
+            }
+            Err(e) => {
+                // It may have committed before the answer was lost.
+                watch.forget(self.vault);
+                Err(e)
+            }
         }
-        committed
+    }
+
+    /// The pool's watch's moment, taken before a write transaction.
+    fn ticket(&self) -> Option<watch::Ticket> {
+        match &self.conn {
+            Source::Pooled(pool) => Some(pool.watch().ticket()),
+            Source::Own(_) => None,
+        }
     }
 
     /// The vault's revision as the pool's watch knows it (pooled stores,
@@ -351,12 +377,22 @@ const BATCH: usize = 1000;
 struct PgTx<'c> {
     tx: Tx<'c>,
     vault: i64,
+    /// The stored profile, read under the lock; `None` once the
+    /// transaction sets another.
+    profile: Option<Profile>,
     /// Quietness is computed with the profile: the stored one until the
     /// transaction sets another.
     quiet: Quiet,
     stored_key: String,
     last_version: i64,
     state: RefCell<Buffered>,
+}
+
+/// What a committed write transaction leaves: the revision it committed
+/// as and, unless it set another, the profile the vault has at it.
+struct Committed {
+    revision: u64,
+    profile: Option<Profile>,
 }
 
 /// What a write transaction holds back or remembers.
@@ -401,10 +437,12 @@ impl<'c> PgTx<'c> {
             _ => ops::profile(conn, vault)?,
         };
         let quiet = Quiet::new(&profile);
+        let profile = Some(profile);
         let stored_key = quiet.key().to_string();
         Ok(PgTx {
             tx,
             vault,
+            profile,
             quiet,
             stored_key,
             last_version,
@@ -456,6 +494,7 @@ impl<'c> PgTx<'c> {
                 self.flush_puts()?;
                 ops::set_profile(conn, vault, p)?;
                 self.quiet = Quiet::new(p);
+                self.profile = None;
             }
             Change::PutApplication(a) => {
                 self.last_version += 1;
@@ -504,7 +543,7 @@ impl<'c> PgTx<'c> {
         Ok(())
     }
 
-    fn commit(self) -> Result<(), StoreError> {
+    fn commit(self) -> Result<Committed, StoreError> {
         self.flush()?;
         let (conn, vault) = (self.conn(), self.vault);
         if self.quiet.key() != self.stored_key {
@@ -514,8 +553,12 @@ impl<'c> PgTx<'c> {
         }
         // Always: a write that changed only settings or the journal moves
         // the revision too.
-        ops::save_last_version(conn, vault, self.last_version)?;
-        self.tx.commit()
+        let revision = ops::save_last_version(conn, vault, self.last_version)?;
+        self.tx.commit()?;
+        Ok(Committed {
+            revision,
+            profile: self.profile,
+        })
     }
 }
 
@@ -701,20 +744,22 @@ impl StoreWriter for PgStore {
         &mut self,
         produce: &mut dyn FnMut(&mut ChangeSink<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let ticket = self.ticket();
         let conn = self.lease()?;
         // Dropping the transaction on an early return rolls everything back.
         let mut tx = self.begin_write(&conn)?;
         produce(&mut |change| tx.write_one(change))?;
-        self.wrote(tx.commit())
+        self.wrote(ticket, tx.commit())
     }
 
     fn transaction(
         &mut self,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let ticket = self.ticket();
         let conn = self.lease()?;
         let mut tx = self.begin_write(&conn)?;
         work(&mut tx)?;
-        self.wrote(tx.commit())
+        self.wrote(ticket, tx.commit())
     }
 }

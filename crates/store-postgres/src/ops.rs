@@ -39,12 +39,14 @@ pub(crate) fn lock(conn: &Conn, vault: i64) -> Result<(i64, u64), StoreError> {
 
 /// Ends a write transaction's work: saves the last version handed out
 /// and bumps the vault's revision (under the lock `lock` took).
-pub(crate) fn save_last_version(conn: &Conn, vault: i64, v: i64) -> Result<(), StoreError> {
-    conn.execute(
-        "UPDATE vaults SET last_version = $2, revision = revision + 1 WHERE id = $1",
+/// Answers the revision the transaction commits as.
+pub(crate) fn save_last_version(conn: &Conn, vault: i64, v: i64) -> Result<u64, StoreError> {
+    let row = conn.query_one(
+        "UPDATE vaults SET last_version = $2, revision = revision + 1 WHERE id = $1
+         RETURNING revision",
         &[&vault, &v],
     )?;
-    Ok(())
+    Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
 }
 
 /// Moves the vault's revision (a write that changes no application, such

@@ -171,16 +171,16 @@ impl Watch {
         Ticket(self.heard.generation.load(Ordering::Acquire))
     }
 
-    /// Keeps a revision read from the database after `ticket` was taken,
-    /// unless listening stopped or started again since.
+    /// Keeps a revision read from the database (or committed by this
+    /// process) after `ticket` was taken, unless listening stopped or
+    /// started again since: then a later one may have gone unheard.
     pub(crate) fn learn(&self, vault: i64, revision: u64, ticket: Ticket) {
         if self.is_live() && self.ticket() == ticket {
             self.heard.learn(vault, revision);
         }
     }
 
-    /// Forgets the vault's revision: this process just wrote to it, and
-    /// its next read must not wait for the notification.
+    /// Forgets the vault's revision (a write whose outcome is unknown).
     pub(crate) fn forget(&self, vault: i64) {
         self.heard.revisions().remove(&vault);
     }
