@@ -60,6 +60,10 @@ const COOKIE: &str = "debrief_session";
 /// Failed sign-ins (per account, per address) before the next waits.
 const FREE_FAILURES: u32 = 5;
 
+/// Failures are forgotten after this long without another (the longest
+/// wait, so nobody waiting is let off early).
+const FORGIVEN_AFTER: Duration = Duration::from_secs(900);
+
 /// How hosted mode was asked to run.
 #[derive(Debug, Clone, Default)]
 pub struct HostedConfig {
@@ -154,12 +158,17 @@ impl Throttle {
 
     pub fn failed(&mut self, key: &str, now: Instant) {
         let entry = self.failures.entry(key.to_string()).or_insert((0, now));
+        if now.duration_since(entry.1) >= FORGIVEN_AFTER {
+            // Quiet for longer than the longest wait: a fresh start, so an
+            // office behind one address does not pile up failures for ever.
+            entry.0 = 0;
+        }
         entry.0 = entry.0.saturating_add(1);
         entry.1 = now;
         if self.failures.len() > 100_000 {
             // Forget the quiet ones rather than grow without end.
             self.failures
-                .retain(|_, (_, at)| now.duration_since(*at) < Duration::from_secs(900));
+                .retain(|_, (_, at)| now.duration_since(*at) < FORGIVEN_AFTER);
         }
     }
 
@@ -1122,6 +1131,31 @@ mod tests {
         assert_eq!(t.wait("address:1.2.3.4", start), None);
         t.succeeded("account:a");
         assert_eq!(t.wait("account:a", start), None);
+    }
+
+    #[test]
+    fn failures_are_forgiven_after_a_quiet_quarter_hour() {
+        let mut t = Throttle::default();
+        let start = Instant::now();
+        for _ in 0..FREE_FAILURES + 3 {
+            t.failed("address:10.0.0.1", start);
+        }
+        assert_eq!(
+            t.wait("address:10.0.0.1", start),
+            Some(Duration::from_secs(16))
+        );
+        // One more failure a quarter hour later counts as the first.
+        let later = start + FORGIVEN_AFTER;
+        t.failed("address:10.0.0.1", later);
+        assert_eq!(t.wait("address:10.0.0.1", later), None);
+        // Within it, failures keep adding up.
+        for _ in 0..FREE_FAILURES - 1 {
+            t.failed("address:10.0.0.1", later);
+        }
+        assert_eq!(
+            t.wait("address:10.0.0.1", later),
+            Some(Duration::from_secs(2))
+        );
     }
 
     #[test]
