@@ -120,7 +120,7 @@ impl SqliteStore {
             // body (about 5 KB in the generated stores) fills a 4 KB page
             // and spills onto an overflow page; with 16 KB pages the same
             // bytes are a quarter of the pages to allocate, log and
-            // checkpoint (a 100,000-application import: 2 to 3 s less CPU,
+            // checkpoint (a 100,000-application import: about 2 s less CPU,
             // docs/BENCHMARKS.md, fourth pass). A file's page size is fixed
             // once it has pages: older stores keep theirs.
             let pages: i64 = conn
