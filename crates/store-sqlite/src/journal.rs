@@ -72,12 +72,14 @@ pub(crate) fn after(
     Ok(())
 }
 
-/// Sets every application item's `after` of `entry` in one statement, to
-/// the body each application has now (NULL: gone). Every body a journal
-/// entry ends on was written in its transaction, by this build, from the
-/// application itself (`write::store`): the exchange JSON `Unit` would
-/// read back and serialize, without decoding and encoding 100,000 of them
-/// after an import.
+/// Sets every application item's `after` of `entry` in one statement, as
+/// a reference to the body each application has now (`after_version`,
+/// `migrations/0009_journal_refs.sql`; NULL both: gone) instead of a copy
+/// of it. Every body a journal entry ends on was written in its
+/// transaction, by this build, from the application itself
+/// (`write::store`): the exchange JSON `Unit` would read back and
+/// serialize, without decoding and encoding 100,000 of them after an
+/// import, nor copying them.
 pub(crate) fn after_applications(
     conn: &Connection,
     entry: i64,
@@ -87,10 +89,8 @@ pub(crate) fn after_applications(
         return Ok(());
     }
     conn.prepare_cached(
-        "UPDATE journal_items SET after = (
-             SELECT b.body FROM applications a
-             JOIN application_bodies b ON b.app = a.pk
-             WHERE a.id = journal_items.app)
+        "UPDATE journal_items SET after = NULL, after_version = (
+             SELECT a.version FROM applications a WHERE a.id = journal_items.app)
          WHERE entry = ?1 AND app IS NOT NULL",
     )
     .and_then(|mut s| s.execute([entry]))
@@ -98,10 +98,70 @@ pub(crate) fn after_applications(
     Ok(())
 }
 
-pub(crate) fn end(conn: &Connection, entry: i64, undoes: &[i64]) -> Result<bool, StoreError> {
-    conn.prepare_cached("DELETE FROM journal_items WHERE entry = ?1 AND before IS after")
-        .and_then(|mut s| s.execute([entry]))
+/// Copy on write: gives every journal item whose after refers to the body
+/// application `id` has now (at `version`) a copy of that body, before a
+/// write changes or removes it.
+pub(crate) fn materialize(conn: &Connection, id: &str, version: i64) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE journal_items SET after_version = NULL, after = (
+             SELECT b.body FROM applications a
+             JOIN application_bodies b ON b.app = a.pk
+             WHERE a.id = ?1)
+         WHERE after_version = ?2 AND app = ?1",
+    )
+    .and_then(|mut s| s.execute(params![id, version]))
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// [`materialize`] for every application, before they are all removed.
+pub(crate) fn materialize_all(conn: &Connection) -> Result<(), StoreError> {
+    let dangling: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM journal_items j
+             WHERE j.after_version IS NOT NULL AND NOT EXISTS (
+                 SELECT 1 FROM applications a
+                 WHERE a.id = j.app AND a.version = j.after_version)",
+        )
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(backend)?;
+    if dangling > 0 {
+        return Err(dangling_reference());
+    }
+    conn.prepare_cached(
+        "UPDATE journal_items SET after_version = NULL, after = (
+             SELECT b.body FROM applications a
+             JOIN application_bodies b ON b.app = a.pk
+             WHERE a.id = journal_items.app)
+         WHERE after_version IS NOT NULL",
+    )
+    .and_then(|mut s| s.execute([]))
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn dangling_reference() -> StoreError {
+    corrupt(
+        "journal_items",
+        "a change's after refers to a version of an application the store no longer has",
+    )
+}
+
+pub(crate) fn end(conn: &Connection, entry: i64, undoes: &[i64]) -> Result<bool, StoreError> {
+    // An item whose after is a reference is the same as its before when
+    // the body it refers to is; a NULL before (a new application) never
+    // is, and costs no read of the body.
+    conn.prepare_cached(
+        "DELETE FROM journal_items WHERE entry = ?1 AND CASE
+             WHEN after_version IS NULL THEN before IS after
+             WHEN before IS NULL THEN 0
+             ELSE before = (SELECT b.body FROM applications a
+                            JOIN application_bodies b ON b.app = a.pk
+                            WHERE a.id = journal_items.app)
+         END",
+    )
+    .and_then(|mut s| s.execute([entry]))
+    .map_err(backend)?;
     let items: i64 = conn
         .prepare_cached("SELECT count(*) FROM journal_items WHERE entry = ?1")
         .and_then(|mut s| s.query_row([entry], |r| r.get(0)))
@@ -175,23 +235,35 @@ pub(crate) fn history(
             undone_by,
         });
     }
+    // An after kept as a reference (`after_version`) is the body the
+    // application has at that version: its current one (copy on write).
     let mut stmt = conn
         .prepare_cached(
-            "SELECT app, before, after FROM journal_items WHERE entry = ?1 ORDER BY position",
+            "SELECT j.app, j.before, j.after, j.after_version, b.body
+             FROM journal_items j
+             LEFT JOIN applications a ON j.after_version IS NOT NULL
+                  AND a.id = j.app AND a.version = j.after_version
+             LEFT JOIN application_bodies b ON b.app = a.pk
+             WHERE j.entry = ?1 ORDER BY j.position",
         )
         .map_err(backend)?;
     for entry in &mut entries {
-        let items = stmt
-            .query_map([entry.id], |r| {
-                Ok(JournalItem {
-                    app: r.get(0)?,
-                    before: r.get(1)?,
-                    after: r.get(2)?,
-                })
-            })
-            .map_err(backend)?;
-        for item in items {
-            entry.items.push(item.map_err(backend)?);
+        let mut rows = stmt.query([entry.id]).map_err(backend)?;
+        while let Some(r) = rows.next().map_err(backend)? {
+            let after_version: Option<i64> = r.get(3).map_err(backend)?;
+            let after = match after_version {
+                None => r.get(2).map_err(backend)?,
+                Some(_) => Some(
+                    r.get::<_, Option<String>>(4)
+                        .map_err(backend)?
+                        .ok_or_else(dangling_reference)?,
+                ),
+            };
+            entry.items.push(JournalItem {
+                app: r.get(0).map_err(backend)?,
+                before: r.get(1).map_err(backend)?,
+                after,
+            });
         }
     }
     Ok(entries)

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_app_details.sql"),
     include_str!("../migrations/0007_keys.sql"),
     include_str!("../migrations/0008_bodies.sql"),
+    include_str!("../migrations/0009_journal_refs.sql"),
 ];
 
 /// The number of the migration that replaced the tables with bodies

@@ -40,7 +40,16 @@ pub(crate) fn set_profile(conn: &Connection, p: &Profile) -> Result<(), StoreErr
     Ok(())
 }
 
+/// Copy on write: as [`put_application`].
 pub(crate) fn delete_application(conn: &Connection, id: &str) -> Result<(), StoreError> {
+    let version: Option<i64> = conn
+        .prepare_cached("SELECT version FROM applications WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+        .map_err(backend)?;
+    let Some(version) = version else {
+        return Err(StoreError::UnknownApplication(id.to_string()));
+    };
+    crate::journal::materialize(conn, id, version)?;
     // Children go by `ON DELETE CASCADE`.
     let deleted = conn
         .prepare_cached("DELETE FROM applications WHERE id = ?1")
@@ -52,7 +61,9 @@ pub(crate) fn delete_application(conn: &Connection, id: &str) -> Result<(), Stor
     Ok(())
 }
 
+/// Copy on write: as [`put_application`], for every application.
 pub(crate) fn delete_all_applications(conn: &Connection) -> Result<(), StoreError> {
+    crate::journal::materialize_all(conn)?;
     // Emptying each table outright is much faster than cascading row by row.
     for table in CHILD_TABLES {
         conn.execute_batch(&format!("DELETE FROM {table}"))
@@ -108,18 +119,41 @@ pub(crate) fn refresh_quiet(conn: &Connection, quiet: &Quiet) -> Result<(), Stor
 
 /// Inserts the application, or replaces the one with the same id under the
 /// same key, so it keeps its place in the insertion order.
+///
+/// Copy on write (`migrations/0009_journal_refs.sql`): the journal items
+/// referring to the body it replaces get a copy of that body first.
 pub(crate) fn put_application(
     conn: &Connection,
     a: &Application,
     quiet: &Quiet,
     version: i64,
 ) -> Result<(), StoreError> {
-    store(conn, None, a, quiet.seconds(a), Some(quiet.zone()), version)
+    let existing: Option<(i64, i64)> = conn
+        .prepare_cached("SELECT pk, version FROM applications WHERE id = ?1")
+        .and_then(|mut s| {
+            s.query_row([a.id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(backend)?;
+    if let Some((pk, old_version)) = existing {
+        crate::journal::materialize(conn, &a.id, old_version)?;
+        store(
+            conn,
+            Some(pk),
+            a,
+            quiet.seconds(a),
+            Some(quiet.zone()),
+            version,
+        )
+    } else {
+        store(conn, None, a, quiet.seconds(a), Some(quiet.zone()), version)
+    }
 }
 
 /// Writes an application's row, body, image and keys: under `key` if given
-/// (the upgrade keeps every key), else under its own key if its id is
-/// stored, else under a new key.
+/// (replacing the row there: the upgrade keeps every key, a write keeps an
+/// application's place), else under a new key (the caller found no row
+/// with its id).
 pub(crate) fn store(
     conn: &Connection,
     key: Option<i64>,
@@ -151,13 +185,7 @@ fn put(
     body: &str,
     image: &[u8],
 ) -> rusqlite::Result<()> {
-    let existing: Option<i64> = match key {
-        Some(key) => Some(key),
-        None => conn
-            .prepare_cached("SELECT pk FROM applications WHERE id = ?1")?
-            .query_row([a.id.as_str()], |r| r.get(0))
-            .optional()?,
-    };
+    let existing = key;
     if let Some(pk) = existing {
         // Its body, image and keys go by `ON DELETE CASCADE`.
         conn.prepare_cached("DELETE FROM applications WHERE pk = ?1")?

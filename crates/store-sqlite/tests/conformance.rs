@@ -308,6 +308,31 @@ fn file_is_in_wal_mode() {
     assert_eq!(mode, "wal");
 }
 
+fn page_size(path: &Path) -> i64 {
+    rusqlite::Connection::open(path)
+        .and_then(|c| c.pragma_query_value(None, "page_size", |r| r.get(0)))
+        .expect("page_size")
+}
+
+#[test]
+fn a_new_file_has_16k_pages_and_an_old_one_keeps_its_own() {
+    let (_dir, path) = temp_db();
+    let data = fill(&path);
+    assert_eq!(page_size(&path), 16_384);
+    let store = SqliteStore::open(&path).expect("reopen");
+    assert_eq!(store.load().expect("load"), data);
+    drop(store);
+
+    // A file made with SQLite's default pages (the schema-7 fixture) is
+    // upgraded in place and keeps them.
+    let (_old_dir, old) = schema_7_fixture();
+    assert_eq!(page_size(&old), 4_096);
+    let store = SqliteStore::open(&old).expect("upgrade");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    drop(store);
+    assert_eq!(page_size(&old), 4_096);
+}
+
 #[test]
 fn migrations_are_idempotent_on_reopen() {
     let (_dir, path) = temp_db();
@@ -748,8 +773,31 @@ fn a_schema_7_store_is_upgraded_to_bodies_losslessly() {
     drop(store);
     assert_eq!(rows_of(&path), before, "keys, versions and quietness kept");
     // Reopening migrates nothing more.
-    let store = SqliteStore::open(&path).expect("reopen");
+    let mut store = SqliteStore::open(&path).expect("reopen");
     assert_eq!(store.load().expect("load"), data);
+    // The old journal's afters are copies (0009 keeps them): a write of
+    // an application they name leaves them as they were, and the new
+    // entry refers to the body it wrote.
+    let mut globex = store.application("globex").expect("read").expect("globex");
+    globex.role = "Principal Engineer".into();
+    let at: Timestamp = "2026-11-22T15:00:00Z".parse().expect("time");
+    let origin = debrief_store::Origin::new(debrief_store::Source::Cli, at, "edit");
+    debrief_store::update(&mut store, &origin, |u| {
+        u.apply(&[Change::PutApplication(globex.clone())])
+    })
+    .expect("edit");
+    let after_edit = store.history(100, false).expect("history");
+    assert_eq!(after_edit.len(), history.len() + 1);
+    assert_eq!(after_edit[1..], history[..], "old entries changed");
+    assert_eq!(
+        after_edit[0].items[0].after,
+        Some(serde_json::to_string(&globex).expect("json"))
+    );
+    debrief_store::undo(&mut store, &origin, 1).expect("undo");
+    assert_eq!(
+        store.application("globex").expect("read").as_ref(),
+        data.applications.iter().find(|a| a.id == "globex")
+    );
 }
 
 #[test]
