@@ -40,6 +40,13 @@ fn write(store: &mut SqliteStore, what: &str, changes: Vec<Change>) -> Result<()
     debrief_store::update(store, &origin(what), |u| u.apply(&changes))
 }
 
+/// Writes every application of `apps` in one journalled transaction, as
+/// an import does.
+fn import(store: &mut SqliteStore, apps: &[Application]) {
+    let changes = apps.iter().cloned().map(Change::PutApplication).collect();
+    write(store, "import", changes).expect("import");
+}
+
 fn json(a: &Application) -> String {
     serde_json::to_string(a).expect("json")
 }
@@ -83,16 +90,7 @@ fn an_import_refers_to_the_bodies_instead_of_copying_them() {
     let (_dir, path) = temp_db();
     let mut store = SqliteStore::open(&path).expect("open");
     let imported = apps(30);
-    write(
-        &mut store,
-        "import",
-        imported
-            .iter()
-            .cloned()
-            .map(Change::PutApplication)
-            .collect(),
-    )
-    .expect("import");
+    import(&mut store, &imported);
     let import = newest(&store);
     assert_eq!(import.items.len(), imported.len());
     for (item, app) in import.items.iter().zip(&imported) {
@@ -121,16 +119,7 @@ fn later_writes_leave_history_as_it_was_and_undo_restores_the_imported_bodies() 
     let (_dir, path) = temp_db();
     let mut store = SqliteStore::open(&path).expect("open");
     let imported = apps(12);
-    write(
-        &mut store,
-        "import",
-        imported
-            .iter()
-            .cloned()
-            .map(Change::PutApplication)
-            .collect(),
-    )
-    .expect("import");
+    import(&mut store, &imported);
     let import = newest(&store);
 
     // An edit of a3 (a full application), a delete of a5, an edit of a4
@@ -234,16 +223,7 @@ fn a_dangling_reference_is_corrupt_and_undo_of_an_import_and_an_edit_is_complete
     let (_dir, path) = temp_db();
     let mut store = SqliteStore::open(&path).expect("open");
     let imported = apps(6);
-    write(
-        &mut store,
-        "import",
-        imported
-            .iter()
-            .cloned()
-            .map(Change::PutApplication)
-            .collect(),
-    )
-    .expect("import");
+    import(&mut store, &imported);
     let mut edited = imported[0].clone();
     edited.company = "Renamed".into();
     write(&mut store, "edit", vec![Change::PutApplication(edited)]).expect("edit");

@@ -606,7 +606,7 @@ fn hosted_operations() -> Vec<Op> {
             .answer_raw(200, "Alive", r##"{"type": "object", "additionalProperties": false, "required": ["status"], "properties": {"status": {"const": "ok"}}}"##),
         op(GET, "/readyz", "Ready: the database answers (no credentials)")
             .health()
-            .answer_raw(200, "Ready", r##"{"type": "object", "additionalProperties": false, "required": ["status"], "properties": {"status": {"const": "ready"}}}"##)
+            .answer_raw(200, "Ready", r##"{"type": "object", "additionalProperties": false, "required": ["status", "listening"], "properties": {"status": {"const": "ready"}, "listening": {"type": "boolean", "description": "Whether the server hears the database announce writes and token changes (then it keeps tokens and revisions between requests; docs/hosting.md)"}}}"##)
             .answer_raw(503, "The database does not answer", r##"{"type": "object", "additionalProperties": false, "required": ["status"], "properties": {"status": {"type": "string"}}}"##),
     ]
 }
