@@ -192,10 +192,9 @@ impl PgStore {
         ticket: Option<watch::Ticket>,
         committed: Result<Committed, StoreError>,
     ) -> Result<(), StoreError> {
-        let (Source::Pooled(pool), Some(ticket)) = (&self.conn, ticket) else {
+        let (Some(watch), Some(ticket)) = (self.conn.watch(), ticket) else {
             return committed.map(|_| ());
         };
-        let watch = pool.watch();
         match committed {
             Ok(c) => {
                 watch.learn(self.vault, c.revision, ticket);
@@ -212,19 +211,13 @@ impl PgStore {
 
     /// The pool's watch's moment, taken before a write transaction.
     fn ticket(&self) -> Option<watch::Ticket> {
-        match &self.conn {
-            Source::Pooled(pool) => Some(pool.watch().ticket()),
-            Source::Own(_) => None,
-        }
+        self.conn.watch().map(Watch::ticket)
     }
 
     /// The vault's revision as the pool's watch knows it (pooled stores,
     /// while it listens and once it heard or read one).
     fn watched_revision(&self) -> Option<u64> {
-        match &self.conn {
-            Source::Pooled(pool) => pool.watch().revision(self.vault),
-            Source::Own(_) => None,
-        }
+        self.conn.watch()?.revision(self.vault)
     }
 
     fn kept_profile(&self) -> std::sync::MutexGuard<'_, Option<(u64, Profile)>> {
@@ -345,11 +338,10 @@ impl StoreReader for PgStore {
     fn revision(&self) -> Result<Option<u64>, StoreError> {
         // `vaults` has no row-level security and the statement names the
         // vault: any connection will do, bound or not.
-        let Source::Pooled(pool) = &self.conn else {
+        let Some(watch) = self.conn.watch() else {
             return ops::revision(&*self.conn.lease_any()?, self.vault);
         };
         // A server: the revision its watch heard, while it listens.
-        let watch = pool.watch();
         if let Some(revision) = watch.revision(self.vault) {
             return Ok(Some(revision));
         }

@@ -100,6 +100,15 @@ pub(crate) enum Source {
 }
 
 impl Source {
+    /// The pool's watch: a server's shared connections keep what they
+    /// hear (`watch.rs`); a connection of its own keeps nothing.
+    pub(crate) fn watch(&self) -> Option<&crate::Watch> {
+        match self {
+            Source::Own(_) => None,
+            Source::Pooled(p) => Some(p.watch()),
+        }
+    }
+
     pub(crate) fn label(&self) -> &str {
         match self {
             Source::Own(c) => &c.label,

@@ -6,6 +6,12 @@
 
 mod common;
 
+use debrief_testkit::eventually;
+
+fn secs(n: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(n)
+}
+
 use debrief_store::conformance::{sample_profile, small_application};
 use debrief_store::{Change, StoreReader, StoreWriter};
 use debrief_store_postgres::PgStore;
@@ -355,19 +361,6 @@ fn pooled_vaults_share_connections_and_each_sees_only_its_own() {
     common::drop_database(&url, &name);
 }
 
-/// Waits up to `seconds` for `done` (a notification arrives a moment
-/// after its commit; this is a deadline, not a timing).
-fn eventually(seconds: u64, mut done: impl FnMut() -> bool) -> bool {
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    while std::time::Instant::now() < until {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    done()
-}
-
 #[test]
 fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
     let Some(url) = common::database_url("a_pool_keeps_revisions_true") else {
@@ -380,7 +373,7 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
     // (a role may end its own connections).
     let pool = debrief_store_postgres::Pool::connect(&db, 2).expect("pool");
     assert!(
-        eventually(10, || pool.watch().is_live()),
+        eventually(secs(10), || pool.watch().is_live()),
         "the pool's watch listens"
     );
     let mut served = PgStore::pooled(&pool, "a").expect("vault a");
@@ -398,7 +391,8 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
     let written = elsewhere.revision().expect("revision").expect("moved");
     assert!(written > first);
     assert!(
-        eventually(5, || served.revision().expect("revision") == Some(written)),
+        eventually(secs(5), || served.revision().expect("revision")
+            == Some(written)),
         "the notification moved the kept revision"
     );
 
@@ -418,7 +412,8 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
         .apply(&[Change::SetProfile(profile.clone())])
         .expect("profile elsewhere");
     assert!(
-        eventually(5, || served.profile().expect("profile").name == "Elsewhere"),
+        eventually(secs(5), || served.profile().expect("profile").name
+            == "Elsewhere"),
         "a profile written elsewhere reaches the kept one"
     );
     profile.name = "Served".into();
@@ -456,13 +451,13 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
     let epoch = pool.watch().accounts_epoch().expect("listening");
     assert!(dir.revoke_token(&ana, "laptop").expect("revoke"));
     assert!(
-        eventually(5, || pool.watch().accounts_epoch() != Some(epoch)),
+        eventually(secs(5), || pool.watch().accounts_epoch() != Some(epoch)),
         "a revocation is announced"
     );
     let epoch = pool.watch().accounts_epoch().expect("listening");
     dir.disable("ana@example.org").expect("disable");
     assert!(
-        eventually(5, || pool.watch().accounts_epoch() != Some(epoch)),
+        eventually(secs(5), || pool.watch().accounts_epoch() != Some(epoch)),
         "a disabled account is announced"
     );
 
@@ -477,7 +472,10 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
         ),
     )
     .expect("terminate the listener");
-    assert!(eventually(5, || !pool.watch().is_live()), "it noticed");
+    assert!(
+        eventually(secs(5), || !pool.watch().is_live()),
+        "it noticed"
+    );
     assert_eq!(pool.watch().accounts_epoch(), None);
     elsewhere
         .apply(&[Change::PutApplication(small_application("cleo", "Cleo"))])
@@ -485,7 +483,7 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
     let latest = elsewhere.revision().expect("revision");
     assert_eq!(served.revision().expect("revision"), latest);
     assert!(
-        eventually(10, || pool.watch().is_live()),
+        eventually(secs(10), || pool.watch().is_live()),
         "it listens again"
     );
     drop((served, elsewhere, pool, dir));

@@ -185,8 +185,7 @@ fn put(
     body: &str,
     image: &[u8],
 ) -> rusqlite::Result<()> {
-    let existing = key;
-    if let Some(pk) = existing {
+    if let Some(pk) = key {
         // Its body, image and keys go by `ON DELETE CASCADE`.
         conn.prepare_cached("DELETE FROM applications WHERE pk = ?1")?
             .execute([pk])?;
@@ -197,7 +196,7 @@ fn put(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
-        existing,
+        key,
         a.id.as_str(),
         a.company,
         a.role,
@@ -212,7 +211,7 @@ fn put(
         quiet_zone,
         version,
     ])?;
-    let app = match existing {
+    let app = match key {
         Some(pk) => pk,
         None => conn.last_insert_rowid(),
     };

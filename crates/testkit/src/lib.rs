@@ -15,6 +15,20 @@ use serde_json::Value;
 
 const SINK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/smtp_sink.py");
 
+/// Waits up to `limit` for `done`, trying every 10 ms; whether it came
+/// true. For what arrives a moment after its cause (a PostgreSQL
+/// notification after its commit): a deadline, not a timing.
+pub fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let until = Instant::now() + limit;
+    while Instant::now() < until {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    done()
+}
+
 /// An SMTP server on 127.0.0.1 that keeps what it accepts in a directory;
 /// stopped when dropped.
 pub struct Sink {

@@ -25,6 +25,12 @@ const SECRETS: &[&str] = &[
 
 mod common;
 
+use debrief_testkit::eventually;
+
+fn secs(n: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(n)
+}
+
 /// The shared hosted server (`tests/common/hosted.rs`), with the victim's
 /// and the attacker's data.
 struct Site(common::hosted::HostedSite);
@@ -652,19 +658,6 @@ fn settings_lists_the_coaches_and_shares_and_revokes_and_every_page_signs_out() 
     assert_eq!(r.header("location"), Some("/login"));
 }
 
-/// Waits up to `seconds` for `done` (a notification arrives a moment
-/// after its commit: a deadline, not a timing).
-fn eventually(seconds: u64, mut done: impl FnMut() -> bool) -> bool {
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    while std::time::Instant::now() < until {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    done()
-}
-
 #[test]
 fn revocations_and_writes_from_elsewhere_reach_a_server_that_remembers() {
     use debrief_store::{Change, StoreWriter};
@@ -675,7 +668,7 @@ fn revocations_and_writes_from_elsewhere_reach_a_server_that_remembers() {
     let ready = site.call("GET", "/readyz", None, None);
     assert_eq!(ready.status, 200);
     assert!(
-        eventually(10, || {
+        eventually(secs(10), || {
             site.call("GET", "/readyz", None, None)
                 .body
                 .contains(r#""listening":true"#)
@@ -701,7 +694,7 @@ fn revocations_and_writes_from_elsewhere_reach_a_server_that_remembers() {
         )])
         .expect("write elsewhere");
     assert!(
-        eventually(5, || {
+        eventually(secs(5), || {
             site.call("GET", "/api/v1/applications", Some(&site.victim), None)
                 .body
                 .contains("zeta-labs")
@@ -717,7 +710,7 @@ fn revocations_and_writes_from_elsewhere_reach_a_server_that_remembers() {
         .expect("the victim");
     assert!(dir.revoke_token(&victim, "test").expect("revoke"));
     assert!(
-        eventually(5, || {
+        eventually(secs(5), || {
             site.call("GET", "/api/v1/agenda", Some(&site.victim), None)
                 .status
                 == 401
@@ -729,7 +722,7 @@ fn revocations_and_writes_from_elsewhere_reach_a_server_that_remembers() {
     assert_eq!(r.status, 200);
     dir.disable("attacker@example.org").expect("disable");
     assert!(
-        eventually(5, || {
+        eventually(secs(5), || {
             site.call("GET", "/api/v1/agenda", Some(&site.attacker), None)
                 .status
                 == 401
