@@ -402,14 +402,18 @@ struct Buffered {
     /// reads went to the server so far.
     ahead: HashMap<String, Application>,
     misses: usize,
-    /// Journal items to insert: the entry and `(position, app, before)`.
-    items: Option<(i64, Vec<PendingItem>)>,
-    /// Journal items' `after`s to write: the entry and `(position, after)`.
+    /// Journal items to insert: the entry and the items, with the index
+    /// of each position in them (an `after` that arrives while its item
+    /// is still here is written into it, not sent on its own).
+    items: Option<(i64, Vec<ops::PendingItem>)>,
+    item_index: HashMap<usize, usize>,
+    /// `after`s of items already sent: the entry and `(position, after)`.
     afters: Option<(i64, Vec<PendingAfter>)>,
+    /// The entry some of whose items reached the server before its end:
+    /// only then must the end ask the server which changed nothing.
+    sent_early: Option<i64>,
 }
 
-/// A journal item waiting to be inserted: `(position, app, before)`.
-type PendingItem = (usize, Option<String>, Option<String>);
 /// A journal item's `after` waiting to be written: `(position, after)`.
 type PendingAfter = (usize, Option<String>);
 
@@ -457,11 +461,17 @@ impl<'c> PgTx<'c> {
         ops::put_applications(self.conn(), self.vault, &rows, &st.puts_key)
     }
 
-    /// Sends the gathered journal items and their `after`s.
+    /// Sends the gathered journal items and their `after`s before the
+    /// entry ends (a read of the journal, a full batch).
     fn flush_journal(&self) -> Result<(), StoreError> {
         let (items, afters) = {
             let mut st = self.state.borrow_mut();
-            (st.items.take(), st.afters.take())
+            st.item_index.clear();
+            let (items, afters) = (st.items.take(), st.afters.take());
+            if let Some(entry) = items.as_ref().map(|i| i.0).or(afters.as_ref().map(|a| a.0)) {
+                st.sent_early = Some(entry);
+            }
+            (items, afters)
         };
         if let Some((entry, items)) = items {
             ops::journal_items(self.conn(), self.vault, entry, &items)?;
@@ -470,6 +480,31 @@ impl<'c> PgTx<'c> {
             ops::journal_afters(self.conn(), self.vault, entry, &afters)?;
         }
         Ok(())
+    }
+
+    /// Sends what is left of `entry`'s journal as it ends: nothing can
+    /// change its items any more, so those that changed nothing are not
+    /// sent at all. The number of items left, if the server holds no
+    /// others of the entry (none was sent before its end).
+    fn flush_journal_end(&self, entry: i64) -> Result<Option<usize>, StoreError> {
+        let (items, afters, early) = {
+            let mut st = self.state.borrow_mut();
+            st.item_index.clear();
+            let early = st.sent_early.take() == Some(entry) || st.afters.is_some();
+            (st.items.take(), st.afters.take(), early)
+        };
+        let mut kept = 0;
+        if let Some((items_entry, mut items)) = items {
+            if items_entry == entry {
+                items.retain(|i| i.changed());
+                kept = items.len();
+            }
+            ops::journal_items(self.conn(), self.vault, items_entry, &items)?;
+        }
+        if let Some((afters_entry, afters)) = afters {
+            ops::journal_afters(self.conn(), self.vault, afters_entry, &afters)?;
+        }
+        Ok((!early).then_some(kept))
     }
 
     /// Sends everything gathered.
@@ -676,12 +711,15 @@ impl Transaction for PgTx<'_> {
                 self.flush_journal()?;
                 st = self.state.borrow_mut();
             }
+            let st = &mut *st;
             let (_, items) = st.items.get_or_insert_with(|| (entry, Vec::new()));
-            items.push((
+            st.item_index.insert(position, items.len());
+            items.push(ops::PendingItem {
                 position,
-                app.map(str::to_string),
-                before.map(str::to_string),
-            ));
+                app: app.map(str::to_string),
+                before: before.map(str::to_string),
+                after: None,
+            });
             items.len() >= BATCH
         };
         if full {
@@ -695,6 +733,16 @@ impl Transaction for PgTx<'_> {
         position: usize,
         after: Option<&str>,
     ) -> Result<(), StoreError> {
+        {
+            // Its item not sent yet: the `after` goes with it.
+            let st = &mut *self.state.borrow_mut();
+            if let (Some((e, items)), Some(&i)) = (&mut st.items, st.item_index.get(&position))
+                && *e == entry
+            {
+                items[i].after = Some(after.map(str::to_string));
+                return Ok(());
+            }
+        }
         let full = {
             let mut st = self.state.borrow_mut();
             if st.items.is_some() || st.afters.as_ref().is_some_and(|(e, _)| *e != entry) {
@@ -712,11 +760,13 @@ impl Transaction for PgTx<'_> {
         Ok(())
     }
     fn journal_end(&mut self, entry: i64, undoes: &[i64]) -> Result<bool, StoreError> {
-        self.flush_journal()?;
-        ops::journal_end(self.conn(), self.vault, entry, undoes)
+        let kept = self.flush_journal_end(entry)?;
+        ops::journal_end(self.conn(), self.vault, entry, undoes, kept)
     }
     fn journal_prune(&mut self, before: Timestamp) -> Result<(), StoreError> {
-        self.flush_journal()?;
+        // Nothing gathered is sent first: the entry they belong to is this
+        // transaction's, made at its origin, and `before` is never later
+        // than that (`debrief_store::unit`), so the prune cannot take it.
         ops::journal_prune(self.conn(), self.vault, before)
     }
     fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {

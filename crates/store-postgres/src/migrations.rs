@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_accounts.sql"),
     include_str!("../migrations/0005_keys.sql"),
     include_str!("../migrations/0006_notify.sql"),
+    include_str!("../migrations/0007_archived.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

@@ -238,8 +238,7 @@ fn count(n: i32) -> usize {
 
 pub(crate) fn summaries(conn: &Conn, vault: i64) -> Result<Vec<ApplicationSummary>, StoreError> {
     let rows = conn.query(
-        "SELECT id, company, role, stage, urgent, people, interviews, touches, outcome,
-                COALESCE((body->>'archived')::boolean, false)
+        "SELECT id, company, role, stage, urgent, people, interviews, touches, outcome, archived
          FROM applications WHERE vault_id = $1 ORDER BY position",
         &[&vault],
     )?;
@@ -302,6 +301,7 @@ pub(crate) struct PendingRow {
     pub(crate) interviews: i32,
     pub(crate) touches: i32,
     pub(crate) outcome: Option<&'static str>,
+    pub(crate) archived: bool,
     pub(crate) body: String,
     /// Its lookup keys (`debrief_core::keys::of`) as a JSON array: any
     /// text survives the trip into a `text[]` column.
@@ -326,6 +326,7 @@ impl PendingRow {
             interviews: small(a.interviews.len()),
             touches: small(a.touches.len()),
             outcome: a.outcome.as_ref().map(|o| o.kind.as_str()),
+            archived: a.archived,
             body: serde_json::to_string(a).map_err(|e| {
                 StoreError::Backend(format!("cannot write application '{}': {e}", a.id))
             })?,
@@ -363,27 +364,30 @@ pub(crate) fn put_applications(
     let interviews: Vec<i32> = rows.iter().map(|r| r.interviews).collect();
     let touches: Vec<i32> = rows.iter().map(|r| r.touches).collect();
     let outcomes: Vec<Option<&str>> = rows.iter().map(|r| r.outcome).collect();
+    let archived: Vec<bool> = rows.iter().map(|r| r.archived).collect();
     let bodies: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
     let keys: Vec<&str> = rows.iter().map(|r| r.keys.as_str()).collect();
     conn.execute(
         "INSERT INTO applications (vault_id, id, version, quiet_from, quiet_key, company, role,
                                    stage, urgent, people, interviews, touches, outcome, body,
-                                   keys)
+                                   keys, archived)
          SELECT $1, u.id, u.version, u.quiet_from, $2, u.company, u.role, u.stage, u.urgent,
                 u.people, u.interviews, u.touches, u.outcome, u.body::json,
-                ARRAY(SELECT json_array_elements_text(u.keys::json))
+                ARRAY(SELECT json_array_elements_text(u.keys::json)), u.archived
          FROM unnest($3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],
                      $9::boolean[], $10::integer[], $11::integer[], $12::integer[], $13::text[],
-                     $14::text[], $15::text[])
+                     $14::text[], $15::text[], $16::boolean[])
               WITH ORDINALITY AS u (id, version, quiet_from, company, role, stage, urgent,
-                                    people, interviews, touches, outcome, body, keys, n)
+                                    people, interviews, touches, outcome, body, keys, archived,
+                                    n)
          ORDER BY u.n
          ON CONFLICT (vault_id, id) DO UPDATE SET
              version = excluded.version, quiet_from = excluded.quiet_from,
              quiet_key = excluded.quiet_key, company = excluded.company, role = excluded.role,
              stage = excluded.stage, urgent = excluded.urgent, people = excluded.people,
              interviews = excluded.interviews, touches = excluded.touches,
-             outcome = excluded.outcome, body = excluded.body, keys = excluded.keys",
+             outcome = excluded.outcome, body = excluded.body, keys = excluded.keys,
+             archived = excluded.archived",
         &[
             &vault,
             &quiet_key,
@@ -400,6 +404,7 @@ pub(crate) fn put_applications(
             &outcomes,
             &bodies,
             &keys,
+            &archived,
         ],
     )?;
     Ok(())
@@ -504,26 +509,51 @@ pub(crate) fn journal_begin(conn: &Conn, vault: i64, origin: &Origin) -> Result<
         .get(0))
 }
 
-/// Journal items of one entry (what each record held before; `after`
-/// starts the same), in one statement:
-/// `(position, app, before)`.
+/// A journal item waiting to be sent: what the record held before the
+/// entry and, once known, after it.
+pub(crate) struct PendingItem {
+    pub(crate) position: usize,
+    pub(crate) app: Option<String>,
+    pub(crate) before: Option<String>,
+    /// `None` until the entry's end says; until then `after` is `before`.
+    pub(crate) after: Option<Option<String>>,
+}
+
+impl PendingItem {
+    fn after(&self) -> Option<&str> {
+        match &self.after {
+            Some(after) => after.as_deref(),
+            None => self.before.as_deref(),
+        }
+    }
+
+    /// Whether the record holds anything else after the entry.
+    pub(crate) fn changed(&self) -> bool {
+        self.after() != self.before.as_deref()
+    }
+}
+
+/// Journal items of one entry (what each record held before and, as far
+/// as known, after; `after` is `before` until known), in one statement.
 pub(crate) fn journal_items(
     conn: &Conn,
     vault: i64,
     entry: i64,
-    items: &[(usize, Option<String>, Option<String>)],
+    items: &[PendingItem],
 ) -> Result<(), StoreError> {
     if items.is_empty() {
         return Ok(());
     }
-    let positions: Vec<i32> = items.iter().map(|i| small(i.0)).collect();
-    let apps: Vec<Option<&str>> = items.iter().map(|i| i.1.as_deref()).collect();
-    let befores: Vec<Option<&str>> = items.iter().map(|i| i.2.as_deref()).collect();
+    let positions: Vec<i32> = items.iter().map(|i| small(i.position)).collect();
+    let apps: Vec<Option<&str>> = items.iter().map(|i| i.app.as_deref()).collect();
+    let befores: Vec<Option<&str>> = items.iter().map(|i| i.before.as_deref()).collect();
+    let afters: Vec<Option<&str>> = items.iter().map(PendingItem::after).collect();
     conn.execute(
         "INSERT INTO journal_items (vault_id, entry, position, app, before, after)
-         SELECT $1, $2, u.position, u.app, u.before, u.before
-         FROM unnest($3::integer[], $4::text[], $5::text[]) AS u (position, app, before)",
-        &[&vault, &entry, &positions, &apps, &befores],
+         SELECT $1, $2, u.position, u.app, u.before, u.after
+         FROM unnest($3::integer[], $4::text[], $5::text[], $6::text[])
+              AS u (position, app, before, after)",
+        &[&vault, &entry, &positions, &apps, &befores, &afters],
     )?;
     Ok(())
 }
@@ -551,26 +581,33 @@ pub(crate) fn journal_afters(
     Ok(())
 }
 
+/// Ends an entry: its items that changed nothing go, and the entry too if
+/// none is left and it undoes nothing. `kept` is the number of items left
+/// when the caller knows it (it sent none that changed nothing).
 pub(crate) fn journal_end(
     conn: &Conn,
     vault: i64,
     entry: i64,
     undoes: &[i64],
+    kept: Option<usize>,
 ) -> Result<bool, StoreError> {
     // One round trip: the items that changed nothing go, and the count of
     // those left is what the entry held before (the statement's snapshot)
     // less what went.
-    let items: i64 = conn
-        .query_one(
-            "WITH gone AS (
+    let items: i64 = match kept {
+        Some(n) => i64::try_from(n).unwrap_or(i64::MAX),
+        None => conn
+            .query_one(
+                "WITH gone AS (
                  DELETE FROM journal_items
                  WHERE vault_id = $1 AND entry = $2 AND before IS NOT DISTINCT FROM after
                  RETURNING 1)
              SELECT (SELECT count(*) FROM journal_items WHERE vault_id = $1 AND entry = $2)
                   - (SELECT count(*) FROM gone)",
-            &[&vault, &entry],
-        )?
-        .get(0);
+                &[&vault, &entry],
+            )?
+            .get(0),
+    };
     if items == 0 && undoes.is_empty() {
         conn.execute(
             "DELETE FROM journal WHERE vault_id = $1 AND id = $2",

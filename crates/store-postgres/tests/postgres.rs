@@ -84,6 +84,44 @@ fn migrations_are_idempotent_and_concurrent_starts_migrate_once() {
     common::drop_database(&url, &db);
 }
 
+/// Migration 0007 moves `archived` out of the body into a column: rows
+/// written before it keep what their bodies say.
+#[test]
+fn the_archived_column_is_filled_from_the_bodies_written_before_it() {
+    let Some(url) = common::database_url("the_archived_column_is_filled") else {
+        return;
+    };
+    let db = format!("debrief_archived_{}", std::process::id());
+    let fresh = common::fresh_database(&url, &db);
+    let mut shelved = small_application("shelved", "Shelved");
+    shelved.archived = true;
+    let mut store = PgStore::connect(&fresh).expect("connect");
+    store
+        .apply(&[put(&shelved), put(&small_application("open", "Open"))])
+        .expect("write");
+    drop(store);
+    // The database as the release before 0007 left it.
+    common::sql(
+        &fresh,
+        "ALTER TABLE applications DROP COLUMN archived;
+         DELETE FROM debrief_schema WHERE version = 7",
+    );
+    let store = PgStore::connect(&fresh).expect("migrate again");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    let archived: Vec<(String, bool)> = store
+        .summaries()
+        .expect("summaries")
+        .into_iter()
+        .map(|s| (s.id, s.archived))
+        .collect();
+    assert_eq!(
+        archived,
+        [("shelved".to_string(), true), ("open".to_string(), false)]
+    );
+    drop(store);
+    common::drop_database(&url, &db);
+}
+
 #[test]
 fn a_database_written_by_a_newer_debrief_is_refused_untouched() {
     let Some(url) = common::database_url("a_database_written_by_a_newer_debrief") else {

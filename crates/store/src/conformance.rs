@@ -96,6 +96,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         journal_keeps_what_each_application_ends_as,
     ),
     (
+        "journal_keeps_only_what_changed_in_a_big_unit",
+        journal_keeps_only_what_changed_in_a_big_unit,
+    ),
+    (
         "versions_change_and_are_never_reused",
         versions_change_and_are_never_reused,
     ),
@@ -1307,6 +1311,8 @@ pub fn summaries_match_the_applications(new_store: NewStore<'_>) -> Result<(), F
     let mut store = c.store(new_store)?;
     let mut urgent = small_application("small", "Small Co");
     urgent.urgent = true;
+    let mut shelved = small_application("shelved", "Shelved Co");
+    shelved.archived = true;
     c.apply(
         &mut *store,
         "setup",
@@ -1314,6 +1320,7 @@ pub fn summaries_match_the_applications(new_store: NewStore<'_>) -> Result<(), F
             put(&full_application("full")),
             put(&settled_application("settled")),
             put(&urgent),
+            put(&shelved),
             put(&Application::new("bare", "Bare", "")),
         ],
     )?;
@@ -1441,6 +1448,62 @@ pub fn journal_keeps_what_each_application_ends_as(new_store: NewStore<'_>) -> R
         (Some("gone"), Some(gone_before.as_str()), None),
     ];
     c.equal("journal items", &items, &wanted)
+}
+
+/// A unit that writes more records than a backend sends at once (the
+/// PostgreSQL backend sends journal items in batches of 1,000) keeps only
+/// the records that changed, and a unit that changed nothing keeps no
+/// entry, even when its history was read midway.
+pub fn journal_keeps_only_what_changed_in_a_big_unit(
+    new_store: NewStore<'_>,
+) -> Result<(), Failure> {
+    let c = Checker::new("journal_keeps_only_what_changed_in_a_big_unit");
+    let mut store = c.store(new_store)?;
+    let apps: Vec<Application> = (0..1_203)
+        .map(|i| small_application(&format!("a{i:04}"), &format!("Company {i}")))
+        .collect();
+    let puts: Vec<Change> = apps.iter().map(put).collect();
+    c.ok(
+        "seed",
+        crate::update(&mut *store, &origin("seed"), |u| u.apply(&puts)),
+    )?;
+    let entries = |store: &dyn Store| -> Result<usize, Failure> {
+        Ok(c.ok("history", store.history(usize::MAX, false))?.len())
+    };
+    let before = entries(&*store)?;
+    // Everything written again as it was: no entry.
+    c.ok(
+        "unchanged",
+        crate::update(&mut *store, &origin("unchanged"), |u| u.apply(&puts)),
+    )?;
+    c.equal("entries after an unchanged write", &entries(&*store)?, &before)?;
+    // Everything again, two changed, one changed and changed back, and
+    // the history read midway (what was gathered is sent early).
+    let mut first = apps[3].clone();
+    first.urgent = true;
+    let mut last = apps[1_200].clone();
+    last.role = "Changed".into();
+    let mut back = apps[600].clone();
+    back.role = "For a moment".into();
+    c.ok(
+        "mixed",
+        crate::update(&mut *store, &origin("mixed"), |u| {
+            u.apply(&puts)?;
+            u.apply(&[put(&first), put(&back)])?;
+            u.reader().history(1, false)?;
+            u.apply(&[put(&apps[600]), put(&last)])
+        }),
+    )?;
+    let history = c.ok("history", store.history(1, false))?;
+    let changed: Vec<Option<&str>> = history
+        .first()
+        .map(|e| e.items.iter().map(|i| i.app.as_deref()).collect())
+        .unwrap_or_default();
+    c.equal(
+        "the records the entry keeps",
+        &changed,
+        &vec![Some("a0003"), Some("a1200")],
+    )
 }
 
 /// `update` reads and writes in one transaction, journals the change with

@@ -44,10 +44,7 @@ impl TestDatabase {
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
         let url = with_database(&admin, &name);
-        psql(
-            &admin,
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        );
+        drop_database(&admin, &name);
         psql(&admin, &format!("CREATE DATABASE {name}"));
         TestDatabase { admin, name, url }
     }
@@ -99,16 +96,43 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// Drops the database `name` on the server `admin` names, if it exists,
+/// ending its sessions. A database left by an earlier run with the same
+/// name (process ids repeat on a long-lived test server) may still have an
+/// autovacuum worker in it, which a role that is not a superuser cannot
+/// end (`must be a member of the role whose process is being
+/// terminated`): the drop is tried again for up to ten seconds.
+pub fn drop_database(admin: &str, name: &str) {
+    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let mut tries = 0;
+    loop {
+        match try_psql(admin, &sql) {
+            Ok(()) => return,
+            Err(_) if tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => panic!("psql {sql}: {e}"),
+        }
+    }
+}
+
 fn psql(url: &str, sql: &str) {
+    if let Err(e) = try_psql(url, sql) {
+        panic!("psql {sql}: {e}");
+    }
+}
+
+fn try_psql(url: &str, sql: &str) -> Result<(), String> {
     let out = Command::new("psql")
         .args([url, "-v", "ON_ERROR_STOP=1", "-qc", sql])
         .output()
         .expect("psql (PostgreSQL's client) on PATH");
-    assert!(
-        out.status.success(),
-        "psql {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
 }
 
 #[cfg(test)]

@@ -69,13 +69,14 @@ pub fn with_database(url: &str, db: &str) -> String {
 }
 
 /// A new, empty database on the test server; dropped first if a previous
-/// run left it.
+/// run left it (`debrief_testkit::pg::drop_database` tries again while an
+/// autovacuum worker is still in it).
 pub fn fresh_database(url: &str, name: &str) -> String {
-    sql(url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    debrief_testkit::pg::drop_database(url, name);
     sql(url, &format!("CREATE DATABASE {name}"));
     with_database(url, name)
 }
 
 pub fn drop_database(url: &str, name: &str) {
-    sql(url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    debrief_testkit::pg::drop_database(url, name);
 }
