@@ -2,9 +2,11 @@
 //! and the web app's snapshot hold one chunk of applications and the
 //! actions, never the store.
 
+use std::collections::{HashMap, HashSet};
+
 use debrief_core::engine::{Action, Engine, merge_actions};
 use debrief_core::model::Application;
-use debrief_store::{StoreError, StoreReader};
+use debrief_store::{Active, StoreError, StoreReader};
 use jiff::Timestamp;
 
 /// How many applications are read at a time.
@@ -34,4 +36,75 @@ pub fn active_actions(
     })?;
     parts.push(engine.actions_of(&chunk, now));
     Ok(merge_actions(parts))
+}
+
+/// An agenda built before, as [`active_actions_since`] reuses it: its
+/// actions (sorted, as returned) and the version of each acting
+/// application they came from. Reusable only for the same `now` and the
+/// same engine (profile).
+#[derive(Debug, Clone, Copy)]
+pub struct Earlier<'a> {
+    pub actions: &'a [Action],
+    pub versions: &'a HashMap<String, u64>,
+}
+
+/// [`active_actions`] reusing an earlier agenda computed at the same `now`
+/// with the same engine: an application still at the version it had then
+/// is neither read nor computed again (its actions are the same, since an
+/// application's actions depend only on it, the engine and `now`); only
+/// the applications written since are. What a server that rebuilds an
+/// agenda after every write needs: one write costs one application.
+/// Returns the actions and the version of each acting application (empty
+/// when the store keeps no versions: nothing to reuse next time).
+pub fn active_actions_since(
+    store: &dyn StoreReader,
+    engine: &Engine,
+    now: Timestamp,
+    zone: &str,
+    earlier: Option<Earlier<'_>>,
+) -> Result<(Vec<Action>, HashMap<String, u64>), StoreError> {
+    let none = HashMap::new();
+    let known = earlier.map_or(&none, |e| e.versions);
+    let mut versions = HashMap::new();
+    let mut kept: HashSet<String> = HashSet::new();
+    let mut parts = Vec::new();
+    let mut chunk: Vec<Application> = Vec::new();
+    store.each_active_since(now, zone, known, &mut |seen| {
+        match seen {
+            Active::Kept(id, version) => {
+                if known.get(&id) != Some(&version) {
+                    return Err(StoreError::Backend(format!(
+                        "the store kept application '{id}' at a version the caller does not know"
+                    )));
+                }
+                versions.insert(id.clone(), version);
+                kept.insert(id);
+            }
+            Active::Read(app, version) => {
+                if let Some(v) = version {
+                    versions.insert(app.id.to_string(), v);
+                }
+                chunk.push(*app);
+                if chunk.len() == CHUNK {
+                    parts.push(engine.actions_of(&chunk, now));
+                    chunk.clear();
+                }
+            }
+        }
+        Ok(())
+    })?;
+    parts.push(engine.actions_of(&chunk, now));
+    if let Some(e) = earlier
+        && !kept.is_empty()
+    {
+        // A sorted list's subsequence is sorted: one more part to merge.
+        parts.push(
+            e.actions
+                .iter()
+                .filter(|a| kept.contains(a.application.as_str()))
+                .cloned()
+                .collect(),
+        );
+    }
+    Ok((merge_actions(parts), versions))
 }

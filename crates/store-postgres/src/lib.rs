@@ -290,6 +290,28 @@ impl StoreReader for PgStore {
         })
     }
 
+    fn each_active_since(
+        &self,
+        now: Timestamp,
+        zone: &str,
+        known: &HashMap<String, u64>,
+        each: &mut dyn FnMut(debrief_store::Active) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let conn = self.lease()?;
+        let tx = Tx::begin(&conn, READ)?;
+        let profile = ops::profile(&conn, self.vault)?;
+        // As `load_active`: a zone other than the profile's matches no row.
+        let key = if zone == profile.timezone {
+            debrief_core::engine::quiet_key(&profile)
+        } else {
+            zone.to_string()
+        };
+        let active = ops::active_since(&conn, self.vault, (now.as_second(), &key), known)?;
+        tx.commit()?;
+        drop(conn);
+        active.into_iter().try_for_each(each)
+    }
+
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         let conn = self.lease()?;
         ops::application(&conn, self.vault, id)

@@ -129,7 +129,11 @@ fn decode_all(rows: &[Row], column: usize) -> Result<Vec<Application>, StoreErro
         .iter()
         .map(|r| body_of(r, column))
         .collect::<Result<Vec<&[u8]>, StoreError>>()?;
-    let parts = debrief_core::parallel::map_chunks(&bodies, PARALLEL_FROM, |part| {
+    decode_bodies(&bodies)
+}
+
+fn decode_bodies(bodies: &[&[u8]]) -> Result<Vec<Application>, StoreError> {
+    let parts = debrief_core::parallel::map_chunks(bodies, PARALLEL_FROM, |part| {
         part.iter()
             .map(|b| decode(b))
             .collect::<Result<Vec<_>, _>>()
@@ -163,6 +167,59 @@ pub(crate) fn applications(
         )?,
     };
     decode_all(&rows, 0)
+}
+
+/// The applications that may act at `now` (Unix seconds) under quietness
+/// key `key`, in insertion order, each with its version; the body of one
+/// at the version `known` holds for it is not sent (see
+/// `StoreReader::each_active_since`).
+pub(crate) fn active_since(
+    conn: &Conn,
+    vault: i64,
+    (now, key): (i64, &str),
+    known: &std::collections::HashMap<String, u64>,
+) -> Result<Vec<debrief_store::Active>, StoreError> {
+    let ids: Vec<&str> = known.keys().map(String::as_str).collect();
+    let versions: Vec<i64> = known
+        .values()
+        .map(|v| i64::try_from(*v).unwrap_or(i64::MAX))
+        .collect();
+    let rows = conn.query(
+        "SELECT a.id, a.version, CASE WHEN k.id IS NULL THEN a.body END
+         FROM applications a
+         LEFT JOIN unnest($4::text[], $5::bigint[]) AS k (id, version)
+                ON k.id = a.id AND k.version = a.version
+         WHERE a.vault_id = $1
+           AND (a.quiet_from IS NULL OR a.quiet_key IS DISTINCT FROM $3 OR a.quiet_from > $2)
+         ORDER BY a.position",
+        &[&vault, &now, &key, &ids, &versions],
+    )?;
+    fn body(r: &Row) -> Result<Option<&[u8]>, StoreError> {
+        r.try_get::<_, Option<Body<'_>>>(2)
+            .map(|b| b.map(|b| b.0))
+            .map_err(|e| corrupt("an application", e))
+    }
+    let sent = rows
+        .iter()
+        .filter_map(|r| body(r).transpose())
+        .collect::<Result<Vec<&[u8]>, StoreError>>()?;
+    let mut read = decode_bodies(&sent)?.into_iter();
+    rows.iter()
+        .map(|r| {
+            let id: String = r.get(0);
+            let version = u64::try_from(r.get::<_, i64>(1)).unwrap_or(0);
+            Ok(match body(r)? {
+                None => debrief_store::Active::Kept(id, version),
+                Some(_) => debrief_store::Active::Read(
+                    Box::new(
+                        read.next()
+                            .ok_or_else(|| corrupt("applications", "a body went missing"))?,
+                    ),
+                    Some(version),
+                ),
+            })
+        })
+        .collect()
 }
 
 /// The applications holding one of `keys`, in insertion order, through

@@ -1476,7 +1476,11 @@ pub fn journal_keeps_only_what_changed_in_a_big_unit(
         "unchanged",
         crate::update(&mut *store, &origin("unchanged"), |u| u.apply(&puts)),
     )?;
-    c.equal("entries after an unchanged write", &entries(&*store)?, &before)?;
+    c.equal(
+        "entries after an unchanged write",
+        &entries(&*store)?,
+        &before,
+    )?;
     // Everything again, two changed, one changed and changed back, and
     // the history read midway (what was gathered is sent early).
     let mut first = apps[3].clone();

@@ -6,7 +6,7 @@
 //! whole change set in the domain first, then applies it in one call, so a
 //! failed command leaves the store exactly as it was.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use debrief_core::model::{Application, Dataset, OutcomeKind, Profile, Stage};
 use jiff::Timestamp;
@@ -152,6 +152,16 @@ impl ImportCounts {
 /// Takes one change inside [`StoreWriter::apply_each`]'s transaction.
 pub type ChangeSink<'a> = dyn FnMut(&Change) -> Result<(), StoreError> + 'a;
 
+/// One acting application, as [`StoreReader::each_active_since`] hands
+/// it over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Active {
+    /// Read from the store, with its version when the store keeps them.
+    Read(Box<Application>, Option<u64>),
+    /// Still at the version the caller knows (id, version): not read.
+    Kept(String, u64),
+}
+
 /// Read access to a store.
 pub trait StoreReader {
     /// The profile (the default one if none was saved).
@@ -194,6 +204,22 @@ pub trait StoreReader {
             each(a)?;
         }
         Ok(())
+    }
+    /// [`StoreReader::each_active`] for a caller that keeps what it
+    /// computed of each application by version (`known`: id → version,
+    /// as [`StoreReader::version`] says): an acting application still at
+    /// the version known is handed over as [`Active::Kept`], its body not
+    /// read; the others as [`Active::Read`] with their version. The
+    /// default reads every body and says no version (nothing can be kept).
+    fn each_active_since(
+        &self,
+        now: Timestamp,
+        zone: &str,
+        known: &HashMap<String, u64>,
+        each: &mut dyn FnMut(Active) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let _ = known;
+        self.each_active(now, zone, &mut |a| each(Active::Read(Box::new(a), None)))
     }
     /// One application, or `None` if the id is unknown.
     fn application(&self, id: &str) -> Result<Option<Application>, StoreError>;

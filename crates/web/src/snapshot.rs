@@ -207,6 +207,10 @@ pub struct Snapshot {
     /// Every application, in insertion order.
     pub apps: Vec<AppSummary>,
     index: HashMap<String, usize>,
+    /// The version of each acting application the agenda was computed
+    /// from (empty when the store keeps no versions): the next snapshot
+    /// at the same `now` reuses the actions of those still at it.
+    versions: HashMap<String, u64>,
     /// `GET /api/v1/agenda`: the bytes of `debrief agenda --json`, made
     /// on first use ([`Snapshot::json`]).
     json: Mutex<Option<Arc<Ready>>>,
@@ -220,28 +224,36 @@ impl Snapshot {
     /// Runs the engine on the applications that can still act (the store
     /// skips the settled ones, as for `debrief agenda`) and summarises
     /// every application for the board from the store's small tables.
+    /// An `earlier` snapshot at the same `now` and profile lends the
+    /// actions of every application not written since
+    /// (`debrief_app::agenda::active_actions_since`).
     pub fn build(
         store: &dyn StoreReader,
         profile: Profile,
         now: Timestamp,
         version: Version,
         minute: i64,
+        earlier: Option<&Snapshot>,
     ) -> Result<Snapshot> {
         let tz =
             debrief_core::exchange::parse_timezone(&profile.timezone).map_err(Problem::internal)?;
         let engine = Engine::new(&profile).map_err(Problem::internal)?;
+        let earlier = earlier
+            .filter(|e| e.now == now && e.profile == profile)
+            .map(|e| debrief_app::agenda::Earlier {
+                actions: &e.agenda.actions,
+                versions: &e.versions,
+            });
         // The applications that can act, a chunk at a time (as `debrief
         // agenda` reads them): memory holds one chunk and the actions.
-        let agenda = engine.agenda_of(
-            debrief_app::agenda::active_actions(
-                store,
-                &engine,
-                now,
-                &profile.timezone,
-                &mut |_| {},
-            )?,
+        let (actions, versions) = debrief_app::agenda::active_actions_since(
+            store,
+            &engine,
             now,
-        );
+            &profile.timezone,
+            earlier,
+        )?;
+        let agenda = engine.agenda_of(actions, now);
         let mut to_do: HashMap<&str, usize> = HashMap::new();
         for a in agenda
             .actions
@@ -279,6 +291,7 @@ impl Snapshot {
             agenda,
             apps,
             index,
+            versions,
             json: Mutex::new(None),
             today: Mutex::new(None),
             etag,

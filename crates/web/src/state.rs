@@ -316,17 +316,32 @@ impl AppState {
         if let Some(s) = cached() {
             return Ok(s);
         }
-        // Let the old one go first: only one agenda in memory at a time.
-        if let Ok(mut slot) = self.inner.snapshot.write() {
-            *slot = None;
-        }
+        // The old one leaves the slot; it lends the new one the actions
+        // of every application not written since when `now` is the same
+        // (a write, not the clock, made it stale), and is let go first
+        // otherwise: then only one agenda is in memory at a time.
+        let earlier = self
+            .inner
+            .snapshot
+            .write()
+            .ok()
+            .and_then(|mut slot| slot.take());
         let store = self.store()?;
         let version = self.version_of(&**store);
         let minute = self.minute();
         let profile = effective_profile(store.profile()?, system_zone);
         let tz = parse_timezone(&profile.timezone).map_err(Problem::internal)?;
         let now = self.now(&tz)?;
-        let snap = Arc::new(Snapshot::build(&**store, profile, now, version, minute)?);
+        let earlier = earlier.filter(|e| e.now == now);
+        let snap = Arc::new(Snapshot::build(
+            &**store,
+            profile,
+            now,
+            version,
+            minute,
+            earlier.as_deref(),
+        )?);
+        drop(earlier);
         drop(store);
         if let Ok(mut slot) = self.inner.snapshot.write() {
             *slot = Some(snap.clone());
@@ -363,7 +378,7 @@ impl AppState {
         let now = parse_time(text, &tz)
             .map_err(|e| Problem::field("now", e))?
             .ts;
-        Snapshot::build(&**store, profile, now, version, -1)
+        Snapshot::build(&**store, profile, now, version, -1, None)
     }
 
     /// The saved profile; before one is saved, the system's zone (as the
