@@ -47,7 +47,21 @@ pub struct PgStore {
     /// The profile as of a revision (pooled stores, while the pool's watch
     /// listens): read once per change of the vault, not on every call.
     kept_profile: std::sync::Mutex<Option<(u64, Profile)>>,
+    /// The versions this store's last write transaction gave the few
+    /// applications it wrote (`None`: removed), as of the revision it
+    /// committed as: the `ETag` a server answers right after a write asks
+    /// the database nothing.
+    kept_versions: std::sync::Mutex<Option<(u64, Written)>>,
 }
+
+/// Ids a write transaction wrote and the version each has after it
+/// (`None`: removed).
+type Written = HashMap<String, Option<u64>>;
+
+/// A transaction that writes more applications than this keeps none of
+/// their versions (an import): only the few a request writes are asked
+/// for again.
+const KEEP_VERSIONS: usize = 64;
 
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -106,6 +120,7 @@ impl PgStore {
             vault: id,
             vault_name: vault.to_string(),
             kept_profile: std::sync::Mutex::new(None),
+            kept_versions: std::sync::Mutex::new(None),
         })
     }
 
@@ -199,6 +214,7 @@ impl PgStore {
             Ok(c) => {
                 watch.learn(self.vault, c.revision, ticket);
                 *self.kept_profile() = c.profile.map(|p| (c.revision, p));
+                *self.kept_versions() = c.written.map(|w| (c.revision, w));
                 Ok(())
             }
             Err(e) => {
@@ -222,6 +238,10 @@ impl PgStore {
 
     fn kept_profile(&self) -> std::sync::MutexGuard<'_, Option<(u64, Profile)>> {
         self.kept_profile.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn kept_versions(&self) -> std::sync::MutexGuard<'_, Option<(u64, Written)>> {
+        self.kept_versions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The profile kept as of `revision`, if that is the one kept.
@@ -297,9 +317,12 @@ impl StoreReader for PgStore {
         known: &HashMap<String, u64>,
         each: &mut dyn FnMut(debrief_store::Active) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        // The kept profile, if any: the quietness key only narrows what is
+        // read, and a profile older than the rows (changed since) names a
+        // key no row has, so every row is read (`refresh_quiet`).
+        let profile = self.profile()?;
         let conn = self.lease()?;
         let tx = Tx::begin(&conn, READ)?;
-        let profile = ops::profile(&conn, self.vault)?;
         // As `load_active`: a zone other than the profile's matches no row.
         let key = if zone == profile.timezone {
             debrief_core::engine::quiet_key(&profile)
@@ -339,6 +362,14 @@ impl StoreReader for PgStore {
     }
 
     fn version(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        // Written by this store's last transaction, and nothing since.
+        if let Some(revision) = self.watched_revision()
+            && let Some((r, written)) = self.kept_versions().as_ref()
+            && *r == revision
+            && let Some(v) = written.get(id)
+        {
+            return Ok(*v);
+        }
         let conn = self.lease()?;
         ops::version(&conn, self.vault, id)
     }
@@ -407,6 +438,8 @@ struct PgTx<'c> {
 struct Committed {
     revision: u64,
     profile: Option<Profile>,
+    /// The applications it wrote, if few ([`KEEP_VERSIONS`]).
+    written: Option<Written>,
 }
 
 /// What a write transaction holds back or remembers.
@@ -424,6 +457,17 @@ struct Buffered {
     /// reads went to the server so far.
     ahead: HashMap<String, Application>,
     misses: usize,
+    /// Applications read with their versions (`version`): the version,
+    /// and the application until its first read takes it (a check of the
+    /// version is followed by a read of the application: one round trip
+    /// for both). A write of the id drops it.
+    fetched: HashMap<String, (u64, Option<Application>)>,
+    /// The journal's trim, sent with the commit's last statement.
+    prune: Option<Timestamp>,
+    /// Every application written so far and its version (`None`:
+    /// removed), while there are few; `None` once there are many or all
+    /// were removed.
+    written: Option<Written>,
     /// Journal items to insert: the entry and the items, with the index
     /// of each position in them (an `after` that arrives while its item
     /// is still here is written into it, not sent on its own).
@@ -438,6 +482,20 @@ struct Buffered {
 
 /// A journal item's `after` waiting to be written: `(position, after)`.
 type PendingAfter = (usize, Option<String>);
+
+/// Notes that `id` was written (its version) or removed (`None`), while
+/// few were.
+fn note_written(written: &mut Option<Written>, id: &str, version: Option<i64>) {
+    if let Some(w) = written {
+        w.insert(
+            id.to_string(),
+            version.map(|v| u64::try_from(v).unwrap_or(0)),
+        );
+        if w.len() > KEEP_VERSIONS {
+            *written = None;
+        }
+    }
+}
 
 impl<'c> PgTx<'c> {
     /// Begins, locks the vault and reads its profile, unless `kept` holds
@@ -464,7 +522,10 @@ impl<'c> PgTx<'c> {
             quiet,
             stored_key,
             last_version,
-            state: RefCell::new(Buffered::default()),
+            state: RefCell::new(Buffered {
+                written: Some(HashMap::new()),
+                ..Buffered::default()
+            }),
         })
     }
 
@@ -554,6 +615,8 @@ impl<'c> PgTx<'c> {
                         st.puts_key = self.quiet.key().to_string();
                     }
                     st.ahead.remove(a.id.as_str());
+                    st.fetched.remove(a.id.as_str());
+                    note_written(&mut st.written, &a.id, Some(self.last_version));
                     if let Some(known) = &mut st.known {
                         known.insert(a.id.to_string());
                     }
@@ -577,6 +640,8 @@ impl<'c> PgTx<'c> {
                 ops::delete_application(conn, vault, id)?;
                 let mut st = self.state.borrow_mut();
                 st.ahead.remove(id);
+                st.fetched.remove(id);
+                note_written(&mut st.written, id, None);
                 if let Some(known) = &mut st.known {
                     known.remove(id);
                 }
@@ -586,6 +651,8 @@ impl<'c> PgTx<'c> {
                 ops::delete_all_applications(conn, vault)?;
                 let mut st = self.state.borrow_mut();
                 st.ahead.clear();
+                st.fetched.clear();
+                st.written = None;
                 st.known = Some(HashSet::new());
             }
         }
@@ -602,18 +669,28 @@ impl<'c> PgTx<'c> {
         }
         // Always: a write that changed only settings or the journal moves
         // the revision too.
-        let revision = ops::save_last_version(conn, vault, self.last_version)?;
+        let (prune, written) = {
+            let st = &mut *self.state.borrow_mut();
+            (st.prune.take(), st.written.take())
+        };
+        let revision = ops::save_last_version(conn, vault, self.last_version, prune)?;
         self.tx.commit()?;
         Ok(Committed {
             revision,
             profile: self.profile,
+            written,
         })
     }
 }
 
 impl StoreReader for PgTx<'_> {
     fn profile(&self) -> Result<Profile, StoreError> {
-        ops::profile(self.conn(), self.vault)
+        // Read under the lock (or kept as of the revision the lock found)
+        // until this transaction sets another.
+        match &self.profile {
+            Some(p) => Ok(p.clone()),
+            None => ops::profile(self.conn(), self.vault),
+        }
     }
     fn load(&self) -> Result<Dataset, StoreError> {
         self.flush_puts()?;
@@ -642,6 +719,11 @@ impl StoreReader for PgTx<'_> {
                 return st.puts[i].application().map(Some);
             }
             if let Some(a) = st.ahead.remove(id) {
+                return Ok(Some(a));
+            }
+            if let Some(a) = st.fetched.get_mut(id).and_then(|f| f.1.take()) {
+                // As a read from the server: kept for the next read.
+                st.ahead.insert(a.id.to_string(), a.clone());
                 return Ok(Some(a));
             }
             if st.known.as_ref().is_some_and(|k| !k.contains(id)) {
@@ -699,11 +781,25 @@ impl StoreReader for PgTx<'_> {
             if st.known.as_ref().is_some_and(|k| !k.contains(id)) {
                 return Ok(None);
             }
+            if let Some((v, _)) = st.fetched.get(id) {
+                return Ok(Some(*v));
+            }
         }
-        ops::version(self.conn(), self.vault, id)
+        let found = ops::versioned_application(self.conn(), self.vault, id)?;
+        Ok(found.map(|(v, a)| {
+            self.state
+                .borrow_mut()
+                .fetched
+                .insert(id.to_string(), (v, Some(a)));
+            v
+        }))
     }
     fn history(&self, limit: usize, open_only: bool) -> Result<Vec<JournalEntry>, StoreError> {
         self.flush_journal()?;
+        let prune = self.state.borrow_mut().prune.take();
+        if let Some(before) = prune {
+            ops::journal_prune(self.conn(), self.vault, before)?;
+        }
         ops::history(self.conn(), self.vault, limit, open_only)
     }
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -786,10 +882,13 @@ impl Transaction for PgTx<'_> {
         ops::journal_end(self.conn(), self.vault, entry, undoes, kept)
     }
     fn journal_prune(&mut self, before: Timestamp) -> Result<(), StoreError> {
-        // Nothing gathered is sent first: the entry they belong to is this
-        // transaction's, made at its origin, and `before` is never later
-        // than that (`debrief_store::unit`), so the prune cannot take it.
-        ops::journal_prune(self.conn(), self.vault, before)
+        // Sent with the commit's last statement: the entry this
+        // transaction makes is dated at its origin, never before `before`
+        // (`debrief_store::unit`), so the trim cannot take it; a read of
+        // the history in between sends it first.
+        let st = &mut *self.state.borrow_mut();
+        st.prune = Some(st.prune.map_or(before, |p| p.max(before)));
+        Ok(())
     }
     fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         ops::set_setting(self.conn(), self.vault, key, value)

@@ -38,14 +38,29 @@ pub(crate) fn lock(conn: &Conn, vault: i64) -> Result<(i64, u64), StoreError> {
 }
 
 /// Ends a write transaction's work: saves the last version handed out
-/// and bumps the vault's revision (under the lock `lock` took).
-/// Answers the revision the transaction commits as.
-pub(crate) fn save_last_version(conn: &Conn, vault: i64, v: i64) -> Result<u64, StoreError> {
-    let row = conn.query_one(
-        "UPDATE vaults SET last_version = $2, revision = revision + 1 WHERE id = $1
-         RETURNING revision",
-        &[&vault, &v],
-    )?;
+/// and bumps the vault's revision (under the lock `lock` took), and
+/// drops the journal entries made before `prune` if given (the journal's
+/// trim, sent with it instead of on its own). Answers the revision the
+/// transaction commits as.
+pub(crate) fn save_last_version(
+    conn: &Conn,
+    vault: i64,
+    v: i64,
+    prune: Option<Timestamp>,
+) -> Result<u64, StoreError> {
+    let row = match prune {
+        None => conn.query_one(
+            "UPDATE vaults SET last_version = $2, revision = revision + 1 WHERE id = $1
+             RETURNING revision",
+            &[&vault, &v],
+        )?,
+        Some(before) => conn.query_one(
+            "WITH pruned AS (DELETE FROM journal WHERE vault_id = $1 AND at_s < $3)
+             UPDATE vaults SET last_version = $2, revision = revision + 1 WHERE id = $1
+             RETURNING revision",
+            &[&vault, &v, &before.as_second()],
+        )?,
+    };
     Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
 }
 
@@ -320,6 +335,23 @@ pub(crate) fn summaries(conn: &Conn, vault: i64) -> Result<Vec<ApplicationSummar
             })
         })
         .collect()
+}
+
+/// An application with its version, in one round trip.
+pub(crate) fn versioned_application(
+    conn: &Conn,
+    vault: i64,
+    id: &str,
+) -> Result<Option<(u64, Application)>, StoreError> {
+    conn.query_opt(
+        "SELECT body, version FROM applications WHERE vault_id = $1 AND id = $2",
+        &[&vault, &id],
+    )?
+    .map(|r| {
+        let version = u64::try_from(r.get::<_, i64>(1)).unwrap_or(0);
+        application_of(&r).map(|a| (version, a))
+    })
+    .transpose()
 }
 
 pub(crate) fn version(conn: &Conn, vault: i64, id: &str) -> Result<Option<u64>, StoreError> {

@@ -402,6 +402,33 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
         .expect("own write");
     assert!(served.revision().expect("revision").expect("moved") > written);
 
+    // The versions its last write gave are kept with the revision it
+    // committed as (the ETag after a write): a change behind its back
+    // that moves no revision is not seen, so it was not asked for; an
+    // application it did not write is asked for; a write elsewhere ends
+    // what was kept.
+    let bolt = served.version("bolt").expect("version").expect("written");
+    let behind =
+        "SELECT set_config('debrief.vault', (SELECT id::text FROM vaults WHERE name = 'a'), false);
+         UPDATE applications SET version = version + 1000 WHERE id IN ('bolt', 'acme')";
+    common::sql(&db, behind);
+    assert_eq!(served.version("bolt").expect("version"), Some(bolt));
+    let acme = served.version("acme").expect("version").expect("there");
+    assert_eq!(
+        Some(acme),
+        elsewhere.version("acme").expect("version"),
+        "not written by the last write: read"
+    );
+    elsewhere
+        .apply(&[Change::PutApplication(small_application("bolt", "Bolt v2"))])
+        .expect("write elsewhere");
+    let moved = elsewhere.version("bolt").expect("version");
+    assert!(
+        eventually(secs(5), || served.version("bolt").expect("version")
+            == moved),
+        "a write elsewhere ends the kept versions"
+    );
+
     // The profile is kept by revision too: a change elsewhere reaches the
     // server's store, its own change is seen at once, and a write
     // transaction after a change elsewhere sees the new one.

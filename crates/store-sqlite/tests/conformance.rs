@@ -155,6 +155,7 @@ conformance_tests!(
     update_is_one_journalled_transaction,
     journal_keeps_what_each_application_ends_as,
     journal_keeps_only_what_changed_in_a_big_unit,
+    journal_forgets_entries_older_than_its_days,
     versions_change_and_are_never_reused,
     stale_write_is_refused,
     undo_reverts_and_is_undoable,

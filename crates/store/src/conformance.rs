@@ -100,6 +100,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         journal_keeps_only_what_changed_in_a_big_unit,
     ),
     (
+        "journal_forgets_entries_older_than_its_days",
+        journal_forgets_entries_older_than_its_days,
+    ),
+    (
         "versions_change_and_are_never_reused",
         versions_change_and_are_never_reused,
     ),
@@ -1448,6 +1452,67 @@ pub fn journal_keeps_what_each_application_ends_as(new_store: NewStore<'_>) -> R
         (Some("gone"), Some(gone_before.as_str()), None),
     ];
     c.equal("journal items", &items, &wanted)
+}
+
+/// Each write trims the journal to the days it keeps (90 unless the
+/// setting says otherwise), counted back from the write's own time.
+pub fn journal_forgets_entries_older_than_its_days(new_store: NewStore<'_>) -> Result<(), Failure> {
+    let c = Checker::new("journal_forgets_entries_older_than_its_days");
+    let mut store = c.store(new_store)?;
+    let at = |day: i64, what: &str| {
+        crate::Origin::new(
+            crate::Source::Cli,
+            jiff::Timestamp::from_second(1_795_000_000 + day * 86_400)
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+            what,
+        )
+    };
+    let mut write = |day: i64, id: &str| {
+        let app = small_application(id, &format!("{id} Co"));
+        c.ok(
+            "write",
+            crate::update(&mut *store, &at(day, id), |u| u.apply(&[put(&app)])),
+        )
+        .map(|_| ())
+    };
+    write(0, "day0")?;
+    write(50, "day50")?;
+    write(120, "day120")?;
+    let whats = |store: &dyn Store| -> Result<Vec<String>, Failure> {
+        Ok(c.ok("history", store.history(usize::MAX, false))?
+            .into_iter()
+            .map(|e| e.what)
+            .collect())
+    };
+    c.equal(
+        "entries after a write 120 days on (90 kept)",
+        &whats(&*store)?,
+        &vec!["day120".to_string(), "day50".to_string()],
+    )?;
+    c.ok(
+        "a longer memory",
+        crate::update(&mut *store, &at(121, "setting"), |u| {
+            u.set_setting(crate::unit::JOURNAL_DAYS_SETTING, "365")
+        }),
+    )?;
+    let mut write = |day: i64, id: &str| {
+        let app = small_application(id, &format!("{id} Co"));
+        c.ok(
+            "write",
+            crate::update(&mut *store, &at(day, id), |u| u.apply(&[put(&app)])),
+        )
+        .map(|_| ())
+    };
+    write(400, "day400")?;
+    c.equal(
+        "entries after a write 400 days on (365 kept)",
+        &whats(&*store)?,
+        &vec![
+            "day400".to_string(),
+            "day120".to_string(),
+            "day50".to_string(),
+        ],
+    )
 }
 
 /// A unit that writes more records than a backend sends at once (the
