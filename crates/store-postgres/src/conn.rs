@@ -53,6 +53,16 @@ pub(crate) struct Conn {
     vault: std::cell::Cell<Option<i64>>,
     /// The URL without its password, for messages.
     pub(crate) label: String,
+    /// A transaction's start not sent yet: it goes with the transaction's
+    /// first statement, in the same flight (pipelined), so starting costs
+    /// no round trip of its own; a transaction that sends nothing never
+    /// sends it.
+    pending: RefCell<Option<String>>,
+    /// A binding to a vault not sent yet: it goes with the next statement,
+    /// before it and in the same flight (so leasing a connection last used
+    /// by another vault costs no round trip). Kept apart from `pending`:
+    /// a transaction that sends nothing drops its start, never the binding.
+    binding: RefCell<Option<String>>,
 }
 
 /// `postgres://USER@HOST:PORT/DATABASE`: what the URL names, never its
@@ -121,6 +131,8 @@ impl Conn {
             statements: RefCell::new(HashMap::new()),
             vault: std::cell::Cell::new(None),
             label,
+            pending: RefCell::new(None),
+            binding: RefCell::new(None),
         };
         conn.batch(&format!(
             "SET lock_timeout = '{}ms'; SET TIME ZONE 'UTC'",
@@ -133,10 +145,16 @@ impl Conn {
     /// (migration 0004): the session's `debrief.vault` (for statements
     /// outside a transaction) and, named again with `SET LOCAL` semantics,
     /// every transaction's.
+    ///
+    /// Sent with the next statement, before it (see `Conn::run`): a
+    /// statement that reaches the server is always preceded by its
+    /// binding, and if the binding fails the statement's answer is
+    /// dropped (a write under the old binding is refused by row-level
+    /// security's check, since it names the new vault).
     pub(crate) fn bind_vault(&self, vault: i64) -> Result<(), StoreError> {
-        self.batch(&format!(
+        *self.binding.borrow_mut() = Some(format!(
             "SELECT set_config('debrief.vault', '{vault}', false)"
-        ))?;
+        ));
         self.vault.set(Some(vault));
         Ok(())
     }
@@ -149,7 +167,7 @@ impl Conn {
     /// Binds the connection to no vault: row-level security then shows it
     /// no vault's rows.
     pub(crate) fn unbind_vault(&self) -> Result<(), StoreError> {
-        self.batch("SELECT set_config('debrief.vault', '', false)")?;
+        *self.binding.borrow_mut() = Some("SELECT set_config('debrief.vault', '', false)".into());
         self.vault.set(None);
         Ok(())
     }
@@ -168,13 +186,44 @@ impl Conn {
         Ok(statement)
     }
 
+    /// Waits for `request`, sending a pending transaction start before it
+    /// in the same flight (the client sends requests in the order they
+    /// are first polled, and `join` polls the start first).
+    fn run<T>(
+        &self,
+        request: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, StoreError> {
+        let binding = self.binding.borrow_mut().take();
+        let begin = self.pending.borrow_mut().take();
+        if binding.is_none() && begin.is_none() {
+            return block_on(request).map_err(|e| self.error(e));
+        }
+        // Each in its own message, so the binding commits on its own
+        // (`BEGIN ISOLATION LEVEL …` must come first in its transaction,
+        // and a binding inside one would be undone by its rollback).
+        let send = |sql: Option<String>| async move {
+            match sql {
+                Some(sql) => self.client.batch_execute(&sql).await,
+                None => Ok(()),
+            }
+        };
+        let (bound, began, answer) = block_on(futures_util::future::join3(
+            send(binding),
+            send(begin),
+            request,
+        ));
+        bound.map_err(|e| self.error(e))?;
+        began.map_err(|e| self.error(e))?;
+        answer.map_err(|e| self.error(e))
+    }
+
     pub(crate) fn query(
         &self,
         sql: &'static str,
         params: Params<'_>,
     ) -> Result<Vec<Row>, StoreError> {
         let statement = self.statement(sql)?;
-        block_on(self.client.query(&statement, params)).map_err(|e| self.error(e))
+        self.run(self.client.query(&statement, params))
     }
 
     pub(crate) fn query_opt(
@@ -183,7 +232,7 @@ impl Conn {
         params: Params<'_>,
     ) -> Result<Option<Row>, StoreError> {
         let statement = self.statement(sql)?;
-        block_on(self.client.query_opt(&statement, params)).map_err(|e| self.error(e))
+        self.run(self.client.query_opt(&statement, params))
     }
 
     pub(crate) fn query_one(
@@ -192,17 +241,17 @@ impl Conn {
         params: Params<'_>,
     ) -> Result<Row, StoreError> {
         let statement = self.statement(sql)?;
-        block_on(self.client.query_one(&statement, params)).map_err(|e| self.error(e))
+        self.run(self.client.query_one(&statement, params))
     }
 
     pub(crate) fn execute(&self, sql: &'static str, params: Params<'_>) -> Result<u64, StoreError> {
         let statement = self.statement(sql)?;
-        block_on(self.client.execute(&statement, params)).map_err(|e| self.error(e))
+        self.run(self.client.execute(&statement, params))
     }
 
     /// Runs statements without parameters (transaction control, DDL).
     pub(crate) fn batch(&self, sql: &str) -> Result<(), StoreError> {
-        block_on(self.client.batch_execute(sql)).map_err(|e| self.error(e))
+        self.run(self.client.batch_execute(sql))
     }
 
     /// Maps PostgreSQL's errors onto the store's: waiting too long for
@@ -260,25 +309,64 @@ impl<'c> Tx<'c> {
     /// Starts a transaction with `sql` (`BEGIN …`); on a connection bound
     /// to a vault, the transaction names it (`set_config(…, true)`, which
     /// is `SET LOCAL`) in the same round trip.
+    /// The start is sent with the transaction's first statement (see
+    /// `Conn::run`).
     pub(crate) fn begin(conn: &'c Conn, sql: &str) -> Result<Tx<'c>, StoreError> {
-        match conn.vault.get() {
-            Some(vault) => conn.batch(&format!(
-                "{sql}; SELECT set_config('debrief.vault', '{vault}', true)"
-            ))?,
-            None => conn.batch(sql)?,
-        }
+        let start = match conn.vault.get() {
+            Some(vault) => format!("{sql}; SELECT set_config('debrief.vault', '{vault}', true)"),
+            None => sql.to_string(),
+        };
+        *conn.pending.borrow_mut() = Some(start);
         Ok(Tx { conn, done: false })
+    }
+
+    /// Whether the transaction never sent anything (its start is still
+    /// pending): then there is nothing to commit or roll back.
+    fn unsent(&self) -> bool {
+        self.conn.pending.borrow_mut().take().is_some()
     }
 
     pub(crate) fn commit(mut self) -> Result<(), StoreError> {
         self.done = true;
+        if self.unsent() {
+            return Ok(());
+        }
         self.conn.batch("COMMIT")
+    }
+
+    /// Runs `sql` and commits, in one flight: the statement's one row.
+    /// If the statement fails, the server rolls the transaction back at
+    /// the `COMMIT` and its error is returned. Only for a statement that
+    /// cannot succeed without its row (an `UPDATE … RETURNING` of a row
+    /// the transaction holds locked).
+    pub(crate) fn commit_with(
+        mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Row, StoreError> {
+        let conn = self.conn;
+        let statement = conn.statement(sql)?;
+        if conn.pending.borrow().is_some() {
+            // Nothing sent yet: the start goes with the statement.
+            let row = conn.query_one(sql, params)?;
+            self.done = true;
+            conn.batch("COMMIT")?;
+            return Ok(row);
+        }
+        self.done = true;
+        let (row, committed) = block_on(futures_util::future::join(
+            conn.client.query_one(&statement, params),
+            conn.client.batch_execute("COMMIT"),
+        ));
+        let row = row.map_err(|e| conn.error(e))?;
+        committed.map_err(|e| conn.error(e))?;
+        Ok(row)
     }
 }
 
 impl Drop for Tx<'_> {
     fn drop(&mut self) {
-        if !self.done {
+        if !self.done && !self.unsent() {
             let _ = self.conn.batch("ROLLBACK");
         }
     }

@@ -673,8 +673,7 @@ impl<'c> PgTx<'c> {
             let st = &mut *self.state.borrow_mut();
             (st.prune.take(), st.written.take())
         };
-        let revision = ops::save_last_version(conn, vault, self.last_version, prune)?;
-        self.tx.commit()?;
+        let revision = ops::commit_write(self.tx, vault, self.last_version, prune)?;
         Ok(Committed {
             revision,
             profile: self.profile,

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use tokio_postgres::Row;
 use tokio_postgres::types::{FromSql, Json, Type};
 
-use crate::conn::Conn;
+use crate::conn::{Conn, Tx};
 use crate::quiet::Quiet;
 
 fn corrupt(what: &str, why: impl std::fmt::Display) -> StoreError {
@@ -37,24 +37,24 @@ pub(crate) fn lock(conn: &Conn, vault: i64) -> Result<(i64, u64), StoreError> {
     .ok_or_else(|| StoreError::Backend(format!("the vault {vault} no longer exists")))
 }
 
-/// Ends a write transaction's work: saves the last version handed out
-/// and bumps the vault's revision (under the lock `lock` took), and
-/// drops the journal entries made before `prune` if given (the journal's
-/// trim, sent with it instead of on its own). Answers the revision the
-/// transaction commits as.
-pub(crate) fn save_last_version(
-    conn: &Conn,
+/// Ends a write transaction: saves the last version handed out, bumps
+/// the vault's revision (under the lock `lock` took), drops the journal
+/// entries made before `prune` if given (the journal's trim, sent with it
+/// instead of on its own) and commits, in one flight. Answers the
+/// revision the transaction committed as.
+pub(crate) fn commit_write(
+    tx: Tx<'_>,
     vault: i64,
     v: i64,
     prune: Option<Timestamp>,
 ) -> Result<u64, StoreError> {
     let row = match prune {
-        None => conn.query_one(
+        None => tx.commit_with(
             "UPDATE vaults SET last_version = $2, revision = revision + 1 WHERE id = $1
              RETURNING revision",
             &[&vault, &v],
         )?,
-        Some(before) => conn.query_one(
+        Some(before) => tx.commit_with(
             "WITH pruned AS (DELETE FROM journal WHERE vault_id = $1 AND at_s < $3)
              UPDATE vaults SET last_version = $2, revision = revision + 1 WHERE id = $1
              RETURNING revision",

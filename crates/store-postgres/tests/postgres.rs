@@ -84,6 +84,45 @@ fn migrations_are_idempotent_and_concurrent_starts_migrate_once() {
     common::drop_database(&url, &db);
 }
 
+/// A write's last statement and its `COMMIT` go in one flight: when the
+/// statement fails, the server rolls the transaction back at the
+/// `COMMIT`, nothing of it is kept, the error says why, and the
+/// connection is ready for the next write.
+#[test]
+fn a_write_whose_last_statement_fails_keeps_nothing() {
+    let Some(url) = common::database_url("a_write_whose_last_statement_fails") else {
+        return;
+    };
+    let db = format!("debrief_lastfails_{}", std::process::id());
+    let fresh = common::fresh_database(&url, &db);
+    let mut store = PgStore::connect(&fresh).expect("connect");
+    store
+        .apply(&[put(&small_application("kept", "Kept"))])
+        .expect("write");
+    let entries = store.history(100, false).expect("history").len();
+    common::sql(
+        &fresh,
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+         CREATE TRIGGER refuse BEFORE UPDATE OF revision ON vaults
+             FOR EACH ROW EXECUTE FUNCTION refuse()",
+    );
+    let err = store
+        .apply(&[put(&small_application("lost", "Lost"))])
+        .expect_err("the commit's statement fails");
+    assert!(err.to_string().contains("refused by the test"), "{err}");
+    common::sql(&fresh, "DROP TRIGGER refuse ON vaults");
+    assert_eq!(store.application_ids().expect("ids"), ["kept"]);
+    assert_eq!(store.history(100, false).expect("history").len(), entries);
+    store
+        .apply(&[put(&small_application("after", "After"))])
+        .expect("the same connection writes again");
+    let other = PgStore::connect(&fresh).expect("another connection");
+    assert_eq!(other.application_ids().expect("ids"), ["kept", "after"]);
+    drop((store, other));
+    common::drop_database(&url, &db);
+}
+
 /// Migration 0007 moves `archived` out of the body into a column: rows
 /// written before it keep what their bodies say.
 #[test]
