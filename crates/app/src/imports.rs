@@ -55,7 +55,12 @@ pub fn exchange(
     each: &mut dyn FnMut(),
 ) -> Result<ExchangeImport, AppError> {
     let stored_profile = store.profile()?;
-    let mut existing = store.application_ids()?;
+    // A dry run counts against the ids now; a write reads them again
+    // inside its transaction (below), so it does not read them here.
+    let mut existing = match origin {
+        None => store.application_ids()?,
+        Some(_) => Vec::new(),
+    };
     // Ids only: the document refuses a repeated one, so a list is a set.
     let mut incoming: Vec<String> = Vec::new();
     let mut profile: Option<Profile> = None;

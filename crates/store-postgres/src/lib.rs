@@ -52,7 +52,15 @@ pub struct PgStore {
     /// committed as: the `ETag` a server answers right after a write asks
     /// the database nothing.
     kept_versions: std::sync::Mutex<Option<(u64, Written)>>,
+    /// The settings the last write transaction read or wrote (`None`: not
+    /// there), as of the revision it committed as: the next transaction
+    /// that finds the vault at it asks none of them again (every write
+    /// reads the journal's days).
+    kept_settings: std::sync::Mutex<Option<(u64, Settings)>>,
 }
+
+/// Settings known to a transaction, by key (`None`: not set).
+type Settings = HashMap<String, Option<String>>;
 
 /// Ids a write transaction wrote and the version each has after it
 /// (`None`: removed).
@@ -121,6 +129,7 @@ impl PgStore {
             vault_name: vault.to_string(),
             kept_profile: std::sync::Mutex::new(None),
             kept_versions: std::sync::Mutex::new(None),
+            kept_settings: std::sync::Mutex::new(None),
         })
     }
 
@@ -178,6 +187,7 @@ impl PgStore {
         let mut tx = self.begin_write(&conn)?;
         if replace {
             ops::clear(&conn, self.vault)?;
+            tx.settings.get_mut().clear();
         } else if ops::has_profile(&conn, self.vault)?
             || !ops::application_ids(&conn, self.vault)?.is_empty()
             || !ops::settings(&conn, self.vault)?.is_empty()
@@ -193,7 +203,7 @@ impl PgStore {
             tx.write_one(&Change::PutApplication(a.clone()))?;
         }
         for (key, value) in settings {
-            ops::set_setting(&conn, self.vault, key, value)?;
+            tx.set_setting(key, value)?;
         }
         self.wrote(ticket, tx.commit())
     }
@@ -215,6 +225,8 @@ impl PgStore {
                 watch.learn(self.vault, c.revision, ticket);
                 *self.kept_profile() = c.profile.map(|p| (c.revision, p));
                 *self.kept_versions() = c.written.map(|w| (c.revision, w));
+                *self.kept_settings.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((c.revision, c.settings));
                 Ok(())
             }
             Err(e) => {
@@ -256,7 +268,12 @@ impl PgStore {
     /// when the locked vault is still at the kept revision.
     fn begin_write<'c>(&self, conn: &'c Conn) -> Result<PgTx<'c>, StoreError> {
         let kept = self.kept_profile().clone();
-        PgTx::begin(conn, self.vault, kept)
+        let settings = self
+            .kept_settings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        PgTx::begin(conn, self.vault, kept, settings)
     }
 }
 
@@ -430,6 +447,9 @@ struct PgTx<'c> {
     quiet: Quiet,
     stored_key: String,
     last_version: i64,
+    /// Settings read or written so far, or kept from the last write at
+    /// the revision the lock found.
+    settings: RefCell<Settings>,
     state: RefCell<Buffered>,
 }
 
@@ -440,6 +460,8 @@ struct Committed {
     profile: Option<Profile>,
     /// The applications it wrote, if few ([`KEEP_VERSIONS`]).
     written: Option<Written>,
+    /// The settings it read or wrote.
+    settings: Settings,
 }
 
 /// What a write transaction holds back or remembers.
@@ -505,12 +527,17 @@ impl<'c> PgTx<'c> {
         conn: &'c Conn,
         vault: i64,
         kept: Option<(u64, Profile)>,
+        settings: Option<(u64, Settings)>,
     ) -> Result<PgTx<'c>, StoreError> {
         let tx = Tx::begin(conn, "BEGIN")?;
         let (last_version, revision) = ops::lock(conn, vault)?;
         let profile = match kept {
             Some((r, p)) if r == revision => p,
             _ => ops::profile(conn, vault)?,
+        };
+        let settings = match settings {
+            Some((r, s)) if r == revision => s,
+            _ => Settings::new(),
         };
         let quiet = Quiet::new(&profile);
         let profile = Some(profile);
@@ -522,6 +549,7 @@ impl<'c> PgTx<'c> {
             quiet,
             stored_key,
             last_version,
+            settings: RefCell::new(settings),
             state: RefCell::new(Buffered {
                 written: Some(HashMap::new()),
                 ..Buffered::default()
@@ -678,6 +706,7 @@ impl<'c> PgTx<'c> {
             revision,
             profile: self.profile,
             written,
+            settings: self.settings.into_inner(),
         })
     }
 }
@@ -802,7 +831,14 @@ impl StoreReader for PgTx<'_> {
         ops::history(self.conn(), self.vault, limit, open_only)
     }
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        ops::setting(self.conn(), self.vault, key)
+        if let Some(known) = self.settings.borrow().get(key) {
+            return Ok(known.clone());
+        }
+        let value = ops::setting(self.conn(), self.vault, key)?;
+        self.settings
+            .borrow_mut()
+            .insert(key.to_string(), value.clone());
+        Ok(value)
     }
 }
 
@@ -890,10 +926,16 @@ impl Transaction for PgTx<'_> {
         Ok(())
     }
     fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        ops::set_setting(self.conn(), self.vault, key, value)
+        ops::set_setting(self.conn(), self.vault, key, value)?;
+        self.settings
+            .get_mut()
+            .insert(key.to_string(), Some(value.to_string()));
+        Ok(())
     }
     fn remove_setting(&mut self, key: &str) -> Result<bool, StoreError> {
-        ops::remove_setting(self.conn(), self.vault, key)
+        let removed = ops::remove_setting(self.conn(), self.vault, key)?;
+        self.settings.get_mut().insert(key.to_string(), None);
+        Ok(removed)
     }
 }
 

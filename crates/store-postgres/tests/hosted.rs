@@ -464,6 +464,33 @@ fn a_pool_keeps_revisions_and_the_token_epoch_true_by_listening() {
         "a transaction reads under the lock"
     );
 
+    // Settings a write read are kept with the revision it committed as:
+    // a change elsewhere moves the revision, so the next transaction
+    // reads again; its own change is what it kept.
+    let read_days = |store: &mut PgStore| {
+        let mut days = None;
+        store
+            .transaction(&mut |tx| {
+                days = tx.setting("journal_days")?;
+                Ok(())
+            })
+            .expect("a write transaction");
+        days
+    };
+    assert_eq!(read_days(&mut served), None);
+    elsewhere
+        .transaction(&mut |tx| tx.set_setting("journal_days", "7"))
+        .expect("a setting elsewhere");
+    assert_eq!(read_days(&mut served).as_deref(), Some("7"));
+    served
+        .transaction(&mut |tx| tx.set_setting("journal_days", "30"))
+        .expect("its own setting");
+    assert_eq!(read_days(&mut served).as_deref(), Some("30"));
+    elsewhere
+        .transaction(&mut |tx| tx.remove_setting("journal_days").map(|_| ()))
+        .expect("removed elsewhere");
+    assert_eq!(read_days(&mut served), None);
+
     // A revoked token moves the epoch tokens are kept by.
     let ana = dir
         .add_account(
