@@ -1203,6 +1203,35 @@ mod tests {
     }
 
     #[test]
+    fn a_stream_that_trickles_in_reads_the_same() {
+        // One to three bytes a read: every escape, bracket and quote falls
+        // on the edge of the scanner's buffer somewhere.
+        struct Trickle<'a>(&'a [u8], usize);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                self.1 = self.1 % 3 + 1;
+                let n = out.len().min(self.0.len()).min(self.1);
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let docs = [
+            THREE.to_string(),
+            THREE.replace(r#""name":"Ann"#, r#""nmae":"Ann"#),
+            THREE.replace(r#"Co\\""#, r#"Co\q""#),
+            THREE.replace("Initech", "Ini\\\"te\\u0000ch"),
+            THREE[..THREE.find(r#"Big\"#).expect("in THREE") + 4].to_string(),
+            THREE.replace("},\n  {\"id\":\"c\"", "}\n  {\"id\":\"c\""),
+        ];
+        for doc in docs {
+            let whole = collect_pieces(|each| parse_each(doc.as_bytes(), each));
+            let trickled = collect_pieces(|each| parse_each(Trickle(doc.as_bytes(), 0), each));
+            assert_eq!(trickled, whole, "{doc}");
+        }
+    }
+
+    #[test]
     fn a_read_error_inside_an_application_is_reported() {
         struct Failing<'a>(&'a [u8]);
         impl std::io::Read for Failing<'_> {

@@ -9,10 +9,12 @@
 //! small scanner ([`Splicer::scan`]: strings, escapes, nesting) and parsed
 //! as one slice, which serde_json does several times faster.
 //!
-//! Positions: serde_json reading a stream reports an error at the last byte
-//! it took; the splicer counts lines and columns over every byte it hands
-//! out, to serde_json or as an application's slice, so it knows the same
-//! place in the whole file (serde_json's own count misses the slices).
+//! Positions: an error inside an application is the slice's, moved by
+//! where the slice starts ([`shift`]); the same line and column the
+//! whole-text parser gives. serde_json's own count, for an error of the
+//! frame, misses the bytes handed out as slices: the splicer counts both
+//! its count and the file's, and moves such an error past the last slice
+//! ([`Splicer::in_file`]).
 //!
 //! Memory: the scanner looks at most `limit` bytes ahead. An application
 //! bigger than that (or nested deeper than [`MAX_DEPTH`], or behind a read
@@ -269,6 +271,9 @@ pub(super) struct SpliceRead<'s, 'r>(pub(super) &'s std::cell::RefCell<Splicer<'
 
 impl Read for SpliceRead<'_, '_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
         let mut s = self.0.borrow_mut();
         if s.pos == s.buf.len() && !s.fill()? {
             return Ok(0);
