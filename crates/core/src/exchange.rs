@@ -392,9 +392,10 @@ fn parse_slice(
         Ok(_) => (".".to_string(), &plain),
     };
     let here = format!("applications[{index}]");
+    // An application is an object: its path starts with a field's name
+    // (which may itself start with `[`).
     let path = match inner.as_str() {
         "." => here,
-        p if p.starts_with('[') => format!("{here}{p}"),
         p => format!("{here}.{p}"),
     };
     let mut e = json_error(path, error);
@@ -1133,6 +1134,9 @@ mod tests {
         // A missing field: the application's own path.
         let e = same_error(&THREE.replace(r#"{"id":"b","#, "{"), true);
         assert_eq!(e.path, "applications[1]");
+        // An unknown field whose name starts with a bracket.
+        let e = same_error(&THREE.replace(r#""role":"Dev""#, r#""[ole":"Dev""#), true);
+        assert_eq!(e.path, "applications[2].[ole");
         // A repeated id: the path, no place.
         let e = same_error(&THREE.replace(r#""id":"c""#, r#""id":"a""#), true);
         assert_eq!((e.path.as_str(), e.line), ("applications[2].id", None));
