@@ -173,6 +173,21 @@ proptest! {
             pieces += 1;
             Ok::<(), ()>(())
         });
+        // Read as a stream (an application at a time as a slice of the
+        // stream's buffer): the same pieces, or the same error.
+        let mut stream_pieces = 0usize;
+        let from_stream = debrief_core::exchange::parse_each(&bytes[..], |_| {
+            stream_pieces += 1;
+            Ok::<(), ()>(())
+        });
+        let error = |r: &Result<(), debrief_core::exchange::EachError<()>>| match r {
+            Err(debrief_core::exchange::EachError::Exchange(e)) => {
+                Some((e.path.clone(), e.message.clone()))
+            }
+            _ => None,
+        };
+        prop_assert_eq!(error(&from_stream), error(&streamed));
+        prop_assert_eq!(stream_pieces, pieces);
         // Whatever one reader accepts, the other does (valid UTF-8 only:
         // the lossy copy above is not the same document otherwise).
         if std::str::from_utf8(&bytes).is_ok() {

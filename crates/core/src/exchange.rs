@@ -3,12 +3,15 @@
 //! Parsing is strict: an unknown field, a bad date or a dangling reference is
 //! an error that names its JSON path, so a user can find it in their file.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
 
 use jiff::tz::TimeZone;
 
 use crate::model::{AppId, Application, Dataset, FORMAT_TAG, Profile};
+
+mod splice;
 
 /// One problem in an exchange file, located by its JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,23 +90,32 @@ pub fn parse_each<R: std::io::Read, E>(
     reader: R,
     each: impl FnMut(Piece) -> Result<(), E>,
 ) -> Result<(), EachError<E>> {
+    parse_each_ahead(reader, splice::LOOK_AHEAD, each)
+}
+
+/// [`parse_each`], its scanner looking at most `look_ahead` bytes ahead
+/// for the end of an application.
+fn parse_each_ahead<R: std::io::Read, E>(
+    reader: R,
+    look_ahead: usize,
+    each: impl FnMut(Piece) -> Result<(), E>,
+) -> Result<(), EachError<E>> {
     let reader = skip_bom(reader).map_err(|e| {
         EachError::Exchange(ExchangeError::at(
             "",
             format!("cannot read the document: {e}"),
         ))
     })?;
-    // serde_json reads a stream one byte at a time (`io::Bytes`); over a
-    // `BufReader` each byte comes straight from its buffer, where over any
-    // other reader (a `Chain` over a boxed `dyn BufRead`, the command
-    // line's) it is a call through the chain and the box: a tenth of a
-    // 100,000-application import.
-    let reader = std::io::BufReader::with_capacity(STREAM_BUFFER, reader);
-    each_from(serde_json::Deserializer::from_reader(reader), each)
+    // The splicer is the stream's buffer: serde_json reads the document's
+    // frame through it, and every application is parsed as a slice of it
+    // (see `splice`).
+    let splicer = RefCell::new(splice::Splicer::new(reader, look_ahead));
+    each_from(
+        serde_json::Deserializer::from_reader(splice::SpliceRead(&splicer)),
+        Some(&splicer),
+        each,
+    )
 }
-
-/// The buffer [`parse_each`] reads through.
-const STREAM_BUFFER: usize = 64 << 10;
 
 /// [`parse_each`] over a document already in memory: about twice as fast
 /// as reading it from a stream.
@@ -112,7 +124,7 @@ pub fn parse_each_slice<E>(
     each: impl FnMut(Piece) -> Result<(), E>,
 ) -> Result<(), EachError<E>> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    each_from(serde_json::Deserializer::from_slice(bytes), each)
+    each_from(serde_json::Deserializer::from_slice(bytes), None, each)
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -128,8 +140,11 @@ fn skip_bom<R: std::io::Read>(mut reader: R) -> std::io::Result<impl std::io::Re
     Ok(std::io::Cursor::new(head).chain(reader))
 }
 
+/// Reads the document from `de`; with `splice`, the splicer `de` reads
+/// from, whose applications are parsed as slices.
 fn each_from<'de, R: serde_json::de::Read<'de>, E>(
     mut de: serde_json::Deserializer<R>,
+    splice: Option<&RefCell<splice::Splicer<'_>>>,
     mut each: impl FnMut(Piece) -> Result<(), E>,
 ) -> Result<(), EachError<E>> {
     use serde::de::DeserializeSeed;
@@ -139,6 +154,7 @@ fn each_from<'de, R: serde_json::de::Read<'de>, E>(
         each: &mut each,
         stopped: None,
         ids: HashSet::new(),
+        splice,
     };
     let read = DocumentSeed(&mut state)
         .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
@@ -146,21 +162,32 @@ fn each_from<'de, R: serde_json::de::Read<'de>, E>(
     if let Some(stop) = state.stopped.take() {
         return Err(stop);
     }
-    read.map_err(|e| EachError::Exchange(json_error(track.path().to_string(), &e)))?;
+    read.map_err(|e| {
+        let mut e = json_error(track.path().to_string(), &e);
+        // serde_json's own count misses the applications' slices; the
+        // splicer's is the place in the whole file.
+        if let (Some(splice), Some(line), Some(column)) = (splice, e.line, e.column) {
+            let (line, column) = splice.borrow().in_file(line, column);
+            (e.line, e.column) = (Some(line), Some(column));
+        }
+        EachError::Exchange(e)
+    })?;
     // A document without a profile hands over none: importing it keeps the
     // stored profile (FORMAT.md §1).
     Ok(())
 }
 
-struct EachState<'f, E> {
+struct EachState<'f, 's, 'r, E> {
     each: &'f mut dyn FnMut(Piece) -> Result<(), E>,
     /// Set when validation or the receiver stopped the reading; serde only
     /// carries a message back.
     stopped: Option<EachError<E>>,
     ids: HashSet<AppId>,
+    /// The stream's splicer, when reading one.
+    splice: Option<&'s RefCell<splice::Splicer<'r>>>,
 }
 
-impl<E> EachState<'_, E> {
+impl<E> EachState<'_, '_, '_, E> {
     fn stop<D: serde::de::Error>(&mut self, why: EachError<E>) -> D {
         self.stopped = Some(why);
         D::custom("stopped")
@@ -169,9 +196,9 @@ impl<E> EachState<'_, E> {
 
 const DOCUMENT_FIELDS: &[&str] = &["format", "profile", "applications"];
 
-struct DocumentSeed<'s, 'f, E>(&'s mut EachState<'f, E>);
+struct DocumentSeed<'a, 'f, 's, 'r, E>(&'a mut EachState<'f, 's, 'r, E>);
 
-impl<'de, E> serde::de::DeserializeSeed<'de> for DocumentSeed<'_, '_, E> {
+impl<'de, E> serde::de::DeserializeSeed<'de> for DocumentSeed<'_, '_, '_, '_, E> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -179,7 +206,7 @@ impl<'de, E> serde::de::DeserializeSeed<'de> for DocumentSeed<'_, '_, E> {
     }
 }
 
-impl<'de, E> serde::de::Visitor<'de> for DocumentSeed<'_, '_, E> {
+impl<'de, E> serde::de::Visitor<'de> for DocumentSeed<'_, '_, '_, '_, E> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -224,9 +251,9 @@ impl<'de, E> serde::de::Visitor<'de> for DocumentSeed<'_, '_, E> {
     }
 }
 
-struct ApplicationsSeed<'s, 'f, E>(&'s mut EachState<'f, E>);
+struct ApplicationsSeed<'a, 'f, 's, 'r, E>(&'a mut EachState<'f, 's, 'r, E>);
 
-impl<'de, E> serde::de::DeserializeSeed<'de> for ApplicationsSeed<'_, '_, E> {
+impl<'de, E> serde::de::DeserializeSeed<'de> for ApplicationsSeed<'_, '_, '_, '_, E> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -234,7 +261,7 @@ impl<'de, E> serde::de::DeserializeSeed<'de> for ApplicationsSeed<'_, '_, E> {
     }
 }
 
-impl<'de, E> serde::de::Visitor<'de> for ApplicationsSeed<'_, '_, E> {
+impl<'de, E> serde::de::Visitor<'de> for ApplicationsSeed<'_, '_, '_, '_, E> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -244,7 +271,16 @@ impl<'de, E> serde::de::Visitor<'de> for ApplicationsSeed<'_, '_, E> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let state = self.0;
         let mut i = 0;
-        while let Some(app) = seq.next_element::<Application>()? {
+        loop {
+            let next = match state.splice {
+                Some(splice) => seq.next_element_seed(SplicedApplication {
+                    splice,
+                    index: i,
+                    stopped: &mut state.stopped,
+                })?,
+                None => seq.next_element::<Application>()?,
+            };
+            let Some(app) = next else { break };
             let here = format!("applications[{i}]");
             let checked = if state.ids.contains(&app.id) {
                 Err(ExchangeError::at(
@@ -265,6 +301,109 @@ impl<'de, E> serde::de::Visitor<'de> for ApplicationsSeed<'_, '_, E> {
         }
         Ok(())
     }
+}
+
+/// One application of a streamed document, parsed as a slice of the
+/// splicer when the scanner finds its end (see `splice`).
+struct SplicedApplication<'a, 's, 'r, E> {
+    splice: &'s RefCell<splice::Splicer<'r>>,
+    index: usize,
+    stopped: &'a mut Option<EachError<E>>,
+}
+
+impl<'de, E> serde::de::DeserializeSeed<'de> for SplicedApplication<'_, '_, '_, E> {
+    type Value = Application;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Application, D::Error> {
+        use serde::Deserialize;
+        // serde_json has just taken the value's first byte from the
+        // splicer (to see that the list goes on).
+        let scan = {
+            let mut s = self.splice.borrow_mut();
+            match s.last() {
+                Some(b'{') => s.scan(),
+                _ => splice::Scan::Slow,
+            }
+        };
+        if scan == splice::Scan::Slow {
+            return Application::deserialize(d);
+        }
+        d.deserialize_map(SplicedVisitor { seed: self, scan })
+    }
+}
+
+struct SplicedVisitor<'a, 's, 'r, E> {
+    seed: SplicedApplication<'a, 's, 'r, E>,
+    scan: splice::Scan,
+}
+
+impl<'de, E> serde::de::Visitor<'de> for SplicedVisitor<'_, '_, '_, E> {
+    type Value = Application;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct Application")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Application, A::Error> {
+        use serde::de::Error;
+        let SplicedVisitor { seed, scan } = self;
+        let parsed = {
+            let mut s = seed.splice.borrow_mut();
+            let (bytes, origin) = s.value(scan);
+            let parsed = parse_slice(bytes, origin, seed.index);
+            s.skip_value(scan);
+            parsed
+        };
+        match parsed {
+            Ok(app) => {
+                // serde_json takes the closing brace as the end of the
+                // object it believes empty.
+                match map.next_key::<serde::de::IgnoredAny>()? {
+                    None => Ok(app),
+                    Some(_) => Err(A::Error::custom("an application's end was misread")),
+                }
+            }
+            Err(e) => {
+                *seed.stopped = Some(EachError::Exchange(e));
+                Err(A::Error::custom("stopped"))
+            }
+        }
+    }
+}
+
+/// Application number `index`, whose bytes are `bytes` and whose first
+/// byte is at `origin` in the file; its error is placed in the whole file.
+fn parse_slice(
+    bytes: &[u8],
+    origin: (usize, usize),
+    index: usize,
+) -> Result<Application, ExchangeError> {
+    use serde::Deserialize;
+    let plain = match Application::deserialize(&mut serde_json::Deserializer::from_slice(bytes)) {
+        Ok(app) => return Ok(app),
+        Err(e) => e,
+    };
+    // The path is worth a second reading of the broken application only:
+    // tracking it costs the good ones a tenth of their parse.
+    let tracked: Result<Application, _> =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    let (inner, error) = match &tracked {
+        Err(e) => (e.path().to_string(), e.inner()),
+        Ok(_) => (".".to_string(), &plain),
+    };
+    let here = format!("applications[{index}]");
+    // An application is an object: its path starts with a field's name
+    // (which may itself start with `[`).
+    let path = match inner.as_str() {
+        "." => here,
+        p => format!("{here}.{p}"),
+    };
+    let mut e = json_error(path, error);
+    if let (Some(line), Some(column)) = (e.line, e.column) {
+        let (line, column) = splice::shift(origin, line, column);
+        (e.line, e.column) = (Some(line), Some(column));
+    }
+    Err(e)
 }
 
 /// A serde_json error at `path` (serde_path_to_error's form, `.` for the
@@ -863,9 +1002,21 @@ mod tests {
     fn parse_by_pieces(text: &str) -> Result<Dataset, ExchangeError> {
         let from_slice = collect_pieces(|each| parse_each_slice(text.as_bytes(), each));
         let from_reader = collect_pieces(|each| parse_each(text.as_bytes(), each));
+        // Every application left to serde_json's stream reading, as when
+        // one is bigger than the scanner looks ahead.
+        let unspliced = collect_pieces(|each| parse_each_ahead(text.as_bytes(), 0, each));
         assert_eq!(
             from_slice.as_ref().map_err(|e| (&e.path, &e.message)),
             from_reader.as_ref().map_err(|e| (&e.path, &e.message)),
+        );
+        assert_eq!(
+            unspliced
+                .as_ref()
+                .map_err(|e| (&e.path, &e.message, e.line)),
+            from_reader
+                .as_ref()
+                .map_err(|e| (&e.path, &e.message, e.line)),
+            "{text}"
         );
         from_reader
     }
@@ -930,6 +1081,186 @@ mod tests {
                 (a, b) => assert_eq!(a, b, "{doc}"),
             }
         }
+    }
+
+    /// Three applications over several lines, with escapes and brackets
+    /// inside strings.
+    const THREE: &str = "{\"format\":\"debrief/1\",\n \"profile\":{\"name\":\"Sam\",\"timezone\":\"America/Chicago\"},\n \"applications\":[\n  {\"id\":\"a\",\"company\":\"Acme \\\"Big\\\" Co\\\\\",\"role\":\"Analyst\"},\n  {\"id\":\"b\",\"company\":\"Glo{bex]\",\"role\":\"Lead\",\n   \"people\":[{\"id\":\"p\",\"name\":\"Ann \\u00e9\",\"kind\":\"interviewer\"}]},\n  {\"id\":\"c\",\"company\":\"Initech\",\"role\":\"Dev\"}\n ]}\n";
+
+    /// The stream's error and the whole text's, which must name the same
+    /// place; `exact`: to the column (inside an application, where both
+    /// parse a slice).
+    fn same_error(doc: &str, exact: bool) -> ExchangeError {
+        let whole = parse(doc).expect_err(doc);
+        let streamed = parse_by_pieces(doc).expect_err(doc);
+        assert_eq!(
+            (&streamed.path, &streamed.message, streamed.line),
+            (&whole.path, &whole.message, whole.line),
+            "{doc}"
+        );
+        if exact {
+            assert_eq!(streamed.column, whole.column, "{doc}");
+        } else {
+            let (x, y) = (streamed.column.unwrap_or(0), whole.column.unwrap_or(0));
+            assert!(x.abs_diff(y) <= 1, "{doc}: column {x} vs {y}");
+        }
+        streamed
+    }
+
+    #[test]
+    fn errors_in_later_applications_name_their_place_in_the_whole_file() {
+        assert_eq!(
+            parse_by_pieces(THREE).expect("valid"),
+            parse(THREE).expect("valid")
+        );
+        let d = parse(THREE).expect("valid");
+        assert_eq!(d.applications[0].company, r#"Acme "Big" Co\"#);
+        assert_eq!(d.applications[1].company, "Glo{bex]");
+        // An unknown field in the second application's person.
+        let e = same_error(&THREE.replace(r#""name":"Ann"#, r#""nmae":"Ann"#), true);
+        assert_eq!(e.path, "applications[1].people[0].nmae");
+        assert_eq!((e.line, e.column), (Some(6), Some(29)), "{e}");
+        // A wrong type in the third.
+        let e = same_error(&THREE.replace(r#""role":"Dev""#, r#""urgent":"yes""#), true);
+        assert_eq!(e.path, "applications[2].urgent");
+        assert_eq!(e.line, Some(7));
+        // A bad escape in a string with good escapes before it.
+        let e = same_error(&THREE.replace(r#"Co\\""#, r#"Co\q""#), true);
+        assert_eq!(e.path, "applications[0].company");
+        assert_eq!(e.line, Some(4));
+        // A control character after an escaped quote, in the third.
+        let e = same_error(&THREE.replace("Initech", "Ini\\\"te\\u0000ch"), true);
+        assert_eq!(e.path, "applications[2].company");
+        // A missing field: the application's own path.
+        let e = same_error(&THREE.replace(r#"{"id":"b","#, "{"), true);
+        assert_eq!(e.path, "applications[1]");
+        // An unknown field whose name starts with a bracket.
+        let e = same_error(&THREE.replace(r#""role":"Dev""#, r#""[ole":"Dev""#), true);
+        assert_eq!(e.path, "applications[2].[ole");
+        // A repeated id: the path, no place.
+        let e = same_error(&THREE.replace(r#""id":"c""#, r#""id":"a""#), true);
+        assert_eq!((e.path.as_str(), e.line), ("applications[2].id", None));
+    }
+
+    #[test]
+    fn a_truncated_or_broken_frame_is_placed_in_the_whole_file() {
+        // Cut anywhere: inside an application, inside a string with
+        // escapes, between applications, in the frame.
+        for cut in [
+            THREE.find("Glo{").expect("in THREE") + 4,
+            THREE.find(r#"Big\"#).expect("in THREE") + 4,
+            THREE.find("\\u00e9").expect("in THREE") + 3,
+            THREE.find("},\n  {\"id\":\"c\"").expect("in THREE") + 2,
+            THREE.len() - 3,
+            THREE.len() - 5,
+        ] {
+            let e = same_error(&THREE[..cut], false);
+            assert!(e.message.contains("EOF"), "{cut}: {e}");
+            assert_eq!(e.line, parse(&THREE[..cut]).expect_err("cut").line);
+        }
+        // Between applications and after the document: errors of the
+        // frame, placed as serde_json reading the whole stream places them.
+        let third = r#"{"id":"c","company":"Initech","role":"Dev"}"#;
+        for doc in [
+            // An application that is no object: serde_json reads it.
+            THREE.replace(third, "[1]"),
+            THREE.replace(third, "7"),
+            THREE.replace("},\n  {\"id\":\"c\"", "}\n  {\"id\":\"c\""),
+            THREE.replace("},\n  {\"id\":\"c\"", "},\n  ,{\"id\":\"c\""),
+            THREE.replace("]}\n", "]} x\n"),
+            THREE.replace("]}\n", "],\n \"extra\":1}"),
+        ] {
+            let e = parse_by_pieces(&doc).expect_err("broken");
+            let whole = parse(&doc).expect_err("broken");
+            assert_eq!((&e.path, &e.message), (&whole.path, &whole.message));
+            let mut track = serde_path_to_error::Track::new();
+            let de = &mut serde_json::Deserializer::from_reader(doc.as_bytes());
+            let whole_stream = <Dataset as serde::Deserialize>::deserialize(
+                serde_path_to_error::Deserializer::new(&mut *de, &mut track),
+            )
+            .and_then(|_| de.end())
+            .expect_err("broken");
+            assert_eq!(
+                (e.line, e.column),
+                (Some(whole_stream.line()), Some(whole_stream.column())),
+                "{doc}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_application_bigger_than_the_look_ahead_is_read_all_the_same() {
+        let long = "x".repeat(3000);
+        let doc = THREE.replace("Initech", &long);
+        let expected = parse(&doc).expect("valid");
+        for look_ahead in [0, 100, 2000, 1 << 20] {
+            let read = collect_pieces(|each| parse_each_ahead(doc.as_bytes(), look_ahead, each));
+            assert_eq!(read.expect("valid"), expected, "{look_ahead}");
+            // And an error after it is still placed.
+            let bad = doc.replace(r#""role":"Dev""#, r#""role":"Dev","x":1"#);
+            let e = collect_pieces(|each| parse_each_ahead(bad.as_bytes(), look_ahead, each))
+                .expect_err("unknown field");
+            let whole = parse(&bad).expect_err("unknown field");
+            assert_eq!((&e.path, e.line), (&whole.path, whole.line), "{look_ahead}");
+            assert!(e.column.unwrap_or(0).abs_diff(whole.column.unwrap_or(0)) <= 1);
+        }
+    }
+
+    #[test]
+    fn a_stream_that_trickles_in_reads_the_same() {
+        // One to three bytes a read: every escape, bracket and quote falls
+        // on the edge of the scanner's buffer somewhere.
+        struct Trickle<'a>(&'a [u8], usize);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                self.1 = self.1 % 3 + 1;
+                let n = out.len().min(self.0.len()).min(self.1);
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let docs = [
+            THREE.to_string(),
+            THREE.replace(r#""name":"Ann"#, r#""nmae":"Ann"#),
+            THREE.replace(r#"Co\\""#, r#"Co\q""#),
+            THREE.replace("Initech", "Ini\\\"te\\u0000ch"),
+            THREE[..THREE.find(r#"Big\"#).expect("in THREE") + 4].to_string(),
+            THREE.replace("},\n  {\"id\":\"c\"", "}\n  {\"id\":\"c\""),
+        ];
+        for doc in docs {
+            let whole = collect_pieces(|each| parse_each(doc.as_bytes(), each));
+            let trickled = collect_pieces(|each| parse_each(Trickle(doc.as_bytes(), 0), each));
+            assert_eq!(trickled, whole, "{doc}");
+        }
+    }
+
+    #[test]
+    fn a_read_error_inside_an_application_is_reported() {
+        struct Failing<'a>(&'a [u8]);
+        impl std::io::Read for Failing<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("the disk went away"));
+                }
+                let n = out.len().min(self.0.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let cut = THREE.find("Glo{").expect("in THREE");
+        let mut seen = 0;
+        let read = parse_each(Failing(&THREE.as_bytes()[..cut]), |_| {
+            seen += 1;
+            Ok::<(), ()>(())
+        });
+        match read {
+            Err(EachError::Exchange(e)) => assert!(e.message.contains("the disk went away"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        // The profile and the first application came before the failure.
+        assert_eq!(seen, 2);
     }
 
     #[test]
