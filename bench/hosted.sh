@@ -72,8 +72,20 @@ echo "== warm-up (5 s), then $SECONDS_RUN s with $CLIENTS clients (load average:
   done
 ) &
 sampler=$!
+# CPU time (user + system, in clock ticks) of the server and of the
+# database's backends, before and after the run: what a request costs each.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+backends() {
+  t=0
+  for p in $(pgrep -f "postgres: .*$db" || true); do t=$((t + $(ticks "$p"))); done
+  echo "$t"
+}
+server0="$(ticks "$server")"; pg0="$(backends)"
 "$bin/debrief-bench" hosted-load --url "http://127.0.0.1:$PORT" --clients "$CLIENTS" \
   --seconds "$SECONDS_RUN" --import "$work/one.json" "$work/seats"
+server1="$(ticks "$server")"; pg1="$(backends)"
+hz="$(getconf CLK_TCK)"
+echo "CPU during the run: server $(( (server1 - server0) * 1000 / hz )) ms, PostgreSQL backends $(( (pg1 - pg0) * 1000 / hz )) ms"
 kill "$sampler" 2>/dev/null || true
 rss="$(awk '/VmHWM/ {print $2}' "/proc/$server/status")"
 echo "server peak RSS: $((rss / 1024)) MB; most PostgreSQL connections of the server: $(cat "$work/connections" 2>/dev/null || echo '?')"

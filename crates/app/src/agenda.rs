@@ -23,19 +23,48 @@ pub fn active_actions(
     zone: &str,
     each: &mut dyn FnMut(&Application),
 ) -> Result<Vec<Action>, StoreError> {
-    let mut parts = Vec::new();
-    let mut chunk: Vec<Application> = Vec::with_capacity(CHUNK);
+    let mut chunks = Chunks::new(engine, now);
     store.each_active(now, zone, &mut |a| {
         each(&a);
-        chunk.push(a);
-        if chunk.len() == CHUNK {
-            parts.push(engine.actions_of(&chunk, now));
-            chunk.clear();
-        }
+        chunks.push(a);
         Ok(())
     })?;
-    parts.push(engine.actions_of(&chunk, now));
-    Ok(merge_actions(parts))
+    Ok(merge_actions(chunks.parts()))
+}
+
+/// Applications computed a chunk at a time: each chunk's sorted actions
+/// are one part for [`merge_actions`].
+struct Chunks<'e> {
+    engine: &'e Engine,
+    now: Timestamp,
+    chunk: Vec<Application>,
+    parts: Vec<Vec<Action>>,
+}
+
+impl<'e> Chunks<'e> {
+    fn new(engine: &'e Engine, now: Timestamp) -> Chunks<'e> {
+        Chunks {
+            engine,
+            now,
+            chunk: Vec::new(),
+            parts: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, app: Application) {
+        self.chunk.push(app);
+        if self.chunk.len() == CHUNK {
+            self.parts
+                .push(self.engine.actions_of(&self.chunk, self.now));
+            self.chunk.clear();
+        }
+    }
+
+    fn parts(mut self) -> Vec<Vec<Action>> {
+        self.parts
+            .push(self.engine.actions_of(&self.chunk, self.now));
+        self.parts
+    }
 }
 
 /// An agenda built before, as [`active_actions_since`] reuses it: its
@@ -67,8 +96,7 @@ pub fn active_actions_since(
     let known = earlier.map_or(&none, |e| e.versions);
     let mut versions = HashMap::new();
     let mut kept: HashSet<String> = HashSet::new();
-    let mut parts = Vec::new();
-    let mut chunk: Vec<Application> = Vec::new();
+    let mut chunks = Chunks::new(engine, now);
     store.each_active_since(now, zone, known, &mut |seen| {
         match seen {
             Active::Kept(id, version) => {
@@ -84,16 +112,12 @@ pub fn active_actions_since(
                 if let Some(v) = version {
                     versions.insert(app.id.to_string(), v);
                 }
-                chunk.push(*app);
-                if chunk.len() == CHUNK {
-                    parts.push(engine.actions_of(&chunk, now));
-                    chunk.clear();
-                }
+                chunks.push(*app);
             }
         }
         Ok(())
     })?;
-    parts.push(engine.actions_of(&chunk, now));
+    let mut parts = chunks.parts();
     if let Some(e) = earlier
         && !kept.is_empty()
     {

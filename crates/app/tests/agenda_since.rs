@@ -54,6 +54,27 @@ fn reads(
     (read, kept)
 }
 
+/// The agenda rebuilt from `earlier` and its versions.
+fn since(
+    store: &dyn StoreReader,
+    engine: &Engine,
+    zone: &str,
+    earlier: &[Action],
+    versions: &HashMap<String, u64>,
+) -> (Vec<Action>, HashMap<String, u64>) {
+    active_actions_since(
+        store,
+        engine,
+        now(),
+        zone,
+        Some(Earlier {
+            actions: earlier,
+            versions,
+        }),
+    )
+    .expect("rebuilt")
+}
+
 fn thanked(mut app: Application) -> Application {
     let tz = jiff::tz::TimeZone::get("America/Chicago").expect("zone");
     app.touches.push(Touch {
@@ -132,17 +153,7 @@ fn a_postgresql_agenda_rebuilt_from_an_earlier_one_reads_only_what_was_written()
         "all but the written and the removed"
     );
 
-    let (second, next) = active_actions_since(
-        &store,
-        &engine,
-        now(),
-        &zone,
-        Some(Earlier {
-            actions: &first,
-            versions: &versions,
-        }),
-    )
-    .expect("second");
+    let (second, next) = since(&store, &engine, &zone, &first, &versions);
     assert_eq!(second, fresh(&store, &engine, &zone));
     assert_ne!(second, first, "the write changed the agenda");
     assert!(!next.contains_key(&removed) && next.contains_key("added-since"));
@@ -170,16 +181,6 @@ fn a_sqlite_agenda_from_an_earlier_one_is_read_whole_and_the_same() {
     store
         .apply(&[Change::PutApplication(thanked(apps[0].clone()))])
         .expect("write");
-    let (second, _) = active_actions_since(
-        &store,
-        &engine,
-        now(),
-        &zone,
-        Some(Earlier {
-            actions: &first,
-            versions: &versions,
-        }),
-    )
-    .expect("second");
+    let (second, _) = since(&store, &engine, &zone, &first, &versions);
     assert_eq!(second, fresh(&store, &engine, &zone));
 }

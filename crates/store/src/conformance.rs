@@ -1467,17 +1467,17 @@ pub fn journal_forgets_entries_older_than_its_days(new_store: NewStore<'_>) -> R
             what,
         )
     };
-    let mut write = |day: i64, id: &str| {
+    let write = |store: &mut dyn Store, day: i64, id: &str| {
         let app = small_application(id, &format!("{id} Co"));
         c.ok(
             "write",
-            crate::update(&mut *store, &at(day, id), |u| u.apply(&[put(&app)])),
+            crate::update(store, &at(day, id), |u| u.apply(&[put(&app)])),
         )
         .map(|_| ())
     };
-    write(0, "day0")?;
-    write(50, "day50")?;
-    write(120, "day120")?;
+    write(&mut *store, 0, "day0")?;
+    write(&mut *store, 50, "day50")?;
+    write(&mut *store, 120, "day120")?;
     let whats = |store: &dyn Store| -> Result<Vec<String>, Failure> {
         Ok(c.ok("history", store.history(usize::MAX, false))?
             .into_iter()
@@ -1495,15 +1495,7 @@ pub fn journal_forgets_entries_older_than_its_days(new_store: NewStore<'_>) -> R
             u.set_setting(crate::unit::JOURNAL_DAYS_SETTING, "365")
         }),
     )?;
-    let mut write = |day: i64, id: &str| {
-        let app = small_application(id, &format!("{id} Co"));
-        c.ok(
-            "write",
-            crate::update(&mut *store, &at(day, id), |u| u.apply(&[put(&app)])),
-        )
-        .map(|_| ())
-    };
-    write(400, "day400")?;
+    write(&mut *store, 400, "day400")?;
     c.equal(
         "entries after a write 400 days on (365 kept)",
         &whats(&*store)?,
