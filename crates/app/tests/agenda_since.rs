@@ -31,6 +31,33 @@ fn seeded(store: &mut dyn Store) -> Vec<Application> {
     data.applications
 }
 
+/// What both tests start from: the demo written, its engine and zone,
+/// and a first agenda built with nothing earlier.
+struct Start {
+    apps: Vec<Application>,
+    engine: Engine,
+    zone: String,
+    first: Vec<Action>,
+    versions: HashMap<String, u64>,
+}
+
+fn start(store: &mut dyn Store) -> Start {
+    let apps = seeded(store);
+    let profile = store.profile().expect("profile");
+    let engine = Engine::new(&profile).expect("engine");
+    let zone = profile.timezone;
+    let (first, versions) =
+        active_actions_since(store, &engine, now(), &zone, None).expect("first");
+    assert_eq!(first, fresh(store, &engine, &zone));
+    Start {
+        apps,
+        engine,
+        zone,
+        first,
+        versions,
+    }
+}
+
 fn fresh(store: &dyn StoreReader, engine: &Engine, zone: &str) -> Vec<Action> {
     active_actions(store, engine, now(), zone, &mut |_| {}).expect("agenda")
 }
@@ -107,14 +134,13 @@ fn a_postgresql_agenda_rebuilt_from_an_earlier_one_reads_only_what_was_written()
     store
         .apply(&[Change::DeleteAllApplications])
         .expect("empty the vault a previous run left");
-    let apps = seeded(&mut store);
-    let profile = store.profile().expect("profile");
-    let zone = profile.timezone.clone();
-    let engine = Engine::new(&profile).expect("engine");
-
-    let (first, versions) =
-        active_actions_since(&store, &engine, now(), &zone, None).expect("first");
-    assert_eq!(first, fresh(&store, &engine, &zone));
+    let Start {
+        apps,
+        engine,
+        zone,
+        first,
+        versions,
+    } = start(&mut store);
     assert!(!first.is_empty(), "the demo has things to do");
     assert!(!versions.is_empty(), "PostgreSQL says each version");
     // Nothing written: nothing read.
@@ -171,13 +197,13 @@ fn a_postgresql_agenda_rebuilt_from_an_earlier_one_reads_only_what_was_written()
 fn a_sqlite_agenda_from_an_earlier_one_is_read_whole_and_the_same() {
     let dir = tempfile::TempDir::new().expect("dir");
     let mut store = SqliteStore::open(&dir.path().join("debrief.db")).expect("open");
-    let apps = seeded(&mut store);
-    let profile = store.profile().expect("profile");
-    let zone = profile.timezone.clone();
-    let engine = Engine::new(&profile).expect("engine");
-    let (first, versions) =
-        active_actions_since(&store, &engine, now(), &zone, None).expect("first");
-    assert_eq!(first, fresh(&store, &engine, &zone));
+    let Start {
+        apps,
+        engine,
+        zone,
+        first,
+        versions,
+    } = start(&mut store);
     store
         .apply(&[Change::PutApplication(thanked(apps[0].clone()))])
         .expect("write");

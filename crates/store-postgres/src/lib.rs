@@ -59,6 +59,17 @@ pub struct PgStore {
     kept_settings: std::sync::Mutex<Option<(u64, Settings)>>,
 }
 
+/// The quietness key rows computed in `zone` carry: rows are marked with
+/// the zone, holidays and policy they were computed with, so a zone other
+/// than the profile's matches no row (every row is read).
+fn quiet_key_in(profile: &Profile, zone: &str) -> String {
+    if zone == profile.timezone {
+        debrief_core::engine::quiet_key(profile)
+    } else {
+        zone.to_string()
+    }
+}
+
 /// Settings known to a transaction, by key (`None`: not set).
 type Settings = HashMap<String, Option<String>>;
 
@@ -225,8 +236,7 @@ impl PgStore {
                 watch.learn(self.vault, c.revision, ticket);
                 *self.kept_profile() = c.profile.map(|p| (c.revision, p));
                 *self.kept_versions() = c.written.map(|w| (c.revision, w));
-                *self.kept_settings.lock().unwrap_or_else(|p| p.into_inner()) =
-                    Some((c.revision, c.settings));
+                *self.kept_settings() = Some((c.revision, c.settings));
                 Ok(())
             }
             Err(e) => {
@@ -256,6 +266,10 @@ impl PgStore {
         self.kept_versions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn kept_settings(&self) -> std::sync::MutexGuard<'_, Option<(u64, Settings)>> {
+        self.kept_settings.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The profile kept as of `revision`, if that is the one kept.
     fn profile_as_of(&self, revision: u64) -> Option<Profile> {
         self.kept_profile()
@@ -268,11 +282,7 @@ impl PgStore {
     /// when the locked vault is still at the kept revision.
     fn begin_write<'c>(&self, conn: &'c Conn) -> Result<PgTx<'c>, StoreError> {
         let kept = self.kept_profile().clone();
-        let settings = self
-            .kept_settings
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let settings = self.kept_settings().clone();
         PgTx::begin(conn, self.vault, kept, settings)
     }
 }
@@ -311,13 +321,7 @@ impl StoreReader for PgStore {
         let conn = self.lease()?;
         let tx = Tx::begin(&conn, READ)?;
         let profile = ops::profile(&conn, self.vault)?;
-        // Rows are marked with the zone, holidays and policy they were
-        // computed with; a zone other than the profile's matches no row.
-        let key = if zone == profile.timezone {
-            debrief_core::engine::quiet_key(&profile)
-        } else {
-            zone.to_string()
-        };
+        let key = quiet_key_in(&profile, zone);
         let applications = ops::applications(&conn, self.vault, Some((now.as_second(), &key)))?;
         tx.commit()?;
         Ok(Dataset {
@@ -340,12 +344,7 @@ impl StoreReader for PgStore {
         let profile = self.profile()?;
         let conn = self.lease()?;
         let tx = Tx::begin(&conn, READ)?;
-        // As `load_active`: a zone other than the profile's matches no row.
-        let key = if zone == profile.timezone {
-            debrief_core::engine::quiet_key(&profile)
-        } else {
-            zone.to_string()
-        };
+        let key = quiet_key_in(&profile, zone);
         let active = ops::active_since(&conn, self.vault, (now.as_second(), &key), known)?;
         tx.commit()?;
         drop(conn);
