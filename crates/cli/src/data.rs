@@ -61,6 +61,9 @@ pub fn import(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         Document::Stream(reader) => imports::Document::Stream(reader),
     };
     let origin = ctx.origin()?;
+    if !a.dry_run {
+        ctx.store.expect_bulk(size);
+    }
     let done = imports::exchange(
         &mut *ctx.store,
         (!a.dry_run).then_some(&origin),

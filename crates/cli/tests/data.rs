@@ -492,3 +492,92 @@ fn correct_changes_one_record_and_is_undoable() {
     d.ok(&["undo", "2"]);
     assert_eq!(d.export(), start);
 }
+
+/// An exchange file of `copies` copies of the fixture's application (ids
+/// `big-0`, `big-1`, …), each with about 90 KB of reflection: over the
+/// size from which the SQLite store writes an import through a rollback
+/// journal (16 MiB) without thousands of applications to import.
+fn big_import_file(d: &Debrief, copies: usize) -> std::path::PathBuf {
+    let fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::FIXTURE).expect("fixture"))
+            .expect("fixture JSON");
+    let mut doc = fixture.clone();
+    let app = &fixture["applications"][0];
+    let padding = "It went well, and here is why. ".repeat(3_000);
+    doc["applications"] = (0..copies)
+        .map(|i| {
+            let mut a = app.clone();
+            a["id"] = format!("big-{i}").into();
+            a["company"] = format!("Big {i}").into();
+            a["interviews"][0]["reflection"]["went_well"] = padding.clone().into();
+            a
+        })
+        .collect();
+    let text = serde_json::to_string(&doc).expect("JSON");
+    assert!(text.len() > 17 << 20, "{} bytes", text.len());
+    d.write("big.json", text)
+}
+
+fn journal_mode(db: &std::path::Path) -> String {
+    rusqlite::Connection::open(db)
+        .and_then(|c| c.query_row("PRAGMA journal_mode", [], |r| r.get(0)))
+        .expect("journal mode")
+}
+
+/// A big import (written through a rollback journal when nothing else
+/// has the file open) keeps every application, leaves the file in WAL
+/// mode with no journal beside it, and is undone like any import; a big
+/// import that fails at its end leaves the store as it was.
+#[test]
+fn a_big_import_is_kept_whole_and_undone_whole() {
+    let d = Debrief::sqlite_imported().now(NOW);
+    let file = big_import_file(&d, 200);
+    let file = file.to_str().expect("path");
+    let out = d.ok(&["import", file]);
+    assert!(
+        out.contains("200 applications (200 new, 0 updated)"),
+        "{out}"
+    );
+    let after = d.export();
+    let apps = after["applications"].as_array().expect("applications");
+    assert_eq!(apps.len(), 201);
+    assert_eq!(apps[200]["id"], "big-199");
+    assert_eq!(
+        apps[200]["interviews"][0]["reflection"]["went_well"]
+            .as_str()
+            .map(str::len),
+        Some(93_000)
+    );
+    assert_eq!(journal_mode(d.db()), "wal");
+    assert!(!d.path("debrief.db-journal").exists());
+
+    // The same file cut short: exit 2, nothing of it kept.
+    let text = std::fs::read(file).expect("read");
+    let cut = d.write("cut.json", &text[..text.len() - 40]);
+    let out = d.run(&["import", cut.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(d.export(), after, "a failed import changed the store");
+    assert_eq!(journal_mode(d.db()), "wal");
+    assert!(!d.path("debrief.db-journal").exists());
+
+    let undone = d.ok(&["undo"]);
+    assert!(undone.contains("import"), "{undone}");
+    assert_eq!(ids(&d), ["acme-analyst"]);
+}
+
+/// With another program reading the store (a server), a big import goes
+/// through the WAL as any write: the reader is never locked out.
+#[test]
+fn a_big_import_beside_a_reader_leaves_the_reader_reading() {
+    let d = Debrief::sqlite_imported().now(NOW);
+    let file = big_import_file(&d, 200);
+    let reader = rusqlite::Connection::open(d.db()).expect("open the store");
+    let count = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM applications", [], |r| r.get(0))
+            .expect("count")
+    };
+    assert_eq!(count(&reader), 1);
+    d.ok(&["import", file.to_str().expect("path")]);
+    assert_eq!(count(&reader), 201);
+    assert_eq!(journal_mode(d.db()), "wal");
+}

@@ -52,6 +52,12 @@ const BULK_CACHE_STEP: u32 = 1_024;
 const BULK_CACHE_BYTES_PER_APPLICATION: i64 = 512;
 const BULK_CACHE_MAX_KIB: i64 = 64 << 10;
 
+/// A write announced as bulk ([`StoreWriter::expect_bulk`]) with at least
+/// this much input goes through a rollback journal instead of the WAL
+/// while no other connection has the file open (see
+/// [`SqliteStore::enter_rollback_journal`]).
+const ROLLBACK_JOURNAL_FROM_BYTES: u64 = 16 << 20;
+
 /// The page size of a store file created by this build (SQLite's default
 /// is 4,096 bytes; see `SqliteStore::init`).
 const NEW_FILE_PAGE_SIZE: i64 = 16_384;
@@ -59,6 +65,10 @@ const NEW_FILE_PAGE_SIZE: i64 = 16_384;
 /// A Debrief store in one SQLite file (or in memory, for tests).
 pub struct SqliteStore {
     conn: Connection,
+    /// A file (WAL mode), not an in-memory store.
+    file: bool,
+    /// The next write transaction is a bulk one ([`StoreWriter::expect_bulk`]).
+    bulk_next: bool,
     /// Write transactions this handle committed: `PRAGMA data_version`
     /// only moves for other connections' commits.
     own_writes: u64,
@@ -133,9 +143,7 @@ impl SqliteStore {
             // WAL lets readers (the web server) proceed while the CLI writes;
             // NORMAL sync is safe in WAL mode (a crash may lose the last
             // commit, never corrupt the file) and makes commits much cheaper.
-            let mode: String = conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-                .map_err(|e| migrations::not_a_store(label, e))?;
+            let mode = switch_to_wal(&conn).map_err(|e| migrations::not_a_store(label, e))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::Backend(format!(
                     "{label}: cannot switch to WAL mode (got '{mode}')"
@@ -153,6 +161,8 @@ impl SqliteStore {
         migrations::migrate(&mut conn, label)?;
         Ok(SqliteStore {
             conn,
+            file: wal,
+            bulk_next: false,
             own_writes: 0,
         })
     }
@@ -192,6 +202,27 @@ impl SqliteStore {
         self.conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(backend)
+    }
+}
+
+/// `PRAGMA journal_mode = WAL`, giving the mode it ended in. SQLite does
+/// not wait for a lock to change the journal mode, so while another
+/// process writes through a rollback journal (a bulk import) this tries
+/// again until the busy timeout, like any other statement would wait.
+fn switch_to_wal(conn: &Connection) -> Result<String, rusqlite::Error> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            done => return done,
+        }
     }
 }
 
@@ -525,36 +556,100 @@ impl StoreWriter for SqliteStore {
         &mut self,
         produce: &mut dyn FnMut(&mut debrief_store::ChangeSink<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let bulk = self.enter_rollback_journal();
         let cache_before = std::cell::Cell::new(None);
         // Dropping the transaction on an early return rolls everything back.
         let written = SqliteTx::begin(&mut self.conn, &cache_before).and_then(|mut tx| {
             produce(&mut |change| tx.write_one(change))?;
             tx.commit()
         });
-        self.after_transaction(written, cache_before.get())
+        self.after_transaction(written, cache_before.get(), bulk)
     }
 
     fn transaction(
         &mut self,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let bulk = self.enter_rollback_journal();
         let cache_before = std::cell::Cell::new(None);
         let written = SqliteTx::begin(&mut self.conn, &cache_before).and_then(|mut tx| {
             work(&mut tx)?;
             tx.commit()
         });
-        self.after_transaction(written, cache_before.get())
+        self.after_transaction(written, cache_before.get(), bulk)
+    }
+
+    fn expect_bulk(&mut self, input_bytes: u64) {
+        self.bulk_next = self.file && input_bytes >= ROLLBACK_JOURNAL_FROM_BYTES;
     }
 }
 
 impl SqliteStore {
+    /// Switches the file to a rollback journal for the next transaction if
+    /// it was announced as bulk ([`StoreWriter::expect_bulk`]) and no other
+    /// connection has the file open; returns whether it did.
+    ///
+    /// In WAL mode every page a transaction writes goes to the WAL and is
+    /// copied into the file again by the checkpoint when the last
+    /// connection closes: for a 100,000-application import, 750 MB twice,
+    /// then a 750 MB WAL to unlink, about 4 s after the last application
+    /// (docs/BENCHMARKS.md, sixth pass). A rollback journal keeps only
+    /// the pages the transaction changes that existed before it (few, for
+    /// an import that mostly adds), and new pages are written once, into
+    /// the file. Atomicity is the same: a failed or interrupted import is
+    /// rolled back from the journal, now or at the next open, and
+    /// `synchronous = FULL` syncs the journal before the file is touched.
+    /// The cost is concurrency: meanwhile, a reader that opens the file
+    /// waits, then gets [`StoreError::Busy`] (exit 3), where in WAL mode
+    /// it would read the store as it was before the import. That is why
+    /// it is never done while another connection (a running server, say)
+    /// has the file open: SQLite refuses to leave WAL mode then, and the
+    /// write goes through the WAL as any other.
+    fn enter_rollback_journal(&mut self) -> bool {
+        if !std::mem::take(&mut self.bulk_next) {
+            return false;
+        }
+        let left_wal = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+        if !left_wal {
+            return false;
+        }
+        if self
+            .conn
+            .execute_batch("PRAGMA synchronous = FULL")
+            .is_err()
+        {
+            self.leave_rollback_journal();
+            return false;
+        }
+        true
+    }
+
+    /// Back to WAL mode after a bulk write, waiting up to the busy timeout
+    /// for a process that opened the file meanwhile. If it never lets go,
+    /// the file stays in rollback mode until the next open, which switches
+    /// it (every [`SqliteStore::open`] does); nothing written depends on it.
+    fn leave_rollback_journal(&mut self) {
+        let _ = switch_to_wal(&self.conn);
+        let _ = self.conn.execute_batch("PRAGMA synchronous = NORMAL");
+    }
+
     /// Counts a committed write and gives the page cache back its size if
-    /// a bulk write enlarged it (see [`BULK_CACHE_STEP`]).
+    /// a bulk write enlarged it (see [`BULK_CACHE_STEP`]); a bulk write's
+    /// file goes back to WAL mode.
     fn after_transaction(
         &mut self,
         written: Result<(), StoreError>,
         cache_before: Option<i64>,
+        bulk: bool,
     ) -> Result<(), StoreError> {
+        if bulk {
+            self.leave_rollback_journal();
+        }
         // Shrinking frees the pages beyond the new size.
         let restored = match cache_before {
             Some(size) => self
@@ -695,6 +790,144 @@ mod tests {
             "cache_size given back after a rollback"
         );
         assert_eq!(store.application_ids().expect("ids").len(), n);
+    }
+
+    /// Puts `n` small applications named `prefix0`, `prefix1`, … through
+    /// `sink`.
+    fn put_many(
+        sink: &mut debrief_store::ChangeSink<'_>,
+        prefix: &str,
+        n: usize,
+    ) -> Result<(), StoreError> {
+        (0..n).try_for_each(|i| {
+            let a = debrief_store::conformance::small_application(&format!("{prefix}{i}"), "Acme");
+            sink(&Change::PutApplication(a))
+        })
+    }
+
+    fn side_file(path: &Path, suffix: &str) -> bool {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        Path::new(&name).exists()
+    }
+
+    #[test]
+    fn a_bulk_write_alone_goes_through_a_rollback_journal_and_back_to_wal() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let path = dir.path().join("s.db");
+        let mut store = SqliteStore::open(&path).expect("open");
+        store.apply(&[]).expect("a first write");
+
+        store.expect_bulk(ROLLBACK_JOURNAL_FROM_BYTES);
+        let mut during = None;
+        store
+            .apply_each(&mut |sink| {
+                put_many(sink, "a", 300)?;
+                during = Some((side_file(&path, "-journal"), side_file(&path, "-wal")));
+                Ok(())
+            })
+            .expect("bulk write");
+        assert_eq!(
+            during,
+            Some((true, false)),
+            "(rollback journal, WAL) while the bulk write ran"
+        );
+        assert_eq!(store.journal_mode().expect("mode"), "wal");
+        let sync: i64 = store
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .expect("synchronous");
+        assert_eq!(sync, 1, "NORMAL again");
+        assert!(!side_file(&path, "-journal"), "no journal left behind");
+        assert_eq!(store.application_ids().expect("ids").len(), 300);
+
+        // A hint is for the next transaction only, and a small input is
+        // written through the WAL like any other write.
+        for hint in [None, Some(ROLLBACK_JOURNAL_FROM_BYTES - 1)] {
+            if let Some(bytes) = hint {
+                store.expect_bulk(bytes);
+            }
+            let mut journal = None;
+            store
+                .apply_each(&mut |sink| {
+                    put_many(sink, "b", 3)?;
+                    journal = Some(side_file(&path, "-journal"));
+                    Ok(())
+                })
+                .expect("write");
+            assert_eq!(journal, Some(false), "hint {hint:?}");
+        }
+
+        // A bulk write that fails leaves nothing, and the file in WAL mode.
+        store.expect_bulk(u64::MAX);
+        let failed = store.apply_each(&mut |sink| {
+            sink(&Change::DeleteAllApplications)?;
+            put_many(sink, "c", 300)?;
+            Err(StoreError::Cancelled)
+        });
+        assert!(matches!(failed, Err(StoreError::Cancelled)), "{failed:?}");
+        assert_eq!(store.application_ids().expect("ids").len(), 303);
+        assert_eq!(store.journal_mode().expect("mode"), "wal");
+        assert!(!side_file(&path, "-journal"));
+        store.check_keys().expect("keys");
+        store.check_load_images().expect("images");
+    }
+
+    #[test]
+    fn a_bulk_write_while_another_connection_is_open_stays_in_wal_mode() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let path = dir.path().join("s.db");
+        let mut store = SqliteStore::open(&path).expect("open");
+        let reader = SqliteStore::open(&path).expect("a second connection");
+        assert!(reader.application_ids().expect("ids").is_empty());
+
+        store.expect_bulk(u64::MAX);
+        let mut during = None;
+        store
+            .apply_each(&mut |sink| {
+                put_many(sink, "a", 50)?;
+                // WAL: the other connection still reads the store as it was.
+                during = Some((
+                    side_file(&path, "-journal"),
+                    reader.application_ids().map(|ids| ids.len()).ok(),
+                ));
+                Ok(())
+            })
+            .expect("bulk write");
+        assert_eq!(during, Some((false, Some(0))));
+        assert_eq!(reader.application_ids().expect("ids").len(), 50);
+        assert_eq!(store.journal_mode().expect("mode"), "wal");
+    }
+
+    #[test]
+    fn a_store_opened_during_a_bulk_write_waits_for_it() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let path = dir.path().join("s.db");
+        let mut store = SqliteStore::open(&path).expect("open");
+        store.expect_bulk(u64::MAX);
+        let opened = std::thread::scope(|scope| {
+            let mut opening = None;
+            store
+                .apply_each(&mut |sink| {
+                    put_many(sink, "a", 50)?;
+                    let path = &path;
+                    // Switching the file to WAL needs the write to be over.
+                    opening = Some(scope.spawn(move || {
+                        SqliteStore::open(path).and_then(|s| Ok((s.application_ids()?.len(), s)))
+                    }));
+                    std::thread::sleep(Duration::from_millis(300));
+                    Ok(())
+                })
+                .expect("bulk write");
+            opening
+                .expect("started")
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        let (count, other) = opened.expect("opened once the bulk write was over");
+        assert_eq!(count, 50, "and read what it wrote");
+        assert_eq!(other.journal_mode().expect("mode"), "wal");
+        assert_eq!(store.journal_mode().expect("mode"), "wal");
     }
 
     #[test]

@@ -98,6 +98,9 @@ impl StoreWriter for Checked {
         self.0.check_keys()?;
         result
     }
+    fn expect_bulk(&mut self, input_bytes: u64) {
+        self.0.expect_bulk(input_bytes);
+    }
 }
 
 /// Runs one conformance check, each store a new file in one temp directory.
@@ -151,6 +154,7 @@ conformance_tests!(
     empty_batch_changes_nothing,
     load_active_keeps_every_acting_application,
     apply_each_is_one_transaction,
+    a_bulk_write_is_one_transaction_too,
     summaries_match_the_applications,
     update_is_one_journalled_transaction,
     journal_keeps_what_each_application_ends_as,

@@ -96,6 +96,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         journal_keeps_what_each_application_ends_as,
     ),
     (
+        "a_bulk_write_is_one_transaction_too",
+        a_bulk_write_is_one_transaction_too,
+    ),
+    (
         "journal_keeps_only_what_changed_in_a_big_unit",
         journal_keeps_only_what_changed_in_a_big_unit,
     ),
@@ -987,6 +991,68 @@ pub fn find_applications_by_key(new_store: NewStore<'_>) -> Result<(), Failure> 
             &to_strings(&ids),
         )?;
     }
+    // Inside one transaction, what it wrote finds and stops finding as
+    // it goes: added, renamed, joined by another, removed.
+    let company = |name: &str| -> BTreeSet<String> { [format!("c:{name}")].into() };
+    let mut seen: Vec<(&str, Vec<String>)> = Vec::new();
+    c.ok(
+        "one transaction",
+        store_ref.transaction(&mut |tx| {
+            let ids = |found: Vec<Application>| found.iter().map(|a| a.id.to_string()).collect();
+            seen.clear();
+            tx.write(&[put(&small_application("x", "Initech"))])?;
+            seen.push(("added", ids(tx.find_applications(&company("initech"))?)));
+            tx.write(&[put(&small_application("x", "Hooli"))])?;
+            seen.push((
+                "renamed: old",
+                ids(tx.find_applications(&company("initech"))?),
+            ));
+            seen.push((
+                "renamed: new",
+                ids(tx.find_applications(&company("hooli"))?),
+            ));
+            tx.write(&[put(&small_application("y", "Hooli"))])?;
+            seen.push(("joined", ids(tx.find_applications(&company("hooli"))?)));
+            tx.write(&[Change::DeleteApplication("x".to_string())])?;
+            seen.push(("removed", ids(tx.find_applications(&company("hooli"))?)));
+            // Renamed before any read.
+            tx.write(&[
+                put(&small_application("z", "Umbrella")),
+                put(&small_application("z", "Vandelay")),
+            ])?;
+            seen.push((
+                "written twice: old",
+                ids(tx.find_applications(&company("umbrella"))?),
+            ));
+            seen.push((
+                "written twice: new",
+                ids(tx.find_applications(&company("vandelay"))?),
+            ));
+            Ok(())
+        }),
+    )?;
+    c.equal(
+        "found inside one transaction",
+        &seen,
+        &vec![
+            ("added", to_strings(&["x"])),
+            ("renamed: old", vec![]),
+            ("renamed: new", to_strings(&["x"])),
+            ("joined", to_strings(&["x", "y"])),
+            ("removed", to_strings(&["y"])),
+            ("written twice: old", vec![]),
+            ("written twice: new", to_strings(&["z"])),
+        ],
+    )?;
+    let after: Vec<String> = c
+        .ok(
+            "find_applications()",
+            store_ref.find_applications(&company("hooli")),
+        )?
+        .iter()
+        .map(|a| a.id.to_string())
+        .collect();
+    c.equal("found after its commit", &after, &to_strings(&["y"]))?;
     c.apply(store_ref, "delete all", &[Change::DeleteAllApplications])?;
     let everything: BTreeSet<String> = apps.iter().flat_map(keys::of).collect();
     c.equal(
@@ -1262,8 +1328,35 @@ pub fn load_active_keeps_every_acting_application(new_store: NewStore<'_>) -> Re
 /// `apply_each` writes what its producer hands over, all or nothing: a
 /// producer that stops, or a change that fails, leaves the store as it was.
 pub fn apply_each_is_one_transaction(new_store: NewStore<'_>) -> Result<(), Failure> {
-    let c = Checker::new("apply_each_is_one_transaction");
+    apply_each_atomically(
+        Checker::new("apply_each_is_one_transaction"),
+        new_store,
+        None,
+    )
+}
+
+/// The same after [`StoreWriter::expect_bulk`] (an import): the hint may
+/// change how a store writes, never what it keeps.
+pub fn a_bulk_write_is_one_transaction_too(new_store: NewStore<'_>) -> Result<(), Failure> {
+    apply_each_atomically(
+        Checker::new("a_bulk_write_is_one_transaction_too"),
+        new_store,
+        Some(u64::MAX),
+    )
+}
+
+fn apply_each_atomically(
+    c: Checker,
+    new_store: NewStore<'_>,
+    bulk: Option<u64>,
+) -> Result<(), Failure> {
     let mut store = c.store(new_store)?;
+    let hint = |store: &mut dyn Store| {
+        if let Some(bytes) = bulk {
+            store.expect_bulk(bytes);
+        }
+    };
+    hint(&mut *store);
     let mut changes = vec![Change::SetProfile(sample_profile())];
     changes.extend((0..50).map(|n| put(&small_application(&format!("app-{n}"), "Co"))));
     changes.push(put(&full_application("full")));
@@ -1280,6 +1373,7 @@ pub fn apply_each_is_one_transaction(new_store: NewStore<'_>) -> Result<(), Fail
     c.equal("load() after apply_each", &written, &expected)?;
 
     // The producer stops half-way: nothing of it stays.
+    hint(&mut *store);
     let stopped = store.apply_each(&mut |sink| {
         sink(&Change::DeleteAllApplications)?;
         sink(&put(&small_application("late", "Late")))?;
@@ -1295,6 +1389,7 @@ pub fn apply_each_is_one_transaction(new_store: NewStore<'_>) -> Result<(), Fail
     )?;
 
     // A change fails half-way: nothing of it stays either.
+    hint(&mut *store);
     let failed = store.apply_each(&mut |sink| {
         sink(&put(&small_application("new", "New")))?;
         sink(&Change::DeleteApplication("no-such-app".into()))
@@ -1306,7 +1401,29 @@ pub fn apply_each_is_one_transaction(new_store: NewStore<'_>) -> Result<(), Fail
         "load() after a failed apply_each",
         &c.load(&*store, "after a failed apply_each")?,
         &written,
-    )
+    )?;
+
+    // A journalled write after it: one entry, undoable.
+    hint(&mut *store);
+    let before = c.ok("history", store.history(usize::MAX, false))?.len();
+    c.ok(
+        "a journalled write",
+        crate::update(&mut *store, &origin("after"), |u| {
+            u.apply(&[put(&small_application("after", "After"))])
+        }),
+    )?;
+    let after = c.ok("history", store.history(usize::MAX, false))?.len();
+    if after != before + 1 {
+        return Err(c.fail(format!(
+            "a journalled write made {} entries",
+            after.saturating_sub(before)
+        )));
+    }
+    let ids = c.ok("application_ids()", store.application_ids())?;
+    if !ids.iter().any(|id| id == "after") || ids.len() != written.applications.len() + 1 {
+        return Err(c.fail(format!("after the journalled write: {ids:?}")));
+    }
+    Ok(())
 }
 
 /// `summaries()` says of each application what the application itself says.

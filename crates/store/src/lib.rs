@@ -307,6 +307,15 @@ pub trait StoreWriter {
         &mut self,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
+
+    /// Announces that the next transaction writes from `input_bytes` of
+    /// input (an import), so the store may write it in a way that costs
+    /// less for a big write but keeps other programs from reading the
+    /// store meanwhile. A hint: what is written, and its atomicity, are
+    /// the same either way. The default ignores it.
+    fn expect_bulk(&mut self, input_bytes: u64) {
+        let _ = input_bytes;
+    }
 }
 
 /// A complete store.
