@@ -217,7 +217,16 @@ impl<'de, E> serde::de::Visitor<'de> for DocumentSeed<'_, '_, '_, '_, E> {
         use serde::de::Error;
         let state = self.0;
         let mut format_seen = false;
+        // The whole-text parser (serde's derive) refuses a key given twice;
+        // so does this one, or a second list of applications would be
+        // written after the first.
+        let mut seen = [false; 3];
         while let Some(key) = map.next_key::<String>()? {
+            if let Some(i) = DOCUMENT_FIELDS.iter().position(|f| *f == key) {
+                if std::mem::replace(&mut seen[i], true) {
+                    return Err(A::Error::duplicate_field(DOCUMENT_FIELDS[i]));
+                }
+            }
             match key.as_str() {
                 "format" => {
                     let format: String = map.next_value()?;
@@ -1061,6 +1070,11 @@ mod tests {
             MINIMAL[..60].to_string(),
             format!("{MINIMAL} trailing"),
             String::new(),
+            // A key given twice: refused, or the second list of
+            // applications would be written after the first.
+            MINIMAL.replacen(r#""format":"debrief/1","#, r#""format":"debrief/1","format":"debrief/1","#, 1),
+            second_app.replacen(r#""applications":"#, r#""applications":[],"applications":"#, 1),
+            r#"{"format":"debrief/1","applications":[],"profile":{"name":"A","timezone":"UTC"},"profile":{"name":"B","timezone":"UTC"}}"#.to_string(),
         ];
         // A list is no document either way (the words differ).
         assert!(parse_by_pieces("[]").is_err() && parse("[]").is_err());
