@@ -222,10 +222,10 @@ impl<'de, E> serde::de::Visitor<'de> for DocumentSeed<'_, '_, '_, '_, E> {
         // written after the first.
         let mut seen = [false; 3];
         while let Some(key) = map.next_key::<String>()? {
-            if let Some(i) = DOCUMENT_FIELDS.iter().position(|f| *f == key) {
-                if std::mem::replace(&mut seen[i], true) {
-                    return Err(A::Error::duplicate_field(DOCUMENT_FIELDS[i]));
-                }
+            if let Some(i) = DOCUMENT_FIELDS.iter().position(|f| *f == key)
+                && std::mem::replace(&mut seen[i], true)
+            {
+                return Err(A::Error::duplicate_field(DOCUMENT_FIELDS[i]));
             }
             match key.as_str() {
                 "format" => {
