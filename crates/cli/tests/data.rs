@@ -581,3 +581,46 @@ fn a_big_import_beside_a_reader_leaves_the_reader_reading() {
     assert_eq!(count(&reader), 201);
     assert_eq!(journal_mode(d.db()), "wal");
 }
+
+/// A big import killed halfway (a crash, a power cut, `kill -9`) leaves
+/// its rollback journal behind; the next command rolls it back before
+/// reading: the store is as it was, in WAL mode, with no journal left.
+#[test]
+fn a_big_import_killed_halfway_is_rolled_back_by_the_next_command() {
+    let d = Debrief::sqlite_imported().now(NOW);
+    let before = d.export();
+    let file = big_import_file(&d, 400);
+    let mut child = d
+        .command(&["import", file.to_str().expect("path")])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the import");
+    let journal = d.path("debrief.db-journal");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // Wait until it has written into the file (its journal holds what the
+    // file had before).
+    while !journal.exists() || std::fs::metadata(&journal).map_or(0, |m| m.len()) == 0 {
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "the import ended before it could be killed"
+        );
+        assert!(Instant::now() < deadline, "no journal after 60 s");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(
+        child.try_wait().expect("poll").is_none(),
+        "the import ended before it could be killed"
+    );
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    assert!(journal.exists(), "a hot journal is left behind");
+
+    assert_eq!(d.export(), before, "the killed import left something");
+    assert!(!journal.exists(), "the journal was played back and removed");
+    assert_eq!(journal_mode(d.db()), "wal");
+    d.ok(&["app", "add", "--company", "Globex", "--role", "Lead"]);
+    assert_eq!(ids(&d).len(), 2);
+}
