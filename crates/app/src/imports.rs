@@ -7,7 +7,9 @@ use debrief_core::model::Profile;
 use debrief_ics::{
     FileImport, ImportAction, ImportResult, ImportSettings, Importer, InviteEvent, ParsedCalendar,
 };
-use debrief_store::{Change, ChangeSink, ImportCounts, Origin, Store, StoreError, StoreReader};
+use debrief_store::{
+    Change, ChangeSink, EncodedApplication, ImportCounts, Origin, Store, StoreError, StoreReader,
+};
 use debrief_trackers::{Mapping, Plan};
 
 use crate::{AppError, plan_apply};
@@ -66,6 +68,7 @@ pub fn exchange(
     let mut profile: Option<Profile> = None;
     let mut broken: Option<exchange::ExchangeError> = None;
     let mut doc = Some(doc);
+    let encode = origin.is_some();
     let mut read = |sink: &mut ChangeSink<'_>| -> Result<(), StoreError> {
         if replace {
             sink(&Change::DeleteAllApplications)?;
@@ -73,11 +76,21 @@ pub fn exchange(
         let Some(doc) = doc.take() else {
             return Ok(());
         };
-        let (parsed_tx, parsed_rx) = std::sync::mpsc::sync_channel::<Piece>(PARSED_AHEAD);
+        let (parsed_tx, parsed_rx) =
+            std::sync::mpsc::sync_channel::<Result<Change, StoreError>>(PARSED_AHEAD);
         let (written, parsed) = std::thread::scope(|scope| {
             let parser = scope.spawn(move || {
+                // A write's bodies are encoded here, beside the writing
+                // (see `EncodedApplication`); a dry run needs none.
+                let change = |piece| match piece {
+                    Piece::Profile(p) => Ok(Change::SetProfile(p)),
+                    Piece::Application(app) if encode => {
+                        EncodedApplication::new(app).map(Change::PutEncoded)
+                    }
+                    Piece::Application(app) => Ok(Change::PutApplication(app)),
+                };
                 // A closed channel: the store failed, and the reading stops.
-                let send = |piece| parsed_tx.send(piece).map_err(|_| ());
+                let send = |piece| parsed_tx.send(change(piece)).map_err(|_| ());
                 match doc {
                     Document::Bytes(bytes) => exchange::parse_each_slice(bytes, send),
                     Document::Stream(reader) => exchange::parse_each(reader, send),
@@ -85,18 +98,17 @@ pub fn exchange(
             });
             let mut written = Ok(());
             // Ends when the parser is done (its sender dropped).
-            for piece in &parsed_rx {
-                let step = match piece {
-                    Piece::Profile(p) => {
+            for change in &parsed_rx {
+                let step = change.and_then(|change| {
+                    if let Change::SetProfile(p) = &change {
                         profile = Some(p.clone());
-                        sink(&Change::SetProfile(p))
                     }
-                    Piece::Application(app) => {
+                    if let Some((app, _)) = change.put() {
                         each();
                         incoming.push(app.id.to_string());
-                        sink(&Change::PutApplication(app))
                     }
-                };
+                    sink(&change)
+                });
                 if let Err(e) = step {
                     written = Err(e);
                     break;

@@ -633,9 +633,12 @@ impl<'c> PgTx<'c> {
                 self.quiet = Quiet::new(p);
                 self.profile = None;
             }
-            Change::PutApplication(a) => {
+            Change::PutApplication(_) | Change::PutEncoded(_) => {
+                let Some((a, body)) = change.put() else {
+                    return Ok(());
+                };
                 self.last_version += 1;
-                let row = ops::PendingRow::of(a, &self.quiet, self.last_version)?;
+                let row = ops::PendingRow::of(a, body, &self.quiet, self.last_version)?;
                 let full = {
                     let st = &mut *self.state.borrow_mut();
                     if st.puts.is_empty() {

@@ -398,8 +398,11 @@ pub(crate) struct PendingRow {
 }
 
 impl PendingRow {
+    /// `body`: the application's, when encoded already
+    /// ([`debrief_store::EncodedApplication`]).
     pub(crate) fn of(
         a: &Application,
+        body: Option<&str>,
         quiet: &Quiet,
         version: i64,
     ) -> Result<PendingRow, StoreError> {
@@ -416,9 +419,10 @@ impl PendingRow {
             touches: small(a.touches.len()),
             outcome: a.outcome.as_ref().map(|o| o.kind.as_str()),
             archived: a.archived,
-            body: serde_json::to_string(a).map_err(|e| {
-                StoreError::Backend(format!("cannot write application '{}': {e}", a.id))
-            })?,
+            body: match body {
+                Some(body) => body.to_string(),
+                None => debrief_store::encode_body(a)?,
+            },
             keys: serde_json::to_string(&debrief_core::keys::of(a)).map_err(|e| {
                 StoreError::Backend(format!("cannot write application '{}': {e}", a.id))
             })?,

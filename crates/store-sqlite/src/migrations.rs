@@ -116,6 +116,7 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
                     &tx,
                     Some(old.key),
                     &old.application,
+                    None,
                     old.quiet_from,
                     old.quiet_zone.as_deref(),
                     old.version,

@@ -122,9 +122,12 @@ pub(crate) fn refresh_quiet(conn: &Connection, quiet: &Quiet) -> Result<(), Stor
 ///
 /// Copy on write (`migrations/0009_journal_refs.sql`): the journal items
 /// referring to the body it replaces get a copy of that body first.
+/// `body`: the application's, when encoded already
+/// ([`debrief_store::EncodedApplication`]).
 pub(crate) fn put_application(
     conn: &Connection,
     a: &Application,
+    body: Option<&str>,
     quiet: &Quiet,
     version: i64,
 ) -> Result<(), StoreError> {
@@ -141,12 +144,21 @@ pub(crate) fn put_application(
             conn,
             Some(pk),
             a,
+            body,
             quiet.seconds(a),
             Some(quiet.zone()),
             version,
         )
     } else {
-        store(conn, None, a, quiet.seconds(a), Some(quiet.zone()), version)
+        store(
+            conn,
+            None,
+            a,
+            body,
+            quiet.seconds(a),
+            Some(quiet.zone()),
+            version,
+        )
     }
 }
 
@@ -158,15 +170,22 @@ pub(crate) fn store(
     conn: &Connection,
     key: Option<i64>,
     a: &Application,
+    body: Option<&str>,
     quiet_from: Option<i64>,
     quiet_zone: Option<&str>,
     version: i64,
 ) -> Result<(), StoreError> {
-    let body = serde_json::to_string(a)
-        .map_err(|e| StoreError::Backend(format!("cannot encode application '{}': {e}", a.id)))?;
+    let encoded;
+    let body = match body {
+        Some(body) => body,
+        None => {
+            encoded = debrief_store::encode_body(a)?;
+            &encoded
+        }
+    };
     let image = image::encode(a)
         .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))?;
-    put(conn, key, a, quiet_from, quiet_zone, version, &body, &image).map_err(backend)
+    put(conn, key, a, quiet_from, quiet_zone, version, body, &image).map_err(backend)
 }
 
 /// The counts kept for `read::summaries`.

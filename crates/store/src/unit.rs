@@ -259,6 +259,7 @@ impl<'t> Unit<'t> {
             match change {
                 Change::SetProfile(_) => self.before(None)?,
                 Change::PutApplication(a) => self.before(Some(&a.id))?,
+                Change::PutEncoded(e) => self.before(Some(&e.application().id))?,
                 Change::DeleteApplication(id) => self.before(Some(id))?,
                 Change::DeleteAllApplications => {
                     for id in self.tx.application_ids()? {
