@@ -994,40 +994,47 @@ pub fn find_applications_by_key(new_store: NewStore<'_>) -> Result<(), Failure> 
     // Inside one transaction, what it wrote finds and stops finding as
     // it goes: added, renamed, joined by another, removed.
     let company = |name: &str| -> BTreeSet<String> { [format!("c:{name}")].into() };
+    let steps: Vec<(Vec<Change>, Vec<(&str, &str)>)> = vec![
+        (
+            vec![put(&small_application("x", "Initech"))],
+            vec![("added", "initech")],
+        ),
+        (
+            vec![put(&small_application("x", "Hooli"))],
+            vec![("renamed: old", "initech"), ("renamed: new", "hooli")],
+        ),
+        (
+            vec![put(&small_application("y", "Hooli"))],
+            vec![("joined", "hooli")],
+        ),
+        (
+            vec![Change::DeleteApplication("x".to_string())],
+            vec![("removed", "hooli")],
+        ),
+        // Renamed before any read.
+        (
+            vec![
+                put(&small_application("z", "Umbrella")),
+                put(&small_application("z", "Vandelay")),
+            ],
+            vec![
+                ("written twice: old", "umbrella"),
+                ("written twice: new", "vandelay"),
+            ],
+        ),
+    ];
     let mut seen: Vec<(&str, Vec<String>)> = Vec::new();
     c.ok(
         "one transaction",
         store_ref.transaction(&mut |tx| {
-            let ids = |found: Vec<Application>| found.iter().map(|a| a.id.to_string()).collect();
             seen.clear();
-            tx.write(&[put(&small_application("x", "Initech"))])?;
-            seen.push(("added", ids(tx.find_applications(&company("initech"))?)));
-            tx.write(&[put(&small_application("x", "Hooli"))])?;
-            seen.push((
-                "renamed: old",
-                ids(tx.find_applications(&company("initech"))?),
-            ));
-            seen.push((
-                "renamed: new",
-                ids(tx.find_applications(&company("hooli"))?),
-            ));
-            tx.write(&[put(&small_application("y", "Hooli"))])?;
-            seen.push(("joined", ids(tx.find_applications(&company("hooli"))?)));
-            tx.write(&[Change::DeleteApplication("x".to_string())])?;
-            seen.push(("removed", ids(tx.find_applications(&company("hooli"))?)));
-            // Renamed before any read.
-            tx.write(&[
-                put(&small_application("z", "Umbrella")),
-                put(&small_application("z", "Vandelay")),
-            ])?;
-            seen.push((
-                "written twice: old",
-                ids(tx.find_applications(&company("umbrella"))?),
-            ));
-            seen.push((
-                "written twice: new",
-                ids(tx.find_applications(&company("vandelay"))?),
-            ));
+            for (changes, looks) in &steps {
+                tx.write(changes)?;
+                for (what, name) in looks {
+                    let found = tx.find_applications(&company(name))?;
+                    seen.push((what, found.iter().map(|a| a.id.to_string()).collect()));
+                }
+            }
             Ok(())
         }),
     )?;
