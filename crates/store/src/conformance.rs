@@ -994,7 +994,10 @@ pub fn find_applications_by_key(new_store: NewStore<'_>) -> Result<(), Failure> 
     // Inside one transaction, what it wrote finds and stops finding as
     // it goes: added, renamed, joined by another, removed.
     let company = |name: &str| -> BTreeSet<String> { [format!("c:{name}")].into() };
-    let steps: Vec<(Vec<Change>, Vec<(&str, &str)>)> = vec![
+    // Each step: what it writes, then what it looks up (a label and a
+    // company) and must find.
+    type Step = (Vec<Change>, Vec<(&'static str, &'static str)>);
+    let steps: Vec<Step> = vec![
         (
             vec![put(&small_application("x", "Initech"))],
             vec![("added", "initech")],
