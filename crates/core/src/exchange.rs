@@ -423,6 +423,14 @@ fn json_error(path: String, inner: &serde_json::Error) -> ExchangeError {
     if path == "." {
         path.clear();
     }
+    // `?` is serde_path_to_error's name for a key it could not read (a
+    // file cut in the middle of one): the place is the object around it,
+    // and the line and column say where.
+    if path == "?" {
+        path.clear();
+    } else if let Some(around) = path.strip_suffix(".?") {
+        path.truncate(around.len());
+    }
     let mut message = serde_message(inner);
     // serde names the unknown field in its message; put it in the path
     // too, where people look, and suggest the field they meant.
@@ -1171,6 +1179,19 @@ mod tests {
             let e = same_error(&THREE[..cut], false);
             assert!(e.message.contains("EOF"), "{cut}: {e}");
             assert_eq!(e.line, parse(&THREE[..cut]).expect_err("cut").line);
+        }
+        // Cut in the middle of a key: the place is the object it is in,
+        // not a `?` for the key nobody could read.
+        for (cut, path) in [
+            (
+                THREE.find(r#""kind""#).expect("in THREE") + 3,
+                "applications[1].people[0]",
+            ),
+            (THREE.find(r#""profile""#).expect("in THREE") + 3, ""),
+        ] {
+            let e = same_error(&THREE[..cut], false);
+            assert_eq!(e.path, path, "{cut}: {e}");
+            assert!(e.message.contains("EOF"), "{cut}: {e}");
         }
         // Between applications and after the document: errors of the
         // frame, placed as serde_json reading the whole stream places them.
