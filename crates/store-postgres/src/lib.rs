@@ -633,38 +633,8 @@ impl<'c> PgTx<'c> {
                 self.quiet = Quiet::new(p);
                 self.profile = None;
             }
-            Change::PutApplication(_) | Change::PutEncoded(_) => {
-                let Some((a, body)) = change.put() else {
-                    return Ok(());
-                };
-                self.last_version += 1;
-                let row = ops::PendingRow::of(a, body, &self.quiet, self.last_version)?;
-                let full = {
-                    let st = &mut *self.state.borrow_mut();
-                    if st.puts.is_empty() {
-                        st.puts_key = self.quiet.key().to_string();
-                    }
-                    st.ahead.remove(a.id.as_str());
-                    st.fetched.remove(a.id.as_str());
-                    note_written(&mut st.written, &a.id, Some(self.last_version));
-                    if let Some(known) = &mut st.known {
-                        known.insert(a.id.to_string());
-                    }
-                    match st.put_index.get(a.id.as_str()) {
-                        // A second write of the same id replaces the first,
-                        // in its place (as it would in the table).
-                        Some(&i) => st.puts[i] = row,
-                        None => {
-                            st.put_index.insert(a.id.to_string(), st.puts.len());
-                            st.puts.push(row);
-                        }
-                    }
-                    st.puts.len() >= BATCH
-                };
-                if full {
-                    self.flush_puts()?;
-                }
-            }
+            Change::PutApplication(a) => self.put(a, None)?,
+            Change::PutEncoded(e) => self.put(e.application(), Some(e.body()))?,
             Change::DeleteApplication(id) => {
                 self.flush_puts()?;
                 ops::delete_application(conn, vault, id)?;
@@ -685,6 +655,39 @@ impl<'c> PgTx<'c> {
                 st.written = None;
                 st.known = Some(HashSet::new());
             }
+        }
+        Ok(())
+    }
+
+    /// Gathers a put for the next batch; `body`: the application's, when
+    /// encoded already.
+    fn put(&mut self, a: &Application, body: Option<&str>) -> Result<(), StoreError> {
+        self.last_version += 1;
+        let row = ops::PendingRow::of(a, body, &self.quiet, self.last_version)?;
+        let full = {
+            let st = &mut *self.state.borrow_mut();
+            if st.puts.is_empty() {
+                st.puts_key = self.quiet.key().to_string();
+            }
+            st.ahead.remove(a.id.as_str());
+            st.fetched.remove(a.id.as_str());
+            note_written(&mut st.written, &a.id, Some(self.last_version));
+            if let Some(known) = &mut st.known {
+                known.insert(a.id.to_string());
+            }
+            match st.put_index.get(a.id.as_str()) {
+                // A second write of the same id replaces the first,
+                // in its place (as it would in the table).
+                Some(&i) => st.puts[i] = row,
+                None => {
+                    st.put_index.insert(a.id.to_string(), st.puts.len());
+                    st.puts.push(row);
+                }
+            }
+            st.puts.len() >= BATCH
+        };
+        if full {
+            self.flush_puts()?;
         }
         Ok(())
     }

@@ -437,22 +437,23 @@ impl<'c> SqliteTx<'c> {
                 write::set_profile(&self.tx, p)?;
                 self.quiet = write::Quiet::new(p);
             }
-            Change::PutApplication(_) | Change::PutEncoded(_) => {
-                let Some((a, body)) = change.put() else {
-                    return Ok(());
-                };
-                let next = match self.version {
-                    Some(v) => v + 1,
-                    None => journal::last_version(&self.tx)? + 1,
-                };
-                self.version = Some(next);
-                self.count_put()?;
-                write::put_application(&self.tx, a, body, &self.quiet, next)?;
-            }
+            Change::PutApplication(a) => self.put(a, None)?,
+            Change::PutEncoded(e) => self.put(e.application(), Some(e.body()))?,
             Change::DeleteApplication(id) => write::delete_application(&self.tx, id)?,
             Change::DeleteAllApplications => write::delete_all_applications(&self.tx)?,
         }
         Ok(())
+    }
+
+    /// `body`: the application's, when encoded already.
+    fn put(&mut self, a: &Application, body: Option<&str>) -> Result<(), StoreError> {
+        let next = match self.version {
+            Some(v) => v + 1,
+            None => journal::last_version(&self.tx)? + 1,
+        };
+        self.version = Some(next);
+        self.count_put()?;
+        write::put_application(&self.tx, a, body, &self.quiet, next)
     }
 
     fn commit(self) -> Result<(), StoreError> {

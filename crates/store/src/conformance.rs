@@ -1122,20 +1122,21 @@ pub fn each_application_walks_the_store(new_store: NewStore<'_>) -> Result<(), F
     }
 }
 
+/// Inserts `a`, or replaces the application with its id in its place.
+fn put_into(data: &mut Dataset, a: &Application) {
+    match data.applications.iter_mut().find(|old| old.id == a.id) {
+        Some(old) => *old = a.clone(),
+        None => data.applications.push(a.clone()),
+    }
+}
+
 /// Applies `changes` to a plain dataset: the reference the store must match.
 fn apply_to_dataset(data: &mut Dataset, changes: &[Change]) -> Result<(), StoreError> {
     for change in changes {
         match change {
             Change::SetProfile(p) => data.profile = p.clone(),
-            Change::PutApplication(_) | Change::PutEncoded(_) => {
-                let Some((a, _)) = change.put() else {
-                    continue;
-                };
-                match data.applications.iter_mut().find(|old| old.id == a.id) {
-                    Some(old) => *old = a.clone(),
-                    None => data.applications.push(a.clone()),
-                }
-            }
+            Change::PutApplication(a) => put_into(data, a),
+            Change::PutEncoded(e) => put_into(data, e.application()),
             Change::DeleteApplication(id) => {
                 let before = data.applications.len();
                 data.applications.retain(|a| &a.id != id);
