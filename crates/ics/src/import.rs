@@ -1253,6 +1253,10 @@ pub fn lookup_keys<'e>(
     let own_domains: Vec<String> = user_emails.iter().filter_map(|u| domain_of(u)).collect();
     let company_prefix = keys::company("");
     let mut run = String::new();
+    // An address or a title gives the same keys every time: a company's
+    // recruiter and its event titles come back event after event.
+    let mut seen_addresses: HashSet<&'e str> = HashSet::new();
+    let mut seen_titles: HashSet<&'e str> = HashSet::new();
     for ev in events {
         if is_debrief_uid(&ev.uid) {
             continue;
@@ -1263,6 +1267,9 @@ pub fn lookup_keys<'e>(
             continue;
         }
         for (_, address) in others(ev, user_emails) {
+            if !seen_addresses.insert(address) {
+                continue;
+            }
             add(&keys::email(address));
             let Some(domain) = domain_of(address) else {
                 continue;
@@ -1275,6 +1282,9 @@ pub fn lookup_keys<'e>(
                 add(&keys::label(&spelt));
             }
             add(&keys::domain(&domain));
+        }
+        if !seen_titles.insert(ev.summary.as_str()) {
+            continue;
         }
         // Every run of the title's words: a company of n words is named by
         // a run of n (the slug is at most 48 characters, so this is small).

@@ -526,8 +526,9 @@ fn slug(name: &str) -> String {
 }
 
 fn resolve_people(ev: &InviteEvent, existing: Option<&dyn Known>, ctx: &ImportContext) -> People {
+    let user_key = ctx.user_name.as_deref().map(crate::user::name_key);
     let is_user = |name: Option<&str>, email: Option<&str>| {
-        crate::user::is_user(name, email, &ctx.user_emails, ctx.user_name.as_deref())
+        crate::user::is_user_keyed(name, email, &ctx.user_emails, user_key.as_deref())
     };
     let display = |name: Option<&str>, email: Option<&str>| -> Option<String> {
         match (name, email) {

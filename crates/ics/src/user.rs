@@ -13,12 +13,25 @@ pub fn is_user(
     user_emails: &[String],
     user_name: Option<&str>,
 ) -> bool {
+    let me = user_name.map(name_key);
+    is_user_keyed(name, email, user_emails, me.as_deref())
+}
+
+/// [`is_user`] with the candidate's name already made a key
+/// ([`name_key`]): an invite's every attendee is compared with the same
+/// name, so the caller makes its key once.
+pub(crate) fn is_user_keyed(
+    name: Option<&str>,
+    email: Option<&str>,
+    user_emails: &[String],
+    user_key: Option<&str>,
+) -> bool {
     if let Some(e) = email.map(str::trim).filter(|e| !e.is_empty())
         && user_emails.iter().any(|u| u.trim().eq_ignore_ascii_case(e))
     {
         return true;
     }
-    let Some(me) = user_name.map(name_key).filter(|k| !k.is_empty()) else {
+    let Some(me) = user_key.filter(|k| !k.is_empty()) else {
         return false;
     };
     let given = name.map(name_key).filter(|k| !k.is_empty());
@@ -33,21 +46,39 @@ pub fn is_user(
 
 /// A name for comparison: words in lower case, "Rivera, Sam" → "sam rivera",
 /// quotes and stray punctuation dropped.
-fn name_key(name: &str) -> String {
-    let name = match name.split_once(',') {
-        Some((last, first)) if !first.trim().is_empty() => format!("{} {}", first, last),
-        _ => name.to_string(),
+pub(crate) fn name_key(name: &str) -> String {
+    // "Rivera, Sam": the words after the first comma, then those before.
+    let (first, last) = match name.split_once(',') {
+        Some((last, first)) if !first.trim().is_empty() => (first, last),
+        _ => (name, ""),
     };
-    name.split(|c: char| c.is_whitespace())
-        .map(|w| {
+    // One buffer, not a string per word: every attendee of every invite
+    // is compared by this key.
+    let mut out = String::with_capacity(name.len());
+    let mut word = String::new();
+    for w in first
+        .split(char::is_whitespace)
+        .chain(last.split(char::is_whitespace))
+    {
+        word.clear();
+        word.extend(
             w.chars()
-                .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-')
-                .collect::<String>()
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+                .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-'),
+        );
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            // A word's own lower case (a final sigma stays final).
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -105,5 +136,46 @@ mod tests {
             None
         ));
         assert!(!is_user(Some("Sam Rivera"), None, &[], Some("  ")));
+    }
+
+    /// The key as it was first written (a string per word), kept to check
+    /// the one-buffer version against.
+    fn name_key_reference(name: &str) -> String {
+        let name = match name.split_once(',') {
+            Some((last, first)) if !first.trim().is_empty() => format!("{} {}", first, last),
+            _ => name.to_string(),
+        };
+        name.split(|c: char| c.is_whitespace())
+            .map(|w| {
+                w.chars()
+                    .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-')
+                    .collect::<String>()
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn name_keys_are_words_in_lower_case_surname_last() {
+        for (name, key) in [
+            ("Sam Rivera", "sam rivera"),
+            ("Rivera, Sam", "sam rivera"),
+            ("  RIVERA ,  Sam  ", "sam rivera"),
+            ("Rivera,", "rivera"),
+            ("\"Sam\" O'Brien-Smith (Acme)", "sam o'brien-smith acme"),
+            ("ΟΔΥΣΣΕΑΣ Παπαδόπουλος", "οδυσσεας παπαδόπουλος"),
+            ("Ἰωάννης ΣΑΣ, Δρ.", "δρ ἰωάννης σας"),
+            ("Zoë\u{a0}Ünal", "zoë ünal"),
+            ("İlkay Gündoğan", "i̇lkay gündoğan"),
+            ("a, b, c", "b c a"),
+            ("", ""),
+            (",", ""),
+            ("-- '", "-- '"),
+        ] {
+            assert_eq!(name_key(name), key, "{name:?}");
+            assert_eq!(name_key(name), name_key_reference(name), "{name:?}");
+        }
     }
 }
