@@ -134,6 +134,9 @@ pub struct FileImport {
 /// [`Importer::changed`] gives everything to write in one transaction.
 pub struct Importer<'s> {
     settings: &'s ImportSettings,
+    /// What planning an event needs from `settings`, made once; only its
+    /// `imported` changes from event to event.
+    context: ImportContext,
     working: Vec<Application>,
     look: Lookup,
     changed: BTreeSet<usize>,
@@ -196,6 +199,12 @@ impl<'s> Importer<'s> {
         Importer {
             look,
             working: apps,
+            context: ImportContext {
+                zone: settings.zone.clone(),
+                user_emails: settings.user_emails.clone(),
+                user_name: settings.user_name.clone(),
+                imported: Default::default(),
+            },
             settings,
             changed: BTreeSet::new(),
             created: Vec::new(),
@@ -370,23 +379,19 @@ impl<'s> Importer<'s> {
                 continue;
             }
 
-            let mut ctx = ImportContext {
-                zone: self.settings.zone.clone(),
-                user_emails: self.settings.user_emails.clone(),
-                user_name: self.settings.user_name.clone(),
-                imported: Default::default(),
-            };
+            let ctx = &mut self.context;
             let plan = match &target {
                 Target::Stored(i) => {
                     let known = self.look.app(*i, &self.working[*i]);
+                    ctx.imported.clear();
                     if let Some(seq) = known.sequence_of(&ev.uid) {
                         ctx.imported.insert(ev.uid.clone(), seq);
                     }
-                    plan_with(ev, Some(&known as &dyn Known), &ctx)
+                    plan_with(ev, Some(&known as &dyn Known), ctx)
                 }
                 Target::New(app) => {
                     ctx.imported = imported_invites(app);
-                    plan_with(ev, Some(&**app as &dyn Known), &ctx)
+                    plan_with(ev, Some(&**app as &dyn Known), ctx)
                 }
             };
             report.notes = plan.notes.clone();

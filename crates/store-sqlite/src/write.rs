@@ -175,17 +175,13 @@ pub(crate) fn store(
     quiet_zone: Option<&str>,
     version: i64,
 ) -> Result<(), StoreError> {
-    let encoded;
-    let body = match body {
-        Some(body) => body,
-        None => {
-            encoded = debrief_store::encode_body(a)?;
-            &encoded
-        }
+    let body: std::borrow::Cow<'_, str> = match body {
+        Some(body) => body.into(),
+        None => debrief_store::encode_body(a)?.into(),
     };
     let image = image::encode(a)
         .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))?;
-    put(conn, key, a, quiet_from, quiet_zone, version, body, &image).map_err(backend)
+    put(conn, key, a, quiet_from, quiet_zone, version, &body, &image).map_err(backend)
 }
 
 /// The counts kept for `read::summaries`.
