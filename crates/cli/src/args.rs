@@ -460,6 +460,9 @@ pub struct IcsImportArgs {
     /// Say what would change; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// List every event in the report, not just the first screenful.
+    #[arg(long)]
+    pub all: bool,
     #[arg(long)]
     pub json: bool,
 }

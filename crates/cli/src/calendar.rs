@@ -128,7 +128,16 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
             render::json(&result.summary(a.dry_run), None)
                 .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
         } else {
-            let mut out = human_events(&name, &result.events, &result.warnings, &tz, a.dry_run);
+            let mut listing = Listing::new(a.all);
+            let mut out = human_events(
+                &name,
+                &result.events,
+                &result.warnings,
+                &tz,
+                a.dry_run,
+                &mut listing,
+            );
+            out.push_str(&listing.tail(&result.created));
             out.push_str(&human_total(&result.events, nothing, a.dry_run, any_change));
             render::out(&out);
         }
@@ -149,11 +158,18 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
             .map_err(|e| Failure::input(format!("cannot write JSON: {e}")))?;
     } else {
         let mut out = String::new();
+        let mut listing = Listing::new(a.all);
         for (name, f) in &done {
+            let before = listing.exhausted();
+            let text = human_events(name, &f.events, &f.warnings, &tz, a.dry_run, &mut listing);
+            // Past the screenful, a file is named only for its warnings.
+            if before && text.is_empty() {
+                continue;
+            }
             out.push_str(&render::paint(render::BOLD, &format!("== {name}\n")));
-            let text = human_events(name, &f.events, &f.warnings, &tz, a.dry_run);
             out.push_str(if text.is_empty() { "\n" } else { &text });
         }
+        out.push_str(&listing.tail(&created));
         let events: Vec<EventReport> = done.into_iter().flat_map(|(_, f)| f.events).collect();
         out.push_str(&format!("{} file(s), ", paths.len()));
         out.push_str(&human_total(&events, nothing, a.dry_run, any_change));
@@ -182,16 +198,89 @@ struct FileJson<'a> {
     warnings: &'a [String],
 }
 
+/// How much of an import the human report lists: a screenful of events
+/// unless `--all`, then how many it left out.
+struct Listing {
+    /// Events still to list; `None`: every one.
+    left: Option<usize>,
+    /// Events not listed.
+    hidden: usize,
+}
+
+impl Listing {
+    fn new(all: bool) -> Listing {
+        Listing {
+            left: (!all).then_some(render::SCREENFUL),
+            hidden: 0,
+        }
+    }
+
+    /// Whether one more event is listed (counting it either way).
+    fn take(&mut self) -> bool {
+        match &mut self.left {
+            None => true,
+            Some(0) => {
+                self.hidden += 1;
+                false
+            }
+            Some(n) => {
+                *n -= 1;
+                true
+            }
+        }
+    }
+
+    fn exhausted(&self) -> bool {
+        self.left == Some(0)
+    }
+
+    /// "… and N more", and the applications the import made, since their
+    /// events may be among those not listed.
+    fn tail(&self, created: &[String]) -> String {
+        if self.hidden == 0 {
+            return String::new();
+        }
+        let mut out = format!(
+            "… and {} more event(s) (debrief ics import --all lists every one; --json gives them all)\n",
+            self.hidden
+        );
+        if !created.is_empty() {
+            const NAMED: usize = 10;
+            let mut names = created
+                .iter()
+                .take(NAMED)
+                .map(|id| format!("'{id}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if created.len() > NAMED {
+                names.push_str(&format!(" and {} more", created.len() - NAMED));
+            }
+            out.push_str(&format!(
+                "{} new application(s): {names} (debrief app list)\n",
+                created.len()
+            ));
+        }
+        out.push('\n');
+        out
+    }
+}
+
+/// A file's events as people read them, as many as `listing` still lets
+/// through, then its warnings (always).
 fn human_events(
     name: &str,
     events: &[EventReport],
     warnings: &[String],
     tz: &TimeZone,
     dry_run: bool,
+    listing: &mut Listing,
 ) -> String {
     let mut out = String::new();
     // Debrief's own events: one warning says it all.
     for ev in events.iter().filter(|e| !is_debrief_uid(&e.event.uid)) {
+        if !listing.take() {
+            continue;
+        }
         let title = if ev.event.summary.is_empty() {
             "(no title)"
         } else {

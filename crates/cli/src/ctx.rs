@@ -100,11 +100,14 @@ pub fn read_input(path: &Path, limit: u64, too_big: &str) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         std::io::stdin().take(cap).read_to_end(&mut buf)?;
     } else {
-        std::fs::File::open(path)
-            .map_err(cannot)?
-            .take(cap)
-            .read_to_end(&mut buf)
-            .map_err(cannot)?;
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        // Sized once from the file's length (a doubling buffer would touch
+        // up to twice the memory), never beyond the limit.
+        if let Ok(meta) = file.metadata() {
+            let wanted = meta.len().min(cap);
+            buf.reserve_exact(usize::try_from(wanted).unwrap_or(0));
+        }
+        file.take(cap).read_to_end(&mut buf).map_err(cannot)?;
     }
     if buf.len() as u64 > limit {
         return Err(Failure::input(format!(

@@ -1075,3 +1075,85 @@ fn a_google_invite_never_adds_a_new_user_as_a_person() {
         .collect();
     assert!(!names.iter().any(|n| n.contains("Sam")), "{names:?}");
 }
+
+/// A calendar of `n` interviews, each with its own company, on the
+/// mornings of December (09:00–09:45 Chicago).
+fn companies_calendar(n: usize) -> String {
+    let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
+    for i in 0..n {
+        ics.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:big-{i}@test\r\nDTSTAMP:20261120T120000Z\r\n\
+             DTSTART:20261{:03}T150000Z\r\nDTEND:20261{:03}T154500Z\r\n\
+             SUMMARY:Interview with Company{i:02}\r\n\
+             ORGANIZER;CN=Recruiter {i}:mailto:jobs@company{i:02}.example\r\n\
+             ATTENDEE;CN=Sam Rivera:mailto:sam.rivera@mail.example\r\nEND:VEVENT\r\n",
+            201 + i % 28,
+            201 + i % 28,
+        ));
+    }
+    ics.push_str("END:VCALENDAR\r\n");
+    ics
+}
+
+/// The human report of a big import lists a screenful of events, says
+/// how many more there are and names the applications it made; `--all`
+/// lists every event, and the morning's times read the same at both ends.
+#[test]
+fn a_big_import_reports_a_screenful_and_all_lists_every_event() {
+    let s = Debrief::with_profile();
+    let file = s.dir().join("big.ics");
+    std::fs::write(&file, companies_calendar(25)).expect("write");
+    let path = file.to_str().expect("path");
+
+    let dry = s.ok(&["ics", "import", path, "--dry-run"]);
+    let listed = |out: &str| out.matches("Interview with Company").count();
+    assert_eq!(listed(&dry), 20, "{dry}");
+    assert!(
+        dry.contains("… and 5 more event(s) (debrief ics import --all"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("25 new application(s): 'company00', 'company01',"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("'company09' and 15 more (debrief app list)"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("Tue 1 Dec, 9:00–9:45 · format not stated"),
+        "{dry}"
+    );
+    assert!(dry.contains("25 event(s): 25 new"), "{dry}");
+
+    let all = s.ok(&["ics", "import", path, "--all"]);
+    assert_eq!(listed(&all), 25, "{all}");
+    assert!(!all.contains("more event(s)"), "{all}");
+    assert!(all.contains("25 event(s): 25 new, 0 updated"), "{all}");
+
+    // Many files: a screenful across them, files past it are not named.
+    let dir = s.dir().join("folder");
+    std::fs::create_dir(&dir).expect("folder");
+    for i in 0..25 {
+        let one = companies_calendar(25)
+            .split("BEGIN:VEVENT")
+            .nth(i + 1)
+            .map(|ev| {
+                format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT{ev}")
+            })
+            .expect("event");
+        let one = if one.ends_with("END:VCALENDAR\r\n") {
+            one
+        } else {
+            format!("{one}END:VCALENDAR\r\n")
+        };
+        std::fs::write(dir.join(format!("{i:02}.ics")), one).expect("write");
+    }
+    let folder = s.ok(&["ics", "import", dir.to_str().expect("path")]);
+    assert_eq!(folder.matches("== ").count(), 20, "{folder}");
+    assert!(folder.contains("… and 5 more event(s)"), "{folder}");
+    assert!(
+        folder.contains("25 file(s), 25 event(s): 0 new, 0 updated, 25 unchanged"),
+        "{folder}"
+    );
+}

@@ -201,7 +201,7 @@ impl EventReport {
     }
 }
 
-/// When an event runs, for people: "Thu 10 Dec, 11:00–12:30", the end's
+/// When an event runs, for people: "Thu 10 Dec, 9:00–12:30", the end's
 /// date too when it is another day, "(all day)" for dates.
 pub fn event_span(ev: &EventReport, tz: &TimeZone) -> String {
     match (ev.event.start, ev.event.end) {
@@ -213,7 +213,7 @@ pub fn event_span(ev: &EventReport, tz: &TimeZone) -> String {
                 "{}–{}",
                 when(s, tz),
                 if same_day {
-                    end.strftime("%H:%M").to_string()
+                    end.strftime("%-H:%M").to_string()
                 } else {
                     when(e, tz)
                 }

@@ -10,6 +10,10 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+/// The importer's indexes are probed several times per event; a fast
+/// hasher (still seeded per process) is a twentieth of an import.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use debrief_core::exchange::{ExchangeError, validate_application};
 use debrief_core::input::{slug, unique_id};
 use debrief_core::keys::{self, company_words, domain_of, label_spellings};
@@ -656,15 +660,15 @@ fn shell(app: &Application) -> Application {
 #[derive(Default)]
 struct AppIndex {
     /// Interview id → position.
-    interviews: HashMap<String, usize>,
+    interviews: Map<String, usize>,
     /// Invite UID → positions of the interviews from it, in order.
-    invites: HashMap<String, Vec<usize>>,
+    invites: Map<String, Vec<usize>>,
     /// Address (trimmed, ASCII lowercase) → first person with it.
-    emails: HashMap<String, usize>,
+    emails: Map<String, usize>,
     /// Normalized name → first person with it.
-    names: HashMap<String, usize>,
+    names: Map<String, usize>,
     /// Person id → position.
-    people: HashMap<String, usize>,
+    people: Map<String, usize>,
 }
 
 impl AppIndex {
@@ -731,27 +735,27 @@ impl Known for IndexedApp<'_> {
 /// replaced one can be taken out exactly.
 #[derive(Default)]
 struct Lookup {
-    ids: HashMap<String, usize>,
+    ids: Map<String, usize>,
     /// Interview id → applications holding it.
-    interviews: HashMap<String, Vec<usize>>,
+    interviews: Map<String, Vec<usize>>,
     /// Invite UID → applications holding an interview from it.
-    invites: HashMap<String, Vec<usize>>,
+    invites: Map<String, Vec<usize>>,
     /// A person's address (trimmed, ASCII lowercase) → applications.
-    emails: HashMap<String, Vec<usize>>,
+    emails: Map<String, Vec<usize>>,
     /// The domain of a person's address → applications.
-    domains: HashMap<String, Vec<usize>>,
+    domains: Map<String, Vec<usize>>,
     /// What a domain label spells (dashes left out) → applications whose
     /// company it names ([`label_names_company`]).
-    labels: HashMap<String, BTreeSet<usize>>,
+    labels: Map<String, BTreeSet<usize>>,
     /// A company's distinctive words, joined by spaces → applications.
-    companies: HashMap<String, BTreeSet<usize>>,
+    companies: Map<String, BTreeSet<usize>>,
     /// How many distinctive words the companies have.
     word_counts: BTreeSet<usize>,
     /// Each application's own index, made when an event first goes to it.
     apps: Vec<Option<AppIndex>>,
     /// Ids of the store's applications that were not read (an import over
     /// the applications its events may touch): never given to a new one.
-    taken: std::collections::HashSet<String>,
+    taken: HashSet<String, foldhash::fast::RandomState>,
 }
 
 impl Lookup {
@@ -928,7 +932,7 @@ impl Lookup {
     }
 }
 
-fn remove_one(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+fn remove_one(map: &mut Map<String, Vec<usize>>, key: &str, i: usize) {
     if let Some(list) = map.get_mut(key)
         && let Some(at) = list.iter().position(|&x| x == i)
     {

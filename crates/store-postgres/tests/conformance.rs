@@ -92,6 +92,7 @@ conformance_tests!(
     batch_is_atomic,
     empty_batch_changes_nothing,
     load_active_keeps_every_acting_application,
+    a_big_batch_of_puts_is_written_as_one_by_one,
     apply_each_is_one_transaction,
     a_bulk_write_is_one_transaction_too,
     summaries_match_the_applications,

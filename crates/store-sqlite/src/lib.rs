@@ -360,6 +360,13 @@ impl StoreReader for SqliteStore {
 /// One write transaction: `BEGIN IMMEDIATE`, so the write lock is taken
 /// (or waited for, up to the busy timeout) before the first read, and a
 /// read-modify-write can never lose another writer's change.
+/// From this many applications put in one write, they are prepared on a
+/// second thread ([`SqliteTx::write_prepared_beside`]); below it the
+/// thread costs more than it saves.
+const PREPARE_BESIDE_FROM: usize = 32;
+/// How many prepared applications may wait for the inserting thread.
+const PREPARED_AHEAD: usize = 16;
+
 struct SqliteTx<'c> {
     tx: rusqlite::Transaction<'c>,
     /// Quietness is computed in the profile's zone: the stored one until
@@ -437,23 +444,65 @@ impl<'c> SqliteTx<'c> {
                 write::set_profile(&self.tx, p)?;
                 self.quiet = write::Quiet::new(p);
             }
-            Change::PutApplication(a) => self.put(a, None)?,
-            Change::PutEncoded(e) => self.put(e.application(), Some(e.body()))?,
+            Change::PutApplication(a) => {
+                self.put(a, &write::Prepared::new(a, None, self.quiet.seconds(a))?)?;
+            }
+            Change::PutEncoded(e) => {
+                let a = e.application();
+                self.put(
+                    a,
+                    &write::Prepared::new(a, Some(e.body()), self.quiet.seconds(a))?,
+                )?;
+            }
             Change::DeleteApplication(id) => write::delete_application(&self.tx, id)?,
             Change::DeleteAllApplications => write::delete_all_applications(&self.tx)?,
         }
         Ok(())
     }
 
-    /// `body`: the application's, when encoded already.
-    fn put(&mut self, a: &Application, body: Option<&str>) -> Result<(), StoreError> {
+    fn put(&mut self, a: &Application, prepared: &write::Prepared<'_>) -> Result<(), StoreError> {
         let next = match self.version {
             Some(v) => v + 1,
             None => journal::last_version(&self.tx)? + 1,
         };
         self.version = Some(next);
         self.count_put()?;
-        write::put_application(&self.tx, a, body, &self.quiet, next)
+        write::put_application(&self.tx, a, prepared, self.quiet.zone(), next)
+    }
+
+    /// A big batch of puts: what each application derives from itself
+    /// alone ([`write::Prepared`]) is made on a second thread, a few
+    /// applications ahead of this one, which inserts them in order.
+    fn write_prepared_beside(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        let quiet = self.quiet.clone();
+        std::thread::scope(|scope| {
+            let (sender, prepared) = std::sync::mpsc::sync_channel(PREPARED_AHEAD);
+            scope.spawn(move || {
+                for (a, body) in changes.iter().filter_map(Change::put) {
+                    let p = write::Prepared::new(a, body, quiet.seconds(a));
+                    // A closed channel: the writing failed and stopped.
+                    if sender.send(p).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut prepared = prepared.into_iter();
+            for change in changes {
+                let Some((a, _)) = change.put() else {
+                    self.write_one(change)?;
+                    continue;
+                };
+                // The preparing thread ended early only by panicking,
+                // which the scope raises again here.
+                let Some(p) = prepared.next() else {
+                    return Err(StoreError::Backend(
+                        "the thread preparing applications stopped".into(),
+                    ));
+                };
+                self.put(a, &p?)?;
+            }
+            Ok(())
+        })
     }
 
     fn commit(self) -> Result<(), StoreError> {
@@ -508,6 +557,17 @@ impl StoreReader for SqliteTx<'_> {
 
 impl Transaction for SqliteTx<'_> {
     fn write(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        let puts = changes.iter().filter(|c| c.put().is_some()).count();
+        // A profile set in the batch changes how the puts after it are
+        // prepared: such a batch (an import's first) goes one by one.
+        // The cores are counted last: that reads the cgroup's files, too
+        // slow for the one-change writes of a streamed import.
+        if puts >= PREPARE_BESIDE_FROM
+            && !changes.iter().any(|c| matches!(c, Change::SetProfile(_)))
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        {
+            return self.write_prepared_beside(changes);
+        }
         changes.iter().try_for_each(|c| self.write_one(c))
     }
     fn journal_begin(&mut self, origin: &Origin) -> Result<i64, StoreError> {
@@ -553,7 +613,14 @@ impl Transaction for SqliteTx<'_> {
 
 impl StoreWriter for SqliteStore {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
-        self.apply_each(&mut |sink| changes.iter().try_for_each(&mut *sink))
+        let bulk = self.enter_rollback_journal();
+        let cache_before = std::cell::Cell::new(None);
+        // Dropping the transaction on an early return rolls everything back.
+        let written = SqliteTx::begin(&mut self.conn, &cache_before).and_then(|mut tx| {
+            tx.write(changes)?;
+            tx.commit()
+        });
+        self.after_transaction(written, cache_before.get(), bulk)
     }
 
     fn apply_each(

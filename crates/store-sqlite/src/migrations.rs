@@ -112,12 +112,12 @@ pub(crate) fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreErr
             // insertion order), version and quietness, with its image and
             // lookup keys.
             for old in std::mem::take(&mut legacy) {
+                let prepared = crate::write::Prepared::new(&old.application, None, old.quiet_from)?;
                 crate::write::store(
                     &tx,
                     Some(old.key),
                     &old.application,
-                    None,
-                    old.quiet_from,
+                    &prepared,
                     old.quiet_zone.as_deref(),
                     old.version,
                 )?;

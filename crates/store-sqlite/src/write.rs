@@ -75,6 +75,7 @@ pub(crate) fn delete_all_applications(conn: &Connection) -> Result<(), StoreErro
 
 /// Computes `applications.quiet_from` (see `migrations/0002_quiet.sql`)
 /// in one profile's time zone.
+#[derive(Clone)]
 pub(crate) struct Quiet {
     engine: Option<Engine>,
     zone: String,
@@ -97,7 +98,7 @@ impl Quiet {
     }
 
     /// Unix seconds, rounded up so `quiet_from <= now` implies quiet at `now`.
-    fn seconds(&self, a: &Application) -> Option<i64> {
+    pub(crate) fn seconds(&self, a: &Application) -> Option<i64> {
         let ts = self.engine.as_ref()?.quiet_from(a)?;
         Some(ts.as_second() + i64::from(ts.subsec_nanosecond() > 0))
     }
@@ -117,18 +118,54 @@ pub(crate) fn refresh_quiet(conn: &Connection, quiet: &Quiet) -> Result<(), Stor
     Ok(())
 }
 
+/// What writing an application derives from it alone: its body, load
+/// image, lookup keys and quietness. About half of writing one; a big
+/// batch prepares them on a second thread while the first inserts
+/// (`SqliteTx::write`).
+pub(crate) struct Prepared<'a> {
+    body: std::borrow::Cow<'a, str>,
+    image: Vec<u8>,
+    keys: Vec<i64>,
+    quiet_from: Option<i64>,
+}
+
+impl<'a> Prepared<'a> {
+    /// `body`: the application's, when encoded already
+    /// ([`debrief_store::EncodedApplication`]).
+    pub(crate) fn new(
+        a: &Application,
+        body: Option<&'a str>,
+        quiet_from: Option<i64>,
+    ) -> Result<Prepared<'a>, StoreError> {
+        let body = match body {
+            Some(body) => body.into(),
+            None => debrief_store::encode_body(a)?.into(),
+        };
+        let image = image::encode(a)
+            .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))?;
+        let keys = debrief_core::keys::of(a)
+            .iter()
+            .map(|k| key_hash(k))
+            .collect();
+        Ok(Prepared {
+            body,
+            image,
+            keys,
+            quiet_from,
+        })
+    }
+}
+
 /// Inserts the application, or replaces the one with the same id under the
 /// same key, so it keeps its place in the insertion order.
 ///
 /// Copy on write (`migrations/0009_journal_refs.sql`): the journal items
 /// referring to the body it replaces get a copy of that body first.
-/// `body`: the application's, when encoded already
-/// ([`debrief_store::EncodedApplication`]).
 pub(crate) fn put_application(
     conn: &Connection,
     a: &Application,
-    body: Option<&str>,
-    quiet: &Quiet,
+    prepared: &Prepared<'_>,
+    quiet_zone: &str,
     version: i64,
 ) -> Result<(), StoreError> {
     let existing: Option<(i64, i64)> = conn
@@ -138,28 +175,14 @@ pub(crate) fn put_application(
                 .optional()
         })
         .map_err(backend)?;
-    if let Some((pk, old_version)) = existing {
-        crate::journal::materialize(conn, &a.id, old_version)?;
-        store(
-            conn,
-            Some(pk),
-            a,
-            body,
-            quiet.seconds(a),
-            Some(quiet.zone()),
-            version,
-        )
-    } else {
-        store(
-            conn,
-            None,
-            a,
-            body,
-            quiet.seconds(a),
-            Some(quiet.zone()),
-            version,
-        )
-    }
+    let key = match existing {
+        Some((pk, old_version)) => {
+            crate::journal::materialize(conn, &a.id, old_version)?;
+            Some(pk)
+        }
+        None => None,
+    };
+    store(conn, key, a, prepared, Some(quiet_zone), version)
 }
 
 /// Writes an application's row, body, image and keys: under `key` if given
@@ -170,18 +193,11 @@ pub(crate) fn store(
     conn: &Connection,
     key: Option<i64>,
     a: &Application,
-    body: Option<&str>,
-    quiet_from: Option<i64>,
+    prepared: &Prepared<'_>,
     quiet_zone: Option<&str>,
     version: i64,
 ) -> Result<(), StoreError> {
-    let body: std::borrow::Cow<'_, str> = match body {
-        Some(body) => body.into(),
-        None => debrief_store::encode_body(a)?.into(),
-    };
-    let image = image::encode(a)
-        .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))?;
-    put(conn, key, a, quiet_from, quiet_zone, version, &body, &image).map_err(backend)
+    put(conn, key, a, prepared, quiet_zone, version).map_err(backend)
 }
 
 /// The counts kept for `read::summaries`.
@@ -189,16 +205,13 @@ fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn put(
     conn: &Connection,
     key: Option<i64>,
     a: &Application,
-    quiet_from: Option<i64>,
+    prepared: &Prepared<'_>,
     quiet_zone: Option<&str>,
     version: i64,
-    body: &str,
-    image: &[u8],
 ) -> rusqlite::Result<()> {
     if let Some(pk) = key {
         // Its body, image and keys go by `ON DELETE CASCADE`.
@@ -222,7 +235,7 @@ fn put(
         count(a.interviews.len()),
         count(a.touches.len()),
         a.outcome.as_ref().map(|o| o.kind.as_str()),
-        quiet_from,
+        prepared.quiet_from,
         quiet_zone,
         version,
     ])?;
@@ -231,18 +244,18 @@ fn put(
         None => conn.last_insert_rowid(),
     };
     conn.prepare_cached("INSERT INTO application_bodies (app, body) VALUES (?1, ?2)")?
-        .execute(params![app, body])?;
-    write_image(conn, app, image)?;
-    write_keys(conn, app, a)
+        .execute(params![app, prepared.body.as_ref()])?;
+    write_image(conn, app, &prepared.image)?;
+    write_keys(conn, app, &prepared.keys)
 }
 
-/// Indexes what finds the application (`debrief_core::keys`); its old keys
-/// went with its row.
-fn write_keys(conn: &Connection, app: i64, a: &Application) -> rusqlite::Result<()> {
+/// Indexes what finds the application (the hashes of its
+/// `debrief_core::keys`); its old keys went with its row.
+fn write_keys(conn: &Connection, app: i64, keys: &[i64]) -> rusqlite::Result<()> {
     let mut stmt =
         conn.prepare_cached("INSERT OR IGNORE INTO application_keys (key, app) VALUES (?1, ?2)")?;
-    for key in debrief_core::keys::of(a) {
-        stmt.execute(params![key_hash(&key), app])?;
+    for key in keys {
+        stmt.execute(params![key, app])?;
     }
     Ok(())
 }

@@ -84,6 +84,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         load_active_keeps_every_acting_application,
     ),
     (
+        "a_big_batch_of_puts_is_written_as_one_by_one",
+        a_big_batch_of_puts_is_written_as_one_by_one,
+    ),
+    (
         "apply_each_is_one_transaction",
         apply_each_is_one_transaction,
     ),
@@ -1335,6 +1339,151 @@ pub fn load_active_keeps_every_acting_application(new_store: NewStore<'_>) -> Re
                 &active.applications,
             )?;
         }
+    }
+    Ok(())
+}
+
+/// A batch of many puts (an invite import's, a tracker import's) may be
+/// written with work beside it (SQLite prepares the applications on a
+/// second thread): it must store what the same changes one by one store,
+/// with the same lookup keys and quietness, and a failure at its end must
+/// still leave nothing.
+pub fn a_big_batch_of_puts_is_written_as_one_by_one(
+    new_store: NewStore<'_>,
+) -> Result<(), Failure> {
+    use debrief_core::engine::Engine;
+    use debrief_core::keys;
+
+    let c = Checker::new("a_big_batch_of_puts_is_written_as_one_by_one");
+    let demo_now = moment("2026-03-20T09:00:00-05:00").ts;
+    let demo = debrief_core::demo::dataset(demo_now, "America/Chicago")
+        .map_err(|e| c.fail(format!("the demo dataset: {e}")))?;
+    // Without a profile change, which writes a batch one by one.
+    let mut batch: Vec<Change> = Vec::new();
+    for round in 0..16 {
+        for a in &demo.applications {
+            let mut a = a.clone();
+            a.id = format!("{}-{round}", a.id).into();
+            batch.push(put(&a));
+        }
+        batch.push(put(&settled_application(&format!("settled-{round}"))));
+        batch.push(put(&full_application(&format!("full-{round}"))));
+        batch.push(put(&small_application(
+            &format!("small-{round}"),
+            "Small Co",
+        )));
+    }
+    // One replaced in the middle, one deleted: both in their place.
+    batch.push(put(&small_application("full-3", "Replaced Co")));
+    batch.push(Change::DeleteApplication("small-5".to_string()));
+    batch.push(put(&small_application("late", "Late Co")));
+    let puts = batch.iter().filter(|c| c.put().is_some()).count();
+    if puts < 100 {
+        return Err(c.fail(format!("only {puts} puts: the check proves nothing")));
+    }
+
+    let mut whole = c.store(new_store)?;
+    let mut journalled = c.store(new_store)?;
+    let mut each = c.store(new_store)?;
+    for store in [&mut whole, &mut journalled, &mut each] {
+        c.apply(
+            &mut **store,
+            "the profile",
+            &[Change::SetProfile(demo.profile.clone())],
+        )?;
+    }
+    c.apply(&mut *whole, "the batch", &batch)?;
+    // As the importers write it: one journalled unit.
+    c.ok(
+        "the batch in one update",
+        crate::update(&mut *journalled, &origin("a big batch"), |u| {
+            u.apply(&batch)
+        }),
+    )?;
+    for change in &batch {
+        c.apply(&mut *each, "one change", std::slice::from_ref(change))?;
+    }
+    let mut expected = Dataset {
+        profile: demo.profile.clone(),
+        ..Dataset::default()
+    };
+    c.ok(
+        "the reference model",
+        apply_to_dataset(&mut expected, &batch),
+    )?;
+    let loaded = c.load(&*whole, "after the batch")?;
+    c.equal("load() after the batch", &loaded, &expected)?;
+    c.equal(
+        "load() after the changes one by one",
+        &c.load(&*each, "after one by one")?,
+        &expected,
+    )?;
+    c.equal(
+        "load() after the batch in one update",
+        &c.load(&*journalled, "after the update")?,
+        &expected,
+    )?;
+
+    // The same keys find the same applications.
+    for a in &loaded.applications {
+        let wanted = keys::of(a);
+        let mut reference = expected.applications.clone();
+        reference.retain(|b| keys::holds_any(b, &wanted));
+        for (name, store) in [("the batch", &whole), ("the update", &journalled)] {
+            let found = c.ok("find_applications()", store.find_applications(&wanted))?;
+            c.equal(
+                &format!("find_applications(keys of {}) after {name}", a.id),
+                &found,
+                &reference,
+            )?;
+        }
+    }
+    // The same quietness: what each store skips leaves the same agenda.
+    let engine = Engine::new(&demo.profile).map_err(|e| c.fail(e))?;
+    for at in [
+        "2026-03-02T10:30:00-06:00",
+        "2026-03-20T09:00:00-05:00",
+        "2031-01-01T00:00:00Z",
+    ] {
+        let now = moment(at).ts;
+        for (name, store) in [
+            ("the batch", &whole),
+            ("the update", &journalled),
+            ("one by one", &each),
+        ] {
+            let active = c.ok(
+                &format!("load_active({at}) after {name}"),
+                store.load_active(now, &demo.profile.timezone),
+            )?;
+            c.equal(
+                &format!("the agenda at {at} from load_active after {name}"),
+                &engine.agenda(&active, now).actions,
+                &engine.agenda(&expected, now).actions,
+            )?;
+        }
+    }
+
+    // A big batch whose last change fails leaves nothing.
+    let mut failing: Vec<Change> = (0..150)
+        .map(|n| put(&full_application(&format!("failing-{n}"))))
+        .collect();
+    failing.push(Change::DeleteApplication("nobody".to_string()));
+    match whole.apply(&failing) {
+        Err(StoreError::UnknownApplication(_)) => {}
+        Err(e) => return Err(c.fail(format!("the failing batch failed with {e:?}"))),
+        Ok(()) => return Err(c.fail("a batch deleting an unknown id succeeded")),
+    }
+    match crate::update(&mut *journalled, &origin("failing"), |u| u.apply(&failing)) {
+        Err(StoreError::UnknownApplication(_)) => {}
+        Err(e) => return Err(c.fail(format!("the failing update failed with {e:?}"))),
+        Ok(()) => return Err(c.fail("an update deleting an unknown id succeeded")),
+    }
+    for (name, store) in [("batch", &whole), ("update", &journalled)] {
+        c.equal(
+            &format!("load() after the failed {name}"),
+            &c.load(&**store, "after the failed batch")?,
+            &expected,
+        )?;
     }
     Ok(())
 }
