@@ -21,12 +21,12 @@ pub enum ExportError {
 
 /// Writes the store's document to `out`: the bytes `serde_json` gives for
 /// the whole `Dataset` (pretty or compact), without holding it. Nothing
-/// is added after the closing brace.
+/// is added after the closing brace. Gives how many applications it wrote.
 pub fn write_document(
     store: &dyn StoreReader,
     out: &mut dyn Write,
     pretty: bool,
-) -> Result<(), ExportError> {
+) -> Result<usize, ExportError> {
     let profile = store.profile()?;
     let document = Streamed {
         format: FORMAT_TAG,
@@ -34,6 +34,7 @@ pub fn write_document(
         applications: Each {
             store,
             failed: RefCell::new(None),
+            written: std::cell::Cell::new(0),
         },
     };
     let written = if pretty {
@@ -46,7 +47,8 @@ pub fn write_document(
     if let Some(e) = document.applications.failed.into_inner() {
         return Err(e.into());
     }
-    written.map_err(|e| ExportError::Write(e.into()))
+    written.map_err(|e| ExportError::Write(e.into()))?;
+    Ok(document.applications.written.get())
 }
 
 /// The exchange document as `Dataset` serializes it (the same fields in
@@ -63,6 +65,8 @@ struct Each<'a> {
     store: &'a dyn StoreReader,
     /// The store's error, if reading it failed midway.
     failed: RefCell<Option<StoreError>>,
+    /// Applications written so far.
+    written: std::cell::Cell<usize>,
 }
 
 impl serde::Serialize for Each<'_> {
@@ -74,7 +78,9 @@ impl serde::Serialize for Each<'_> {
             seq.serialize_element(&a).map_err(|e| {
                 written = Some(e);
                 StoreError::Backend("the output failed".to_string())
-            })
+            })?;
+            self.written.set(self.written.get() + 1);
+            Ok(())
         });
         if let Some(e) = written {
             return Err(e);

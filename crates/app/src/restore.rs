@@ -3,7 +3,8 @@
 //! transaction that is one entry of the history (so `debrief undo` takes
 //! it back). Settings are not data and stay as they are.
 
-use debrief_core::model::{Dataset, Profile};
+use debrief_core::exchange::{self, EachError, Piece};
+use debrief_core::model::Profile;
 use debrief_store::{Change, Origin, Store, StoreError};
 
 use crate::AppError;
@@ -17,17 +18,24 @@ pub struct Restored {
     pub applications: usize,
 }
 
-/// Makes the store's profile and applications `data`'s. A store that
-/// holds anything (a saved profile or an application) is refused
-/// (`StoreError::Conflict`) unless `replace`; the check and the writes are
-/// one transaction, so nothing written in between is lost unseen.
-pub fn restore(
+/// Makes the store's profile and applications those of the document
+/// `reader` gives (`debrief admin restore`), read piece by piece: memory
+/// holds one application, not the vault. A store that holds anything (a
+/// saved profile or an application) is refused (`StoreError::Conflict`)
+/// unless `replace`; the check and the writes are one transaction, so
+/// nothing written in between is lost unseen. A document
+/// that breaks anywhere, however far in, restores nothing
+/// ([`AppError::Exchange`]); the emptiness check comes first, in the same
+/// transaction.
+pub fn restore_each(
     store: &mut dyn Store,
     origin: &Origin,
-    data: Dataset,
+    reader: impl std::io::Read,
     replace: bool,
 ) -> Result<Restored, AppError> {
-    let applications = data.applications.len();
+    let mut applications = 0;
+    let mut broken = None;
+    let mut reader = Some(reader);
     let replaced = debrief_store::update(store, origin, |u| {
         let held = u.application_ids()?.len();
         if !replace && (held > 0 || u.profile()? != Profile::default()) {
@@ -36,17 +44,35 @@ pub fn restore(
                 if held == 1 { "" } else { "s" }
             )));
         }
+        // A document without a profile restores the default one.
         u.apply(&[
             Change::DeleteAllApplications,
-            Change::SetProfile(data.profile),
+            Change::SetProfile(Profile::default()),
         ])?;
-        for app in data.applications {
-            u.apply(&[Change::PutApplication(app)])?;
+        let Some(reader) = reader.take() else {
+            return Err(StoreError::Backend("a transaction ran twice".into()));
+        };
+        let parsed = exchange::parse_each(reader, |piece| match piece {
+            Piece::Profile(p) => u.apply(&[Change::SetProfile(p)]),
+            Piece::Application(a) => {
+                applications += 1;
+                u.apply(&[Change::PutApplication(a)])
+            }
+        });
+        match parsed {
+            Ok(()) => Ok(held),
+            Err(EachError::Receiver(e)) => Err(e),
+            Err(EachError::Exchange(e)) => {
+                broken = Some(e);
+                Err(StoreError::Cancelled)
+            }
         }
-        Ok(held)
-    })?;
+    });
+    if let Some(e) = broken {
+        return Err(AppError::Exchange(e));
+    }
     Ok(Restored {
-        replaced,
+        replaced: replaced?,
         applications,
     })
 }

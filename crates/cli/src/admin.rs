@@ -9,7 +9,6 @@ use std::path::Path;
 
 use debrief_app::{BoxStore, Location};
 use debrief_core::input::{clock_now, parse_time};
-use debrief_core::model::Dataset;
 use debrief_store::{Origin, Source, StoreError, StoreReader};
 use debrief_store_postgres::PgStore;
 use debrief_store_postgres::hosted::{Account, Directory, Role};
@@ -258,9 +257,78 @@ fn backup_name(email: &str) -> String {
     format!("{safe}.json")
 }
 
-fn write_backup(data: &Dataset, path: &Path) -> Result<()> {
-    crate::render::json(data, Some(path))
-        .map_err(|e| Failure::input(format!("-o: cannot write {}: {e}", path.display())))
+/// A backup file, read as it is parsed (past a UTF-8 byte order mark).
+fn open_backup(path: &Path) -> Result<impl std::io::Read> {
+    std::fs::File::open(path)
+        .map(|f| std::io::BufReader::with_capacity(1 << 20, f))
+        .map_err(|e| {
+            Failure::input(format!(
+                "cannot read {}: {e}; nothing was restored",
+                path.display()
+            ))
+        })
+}
+
+/// Whether the vault holds exactly the document in `path`: its profile
+/// (the default when it has none) and its applications in its order. The
+/// file is read again, keeping a digest of each application's JSON, and
+/// the vault walked a page at a time against them.
+fn holds_exactly(store: &dyn StoreReader, path: &Path) -> Result<bool> {
+    use std::hash::Hasher as _;
+    fn digest(a: &debrief_core::model::Application) -> std::result::Result<u64, String> {
+        let json = serde_json::to_vec(a).map_err(|e| e.to_string())?;
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(&json);
+        Ok(h.finish())
+    }
+    let mut profile = debrief_core::model::Profile::default();
+    let mut digests = Vec::new();
+    debrief_core::exchange::parse_each(open_backup(path)?, |piece| {
+        match piece {
+            debrief_core::exchange::Piece::Profile(p) => profile = p,
+            debrief_core::exchange::Piece::Application(a) => digests.push(digest(&a)?),
+        }
+        Ok::<(), String>(())
+    })
+    .map_err(|e| match e {
+        debrief_core::exchange::EachError::Exchange(e) => {
+            Failure::input(format!("{}: {e} (reading it again)", path.display()))
+        }
+        debrief_core::exchange::EachError::Receiver(e) => Failure::input(e),
+    })?;
+    if store.profile()? != profile {
+        return Ok(false);
+    }
+    let mut walked = 0;
+    let mut same = true;
+    store.each_application(&mut |a| {
+        let d = digest(&a).map_err(StoreError::Backend)?;
+        same &= digests.get(walked) == Some(&d);
+        walked += 1;
+        Ok(())
+    })?;
+    Ok(same && walked == digests.len())
+}
+
+/// Writes the vault's document to `path` as `debrief export` does, a page
+/// of applications at a time (one snapshot), never the whole vault in
+/// memory; gives how many applications it holds.
+fn write_backup(store: &dyn StoreReader, path: &Path) -> Result<usize> {
+    use std::io::Write as _;
+    let cannot =
+        |e: std::io::Error| Failure::input(format!("-o: cannot write {}: {e}", path.display()));
+    let file = std::fs::File::create(path).map_err(cannot)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    match debrief_app::export::write_document(store, &mut out, true) {
+        Ok(n) => {
+            out.write_all(b"\n")
+                .and_then(|()| out.flush())
+                .map_err(cannot)?;
+            Ok(n)
+        }
+        Err(debrief_app::export::ExportError::Store(e)) => Err(e.into()),
+        Err(debrief_app::export::ExportError::Write(e)) => Err(cannot(e)),
+    }
 }
 
 /// `admin backup`: one vault to a file, or (`--all`) every candidate's to
@@ -275,11 +343,10 @@ fn backup(dir: Directory, url: &str, account: Option<&str>, a: &AdminBackupArgs)
         }
         let location = vault_of(&dir, url, account)?;
         let store = vault_store(dir, &location)?;
-        let data = store.load()?;
-        write_backup(&data, &a.output)?;
+        let applications = write_backup(&store, &a.output)?;
         println!(
             "{}",
-            json!({"account": account.map(str::trim), "file": a.output.display().to_string(), "applications": data.applications.len()})
+            json!({"account": account.map(str::trim), "file": a.output.display().to_string(), "applications": applications})
         );
         return Ok(());
     }
@@ -297,10 +364,9 @@ fn backup(dir: Directory, url: &str, account: Option<&str>, a: &AdminBackupArgs)
     let mut written = Vec::new();
     for candidate in dir.accounts()?.iter().filter(|c| c.role == Role::Candidate) {
         let store = PgStore::connect_vault(url, &candidate.vault_name())?;
-        let data = store.load()?;
         let path = a.output.join(backup_name(&candidate.email));
-        write_backup(&data, &path)?;
-        written.push(json!({"account": candidate.email, "file": path.display().to_string(), "applications": data.applications.len()}));
+        let applications = write_backup(&store, &path)?;
+        written.push(json!({"account": candidate.email, "file": path.display().to_string(), "applications": applications}));
     }
     println!(
         "{}",
@@ -321,20 +387,22 @@ fn restore(
 ) -> Result<()> {
     let location = vault_of(&dir, url, account)?;
     let name = a.file.display().to_string();
-    let (text, _) = crate::input::read_text(&a.file, u64::MAX, "", false)?;
-    let data = debrief_core::exchange::parse(&text)
-        .map_err(|e| Failure::input(format!("{name}: {e}; nothing was restored")))?;
     let mut store = vault_store(dir, &location)?;
     let origin = Origin::new(Source::Cli, now, crate::ctx::command_words());
-    let done = debrief_app::restore::restore(&mut store, &origin, data.clone(), a.replace)
-        .map_err(|e| match e {
+    // Read as it is restored, one application at a time, and again to
+    // check the vault against it: never the whole vault in memory.
+    let done =
+        debrief_app::restore::restore_each(&mut store, &origin, open_backup(&a.file)?, a.replace)
+            .map_err(|e| match e {
             debrief_app::AppError::Store(StoreError::Conflict(m)) => {
                 Failure::input(format!("{m}; nothing was restored"))
             }
+            debrief_app::AppError::Exchange(e) => {
+                Failure::input(format!("{name}: {e}; nothing was restored"))
+            }
             e => Failure::from(e),
         })?;
-    let stored = store.load()?;
-    if stored != data {
+    if !holds_exactly(&store, &a.file)? {
         return Err(Failure::input(format!(
             "the restored vault of {} differs from {name}; undo it with debrief --account EMAIL undo",
             location.describe()

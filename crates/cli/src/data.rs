@@ -233,7 +233,7 @@ pub fn export(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, sink);
     let written = debrief_app::export::write_document(&*ctx.store, &mut out, true)
-        .and_then(|()| Ok(out.write_all(b"\n").and_then(|()| out.flush())?));
+        .and_then(|_| Ok(out.write_all(b"\n").and_then(|()| out.flush())?));
     match written {
         Ok(()) => Ok(()),
         Err(debrief_app::export::ExportError::Store(e)) => Err(e.into()),

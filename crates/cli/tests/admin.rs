@@ -485,6 +485,126 @@ fn backups_of_one_vault_or_all_restore_losslessly_in_one_transaction() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// A vault of several pages (PostgreSQL walks a vault 512 applications at
+/// a time) backs up and restores exactly, in its order, as it is read; a
+/// document that breaks after hundreds of good applications restores
+/// nothing, and the vault is left as it was.
+#[test]
+fn a_big_vault_backs_up_and_restores_page_by_page() {
+    if !on_postgres("admin backup/restore of a big vault") {
+        return;
+    }
+    let db = debrief_testkit::pg::TestDatabase::new();
+    let url = db.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    add_account(url, "ana@example.org", "candidate");
+    add_account(url, "ben@example.org", "candidate");
+    let app = |i: usize| {
+        serde_json::json!({
+            "id": format!("firm-{i:04}"),
+            "company": format!("Firm {i}"),
+            "role": "Analyst",
+            "people": [{"id": "pat", "name": "Pat Lee", "kind": "hr",
+                        "email": format!("pat@firm{i}.example")}],
+        })
+    };
+    // Ids out of order: the vault keeps the document's order, not the ids'.
+    let apps: Vec<serde_json::Value> = (0..1_100).rev().map(app).collect();
+    let doc = serde_json::json!({
+        "format": "debrief/1",
+        "profile": {"name": "Ana Lima", "timezone": "Europe/Lisbon"},
+        "applications": apps,
+    });
+    let source = at("source.json");
+    std::fs::write(&source, doc.to_string()).expect("write");
+    let out = debrief(
+        url,
+        &["--account", "ana@example.org", "import", &source],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ana = json_of(&debrief(
+        url,
+        &["--account", "ana@example.org", "export"],
+        "",
+    ));
+    assert_eq!(ana["applications"].as_array().map(Vec::len), Some(1_100));
+    assert_eq!(ana["applications"][0]["id"], "firm-1099");
+
+    let backup = at("ana.json");
+    let out = debrief(
+        url,
+        &[
+            "--account",
+            "ana@example.org",
+            "admin",
+            "backup",
+            "-o",
+            &backup,
+        ],
+        "",
+    );
+    assert_eq!(json_of(&out)["applications"], 1_100);
+    let read: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&backup).expect("backup")).expect("json");
+    assert_eq!(read, ana);
+
+    let out = debrief(
+        url,
+        &["--account", "ben@example.org", "admin", "restore", &backup],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json_of(&out)["applications"], 1_100);
+    assert_eq!(
+        json_of(&debrief(
+            url,
+            &["--account", "ben@example.org", "export"],
+            ""
+        )),
+        ana
+    );
+
+    // Broken after 900 good applications: nothing of it is restored.
+    let mut broken: Vec<serde_json::Value> = (0..900).map(app).collect();
+    broken.push(
+        serde_json::json!({"id": "late", "company": "Late", "role": "x", "stage": "nowhere"}),
+    );
+    let bad = at("bad.json");
+    std::fs::write(
+        &bad,
+        serde_json::json!({"format": "debrief/1", "applications": broken}).to_string(),
+    )
+    .expect("write");
+    let out = debrief(
+        url,
+        &[
+            "--account",
+            "ben@example.org",
+            "admin",
+            "restore",
+            &bad,
+            "--replace",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("nowhere") && text(&out.stderr).contains("nothing was restored"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        json_of(&debrief(
+            url,
+            &["--account", "ben@example.org", "export"],
+            ""
+        )),
+        ana
+    );
+}
+
 /// `debrief serve` with an identity provider, with `secret` (or none) in
 /// `DEBRIEF_OIDC_CLIENT_SECRET`: every case here stops before serving.
 fn serve_oidc(database: Option<&str>, secret: Option<&str>, args: &[&str]) -> Output {

@@ -94,6 +94,11 @@ impl std::fmt::Debug for PgStore {
 /// A consistent read of several statements (one snapshot).
 const READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
+/// How many applications a walk of the vault (`each_application`,
+/// `each_active`: an export, a backup, an agenda) reads at a time, all in
+/// one snapshot: memory holds a page, not the vault.
+const WALK_PAGE: usize = 512;
+
 impl PgStore {
     /// Connects to the database at `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`),
     /// brings its schema up to date and opens the default vault.
@@ -147,6 +152,38 @@ impl PgStore {
     /// A connection bound to this store's vault, for one call.
     fn lease(&self) -> Result<Lease<'_>, StoreError> {
         self.conn.lease(Some(self.vault))
+    }
+
+    /// Hands `each` every application of the vault (with `active`, those
+    /// that may act at that moment in that zone), in insertion order, a
+    /// page of [`WALK_PAGE`] read at a time, all pages in one snapshot.
+    /// The walk holds its connection and transaction until it ends, so
+    /// `each` must not use this store.
+    fn walk(
+        &self,
+        active: Option<(Timestamp, &str)>,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let conn = self.lease()?;
+        let tx = Tx::begin(&conn, READ)?;
+        let key = match active {
+            Some((_, zone)) => Some(quiet_key_in(&ops::profile(&conn, self.vault)?, zone)),
+            None => None,
+        };
+        let filter = active
+            .zip(key.as_deref())
+            .map(|((now, _), key)| (now.as_second(), key));
+        let mut after = None;
+        loop {
+            let (page, last) = ops::applications_page(&conn, self.vault, filter, after, WALK_PAGE)?;
+            let full = page.len() == WALK_PAGE;
+            page.into_iter().try_for_each(&mut *each)?;
+            match last {
+                Some(position) if full => after = Some(position),
+                _ => break,
+            }
+        }
+        tx.commit()
     }
 
     /// The vault's name.
@@ -315,6 +352,24 @@ impl StoreReader for PgStore {
             applications,
             ..Dataset::default()
         })
+    }
+
+    /// A page at a time, in one snapshot (see [`WALK_PAGE`]).
+    fn each_application(
+        &self,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.walk(None, each)
+    }
+
+    /// A page at a time, in one snapshot (see [`WALK_PAGE`]).
+    fn each_active(
+        &self,
+        now: Timestamp,
+        zone: &str,
+        each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.walk(Some((now, zone)), each)
     }
 
     fn load_active(&self, now: Timestamp, zone: &str) -> Result<Dataset, StoreError> {

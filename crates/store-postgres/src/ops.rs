@@ -184,6 +184,44 @@ pub(crate) fn applications(
     decode_all(&rows, 0)
 }
 
+/// At most `limit` applications after position `after` (from the first
+/// without it), in insertion order, with the position of the last: a
+/// page of [`applications`] (`active` as there), for the walks that hand
+/// a big vault over one page at a time inside one snapshot.
+pub(crate) fn applications_page(
+    conn: &Conn,
+    vault: i64,
+    active: Option<(i64, &str)>,
+    after: Option<i64>,
+    limit: usize,
+) -> Result<(Vec<Application>, Option<i64>), StoreError> {
+    let after = after.unwrap_or(i64::MIN);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = match active {
+        None => conn.query(
+            "SELECT body, position FROM applications
+             WHERE vault_id = $1 AND position > $2
+             ORDER BY position LIMIT $3",
+            &[&vault, &after, &limit],
+        )?,
+        Some((now, key)) => conn.query(
+            "SELECT body, position FROM applications
+             WHERE vault_id = $1 AND position > $2
+               AND (quiet_from IS NULL OR quiet_key IS DISTINCT FROM $5 OR quiet_from > $4)
+             ORDER BY position LIMIT $3",
+            &[&vault, &after, &limit, &now, &key],
+        )?,
+    };
+    let last = match rows.last() {
+        Some(r) => Some(
+            r.try_get::<_, i64>(1)
+                .map_err(|e| StoreError::Backend(format!("an application's position: {e}")))?,
+        ),
+        None => None,
+    };
+    Ok((decode_all(&rows, 0)?, last))
+}
+
 /// The applications that may act at `now` (Unix seconds) under quietness
 /// key `key`, in insertion order, each with its version; the body of one
 /// at the version `known` holds for it is not sent (see

@@ -1109,6 +1109,26 @@ pub fn each_application_walks_the_store(new_store: NewStore<'_>) -> Result<(), F
         }),
     )?;
     c.equal("each_application() against load()", &walked, &loaded)?;
+    // Past a page or two (a backend may read a walk a page at a time),
+    // `each_active` walks what `load_active` reads.
+    let profile = c.ok("profile()", store.profile())?;
+    for at in ["2026-10-02T09:00:00Z", "2027-06-01T09:00:00Z"] {
+        let now = moment(at).ts;
+        let active = c.ok("load_active()", store.load_active(now, &profile.timezone))?;
+        let mut walked = Vec::new();
+        c.ok(
+            "each_active()",
+            store.each_active(now, &profile.timezone, &mut |a| {
+                walked.push(a);
+                Ok(())
+            }),
+        )?;
+        c.equal(
+            &format!("each_active({at}) against load_active()"),
+            &walked,
+            &active.applications,
+        )?;
+    }
     let mut seen = 0;
     let stopped = store.each_application(&mut |_| {
         seen += 1;

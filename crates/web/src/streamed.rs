@@ -41,7 +41,7 @@ pub fn document(st: &AppState, pretty: bool) -> Result<Response> {
                 buf: Vec::with_capacity(CHUNK),
             };
             let written =
-                debrief_app::export::write_document(&*store, &mut out, pretty).and_then(|()| {
+                debrief_app::export::write_document(&*store, &mut out, pretty).and_then(|_| {
                     if pretty {
                         std::io::Write::write_all(&mut out, b"\n")?;
                     }
