@@ -257,23 +257,52 @@ fn backup_name(email: &str) -> String {
     format!("{safe}.json")
 }
 
-/// A backup file, read as it is parsed (past a UTF-8 byte order mark).
-fn open_backup(path: &Path) -> Result<impl std::io::Read> {
-    std::fs::File::open(path)
-        .map(|f| std::io::BufReader::with_capacity(1 << 20, f))
-        .map_err(|e| {
-            Failure::input(format!(
-                "cannot read {}: {e}; nothing was restored",
-                path.display()
-            ))
-        })
+/// Where `admin restore` reads its document: a file, read twice (to
+/// restore, then to check the vault against it) as it is parsed, or
+/// standard input (`-`), held in memory for the two readings.
+enum BackupSource {
+    File(std::path::PathBuf),
+    Stdin(Vec<u8>),
 }
 
-/// Whether the vault holds exactly the document in `path`: its profile
-/// (the default when it has none) and its applications in its order. The
-/// file is read again, keeping a digest of each application's JSON, and
+impl BackupSource {
+    fn open(path: &Path) -> Result<BackupSource> {
+        if path.as_os_str() == "-" {
+            use std::io::Read as _;
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+                Failure::input(format!(
+                    "cannot read standard input: {e}; nothing was restored"
+                ))
+            })?;
+            return Ok(BackupSource::Stdin(bytes));
+        }
+        let source = BackupSource::File(path.to_path_buf());
+        // A file that cannot be read stops before the vault is touched.
+        source.reader()?;
+        Ok(source)
+    }
+
+    /// A new reading from the start (the parser skips a byte order mark).
+    fn reader(&self) -> Result<Box<dyn std::io::Read + '_>> {
+        match self {
+            BackupSource::File(path) => match std::fs::File::open(path) {
+                Ok(f) => Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, f))),
+                Err(e) => Err(Failure::input(format!(
+                    "cannot read {}: {e}; nothing was restored",
+                    path.display()
+                ))),
+            },
+            BackupSource::Stdin(bytes) => Ok(Box::new(bytes.as_slice())),
+        }
+    }
+}
+
+/// Whether the vault holds exactly the document `source` gives: its
+/// profile (the default when it has none) and its applications in its
+/// order. The document is read again, keeping a digest of each application's JSON, and
 /// the vault walked a page at a time against them.
-fn holds_exactly(store: &dyn StoreReader, path: &Path) -> Result<bool> {
+fn holds_exactly(store: &dyn StoreReader, source: &BackupSource, name: &str) -> Result<bool> {
     use std::hash::Hasher as _;
     fn digest(a: &debrief_core::model::Application) -> std::result::Result<u64, String> {
         let json = serde_json::to_vec(a).map_err(|e| e.to_string())?;
@@ -283,7 +312,7 @@ fn holds_exactly(store: &dyn StoreReader, path: &Path) -> Result<bool> {
     }
     let mut profile = debrief_core::model::Profile::default();
     let mut digests = Vec::new();
-    debrief_core::exchange::parse_each(open_backup(path)?, |piece| {
+    debrief_core::exchange::parse_each(source.reader()?, |piece| {
         match piece {
             debrief_core::exchange::Piece::Profile(p) => profile = p,
             debrief_core::exchange::Piece::Application(a) => digests.push(digest(&a)?),
@@ -292,7 +321,7 @@ fn holds_exactly(store: &dyn StoreReader, path: &Path) -> Result<bool> {
     })
     .map_err(|e| match e {
         debrief_core::exchange::EachError::Exchange(e) => {
-            Failure::input(format!("{}: {e} (reading it again)", path.display()))
+            Failure::input(format!("{name}: {e} (reading it again)"))
         }
         debrief_core::exchange::EachError::Receiver(e) => Failure::input(e),
     })?;
@@ -391,9 +420,9 @@ fn restore(
     let origin = Origin::new(Source::Cli, now, crate::ctx::command_words());
     // Read as it is restored, one application at a time, and again to
     // check the vault against it: never the whole vault in memory.
-    let done =
-        debrief_app::restore::restore_each(&mut store, &origin, open_backup(&a.file)?, a.replace)
-            .map_err(|e| match e {
+    let source = BackupSource::open(&a.file)?;
+    let done = debrief_app::restore::restore_each(&mut store, &origin, source.reader()?, a.replace)
+        .map_err(|e| match e {
             debrief_app::AppError::Store(StoreError::Conflict(m)) => {
                 Failure::input(format!("{m}; nothing was restored"))
             }
@@ -402,7 +431,7 @@ fn restore(
             }
             e => Failure::from(e),
         })?;
-    if !holds_exactly(&store, &a.file)? {
+    if !holds_exactly(&store, &source, &name)? {
         return Err(Failure::input(format!(
             "the restored vault of {} differs from {name}; undo it with debrief --account EMAIL undo",
             location.describe()

@@ -170,7 +170,7 @@ pub struct AdminBackupArgs {
 #[derive(Debug, Args)]
 pub struct AdminRestoreArgs {
     /// The exchange file (debrief/1 JSON), as `admin backup` or
-    /// `debrief export` wrote it.
+    /// `debrief export` wrote it, or - for standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Overwrite the vault's profile and applications (refused otherwise

@@ -500,6 +500,7 @@ fn a_big_vault_backs_up_and_restores_page_by_page() {
     let at = |name: &str| dir.path().join(name).display().to_string();
     add_account(url, "ana@example.org", "candidate");
     add_account(url, "ben@example.org", "candidate");
+    let export = |account: &str| json_of(&debrief(url, &["--account", account, "export"], ""));
     let app = |i: usize| {
         serde_json::json!({
             "id": format!("firm-{i:04}"),
@@ -524,11 +525,7 @@ fn a_big_vault_backs_up_and_restores_page_by_page() {
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let ana = json_of(&debrief(
-        url,
-        &["--account", "ana@example.org", "export"],
-        "",
-    ));
+    let ana = export("ana@example.org");
     assert_eq!(ana["applications"].as_array().map(Vec::len), Some(1_100));
     assert_eq!(ana["applications"][0]["id"], "firm-1099");
 
@@ -557,14 +554,24 @@ fn a_big_vault_backs_up_and_restores_page_by_page() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(json_of(&out)["applications"], 1_100);
-    assert_eq!(
-        json_of(&debrief(
-            url,
-            &["--account", "ben@example.org", "export"],
-            ""
-        )),
-        ana
+    assert_eq!(export("ben@example.org"), ana);
+    // From standard input too (held in memory for its two readings).
+    let piped = std::fs::read_to_string(&backup).expect("backup");
+    let out = debrief(
+        url,
+        &[
+            "--account",
+            "ben@example.org",
+            "admin",
+            "restore",
+            "-",
+            "--replace",
+        ],
+        &piped,
     );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json_of(&out)["replaced"], 1_100);
+    assert_eq!(export("ben@example.org"), ana);
 
     // Broken after 900 good applications: nothing of it is restored.
     let mut broken: Vec<serde_json::Value> = (0..900).map(app).collect();
@@ -595,14 +602,7 @@ fn a_big_vault_backs_up_and_restores_page_by_page() {
         "{}",
         text(&out.stderr)
     );
-    assert_eq!(
-        json_of(&debrief(
-            url,
-            &["--account", "ben@example.org", "export"],
-            ""
-        )),
-        ana
-    );
+    assert_eq!(export("ben@example.org"), ana);
 }
 
 /// `debrief serve` with an identity provider, with `secret` (or none) in
