@@ -23,17 +23,32 @@ pub fn active_actions(
     zone: &str,
     each: &mut dyn FnMut(&Application),
 ) -> Result<Vec<Action>, StoreError> {
+    Ok(merge_actions(active_action_parts(
+        store, engine, now, zone, each,
+    )?))
+}
+
+/// [`active_actions`] before the merge: lists each sorted most pressing
+/// first, for a caller that writes the agenda out as it merges them
+/// ([`debrief_core::engine::Merged`]) instead of holding it whole.
+pub fn active_action_parts(
+    store: &dyn StoreReader,
+    engine: &Engine,
+    now: Timestamp,
+    zone: &str,
+    each: &mut dyn FnMut(&Application),
+) -> Result<Vec<Vec<Action>>, StoreError> {
     let mut chunks = Chunks::new(engine, now);
     store.each_active(now, zone, &mut |a| {
         each(&a);
         chunks.push(a);
         Ok(())
     })?;
-    Ok(merge_actions(chunks.parts()))
+    Ok(chunks.parts())
 }
 
-/// Applications computed a chunk at a time: each chunk's sorted actions
-/// are one part for [`merge_actions`].
+/// Applications computed a chunk at a time: each chunk's sorted lists
+/// (one per core) are parts for [`merge_actions`], merged once at the end.
 struct Chunks<'e> {
     engine: &'e Engine,
     now: Timestamp,
@@ -55,14 +70,14 @@ impl<'e> Chunks<'e> {
         self.chunk.push(app);
         if self.chunk.len() == CHUNK {
             self.parts
-                .push(self.engine.actions_of(&self.chunk, self.now));
+                .extend(self.engine.action_parts(&self.chunk, self.now));
             self.chunk.clear();
         }
     }
 
     fn parts(mut self) -> Vec<Vec<Action>> {
         self.parts
-            .push(self.engine.actions_of(&self.chunk, self.now));
+            .extend(self.engine.action_parts(&self.chunk, self.now));
         self.parts
     }
 }

@@ -73,6 +73,23 @@ pub fn agenda(ctx: &Ctx, app: Option<&str>, companies: bool) -> Result<AgendaAns
     })
 }
 
+/// The whole store's agenda for `agenda --json`: its header (no actions
+/// in it) and its actions as sorted lists, merged as they are written
+/// ([`debrief_core::engine::Merged`]) instead of into one list first.
+pub fn agenda_parts(ctx: &Ctx) -> Result<(Agenda, Vec<Vec<debrief_core::engine::Action>>)> {
+    let profile = ctx.profile()?;
+    let now = ctx.now()?;
+    let engine = Engine::new(&profile).map_err(Failure::input)?;
+    let parts = debrief_app::agenda::active_action_parts(
+        &*ctx.store,
+        &engine,
+        now,
+        &profile.timezone,
+        &mut |_| {},
+    )?;
+    Ok((engine.agenda_of(Vec::new(), now), parts))
+}
+
 /// `debrief explain RULE --json`: a playbook rule, or a linter rule
 /// (`lint/…`, with the user's rule pack beside the store `db` laid over).
 pub fn explain(id: &str, db: Option<&Path>) -> Result<Value> {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use debrief_core::engine::Engine;
+use debrief_core::engine::{Action, Agenda, Engine, Merged};
 use debrief_core::rules::{Rule, figure};
 use debrief_core::stats;
 use debrief_core::text::when;
@@ -17,21 +17,32 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 }
 
 pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
-    let answer = crate::answers::agenda(ctx, a.app.as_deref(), !a.json)?;
-    let agenda = &answer.agenda;
     if a.json {
+        // The whole store's actions are merged as they are written, never
+        // joined into one list first; one application's are one list.
+        let (header, parts) = match &a.app {
+            None => crate::answers::agenda_parts(ctx)?,
+            Some(id) => {
+                let mut answer = crate::answers::agenda(ctx, Some(id), false)?;
+                let actions = std::mem::take(&mut answer.agenda.actions);
+                (answer.agenda, vec![actions])
+            }
+        };
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        match write_agenda_json(agenda, &mut out).and_then(|()| out.flush()) {
+        let written = write_agenda_json(&header, Merged::new(&parts), &mut out);
+        match written.and_then(|()| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 return Err(Failure::input(format!("cannot write JSON: {e}")));
             }
             _ => {}
         }
-        // The process ends right after this; freeing a large store item by
-        // item took as long as loading it (~50 ms at 10,000 applications).
-        std::mem::forget(answer);
+        // The process ends right after this; freeing 100,000 actions one
+        // by one costs what writing them did.
+        std::mem::forget(parts);
         return Ok(());
     }
+    let answer = crate::answers::agenda(ctx, a.app.as_deref(), true)?;
+    let agenda = &answer.agenda;
     // Only an empty agenda needs to know whether there is anything at all.
     let has_applications = !agenda.actions.is_empty()
         || !answer.companies.is_empty()
@@ -54,26 +65,29 @@ pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
 /// megabytes however long the agenda.
 const JSON_WINDOW: usize = 8_192;
 
-/// `agenda --json`: the bytes of [`Agenda::to_pretty_json`] and a newline,
+/// `agenda --json`: the bytes of [`Agenda::to_pretty_json`] (`header`'s
+/// moment and zone, then `actions`, in their order) and a newline,
 /// streamed to `out` a window of actions at a time, each window written
 /// on every core.
 ///
 /// [`Agenda::to_pretty_json`]: debrief_core::engine::Agenda::to_pretty_json
-fn write_agenda_json(
-    agenda: &debrief_core::engine::Agenda,
+fn write_agenda_json<'a>(
+    header: &Agenda,
+    actions: impl Iterator<Item = &'a Action>,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     out.write_all(b"{\n  \"now\": ")?;
-    serde_json::to_writer(&mut *out, &agenda.now)?;
+    serde_json::to_writer(&mut *out, &header.now)?;
     out.write_all(b",\n  \"timezone\": ")?;
-    serde_json::to_writer(&mut *out, &agenda.timezone)?;
+    serde_json::to_writer(&mut *out, &header.timezone)?;
     out.write_all(b",\n  \"actions\": ")?;
-    if agenda.actions.is_empty() {
+    let mut actions = actions.peekable();
+    if actions.peek().is_none() {
         return out.write_all(b"[]\n}\n");
     }
     // Each action pretty-printed alone and indented to its depth (a JSON
     // string never holds a raw newline, so every newline is structure).
-    let part = |actions: &[debrief_core::engine::Action]| {
+    let part = |actions: &[&Action]| {
         let mut text = Vec::with_capacity(actions.len() * 600);
         for a in actions {
             text.extend_from_slice(b",\n    ");
@@ -89,12 +103,18 @@ fn write_agenda_json(
     };
     out.write_all(b"[")?;
     let mut first = true;
-    for window in agenda.actions.chunks(JSON_WINDOW) {
-        for p in debrief_core::parallel::map_chunks(window, 2_000, part) {
+    let mut window = Vec::with_capacity(JSON_WINDOW);
+    loop {
+        window.extend(actions.by_ref().take(JSON_WINDOW));
+        if window.is_empty() {
+            break;
+        }
+        for p in debrief_core::parallel::map_chunks(&window, 2_000, part) {
             // Every action starts with ",\n    "; the first needs no comma.
             out.write_all(if first { &p[1..] } else { &p })?;
             first = false;
         }
+        window.clear();
     }
     out.write_all(b"\n  ]\n}\n")
 }
@@ -500,19 +520,40 @@ mod tests {
         let mut agenda = engine.agenda(&data, now);
         assert!(!agenda.actions.is_empty());
         let one = agenda.actions.clone();
+        assert!(one.len() > 1);
         while agenda.actions.len() < 2 * JSON_WINDOW + 100 {
             agenda.actions.extend(one.iter().cloned());
         }
-        for actions in [vec![], one, agenda.actions.clone()] {
+        for actions in [vec![], one.clone(), agenda.actions.clone()] {
             let a = debrief_core::engine::Agenda {
                 actions,
                 ..agenda.clone()
             };
-            let mut streamed = Vec::new();
-            write_agenda_json(&a, &mut streamed).expect("write");
             let mut whole = a.to_pretty_json();
             whole.push(b'\n');
+            let mut streamed = Vec::new();
+            write_agenda_json(&a, a.actions.iter(), &mut streamed).expect("write");
             assert!(streamed == whole, "{} actions differ", a.actions.len());
         }
+        // Merged from sorted lists as it is written, past two windows: k
+        // copies of a sorted list merge into each action k times in a row.
+        let k = 2 * JSON_WINDOW / one.len() + 2;
+        let expected = debrief_core::engine::Agenda {
+            actions: one
+                .iter()
+                .flat_map(|a| std::iter::repeat_n(a.clone(), k))
+                .collect(),
+            ..agenda.clone()
+        };
+        let mut whole = expected.to_pretty_json();
+        whole.push(b'\n');
+        let mut merged = Vec::new();
+        let parts = vec![one.clone(); k];
+        write_agenda_json(&expected, Merged::new(&parts), &mut merged).expect("write");
+        assert!(
+            merged == whole,
+            "{} merged actions differ",
+            expected.actions.len()
+        );
     }
 }

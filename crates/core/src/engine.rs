@@ -222,6 +222,15 @@ impl Engine {
     /// here and joins the lists with [`merge_actions`]; the order is
     /// total, so the result is the agenda of the whole).
     pub fn actions_of(&self, apps: &[Application], now: Timestamp) -> Vec<Action> {
+        merge_actions(self.action_parts(apps, now))
+    }
+
+    /// [`Engine::actions_of`] before the merge: lists each sorted most
+    /// pressing first, one per core on a large `apps` (applications are
+    /// independent; the order is total, so merged they are the same as one
+    /// thread's list). A caller reading a store a chunk at a time keeps
+    /// every chunk's lists and merges them once.
+    pub fn action_parts(&self, apps: &[Application], now: Timestamp) -> Vec<Vec<Action>> {
         let collect = |part: &[Application]| {
             let mut actions = Vec::with_capacity(part.len() * 2);
             for app in part {
@@ -230,10 +239,7 @@ impl Engine {
             sort_actions(&mut actions);
             actions
         };
-        // Applications are independent: a large store is split across the
-        // cores and the sorted parts merged (the order is total, so the
-        // result is the same as one thread's).
-        merge_actions(crate::parallel::map_chunks(apps, PARALLEL_FROM, collect))
+        crate::parallel::map_chunks(apps, PARALLEL_FROM, collect)
     }
 
     /// The open actions of one application.
@@ -878,6 +884,87 @@ pub fn merge_actions(parts: Vec<Vec<Action>>) -> Vec<Action> {
     }
     out
 }
+
+/// The actions of lists each sorted most pressing first, in the order
+/// [`merge_actions`] gives, borrowed one at a time: a caller that writes
+/// them out (`agenda --json`) never builds the joined list (at 100,000
+/// applications, 40 MB of fresh memory for the kernel to zero, and every
+/// action moved once more).
+pub struct Merged<'a> {
+    lists: Vec<std::slice::Iter<'a, Action>>,
+    /// Each list's next action (`None` once it is empty).
+    heads: Vec<Option<&'a Action>>,
+    /// A binary min-heap of the indexes of the lists not yet empty,
+    /// ordered by their next action, then by index.
+    heap: Vec<usize>,
+    left: usize,
+}
+
+impl<'a> Merged<'a> {
+    pub fn new(parts: &'a [Vec<Action>]) -> Merged<'a> {
+        let left = parts.iter().map(Vec::len).sum();
+        let mut lists: Vec<std::slice::Iter<'a, Action>> = parts.iter().map(|p| p.iter()).collect();
+        let heads: Vec<Option<&'a Action>> = lists.iter_mut().map(Iterator::next).collect();
+        let heap: Vec<usize> = (0..heads.len()).filter(|&i| heads[i].is_some()).collect();
+        let mut merged = Merged {
+            lists,
+            heads,
+            heap,
+            left,
+        };
+        for at in (0..merged.heap.len() / 2).rev() {
+            merged.sift_down(at);
+        }
+        merged
+    }
+
+    fn before(&self, i: usize, j: usize) -> bool {
+        match (self.heads[i], self.heads[j]) {
+            (Some(a), Some(b)) => action_order(a, b).then(i.cmp(&j)).is_lt(),
+            _ => false,
+        }
+    }
+
+    fn sift_down(&mut self, mut at: usize) {
+        loop {
+            let (l, r) = (2 * at + 1, 2 * at + 2);
+            let mut first = at;
+            if l < self.heap.len() && self.before(self.heap[l], self.heap[first]) {
+                first = l;
+            }
+            if r < self.heap.len() && self.before(self.heap[r], self.heap[first]) {
+                first = r;
+            }
+            if first == at {
+                return;
+            }
+            self.heap.swap(at, first);
+            at = first;
+        }
+    }
+}
+
+impl<'a> Iterator for Merged<'a> {
+    type Item = &'a Action;
+
+    fn next(&mut self) -> Option<&'a Action> {
+        let top = *self.heap.first()?;
+        let action = self.heads[top];
+        self.heads[top] = self.lists[top].next();
+        if self.heads[top].is_none() {
+            self.heap.swap_remove(0);
+        }
+        self.sift_down(0);
+        self.left = self.left.saturating_sub(1);
+        action
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Merged<'_> {}
 
 fn sort_actions(actions: &mut [Action]) {
     // `why` ends the key so it is total (two news items on one day differ
@@ -1989,6 +2076,9 @@ mod tests {
                 .windows(2)
                 .map(|w| engine.actions_of(&apps[w[0]..w[1]], now))
                 .collect();
+            let borrowed: Vec<Action> = Merged::new(&parts).cloned().collect();
+            assert_eq!(borrowed, whole, "{k} parts, borrowed");
+            assert_eq!(Merged::new(&parts).len(), whole.len());
             assert_eq!(merge_actions(parts), whole, "{k} parts");
         }
         let twice = merge_actions(vec![whole.clone(), Vec::new(), whole.clone()]);
