@@ -137,7 +137,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
                 a.dry_run,
                 &mut listing,
             );
-            out.push_str(&listing.tail(&result.created));
+            out.push_str(&listing.tail(&result.created, a.dry_run));
             out.push_str(&human_total(&result.events, nothing, a.dry_run, any_change));
             render::out(&out);
         }
@@ -169,7 +169,7 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
             out.push_str(&render::paint(render::BOLD, &format!("== {name}\n")));
             out.push_str(if text.is_empty() { "\n" } else { &text });
         }
-        out.push_str(&listing.tail(&created));
+        out.push_str(&listing.tail(&created, a.dry_run));
         let events: Vec<EventReport> = done.into_iter().flat_map(|(_, f)| f.events).collect();
         out.push_str(&format!("{} file(s), ", paths.len()));
         out.push_str(&human_total(&events, nothing, a.dry_run, any_change));
@@ -236,7 +236,7 @@ impl Listing {
 
     /// "… and N more", and the applications the import made, since their
     /// events may be among those not listed.
-    fn tail(&self, created: &[String]) -> String {
+    fn tail(&self, created: &[String], dry_run: bool) -> String {
         if self.hidden == 0 {
             return String::new();
         }
@@ -255,10 +255,14 @@ impl Listing {
             if created.len() > NAMED {
                 names.push_str(&format!(" and {} more", created.len() - NAMED));
             }
-            out.push_str(&format!(
-                "{} new application(s): {names} (debrief app list)\n",
-                created.len()
-            ));
+            out.push_str(&if dry_run {
+                format!("{} application(s) would be made: {names}\n", created.len())
+            } else {
+                format!(
+                    "{} new application(s): {names} (debrief app list)\n",
+                    created.len()
+                )
+            });
         }
         out.push('\n');
         out

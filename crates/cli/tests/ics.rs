@@ -1112,24 +1112,37 @@ fn a_big_import_reports_a_screenful_and_all_lists_every_event() {
         dry.contains("… and 5 more event(s) (debrief ics import --all"),
         "{dry}"
     );
+    // Nothing is made by a dry run: no "debrief app list" to look at.
     assert!(
-        dry.contains("25 new application(s): 'company00', 'company01',"),
+        dry.contains("25 application(s) would be made: 'company00', 'company01',"),
         "{dry}"
     );
-    assert!(
-        dry.contains("'company09' and 15 more (debrief app list)"),
-        "{dry}"
-    );
+    assert!(dry.contains("'company09' and 15 more\n"), "{dry}");
     assert!(
         dry.contains("Tue 1 Dec, 9:00–9:45 · format not stated"),
         "{dry}"
     );
     assert!(dry.contains("25 event(s): 25 new"), "{dry}");
 
+    let saved = s.ok(&["ics", "import", path]);
+    assert_eq!(listed(&saved), 20, "{saved}");
+    assert!(
+        saved.contains("25 new application(s): 'company00', 'company01',"),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("'company09' and 15 more (debrief app list)"),
+        "{saved}"
+    );
+    assert!(saved.contains("25 event(s): 25 new, 0 updated"), "{saved}");
+
     let all = s.ok(&["ics", "import", path, "--all"]);
     assert_eq!(listed(&all), 25, "{all}");
     assert!(!all.contains("more event(s)"), "{all}");
-    assert!(all.contains("25 event(s): 25 new, 0 updated"), "{all}");
+    assert!(
+        all.contains("25 event(s): 0 new, 0 updated, 25 unchanged"),
+        "{all}"
+    );
 
     // Many files: a screenful across them, files past it are not named.
     let dir = s.dir().join("folder");
