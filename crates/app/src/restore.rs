@@ -35,7 +35,6 @@ pub fn restore_each(
 ) -> Result<Restored, AppError> {
     let mut applications = 0;
     let mut broken = None;
-    let mut reader = Some(reader);
     let replaced = debrief_store::update(store, origin, |u| {
         let held = u.application_ids()?.len();
         if !replace && (held > 0 || u.profile()? != Profile::default()) {
@@ -49,9 +48,6 @@ pub fn restore_each(
             Change::DeleteAllApplications,
             Change::SetProfile(Profile::default()),
         ])?;
-        let Some(reader) = reader.take() else {
-            return Err(StoreError::Backend("a transaction ran twice".into()));
-        };
         let parsed = exchange::parse_each(reader, |piece| match piece {
             Piece::Profile(p) => u.apply(&[Change::SetProfile(p)]),
             Piece::Application(a) => {

@@ -1079,18 +1079,25 @@ fn a_google_invite_never_adds_a_new_user_as_a_person() {
 /// A calendar of `n` interviews, each with its own company, on the
 /// mornings of December (09:00–09:45 Chicago).
 fn companies_calendar(n: usize) -> String {
+    calendar_of((0..n).map(company_event))
+}
+
+/// Interview `i` of [`companies_calendar`], with Company`i`.
+fn company_event(i: usize) -> String {
+    let day = 201 + i % 28;
+    format!(
+        "BEGIN:VEVENT\r\nUID:big-{i}@test\r\nDTSTAMP:20261120T120000Z\r\n\
+         DTSTART:20261{day:03}T150000Z\r\nDTEND:20261{day:03}T154500Z\r\n\
+         SUMMARY:Interview with Company{i:02}\r\n\
+         ORGANIZER;CN=Recruiter {i}:mailto:jobs@company{i:02}.example\r\n\
+         ATTENDEE;CN=Sam Rivera:mailto:sam.rivera@mail.example\r\nEND:VEVENT\r\n"
+    )
+}
+
+/// A calendar file holding `events`.
+fn calendar_of(events: impl Iterator<Item = String>) -> String {
     let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
-    for i in 0..n {
-        ics.push_str(&format!(
-            "BEGIN:VEVENT\r\nUID:big-{i}@test\r\nDTSTAMP:20261120T120000Z\r\n\
-             DTSTART:20261{:03}T150000Z\r\nDTEND:20261{:03}T154500Z\r\n\
-             SUMMARY:Interview with Company{i:02}\r\n\
-             ORGANIZER;CN=Recruiter {i}:mailto:jobs@company{i:02}.example\r\n\
-             ATTENDEE;CN=Sam Rivera:mailto:sam.rivera@mail.example\r\nEND:VEVENT\r\n",
-            201 + i % 28,
-            201 + i % 28,
-        ));
-    }
+    ics.extend(events);
     ics.push_str("END:VCALENDAR\r\n");
     ics
 }
@@ -1148,18 +1155,7 @@ fn a_big_import_reports_a_screenful_and_all_lists_every_event() {
     let dir = s.dir().join("folder");
     std::fs::create_dir(&dir).expect("folder");
     for i in 0..25 {
-        let one = companies_calendar(25)
-            .split("BEGIN:VEVENT")
-            .nth(i + 1)
-            .map(|ev| {
-                format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT{ev}")
-            })
-            .expect("event");
-        let one = if one.ends_with("END:VCALENDAR\r\n") {
-            one
-        } else {
-            format!("{one}END:VCALENDAR\r\n")
-        };
+        let one = calendar_of(std::iter::once(company_event(i)));
         std::fs::write(dir.join(format!("{i:02}.ics")), one).expect("write");
     }
     let folder = s.ok(&["ics", "import", dir.to_str().expect("path")]);

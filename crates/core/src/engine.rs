@@ -6,7 +6,6 @@
 //! the calendar export and the web app agree to the minute.
 
 use std::cell::OnceCell;
-use std::collections::VecDeque;
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
@@ -837,52 +836,21 @@ fn action_order(a: &Action, b: &Action) -> std::cmp::Ordering {
 /// 110,000 actions of a few hundred bytes) that copying was a seventh of
 /// `agenda --json`. Equal actions (the order is total, so only copies)
 /// keep the order of their lists.
-pub fn merge_actions(parts: Vec<Vec<Action>>) -> Vec<Action> {
-    let mut parts: Vec<VecDeque<Action>> = parts
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .map(VecDeque::from)
-        .collect();
+pub fn merge_actions(mut parts: Vec<Vec<Action>>) -> Vec<Action> {
+    parts.retain(|p| !p.is_empty());
     if parts.len() <= 1 {
-        return parts.pop().map(Vec::from).unwrap_or_default();
+        return parts.pop().unwrap_or_default();
     }
-    let total = parts.iter().map(VecDeque::len).sum();
-    let mut out = Vec::with_capacity(total);
-    // A binary min-heap of the indexes of the lists not yet empty, ordered
-    // by their first action, then by index.
-    let before =
-        |parts: &[VecDeque<Action>], i: usize, j: usize| match (parts[i].front(), parts[j].front())
-        {
-            (Some(a), Some(b)) => action_order(a, b).then(i.cmp(&j)).is_lt(),
-            _ => false,
-        };
-    let sift_down = |heap: &mut [usize], parts: &[VecDeque<Action>], mut at: usize| loop {
-        let (l, r) = (2 * at + 1, 2 * at + 2);
-        let mut first = at;
-        if l < heap.len() && before(parts, heap[l], heap[first]) {
-            first = l;
-        }
-        if r < heap.len() && before(parts, heap[r], heap[first]) {
-            first = r;
-        }
-        if first == at {
-            return;
-        }
-        heap.swap(at, first);
-        at = first;
-    };
-    let mut heap: Vec<usize> = (0..parts.len()).collect();
-    for at in (0..heap.len() / 2).rev() {
-        sift_down(&mut heap, &parts, at);
-    }
-    while let Some(&top) = heap.first() {
-        out.extend(parts[top].pop_front());
-        if parts[top].is_empty() {
-            heap.swap_remove(0);
-        }
-        sift_down(&mut heap, &parts, 0);
-    }
-    out
+    // The order, found on borrowed actions ([`Merged`]); then each action
+    // moves once, into a list allocated once.
+    let mut merged = Merged::new(&parts);
+    let order: Vec<usize> = std::iter::from_fn(|| merged.pop().map(|(list, _)| list)).collect();
+    let mut lists: Vec<std::vec::IntoIter<Action>> =
+        parts.into_iter().map(Vec::into_iter).collect();
+    order
+        .into_iter()
+        .filter_map(|list| lists[list].next())
+        .collect()
 }
 
 /// The actions of lists each sorted most pressing first, in the order
@@ -944,19 +912,26 @@ impl<'a> Merged<'a> {
     }
 }
 
-impl<'a> Iterator for Merged<'a> {
-    type Item = &'a Action;
-
-    fn next(&mut self) -> Option<&'a Action> {
+impl<'a> Merged<'a> {
+    /// The next action and the index of the list it is from.
+    fn pop(&mut self) -> Option<(usize, &'a Action)> {
         let top = *self.heap.first()?;
-        let action = self.heads[top];
+        let action = self.heads[top]?;
         self.heads[top] = self.lists[top].next();
         if self.heads[top].is_none() {
             self.heap.swap_remove(0);
         }
         self.sift_down(0);
         self.left = self.left.saturating_sub(1);
-        action
+        Some((top, action))
+    }
+}
+
+impl<'a> Iterator for Merged<'a> {
+    type Item = &'a Action;
+
+    fn next(&mut self) -> Option<&'a Action> {
+        self.pop().map(|(_, action)| action)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

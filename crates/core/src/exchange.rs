@@ -100,12 +100,8 @@ fn parse_each_ahead<R: std::io::Read, E>(
     look_ahead: usize,
     each: impl FnMut(Piece) -> Result<(), E>,
 ) -> Result<(), EachError<E>> {
-    let reader = skip_bom(reader).map_err(|e| {
-        EachError::Exchange(ExchangeError::at(
-            "",
-            format!("cannot read the document: {e}"),
-        ))
-    })?;
+    let reader =
+        skip_bom(reader).map_err(|message| EachError::Exchange(ExchangeError::at("", message)))?;
     // The splicer is the stream's buffer: serde_json reads the document's
     // frame through it, and every application is parsed as a slice of it
     // (see `splice`).
@@ -123,21 +119,52 @@ pub fn parse_each_slice<E>(
     bytes: &[u8],
     each: impl FnMut(Piece) -> Result<(), E>,
 ) -> Result<(), EachError<E>> {
+    if let Some(encoding) = other_encoding(bytes) {
+        return Err(EachError::Exchange(ExchangeError::at(
+            "",
+            not_utf8(encoding),
+        )));
+    }
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     each_from(serde_json::Deserializer::from_slice(bytes), None, each)
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// `reader` without a leading UTF-8 byte-order mark.
-fn skip_bom<R: std::io::Read>(mut reader: R) -> std::io::Result<impl std::io::Read> {
+/// `reader` without a leading UTF-8 byte-order mark; one of UTF-16 or
+/// UTF-32 is refused, naming it.
+fn skip_bom<R: std::io::Read>(mut reader: R) -> Result<impl std::io::Read, String> {
     use std::io::Read;
-    let mut head = Vec::with_capacity(3);
-    (&mut reader).take(3).read_to_end(&mut head)?;
-    if head == UTF8_BOM {
-        head.clear();
+    let mut head = Vec::with_capacity(4);
+    (&mut reader)
+        .take(4)
+        .read_to_end(&mut head)
+        .map_err(|e| format!("cannot read the document: {e}"))?;
+    if let Some(encoding) = other_encoding(&head) {
+        return Err(not_utf8(encoding));
+    }
+    if head.starts_with(UTF8_BOM) {
+        head.drain(..UTF8_BOM.len());
     }
     Ok(std::io::Cursor::new(head).chain(reader))
+}
+
+/// The encoding a byte order mark other than UTF-8's names (a document
+/// saved as "Unicode" by a Windows editor).
+fn other_encoding(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32LE"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32BE"),
+        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
+        _ => None,
+    }
+}
+
+fn not_utf8(encoding: &str) -> String {
+    format!(
+        "the document is {encoding} (its byte order mark says so); the exchange format is UTF-8: save it as UTF-8"
+    )
 }
 
 /// Reads the document from `de`; with `splice`, the splicer `de` reads
@@ -970,6 +997,50 @@ mod tests {
         let e = collect_pieces(|each| parse_each_slice(&latin1, each)).unwrap_err();
         assert_eq!(e.path, "applications[0].people[0].name");
         assert!(e.message.contains("not UTF-8"), "{e}");
+    }
+
+    /// A document saved as "Unicode" (UTF-16 or UTF-32 with its byte
+    /// order mark) is refused by name, read whole or as a stream; a UTF-8
+    /// one with its mark reads as without.
+    #[test]
+    fn a_utf16_or_utf32_document_is_named_and_a_utf8_mark_is_skipped() {
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(MINIMAL.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(MINIMAL.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let utf32le: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(MINIMAL.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+            .collect();
+        for (bytes, name) in [
+            (utf16le, "UTF-16LE"),
+            (utf16be, "UTF-16BE"),
+            (utf32le, "UTF-32LE"),
+        ] {
+            for e in [
+                collect_pieces(|each| parse_each_slice(&bytes, each)).unwrap_err(),
+                collect_pieces(|each| parse_each(bytes.as_slice(), each)).unwrap_err(),
+            ] {
+                assert!(
+                    e.message.contains(name) && e.message.contains("save it as UTF-8"),
+                    "{e}"
+                );
+            }
+        }
+        let marked = [UTF8_BOM, MINIMAL.as_bytes()].concat();
+        let plain = collect_pieces(|each| parse_each(MINIMAL.as_bytes(), each)).expect("plain");
+        assert_eq!(
+            collect_pieces(|each| parse_each(marked.as_slice(), each)).expect("marked"),
+            plain
+        );
+        assert_eq!(
+            collect_pieces(|each| parse_each_slice(&marked, each)).expect("marked"),
+            plain
+        );
     }
 
     #[test]

@@ -166,13 +166,14 @@ impl PgStore {
     ) -> Result<(), StoreError> {
         let conn = self.lease()?;
         let tx = Tx::begin(&conn, READ)?;
-        let key = match active {
-            Some((_, zone)) => Some(quiet_key_in(&ops::profile(&conn, self.vault)?, zone)),
+        let key;
+        let filter = match active {
+            Some((now, zone)) => {
+                key = quiet_key_in(&ops::profile(&conn, self.vault)?, zone);
+                Some((now.as_second(), key.as_str()))
+            }
             None => None,
         };
-        let filter = active
-            .zip(key.as_deref())
-            .map(|((now, _), key)| (now.as_second(), key));
         let mut after = None;
         loop {
             let (page, last) = ops::applications_page(&conn, self.vault, filter, after, WALK_PAGE)?;

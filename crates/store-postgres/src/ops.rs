@@ -168,20 +168,7 @@ pub(crate) fn applications(
     vault: i64,
     active: Option<(i64, &str)>,
 ) -> Result<Vec<Application>, StoreError> {
-    let rows = match active {
-        None => conn.query(
-            "SELECT body FROM applications WHERE vault_id = $1 ORDER BY position",
-            &[&vault],
-        )?,
-        Some((now, key)) => conn.query(
-            "SELECT body FROM applications
-             WHERE vault_id = $1
-               AND (quiet_from IS NULL OR quiet_key IS DISTINCT FROM $3 OR quiet_from > $2)
-             ORDER BY position",
-            &[&vault, &now, &key],
-        )?,
-    };
-    decode_all(&rows, 0)
+    applications_page(conn, vault, active, None, usize::MAX).map(|(apps, _)| apps)
 }
 
 /// At most `limit` applications after position `after` (from the first

@@ -357,9 +357,6 @@ impl StoreReader for SqliteStore {
     }
 }
 
-/// One write transaction: `BEGIN IMMEDIATE`, so the write lock is taken
-/// (or waited for, up to the busy timeout) before the first read, and a
-/// read-modify-write can never lose another writer's change.
 /// From this many applications put in one write, they are prepared on a
 /// second thread ([`SqliteTx::write_prepared_beside`]); below it the
 /// thread costs more than it saves.
@@ -367,6 +364,9 @@ const PREPARE_BESIDE_FROM: usize = 32;
 /// How many prepared applications may wait for the inserting thread.
 const PREPARED_AHEAD: usize = 16;
 
+/// One write transaction: `BEGIN IMMEDIATE`, so the write lock is taken
+/// (or waited for, up to the busy timeout) before the first read, and a
+/// read-modify-write can never lose another writer's change.
 struct SqliteTx<'c> {
     tx: rusqlite::Transaction<'c>,
     /// Quietness is computed in the profile's zone: the stored one until
@@ -613,33 +613,36 @@ impl Transaction for SqliteTx<'_> {
 
 impl StoreWriter for SqliteStore {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
-        let bulk = self.enter_rollback_journal();
-        let cache_before = std::cell::Cell::new(None);
-        // Dropping the transaction on an early return rolls everything back.
-        let written = SqliteTx::begin(&mut self.conn, &cache_before).and_then(|mut tx| {
-            tx.write(changes)?;
-            tx.commit()
-        });
-        self.after_transaction(written, cache_before.get(), bulk)
+        self.in_transaction(|tx| tx.write(changes))
     }
 
     fn apply_each(
         &mut self,
         produce: &mut dyn FnMut(&mut debrief_store::ChangeSink<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let bulk = self.enter_rollback_journal();
-        let cache_before = std::cell::Cell::new(None);
-        // Dropping the transaction on an early return rolls everything back.
-        let written = SqliteTx::begin(&mut self.conn, &cache_before).and_then(|mut tx| {
-            produce(&mut |change| tx.write_one(change))?;
-            tx.commit()
-        });
-        self.after_transaction(written, cache_before.get(), bulk)
+        self.in_transaction(|tx| produce(&mut |change| tx.write_one(change)))
     }
 
     fn transaction(
         &mut self,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.in_transaction(|tx| work(tx))
+    }
+
+    fn expect_bulk(&mut self, input_bytes: u64) {
+        self.bulk_next = self.file && input_bytes >= ROLLBACK_JOURNAL_FROM_BYTES;
+    }
+}
+
+impl SqliteStore {
+    /// Runs `work` in one write transaction and commits it: through a
+    /// rollback journal when announced as bulk, with the page cache it
+    /// grew restored after. An error from `work` rolls everything back
+    /// (dropping the transaction).
+    fn in_transaction(
+        &mut self,
+        work: impl FnOnce(&mut SqliteTx<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let bulk = self.enter_rollback_journal();
         let cache_before = std::cell::Cell::new(None);
@@ -650,12 +653,6 @@ impl StoreWriter for SqliteStore {
         self.after_transaction(written, cache_before.get(), bulk)
     }
 
-    fn expect_bulk(&mut self, input_bytes: u64) {
-        self.bulk_next = self.file && input_bytes >= ROLLBACK_JOURNAL_FROM_BYTES;
-    }
-}
-
-impl SqliteStore {
     /// Switches the file to a rollback journal for the next transaction if
     /// it was announced as bulk ([`StoreWriter::expect_bulk`]) and no other
     /// connection has the file open; returns whether it did.

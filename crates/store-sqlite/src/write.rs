@@ -141,8 +141,7 @@ impl<'a> Prepared<'a> {
             Some(body) => body.into(),
             None => debrief_store::encode_body(a)?.into(),
         };
-        let image = image::encode(a)
-            .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))?;
+        let image = pack(a)?;
         let keys = debrief_core::keys::of(a)
             .iter()
             .map(|k| key_hash(k))
@@ -266,14 +265,18 @@ fn write_keys(conn: &Connection, app: i64, keys: &[i64]) -> rusqlite::Result<()>
 pub(crate) fn rebuild_missing_images(conn: &Connection) -> Result<(), StoreError> {
     for key in read::keys_without_image(conn)? {
         let a = read::body_by_key(conn, key)?;
-        let image = image::encode(&a)
-            .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))?;
-        write_image(conn, key, &image).map_err(backend)?;
+        write_image(conn, key, &pack(&a)?).map_err(backend)?;
     }
     conn.prepare_cached("INSERT OR REPLACE INTO image_format (singleton, format) VALUES (1, ?1)")
         .and_then(|mut s| s.execute([image::format()]))
         .map_err(backend)?;
     Ok(())
+}
+
+/// The application's load image (see `image`).
+fn pack(a: &Application) -> Result<Vec<u8>, StoreError> {
+    image::encode(a)
+        .map_err(|e| StoreError::Backend(format!("cannot pack application '{}': {e}", a.id)))
 }
 
 /// Stores the packed copy that loads read (see `image`).
