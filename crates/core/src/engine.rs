@@ -847,10 +847,10 @@ pub fn merge_actions(mut parts: Vec<Vec<Action>>) -> Vec<Action> {
     let order: Vec<usize> = std::iter::from_fn(|| merged.pop().map(|(list, _)| list)).collect();
     let mut lists: Vec<std::vec::IntoIter<Action>> =
         parts.into_iter().map(Vec::into_iter).collect();
-    order
-        .into_iter()
-        .filter_map(|list| lists[list].next())
-        .collect()
+    // `filter_map` gives no lower bound: the list is sized here, once.
+    let mut out = Vec::with_capacity(order.len());
+    out.extend(order.into_iter().filter_map(|list| lists[list].next()));
+    out
 }
 
 /// The actions of lists each sorted most pressing first, in the order
