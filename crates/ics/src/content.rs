@@ -34,10 +34,35 @@ pub(crate) struct Warnings {
 
 impl Warnings {
     pub(crate) fn push(&mut self, line: usize, message: impl fmt::Display) {
+        self.keep(line, format!("line {line}: {message}"));
+    }
+
+    fn keep(&mut self, line: usize, message: String) {
         if self.list.len() < MAX_WARNINGS {
-            self.list.push((line, format!("line {line}: {message}")));
+            self.list.push((line, message));
         } else {
             self.dropped += 1;
+        }
+    }
+
+    /// `later`'s warnings after these, as if pushed here in their order:
+    /// a file read in two parts warns as one read whole.
+    pub(crate) fn append(&mut self, later: Warnings) {
+        for (line, message) in later.list {
+            self.keep(line, message);
+        }
+        self.dropped += later.dropped;
+    }
+
+    /// Takes back the warning `push(line, message)` gave (or its count,
+    /// if the cap dropped it).
+    pub(crate) fn take_back(&mut self, line: usize, message: &str) {
+        let full = format!("line {line}: {message}");
+        match self.list.iter().position(|(l, m)| *l == line && *m == full) {
+            Some(i) => {
+                self.list.remove(i);
+            }
+            None => self.dropped = self.dropped.saturating_sub(1),
         }
     }
 
@@ -540,29 +565,64 @@ pub(crate) fn parse_components<'a>(
     lines: &'a [Line<'a>],
     warnings: &mut Warnings,
 ) -> Result<Vec<Component<'a>>, IcsError> {
-    parse_components_with(lines, warnings, None, true)
+    parse_part(lines, warnings, None, true, Part::Whole, None)
 }
 
-/// [`parse_components`], handing each VEVENT the reader reads to `events`
-/// as soon as it is complete instead of keeping it in the tree (a root
-/// VEVENT leaves an empty placeholder). Without `event_lines`, the lines
-/// inside such a VEVENT other than `BEGIN`/`END` are not even parsed: a
-/// skeleton of the file (its calendars' properties and time zones) for
-/// the cost of finding its lines.
-pub(crate) fn parse_components_with<'s, 'a>(
+/// Which part of a file's lines a pass reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// Every line.
+    Whole,
+    /// The lines before a [`Cut`]: they end inside a calendar, which is
+    /// not reported as unclosed.
+    Head,
+    /// The lines from a [`Cut`] on, inside the calendar that begins on
+    /// line `calendar` (its properties were read with the head).
+    Tail { calendar: usize },
+}
+
+/// A place where a file's lines can be read in two parts, each on its own
+/// thread, with the same result as one reading: the `BEGIN:VEVENT` at
+/// index `at` of the lines, directly inside the calendar that begins on
+/// line `calendar`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cut {
+    pub at: usize,
+    pub calendar: usize,
+}
+
+/// Reads `lines` as `part` of a file, like [`parse_components`], handing
+/// each VEVENT the reader reads to `events` as soon as it is complete
+/// instead of keeping it in the tree (a root VEVENT leaves an empty
+/// placeholder). Without `event_lines`, the lines inside such a VEVENT
+/// other than `BEGIN`/`END` are not even parsed: a skeleton of the file
+/// (its calendars' properties and time zones) for the cost of finding its
+/// lines. `cuts`, when given, receives every [`Cut`] of these lines. A
+/// part other than the whole is never refused: the whole file was read
+/// before (its skeleton) and found a calendar.
+pub(crate) fn parse_part<'s, 'a>(
     lines: &'a [Line<'a>],
     warnings: &mut Warnings,
     events: Option<EventSink<'s, 'a>>,
     event_lines: bool,
+    part: Part,
+    mut cuts: Option<&mut Vec<Cut>>,
 ) -> Result<Vec<Component<'a>>, IcsError> {
-    let first = lines.first().map(|l| (l.number, snippet(&l.text)));
+    let first = match part {
+        Part::Whole => lines.first().map(|l| (l.number, snippet(&l.text))),
+        _ => None,
+    };
+    let stack = match part {
+        Part::Tail { calendar } => vec![Component::new(Cow::Borrowed("VCALENDAR"), calendar)],
+        _ => vec![],
+    };
     let mut tree = TreeBuilder {
-        stack: vec![],
+        stack,
         roots: vec![],
         skipped_depth: 0,
         events,
     };
-    for line in lines {
+    for (at, line) in lines.iter().enumerate() {
         if !event_lines
             && tree.stack.last().is_some_and(|c| c.name == "VEVENT")
             && !may_be_begin_or_end(&line.text)
@@ -588,6 +648,17 @@ pub(crate) fn parse_components_with<'s, 'a>(
                         format!("skipped '{}': bad component name", snippet(&line.text)),
                     );
                 } else if prop.name == "BEGIN" {
+                    if let Some(cuts) = cuts.as_deref_mut()
+                        && name == "VEVENT"
+                        && tree.skipped_depth == 0
+                        && let [calendar] = tree.stack.as_slice()
+                        && calendar.name == "VCALENDAR"
+                    {
+                        cuts.push(Cut {
+                            at,
+                            calendar: calendar.line,
+                        });
+                    }
                     tree.begin(name, line.number, warnings);
                 } else {
                     tree.end(&name, line.number, warnings);
@@ -607,6 +678,10 @@ pub(crate) fn parse_components_with<'s, 'a>(
             }
         }
     }
+    if part == Part::Head {
+        // It ends where the tail begins, directly inside a calendar.
+        tree.stack.clear();
+    }
     let end_line = lines.last().map_or(1, |l| l.number);
     while let Some(top) = tree.stack.last() {
         warnings.push(
@@ -622,7 +697,7 @@ pub(crate) fn parse_components_with<'s, 'a>(
         .roots
         .into_iter()
         .partition(|c| is_calendar_component(&c.name));
-    if calendars.is_empty() {
+    if calendars.is_empty() && part == Part::Whole {
         let (line, reason) = match (others.first(), first) {
             (Some(c), _) => (
                 c.line,

@@ -69,7 +69,7 @@ pub(crate) fn is_video_link(link: &str) -> bool {
     let h = host(link);
     if VIDEO_HOSTS
         .iter()
-        .any(|v| h == *v || h.ends_with(&format!(".{v}")))
+        .any(|v| h == *v || h.strip_suffix(v).is_some_and(|sub| sub.ends_with('.')))
     {
         return true;
     }
@@ -131,14 +131,18 @@ const NOT_A_PLACE: &[&str] = &[
     "online", "virtual", "remote", "tbd", "tba", "n/a", "none", "video", "web", "internet",
 ];
 
+/// Is `text` the word `w`, or does it start with it and a space?
+fn is_first_word(text: &str, w: &str) -> bool {
+    text.strip_prefix(w)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+}
+
 /// A location that only says the meeting is online ("Microsoft Teams
 /// Meeting", "Zoom", "online", a link): not a place to go to.
 pub(crate) fn is_online_placeholder(location: &str) -> bool {
     let lower = location.trim().to_lowercase();
     links(location).next().is_some()
-        || NOT_A_PLACE
-            .iter()
-            .any(|w| lower == *w || lower.starts_with(&format!("{w} ")))
+        || NOT_A_PLACE.iter().any(|w| is_first_word(&lower, w))
         || (has_word(&lower, VIDEO_WORDS)
             && !lower.chars().any(|c| c.is_ascii_digit())
             && lower.chars().count() <= 40)
@@ -174,10 +178,7 @@ pub(crate) fn detect(clues: &Clues<'_>) -> (Option<InterviewFormat>, Option<Stri
     }
     if let Some(place) = location {
         let lower = place.to_lowercase();
-        if NOT_A_PLACE
-            .iter()
-            .any(|w| lower == *w || lower.starts_with(&format!("{w} ")))
-        {
+        if NOT_A_PLACE.iter().any(|w| is_first_word(&lower, w)) {
             return (Some(InterviewFormat::Video), None);
         }
         if links(place).next().is_none() {

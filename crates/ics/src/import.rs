@@ -155,11 +155,20 @@ pub struct Importer<'s> {
 /// nothing.
 fn sequence_order(events: &[InviteEvent]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..events.len()).collect();
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Most UIDs come once: only those that come again get a list.
+    let mut first: Map<&str, usize> =
+        Map::with_capacity_and_hasher(events.len(), Default::default());
+    let mut groups: Map<&str, Vec<usize>> = Map::default();
     for (i, ev) in events.iter().enumerate() {
-        groups.entry(ev.uid.as_str()).or_default().push(i);
+        let uid = ev.uid.as_str();
+        match first.get(uid) {
+            Some(&f) => groups.entry(uid).or_insert_with(|| vec![f]).push(i),
+            None => {
+                first.insert(uid, i);
+            }
+        }
     }
-    for slots in groups.values().filter(|g| g.len() > 1) {
+    for slots in groups.values() {
         let mut members = slots.clone();
         members.sort_by_key(|&i| (events[i].sequence, i));
         for (&slot, &member) in slots.iter().zip(&members) {
@@ -256,11 +265,9 @@ impl<'s> Importer<'s> {
         let n = events.len();
         let order = sequence_order(&events);
         let mut slots: Vec<Option<InviteEvent>> = events.into_iter().map(Some).collect();
-        let ordered = order
-            .iter()
-            .filter_map(|&i| slots[i].take())
-            .collect::<Vec<_>>();
-        let file = self.events(ordered.into_iter(), n, parser_warnings, true, (None, false));
+        // Taken from their slots as they are imported: no second list.
+        let ordered = order.iter().filter_map(|&i| slots[i].take());
+        let file = self.events(ordered, n, parser_warnings, true, (None, false));
         in_file_order(file, &order)
     }
 
@@ -1252,7 +1259,7 @@ pub fn lookup_keys<'e>(
     // A big calendar names the same keys over and over (a company's every
     // event): they are gathered in a hash set, each new one allocated
     // once, and sorted once at the end.
-    let mut out: HashSet<String> = HashSet::new();
+    let mut out: HashSet<String, foldhash::fast::RandomState> = HashSet::default();
     let mut add = |key: &str| {
         if !out.contains(key) {
             out.insert(key.to_string());
@@ -1264,8 +1271,8 @@ pub fn lookup_keys<'e>(
     let mut run = String::new();
     // An address or a title gives the same keys every time: a company's
     // recruiter and its event titles come back event after event.
-    let mut seen_addresses: HashSet<&'e str> = HashSet::new();
-    let mut seen_titles: HashSet<&'e str> = HashSet::new();
+    let mut seen_addresses: HashSet<&'e str, foldhash::fast::RandomState> = HashSet::default();
+    let mut seen_titles: HashSet<&'e str, foldhash::fast::RandomState> = HashSet::default();
     for ev in events {
         if is_debrief_uid(&ev.uid) {
             continue;

@@ -186,6 +186,8 @@ pub(crate) struct ZoneResolver<'a> {
     definitions: HashMap<String, &'a Component<'a>>,
     cache: HashMap<String, Resolved>,
     default: &'a TimeZone,
+    /// The warnings given, once per TZID: (TZID, line, message).
+    pub(crate) noted: Vec<(String, usize, String)>,
 }
 
 impl<'a> ZoneResolver<'a> {
@@ -205,7 +207,13 @@ impl<'a> ZoneResolver<'a> {
             definitions,
             cache: HashMap::new(),
             default,
+            noted: Vec::new(),
         }
+    }
+
+    /// Has this TZID been resolved (and any warning about it given)?
+    pub(crate) fn has_resolved(&self, tzid: &str) -> bool {
+        self.cache.contains_key(tzid)
     }
 
     pub(crate) fn default_zone(&self) -> Resolved {
@@ -222,7 +230,8 @@ impl<'a> ZoneResolver<'a> {
         }
         let (resolved, note) = self.resolve_uncached(tzid);
         if let Some(note) = note {
-            warnings.push(line, note);
+            warnings.push(line, &note);
+            self.noted.push((tzid.to_string(), line, note));
         }
         self.cache.insert(tzid.to_string(), resolved.clone());
         resolved
