@@ -3,6 +3,8 @@
 //! actions, never the store.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::ScopedJoinHandle;
 
 use debrief_core::engine::{Action, Engine, merge_actions};
 use debrief_core::model::Application;
@@ -10,7 +12,7 @@ use debrief_store::{Active, StoreError, StoreReader};
 use jiff::Timestamp;
 
 /// How many applications are read at a time.
-const CHUNK: usize = 4_096;
+const CHUNK: usize = 2_048;
 
 /// The actions, sorted as [`Engine::actions_of`] sorts them, of every
 /// application that can still act at `now` (quietness computed in `zone`:
@@ -38,48 +40,64 @@ pub fn active_action_parts(
     zone: &str,
     each: &mut dyn FnMut(&Application),
 ) -> Result<Vec<Vec<Action>>, StoreError> {
-    let mut chunks = Chunks::new(engine, now);
-    store.each_active(now, zone, &mut |a| {
-        each(&a);
-        chunks.push(a);
-        Ok(())
+    let ((), parts) = computed_beside(engine, now, |push| {
+        store.each_active(now, zone, &mut |a| {
+            each(&a);
+            push(a);
+            Ok(())
+        })
     })?;
-    Ok(chunks.parts())
+    Ok(parts)
 }
 
-/// Applications computed a chunk at a time: each chunk's sorted lists
-/// (one per core) are parts for [`merge_actions`], merged once at the end.
-struct Chunks<'e> {
-    engine: &'e Engine,
+/// Runs `read`, which hands every application it reads to its argument,
+/// while the applications already read are computed beside it: each full
+/// chunk goes to a thread of its own (one list per chunk, sorted), so
+/// reading and decoding the store's next chunk and computing the last
+/// one overlap; the last, partial chunk is computed on every core once
+/// `read` is done. Returns what `read` did and the sorted lists, parts
+/// for [`merge_actions`]. Memory holds at most three chunks of
+/// applications (one being read, one queued, one computed).
+fn computed_beside<R>(
+    engine: &Engine,
     now: Timestamp,
-    chunk: Vec<Application>,
-    parts: Vec<Vec<Action>>,
-}
-
-impl<'e> Chunks<'e> {
-    fn new(engine: &'e Engine, now: Timestamp) -> Chunks<'e> {
-        Chunks {
-            engine,
-            now,
-            chunk: Vec::new(),
-            parts: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, app: Application) {
-        self.chunk.push(app);
-        if self.chunk.len() == CHUNK {
-            self.parts
-                .extend(self.engine.action_parts(&self.chunk, self.now));
-            self.chunk.clear();
-        }
-    }
-
-    fn parts(mut self) -> Vec<Vec<Action>> {
-        self.parts
-            .extend(self.engine.action_parts(&self.chunk, self.now));
-        self.parts
-    }
+    read: impl FnOnce(&mut dyn FnMut(Application)) -> Result<R, StoreError>,
+) -> Result<(R, Vec<Vec<Action>>), StoreError> {
+    std::thread::scope(|scope| {
+        let mut beside: Option<(SyncSender<Vec<Application>>, ScopedJoinHandle<'_, _>)> = None;
+        let mut chunk: Vec<Application> = Vec::new();
+        let read = read(&mut |app| {
+            chunk.push(app);
+            if chunk.len() < CHUNK {
+                return;
+            }
+            let full = std::mem::take(&mut chunk);
+            let (to_worker, _) = beside.get_or_insert_with(|| {
+                let (to_worker, chunks) = sync_channel::<Vec<Application>>(1);
+                let worker = scope.spawn(move || {
+                    chunks
+                        .into_iter()
+                        .map(|apps| engine.sorted_actions(&apps, now))
+                        .collect::<Vec<_>>()
+                });
+                (to_worker, worker)
+            });
+            // A worker gone (it panicked) is reported by `join` below.
+            let _ = to_worker.send(full);
+        });
+        let mut parts = match beside {
+            Some((to_worker, worker)) => {
+                drop(to_worker);
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
+            None => Vec::new(),
+        };
+        let read = read?;
+        parts.extend(engine.action_parts(&chunk, now));
+        Ok((read, parts))
+    })
 }
 
 /// An agenda built before, as [`active_actions_since`] reuses it: its
@@ -111,28 +129,28 @@ pub fn active_actions_since(
     let known = earlier.map_or(&none, |e| e.versions);
     let mut versions = HashMap::new();
     let mut kept: HashSet<String> = HashSet::new();
-    let mut chunks = Chunks::new(engine, now);
-    store.each_active_since(now, zone, known, &mut |seen| {
-        match seen {
-            Active::Kept(id, version) => {
-                if known.get(&id) != Some(&version) {
-                    return Err(StoreError::Backend(format!(
-                        "the store kept application '{id}' at a version the caller does not know"
-                    )));
+    let ((), mut parts) = computed_beside(engine, now, |push| {
+        store.each_active_since(now, zone, known, &mut |seen| {
+            match seen {
+                Active::Kept(id, version) => {
+                    if known.get(&id) != Some(&version) {
+                        return Err(StoreError::Backend(format!(
+                            "the store kept application '{id}' at a version the caller does not know"
+                        )));
+                    }
+                    versions.insert(id.clone(), version);
+                    kept.insert(id);
                 }
-                versions.insert(id.clone(), version);
-                kept.insert(id);
-            }
-            Active::Read(app, version) => {
-                if let Some(v) = version {
-                    versions.insert(app.id.to_string(), v);
+                Active::Read(app, version) => {
+                    if let Some(v) = version {
+                        versions.insert(app.id.to_string(), v);
+                    }
+                    push(*app);
                 }
-                chunks.push(*app);
             }
-        }
-        Ok(())
+            Ok(())
+        })
     })?;
-    let mut parts = chunks.parts();
     if let Some(e) = earlier
         && !kept.is_empty()
     {

@@ -85,22 +85,11 @@ fn write_agenda_json<'a>(
     if actions.peek().is_none() {
         return out.write_all(b"[]\n}\n");
     }
-    // Each action pretty-printed alone and indented to its depth (a JSON
-    // string never holds a raw newline, so every newline is structure).
-    let part = |actions: &[&Action]| {
-        let mut text = Vec::with_capacity(actions.len() * 600);
-        for a in actions {
-            text.extend_from_slice(b",\n    ");
-            let one = serde_json::to_vec_pretty(a).unwrap_or_default();
-            for (i, line) in one.split(|&b| b == b'\n').enumerate() {
-                if i > 0 {
-                    text.extend_from_slice(b"\n    ");
-                }
-                text.extend_from_slice(line);
-            }
-        }
-        text
-    };
+    // Each window is split in two halves written on two threads, each into
+    // a buffer of its own kept from window to window (fresh pages cost
+    // more than the writing on a large agenda).
+    let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let mut texts: [Vec<u8>; 2] = Default::default();
     out.write_all(b"[")?;
     let mut first = true;
     let mut window = Vec::with_capacity(JSON_WINDOW);
@@ -109,14 +98,135 @@ fn write_agenda_json<'a>(
         if window.is_empty() {
             break;
         }
-        for p in debrief_core::parallel::map_chunks(&window, 2_000, part) {
+        let [head_text, tail_text] = &mut texts;
+        if two && window.len() >= 2_000 {
+            let (head, tail) = window.split_at(window.len() / 2);
+            std::thread::scope(|scope| {
+                let tail = scope.spawn(|| write_actions(tail, tail_text));
+                write_actions(head, head_text);
+                tail.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+        } else {
+            write_actions(&window, head_text);
+            tail_text.clear();
+        }
+        for text in [&*head_text, &*tail_text] {
+            if text.is_empty() {
+                continue;
+            }
             // Every action starts with ",\n    "; the first needs no comma.
-            out.write_all(if first { &p[1..] } else { &p })?;
+            out.write_all(if first { &text[1..] } else { text })?;
             first = false;
         }
         window.clear();
     }
     out.write_all(b"\n  ]\n}\n")
+}
+
+/// `actions` as elements of the agenda's `actions` array, into `text`
+/// (emptied first): each `,\n    ` and the action pretty-printed at the
+/// depth of the array's elements.
+fn write_actions(actions: &[&Action], text: &mut Vec<u8>) {
+    text.clear();
+    for a in actions {
+        text.extend_from_slice(b",\n    ");
+        let mut json = serde_json::Serializer::with_formatter(&mut *text, Indented::at(2));
+        // Writing into memory fails only for a value JSON cannot hold,
+        // which an action never is.
+        let _ = serde::Serialize::serialize(a, &mut json);
+    }
+}
+
+/// serde_json's pretty printing (two spaces a level) for a value that
+/// itself sits `depth` levels deep: the same bytes as pretty-printing it
+/// alone and indenting every line after the first by `depth` levels.
+struct Indented {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn at(depth: usize) -> Indented {
+        Indented {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// `db`: the `--db` path, beside which the user's rule pack sits.
@@ -519,6 +629,28 @@ mod tests {
         let engine = Engine::new(&data.profile).expect("engine");
         let mut agenda = engine.agenda(&data, now);
         assert!(!agenda.actions.is_empty());
+        // Nested arrays of objects, an empty array, and text to escape.
+        let mut odd = agenda.actions[0].clone();
+        odd.why = "Said \"soon\",\n\tthen \\ nothing \u{1}; café ✓".into();
+        odd.seeds = &[];
+        odd.policy = Some(debrief_core::engine::PolicyNote {
+            applied: "stated".into(),
+            reason: "they named a date".into(),
+            alternatives: vec![
+                debrief_core::engine::PolicyAlternative {
+                    policy: debrief_core::model::Policy::Conservative,
+                    opens: odd.opens,
+                    channel: debrief_core::model::Channel::Email,
+                };
+                2
+            ],
+        });
+        agenda.actions.push(odd);
+        // Sorted again (a part of one action each, merged): the merge
+        // below needs sorted lists.
+        agenda.actions = debrief_core::engine::merge_actions(
+            agenda.actions.drain(..).map(|a| vec![a]).collect(),
+        );
         let one = agenda.actions.clone();
         assert!(one.len() > 1);
         while agenda.actions.len() < 2 * JSON_WINDOW + 100 {

@@ -230,15 +230,18 @@ impl Engine {
     /// thread's list). A caller reading a store a chunk at a time keeps
     /// every chunk's lists and merges them once.
     pub fn action_parts(&self, apps: &[Application], now: Timestamp) -> Vec<Vec<Action>> {
-        let collect = |part: &[Application]| {
-            let mut actions = Vec::with_capacity(part.len() * 2);
-            for app in part {
-                self.application_actions_into(app, now, &mut actions, None);
-            }
-            sort_actions(&mut actions);
-            actions
-        };
-        crate::parallel::map_chunks(apps, PARALLEL_FROM, collect)
+        crate::parallel::map_chunks(apps, PARALLEL_FROM, |part| self.sorted_actions(part, now))
+    }
+
+    /// The actions of `apps`, computed on this thread and sorted most
+    /// pressing first: one part for [`merge_actions`].
+    pub fn sorted_actions(&self, apps: &[Application], now: Timestamp) -> Vec<Action> {
+        let mut actions = Vec::with_capacity(apps.len() * 2);
+        for app in apps {
+            self.application_actions_into(app, now, &mut actions, None);
+        }
+        sort_actions(&mut actions);
+        actions
     }
 
     /// The open actions of one application.

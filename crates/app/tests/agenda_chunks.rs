@@ -1,0 +1,95 @@
+//! The whole store's agenda, computed a chunk at a time beside the reading
+//! of the next (`active_actions`), is the agenda of every application
+//! computed at once: on a real SQLite file of several chunks. A store that
+//! fails halfway fails the agenda.
+
+use debrief_app::agenda::active_actions;
+use debrief_core::engine::Engine;
+use debrief_core::ids::AppId;
+use debrief_core::model::Application;
+use debrief_store::{Change, StoreReader, StoreWriter};
+use debrief_store_sqlite::SqliteStore;
+use jiff::Timestamp;
+
+fn now() -> Timestamp {
+    "2026-11-22T15:00:00Z".parse().expect("time")
+}
+
+/// The demo's applications, copied under new ids until there are `n`.
+fn store_of(path: &std::path::Path, n: usize) -> (SqliteStore, Vec<Application>) {
+    let data = debrief_core::demo::dataset(now(), "America/Chicago").expect("demo");
+    let apps: Vec<Application> = (0..n)
+        .map(|k| {
+            let mut a = data.applications[k % data.applications.len()].clone();
+            a.id = AppId::new(format!("{}-{k}", a.id));
+            a
+        })
+        .collect();
+    let mut store = SqliteStore::open(path).expect("open");
+    let mut changes = vec![Change::SetProfile(data.profile.clone())];
+    changes.extend(apps.iter().cloned().map(Change::PutApplication));
+    store.apply(&changes).expect("seed");
+    (store, apps)
+}
+
+#[test]
+fn an_agenda_computed_beside_the_reading_is_the_agenda_computed_at_once() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    // Past four chunks of 2,048, the last one partial.
+    let (store, apps) = store_of(&dir.path().join("debrief.db"), 9_000);
+    let profile = store.profile().expect("profile");
+    let engine = Engine::new(&profile).expect("engine");
+    let mut seen = Vec::new();
+    let chunked = active_actions(&store, &engine, now(), &profile.timezone, &mut |a| {
+        seen.push(a.id.to_string())
+    })
+    .expect("agenda");
+    let at_once = engine.actions_of(&apps, now());
+    assert!(at_once.len() > 9_000, "{} actions", at_once.len());
+    assert_eq!(chunked.len(), at_once.len());
+    assert!(chunked == at_once, "the orders differ");
+    // Every application that can act was seen, in store order.
+    let acting: Vec<String> = apps
+        .iter()
+        .filter(|a| !engine.application_actions(a, now()).is_empty())
+        .map(|a| a.id.to_string())
+        .collect();
+    let seen_acting: Vec<String> = seen.into_iter().filter(|id| acting.contains(id)).collect();
+    assert_eq!(seen_acting, acting);
+}
+
+#[test]
+fn a_store_failing_halfway_fails_the_agenda() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let path = dir.path().join("debrief.db");
+    let (store, apps) = store_of(&path, 6_000);
+    let profile = store.profile().expect("profile");
+    let engine = Engine::new(&profile).expect("engine");
+    drop(store);
+    // An application past the first chunks, unreadable: no load image,
+    // and a body that is not JSON.
+    let broken = apps[4_500].id.to_string();
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    let pk: i64 = raw
+        .query_row(
+            "SELECT pk FROM applications WHERE id = ?1",
+            [&broken],
+            |r| r.get(0),
+        )
+        .expect("its key");
+    raw.execute("DELETE FROM application_images WHERE app = ?1", [pk])
+        .expect("no image");
+    raw.execute(
+        "UPDATE application_bodies SET body = 'not JSON' WHERE app = ?1",
+        [pk],
+    )
+    .expect("bad body");
+    drop(raw);
+    let store = SqliteStore::open(&path).expect("open");
+    let e = active_actions(&store, &engine, now(), &profile.timezone, &mut |_| {})
+        .expect_err("a broken application fails the agenda");
+    assert!(
+        e.to_string().contains("JSON") || e.to_string().contains("key"),
+        "{e}"
+    );
+}
