@@ -292,6 +292,9 @@ impl<'s> Importer<'s> {
         // Events skipped for want of an application: (report, warning).
         let mut unplaced: Vec<(usize, usize)> = Vec::new();
         let created_before = self.created.len();
+        // Each event may add an interview and an invite: room made once.
+        self.look.interviews.reserve(count);
+        self.look.invites.reserve(count);
 
         for item in events {
             let ev: &InviteEvent = item.borrow();
@@ -1256,9 +1259,26 @@ pub fn lookup_keys<'e>(
     events: impl IntoIterator<Item = &'e InviteEvent>,
     settings: &ImportSettings,
 ) -> BTreeSet<String> {
+    // A big calendar's halves on two cores; the sets joined and sorted.
+    let events: Vec<&InviteEvent> = events.into_iter().collect();
+    let mut parts =
+        debrief_core::parallel::map_chunks(&events, 4_000, |part| keys_of(part, settings))
+            .into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    for part in parts {
+        all.extend(part);
+    }
+    all.into_iter().collect()
+}
+
+/// [`lookup_keys`] of some of the events, unsorted.
+fn keys_of<'e>(
+    events: &[&'e InviteEvent],
+    settings: &ImportSettings,
+) -> HashSet<String, foldhash::fast::RandomState> {
     // A big calendar names the same keys over and over (a company's every
     // event): they are gathered in a hash set, each new one allocated
-    // once, and sorted once at the end.
+    // once.
     let mut out: HashSet<String, foldhash::fast::RandomState> = HashSet::default();
     let mut add = |key: &str| {
         if !out.contains(key) {
@@ -1273,7 +1293,7 @@ pub fn lookup_keys<'e>(
     // recruiter and its event titles come back event after event.
     let mut seen_addresses: HashSet<&'e str, foldhash::fast::RandomState> = HashSet::default();
     let mut seen_titles: HashSet<&'e str, foldhash::fast::RandomState> = HashSet::default();
-    for ev in events {
+    for &ev in events {
         if is_debrief_uid(&ev.uid) {
             continue;
         }
@@ -1321,7 +1341,7 @@ pub fn lookup_keys<'e>(
             }
         }
     }
-    out.into_iter().collect()
+    out
 }
 
 pub fn choose_application(
@@ -1491,6 +1511,30 @@ fn choose_indexed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_big_calendars_keys_on_two_cores_are_its_keys_on_one() {
+        let mut text = String::from("BEGIN:VCALENDAR\r\n");
+        for k in 0..9_000 {
+            text.push_str(&format!(
+                "BEGIN:VEVENT\r\nUID:ev{k}@x\r\nSUMMARY:Interview with Firm{} Labs\r\nDTSTART:20261203T100000Z\r\nORGANIZER:mailto:hr{}@firm{}.example\r\nATTENDEE;CN=Sam:mailto:sam@mail.example\r\nEND:VEVENT\r\n",
+                k % 700,
+                k % 13,
+                k % 900
+            ));
+        }
+        let events = crate::parse_invites(&text).expect("calendar").events;
+        let settings = ImportSettings {
+            zone: TimeZone::UTC,
+            user_emails: vec!["sam@mail.example".into()],
+            user_name: Some("Sam".into()),
+            target: None,
+        };
+        let refs: Vec<&InviteEvent> = events.iter().collect();
+        let one: BTreeSet<String> = keys_of(&refs, &settings).into_iter().collect();
+        assert!(one.len() > 2 * 9_000, "{} keys", one.len());
+        assert_eq!(lookup_keys(&events, &settings), one);
+    }
 
     #[test]
     fn domains_and_company_names() {
