@@ -8,8 +8,8 @@ use debrief_core::model::Dataset;
 use std::path::PathBuf;
 
 use debrief_ics::{
-    EventReport, ImportAction, ImportResult, ImportSettings, StoreCalendar, event_span,
-    export_store, format_name, is_debrief_uid, read_invites,
+    EventReport, FileError, ImportAction, ImportResult, ImportSettings, ParsedCalendar,
+    StoreCalendar, event_span, export_store, format_name, is_debrief_uid, read_invites,
 };
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -74,13 +74,24 @@ fn import(ctx: &mut Ctx, a: &IcsImportArgs) -> Result<()> {
     let profile = ctx.profile()?;
     let tz = ctx.tz()?;
     // Every file is read before the store: one that is not a calendar
-    // stops the command with nothing written.
+    // stops the command with nothing written. Among several, a calendar
+    // with no event to import (an empty export, a cancelled series) is
+    // said in its report and the others import.
+    let several = paths.len() > 1 || a.files.iter().any(|f| f.is_dir());
     let mut files = Vec::with_capacity(paths.len());
     for path in &paths {
         let name = path.display().to_string();
         let bytes = read_input(path, MAX_FILE_BYTES, "that is not a calendar invite")?;
-        let parsed =
-            read_invites(&bytes, &tz).map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        let parsed = match read_invites(&bytes, &tz) {
+            Ok(parsed) => parsed,
+            Err(e @ (FileError::NoEvent { .. } | FileError::NoReadableEvent { .. })) if several => {
+                ParsedCalendar {
+                    events: Vec::new(),
+                    warnings: vec![format!("{e}; nothing imported from this file")],
+                }
+            }
+            Err(e) => return Err(Failure::input(format!("{name}: {e}"))),
+        };
         files.push((name, parsed));
     }
     if let Some(id) = &a.app {

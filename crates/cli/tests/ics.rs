@@ -1037,6 +1037,38 @@ fn a_bad_file_among_several_writes_nothing() {
     assert!(err.contains("no .ics file"), "{err}");
 }
 
+/// Among several files, a calendar with no event to import (an empty
+/// export) is said in the report and the others import; alone, it is
+/// refused as before.
+#[test]
+fn an_empty_calendar_among_several_is_reported_and_the_others_import() {
+    let s = Debrief::with_profile();
+    let empty = s.write(
+        "empty.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nEND:VCALENDAR\r\n",
+    );
+    let teams = invite("teams.ics");
+    let (teams, empty) = (teams.to_str().expect("path"), empty.to_str().expect("path"));
+    let report = s.json(&["ics", "import", teams, empty, "--json"]);
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2, "{report}");
+    assert!(files[1]["events"].as_array().is_some_and(Vec::is_empty));
+    let warning = files[1]["warnings"][0].as_str().expect("a warning");
+    assert!(
+        warning.contains("without any event") && warning.contains("nothing imported"),
+        "{warning}"
+    );
+    assert_eq!(
+        s.export()["applications"].as_array().map(Vec::len),
+        Some(1),
+        "the Teams invite was imported"
+    );
+    let human = s.ok(&["ics", "import", teams, empty]);
+    assert!(human.contains("nothing imported from this file"), "{human}");
+    let err = s.input_error(&["ics", "import", empty]);
+    assert!(err.contains("without any event"), "{err}");
+}
+
 #[test]
 fn a_google_invite_never_adds_a_new_user_as_a_person() {
     // A new user: a name, no addresses on file. The invite lists them as
