@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use debrief_core::model::{Application, PersonKind};
+use debrief_core::model::{Application, Person, PersonKind};
 use debrief_store::StoreReader;
 
 use debrief_core::rules::Rule;
@@ -54,6 +54,42 @@ pub fn contacts_in(store: &dyn StoreReader, snap: &Snapshot) -> crate::state::Re
     Ok(c.finish())
 }
 
+/// What makes two people one contact: the same address, or without one
+/// the same name.
+fn person_key(p: &Person) -> String {
+    match p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => format!("e:{}", e.to_lowercase()),
+        None => format!("n:{}", p.name.trim().to_lowercase()),
+    }
+}
+
+/// One person as a contact, with every application they appear in: the
+/// store is read an application at a time and only their entries kept
+/// (the whole list of contacts is never built for one card). `None` when
+/// application `app` has no person `person`.
+pub fn contact_of(
+    store: &dyn StoreReader,
+    snap: &Snapshot,
+    app: &str,
+    person: &str,
+) -> crate::state::Result<Option<Contact>> {
+    let Some(key) = store
+        .application(app)?
+        .and_then(|a| a.people.iter().find(|p| p.id == person).map(person_key))
+    else {
+        return Ok(None);
+    };
+    let mut c = Contacts::new(snap);
+    store.each_application(&mut |a| {
+        c.add_if(&a, |k| k == key);
+        Ok(())
+    })?;
+    // Only one key was kept: one contact, if the walk saw its application.
+    Ok(c.finish()
+        .into_iter()
+        .find(|c| c.at.iter().any(|a| a.app == app && a.person == person)))
+}
+
 /// The contacts gathered so far.
 struct Contacts<'s> {
     /// The agenda's stay-in-touch dates by (application, person).
@@ -82,11 +118,17 @@ impl<'s> Contacts<'s> {
     }
 
     fn add(&mut self, a: &Application) {
+        self.add_if(a, |_| true);
+    }
+
+    /// [`Contacts::add`] for the people whose [`person_key`] `keep` lets
+    /// through.
+    fn add_if(&mut self, a: &Application, keep: impl Fn(&str) -> bool) {
         for p in &a.people {
-            let key = match p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-                Some(e) => format!("e:{}", e.to_lowercase()),
-                None => format!("n:{}", p.name.trim().to_lowercase()),
-            };
+            let key = person_key(p);
+            if !keep(&key) {
+                continue;
+            }
             let i = *self.by_key.entry(key).or_insert_with(|| {
                 self.out.push(Contact {
                     name: p.name.trim().to_string(),
@@ -187,19 +229,18 @@ pub fn vcard_file(
 ) -> crate::state::Result<(String, String)> {
     let q: VcardQuery = crate::wire::query(query)?;
     let snap = st.snapshot()?;
-    let everyone = contacts_in(&**st.store()?, &snap)?;
     match (q.app, q.person) {
-        (None, None) => Ok((vcards(&everyone), "debrief-people.vcf".into())),
+        (None, None) => Ok((
+            vcards(&contacts_in(&**st.store()?, &snap)?),
+            "debrief-people.vcf".into(),
+        )),
         (Some(app), Some(person)) => {
-            let c = everyone
-                .into_iter()
-                .find(|c| c.at.iter().any(|a| a.app == app && a.person == person))
-                .ok_or_else(|| {
-                    crate::state::Problem::missing(
-                        "person",
-                        format!("no person '{person}' at application '{app}'"),
-                    )
-                })?;
+            let c = contact_of(&**st.store()?, &snap, &app, &person)?.ok_or_else(|| {
+                crate::state::Problem::missing(
+                    "person",
+                    format!("no person '{person}' at application '{app}'"),
+                )
+            })?;
             let name = format!("{}.vcf", crate::html::safe_name(&c.name));
             Ok((vcards(std::slice::from_ref(&c)), name))
         }

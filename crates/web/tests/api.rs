@@ -1667,6 +1667,62 @@ fn export_has_archived(s: &Server) -> bool {
 
 /// Search and the board's filters through the API, and the vCard of one
 /// person read back.
+/// One person's card is the contact the people list has for them: the
+/// same address at another application is the same person, met twice;
+/// another address is someone else.
+#[test]
+fn one_persons_card_holds_every_application_they_appear_in() {
+    let s = seeded();
+    for (company, name, email) in [
+        ("Globex", "Ana Lima", "ana@globex.example"),
+        ("Initech", "Ana L.", "ANA@globex.example"),
+        ("Hooli", "Ana Lima", "ana@hooli.example"),
+    ] {
+        let r = post_json(
+            &s,
+            "/api/v1/applications",
+            &json!({ "company": company, "role": "Analyst" }),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        let r = post_json(
+            &s,
+            &format!("/api/v1/applications/{id}/people"),
+            &json!({ "name": name, "email": email, "kind": "recruiter" }),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let r = get(&s, "/api/v1/people/vcard?app=initech-analyst&person=ana");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body.matches("BEGIN:VCARD").count(), 1, "{}", r.body);
+    assert!(r.body.contains("\r\nFN:Ana Lima\r\n"), "{}", r.body);
+    assert!(
+        r.body.contains("Globex (Analyst)") && r.body.contains("Initech (Analyst)"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Hooli"), "{}", r.body);
+    // The same card the whole list holds for her.
+    let everyone = get(&s, "/api/v1/people").json();
+    let ana: Vec<_> = everyone
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter(|c| c["name"] == "Ana Lima")
+        .collect();
+    assert_eq!(ana.len(), 2, "{everyone}");
+    assert!(
+        ana.iter()
+            .any(|c| c["at"].as_array().map(Vec::len) == Some(2))
+    );
+    let r = get(&s, "/api/v1/people/vcard?app=hooli-analyst&person=ana");
+    assert!(
+        r.body.contains("Hooli (Analyst)") && !r.body.contains("Globex"),
+        "{}",
+        r.body
+    );
+}
+
 #[test]
 fn search_filters_people_and_vcards() {
     let s = seeded();
