@@ -5,7 +5,7 @@
 
 use debrief_core::exchange::{self, EachError, Piece};
 use debrief_core::model::Profile;
-use debrief_store::{Change, Origin, Store, StoreError};
+use debrief_store::{Change, Origin, Store, StoreError, StoreReader};
 
 use crate::AppError;
 
@@ -71,4 +71,46 @@ pub fn restore_each(
         replaced: replaced?,
         applications,
     })
+}
+
+/// Whether the store holds exactly the document `reader` gives: its
+/// profile (the default when it has none) and its applications in its
+/// order. What a restore checks after writing: the document is read again
+/// keeping a 64-bit digest of each application's JSON, and the store walked
+/// one application at a time against them, so neither is held whole.
+pub fn holds_exactly(
+    store: &dyn StoreReader,
+    reader: impl std::io::Read,
+) -> Result<bool, AppError> {
+    fn digest(a: &debrief_core::model::Application) -> Result<u64, StoreError> {
+        use std::hash::Hasher as _;
+        let json = serde_json::to_vec(a).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(&json);
+        Ok(h.finish())
+    }
+    let mut profile = Profile::default();
+    let mut digests = Vec::new();
+    exchange::parse_each(reader, |piece| {
+        match piece {
+            Piece::Profile(p) => profile = p,
+            Piece::Application(a) => digests.push(digest(&a)?),
+        }
+        Ok::<(), StoreError>(())
+    })
+    .map_err(|e| match e {
+        EachError::Exchange(e) => AppError::Exchange(e),
+        EachError::Receiver(e) => AppError::Store(e),
+    })?;
+    if store.profile()? != profile {
+        return Ok(false);
+    }
+    let mut walked = 0;
+    let mut same = true;
+    store.each_application(&mut |a| {
+        same &= digests.get(walked) == Some(&digest(&a)?);
+        walked += 1;
+        Ok(())
+    })?;
+    Ok(same && walked == digests.len())
 }

@@ -298,66 +298,14 @@ impl BackupSource {
     }
 }
 
-/// Whether the vault holds exactly the document `source` gives: its
-/// profile (the default when it has none) and its applications in its
-/// order. The document is read again, keeping a digest of each application's JSON, and
-/// the vault walked a page at a time against them.
-fn holds_exactly(store: &dyn StoreReader, source: &BackupSource, name: &str) -> Result<bool> {
-    use std::hash::Hasher as _;
-    fn digest(a: &debrief_core::model::Application) -> std::result::Result<u64, String> {
-        let json = serde_json::to_vec(a).map_err(|e| e.to_string())?;
-        let mut h = std::hash::DefaultHasher::new();
-        h.write(&json);
-        Ok(h.finish())
-    }
-    let mut profile = debrief_core::model::Profile::default();
-    let mut digests = Vec::new();
-    debrief_core::exchange::parse_each(source.reader()?, |piece| {
-        match piece {
-            debrief_core::exchange::Piece::Profile(p) => profile = p,
-            debrief_core::exchange::Piece::Application(a) => digests.push(digest(&a)?),
-        }
-        Ok::<(), String>(())
-    })
-    .map_err(|e| match e {
-        debrief_core::exchange::EachError::Exchange(e) => {
-            Failure::input(format!("{name}: {e} (reading it again)"))
-        }
-        debrief_core::exchange::EachError::Receiver(e) => Failure::input(e),
-    })?;
-    if store.profile()? != profile {
-        return Ok(false);
-    }
-    let mut walked = 0;
-    let mut same = true;
-    store.each_application(&mut |a| {
-        let d = digest(&a).map_err(StoreError::Backend)?;
-        same &= digests.get(walked) == Some(&d);
-        walked += 1;
-        Ok(())
-    })?;
-    Ok(same && walked == digests.len())
-}
-
 /// Writes the vault's document to `path` as `debrief export` does, a page
 /// of applications at a time (one snapshot), never the whole vault in
 /// memory; gives how many applications it holds.
 fn write_backup(store: &dyn StoreReader, path: &Path) -> Result<usize> {
-    use std::io::Write as _;
     let cannot =
         |e: std::io::Error| Failure::input(format!("-o: cannot write {}: {e}", path.display()));
     let file = std::fs::File::create(path).map_err(cannot)?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-    match debrief_app::export::write_document(store, &mut out, true) {
-        Ok(n) => {
-            out.write_all(b"\n")
-                .and_then(|()| out.flush())
-                .map_err(cannot)?;
-            Ok(n)
-        }
-        Err(debrief_app::export::ExportError::Store(e)) => Err(e.into()),
-        Err(debrief_app::export::ExportError::Write(e)) => Err(cannot(e)),
-    }
+    crate::data::write_export(store, Box::new(file), &cannot)
 }
 
 /// `admin backup`: one vault to a file, or (`--all`) every candidate's to
@@ -431,7 +379,14 @@ fn restore(
             }
             e => Failure::from(e),
         })?;
-    if !holds_exactly(&store, &source, &name)? {
+    let same =
+        debrief_app::restore::holds_exactly(&store, source.reader()?).map_err(|e| match e {
+            debrief_app::AppError::Exchange(e) => {
+                Failure::input(format!("{name}: {e} (reading it again)"))
+            }
+            e => Failure::from(e),
+        })?;
+    if !same {
         return Err(Failure::input(format!(
             "the restored vault of {} differs from {name}; undo it with debrief --account EMAIL undo",
             location.describe()

@@ -222,7 +222,6 @@ fn open_document(path: &std::path::Path) -> Result<(Document, u64)> {
 }
 
 pub fn export(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
-    use std::io::Write as _;
     let cannot = |e: std::io::Error| match &a.output {
         Some(p) => Failure::input(format!("cannot write {}: {e}", p.display())),
         None => Failure::input(format!("cannot write JSON: {e}")),
@@ -231,16 +230,34 @@ pub fn export(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         Some(p) => Box::new(std::fs::File::create(p).map_err(cannot)?),
         None => Box::new(std::io::stdout().lock()),
     };
+    write_export(&*ctx.store, sink, &cannot).map(|_| ())
+}
+
+/// The store's exchange document, pretty, and a newline, written to
+/// `sink` a page of applications at a time (`debrief export`, `admin
+/// backup`); gives how many applications it holds. A reader that went
+/// away (`export | head`) ends it quietly; `cannot` words any other
+/// write error.
+pub fn write_export(
+    store: &dyn debrief_store::StoreReader,
+    sink: Box<dyn std::io::Write + '_>,
+    cannot: &dyn Fn(std::io::Error) -> Failure,
+) -> Result<usize> {
+    use std::io::Write as _;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, sink);
-    let written = debrief_app::export::write_document(&*ctx.store, &mut out, true)
-        .and_then(|_| Ok(out.write_all(b"\n").and_then(|()| out.flush())?));
+    let written = debrief_app::export::write_document(store, &mut out, true).and_then(|n| {
+        Ok(out
+            .write_all(b"\n")
+            .and_then(|()| out.flush())
+            .map(|()| n)?)
+    });
     match written {
-        Ok(()) => Ok(()),
+        Ok(n) => Ok(n),
         Err(debrief_app::export::ExportError::Store(e)) => Err(e.into()),
         Err(debrief_app::export::ExportError::Write(e))
             if e.kind() == std::io::ErrorKind::BrokenPipe =>
         {
-            Ok(())
+            Ok(0)
         }
         Err(debrief_app::export::ExportError::Write(e)) => Err(cannot(e)),
     }
