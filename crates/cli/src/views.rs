@@ -88,7 +88,9 @@ fn write_agenda_json<'a>(
     // Each window is split in two halves written on two threads, each into
     // a buffer of its own kept from window to window (fresh pages cost
     // more than the writing on a large agenda).
-    let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    // Cores are counted once a window is big enough to split (it reads
+    // files under /sys and /proc): one application's agenda never asks.
+    let mut two: Option<bool> = None;
     let mut texts: [Vec<u8>; 2] = Default::default();
     out.write_all(b"[")?;
     let mut first = true;
@@ -99,7 +101,11 @@ fn write_agenda_json<'a>(
             break;
         }
         let [head_text, tail_text] = &mut texts;
-        if two && window.len() >= 2_000 {
+        if window.len() >= 2_000
+            && *two.get_or_insert_with(|| {
+                std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+            })
+        {
             let (head, tail) = window.split_at(window.len() / 2);
             std::thread::scope(|scope| {
                 let tail = scope.spawn(|| write_actions(tail, tail_text));

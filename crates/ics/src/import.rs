@@ -292,9 +292,7 @@ impl<'s> Importer<'s> {
         // Events skipped for want of an application: (report, warning).
         let mut unplaced: Vec<(usize, usize)> = Vec::new();
         let created_before = self.created.len();
-        // Each event may add an interview and an invite: room made once.
-        self.look.interviews.reserve(count);
-        self.look.invites.reserve(count);
+        self.look.reserve(count);
 
         for item in events {
             let ev: &InviteEvent = item.borrow();
@@ -858,6 +856,12 @@ impl Lookup {
             }
         }
         named
+    }
+
+    /// Room for `events` more: each may add an interview and an invite.
+    fn reserve(&mut self, events: usize) {
+        self.interviews.reserve(events);
+        self.invites.reserve(events);
     }
 
     fn index_of(&self, id: &str) -> Option<usize> {
