@@ -279,18 +279,12 @@ async fn search(Extension(st): Extension<AppState>, RawQuery(raw): RawQuery) -> 
 
 /// `GET /people`: everyone met, across applications.
 async fn everyone(Extension(st): Extension<AppState>) -> Answer {
-    let snap = st.snapshot()?;
-    ok(crate::people::contacts_in(&**st.store()?, &snap)?)
+    crate::people::contacts_json(&st)
 }
 
 /// `GET /people/vcard[?app=ID&person=ID]`: vCard 4.0.
 async fn everyone_vcard(Extension(st): Extension<AppState>, RawQuery(raw): RawQuery) -> Answer {
-    let (text, name) = crate::people::vcard_file(&st, raw.as_deref())?;
-    Ok(crate::html::download(
-        text,
-        "text/vcard; charset=utf-8",
-        &name,
-    ))
+    crate::people::vcard_file(&st, raw.as_deref())
 }
 
 async fn application_add(Extension(st): Extension<AppState>, b: Bytes) -> Answer {

@@ -1,4 +1,5 @@
-//! The whole store as a download, written as it is read.
+//! Downloads written as they are read: the whole store, everyone's
+//! contacts.
 //!
 //! `GET /export.json` and `GET /api/v1/export` answer the exchange
 //! document of the whole store: at 100,000 applications that is close to
@@ -9,9 +10,16 @@
 //! ends with an error, so the download fails instead of looking whole.
 //! A store without a file (PostgreSQL: hosted vaults are small) is read
 //! and written in one go.
+//!
+//! Everyone's contacts (`GET /people/vcard`, `GET /api/v1/people`) are
+//! written the same way, a batch of people per walk of the store
+//! (`people::each_contact`); each walk reads its own consistent copy.
 
 use axum::body::{Body, Bytes};
 use axum::response::{IntoResponse, Response};
+use std::io::Write;
+
+use debrief_store::StoreReader;
 use tokio::sync::mpsc;
 
 use crate::state::{AppState, Problem, Result};
@@ -24,29 +32,40 @@ const AHEAD: usize = 4;
 /// The document's body (pretty like `debrief export`, or compact like the
 /// API's JSON), ending with a newline when pretty.
 pub fn document(st: &AppState, pretty: bool) -> Result<Response> {
+    written(st, move |store, out| {
+        debrief_app::export::write_document(store, out, pretty).map_err(failed)?;
+        if pretty {
+            out.write_all(b"\n").map_err(write_failed)?;
+        }
+        Ok(())
+    })
+}
+
+/// A body that `write` writes from the store as it reads it: on a thread
+/// of its own, through a connection of its own (one read transaction: a
+/// consistent copy while the server goes on), handed to the client a
+/// chunk at a time; if `write` fails midway the response ends with an
+/// error, so the download fails instead of looking whole. A store without
+/// a file (PostgreSQL: hosted vaults are small) is written in one go,
+/// where a failure is the answer's error.
+pub fn written(
+    st: &AppState,
+    write: impl FnOnce(&dyn StoreReader, &mut dyn Write) -> Result<()> + Send + 'static,
+) -> Result<Response> {
     let Some(store) = st.own_connection()? else {
         let mut bytes = Vec::new();
-        debrief_app::export::write_document(&**st.store()?, &mut bytes, pretty).map_err(failed)?;
-        if pretty {
-            bytes.push(b'\n');
-        }
+        write(&**st.store()?, &mut bytes)?;
         return Ok(bytes.into_response());
     };
     let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(AHEAD);
     std::thread::Builder::new()
-        .name("export".into())
+        .name("download".into())
         .spawn(move || {
             let mut out = Chunks {
                 tx,
                 buf: Vec::with_capacity(CHUNK),
             };
-            let written =
-                debrief_app::export::write_document(&*store, &mut out, pretty).and_then(|_| {
-                    if pretty {
-                        std::io::Write::write_all(&mut out, b"\n")?;
-                    }
-                    Ok(std::io::Write::flush(&mut out)?)
-                });
+            let written = write(&*store, &mut out).and_then(|()| out.flush().map_err(write_failed));
             if let Err(e) = written {
                 // The client may be gone already; nothing more to do then.
                 let _ = out
@@ -54,11 +73,16 @@ pub fn document(st: &AppState, pretty: bool) -> Result<Response> {
                     .blocking_send(Err(std::io::Error::other(e.to_string())));
             }
         })
-        .map_err(|e| Problem::internal(format!("cannot start the export: {e}")))?;
+        .map_err(|e| Problem::internal(format!("cannot start the download: {e}")))?;
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     });
     Ok(Body::from_stream(stream).into_response())
+}
+
+/// A failed write of a download (the client gone, say).
+pub fn write_failed(e: std::io::Error) -> Problem {
+    Problem::internal(format!("cannot write the download: {e}"))
 }
 
 fn failed(e: debrief_app::export::ExportError) -> Problem {
@@ -89,7 +113,7 @@ impl Chunks {
     }
 }
 
-impl std::io::Write for Chunks {
+impl Write for Chunks {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.buf.extend_from_slice(bytes);
         if self.buf.len() >= CHUNK {

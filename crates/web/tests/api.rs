@@ -1759,3 +1759,108 @@ fn search_filters_people_and_vcards() {
         (404, json!("person"))
     );
 }
+
+/// 250 people over 50 applications (two share an address, any case), on
+/// a SQLite file so the whole list is written by its own reading thread.
+fn crowd() -> Server {
+    let s = Server::start_sqlite(Some(NOW));
+    let mut doc = sample();
+    let apps: Vec<serde_json::Value> = (0..50)
+        .map(|i| {
+            let people: Vec<serde_json::Value> = (0..5)
+                .map(|j| {
+                    let email = if (i, j) == (7, 0) {
+                        "shared.person0@example.org".to_string()
+                    } else if (i, j) == (31, 4) {
+                        "Shared.Person0@Example.ORG".to_string()
+                    } else {
+                        format!("p{i}-{j}@co{i}.example")
+                    };
+                    json!({ "id": format!("p{j}"), "name": format!("Person {:03}", (i * 5 + j) * 37 % 250), "email": email })
+                })
+                .collect();
+            json!({ "id": format!("co-{i}"), "company": format!("Co {i}"), "role": "Analyst", "people": people })
+        })
+        .collect();
+    doc["applications"] = json!(apps);
+    let r = post_json(&s, "/api/v1/import", &doc);
+    assert_eq!(r.status, 200, "{}", r.body);
+    s
+}
+
+#[test]
+fn everyone_is_listed_a_page_at_a_time_and_downloaded_whole() {
+    let s = crowd();
+    // The API's list: everyone, by name, the shared address one contact.
+    let r = get(&s, "/api/v1/people");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.header("content-type")
+            .is_some_and(|c| c == "application/json"),
+        "{:?}",
+        r.header("content-type")
+    );
+    let everyone = r.json();
+    let names: Vec<&str> = everyone
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| c["name"].as_str().expect("a name"))
+        .collect();
+    assert_eq!(names.len(), 249, "{names:?}");
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted);
+    let shared = everyone
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|c| c["emails"][0] == "shared.person0@example.org")
+        .expect("the shared address");
+    assert_eq!(shared["at"].as_array().map(Vec::len), Some(2), "{shared}");
+
+    // The page: 100 a page, by name, with a pager; past the end, the last.
+    let page = |q: &str| get(&s, &format!("/people{q}"));
+    let first = page("");
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("1–100 of 249 people"), "{}", first.body);
+    assert!(first.body.contains("Page 1 of 3"), "{}", first.body);
+    assert!(
+        first.body.contains("href=\"/people?page=2\""),
+        "{}",
+        first.body
+    );
+    let shown = |body: &str| -> Vec<String> {
+        body.split("<h2>")
+            .skip(1)
+            .map(|h| h.split("</h2>").next().unwrap_or("").to_string())
+            .collect()
+    };
+    let mut paged = Vec::new();
+    for n in 1..=3 {
+        let r = page(&format!("?page={n}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        paged.extend(shown(&r.body));
+    }
+    assert_eq!(paged, names);
+    let last = page("?page=99");
+    assert_eq!(last.status, 200);
+    assert!(last.body.contains("201–249 of 249 people"), "{}", last.body);
+    assert!(last.body.contains("Page 3 of 3"), "{}", last.body);
+    for bad in ["?page=two", "?page=-1", "?sort=name"] {
+        let r = page(bad);
+        assert_eq!(r.status, 422, "{bad}: {}", r.body);
+    }
+
+    // Everyone's cards: one each, in the list's order.
+    let r = get(&s, "/api/v1/people/vcard");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cards: Vec<&str> = r
+        .body
+        .split("\r\nFN:")
+        .skip(1)
+        .map(|c| c.split("\r\n").next().unwrap_or(""))
+        .collect();
+    assert_eq!(cards, names);
+    assert_eq!(r.body.matches("BEGIN:VCARD").count(), 249);
+}

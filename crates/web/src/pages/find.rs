@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::html;
 
-use crate::html::{Nav, app_url, day, download, page, urlencode, when};
+use crate::html::{Nav, app_url, day, page, urlencode, when};
 use crate::state::{AppState, Result};
 
 use super::common::{respond, thousands};
@@ -104,15 +104,61 @@ fn search_page(st: &AppState, h: &HeaderMap, raw: Option<&str>) -> Result<Respon
     Ok(page(h, status, "Search", None, body))
 }
 
-/// `GET /people`: everyone met, across applications.
-pub(super) async fn people(Extension(st): Extension<AppState>, h: HeaderMap) -> Response {
-    respond(&h, people_page(&st, &h))
+/// People shown on a page of `/people`.
+const PEOPLE_PER_PAGE: usize = 100;
+
+/// `GET /people[?page=N]`: everyone met, across applications, a page of
+/// [`PEOPLE_PER_PAGE`] at a time.
+pub(super) async fn people(
+    Extension(st): Extension<AppState>,
+    h: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    respond(&h, people_page(&st, &h, q.as_deref()))
 }
 
-fn people_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
+/// Which page of `/people`: 1 unless `page=N` says otherwise (0 is 1).
+fn people_page_number(q: Option<&str>) -> Result<usize> {
+    let fields = query_fields(q);
+    if let Some((k, _)) = fields.iter().find(|(k, _)| k != "page") {
+        return Err(crate::state::Problem::field(
+            k,
+            "the people list takes only page=N",
+        ));
+    }
+    match field(&fields, "page") {
+        None => Ok(1),
+        // Past the last page is the last (as on Today).
+        Some(p) => p.trim().parse::<usize>().map_err(|_| {
+            crate::state::Problem::field("page", format!("'{p}' is not a page number"))
+        }),
+    }
+}
+
+fn people_page(st: &AppState, h: &HeaderMap, q: Option<&str>) -> Result<Response> {
     let snap = st.snapshot()?;
-    let everyone = crate::people::contacts_in(&**st.store()?, &snap)?;
+    let crate::people::Page {
+        total,
+        number,
+        pages,
+        contacts: everyone,
+    } = crate::people::page_of(
+        &**st.store()?,
+        &snap,
+        people_page_number(q)?,
+        PEOPLE_PER_PAGE,
+    )?;
+    let first = (number - 1) * PEOPLE_PER_PAGE + 1;
     let today = snap.now.to_zoned(snap.tz.clone()).date();
+    let pager = html! {
+        @if pages > 1 {
+            nav.pager aria-label="People pages" {
+                @if number > 1 { a rel="prev" href=(format!("/people?page={}", number - 1)) { "← Previous" } " " }
+                span { "Page " (thousands(number)) " of " (thousands(pages)) }
+                @if number < pages { " " a rel="next" href=(format!("/people?page={}", number + 1)) { "Next →" } }
+            }
+        }
+    };
     let body = html! {
         h1 { "People" }
         p.lede { "Everyone you met, across applications: when you were last in touch, and when staying in touch is due." }
@@ -120,6 +166,10 @@ fn people_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
             p { "Nobody yet. Add people on an application's page." }
         } @else {
             p { a.button.secondary href="/people/vcard" download="debrief-people.vcf" { "Download all as contacts (.vcf)" } }
+            @if pages > 1 {
+                p.muted role="status" { (thousands(first)) "–" (thousands(first + everyone.len() - 1)) " of " (thousands(total)) " people, by name." }
+            }
+            (pager)
             ul.people {
                 @for c in &everyone {
                     li.person-card {
@@ -148,6 +198,7 @@ fn people_page(st: &AppState, h: &HeaderMap) -> Result<Response> {
                     }
                 }
             }
+            (pager)
         }
     };
     Ok(page(h, StatusCode::OK, "People", Some(Nav::People), body))
@@ -160,7 +211,7 @@ pub(super) async fn vcard(
     RawQuery(q): RawQuery,
 ) -> Response {
     match crate::people::vcard_file(&st, q.as_deref()) {
-        Ok((text, name)) => download(text, "text/vcard; charset=utf-8", &name),
+        Ok(file) => file,
         Err(p) => crate::html::error_page(&h, &p),
     }
 }
