@@ -52,6 +52,15 @@ impl Moment {
     pub fn to_zoned(&self, tz: &TimeZone) -> Zoned {
         self.ts.to_zoned(tz.clone())
     }
+
+    /// `f` of the moment's RFC 3339 text (its `Display`), written on the
+    /// stack in the common case: for writers that copy it out at once.
+    pub fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match moment_codec::rfc3339(self, &mut [0; moment_codec::TEXT]) {
+            Some(text) => f(text),
+            None => f(&self.ts.display_with_offset(self.offset).to_string()),
+        }
+    }
 }
 
 impl Ord for Moment {
@@ -66,9 +75,14 @@ impl PartialOrd for Moment {
     }
 }
 
+mod moment_codec;
+
 impl fmt::Display for Moment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.ts.display_with_offset(self.offset))
+        match moment_codec::rfc3339(self, &mut [0; moment_codec::TEXT]) {
+            Some(text) => f.write_str(text),
+            None => write!(f, "{}", self.ts.display_with_offset(self.offset)),
+        }
     }
 }
 
@@ -114,20 +128,40 @@ impl FromStr for Moment {
 }
 
 /// RFC 3339 text in human-readable formats (JSON: the exchange format);
-/// in binary ones (the SQLite store's load images) the three numbers
-/// `(Unix seconds, nanoseconds, offset seconds)`, read without parsing text.
+/// in binary ones (the SQLite store's load images) bytes packing the three
+/// numbers (Unix seconds, offset seconds, nanoseconds if any), read
+/// without parsing text (and without serde's tuple machinery: a store's
+/// agenda reads a million of them).
 impl Serialize for Moment {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
-            s.collect_str(self)
+            match moment_codec::rfc3339(self, &mut [0; moment_codec::TEXT]) {
+                Some(text) => s.serialize_str(text),
+                None => s.collect_str(self),
+            }
         } else {
-            (
-                self.ts.as_second(),
-                self.ts.subsec_nanosecond(),
-                self.offset.seconds(),
-            )
-                .serialize(s)
+            let mut buf = [0; moment_codec::PACKED];
+            let n = moment_codec::pack(self, &mut buf);
+            s.serialize_bytes(&buf[..n])
         }
+    }
+}
+
+/// Reads [`Moment`]'s packed bytes.
+struct PackedMoment;
+
+impl serde::de::Visitor<'_> for PackedMoment {
+    type Value = Moment;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a moment's packed numbers")
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Moment, E> {
+        let (second, nanosecond, offset) = moment_codec::unpack(bytes).map_err(E::custom)?;
+        let ts = Timestamp::new(second, nanosecond).map_err(E::custom)?;
+        let offset = Offset::from_seconds(offset).map_err(E::custom)?;
+        Ok(Moment { ts, offset })
     }
 }
 
@@ -135,10 +169,7 @@ impl<'de> Deserialize<'de> for Moment {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         if !d.is_human_readable() {
-            let (second, nanosecond, offset) = <(i64, i32, i32)>::deserialize(d)?;
-            let ts = Timestamp::new(second, nanosecond).map_err(D::Error::custom)?;
-            let offset = Offset::from_seconds(offset).map_err(D::Error::custom)?;
-            return Ok(Moment { ts, offset });
+            return d.deserialize_bytes(PackedMoment);
         }
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         s.parse().map_err(D::Error::custom)

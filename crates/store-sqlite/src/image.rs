@@ -25,8 +25,8 @@
 //!   (untagged or internally tagged enums, `flatten`) are refused with an
 //!   error, never a panic; the model has none.
 //!
-//! A `Moment` is its three numbers here (its non-human-readable form), so
-//! no time is parsed.
+//! A `Moment` is its three numbers here, packed in a byte string of
+//! fixed widths (its non-human-readable form), so no time is parsed.
 //!
 //! Positions change meaning when the model changes (a field added, moved or
 //! retyped, a variant reordered), so an image records the layout it was
@@ -1114,10 +1114,8 @@ mod tests {
         }
         assert!(missing.is_empty(), "never set in the sample: {missing:?}");
         assert!(
-            layout
-                .iter()
-                .any(|l| l.contains("Interview.start: tuple 3")),
-            "a Moment is its three numbers: {layout:#?}"
+            layout.iter().any(|l| l.contains("Interview.start: bytes")),
+            "a Moment is its three numbers, packed: {layout:#?}"
         );
         assert!(
             layout
