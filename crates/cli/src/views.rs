@@ -137,11 +137,129 @@ fn write_actions(actions: &[&Action], text: &mut Vec<u8>) {
     text.clear();
     for a in actions {
         text.extend_from_slice(b",\n    ");
-        let mut json = serde_json::Serializer::with_formatter(&mut *text, Indented::at(2));
-        // Writing into memory fails only for a value JSON cannot hold,
-        // which an action never is.
-        let _ = serde::Serialize::serialize(a, &mut json);
+        write_action(a, text);
     }
+}
+
+/// One action as serde_json pretty-prints it two levels deep, written
+/// field by field: a hundred thousand actions through serde's machinery
+/// cost twice the instructions. The unit tests hold it to serde's bytes
+/// (a field added to `Action` fails them until it is written here).
+fn write_action(a: &Action, out: &mut Vec<u8>) {
+    fn text(out: &mut Vec<u8>, key: &str, value: &str) {
+        out.extend_from_slice(b"\n      \"");
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\": ");
+        json_string(out, value);
+        out.push(b',');
+    }
+    fn maybe(out: &mut Vec<u8>, key: &str, value: Option<&str>) {
+        match value {
+            Some(v) => text(out, key, v),
+            None => {
+                out.extend_from_slice(b"\n      \"");
+                out.extend_from_slice(key.as_bytes());
+                out.extend_from_slice(b"\": null,");
+            }
+        }
+    }
+    out.push(b'{');
+    text(out, "rule", a.rule.id());
+    text(out, "state", a.state.as_str());
+    text(out, "application", &a.application);
+    maybe(out, "interview", a.interview.as_deref());
+    maybe(out, "person", a.person.as_deref());
+    a.opens.with_text(|t| text(out, "opens", t));
+    a.due.with_text(|t| text(out, "due", t));
+    maybe(out, "channel", a.channel.map(|c| c.as_str()));
+    text(out, "why", &a.why);
+    out.extend_from_slice(b"\n      \"seeds\": [");
+    for (i, seed) in a.seeds.iter().enumerate() {
+        out.extend_from_slice(if i == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        });
+        json_string(out, seed);
+    }
+    out.extend_from_slice(if a.seeds.is_empty() {
+        b"],"
+    } else {
+        b"\n      ],"
+    });
+    text(out, "title", &a.title);
+    match &a.policy {
+        None => {
+            out.pop();
+        }
+        Some(policy) => {
+            out.extend_from_slice(b"\n      \"policy\": ");
+            let mut json = serde_json::Serializer::with_formatter(&mut *out, Indented::at(3));
+            // Writing into memory fails only for a value JSON cannot
+            // hold, which a policy note never is.
+            let _ = serde::Serialize::serialize(policy, &mut json);
+        }
+    }
+    out.extend_from_slice(b"\n    }");
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes it: `"`, `\\` and
+/// the control characters (`\n`, `\t`… by name, the rest `\u00XX`).
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    while let Some(at) = next_to_escape(bytes, start) {
+        out.extend_from_slice(&bytes[start..at]);
+        match bytes[at] {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
+        }
+        start = at + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Where the first byte JSON escapes is in `bytes`, from `from` on:
+/// eight bytes at a time while none is (a control character, `"` or
+/// `\\`: tested on the whole word at once), then byte by byte.
+fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Some byte of `x` is zero: exact as a yes or no.
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let rest = bytes.get(from..)?;
+    let mut words = rest.chunks_exact(8);
+    let mut skipped = 0;
+    for word in words.by_ref() {
+        let mut w = [0; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_le_bytes(w);
+        // A byte below 0x20 (`hasless`), or equal to `"` or `\\`.
+        if w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0
+            || has_zero(w ^ (ONES * u64::from(b'"')))
+            || has_zero(w ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        skipped += 8;
+    }
+    rest[skipped..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|i| from + skipped + i)
 }
 
 /// serde_json's pretty printing (two spaces a level) for a value that
@@ -632,6 +750,100 @@ pub fn app_show(ctx: &Ctx, id: &str, as_json: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An action written field by field is serde's pretty JSON of it, for
+    /// every demo action and for the odd ones: every control character,
+    /// quotes and backslashes, text beyond ASCII, no interview, person or
+    /// channel, moments jiff writes itself (a fraction of a second, an
+    /// offset with seconds, a year before 0000), no seeds, a policy note.
+    #[test]
+    fn an_action_is_written_as_serde_writes_it() {
+        let now: jiff::Timestamp = "2026-11-22T15:00:00Z".parse().expect("now");
+        let data = debrief_core::demo::dataset(now, "America/Chicago").expect("demo");
+        let engine = Engine::new(&data.profile).expect("engine");
+        let mut actions = engine.agenda(&data, now).actions;
+        assert!(actions.iter().any(|a| a.channel.is_some()));
+        let base = actions[0].clone();
+        let all_bytes: String = (0u8..0x80).map(char::from).collect();
+        let odd_moments = [
+            "2026-11-22T15:00:00.25-06:00",
+            "2026-11-22T15:00:00+05:30:15",
+            "-000001-06-01T00:00:00Z",
+            "-000044-03-15T12:00:00+01:00",
+            "0000-01-01T00:00:00Z",
+            "9999-12-30T12:00:00+01:00",
+        ];
+        for (i, text) in [all_bytes.as_str(), "\"\\\"", "café ✓ 東京 \u{2028}", ""]
+            .into_iter()
+            .enumerate()
+        {
+            let mut a = base.clone();
+            a.why = text.into();
+            a.title = text.chars().rev().collect();
+            a.application = text.into();
+            a.interview = (i % 2 == 0).then(|| text.into());
+            a.person = (i % 2 == 1).then(|| text.into());
+            a.channel = None;
+            a.seeds = if i == 3 { &[] } else { &["001", "0\"2"] };
+            a.opens = odd_moments[i].parse().expect("a moment");
+            a.due = odd_moments[i + 2].parse().expect("a moment");
+            if i == 1 {
+                a.policy = Some(debrief_core::engine::PolicyNote {
+                    applied: "stated".into(),
+                    reason: text.into(),
+                    alternatives: vec![],
+                });
+            }
+            actions.push(a);
+        }
+        for a in &actions {
+            let mut ours = Vec::new();
+            write_action(a, &mut ours);
+            let mut serde = Vec::new();
+            let mut json = serde_json::Serializer::with_formatter(&mut serde, Indented::at(2));
+            serde::Serialize::serialize(a, &mut json).expect("serde");
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&serde)
+            );
+        }
+    }
+
+    /// The word-at-a-time scan finds what a byte-by-byte one finds: one
+    /// byte to escape (or none) at every place of strings of every length
+    /// up to 40, among ASCII and bytes of multi-byte characters.
+    #[test]
+    fn the_scan_finds_the_first_byte_to_escape() {
+        let fillers: [&[u8]; 3] = [b"a", "é".as_bytes(), "✓".as_bytes()];
+        let special = [0x00, 0x01, 0x1f, b'"', b'\\', b'\n'];
+        let harmless = [0x20, 0x21, 0x7f, b'[', b']', 0x5b, 0x5d, 0x23];
+        for filler in fillers {
+            for len in 0..40 {
+                let base: Vec<u8> = filler.iter().copied().cycle().take(len).collect();
+                for at in 0..=len {
+                    for &b in special.iter().chain(&harmless) {
+                        let mut bytes = base.clone();
+                        if at < len {
+                            bytes[at] = b;
+                        }
+                        for from in [0, at / 2, at] {
+                            let naive = bytes
+                                .iter()
+                                .enumerate()
+                                .skip(from)
+                                .find(|&(_, &c)| c < 0x20 || c == b'"' || c == b'\\')
+                                .map(|(i, _)| i);
+                            assert_eq!(
+                                next_to_escape(&bytes, from),
+                                naive,
+                                "{bytes:?} from {from}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     /// The streamed JSON is the engine's, byte for byte, across windows.
     #[test]
