@@ -3,6 +3,12 @@
 //! them in the wrong order. On the wire each is the plain string it always
 //! was (`#[serde(transparent)]`, the same JSON Schema), so files, the API
 //! and the stores see no difference.
+//!
+//! The text is a `SmolStr`: an id of up to 23 bytes (nearly all: `marie`,
+//! `acme-analyst`, `app-04217`) is kept inline, so reading a store's
+//! applications, copying ids into a hundred thousand actions and dropping
+//! them all allocate and free nothing for them; a longer one is shared.
+//! It hashes, compares and orders as its `str`, which `Borrow<str>` needs.
 
 use std::borrow::{Borrow, Cow};
 use std::fmt;
@@ -10,6 +16,7 @@ use std::ops::Deref;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 macro_rules! string_id {
     ($($(#[$meta:meta])* $name:ident;)+) => {$(
@@ -18,11 +25,11 @@ macro_rules! string_id {
             Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
         )]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(SmolStr);
 
         impl $name {
-            pub fn new(id: impl Into<String>) -> Self {
-                $name(id.into())
+            pub fn new(id: impl AsRef<str>) -> Self {
+                $name(SmolStr::new(id))
             }
 
             pub fn as_str(&self) -> &str {
@@ -30,7 +37,7 @@ macro_rules! string_id {
             }
 
             pub fn into_string(self) -> String {
-                self.0
+                self.0.into()
             }
         }
 
@@ -83,19 +90,19 @@ macro_rules! string_id {
 
         impl From<String> for $name {
             fn from(id: String) -> Self {
-                $name(id)
+                $name(SmolStr::from(id))
             }
         }
 
         impl From<&str> for $name {
             fn from(id: &str) -> Self {
-                $name(id.to_string())
+                $name(SmolStr::new(id))
             }
         }
 
         impl From<&String> for $name {
             fn from(id: &String) -> Self {
-                $name(id.clone())
+                $name(SmolStr::new(id))
             }
         }
 
@@ -107,7 +114,7 @@ macro_rules! string_id {
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0
+                id.0.into()
             }
         }
 
@@ -125,25 +132,25 @@ macro_rules! string_id {
 
         impl PartialEq<String> for $name {
             fn eq(&self, other: &String) -> bool {
-                &self.0 == other
+                self.0 == other.as_str()
             }
         }
 
         impl PartialEq<$name> for str {
             fn eq(&self, other: &$name) -> bool {
-                self == other.0
+                self == other.0.as_str()
             }
         }
 
         impl PartialEq<$name> for &str {
             fn eq(&self, other: &$name) -> bool {
-                *self == other.0
+                *self == other.0.as_str()
             }
         }
 
         impl PartialEq<$name> for String {
             fn eq(&self, other: &$name) -> bool {
-                *self == other.0
+                self.as_str() == other.0.as_str()
             }
         }
     )+};
@@ -190,6 +197,19 @@ mod tests {
         let mut m = HashMap::new();
         m.insert(AppId::from("acme"), 1);
         assert_eq!(m.get("acme"), Some(&1));
+        // Kept inline or shared, an id hashes, compares and orders as its
+        // text (what `Borrow<str>` needs), and reads back as it was.
+        let long = "a-company-with-a-very-long-name-analyst-2026";
+        for text in ["", "p0", "exactly-twenty-three-by", long, "Zoë ✓ 東京"] {
+            let id = PersonId::new(text);
+            assert_eq!(id.as_str(), text);
+            assert_eq!(id.clone().into_string(), text);
+            assert_eq!(format!("{id:?}"), format!("PersonId({text:?})"));
+            let mut m = HashMap::new();
+            m.insert(id.clone(), text.len());
+            assert_eq!(m.get(text), Some(&text.len()));
+            assert_eq!(id.cmp(&PersonId::new(long)), text.cmp(long));
+        }
         let id = AppId::from("acme");
         assert_eq!(id, "acme");
         assert_eq!("acme", id);
