@@ -25,21 +25,6 @@ pub fn active_actions(
     zone: &str,
     each: &mut dyn FnMut(&Application),
 ) -> Result<Vec<Action>, StoreError> {
-    Ok(merge_actions(active_action_parts(
-        store, engine, now, zone, each,
-    )?))
-}
-
-/// [`active_actions`] before the merge: lists each sorted most pressing
-/// first, for a caller that writes the agenda out as it merges them
-/// ([`debrief_core::engine::Merged`]) instead of holding it whole.
-pub fn active_action_parts(
-    store: &dyn StoreReader,
-    engine: &Engine,
-    now: Timestamp,
-    zone: &str,
-    each: &mut dyn FnMut(&Application),
-) -> Result<Vec<Vec<Action>>, StoreError> {
     let ((), parts) = computed_beside(engine, now, |push| {
         store.each_active(now, zone, &mut |a| {
             each(&a);
@@ -47,7 +32,39 @@ pub fn active_action_parts(
             Ok(())
         })
     })?;
-    Ok(parts)
+    Ok(merge_actions(parts))
+}
+
+/// [`active_actions`] before the merge, for a caller that needs nothing
+/// but the actions and writes the agenda out as it merges them
+/// ([`debrief_core::engine::Merged`]) instead of holding it whole: one
+/// list per chunk of applications, sorted most pressing first, in the
+/// store's order, each made into what `finish` makes of it. Each chunk's
+/// actions are computed, and finished, on the thread that decoded it
+/// (`StoreReader::each_active_chunk`), so the store's reading and every
+/// core's decoding, computing and finishing overlap.
+pub fn active_action_parts<T: Send>(
+    store: &dyn StoreReader,
+    engine: &Engine,
+    now: Timestamp,
+    zone: &str,
+    finish: &(dyn Fn(Vec<Action>) -> T + Sync),
+) -> Result<Vec<T>, StoreError> {
+    let parts = std::sync::Mutex::new(Vec::new());
+    store.each_active_chunk(now, zone, &|place, apps| {
+        let actions = engine.sorted_actions(&apps, now);
+        drop(apps);
+        let part = finish(actions);
+        parts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((place, part));
+    })?;
+    let mut parts = parts
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    parts.sort_unstable_by_key(|(place, _)| *place);
+    Ok(parts.into_iter().map(|(_, part)| part).collect())
 }
 
 /// Runs `read`, which hands every application it reads to its argument,

@@ -74,9 +74,13 @@ pub fn agenda(ctx: &Ctx, app: Option<&str>, companies: bool) -> Result<AgendaAns
 }
 
 /// The whole store's agenda for `agenda --json`: its header (no actions
-/// in it) and its actions as sorted lists, merged as they are written
+/// in it) and its actions as sorted lists, each made into what `finish`
+/// makes of it where it was computed, merged as they are written
 /// ([`debrief_core::engine::Merged`]) instead of into one list first.
-pub fn agenda_parts(ctx: &Ctx) -> Result<(Agenda, Vec<Vec<debrief_core::engine::Action>>)> {
+pub fn agenda_parts<T: Send>(
+    ctx: &Ctx,
+    finish: &(dyn Fn(Vec<debrief_core::engine::Action>) -> T + Sync),
+) -> Result<(Agenda, Vec<T>)> {
     let profile = ctx.profile()?;
     let now = ctx.now()?;
     let engine = Engine::new(&profile).map_err(Failure::input)?;
@@ -85,7 +89,7 @@ pub fn agenda_parts(ctx: &Ctx) -> Result<(Agenda, Vec<Vec<debrief_core::engine::
         &engine,
         now,
         &profile.timezone,
-        &mut |_| {},
+        finish,
     )?;
     Ok((engine.agenda_of(Vec::new(), now), parts))
 }

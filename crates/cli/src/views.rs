@@ -21,15 +21,15 @@ pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
         // The whole store's actions are merged as they are written, never
         // joined into one list first; one application's are one list.
         let (header, parts) = match &a.app {
-            None => crate::answers::agenda_parts(ctx)?,
+            None => crate::answers::agenda_parts(ctx, &Rendered::of)?,
             Some(id) => {
                 let mut answer = crate::answers::agenda(ctx, Some(id), false)?;
                 let actions = std::mem::take(&mut answer.agenda.actions);
-                (answer.agenda, vec![actions])
+                (answer.agenda, vec![Rendered::of(actions)])
             }
         };
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let written = write_agenda_json(&header, Merged::new(&parts), &mut out);
+        let written = write_agenda_json(&header, &parts, &mut out);
         match written.and_then(|()| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 return Err(Failure::input(format!("cannot write JSON: {e}")));
@@ -60,20 +60,45 @@ pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
     Ok(())
 }
 
-/// How many actions of the agenda's JSON are made at a time (on every
-/// core) before they are written: the text in memory stays a few
-/// megabytes however long the agenda.
-const JSON_WINDOW: usize = 8_192;
+/// A sorted list of the agenda's actions and their JSON, each action
+/// written (`,\n    ` and the action pretty-printed at the depth of the
+/// `actions` array's elements) on the thread that computed the list,
+/// while its text is fresh in that core's cache.
+#[derive(Clone)]
+struct Rendered {
+    actions: Vec<Action>,
+    text: Vec<u8>,
+    /// Where each action's text ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Rendered {
+    fn of(actions: Vec<Action>) -> Rendered {
+        // About 550 bytes an action.
+        let mut text = Vec::with_capacity(actions.len() * 600);
+        let mut ends = Vec::with_capacity(actions.len());
+        for a in &actions {
+            text.extend_from_slice(b",\n    ");
+            write_action(a, &mut text);
+            ends.push(text.len());
+        }
+        Rendered {
+            actions,
+            text,
+            ends,
+        }
+    }
+}
 
 /// `agenda --json`: the bytes of [`Agenda::to_pretty_json`] (`header`'s
-/// moment and zone, then `actions`, in their order) and a newline,
-/// streamed to `out` a window of actions at a time, each window written
-/// on every core.
+/// moment and zone, then the actions of `parts` merged in the agenda's
+/// order) and a newline, streamed to `out` as the parts are merged, each
+/// action's text copied from its part.
 ///
 /// [`Agenda::to_pretty_json`]: debrief_core::engine::Agenda::to_pretty_json
-fn write_agenda_json<'a>(
+fn write_agenda_json(
     header: &Agenda,
-    actions: impl Iterator<Item = &'a Action>,
+    parts: &[Rendered],
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     out.write_all(b"{\n  \"now\": ")?;
@@ -81,64 +106,25 @@ fn write_agenda_json<'a>(
     out.write_all(b",\n  \"timezone\": ")?;
     serde_json::to_writer(&mut *out, &header.timezone)?;
     out.write_all(b",\n  \"actions\": ")?;
-    let mut actions = actions.peekable();
-    if actions.peek().is_none() {
+    if parts.iter().all(|p| p.actions.is_empty()) {
         return out.write_all(b"[]\n}\n");
     }
-    // Each window is split in two halves written on two threads, each into
-    // a buffer of its own kept from window to window (fresh pages cost
-    // more than the writing on a large agenda).
-    // Cores are counted once a window is big enough to split (it reads
-    // files under /sys and /proc): one application's agenda never asks.
-    let mut two: Option<bool> = None;
-    let mut texts: [Vec<u8>; 2] = Default::default();
     out.write_all(b"[")?;
+    let mut merged = Merged::of(parts.iter().map(|p| p.actions.as_slice()));
+    // Each list's actions come out in its order: the next one's place.
+    let mut next: Vec<usize> = vec![0; parts.len()];
     let mut first = true;
-    let mut window = Vec::with_capacity(JSON_WINDOW);
-    loop {
-        window.extend(actions.by_ref().take(JSON_WINDOW));
-        if window.is_empty() {
-            break;
-        }
-        let [head_text, tail_text] = &mut texts;
-        if window.len() >= 2_000
-            && *two.get_or_insert_with(|| {
-                std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-            })
-        {
-            let (head, tail) = window.split_at(window.len() / 2);
-            std::thread::scope(|scope| {
-                let tail = scope.spawn(|| write_actions(tail, tail_text));
-                write_actions(head, head_text);
-                tail.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            });
-        } else {
-            write_actions(&window, head_text);
-            tail_text.clear();
-        }
-        for text in [&*head_text, &*tail_text] {
-            if text.is_empty() {
-                continue;
-            }
-            // Every action starts with ",\n    "; the first needs no comma.
-            out.write_all(if first { &text[1..] } else { text })?;
-            first = false;
-        }
-        window.clear();
+    while let Some((list, _)) = merged.pop() {
+        let part = &parts[list];
+        let at = next[list];
+        next[list] += 1;
+        let start = at.checked_sub(1).map_or(0, |before| part.ends[before]);
+        let text = &part.text[start..part.ends[at]];
+        // Every action starts with ",\n    "; the first needs no comma.
+        out.write_all(if first { &text[1..] } else { text })?;
+        first = false;
     }
     out.write_all(b"\n  ]\n}\n")
-}
-
-/// `actions` as elements of the agenda's `actions` array, into `text`
-/// (emptied first): each `,\n    ` and the action pretty-printed at the
-/// depth of the array's elements.
-fn write_actions(actions: &[&Action], text: &mut Vec<u8>) {
-    text.clear();
-    for a in actions {
-        text.extend_from_slice(b",\n    ");
-        write_action(a, text);
-    }
 }
 
 /// One action as serde_json pretty-prints it two levels deep, written
@@ -845,7 +831,8 @@ mod tests {
         }
     }
 
-    /// The streamed JSON is the engine's, byte for byte, across windows.
+    /// The streamed JSON is the engine's, byte for byte, from one list or
+    /// merged from many.
     #[test]
     fn the_agenda_json_streams_the_same_bytes() {
         let now: jiff::Timestamp = "2026-11-22T15:00:00Z".parse().expect("now");
@@ -877,7 +864,7 @@ mod tests {
         );
         let one = agenda.actions.clone();
         assert!(one.len() > 1);
-        while agenda.actions.len() < 2 * JSON_WINDOW + 100 {
+        while agenda.actions.len() < 20_000 {
             agenda.actions.extend(one.iter().cloned());
         }
         for actions in [vec![], one.clone(), agenda.actions.clone()] {
@@ -888,12 +875,13 @@ mod tests {
             let mut whole = a.to_pretty_json();
             whole.push(b'\n');
             let mut streamed = Vec::new();
-            write_agenda_json(&a, a.actions.iter(), &mut streamed).expect("write");
+            let parts = [Rendered::of(a.actions.clone())];
+            write_agenda_json(&a, &parts, &mut streamed).expect("write");
             assert!(streamed == whole, "{} actions differ", a.actions.len());
         }
-        // Merged from sorted lists as it is written, past two windows: k
-        // copies of a sorted list merge into each action k times in a row.
-        let k = 2 * JSON_WINDOW / one.len() + 2;
+        // Merged from sorted lists as it is written: k copies of a sorted
+        // list merge into each action k times in a row.
+        let k = 20_000 / one.len() + 2;
         let expected = debrief_core::engine::Agenda {
             actions: one
                 .iter()
@@ -904,8 +892,8 @@ mod tests {
         let mut whole = expected.to_pretty_json();
         whole.push(b'\n');
         let mut merged = Vec::new();
-        let parts = vec![one.clone(); k];
-        write_agenda_json(&expected, Merged::new(&parts), &mut merged).expect("write");
+        let parts = vec![Rendered::of(one.clone()); k];
+        write_agenda_json(&expected, &parts, &mut merged).expect("write");
         assert!(
             merged == whole,
             "{} merged actions differ",

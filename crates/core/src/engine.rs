@@ -873,8 +873,14 @@ pub struct Merged<'a> {
 
 impl<'a> Merged<'a> {
     pub fn new(parts: &'a [Vec<Action>]) -> Merged<'a> {
-        let left = parts.iter().map(Vec::len).sum();
-        let mut lists: Vec<std::slice::Iter<'a, Action>> = parts.iter().map(|p| p.iter()).collect();
+        Merged::of(parts.iter().map(Vec::as_slice))
+    }
+
+    /// [`Merged::new`] of lists borrowed from wherever they are kept.
+    pub fn of(parts: impl IntoIterator<Item = &'a [Action]>) -> Merged<'a> {
+        let mut lists: Vec<std::slice::Iter<'a, Action>> =
+            parts.into_iter().map(<[Action]>::iter).collect();
+        let left = lists.iter().map(ExactSizeIterator::len).sum();
         let heads: Vec<Option<&'a Action>> = lists.iter_mut().map(Iterator::next).collect();
         let heap: Vec<usize> = (0..heads.len()).filter(|&i| heads[i].is_some()).collect();
         let mut merged = Merged {
@@ -916,8 +922,10 @@ impl<'a> Merged<'a> {
 }
 
 impl<'a> Merged<'a> {
-    /// The next action and the index of the list it is from.
-    fn pop(&mut self) -> Option<(usize, &'a Action)> {
+    /// The next action and the index of the list it is from (the lists'
+    /// actions come out in their order, so a caller counting per list
+    /// knows each one's place in it).
+    pub fn pop(&mut self) -> Option<(usize, &'a Action)> {
         let top = *self.heap.first()?;
         let action = self.heads[top]?;
         self.heads[top] = self.lists[top].next();

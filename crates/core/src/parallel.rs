@@ -7,6 +7,16 @@
 /// The most threads any one call uses.
 const MAX_THREADS: usize = 8;
 
+/// How many threads work split over the cores uses: the cores this process
+/// may use (counted once: it reads files under /sys and /proc), at most
+/// [`MAX_THREADS`].
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+    })
+}
+
 /// Runs `f` on consecutive chunks of `items`, one chunk per core when there
 /// are at least `from` items (one chunk otherwise), and returns the results
 /// in the chunks' order. A panic in `f` is raised again on the caller.
@@ -16,7 +26,7 @@ pub fn map_chunks<T: Sync, R: Send>(
     f: impl Fn(&[T]) -> R + Sync,
 ) -> Vec<R> {
     let threads = if items.len() >= from.max(2) {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+        cores()
     } else {
         1
     };

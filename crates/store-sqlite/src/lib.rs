@@ -299,6 +299,23 @@ impl StoreReader for SqliteStore {
         tx.commit().map_err(backend)
     }
 
+    fn each_active_chunk(
+        &self,
+        now: Timestamp,
+        zone: &str,
+        work: &(dyn Fn(usize, Vec<Application>) + Sync),
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(backend)?;
+        let profile = read::profile(&tx)?;
+        let key = if zone == profile.timezone {
+            debrief_core::engine::quiet_key(&profile)
+        } else {
+            zone.to_string()
+        };
+        read::each_chunk_anywhere(&tx, Some((now.as_second(), &key)), work)?;
+        tx.commit().map_err(backend)
+    }
+
     fn find_applications(
         &self,
         keys: &std::collections::BTreeSet<String>,

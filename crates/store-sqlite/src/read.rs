@@ -341,6 +341,115 @@ pub(crate) fn each_application(
     flush(&mut chunk)
 }
 
+/// One chunk of `IMAGES_IN_ORDER` rows: each application's key and image.
+type Raw = Vec<(i64, Option<Vec<u8>>)>;
+
+/// The next `EACH_CHUNK` rows (fewer at the end; none past it).
+fn raw_chunk(rows: &mut rusqlite::Rows<'_>) -> Result<Raw, StoreError> {
+    let mut chunk = Vec::with_capacity(EACH_CHUNK);
+    while chunk.len() < EACH_CHUNK {
+        let Some(row) = rows.next().map_err(backend)? else {
+            break;
+        };
+        chunk.push((row.get(0).map_err(backend)?, image_of(row)?));
+    }
+    Ok(chunk)
+}
+
+/// Every image of `raw` decoded, or `None` if one is missing or does not
+/// decode (its application is then read from its body, which needs the
+/// connection).
+fn decoded(raw: &Raw) -> Option<Vec<Application>> {
+    raw.iter()
+        .map(|(_, image)| image.as_deref().and_then(|b| image::decode(b).ok()))
+        .collect()
+}
+
+/// [`each_application`] for work that may run on any thread
+/// (`StoreReader::each_active_chunk`): rows are read on this thread,
+/// `EACH_CHUNK` at a time, and each chunk is decoded and handed to `work`
+/// on a worker thread (one per core), so decoding a chunk, working on it
+/// and freeing it happen on one thread while the next rows are read. A
+/// chunk with an image that does not decode comes back and is read here,
+/// from its bodies. Less than a chunk in all is done here, no thread
+/// started. A panic in `work` is raised again here.
+pub(crate) fn each_chunk_anywhere(
+    conn: &Connection,
+    active: Active<'_>,
+    work: &(dyn Fn(usize, Vec<Application>) + Sync),
+) -> Result<(), StoreError> {
+    use std::sync::mpsc::{channel, sync_channel};
+    use std::sync::{Arc, Mutex};
+
+    let mut stmt = conn.prepare_cached(IMAGES_IN_ORDER).map_err(backend)?;
+    let (now, zone) = active.unzip();
+    let mut rows = stmt
+        .query(rusqlite::params![image::format(), now, zone])
+        .map_err(backend)?;
+    let first = raw_chunk(&mut rows)?;
+    if first.len() < EACH_CHUNK {
+        if !first.is_empty() {
+            work(0, decode_in_order(conn, &first, usize::MAX)?);
+        }
+        return Ok(());
+    }
+    let threads = debrief_core::parallel::cores();
+    std::thread::scope(|scope| {
+        let (to_workers, jobs) = sync_channel::<(usize, Raw)>(threads);
+        // Shared by the workers only: if they all stop (a panic), sending
+        // fails instead of waiting for a taker.
+        let jobs = Arc::new(Mutex::new(jobs));
+        let (back, returned) = channel::<(usize, Raw)>();
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (jobs, back) = (Arc::clone(&jobs), back.clone());
+                scope.spawn(move || {
+                    loop {
+                        // The lock is held only to take a job.
+                        let job = match jobs.lock() {
+                            Ok(jobs) => jobs.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((place, raw)) = job else {
+                            return;
+                        };
+                        match decoded(&raw) {
+                            Some(apps) => work(place, apps),
+                            // The reading thread is there until every
+                            // worker is done.
+                            None => drop(back.send((place, raw))),
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop((jobs, back));
+        let read = (|| {
+            let mut chunk = first;
+            let mut place = 0;
+            while !chunk.is_empty() {
+                if to_workers.send((place, chunk)).is_err() {
+                    break;
+                }
+                place += 1;
+                chunk = raw_chunk(&mut rows)?;
+            }
+            Ok(())
+        })();
+        drop(to_workers);
+        for worker in workers {
+            if let Err(panic) = worker.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        read?;
+        for (place, raw) in returned {
+            work(place, decode_in_order(conn, &raw, usize::MAX)?);
+        }
+        Ok(())
+    })
+}
+
 /// From this many images on, decoding is split across the cores.
 const PARALLEL_FROM: usize = 1_000;
 

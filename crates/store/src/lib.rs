@@ -211,6 +211,10 @@ pub enum Active {
     Kept(String, u64),
 }
 
+/// How many applications [`StoreReader::each_active_chunk`]'s default
+/// hands over at a time.
+pub const CHUNK_OF_ACTIVE: usize = 1_024;
+
 /// Read access to a store.
 pub trait StoreReader {
     /// The profile (the default one if none was saved).
@@ -251,6 +255,34 @@ pub trait StoreReader {
     ) -> Result<(), StoreError> {
         for a in self.load_active(now, zone)?.applications {
             each(a)?;
+        }
+        Ok(())
+    }
+    /// [`StoreReader::each_active`] for work that may run on any thread:
+    /// the applications in chunks (each in insertion order), each chunk
+    /// handed to `work` with its place among the chunks, on a thread of
+    /// the store's choosing, several at once and in no set order. A store
+    /// that decodes on several threads hands each chunk over where it was
+    /// decoded (what is allocated there is freed there). The default
+    /// reads on this thread, [`CHUNK_OF_ACTIVE`] at a time.
+    fn each_active_chunk(
+        &self,
+        now: Timestamp,
+        zone: &str,
+        work: &(dyn Fn(usize, Vec<Application>) + Sync),
+    ) -> Result<(), StoreError> {
+        let mut chunk = Vec::new();
+        let mut place = 0;
+        self.each_active(now, zone, &mut |a| {
+            chunk.push(a);
+            if chunk.len() == CHUNK_OF_ACTIVE {
+                work(place, std::mem::take(&mut chunk));
+                place += 1;
+            }
+            Ok(())
+        })?;
+        if !chunk.is_empty() {
+            work(place, chunk);
         }
         Ok(())
     }
