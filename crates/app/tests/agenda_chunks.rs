@@ -68,25 +68,8 @@ fn a_store_failing_halfway_fails_the_agenda() {
     let profile = store.profile().expect("profile");
     let engine = Engine::new(&profile).expect("engine");
     drop(store);
-    // An application past the first chunks, unreadable: no load image,
-    // and a body that is not JSON.
-    let broken = apps[4_500].id.to_string();
-    let raw = rusqlite::Connection::open(&path).expect("raw");
-    let pk: i64 = raw
-        .query_row(
-            "SELECT pk FROM applications WHERE id = ?1",
-            [&broken],
-            |r| r.get(0),
-        )
-        .expect("its key");
-    raw.execute("DELETE FROM application_images WHERE app = ?1", [pk])
-        .expect("no image");
-    raw.execute(
-        "UPDATE application_bodies SET body = 'not JSON' WHERE app = ?1",
-        [pk],
-    )
-    .expect("bad body");
-    drop(raw);
+    // An application past the first chunks, unreadable.
+    unreadable(&path, apps[4_500].id.as_str());
     let store = SqliteStore::open(&path).expect("open");
     let e = active_actions(&store, &engine, now(), &profile.timezone, &mut |_| {})
         .expect_err("a broken application fails the agenda");
@@ -105,6 +88,19 @@ fn raw_key(path: &std::path::Path, id: &str) -> (rusqlite::Connection, i64) {
         })
         .expect("its key");
     (raw, pk)
+}
+
+/// Application `id` made unreadable: no load image, and a body that is
+/// not JSON.
+fn unreadable(path: &std::path::Path, id: &str) {
+    let (raw, pk) = raw_key(path, id);
+    raw.execute("DELETE FROM application_images WHERE app = ?1", [pk])
+        .expect("no image");
+    raw.execute(
+        "UPDATE application_bodies SET body = 'not JSON' WHERE app = ?1",
+        [pk],
+    )
+    .expect("bad body");
 }
 
 #[test]
@@ -157,15 +153,7 @@ fn an_agenda_computed_where_the_store_decodes_is_the_agenda_computed_at_once() {
 
     // A body that does not read either: the agenda fails.
     drop(store);
-    let (raw, pk) = raw_key(&path, apps[6_000].id.as_str());
-    raw.execute("DELETE FROM application_images WHERE app = ?1", [pk])
-        .expect("no image");
-    raw.execute(
-        "UPDATE application_bodies SET body = 'not JSON' WHERE app = ?1",
-        [pk],
-    )
-    .expect("bad body");
-    drop(raw);
+    unreadable(&path, apps[6_000].id.as_str());
     let store = SqliteStore::open(&path).expect("open");
     assert!(active_action_parts(&store, &engine, now(), &profile.timezone, &|a| a).is_err());
 }

@@ -248,13 +248,7 @@ impl StoreReader for SqliteStore {
     fn load_active(&self, now: Timestamp, zone: &str) -> Result<Dataset, StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
         let profile = read::profile(&tx)?;
-        // Rows are keyed by the zone, holiday calendar and policy they were
-        // computed with; a zone other than the profile's matches no row.
-        let key = if zone == profile.timezone {
-            debrief_core::engine::quiet_key(&profile)
-        } else {
-            zone.to_string()
-        };
+        let key = read::quiet_key_for(&profile, zone);
         let applications = read::all_applications(&tx, Some((now.as_second(), &key)))?;
         tx.commit().map_err(backend)?;
         Ok(Dataset {
@@ -287,14 +281,7 @@ impl StoreReader for SqliteStore {
         each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
-        let profile = read::profile(&tx)?;
-        // As `load_active`: rows are keyed by the zone, holiday calendar
-        // and policy they were computed with.
-        let key = if zone == profile.timezone {
-            debrief_core::engine::quiet_key(&profile)
-        } else {
-            zone.to_string()
-        };
+        let key = read::quiet_key_for(&read::profile(&tx)?, zone);
         read::each_application(&tx, Some((now.as_second(), &key)), each)?;
         tx.commit().map_err(backend)
     }
@@ -306,12 +293,7 @@ impl StoreReader for SqliteStore {
         work: &(dyn Fn(usize, Vec<Application>) + Sync),
     ) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(backend)?;
-        let profile = read::profile(&tx)?;
-        let key = if zone == profile.timezone {
-            debrief_core::engine::quiet_key(&profile)
-        } else {
-            zone.to_string()
-        };
+        let key = read::quiet_key_for(&read::profile(&tx)?, zone);
         read::each_chunk_anywhere(&tx, Some((now.as_second(), &key)), work)?;
         tx.commit().map_err(backend)
     }

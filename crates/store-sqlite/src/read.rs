@@ -241,6 +241,17 @@ fn from_image_or_body(
     }
 }
 
+/// The quietness key of the rows an active read in `zone` wants: rows are
+/// keyed by the zone, holiday calendar and policy they were computed with
+/// (`quiet_key`); a zone other than the profile's matches no row.
+pub(crate) fn quiet_key_for(profile: &Profile, zone: &str) -> String {
+    if zone == profile.timezone {
+        debrief_core::engine::quiet_key(profile)
+    } else {
+        zone.to_string()
+    }
+}
+
 /// Which applications a load wants: `None` for all of them, or those that
 /// may yield an action at a moment (Unix seconds), with quietness computed
 /// in the given zone (see `migrations/0002_quiet.sql`).
