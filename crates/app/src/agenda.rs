@@ -39,7 +39,8 @@ pub fn active_actions(
 /// but the actions and writes the agenda out as it merges them
 /// ([`debrief_core::engine::Merged`]) instead of holding it whole: one
 /// list per chunk of applications, sorted most pressing first, in the
-/// store's order, each made into what `finish` makes of it. Each chunk's
+/// store's order, each made into what `finish` makes of it (given the
+/// chunk's applications too). Each chunk's
 /// actions are computed, and finished, on the thread that decoded it
 /// (`StoreReader::each_active_chunk`), so the store's reading and every
 /// core's decoding, computing and finishing overlap.
@@ -48,13 +49,13 @@ pub fn active_action_parts<T: Send>(
     engine: &Engine,
     now: Timestamp,
     zone: &str,
-    finish: &(dyn Fn(Vec<Action>) -> T + Sync),
+    finish: &(dyn Fn(&[Application], Vec<Action>) -> T + Sync),
 ) -> Result<Vec<T>, StoreError> {
     let parts = std::sync::Mutex::new(Vec::new());
     store.each_active_chunk(now, zone, &|place, apps| {
         let actions = engine.sorted_actions(&apps, now);
+        let part = finish(&apps, actions);
         drop(apps);
-        let part = finish(actions);
         parts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -112,10 +112,30 @@ fn an_agenda_computed_where_the_store_decodes_is_the_agenda_computed_at_once() {
     let engine = Engine::new(&profile).expect("engine");
     let at_once = engine.actions_of(&apps, now());
     let parts =
-        active_action_parts(&store, &engine, now(), &profile.timezone, &|a| a).expect("agenda");
+        active_action_parts(&store, &engine, now(), &profile.timezone, &|_, a| a).expect("agenda");
     // Several chunks, each sorted.
     assert!(parts.len() > 4, "{} parts", parts.len());
     assert!(merge_actions(parts) == at_once, "the agendas differ");
+
+    // `finish` is given each chunk's applications with its actions: every
+    // action is of one of them, and together they are every one read.
+    let parts = active_action_parts(
+        &store,
+        &engine,
+        now(),
+        &profile.timezone,
+        &|apps, actions| {
+            let ids: Vec<String> = apps.iter().map(|a| a.id.to_string()).collect();
+            assert!(
+                actions
+                    .iter()
+                    .all(|x| ids.contains(&x.application.to_string()))
+            );
+            ids
+        },
+    )
+    .expect("agenda");
+    let read: Vec<String> = parts.concat();
 
     // Every chunk's applications, by place, are the store's in order.
     let seen = std::sync::Mutex::new(Vec::new());
@@ -136,6 +156,7 @@ fn an_agenda_computed_where_the_store_decodes_is_the_agenda_computed_at_once() {
         })
         .expect("walked");
     assert_eq!(walked, active);
+    assert_eq!(read, active);
     drop(store);
 
     // An image that does not decode: its chunk is read from the bodies.
@@ -148,14 +169,14 @@ fn an_agenda_computed_where_the_store_decodes_is_the_agenda_computed_at_once() {
     drop(raw);
     let store = SqliteStore::open(&path).expect("open");
     let parts =
-        active_action_parts(&store, &engine, now(), &profile.timezone, &|a| a).expect("agenda");
+        active_action_parts(&store, &engine, now(), &profile.timezone, &|_, a| a).expect("agenda");
     assert!(merge_actions(parts) == at_once, "the agendas differ");
 
     // A body that does not read either: the agenda fails.
     drop(store);
     unreadable(&path, apps[6_000].id.as_str());
     let store = SqliteStore::open(&path).expect("open");
-    assert!(active_action_parts(&store, &engine, now(), &profile.timezone, &|a| a).is_err());
+    assert!(active_action_parts(&store, &engine, now(), &profile.timezone, &|_, a| a).is_err());
 }
 
 #[test]
@@ -165,7 +186,7 @@ fn a_small_store_and_a_panicking_worker() {
     let profile = store.profile().expect("profile");
     let engine = Engine::new(&profile).expect("engine");
     let parts =
-        active_action_parts(&store, &engine, now(), &profile.timezone, &|a| a).expect("agenda");
+        active_action_parts(&store, &engine, now(), &profile.timezone, &|_, a| a).expect("agenda");
     assert_eq!(parts.len(), 1);
     assert!(merge_actions(parts) == engine.actions_of(&apps, now()));
 

@@ -52,17 +52,30 @@ pub fn agenda(ctx: &Ctx, app: Option<&str>, companies: bool) -> Result<AgendaAns
             companies.insert(a.id.clone(), a.company.clone());
             engine.actions_of(std::slice::from_ref(&a), now)
         }
-        None => debrief_app::agenda::active_actions(
-            &*ctx.store,
-            &engine,
-            now,
-            &profile.timezone,
-            &mut |a| {
-                if keep_companies {
-                    companies.insert(a.id.clone(), a.company.clone());
-                }
-            },
-        )?,
+        // Each chunk computed where the store decodes it, with its
+        // applications' companies when they are wanted.
+        None => {
+            let parts = debrief_app::agenda::active_action_parts(
+                &*ctx.store,
+                &engine,
+                now,
+                &profile.timezone,
+                &|apps, actions| {
+                    let names: Vec<_> = apps
+                        .iter()
+                        .filter(|_| keep_companies)
+                        .map(|a| (a.id.clone(), a.company.clone()))
+                        .collect();
+                    (actions, names)
+                },
+            )?;
+            let mut lists = Vec::with_capacity(parts.len());
+            for (actions, names) in parts {
+                companies.extend(names);
+                lists.push(actions);
+            }
+            debrief_core::engine::merge_actions(lists)
+        }
     };
     let agenda = engine.agenda_of(actions, now);
     Ok(AgendaAnswer {
@@ -75,11 +88,14 @@ pub fn agenda(ctx: &Ctx, app: Option<&str>, companies: bool) -> Result<AgendaAns
 
 /// The whole store's agenda for `agenda --json`: its header (no actions
 /// in it) and its actions as sorted lists, each made into what `finish`
-/// makes of it where it was computed, merged as they are written
+/// makes of it where it was computed (`active_action_parts`), merged as
+/// they are written
 /// ([`debrief_core::engine::Merged`]) instead of into one list first.
 pub fn agenda_parts<T: Send>(
     ctx: &Ctx,
-    finish: &(dyn Fn(Vec<debrief_core::engine::Action>) -> T + Sync),
+    finish: &(
+         dyn Fn(&[debrief_core::model::Application], Vec<debrief_core::engine::Action>) -> T + Sync
+     ),
 ) -> Result<(Agenda, Vec<T>)> {
     let profile = ctx.profile()?;
     let now = ctx.now()?;

@@ -21,7 +21,7 @@ pub fn agenda(ctx: &Ctx, a: &AgendaArgs) -> Result<()> {
         // The whole store's actions are merged as they are written, never
         // joined into one list first; one application's are one list.
         let (header, parts) = match &a.app {
-            None => crate::answers::agenda_parts(ctx, &Rendered::of)?,
+            None => crate::answers::agenda_parts(ctx, &|_, actions| Rendered::of(actions))?,
             Some(id) => {
                 let mut answer = crate::answers::agenda(ctx, Some(id), false)?;
                 let actions = std::mem::take(&mut answer.agenda.actions);
