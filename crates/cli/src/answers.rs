@@ -61,11 +61,13 @@ pub fn agenda(ctx: &Ctx, app: Option<&str>, companies: bool) -> Result<AgendaAns
                 now,
                 &profile.timezone,
                 &|apps, actions| {
-                    let names: Vec<_> = apps
-                        .iter()
-                        .filter(|_| keep_companies)
-                        .map(|a| (a.id.clone(), a.company.clone()))
-                        .collect();
+                    let names: Vec<_> = if keep_companies {
+                        apps.iter()
+                            .map(|a| (a.id.clone(), a.company.clone()))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
                     (actions, names)
                 },
             )?;

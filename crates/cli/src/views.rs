@@ -180,10 +180,7 @@ fn write_action(a: &Action, out: &mut Vec<u8>) {
         }
         Some(policy) => {
             out.extend_from_slice(b"\n      \"policy\": ");
-            let mut json = serde_json::Serializer::with_formatter(&mut *out, Indented::at(3));
-            // Writing into memory fails only for a value JSON cannot
-            // hold, which a policy note never is.
-            let _ = serde::Serialize::serialize(policy, &mut json);
+            pretty_at(policy, 3, out);
         }
     }
     out.extend_from_slice(b"\n    }");
@@ -248,100 +245,21 @@ fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
         .map(|i| from + skipped + i)
 }
 
-/// serde_json's pretty printing (two spaces a level) for a value that
-/// itself sits `depth` levels deep: the same bytes as pretty-printing it
-/// alone and indenting every line after the first by `depth` levels.
-struct Indented {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Indented {
-    fn at(depth: usize) -> Indented {
-        Indented {
-            depth,
-            has_value: false,
+/// `value` pretty-printed by serde_json (two spaces a level) as it sits
+/// `depth` levels deep: every line after the first indented by `depth`
+/// levels (a JSON string holds no raw line break, so every one is
+/// layout). Only a status check's policy note takes this path.
+fn pretty_at(value: &impl serde::Serialize, depth: usize, out: &mut Vec<u8>) {
+    // Writing into memory fails only for a value JSON cannot hold, which
+    // nothing of an agenda is.
+    let Ok(alone) = serde_json::to_vec_pretty(value) else {
+        return;
+    };
+    for b in alone {
+        out.push(b);
+        if b == b'\n' {
+            out.extend(std::iter::repeat_n(b' ', 2 * depth));
         }
-    }
-
-    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b"\n")?;
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-
-    /// `[` or `{`: one level deeper.
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    /// `]` or `}`, on a line of its own unless the value was empty.
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline(w)?;
-        }
-        w.write_all(bracket)
-    }
-
-    /// Before an element or a key: a comma after the one before, a line.
-    fn item<W: ?Sized + Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        self.newline(w)
-    }
-}
-
-impl serde_json::ser::Formatter for Indented {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
     }
 }
 
@@ -786,8 +704,7 @@ mod tests {
             let mut ours = Vec::new();
             write_action(a, &mut ours);
             let mut serde = Vec::new();
-            let mut json = serde_json::Serializer::with_formatter(&mut serde, Indented::at(2));
-            serde::Serialize::serialize(a, &mut json).expect("serde");
+            pretty_at(a, 2, &mut serde);
             assert_eq!(
                 String::from_utf8_lossy(&ours),
                 String::from_utf8_lossy(&serde)

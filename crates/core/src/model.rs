@@ -53,8 +53,9 @@ impl Moment {
         self.ts.to_zoned(tz.clone())
     }
 
-    /// `f` of the moment's RFC 3339 text (its `Display`), written on the
-    /// stack in the common case: for writers that copy it out at once.
+    /// `f` of the moment's RFC 3339 text (its `Display` and its JSON),
+    /// written on the stack in the common case, by jiff otherwise: for
+    /// writers that copy it out at once.
     pub fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         match moment_codec::rfc3339(self, &mut [0; moment_codec::TEXT]) {
             Some(text) => f(text),
@@ -79,10 +80,7 @@ mod moment_codec;
 
 impl fmt::Display for Moment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match moment_codec::rfc3339(self, &mut [0; moment_codec::TEXT]) {
-            Some(text) => f.write_str(text),
-            None => write!(f, "{}", self.ts.display_with_offset(self.offset)),
-        }
+        self.with_text(|text| f.write_str(text))
     }
 }
 
@@ -135,10 +133,7 @@ impl FromStr for Moment {
 impl Serialize for Moment {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
-            match moment_codec::rfc3339(self, &mut [0; moment_codec::TEXT]) {
-                Some(text) => s.serialize_str(text),
-                None => s.collect_str(self),
-            }
+            self.with_text(|text| s.serialize_str(text))
         } else {
             let mut buf = [0; moment_codec::PACKED];
             let n = moment_codec::pack(self, &mut buf);

@@ -266,6 +266,31 @@ const IMAGES_IN_ORDER: &str = "SELECT a.pk, i.image FROM applications a
            OR a.quiet_from > ?2
      ORDER BY a.pk";
 
+/// One chunk of `IMAGES_IN_ORDER` rows: each application's key and image.
+type Raw = Vec<(i64, Option<Vec<u8>>)>;
+
+/// The next `EACH_CHUNK` rows (fewer at the end; none past it).
+fn raw_chunk(rows: &mut rusqlite::Rows<'_>) -> Result<Raw, StoreError> {
+    let mut chunk = Vec::with_capacity(EACH_CHUNK);
+    while chunk.len() < EACH_CHUNK {
+        let Some(row) = rows.next().map_err(backend)? else {
+            break;
+        };
+        chunk.push((row.get(0).map_err(backend)?, image_of(row)?));
+    }
+    Ok(chunk)
+}
+
+/// The rows of `IMAGES_IN_ORDER` (prepared in `stmt`) for `active`.
+fn images_in_order<'s>(
+    stmt: &'s mut rusqlite::CachedStatement<'_>,
+    active: Active<'_>,
+) -> Result<rusqlite::Rows<'s>, StoreError> {
+    let (now, zone) = active.unzip();
+    stmt.query(rusqlite::params![image::format(), now, zone])
+        .map_err(backend)
+}
+
 /// Every application (or every active one), from the load images; each
 /// one whose image is missing, of another format or unreadable from its
 /// body.
@@ -273,15 +298,15 @@ pub(crate) fn all_applications(
     conn: &Connection,
     active: Active<'_>,
 ) -> Result<Vec<Application>, StoreError> {
-    let mut images: Vec<(i64, Option<Vec<u8>>)> = Vec::new();
+    let mut images: Raw = Vec::new();
     let mut stmt = conn.prepare_cached(IMAGES_IN_ORDER).map_err(backend)?;
-    let (now, zone) = active.unzip();
-    let mut rows = stmt
-        .query(rusqlite::params![image::format(), now, zone])
-        .map_err(backend)?;
-    while let Some(row) = rows.next().map_err(backend)? {
-        let key: i64 = row.get(0).map_err(backend)?;
-        images.push((key, image_of(row)?));
+    let mut rows = images_in_order(&mut stmt, active)?;
+    loop {
+        let chunk = raw_chunk(&mut rows)?;
+        if chunk.is_empty() {
+            break;
+        }
+        images.extend(chunk);
     }
     decode_in_order(conn, &images, PARALLEL_FROM)
 }
@@ -297,6 +322,12 @@ fn image_of(row: &rusqlite::Row<'_>) -> Result<Option<Vec<u8>>, StoreError> {
         .map(<[u8]>::to_vec))
 }
 
+/// An application from its load image, `None` if it has none or it does
+/// not decode (the body is read instead).
+fn from_image(image: &Option<Vec<u8>>) -> Option<Application> {
+    image.as_deref().and_then(|b| image::decode(b).ok())
+}
+
 /// Decodes the images in order (on every core from `parallel_from` on);
 /// each that is missing or cannot be read comes from its body.
 fn decode_in_order(
@@ -306,7 +337,7 @@ fn decode_in_order(
 ) -> Result<Vec<Application>, StoreError> {
     let parts = debrief_core::parallel::map_chunks(images, parallel_from, |part| {
         part.iter()
-            .map(|(_, image)| image.as_deref().and_then(|b| image::decode(b).ok()))
+            .map(|(_, image)| from_image(image))
             .collect::<Vec<Option<Application>>>()
     });
     let mut apps = Vec::with_capacity(images.len());
@@ -330,50 +361,23 @@ pub(crate) fn each_application(
     each: &mut dyn FnMut(Application) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(IMAGES_IN_ORDER).map_err(backend)?;
-    let (now, zone) = active.unzip();
-    let mut rows = stmt
-        .query(rusqlite::params![image::format(), now, zone])
-        .map_err(backend)?;
-    let mut chunk: Vec<(i64, Option<Vec<u8>>)> = Vec::with_capacity(EACH_CHUNK);
-    let mut flush = |chunk: &mut Vec<(i64, Option<Vec<u8>>)>| -> Result<(), StoreError> {
-        for app in decode_in_order(conn, chunk, PARALLEL_FROM / 4)? {
+    let mut rows = images_in_order(&mut stmt, active)?;
+    loop {
+        let chunk = raw_chunk(&mut rows)?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        for app in decode_in_order(conn, &chunk, PARALLEL_FROM / 4)? {
             each(app)?;
         }
-        chunk.clear();
-        Ok(())
-    };
-    while let Some(row) = rows.next().map_err(backend)? {
-        let key: i64 = row.get(0).map_err(backend)?;
-        chunk.push((key, image_of(row)?));
-        if chunk.len() == EACH_CHUNK {
-            flush(&mut chunk)?;
-        }
     }
-    flush(&mut chunk)
-}
-
-/// One chunk of `IMAGES_IN_ORDER` rows: each application's key and image.
-type Raw = Vec<(i64, Option<Vec<u8>>)>;
-
-/// The next `EACH_CHUNK` rows (fewer at the end; none past it).
-fn raw_chunk(rows: &mut rusqlite::Rows<'_>) -> Result<Raw, StoreError> {
-    let mut chunk = Vec::with_capacity(EACH_CHUNK);
-    while chunk.len() < EACH_CHUNK {
-        let Some(row) = rows.next().map_err(backend)? else {
-            break;
-        };
-        chunk.push((row.get(0).map_err(backend)?, image_of(row)?));
-    }
-    Ok(chunk)
 }
 
 /// Every image of `raw` decoded, or `None` if one is missing or does not
 /// decode (its application is then read from its body, which needs the
 /// connection).
 fn decoded(raw: &Raw) -> Option<Vec<Application>> {
-    raw.iter()
-        .map(|(_, image)| image.as_deref().and_then(|b| image::decode(b).ok()))
-        .collect()
+    raw.iter().map(|(_, image)| from_image(image)).collect()
 }
 
 /// [`each_application`] for work that may run on any thread
@@ -393,10 +397,7 @@ pub(crate) fn each_chunk_anywhere(
     use std::sync::{Arc, Mutex};
 
     let mut stmt = conn.prepare_cached(IMAGES_IN_ORDER).map_err(backend)?;
-    let (now, zone) = active.unzip();
-    let mut rows = stmt
-        .query(rusqlite::params![image::format(), now, zone])
-        .map_err(backend)?;
+    let mut rows = images_in_order(&mut stmt, active)?;
     let first = raw_chunk(&mut rows)?;
     if first.len() < EACH_CHUNK {
         if !first.is_empty() {

@@ -231,15 +231,12 @@ pub fn contact_of(
     else {
         return Ok(None);
     };
-    let mut c = Contacts::new(&snap.agenda.actions);
-    store.each_application(&mut |a| {
-        c.add_if(&a, |k| k == key);
-        Ok(())
-    })?;
-    // Only one key was kept: one contact, if the walk saw its application.
-    Ok(c.finish()
-        .into_iter()
-        .find(|c| c.at.iter().any(|a| a.app == app && a.person == person)))
+    // Only one key is kept: one contact, if the walk saw its application.
+    Ok(
+        contacts_with(store, &snap.agenda.actions, &[key.into_boxed_str()])?
+            .into_iter()
+            .find(|c| c.at.iter().any(|a| a.app == app && a.person == person)),
+    )
 }
 
 /// The contacts gathered so far.
